@@ -1,0 +1,113 @@
+// Thin wrapper over autocannon: one bounded run -> one LoadResult row.
+import { readFileSync } from 'node:fs';
+import autocannon from 'autocannon';
+
+export interface LoadResult { name: string; requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number }
+
+/** The request stream of one connection: what to send next, and what to learn from each response. */
+export interface ConnectionScript {
+  /** Body (and optionally extra headers) of the next request on this connection. */
+  next(): { body?: string; headers?: Record<string, string> };
+  /** Sees every response on this connection, e.g. to chain the rotated refresh_token into next(). */
+  onResponse?(status: number, body: string): void;
+}
+
+export interface MeasureOptions {
+  /** Full URL including path; must be loopback (http://127.0.0.1:port/...). */
+  url: string;
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  headers?: Record<string, string>;
+  body?: string;
+  /** Default 32. */
+  connections?: number;
+  /** Seconds; default env BENCH_SECONDS, else 5. */
+  duration?: number;
+  /** Called once per connection (index 0..connections-1) to make its script; omit for a fixed request. */
+  perConnection?: (index: number) => ConnectionScript;
+}
+
+export function benchSeconds(): number {
+  const s = Number(process.env.BENCH_SECONDS);
+  return Number.isFinite(s) && s > 0 ? s : 5;
+}
+
+export async function measure(name: string, opts: MeasureOptions): Promise<LoadResult> {
+  const host = new URL(opts.url).hostname;
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host)) throw new Error(`refusing non-loopback target ${opts.url}`);
+
+  const { perConnection } = opts;
+  let nextIndex = 0;
+  const result = await autocannon({
+    url: opts.url,
+    method: opts.method ?? 'GET',
+    headers: opts.headers ?? {},
+    ...(opts.body !== undefined ? { body: opts.body } : {}),
+    connections: opts.connections ?? 32,
+    duration: opts.duration ?? benchSeconds(),
+    // Per-connection state lives in this closure, NOT in autocannon's `context`: autocannon resets
+    // `context` to initialContext every time it wraps around its `requests` list, i.e. before every
+    // request when the list has one entry, so a refresh token stored there would be lost.
+    // setupClient runs once per connection, before it sends anything; setRequests builds request #1
+    // through setupRequest right away, so no scripted body is wasted.
+    ...(perConnection ? {
+      setupClient: (client: autocannon.Client) => {
+        const script = perConnection(nextIndex++);
+        client.setRequests([{
+          setupRequest: (req) => {
+            const { body, headers } = script.next();
+            return { ...req, ...(body !== undefined ? { body } : {}), headers: { ...req.headers, ...headers } };
+          },
+          ...(script.onResponse ? { onResponse: (status: number, body: string) => script.onResponse!(status, body) } : {}),
+        }]);
+      },
+    } : {}),
+  });
+
+  return {
+    name,
+    requests: result.requests.total,
+    // Over the real elapsed time: autocannon stops on its 1 s sampling tick, so a run can last up to ~1 s
+    // longer than asked (requests.average agrees with this; the total alone would overstate the rate).
+    rps: Math.round(result.requests.total / result.duration),
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    errors: result.errors,
+    non2xx: result.non2xx,
+  };
+}
+
+/** RSS in MiB: of this process, or of another one (e.g. a forked server) via /proc/<pid>/status VmRSS. */
+export function sampleRssMb(pid?: number): number {
+  if (pid === undefined || pid === process.pid) return round1(process.memoryUsage().rss / 2 ** 20);
+  const m = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m?.[1]) throw new Error(`no VmRSS for pid ${pid}`);
+  return round1(Number(m[1]) / 1024);
+}
+
+/** Aligned text table (returned, not printed); columns are the keys of the first row. Numbers right-aligned. */
+export function formatTable<T extends object>(rows: readonly T[]): string {
+  const first = rows[0];
+  if (!first) return '(no rows)';
+  const cols = Object.keys(first);
+  const values = cols.map((c) => rows.map((r) => (r as Record<string, unknown>)[c]));
+  const numeric = values.map((vs) => vs.every((v) => typeof v === 'number'));
+  // Same number of decimals down a column (the most any value in it needs, at most 2).
+  const decimals = values.map((vs) => Math.max(0, ...vs.map((v) => (typeof v === 'number' ? Math.min(2, decimalsOf(v)) : 0))));
+  const grid = rows.map((_, r) => cols.map((_c, i) => {
+    const v = values[i]![r];
+    return typeof v === 'number' ? v.toFixed(decimals[i]) : String(v ?? '');
+  }));
+  const widths = cols.map((c, i) => Math.max(c.length, ...grid.map((g) => g[i]!.length)));
+  const line = (cells: string[]) =>
+    cells.map((s, i) => (numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!))).join('  ').trimEnd();
+  return [line(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...grid.map(line)].join('\n');
+}
+
+function decimalsOf(n: number): number {
+  if (!Number.isFinite(n) || Number.isInteger(n)) return 0;
+  return (String(n).split('.')[1] ?? '').length;
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
+}

@@ -1,0 +1,83 @@
+import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { Config } from '../config.ts';
+import type { Db } from '../db/database.ts';
+import type { Clock } from '../shared/clock.ts';
+import type { Csrf } from '../web/csrf.ts';
+import { createCodeDelivery } from './delivery/create-code-sender.ts';
+import { OtpRepository } from './otp/otp-repository.ts';
+import { OtpService } from './otp/otp-service.ts';
+import { readSessionToken } from './sessions/session-cookie.ts';
+import { SessionRepository } from './sessions/session-repository.ts';
+import { SessionService, type SignedInSession } from './sessions/session-service.ts';
+import { SignInService } from './sign-in/sign-in-service.ts';
+import type { User } from './users/user.ts';
+import { UserRepository } from './users/user-repository.ts';
+import { UserService, type NewUser } from './users/user-service.ts';
+
+export interface AccountsDeps {
+  db: Db;
+  config: Config;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  csrf: Csrf;
+}
+
+/** What the rest of Consentry may use of the accounts feature. */
+export interface Accounts {
+  users: {
+    findById(id: string): Promise<User | undefined>;
+    /** @throws AccountsError subclasses: MissingContact, InvalidEmail, InvalidPhone, InvalidName, DuplicateUser */
+    create(input: { email?: string; phone?: string; name?: string }): Promise<User>;
+  };
+  sessions: {
+    /** The signed-in session of this request's browser; looked up once per request. */
+    current(request: FastifyRequest): Promise<SignedInSession | undefined>;
+  };
+  /** Closes the SMTP connection pool. */
+  close(): Promise<void>;
+}
+
+/** The services behind an `Accounts`, for this feature's routes only. */
+export interface AccountsInternals {
+  users: UserService;
+  sessions: SessionService;
+  signIn: SignInService;
+}
+
+const internals = new WeakMap<Accounts, AccountsInternals>();
+
+export function createAccounts(deps: AccountsDeps): Accounts {
+  const { db, config, clock, log } = deps;
+  const delivery = createCodeDelivery(config, log);
+  const users = new UserService(new UserRepository(db), clock);
+  const sessions = new SessionService(new SessionRepository(db), clock, config.SESSION_TTL_SECONDS);
+  const otp = new OtpService({ repo: new OtpRepository(db), sender: delivery.sender, clock, resendSeconds: config.OTP_RESEND_SECONDS });
+  const lookups = new WeakMap<FastifyRequest, Promise<SignedInSession | undefined>>();
+
+  const accounts: Accounts = {
+    users: {
+      findById: (id) => users.findById(id),
+      create: (input: NewUser) => users.create(input),
+    },
+    sessions: {
+      current(request) {
+        let lookup = lookups.get(request);
+        if (!lookup) {
+          const token = readSessionToken(request);
+          lookup = token ? sessions.findByToken(token) : Promise.resolve(undefined);
+          lookups.set(request, lookup);
+        }
+        return lookup;
+      },
+    },
+    close: () => delivery.close(),
+  };
+  internals.set(accounts, { users, sessions, signIn: new SignInService(otp, users, sessions) });
+  return accounts;
+}
+
+export function internalsOf(accounts: Accounts): AccountsInternals {
+  const found = internals.get(accounts);
+  if (!found) throw new Error('accountsRoutes needs the Accounts returned by createAccounts');
+  return found;
+}

@@ -1,0 +1,42 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { signinPage } from '../pages/signin-page.ts';
+import { safeReturnTo } from '../return-to.ts';
+import { csrfGuard } from './csrf-guard.ts';
+import { asAccountsError, codePageUrl, failureStatus, seeOther, sendHtml } from './respond.ts';
+import type { RouteDeps } from './route-deps.ts';
+
+const SigninQuery = Type.Object({
+  return_to: Type.Optional(Type.String({ maxLength: 2048 })),
+  login_hint: Type.Optional(Type.String({ maxLength: 320 })),
+});
+
+const SigninBody = Type.Object({
+  csrf: Type.Optional(Type.String()),
+  identifier: Type.String({ maxLength: 1000 }),
+  return_to: Type.Optional(Type.String({ maxLength: 2048 })),
+});
+
+/** GET /signin shows "Email or phone number"; POST /signin sends a code and goes to the code page. */
+export async function signinRoutes(app: FastifyInstance, { csrf, services }: RouteDeps): Promise<void> {
+  const route = app.withTypeProvider<TypeBoxTypeProvider>();
+
+  route.get('/signin', { schema: { querystring: SigninQuery } }, async (request, reply) => {
+    const returnTo = safeReturnTo(request.query.return_to);
+    return sendHtml(reply, 200, signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.query.login_hint }));
+  });
+
+  route.post('/signin', { schema: { body: SigninBody }, preValidation: csrfGuard(csrf) }, async (request, reply) => {
+    const returnTo = safeReturnTo(request.body.return_to);
+    try {
+      const challenge = await services.signIn.requestCode(request.body.identifier);
+      return seeOther(reply, codePageUrl(challenge.challengeId, returnTo));
+    } catch (caught) {
+      const error = asAccountsError(caught);
+      const status = failureStatus(reply, error);
+      const body = signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.body.identifier, error: error.message });
+      return sendHtml(reply, status, body);
+    }
+  });
+}

@@ -1,0 +1,61 @@
+import { newId, newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { SessionRepository } from './session-repository.ts';
+
+/** A signed-in browser. `authTime` is when the person last proved who they are (OIDC auth_time). */
+export interface SignedInSession {
+  sessionId: string;
+  userId: string;
+  authTime: number;
+}
+
+export interface NewSession {
+  session: SignedInSession;
+  /** The cookie value: shown once, only its SHA-256 is stored. */
+  token: string;
+  expiresAt: number;
+}
+
+export interface ClientInfo {
+  userAgent?: string | undefined;
+  ip?: string | undefined;
+}
+
+/** `last_seen_at` is written at most this often, so browsing does not turn every read into a write. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+export class SessionService {
+  constructor(private readonly repo: SessionRepository, private readonly clock: Clock, private readonly ttlSeconds: number) {}
+
+  /** Always a new session with a new auth_time: this is how `prompt=login` re-authenticates. */
+  async create(userId: string, client: ClientInfo): Promise<NewSession> {
+    const now = this.clock.now();
+    const token = newOpaqueToken('ses_');
+    const expiresAt = now + this.ttlSeconds * 1000;
+    const id = newId();
+    await this.repo.insert({
+      id,
+      token_hash: sha256(token),
+      user_id: userId,
+      auth_time: now,
+      created_at: now,
+      last_seen_at: now,
+      expires_at: expiresAt,
+      user_agent: client.userAgent?.slice(0, 512) ?? null,
+      ip: client.ip?.slice(0, 64) ?? null,
+    });
+    return { session: { sessionId: id, userId, authTime: now }, token, expiresAt };
+  }
+
+  async findByToken(token: string): Promise<SignedInSession | undefined> {
+    const now = this.clock.now();
+    const row = await this.repo.findLiveByTokenHash(sha256(token), now);
+    if (!row) return undefined;
+    if (now - row.last_seen_at >= TOUCH_INTERVAL_MS) await this.repo.touch(row.id, now);
+    return { sessionId: row.id, userId: row.user_id, authTime: row.auth_time };
+  }
+
+  async revoke(token: string): Promise<void> {
+    await this.repo.deleteByTokenHash(sha256(token));
+  }
+}

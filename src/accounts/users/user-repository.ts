@@ -1,0 +1,40 @@
+import type { Db } from '../../db/database.ts';
+import type { UsersTable } from '../../db/schema.ts';
+import type { Destination } from '../destination.ts';
+
+export class UserRepository {
+  constructor(private readonly db: Db) {}
+
+  async findById(id: string): Promise<UsersTable | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  async findByContact({ channel, address }: Destination): Promise<UsersTable | undefined> {
+    return this.db
+      .selectFrom('users')
+      .selectAll()
+      .where(channel === 'email' ? 'email' : 'phone', '=', address)
+      .executeTakeFirst();
+  }
+
+  /** Inserts unless the email or phone is taken; tells which happened (no exception on a race). */
+  async insertIfAbsent(row: UsersTable): Promise<boolean> {
+    const result = await this.db
+      .insertInto('users')
+      .values(row)
+      .onConflict((conflict) => conflict.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  /** Records the first time the person proved they receive codes at this contact. */
+  async markVerified(id: string, channel: Destination['channel'], now: number): Promise<void> {
+    const column = channel === 'email' ? 'email_verified_at' : 'phone_verified_at';
+    await this.db
+      .updateTable('users')
+      .set({ [column]: now, updated_at: now })
+      .where('id', '=', id)
+      .where(column, 'is', null)
+      .execute();
+  }
+}

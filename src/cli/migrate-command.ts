@@ -1,0 +1,14 @@
+import type { Config } from '../config.ts';
+import { openDatabase } from '../db/database.ts';
+import { migrateToLatest } from '../db/migrate.ts';
+
+export async function runMigrateCommand(config: Config): Promise<number> {
+  const database = openDatabase(config.DATABASE_URL, 1);
+  try {
+    const applied = await migrateToLatest(database.db);
+    console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date.');
+    return 0;
+  } finally {
+    await database.close();
+  }
+}

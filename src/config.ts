@@ -1,0 +1,106 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { Value } from '@sinclair/typebox/value';
+
+/**
+ * Every option Consentry reads from the environment, with its default and a one-line doc.
+ * Nothing else in the code base reads `process.env`; the README's configuration table is
+ * checked against this schema by a test.
+ */
+function option<T extends TSchema>(schema: T, description: string) {
+  return { ...schema, description } as T;
+}
+
+const Str = (def: string | undefined, doc: string) =>
+  option(def === undefined ? Type.Optional(Type.String({ minLength: 1 })) : Type.String({ default: def }), doc);
+const Int = (def: number, doc: string, min = 0, max = Number.MAX_SAFE_INTEGER) =>
+  option(Type.Integer({ default: def, minimum: min, maximum: max }), doc);
+const Bool = (def: boolean, doc: string) => option(Type.Boolean({ default: def }), doc);
+
+export const ConfigSchema = Type.Object({
+  NODE_ENV: option(
+    Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+    'development, production or test. Production refuses to start without SECRET_KEY and ISSUER.',
+  ),
+  HOST: Str('localhost', 'Interface to listen on (use 0.0.0.0 behind a load balancer).'),
+  PORT: Int(3000, 'TCP port to listen on.', 0, 65535),
+  ISSUER: Str(undefined, 'The issuer URL, pinned; never derived from request headers. Default http://localhost:$PORT.'),
+  DATABASE_URL: Str('sqlite:./data/consentry.db', 'sqlite:<file> (embedded, one node) or postgres://… (many nodes).'),
+  DATABASE_POOL_SIZE: Int(10, 'PostgreSQL connection pool size per node.', 1, 200),
+  DATA_DIR: Str('./data', 'Where development files live (SQLite database, generated SECRET_KEY).'),
+  SECRET_KEY: Str(undefined, '32 random bytes, base64url. Encrypts signing keys and credentials. Generated into DATA_DIR in development.'),
+  LOG_LEVEL: Str('info', 'pino log level: fatal, error, warn, info, debug, trace, silent.'),
+  TRUST_PROXY: Bool(false, 'Trust X-Forwarded-For from a reverse proxy for client IPs (never for the issuer).'),
+  PRODUCTS: Str('portfolio,scheduling', 'Comma-separated products this deployment serves.'),
+  SMTP_URL: Str(undefined, 'smtp://user:pass@host:port for one-time codes by email. Unset: codes are logged (development).'),
+  MAIL_FROM: Str('Consentry <no-reply@localhost>', 'From address of emails.'),
+  TWILIO_ACCOUNT_SID: Str(undefined, 'Twilio account SID for SMS codes. Unset (with the two below): codes are logged.'),
+  TWILIO_AUTH_TOKEN: Str(undefined, 'Twilio auth token.'),
+  TWILIO_FROM: Str(undefined, 'Sender number (E.164) or messaging service SID.'),
+  TWILIO_API_URL: Str('https://api.twilio.com', 'Base URL of the Twilio REST API (tests point it at a local server).'),
+  TOKEN_PROFILE: option(
+    Type.Optional(Type.Union([Type.Literal('calico'), Type.Literal('caledee')])),
+    'Force one token lifetime profile for every resource (calico or caledee). Unset: per resource.',
+  ),
+  REFRESH_REUSE_GRACE_SECONDS: Int(10, 'Window after a rotation in which a replay returns the same successor.', 0, 300),
+  AUTHORIZATION_CODE_TTL_SECONDS: Int(60, 'Lifetime of authorization codes.', 1, 600),
+  ACCESS_TOKEN_TTL_MIN_SECONDS: Int(60, 'Lower limit for per-client access token lifetimes.', 1),
+  ACCESS_TOKEN_TTL_MAX_SECONDS: Int(86_400, 'Upper limit for per-client access token lifetimes.', 1),
+  REFRESH_TOKEN_TTL_MAX_SECONDS: Int(2 * 365 * 86_400, 'Upper limit for per-client refresh token lifetimes.', 60),
+  SESSION_TTL_SECONDS: Int(14 * 86_400, 'Lifetime of a sign-in session cookie.', 60),
+  OTP_RESEND_SECONDS: Int(30, 'Minimum seconds between two one-time codes to one address.', 0, 600),
+  INTERACTION_TTL_SECONDS: Int(1800, 'How long a pending authorization request waits for sign-in and consent.', 60),
+  REVOCATION_CACHE_MS: Int(2000, 'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).', 0, 60_000),
+  KEY_RELOAD_SECONDS: Int(60, 'How often a node reloads signing keys from the database (rotation without restart).', 1),
+  KEY_RETIRE_GRACE_SECONDS: Int(86_400, 'Extra time a retired key stays published after the last token it signed expired.', 0),
+  JANITOR_INTERVAL_SECONDS: Int(60, 'How often expired codes, tokens, sessions and challenges are purged (0 = never).', 0),
+  JANITOR_BATCH_SIZE: Int(1000, 'Rows deleted per statement by the janitor.', 1, 100_000),
+  REDIS_URL: Str(undefined, 'redis://… to announce revocations to every node at once (multi-node deployments).'),
+});
+
+export type Config = Static<typeof ConfigSchema> & { ISSUER: string };
+
+export class ConfigError extends Error {}
+
+/** Reads, converts and validates the environment; throws ConfigError with every problem listed. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const known = Object.keys(ConfigSchema.properties);
+  const raw: Record<string, unknown> = {};
+  for (const key of known) {
+    const value = env[key];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  const converted = Value.Default(ConfigSchema, Value.Convert(ConfigSchema, raw));
+  const errors = [...Value.Errors(ConfigSchema, converted)];
+  if (errors.length > 0) {
+    const lines = errors.map((e) => `  ${e.path.slice(1) || '(root)'}: ${e.message} (got ${JSON.stringify(e.value)})`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const config = converted as Static<typeof ConfigSchema>;
+  const issuer = (config.ISSUER ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
+  checkIssuer(issuer);
+  if (config.NODE_ENV === 'production') {
+    if (!config.SECRET_KEY) throw new ConfigError('SECRET_KEY is required in production.');
+    if (!config.ISSUER) throw new ConfigError('ISSUER is required in production.');
+  }
+  return { ...config, ISSUER: issuer };
+}
+
+function checkIssuer(issuer: string): void {
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError(`ISSUER is not a URL: ${issuer}`);
+  }
+  if (url.search || url.hash) throw new ConfigError('ISSUER must not carry a query or fragment.');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER must be http(s).');
+}
+
+/** Options documented in the README, for the test that keeps the two in step. */
+export function describeConfig(): Array<{ name: string; default: unknown; description: string }> {
+  return Object.entries(ConfigSchema.properties).map(([name, schema]) => ({
+    name,
+    default: (schema as { default?: unknown }).default,
+    description: (schema as { description?: string }).description ?? '',
+  }));
+}

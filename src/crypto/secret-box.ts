@@ -1,0 +1,30 @@
+import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from 'node:crypto';
+
+const VERSION = 'v1';
+
+/**
+ * AES-256-GCM sealing of small secrets (private keys, provider credentials, cached token
+ * responses) with a key derived from SECRET_KEY per purpose, so one leak stays in its lane.
+ */
+export class SecretBox {
+  private readonly key: Buffer;
+
+  constructor(secretKey: Buffer, purpose: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secretKey, Buffer.alloc(0), `consentry:${purpose}`, 32));
+  }
+
+  seal(plaintext: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+    return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
+  }
+
+  open(sealed: string): string {
+    const [version, iv, body, tag] = sealed.split('.');
+    if (version !== VERSION || !iv || body === undefined || !tag) throw new Error('sealed value has an unknown format');
+    const decipher = createDecipheriv('aes-256-gcm', this.key, Buffer.from(iv, 'base64url'));
+    decipher.setAuthTag(Buffer.from(tag, 'base64url'));
+    return Buffer.concat([decipher.update(Buffer.from(body, 'base64url')), decipher.final()]).toString('utf8');
+  }
+}

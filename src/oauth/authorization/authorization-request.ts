@@ -1,0 +1,85 @@
+import type { AppContext } from '../../context.ts';
+import type { Client } from '../clients/client.ts';
+import { checkCodeChallenge } from '../checks/check-pkce.ts';
+import { matchRedirectUri } from '../checks/check-redirect-uri.ts';
+import { resolveResources } from '../checks/check-resource.ts';
+import { checkRequestedScopes } from '../checks/check-scope.ts';
+import { InvalidRequest, OAuthError, UnsafeAuthorizationRequest, UnsupportedResponseType } from '../errors.ts';
+import type { ReadParams } from '../endpoints/read-params.ts';
+
+/** A validated authorization request, as kept while the person signs in and consents. */
+export interface AuthorizationRequest {
+  clientId: string;
+  redirectUri: string;
+  redirectUriSent: boolean;
+  scopes: string[];
+  resources: string[];
+  state?: string;
+  nonce?: string;
+  codeChallenge?: string;
+  codeChallengeMethod?: 'S256' | 'plain';
+  prompt: string[];
+  loginHint?: string;
+}
+
+/** An error that goes back to the client's redirect URI with `state` and `iss`. */
+export class RedirectableError extends Error {
+  constructor(readonly error: OAuthError, readonly redirectUri: string, readonly state: string | undefined) {
+    super(error.message);
+  }
+}
+
+const PROMPTS = new Set(['none', 'login', 'consent']);
+
+/**
+ * Validates an authorization request in the order RFC 6749 §4.1.2.1 demands: first the client
+ * and redirect URI (failures become a page, never a redirect), then everything else (failures
+ * go back to the client with `state` and `iss`).
+ */
+export async function validateAuthorizationRequest(ctx: AppContext, { single, resource }: ReadParams): Promise<{ client: Client; request: AuthorizationRequest }> {
+  if (!single.client_id) throw new UnsafeAuthorizationRequest('invalid_request', 'client_id is missing');
+  const client = await ctx.clients.findById(single.client_id);
+  if (!client) throw new UnsafeAuthorizationRequest('invalid_client', 'unknown client_id');
+  const redirectUri = chooseRedirectUri(client, single.redirect_uri);
+  const state = single.state;
+  try {
+    if (!single.response_type) throw new InvalidRequest('response_type is required');
+    if (single.response_type !== 'code') throw new UnsupportedResponseType('only response_type=code is supported');
+    if (!client.grantTypes.includes('authorization_code')) throw new OAuthError('unauthorized_client', 'the client may not use the authorization code flow');
+    if (single.response_mode !== undefined && single.response_mode !== 'query') throw new InvalidRequest('only response_mode=query is supported');
+    if (single.request !== undefined || single.request_uri !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported');
+    const prompt = parsePrompt(single.prompt);
+    const scopes = checkRequestedScopes(single.scope, client, ctx.registry);
+    const resources = resolveResources(resource, scopes, ctx.registry).map((r) => r.uri);
+    const pkce = checkCodeChallenge(client, single.code_challenge, single.code_challenge_method);
+    const request: AuthorizationRequest = { clientId: client.id, redirectUri, redirectUriSent: single.redirect_uri !== undefined, scopes, resources, prompt };
+    if (state !== undefined) request.state = state;
+    if (single.nonce !== undefined) request.nonce = single.nonce;
+    if (pkce) Object.assign(request, { codeChallenge: pkce.challenge, codeChallengeMethod: pkce.method });
+    if (single.login_hint !== undefined) request.loginHint = single.login_hint;
+    return { client, request };
+  } catch (error) {
+    if (error instanceof OAuthError) throw new RedirectableError(error, redirectUri, state);
+    throw error;
+  }
+}
+
+/** The redirect URI to use: the registered one that matches, or the only one when none is sent. */
+function chooseRedirectUri(client: Client, requested: string | undefined): string {
+  if (requested === undefined) {
+    if (client.redirectUris.length === 1) return client.redirectUris[0]!;
+    throw new UnsafeAuthorizationRequest('invalid_request', 'redirect_uri is required: the client has several registered');
+  }
+  if (!matchRedirectUri(requested, client.redirectUris)) throw new UnsafeAuthorizationRequest('invalid_request', 'redirect_uri is not registered for this client');
+  return requested;
+}
+
+function parsePrompt(value: string | undefined): string[] {
+  if (value === undefined) return [];
+  const prompts = value.split(' ').filter(Boolean);
+  for (const p of prompts) {
+    if (!PROMPTS.has(p)) throw new InvalidRequest(`unsupported prompt value ${p}`);
+  }
+  if (prompts.includes('none') && prompts.length > 1) throw new InvalidRequest('prompt=none cannot be combined with other values');
+  return prompts;
+}

@@ -1,0 +1,50 @@
+import type { SignedInSession } from '../../accounts/index.ts';
+import type { AppContext } from '../../context.ts';
+import { newId } from '../../crypto/tokens.ts';
+import { GrantRepository } from '../consent/grant-repository.ts';
+import { ConsentRequired, LoginRequired } from '../errors.ts';
+import { RedirectableError } from './authorization-request.ts';
+import type { Interaction } from './interaction-repository.ts';
+import { InteractionRepository } from './interaction-repository.ts';
+import { issueCodeRedirect } from './issue-code.ts';
+
+/**
+ * The next step of a pending authorization: sign in (unless a session fits the prompt), then
+ * consent (unless a stored grant already covers the request), then the code. Returns where to
+ * send the browser.
+ */
+export async function continueAuthorization(ctx: AppContext, interaction: Interaction, session: SignedInSession | undefined): Promise<string> {
+  const { request } = interaction;
+  const needsLogin = !session || (request.prompt.includes('login') && session.authTime < interaction.createdAt);
+  if (needsLogin) {
+    if (request.prompt.includes('none')) return fail(ctx, interaction, new LoginRequired('the person is not signed in'));
+    const query = new URLSearchParams({ return_to: interactionPath(interaction.id) });
+    if (request.loginHint) query.set('login_hint', request.loginHint);
+    if (request.prompt.includes('login')) query.set('prompt', 'login');
+    return `/signin?${query.toString()}`;
+  }
+  const grant = await new GrantRepository(ctx.database.db).findActive(session.userId, request.clientId);
+  const covered = grant && request.scopes.every((s) => grant.scopes.includes(s)) && request.resources.every((r) => grant.resources.includes(r));
+  if (covered && !request.prompt.includes('consent')) {
+    if (!(await new InteractionRepository(ctx.database.db).take(interaction.id))) return interactionPath(interaction.id);
+    return issueCodeRedirect(ctx, request, session.userId, grant.id, session.authTime);
+  }
+  if (request.prompt.includes('none')) return fail(ctx, interaction, new ConsentRequired('the app needs the person\'s consent'));
+  return interactionPath(interaction.id);
+}
+
+/** Approves (stores or widens the grant) and issues the code. */
+export async function approveAuthorization(ctx: AppContext, interaction: Interaction, session: SignedInSession): Promise<string> {
+  const { request } = interaction;
+  const grantId = await new GrantRepository(ctx.database.db).approve(newId(), session.userId, request.clientId, request.scopes, request.resources, ctx.clock.now());
+  return issueCodeRedirect(ctx, request, session.userId, grantId, session.authTime);
+}
+
+export function interactionPath(id: string): string {
+  return `/oauth/interaction/${id}`;
+}
+
+async function fail(ctx: AppContext, interaction: Interaction, error: LoginRequired | ConsentRequired): Promise<never> {
+  await new InteractionRepository(ctx.database.db).take(interaction.id);
+  throw new RedirectableError(error, interaction.request.redirectUri, interaction.request.state);
+}

@@ -1,0 +1,41 @@
+import type { ScopeRegistry } from '../../resource/registry.ts';
+import type { Client } from '../clients/client.ts';
+import { InvalidRequest, InvalidScope } from '../errors.ts';
+
+// RFC 6749 §3.3: scope-token = 1*( %x21 / %x23-5B / %x5D-7E )
+const SCOPE_TOKEN = /^[\x21\x23-\x5b\x5d-\x7e]+$/;
+
+/** Splits a `scope` parameter; a malformed one is an invalid_request, not an unknown scope. */
+export function parseScope(value: string): string[] {
+  const scopes = value.split(' ').filter((s) => s !== '');
+  for (const scope of scopes) {
+    if (!SCOPE_TOKEN.test(scope)) throw new InvalidRequest('scope contains characters RFC 6749 does not allow');
+  }
+  return [...new Set(scopes)];
+}
+
+/**
+ * The scopes a request gets: the client's defaults when none are asked for; every scope must be
+ * known and allowed for the client.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+ */
+export function checkRequestedScopes(requested: string | undefined, client: Client, registry: ScopeRegistry): string[] {
+  const scopes = requested === undefined ? client.defaultScopes : parseScope(requested);
+  if (scopes.length === 0) throw new InvalidScope('no scope was requested and the client has no default scopes');
+  for (const scope of scopes) {
+    if (!registry.scope(scope)) throw new InvalidScope(`unknown scope: ${scope}`);
+    if (!client.allowedScopes.includes(scope)) throw new InvalidScope(`the client may not request scope ${scope}`);
+  }
+  return scopes;
+}
+
+/** A refresh may narrow the scope, never widen it (RFC 6749 §6). */
+export function checkNarrowedScopes(requested: string | undefined, granted: string[]): string[] {
+  if (requested === undefined) return granted;
+  const scopes = parseScope(requested);
+  if (scopes.length === 0) throw new InvalidScope('scope must not be empty');
+  for (const scope of scopes) {
+    if (!granted.includes(scope)) throw new InvalidScope(`scope ${scope} exceeds what was granted`);
+  }
+  return scopes;
+}

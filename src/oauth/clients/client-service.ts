@@ -1,0 +1,108 @@
+import type { Clock } from '../../shared/clock.ts';
+import { newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
+import { toJsonList } from '../../shared/json-list.ts';
+import type { ScopeRegistry } from '../../resource/registry.ts';
+import { checkRedirectUriRegistration } from '../checks/check-redirect-uri-registration.ts';
+import type { Client, ClientType } from './client.ts';
+import type { ClientRepository } from './client-repository.ts';
+import { randomBytes } from 'node:crypto';
+
+export interface NewClient {
+  name: string;
+  type: ClientType;
+  redirectUris: string[];
+  allowedScopes?: string[];
+  defaultScopes?: string[];
+  grantTypes?: string[];
+  logoUri?: string | null;
+  allowPlainPkce?: boolean;
+  accessTokenTtl?: number | null;
+  refreshTokenTtl?: number | null;
+  ownerUserId?: string | null;
+  secretTtlSeconds?: number | null;
+}
+
+/** A client-side mistake in a registration; the caller renders it for its own surface. */
+export class InvalidClientMetadata extends Error {
+  constructor(readonly field: string, message: string) {
+    super(message);
+  }
+}
+
+const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'];
+
+export class ClientService {
+  constructor(private readonly repo: ClientRepository, private readonly registry: ScopeRegistry, private readonly clock: Clock) {}
+
+  /** Registers a client; the plain secret (confidential clients) is returned once, never stored. */
+  async create(input: NewClient): Promise<{ client: Client; secret?: string }> {
+    const fields = this.validate(input);
+    const now = this.clock.now();
+    const id = 'cl_' + randomBytes(12).toString('base64url');
+    const secret = input.type === 'confidential' ? newOpaqueToken('cs_') : undefined;
+    await this.repo.insert({
+      id,
+      ...fields,
+      secret_hash: secret ? sha256(secret) : null,
+      secret_expires_at: secret && input.secretTtlSeconds ? now + input.secretTtlSeconds * 1000 : null,
+      owner_user_id: input.ownerUserId ?? null,
+      created_at: now,
+      updated_at: now,
+    });
+    const client = await this.repo.findById(id);
+    if (!client) throw new Error('client vanished after insert');
+    return secret ? { client, secret } : { client };
+  }
+
+  /** Replaces the secret of a confidential client; the old one stops working at once. */
+  async rotateSecret(id: string, secretTtlSeconds?: number | null): Promise<string> {
+    const client = await this.repo.findById(id);
+    if (!client || client.type !== 'confidential') throw new InvalidClientMetadata('client_id', 'no confidential client with that id');
+    const secret = newOpaqueToken('cs_');
+    const now = this.clock.now();
+    await this.repo.update(id, { secret_hash: sha256(secret), secret_expires_at: secretTtlSeconds ? now + secretTtlSeconds * 1000 : null, updated_at: now });
+    return secret;
+  }
+
+  private validate(input: NewClient) {
+    if (!input.name.trim()) throw new InvalidClientMetadata('client_name', 'a name is required');
+    if (input.type !== 'public' && input.type !== 'confidential') throw new InvalidClientMetadata('type', 'type must be public or confidential');
+    const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token', ...(input.type === 'confidential' ? ['client_credentials'] : [])];
+    for (const grant of grantTypes) {
+      if (!GRANT_TYPES.includes(grant)) throw new InvalidClientMetadata('grant_types', `unsupported grant type ${grant}`);
+    }
+    if (input.type === 'public' && grantTypes.includes('client_credentials')) {
+      throw new InvalidClientMetadata('grant_types', 'client_credentials needs a confidential client');
+    }
+    if (grantTypes.includes('authorization_code') && input.redirectUris.length === 0) {
+      throw new InvalidClientMetadata('redirect_uris', 'at least one redirect URI is required');
+    }
+    for (const uri of input.redirectUris) {
+      const problem = checkRedirectUriRegistration(uri, input.type);
+      if (problem) throw new InvalidClientMetadata('redirect_uris', problem);
+    }
+    const allowed = input.allowedScopes ?? this.registry.scopeNames();
+    for (const scope of allowed) {
+      if (!this.registry.scope(scope)) throw new InvalidClientMetadata('scope', `unknown scope ${scope}`);
+    }
+    const defaults = input.defaultScopes ?? this.registry.defaultScopes().filter((s) => allowed.includes(s));
+    for (const scope of defaults) {
+      if (!allowed.includes(scope)) throw new InvalidClientMetadata('default_scopes', `default scope ${scope} is not allowed for the client`);
+    }
+    for (const ttl of [input.accessTokenTtl, input.refreshTokenTtl]) {
+      if (ttl != null && (!Number.isInteger(ttl) || ttl <= 0)) throw new InvalidClientMetadata('token_lifetimes', 'lifetimes are positive whole seconds');
+    }
+    return {
+      name: input.name.trim(),
+      type: input.type,
+      redirect_uris: toJsonList(input.redirectUris),
+      allowed_scopes: toJsonList(allowed),
+      default_scopes: toJsonList(defaults),
+      grant_types: toJsonList(grantTypes),
+      logo_uri: input.logoUri ?? null,
+      allow_plain_pkce: input.allowPlainPkce ? 1 : 0,
+      access_token_ttl: input.accessTokenTtl ?? null,
+      refresh_token_ttl: input.refreshTokenTtl ?? null,
+    };
+  }
+}

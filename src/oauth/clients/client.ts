@@ -1,0 +1,42 @@
+import type { ClientsTable } from '../../db/schema.ts';
+import { fromJsonList } from '../../shared/json-list.ts';
+
+export type ClientType = 'public' | 'confidential';
+
+export interface Client {
+  id: string;
+  name: string;
+  type: ClientType;
+  secretHash: string | null;
+  secretExpiresAt: number | null;
+  redirectUris: string[];
+  allowedScopes: string[];
+  defaultScopes: string[];
+  grantTypes: string[];
+  logoUri: string | null;
+  allowPlainPkce: boolean;
+  accessTokenTtl: number | null;
+  refreshTokenTtl: number | null;
+  ownerUserId: string | null;
+  createdAt: number;
+}
+
+export function clientFromRow(row: ClientsTable): Client {
+  return {
+    id: row.id,
+    name: row.name,
+    type: row.type,
+    secretHash: row.secret_hash,
+    secretExpiresAt: row.secret_expires_at,
+    redirectUris: fromJsonList(row.redirect_uris),
+    allowedScopes: fromJsonList(row.allowed_scopes),
+    defaultScopes: fromJsonList(row.default_scopes),
+    grantTypes: fromJsonList(row.grant_types),
+    logoUri: row.logo_uri,
+    allowPlainPkce: row.allow_plain_pkce === 1,
+    accessTokenTtl: row.access_token_ttl,
+    refreshTokenTtl: row.refresh_token_ttl,
+    ownerUserId: row.owner_user_id,
+    createdAt: row.created_at,
+  };
+}

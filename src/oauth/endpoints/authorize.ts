@@ -1,0 +1,44 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { Accounts } from '../../accounts/index.ts';
+import type { AppContext } from '../../context.ts';
+import { newId } from '../../crypto/tokens.ts';
+import { RedirectableError, validateAuthorizationRequest } from '../authorization/authorization-request.ts';
+import { continueAuthorization } from '../authorization/continue-authorization.ts';
+import { InteractionRepository } from '../authorization/interaction-repository.ts';
+import { redirectBack } from '../authorization/redirect.ts';
+import { OAuthError } from '../errors.ts';
+import { errorPage } from '../pages/error-page.ts';
+import { readParams } from './read-params.ts';
+
+/**
+ * GET /oauth/authorize: validate, remember the request as an interaction, then let the person
+ * sign in and consent (or answer at once when a session and a covering grant exist).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
+ */
+export async function authorizeEndpoint(app: FastifyInstance, ctx: AppContext, accounts: Accounts): Promise<void> {
+  const interactions = new InteractionRepository(ctx.database.db);
+  app.get('/oauth/authorize', { schema: { summary: 'Authorization endpoint', tags: ['oauth'] } }, async (request, reply) => {
+    try {
+      const { request: authorization } = await validateAuthorizationRequest(ctx, readParams(request.query));
+      const now = ctx.clock.now();
+      const interaction = { id: newId(), request: authorization, createdAt: now, expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000 };
+      await interactions.insert(interaction);
+      const session = await accounts.sessions.current(request);
+      return reply.redirect(await continueAuthorization(ctx, interaction, session), 303);
+    } catch (error) {
+      return renderAuthorizationError(error, ctx, reply);
+    }
+  });
+}
+
+/** Errors either travel back to the client (with state and iss) or become a 400 page. */
+export function renderAuthorizationError(error: unknown, ctx: AppContext, reply: FastifyReply): FastifyReply {
+  if (error instanceof RedirectableError) {
+    const params: Record<string, string> = { error: error.error.code, error_description: error.error.description };
+    return reply.redirect(redirectBack(error.redirectUri, ctx.config.ISSUER, error.state, params), 303);
+  }
+  if (error instanceof OAuthError) {
+    return reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request cannot continue', error.description));
+  }
+  throw error;
+}

@@ -1,0 +1,42 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+
+/** The facts both discovery documents publish (RFC 8414, OpenID Connect Discovery 1.0). */
+export function serverMetadata(ctx: AppContext): Record<string, unknown> {
+  const issuer = ctx.config.ISSUER;
+  return {
+    issuer,
+    authorization_endpoint: `${issuer}/oauth/authorize`,
+    token_endpoint: `${issuer}/oauth/token`,
+    revocation_endpoint: `${issuer}/oauth/revoke`,
+    introspection_endpoint: `${issuer}/oauth/introspect`,
+    userinfo_endpoint: `${issuer}/oauth/userinfo`,
+    jwks_uri: `${issuer}/oauth/jwks`,
+    scopes_supported: ctx.registry.scopeNames(),
+    response_types_supported: ['code'],
+    response_modes_supported: ['query'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    code_challenge_methods_supported: ['S256'],
+    token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
+    introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
+    authorization_response_iss_parameter_supported: true,
+    client_id_metadata_document_supported: false,
+    id_token_signing_alg_values_supported: ['ES256'],
+    subject_types_supported: ['public'],
+    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'name', 'zoneinfo', 'updated_at', 'email', 'email_verified', 'phone_number', 'phone_number_verified'],
+    prompt_values_supported: ['none', 'login', 'consent'],
+    request_parameter_supported: false,
+    request_uri_parameter_supported: false,
+    resource_indicators_supported: true,
+  };
+}
+
+export async function discoveryEndpoints(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const metadata = serverMetadata(ctx);
+  for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
+    app.get(path, { schema: { summary: 'Authorization server metadata', tags: ['discovery'] } }, async (_request, reply) => {
+      return reply.header('cache-control', 'public, max-age=300').send(metadata);
+    });
+  }
+}

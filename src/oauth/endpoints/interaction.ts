@@ -1,0 +1,65 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { Accounts } from '../../accounts/index.ts';
+import type { AppContext } from '../../context.ts';
+import type { Csrf } from '../../web/csrf.ts';
+import { RedirectableError } from '../authorization/authorization-request.ts';
+import { approveAuthorization, continueAuthorization, interactionPath } from '../authorization/continue-authorization.ts';
+import { InteractionRepository } from '../authorization/interaction-repository.ts';
+import { AccessDenied } from '../errors.ts';
+import { consentPage } from '../pages/consent-page.ts';
+import { errorPage } from '../pages/error-page.ts';
+import { renderAuthorizationError } from './authorize.ts';
+
+const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
+const ConsentForm = Type.Object({ csrf: Type.Optional(Type.String({ maxLength: 200 })), decision: Type.Optional(Type.String({ maxLength: 20 })) });
+
+/**
+ * GET /oauth/interaction/:id shows the consent screen (after sign-in); POST records the
+ * decision and answers with a 303 back to the client.
+ */
+export async function interactionEndpoints(app: FastifyInstance, ctx: AppContext, accounts: Accounts, csrf: Csrf): Promise<void> {
+  const interactions = new InteractionRepository(ctx.database.db);
+  const expired = (reply: FastifyReply) =>
+    reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request has expired', 'The sign-in request is no longer valid.'));
+
+  app.get('/oauth/interaction/:id', { schema: { params: Params, hide: true } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const interaction = await interactions.find(id, ctx.clock.now());
+    if (!interaction) return expired(reply);
+    const session = await accounts.sessions.current(request);
+    try {
+      const next = await continueAuthorization(ctx, interaction, session);
+      if (next !== interactionPath(id) || !session) return reply.redirect(next, 303);
+      const client = await ctx.clients.findById(interaction.request.clientId);
+      const user = await accounts.users.findById(session.userId);
+      if (!client || !user) return expired(reply);
+      const view = { client, redirectUri: interaction.request.redirectUri, scopes: interaction.request.scopes, interactionId: id, csrfToken: csrf.token(request, reply), signedInAs: user.email ?? user.phone ?? '' };
+      return reply.type('text/html; charset=utf-8').send(consentPage(view, ctx.registry));
+    } catch (error) {
+      return renderAuthorizationError(error, ctx, reply);
+    }
+  });
+
+  app.post('/oauth/interaction/:id', { schema: { params: Params, body: ConsentForm, hide: true } }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const form = request.body as { csrf?: string; decision?: string };
+    if (!csrf.verify(request, form.csrf)) {
+      return reply.code(403).type('text/html; charset=utf-8').send(errorPage('Please try again', 'The form was out of date or did not come from this site.'));
+    }
+    const interaction = await interactions.find(id, ctx.clock.now());
+    if (!interaction) return expired(reply);
+    const session = await accounts.sessions.current(request);
+    if (!session) return reply.redirect(await continueAuthorization(ctx, interaction, session), 303);
+    if (form.decision !== 'approve' && form.decision !== 'deny') {
+      return reply.code(400).type('text/html; charset=utf-8').send(errorPage('Please choose', 'Choose Allow or Deny.'));
+    }
+    if (!(await interactions.take(id))) return expired(reply);
+    try {
+      if (form.decision === 'deny') throw new RedirectableError(new AccessDenied('the person denied the request'), interaction.request.redirectUri, interaction.request.state);
+      return reply.redirect(await approveAuthorization(ctx, interaction, session), 303);
+    } catch (error) {
+      return renderAuthorizationError(error, ctx, reply);
+    }
+  });
+}

@@ -1,0 +1,55 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { sha256 } from '../../crypto/tokens.ts';
+import { authenticateClient } from '../clients/authenticate-client.ts';
+import { InvalidRequest } from '../errors.ts';
+import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
+import { readFormParams } from './read-params.ts';
+
+const INACTIVE = { active: false } as const;
+
+/**
+ * POST /oauth/introspect (RFC 7662): the caller authenticates as a client and sees only tokens
+ * issued to itself; everything else — unknown, expired, revoked, foreign — is
+ * `{"active": false}`. Revocation is read fresh, never from a cache.
+ */
+export async function introspectEndpoint(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.post('/oauth/introspect', { schema: { summary: 'Token introspection (RFC 7662)', tags: ['oauth'] } }, async (request, reply) => {
+    const { single } = readFormParams(request);
+    const client = await authenticateClient(
+      { authorization: request.headers.authorization, clientId: single.client_id, clientSecret: single.client_secret },
+      ctx.clients,
+      ctx.clock,
+    );
+    const token = single.token;
+    if (!token) throw new InvalidRequest('token is required');
+    const body = token.startsWith('rt_') ? await introspectRefreshToken(ctx, token, client.id) : await introspectAccessToken(ctx, token, client.id);
+    return reply.header('cache-control', 'no-store').send(body);
+  });
+}
+
+async function introspectAccessToken(ctx: AppContext, token: string, clientId: string): Promise<Record<string, unknown>> {
+  try {
+    const claims = await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, undefined, ctx.clock.now());
+    if (claims.client_id !== clientId) return INACTIVE;
+    if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }, true)) return INACTIVE;
+    return {
+      active: true, token_type: 'Bearer', scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud,
+      iss: claims.iss, exp: claims.exp, iat: claims.iat, jti: claims.jti,
+    };
+  } catch (error) {
+    if (error instanceof InvalidAccessToken) return INACTIVE;
+    throw error;
+  }
+}
+
+async function introspectRefreshToken(ctx: AppContext, token: string, clientId: string): Promise<Record<string, unknown>> {
+  const record = await ctx.families.findRefreshToken(sha256(token));
+  const now = ctx.clock.now();
+  if (!record || record.family.clientId !== clientId) return INACTIVE;
+  if (record.status !== 'active' || record.family.revokedAt !== null || record.expiresAt <= now) return INACTIVE;
+  return {
+    active: true, token_type: 'refresh_token', scope: record.scopes.join(' '), client_id: clientId, sub: record.family.userId ?? clientId,
+    iss: ctx.config.ISSUER, exp: Math.floor(record.expiresAt / 1000), iat: Math.floor(record.createdAt / 1000),
+  };
+}

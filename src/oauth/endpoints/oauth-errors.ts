@@ -1,0 +1,29 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { OAuthError } from '../errors.ts';
+
+/**
+ * The one error renderer of the OAuth JSON endpoints: RFC 6749 §5.2 bodies with
+ * `Cache-Control: no-store`; a body Fastify could not parse is an invalid_request; anything
+ * unexpected is a generic 500 logged with the request id.
+ */
+export function useOAuthErrorRenderer(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | OAuthError, request, reply) => {
+    reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
+    if (error instanceof OAuthError) {
+      return reply.code(error.status).headers(error.headers).send(error.toJSON());
+    }
+    const status = (error as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500) {
+      return reply.code(400).send({ error: 'invalid_request', error_description: describeClientError(error as FastifyError) });
+    }
+    request.log.error({ err: error }, 'unexpected error in an OAuth endpoint');
+    return reply.code(500).send({ error: 'server_error', error_description: `internal error (request ${request.id})` });
+  });
+}
+
+function describeClientError(error: FastifyError): string {
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'requests must be application/x-www-form-urlencoded';
+  if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'request body is too large';
+  if (error.validation) return `invalid parameters: ${error.message}`;
+  return 'malformed request';
+}

@@ -1,0 +1,52 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import { sha256 } from '../../crypto/tokens.ts';
+import { authenticateClient } from '../clients/authenticate-client.ts';
+import { InvalidRequest } from '../errors.ts';
+import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
+import { readFormParams } from './read-params.ts';
+
+/**
+ * POST /oauth/revoke (RFC 7009): the client authenticates and may revoke only its own tokens;
+ * unknown or foreign tokens still get 200. A refresh token takes its whole family with it
+ * (every access token issued under that authorization); an access token is revoked alone.
+ * `token_type_hint` only chooses which lookup runs first.
+ */
+export async function revokeEndpoint(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  app.post('/oauth/revoke', { schema: { summary: 'Token revocation (RFC 7009)', tags: ['oauth'] } }, async (request, reply) => {
+    const { single } = readFormParams(request);
+    const client = await authenticateClient(
+      { authorization: request.headers.authorization, clientId: single.client_id, clientSecret: single.client_secret },
+      ctx.clients,
+      ctx.clock,
+    );
+    const token = single.token;
+    if (!token) throw new InvalidRequest('token is required');
+    const lookups = [() => revokeRefreshToken(ctx, token, client.id), () => revokeAccessToken(ctx, token, client.id)];
+    if (single.token_type_hint === 'access_token') lookups.reverse();
+    for (const lookup of lookups) {
+      if (await lookup()) break;
+    }
+    return reply.header('cache-control', 'no-store').code(200).send();
+  });
+}
+
+async function revokeRefreshToken(ctx: AppContext, token: string, clientId: string): Promise<boolean> {
+  if (!token.startsWith('rt_')) return false;
+  const record = await ctx.families.findRefreshToken(sha256(token));
+  if (!record || record.family.clientId !== clientId) return false;
+  await ctx.revocations.revokeFamily(record.familyId);
+  return true;
+}
+
+async function revokeAccessToken(ctx: AppContext, token: string, clientId: string): Promise<boolean> {
+  try {
+    const claims = await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, undefined, ctx.clock.now());
+    if (claims.client_id !== clientId) return false;
+    await ctx.revocations.revokeAccessToken(claims.jti, claims.exp * 1000);
+    return true;
+  } catch (error) {
+    if (error instanceof InvalidAccessToken) return false;
+    throw error;
+  }
+}

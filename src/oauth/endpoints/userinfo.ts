@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Accounts } from '../../accounts/index.ts';
+import type { AppContext } from '../../context.ts';
+import { readBearer } from '../../resource/bearer.ts';
+import { challenge, TokenRejected } from '../../resource/token-rejected.ts';
+import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
+
+/**
+ * GET|POST /oauth/userinfo (OIDC Core §5.3): bearer token in the Authorization header only;
+ * the token must be meant for this issuer and carry `openid`. Claims follow the scopes.
+ */
+export async function userinfoEndpoint(app: FastifyInstance, ctx: AppContext, accounts: Accounts): Promise<void> {
+  const handler = async (request: FastifyRequest, reply: FastifyReply) => {
+    reply.header('cache-control', 'no-store');
+    try {
+      return reply.send(await userinfo(request, ctx, accounts));
+    } catch (error) {
+      if (!(error instanceof TokenRejected)) throw error;
+      return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ error: error.code ?? 'invalid_token', error_description: error.description });
+    }
+  };
+  app.get('/oauth/userinfo', { schema: { summary: 'OpenID Connect UserInfo', tags: ['oauth'] } }, handler);
+  app.post('/oauth/userinfo', { schema: { summary: 'OpenID Connect UserInfo', tags: ['oauth'] } }, handler);
+}
+
+async function userinfo(request: FastifyRequest, ctx: AppContext, accounts: Accounts): Promise<Record<string, unknown>> {
+  const bearer = readBearer(request);
+  if ('missing' in bearer) throw new TokenRejected(401, undefined, 'an access token is required', challenge({ scope: 'openid' }));
+  if ('refused' in bearer) throw new TokenRejected(400, 'invalid_request', bearer.refused, challenge({ error: 'invalid_request', error_description: bearer.refused }));
+  const invalid = (description: string) => new TokenRejected(401, 'invalid_token', description, challenge({ error: 'invalid_token', error_description: description }));
+  let claims;
+  try {
+    claims = await verifyAccessToken(ctx.keys, bearer.token, ctx.config.ISSUER, ctx.config.ISSUER, ctx.clock.now());
+  } catch (error) {
+    if (error instanceof InvalidAccessToken) throw invalid(error.message);
+    throw error;
+  }
+  if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti })) throw invalid('the access token was revoked');
+  const scopes = new Set(claims.scope.split(' '));
+  if (!scopes.has('openid')) {
+    throw new TokenRejected(403, 'insufficient_scope', 'userinfo needs the openid scope', challenge({ error: 'insufficient_scope', scope: 'openid' }));
+  }
+  const user = await accounts.users.findById(claims.sub);
+  if (!user) throw invalid('the person behind this token no longer exists');
+  const body: Record<string, unknown> = { sub: user.id };
+  if (scopes.has('profile')) Object.assign(body, { name: user.name ?? undefined, zoneinfo: user.timeZone ?? undefined, updated_at: Math.floor(user.createdAt / 1000) });
+  if (scopes.has('email') && user.email) Object.assign(body, { email: user.email, email_verified: user.emailVerified });
+  if (scopes.has('phone') && user.phone) Object.assign(body, { phone_number: user.phone, phone_number_verified: user.phoneVerified });
+  return body;
+}

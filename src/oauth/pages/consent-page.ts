@@ -1,0 +1,45 @@
+import type { ScopeRegistry } from '../../resource/registry.ts';
+import { html } from '../../web/html.ts';
+import { page } from '../../web/layout.ts';
+import type { Client } from '../clients/client.ts';
+
+export interface ConsentView {
+  client: Client;
+  redirectUri: string;
+  scopes: string[];
+  interactionId: string;
+  csrfToken: string;
+  signedInAs: string;
+}
+
+/**
+ * Names the app, the host it returns to, and each requested scope in plain words. The app's
+ * logo is not loaded: it would be a third-party request from the consent page.
+ */
+export function consentPage(view: ConsentView, registry: ScopeRegistry): string {
+  const host = hostOf(view.redirectUri);
+  return page({
+    title: `Allow ${view.client.name}?`,
+    signedInAs: view.signedInAs,
+    body: html`<div class="app"><span class="avatar" aria-hidden="true">${view.client.name.slice(0, 1).toUpperCase()}</span><h1>${view.client.name} wants to use your account</h1></div>
+<p>It will be able to:</p>
+<ul class="scopes">${view.scopes.map((s) => html`<li>${registry.scope(s)?.description ?? s}</li>`)}</ul>
+<p class="hint">After you decide you will be sent to <strong>${host}</strong>. You can revoke access at any time from your account page.</p>
+<form method="post" action="/oauth/interaction/${view.interactionId}">
+<input type="hidden" name="csrf" value="${view.csrfToken}">
+<div class="actions">
+<button type="submit" name="decision" value="approve">Allow</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</div>
+</form>`,
+  });
+}
+
+function hostOf(uri: string): string {
+  try {
+    const url = new URL(uri);
+    return url.host || url.protocol;
+  } catch {
+    return uri;
+  }
+}

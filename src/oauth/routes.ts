@@ -1,0 +1,27 @@
+import type { FastifyInstance } from 'fastify';
+import type { Accounts } from '../accounts/index.ts';
+import type { AppContext } from '../context.ts';
+import type { Csrf } from '../web/csrf.ts';
+import { authorizeEndpoint } from './endpoints/authorize.ts';
+import { discoveryEndpoints } from './endpoints/discovery.ts';
+import { interactionEndpoints } from './endpoints/interaction.ts';
+import { introspectEndpoint } from './endpoints/introspect.ts';
+import { jwksEndpoint } from './endpoints/jwks.ts';
+import { useOAuthErrorRenderer } from './endpoints/oauth-errors.ts';
+import { revokeEndpoint } from './endpoints/revoke.ts';
+import { tokenEndpoint } from './endpoints/token.ts';
+import { userinfoEndpoint } from './endpoints/userinfo.ts';
+
+/** Every endpoint of the authorization server, with the OAuth error renderer. */
+export async function oauthRoutes(app: FastifyInstance, deps: { ctx: AppContext; accounts: Accounts; csrf: Csrf }): Promise<void> {
+  const { ctx, accounts, csrf } = deps;
+  useOAuthErrorRenderer(app);
+  await discoveryEndpoints(app, ctx);
+  await jwksEndpoint(app, ctx);
+  await authorizeEndpoint(app, ctx, accounts);
+  await interactionEndpoints(app, ctx, accounts, csrf);
+  await tokenEndpoint(app, ctx);
+  await revokeEndpoint(app, ctx);
+  await introspectEndpoint(app, ctx);
+  await userinfoEndpoint(app, ctx, accounts);
+}

@@ -1,0 +1,64 @@
+import type { Db } from '../../db/database.ts';
+import type { AuthorizationCodesTable } from '../../db/schema.ts';
+import { fromJsonList } from '../../shared/json-list.ts';
+
+export interface AuthorizationCode {
+  codeHash: string;
+  clientId: string;
+  userId: string;
+  grantId: string;
+  redirectUri: string;
+  redirectUriSent: boolean;
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  scopes: string[];
+  resources: string[];
+  nonce: string | null;
+  authTime: number;
+  expiresAt: number;
+  consumedAt: number | null;
+  familyId: string | null;
+}
+
+export class AuthorizationCodeRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: AuthorizationCodesTable): Promise<void> {
+    await this.db.insertInto('authorization_codes').values(row).execute();
+  }
+
+  async findByHash(codeHash: string): Promise<AuthorizationCode | undefined> {
+    const row = await this.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+    return row && {
+      codeHash: row.code_hash,
+      clientId: row.client_id,
+      userId: row.user_id,
+      grantId: row.grant_id,
+      redirectUri: row.redirect_uri,
+      redirectUriSent: row.redirect_uri_sent === 1,
+      codeChallenge: row.code_challenge,
+      codeChallengeMethod: row.code_challenge_method,
+      scopes: fromJsonList(row.scopes),
+      resources: fromJsonList(row.resources),
+      nonce: row.nonce,
+      authTime: row.auth_time,
+      expiresAt: row.expires_at,
+      consumedAt: row.consumed_at,
+      familyId: row.family_id,
+    };
+  }
+
+  /**
+   * Marks the code used and names the token family it will produce, atomically: only one
+   * redemption can win, and a later one finds the family to revoke.
+   */
+  async consume(codeHash: string, familyId: string, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: now, family_id: familyId })
+      .where('code_hash', '=', codeHash)
+      .where('consumed_at', 'is', null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+}

@@ -1,0 +1,38 @@
+import { createHash } from 'node:crypto';
+import { SignJWT } from 'jose';
+import type { KeyRing } from '../../keys/key-ring.ts';
+import { SIGNING_ALG } from '../../keys/key-ring.ts';
+
+export interface IdTokenInput {
+  issuer: string;
+  subject: string;
+  clientId: string;
+  nonce?: string | null;
+  authTime?: number | null;
+  accessToken: string;
+  nowMs: number;
+  ttlSeconds: number;
+}
+
+/** An OpenID Connect ID token with `at_hash` bound to the access token it travels with. */
+export async function signIdToken(keys: KeyRing, input: IdTokenInput): Promise<string> {
+  const key = await keys.signingKey();
+  const iat = Math.floor(input.nowMs / 1000);
+  const claims: Record<string, unknown> = { at_hash: leftHalfHash(input.accessToken) };
+  if (input.nonce) claims.nonce = input.nonce;
+  if (input.authTime) claims.auth_time = Math.floor(input.authTime / 1000);
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: SIGNING_ALG, typ: 'JWT', kid: key.kid })
+    .setIssuer(input.issuer)
+    .setSubject(input.subject)
+    .setAudience(input.clientId)
+    .setIssuedAt(iat)
+    .setExpirationTime(iat + input.ttlSeconds)
+    .sign(key.privateKey);
+}
+
+/** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 (ES256 hashes with SHA-256). */
+function leftHalfHash(value: string): string {
+  const digest = createHash('sha256').update(value).digest();
+  return digest.subarray(0, digest.length / 2).toString('base64url');
+}

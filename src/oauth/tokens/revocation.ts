@@ -1,0 +1,75 @@
+import type { Clock } from '../../shared/clock.ts';
+import type { TokenFamilyRepository } from './token-family-repository.ts';
+
+/** Tells other nodes that something was revoked (Redis pub/sub when configured). */
+export interface RevocationNotifier {
+  publish(key: string): Promise<void>;
+  subscribe(onRevoked: (key: string) => void): void;
+  close(): Promise<void>;
+}
+
+export const localOnlyNotifier: RevocationNotifier = {
+  publish: async () => {},
+  subscribe: () => {},
+  close: async () => {},
+};
+
+/**
+ * Revocation state of access tokens: a family (all tokens of one authorization) or a single
+ * `jti`. Answers "not revoked" from a cache for at most `cacheMs`; a revocation on this node
+ * (or announced by another node through the notifier) takes effect at once.
+ */
+export class Revocations {
+  private readonly cache = new Map<string, { revoked: boolean; at: number }>();
+  private static readonly MAX_ENTRIES = 100_000;
+
+  constructor(
+    private readonly repo: TokenFamilyRepository,
+    private readonly clock: Clock,
+    private readonly cacheMs: number,
+    private readonly notifier: RevocationNotifier,
+  ) {
+    notifier.subscribe((key) => this.remember(key, true));
+  }
+
+  /** Whether the token (by family and jti) is revoked; `fresh` skips the cache (introspection). */
+  async isRevoked(token: { fam?: string | undefined; jti: string }, fresh = false): Promise<boolean> {
+    if (token.fam && (await this.check(`f:${token.fam}`, fresh, () => this.repo.isFamilyRevoked(token.fam!)))) return true;
+    return this.check(`j:${token.jti}`, fresh, () => this.repo.isAccessTokenRevoked(token.jti));
+  }
+
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.repo.revokeFamily(familyId, this.clock.now());
+    await this.announce(`f:${familyId}`);
+  }
+
+  async revokeFamiliesOfGrant(grantId: string): Promise<void> {
+    const families = await this.repo.revokeFamiliesOfGrant(grantId, this.clock.now());
+    for (const id of families) await this.announce(`f:${id}`);
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    await this.repo.revokeAccessToken(jti, expiresAt);
+    await this.announce(`j:${jti}`);
+  }
+
+  private async announce(key: string): Promise<void> {
+    this.remember(key, true);
+    await this.notifier.publish(key);
+  }
+
+  private async check(key: string, fresh: boolean, load: () => Promise<boolean>): Promise<boolean> {
+    const now = this.clock.now();
+    const hit = this.cache.get(key);
+    if (hit?.revoked) return true;
+    if (!fresh && hit && now - hit.at < this.cacheMs) return false;
+    const revoked = await load();
+    this.remember(key, revoked);
+    return revoked;
+  }
+
+  private remember(key: string, revoked: boolean): void {
+    if (this.cache.size >= Revocations.MAX_ENTRIES) this.cache.clear();
+    this.cache.set(key, { revoked, at: this.clock.now() });
+  }
+}

@@ -1,0 +1,148 @@
+import type { Db } from '../../db/database.ts';
+import type { RefreshTokensTable, TokenFamiliesTable } from '../../db/schema.ts';
+import { fromJsonList } from '../../shared/json-list.ts';
+
+/** The tokens descending from one authorization code: one family, revoked as a whole. */
+export interface TokenFamily {
+  id: string;
+  grantId: string | null;
+  clientId: string;
+  userId: string | null;
+  scopes: string[];
+  resources: string[];
+  authTime: number | null;
+  expiresAt: number;
+  revokedAt: number | null;
+}
+
+export interface RefreshTokenRecord {
+  id: string;
+  familyId: string;
+  status: RefreshTokensTable['status'];
+  scopes: string[];
+  createdAt: number;
+  expiresAt: number;
+  rotatedAt: number | null;
+  accessJti: string | null;
+  accessExpiresAt: number | null;
+  successorResponse: string | null;
+  successorResponseExpiresAt: number | null;
+  family: TokenFamily;
+}
+
+export class TokenFamilyRepository {
+  constructor(private readonly db: Db) {}
+
+  async insertFamily(row: TokenFamiliesTable): Promise<void> {
+    await this.db.insertInto('token_families').values(row).execute();
+  }
+
+  async insertRefreshToken(row: RefreshTokensTable): Promise<void> {
+    await this.db.insertInto('refresh_tokens').values(row).execute();
+  }
+
+  async findFamily(id: string): Promise<TokenFamily | undefined> {
+    const row = await this.db.selectFrom('token_families').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && familyFromRow(row);
+  }
+
+  /** The refresh token with its family, in one query (the hot path of the refresh grant). */
+  async findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
+    const row = await this.db
+      .selectFrom('refresh_tokens as r')
+      .innerJoin('token_families as f', 'f.id', 'r.family_id')
+      .select([
+        'r.id', 'r.family_id', 'r.status', 'r.scopes', 'r.created_at', 'r.expires_at', 'r.rotated_at', 'r.access_jti', 'r.access_expires_at',
+        'r.successor_response', 'r.successor_response_expires_at',
+        'f.grant_id', 'f.client_id', 'f.user_id', 'f.scopes as family_scopes', 'f.resources', 'f.auth_time', 'f.expires_at as family_expires_at', 'f.revoked_at',
+      ])
+      .where('r.token_hash', '=', tokenHash)
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      familyId: row.family_id,
+      status: row.status,
+      scopes: fromJsonList(row.scopes),
+      createdAt: row.created_at,
+      expiresAt: row.expires_at,
+      rotatedAt: row.rotated_at,
+      accessJti: row.access_jti,
+      accessExpiresAt: row.access_expires_at,
+      successorResponse: row.successor_response,
+      successorResponseExpiresAt: row.successor_response_expires_at,
+      family: {
+        id: row.family_id,
+        grantId: row.grant_id,
+        clientId: row.client_id,
+        userId: row.user_id,
+        scopes: fromJsonList(row.family_scopes),
+        resources: fromJsonList(row.resources),
+        authTime: row.auth_time,
+        expiresAt: row.family_expires_at,
+        revokedAt: row.revoked_at,
+      },
+    };
+  }
+
+  /**
+   * The compare-and-set at the heart of rotation: only the request that flips the token from
+   * active to rotated wins; it also parks its (sealed) response for the grace window.
+   */
+  async markRotated(id: string, now: number, sealedResponse: string | null, responseExpiresAt: number | null): Promise<boolean> {
+    const result = await this.db
+      .updateTable('refresh_tokens')
+      .set({ status: 'rotated', rotated_at: now, successor_response: sealedResponse, successor_response_expires_at: responseExpiresAt })
+      .where('id', '=', id)
+      .where('status', '=', 'active')
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Refresh tokens slide: the family lives as long as its newest refresh token. */
+  async extendFamily(familyId: string, expiresAt: number): Promise<void> {
+    await this.db.updateTable('token_families').set({ expires_at: expiresAt }).where('id', '=', familyId).execute();
+  }
+
+  /** Revokes a family and every refresh token in it; returns whether anything changed. */
+  async revokeFamily(familyId: string, now: number): Promise<boolean> {
+    const result = await this.db.updateTable('token_families').set({ revoked_at: now }).where('id', '=', familyId).where('revoked_at', 'is', null).executeTakeFirst();
+    await this.db.updateTable('refresh_tokens').set({ status: 'revoked', successor_response: null }).where('family_id', '=', familyId).where('status', '!=', 'revoked').execute();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** Revokes every family issued under a consent grant; returns their ids. */
+  async revokeFamiliesOfGrant(grantId: string, now: number): Promise<string[]> {
+    const families = await this.db.selectFrom('token_families').select('id').where('grant_id', '=', grantId).where('revoked_at', 'is', null).execute();
+    for (const { id } of families) await this.revokeFamily(id, now);
+    return families.map((f) => f.id);
+  }
+
+  async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
+    await this.db.insertInto('revoked_access_tokens').values({ jti, expires_at: expiresAt }).onConflict((oc) => oc.column('jti').doNothing()).execute();
+  }
+
+  async isFamilyRevoked(familyId: string): Promise<boolean> {
+    const row = await this.db.selectFrom('token_families').select('revoked_at').where('id', '=', familyId).executeTakeFirst();
+    return !row || row.revoked_at !== null;
+  }
+
+  async isAccessTokenRevoked(jti: string): Promise<boolean> {
+    const row = await this.db.selectFrom('revoked_access_tokens').select('jti').where('jti', '=', jti).executeTakeFirst();
+    return Boolean(row);
+  }
+}
+
+function familyFromRow(row: TokenFamiliesTable): TokenFamily {
+  return {
+    id: row.id,
+    grantId: row.grant_id,
+    clientId: row.client_id,
+    userId: row.user_id,
+    scopes: fromJsonList(row.scopes),
+    resources: fromJsonList(row.resources),
+    authTime: row.auth_time,
+    expiresAt: row.expires_at,
+    revokedAt: row.revoked_at,
+  };
+}

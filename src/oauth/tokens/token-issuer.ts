@@ -1,0 +1,78 @@
+import type { AppContext } from '../../context.ts';
+import { newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
+import type { RegisteredResource } from '../../resource/registry.ts';
+import type { Client } from '../clients/client.ts';
+import { audienceFor } from '../checks/check-resource.ts';
+import { lifetimesFor } from '../lifetimes.ts';
+import { signAccessToken } from './access-token.ts';
+import { signIdToken } from './id-token.ts';
+
+/** The JSON body of a successful token response (RFC 6749 §5.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+  refresh_token?: string;
+  id_token?: string;
+}
+
+export interface IssueInput {
+  client: Client;
+  subject: string;
+  scopes: string[];
+  resources: RegisteredResource[];
+  familyId?: string;
+  withRefreshToken: boolean;
+  nonce?: string | null;
+  authTime?: number | null;
+}
+
+export interface IssuedTokens {
+  response: TokenResponse;
+  access: { jti: string; expiresAt: number };
+  refresh?: { hash: string; expiresAt: number };
+  /** Under `caledee` a rotation revokes the previous access token as well. */
+  revokeOldAccessOnRotation: boolean;
+}
+
+/**
+ * Mints the tokens of one response: the JWT access token, an opaque refresh token and, when
+ * `openid` is granted, the ID token. Storing them is the grant's business.
+ */
+export async function issueTokens(ctx: AppContext, input: IssueInput): Promise<IssuedTokens> {
+  const { config, keys, clock } = ctx;
+  const now = clock.now();
+  const life = lifetimesFor(input.resources, input.client, config);
+  const access = await signAccessToken(keys, {
+    issuer: config.ISSUER,
+    subject: input.subject,
+    clientId: input.client.id,
+    audience: audienceFor(input.resources.map((r) => r.uri), input.scopes, config.ISSUER),
+    scopes: input.scopes,
+    ttlSeconds: life.accessTtl,
+    nowMs: now,
+    ...(input.familyId ? { familyId: input.familyId } : {}),
+    authTime: input.authTime ?? null,
+  });
+  const response: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: life.accessTtl, scope: input.scopes.join(' ') };
+  let refresh: IssuedTokens['refresh'];
+  if (input.withRefreshToken) {
+    const token = newOpaqueToken('rt_');
+    response.refresh_token = token;
+    refresh = { hash: sha256(token), expiresAt: now + life.refreshTtl * 1000 };
+  }
+  if (input.scopes.includes('openid')) {
+    response.id_token = await signIdToken(keys, {
+      issuer: config.ISSUER,
+      subject: input.subject,
+      clientId: input.client.id,
+      nonce: input.nonce ?? null,
+      authTime: input.authTime ?? null,
+      accessToken: access.token,
+      nowMs: now,
+      ttlSeconds: life.accessTtl,
+    });
+  }
+  return { response, access: { jti: access.jti, expiresAt: access.expiresAt }, ...(refresh ? { refresh } : {}), revokeOldAccessOnRotation: life.revokeOldAccessOnRotation };
+}

@@ -1,0 +1,1 @@
+export { portfolioProduct } from './product.ts';

@@ -1,0 +1,16 @@
+import type { ProductDefinition } from '../resource/registry.ts';
+
+const scopes = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
+
+/** The portfolio Platform API as a protected resource (token profile `calico`). */
+export const portfolioProduct: ProductDefinition = {
+  name: 'portfolio',
+  scopes: [
+    { name: 'read:providers', description: 'See which exchanges and wallets you have linked' },
+    { name: 'write:providers', description: 'Link and unlink exchanges and wallets for you' },
+    { name: 'read:assets', description: 'See your crypto balances and positions' },
+    { name: 'read:transactions', description: 'See your crypto transaction history' },
+  ],
+  resources: [{ path: '/platform', name: 'Consentry Platform API', profile: 'calico', scopes, ownsScopes: scopes }],
+  defaultScopes: scopes,
+};

@@ -1,0 +1,78 @@
+export type TokenProfileName = 'calico' | 'caledee';
+
+export interface ScopeDefinition {
+  name: string;
+  /** Plain words for the consent screen. */
+  description: string;
+}
+
+export interface ProtectedResourceDefinition {
+  /** Path below the issuer; the resource identifier is issuer + path (RFC 8707, RFC 9728). */
+  path: string;
+  name: string;
+  profile: TokenProfileName;
+  /** Scopes this resource accepts. */
+  scopes: string[];
+  /** Scopes whose tokens are meant for this resource when no `resource` is requested. */
+  ownsScopes?: string[];
+}
+
+export interface ProductDefinition {
+  name: string;
+  scopes: ScopeDefinition[];
+  resources: ProtectedResourceDefinition[];
+  /** Scopes a client gets when it asks for none (the Calico widget sends none). */
+  defaultScopes?: string[];
+}
+
+export interface RegisteredResource extends ProtectedResourceDefinition {
+  uri: string;
+}
+
+/**
+ * What the products offer: their scopes (with consent-screen words) and protected resources.
+ * The authorization server reads it; it never names a product itself.
+ */
+export class ScopeRegistry {
+  private readonly scopes = new Map<string, ScopeDefinition>();
+  private readonly resources = new Map<string, RegisteredResource>();
+  private readonly owners = new Map<string, RegisteredResource>();
+  private readonly products: ProductDefinition[] = [];
+
+  constructor(private readonly issuer: string) {}
+
+  register(product: ProductDefinition): void {
+    this.products.push(product);
+    for (const scope of product.scopes) this.scopes.set(scope.name, scope);
+    for (const resource of product.resources) {
+      const registered = { ...resource, uri: this.issuer + resource.path };
+      this.resources.set(registered.uri, registered);
+      for (const scope of resource.ownsScopes ?? []) this.owners.set(scope, registered);
+    }
+  }
+
+  scope(name: string): ScopeDefinition | undefined {
+    return this.scopes.get(name);
+  }
+
+  scopeNames(): string[] {
+    return [...this.scopes.keys()];
+  }
+
+  resource(uri: string): RegisteredResource | undefined {
+    return this.resources.get(uri);
+  }
+
+  allResources(): RegisteredResource[] {
+    return [...this.resources.values()];
+  }
+
+  /** The resource a scope's tokens are meant for by default; undefined for core OIDC scopes. */
+  ownerOf(scope: string): RegisteredResource | undefined {
+    return this.owners.get(scope);
+  }
+
+  defaultScopes(): string[] {
+    return this.products.flatMap((p) => p.defaultScopes ?? []);
+  }
+}

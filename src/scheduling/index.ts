@@ -1,0 +1,1 @@
+export { schedulingProduct } from './product.ts';

@@ -1,0 +1,63 @@
+import { createServer } from 'node:net';
+import { buildApp, type BuiltApp } from '../../src/app.ts';
+import { loadConfig, type Config } from '../../src/config.ts';
+import { freshDatabaseUrl, type TestDialect } from './database.ts';
+import { TestClock } from './test-clock.ts';
+
+export interface TestServer extends BuiltApp {
+  url: string;
+  config: Config;
+  clock: TestClock;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  env?: Record<string, string>;
+  dialect?: TestDialect;
+  /** Share a database (two nodes on one PostgreSQL); default: a fresh one. */
+  databaseUrl?: string;
+  /** Adds routes (e.g. a protected test resource) before the server listens. */
+  extend?: (built: BuiltApp) => Promise<void> | void;
+}
+
+/** A real Consentry listening on 127.0.0.1 with its own database and an adjustable clock. */
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const port = await freePort();
+  const database = options.databaseUrl ? { url: options.databaseUrl, drop: async () => {} } : await freshDatabaseUrl(options.dialect);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ISSUER: `http://127.0.0.1:${port}`,
+    DATABASE_URL: database.url,
+    SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ',
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    JANITOR_INTERVAL_SECONDS: '0',
+    ...options.env,
+  });
+  const clock = new TestClock();
+  const built = await buildApp(config, { clock });
+  await options.extend?.(built);
+  await built.app.listen({ host: '127.0.0.1', port });
+  return {
+    ...built,
+    url: config.ISSUER,
+    config,
+    clock,
+    close: async () => {
+      await built.app.close();
+      await database.drop();
+    },
+  };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
