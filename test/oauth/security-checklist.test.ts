@@ -222,13 +222,15 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
   });
 
   it('introspection needs client authentication and hides other clients\' tokens', async () => {
-    const { code, verifier } = await getCode(native, { scope: 'openid offline_access' });
-    const tokens = await exchange(native, code, verifier);
+    const { code, verifier } = await getCode(web, { scope: 'openid read:bookings' });
+    const tokens = await exchange(web, code, verifier);
     expect((await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string })).status).toBe(401);
-    const foreign = await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string }, { authorization: basicAuth(web.id, web.secret!) });
+    expect((await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string, client_id: native.id })).status).toBe(401);
+    const stranger = await createTestClient(server);
+    const foreign = await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string }, { authorization: basicAuth(stranger.id, stranger.secret!) });
     expect(foreign.json).toEqual({ active: false });
-    const own = await postForm(server, '/oauth/introspect', { token: tokens.json.refresh_token as string, client_id: native.id });
-    expect(own.json).toMatchObject({ active: true, token_type: 'refresh_token', client_id: native.id });
+    const own = await postForm(server, '/oauth/introspect', { token: tokens.json.refresh_token as string }, { authorization: basicAuth(web.id, web.secret!) });
+    expect(own.json).toMatchObject({ active: true, token_type: 'refresh_token', client_id: web.id });
   });
 
   it('pins the issuer in configuration whatever the Host header says', async () => {

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import { sha256 } from '../../crypto/tokens.ts';
 import { authenticateClient } from '../clients/authenticate-client.ts';
-import { InvalidRequest } from '../errors.ts';
+import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
 import { readFormParams } from './read-params.ts';
 
@@ -21,6 +21,7 @@ export async function introspectEndpoint(app: FastifyInstance, ctx: AppContext):
       ctx.clients,
       ctx.clock,
     );
+    if (client.type === 'public') throw new InvalidClient('introspection needs a client that can authenticate');
     const token = single.token;
     if (!token) throw new InvalidRequest('token is required');
     const body = token.startsWith('rt_') ? await introspectRefreshToken(ctx, token, client.id) : await introspectAccessToken(ctx, token, client.id);
