@@ -25,8 +25,17 @@ export async function freshDatabaseUrl(dialect: TestDialect = 'sqlite'): Promise
     drop: async () => {
       const client = new pg.Client({ connectionString: base });
       await client.connect();
-      await client.query(`drop database if exists ${name} with (force)`);
-      await client.end();
+      try {
+        // Wait for the server's pool to finish closing rather than killing its connections.
+        for (let i = 0; i < 200; i++) {
+          const { rows } = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          if ((rows[0] as { n: number }).n === 0) break;
+          await new Promise((resolve) => setImmediate(resolve));
+        }
+        await client.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await client.end();
+      }
     },
   };
 }

@@ -55,6 +55,7 @@ export async function authorizeThroughPages(
   }
   if (location.pathname.startsWith('/oauth/interaction/')) {
     const consent = await agent.get(location.pathname);
+    if (consent.status === 303) return { redirect: new URL(consent.headers.get('location')!, server.url), verifier }; // a stored grant covers it
     expect(consent.status).toBe(200);
     const decided = await agent.submit(await consent.text(), { decision: options.decision ?? 'approve' }, '/oauth/interaction/');
     expect(decided.status).toBe(303);

@@ -38,7 +38,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   const clock = new TestClock();
   const built = await buildApp(config, { clock });
   await options.extend?.(built);
-  await built.app.listen({ host: '127.0.0.1', port });
+  await built.app.listen({ host: '127.0.0.1', port: config.PORT });
   return {
     ...built,
     url: config.ISSUER,
@@ -51,7 +51,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
-async function freePort(): Promise<number> {
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

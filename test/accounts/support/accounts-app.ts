@@ -32,7 +32,14 @@ export interface AccountsTestApp {
  * Fastify with only what the accounts routes need: cookies, form bodies, a real database
  * (in-memory SQLite, or PostgreSQL when asked) and the accounts feature itself.
  */
-export async function buildAccountsApp(options: { env?: Record<string, string>; dialect?: TestDialect } = {}): Promise<AccountsTestApp> {
+export interface BuildOptions {
+  env?: Record<string, string>;
+  dialect?: TestDialect;
+  /** Adds routes before the app is ready (e.g. a probe that reads the current session). */
+  extend?: (app: FastifyInstance, accounts: Accounts) => void;
+}
+
+export async function buildAccountsApp(options: BuildOptions = {}): Promise<AccountsTestApp> {
   const database = await freshDatabaseUrl(options.dialect);
   const config = loadConfig({ NODE_ENV: 'test', ISSUER: 'http://localhost:3000', DATABASE_URL: database.url, ...options.env });
   const handle = openDatabase(config.DATABASE_URL);
@@ -46,6 +53,7 @@ export async function buildAccountsApp(options: { env?: Record<string, string>; 
   await app.register(formbody);
   const accounts = createAccounts({ db: handle.db, config, clock, log, csrf });
   await app.register(accountsRoutes, { db: handle.db, config, clock, log, csrf, accounts });
+  options.extend?.(app, accounts);
   await app.ready();
   return {
     app,

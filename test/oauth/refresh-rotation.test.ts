@@ -1,0 +1,94 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PageAgent } from '../helpers/browser.ts';
+import { createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
+import { testDialects } from '../helpers/database.ts';
+import { authorizeThroughPages } from '../helpers/oauth-flow.ts';
+import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
+import type { TestServer } from '../helpers/server.ts';
+
+/** Rotation, reuse detection and the single-successor grace window (contract: Token endpoint). */
+describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
+  let server: TestServer;
+  let smtp: SmtpCapture;
+  let close: () => Promise<void>;
+  let client: TestClient;
+  let agent: PageAgent;
+
+  beforeAll(async () => {
+    ({ server, smtp, close } = await startServerWithMail({ dialect }));
+    client = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'offline_access', 'read:bookings', 'read:event-types'] });
+    agent = new PageAgent(server.url);
+  });
+  afterAll(() => close());
+
+  const freshTokens = async (scope = 'openid offline_access read:bookings read:event-types') => {
+    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, { params: { scope } });
+    const res = await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: client.redirectUri, code_verifier: verifier, client_id: client.id });
+    expect(res.status).toBe(200);
+    return res.json as { access_token: string; refresh_token: string };
+  };
+  const refresh = (token: string, extra: Record<string, string> = {}) => postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: token, client_id: client.id, ...extra });
+  const familySize = async (token: string) => {
+    const { sha256 } = await import('../../src/crypto/tokens.ts');
+    const row = await server.ctx.database.db.selectFrom('refresh_tokens').select('family_id').where('token_hash', '=', sha256(token)).executeTakeFirstOrThrow();
+    return (await server.ctx.database.db.selectFrom('refresh_tokens').select('id').where('family_id', '=', row.family_id).execute()).length;
+  };
+
+  it('20 parallel refreshes with one token produce one successor and identical answers', async () => {
+    const tokens = await freshTokens();
+    const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(tokens.refresh_token)));
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
+    const bodies = new Set(answers.map((a) => JSON.stringify(a.json)));
+    expect(bodies.size).toBe(1);
+    expect(await familySize(tokens.refresh_token)).toBe(2);
+    const successor = answers[0]!.json.refresh_token as string;
+    expect(successor).not.toBe(tokens.refresh_token);
+    expect((await refresh(successor)).status).toBe(200);
+  });
+
+  it('a replay inside the window with other parameters is refused without revoking', async () => {
+    const tokens = await freshTokens();
+    const first = await refresh(tokens.refresh_token);
+    const narrowed = await refresh(tokens.refresh_token, { scope: 'openid' });
+    expect(narrowed.json.error).toBe('invalid_grant');
+    expect((await refresh(first.json.refresh_token as string)).status).toBe(200);
+  });
+
+  it('a replay after the window revokes the whole family, access tokens included', async () => {
+    const tokens = await freshTokens();
+    const first = await refresh(tokens.refresh_token);
+    expect(first.status).toBe(200);
+    server.clock.advance(11_000);
+    try {
+      const replay = await refresh(tokens.refresh_token);
+      expect(replay.json.error).toBe('invalid_grant');
+      expect((await refresh(first.json.refresh_token as string)).json.error).toBe('invalid_grant');
+      const userinfo = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${first.json.access_token as string}` } });
+      expect(userinfo.status).toBe(401);
+    } finally {
+      server.clock.advance(-11_000);
+    }
+  });
+
+  it('under the caledee profile a rotation revokes the previous access token', async () => {
+    const tokens = await freshTokens();
+    const before = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(before.status).toBe(200);
+    const rotated = await refresh(tokens.refresh_token);
+    expect(rotated.json.expires_in).toBe(3600);
+    const after = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    expect(after.status).toBe(401);
+    const successor = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${rotated.json.access_token as string}` } });
+    expect(successor.status).toBe(200);
+  });
+
+  it('an expired refresh token is refused', async () => {
+    const tokens = await freshTokens();
+    server.clock.advance(31 * 86_400_000);
+    try {
+      expect((await refresh(tokens.refresh_token)).json.error).toBe('invalid_grant');
+    } finally {
+      server.clock.advance(-31 * 86_400_000);
+    }
+  });
+});
