@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody';
 import type { Config } from './config.ts';
 import { createContext, type AppContext, type ContextOptions } from './context.ts';
 import { accountsRoutes, createAccounts, type Accounts } from './accounts/index.ts';
-import { oauthRoutes } from './oauth/index.ts';
+import { connectedAppsSection, oauthRoutes } from './oauth/index.ts';
 import { protectedResourceMetadataRoutes } from './resource/index.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
@@ -53,7 +53,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await healthRoutes(app, ctx);
   await staticAssets(app);
 
-  await app.register(async (scope) => accountsRoutes(scope, { db: ctx.database.db, config, clock: ctx.clock, log: app.log, csrf, accounts }));
+  await app.register(async (scope) =>
+    accountsRoutes(scope, { db: ctx.database.db, config, clock: ctx.clock, log: app.log, csrf, accounts, accountSections: [connectedAppsSection(ctx)] }),
+  );
   await app.register(async (scope) => oauthRoutes(scope, { ctx, accounts, csrf }));
   await app.register(async (scope) => protectedResourceMetadataRoutes(scope, ctx));
 

@@ -1,16 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { purgeAccountsData } from '../accounts/index.ts';
 import type { Db } from '../db/database.ts';
 import type { Clock } from '../shared/clock.ts';
 
-type PurgeTable = 'authorization_codes' | 'otp_challenges' | 'sessions' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
+type PurgeTable = 'authorization_codes' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
 
 /** Tables whose rows die at `expires_at`; a family takes its remaining refresh tokens along. */
-const EXPIRING: PurgeTable[] = ['authorization_codes', 'otp_challenges', 'sessions', 'interactions', 'revoked_access_tokens', 'refresh_tokens', 'token_families'];
+const EXPIRING: PurgeTable[] = ['authorization_codes', 'interactions', 'revoked_access_tokens', 'refresh_tokens', 'token_families'];
 
 const KEY_COLUMN: Record<PurgeTable, string> = {
   authorization_codes: 'code_hash',
-  otp_challenges: 'id',
-  sessions: 'id',
   interactions: 'id',
   revoked_access_tokens: 'jti',
   refresh_tokens: 'id',
@@ -30,6 +29,15 @@ export async function purgeExpired(db: Db, now: number, batchSize: number): Prom
       purged[table] += deleted;
       if (deleted < batchSize) break;
     }
+  }
+  // Sessions and one-time-code challenges follow the accounts feature's own retention rules.
+  purged.sessions = 0;
+  purged.otp_challenges = 0;
+  for (;;) {
+    const { sessions, challenges } = await purgeAccountsData(db, now, batchSize);
+    purged.sessions += sessions;
+    purged.otp_challenges += challenges;
+    if (sessions < batchSize && challenges < batchSize) break;
   }
   // Parked grace-window responses hold live tokens (sealed): drop them once the window closed.
   const parked = await db

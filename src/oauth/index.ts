@@ -4,3 +4,5 @@ export { ClientService, InvalidClientMetadata, type NewClient } from './clients/
 export type { Client } from './clients/client.ts';
 export { GrantRepository, type Grant } from './consent/grant-repository.ts';
 export { OAuthError } from './errors.ts';
+export { connectedAppsSection } from './pages/connected-apps.ts';
+export { revokeGrant } from './consent/revoke-grant.ts';

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
 import type { AppContext } from '../context.ts';
 import type { Csrf } from '../web/csrf.ts';
+import { accountAppsEndpoint } from './endpoints/account-apps.ts';
 import { authorizeEndpoint } from './endpoints/authorize.ts';
 import { discoveryEndpoints } from './endpoints/discovery.ts';
 import { interactionEndpoints } from './endpoints/interaction.ts';
@@ -24,4 +25,5 @@ export async function oauthRoutes(app: FastifyInstance, deps: { ctx: AppContext;
   await revokeEndpoint(app, ctx);
   await introspectEndpoint(app, ctx);
   await userinfoEndpoint(app, ctx, accounts);
+  await accountAppsEndpoint(app, ctx, accounts, csrf);
 }

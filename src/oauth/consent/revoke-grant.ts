@@ -1,0 +1,13 @@
+import type { AppContext } from '../../context.ts';
+import { GrantRepository } from './grant-repository.ts';
+
+/**
+ * A person withdraws an app's access: the grant ends and every token issued under it stops
+ * working at once (families revoked, caches told). Returns false when the grant was not theirs
+ * or already revoked.
+ */
+export async function revokeGrant(ctx: AppContext, userId: string, grantId: string): Promise<boolean> {
+  const revoked = await new GrantRepository(ctx.database.db).revoke(grantId, userId, ctx.clock.now());
+  if (revoked) await ctx.revocations.revokeFamiliesOfGrant(grantId);
+  return revoked;
+}
