@@ -59,6 +59,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(async (scope) => oauthRoutes(scope, { ctx, accounts, csrf }));
   await app.register(async (scope) => protectedResourceMetadataRoutes(scope, ctx));
 
+  // Products register their job handlers while their plugins load; work starts once all are in.
+  app.addHook('onReady', async () => ctx.jobs.start());
+  app.addHook('preClose', async () => ctx.jobs.stop());
   const stopJanitor = startJanitor(ctx.database.db, ctx.clock, app.log, config.JANITOR_INTERVAL_SECONDS, config.JANITOR_BATCH_SIZE);
   app.addHook('onClose', async () => stopJanitor());
   return { app, ctx, accounts };

@@ -54,6 +54,9 @@ export const ConfigSchema = Type.Object({
   KEY_RETIRE_GRACE_SECONDS: Int(86_400, 'Extra time a retired key stays published after the last token it signed expired.', 0),
   JANITOR_INTERVAL_SECONDS: Int(60, 'How often expired codes, tokens, sessions and challenges are purged (0 = never).', 0),
   JANITOR_BATCH_SIZE: Int(1000, 'Rows deleted per statement by the janitor.', 1, 100_000),
+  JOBS_POLL_MS: Int(1000, 'How often a node looks for due background jobs (its own enqueues wake it at once).', 10, 60_000),
+  JOBS_CONCURRENCY: Int(4, 'Background jobs one node runs at the same time.', 1, 64),
+  JOBS_LEASE_SECONDS: Int(300, 'A running job whose node stops answering is taken over after this long.', 5),
   REDIS_URL: Str(undefined, 'redis://… to announce revocations to every node at once (multi-node deployments).'),
 });
 

@@ -16,6 +16,8 @@ import { ClientService } from './oauth/clients/client-service.ts';
 import { Revocations, localOnlyNotifier, type RevocationNotifier } from './oauth/tokens/revocation.ts';
 import { TokenFamilyRepository } from './oauth/tokens/token-family-repository.ts';
 import { createRedisNotifier } from './oauth/tokens/redis-notifier.ts';
+import { createJobQueue, type JobQueue } from './jobs/queue/index.ts';
+import pino from 'pino';
 
 /** Shared infrastructure every feature receives: built once per process, closed on shutdown. */
 export interface AppContext {
@@ -30,6 +32,7 @@ export interface AppContext {
   families: TokenFamilyRepository;
   revocations: Revocations;
   sealedResponses: SecretBox;
+  jobs: JobQueue;
   close(): Promise<void>;
 }
 
@@ -75,6 +78,11 @@ export async function createContext(config: Config, options: ContextOptions = {}
       families,
       revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
       sealedResponses: new SecretBox(secret.key, 'refresh-grace-responses'),
+      jobs: createJobQueue(database, clock, options.log ?? pino({ level: 'warn' }), {
+        pollMs: config.JOBS_POLL_MS,
+        concurrency: config.JOBS_CONCURRENCY,
+        leaseMs: config.JOBS_LEASE_SECONDS * 1000,
+      }),
       close: async () => {
         await notifier.close();
         await database.close();

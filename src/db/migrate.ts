@@ -1,10 +1,12 @@
 import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.ts';
+import * as jobs from './migrations/0001a-jobs.ts';
 import * as oauthCore from './migrations/0001-oauth-core.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
   '0001-oauth-core': oauthCore,
+  '0001a-jobs': jobs,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

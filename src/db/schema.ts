@@ -16,6 +16,7 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   revoked_access_tokens: RevokedAccessTokensTable;
   signing_keys: SigningKeysTable;
+  jobs: JobsTable;
 }
 
 export interface UsersTable {
@@ -156,3 +157,18 @@ export interface SigningKeysTable {
   publish_until: number | null;
 }
 
+
+export interface JobsTable {
+  id: string;
+  name: string;
+  payload: string;
+  dedupe_key: string | null;
+  status: 'pending' | 'running' | 'done' | 'failed';
+  attempts: number;
+  max_attempts: number;
+  run_at: number;
+  locked_until: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
+}

@@ -1,11 +1,15 @@
 import type { Clock } from '../../src/shared/clock.ts';
 
-/** A clock tests move by hand: real time by default, frozen offsets when advanced. */
+/** A clock tests move by hand: real time plus an offset, or frozen at a given instant. */
 export class TestClock implements Clock {
   private offset = 0;
+
+  constructor(private readonly frozenAt?: number) {}
+
   now(): number {
-    return Date.now() + this.offset;
+    return (this.frozenAt ?? Date.now()) + this.offset;
   }
+
   advance(ms: number): void {
     this.offset += ms;
   }

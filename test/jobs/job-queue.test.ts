@@ -1,0 +1,96 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
+import { migrateToLatest } from '../../src/db/migrate.ts';
+import { createJobQueue, type JobQueue } from '../../src/jobs/queue/index.ts';
+import { freshDatabaseUrl, testDialects } from '../helpers/database.ts';
+import { TestClock } from '../helpers/test-clock.ts';
+
+describe.each(testDialects())('durable job queue (%s)', (dialect) => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  });
+
+  async function setup(url?: string): Promise<{ database: DatabaseHandle; queue: JobQueue; clock: TestClock; url: string }> {
+    let databaseUrl = url;
+    if (!databaseUrl) {
+      const fresh = await freshDatabaseUrl(dialect);
+      databaseUrl = dialect === 'sqlite' ? `sqlite:${(await import('node:os')).tmpdir()}/jobs-${Date.now()}-${Math.random()}.db` : fresh.url;
+      cleanups.push(fresh.drop);
+    }
+    const database = openDatabase(databaseUrl);
+    await migrateToLatest(database.db);
+    const clock = new TestClock(Date.now());
+    const queue = createJobQueue(database, clock, pino({ level: 'silent' }), { pollMs: 50, concurrency: 2, leaseMs: 60_000 });
+    cleanups.push(async () => {
+      await queue.stop();
+      await database.close();
+    });
+    return { database, queue, clock, url: databaseUrl };
+  }
+
+  it('runs a job once, dedupes by key, and retries with exponential backoff', async () => {
+    const { queue, clock, database } = await setup();
+    const seen: Array<{ value: number; attempt: number }> = [];
+    queue.handle<{ value: number }>('flaky', async (payload, job) => {
+      seen.push({ value: payload.value, attempt: job.attempt });
+      if (job.attempt < 3) throw new Error(`boom ${job.attempt}`);
+    }, { backoffMs: 1000, maxAttempts: 5 });
+    expect(await queue.enqueue('flaky', { value: 7 }, { key: 'k' })).toBeTypeOf('string');
+    expect(await queue.enqueue('flaky', { value: 8 }, { key: 'k' })).toBeUndefined();
+    await queue.drain();
+    expect(seen).toEqual([{ value: 7, attempt: 1 }]);
+    clock.advance(999);
+    await queue.drain();
+    expect(seen).toHaveLength(1); // not due yet
+    clock.advance(1);
+    await queue.drain();
+    clock.advance(2000); // second retry waits twice as long
+    await queue.drain();
+    expect(seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
+    const row = await database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'done', attempts: 3 });
+  });
+
+  it('marks a job failed when its attempts run out, keeping the last error', async () => {
+    const { queue, clock, database } = await setup();
+    queue.handle('doomed', async () => {
+      throw new Error('always');
+    }, { backoffMs: 10, maxAttempts: 2 });
+    await queue.enqueue('doomed', {});
+    await queue.drain();
+    clock.advance(10);
+    await queue.drain();
+    const row = await database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'failed', attempts: 2, last_error: 'always' });
+  });
+
+  it('resumes a job whose process died mid-run', async () => {
+    const first = await setup();
+    let release: () => void = () => {};
+    first.queue.handle('long', () => new Promise<void>((resolve) => (release = resolve)));
+    await first.queue.enqueue('long', {});
+    first.queue.start();
+    // Wait until the job is claimed by the first "process", then abandon it.
+    for (let i = 0; i < 1000; i++) {
+      const row = await first.database.db.selectFrom('jobs').select('status').executeTakeFirstOrThrow();
+      if (row.status === 'running') break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const second = await setup(first.url);
+    const ran: number[] = [];
+    second.queue.handle('long', async (_payload, job) => {
+      ran.push(job.attempt);
+    });
+    if (dialect === 'sqlite') {
+      second.queue.start(); // the only node: orphaned leases end at start
+      for (let i = 0; i < 1000 && ran.length === 0; i++) await new Promise((resolve) => setTimeout(resolve, 5));
+    } else {
+      second.clock.advance(60_001); // another node takes over when the lease runs out
+      await second.queue.drain();
+    }
+    expect(ran).toEqual([2]);
+    release();
+  });
+});
