@@ -84,13 +84,16 @@ export function sampleRssMb(pid?: number): number {
   return round1(Number(m[1]) / 1024);
 }
 
-/** Aligned text table (returned, not printed); columns are the keys of the first row. Numbers right-aligned. */
+/**
+ * Aligned text table (returned, not printed); columns are the keys of the first row. Numbers right-aligned;
+ * null or undefined prints as an empty cell and leaves a numeric column numeric.
+ */
 export function formatTable<T extends object>(rows: readonly T[]): string {
   const first = rows[0];
   if (!first) return '(no rows)';
   const cols = Object.keys(first);
   const values = cols.map((c) => rows.map((r) => (r as Record<string, unknown>)[c]));
-  const numeric = values.map((vs) => vs.every((v) => typeof v === 'number'));
+  const numeric = values.map((vs) => vs.some((v) => typeof v === 'number') && vs.every((v) => typeof v === 'number' || v == null));
   // Same number of decimals down a column (the most any value in it needs, at most 2).
   const decimals = values.map((vs) => Math.max(0, ...vs.map((v) => (typeof v === 'number' ? Math.min(2, decimalsOf(v)) : 0))));
   const grid = rows.map((_, r) => cols.map((_c, i) => {

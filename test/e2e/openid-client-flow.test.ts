@@ -41,7 +41,7 @@ describe.each(testDialects())('openid-client end to end, confidential client (%s
     const tokens = await client.authorizationCodeGrant(config, callback, { pkceCodeVerifier: verifier, expectedState: state, expectedNonce: nonce });
     const claims = tokens.claims()!;
     expect(claims.iss).toBe(server.url);
-    expect(tokens.expiresIn()).toBe(900); // portfolio scopes: calico profile
+    expect(tokens.expires_in).toBe(900); // portfolio scopes: calico profile
     const userinfo = await client.fetchUserInfo(config, tokens.access_token, claims.sub);
     expect(userinfo.email).toBe('grace@example.com');
 
