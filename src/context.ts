@@ -17,6 +17,7 @@ import { Revocations, localOnlyNotifier, type RevocationNotifier } from './oauth
 import { TokenFamilyRepository } from './oauth/tokens/token-family-repository.ts';
 import { createRedisNotifier } from './oauth/tokens/redis-notifier.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue/index.ts';
+import { PersonalTokens } from './oauth/personal-tokens/personal-tokens.ts';
 import pino from 'pino';
 
 /** Shared infrastructure every feature receives: built once per process, closed on shutdown. */
@@ -33,6 +34,7 @@ export interface AppContext {
   revocations: Revocations;
   sealedResponses: SecretBox;
   jobs: JobQueue;
+  personalTokens: PersonalTokens;
   close(): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       families,
       revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
       sealedResponses: new SecretBox(secret.key, 'refresh-grace-responses'),
+      personalTokens: new PersonalTokens(database.db, registry, clock),
       jobs: createJobQueue(database, clock, options.log ?? pino({ level: 'warn' }), {
         pollMs: config.JOBS_POLL_MS,
         concurrency: config.JOBS_CONCURRENCY,

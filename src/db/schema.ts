@@ -17,6 +17,7 @@ export interface Database {
   revoked_access_tokens: RevokedAccessTokensTable;
   signing_keys: SigningKeysTable;
   jobs: JobsTable;
+  personal_access_tokens: PersonalAccessTokensTable;
 }
 
 export interface UsersTable {
@@ -171,4 +172,16 @@ export interface JobsTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface PersonalAccessTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  scopes: string;
+  created_at: number;
+  last_used_at: number | null;
+  expires_at: number | null;
+  revoked_at: number | null;
 }

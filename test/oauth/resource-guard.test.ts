@@ -20,6 +20,7 @@ describe.each(testDialects())('resource guard (%s)', (dialect) => {
             if (error instanceof TokenRejected) return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ message: error.description });
             throw error;
           });
+          scope.get('/api/v2/guard-probe-pat', { preHandler: requireToken(ctx, `${ctx.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub, client: request.accessToken?.client_id }));
           scope.get('/api/v2/guard-probe', { preHandler: requireToken(ctx, `${ctx.config.ISSUER}/api/v2`, { allOf: ['read:bookings'] }) }, async (request) => ({ sub: request.accessToken?.sub }));
         });
       },
@@ -90,5 +91,24 @@ describe.each(testDialects())('resource guard (%s)', (dialect) => {
     } finally {
       server.clock.advance(-3601 * 1000);
     }
+  });
+
+  it('accepts personal access tokens only where allowed, with their scopes, until revoked', async () => {
+    const user = await server.accounts.users.create({ email: 'pat-owner@example.com' });
+    const { id, token } = await server.ctx.personalTokens.create({ userId: user.id, name: 'cli', scopes: ['read:bookings'] });
+    expect(token).toMatch(/^pat_/);
+    const withPat = (path: string) => fetch(`${server.url}/api/v2/${path}`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await withPat('guard-probe')).status).toBe(401);
+    const ok = await withPat('guard-probe-pat');
+    expect(ok.status).toBe(200);
+    expect(await ok.json()).toEqual({ sub: user.id, client: 'pat' });
+    const listed = await server.ctx.personalTokens.list(user.id);
+    expect(listed[0]).toMatchObject({ id, name: 'cli', scopes: ['read:bookings'] });
+    expect(listed[0]!.lastUsedAt).not.toBeNull();
+    const narrow = await server.ctx.personalTokens.create({ userId: user.id, name: 'profile only', scopes: ['read:profile'] });
+    expect((await fetch(`${server.url}/api/v2/guard-probe-pat`, { headers: { authorization: `Bearer ${narrow.token}` } })).status).toBe(403);
+    await server.ctx.personalTokens.revoke(user.id, id);
+    expect((await withPat('guard-probe-pat')).status).toBe(401);
+    await expect(server.ctx.personalTokens.create({ userId: user.id, name: 'x', scopes: ['openid'] })).rejects.toThrow(/cannot be given/);
   });
 });
