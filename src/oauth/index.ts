@@ -6,3 +6,5 @@ export { GrantRepository, type Grant } from './consent/grant-repository.ts';
 export { OAuthError } from './errors.ts';
 export { connectedAppsSection } from './pages/connected-apps.ts';
 export { revokeGrant } from './consent/revoke-grant.ts';
+export { completeInteractionStep, getInteraction } from './authorization/continue-authorization.ts';
+export type { Interaction } from './authorization/interaction-repository.ts';

@@ -17,8 +17,20 @@ export interface ProtectedResourceDefinition {
   ownsScopes?: string[];
 }
 
+/**
+ * A page a product shows inside an authorization, after sign-in and before consent (the
+ * portfolio's "link your accounts"). Requests entering at `entryPath` — an alias of
+ * /oauth/authorize with the same parameters — go through it.
+ */
+export interface InteractionStep {
+  name: string;
+  entryPath: string;
+  url(interactionId: string): string;
+}
+
 export interface ProductDefinition {
   name: string;
+  interactionSteps?: InteractionStep[];
   scopes: ScopeDefinition[];
   resources: ProtectedResourceDefinition[];
   /** Scopes a client gets when it asks for none (the Calico widget sends none). */
@@ -38,12 +50,14 @@ export class ScopeRegistry {
   private readonly resources = new Map<string, RegisteredResource>();
   private readonly owners = new Map<string, RegisteredResource>();
   private readonly products: ProductDefinition[] = [];
+  private readonly steps = new Map<string, InteractionStep>();
 
   constructor(private readonly issuer: string) {}
 
   register(product: ProductDefinition): void {
     this.products.push(product);
     for (const scope of product.scopes) this.scopes.set(scope.name, scope);
+    for (const step of product.interactionSteps ?? []) this.steps.set(step.name, step);
     for (const resource of product.resources) {
       const registered = { ...resource, uri: this.issuer + resource.path };
       this.resources.set(registered.uri, registered);
@@ -70,6 +84,17 @@ export class ScopeRegistry {
   /** The resource a scope's tokens are meant for by default; undefined for core OIDC scopes. */
   ownerOf(scope: string): RegisteredResource | undefined {
     return this.owners.get(scope);
+  }
+
+  step(name: string): InteractionStep | undefined {
+    return this.steps.get(name);
+  }
+
+  /** Extra authorization entry points and the steps each adds, e.g. /connect → [portfolio.link]. */
+  entryPoints(): Map<string, string[]> {
+    const entries = new Map<string, string[]>();
+    for (const step of this.steps.values()) entries.set(step.entryPath, [...(entries.get(step.entryPath) ?? []), step.name]);
+    return entries;
   }
 
   defaultScopes(): string[] {

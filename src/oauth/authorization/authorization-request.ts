@@ -20,6 +20,8 @@ export interface AuthorizationRequest {
   codeChallengeMethod?: 'S256' | 'plain';
   prompt: string[];
   loginHint?: string;
+  /** Product pages still to visit before consent (see InteractionStep). */
+  steps?: string[];
 }
 
 /** An error that goes back to the client's redirect URI with `state` and `iss`. */

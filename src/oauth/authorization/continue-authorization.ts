@@ -2,7 +2,7 @@ import type { SignedInSession } from '../../accounts/index.ts';
 import type { AppContext } from '../../context.ts';
 import { newId } from '../../crypto/tokens.ts';
 import { GrantRepository } from '../consent/grant-repository.ts';
-import { ConsentRequired, LoginRequired } from '../errors.ts';
+import { ConsentRequired, LoginRequired, OAuthError } from '../errors.ts';
 import { RedirectableError } from './authorization-request.ts';
 import type { Interaction } from './interaction-repository.ts';
 import { InteractionRepository } from './interaction-repository.ts';
@@ -22,6 +22,12 @@ export async function continueAuthorization(ctx: AppContext, interaction: Intera
     if (request.loginHint) query.set('login_hint', request.loginHint);
     if (request.prompt.includes('login')) query.set('prompt', 'login');
     return `/signin?${query.toString()}`;
+  }
+  const step = request.steps?.[0];
+  if (step) {
+    if (request.prompt.includes('none')) return fail(ctx, interaction, new OAuthError('interaction_required', 'the person must take part in this request'));
+    const page = ctx.registry.step(step);
+    if (page) return page.url(interaction.id);
   }
   const grant = await new GrantRepository(ctx.database.db).findActive(session.userId, request.clientId);
   const covered = grant && request.scopes.every((s) => grant.scopes.includes(s)) && request.resources.every((r) => grant.resources.includes(r));
@@ -44,7 +50,22 @@ export function interactionPath(id: string): string {
   return `/oauth/interaction/${id}`;
 }
 
-async function fail(ctx: AppContext, interaction: Interaction, error: LoginRequired | ConsentRequired): Promise<never> {
+async function fail(ctx: AppContext, interaction: Interaction, error: OAuthError): Promise<never> {
   await new InteractionRepository(ctx.database.db).take(interaction.id);
   throw new RedirectableError(error, interaction.request.redirectUri, interaction.request.state);
+}
+
+/** A product page finished its step: the authorization moves on (to the next step or consent). */
+export async function completeInteractionStep(ctx: AppContext, interactionId: string, step: string): Promise<string> {
+  const interactions = new InteractionRepository(ctx.database.db);
+  const interaction = await interactions.find(interactionId, ctx.clock.now());
+  if (!interaction) throw new Error('the authorization request has expired');
+  const steps = (interaction.request.steps ?? []).filter((s) => s !== step);
+  await interactions.updateRequest(interactionId, { ...interaction.request, steps });
+  return interactionPath(interactionId);
+}
+
+/** The pending authorization request behind a product's step page. */
+export async function getInteraction(ctx: AppContext, interactionId: string): Promise<Interaction | undefined> {
+  return new InteractionRepository(ctx.database.db).find(interactionId, ctx.clock.now());
 }

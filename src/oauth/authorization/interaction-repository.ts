@@ -24,6 +24,10 @@ export class InteractionRepository {
     return row && { id: row.id, request: JSON.parse(row.request) as AuthorizationRequest, createdAt: row.created_at, expiresAt: row.expires_at };
   }
 
+  async updateRequest(id: string, request: AuthorizationRequest): Promise<void> {
+    await this.db.updateTable('interactions').set({ request: JSON.stringify(request) }).where('id', '=', id).execute();
+  }
+
   /** Ends the interaction; only the caller that deletes it may answer it (no double consent). */
   async take(id: string): Promise<boolean> {
     const result = await this.db.deleteFrom('interactions').where('id', '=', id).executeTakeFirst();

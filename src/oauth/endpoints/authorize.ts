@@ -11,24 +11,29 @@ import { errorPage } from '../pages/error-page.ts';
 import { readParams } from './read-params.ts';
 
 /**
- * GET /oauth/authorize: validate, remember the request as an interaction, then let the person
+ * GET /oauth/authorize (and each product's alias, e.g. /connect): validate, remember the request as an interaction, then let the person
  * sign in and consent (or answer at once when a session and a covering grant exist).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  */
 export async function authorizeEndpoint(app: FastifyInstance, ctx: AppContext, accounts: Accounts): Promise<void> {
   const interactions = new InteractionRepository(ctx.database.db);
-  app.get('/oauth/authorize', { schema: { summary: 'Authorization endpoint', tags: ['oauth'] } }, async (request, reply) => {
-    try {
-      const { request: authorization } = await validateAuthorizationRequest(ctx, readParams(request.query));
-      const now = ctx.clock.now();
-      const interaction = { id: newId(), request: authorization, createdAt: now, expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000 };
-      await interactions.insert(interaction);
-      const session = await accounts.sessions.current(request);
-      return reply.redirect(await continueAuthorization(ctx, interaction, session), 303);
-    } catch (error) {
-      return renderAuthorizationError(error, ctx, reply);
-    }
-  });
+  const entries = new Map<string, string[]>([['/oauth/authorize', []], ...ctx.registry.entryPoints()]);
+  for (const [path, steps] of entries) {
+    const summary = steps.length ? `Authorization endpoint with ${steps.join(', ')}` : 'Authorization endpoint';
+    app.get(path, { schema: { summary, tags: ['oauth'] } }, async (request, reply) => {
+      try {
+        const { request: authorization } = await validateAuthorizationRequest(ctx, readParams(request.query));
+        if (steps.length) authorization.steps = [...steps];
+        const now = ctx.clock.now();
+        const interaction = { id: newId(), request: authorization, createdAt: now, expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000 };
+        await interactions.insert(interaction);
+        const session = await accounts.sessions.current(request);
+        return reply.redirect(await continueAuthorization(ctx, interaction, session), 303);
+      } catch (error) {
+        return renderAuthorizationError(error, ctx, reply);
+      }
+    });
+  }
 }
 
 /** Errors either travel back to the client (with state and iss) or become a 400 page. */
