@@ -9,6 +9,7 @@ import { protectedResourceMetadataRoutes } from './resource/index.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
+import { registerRateLimit } from './http/rate-limit.ts';
 import { securityHeaders } from './http/security-headers.ts';
 import { staticAssets } from './http/static-assets.ts';
 import { startJanitor } from './jobs/janitor.ts';
@@ -48,6 +49,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await app.register(cookie);
   await app.register(formbody);
   await securityHeaders(app);
+  await registerRateLimit(app, config);
   await registerOpenApi(app, config);
   await metricsRoutes(app);
   await healthRoutes(app, ctx);

@@ -48,6 +48,7 @@ export const ConfigSchema = Type.Object({
   REFRESH_TOKEN_TTL_MAX_SECONDS: Int(2 * 365 * 86_400, 'Upper limit for per-client refresh token lifetimes.', 60),
   SESSION_TTL_SECONDS: Int(14 * 86_400, 'Lifetime of a sign-in session cookie.', 60),
   OTP_RESEND_SECONDS: Int(30, 'Minimum seconds between two one-time codes to one address.', 0, 600),
+  SIGNIN_RATE_LIMIT_PER_MINUTE: Int(30, 'Sign-in and resend requests one IP address may make per minute (across nodes with REDIS_URL).', 1),
   INTERACTION_TTL_SECONDS: Int(1800, 'How long a pending authorization request waits for sign-in and consent.', 60),
   REVOCATION_CACHE_MS: Int(2000, 'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).', 0, 60_000),
   KEY_RELOAD_SECONDS: Int(60, 'How often a node reloads signing keys from the database (rotation without restart).', 1),

@@ -39,5 +39,10 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
     request.log.error({ err: error }, 'accounts page failed');
     return sendHtml(reply, 500, messagePage('Something went wrong', 'We couldn’t complete that. Please try again in a moment.'));
   }
+  if (status === 429) {
+    const retryAfter = (error as FastifyError & { retryAfter?: number }).retryAfter ?? 60;
+    reply.header('retry-after', String(retryAfter));
+    return sendHtml(reply, 429, messagePage('Too many attempts', `Too many sign-in attempts from your network. Wait ${retryAfter} seconds and try again.`));
+  }
   return sendHtml(reply, status, messagePage('That request didn’t work', 'Something in the form was missing or not valid. Go back and try again.'));
 }

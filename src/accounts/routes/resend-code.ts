@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { safeReturnTo } from '../return-to.ts';
+import { perIpLimit } from '../../http/rate-limit.ts';
 import { csrfGuard } from './csrf-guard.ts';
 import { asAccountsError, codePageUrl, seeOther } from './respond.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -17,7 +18,7 @@ const ResendBody = Type.Object({
 export async function resendCodeRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  route.post('/signin/resend', { schema: { body: ResendBody }, preValidation: csrfGuard(deps.csrf) }, async (request, reply) => {
+  route.post('/signin/resend', { schema: { body: ResendBody }, preValidation: csrfGuard(deps.csrf), config: perIpLimit(deps.config.SIGNIN_RATE_LIMIT_PER_MINUTE) }, async (request, reply) => {
     const returnTo = safeReturnTo(request.body.return_to);
     try {
       const next = await deps.services.signIn.resendCode(request.body.challenge);

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { signinPage } from '../pages/signin-page.ts';
 import { safeReturnTo } from '../return-to.ts';
+import { perIpLimit } from '../../http/rate-limit.ts';
 import { csrfGuard } from './csrf-guard.ts';
 import { asAccountsError, codePageUrl, failureStatus, seeOther, sendHtml } from './respond.ts';
 import type { RouteDeps } from './route-deps.ts';
@@ -19,7 +20,7 @@ const SigninBody = Type.Object({
 });
 
 /** GET /signin shows "Email or phone number"; POST /signin sends a code and goes to the code page. */
-export async function signinRoutes(app: FastifyInstance, { csrf, services }: RouteDeps): Promise<void> {
+export async function signinRoutes(app: FastifyInstance, { csrf, services, config }: RouteDeps): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
   route.get('/signin', { schema: { querystring: SigninQuery } }, async (request, reply) => {
@@ -27,7 +28,7 @@ export async function signinRoutes(app: FastifyInstance, { csrf, services }: Rou
     return sendHtml(reply, 200, signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.query.login_hint }));
   });
 
-  route.post('/signin', { schema: { body: SigninBody }, preValidation: csrfGuard(csrf) }, async (request, reply) => {
+  route.post('/signin', { schema: { body: SigninBody }, preValidation: csrfGuard(csrf), config: perIpLimit(config.SIGNIN_RATE_LIMIT_PER_MINUTE) }, async (request, reply) => {
     const returnTo = safeReturnTo(request.body.return_to);
     try {
       const challenge = await services.signIn.requestCode(request.body.identifier);
