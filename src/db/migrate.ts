@@ -2,13 +2,17 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely';
 import type { Db } from './database.ts';
 import * as jobs from './migrations/0001a-jobs.ts';
 import * as personalAccessTokens from './migrations/0001b-personal-access-tokens.ts';
+import * as clientRegistration from './migrations/0001c-client-registration.ts';
 import * as oauthCore from './migrations/0001-oauth-core.ts';
+import * as scheduling from './migrations/0002-scheduling.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
   '0001-oauth-core': oauthCore,
   '0001a-jobs': jobs,
   '0001b-personal-access-tokens': personalAccessTokens,
+  '0002-scheduling': scheduling,
+  '0001c-client-registration': clientRegistration,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -18,6 +18,13 @@ export interface Database {
   signing_keys: SigningKeysTable;
   jobs: JobsTable;
   personal_access_tokens: PersonalAccessTokensTable;
+  // --- scheduling product (src/scheduling) ---
+  scheduling_hosts: SchedulingHostsTable;
+  scheduling_schedules: SchedulingSchedulesTable;
+  scheduling_event_types: SchedulingEventTypesTable;
+  scheduling_bookings: SchedulingBookingsTable;
+  scheduling_webhooks: SchedulingWebhooksTable;
+  scheduling_webhook_deliveries: SchedulingWebhookDeliveriesTable;
 }
 
 export interface UsersTable {
@@ -72,6 +79,14 @@ export interface ClientsTable {
   owner_user_id: string | null;
   created_at: number;
   updated_at: number;
+  /** console | cli | dcr (RFC 7591) | metadata (client ID metadata document). */
+  registered_via?: string;
+  application_type?: string;
+  token_endpoint_auth_method?: string | null;
+  registration_token_hash?: string | null;
+  /** The registered metadata as sent (JSON), for RFC 7592 reads. */
+  metadata?: string | null;
+  metadata_expires_at?: number | null;
 }
 
 export interface InteractionsTable {
@@ -184,4 +199,109 @@ export interface PersonalAccessTokensTable {
   last_used_at: number | null;
   expires_at: number | null;
   revoked_at: number | null;
+}
+
+// --- scheduling product (src/scheduling; migration 0002-scheduling) ---
+
+export interface SchedulingHostsTable {
+  user_id: string;
+  slug: string;
+  time_zone: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SchedulingSchedulesTable {
+  id: string;
+  user_id: string;
+  name: string;
+  time_zone: string;
+  is_default: number;
+  /** JSON: [{day, start, end}] */
+  weekly: string;
+  /** JSON: [{date, intervals: [{start, end}]}] */
+  overrides: string;
+  /** JSON: [{from, to, reason?}] */
+  out_of_office: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SchedulingEventTypesTable {
+  id: string;
+  user_id: string;
+  name: string;
+  slug: string;
+  description: string | null;
+  /** JSON list of minutes, default first. */
+  durations: string;
+  location_kind: string;
+  location_value: string | null;
+  buffer_before_min: number;
+  buffer_after_min: number;
+  minimum_notice_min: number;
+  daily_limit: number | null;
+  booking_window_days: number | null;
+  slot_interval_min: number | null;
+  schedule_id: string | null;
+  active: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SchedulingBookingsTable {
+  id: string;
+  user_id: string;
+  event_type_id: string;
+  event_type_name: string;
+  start_at: number;
+  end_at: number;
+  duration_min: number;
+  /** start_at minus the event type's buffer before, end_at plus its buffer after. */
+  busy_from: number;
+  busy_to: number;
+  status: 'active' | 'canceled';
+  location_kind: string;
+  location_value: string | null;
+  invitee_name: string;
+  invitee_email: string;
+  invitee_time_zone: string;
+  cancel_reason: string | null;
+  canceled_at: number | null;
+  rescheduled_from_id: string | null;
+  rescheduled_to_id: string | null;
+  no_show: number;
+  /** SHA-256 of the invitee's cancel/reschedule link token. */
+  manage_token_hash: string;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SchedulingWebhooksTable {
+  id: string;
+  user_id: string;
+  url: string;
+  /** JSON list of event names. */
+  events: string;
+  secret_sealed: string;
+  active: number;
+  consecutive_failures: number;
+  disabled_at: number | null;
+  disabled_reason: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SchedulingWebhookDeliveriesTable {
+  id: string;
+  webhook_id: string;
+  event: string;
+  /** JSON of the envelope's `data`. */
+  data: string;
+  status: 'pending' | 'succeeded' | 'failed' | 'skipped';
+  attempts: number;
+  last_status_code: number | null;
+  last_error: string | null;
+  created_at: number;
+  updated_at: number;
 }

@@ -9,6 +9,7 @@ import { interactionEndpoints } from './endpoints/interaction.ts';
 import { introspectEndpoint } from './endpoints/introspect.ts';
 import { jwksEndpoint } from './endpoints/jwks.ts';
 import { useOAuthErrorRenderer } from './endpoints/oauth-errors.ts';
+import { registerEndpoints } from './endpoints/register.ts';
 import { revokeEndpoint } from './endpoints/revoke.ts';
 import { tokenEndpoint } from './endpoints/token.ts';
 import { userinfoEndpoint } from './endpoints/userinfo.ts';
@@ -26,4 +27,5 @@ export async function oauthRoutes(app: FastifyInstance, deps: { ctx: AppContext;
   await introspectEndpoint(app, ctx);
   await userinfoEndpoint(app, ctx, accounts);
   await accountAppsEndpoint(app, ctx, accounts, csrf);
+  await registerEndpoints(app, ctx);
 }

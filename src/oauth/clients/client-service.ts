@@ -20,6 +20,13 @@ export interface NewClient {
   refreshTokenTtl?: number | null;
   ownerUserId?: string | null;
   secretTtlSeconds?: number | null;
+  registeredVia?: 'console' | 'cli' | 'dcr' | 'metadata';
+  applicationType?: 'web' | 'native';
+  /** A chosen id (client ID metadata documents use their URL); default a random `cl_…`. */
+  id?: string;
+  registrationTokenHash?: string | null;
+  metadata?: Record<string, unknown> | null;
+  metadataExpiresAt?: number | null;
 }
 
 /** A client-side mistake in a registration; the caller renders it for its own surface. */
@@ -38,7 +45,7 @@ export class ClientService {
   async create(input: NewClient): Promise<{ client: Client; secret?: string }> {
     const fields = this.validate(input);
     const now = this.clock.now();
-    const id = 'cl_' + randomBytes(12).toString('base64url');
+    const id = input.id ?? 'cl_' + randomBytes(12).toString('base64url');
     const secret = input.type === 'confidential' ? newOpaqueToken('cs_') : undefined;
     await this.repo.insert({
       id,
@@ -48,10 +55,23 @@ export class ClientService {
       owner_user_id: input.ownerUserId ?? null,
       created_at: now,
       updated_at: now,
+      registered_via: input.registeredVia ?? 'console',
+      registration_token_hash: input.registrationTokenHash ?? null,
+      metadata_expires_at: input.metadataExpiresAt ?? null,
     });
     const client = await this.repo.findById(id);
     if (!client) throw new Error('client vanished after insert');
     return secret ? { client, secret } : { client };
+  }
+
+  /** Changes a client's registration, validated as at creation; its secret and id stay. */
+  async update(id: string, input: NewClient): Promise<Client> {
+    const existing = await this.repo.findById(id);
+    if (!existing) throw new InvalidClientMetadata('client_id', 'no client with that id');
+    if (input.type !== existing.type) throw new InvalidClientMetadata('type', 'a client cannot change between public and confidential');
+    const fields = this.validate(input);
+    await this.repo.update(id, { ...fields, metadata_expires_at: input.metadataExpiresAt ?? null, updated_at: this.clock.now() });
+    return (await this.repo.findById(id))!;
   }
 
   /** Replaces the secret of a confidential client; the old one stops working at once. */
@@ -78,7 +98,7 @@ export class ClientService {
       throw new InvalidClientMetadata('redirect_uris', 'at least one redirect URI is required');
     }
     for (const uri of input.redirectUris) {
-      const problem = checkRedirectUriRegistration(uri, input.type);
+      const problem = checkRedirectUriRegistration(uri, input.type, input.applicationType);
       if (problem) throw new InvalidClientMetadata('redirect_uris', problem);
     }
     const allowed = input.allowedScopes ?? this.registry.scopeNames();
@@ -103,6 +123,9 @@ export class ClientService {
       allow_plain_pkce: input.allowPlainPkce ? 1 : 0,
       access_token_ttl: input.accessTokenTtl ?? null,
       refresh_token_ttl: input.refreshTokenTtl ?? null,
+      application_type: input.applicationType ?? 'web',
+      token_endpoint_auth_method: input.type === 'public' ? 'none' : 'client_secret_basic',
+      metadata: input.metadata ? JSON.stringify(input.metadata) : null,
     };
   }
 }

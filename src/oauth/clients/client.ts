@@ -19,6 +19,11 @@ export interface Client {
   refreshTokenTtl: number | null;
   ownerUserId: string | null;
   createdAt: number;
+  registeredVia: string;
+  applicationType: string;
+  registrationTokenHash: string | null;
+  metadata: Record<string, unknown> | null;
+  metadataExpiresAt: number | null;
 }
 
 export function clientFromRow(row: ClientsTable): Client {
@@ -38,5 +43,10 @@ export function clientFromRow(row: ClientsTable): Client {
     refreshTokenTtl: row.refresh_token_ttl,
     ownerUserId: row.owner_user_id,
     createdAt: row.created_at,
+    registeredVia: row.registered_via ?? 'console',
+    applicationType: row.application_type ?? 'web',
+    registrationTokenHash: row.registration_token_hash ?? null,
+    metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
+    metadataExpiresAt: row.metadata_expires_at ?? null,
   };
 }

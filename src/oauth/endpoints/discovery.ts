@@ -12,6 +12,7 @@ export function serverMetadata(ctx: AppContext): Record<string, unknown> {
     introspection_endpoint: `${issuer}/oauth/introspect`,
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
     jwks_uri: `${issuer}/oauth/jwks`,
+    registration_endpoint: `${issuer}/oauth/register`,
     scopes_supported: ctx.registry.scopeNames(),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],

@@ -13,6 +13,10 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
       return reply.code(error.status).headers(error.headers).send(error.toJSON());
     }
     const status = (error as FastifyError).statusCode;
+    if (status === 429) {
+      const retryAfter = (error as { retryAfter?: number }).retryAfter ?? 60;
+      return reply.code(429).header('retry-after', String(retryAfter)).send({ error: 'invalid_request', error_description: `too many requests; retry in ${retryAfter} s` });
+    }
     if (status && status >= 400 && status < 500) {
       return reply.code(400).send({ error: 'invalid_request', error_description: describeClientError(error as FastifyError) });
     }

@@ -22,6 +22,7 @@ export function consentPage(view: ConsentView, registry: ScopeRegistry): string 
     title: `Allow ${view.client.name}?`,
     signedInAs: view.signedInAs,
     body: html`<div class="app"><span class="avatar" aria-hidden="true">${view.client.name.slice(0, 1).toUpperCase()}</span><h1>${view.client.name} wants to use your account</h1></div>
+${view.client.registeredVia === 'dcr' || view.client.registeredVia === 'metadata' ? html`<p class="hint">This app registered itself. Consentry has not checked who runs it: continue only if you trust where you came from.</p>` : ''}
 <p>It will be able to:</p>
 <ul class="scopes">${view.scopes.map((s) => html`<li>${registry.scope(s)?.description ?? s}</li>`)}</ul>
 <p class="hint">After you decide you will be sent to <strong>${host}</strong>. You can revoke access at any time from your account page.</p>

@@ -1,0 +1,95 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { Type } from '@sinclair/typebox';
+import type { AppContext } from '../../context.ts';
+import { constantTimeEqual, newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
+import { perIpLimit } from '../../http/rate-limit.ts';
+import { readBearer } from '../../resource/bearer.ts';
+import type { Client } from '../clients/client.ts';
+import { InvalidClientMetadata } from '../clients/client-service.ts';
+import { InvalidClientMetadataError, InvalidRedirectUri, InvalidRegistrationToken } from '../registration/registration-errors.ts';
+import { readRegistrationRequest } from '../registration/registration-request.ts';
+import { registrationResponse } from '../registration/registration-response.ts';
+
+const Params = Type.Object({ clientId: Type.String({ maxLength: 512 }) });
+const BODY_LIMIT = 16 * 1024;
+
+/**
+ * Dynamic client registration (RFC 7591) and its management API (RFC 7592): open or behind an
+ * initial access token, rate-limited per IP, redirect URIs validated as for every client,
+ * secrets that expire, and a registration access token (hashed) to read, change or delete.
+ */
+export async function registerEndpoints(app: FastifyInstance, ctx: AppContext): Promise<void> {
+  const routeOptions = { bodyLimit: BODY_LIMIT, schema: { tags: ['oauth'] } };
+
+  app.post('/oauth/register', { ...routeOptions, config: perIpLimit(ctx.config.REGISTRATION_RATE_LIMIT_PER_MINUTE), schema: { ...routeOptions.schema, summary: 'Dynamic client registration (RFC 7591)' } }, async (request, reply) => {
+    checkInitialAccessToken(ctx, request);
+    const { client: input, metadata } = readRegistrationRequest(request.body);
+    const registrationToken = newOpaqueToken('rat_');
+    const { client, secret } = await translate(() =>
+      ctx.clientService.create({
+        ...input,
+        registrationTokenHash: sha256(registrationToken),
+        metadata: storedMetadata(metadata),
+        secretTtlSeconds: ctx.config.REGISTRATION_SECRET_TTL_SECONDS || null,
+      }),
+    );
+    return reply.code(201).header('cache-control', 'no-store').send(registrationResponse(ctx, client, { ...(secret ? { clientSecret: secret } : {}), registrationToken }));
+  });
+
+  app.get('/oauth/register/:clientId', { schema: { params: Params, summary: 'Read a registration (RFC 7592)', tags: ['oauth'] } }, async (request, reply) => {
+    const client = await registeredClient(ctx, request);
+    return reply.header('cache-control', 'no-store').send(registrationResponse(ctx, client, {}));
+  });
+
+  app.put('/oauth/register/:clientId', { ...routeOptions, schema: { params: Params, summary: 'Update a registration (RFC 7592)', tags: ['oauth'] } }, async (request, reply) => {
+    const client = await registeredClient(ctx, request);
+    const body = request.body as Record<string, unknown> | undefined;
+    if (body?.client_id !== client.id) throw new InvalidClientMetadataError('client_id in the body must match the registration');
+    if (body.client_secret !== undefined) throw new InvalidClientMetadataError('the client secret cannot be set; it is issued by the server');
+    const { client: input, metadata } = readRegistrationRequest(body);
+    const updated = await translate(() => ctx.clientService.update(client.id, { ...input, metadata: storedMetadata(metadata) }));
+    return reply.header('cache-control', 'no-store').send(registrationResponse(ctx, updated, {}));
+  });
+
+  app.delete('/oauth/register/:clientId', { schema: { params: Params, summary: 'Delete a registration (RFC 7592)', tags: ['oauth'] } }, async (request, reply) => {
+    const client = await registeredClient(ctx, request);
+    await ctx.clients.delete(client.id);
+    return reply.code(204).send();
+  });
+}
+
+function checkInitialAccessToken(ctx: AppContext, request: FastifyRequest): void {
+  const expected = ctx.config.REGISTRATION_INITIAL_ACCESS_TOKEN;
+  if (!expected) return;
+  const bearer = readBearer(request);
+  if (!('token' in bearer) || !constantTimeEqual(bearer.token, expected)) throw new InvalidRegistrationToken('registration needs a valid initial access token');
+}
+
+/** RFC 7592 §2: the registration access token proves the caller registered this client. */
+async function registeredClient(ctx: AppContext, request: FastifyRequest): Promise<Client> {
+  const { clientId } = request.params as { clientId: string };
+  const bearer = readBearer(request);
+  const client = await ctx.clients.findById(clientId);
+  // An unknown client and a wrong token look the same, so ids cannot be probed.
+  if (!('token' in bearer) || !client?.registrationTokenHash || !constantTimeEqual(sha256(bearer.token), client.registrationTokenHash)) {
+    throw new InvalidRegistrationToken('invalid registration access token');
+  }
+  return client;
+}
+
+/** Validation failures from the shared client rules, in RFC 7591's vocabulary. */
+async function translate<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    if (!(error instanceof InvalidClientMetadata)) throw error;
+    if (error.field === 'redirect_uris') throw new InvalidRedirectUri(error.message);
+    throw new InvalidClientMetadataError(error.message);
+  }
+}
+
+/** Metadata kept for RFC 7592 reads: what the client sent, minus anything secret-like. */
+function storedMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  const { client_secret: _secret, registration_access_token: _token, client_id: _id, ...rest } = metadata;
+  return rest;
+}

@@ -1,0 +1,65 @@
+import type { NewClient } from '../clients/client-service.ts';
+import { parseScope } from '../checks/check-scope.ts';
+import { InvalidClientMetadataError, InvalidSoftwareStatement } from './registration-errors.ts';
+
+const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'];
+const UNSUPPORTED = ['jwks', 'jwks_uri', 'request_uris', 'sector_identifier_uri'];
+
+/**
+ * Turns RFC 7591 client metadata into a client registration, refusing what this server does not
+ * do rather than silently ignoring it. Defaults follow RFC 7591 §2 (authorization_code,
+ * client_secret_basic) and OIDC Registration (application_type web).
+ * @see https://www.rfc-editor.org/rfc/rfc7591#section-2
+ */
+export function readRegistrationRequest(body: unknown): { client: NewClient; metadata: Record<string, unknown> } {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidClientMetadataError('the request body must be a JSON object');
+  const metadata = body as Record<string, unknown>;
+  if (metadata.software_statement !== undefined) throw new InvalidSoftwareStatement('software statements are not supported');
+  for (const name of UNSUPPORTED) {
+    if (metadata[name] !== undefined) throw new InvalidClientMetadataError(`${name} is not supported`);
+  }
+  const authMethod = optionalString(metadata, 'token_endpoint_auth_method') ?? 'client_secret_basic';
+  if (!AUTH_METHODS.includes(authMethod)) throw new InvalidClientMetadataError(`token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
+  const grantTypes = stringList(metadata, 'grant_types') ?? ['authorization_code'];
+  const responseTypes = stringList(metadata, 'response_types') ?? ['code'];
+  if (responseTypes.some((t) => t !== 'code')) throw new InvalidClientMetadataError('only the response type "code" is supported');
+  if (grantTypes.includes('authorization_code') !== responseTypes.includes('code')) throw new InvalidClientMetadataError('grant_types and response_types disagree');
+  const applicationType = optionalString(metadata, 'application_type') ?? 'web';
+  if (applicationType !== 'web' && applicationType !== 'native') throw new InvalidClientMetadataError('application_type must be web or native');
+  const scope = optionalString(metadata, 'scope');
+  for (const field of ['logo_uri', 'client_uri', 'policy_uri', 'tos_uri']) {
+    const value = optionalString(metadata, field);
+    if (value !== undefined && !/^https:\/\/[^\s]+$/.test(value)) throw new InvalidClientMetadataError(`${field} must be an https URL`);
+  }
+  const name = optionalString(metadata, 'client_name') ?? 'Unnamed app';
+  if (name.length > 200) throw new InvalidClientMetadataError('client_name is too long');
+  return {
+    metadata,
+    client: {
+      name,
+      type: authMethod === 'none' ? 'public' : 'confidential',
+      redirectUris: stringList(metadata, 'redirect_uris') ?? [],
+      grantTypes,
+      applicationType,
+      logoUri: optionalString(metadata, 'logo_uri') ?? null,
+      ...(scope !== undefined ? { allowedScopes: parseScope(scope) } : {}),
+      registeredVia: 'dcr',
+    },
+  };
+}
+
+function optionalString(metadata: Record<string, unknown>, field: string): string | undefined {
+  const value = metadata[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw new InvalidClientMetadataError(`${field} must be a string`);
+  return value;
+}
+
+function stringList(metadata: Record<string, unknown>, field: string): string[] | undefined {
+  const value = metadata[field];
+  if (value === undefined || value === null) return undefined;
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string') || value.length > 20) {
+    throw new InvalidClientMetadataError(`${field} must be an array of at most 20 strings`);
+  }
+  return [...new Set(value as string[])];
+}

@@ -1,0 +1,24 @@
+import type { AppContext } from '../../context.ts';
+import type { Client } from '../clients/client.ts';
+
+/** The client information response (RFC 7591 §3.2.1, RFC 7592 §3). */
+export function registrationResponse(ctx: AppContext, client: Client, secrets: { clientSecret?: string; registrationToken?: string }): Record<string, unknown> {
+  const body: Record<string, unknown> = {
+    ...(client.metadata ?? {}),
+    client_id: client.id,
+    client_id_issued_at: Math.floor(client.createdAt / 1000),
+    client_name: client.name,
+    redirect_uris: client.redirectUris,
+    grant_types: client.grantTypes,
+    response_types: client.grantTypes.includes('authorization_code') ? ['code'] : [],
+    token_endpoint_auth_method: client.type === 'public' ? 'none' : ((client.metadata?.token_endpoint_auth_method as string | undefined) ?? 'client_secret_basic'),
+    application_type: client.applicationType,
+    scope: client.allowedScopes.join(' '),
+    registration_client_uri: `${ctx.config.ISSUER}/oauth/register/${encodeURIComponent(client.id)}`,
+  };
+  if (client.logoUri) body.logo_uri = client.logoUri;
+  if (client.type === 'confidential') body.client_secret_expires_at = client.secretExpiresAt ? Math.floor(client.secretExpiresAt / 1000) : 0;
+  if (secrets.clientSecret) body.client_secret = secrets.clientSecret;
+  if (secrets.registrationToken) body.registration_access_token = secrets.registrationToken;
+  return body;
+}
