@@ -1,6 +1,7 @@
 import type { AppContext } from '../../context.ts';
 import type { Client } from '../clients/client.ts';
 import { checkCodeChallenge } from '../checks/check-pkce.ts';
+import { resolveClient } from '../clients/metadata-document/resolve-client.ts';
 import { matchRedirectUri } from '../checks/check-redirect-uri.ts';
 import { resolveResources } from '../checks/check-resource.ts';
 import { checkRequestedScopes } from '../checks/check-scope.ts';
@@ -40,7 +41,7 @@ const PROMPTS = new Set(['none', 'login', 'consent']);
  */
 export async function validateAuthorizationRequest(ctx: AppContext, { single, resource }: ReadParams): Promise<{ client: Client; request: AuthorizationRequest }> {
   if (!single.client_id) throw new UnsafeAuthorizationRequest('invalid_request', 'client_id is missing');
-  const client = await ctx.clients.findById(single.client_id);
+  const client = await resolveClient(ctx, single.client_id);
   if (!client) throw new UnsafeAuthorizationRequest('invalid_client', 'unknown client_id');
   const redirectUri = chooseRedirectUri(client, single.redirect_uri);
   const state = single.state;

@@ -22,7 +22,7 @@ export function serverMetadata(ctx: AppContext): Record<string, unknown> {
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     introspection_endpoint_auth_methods_supported: ['client_secret_basic', 'client_secret_post'],
     authorization_response_iss_parameter_supported: true,
-    client_id_metadata_document_supported: false,
+    client_id_metadata_document_supported: ctx.config.CLIENT_METADATA_DOCUMENTS,
     id_token_signing_alg_values_supported: ['ES256'],
     subject_types_supported: ['public'],
     claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'name', 'zoneinfo', 'updated_at', 'email', 'email_verified', 'phone_number', 'phone_number_verified'],
