@@ -271,8 +271,6 @@ export interface SchedulingBookingsTable {
   rescheduled_from_id: string | null;
   rescheduled_to_id: string | null;
   no_show: number;
-  /** SHA-256 of the invitee's cancel/reschedule link token. */
-  manage_token_hash: string;
   created_at: number;
   updated_at: number;
 }

@@ -90,6 +90,7 @@ async function translate<T>(work: () => Promise<T>): Promise<T> {
 
 /** Metadata kept for RFC 7592 reads: what the client sent, minus anything secret-like. */
 function storedMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
-  const { client_secret: _secret, registration_access_token: _token, client_id: _id, ...rest } = metadata;
-  return rest;
+  const kept = { ...metadata };
+  for (const field of ['client_secret', 'registration_access_token', 'client_id']) delete kept[field];
+  return kept;
 }
