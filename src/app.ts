@@ -6,6 +6,7 @@ import { createContext, type AppContext, type ContextOptions } from './context.t
 import { accountsRoutes, createAccounts, type Accounts } from './accounts/index.ts';
 import { connectedAppsSection, oauthRoutes } from './oauth/index.ts';
 import { protectedResourceMetadataRoutes } from './resource/index.ts';
+import { whoamiRoutes } from './resource/whoami/whoami.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -60,6 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   );
   await app.register(async (scope) => oauthRoutes(scope, { ctx, accounts, csrf }));
   await app.register(async (scope) => protectedResourceMetadataRoutes(scope, ctx));
+  await app.register(async (scope) => whoamiRoutes(scope, ctx));
 
   // Products register their job handlers while their plugins load; work starts once all are in.
   app.addHook('onReady', async () => ctx.jobs.start());

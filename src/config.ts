@@ -54,6 +54,7 @@ export const ConfigSchema = Type.Object({
   REGISTRATION_SECRET_TTL_SECONDS: Int(90 * 86_400, 'Lifetime of client secrets issued by dynamic registration (0 = never expire).', 0),
   CLIENT_METADATA_DOCUMENTS: Bool(true, 'Accept https URLs as client_id (client ID metadata documents), fetched with SSRF guards.'),
   CLIENT_METADATA_ALLOW_LOOPBACK: Bool(false, 'Allow metadata documents on loopback addresses, over http too (development and tests only).'),
+  CLIENT_METADATA_CA_FILE: Str(undefined, 'Extra PEM certificate authority trusted when fetching metadata documents (development and tests).'),
   CLIENT_METADATA_TIMEOUT_MS: Int(5000, 'Deadline for fetching a client metadata document.', 100, 30_000),
   CLIENT_METADATA_CACHE_SECONDS: Int(3600, 'How long a fetched metadata document is trusted (Cache-Control max-age may shorten it, never below 60 s).', 60, 86_400),
   INTERACTION_TTL_SECONDS: Int(1800, 'How long a pending authorization request waits for sign-in and consent.', 60),

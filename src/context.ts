@@ -9,6 +9,7 @@ import { KeyRing } from './keys/key-ring.ts';
 import { SigningKeyRepository } from './keys/signing-key-repository.ts';
 import { ScopeRegistry } from './resource/registry.ts';
 import { coreScopes } from './oauth/core-scopes.ts';
+import { whoamiResource } from './resource/whoami/whoami.ts';
 import { portfolioProduct } from './portfolio/index.ts';
 import { schedulingProduct } from './scheduling/index.ts';
 import { ClientRepository } from './oauth/clients/client-repository.ts';
@@ -63,6 +64,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
 
     const registry = new ScopeRegistry(config.ISSUER);
     registry.register(coreScopes);
+    registry.register(whoamiResource);
     for (const name of enabledProducts(config)) registry.register(PRODUCTS[name]);
 
     const clients = new ClientRepository(database.db);

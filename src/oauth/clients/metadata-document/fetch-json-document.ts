@@ -1,6 +1,7 @@
 import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
+import { rootCertificates as tlsRootCertificates } from 'node:tls';
 import { isIP, type LookupFunction } from 'node:net';
 import { isAllowedAddress } from './address-policy.ts';
 
@@ -8,6 +9,8 @@ export interface FetchLimits {
   maxBytes: number;
   timeoutMs: number;
   allowLoopback: boolean;
+  /** Extra trusted CA (PEM) for https, beside the system's. */
+  ca?: string;
 }
 
 export interface FetchedDocument {
@@ -41,7 +44,8 @@ export async function fetchJsonDocument(url: URL, limits: FetchLimits): Promise<
   };
   const client = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const request = client.get(url, { lookup, headers: { accept: 'application/json' }, timeout: limits.timeoutMs, signal: AbortSignal.timeout(limits.timeoutMs) }, (response) => {
+    const tls = limits.ca ? { ca: [...tlsRootCertificates, limits.ca] } : {};
+    const request = client.get(url, { lookup, headers: { accept: 'application/json' }, timeout: limits.timeoutMs, signal: AbortSignal.timeout(limits.timeoutMs), ...tls }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
         return reject(new DocumentFetchError(`the document answered HTTP ${response.statusCode ?? '?'} (redirects are not followed)`));

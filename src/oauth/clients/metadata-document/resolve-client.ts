@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import type { AppContext } from '../../../context.ts';
 import { UnsafeAuthorizationRequest } from '../../errors.ts';
 import type { Client } from '../client.ts';
@@ -19,6 +20,13 @@ export async function resolveClient(ctx: AppContext, clientId: string): Promise<
   return loadFromDocument(ctx, url, known);
 }
 
+const cas = new Map<string, string>();
+function readCa(file: string): string {
+  let pem = cas.get(file);
+  if (!pem) cas.set(file, (pem = readFileSync(file, 'utf8')));
+  return pem;
+}
+
 function metadataDocumentUrl(ctx: AppContext, clientId: string): URL | undefined {
   if (!ctx.config.CLIENT_METADATA_DOCUMENTS || !/^https?:\/\//.test(clientId)) return undefined;
   try {
@@ -34,7 +42,12 @@ function metadataDocumentUrl(ctx: AppContext, clientId: string): URL | undefined
 async function loadFromDocument(ctx: AppContext, url: URL, known: Client | undefined): Promise<Client> {
   let fetched;
   try {
-    fetched = await fetchJsonDocument(url, { maxBytes: MAX_DOCUMENT_BYTES, timeoutMs: ctx.config.CLIENT_METADATA_TIMEOUT_MS, allowLoopback: ctx.config.CLIENT_METADATA_ALLOW_LOOPBACK });
+    fetched = await fetchJsonDocument(url, {
+      maxBytes: MAX_DOCUMENT_BYTES,
+      timeoutMs: ctx.config.CLIENT_METADATA_TIMEOUT_MS,
+      allowLoopback: ctx.config.CLIENT_METADATA_ALLOW_LOOPBACK,
+      ...(ctx.config.CLIENT_METADATA_CA_FILE ? { ca: readCa(ctx.config.CLIENT_METADATA_CA_FILE) } : {}),
+    });
   } catch (error) {
     if (error instanceof DocumentFetchError) throw new UnsafeAuthorizationRequest('invalid_client', `the client metadata document could not be used: ${error.message}`);
     throw error;

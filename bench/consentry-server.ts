@@ -1,0 +1,228 @@
+// Consentry under load: `node bin/consentry.js start` in a child process (its own core and event
+// loop; autocannon stays in the parent) on a fresh durable SQLite file in a temp dir. The parent opens
+// the same database file through Consentry's own code (SQLite WAL allows a second process) to register
+// the client, the person and the consent, and to mint authorization codes exactly as /oauth/authorize
+// does. Refresh and access tokens come from real code exchanges over HTTP.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import pino from 'pino';
+import { describeConfig, loadConfig } from '../src/config.ts';
+import { createContext, type AppContext } from '../src/context.ts';
+import { createAccounts } from '../src/accounts/index.ts';
+import { Csrf } from '../src/web/csrf.ts';
+import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
+import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
+import type { AuthorizationRequest } from '../src/oauth/authorization/authorization-request.ts';
+import { newId } from '../src/crypto/tokens.ts';
+import { freePort, onParentExit, stopChild } from './child-process.ts';
+
+export interface ConsentryOptions {
+  /** Write a V8 CPU profile of the server (node --cpu-prof) into this directory when it stops. */
+  cpuProfileDir?: string;
+  /** Extra settings for the server (and the minting handle), e.g. AUTHORIZATION_CODE_TTL_SECONDS. */
+  settings?: Record<string, string>;
+}
+
+/** Same shape as OidcProviderBaseline, so the scenarios run unchanged against either server. */
+export interface ConsentryUnderTest {
+  url: string; // http://127.0.0.1:<port>, issuer too
+  clientId: string; clientSecret: string; redirectUri: string;
+  /** `Basic …` header value for the client (client_secret_basic). */
+  basicAuth: string;
+  /** From the discovery document. */
+  endpoints: { token: string; userinfo: string; introspection: string; revocation: string };
+  /** Server process id, e.g. for sampleRssMb(pid). */
+  pid: number;
+  /** Lifetime of minted codes: AUTHORIZATION_CODE_TTL_SECONDS of this server. */
+  codeTtlSeconds: number;
+  mintAuthorizationCodes(n: number): Promise<Array<{ code: string; verifier: string }>>; // PKCE S256
+  mintRefreshTokens(n: number): Promise<string[]>; // one code exchange each; rotation is always on
+  mintAccessToken(): Promise<string>; // JWT, scope `openid offline_access`: usable at userinfo and introspection
+  close(): Promise<void>;
+}
+
+const REDIRECT_URI = 'http://127.0.0.1/cb';
+const SCOPES = ['openid', 'offline_access'];
+const START_TIMEOUT_MS = 30_000;
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+
+export async function startConsentry(opts: ConsentryOptions = {}): Promise<ConsentryUnderTest> {
+  const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-'));
+  const removeDir = () => rmSync(dir, { recursive: true, force: true });
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const settings: Record<string, string> = {
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ISSUER: url,
+    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    DATA_DIR: dir,
+    SECRET_KEY: randomBytes(32).toString('base64url'),
+    LOG_LEVEL: 'warn',
+    JANITOR_INTERVAL_SECONDS: '0',
+    ...opts.settings,
+  };
+
+  // The server sees exactly these settings: none of Consentry's variables leak in from this shell.
+  const configNames = new Set(describeConfig().map((o) => o.name));
+  const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configNames.has(name)));
+  const nodeFlags = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const child = spawn(process.execPath, [...nodeFlags, 'bin/consentry.js', 'start'], {
+    cwd: REPO_ROOT,
+    env: { ...inherited, ...settings },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const guard = onParentExit(child, removeDir);
+  let ctx: AppContext | undefined;
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    const results = await Promise.allSettled([ctx?.close(), stopChild(child)]);
+    guard.release();
+    removeDir();
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+  };
+
+  try {
+    await waitUntilReady(url, child);
+    // Second handle on the same file: migrations are already applied and the keys exist (the
+    // server made them), so this only opens the database and loads what is there.
+    const config = loadConfig(settings);
+    ctx = await createContext(config);
+    const { client, secret } = await ctx.clientService.create({
+      name: 'bench', type: 'confidential', redirectUris: [REDIRECT_URI], allowedScopes: ['openid', 'offline_access', 'read:bookings'],
+    });
+    if (!secret) throw new Error('a confidential client came back without a secret');
+    const accounts = createAccounts({ db: ctx.database.db, config, clock: ctx.clock, log: pino({ level: 'warn' }), csrf: new Csrf(ctx.secretKey, false) });
+    const user = await accounts.users.create({ email: 'bench@example.com' });
+    await accounts.close();
+    const grantId = await new GrantRepository(ctx.database.db).approve(newId(), user.id, client.id, SCOPES, [], ctx.clock.now());
+
+    const discovery = await (await fetch(`${url}/.well-known/openid-configuration`)).json() as Record<string, string>;
+    const endpoints = {
+      token: discovery.token_endpoint!,
+      userinfo: discovery.userinfo_endpoint!,
+      introspection: discovery.introspection_endpoint!,
+      revocation: discovery.revocation_endpoint!,
+    };
+    const basicAuth = `Basic ${Buffer.from(`${encodeURIComponent(client.id)}:${encodeURIComponent(secret)}`).toString('base64')}`;
+    const mintCtx = ctx;
+    const authTime = ctx.clock.now(); // when "the person signed in"
+
+    const mintAuthorizationCodes = async (n: number) => {
+      const out: Array<{ code: string; verifier: string }> = [];
+      for (let i = 0; i < n; i++) {
+        const verifier = randomBytes(32).toString('base64url');
+        const request: AuthorizationRequest = {
+          clientId: client.id, redirectUri: REDIRECT_URI, redirectUriSent: true, scopes: SCOPES, resources: [], prompt: [],
+          codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256',
+        };
+        const location = await issueCodeRedirect(mintCtx, request, user.id, grantId, authTime);
+        const code = new URL(location).searchParams.get('code');
+        if (!code) throw new Error(`issueCodeRedirect returned no code: ${location}`);
+        out.push({ code, verifier });
+      }
+      return out;
+    };
+    const exchange = async (minted: { code: string; verifier: string }) => {
+      const res = await postForm(endpoints.token, basicAuth, {
+        grant_type: 'authorization_code', code: minted.code, code_verifier: minted.verifier, redirect_uri: REDIRECT_URI,
+      });
+      if (res.status !== 200) throw new Error(`Consentry code exchange failed: ${res.status} ${res.text}`);
+      return JSON.parse(res.text) as { access_token: string; refresh_token?: string; id_token?: string };
+    };
+
+    const server: ConsentryUnderTest = {
+      url, clientId: client.id, clientSecret: secret, redirectUri: REDIRECT_URI, basicAuth, endpoints, pid: child.pid!,
+      codeTtlSeconds: config.AUTHORIZATION_CODE_TTL_SECONDS,
+      mintAuthorizationCodes,
+      async mintRefreshTokens(n) {
+        const out: string[] = [];
+        for (const minted of await mintAuthorizationCodes(n)) {
+          const tokens = await exchange(minted);
+          if (!tokens.refresh_token) throw new Error('Consentry code exchange returned no refresh_token');
+          out.push(tokens.refresh_token);
+        }
+        return out;
+      },
+      async mintAccessToken() {
+        const [minted] = await mintAuthorizationCodes(1);
+        return (await exchange(minted!)).access_token;
+      },
+      close,
+    };
+    await verifyConsentry(server);
+    return server;
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** Polls /readyz (database reachable) until it answers 200; fails at once if the server exits. */
+async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`Consentry exited during start (${child.exitCode ?? child.signalCode})`);
+    }
+    try {
+      const res = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(1000) });
+      if (res.status === 200) return;
+    } catch {
+      // not listening yet
+    }
+    if (Date.now() > deadline) throw new Error(`Consentry was not ready within ${START_TIMEOUT_MS} ms`);
+    await sleep(50);
+  }
+}
+
+async function postForm(url: string, auth: string, params: Record<string, string>): Promise<{ status: number; text: string }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
+    body: new URLSearchParams(params),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+/**
+ * Redeems one of each artifact so a misconfigured setup fails loudly instead of benchmarking error
+ * responses. (Unlike oidc-provider, reusing a just-rotated refresh token inside Consentry's
+ * REFRESH_REUSE_GRACE_SECONDS returns the same successor on purpose, so that is not checked here.)
+ */
+export async function verifyConsentry(s: ConsentryUnderTest): Promise<void> {
+  const expect = (ok: boolean, what: string, got: unknown) => {
+    if (!ok) throw new Error(`Consentry self-check failed: ${what}: ${typeof got === 'string' ? got : JSON.stringify(got)}`);
+  };
+  const [minted] = await s.mintAuthorizationCodes(1);
+  const codeParams = { grant_type: 'authorization_code', code: minted!.code, code_verifier: minted!.verifier, redirect_uri: s.redirectUri };
+  const exchanged = await postForm(s.endpoints.token, s.basicAuth, codeParams);
+  const tokens = exchanged.status === 200 ? JSON.parse(exchanged.text) as Record<string, unknown> : {};
+  expect(exchanged.status === 200 && !!tokens.refresh_token && !!tokens.id_token, 'code exchange', exchanged);
+  const replayed = await postForm(s.endpoints.token, s.basicAuth, codeParams);
+  expect(replayed.status === 400, 'code replay must fail', replayed);
+
+  const [rt] = await s.mintRefreshTokens(1);
+  const refreshed = await postForm(s.endpoints.token, s.basicAuth, { grant_type: 'refresh_token', refresh_token: rt! });
+  const rotated = refreshed.status === 200 ? (JSON.parse(refreshed.text) as Record<string, unknown>).refresh_token : undefined;
+  expect(typeof rotated === 'string' && rotated !== rt, 'refresh with rotation', refreshed);
+
+  const at = await s.mintAccessToken();
+  const ui = await fetch(s.endpoints.userinfo, { headers: { authorization: `Bearer ${at}` } });
+  const claims = await ui.json() as Record<string, unknown>;
+  expect(ui.status === 200 && typeof claims.sub === 'string', 'userinfo', claims);
+  const intro = await postForm(s.endpoints.introspection, s.basicAuth, { token: at });
+  expect(intro.status === 200 && (JSON.parse(intro.text) as Record<string, unknown>).active === true, 'introspection', intro);
+
+  const cc = await postForm(s.endpoints.token, s.basicAuth, { grant_type: 'client_credentials' });
+  expect(cc.status === 200 && typeof (JSON.parse(cc.text) as Record<string, unknown>).access_token === 'string', 'client_credentials', cc);
+}

@@ -1,0 +1,323 @@
+// npm run bench: Consentry against oidc-provider 8.x measured in the same run, plus a bare Fastify
+// "hello" route as the machine's ceiling. Each server is its own child process; autocannon runs
+// here, 32 connections on loopback, BENCH_SECONDS (default 5) per scenario and server.
+//
+//   BENCH_SECONDS=5            seconds per measured run
+//   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
+//   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, code, client_credentials, introspection, userinfo)
+//   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
+//
+// Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
+// run had non-2xx responses or socket errors, which is a bug to fix, not a number to report.
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { benchSeconds, formatTable, measure, sampleRssMb, type ConnectionScript, type LoadResult, type MeasureOptions } from './load.ts';
+import { startOidcProviderBaseline, type OidcProviderBaseline } from './oidc-provider-baseline.ts';
+import { startConsentry, type ConsentryUnderTest } from './consentry-server.ts';
+import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
+import { summarizeCpuProfile } from './cpu-profile-summary.ts';
+
+const SECONDS = benchSeconds();
+const CONNECTIONS = 32;
+const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 1);
+const RATIO_TARGET = 1.5;
+const RSS_TARGET_MB = 250; // decimal megabytes, as the issue says; RSS is measured in MiB
+const MIB_TO_MB = 2 ** 20 / 1e6;
+const RSS_SAMPLE_MS = 250;
+const FORM = 'application/x-www-form-urlencoded';
+const ALL_SCENARIOS = ['hello', 'refresh', 'code', 'client_credentials', 'introspection', 'userinfo'] as const;
+type ScenarioKey = (typeof ALL_SCENARIOS)[number];
+
+/** What a scenario needs from a server: the baseline's shape, which Consentry's launcher mirrors. */
+type Server = Pick<OidcProviderBaseline, 'basicAuth' | 'redirectUri' | 'endpoints' | 'pid' | 'mintAuthorizationCodes' | 'mintRefreshTokens' | 'mintAccessToken'>;
+type Side = 'consentry' | 'oidc-provider';
+
+/** One prepared load: the target, a script per connection, and a check for the bench's own mistakes. */
+interface Load {
+  url: string;
+  method: NonNullable<MeasureOptions['method']>;
+  headers: Record<string, string>;
+  script: (connection: number) => ConnectionScript;
+  /** After the run: a problem of the setup (e.g. ran out of codes), or undefined. */
+  check?: () => string | undefined;
+}
+
+interface Run extends LoadResult {
+  peakRssMb: number;
+  firstFailure?: { status: number; body: string };
+  problem?: string;
+}
+
+interface Scenario {
+  key: Exclude<ScenarioKey, 'hello'>;
+  name: string;
+  prepare(server: Server, side: Side): Promise<Load>;
+}
+
+const tokenHeaders = (s: Server) => ({ authorization: s.basicAuth, 'content-type': FORM });
+const fixed = (body?: string, headers?: Record<string, string>): ConnectionScript => ({ next: () => ({ ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) }) });
+const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
+
+/** Refresh tokens rotate, so each connection owns one chain and sends the refresh_token of each response next. */
+function refreshChain(first: string): ConnectionScript {
+  let token = first;
+  return {
+    next: () => ({ body: form({ grant_type: 'refresh_token', refresh_token: token }) }),
+    onResponse: (status, body) => {
+      if (status === 200) token = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+    },
+  };
+}
+
+const refreshRps: Partial<Record<Side, number>> = {};
+const notes: string[] = [];
+
+const SCENARIOS: Scenario[] = [
+  {
+    key: 'refresh',
+    name: 'refresh_token (rotating)',
+    async prepare(s) {
+      const tokens = await s.mintRefreshTokens(CONNECTIONS);
+      return { url: s.endpoints.token, method: 'POST', headers: tokenHeaders(s), script: (i) => refreshChain(tokens[i]!) };
+    },
+  },
+  {
+    key: 'code',
+    name: 'authorization_code (PKCE)',
+    async prepare(s, side) {
+      // Every request redeems a fresh code, and codes live 60 s: mint right before the run, sized from
+      // this server's refresh rate (similar work per request) with a 2x margin.
+      const rate = refreshRps[side] ?? 5_000;
+      const need = Math.max(5_000, Math.ceil(rate * (SECONDS + 1) * 2));
+      const started = performance.now();
+      const codes = await s.mintAuthorizationCodes(need);
+      const mintSeconds = (performance.now() - started) / 1000;
+      const ttl = 'codeTtlSeconds' in s ? (s as ConsentryUnderTest).codeTtlSeconds : 60;
+      notes.push(`${side} authorization_code: minted ${need} codes in ${mintSeconds.toFixed(1)} s (code TTL ${ttl} s, run ${SECONDS} s)`);
+      if (mintSeconds + SECONDS + 2 > ttl) notes.push(`  warning: minting plus the run exceed the ${ttl} s code lifetime; expect expired codes`);
+      let next = 0;
+      return {
+        url: s.endpoints.token, method: 'POST', headers: tokenHeaders(s),
+        script: () => ({
+          next: () => {
+            // Past the end the last code is resent on purpose: it fails and shows as non-2xx.
+            const c = codes[Math.min(next++, codes.length - 1)]!;
+            return { body: form({ grant_type: 'authorization_code', code: c.code, code_verifier: c.verifier, redirect_uri: s.redirectUri }) };
+          },
+        }),
+        check: () => (next > codes.length ? `ran out of codes: ${next} requests for ${codes.length} codes (a bench sizing problem, not a server bug)` : undefined),
+      };
+    },
+  },
+  {
+    key: 'client_credentials',
+    name: 'client_credentials',
+    async prepare(s) {
+      return { url: s.endpoints.token, method: 'POST', headers: tokenHeaders(s), script: () => fixed('grant_type=client_credentials') };
+    },
+  },
+  {
+    key: 'introspection',
+    name: 'introspection (access token)',
+    async prepare(s) {
+      const token = await s.mintAccessToken();
+      return { url: s.endpoints.introspection, method: 'POST', headers: tokenHeaders(s), script: () => fixed(form({ token })) };
+    },
+  },
+  {
+    key: 'userinfo',
+    name: 'userinfo (GET, Bearer)',
+    async prepare(s) {
+      const token = await s.mintAccessToken();
+      return { url: s.endpoints.userinfo, method: 'GET', headers: { authorization: `Bearer ${token}` }, script: () => fixed() };
+    },
+  },
+];
+
+/** One autocannon run against `pid`'s server, sampling its RSS every 250 ms for the peak. */
+async function runLoad(name: string, pid: number, load: Load, duration: number): Promise<Run> {
+  let peak = sampleRssMb(pid);
+  const sample = () => {
+    try {
+      peak = Math.max(peak, sampleRssMb(pid));
+    } catch {
+      // the server is gone; the run reports the errors
+    }
+  };
+  let firstFailure: Run['firstFailure'];
+  const watched = (script: ConnectionScript): ConnectionScript => ({
+    next: () => script.next(),
+    onResponse: (status, body) => {
+      if ((status < 200 || status > 299) && !firstFailure) firstFailure = { status, body: body.slice(0, 2000) };
+      script.onResponse?.(status, body);
+    },
+  });
+  const timer = setInterval(sample, RSS_SAMPLE_MS);
+  try {
+    const result = await measure(name, {
+      url: load.url, method: load.method, headers: load.headers, duration, connections: CONNECTIONS,
+      perConnection: (i) => watched(load.script(i)),
+    });
+    sample();
+    const problem = load.check?.();
+    return { ...result, peakRssMb: peak, ...(firstFailure ? { firstFailure } : {}), ...(problem ? { problem } : {}) };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+function envNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const n = Number(raw);
+  return raw !== undefined && raw !== '' && Number.isFinite(n) && n >= 0 ? n : fallback;
+}
+
+function selectedScenarios(): Set<ScenarioKey> {
+  const raw = process.env.BENCH_SCENARIOS?.trim();
+  if (!raw) return new Set(ALL_SCENARIOS);
+  const keys = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = keys.filter((k) => !(ALL_SCENARIOS as readonly string[]).includes(k));
+  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${ALL_SCENARIOS.join(', ')})`);
+  return new Set(keys as ScenarioKey[]);
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const isClean = (r: Run) => r.non2xx === 0 && r.errors === 0 && !r.problem;
+
+function oidcProviderVersion(): string {
+  const file = fileURLToPath(new URL('../node_modules/oidc-provider/package.json', import.meta.url));
+  return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
+}
+
+async function main(): Promise<number> {
+  const selected = selectedScenarios();
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR ? resolve(process.env.BENCH_CPU_PROFILE_DIR) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
+  const running: Array<{ close(): Promise<void> }> = [];
+  const rows: Array<Record<string, string | number | null>> = [];
+  const failures: string[] = [];
+  const consentryPeaks: Array<{ scenario: ScenarioKey; mb: number }> = [];
+  const ratios: Partial<Record<ScenarioKey, { c: number; op: number; ratio: number }>> = {};
+  let consentryUrl = '';
+  let consentryPid = 0;
+
+  const report = (side: string, scenario: string, r: Run) => {
+    if (isClean(r)) return;
+    failures.push(`${side} / ${scenario}: ${r.non2xx} non-2xx, ${r.errors} errors${r.problem ? `; ${r.problem}` : ''}`);
+    if (r.firstFailure) failures.push(`  first failing response: HTTP ${r.firstFailure.status} ${r.firstFailure.body}`);
+  };
+
+  try {
+    const hello: HelloCeiling | undefined = selected.has('hello') ? await startHelloCeiling() : undefined;
+    if (hello) running.push(hello);
+    const consentry = await startConsentry(profileDir ? { cpuProfileDir: profileDir } : {});
+    running.push(consentry);
+    consentryUrl = consentry.url;
+    consentryPid = consentry.pid;
+    const baseline = await startOidcProviderBaseline({ idTokenAlg: 'ES256' }); // Consentry signs ES256
+    running.push(baseline);
+    const sides: Array<[Side, Server]> = [['consentry', consentry], ['oidc-provider', baseline]];
+    notes.push(`RSS after start, before any load: consentry ${sampleRssMb(consentry.pid)} MiB, oidc-provider ${sampleRssMb(baseline.pid)} MiB${hello ? `, hello ${sampleRssMb(hello.pid)} MiB` : ''}`);
+
+    if (WARMUP_SECONDS > 0) {
+      const refresh = SCENARIOS.find((s) => s.key === 'refresh')!;
+      for (const [side, server] of sides) {
+        const warm = await runLoad(`warm-up ${side}`, server.pid, await refresh.prepare(server, side), WARMUP_SECONDS);
+        refreshRps[side] = warm.rps; // until the measured refresh run replaces it
+        console.error(`warm-up ${side}: ${warm.rps} rps of refresh_token for ${WARMUP_SECONDS} s (not reported)`);
+      }
+      if (hello) await runLoad('warm-up hello', hello.pid, { url: hello.url, method: 'GET', headers: {}, script: () => fixed() }, WARMUP_SECONDS);
+    }
+
+    if (hello) {
+      const r = await runLoad('hello', hello.pid, { url: hello.url, method: 'GET', headers: {}, script: () => fixed() }, SECONDS);
+      console.error(`hello: ${r.rps} rps`);
+      report('fastify hello', 'hello', r);
+      rows.push({
+        scenario: 'hello (bare Fastify: ceiling)', server: 'fastify', rps: r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99,
+        'oidc-provider rps': null, 'op p50 ms': null, 'op p99 ms': null, ratio: null,
+        non2xx: r.non2xx, 'op non2xx': null, errors: r.errors, 'op errors': null, 'peak RSS MiB': r.peakRssMb, 'op peak RSS MiB': null,
+      });
+    }
+
+    for (const scenario of SCENARIOS.filter((s) => selected.has(s.key))) {
+      const results = {} as Record<Side, Run>;
+      for (const [side, server] of sides) {
+        const load = await scenario.prepare(server, side);
+        const r = await runLoad(`${side} ${scenario.name}`, server.pid, load, SECONDS);
+        results[side] = r;
+        if (scenario.key === 'refresh') refreshRps[side] = r.rps;
+        console.error(`${side} ${scenario.name}: ${r.rps} rps${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`);
+        report(side, scenario.name, r);
+      }
+      const c = results.consentry;
+      const op = results['oidc-provider'];
+      const ratio = op.rps > 0 ? round2(c.rps / op.rps) : 0;
+      ratios[scenario.key] = { c: c.rps, op: op.rps, ratio };
+      consentryPeaks.push({ scenario: scenario.key, mb: c.peakRssMb * MIB_TO_MB });
+      rows.push({
+        scenario: scenario.name, server: 'consentry', rps: c.rps, 'p50 ms': c.p50, 'p99 ms': c.p99,
+        'oidc-provider rps': op.rps, 'op p50 ms': op.p50, 'op p99 ms': op.p99, ratio,
+        non2xx: c.non2xx, 'op non2xx': op.non2xx, errors: c.errors, 'op errors': op.errors, 'peak RSS MiB': c.peakRssMb, 'op peak RSS MiB': op.peakRssMb,
+      });
+    }
+  } finally {
+    const closed = await Promise.allSettled(running.reverse().map((s) => s.close()));
+    for (const c of closed) if (c.status === 'rejected') console.error(`cleanup: ${c.reason instanceof Error ? c.reason.message : String(c.reason)}`);
+  }
+
+  console.log('');
+  console.log(`Consentry ${consentryUrl} (durable SQLite file, WAL) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both`);
+  console.log(`${SECONDS} s per run, ${CONNECTIONS} connections, loopback; each server in its own process; node ${process.version}, ${cpus().length} CPUs`);
+  console.log('ratio = consentry rps / oidc-provider rps; "op" columns = oidc-provider; RSS = peak of the server process during the run');
+  console.log('');
+  console.log(formatTable(rows));
+  if (notes.length) console.log(['', ...notes].join('\n'));
+
+  console.log('');
+  const verdict = (ok: boolean) => (ok ? 'MET    ' : 'NOT MET');
+  for (const [key, label] of [['refresh', 'refresh_token'], ['code', 'authorization_code']] as const) {
+    const r = ratios[key];
+    if (!r) continue;
+    console.log(`${verdict(r.ratio >= RATIO_TARGET)}  ${label} >= ${RATIO_TARGET}x oidc-provider: ${r.ratio}x (${r.c} vs ${r.op} rps)`);
+  }
+  const loaded = consentryPeaks.filter((p) => p.scenario === 'refresh' || p.scenario === 'code');
+  if (loaded.length) {
+    const peakLoaded = Math.max(...loaded.map((p) => p.mb));
+    const peakAll = Math.max(...consentryPeaks.map((p) => p.mb));
+    console.log(`${verdict(peakLoaded < RSS_TARGET_MB)}  Consentry RSS < ${RSS_TARGET_MB} MB under refresh/code load: peak ${peakLoaded.toFixed(1)} MB (${(peakLoaded / MIB_TO_MB).toFixed(1)} MiB); peak over every scenario ${peakAll.toFixed(1)} MB`);
+  }
+
+  if (profileDir) {
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: this run's server, main thread (0) only; the
+    // other thread is tsx's module loader, idle once the sources are loaded. Older files are skipped.
+    const profiles = readdirSync(profileDir)
+      .filter((f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(consentryPid) && f.split('.')[4] === '0')
+      .map((f) => join(profileDir, f));
+    for (const file of profiles) console.log(`\nCPU profile of Consentry (${[...selected].join(', ')}):\n${summarizeCpuProfile(file)}`);
+  }
+
+  if (failures.length) {
+    console.log(`\nFAILED: runs with non-2xx responses or errors (each is a bug to fix before the numbers mean anything):\n${failures.join('\n')}`);
+    return 1;
+  }
+  return 0;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  // process.exit runs the 'exit' hooks that kill every server and remove the temp dir.
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping`);
+    process.exit(130);
+  });
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    process.exit(1);
+  },
+);
