@@ -1,4 +1,5 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK, type KeyObject } from 'jose';
+import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Clock } from '../shared/clock.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
 import type { SigningKeyRepository, SigningKeyRow } from './signing-key-repository.ts';
@@ -9,7 +10,9 @@ export interface LoadedKey {
   kid: string;
   status: SigningKeyRow['status'];
   publicJwk: JWK;
-  publicKey: KeyObject;
+  /** For jose's verification. */
+  publicKey: CryptoKey | KeyObject;
+  /** A node:crypto key for signing (see sign-jws.ts). */
   privateKey: KeyObject;
 }
 
@@ -63,8 +66,8 @@ export class KeyRing {
       kid: row.kid,
       status: row.status,
       publicJwk,
-      publicKey: (await importJWK(publicJwk, row.alg)) as KeyObject,
-      privateKey: (await importJWK(privateJwk, row.alg)) as KeyObject,
+      publicKey: (await importJWK(publicJwk, row.alg)) as CryptoKey,
+      privateKey: createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }),
     };
   }
 
@@ -81,7 +84,7 @@ export class KeyRing {
   }
 
   /** A published key by `kid`, reloading once if this node has not seen it yet. */
-  async verificationKey(kid: string | undefined): Promise<KeyObject | undefined> {
+  async verificationKey(kid: string | undefined): Promise<CryptoKey | KeyObject | undefined> {
     await this.fresh();
     let key = this.keys.find((k) => k.kid === kid);
     if (!key && kid && this.options.clock.now() - this.loadedAt > 1000) {

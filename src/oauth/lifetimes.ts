@@ -21,7 +21,7 @@ export interface ClientLifetimes {
 
 /**
  * Lifetimes for a token meant for `resources`: the shortest among their profiles (a token with
- * no product resource takes the shortest of all), then the client's own lifetimes clamped to
+ * no product resource — openid, profile, … only — takes the shortest of all), then the client's own lifetimes clamped to
  * the deployment's limits. TOKEN_PROFILE forces one profile everywhere.
  */
 export function lifetimesFor(resources: RegisteredResource[], client: ClientLifetimes, config: Config): Profile {
@@ -34,7 +34,9 @@ export function lifetimesFor(resources: RegisteredResource[], client: ClientLife
   const base: Profile = {
     accessTtl: Math.min(...profiles.map((p) => p.accessTtl)),
     refreshTtl: Math.min(...profiles.map((p) => p.refreshTtl)),
-    revokeOldAccessOnRotation: profiles.some((p) => p.revokeOldAccessOnRotation),
+    // Revoking the previous access token is a rule of the caledee resources, not a lifetime:
+    // it applies when one of the token's own resources asks for it.
+    revokeOldAccessOnRotation: (config.TOKEN_PROFILE || resources.length > 0) && profiles.some((p) => p.revokeOldAccessOnRotation),
   };
   return {
     ...base,

@@ -32,6 +32,7 @@ export const refreshTokenGrant: GrantHandler = {
     const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
     const issued = await issueTokens(ctx, {
       client, subject: record.family.userId ?? client.id, scopes, resources, familyId: record.familyId, withRefreshToken: true, authTime: record.family.authTime,
+      withIdToken: false,
     });
     const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
     const parked = graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
@@ -44,6 +45,7 @@ export const refreshTokenGrant: GrantHandler = {
         successor_response: null, successor_response_expires_at: null,
       });
       await tx.extendFamily(record.familyId, issued.refresh!.expiresAt);
+      if (issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt) await tx.revokeAccessToken(record.accessJti, record.accessExpiresAt);
       return true;
     });
     if (!won) {
@@ -52,9 +54,7 @@ export const refreshTokenGrant: GrantHandler = {
       if (!current) throw new InvalidGrant('the refresh token is invalid');
       return replayOrRevoke(ctx, current, fingerprint);
     }
-    if (issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt) {
-      await ctx.revocations.revokeAccessToken(record.accessJti, record.accessExpiresAt);
-    }
+    if (issued.revokeOldAccessOnRotation && record.accessJti) await ctx.revocations.announceAccessTokenRevoked(record.accessJti);
     return issued.response;
   },
 };

@@ -1,4 +1,5 @@
-import { errors, jwtVerify, SignJWT, type JWTPayload } from 'jose';
+import { errors, jwtVerify, type JWTPayload } from 'jose';
+import { signEs256 } from '../../keys/sign-jws.ts';
 import { newId } from '../../crypto/tokens.ts';
 import type { KeyRing } from '../../keys/key-ring.ts';
 import { SIGNING_ALG } from '../../keys/key-ring.ts';
@@ -32,18 +33,19 @@ export async function signAccessToken(keys: KeyRing, input: AccessTokenInput): P
   const key = await keys.signingKey();
   const iat = Math.floor(input.nowMs / 1000);
   const jti = newId();
-  const claims: Record<string, unknown> = { client_id: input.clientId, scope: input.scopes.join(' ') };
+  const claims: Record<string, unknown> = {
+    iss: input.issuer,
+    sub: input.subject,
+    aud: input.audience.length === 1 ? input.audience[0]! : input.audience,
+    client_id: input.clientId,
+    scope: input.scopes.join(' '),
+    iat,
+    exp: iat + input.ttlSeconds,
+    jti,
+  };
   if (input.familyId) claims.fam = input.familyId;
   if (input.authTime) claims.auth_time = Math.floor(input.authTime / 1000);
-  const token = await new SignJWT(claims)
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid })
-    .setIssuer(input.issuer)
-    .setSubject(input.subject)
-    .setAudience(input.audience.length === 1 ? input.audience[0]! : input.audience)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + input.ttlSeconds)
-    .setJti(jti)
-    .sign(key.privateKey);
+  const token = signEs256({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
   return { token, jti, expiresAt: (iat + input.ttlSeconds) * 1000 };
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { SignJWT } from 'jose';
+import { signEs256 } from '../../keys/sign-jws.ts';
 import type { KeyRing } from '../../keys/key-ring.ts';
 import { SIGNING_ALG } from '../../keys/key-ring.ts';
 
@@ -18,17 +18,17 @@ export interface IdTokenInput {
 export async function signIdToken(keys: KeyRing, input: IdTokenInput): Promise<string> {
   const key = await keys.signingKey();
   const iat = Math.floor(input.nowMs / 1000);
-  const claims: Record<string, unknown> = { at_hash: leftHalfHash(input.accessToken) };
+  const claims: Record<string, unknown> = {
+    iss: input.issuer,
+    sub: input.subject,
+    aud: input.clientId,
+    iat,
+    exp: iat + input.ttlSeconds,
+    at_hash: leftHalfHash(input.accessToken),
+  };
   if (input.nonce) claims.nonce = input.nonce;
   if (input.authTime) claims.auth_time = Math.floor(input.authTime / 1000);
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: SIGNING_ALG, typ: 'JWT', kid: key.kid })
-    .setIssuer(input.issuer)
-    .setSubject(input.subject)
-    .setAudience(input.clientId)
-    .setIssuedAt(iat)
-    .setExpirationTime(iat + input.ttlSeconds)
-    .sign(key.privateKey);
+  return signEs256({ alg: SIGNING_ALG, typ: 'JWT', kid: key.kid }, claims, key.privateKey);
 }
 
 /** OIDC Core §3.1.3.6: base64url of the left half of SHA-256 (ES256 hashes with SHA-256). */

@@ -53,6 +53,11 @@ export class Revocations {
     await this.announce(`j:${jti}`);
   }
 
+  /** For a revocation already written by the caller's own transaction. */
+  async announceAccessTokenRevoked(jti: string): Promise<void> {
+    await this.announce(`j:${jti}`);
+  }
+
   private async announce(key: string): Promise<void> {
     this.remember(key, true);
     await this.notifier.publish(key);

@@ -26,6 +26,8 @@ export interface IssueInput {
   withRefreshToken: boolean;
   nonce?: string | null;
   authTime?: number | null;
+  /** OIDC Core §12.2 lets a refresh response omit the ID token; refreshes do, to sign once. */
+  withIdToken?: boolean;
 }
 
 export interface IssuedTokens {
@@ -62,7 +64,7 @@ export async function issueTokens(ctx: AppContext, input: IssueInput): Promise<I
     response.refresh_token = token;
     refresh = { hash: sha256(token), expiresAt: now + life.refreshTtl * 1000 };
   }
-  if (input.scopes.includes('openid')) {
+  if (input.scopes.includes('openid') && input.withIdToken !== false) {
     response.id_token = await signIdToken(keys, {
       issuer: config.ISSUER,
       subject: input.subject,
