@@ -57,8 +57,11 @@ export const ConfigSchema = Type.Object({
   CLIENT_METADATA_CA_FILE: Str(undefined, 'Extra PEM certificate authority trusted when fetching metadata documents (development and tests).'),
   CLIENT_METADATA_TIMEOUT_MS: Int(5000, 'Deadline for fetching a client metadata document.', 100, 30_000),
   CLIENT_METADATA_CACHE_SECONDS: Int(3600, 'How long a fetched metadata document is trusted (Cache-Control max-age may shorten it, never below 60 s).', 60, 86_400),
+  CLIENT_LOGO_ALLOW_LOOPBACK: Bool(false, 'Fetch client logos (served at /logos/<client_id>) from loopback addresses, over http too (development and tests only).'),
+  TRY_APP: option(Type.Optional(Type.Boolean()), 'Serve the built-in "Try it out" app at /try. Unset: on unless NODE_ENV is production.'),
   INTERACTION_TTL_SECONDS: Int(1800, 'How long a pending authorization request waits for sign-in and consent.', 60),
   REVOCATION_CACHE_MS: Int(2000, 'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).', 0, 60_000),
+  CLIENT_CACHE_MS: Int(1000, 'A node trusts a client it looked up this long; changes made elsewhere show within it (0 = no cache).', 0, 60_000),
   KEY_RELOAD_SECONDS: Int(60, 'How often a node reloads signing keys from the database (rotation without restart).', 1),
   KEY_RETIRE_GRACE_SECONDS: Int(86_400, 'Extra time a retired key stays published after the last token it signed expired.', 0),
   JANITOR_INTERVAL_SECONDS: Int(60, 'How often expired codes, tokens, sessions and challenges are purged (0 = never).', 0),
@@ -67,6 +70,16 @@ export const ConfigSchema = Type.Object({
   JOBS_CONCURRENCY: Int(4, 'Background jobs one node runs at the same time.', 1, 64),
   JOBS_LEASE_SECONDS: Int(300, 'A running job whose node stops answering is taken over after this long.', 5),
   REDIS_URL: Str(undefined, 'redis://… to announce revocations to every node at once (multi-node deployments).'),
+  ETHEREUM_RPC_URL: Str('https://ethereum-rpc.publicnode.com', 'JSON-RPC URL of the Ethereum mainnet node the portfolio reads wallets from.'),
+  EVM_CHAINS: Str('[]', 'More EVM chains as JSON: [{"id","name","chainId","rpcUrl","nativeSymbol"?,"coingeckoId"?,"coingeckoPlatform"?,"confirmations"?}].'),
+  EVM_BLOCKS_PER_SYNC: Int(5000, 'Blocks one EVM sync step scans before saving its cursor (a long history takes several steps).', 1),
+  ESPLORA_URL: Str('https://blockstream.info/api', 'Base URL of the Esplora HTTP API used for Bitcoin addresses and xpubs.'),
+  BITCOIN_GAP_LIMIT: Int(20, 'Unused addresses in a row that end an xpub scan (BIP44 gap limit).', 1),
+  COINGECKO_API_URL: Str('https://api.coingecko.com/api/v3', 'Base URL of the CoinGecko API (prices).'),
+  COINGECKO_API_KEY: Str(undefined, 'CoinGecko API key (demo or pro); optional.'),
+  PRICE_CACHE_SECONDS: Int(300, 'How long a current price is reused before CoinGecko is asked again.', 1),
+  PORTFOLIO_REFRESH_COOLDOWN_SECONDS: Int(60, 'Minimum seconds between two refreshes of one connection (429 with Retry-After inside it).', 0),
+  PORTFOLIO_SOURCE_TIMEOUT_MS: Int(15000, 'Deadline of one request to a provider (RPC node, Esplora, CoinGecko).', 1),
 });
 
 export type Config = Static<typeof ConfigSchema> & { ISSUER: string };

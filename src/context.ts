@@ -67,7 +67,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
     registry.register(whoamiResource);
     for (const name of enabledProducts(config)) registry.register(PRODUCTS[name]);
 
-    const clients = new ClientRepository(database.db);
+    const clients = new ClientRepository(database.db, config.CLIENT_CACHE_MS, () => clock.now());
     const families = new TokenFamilyRepository(database.db);
     const notifier: RevocationNotifier = config.REDIS_URL ? await createRedisNotifier(config.REDIS_URL) : localOnlyNotifier;
     return {

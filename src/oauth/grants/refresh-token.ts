@@ -44,7 +44,8 @@ export const refreshTokenGrant: GrantHandler = {
         created_at: now, expires_at: issued.refresh!.expiresAt, rotated_at: null, access_jti: issued.access.jti, access_expires_at: issued.access.expiresAt,
         successor_response: null, successor_response_expires_at: null,
       });
-      await tx.extendFamily(record.familyId, issued.refresh!.expiresAt);
+      // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
+      if (issued.refresh!.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS) await tx.extendFamily(record.familyId, issued.refresh!.expiresAt);
       if (issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt) await tx.revokeAccessToken(record.accessJti, record.accessExpiresAt);
       return true;
     });
@@ -58,6 +59,8 @@ export const refreshTokenGrant: GrantHandler = {
     return issued.response;
   },
 };
+
+const FAMILY_EXTENSION_STEP_MS = 86_400_000;
 
 async function replayOrRevoke(ctx: AppContext, record: RefreshTokenRecord, fingerprint: string): Promise<TokenResponse> {
   const now = ctx.clock.now();

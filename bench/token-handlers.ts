@@ -1,0 +1,32 @@
+/**
+ * Sequential cost of the refresh and code-exchange grant handlers without HTTP, on a durable
+ * SQLite file — for profiling (`node --cpu-prof --import tsx bench/token-handlers.ts`).
+ */
+import { buildApp } from '../src/app.ts';
+import { loadConfig } from '../src/config.ts';
+import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
+import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
+import { refreshTokenGrant } from '../src/oauth/grants/refresh-token.ts';
+import { authorizationCodeGrant } from '../src/oauth/grants/authorization-code.ts';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${mkdtempSync(join(tmpdir(), 'consentry-handlers-'))}/bench.db`, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0', ISSUER: 'http://127.0.0.1:1' });
+const { app, ctx, accounts } = await buildApp(config);
+const { client } = await ctx.clientService.create({ name: 'b', type: 'confidential', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'offline_access'] });
+const user = await accounts.users.create({ email: 'b@example.com' });
+const grantId = await new GrantRepository(ctx.database.db).approve('g1', user.id, client.id, ['openid', 'offline_access'], [], Date.now());
+const verifier = randomBytes(32).toString('base64url');
+const mint = async () => new URL(await issueCodeRedirect(ctx, { clientId: client.id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: true, scopes: ['openid', 'offline_access'], resources: [], prompt: [], codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256' }, user.id, grantId, Date.now())).searchParams.get('code')!;
+const cl = (await ctx.clients.findById(client.id))!;
+let token = (await authorizationCodeGrant.handle(ctx, { single: { code: await mint(), redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }, resource: [] }, cl)).refresh_token!;
+const n = Number(process.env.N ?? 5000);
+let t = process.hrtime.bigint();
+for (let i = 0; i < n; i++) token = (await refreshTokenGrant.handle(ctx, { single: { refresh_token: token }, resource: [] }, cl)).refresh_token!;
+console.log('refresh handler us/op', (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1));
+const codes: string[] = []; for (let i = 0; i < n; i++) codes.push(await mint());
+t = process.hrtime.bigint();
+for (const code of codes) await authorizationCodeGrant.handle(ctx, { single: { code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }, resource: [] }, cl);
+console.log('code handler us/op', (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1));
+await app.close();
