@@ -8,7 +8,7 @@ const UNSUPPORTED = ['jwks', 'jwks_uri', 'request_uris', 'sector_identifier_uri'
 /**
  * Turns RFC 7591 client metadata into a client registration, refusing what this server does not
  * do rather than silently ignoring it. Defaults follow RFC 7591 §2 (authorization_code,
- * client_secret_basic) and OIDC Registration (application_type web).
+ * client_secret_basic) and OIDC Registration (application_type web, native for public clients).
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-2
  */
 export function readRegistrationRequest(body: unknown): { client: NewClient; metadata: Record<string, unknown> } {
@@ -24,7 +24,9 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
   const responseTypes = stringList(metadata, 'response_types') ?? ['code'];
   if (responseTypes.some((t) => t !== 'code')) throw new InvalidClientMetadataError('only the response type "code" is supported');
   if (grantTypes.includes('authorization_code') !== responseTypes.includes('code')) throw new InvalidClientMetadataError('grant_types and response_types disagree');
-  const applicationType = optionalString(metadata, 'application_type') ?? 'web';
+  // OIDC Registration defaults to "web", but MCP hosts and other native apps register public
+  // clients with loopback redirects and no application_type: a public client is taken as native.
+  const applicationType = optionalString(metadata, 'application_type') ?? (authMethod === 'none' ? 'native' : 'web');
   if (applicationType !== 'web' && applicationType !== 'native') throw new InvalidClientMetadataError('application_type must be web or native');
   const scope = optionalString(metadata, 'scope');
   for (const field of ['logo_uri', 'client_uri', 'policy_uri', 'tos_uri']) {
