@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { purgeAccountsData } from '../accounts/index.ts';
 import type { Db } from '../db/database.ts';
-import { JobRepository } from './queue/job-repository.ts';
+import { purgeFinishedJobs } from './queue/job-repository.ts';
 import type { Clock } from '../shared/clock.ts';
 
 type PurgeTable = 'authorization_codes' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
@@ -43,7 +43,7 @@ export async function purgeExpired(db: Db, now: number, batchSize: number): Prom
   // Finished background jobs are kept a week for inspection.
   purged.jobs = 0;
   for (;;) {
-    const deleted = await new JobRepository(db, 'sqlite').purgeFinished(now - 7 * 86_400_000, batchSize);
+    const deleted = await purgeFinishedJobs(db, now - 7 * 86_400_000, batchSize);
     purged.jobs += deleted;
     if (deleted < batchSize) break;
   }

@@ -59,15 +59,16 @@ export class JobRepository {
     return row?.next == null ? undefined : Number(row.next);
   }
 
-  /** Finished jobs are kept a while for inspection, then purged in batches. */
-  async purgeFinished(before: number, limit: number): Promise<number> {
-    const doomed = this.db.selectFrom('jobs').select('id').where('status', 'in', ['done', 'failed']).where('updated_at', '<=', before).limit(limit);
-    const result = await this.db.deleteFrom('jobs').where('id', 'in', doomed).executeTakeFirst();
-    return Number(result.numDeletedRows);
-  }
 }
 
 function isUniqueViolation(error: unknown): boolean {
   const code = (error as { code?: string }).code;
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}
+
+/** Finished jobs are kept a while for inspection, then purged in batches (by the janitor). */
+export async function purgeFinishedJobs(db: Db, before: number, limit: number): Promise<number> {
+  const doomed = db.selectFrom('jobs').select('id').where('status', 'in', ['done', 'failed']).where('updated_at', '<=', before).limit(limit);
+  const result = await db.deleteFrom('jobs').where('id', 'in', doomed).executeTakeFirst();
+  return Number(result.numDeletedRows);
 }
