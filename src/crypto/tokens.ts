@@ -14,9 +14,10 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }
 
-/** Compares two strings in time independent of where they differ. */
+/**
+ * Compares two strings in time independent of where (or whether) they differ: both are hashed
+ * first, so neither their contents nor their lengths steer the comparison.
+ */
 export function constantTimeEqual(a: string, b: string): boolean {
-  const left = createHash('sha256').update(a).digest();
-  const right = createHash('sha256').update(b).digest();
-  return timingSafeEqual(left, right) && a.length === b.length;
+  return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
