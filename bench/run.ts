@@ -88,9 +88,10 @@ const SCENARIOS: Scenario[] = [
     name: 'authorization_code (PKCE)',
     async prepare(s, side) {
       // Every request redeems a fresh code, and codes live 60 s: mint right before the run, sized from
-      // this server's refresh rate (similar work per request) with a 2x margin.
-      const rate = refreshRps[side] ?? 5_000;
-      const need = Math.max(5_000, Math.ceil(rate * (SECONDS + 1) * 2));
+      // this server's refresh rate with a 4x margin (a code exchange can outrun a refresh, which
+      // also writes the rotation).
+      const rate = Math.max(refreshRps[side] ?? 5_000, 3_000);
+      const need = Math.ceil(rate * (SECONDS + 1) * 4);
       const started = performance.now();
       const codes = await s.mintAuthorizationCodes(need);
       const mintSeconds = (performance.now() - started) / 1000;
