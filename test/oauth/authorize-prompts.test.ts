@@ -66,6 +66,7 @@ describe('authorization requests: prompts, nonce, defaults and malformed input',
     const repeated = await agent.get(`${query({})}&state=again`);
     expect(repeated.status).toBe(400);
     expect(repeated.headers.get('location')).toBeNull();
+    expect(repeated.headers.get('content-type')).toMatch(/^text\/html/);
     const oversized = await agent.get(query({ state: 'x'.repeat(5000) }));
     expect(oversized.status).toBe(400);
     const badPrompt = await agent.get(query({ prompt: 'select_account' }));

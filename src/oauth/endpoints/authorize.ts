@@ -9,6 +9,7 @@ import { redirectBack } from '../authorization/redirect.ts';
 import { OAuthError } from '../errors.ts';
 import { errorPage } from '../pages/error-page.ts';
 import { readParams } from './read-params.ts';
+import { AuthorizeQuery } from './schemas.ts';
 
 /**
  * GET /oauth/authorize (and each product's alias, e.g. /connect): validate, remember the request as an interaction, then let the person
@@ -20,7 +21,7 @@ export async function authorizeEndpoint(app: FastifyInstance, ctx: AppContext, a
   const entries = new Map<string, string[]>([['/oauth/authorize', []], ...ctx.registry.entryPoints()]);
   for (const [path, steps] of entries) {
     const summary = steps.length ? `Authorization endpoint with ${steps.join(', ')}` : 'Authorization endpoint';
-    app.get(path, { schema: { summary, tags: ['oauth'] } }, async (request, reply) => {
+    app.get(path, { schema: { summary, tags: ['oauth'], querystring: AuthorizeQuery }, config: { htmlErrors: true } }, async (request, reply) => {
       try {
         const { request: authorization } = await validateAuthorizationRequest(ctx, readParams(request.query));
         if (steps.length) authorization.steps = [...steps];

@@ -23,7 +23,7 @@ export async function interactionEndpoints(app: FastifyInstance, ctx: AppContext
   const expired = (reply: FastifyReply) =>
     reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request has expired', 'The sign-in request is no longer valid.'));
 
-  app.get('/oauth/interaction/:id', { schema: { params: Params, hide: true } }, async (request, reply) => {
+  app.get('/oauth/interaction/:id', { schema: { params: Params, hide: true }, config: { htmlErrors: true } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const interaction = await interactions.find(id, ctx.clock.now());
     if (!interaction) return expired(reply);
@@ -41,7 +41,7 @@ export async function interactionEndpoints(app: FastifyInstance, ctx: AppContext
     }
   });
 
-  app.post('/oauth/interaction/:id', { schema: { params: Params, body: ConsentForm, hide: true } }, async (request, reply) => {
+  app.post('/oauth/interaction/:id', { schema: { params: Params, body: ConsentForm, hide: true }, config: { htmlErrors: true } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const form = request.body as { csrf?: string; decision?: string };
     if (!csrf.verify(request, form.csrf)) {

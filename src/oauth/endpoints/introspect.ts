@@ -5,6 +5,7 @@ import { authenticateClient } from '../clients/authenticate-client.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
 import { readFormParams } from './read-params.ts';
+import { TokenOnlyBody } from './schemas.ts';
 
 const INACTIVE = { active: false } as const;
 
@@ -14,7 +15,7 @@ const INACTIVE = { active: false } as const;
  * `{"active": false}`. Revocation is read fresh, never from a cache.
  */
 export async function introspectEndpoint(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/oauth/introspect', { schema: { summary: 'Token introspection (RFC 7662)', tags: ['oauth'] } }, async (request, reply) => {
+  app.post('/oauth/introspect', { schema: { summary: 'Token introspection (RFC 7662)', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenOnlyBody } }, async (request, reply) => {
     const { single } = readFormParams(request);
     const client = await authenticateClient(
       { authorization: request.headers.authorization, clientId: single.client_id, clientSecret: single.client_secret },

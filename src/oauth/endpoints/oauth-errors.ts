@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError } from '../errors.ts';
+import { errorPage } from '../pages/error-page.ts';
 
 /**
  * The one error renderer of the OAuth JSON endpoints: RFC 6749 §5.2 bodies with
@@ -13,6 +14,10 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
       return reply.code(error.status).headers(error.headers).send(error.toJSON());
     }
     const status = (error as FastifyError).statusCode;
+    if (status && status >= 400 && status < 500 && (request.routeOptions.config as { htmlErrors?: boolean }).htmlErrors) {
+      // Browser-facing routes (authorize, consent) answer malformed requests with a page, never a redirect.
+      return reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request cannot continue', describeClientError(error as FastifyError)));
+    }
     if (status === 429) {
       const retryAfter = (error as { retryAfter?: number }).retryAfter ?? 60;
       return reply.code(429).header('retry-after', String(retryAfter)).send({ error: 'invalid_request', error_description: `too many requests; retry in ${retryAfter} s` });

@@ -5,6 +5,7 @@ import { authenticateClient } from '../clients/authenticate-client.ts';
 import { InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
 import { readFormParams } from './read-params.ts';
+import { TokenOnlyBody } from './schemas.ts';
 
 /**
  * POST /oauth/revoke (RFC 7009): the client authenticates and may revoke only its own tokens;
@@ -13,7 +14,7 @@ import { readFormParams } from './read-params.ts';
  * `token_type_hint` only chooses which lookup runs first.
  */
 export async function revokeEndpoint(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/oauth/revoke', { schema: { summary: 'Token revocation (RFC 7009)', tags: ['oauth'] } }, async (request, reply) => {
+  app.post('/oauth/revoke', { schema: { summary: 'Token revocation (RFC 7009)', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenOnlyBody } }, async (request, reply) => {
     const { single } = readFormParams(request);
     const client = await authenticateClient(
       { authorization: request.headers.authorization, clientId: single.client_id, clientSecret: single.client_secret },

@@ -7,6 +7,7 @@ import { clientCredentialsGrant } from '../grants/client-credentials.ts';
 import type { GrantHandler } from '../grants/grant-handler.ts';
 import { refreshTokenGrant } from '../grants/refresh-token.ts';
 import { readFormParams } from './read-params.ts';
+import { TokenBody } from './schemas.ts';
 
 const GRANTS = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant].map((g) => [g.name, g]));
 
@@ -16,7 +17,7 @@ const GRANTS = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTok
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export async function tokenEndpoint(app: FastifyInstance, ctx: AppContext): Promise<void> {
-  app.post('/oauth/token', { schema: { hide: false, summary: 'Token endpoint', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'] } }, async (request, reply) => {
+  app.post('/oauth/token', { schema: { summary: 'Token endpoint', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenBody } }, async (request, reply) => {
     const params = readFormParams(request);
     const grantType = params.single.grant_type;
     if (!grantType) throw new InvalidRequest('grant_type is required');

@@ -1,0 +1,44 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+/**
+ * Request shapes of the OAuth endpoints, for /openapi.json and Fastify's first-line validation.
+ * Values are strings; `resource` may repeat (RFC 8707). Anything else a request carries twice
+ * arrives as an array, fails here, and becomes an invalid_request (RFC 6749 §3.1).
+ */
+const text = (description: string, maxLength = 4096) => Type.Optional(Type.String({ description, maxLength }));
+const repeatable = (description: string) => Type.Optional(Type.Union([Type.String({ maxLength: 4096 }), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 })], { description }));
+
+const object = (properties: Record<string, TSchema>) => Type.Object(properties, { additionalProperties: true });
+
+export const AuthorizeQuery = object({
+  response_type: text('Always "code"'),
+  client_id: text('The client id, or the https URL of its client ID metadata document'),
+  redirect_uri: text('One of the registered redirect URIs (any port for loopback IPs)'),
+  scope: text('Space-separated scopes; omitted: the client\'s defaults'),
+  state: text('Echoed back on every redirect'),
+  code_challenge: text('PKCE S256 challenge (required for public clients)'),
+  code_challenge_method: text('S256'),
+  nonce: text('Copied into the ID token'),
+  prompt: text('none, login or consent'),
+  login_hint: text('Email or phone number to prefill'),
+  resource: repeatable('RFC 8707 resource indicator(s): absolute URIs of protected resources'),
+});
+
+export const TokenBody = object({
+  grant_type: text('authorization_code, refresh_token or client_credentials'),
+  code: text('authorization_code: the code'),
+  redirect_uri: text('authorization_code: the redirect URI of the authorization request'),
+  code_verifier: text('authorization_code: the PKCE verifier (43–128 characters)'),
+  refresh_token: text('refresh_token: the refresh token'),
+  scope: text('refresh_token: a narrower scope; client_credentials: the scopes wanted'),
+  resource: repeatable('RFC 8707 resource indicator(s)'),
+  client_id: text('client_secret_post or public clients'),
+  client_secret: text('client_secret_post'),
+});
+
+export const TokenOnlyBody = object({
+  token: text('The token'),
+  token_type_hint: text('access_token or refresh_token (a hint only)'),
+  client_id: text('client_secret_post or public clients'),
+  client_secret: text('client_secret_post'),
+});
