@@ -5,8 +5,10 @@ import type { Config } from './config.ts';
 import { createContext, type AppContext, type ContextOptions } from './context.ts';
 import { accountsRoutes, createAccounts, type Accounts } from './accounts/index.ts';
 import { connectedAppsSection, oauthRoutes } from './oauth/index.ts';
+import { linkedProvidersSection, portfolioRoutes } from './portfolio/index.ts';
 import { protectedResourceMetadataRoutes } from './resource/index.ts';
 import { whoamiRoutes } from './resource/whoami/whoami.ts';
+import { schedulingRoutes } from './scheduling/index.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -15,6 +17,8 @@ import { securityHeaders } from './http/security-headers.ts';
 import { staticAssets } from './http/static-assets.ts';
 import { startJanitor } from './jobs/janitor.ts';
 import { Csrf } from './web/csrf.ts';
+import { profileSection, sessionsSection } from './web/account/index.ts';
+import { webRoutes } from './web/routes.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -57,11 +61,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await staticAssets(app);
 
   await app.register(async (scope) =>
-    accountsRoutes(scope, { db: ctx.database.db, config, clock: ctx.clock, log: app.log, csrf, accounts, accountSections: [connectedAppsSection(ctx)] }),
+    accountsRoutes(scope, { db: ctx.database.db, config, clock: ctx.clock, log: app.log, csrf, accounts, accountSections: [profileSection(), connectedAppsSection(ctx), linkedProvidersSection(ctx), sessionsSection(accounts)] }),
   );
   await app.register(async (scope) => oauthRoutes(scope, { ctx, accounts, csrf }));
+  await app.register(async (scope) => portfolioRoutes(scope, { ctx, accounts, csrf }));
+  await app.register(async (scope) => webRoutes(scope, { ctx, accounts, csrf, root: app }));
   await app.register(async (scope) => protectedResourceMetadataRoutes(scope, ctx));
   await app.register(async (scope) => whoamiRoutes(scope, ctx));
+  await app.register(async (scope) => schedulingRoutes(scope, { ctx, accounts, csrf }));
 
   // Products register their job handlers while their plugins load; work starts once all are in.
   app.addHook('onReady', async () => ctx.jobs.start());

@@ -8,11 +8,11 @@ import { OtpRepository } from './otp/otp-repository.ts';
 import { OtpService } from './otp/otp-service.ts';
 import { readSessionToken } from './sessions/session-cookie.ts';
 import { SessionRepository } from './sessions/session-repository.ts';
-import { SessionService, type SignedInSession } from './sessions/session-service.ts';
+import { SessionService, type SessionSummary, type SignedInSession } from './sessions/session-service.ts';
 import { SignInService } from './sign-in/sign-in-service.ts';
 import type { User } from './users/user.ts';
 import { UserRepository } from './users/user-repository.ts';
-import { UserService, type NewUser } from './users/user-service.ts';
+import { UserService, type NewUser, type ProfileChanges } from './users/user-service.ts';
 
 export interface AccountsDeps {
   db: Db;
@@ -28,10 +28,18 @@ export interface Accounts {
     findById(id: string): Promise<User | undefined>;
     /** @throws AccountsError subclasses: MissingContact, InvalidEmail, InvalidPhone, InvalidName, DuplicateUser */
     create(input: { email?: string; phone?: string; name?: string }): Promise<User>;
+    /** @throws ProfileInvalid (carrying InvalidName and/or InvalidTimeZone) */
+    updateProfile(id: string, changes: ProfileChanges): Promise<User>;
   };
   sessions: {
     /** The signed-in session of this request's browser; looked up once per request. */
     current(request: FastifyRequest): Promise<SignedInSession | undefined>;
+    /** The person's live sessions, most recently used first. */
+    list(userId: string): Promise<SessionSummary[]>;
+    /** Ends one of the person's sessions; false when the id is not one of theirs. */
+    signOut(userId: string, sessionId: string): Promise<boolean>;
+    /** Ends every session of the person except `keepSessionId`. */
+    signOutOthers(userId: string, keepSessionId: string): Promise<number>;
   };
   /** Closes the SMTP connection pool. */
   close(): Promise<void>;
@@ -58,6 +66,7 @@ export function createAccounts(deps: AccountsDeps): Accounts {
     users: {
       findById: (id) => users.findById(id),
       create: (input: NewUser) => users.create(input),
+      updateProfile: (id, changes) => users.updateProfile(id, changes),
     },
     sessions: {
       current(request) {
@@ -69,6 +78,9 @@ export function createAccounts(deps: AccountsDeps): Accounts {
         }
         return lookup;
       },
+      list: (userId) => sessions.listForUser(userId),
+      signOut: (userId, sessionId) => sessions.revokeById(userId, sessionId),
+      signOutOthers: (userId, keepSessionId) => sessions.revokeAllExcept(userId, keepSessionId),
     },
     close: () => delivery.close(),
   };

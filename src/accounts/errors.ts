@@ -36,6 +36,19 @@ export class InvalidName extends AccountsError {
   }
 }
 
+export class InvalidTimeZone extends AccountsError {
+  constructor() {
+    super('invalid_time_zone', 'Choose a time zone from the list, like Europe/Paris.');
+  }
+}
+
+/** Several problems with one profile form, each keeping its own code. */
+export class ProfileInvalid extends AccountsError {
+  constructor(readonly problems: AccountsError[]) {
+    super('profile_invalid', problems.map((p) => p.message).join(' '));
+  }
+}
+
 export class DuplicateUser extends AccountsError {
   constructor() {
     super('duplicate_user', 'An account with that email address or phone number already exists.');

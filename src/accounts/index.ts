@@ -8,8 +8,10 @@ import { registerAccountsRoutes, type AccountsRoutesOptions } from './routes/reg
 
 export { createAccounts, type Accounts, type AccountsDeps } from './create-accounts.ts';
 export type { User } from './users/user.ts';
-export type { SignedInSession } from './sessions/session-service.ts';
-export { AccountsError, DuplicateUser, InvalidEmail, InvalidName, InvalidPhone, MissingContact } from './errors.ts';
+export type { SessionSummary, SignedInSession } from './sessions/session-service.ts';
+export type { ProfileChanges } from './users/user-service.ts';
+export { supportedTimeZones } from './users/time-zone.ts';
+export { AccountsError, DuplicateUser, InvalidEmail, InvalidName, InvalidPhone, InvalidTimeZone, MissingContact, ProfileInvalid } from './errors.ts';
 export { displayName } from './users/user.ts';
 export { accountPage, signOutForm } from './pages/account-page.ts';
 export type { AccountSection } from './routes/route-deps.ts';

@@ -5,6 +5,7 @@ import * as personalAccessTokens from './migrations/0001b-personal-access-tokens
 import * as clientRegistration from './migrations/0001c-client-registration.ts';
 import * as oauthCore from './migrations/0001-oauth-core.ts';
 import * as scheduling from './migrations/0002-scheduling.ts';
+import * as portfolio from './migrations/0003-portfolio.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   '0001a-jobs': jobs,
   '0001b-personal-access-tokens': personalAccessTokens,
   '0002-scheduling': scheduling,
+  '0003-portfolio': portfolio,
   '0001c-client-registration': clientRegistration,
 };
 

@@ -25,6 +25,15 @@ export interface Database {
   scheduling_bookings: SchedulingBookingsTable;
   scheduling_webhooks: SchedulingWebhooksTable;
   scheduling_webhook_deliveries: SchedulingWebhookDeliveriesTable;
+  // --- portfolio product (src/portfolio) ---
+  portfolio_connections: PortfolioConnectionsTable;
+  portfolio_assets: PortfolioAssetsTable;
+  portfolio_positions: PortfolioPositionsTable;
+  portfolio_transactions: PortfolioTransactionsTable;
+  portfolio_refreshes: PortfolioRefreshesTable;
+  portfolio_refresh_connections: PortfolioRefreshConnectionsTable;
+  portfolio_prices: PortfolioPricesTable;
+  portfolio_current_prices: PortfolioCurrentPricesTable;
 }
 
 export interface UsersTable {
@@ -302,4 +311,113 @@ export interface SchedulingWebhookDeliveriesTable {
   last_error: string | null;
   created_at: number;
   updated_at: number;
+}
+
+// --- portfolio product (src/portfolio; migration 0003-portfolio) ---
+
+export interface PortfolioConnectionsTable {
+  id: string;
+  user_id: string;
+  provider_id: string;
+  auth_type: string;
+  display_label: string;
+  /** What makes a link a duplicate: chain + normalized address, CSV digest, API key digest. */
+  identity_key: string;
+  /** SecretBox('portfolio-credentials') of the connection's JSON credentials. */
+  credentials_sealed: string | null;
+  status: 'pending' | 'syncing' | 'connected' | 'needs_reauth' | 'error';
+  /** JSON ErrorItem of the last failed sync. */
+  last_error: string | null;
+  tx_cursor: string | null;
+  oauth_state_hash: string | null;
+  last_refreshed_at: number | null;
+  last_refresh_requested_at: number | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PortfolioAssetsTable {
+  id: string;
+  /** `evm:<chainId>`, `bitcoin`, `exchange:<provider>`. */
+  namespace: string;
+  /** Contract address (lowercase), `native`, or the exchange's symbol. */
+  reference: string;
+  symbol: string;
+  name: string | null;
+  decimals: number;
+  chain: string | null;
+  contract_address: string | null;
+  /** CoinGecko coin id (`coin:bitcoin`) or token (`token:<platform>:<contract>`). */
+  price_key: string | null;
+  /** Positions of assets with one group key are consolidated (BTC on an exchange + on chain). */
+  group_key: string;
+  created_at: number;
+}
+
+export interface PortfolioPositionsTable {
+  connection_id: string;
+  asset_id: string;
+  user_id: string;
+  /** Base units, decimal text. */
+  quantity: string;
+  updated_at: number;
+}
+
+export interface PortfolioTransactionsTable {
+  id: string;
+  user_id: string;
+  connection_id: string;
+  provider_id: string;
+  external_id: string;
+  timestamp: number;
+  status: string;
+  type: string;
+  category: string;
+  categorization_source: string;
+  is_internal_transfer: number;
+  is_spam: number;
+  tx_hash: string | null;
+  chain: string | null;
+  description: string | null;
+  /** JSON: {inputs, outputs, fees} with asset ids, base units and prices at the time. */
+  legs: string;
+  /** `|BTC|ETH|`: the symbols of the legs, for the asset_symbols filter. */
+  symbols: string;
+  needs_pricing: number;
+  updated_at: number;
+}
+
+export interface PortfolioRefreshesTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  created_at: number;
+}
+
+export interface PortfolioRefreshConnectionsTable {
+  refresh_id: string;
+  connection_id: string;
+  provider_id: string;
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  error: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface PortfolioPricesTable {
+  price_key: string;
+  currency: string;
+  at: number;
+  price: string;
+  source: string;
+  fetched_at: number;
+}
+
+export interface PortfolioCurrentPricesTable {
+  price_key: string;
+  currency: string;
+  /** Null: the source knows no price (cached too, so it is not asked again at once). */
+  price: string | null;
+  source: string;
+  fetched_at: number;
 }

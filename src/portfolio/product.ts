@@ -13,4 +13,6 @@ export const portfolioProduct: ProductDefinition = {
   ],
   resources: [{ path: '/platform', name: 'Consentry Platform API', profile: 'calico', scopes, ownsScopes: scopes }],
   defaultScopes: scopes,
+  // The Connect widget: /connect is /oauth/authorize plus "link your accounts" before consent.
+  interactionSteps: [{ name: 'portfolio.link', entryPath: '/connect', url: (interactionId) => `/connect/link/${interactionId}` }],
 };

@@ -1,1 +1,3 @@
 export { schedulingProduct } from './product.ts';
+export { schedulingRoutes, type SchedulingRouteDeps } from './plugin.ts';
+export { schedulingWebhooksSection } from './developers-section.ts';

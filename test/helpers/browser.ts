@@ -5,6 +5,8 @@
  */
 export class PageAgent {
   private readonly cookies = new Map<string, string>();
+  /** Sent as User-Agent when set (the sessions list on /account shows it). */
+  userAgent: string | undefined;
 
   constructor(private readonly base: string) {}
 
@@ -12,12 +14,15 @@ export class PageAgent {
     return this.send(path, { method: 'GET' });
   }
 
-  async post(path: string, form: Record<string, string>): Promise<Response> {
-    return this.send(path, { method: 'POST', body: new URLSearchParams(form).toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  /** Posts a form; a list value repeats its field, as a group of checked checkboxes does. */
+  async post(path: string, form: Record<string, string | string[]>): Promise<Response> {
+    const body = new URLSearchParams();
+    for (const [name, value] of Object.entries(form)) for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
+    return this.send(path, { method: 'POST', body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
   }
 
   /** Submits the page's form whose action matches (or the first POST form), keeping its hidden fields. */
-  async submit(html: string, fields: Record<string, string>, actionIncludes?: string): Promise<Response> {
+  async submit(html: string, fields: Record<string, string | string[]>, actionIncludes?: string): Promise<Response> {
     const form = findForm(html, actionIncludes);
     return this.post(form.action, { ...form.hidden, ...fields });
   }
@@ -47,6 +52,7 @@ export class PageAgent {
     const url = new URL(path, this.base);
     const headers = new Headers(init.headers);
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
+    if (this.userAgent) headers.set('user-agent', this.userAgent);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });
     for (const line of response.headers.getSetCookie()) {
       const [pair] = line.split(';');

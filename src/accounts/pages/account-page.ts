@@ -23,6 +23,7 @@ export function accountPage({ user, csrfToken, sections = [] }: AccountPageOptio
   return page({
     title: 'Your account',
     signedInAs: displayName(user),
+    nav: 'account',
     body: html`<h1>Your account</h1>
 <p>Signed in as <strong>${displayName(user)}</strong></p>
 <dl class="contacts">${contact('Email', user.email, user.emailVerified)}${contact('Phone', user.phone, user.phoneVerified)}</dl>

@@ -75,5 +75,6 @@ export async function renderCodePage(
   // Coming back to a dead challenge without having submitted anything: say so up front.
   const shown = error ?? (challenge.state === 'expired' ? new CodeExpired() : challenge.state === 'locked' ? new TooManyAttempts() : undefined);
   const status = error ? failureStatus(reply, error) : 200;
-  return sendHtml(reply, status, codePage({ csrfToken, returnTo, challenge, error: shown?.message, notice }));
+  const dead = shown instanceof CodeExpired || shown instanceof TooManyAttempts;
+  return sendHtml(reply, status, codePage({ csrfToken, returnTo, challenge, error: shown?.message, notice, dead }));
 }

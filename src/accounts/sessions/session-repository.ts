@@ -22,6 +22,29 @@ export class SessionRepository {
     await this.db.updateTable('sessions').set({ last_seen_at: now }).where('id', '=', id).execute();
   }
 
+  /** A person's unexpired sessions, most recently used first. */
+  async listLiveByUser(userId: string, now: number): Promise<SessionsTable[]> {
+    return this.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('expires_at', '>', now)
+      .orderBy('last_seen_at', 'desc')
+      .execute();
+  }
+
+  /** Deletes one of the person's sessions; false when it was not theirs (or already gone). */
+  async deleteForUser(id: string, userId: string): Promise<boolean> {
+    const result = await this.db.deleteFrom('sessions').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
+  }
+
+  /** Deletes every session of the person except `keepId`; returns how many ended. */
+  async deleteOthersForUser(userId: string, keepId: string): Promise<number> {
+    const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepId).executeTakeFirst();
+    return Number(result.numDeletedRows);
+  }
+
   async deleteByTokenHash(tokenHash: string): Promise<void> {
     await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
   }

@@ -16,6 +16,15 @@ export interface NewSession {
   expiresAt: number;
 }
 
+/** A session as the person sees it on /account: which browser, from where, when. */
+export interface SessionSummary {
+  sessionId: string;
+  createdAt: number;
+  lastSeenAt: number;
+  userAgent: string | null;
+  ip: string | null;
+}
+
 export interface ClientInfo {
   userAgent?: string | undefined;
   ip?: string | undefined;
@@ -53,6 +62,21 @@ export class SessionService {
     if (!row) return undefined;
     if (now - row.last_seen_at >= TOUCH_INTERVAL_MS) await this.repo.touch(row.id, now);
     return { sessionId: row.id, userId: row.user_id, authTime: row.auth_time };
+  }
+
+  async listForUser(userId: string): Promise<SessionSummary[]> {
+    const rows = await this.repo.listLiveByUser(userId, this.clock.now());
+    return rows.map((row) => ({ sessionId: row.id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, userAgent: row.user_agent, ip: row.ip }));
+  }
+
+  /** Ends one of the person's sessions by id; another person's id changes nothing. */
+  revokeById(userId: string, sessionId: string): Promise<boolean> {
+    return this.repo.deleteForUser(sessionId, userId);
+  }
+
+  /** "Sign out everywhere else": every session of the person but `keepSessionId` ends. */
+  revokeAllExcept(userId: string, keepSessionId: string): Promise<number> {
+    return this.repo.deleteOthersForUser(userId, keepSessionId);
   }
 
   async revoke(token: string): Promise<void> {

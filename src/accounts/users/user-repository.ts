@@ -27,6 +27,11 @@ export class UserRepository {
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
+  /** Sets the fields a person edits on /account. */
+  async updateProfile(id: string, profile: { name: string | null; time_zone: string | null }, now: number): Promise<void> {
+    await this.db.updateTable('users').set({ ...profile, updated_at: now }).where('id', '=', id).execute();
+  }
+
   /** Records the first time the person proved they receive codes at this contact. */
   async markVerified(id: string, channel: Destination['channel'], now: number): Promise<void> {
     const column = channel === 'email' ? 'email_verified_at' : 'phone_verified_at';

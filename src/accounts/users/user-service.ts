@@ -2,7 +2,8 @@ import { newId } from '../../crypto/tokens.ts';
 import type { Clock } from '../../shared/clock.ts';
 import type { UsersTable } from '../../db/schema.ts';
 import { normalizeEmail, normalizePhone, type Destination } from '../destination.ts';
-import { DuplicateUser, InvalidName, MissingContact } from '../errors.ts';
+import { AccountsError, DuplicateUser, InvalidName, MissingContact, ProfileInvalid } from '../errors.ts';
+import { normalizeTimeZone } from './time-zone.ts';
 import { userFromRow, type User } from './user.ts';
 import type { UserRepository } from './user-repository.ts';
 
@@ -10,6 +11,13 @@ export interface NewUser {
   email?: string | undefined;
   phone?: string | undefined;
   name?: string | undefined;
+}
+
+export interface ProfileChanges {
+  /** Empty removes the name (pages then show the email or phone). */
+  name: string;
+  /** An IANA zone name; empty removes it. */
+  timeZone: string;
 }
 
 export class UserService {
@@ -33,6 +41,29 @@ export class UserService {
     if (name !== null && (name.length === 0 || name.length > 200)) throw new InvalidName();
     const row = this.newRow({ email, phone, name });
     if (!(await this.repo.insertIfAbsent(row))) throw new DuplicateUser();
+    return userFromRow(row);
+  }
+
+  /**
+   * Changes what a person edits about themselves. Both problems are reported at once, so a form
+   * can show each next to its field.
+   * @throws ProfileInvalid listing InvalidName and/or InvalidTimeZone
+   */
+  async updateProfile(id: string, changes: ProfileChanges): Promise<User> {
+    const name = changes.name.trim();
+    const problems: AccountsError[] = [];
+    if (name.length > 200) problems.push(new InvalidName());
+    let timeZone: string | null = null;
+    try {
+      timeZone = changes.timeZone.trim() ? normalizeTimeZone(changes.timeZone) : null;
+    } catch (error) {
+      if (!(error instanceof AccountsError)) throw error;
+      problems.push(error);
+    }
+    if (problems.length > 0) throw new ProfileInvalid(problems);
+    await this.repo.updateProfile(id, { name: name || null, time_zone: timeZone }, this.clock.now());
+    const row = await this.repo.findById(id);
+    if (!row) throw new Error('account vanished while its profile was saved');
     return userFromRow(row);
   }
 

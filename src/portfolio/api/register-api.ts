@@ -1,0 +1,30 @@
+import type { FastifyInstance } from 'fastify';
+import type { AppContext } from '../../context.ts';
+import type { Portfolio } from '../portfolio.ts';
+import { apiDeps, type ApiVersion } from './api-deps.ts';
+import { usePlatformErrors } from './error-handler.ts';
+import { assetsRoute } from './routes/assets.ts';
+import { catalogRoute } from './routes/catalog.ts';
+import { oauthCallbackRoute } from './routes/oauth-callback.ts';
+import { providersRoutes } from './routes/providers.ts';
+import { refreshRoutes } from './routes/refresh.ts';
+import { transactionsRoute } from './routes/transactions.ts';
+
+/** The Platform API, v1 and v2 from one implementation, each in its own scope with the envelope renderer. */
+export async function platformApi(app: FastifyInstance, ctx: AppContext, portfolio: Portfolio): Promise<void> {
+  const deps = apiDeps(ctx, portfolio);
+  for (const version of ['v1', 'v2'] as ApiVersion[]) {
+    await app.register(
+      async (scope) => {
+        usePlatformErrors(scope);
+        await providersRoutes(scope, deps, version);
+        if (version === 'v2') await catalogRoute(scope, deps);
+        await oauthCallbackRoute(scope, deps, version);
+        await assetsRoute(scope, deps, version);
+        await transactionsRoute(scope, deps, version);
+        await refreshRoutes(scope, deps, version);
+      },
+      { prefix: `/platform/${version}` },
+    );
+  }
+}

@@ -1,0 +1,65 @@
+import { Type, type TSchema } from '@sinclair/typebox';
+
+const CAUSES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'provider_unavailable', 'provider_auth_failed', 'internal_error'] as const;
+
+export const ErrorItemSchema = Type.Object(
+  {
+    provider_id: Type.Optional(Type.String()),
+    cause: Type.Union(CAUSES.map((c) => Type.Literal(c))),
+    message: Type.String(),
+  },
+  { title: 'ErrorItem' },
+);
+
+/** `{data, errors}`: every Platform API body. */
+export function Envelope<T extends TSchema>(data: T, title: string) {
+  return Type.Object({ data, errors: Type.Array(ErrorItemSchema) }, { title });
+}
+
+export const ErrorEnvelope = Envelope(Type.Null(), 'CalicoErrorResponse');
+
+export const CurrencyValueSchema = Type.Object(
+  {
+    amount: Type.String({ description: 'Decimal string, e.g. "1234.56"' }),
+    currency: Type.String(),
+    price: Type.Optional(Type.String()),
+    priced_at: Type.Optional(Type.Number({ description: 'Epoch ms of the price' })),
+    price_source: Type.Optional(Type.String()),
+  },
+  { title: 'CurrencyValue' },
+);
+
+export const NullableValue = Type.Union([CurrencyValueSchema, Type.Null()]);
+
+export const PageDataSchema = Type.Object(
+  { next_cursor: Type.Union([Type.String(), Type.Null()]), has_more: Type.Boolean(), limit: Type.Integer() },
+  { title: 'PageData' },
+);
+
+export const AssetSchema = Type.Object(
+  {
+    symbol: Type.String(),
+    name: Type.Optional(Type.String()),
+    chain: Type.Optional(Type.String()),
+    contract_address: Type.Optional(Type.String()),
+    decimals: Type.Integer(),
+  },
+  { title: 'Asset' },
+);
+
+/** Error responses every endpoint may give. */
+export const errorResponses = { '4xx': ErrorEnvelope, '5xx': ErrorEnvelope };
+
+const ms = (description: string) => Type.Optional(Type.String({ description: `${description} (Unix epoch milliseconds)` }));
+
+/** Query of GET /assets and GET /transactions; values are checked by hand for clear 400s. */
+export function ListQuerySchema(withCursor: boolean) {
+  return Type.Object({
+    start_time: ms('Only data from this instant on'),
+    end_time: ms('Only data up to this instant'),
+    asset_symbols: Type.Optional(Type.String({ description: 'Comma-separated symbols, e.g. BTC,SOL; omitted = all' })),
+    crypto_sources: Type.Optional(Type.String({ description: 'Comma-separated provider ids; omitted = all connected' })),
+    limit: Type.Optional(Type.String({ description: 'Page size, 1–100, default 30' })),
+    ...(withCursor ? { cursor: Type.Optional(Type.String({ description: 'page.next_cursor of the previous page; not combinable with other filters' })) } : {}),
+  });
+}

@@ -1,0 +1,74 @@
+import { Type } from '@sinclair/typebox';
+import { ErrorItemSchema } from './common.ts';
+
+const AUTH_TYPES = Type.Union([Type.Literal('api_key'), Type.Literal('wallet'), Type.Literal('oauth2'), Type.Literal('csv')], { title: 'CryptoSourceCredentialAuthType' });
+
+export const ProviderMetadataSchema = Type.Object(
+  {
+    provider_id: Type.String(),
+    name: Type.String(),
+    category: Type.Union([Type.Literal('exchange'), Type.Literal('wallet'), Type.Literal('blockchain'), Type.Literal('custodian')]),
+    auth_types: Type.Array(AUTH_TYPES),
+    logo_url: Type.Optional(Type.String()),
+    chains: Type.Optional(Type.Array(Type.String())),
+    csv_formats: Type.Optional(Type.Array(Type.String())),
+    status: Type.Union([Type.Literal('available'), Type.Literal('degraded')]),
+  },
+  { title: 'ProviderMetadata' },
+);
+
+export const ConnectedProviderSchema = Type.Object(
+  {
+    connection_id: Type.String(),
+    provider_id: Type.String(),
+    display_label: Type.String(),
+    auth_type: AUTH_TYPES,
+    status: Type.Union(['pending', 'syncing', 'connected', 'needs_reauth', 'error'].map((s) => Type.Literal(s))),
+    last_refreshed_at: Type.Optional(Type.Number()),
+    error: Type.Optional(ErrorItemSchema),
+    provider: ProviderMetadataSchema,
+  },
+  { title: 'ConnectedProvider' },
+);
+
+export const APIConnectionSchema = Type.Object(
+  { type: Type.Literal('api_key'), api_key: Type.String({ minLength: 1, maxLength: 1000 }), secret_key: Type.String({ minLength: 1, maxLength: 4000 }), passphrase: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { title: 'APIConnection' },
+);
+export const WalletConnectionSchema = Type.Object(
+  { type: Type.Literal('wallet'), address: Type.String({ minLength: 1, maxLength: 200, description: 'Address, or an account xpub/zpub for Bitcoin' }), chain: Type.Optional(Type.String({ maxLength: 40 })) },
+  { title: 'WalletConnection' },
+);
+export const OAuth2ConnectionSchema = Type.Object({ type: Type.Literal('oauth2') }, { title: 'OAuth2Connection' });
+export const CsvConnectionSchema = Type.Object(
+  { type: Type.Literal('csv'), format: Type.Optional(Type.String({ description: 'universal (default) or kraken' })), content: Type.String({ minLength: 1, maxLength: 5_000_000, description: 'The CSV text' }) },
+  { title: 'CsvConnection' },
+);
+
+export const AddProvidersRequestSchema = Type.Object(
+  {
+    provider_id: Type.String({ minLength: 1, maxLength: 100 }),
+    display_label: Type.Optional(Type.String({ maxLength: 200 })),
+    connection: Type.Union([APIConnectionSchema, WalletConnectionSchema, OAuth2ConnectionSchema, CsvConnectionSchema]),
+  },
+  { title: 'AddProvidersRequest' },
+);
+
+export const AddProvidersBody = Type.Union([AddProvidersRequestSchema, Type.Array(AddProvidersRequestSchema, { minItems: 1, maxItems: 20 })]);
+
+export const AddProvidersDataSchema = Type.Object(
+  { added: Type.Boolean(), connection_id: Type.Optional(Type.String()), redirect_url: Type.Optional(Type.String()) },
+  { title: 'AddProvidersData' },
+);
+
+export const DeleteProvidersBody = Type.Object(
+  {
+    provider_ids: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 100 })),
+    connection_ids: Type.Optional(Type.Array(Type.String({ maxLength: 100 }), { minItems: 1, maxItems: 100 })),
+  },
+  { title: 'DeleteProvidersRequest' },
+);
+
+export const DeleteProvidersDataSchema = Type.Object({ deleted: Type.Boolean(), connection_ids: Type.Array(Type.String()) }, { title: 'DeleteProvidersData' });
+
+export const OAuthCallbackBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 2000 }), state: Type.String({ minLength: 1, maxLength: 2000 }) });

@@ -1,0 +1,33 @@
+import type { Catalog } from '../catalog/catalog.ts';
+import { providerMetadata, type ProviderMetadata } from '../catalog/provider-definition.ts';
+import type { Connection } from '../connections/connection.ts';
+import type { ErrorItem } from '../errors.ts';
+
+export interface ConnectedProviderView {
+  connection_id: string;
+  provider_id: string;
+  display_label: string;
+  auth_type: string;
+  status: string;
+  last_refreshed_at?: number;
+  error?: ErrorItem;
+  provider: ProviderMetadata;
+}
+
+/** A connection as the API shows it: never its credentials. */
+export function connectedProvider(connection: Connection, catalog: Catalog): ConnectedProviderView {
+  const definition = catalog.find(connection.providerId);
+  const provider: ProviderMetadata = definition
+    ? providerMetadata(definition)
+    : { provider_id: connection.providerId, name: connection.providerId, category: 'exchange', auth_types: [connection.authType], status: 'degraded' };
+  return {
+    connection_id: connection.id,
+    provider_id: connection.providerId,
+    display_label: connection.displayLabel,
+    auth_type: connection.authType,
+    status: connection.status,
+    ...(connection.lastRefreshedAt !== null ? { last_refreshed_at: connection.lastRefreshedAt } : {}),
+    ...(connection.lastError && (connection.status === 'error' || connection.status === 'needs_reauth') ? { error: connection.lastError } : {}),
+    provider,
+  };
+}

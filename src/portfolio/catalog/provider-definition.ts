@@ -1,0 +1,45 @@
+/** How a person proves access to a provider (`CryptoSourceCredentialAuthType`). */
+export type AuthType = 'api_key' | 'wallet' | 'oauth2' | 'csv';
+export type ProviderCategory = 'exchange' | 'wallet' | 'blockchain' | 'custodian';
+
+/** What kind of source adapter reads a provider. */
+export type SourceKind = { kind: 'evm'; chainId: string } | { kind: 'bitcoin' } | { kind: 'csv' };
+
+/** One entry of the catalogue: the wire metadata plus what the engine needs to read it. */
+export interface ProviderDefinition {
+  providerId: string;
+  name: string;
+  category: ProviderCategory;
+  authTypes: AuthType[];
+  logoUrl?: string;
+  /** Chains a wallet connection may name; the first is the default. */
+  chains?: string[];
+  /** CSV formats accepted (`universal` first). */
+  csvFormats?: string[];
+  source: SourceKind;
+}
+
+/** The catalogue's wire shape (ProviderMetadata). */
+export interface ProviderMetadata {
+  provider_id: string;
+  name: string;
+  category: ProviderCategory;
+  auth_types: AuthType[];
+  logo_url?: string;
+  chains?: string[];
+  csv_formats?: string[];
+  status: 'available' | 'degraded';
+}
+
+export function providerMetadata(definition: ProviderDefinition, status: 'available' | 'degraded' = 'available'): ProviderMetadata {
+  return {
+    provider_id: definition.providerId,
+    name: definition.name,
+    category: definition.category,
+    auth_types: definition.authTypes,
+    ...(definition.logoUrl ? { logo_url: definition.logoUrl } : {}),
+    ...(definition.chains ? { chains: definition.chains } : {}),
+    ...(definition.csvFormats ? { csv_formats: definition.csvFormats } : {}),
+    status,
+  };
+}

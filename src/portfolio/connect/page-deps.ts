@@ -1,0 +1,63 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Accounts } from '../../accounts/index.ts';
+import type { AppContext } from '../../context.ts';
+import type { Csrf } from '../../web/csrf.ts';
+import { ApiError } from '../errors.ts';
+import type { LinkInput } from '../connections/link-input.ts';
+import type { Portfolio } from '../portfolio.ts';
+import type { FormFields } from './form-input.ts';
+import { messagePage } from './link-page.ts';
+import { parseMultipart } from './multipart.ts';
+
+export interface PageDeps {
+  ctx: AppContext;
+  accounts: Accounts;
+  csrf: Csrf;
+  portfolio: Portfolio;
+}
+
+const UPLOAD_LIMIT = 6 * 1024 * 1024;
+
+/** Lets this scope's forms arrive as multipart/form-data (the CSV upload). */
+export function acceptMultipart(app: FastifyInstance): void {
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (request, body, done) => {
+    try {
+      done(null, parseMultipart(body as Buffer, request.headers['content-type'] ?? ''));
+    } catch (error) {
+      done(error as Error, undefined);
+    }
+  });
+}
+
+export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+}
+
+/** The form body, after checking its CSRF token; undefined (and a 403 page sent) when it fails. */
+export function verifiedForm(deps: PageDeps, request: FastifyRequest, reply: FastifyReply): FormFields | undefined {
+  const form = (request.body ?? {}) as FormFields;
+  if (deps.csrf.verify(request, form.csrf)) return form;
+  sendPage(reply, 403, messagePage('Please try again', 'The form was out of date or did not come from this site.'));
+  return undefined;
+}
+
+/** Links, answering the messages to show when it did not work. */
+export async function tryLink(deps: PageDeps, userId: string, input: LinkInput | string): Promise<{ errors: string[]; status: number }> {
+  if (typeof input === 'string') return { errors: [input], status: 400 };
+  try {
+    await deps.portfolio.connections.link(userId, [input]);
+    return { errors: [], status: 303 };
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    return { errors: error.toItems().map((e) => e.message), status: error.status };
+  }
+}
+
+/** Unlinks one of the person's connections; one already gone is fine (a double click). */
+export async function removeConnection(deps: PageDeps, userId: string, connectionId: string): Promise<void> {
+  try {
+    await deps.portfolio.connections.unlink(userId, { connectionIds: [connectionId] });
+  } catch (error) {
+    if (!(error instanceof ApiError) || error.status !== 404) throw error;
+  }
+}

@@ -1,0 +1,75 @@
+import type { Db } from '../../db/database.ts';
+import type { PortfolioConnectionsTable } from '../../db/schema.ts';
+import type { ErrorItem } from '../errors.ts';
+import { toConnection, type Connection, type ConnectionStatus } from './connection.ts';
+
+/** The person's links to providers. Credentials stay sealed here; the service opens them. */
+export class ConnectionRepository {
+  constructor(private readonly db: Db) {}
+
+  async insertMany(rows: PortfolioConnectionsTable[]): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      for (const row of rows) await trx.insertInto('portfolio_connections').values(row).execute();
+    });
+  }
+
+  async findById(id: string): Promise<Connection | undefined> {
+    const row = await this.db.selectFrom('portfolio_connections').selectAll().where('id', '=', id).executeTakeFirst();
+    return row && toConnection(row);
+  }
+
+  async sealedCredentials(id: string): Promise<string | null | undefined> {
+    const row = await this.db.selectFrom('portfolio_connections').select('credentials_sealed').where('id', '=', id).executeTakeFirst();
+    return row?.credentials_sealed;
+  }
+
+  async listForUser(userId: string): Promise<Connection[]> {
+    const rows = await this.db.selectFrom('portfolio_connections').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+    return rows.map(toConnection);
+  }
+
+  async findByIdentity(userId: string, providerId: string, identityKey: string): Promise<Connection | undefined> {
+    const row = await this.db
+      .selectFrom('portfolio_connections')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('provider_id', '=', providerId)
+      .where('identity_key', '=', identityKey)
+      .executeTakeFirst();
+    return row && toConnection(row);
+  }
+
+  async setStatus(id: string, status: ConnectionStatus, error: ErrorItem | null, now: number, refreshed = false): Promise<void> {
+    await this.db
+      .updateTable('portfolio_connections')
+      .set({ status, last_error: error ? JSON.stringify(error) : null, updated_at: now, ...(refreshed ? { last_refreshed_at: now } : {}) })
+      .where('id', '=', id)
+      .execute();
+  }
+
+  async setCursor(id: string, cursor: string | null, now: number, db: Db = this.db): Promise<void> {
+    await db.updateTable('portfolio_connections').set({ tx_cursor: cursor, updated_at: now }).where('id', '=', id).execute();
+  }
+
+  /** Claims a refresh slot: true when the connection was not refreshed within the cooldown. */
+  async claimRefresh(id: string, now: number, cooldownMs: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('portfolio_connections')
+      .set({ last_refresh_requested_at: now })
+      .where('id', '=', id)
+      .where((eb) => eb.or([eb('last_refresh_requested_at', 'is', null), eb('last_refresh_requested_at', '<=', now - cooldownMs)]))
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  /** Deletes connections with everything synced from them (positions and transactions cascade). */
+  async deleteMany(userId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db.transaction().execute(async (trx) => {
+      await trx.deleteFrom('portfolio_refresh_connections').where('connection_id', 'in', ids).execute();
+      await trx.deleteFrom('portfolio_transactions').where('connection_id', 'in', ids).execute();
+      await trx.deleteFrom('portfolio_positions').where('connection_id', 'in', ids).execute();
+      await trx.deleteFrom('portfolio_connections').where('user_id', '=', userId).where('id', 'in', ids).execute();
+    });
+  }
+}

@@ -1,0 +1,106 @@
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import { newId } from '../../crypto/tokens.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import { ApiError, notFound, type ErrorItem } from '../errors.ts';
+import type { Connection, Credentials } from './connection.ts';
+import type { ConnectionRepository } from './connection-repository.ts';
+import type { LinkInput, LinkResult } from './link-input.ts';
+import { prepareLink, type PreparedLink } from './prepare-link.ts';
+
+export interface ConnectionServiceDeps {
+  catalog: Catalog;
+  repo: ConnectionRepository;
+  box: SecretBox;
+  clock: Clock;
+  /** Starts the first sync of a new connection (a durable job). */
+  syncNow(connectionId: string): Promise<void>;
+  /** Runs `remove`, then cleans up what depended on the removed connections (internal-transfer marks). */
+  aroundUnlink(userId: string, connectionIds: string[], remove: () => Promise<void>): Promise<void>;
+}
+
+/** Linking and unlinking providers: validation, duplicate detection, sealed credentials. */
+export class ConnectionService {
+  constructor(private readonly deps: ConnectionServiceDeps) {}
+
+  list(userId: string): Promise<Connection[]> {
+    return this.deps.repo.listForUser(userId);
+  }
+
+  /**
+   * Links every provider of the request or none: all are checked first (unknown provider 404,
+   * bad input 400, duplicate 409), then stored in one transaction, then their syncs start.
+   */
+  async link(userId: string, inputs: LinkInput[]): Promise<LinkResult[]> {
+    const prepared: PreparedLink[] = [];
+    const failures: ApiError[] = [];
+    const keys = new Set<string>();
+    for (const input of inputs) {
+      try {
+        const provider = this.deps.catalog.find(input.provider_id);
+        if (!provider) throw notFound(`provider ${input.provider_id} is not in the catalogue (GET /platform/v2/providers/catalog)`, input.provider_id);
+        const link = prepareLink(provider, input);
+        const key = `${provider.providerId}\u0000${link.identityKey}`;
+        if (keys.has(key) || (await this.deps.repo.findByIdentity(userId, provider.providerId, link.identityKey))) {
+          throw new ApiError(409, 'conflict', `this ${provider.name} ${link.credentials.type === 'csv' ? 'file' : 'account'} is already linked`, provider.providerId);
+        }
+        keys.add(key);
+        prepared.push(link);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        failures.push(error);
+      }
+    }
+    if (failures.length) throw combine(failures);
+    const now = this.deps.clock.now();
+    const rows = prepared.map((link) => ({
+      id: newId(), user_id: userId, provider_id: link.provider.providerId, auth_type: link.credentials.type, display_label: link.displayLabel.slice(0, 200),
+      identity_key: link.identityKey, credentials_sealed: this.deps.box.seal(JSON.stringify(link.credentials)), status: 'syncing' as const, last_error: null,
+      tx_cursor: null, oauth_state_hash: null, last_refreshed_at: null, last_refresh_requested_at: null, created_at: now, updated_at: now,
+    }));
+    try {
+      await this.deps.repo.insertMany(rows);
+    } catch (error) {
+      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'one of these providers was linked at the same moment', rows[0]?.provider_id);
+      throw error;
+    }
+    for (const row of rows) await this.deps.syncNow(row.id);
+    return rows.map((row) => ({ added: true, connection_id: row.id }));
+  }
+
+  /** Unlinks by connection ids or provider ids; unknown ones make it a 404 and nothing is removed. */
+  async unlink(userId: string, target: { connectionIds?: string[]; providerIds?: string[] }): Promise<string[]> {
+    const mine = await this.deps.repo.listForUser(userId);
+    const doomed = new Set<string>();
+    const missing: ErrorItem[] = [];
+    for (const id of target.connectionIds ?? []) {
+      if (mine.some((c) => c.id === id)) doomed.add(id);
+      else missing.push({ cause: 'not_found', message: `connection ${id} is not linked` });
+    }
+    for (const providerId of target.providerIds ?? []) {
+      const matching = mine.filter((c) => c.providerId === providerId);
+      if (matching.length === 0) missing.push({ provider_id: providerId, cause: 'not_found', message: `provider ${providerId} is not linked` });
+      for (const c of matching) doomed.add(c.id);
+    }
+    if (missing.length) throw new ApiError(404, 'not_found', missing[0]!.message, missing[0]!.provider_id, undefined, missing);
+    const ids = [...doomed];
+    await this.deps.aroundUnlink(userId, ids, () => this.deps.repo.deleteMany(userId, ids));
+    return ids;
+  }
+
+  async credentials(connectionId: string): Promise<Credentials | undefined> {
+    const sealed = await this.deps.repo.sealedCredentials(connectionId);
+    return sealed ? (JSON.parse(this.deps.box.open(sealed)) as Credentials) : undefined;
+  }
+}
+
+function combine(failures: ApiError[]): ApiError {
+  const first = failures[0]!;
+  if (failures.length === 1) return first;
+  return new ApiError(first.status, first.cause_, first.message, first.providerId, undefined, failures.flatMap((f) => f.toItems()));
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const code = (error as { code?: string }).code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+}

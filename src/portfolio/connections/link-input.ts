@@ -1,0 +1,16 @@
+/** One provider to link, as the API (and the Connect pages) receive it (AddProvidersRequest). */
+export interface LinkInput {
+  provider_id: string;
+  display_label?: string;
+  connection:
+    | { type: 'api_key'; api_key: string; secret_key: string; passphrase?: string }
+    | { type: 'wallet'; address: string; chain?: string }
+    | { type: 'oauth2' }
+    | { type: 'csv'; format?: string; content: string };
+}
+
+export interface LinkResult {
+  added: boolean;
+  connection_id?: string;
+  redirect_url?: string;
+}

@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import { validateWallet } from '../addresses/validate-wallet.ts';
+import type { ProviderDefinition } from '../catalog/provider-definition.ts';
+import { ApiError, badRequest, type ErrorItem } from '../errors.ts';
+import { CSV_FORMATS } from '../sources/csv/formats.ts';
+import type { Credentials } from './connection.ts';
+import type { LinkInput } from './link-input.ts';
+
+export interface PreparedLink {
+  provider: ProviderDefinition;
+  credentials: Credentials;
+  identityKey: string;
+  displayLabel: string;
+}
+
+const MAX_PROBLEMS = 50;
+
+/**
+ * Checks one link request against its provider and turns it into credentials plus the key
+ * that makes a second link of the same thing a duplicate. Nothing is stored here.
+ * @throws ApiError 400 (bad input, line-numbered for CSV), 501 (auth type not built yet)
+ */
+export function prepareLink(provider: ProviderDefinition, input: LinkInput): PreparedLink {
+  const id = provider.providerId;
+  const { connection } = input;
+  if (!provider.authTypes.includes(connection.type)) {
+    throw badRequest(`provider ${id} does not accept ${connection.type} connections (it accepts: ${provider.authTypes.join(', ')})`, id);
+  }
+  const label = input.display_label?.trim();
+  switch (connection.type) {
+    case 'wallet': {
+      const wallet = validateWallet(provider, connection.address, connection.chain);
+      const short = wallet.address.length > 14 ? `${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}` : wallet.address;
+      return { provider, credentials: { type: 'wallet', ...wallet }, identityKey: wallet.identityKey, displayLabel: label || `${provider.name} ${short}` };
+    }
+    case 'csv': {
+      const format = connection.format ?? provider.csvFormats?.[0] ?? 'universal';
+      const reader = CSV_FORMATS[format];
+      if (!reader || !provider.csvFormats?.includes(format)) throw badRequest(`CSV format ${format} is unknown (use one of: ${(provider.csvFormats ?? []).join(', ')})`, id);
+      const parsed = reader.parse(connection.content);
+      if (parsed.problems.length) {
+        const items: ErrorItem[] = parsed.problems.slice(0, MAX_PROBLEMS).map((p) => ({ provider_id: id, cause: 'bad_request', message: `line ${p.line}: ${p.message}` }));
+        throw new ApiError(400, 'bad_request', `the CSV has ${parsed.problems.length} bad row(s); nothing was imported`, id, undefined, items);
+      }
+      if (parsed.transactions.length === 0) throw badRequest('the CSV has no rows', id);
+      const digest = createHash('sha256').update(`${format}\u0000${connection.content}`).digest('base64url');
+      return { provider, credentials: { type: 'csv', format, content: connection.content }, identityKey: `csv:${digest}`, displayLabel: label || `CSV import (${format})` };
+    }
+    case 'api_key': {
+      const digest = createHash('sha256').update(connection.api_key).digest('base64url');
+      const credentials: Credentials = { type: 'api_key', api_key: connection.api_key, secret_key: connection.secret_key, ...(connection.passphrase ? { passphrase: connection.passphrase } : {}) };
+      return { provider, credentials, identityKey: `api_key:${digest}`, displayLabel: label || provider.name };
+    }
+    case 'oauth2':
+      throw new ApiError(501, 'bad_request', `OAuth linking of ${id} is not implemented yet`, id);
+  }
+}

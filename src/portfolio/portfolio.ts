@@ -1,0 +1,91 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { AppContext } from '../context.ts';
+import { SecretBox } from '../crypto/secret-box.ts';
+import { AssetRepository } from './assets/asset-repository.ts';
+import { Catalog } from './catalog/catalog.ts';
+import { ConnectionRepository } from './connections/connection-repository.ts';
+import { ConnectionService } from './connections/connection-service.ts';
+import { PositionRepository } from './ledger/position-repository.ts';
+import { TransactionRepository } from './ledger/transaction-repository.ts';
+import { coinGeckoSource } from './prices/coingecko.ts';
+import { PriceRepository } from './prices/price-repository.ts';
+import type { PriceSource } from './prices/price-source.ts';
+import { PriceService } from './prices/price-service.ts';
+import { AssetsReader } from './reads/assets-reader.ts';
+import { CursorCodec } from './reads/cursor.ts';
+import { TransactionsReader } from './reads/transactions-reader.ts';
+import { portfolioSettings, type PortfolioSettings } from './settings.ts';
+import { sourceFactory, type SourceFactory } from './sources/create-source.ts';
+import { InternalTransfers } from './sync/internal-transfers.ts';
+import { RefreshRepository } from './sync/refresh-repository.ts';
+import { RefreshService } from './sync/refresh-service.ts';
+import { SyncEngine } from './sync/sync-engine.ts';
+
+export const SYNC_JOB = 'portfolio.sync';
+const SYNC_ATTEMPTS = 5;
+
+/** The portfolio's services, wired once per application from the shared context. */
+export interface Portfolio {
+  settings: PortfolioSettings;
+  catalog: Catalog;
+  connections: ConnectionService;
+  connectionRepo: ConnectionRepository;
+  refreshes: RefreshService;
+  assetsReader: AssetsReader;
+  transactionsReader: TransactionsReader;
+  engine: SyncEngine;
+  prices: PriceService;
+  cursors: CursorCodec;
+}
+
+export interface PortfolioOverrides {
+  sources?: SourceFactory;
+  priceSource?: PriceSource;
+}
+
+const built = new WeakMap<AppContext, Portfolio>();
+
+/** Builds (once per context) and returns the portfolio; registers the sync job handler. */
+export function portfolioOf(ctx: AppContext, log: FastifyBaseLogger, overrides: PortfolioOverrides = {}): Portfolio {
+  const existing = built.get(ctx);
+  if (existing) return existing;
+  const db = ctx.database.db;
+  const settings = portfolioSettings(ctx.config);
+  const catalog = new Catalog(settings);
+  const connectionRepo = new ConnectionRepository(db);
+  const transactions = new TransactionRepository(db);
+  const positions = new PositionRepository(db);
+  const assets = new AssetRepository(db);
+  const refreshRepo = new RefreshRepository(db);
+  const internal = new InternalTransfers(transactions);
+  const priceSource = overrides.priceSource ?? coinGeckoSource({ baseUrl: settings.coingeckoUrl, apiKey: settings.coingeckoKey, timeoutMs: settings.sourceTimeoutMs });
+  const prices = new PriceService({ source: priceSource, repo: new PriceRepository(db), clock: ctx.clock, cacheMs: settings.priceCacheMs });
+  const enqueueSync = async (connectionId: string) => {
+    await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
+  };
+  const connections = new ConnectionService({
+    catalog, repo: connectionRepo, box: new SecretBox(ctx.secretKey, 'portfolio-credentials'), clock: ctx.clock, syncNow: enqueueSync,
+    aroundUnlink: async (userId, ids, remove) => {
+      const pairs = (await Promise.all(ids.map((id) => transactions.hashesOf(id)))).flat().map((p) => ({ chain: p.chain, hash: p.tx_hash }));
+      await remove();
+      await internal.rematch(userId, pairs);
+    },
+  });
+  const engine = new SyncEngine({
+    db, catalog, connections: connectionRepo, connectionService: connections, transactions, positions, assets, refreshes: refreshRepo, prices, internal,
+    sources: overrides.sources ?? sourceFactory(settings, { now: () => ctx.clock.now() }), clock: ctx.clock, log, maxAttempts: SYNC_ATTEMPTS,
+    requeue: async (connectionId) => {
+      await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { maxAttempts: SYNC_ATTEMPTS });
+    },
+  });
+  ctx.jobs.handle<{ connectionId: string }>(SYNC_JOB, (payload, job) => engine.run(payload.connectionId, job.attempt), { backoffMs: 2000, maxAttempts: SYNC_ATTEMPTS });
+  const portfolio: Portfolio = {
+    settings, catalog, connections, connectionRepo, engine, prices,
+    refreshes: new RefreshService({ connections: connectionRepo, refreshes: refreshRepo, clock: ctx.clock, cooldownMs: settings.refreshCooldownMs, enqueueSync }),
+    assetsReader: new AssetsReader({ positions, prices }),
+    transactionsReader: new TransactionsReader({ transactions, assets }),
+    cursors: new CursorCodec(ctx.secretKey, 'list'),
+  };
+  built.set(ctx, portfolio);
+  return portfolio;
+}

@@ -1,0 +1,14 @@
+import type { NormalizedTransaction } from '../../ledger/normalized.ts';
+import type { CsvProblem } from './read-rows.ts';
+
+/** A parsed CSV file: every row normalized, or the problems that make the file unusable. */
+export interface CsvImport {
+  transactions: NormalizedTransaction[];
+  problems: CsvProblem[];
+}
+
+/** Reads one CSV format; `exchange` names the asset namespace (`exchange:<exchange>`). */
+export interface CsvFormat {
+  exchange: string;
+  parse(content: string): CsvImport;
+}

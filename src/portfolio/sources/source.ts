@@ -1,0 +1,21 @@
+import type { BalanceItem, NormalizedTransaction } from '../ledger/normalized.ts';
+
+export interface TransactionBatch {
+  items: NormalizedTransaction[];
+  /** Saved with the batch: the next sync (or the resumed one) continues from here. */
+  nextCursor: string | null;
+  /** True when the source has nothing newer right now. */
+  done: boolean;
+}
+
+/**
+ * A provider seen through one connection. Errors are SourceError: `auth` (credentials no longer
+ * work: needs_reauth), `unavailable` (retried with backoff), `invalid`.
+ */
+export interface SourceAdapter {
+  /** Checks the connection works (reachable, right chain, credentials accepted). */
+  validate(): Promise<void>;
+  /** Balances now; `undefined` when the source has none and balances follow from the history (CSV). */
+  fetchBalances(): Promise<BalanceItem[] | undefined>;
+  fetchTransactions(cursor: string | null): Promise<TransactionBatch>;
+}

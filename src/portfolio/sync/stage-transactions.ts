@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { assetId } from '../assets/asset-ref.ts';
+import type { Connection } from '../connections/connection.ts';
+import type { TransactionRow } from '../ledger/transaction-repository.ts';
+import { deriveType, type NormalizedTransaction } from '../ledger/normalized.ts';
+import type { StoredLegs } from '../ledger/stored-legs.ts';
+
+/** Stable id of a transaction: the same (connection, external id) always gets the same one. */
+export function transactionId(connectionId: string, externalId: string): string {
+  return createHash('sha256').update(`${connectionId}\u0000${externalId}`).digest('base64url').slice(0, 24);
+}
+
+/** A normalized transaction as a row: legs as compact JSON, type derived from the legs. */
+export function toTransactionRow(connection: Pick<Connection, 'id' | 'userId' | 'providerId'>, tx: NormalizedTransaction, now: number): TransactionRow {
+  const legs: StoredLegs = {
+    i: tx.inputs.map((l) => ({ a: assetId(l.asset), q: l.quantity.toString(), ...(l.address ? { ad: l.address } : {}), ...(l.counterparty ? { cp: l.counterparty } : {}) })),
+    o: tx.outputs.map((l) => ({ a: assetId(l.asset), q: l.quantity.toString(), ...(l.address ? { ad: l.address } : {}), ...(l.counterparty ? { cp: l.counterparty } : {}) })),
+    f: tx.fees.map((f) => ({ a: assetId(f.asset), q: f.quantity.toString(), k: f.kind })),
+  };
+  const assets = [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset);
+  const symbols = [...new Set(assets.map((a) => a.symbol))];
+  return {
+    id: transactionId(connection.id, tx.externalId),
+    user_id: connection.userId,
+    connection_id: connection.id,
+    provider_id: connection.providerId,
+    external_id: tx.externalId,
+    timestamp: tx.timestamp,
+    status: tx.status,
+    type: deriveType(tx),
+    category: tx.category,
+    categorization_source: tx.categorizationSource,
+    is_internal_transfer: tx.isInternalTransfer ? 1 : 0,
+    is_spam: tx.isSpam ? 1 : 0,
+    tx_hash: tx.txHash ?? null,
+    chain: tx.chain ?? null,
+    description: tx.description ?? null,
+    legs: JSON.stringify(legs),
+    symbols: symbols.length ? `|${symbols.join('|')}|` : '',
+    needs_pricing: assets.some((a) => a.priceKey) ? 1 : 0,
+    updated_at: now,
+  };
+}

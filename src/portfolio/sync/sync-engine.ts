@@ -1,0 +1,146 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../../db/database.ts';
+import type { Clock } from '../../shared/clock.ts';
+import type { AssetRepository } from '../assets/asset-repository.ts';
+import { assetId } from '../assets/asset-ref.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Connection } from '../connections/connection.ts';
+import type { ConnectionRepository } from '../connections/connection-repository.ts';
+import type { ConnectionService } from '../connections/connection-service.ts';
+import { SourceError, type ErrorItem } from '../errors.ts';
+import type { PositionRepository } from '../ledger/position-repository.ts';
+import type { TransactionRepository } from '../ledger/transaction-repository.ts';
+import type { PriceService } from '../prices/price-service.ts';
+import type { SourceFactory } from '../sources/create-source.ts';
+import type { SourceAdapter } from '../sources/source.ts';
+import { balancesFromLedger } from './balances-from-ledger.ts';
+import type { ChainHash, InternalTransfers } from './internal-transfers.ts';
+import { priceTransactions } from './price-transactions.ts';
+import type { RefreshRepository } from './refresh-repository.ts';
+import { toTransactionRow } from './stage-transactions.ts';
+
+export interface SyncEngineDeps {
+  db: Db;
+  catalog: Catalog;
+  connections: ConnectionRepository;
+  connectionService: ConnectionService;
+  transactions: TransactionRepository;
+  positions: PositionRepository;
+  assets: AssetRepository;
+  refreshes: RefreshRepository;
+  prices: PriceService;
+  internal: InternalTransfers;
+  sources: SourceFactory;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  maxAttempts: number;
+  /** Queues another sync of the connection (for refreshes that arrived while it ran). */
+  requeue(connectionId: string): Promise<void>;
+}
+
+/**
+ * One sync of one connection, run as a durable job: history page by page (each page and its
+ * cursor committed together, so a crash resumes where it stopped), then balances, internal
+ * transfers and prices; the connection's status says how it went.
+ */
+export class SyncEngine {
+  constructor(private readonly deps: SyncEngineDeps) {}
+
+  async run(connectionId: string, attempt: number): Promise<void> {
+    const { deps } = this;
+    const connection = await deps.connections.findById(connectionId);
+    if (!connection) return; // unlinked meanwhile
+    const startedAt = deps.clock.now();
+    await deps.refreshes.markRunning(connectionId, startedAt);
+    if (connection.status !== 'syncing') await deps.connections.setStatus(connectionId, 'syncing', connection.lastError, startedAt);
+    try {
+      const adapter = await this.adapterFor(connection);
+      await adapter.validate();
+      const touched = await this.syncHistory(connection, adapter);
+      await this.syncBalances(connection, adapter);
+      await deps.internal.rematch(connection.userId, touched);
+      await this.price(connection);
+      const now = deps.clock.now();
+      await deps.connections.setStatus(connectionId, 'connected', null, now, true);
+      await deps.refreshes.finish(connectionId, startedAt, 'completed', null, now);
+      if (await deps.refreshes.hasQueued(connectionId)) await deps.requeue(connectionId);
+    } catch (error) {
+      await this.fail(connection, startedAt, attempt, error);
+    }
+  }
+
+  private async adapterFor(connection: Connection): Promise<SourceAdapter> {
+    const provider = this.deps.catalog.find(connection.providerId);
+    const credentials = await this.deps.connectionService.credentials(connection.id);
+    if (!provider || !credentials) throw new SourceError('invalid', `provider ${connection.providerId} is no longer available`);
+    return this.deps.sources(provider, credentials);
+  }
+
+  /** Pages through new history; returns the on-chain hashes it stored. */
+  private async syncHistory(connection: Connection, adapter: SourceAdapter): Promise<ChainHash[]> {
+    const { deps } = this;
+    const touched: ChainHash[] = [];
+    let cursor = connection.txCursor;
+    for (;;) {
+      const batch = await adapter.fetchTransactions(cursor);
+      const now = deps.clock.now();
+      await deps.assets.ensure(batch.items.flatMap((tx) => [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset)), now);
+      const rows = batch.items.map((tx) => toTransactionRow(connection, tx, now));
+      await deps.db.transaction().execute(async (trx) => {
+        await deps.transactions.upsertMany(rows, trx);
+        await deps.connections.setCursor(connection.id, batch.nextCursor, now, trx);
+      });
+      for (const tx of batch.items) if (tx.chain && tx.txHash) touched.push({ chain: tx.chain, hash: tx.txHash });
+      cursor = batch.nextCursor;
+      if (batch.done) return touched;
+    }
+  }
+
+  private async syncBalances(connection: Connection, adapter: SourceAdapter): Promise<void> {
+    const { deps } = this;
+    const balances = await adapter.fetchBalances();
+    const now = deps.clock.now();
+    let positions: Array<{ assetId: string; quantity: bigint }>;
+    if (balances) {
+      await deps.assets.ensure(balances.map((b) => b.asset), now);
+      positions = balances.map((b) => ({ assetId: assetId(b.asset), quantity: b.quantity }));
+    } else {
+      positions = balancesFromLedger(await deps.transactions.listLegs(connection.id));
+    }
+    await deps.positions.replaceForConnection(connection.id, connection.userId, positions, now);
+  }
+
+  /** Best effort: a price outage leaves values null, never fails the sync. */
+  private async price(connection: Connection): Promise<void> {
+    const { deps } = this;
+    try {
+      await priceTransactions(deps, connection.id);
+    } catch (error) {
+      deps.log.warn({ err: error, connection: connection.id }, 'pricing the history failed; values stay null until the next sync');
+    }
+    try {
+      const held = await deps.positions.listForUser(connection.userId, {});
+      const keys = held.filter((p) => p.connection_id === connection.id && p.asset.price_key).map((p) => p.asset.price_key!);
+      await deps.prices.refreshCurrent(keys);
+    } catch (error) {
+      deps.log.warn({ err: error, connection: connection.id }, 'current prices unavailable; values stay null until the next sync');
+    }
+  }
+
+  private async fail(connection: Connection, startedAt: number, attempt: number, error: unknown): Promise<void> {
+    const { deps } = this;
+    const now = deps.clock.now();
+    const kind = error instanceof SourceError ? error.kind : 'unavailable';
+    const item: ErrorItem = {
+      provider_id: connection.providerId,
+      cause: kind === 'auth' ? 'provider_auth_failed' : kind === 'invalid' ? 'bad_request' : 'provider_unavailable',
+      message: error instanceof SourceError ? error.message : 'the provider could not be synced',
+    };
+    if (!(error instanceof SourceError)) deps.log.error({ err: error, connection: connection.id }, 'sync failed unexpectedly');
+    await deps.connections.setStatus(connection.id, kind === 'auth' ? 'needs_reauth' : 'error', item, now);
+    const retry = kind === 'unavailable' && attempt < deps.maxAttempts;
+    if (retry) throw error instanceof Error ? error : new Error(String(error));
+    await deps.refreshes.finish(connection.id, startedAt, 'failed', item, now);
+  }
+}
+

@@ -1,0 +1,48 @@
+import { DateTime } from 'luxon';
+import type { Booking } from '../bookings/booking.ts';
+import type { BookingEmailKind } from '../bookings/booking-events.ts';
+import { buildIcs } from './ics.ts';
+import type { OutgoingMail } from './mailer.ts';
+
+export interface BookingEmailContext {
+  booking: Booking;
+  kind: BookingEmailKind;
+  reason?: string | undefined;
+  host: { name: string; email: string };
+  manageUrl: string;
+  issuerHost: string;
+  now: number;
+}
+
+/** The invitee's email: confirmation (with an .ics invitation and the manage link) or cancellation. */
+export function bookingEmail(c: BookingEmailContext): OutgoingMail {
+  const { booking: b } = c;
+  const when = DateTime.fromMillis(b.startAt, { zone: b.invitee.timezone }).toFormat("cccc d LLLL yyyy, HH:mm") + ` (${b.invitee.timezone})`;
+  const location = b.location.value ? `${b.location.kind}: ${b.location.value}` : b.location.kind;
+  const canceled = c.kind === 'canceled';
+  const subject = canceled ? `Canceled: ${b.eventTypeName} with ${c.host.name}` : `${c.kind === 'rescheduled' ? 'Rescheduled' : 'Confirmed'}: ${b.eventTypeName} with ${c.host.name}`;
+  const lines = canceled
+    ? [`Hello ${b.invitee.name},`, '', `Your ${b.eventTypeName} with ${c.host.name} on ${when} was canceled.`, ...(c.reason ? ['', `Reason: ${c.reason}`] : [])]
+    : [
+        `Hello ${b.invitee.name},`,
+        '',
+        `${b.eventTypeName} with ${c.host.name} is ${c.kind === 'rescheduled' ? 'moved to' : 'booked for'} ${when}, ${b.durationMin} minutes.`,
+        `Location: ${location}`,
+        ...(c.reason ? [`Reason given: ${c.reason}`] : []),
+        '',
+        `To cancel or reschedule: ${c.manageUrl}`,
+        '',
+        'The attached invitation adds it to your calendar.',
+      ];
+  const ics = buildIcs({
+    uid: `${b.id}@${c.issuerHost}`, method: canceled ? 'CANCEL' : 'REQUEST', sequence: canceled ? 1 : 0, start: b.startAt, end: b.endAt, stamp: c.now,
+    summary: `${b.eventTypeName} with ${c.host.name}`, description: canceled ? 'Canceled.' : `Cancel or reschedule: ${c.manageUrl}`, location,
+    organizer: c.host, attendee: { name: b.invitee.name, email: b.invitee.email },
+  });
+  return {
+    to: b.invitee.email,
+    subject,
+    text: lines.join('\n') + '\n',
+    attachments: [{ filename: canceled ? 'cancel.ics' : 'invite.ics', content: ics, contentType: `text/calendar; charset=utf-8; method=${canceled ? 'CANCEL' : 'REQUEST'}` }],
+  };
+}

@@ -1,0 +1,39 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { SchedulingError } from '../errors.ts';
+import { webhookFormRoutes } from './developers/webhook-forms.ts';
+import { bookingActionRoutes } from './host/booking-actions.ts';
+import { dashboardRoutes } from './host/dashboard.ts';
+import { eventTypeFormRoutes } from './host/event-type-forms.ts';
+import { scheduleFormRoutes } from './host/schedule-forms.ts';
+import { message, sendPage, type PageDeps } from './page-deps.ts';
+import { bookingPageRoutes } from './public/booking-page.ts';
+import { bookingScriptRoute } from './public/booking-script.ts';
+import { manageBookingRoutes } from './public/manage-booking.ts';
+
+/**
+ * The product's pages in their own scope: hosts' /scheduling pages, webhook forms, the public
+ * booking pages and the invitee's manage link. Form posts carry a CSRF token.
+ */
+export async function registerSchedulingPages(app: FastifyInstance, deps: PageDeps): Promise<void> {
+  await app.register(async (scope) => {
+    scope.setErrorHandler(renderError);
+    scope.addHook('preValidation', async (request, reply) => {
+      if (request.method !== 'POST') return;
+      if (deps.csrf.verify(request, (request.body as Record<string, unknown> | undefined)?.csrf)) return;
+      return sendPage(reply, 403, message('This form has expired', 'For your security this form can no longer be sent. Go back, reload the page and try again.'));
+    });
+    for (const routes of [dashboardRoutes, eventTypeFormRoutes, scheduleFormRoutes, bookingActionRoutes, webhookFormRoutes, manageBookingRoutes, bookingScriptRoute, bookingPageRoutes]) {
+      await routes(scope, deps);
+    }
+  });
+}
+
+function renderError(error: FastifyError | SchedulingError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  if (error instanceof SchedulingError) return sendPage(reply, error.status, message(error.title, error.message));
+  const status = (error as FastifyError).validation ? 400 : ((error as FastifyError).statusCode ?? 500);
+  if (status >= 500) {
+    request.log.error({ err: error }, 'scheduling page failed');
+    return sendPage(reply, 500, message('Something went wrong', 'We couldn’t complete that. Please try again in a moment.'));
+  }
+  return sendPage(reply, status, message('That request didn’t work', 'Something in the form was missing or not valid. Go back and try again.'));
+}

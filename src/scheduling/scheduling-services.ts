@@ -1,0 +1,63 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { Accounts } from '../accounts/index.ts';
+import type { AppContext } from '../context.ts';
+import { SecretBox } from '../crypto/secret-box.ts';
+import { BookingService } from './bookings/booking-service.ts';
+import { ManageLinks } from './bookings/manage-link.ts';
+import { createMailer, type Mailer } from './email/mailer.ts';
+import { EventTypeService } from './event-types/event-type-service.ts';
+import { HostService } from './hosts/host-service.ts';
+import { ScheduleService } from './schedules/schedule-service.ts';
+import { AvailabilityService } from './slots/availability-service.ts';
+import { createBookingNotifier } from './webhooks/booking-notifier.ts';
+import { WebhookRepository } from './webhooks/webhook-repository.ts';
+import { WebhookService } from './webhooks/webhook-service.ts';
+
+/** Everything the scheduling product's routes, pages, tools and jobs use. */
+export interface SchedulingServices {
+  ctx: AppContext;
+  hosts: HostService;
+  schedules: ScheduleService;
+  eventTypes: EventTypeService;
+  availability: AvailabilityService;
+  bookings: BookingService;
+  webhooks: WebhookService;
+  webhookRepo: WebhookRepository;
+  webhookSecrets: SecretBox;
+  manageLinks: ManageLinks;
+  mailer: Mailer;
+  log: FastifyBaseLogger;
+}
+
+const built = new WeakMap<AppContext, SchedulingServices>();
+
+/** The scheduling services of one platform instance, built once (routes and /developers share them). */
+export function schedulingServices(ctx: AppContext, accounts: Accounts, log: FastifyBaseLogger): SchedulingServices {
+  const existing = built.get(ctx);
+  if (existing) return existing;
+  const { config, clock } = ctx;
+  const { db, dialect } = ctx.database;
+  const hosts = new HostService(db, clock, async (id) => {
+    const user = await accounts.users.findById(id);
+    return user && { id: user.id, email: user.email, name: user.name, timeZone: user.timeZone };
+  });
+  const schedules = new ScheduleService(db, clock, hosts);
+  const eventTypes = new EventTypeService(db, clock, hosts);
+  const webhookSecrets = new SecretBox(ctx.secretKey, 'scheduling-webhook-secrets');
+  const services: SchedulingServices = {
+    ctx,
+    hosts,
+    schedules,
+    eventTypes,
+    availability: new AvailabilityService(db, clock, eventTypes, schedules),
+    bookings: new BookingService({ db, dialect, clock, hosts, notifier: createBookingNotifier(ctx.jobs, clock) }),
+    webhooks: new WebhookService({ db, clock, hosts, secrets: webhookSecrets, allowLoopbackHttp: config.NODE_ENV === 'test' }),
+    webhookRepo: new WebhookRepository(db),
+    webhookSecrets,
+    manageLinks: new ManageLinks(ctx.secretKey, config.ISSUER),
+    mailer: createMailer(config, log),
+    log,
+  };
+  built.set(ctx, services);
+  return services;
+}

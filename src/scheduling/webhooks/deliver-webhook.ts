@@ -1,0 +1,74 @@
+import type { FastifyBaseLogger } from 'fastify';
+import type { SecretBox } from '../../crypto/secret-box.ts';
+import type { Clock } from '../../shared/clock.ts';
+import { toIsoUtc } from '../time.ts';
+import { signatureHeader } from './signature.ts';
+import type { WebhookRepository } from './webhook-repository.ts';
+import { DISABLE_AFTER_FAILURES, MAX_DELIVERY_ATTEMPTS } from './webhook.ts';
+
+export const DELIVERY_JOB = 'scheduling.webhook-delivery';
+
+export interface DeliveryDeps {
+  repo: WebhookRepository;
+  secrets: SecretBox;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  timeoutMs?: number;
+}
+
+/** Thrown to make the job queue retry the delivery later (with exponential backoff). */
+export class RetryDelivery extends Error {}
+
+/**
+ * One attempt of one delivery (the job handler). Idempotent on replays: a delivery that is no
+ * longer pending is left alone. A failure counts against the endpoint; at 15 in a row the
+ * endpoint is disabled with the reason shown to its host.
+ */
+export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Promise<void> {
+  const { repo, clock } = deps;
+  const delivery = await repo.findDelivery(deliveryId);
+  if (!delivery || delivery.status !== 'pending') return;
+  const webhook = await repo.findRow(delivery.webhookId);
+  const now = clock.now();
+  if (!webhook || webhook.active !== 1) {
+    await repo.recordAttempt(delivery.id, { status: 'skipped', attempts: delivery.attempts, code: null, error: 'the endpoint is disabled' }, now);
+    return;
+  }
+  const attempt = delivery.attempts + 1;
+  const body = JSON.stringify({ event: delivery.event, attempt, sentAt: toIsoUtc(now), data: delivery.data });
+  const outcome = await post(webhook.url, body, {
+    'content-type': 'application/json',
+    'user-agent': 'Consentry-Webhooks/1',
+    'x-caledee-event': delivery.event,
+    'x-caledee-delivery-attempt': String(attempt),
+    'x-caledee-signature': signatureHeader(deps.secrets.open(webhook.secret_sealed), Math.floor(now / 1000), body),
+  }, deps.timeoutMs ?? 10_000);
+  const done = clock.now();
+  if (outcome.ok) {
+    await repo.recordAttempt(delivery.id, { status: 'succeeded', attempts: attempt, code: outcome.status, error: null }, done);
+    await repo.resetFailures(webhook.id);
+    return;
+  }
+  const failures = await repo.countFailure(webhook.id, done);
+  if (failures >= DISABLE_AFTER_FAILURES) {
+    await repo.disable(webhook.id, `Disabled after ${failures} consecutive failed deliveries; the last: ${outcome.error}.`, done);
+    await repo.recordAttempt(delivery.id, { status: 'failed', attempts: attempt, code: outcome.status, error: outcome.error }, done);
+    deps.log.warn({ webhook: webhook.id }, 'webhook endpoint disabled after consecutive failures');
+    return;
+  }
+  const final = attempt >= MAX_DELIVERY_ATTEMPTS;
+  await repo.recordAttempt(delivery.id, { status: final ? 'failed' : 'pending', attempts: attempt, code: outcome.status, error: outcome.error }, done);
+  if (!final) throw new RetryDelivery(`delivery ${delivery.id} attempt ${attempt} failed: ${outcome.error}`);
+}
+
+async function post(url: string, body: string, headers: Record<string, string>, timeoutMs: number): Promise<{ ok: boolean; status: number | null; error: string }> {
+  try {
+    const response = await fetch(url, { method: 'POST', body, headers, redirect: 'manual', signal: AbortSignal.timeout(timeoutMs) });
+    await response.body?.cancel();
+    const ok = response.status >= 200 && response.status < 300;
+    return { ok, status: response.status, error: ok ? '' : `HTTP ${response.status}` };
+  } catch (error) {
+    const message = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
+    return { ok: false, status: null, error: message.slice(0, 300) };
+  }
+}

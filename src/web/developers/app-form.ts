@@ -1,0 +1,164 @@
+import type { Config } from '../../config.ts';
+import type { Client, NewClient } from '../../oauth/index.ts';
+
+/** The fields of the create / edit app form, as typed (strings), so a refused form comes back intact. */
+export interface AppForm {
+  name: string;
+  type: 'public' | 'confidential';
+  redirectUris: string;
+  allowedScopes: string[];
+  defaultScopes: string[];
+  logoUri: string;
+  accessTokenTtl: string;
+  refreshTokenTtl: string;
+}
+
+export type AppField = keyof AppForm;
+export type AppFormErrors = Partial<Record<AppField | 'form', string>>;
+
+export interface AppFormBody {
+  name?: string | undefined;
+  type?: string | undefined;
+  redirect_uris?: string | undefined;
+  allowed_scopes?: string[] | undefined;
+  default_scopes?: string[] | undefined;
+  logo_uri?: string | undefined;
+  access_token_ttl?: string | undefined;
+  refresh_token_ttl?: string | undefined;
+}
+
+const MAX_REDIRECT_URIS = 20;
+/** The floor lifetimes.ts clamps per-client refresh lifetimes to. */
+const REFRESH_TTL_MIN_SECONDS = 60;
+
+export function readAppForm(body: AppFormBody): AppForm {
+  return {
+    name: body.name ?? '',
+    type: body.type === 'public' ? 'public' : 'confidential',
+    redirectUris: body.redirect_uris ?? '',
+    allowedScopes: body.allowed_scopes ?? [],
+    defaultScopes: body.default_scopes ?? [],
+    logoUri: body.logo_uri ?? '',
+    accessTokenTtl: body.access_token_ttl ?? '',
+    refreshTokenTtl: body.refresh_token_ttl ?? '',
+  };
+}
+
+/** What a new app's form starts with: sign-in scopes allowed, and asked for by default. */
+export function blankAppForm(): AppForm {
+  return {
+    name: '', type: 'confidential', redirectUris: '', allowedScopes: ['openid', 'profile', 'email', 'offline_access'], defaultScopes: ['openid', 'profile', 'email'],
+    logoUri: '', accessTokenTtl: '', refreshTokenTtl: '',
+  };
+}
+
+export function formOfClient(client: Client): AppForm {
+  return {
+    name: client.name,
+    type: client.type,
+    redirectUris: client.redirectUris.join('\n'),
+    allowedScopes: client.allowedScopes,
+    defaultScopes: client.defaultScopes,
+    logoUri: client.logoUri ?? '',
+    accessTokenTtl: client.accessTokenTtl === null ? '' : String(client.accessTokenTtl),
+    refreshTokenTtl: client.refreshTokenTtl === null ? '' : String(client.refreshTokenTtl),
+  };
+}
+
+export interface LifetimeLimits {
+  accessMin: number;
+  accessMax: number;
+  refreshMin: number;
+  refreshMax: number;
+}
+
+export function lifetimeLimits(config: Config): LifetimeLimits {
+  return { accessMin: config.ACCESS_TOKEN_TTL_MIN_SECONDS, accessMax: config.ACCESS_TOKEN_TTL_MAX_SECONDS, refreshMin: REFRESH_TTL_MIN_SECONDS, refreshMax: config.REFRESH_TOKEN_TTL_MAX_SECONDS };
+}
+
+/**
+ * The checks that belong to the console rather than to client registration itself: sizes,
+ * lifetimes within this deployment's limits (ClientService only wants positive integers), a
+ * logo URL the logo route can fetch. ClientService checks the rest (redirect URIs, scopes).
+ */
+export function checkAppForm(form: AppForm, limits: LifetimeLimits, allowLoopbackLogo: boolean): { fields?: Omit<NewClient, 'ownerUserId'>; errors: AppFormErrors } {
+  const errors: AppFormErrors = {};
+  const name = form.name.trim();
+  if (!name) errors.name = 'Give the app a name.';
+  else if (name.length > 100) errors.name = 'A name can be at most 100 characters long.';
+  const redirectUris = [...new Set(form.redirectUris.split(/\r?\n/).map((line) => line.trim()).filter(Boolean))];
+  if (redirectUris.length > MAX_REDIRECT_URIS) errors.redirectUris = `At most ${MAX_REDIRECT_URIS} redirect URIs.`;
+  else if (redirectUris.some((uri) => uri.length > 2000)) errors.redirectUris = 'A redirect URI can be at most 2000 characters long.';
+  const logoProblem = checkLogoUri(form.logoUri.trim(), allowLoopbackLogo);
+  if (logoProblem) errors.logoUri = logoProblem;
+  const access = readSeconds(form.accessTokenTtl, limits.accessMin, limits.accessMax);
+  if (typeof access === 'string') errors.accessTokenTtl = access;
+  const refresh = readSeconds(form.refreshTokenTtl, limits.refreshMin, limits.refreshMax);
+  if (typeof refresh === 'string') errors.refreshTokenTtl = refresh;
+  if (Object.keys(errors).length > 0) return { errors };
+  return {
+    errors,
+    fields: {
+      name,
+      type: form.type,
+      redirectUris,
+      allowedScopes: [...new Set(form.allowedScopes)],
+      defaultScopes: [...new Set(form.defaultScopes)],
+      logoUri: form.logoUri.trim() || null,
+      accessTokenTtl: access as number | null,
+      refreshTokenTtl: refresh as number | null,
+      registeredVia: 'console',
+    },
+  };
+}
+
+/** ClientService names fields after RFC 7591 metadata; the form names them after its inputs. */
+export function formFieldOf(serviceField: string): AppField | 'form' {
+  switch (serviceField) {
+    case 'client_name':
+      return 'name';
+    case 'type':
+    case 'grant_types':
+      return 'type';
+    case 'redirect_uris':
+      return 'redirectUris';
+    case 'scope':
+      return 'allowedScopes';
+    case 'default_scopes':
+      return 'defaultScopes';
+    case 'token_lifetimes':
+      return 'accessTokenTtl';
+    default:
+      return 'form';
+  }
+}
+
+/** "at least one redirect URI is required" → "At least one redirect URI is required." */
+export function asSentence(message: string): string {
+  const text = message.charAt(0).toUpperCase() + message.slice(1);
+  return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+function readSeconds(text: string, min: number, max: number): number | null | string {
+  const trimmed = text.trim();
+  if (!trimmed) return null;
+  if (!/^\d{1,12}$/.test(trimmed)) return 'Enter whole seconds, or leave it empty for the default.';
+  const value = Number(trimmed);
+  if (value < min || value > max) return `Choose between ${min} and ${max} seconds on this server.`;
+  return value;
+}
+
+function checkLogoUri(text: string, allowLoopback: boolean): string | undefined {
+  if (!text) return undefined;
+  if (text.length > 2000) return 'A logo URL can be at most 2000 characters long.';
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return 'Enter a full URL, like https://example.com/logo.png.';
+  }
+  const loopback = url.hostname === '127.0.0.1' || url.hostname === '[::1]' || url.hostname === 'localhost';
+  if (url.protocol === 'https:' && !url.username && !url.password) return undefined;
+  if (allowLoopback && loopback && url.protocol === 'http:') return undefined;
+  return 'The logo URL must use https (PNG, JPEG, GIF or WebP, up to 100 KB).';
+}
