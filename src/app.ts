@@ -8,7 +8,7 @@ import { connectedAppsSection, oauthRoutes } from './oauth/index.ts';
 import { linkedProvidersSection, portfolioRoutes } from './portfolio/index.ts';
 import { protectedResourceMetadataRoutes } from './resource/index.ts';
 import { whoamiRoutes } from './resource/whoami/whoami.ts';
-import { schedulingRoutes } from './scheduling/index.ts';
+import { schedulingRoutes, schedulingWebhooksSection } from './scheduling/index.ts';
 import { healthRoutes } from './http/health.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
@@ -65,7 +65,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   );
   await app.register(async (scope) => oauthRoutes(scope, { ctx, accounts, csrf }));
   await app.register(async (scope) => portfolioRoutes(scope, { ctx, accounts, csrf }));
-  await app.register(async (scope) => webRoutes(scope, { ctx, accounts, csrf, root: app }));
+  await app.register(async (scope) => webRoutes(scope, { ctx, accounts, csrf, root: app, developerSections: [schedulingWebhooksSection(ctx, accounts, app.log)] }));
   await app.register(async (scope) => protectedResourceMetadataRoutes(scope, ctx));
   await app.register(async (scope) => whoamiRoutes(scope, ctx));
   await app.register(async (scope) => schedulingRoutes(scope, { ctx, accounts, csrf }));

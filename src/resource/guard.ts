@@ -48,7 +48,11 @@ export function requireToken(ctx: AppContext, resourceUri: string, requirement: 
     const claims = bearer.token.startsWith('pat_')
       ? await verifyPersonalToken(ctx, bearer.token, resource.uri, requirement, metadata, needed)
       : await verifyJwt(ctx, bearer.token, resource.uri, metadata, needed);
-    if (claims.client_id !== PAT_CLIENT && (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }))) throw invalidToken('the access token was revoked', metadata, needed);
+    if (claims.client_id !== PAT_CLIENT) {
+      if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti })) throw invalidToken('the access token was revoked', metadata, needed);
+      // A deleted app's tokens die with it, client_credentials ones included (they have no family).
+      if (!(await ctx.clients.findById(claims.client_id))) throw invalidToken('the app this token was issued to no longer exists', metadata, needed);
+    }
     const held = new Set(claims.scope.split(' '));
     const missingAll = (requirement.allOf ?? []).some((s) => !held.has(s));
     const missingAny = requirement.anyOf !== undefined && requirement.anyOf.length > 0 && !requirement.anyOf.some((s) => held.has(s));

@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
 import type { AppContext } from '../context.ts';
 import type { Csrf } from './csrf.ts';
+import type { Html } from './html.ts';
+import type { User } from '../accounts/index.ts';
 
 /** What the pages of src/web need; `root` is the whole app (the /try app calls its endpoints). */
 export interface WebDeps {
@@ -9,4 +11,6 @@ export interface WebDeps {
   accounts: Accounts;
   csrf: Csrf;
   root: FastifyInstance;
+  /** Blocks products add to /developers (e.g. the scheduling webhooks), each rendered per person. */
+  developerSections?: Array<(context: { user: User; csrfToken: string }) => Html | Promise<Html>>;
 }

@@ -111,4 +111,14 @@ describe.each(testDialects())('resource guard (%s)', (dialect) => {
     expect((await withPat('guard-probe-pat')).status).toBe(401);
     await expect(server.ctx.personalTokens.create({ userId: user.id, name: 'x', scopes: ['openid'] })).rejects.toThrow(/cannot be given/);
   });
+
+  it('refuses the tokens of an app once the app is deleted', async () => {
+    const doomed = await createTestClient(server, { allowedScopes: ['read:bookings'] });
+    const token = (await postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:bookings' }, { authorization: basicAuth(doomed.id, doomed.secret!) })).json.access_token as string;
+    expect((await probe({ authorization: `Bearer ${token}` })).status).toBe(200);
+    await server.ctx.clients.delete(doomed.id);
+    const refused = await probe({ authorization: `Bearer ${token}` });
+    expect(refused.status).toBe(401);
+    expect(refused.headers.get('www-authenticate')).toContain('no longer exists');
+  });
 });

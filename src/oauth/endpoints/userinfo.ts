@@ -36,6 +36,7 @@ async function userinfo(request: FastifyRequest, ctx: AppContext, accounts: Acco
     throw error;
   }
   if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti })) throw invalid('the access token was revoked');
+  if (!(await ctx.clients.findById(claims.client_id))) throw invalid('the app this token was issued to no longer exists');
   const scopes = new Set(claims.scope.split(' '));
   if (!scopes.has('openid')) {
     throw new TokenRejected(403, 'insufficient_scope', 'userinfo needs the openid scope', challenge({ error: 'insufficient_scope', scope: 'openid' }));

@@ -1,6 +1,7 @@
 import type { ScopeRegistry } from '../../resource/registry.ts';
 import { html } from '../../web/html.ts';
 import { page } from '../../web/layout.ts';
+import { logoImage } from '../../web/logos/logo-image.ts';
 import type { Client } from '../clients/client.ts';
 
 export interface ConsentView {
@@ -13,15 +14,15 @@ export interface ConsentView {
 }
 
 /**
- * Names the app, the host it returns to, and each requested scope in plain words. The app's
- * logo is not loaded: it would be a third-party request from the consent page.
+ * Names the app (with its logo, served first-party through /logos), the host it returns to,
+ * and each requested scope in plain words.
  */
 export function consentPage(view: ConsentView, registry: ScopeRegistry): string {
   const host = hostOf(view.redirectUri);
   return page({
     title: `Allow ${view.client.name}?`,
     signedInAs: view.signedInAs,
-    body: html`<div class="app"><span class="avatar" aria-hidden="true">${view.client.name.slice(0, 1).toUpperCase()}</span><h1>${view.client.name} wants to use your account</h1></div>
+    body: html`<div class="app">${logoImage(view.client, 48)}<h1>${view.client.name} wants to use your account</h1></div>
 ${view.client.registeredVia === 'dcr' || view.client.registeredVia === 'metadata' ? html`<p class="hint">This app registered itself. Consentry has not checked who runs it: continue only if you trust where you came from.</p>` : ''}
 <p>It will be able to:</p>
 <ul class="scopes">${view.scopes.map((s) => html`<li>${registry.scope(s)?.description ?? s}</li>`)}</ul>

@@ -28,6 +28,8 @@ export interface DashboardView {
   issuer: string;
   newToken?: { name: string; value: string } | undefined;
   notice?: string | undefined;
+  /** Products' own blocks, already rendered (e.g. webhooks). */
+  sections?: Html[];
 }
 
 /** Settings → Developers: your apps and your personal access tokens. */
@@ -64,6 +66,7 @@ ${view.apps.length ? html`<ul class="rows">${view.apps.map(app)}</ul>` : html`<p
 ${view.newToken ? shownOnce(`Your new token “${view.newToken.name}”`, 'new-token', view.newToken.value, 'It is shown only this once; Consentry keeps only a hash of it.') : ''}
 ${view.tokens.length ? html`<ul class="rows">${view.tokens.map(token)}</ul>` : html`<p class="hint">You have no personal access tokens.</p>`}
 <p><a class="button secondary" href="/developers/tokens/new">Create a token</a></p>
-</section>`,
+</section>
+${view.sections ?? []}`,
   );
 }

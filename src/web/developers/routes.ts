@@ -32,8 +32,10 @@ export async function developerRoutes(app: FastifyInstance, deps: WebDeps): Prom
     const shown = flash.take(request, reply, 'personal_token');
     const named = shown && tokens.find((t) => t.id === shown.subject);
     const notice = NOTICES.get(request.query.deleted ?? request.query.revoked ?? '');
+    const csrfToken = csrf.token(request, reply);
+    const sections = await Promise.all((deps.developerSections ?? []).map((section) => section({ user: who.user, csrfToken })));
     return sendPage(reply, 200, dashboardPage({
-      user: who.user, apps, tokens, csrfToken: csrf.token(request, reply), issuer: ctx.config.ISSUER, notice,
+      user: who.user, apps, tokens, csrfToken, issuer: ctx.config.ISSUER, notice, sections,
       newToken: named && shown ? { name: named.name, value: shown.value } : undefined,
     }));
   });
