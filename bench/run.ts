@@ -18,6 +18,7 @@ import { startOidcProviderBaseline, type OidcProviderBaseline } from './oidc-pro
 import { startConsentry, type ConsentryUnderTest } from './consentry-server.ts';
 import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
 import { summarizeCpuProfile } from './cpu-profile-summary.ts';
+import { runSchedulingBench } from './scheduling.ts';
 
 const SECONDS = benchSeconds();
 const CONNECTIONS = 32;
@@ -298,6 +299,12 @@ async function main(): Promise<number> {
       .filter((f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(consentryPid) && f.split('.')[4] === '0')
       .map((f) => join(profileDir, f));
     for (const file of profiles) console.log(`\nCPU profile of Consentry (${[...selected].join(', ')}):\n${summarizeCpuProfile(file)}`);
+  }
+
+  // The products' own benchmarks (their issues name their targets), unless only OAuth scenarios were asked for.
+  if (!process.env.BENCH_SCENARIOS) {
+    console.log('\nScheduling (SQLite file):');
+    console.log(formatTable(await runSchedulingBench()));
   }
 
   if (failures.length) {
