@@ -27,6 +27,7 @@ export interface Database {
   scheduling_webhook_deliveries: SchedulingWebhookDeliveriesTable;
   // --- portfolio product (src/portfolio) ---
   portfolio_connections: PortfolioConnectionsTable;
+  portfolio_credentials: PortfolioCredentialsTable;
   portfolio_assets: PortfolioAssetsTable;
   portfolio_positions: PortfolioPositionsTable;
   portfolio_transactions: PortfolioTransactionsTable;
@@ -323,8 +324,6 @@ export interface PortfolioConnectionsTable {
   display_label: string;
   /** What makes a link a duplicate: chain + normalized address, CSV digest, API key digest. */
   identity_key: string;
-  /** SecretBox('portfolio-credentials') of the connection's JSON credentials. */
-  credentials_sealed: string | null;
   status: 'pending' | 'syncing' | 'connected' | 'needs_reauth' | 'error';
   /** JSON ErrorItem of the last failed sync. */
   last_error: string | null;
@@ -334,6 +333,12 @@ export interface PortfolioConnectionsTable {
   last_refresh_requested_at: number | null;
   created_at: number;
   updated_at: number;
+}
+
+export interface PortfolioCredentialsTable {
+  connection_id: string;
+  /** SecretBox('portfolio-credentials') of the connection's JSON credentials. */
+  sealed: string;
 }
 
 export interface PortfolioAssetsTable {

@@ -35,6 +35,19 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     expect(await anonymous.json()).toMatchObject({ data: null, errors: [{ cause: 'unauthorized' }] });
   });
 
+  it('needs the endpoint\'s scope: 403 in the envelope with the RFC 6750 challenge', async () => {
+    const { api: narrow } = await personWithToken(server, smtp, client, `narrow-${dialect}@example.com`, 'read:providers');
+    expect((await narrow.get('/platform/v2/providers')).status).toBe(200);
+    const refused = await narrow.get('/platform/v2/transactions');
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('www-authenticate')).toMatch(/error="insufficient_scope", scope="read:transactions"/);
+    expect(refused.body).toEqual({ data: null, errors: [{ cause: 'forbidden', message: expect.stringContaining('read:transactions') }] });
+    expect((await narrow.post('/platform/v1/provider', { provider_id: 'csv', connection: { type: 'csv', content: UNIVERSAL_CSV } })).status).toBe(403);
+    const badToken = await fetch(`${server.url}/platform/v1/assets`, { headers: { authorization: 'Bearer not-a-jwt' } });
+    expect(badToken.status).toBe(401);
+    expect(await badToken.json()).toMatchObject({ data: null, errors: [{ cause: 'unauthorized' }] });
+  });
+
   it('imports a universal CSV: transactions typed from their legs, balances from the rows', async () => {
     const linked = await api.post('/platform/v2/providers', { provider_id: 'csv', display_label: 'My exchange export', connection: { type: 'csv', content: UNIVERSAL_CSV } });
     expect(linked.status).toBe(201);

@@ -14,7 +14,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('auth_type', 'text', (c) => c.notNull())
     .addColumn('display_label', 'text', (c) => c.notNull())
     .addColumn('identity_key', 'text', (c) => c.notNull())
-    .addColumn('credentials_sealed', 'text')
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('last_error', 'text')
     .addColumn('tx_cursor', 'text')
@@ -24,6 +23,14 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addUniqueConstraint('portfolio_connections_identity', ['user_id', 'provider_id', 'identity_key'])
+    .execute();
+
+  // Sealed credentials apart from the connection row: a CSV can be megabytes, and SQLite would
+  // walk its overflow pages to reach every column stored after it.
+  await db.schema
+    .createTable('portfolio_credentials')
+    .addColumn('connection_id', 'text', (c) => c.primaryKey().references('portfolio_connections.id').onDelete('cascade'))
+    .addColumn('sealed', 'text', (c) => c.notNull())
     .execute();
 
   await db.schema
@@ -123,7 +130,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['portfolio_current_prices', 'portfolio_prices', 'portfolio_refresh_connections', 'portfolio_refreshes', 'portfolio_transactions', 'portfolio_positions', 'portfolio_assets', 'portfolio_connections']) {
+  for (const table of ['portfolio_current_prices', 'portfolio_prices', 'portfolio_refresh_connections', 'portfolio_refreshes', 'portfolio_transactions', 'portfolio_positions', 'portfolio_assets', 'portfolio_credentials', 'portfolio_connections']) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

@@ -23,7 +23,10 @@ export async function authorizeEndpoint(app: FastifyInstance, ctx: AppContext, a
     const summary = steps.length ? `Authorization endpoint with ${steps.join(', ')}` : 'Authorization endpoint';
     app.get(path, { schema: { summary, tags: ['oauth'], querystring: AuthorizeQuery }, config: { htmlErrors: true } }, async (request, reply) => {
       try {
-        const { request: authorization } = await validateAuthorizationRequest(ctx, readParams(request.query));
+        const params = readParams(request.query);
+        // A product's widget URL (Calico's /connect) carries no response_type; code is the only one.
+        if (steps.length && params.single.response_type === undefined) params.single.response_type = 'code';
+        const { request: authorization } = await validateAuthorizationRequest(ctx, params);
         if (steps.length) authorization.steps = [...steps];
         const now = ctx.clock.now();
         const interaction = { id: newId(), request: authorization, createdAt: now, expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000 };

@@ -7,9 +7,13 @@ import { toConnection, type Connection, type ConnectionStatus } from './connecti
 export class ConnectionRepository {
   constructor(private readonly db: Db) {}
 
-  async insertMany(rows: PortfolioConnectionsTable[]): Promise<void> {
+  /** Inserts connections with their sealed credentials, all or none. */
+  async insertMany(rows: Array<PortfolioConnectionsTable & { sealed: string }>): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      for (const row of rows) await trx.insertInto('portfolio_connections').values(row).execute();
+      for (const { sealed, ...row } of rows) {
+        await trx.insertInto('portfolio_connections').values(row).execute();
+        await trx.insertInto('portfolio_credentials').values({ connection_id: row.id, sealed }).execute();
+      }
     });
   }
 
@@ -19,8 +23,8 @@ export class ConnectionRepository {
   }
 
   async sealedCredentials(id: string): Promise<string | null | undefined> {
-    const row = await this.db.selectFrom('portfolio_connections').select('credentials_sealed').where('id', '=', id).executeTakeFirst();
-    return row?.credentials_sealed;
+    const row = await this.db.selectFrom('portfolio_credentials').select('sealed').where('connection_id', '=', id).executeTakeFirst();
+    return row?.sealed;
   }
 
   async listForUser(userId: string): Promise<Connection[]> {
@@ -69,6 +73,7 @@ export class ConnectionRepository {
       await trx.deleteFrom('portfolio_refresh_connections').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_transactions').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_positions').where('connection_id', 'in', ids).execute();
+      await trx.deleteFrom('portfolio_credentials').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_connections').where('user_id', '=', userId).where('id', 'in', ids).execute();
     });
   }

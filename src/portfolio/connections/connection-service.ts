@@ -55,7 +55,7 @@ export class ConnectionService {
     const now = this.deps.clock.now();
     const rows = prepared.map((link) => ({
       id: newId(), user_id: userId, provider_id: link.provider.providerId, auth_type: link.credentials.type, display_label: link.displayLabel.slice(0, 200),
-      identity_key: link.identityKey, credentials_sealed: this.deps.box.seal(JSON.stringify(link.credentials)), status: 'syncing' as const, last_error: null,
+      identity_key: link.identityKey, sealed: this.deps.box.seal(JSON.stringify(link.credentials)), status: 'syncing' as const, last_error: null,
       tx_cursor: null, oauth_state_hash: null, last_refreshed_at: null, last_refresh_requested_at: null, created_at: now, updated_at: now,
     }));
     try {

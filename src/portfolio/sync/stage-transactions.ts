@@ -1,13 +1,25 @@
-import { createHash } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { assetId } from '../assets/asset-ref.ts';
 import type { Connection } from '../connections/connection.ts';
 import type { TransactionRow } from '../ledger/transaction-repository.ts';
 import { deriveType, type NormalizedTransaction } from '../ledger/normalized.ts';
 import type { StoredLegs } from '../ledger/stored-legs.ts';
 
-/** Stable id of a transaction: the same (connection, external id) always gets the same one. */
-export function transactionId(connectionId: string, externalId: string): string {
-  return createHash('sha256').update(`${connectionId}\u0000${externalId}`).digest('base64url').slice(0, 24);
+const NODE = randomBytes(5).toString('hex');
+let lastMs = 0;
+let sequence = 0;
+
+/**
+ * A new transaction id: time-ordered (so inserts append to the primary-key index), unique across
+ * nodes by a per-process random suffix. An upsert of a known (connection, external id) keeps the
+ * id it was first given.
+ */
+export function newTransactionId(now: number): string {
+  if (now > lastMs) {
+    lastMs = now;
+    sequence = 0;
+  } else sequence++;
+  return `${lastMs.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(5, '0')}${NODE}`;
 }
 
 /** A normalized transaction as a row: legs as compact JSON, type derived from the legs. */
@@ -20,7 +32,7 @@ export function toTransactionRow(connection: Pick<Connection, 'id' | 'userId' | 
   const assets = [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset);
   const symbols = [...new Set(assets.map((a) => a.symbol))];
   return {
-    id: transactionId(connection.id, tx.externalId),
+    id: newTransactionId(now),
     user_id: connection.userId,
     connection_id: connection.id,
     provider_id: connection.providerId,

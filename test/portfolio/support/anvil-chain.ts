@@ -11,7 +11,7 @@ export class AnvilChain {
   private readonly test;
 
   constructor(readonly rpcUrl: string) {
-    this.public = createPublicClient({ chain: foundry, transport: http(rpcUrl) });
+    this.public = createPublicClient({ chain: foundry, transport: http(rpcUrl), pollingInterval: 20 });
     this.test = createTestClient({ chain: foundry, mode: 'anvil', transport: http(rpcUrl) });
   }
 
@@ -33,7 +33,7 @@ export class AnvilChain {
   /** Deploys the test ERC-20 (source beside its compiled JSON in fixtures/evm); the supply goes to `from`. */
   async deployToken(from: PrivateKeyAccount, name: string, symbol: string, decimals: number, supply: bigint): Promise<{ address: Address; hash: Hash }> {
     const hash = await this.wallet(from).deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args: [name, symbol, decimals, supply] });
-    const receipt = await this.public.getTransactionReceipt({ hash });
+    const receipt = await this.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     return { address: receipt.contractAddress!, hash };
   }
 
@@ -52,9 +52,9 @@ export class AnvilChain {
     return receipt.gasUsed * receipt.effectiveGasPrice;
   }
 
-  /** anvil mines each transaction as it arrives, so its receipt exists once the send returned. */
+  /** Waits until anvil mined the transaction (at once when alone; a moment when test files send at the same time). */
   private async mined(hash: Hash): Promise<Hash> {
-    await this.public.getTransactionReceipt({ hash });
+    await this.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     return hash;
   }
 }

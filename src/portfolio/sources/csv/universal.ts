@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { exchangeAsset } from '../../assets/known-assets.ts';
 import type { Category, NormalizedLeg, NormalizedTransaction } from '../../ledger/normalized.ts';
 import { parseUnits } from '../../money/amounts.ts';
@@ -26,18 +25,12 @@ export const universalFormat: CsvFormat = {
   parse(content: string): CsvImport {
     const { rows, problems } = readRows(content, COLUMNS);
     const transactions: NormalizedTransaction[] = [];
-    const seen = new Map<string, number>();
-    for (const row of rows) {
+    rows.forEach((row, index) => {
       const result = parseRow(row);
-      if ('message' in result) {
-        problems.push(result);
-        continue;
-      }
-      const digest = createHash('sha256').update(COLUMNS.map((c) => row.get(c)).join('\u0000')).digest('base64url').slice(0, 22);
-      const nth = (seen.get(digest) ?? 0) + 1;
-      seen.set(digest, nth);
-      transactions.push({ ...result, externalId: `row:${digest}:${nth}` });
-    }
+      // A linked file never changes, so its row number is a stable external id.
+      if ('message' in result) problems.push(result);
+      else transactions.push({ ...result, externalId: `row:${String(index + 1).padStart(8, '0')}` });
+    });
     return { transactions, problems };
   },
 };
