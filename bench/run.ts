@@ -19,6 +19,7 @@ import { startConsentry, type ConsentryUnderTest } from './consentry-server.ts';
 import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
 import { summarizeCpuProfile } from './cpu-profile-summary.ts';
 import { runSchedulingBench } from './scheduling.ts';
+import { runPortfolioBench } from './portfolio.ts';
 
 const SECONDS = benchSeconds();
 const CONNECTIONS = 32;
@@ -305,6 +306,8 @@ async function main(): Promise<number> {
   if (!process.env.BENCH_SCENARIOS) {
     console.log('\nScheduling (SQLite file):');
     console.log(formatTable(await runSchedulingBench()));
+    console.log('\nPortfolio (SQLite file):');
+    console.log(formatTable(await runPortfolioBench()));
   }
 
   if (failures.length) {
