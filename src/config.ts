@@ -78,6 +78,7 @@ export const ConfigSchema = Type.Object({
   COINGECKO_API_URL: Str('https://api.coingecko.com/api/v3', 'Base URL of the CoinGecko API (prices).'),
   COINGECKO_API_KEY: Str(undefined, 'CoinGecko API key (demo or pro); optional.'),
   PRICE_CACHE_SECONDS: Int(300, 'How long a current price is reused before CoinGecko is asked again.', 1),
+  PORTFOLIO_PROVIDER_CONCURRENCY: Int(2, 'Syncs of one provider (chain, exchange) a node runs at once.', 1, 64),
   PORTFOLIO_REFRESH_COOLDOWN_SECONDS: Int(60, 'Minimum seconds between two refreshes of one connection (429 with Retry-After inside it).', 0),
   PORTFOLIO_SOURCE_TIMEOUT_MS: Int(15000, 'Deadline of one request to a provider (RPC node, Esplora, CoinGecko).', 1),
 });

@@ -72,6 +72,7 @@ export function portfolioOf(ctx: AppContext, log: FastifyBaseLogger, overrides: 
     },
   });
   const engine = new SyncEngine({
+    providerConcurrency: ctx.config.PORTFOLIO_PROVIDER_CONCURRENCY,
     db, catalog, connections: connectionRepo, connectionService: connections, transactions, positions, assets, refreshes: refreshRepo, prices, internal,
     sources: overrides.sources ?? sourceFactory(settings, { now: () => ctx.clock.now() }), clock: ctx.clock, log, maxAttempts: SYNC_ATTEMPTS,
     requeue: async (connectionId) => {

@@ -1,3 +1,4 @@
+import { ProviderSlots } from './provider-slots.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/database.ts';
 import type { Clock } from '../../shared/clock.ts';
@@ -20,6 +21,8 @@ import type { RefreshRepository } from './refresh-repository.ts';
 import { toTransactionRow } from './stage-transactions.ts';
 
 export interface SyncEngineDeps {
+  /** Syncs of one provider running at once on this node. */
+  providerConcurrency?: number;
   db: Db;
   catalog: Catalog;
   connections: ConnectionRepository;
@@ -44,7 +47,11 @@ export interface SyncEngineDeps {
  * transfers and prices; the connection's status says how it went.
  */
 export class SyncEngine {
-  constructor(private readonly deps: SyncEngineDeps) {}
+  private readonly slots: ProviderSlots;
+
+  constructor(private readonly deps: SyncEngineDeps) {
+    this.slots = new ProviderSlots(deps.providerConcurrency ?? 2);
+  }
 
   async run(connectionId: string, attempt: number): Promise<void> {
     const { deps } = this;
@@ -54,10 +61,13 @@ export class SyncEngine {
     await deps.refreshes.markRunning(connectionId, startedAt);
     if (connection.status !== 'syncing') await deps.connections.setStatus(connectionId, 'syncing', connection.lastError, startedAt);
     try {
-      const adapter = await this.adapterFor(connection);
-      await adapter.validate();
-      const touched = await this.syncHistory(connection, adapter);
-      await this.syncBalances(connection, adapter);
+      const touched = await this.slots.use(connection.providerId, async () => {
+        const adapter = await this.adapterFor(connection);
+        await adapter.validate();
+        const hashes = await this.syncHistory(connection, adapter);
+        await this.syncBalances(connection, adapter);
+        return hashes;
+      });
       await deps.internal.rematch(connection.userId, touched);
       await this.price(connection);
       const now = deps.clock.now();
