@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions
 import cookie from '@fastify/cookie';
 import formbody from '@fastify/formbody';
 import type { Config } from './config.ts';
-import { createContext, type AppContext, type ContextOptions } from './context.ts';
+import { createContext, enabledProducts, type AppContext, type ContextOptions } from './context.ts';
 import { accountsRoutes, createAccounts, type Accounts } from './accounts/index.ts';
 import { connectedAppsSection, oauthRoutes } from './oauth/index.ts';
 import { linkedProvidersSection, portfolioRoutes } from './portfolio/index.ts';
@@ -60,15 +60,21 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await healthRoutes(app, ctx);
   await staticAssets(app);
 
-  await app.register(async (scope) =>
-    accountsRoutes(scope, { db: ctx.database.db, config, clock: ctx.clock, log: app.log, csrf, accounts, accountSections: [profileSection(), connectedAppsSection(ctx), linkedProvidersSection(ctx), sessionsSection(accounts)] }),
-  );
+  // A deployment serves only the products PRODUCTS names (their scopes are registered likewise).
+  const serves = new Set(enabledProducts(config));
+  const portfolio = serves.has('portfolio');
+  const scheduling = serves.has('scheduling');
+  const accountSections = [profileSection(), connectedAppsSection(ctx), ...(portfolio ? [linkedProvidersSection(ctx)] : []), sessionsSection(accounts)];
+  const developerSections = scheduling ? [schedulingWebhooksSection(ctx, accounts, app.log)] : [];
+
+  await app.register(async (scope) => accountsRoutes(scope, { db: ctx.database.db, config, clock: ctx.clock, log: app.log, csrf, accounts, accountSections }));
   await app.register(async (scope) => oauthRoutes(scope, { ctx, accounts, csrf }));
-  await app.register(async (scope) => portfolioRoutes(scope, { ctx, accounts, csrf }));
-  await app.register(async (scope) => webRoutes(scope, { ctx, accounts, csrf, root: app, developerSections: [schedulingWebhooksSection(ctx, accounts, app.log)] }));
+  if (portfolio) await app.register(async (scope) => portfolioRoutes(scope, { ctx, accounts, csrf }));
+  await app.register(async (scope) => webRoutes(scope, { ctx, accounts, csrf, root: app, developerSections }));
   await app.register(async (scope) => protectedResourceMetadataRoutes(scope, ctx));
   await app.register(async (scope) => whoamiRoutes(scope, ctx));
-  await app.register(async (scope) => schedulingRoutes(scope, { ctx, accounts, csrf }));
+  // Last: its public booking pages answer /{host}/{event}.
+  if (scheduling) await app.register(async (scope) => schedulingRoutes(scope, { ctx, accounts, csrf }));
 
   // Products register their job handlers while their plugins load; work starts once all are in.
   app.addHook('onReady', async () => ctx.jobs.start());
