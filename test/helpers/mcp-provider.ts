@@ -11,7 +11,7 @@ export class ScriptedOAuthProvider implements OAuthClientProvider {
   private stored: OAuthTokens | undefined;
   private verifier = '';
 
-  constructor(readonly redirectUrl: string, private readonly scope: string, readonly clientMetadataUrl?: string) {}
+  constructor(readonly redirectUrl: string, private readonly scope?: string, readonly clientMetadataUrl?: string) {}
 
   get clientMetadata(): OAuthClientMetadata {
     return {
@@ -20,7 +20,7 @@ export class ScriptedOAuthProvider implements OAuthClientProvider {
       grant_types: ['authorization_code', 'refresh_token'],
       response_types: ['code'],
       token_endpoint_auth_method: 'none',
-      scope: this.scope,
+      ...(this.scope ? { scope: this.scope } : {}),
     };
   }
 

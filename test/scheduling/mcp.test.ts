@@ -8,7 +8,8 @@ import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.t
 import type { TestServer } from '../helpers/server.ts';
 import { ApiClient, ALL_SCOPES } from './support/api.ts';
 import { mondayAhead } from './support/dates.ts';
-import { approveInPages, MemoryOAuthProvider } from './support/mcp-oauth.ts';
+import { ScriptedOAuthProvider } from '../helpers/mcp-provider.ts';
+import { approveInPages } from './support/mcp-oauth.ts';
 
 const ALL_TOOLS = ['list_bookings', 'get_booking', 'cancel_booking', 'reschedule_booking', 'list_event_types', 'create_event_type', 'update_event_type', 'list_schedules', 'create_availability_override', 'set_out_of_office', 'get_booking_link', 'get_stats', 'find_available_slots'];
 const READ_TOOLS = ['list_bookings', 'get_booking', 'list_event_types', 'list_schedules', 'get_booking_link', 'get_stats', 'find_available_slots'];
@@ -28,8 +29,8 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
   afterAll(() => close());
 
   /** Connects like an MCP client: discovers, registers, authorizes through the pages, connects. */
-  async function connect(scope?: string): Promise<{ client: Client; provider: MemoryOAuthProvider; agent: PageAgent }> {
-    const provider = new MemoryOAuthProvider('http://127.0.0.1:8976/callback');
+  async function connect(scope?: string): Promise<{ client: Client; provider: ScriptedOAuthProvider; agent: PageAgent }> {
+    const provider = new ScriptedOAuthProvider('http://127.0.0.1:8976/callback');
     const agent = new PageAgent(server.url);
     const first = new StreamableHTTPClientTransport(mcpUrl(), { authProvider: provider });
     await expect(new Client({ name: 'test', version: '1.0.0' }).connect(first)).rejects.toThrow(UnauthorizedError);
@@ -55,7 +56,7 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
 
   it('connects through discovery, registration and the authorization code flow, and uses every tool', async () => {
     const { client, provider } = await connect();
-    expect(provider.saved?.scope?.split(' ').sort()).toEqual([...ALL_SCOPES].sort());
+    expect(provider.tokens()?.scope?.split(' ').sort()).toEqual([...ALL_SCOPES].sort());
     const tools = (await client.listTools()).tools.map((t) => t.name);
     expect(tools.sort()).toEqual([...ALL_TOOLS].sort());
 
@@ -82,7 +83,7 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
 
     // A booking made by an app through the API, managed through MCP.
     // The MCP token is audience-bound to /api/mcp: the REST API refuses it.
-    expect((await fetch(`${server.url}/api/v2/me`, { headers: { authorization: `Bearer ${provider.saved!.access_token}` } })).status).toBe(401);
+    expect((await fetch(`${server.url}/api/v2/me`, { headers: { authorization: `Bearer ${provider.tokens()!.access_token}` } })).status).toBe(401);
     const api = new ApiClient(server, (await server.ctx.personalTokens.create({ userId: await userIdOf(email), name: 'app', scopes: ALL_SCOPES })).token);
     const booking = await api.post<{ id: string }>('/bookings', { eventTypeId: eventType.id, start: found[0]!.start, invitee: { name: 'Mo', email: 'mo@example.com', timezone: 'UTC' } });
     expect(booking.status).toBe(201);
@@ -106,7 +107,7 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
     expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([...READ_TOOLS].sort());
     const raw = await fetch(mcpUrl(), {
       method: 'POST',
-      headers: { authorization: `Bearer ${provider.saved!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: { authorization: `Bearer ${provider.tokens()!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
       body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'cancel_booking', arguments: { id: 'x' } } }),
     });
     expect(raw.status).toBe(403);
