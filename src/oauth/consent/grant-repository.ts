@@ -1,4 +1,5 @@
 import type { Db } from '../../db/database.ts';
+import type { GrantsTable } from '../../db/schema.ts';
 import { fromJsonList, toJsonList } from '../../shared/json-list.ts';
 
 /** A person's standing consent for one client: the scopes and resources approved. */
@@ -23,12 +24,12 @@ export class GrantRepository {
       .where('client_id', '=', clientId)
       .where('revoked_at', 'is', null)
       .executeTakeFirst();
-    return row && { id: row.id, userId: row.user_id, clientId: row.client_id, scopes: fromJsonList(row.scopes), resources: fromJsonList(row.resources), createdAt: row.created_at, updatedAt: row.updated_at };
+    return row && grantFromRow(row);
   }
 
   async listActiveForUser(userId: string): Promise<Grant[]> {
     const rows = await this.db.selectFrom('grants').selectAll().where('user_id', '=', userId).where('revoked_at', 'is', null).orderBy('created_at').execute();
-    return rows.map((row) => ({ id: row.id, userId: row.user_id, clientId: row.client_id, scopes: fromJsonList(row.scopes), resources: fromJsonList(row.resources), createdAt: row.created_at, updatedAt: row.updated_at }));
+    return rows.map(grantFromRow);
   }
 
   /** Adds scopes and resources to the person's grant for the client, creating it if needed. */
@@ -56,6 +57,10 @@ export class GrantRepository {
     const row = await this.db.selectFrom('grants').select('id').where('id', '=', id).where('revoked_at', 'is', null).executeTakeFirst();
     return Boolean(row);
   }
+}
+
+function grantFromRow(row: GrantsTable): Grant {
+  return { id: row.id, userId: row.user_id, clientId: row.client_id, scopes: fromJsonList(row.scopes), resources: fromJsonList(row.resources), createdAt: row.created_at, updatedAt: row.updated_at };
 }
 
 function union(a: string[], b: string[]): string[] {
