@@ -1,9 +1,9 @@
-// Consentry under load: `node bin/consentry.js start` in a child process (its own core and event
+// Consentry under load: its production build (`npm run build`, then `node dist/src/cli/main.js start`) in a child process (its own core and event
 // loop; autocannon stays in the parent) on a fresh durable SQLite file in a temp dir. The parent opens
 // the same database file through Consentry's own code (SQLite WAL allows a second process) to register
 // the client, the person and the consent, and to mint authorization codes exactly as /oauth/authorize
 // does. Refresh and access tokens come from real code exchanges over HTTP.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,6 +52,7 @@ const START_TIMEOUT_MS = 30_000;
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export async function startConsentry(opts: ConsentryOptions = {}): Promise<ConsentryUnderTest> {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   const port = await freePort();
@@ -73,7 +74,8 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
   const configNames = new Set(describeConfig().map((o) => o.name));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configNames.has(name)));
   const nodeFlags = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
-  const child = spawn(process.execPath, [...nodeFlags, 'bin/consentry.js', 'start'], {
+  // The production build (as `npm run start:prod` runs it): compiled JavaScript, no tsx in the process.
+  const child = spawn(process.execPath, [...nodeFlags, 'dist/src/cli/main.js', 'start'], {
     cwd: REPO_ROOT,
     env: { ...inherited, ...settings },
     stdio: ['ignore', 'inherit', 'inherit'],
