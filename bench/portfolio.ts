@@ -1,3 +1,4 @@
+import { freePort } from './child-process.ts';
 // Portfolio benchmarks (npm run bench calls runPortfolioBench; or: node --import tsx bench/portfolio.ts).
 //   One person, 1,000,000 transactions across 20 CSV connections on a SQLite file:
 //   - ingest: the sync engine's durable jobs (parse, normalize, upsert, cursor, balances) — transactions/s;
@@ -6,7 +7,6 @@
 //   BENCH_PORTFOLIO_TRANSACTIONS (default 1000000) and BENCH_PORTFOLIO_CONNECTIONS (default 20) scale it down.
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -143,17 +143,6 @@ async function expectOk(response: Response): Promise<void> {
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return Math.round(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! * 100) / 100;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

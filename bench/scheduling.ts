@@ -1,3 +1,4 @@
+import { freePort } from './child-process.ts';
 // Scheduling benchmarks (npm run bench calls runSchedulingBench; or: node --import tsx bench/scheduling.ts).
 //   GET /api/v2/availability over a 31-day window for an event type whose host has 500 bookings in it:
 //   p50/p99 latency over real HTTP (target p50 < 10 ms), plus the slot engine alone.
@@ -5,7 +6,6 @@
 //   requests aimed at slots already taken (each must be a 409).
 //   BENCH_SCHEDULING_DATABASE_URL=postgres://… runs it on PostgreSQL (default: a SQLite file).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -116,17 +116,6 @@ function percentile(values: number[], p: number): number {
 async function expectStatus(response: Response, status: number): Promise<void> {
   const body = await response.text();
   if (response.status !== status) throw new Error(`expected ${status}, got ${response.status}: ${body.slice(0, 300)}`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
