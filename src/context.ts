@@ -17,6 +17,7 @@ import { ClientService } from './oauth/clients/client-service.ts';
 import { Revocations, localOnlyNotifier, type RevocationNotifier } from './oauth/tokens/revocation.ts';
 import { TokenFamilyRepository } from './oauth/tokens/token-family-repository.ts';
 import { createRedisNotifier } from './oauth/tokens/redis-notifier.ts';
+import { createTokenStore, type TokenStore } from './oauth/tokens/token-store.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue/index.ts';
 import { PersonalTokens } from './oauth/personal-tokens/personal-tokens.ts';
 import pino from 'pino';
@@ -32,6 +33,8 @@ export interface AppContext {
   clients: ClientRepository;
   clientService: ClientService;
   families: TokenFamilyRepository;
+  /** The atomic units of the code and refresh grants (group commits on SQLite). */
+  tokenStore: TokenStore;
   revocations: Revocations;
   sealedResponses: SecretBox;
   jobs: JobQueue;
@@ -80,6 +83,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       clients,
       clientService: new ClientService(clients, registry, clock),
       families,
+      tokenStore: createTokenStore(database),
       revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
       sealedResponses: new SecretBox(secret.key, 'refresh-grace-responses'),
       personalTokens: new PersonalTokens(database.db, registry, clock),

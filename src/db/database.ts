@@ -9,9 +9,19 @@ import { withStatementCache } from './statement-cache.ts';
 export type Db = Kysely<Database>;
 export type Dialect = 'sqlite' | 'postgres';
 
-export interface DatabaseHandle {
+export type DatabaseHandle = PostgresHandle | SqliteHandle;
+
+interface PostgresHandle {
   db: Db;
-  dialect: Dialect;
+  dialect: 'postgres';
+  close(): Promise<void>;
+}
+
+interface SqliteHandle {
+  db: Db;
+  dialect: 'sqlite';
+  /** The connection under `db`, for hot paths that run synchronously (see group-commit.ts). */
+  sqlite: SqliteDatabase.Database;
   close(): Promise<void>;
 }
 
@@ -40,5 +50,5 @@ export function openDatabase(url: string, poolSize = 10): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
 }

@@ -1,11 +1,13 @@
-import { newId, sha256 } from '../../crypto/tokens.ts';
+import { newTimeOrderedId, sha256 } from '../../crypto/tokens.ts';
+import type { AppContext } from '../../context.ts';
+import type { LoadedKey } from '../../keys/key-ring.ts';
+import type { Client } from '../clients/client.ts';
 import { checkCodeVerifier } from '../checks/check-pkce.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
-import { AuthorizationCodeRepository } from '../tokens/authorization-code-repository.ts';
-import { TokenFamilyRepository } from '../tokens/token-family-repository.ts';
-import { issueTokens } from '../tokens/token-issuer.ts';
-import type { GrantHandler } from './grant-handler.ts';
+import { issueTokens, type TokenResponse } from '../tokens/token-issuer.ts';
+import type { TokenTransaction } from '../tokens/token-store.ts';
+import type { GrantHandler, TokenParams } from './grant-handler.ts';
 
 /**
  * authorization_code: single use, short-lived, bound to client, redirect URI, PKCE challenge,
@@ -14,51 +16,68 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const authorizationCodeGrant: GrantHandler = {
   name: 'authorization_code',
-  async handle(ctx, { single, resource }, client) {
-    const code = single.code;
+  async handle(ctx, params, client) {
+    const code = params.single.code;
     if (!code) throw new InvalidRequest('code is required');
-    const codes = new AuthorizationCodeRepository(ctx.database.db);
-    const record = await codes.findByHash(sha256(code));
-    const now = ctx.clock.now();
-    if (!record || record.clientId !== client.id) throw new InvalidGrant('the authorization code is invalid');
-    if (record.consumedAt !== null) {
-      if (record.familyId) await ctx.revocations.revokeFamily(record.familyId);
+    const request: RedemptionRequest = { codeHash: sha256(code), client, params, key: await ctx.keys.signingKey() };
+    const outcome = await ctx.tokenStore.transact((tx) => redeem(ctx, tx, request));
+    if (outcome.kind === 'reused') {
+      if (outcome.familyId) await ctx.revocations.announceFamilyRevoked(outcome.familyId);
       throw new InvalidGrant('the authorization code was already used; tokens issued from it are revoked');
     }
-    if (record.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
-    checkRedirectBinding(single.redirect_uri, record.redirectUri, record.redirectUriSent);
-    checkCodeVerifier(single.code_verifier, record.codeChallenge, record.codeChallengeMethod);
-    const resourceUris = narrowResources(resource, record.resources);
-    const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
-
-    const familyId = newId();
-    const withRefreshToken = client.grantTypes.includes('refresh_token');
-    const issued = await issueTokens(ctx, {
-      client, subject: record.userId, scopes: record.scopes, resources, familyId, withRefreshToken, nonce: record.nonce, authTime: record.authTime,
-    });
-    await ctx.database.db.transaction().execute(async (trx) => {
-      const tx = new TokenFamilyRepository(trx);
-      // Consuming inside the transaction that stores the family: a racing second redemption
-      // waits for this commit and then finds the family to revoke.
-      if (!(await new AuthorizationCodeRepository(trx).consume(record.codeHash, familyId, now))) {
-        throw new InvalidGrant('the authorization code was already used');
-      }
-      await tx.insertFamily({
-        id: familyId, grant_id: record.grantId, client_id: client.id, user_id: record.userId, scopes: JSON.stringify(record.scopes),
-        resources: JSON.stringify(resourceUris), auth_time: record.authTime, created_at: now,
-        expires_at: issued.refresh?.expiresAt ?? issued.access.expiresAt, revoked_at: null,
-      });
-      if (issued.refresh) {
-        await tx.insertRefreshToken({
-          id: newId(), token_hash: issued.refresh.hash, family_id: familyId, parent_id: null, status: 'active', scopes: JSON.stringify(record.scopes),
-          created_at: now, expires_at: issued.refresh.expiresAt, rotated_at: null, access_jti: issued.access.jti, access_expires_at: issued.access.expiresAt,
-          successor_response: null, successor_response_expires_at: null,
-        });
-      }
-    });
-    return issued.response;
+    return outcome.response;
   },
 };
+
+interface RedemptionRequest {
+  codeHash: string;
+  client: Client;
+  params: TokenParams;
+  key: LoadedKey;
+}
+
+/** A reused code is an outcome, not an exception: the revocation of its tokens must be committed. */
+type Redemption = { kind: 'issued'; response: TokenResponse } | { kind: 'reused'; familyId: string | null };
+
+async function redeem(ctx: AppContext, tx: TokenTransaction, { codeHash, client, params, key }: RedemptionRequest): Promise<Redemption> {
+  const record = await tx.codes.findByHash(codeHash);
+  const now = ctx.clock.now();
+  if (!record || record.clientId !== client.id) throw new InvalidGrant('the authorization code is invalid');
+  if (record.consumedAt !== null) return revokeReused(tx, record.familyId, now);
+  if (record.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
+  checkRedirectBinding(params.single.redirect_uri, record.redirectUri, record.redirectUriSent);
+  checkCodeVerifier(params.single.code_verifier, record.codeChallenge, record.codeChallengeMethod);
+  const resourceUris = narrowResources(params.resource, record.resources);
+  const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
+
+  const familyId = newTimeOrderedId();
+  const issued = issueTokens(ctx, key, {
+    client, subject: record.userId, scopes: record.scopes, resources, familyId, withRefreshToken: client.grantTypes.includes('refresh_token'),
+    nonce: record.nonce, authTime: record.authTime,
+  });
+  if (!(await tx.codes.consume(codeHash, familyId, now))) {
+    // Another node redeemed it between our read and our write (PostgreSQL): revoke what it issued.
+    return revokeReused(tx, (await tx.codes.findByHash(codeHash))?.familyId ?? null, now);
+  }
+  await tx.families.insertFamily({
+    id: familyId, grant_id: record.grantId, client_id: client.id, user_id: record.userId, scopes: JSON.stringify(record.scopes),
+    resources: JSON.stringify(resourceUris), auth_time: record.authTime, created_at: now,
+    expires_at: issued.refresh?.expiresAt ?? issued.access.expiresAt, revoked_at: null,
+  });
+  if (issued.refresh) {
+    await tx.families.insertRefreshToken({
+      id: newTimeOrderedId(), token_hash: issued.refresh.hash, family_id: familyId, parent_id: null, status: 'active', scopes: JSON.stringify(record.scopes),
+      created_at: now, expires_at: issued.refresh.expiresAt, rotated_at: null, access_jti: issued.access.jti, access_expires_at: issued.access.expiresAt,
+      successor_response: null, successor_response_expires_at: null,
+    });
+  }
+  return { kind: 'issued', response: issued.response };
+}
+
+async function revokeReused(tx: TokenTransaction, familyId: string | null, now: number): Promise<Redemption> {
+  if (familyId) await tx.families.revokeFamily(familyId, now);
+  return { kind: 'reused', familyId };
+}
 
 /** OAuth 2.1 §4.1.3: redirect_uri must be repeated, identical, when the authorization request carried it. */
 function checkRedirectBinding(sent: string | undefined, bound: string, wasSent: boolean): void {

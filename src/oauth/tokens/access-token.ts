@@ -1,7 +1,7 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
 import { signEs256 } from '../../keys/sign-jws.ts';
-import { newId } from '../../crypto/tokens.ts';
-import type { KeyRing } from '../../keys/key-ring.ts';
+import { newTimeOrderedId } from '../../crypto/tokens.ts';
+import type { KeyRing, LoadedKey } from '../../keys/key-ring.ts';
 import { SIGNING_ALG } from '../../keys/key-ring.ts';
 
 export interface AccessTokenClaims extends JWTPayload {
@@ -28,11 +28,11 @@ export interface AccessTokenInput {
   authTime?: number | null;
 }
 
-/** Signs an RFC 9068 JWT access token (`typ: at+jwt`). */
-export async function signAccessToken(keys: KeyRing, input: AccessTokenInput): Promise<{ token: string; jti: string; expiresAt: number }> {
-  const key = await keys.signingKey();
+/** Signs an RFC 9068 JWT access token (`typ: at+jwt`) with the ring's active key. */
+export function signAccessToken(key: LoadedKey, input: AccessTokenInput): { token: string; jti: string; expiresAt: number } {
   const iat = Math.floor(input.nowMs / 1000);
-  const jti = newId();
+  // Time-ordered: a revoked jti lands at the end of revoked_access_tokens' index.
+  const jti = newTimeOrderedId();
   const claims: Record<string, unknown> = {
     iss: input.issuer,
     sub: input.subject,

@@ -29,23 +29,7 @@ export class AuthorizationCodeRepository {
 
   async findByHash(codeHash: string): Promise<AuthorizationCode | undefined> {
     const row = await this.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
-    return row && {
-      codeHash: row.code_hash,
-      clientId: row.client_id,
-      userId: row.user_id,
-      grantId: row.grant_id,
-      redirectUri: row.redirect_uri,
-      redirectUriSent: row.redirect_uri_sent === 1,
-      codeChallenge: row.code_challenge,
-      codeChallengeMethod: row.code_challenge_method,
-      scopes: fromJsonList(row.scopes),
-      resources: fromJsonList(row.resources),
-      nonce: row.nonce,
-      authTime: row.auth_time,
-      expiresAt: row.expires_at,
-      consumedAt: row.consumed_at,
-      familyId: row.family_id,
-    };
+    return row && codeFromRow(row);
   }
 
   /**
@@ -61,4 +45,24 @@ export class AuthorizationCodeRepository {
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+}
+
+export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
+  return {
+    codeHash: row.code_hash,
+    clientId: row.client_id,
+    userId: row.user_id,
+    grantId: row.grant_id,
+    redirectUri: row.redirect_uri,
+    redirectUriSent: row.redirect_uri_sent === 1,
+    codeChallenge: row.code_challenge,
+    codeChallengeMethod: row.code_challenge_method,
+    scopes: fromJsonList(row.scopes),
+    resources: fromJsonList(row.resources),
+    nonce: row.nonce,
+    authTime: row.auth_time,
+    expiresAt: row.expires_at,
+    consumedAt: row.consumed_at,
+    familyId: row.family_id,
+  };
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { signEs256 } from '../../keys/sign-jws.ts';
-import type { KeyRing } from '../../keys/key-ring.ts';
+import type { LoadedKey } from '../../keys/key-ring.ts';
 import { SIGNING_ALG } from '../../keys/key-ring.ts';
 
 export interface IdTokenInput {
@@ -15,8 +15,7 @@ export interface IdTokenInput {
 }
 
 /** An OpenID Connect ID token with `at_hash` bound to the access token it travels with. */
-export async function signIdToken(keys: KeyRing, input: IdTokenInput): Promise<string> {
-  const key = await keys.signingKey();
+export function signIdToken(key: LoadedKey, input: IdTokenInput): string {
   const iat = Math.floor(input.nowMs / 1000);
   const claims: Record<string, unknown> = {
     iss: input.issuer,

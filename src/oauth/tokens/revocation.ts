@@ -58,6 +58,11 @@ export class Revocations {
     await this.announce(`j:${jti}`);
   }
 
+  /** For a family revocation already written by the caller's own transaction. */
+  async announceFamilyRevoked(familyId: string): Promise<void> {
+    await this.announce(`f:${familyId}`);
+  }
+
   private async announce(key: string): Promise<void> {
     this.remember(key, true);
     await this.notifier.publish(key);

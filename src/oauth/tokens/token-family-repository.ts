@@ -58,31 +58,7 @@ export class TokenFamilyRepository {
       ])
       .where('r.token_hash', '=', tokenHash)
       .executeTakeFirst();
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      familyId: row.family_id,
-      status: row.status,
-      scopes: fromJsonList(row.scopes),
-      createdAt: row.created_at,
-      expiresAt: row.expires_at,
-      rotatedAt: row.rotated_at,
-      accessJti: row.access_jti,
-      accessExpiresAt: row.access_expires_at,
-      successorResponse: row.successor_response,
-      successorResponseExpiresAt: row.successor_response_expires_at,
-      family: {
-        id: row.family_id,
-        grantId: row.grant_id,
-        clientId: row.client_id,
-        userId: row.user_id,
-        scopes: fromJsonList(row.family_scopes),
-        resources: fromJsonList(row.resources),
-        authTime: row.auth_time,
-        expiresAt: row.family_expires_at,
-        revokedAt: row.revoked_at,
-      },
-    };
+    return row && refreshTokenFromRow(row);
   }
 
   /**
@@ -131,6 +107,56 @@ export class TokenFamilyRepository {
     const row = await this.db.selectFrom('revoked_access_tokens').select('jti').where('jti', '=', jti).executeTakeFirst();
     return Boolean(row);
   }
+}
+
+/** A refresh token joined with its family, as `findRefreshToken` selects it. */
+export interface RefreshTokenRow {
+  id: string;
+  family_id: string;
+  status: RefreshTokensTable['status'];
+  scopes: string;
+  created_at: number;
+  expires_at: number;
+  rotated_at: number | null;
+  access_jti: string | null;
+  access_expires_at: number | null;
+  successor_response: string | null;
+  successor_response_expires_at: number | null;
+  grant_id: string | null;
+  client_id: string;
+  user_id: string | null;
+  family_scopes: string;
+  resources: string;
+  auth_time: number | null;
+  family_expires_at: number;
+  revoked_at: number | null;
+}
+
+export function refreshTokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
+  return {
+    id: row.id,
+    familyId: row.family_id,
+    status: row.status,
+    scopes: fromJsonList(row.scopes),
+    createdAt: row.created_at,
+    expiresAt: row.expires_at,
+    rotatedAt: row.rotated_at,
+    accessJti: row.access_jti,
+    accessExpiresAt: row.access_expires_at,
+    successorResponse: row.successor_response,
+    successorResponseExpiresAt: row.successor_response_expires_at,
+    family: {
+      id: row.family_id,
+      grantId: row.grant_id,
+      clientId: row.client_id,
+      userId: row.user_id,
+      scopes: fromJsonList(row.family_scopes),
+      resources: fromJsonList(row.resources),
+      authTime: row.auth_time,
+      expiresAt: row.family_expires_at,
+      revokedAt: row.revoked_at,
+    },
+  };
 }
 
 function familyFromRow(row: TokenFamiliesTable): TokenFamily {

@@ -1,5 +1,6 @@
 import type { AppContext } from '../../context.ts';
 import { newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
+import type { LoadedKey } from '../../keys/key-ring.ts';
 import type { RegisteredResource } from '../../resource/registry.ts';
 import type { Client } from '../clients/client.ts';
 import { audienceFor } from '../checks/check-resource.ts';
@@ -40,13 +41,15 @@ export interface IssuedTokens {
 
 /**
  * Mints the tokens of one response: the JWT access token, an opaque refresh token and, when
- * `openid` is granted, the ID token. Storing them is the grant's business.
+ * `openid` is granted, the ID token. Storing them is the grant's business. Synchronous, with
+ * the signing key fetched beforehand (`ctx.keys.signingKey()`), so a grant can mint inside a
+ * storage unit of work (token-store.ts).
  */
-export async function issueTokens(ctx: AppContext, input: IssueInput): Promise<IssuedTokens> {
-  const { config, keys, clock } = ctx;
+export function issueTokens(ctx: AppContext, key: LoadedKey, input: IssueInput): IssuedTokens {
+  const { config, clock } = ctx;
   const now = clock.now();
   const life = lifetimesFor(input.resources, input.client, config);
-  const access = await signAccessToken(keys, {
+  const access = signAccessToken(key, {
     issuer: config.ISSUER,
     subject: input.subject,
     clientId: input.client.id,
@@ -65,7 +68,7 @@ export async function issueTokens(ctx: AppContext, input: IssueInput): Promise<I
     refresh = { hash: sha256(token), expiresAt: now + life.refreshTtl * 1000 };
   }
   if (input.scopes.includes('openid') && input.withIdToken !== false) {
-    response.id_token = await signIdToken(keys, {
+    response.id_token = signIdToken(key, {
       issuer: config.ISSUER,
       subject: input.subject,
       clientId: input.client.id,

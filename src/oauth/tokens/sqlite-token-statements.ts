@@ -1,0 +1,69 @@
+import type BetterSqlite3 from 'better-sqlite3';
+import type { AuthorizationCodesTable, RefreshTokensTable, TokenFamiliesTable } from '../../db/schema.ts';
+import { codeFromRow, type AuthorizationCode } from './authorization-code-repository.ts';
+import { refreshTokenFromRow, type RefreshTokenRecord, type RefreshTokenRow } from './token-family-repository.ts';
+import type { TokenTransaction } from './token-store.ts';
+
+const FAMILY_COLUMNS = ['id', 'grant_id', 'client_id', 'user_id', 'scopes', 'resources', 'auth_time', 'created_at', 'expires_at', 'revoked_at'] as const satisfies ReadonlyArray<keyof TokenFamiliesTable>;
+const REFRESH_TOKEN_COLUMNS = [
+  'id', 'token_hash', 'family_id', 'parent_id', 'status', 'scopes', 'created_at', 'expires_at', 'rotated_at', 'access_jti', 'access_expires_at',
+  'successor_response', 'successor_response_expires_at',
+] as const satisfies ReadonlyArray<keyof RefreshTokensTable>;
+
+/**
+ * The statements of `TokenTransaction` on SQLite, prepared once and run synchronously: the
+ * same SQL the Kysely repositories build (their tests cover both), without building it anew
+ * for every request. Used only inside `SqliteGroupCommit` units (see token-store.ts).
+ */
+export class SqliteTokenStatements implements TokenTransaction {
+  readonly families: TokenTransaction['families'];
+  readonly codes: TokenTransaction['codes'];
+
+  constructor(sqlite: BetterSqlite3.Database) {
+    const findRefreshToken = sqlite.prepare<[string], RefreshTokenRow>(`
+      SELECT r.id, r.family_id, r.status, r.scopes, r.created_at, r.expires_at, r.rotated_at, r.access_jti, r.access_expires_at,
+             r.successor_response, r.successor_response_expires_at,
+             f.grant_id, f.client_id, f.user_id, f.scopes AS family_scopes, f.resources, f.auth_time, f.expires_at AS family_expires_at, f.revoked_at
+      FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
+      WHERE r.token_hash = ?`);
+    const markRotated = sqlite.prepare<[number, string | null, number | null, string]>(
+      `UPDATE refresh_tokens SET status = 'rotated', rotated_at = ?, successor_response = ?, successor_response_expires_at = ? WHERE id = ? AND status = 'active'`,
+    );
+    const insertFamily = sqlite.prepare<[TokenFamiliesTable]>(insertSql('token_families', FAMILY_COLUMNS));
+    const insertRefreshToken = sqlite.prepare<[RefreshTokensTable]>(insertSql('refresh_tokens', REFRESH_TOKEN_COLUMNS));
+    const extendFamily = sqlite.prepare<[number, string]>('UPDATE token_families SET expires_at = ? WHERE id = ?');
+    const revokeFamily = sqlite.prepare<[number, string]>('UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
+    const revokeFamilyTokens = sqlite.prepare<[string]>(`UPDATE refresh_tokens SET status = 'revoked', successor_response = NULL WHERE family_id = ? AND status != 'revoked'`);
+    const revokeAccessToken = sqlite.prepare<[string, number]>('INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING');
+    const findCode = sqlite.prepare<[string], AuthorizationCodesTable>('SELECT * FROM authorization_codes WHERE code_hash = ?');
+    const consumeCode = sqlite.prepare<[number, string, string]>('UPDATE authorization_codes SET consumed_at = ?, family_id = ? WHERE code_hash = ? AND consumed_at IS NULL');
+
+    this.families = {
+      findRefreshToken: async (tokenHash): Promise<RefreshTokenRecord | undefined> => {
+        const row = findRefreshToken.get(tokenHash);
+        return row && refreshTokenFromRow(row);
+      },
+      markRotated: async (id, now, sealedResponse, responseExpiresAt) => markRotated.run(now, sealedResponse, responseExpiresAt, id).changes === 1,
+      insertFamily: async (row) => void insertFamily.run(row),
+      insertRefreshToken: async (row) => void insertRefreshToken.run(row),
+      extendFamily: async (familyId, expiresAt) => void extendFamily.run(expiresAt, familyId),
+      revokeFamily: async (familyId, now) => {
+        const changed = revokeFamily.run(now, familyId).changes > 0;
+        revokeFamilyTokens.run(familyId);
+        return changed;
+      },
+      revokeAccessToken: async (jti, expiresAt) => void revokeAccessToken.run(jti, expiresAt),
+    };
+    this.codes = {
+      findByHash: async (codeHash): Promise<AuthorizationCode | undefined> => {
+        const row = findCode.get(codeHash);
+        return row && codeFromRow(row);
+      },
+      consume: async (codeHash, familyId, now) => consumeCode.run(now, familyId, codeHash).changes === 1,
+    };
+  }
+}
+
+function insertSql(table: string, columns: readonly string[]): string {
+  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
+}

@@ -1,0 +1,36 @@
+import type { DatabaseHandle } from '../../db/database.ts';
+import { SqliteGroupCommit } from '../../db/group-commit.ts';
+import { AuthorizationCodeRepository } from './authorization-code-repository.ts';
+import { SqliteTokenStatements } from './sqlite-token-statements.ts';
+import { TokenFamilyRepository } from './token-family-repository.ts';
+
+/** What the code and refresh grants read and write, all inside one atomic unit. */
+export interface TokenTransaction {
+  families: Pick<TokenFamilyRepository, 'findRefreshToken' | 'markRotated' | 'insertFamily' | 'insertRefreshToken' | 'extendFamily' | 'revokeFamily' | 'revokeAccessToken'>;
+  codes: Pick<AuthorizationCodeRepository, 'findByHash' | 'consume'>;
+}
+
+/**
+ * The storage of the token endpoint's hot paths. `transact` runs `work` atomically: all of its
+ * writes or none. The work may read, check, sign and write, but must touch storage only through
+ * `tx` (on SQLite the unit runs while the connection is held for it).
+ */
+export interface TokenStore {
+  transact<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
+}
+
+/**
+ * SQLite: prepared statements run synchronously, units grouped into shared commits.
+ * PostgreSQL: a Kysely transaction per unit; rows are claimed by compare-and-set UPDATEs, so
+ * concurrent units on any number of nodes still produce one winner.
+ */
+export function createTokenStore(database: DatabaseHandle): TokenStore {
+  if (database.dialect === 'sqlite') {
+    const group = new SqliteGroupCommit(database.db, database.sqlite);
+    const tx = new SqliteTokenStatements(database.sqlite);
+    return { transact: (work) => group.run(() => work(tx)) };
+  }
+  return {
+    transact: (work) => database.db.transaction().execute((trx) => work({ families: new TokenFamilyRepository(trx), codes: new AuthorizationCodeRepository(trx) })),
+  };
+}
