@@ -1,6 +1,7 @@
 /**
- * Sequential cost of the refresh and code-exchange grant handlers without HTTP, on a durable
- * SQLite file — for profiling (`node --cpu-prof --import tsx bench/token-handlers.ts`).
+ * Cost of the refresh and code-exchange grant handlers without HTTP, on a durable SQLite file,
+ * CONCURRENCY (default 16) requests at a time as under load, so group commits form — for
+ * profiling (`node --cpu-prof --import tsx bench/token-handlers.ts`). N requests of each kind.
  */
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
@@ -12,7 +13,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${mkdtempSync(join(tmpdir(), 'consentry-handlers-'))}/bench.db`, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0', ISSUER: 'http://127.0.0.1:1' });
+const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${mkdtempSync(join(tmpdir(), 'consentry-handlers-'))}/bench.db`, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0', REFRESH_REUSE_GRACE_SECONDS: process.env.GRACE ?? '10', ISSUER: 'http://127.0.0.1:1' });
 const { app, ctx, accounts } = await buildApp(config);
 const { client } = await ctx.clientService.create({ name: 'b', type: 'confidential', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'offline_access'] });
 const user = await accounts.users.create({ email: 'b@example.com' });
@@ -20,13 +21,21 @@ const grantId = await new GrantRepository(ctx.database.db).approve('g1', user.id
 const verifier = randomBytes(32).toString('base64url');
 const mint = async () => new URL(await issueCodeRedirect(ctx, { clientId: client.id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: true, scopes: ['openid', 'offline_access'], resources: [], prompt: [], codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256' }, user.id, grantId, Date.now())).searchParams.get('code')!;
 const cl = (await ctx.clients.findById(client.id))!;
-let token = (await authorizationCodeGrant.handle(ctx, { single: { code: await mint(), redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }, resource: [] }, cl)).refresh_token!;
+const concurrency = Number(process.env.CONCURRENCY ?? 16);
 const n = Number(process.env.N ?? 5000);
+const exchange = async (code: string) => authorizationCodeGrant.handle(ctx, { single: { code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }, resource: [] }, cl);
+const chains: string[] = [];
+for (let c = 0; c < concurrency; c++) chains.push((await exchange(await mint())).refresh_token!);
 let t = process.hrtime.bigint();
-for (let i = 0; i < n; i++) token = (await refreshTokenGrant.handle(ctx, { single: { refresh_token: token }, resource: [] }, cl)).refresh_token!;
-console.log('refresh handler us/op', (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1));
-const codes: string[] = []; for (let i = 0; i < n; i++) codes.push(await mint());
+for (let i = 0; i < n / concurrency; i++) {
+  await Promise.all(chains.map(async (token, c) => {
+    chains[c] = (await refreshTokenGrant.handle(ctx, { single: { refresh_token: token }, resource: [] }, cl)).refresh_token!;
+  }));
+}
+console.log(`refresh handler, ${concurrency} at a time: us/op`, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1));
+const codes: string[] = [];
+for (let i = 0; i < n; i++) codes.push(await mint());
 t = process.hrtime.bigint();
-for (const code of codes) await authorizationCodeGrant.handle(ctx, { single: { code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }, resource: [] }, cl);
-console.log('code handler us/op', (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1));
+for (let i = 0; i < n; i += concurrency) await Promise.all(codes.slice(i, i + concurrency).map(exchange));
+console.log(`code handler, ${concurrency} at a time: us/op`, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1));
 await app.close();

@@ -43,8 +43,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const csrf = new Csrf(ctx.secretKey, config.ISSUER.startsWith('https:'));
   const accounts = createAccounts({ db: ctx.database.db, config, clock: ctx.clock, log: app.log, csrf });
 
-  app.addHook('onRequest', async (request, reply) => {
+  app.addHook('onRequest', (request, reply, done) => {
     reply.header('x-request-id', request.id);
+    done();
   });
   app.addHook('onClose', async () => {
     await accounts.close();

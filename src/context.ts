@@ -52,7 +52,7 @@ const PRODUCTS = { portfolio: portfolioProduct, scheduling: schedulingProduct };
 /** Opens the database, migrates it, loads signing keys and registers the products' scopes. */
 export async function createContext(config: Config, options: ContextOptions = {}): Promise<AppContext> {
   const clock = options.clock ?? systemClock;
-  const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE);
+  const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (error) => options.log?.error({ err: error }, 'SQLite checkpoints fell back to the committing connection'));
   try {
     await migrateToLatest(database.db);
     const secret = resolveSecretKey(config);

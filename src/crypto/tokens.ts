@@ -1,8 +1,9 @@
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool.ts';
 
 /** An opaque credential: `prefix` + 256 bits of randomness, base64url. */
 export function newOpaqueToken(prefix: string): string {
-  return prefix + randomBytes(32).toString('base64url');
+  return prefix + pooledRandomBytes(32).toString('base64url');
 }
 
 export function newId(): string {

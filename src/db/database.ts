@@ -4,6 +4,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import pg from 'pg';
 import type { Database } from './schema.ts';
+import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 export type Db = Kysely<Database>;
@@ -28,7 +29,7 @@ interface SqliteHandle {
 const PG_INT8 = 20;
 
 /** Opens the database named by `url`: `sqlite:<file>` (or `:memory:`) or `postgres://…`. */
-export function openDatabase(url: string, poolSize = 10): DatabaseHandle {
+export function openDatabase(url: string, poolSize = 10, onBackgroundError?: (error: Error) => void): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     const pool = new pg.Pool({
       connectionString: url,
@@ -50,5 +51,14 @@ export function openDatabase(url: string, poolSize = 10): DatabaseHandle {
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
+  const stopCheckpointer = file === ':memory:' ? async () => {} : startCheckpointer(sqlite, resolve(file), (error) => onBackgroundError?.(error));
+  return {
+    db,
+    dialect: 'sqlite',
+    sqlite,
+    close: async () => {
+      await stopCheckpointer();
+      await db.destroy();
+    },
+  };
 }

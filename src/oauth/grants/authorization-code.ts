@@ -1,26 +1,47 @@
 import { newTimeOrderedId, sha256 } from '../../crypto/tokens.ts';
-import type { AppContext } from '../../context.ts';
-import type { LoadedKey } from '../../keys/key-ring.ts';
-import type { Client } from '../clients/client.ts';
+import type { AuthorizationCode } from '../tokens/authorization-code-repository.ts';
 import { checkCodeVerifier } from '../checks/check-pkce.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
-import { issueTokens, type TokenResponse } from '../tokens/token-issuer.ts';
+import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
-import type { GrantHandler, TokenParams } from './grant-handler.ts';
+import type { GrantHandler } from './grant-handler.ts';
 
 /**
  * authorization_code: single use, short-lived, bound to client, redirect URI, PKCE challenge,
  * resources and nonce. A second redemption revokes what the first one issued.
+ *
+ * Three steps: read and check the code, sign the tokens (off the event loop), then consume the
+ * code and store the token family in one unit; only one redemption's consume can succeed.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  */
 export const authorizationCodeGrant: GrantHandler = {
   name: 'authorization_code',
-  async handle(ctx, params, client) {
-    const code = params.single.code;
+  async handle(ctx, { single, resource }, client) {
+    const code = single.code;
     if (!code) throw new InvalidRequest('code is required');
-    const request: RedemptionRequest = { codeHash: sha256(code), client, params, key: await ctx.keys.signingKey() };
-    const outcome = await ctx.tokenStore.transact((tx) => redeem(ctx, tx, request));
+    const codeHash = sha256(code);
+    const record = await ctx.tokenStore.read((tx) => tx.codes.findByHash(codeHash));
+    const now = ctx.clock.now();
+    if (!record || record.clientId !== client.id) throw new InvalidGrant('the authorization code is invalid');
+
+    let outcome: Redemption;
+    if (record.consumedAt !== null) {
+      outcome = await ctx.tokenStore.transact((tx) => revokeReused(tx, record.familyId, now));
+    } else {
+      if (record.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
+      checkRedirectBinding(single.redirect_uri, record.redirectUri, record.redirectUriSent);
+      checkCodeVerifier(single.code_verifier, record.codeChallenge, record.codeChallengeMethod);
+      const resourceUris = narrowResources(resource, record.resources);
+      const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
+      const familyId = newTimeOrderedId();
+      const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
+        client, subject: record.userId, scopes: record.scopes, resources, familyId, withRefreshToken: client.grantTypes.includes('refresh_token'),
+        nonce: record.nonce, authTime: record.authTime,
+      });
+      outcome = await ctx.tokenStore.transact((tx) => commitRedemption(tx, { record, familyId, resourceUris, issued, now }));
+    }
+
     if (outcome.kind === 'reused') {
       if (outcome.familyId) await ctx.revocations.announceFamilyRevoked(outcome.familyId);
       throw new InvalidGrant('the authorization code was already used; tokens issued from it are revoked');
@@ -29,38 +50,19 @@ export const authorizationCodeGrant: GrantHandler = {
   },
 };
 
-interface RedemptionRequest {
-  codeHash: string;
-  client: Client;
-  params: TokenParams;
-  key: LoadedKey;
-}
-
 /** A reused code is an outcome, not an exception: the revocation of its tokens must be committed. */
 type Redemption = { kind: 'issued'; response: TokenResponse } | { kind: 'reused'; familyId: string | null };
 
-async function redeem(ctx: AppContext, tx: TokenTransaction, { codeHash, client, params, key }: RedemptionRequest): Promise<Redemption> {
-  const record = await tx.codes.findByHash(codeHash);
-  const now = ctx.clock.now();
-  if (!record || record.clientId !== client.id) throw new InvalidGrant('the authorization code is invalid');
-  if (record.consumedAt !== null) return revokeReused(tx, record.familyId, now);
-  if (record.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
-  checkRedirectBinding(params.single.redirect_uri, record.redirectUri, record.redirectUriSent);
-  checkCodeVerifier(params.single.code_verifier, record.codeChallenge, record.codeChallengeMethod);
-  const resourceUris = narrowResources(params.resource, record.resources);
-  const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
-
-  const familyId = newTimeOrderedId();
-  const issued = issueTokens(ctx, key, {
-    client, subject: record.userId, scopes: record.scopes, resources, familyId, withRefreshToken: client.grantTypes.includes('refresh_token'),
-    nonce: record.nonce, authTime: record.authTime,
-  });
-  if (!(await tx.codes.consume(codeHash, familyId, now))) {
-    // Another node redeemed it between our read and our write (PostgreSQL): revoke what it issued.
-    return revokeReused(tx, (await tx.codes.findByHash(codeHash))?.familyId ?? null, now);
+async function commitRedemption(
+  tx: TokenTransaction,
+  { record, familyId, resourceUris, issued, now }: { record: AuthorizationCode; familyId: string; resourceUris: string[]; issued: IssuedTokens; now: number },
+): Promise<Redemption> {
+  if (!(await tx.codes.consume(record.codeHash, familyId, now))) {
+    // Another redemption consumed it since we read it: revoke what that one issued.
+    return revokeReused(tx, (await tx.codes.findByHash(record.codeHash))?.familyId ?? null, now);
   }
   await tx.families.insertFamily({
-    id: familyId, grant_id: record.grantId, client_id: client.id, user_id: record.userId, scopes: JSON.stringify(record.scopes),
+    id: familyId, grant_id: record.grantId, client_id: record.clientId, user_id: record.userId, scopes: JSON.stringify(record.scopes),
     resources: JSON.stringify(resourceUris), auth_time: record.authTime, created_at: now,
     expires_at: issued.refresh?.expiresAt ?? issued.access.expiresAt, revoked_at: null,
   });

@@ -1,12 +1,11 @@
 import { newTimeOrderedId, sha256 } from '../../crypto/tokens.ts';
 import type { AppContext } from '../../context.ts';
-import type { LoadedKey } from '../../keys/key-ring.ts';
 import type { Client } from '../clients/client.ts';
 import { checkNarrowedScopes } from '../checks/check-scope.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import type { RefreshTokenRecord } from '../tokens/token-family-repository.ts';
-import { issueTokens, type TokenResponse } from '../tokens/token-issuer.ts';
+import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
 
@@ -14,6 +13,9 @@ import type { GrantHandler } from './grant-handler.ts';
  * refresh_token: always rotates. One compare-and-set decides the single successor; a replay
  * inside the grace window (same client, same parameters) gets that successor's response back,
  * and any later replay revokes the whole family.
+ *
+ * Three steps: read the token, sign its successor (off the event loop), then commit the rotation
+ * in one unit that rechecks the token is still unrotated.
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
 export const refreshTokenGrant: GrantHandler = {
@@ -21,8 +23,29 @@ export const refreshTokenGrant: GrantHandler = {
   async handle(ctx, { single, resource }, client) {
     const token = single.refresh_token;
     if (!token) throw new InvalidRequest('refresh_token is required');
-    const request: RotationRequest = { hash: sha256(token), client, scope: single.scope, resource, key: await ctx.keys.signingKey() };
-    const outcome = await ctx.tokenStore.transact((tx) => rotate(ctx, tx, request));
+    const hash = sha256(token);
+    const record = await ctx.tokenStore.read((tx) => tx.families.findRefreshToken(hash));
+    const now = ctx.clock.now();
+    checkUsable(record, client, now);
+    const scopes = checkNarrowedScopes(single.scope, record.family.scopes);
+    const resourceUris = narrowResources(resource, record.family.resources);
+    const fingerprint = sha256(JSON.stringify([scopes, resourceUris]));
+
+    let outcome: Rotation;
+    if (record.status === 'rotated') {
+      outcome = await ctx.tokenStore.transact(async (tx) => replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now));
+    } else {
+      const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
+      const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
+        client, subject: record.family.userId ?? client.id, scopes, resources, familyId: record.familyId, withRefreshToken: true, authTime: record.family.authTime,
+        withIdToken: false,
+      });
+      const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
+      const parked = graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
+      const successor: Successor = { issued, scopes, parked, parkedUntil: parked ? now + graceMs : null };
+      outcome = await ctx.tokenStore.transact((tx) => commitRotation(ctx, tx, { hash, record, successor, fingerprint, now }));
+    }
+
     if (outcome.kind === 'family-revoked') {
       await ctx.revocations.announceFamilyRevoked(outcome.familyId);
       throw new InvalidGrant('the refresh token was already used; every token of its family is revoked');
@@ -32,48 +55,39 @@ export const refreshTokenGrant: GrantHandler = {
   },
 };
 
-interface RotationRequest {
-  hash: string;
-  client: Client;
-  scope: string | undefined;
-  resource: string[];
-  key: LoadedKey;
-}
-
 /** A revoked family is an outcome, not an exception: its revocation must be committed. */
 type Rotation =
   | { kind: 'issued'; response: TokenResponse; revokedAccessJti?: string }
   | { kind: 'family-revoked'; familyId: string };
 
+interface Successor {
+  issued: IssuedTokens;
+  scopes: string[];
+  /** The sealed response a replay inside the grace window gets back. */
+  parked: string | null;
+  parkedUntil: number | null;
+}
+
 const FAMILY_EXTENSION_STEP_MS = 86_400_000;
 
-async function rotate(ctx: AppContext, tx: TokenTransaction, request: RotationRequest): Promise<Rotation> {
-  const { client } = request;
-  const record = await tx.families.findRefreshToken(request.hash);
-  const now = ctx.clock.now();
+function checkUsable(record: RefreshTokenRecord | undefined, client: Client, now: number): asserts record is RefreshTokenRecord {
   if (!record || record.family.clientId !== client.id) throw new InvalidGrant('the refresh token is invalid');
   if (record.family.revokedAt !== null || record.status === 'revoked') throw new InvalidGrant('the refresh token was revoked');
   if (record.expiresAt <= now) throw new InvalidGrant('the refresh token has expired');
-  const scopes = checkNarrowedScopes(request.scope, record.family.scopes);
-  const resourceUris = narrowResources(request.resource, record.family.resources);
-  const fingerprint = sha256(JSON.stringify([scopes, resourceUris]));
-  if (record.status === 'rotated') return replayOrRevoke(ctx, tx, record, fingerprint, now);
+}
 
-  const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
-  const issued = issueTokens(ctx, request.key, {
-    client, subject: record.family.userId ?? client.id, scopes, resources, familyId: record.familyId, withRefreshToken: true, authTime: record.family.authTime,
-    withIdToken: false,
-  });
-  const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
-  const parked = graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
-  if (!(await tx.families.markRotated(record.id, now, parked, parked ? now + graceMs : null))) {
-    // Another node rotated this token between our read and our write (PostgreSQL): a replay.
-    const current = await tx.families.findRefreshToken(request.hash);
-    if (!current) throw new InvalidGrant('the refresh token is invalid');
-    return replayOrRevoke(ctx, tx, current, fingerprint, now);
+async function commitRotation(
+  ctx: AppContext,
+  tx: TokenTransaction,
+  { hash, record, successor, fingerprint, now }: { hash: string; record: RefreshTokenRecord; successor: Successor; fingerprint: string; now: number },
+): Promise<Rotation> {
+  const { issued } = successor;
+  if (!(await tx.families.markRotated(record.id, now, successor.parked, successor.parkedUntil))) {
+    // Another request rotated it (or its family was revoked) since we read it.
+    return replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now);
   }
   await tx.families.insertRefreshToken({
-    id: newTimeOrderedId(), token_hash: issued.refresh!.hash, family_id: record.familyId, parent_id: record.id, status: 'active', scopes: JSON.stringify(scopes),
+    id: newTimeOrderedId(), token_hash: issued.refresh!.hash, family_id: record.familyId, parent_id: record.id, status: 'active', scopes: JSON.stringify(successor.scopes),
     created_at: now, expires_at: issued.refresh!.expiresAt, rotated_at: null, access_jti: issued.access.jti, access_expires_at: issued.access.expiresAt,
     successor_response: null, successor_response_expires_at: null,
   });
@@ -86,9 +100,12 @@ async function rotate(ctx: AppContext, tx: TokenTransaction, request: RotationRe
   return { kind: 'issued', response: issued.response };
 }
 
-async function replayOrRevoke(ctx: AppContext, tx: TokenTransaction, record: RefreshTokenRecord, fingerprint: string, now: number): Promise<Rotation> {
+/** For a token already rotated, read again inside the unit that may revoke its family. */
+async function replayOrRevoke(ctx: AppContext, tx: TokenTransaction, record: RefreshTokenRecord | undefined, fingerprint: string, now: number): Promise<Rotation> {
+  if (!record) throw new InvalidGrant('the refresh token is invalid');
+  if (record.family.revokedAt !== null || record.status === 'revoked') throw new InvalidGrant('the refresh token was revoked');
   const inGrace = record.status === 'rotated' && record.rotatedAt !== null && now - record.rotatedAt <= ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
-  if (inGrace && record.successorResponse && (record.successorResponseExpiresAt ?? 0) > now && record.family.revokedAt === null) {
+  if (inGrace && record.successorResponse && (record.successorResponseExpiresAt ?? 0) > now) {
     const parked = JSON.parse(ctx.sealedResponses.open(record.successorResponse)) as { fingerprint: string; response: TokenResponse };
     if (parked.fingerprint === fingerprint) return { kind: 'issued', response: parked.response };
     throw new InvalidGrant('the refresh token was just rotated by a request with other parameters');

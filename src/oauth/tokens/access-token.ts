@@ -29,7 +29,7 @@ export interface AccessTokenInput {
 }
 
 /** Signs an RFC 9068 JWT access token (`typ: at+jwt`) with the ring's active key. */
-export function signAccessToken(key: LoadedKey, input: AccessTokenInput): { token: string; jti: string; expiresAt: number } {
+export async function signAccessToken(key: LoadedKey, input: AccessTokenInput): Promise<{ token: string; jti: string; expiresAt: number }> {
   const iat = Math.floor(input.nowMs / 1000);
   // Time-ordered: a revoked jti lands at the end of revoked_access_tokens' index.
   const jti = newTimeOrderedId();
@@ -45,7 +45,7 @@ export function signAccessToken(key: LoadedKey, input: AccessTokenInput): { toke
   };
   if (input.familyId) claims.fam = input.familyId;
   if (input.authTime) claims.auth_time = Math.floor(input.authTime / 1000);
-  const token = signEs256({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
+  const token = await signEs256({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
   return { token, jti, expiresAt: (iat + input.ttlSeconds) * 1000 };
 }
 

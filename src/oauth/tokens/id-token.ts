@@ -15,7 +15,7 @@ export interface IdTokenInput {
 }
 
 /** An OpenID Connect ID token with `at_hash` bound to the access token it travels with. */
-export function signIdToken(key: LoadedKey, input: IdTokenInput): string {
+export function signIdToken(key: LoadedKey, input: IdTokenInput): Promise<string> {
   const iat = Math.floor(input.nowMs / 1000);
   const claims: Record<string, unknown> = {
     iss: input.issuer,

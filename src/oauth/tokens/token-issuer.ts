@@ -41,15 +41,14 @@ export interface IssuedTokens {
 
 /**
  * Mints the tokens of one response: the JWT access token, an opaque refresh token and, when
- * `openid` is granted, the ID token. Storing them is the grant's business. Synchronous, with
- * the signing key fetched beforehand (`ctx.keys.signingKey()`), so a grant can mint inside a
- * storage unit of work (token-store.ts).
+ * `openid` is granted, the ID token. Storing them is the grant's business. Signing waits on the
+ * thread pool, so a grant mints between its storage units, never inside one (token-store.ts).
  */
-export function issueTokens(ctx: AppContext, key: LoadedKey, input: IssueInput): IssuedTokens {
+export async function issueTokens(ctx: AppContext, key: LoadedKey, input: IssueInput): Promise<IssuedTokens> {
   const { config, clock } = ctx;
   const now = clock.now();
   const life = lifetimesFor(input.resources, input.client, config);
-  const access = signAccessToken(key, {
+  const access = await signAccessToken(key, {
     issuer: config.ISSUER,
     subject: input.subject,
     clientId: input.client.id,
@@ -68,7 +67,7 @@ export function issueTokens(ctx: AppContext, key: LoadedKey, input: IssueInput):
     refresh = { hash: sha256(token), expiresAt: now + life.refreshTtl * 1000 };
   }
   if (input.scopes.includes('openid') && input.withIdToken !== false) {
-    response.id_token = signIdToken(key, {
+    response.id_token = await signIdToken(key, {
       issuer: config.ISSUER,
       subject: input.subject,
       clientId: input.client.id,

@@ -12,10 +12,12 @@ export interface TokenTransaction {
 
 /**
  * The storage of the token endpoint's hot paths. `transact` runs `work` atomically: all of its
- * writes or none. The work may read, check, sign and write, but must touch storage only through
- * `tx` (on SQLite the unit runs while the connection is held for it).
+ * writes or none; `read` runs reads that need no transaction. Either way the work must touch
+ * storage only through `tx` and must not wait on anything else (signing happens between units):
+ * on SQLite it runs while the connection is held for it.
  */
 export interface TokenStore {
+  read<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
   transact<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
 }
 
@@ -28,9 +30,12 @@ export function createTokenStore(database: DatabaseHandle): TokenStore {
   if (database.dialect === 'sqlite') {
     const group = new SqliteGroupCommit(database.db, database.sqlite);
     const tx = new SqliteTokenStatements(database.sqlite);
-    return { transact: (work) => group.run(() => work(tx)) };
+    // A read joins a group too: it then never sees another transaction's uncommitted rows.
+    return { read: (work) => group.run(() => work(tx)), transact: (work) => group.run(() => work(tx)) };
   }
+  const outsideTransaction: TokenTransaction = { families: new TokenFamilyRepository(database.db), codes: new AuthorizationCodeRepository(database.db) };
   return {
+    read: (work) => work(outsideTransaction),
     transact: (work) => database.db.transaction().execute((trx) => work({ families: new TokenFamilyRepository(trx), codes: new AuthorizationCodeRepository(trx) })),
   };
 }
