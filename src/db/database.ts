@@ -59,6 +59,8 @@ export function openDatabase(url: string, poolSize = 10, onBackgroundError?: (er
     close: async () => {
       await stopCheckpointer();
       await db.destroy();
+      // Kysely opens its driver lazily: a handle that never ran a query would stay open.
+      if (sqlite.open) sqlite.close();
     },
   };
 }

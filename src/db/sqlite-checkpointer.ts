@@ -44,6 +44,8 @@ export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, 
     if (stopping) return;
     stopping = true;
     const exited = new Promise((resolve) => worker.once('exit', resolve));
+    // Referenced again: an unreferenced worker would let the process end before it has exited.
+    worker.ref();
     worker.postMessage('stop');
     await exited;
   };

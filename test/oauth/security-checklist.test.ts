@@ -146,6 +146,18 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
     }
   });
 
+  it('a code redeemed by concurrent requests yields one response, whose tokens the reuse then revokes', async () => {
+    const { code, verifier } = await getCode(native, { scope: 'openid read:bookings offline_access' });
+    const answers = await Promise.all(Array.from({ length: 8 }, () => exchange(native, code, verifier)));
+    const won = answers.filter((a) => a.status === 200);
+    expect(won).toHaveLength(1);
+    expect(answers.filter((a) => a.json.error === 'invalid_grant')).toHaveLength(7);
+    const userinfo = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${won[0]!.json.access_token as string}` } });
+    expect(userinfo.status).toBe(401);
+    const refreshed = await postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: won[0]!.json.refresh_token as string, client_id: native.id });
+    expect(refreshed.json.error).toBe('invalid_grant');
+  });
+
   it('binds the code to its client and redirect URI', async () => {
     const other = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/callback'] });
     const { code, verifier } = await getCode(native);

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { newTimeOrderedId } from '../../src/crypto/tokens.ts';
+import { pooledRandomBytes } from '../../src/crypto/random-pool.ts';
+
+describe('ids and random bytes', () => {
+  it('time-ordered ids are UUIDv7 and sort by their millisecond', () => {
+    const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    const ids = [1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000].map((ms) => newTimeOrderedId(ms));
+    for (const id of ids) expect(id).toMatch(uuidV7);
+    expect([...ids].reverse().sort()).toEqual(ids);
+    expect(ids[0]!.replace(/-/g, '').slice(0, 12)).toBe((1_700_000_000_000).toString(16).padStart(12, '0'));
+    expect(newTimeOrderedId(1)).not.toBe(newTimeOrderedId(1));
+  });
+
+  it('pooled random bytes never repeat across refills and are copies', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 1000; i++) seen.add(pooledRandomBytes(32).toString('hex'));
+    expect(seen.size).toBe(1000);
+    const a = pooledRandomBytes(16);
+    const copy = Buffer.from(a);
+    for (let i = 0; i < 600; i++) pooledRandomBytes(16); // past a refill of the 4 KiB pool
+    expect(a.equals(copy)).toBe(true);
+    expect(pooledRandomBytes(10_000)).toHaveLength(10_000);
+  });
+});
