@@ -3,6 +3,8 @@
 // here, 32 connections on loopback, BENCH_SECONDS (default 5) per scenario and server.
 //
 //   BENCH_SECONDS=5            seconds per measured run
+//   BENCH_ROUNDS=3             runs per scenario and server, alternating which server goes first;
+//                              the median run of each is reported (a shared host is noisy)
 //   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
 //   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, code, client_credentials, introspection, userinfo)
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
@@ -13,7 +15,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchSeconds, formatTable, measure, sampleRssMb, type ConnectionScript, type LoadResult, type MeasureOptions } from './load.ts';
+import { benchSeconds, formatTable, measure, sampleCpuUs, sampleRssMb, type ConnectionScript, type LoadResult, type MeasureOptions } from './load.ts';
 import { startOidcProviderBaseline, type OidcProviderBaseline } from './oidc-provider-baseline.ts';
 import { startConsentry, type ConsentryUnderTest } from './consentry-server.ts';
 import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
@@ -24,6 +26,7 @@ import { runPortfolioBench } from './portfolio.ts';
 const SECONDS = benchSeconds();
 const CONNECTIONS = 32;
 const WARMUP_SECONDS = envNumber('BENCH_WARMUP_SECONDS', 1);
+const ROUNDS = Math.max(1, Math.round(envNumber('BENCH_ROUNDS', 3)));
 const RATIO_TARGET = 1.5;
 const RSS_TARGET_MB = 250; // decimal megabytes, as the issue says; RSS is measured in MiB
 const MIB_TO_MB = 2 ** 20 / 1e6;
@@ -48,6 +51,8 @@ interface Load {
 
 interface Run extends LoadResult {
   peakRssMb: number;
+  /** The server's CPU time (all its threads) per answered request: the cost a busy host cannot hide. */
+  cpuUsPerRequest: number;
   firstFailure?: { status: number; body: string };
   problem?: string;
 }
@@ -142,6 +147,7 @@ const SCENARIOS: Scenario[] = [
 /** One autocannon run against `pid`'s server, sampling its RSS every 250 ms for the peak. */
 async function runLoad(name: string, pid: number, load: Load, duration: number): Promise<Run> {
   let peak = sampleRssMb(pid);
+  const cpuBefore = sampleCpuUs(pid);
   const sample = () => {
     try {
       peak = Math.max(peak, sampleRssMb(pid));
@@ -164,8 +170,9 @@ async function runLoad(name: string, pid: number, load: Load, duration: number):
       perConnection: (i) => watched(load.script(i)),
     });
     sample();
+    const cpuUsPerRequest = Math.round((sampleCpuUs(pid) - cpuBefore) / Math.max(1, result.requests));
     const problem = load.check?.();
-    return { ...result, peakRssMb: peak, ...(firstFailure ? { firstFailure } : {}), ...(problem ? { problem } : {}) };
+    return { ...result, peakRssMb: peak, cpuUsPerRequest, ...(firstFailure ? { firstFailure } : {}), ...(problem ? { problem } : {}) };
   } finally {
     clearInterval(timer);
   }
@@ -187,6 +194,8 @@ function selectedScenarios(): Set<ScenarioKey> {
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
+/** The run with the median throughput (its own latencies go with it). */
+const medianRun = (runs: Run[]): Run => ({ ...[...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)]! });
 const isClean = (r: Run) => r.non2xx === 0 && r.errors === 0 && !r.problem;
 
 function oidcProviderVersion(): string {
@@ -242,19 +251,31 @@ async function main(): Promise<number> {
         scenario: 'hello (bare Fastify: ceiling)', server: 'fastify', rps: r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99,
         'oidc-provider rps': null, 'op p50 ms': null, 'op p99 ms': null, ratio: null,
         non2xx: r.non2xx, 'op non2xx': null, errors: r.errors, 'op errors': null, 'peak RSS MiB': r.peakRssMb, 'op peak RSS MiB': null,
+        'CPU µs/req': r.cpuUsPerRequest, 'op CPU µs/req': null,
       });
     }
 
     for (const scenario of SCENARIOS.filter((s) => selected.has(s.key))) {
-      const results = {} as Record<Side, Run>;
-      for (const [side, server] of sides) {
-        const load = await scenario.prepare(server, side);
-        const r = await runLoad(`${side} ${scenario.name}`, server.pid, load, SECONDS);
-        results[side] = r;
-        if (scenario.key === 'refresh') refreshRps[side] = r.rps;
-        console.error(`${side} ${scenario.name}: ${r.rps} rps${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`);
-        report(side, scenario.name, r);
+      const runs: Record<Side, Run[]> = { consentry: [], 'oidc-provider': [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        // Alternate which server goes first, so a slow spell of the host falls on both alike.
+        for (const [side, server] of round % 2 === 0 ? sides : [...sides].reverse()) {
+          const load = await scenario.prepare(server, side);
+          const r = await runLoad(`${side} ${scenario.name}`, server.pid, load, SECONDS);
+          runs[side].push(r);
+          if (scenario.key === 'refresh') refreshRps[side] = r.rps;
+          console.error(`${side} ${scenario.name} (round ${round + 1}/${ROUNDS}): ${r.rps} rps, ${r.cpuUsPerRequest} µs CPU/req${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`);
+          report(side, scenario.name, r);
+        }
       }
+      if (ROUNDS > 1) {
+        const perRound = runs.consentry.map((r, i) => `${r.rps}/${runs['oidc-provider'][i]!.rps} = ${round2(r.rps / Math.max(1, runs['oidc-provider'][i]!.rps))}x`);
+        notes.push(`${scenario.key}: consentry/oidc-provider rps per round: ${perRound.join(', ')}`);
+      }
+      const results = { consentry: medianRun(runs.consentry), 'oidc-provider': medianRun(runs['oidc-provider']) };
+      const peakOf = (side: Side) => Math.max(...runs[side].map((r) => r.peakRssMb));
+      results.consentry.peakRssMb = peakOf('consentry');
+      results['oidc-provider'].peakRssMb = peakOf('oidc-provider');
       const c = results.consentry;
       const op = results['oidc-provider'];
       const ratio = op.rps > 0 ? round2(c.rps / op.rps) : 0;
@@ -264,6 +285,7 @@ async function main(): Promise<number> {
         scenario: scenario.name, server: 'consentry', rps: c.rps, 'p50 ms': c.p50, 'p99 ms': c.p99,
         'oidc-provider rps': op.rps, 'op p50 ms': op.p50, 'op p99 ms': op.p99, ratio,
         non2xx: c.non2xx, 'op non2xx': op.non2xx, errors: c.errors, 'op errors': op.errors, 'peak RSS MiB': c.peakRssMb, 'op peak RSS MiB': op.peakRssMb,
+        'CPU µs/req': c.cpuUsPerRequest, 'op CPU µs/req': op.cpuUsPerRequest,
       });
     }
   } finally {
@@ -273,8 +295,9 @@ async function main(): Promise<number> {
 
   console.log('');
   console.log(`Consentry ${consentryUrl} (durable SQLite file, WAL) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both`);
-  console.log(`${SECONDS} s per run, ${CONNECTIONS} connections, loopback; each server in its own process; node ${process.version}, ${cpus().length} CPUs`);
-  console.log('ratio = consentry rps / oidc-provider rps; "op" columns = oidc-provider; RSS = peak of the server process during the run');
+  console.log(`${SECONDS} s per run, ${ROUNDS} run(s) per scenario and server (median reported), ${CONNECTIONS} connections, loopback; each server in its own process; node ${process.version}, ${cpus().length} CPUs`);
+  console.log('ratio = consentry rps / oidc-provider rps; "op" columns = oidc-provider; RSS = peak of the server process during the run;');
+  console.log('CPU µs/req = server process CPU time (user + system, every thread) over the run / requests answered');
   console.log('');
   console.log(formatTable(rows));
   if (notes.length) console.log(['', ...notes].join('\n'));

@@ -4,6 +4,7 @@
  * profiling (`node --cpu-prof --import tsx bench/token-handlers.ts`). N requests of each kind.
  */
 import { buildApp } from '../src/app.ts';
+import { SqliteGroupCommit } from '../src/db/group-commit.ts';
 import { loadConfig } from '../src/config.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
@@ -26,16 +27,45 @@ const n = Number(process.env.N ?? 5000);
 const exchange = async (code: string) => authorizationCodeGrant.handle(ctx, { single: { code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }, resource: [] }, cl);
 const chains: string[] = [];
 for (let c = 0; c < concurrency; c++) chains.push((await exchange(await mint())).refresh_token!);
+// How large the group commits grow, and the time spent inside them (wall, from BEGIN to COMMIT).
+const groupStats = { groups: 0, units: 0, ns: 0 };
+{
+  const proto = SqliteGroupCommit.prototype as unknown as { runGroup(units: unknown[]): Promise<void> };
+  const runGroup = proto.runGroup;
+  proto.runGroup = async function (this: SqliteGroupCommit, units: unknown[]) {
+    groupStats.groups++;
+    groupStats.units += units.length;
+    const started = process.hrtime.bigint();
+    try {
+      return await runGroup.call(this, units);
+    } finally {
+      groupStats.ns += Number(process.hrtime.bigint() - started);
+    }
+  };
+}
+const groupLine = () => {
+  const line = `units per group ${(groupStats.units / groupStats.groups).toFixed(1)}, group µs per unit ${(groupStats.ns / groupStats.units / 1000).toFixed(1)}`;
+  groupStats.groups = groupStats.units = groupStats.ns = 0;
+  return line;
+};
+groupLine(); // from here on: the refresh phase alone
 let t = process.hrtime.bigint();
+let cpu = process.cpuUsage();
+/** CPU time of the whole process (every thread: the signing pool and the checkpointer too) per op. */
+const cpuPerOp = () => {
+  const used = process.cpuUsage(cpu);
+  return ((used.user + used.system) / n).toFixed(1);
+};
 for (let i = 0; i < n / concurrency; i++) {
   await Promise.all(chains.map(async (token, c) => {
     chains[c] = (await refreshTokenGrant.handle(ctx, { single: { refresh_token: token }, resource: [] }, cl)).refresh_token!;
   }));
 }
-console.log(`refresh handler, ${concurrency} at a time: us/op`, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1));
+console.log(`refresh handler, ${concurrency} at a time: us/op`, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1), 'CPU us/op', cpuPerOp(), '|', groupLine());
 const codes: string[] = [];
 for (let i = 0; i < n; i++) codes.push(await mint());
 t = process.hrtime.bigint();
+cpu = process.cpuUsage();
 for (let i = 0; i < n; i += concurrency) await Promise.all(codes.slice(i, i + concurrency).map(exchange));
-console.log(`code handler, ${concurrency} at a time: us/op`, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1));
+console.log(`code handler, ${concurrency} at a time: us/op`, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1), 'CPU us/op', cpuPerOp(), '|', groupLine());
 await app.close();

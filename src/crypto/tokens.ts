@@ -26,6 +26,13 @@ export function sha256(value: string): string {
   return createHash('sha256').update(value).digest('base64url');
 }
 
+/** Whether `value` hashes to `storedHash` (a `sha256` of it), in time independent of the contents. */
+export function hashMatches(value: string, storedHash: string): boolean {
+  const stored = Buffer.from(storedHash, 'base64url');
+  const actual = createHash('sha256').update(value).digest();
+  return stored.length === actual.length && timingSafeEqual(stored, actual);
+}
+
 /**
  * Compares two strings in time independent of where (or whether) they differ: both are hashed
  * first, so neither their contents nor their lengths steer the comparison.

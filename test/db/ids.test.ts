@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { newTimeOrderedId } from '../../src/crypto/tokens.ts';
+import { hashMatches, newTimeOrderedId, sha256 } from '../../src/crypto/tokens.ts';
 import { pooledRandomBytes } from '../../src/crypto/random-pool.ts';
 
-describe('ids and random bytes', () => {
+describe('ids, hashes and random bytes', () => {
   it('time-ordered ids are UUIDv7 and sort by their millisecond', () => {
     const uuidV7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
     const ids = [1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000].map((ms) => newTimeOrderedId(ms));
@@ -21,5 +21,13 @@ describe('ids and random bytes', () => {
     for (let i = 0; i < 600; i++) pooledRandomBytes(16); // past a refill of the 4 KiB pool
     expect(a.equals(copy)).toBe(true);
     expect(pooledRandomBytes(10_000)).toHaveLength(10_000);
+  });
+
+  it('hashMatches accepts exactly the value a stored hash was made from', () => {
+    const stored = sha256('cs_secret');
+    expect(hashMatches('cs_secret', stored)).toBe(true);
+    expect(hashMatches('cs_secreT', stored)).toBe(false);
+    expect(hashMatches('cs_secret', stored.slice(0, 20))).toBe(false);
+    expect(hashMatches('cs_secret', '')).toBe(false);
   });
 });

@@ -1,4 +1,4 @@
-import { constantTimeEqual, sha256 } from '../../crypto/tokens.ts';
+import { hashMatches } from '../../crypto/tokens.ts';
 import type { Clock } from '../../shared/clock.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import type { Client } from './client.ts';
@@ -30,7 +30,7 @@ export async function authenticateClient(credentials: ClientCredentials, clients
     return client;
   }
   if (secret === undefined || !client.secretHash) throw new InvalidClient('client secret is required', Boolean(basic));
-  if (!constantTimeEqual(sha256(secret), client.secretHash)) throw new InvalidClient('client authentication failed', Boolean(basic));
+  if (!hashMatches(secret, client.secretHash)) throw new InvalidClient('client authentication failed', Boolean(basic));
   if (client.secretExpiresAt !== null && client.secretExpiresAt <= clock.now()) throw new InvalidClient('client secret has expired', Boolean(basic));
   return client;
 }

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../context.ts';
-import { constantTimeEqual, newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
+import { constantTimeEqual, hashMatches, newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
 import { perIpLimit } from '../../http/rate-limit.ts';
 import { readBearer } from '../../resource/bearer.ts';
 import type { Client } from '../clients/client.ts';
@@ -71,7 +71,7 @@ async function registeredClient(ctx: AppContext, request: FastifyRequest): Promi
   const bearer = readBearer(request);
   const client = await ctx.clients.findById(clientId);
   // An unknown client and a wrong token look the same, so ids cannot be probed.
-  if (!('token' in bearer) || !client?.registrationTokenHash || !constantTimeEqual(sha256(bearer.token), client.registrationTokenHash)) {
+  if (!('token' in bearer) || !client?.registrationTokenHash || !hashMatches(bearer.token, client.registrationTokenHash)) {
     throw new InvalidRegistrationToken('invalid registration access token');
   }
   return client;

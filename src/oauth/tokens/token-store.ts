@@ -30,8 +30,13 @@ export function createTokenStore(database: DatabaseHandle): TokenStore {
   if (database.dialect === 'sqlite') {
     const group = new SqliteGroupCommit(database.db, database.sqlite);
     const tx = new SqliteTokenStatements(database.sqlite);
-    // A read joins a group too: it then never sees another transaction's uncommitted rows.
-    return { read: (work) => group.run(() => work(tx)), transact: (work) => group.run(() => work(tx)) };
+    const { sqlite } = database;
+    return {
+      // Outside any transaction a read runs at once (it sees only committed rows); while some
+      // transaction is open it waits for the next group instead of seeing that transaction's rows.
+      read: (work) => (sqlite.inTransaction ? group.run(() => work(tx)) : work(tx)),
+      transact: (work) => group.run(() => work(tx)),
+    };
   }
   const outsideTransaction: TokenTransaction = { families: new TokenFamilyRepository(database.db), codes: new AuthorizationCodeRepository(database.db) };
   return {
