@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageAgent } from '../helpers/browser.ts';
 import { createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
@@ -21,11 +23,11 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
   });
   afterAll(() => close());
 
-  const freshTokens = async (scope = 'openid offline_access read:bookings read:event-types') => {
-    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, { params: { scope } });
+  const freshTokens = async (scope = 'openid offline_access read:bookings read:event-types', extra: Record<string, string> = {}) => {
+    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, { params: { scope, ...extra } });
     const res = await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: client.redirectUri, code_verifier: verifier, client_id: client.id });
     expect(res.status).toBe(200);
-    return res.json as { access_token: string; refresh_token: string };
+    return res.json as { access_token: string; refresh_token: string; id_token?: string };
   };
   const refresh = (token: string, extra: Record<string, string> = {}) => postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: token, client_id: client.id, ...extra });
   const familySize = async (token: string) => {
@@ -80,6 +82,27 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
     expect(after.status).toBe(401);
     const successor = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${rotated.json.access_token as string}` } });
     expect(successor.status).toBe(200);
+  });
+
+  it('a refresh answers with a new ID token for the same person, client and sign-in, bound to the new access token', async () => {
+    const tokens = await freshTokens('openid offline_access read:bookings', { nonce: 'n-refresh-1' });
+    const jwks = createLocalJWKSet(await (await fetch(`${server.url}/oauth/jwks`)).json());
+    const verify = async (token: string) => (await jwtVerify(token, jwks, { issuer: server.url, audience: client.id })).payload;
+    const original = await verify(tokens.id_token!);
+    const rotated = await refresh(tokens.refresh_token);
+    expect(rotated.status).toBe(200);
+    const renewed = await verify(rotated.json.id_token as string);
+    expect(renewed.sub).toBe(original.sub);
+    expect(renewed.auth_time).toBe(original.auth_time);
+    expect(original.nonce).toBe('n-refresh-1');
+    expect(renewed.nonce).toBeUndefined(); // OIDC Core §12.2: the nonce belongs to the authentication request
+    const accessHash = createHash('sha256').update(rotated.json.access_token as string).digest();
+    expect(renewed.at_hash).toBe(accessHash.subarray(0, 16).toString('base64url'));
+
+    // Without `openid` in the (narrowed) scopes there is no ID token.
+    const narrowed = await refresh(rotated.json.refresh_token as string, { scope: 'offline_access read:bookings' });
+    expect(narrowed.status).toBe(200);
+    expect(narrowed.json.id_token).toBeUndefined();
   });
 
   it('an expired refresh token is refused', async () => {

@@ -38,7 +38,6 @@ export const refreshTokenGrant: GrantHandler = {
       const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
       const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
         client, subject: record.family.userId ?? client.id, scopes, resources, familyId: record.familyId, withRefreshToken: true, authTime: record.family.authTime,
-        withIdToken: false,
       });
       const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
       const parked = graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;

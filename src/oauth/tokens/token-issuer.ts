@@ -27,8 +27,6 @@ export interface IssueInput {
   withRefreshToken: boolean;
   nonce?: string | null;
   authTime?: number | null;
-  /** OIDC Core §12.2 lets a refresh response omit the ID token; refreshes do, to sign once. */
-  withIdToken?: boolean;
 }
 
 export interface IssuedTokens {
@@ -66,7 +64,9 @@ export async function issueTokens(ctx: AppContext, key: LoadedKey, input: IssueI
     response.refresh_token = token;
     refresh = { hash: sha256(token), expiresAt: now + life.refreshTtl * 1000 };
   }
-  if (input.scopes.includes('openid') && input.withIdToken !== false) {
+  // Every response whose scopes include `openid` carries an ID token, a refresh's too (the
+  // contract's token response; OIDC Core §12.2 gives its rules: same iss, sub, aud and auth_time).
+  if (input.scopes.includes('openid')) {
     response.id_token = await signIdToken(key, {
       issuer: config.ISSUER,
       subject: input.subject,
