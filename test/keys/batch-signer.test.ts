@@ -1,0 +1,95 @@
+import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it } from 'vitest';
+import { BatchSigner, startSigningWorker } from '../../src/keys/batch-signer.ts';
+
+const ecKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const valid = (input: string, signature: string, publicKey: KeyObject) =>
+  verify('sha256', Buffer.from(input), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+
+/**
+ * Starts workers for a signer and watches them: counts the batches handed over, and can kill a
+ * worker instead of handing it the batch numbered `killOnBatch` (so that batch is surely held).
+ */
+function watchedWorkers({ start = startSigningWorker, killOnBatch }: { start?: () => Worker; killOnBatch?: number } = {}) {
+  const started: Worker[] = [];
+  let batches = 0;
+  return {
+    start: () => {
+      const worker = start();
+      const post = worker.postMessage.bind(worker);
+      worker.postMessage = (message: unknown) => {
+        batches++;
+        if (batches === killOnBatch) void worker.terminate();
+        else post(message);
+      };
+      started.push(worker);
+      return worker;
+    },
+    started,
+    batches: () => batches,
+  };
+}
+
+describe('batch signer', () => {
+  it('signs what one turn asks for in one batch, each with its own key, verifiably', async () => {
+    const workers = watchedWorkers();
+    const signer = new BatchSigner(workers.start);
+    const [a, b] = [ecKey(), ecKey()];
+    const keyOf = (i: number) => (i % 2 ? b : a);
+    const inputs = Array.from({ length: 40 }, (_, i) => `header.payload-${i}`);
+    const signatures = await Promise.all(inputs.map((input, i) => signer.sign(input, keyOf(i).privateKey)));
+    expect(workers.batches()).toBe(1);
+    signatures.forEach((signature, i) => {
+      expect(Buffer.from(signature, 'base64url')).toHaveLength(64);
+      expect(valid(inputs[i]!, signature, keyOf(i).publicKey)).toBe(true);
+      expect(valid(inputs[i]!, signature, keyOf(i + 1).publicKey)).toBe(false);
+    });
+
+    // Later turns are new batches on the same worker; more keys than it keeps are sent again.
+    const many = Array.from({ length: 12 }, ecKey);
+    for (const round of ['later', 'again']) {
+      const out = await Promise.all(many.map((k, i) => signer.sign(`${round}-${i}`, k.privateKey)));
+      out.forEach((signature, i) => expect(valid(`${round}-${i}`, signature, many[i]!.publicKey)).toBe(true));
+    }
+    expect(workers.batches()).toBe(3);
+    expect(workers.started).toHaveLength(1);
+  });
+
+  it('a key that cannot sign ES256 fails its own signature only', async () => {
+    const signer = new BatchSigner();
+    const ec = ecKey();
+    const ed = generateKeyPairSync('ed25519');
+    const [good, bad] = await Promise.allSettled([signer.sign('x.y', ec.privateKey), signer.sign('x.y', ed.privateKey)]);
+    expect(good.status).toBe('fulfilled');
+    expect(valid('x.y', (good as PromiseFulfilledResult<string>).value, ec.publicKey)).toBe(true);
+    expect(bad.status).toBe('rejected');
+    expect(String((bad as PromiseRejectedResult).reason)).toMatch(/ES256 signing failed/);
+  });
+
+  it('when the worker dies holding a batch, that batch is signed here and the next one gets a new worker', async () => {
+    const workers = watchedWorkers({ killOnBatch: 2 });
+    const signer = new BatchSigner(workers.start);
+    const key = ecKey();
+    expect(valid('one', await signer.sign('one', key.privateKey), key.publicKey)).toBe(true);
+    const held = await Promise.all(['two', 'three'].map((input) => signer.sign(input, key.privateKey)));
+    expect(held.every((signature, i) => valid(['two', 'three'][i]!, signature, key.publicKey))).toBe(true);
+    expect(valid('four', await signer.sign('four', key.privateKey), key.publicKey)).toBe(true);
+    expect(workers.started).toHaveLength(2);
+    expect(workers.batches()).toBe(3);
+  });
+
+  it('without workers (none can start, or the first dies before answering) it signs on this thread', async () => {
+    const key = ecKey();
+    const cannotStart = new BatchSigner(() => {
+      throw new Error('no workers here');
+    });
+    expect(valid('a', await cannotStart.sign('a', key.privateKey), key.publicKey)).toBe(true);
+
+    const workers = watchedWorkers({ start: () => new Worker('process.exit(1)', { eval: true }) });
+    const dies = new BatchSigner(workers.start);
+    expect(valid('b', await dies.sign('b', key.privateKey), key.publicKey)).toBe(true);
+    expect(valid('c', await dies.sign('c', key.privateKey), key.publicKey)).toBe(true);
+    expect(workers.started).toHaveLength(1);
+  });
+});
