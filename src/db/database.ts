@@ -1,8 +1,9 @@
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Database } from './schema.ts';
 import { startCheckpointer } from './sqlite-checkpointer.ts';
 import { withStatementCache } from './statement-cache.ts';
@@ -27,15 +28,18 @@ interface SqliteHandle {
 }
 
 const PG_INT8 = 20;
+const require = createRequire(import.meta.url);
 
 /** Opens the database named by `url`: `sqlite:<file>` (or `:memory:`) or `postgres://…`. */
 export function openDatabase(url: string, poolSize = 10, onBackgroundError?: (error: Error) => void): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
-    const pool = new pg.Pool({
+    // Loaded only here: a SQLite deployment does not carry the driver (~10 MB resident).
+    const { Pool, types } = require('pg') as typeof pg;
+    const pool = new Pool({
       connectionString: url,
       max: poolSize,
       // Times are epoch milliseconds in bigint columns: read them back as numbers.
-      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === PG_INT8 ? Number : pg.types.getTypeParser(oid, format as 'text')) },
+      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === PG_INT8 ? Number : types.getTypeParser(oid, format as 'text')) },
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import nodemailer from 'nodemailer';
+import { loadNodemailer } from '../../shared/load-nodemailer.ts';
 import type { Destination } from '../destination.ts';
 import { DeliveryFailed } from '../errors.ts';
 import { emailSubject, emailText } from './code-message.ts';
@@ -18,7 +18,7 @@ export class SmtpSender implements CodeSender {
 
   constructor(private readonly options: SmtpSenderOptions) {
     // Short timeouts: a person is waiting on the page, and nodemailer's defaults run to minutes.
-    this.transport = nodemailer.createTransport({
+    this.transport = loadNodemailer().createTransport({
       url: options.url,
       pool: true,
       maxConnections: 3,

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import nodemailer from 'nodemailer';
+import { loadNodemailer } from '../../shared/load-nodemailer.ts';
 import type { Config } from '../../config.ts';
 
 export interface OutgoingMail {
@@ -24,7 +24,7 @@ export function createMailer(config: Config, log: FastifyBaseLogger): Mailer {
       close() {},
     };
   }
-  const transport = nodemailer.createTransport(config.SMTP_URL);
+  const transport = loadNodemailer().createTransport(config.SMTP_URL);
   return {
     async send(mail) {
       await transport.sendMail({ from: config.MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });

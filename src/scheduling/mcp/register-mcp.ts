@@ -1,13 +1,25 @@
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requireToken, TokenRejected } from '../../resource/index.ts';
 import { challenge } from '../../resource/token-rejected.ts';
 import { resourceMetadataUrl } from '../../resource/index.ts';
 import { SchedulingError } from '../errors.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';
-import { buildMcpServer, MCP_TOOLS } from './build-server.ts';
+import type { SchedulingTool } from './tool.ts';
 
 export const MCP_PATH = '/api/mcp';
+
+/**
+ * The MCP SDK, zod and the tools, loaded on the first MCP request: a node that never serves one
+ * does not hold them (~25 MB resident).
+ */
+async function loadMcp() {
+  const [{ StreamableHTTPServerTransport }, { buildMcpServer, MCP_TOOLS }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
+    import('./build-server.ts'),
+  ]);
+  return { StreamableHTTPServerTransport, buildMcpServer, tools: MCP_TOOLS as readonly SchedulingTool[] };
+}
+type Mcp = Awaited<ReturnType<typeof loadMcp>>;
 
 /**
  * The MCP server over Streamable HTTP (stateless: a server per request, JSON answers), an
@@ -30,14 +42,15 @@ export async function registerMcp(app: FastifyInstance, s: SchedulingServices): 
     scope.post(MCP_PATH, { preHandler: guard, schema: { summary: 'MCP server (Streamable HTTP, JSON-RPC)', tags: ['mcp'] } }, async (request, reply) => {
       const claims = request.accessToken!;
       const scopes = new Set(claims.scope.split(' '));
-      const missing = missingScope(request.body, scopes);
+      const mcp = await loadMcp();
+      const missing = missingScope(mcp.tools, request.body, scopes);
       if (missing) {
         const metadata = resourceMetadataUrl(s.ctx, resource);
         return reply.code(403).header('www-authenticate', challenge({ error: 'insufficient_scope', scope: missing, resource_metadata: metadata, error_description: `this tool needs scope ${missing}` })).send({ error: 'insufficient_scope', error_description: `this tool needs scope ${missing}` });
       }
       const host = await s.hosts.ensure(claims.sub).catch(() => undefined);
       if (!host) throw new SchedulingError(403, 'Forbidden', 'This token does not act for a person.');
-      await serve(request, reply, s, host.userId, scopes);
+      await serve(mcp, request, reply, s, host.userId, scopes);
     });
     for (const method of ['GET', 'DELETE'] as const) {
       scope.route({ method, url: MCP_PATH, preHandler: guard, schema: { hide: true }, handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless; POST JSON-RPC messages.' }, id: null }) });
@@ -45,9 +58,9 @@ export async function registerMcp(app: FastifyInstance, s: SchedulingServices): 
   });
 }
 
-async function serve(request: FastifyRequest, reply: FastifyReply, s: SchedulingServices, userId: string, scopes: Set<string>): Promise<void> {
-  const server = buildMcpServer(s, userId, scopes);
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+async function serve(mcp: Mcp, request: FastifyRequest, reply: FastifyReply, s: SchedulingServices, userId: string, scopes: Set<string>): Promise<void> {
+  const server = mcp.buildMcpServer(s, userId, scopes);
+  const transport = new mcp.StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   reply.raw.on('close', () => {
     void transport.close();
     void server.close();
@@ -58,11 +71,11 @@ async function serve(request: FastifyRequest, reply: FastifyReply, s: Scheduling
 }
 
 /** The scope a `tools/call` in this JSON-RPC message (or batch) needs and the token lacks. */
-function missingScope(body: unknown, scopes: Set<string>): string | undefined {
+function missingScope(tools: readonly SchedulingTool[], body: unknown, scopes: Set<string>): string | undefined {
   for (const message of Array.isArray(body) ? body : [body]) {
     const call = message as { method?: unknown; params?: { name?: unknown } } | null;
     if (call?.method !== 'tools/call') continue;
-    const tool = MCP_TOOLS.find((t) => t.name === call.params?.name);
+    const tool = tools.find((t) => t.name === call.params?.name);
     if (tool && !scopes.has(tool.scope)) return tool.scope;
   }
   return undefined;
