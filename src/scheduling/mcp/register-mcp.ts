@@ -17,7 +17,7 @@ async function loadMcp() {
     import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
     import('./build-server.ts'),
   ]);
-  return { StreamableHTTPServerTransport, buildMcpServer, tools: MCP_TOOLS as readonly SchedulingTool[] };
+  return { StreamableHTTPServerTransport, buildMcpServer, tools: MCP_TOOLS };
 }
 type Mcp = Awaited<ReturnType<typeof loadMcp>>;
 
