@@ -110,27 +110,11 @@ export class TokenFamilyRepository {
 }
 
 /** A refresh token joined with its family, as `findRefreshToken` selects it. */
-export interface RefreshTokenRow {
-  id: string;
-  family_id: string;
-  status: RefreshTokensTable['status'];
-  scopes: string;
-  created_at: number;
-  expires_at: number;
-  rotated_at: number | null;
-  access_jti: string | null;
-  access_expires_at: number | null;
-  successor_response: string | null;
-  successor_response_expires_at: number | null;
-  grant_id: string | null;
-  client_id: string;
-  user_id: string | null;
-  family_scopes: string;
-  resources: string;
-  auth_time: number | null;
-  family_expires_at: number;
-  revoked_at: number | null;
-}
+export type RefreshTokenRow = Omit<RefreshTokensTable, 'token_hash' | 'parent_id'> &
+  Pick<TokenFamiliesTable, 'grant_id' | 'client_id' | 'user_id' | 'resources' | 'auth_time' | 'revoked_at'> & {
+    family_scopes: TokenFamiliesTable['scopes'];
+    family_expires_at: TokenFamiliesTable['expires_at'];
+  };
 
 export function refreshTokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
   return {

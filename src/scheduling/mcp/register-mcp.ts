@@ -12,14 +12,16 @@ export const MCP_PATH = '/api/mcp';
  * The MCP SDK, zod and the tools, loaded on the first MCP request: a node that never serves one
  * does not hold them (~25 MB resident).
  */
-async function loadMcp() {
+async function importMcp() {
   const [{ StreamableHTTPServerTransport }, { buildMcpServer, MCP_TOOLS }] = await Promise.all([
     import('@modelcontextprotocol/sdk/server/streamableHttp.js'),
     import('./build-server.ts'),
   ]);
   return { StreamableHTTPServerTransport, buildMcpServer, tools: MCP_TOOLS };
 }
-type Mcp = Awaited<ReturnType<typeof loadMcp>>;
+type Mcp = Awaited<ReturnType<typeof importMcp>>;
+let mcpModules: Promise<Mcp> | undefined;
+const loadMcp = () => (mcpModules ??= importMcp());
 
 /**
  * The MCP server over Streamable HTTP (stateless: a server per request, JSON answers), an
