@@ -14,11 +14,11 @@ import pino from 'pino';
 import { describeConfig, loadConfig } from '../src/config.ts';
 import { createContext, type AppContext } from '../src/context.ts';
 import { createAccounts } from '../src/accounts/index.ts';
-import { Csrf } from '../src/web/csrf.ts';
+import { Csrf } from '../src/ui/csrf.ts';
 import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import type { AuthorizationRequest } from '../src/oauth/authorization/authorization-request.ts';
-import { newId } from '../src/crypto/tokens.ts';
+import { newId } from '../src/kernel/crypto/tokens.ts';
 import { freePort, onParentExit, stopChild } from './child-process.ts';
 
 export interface ConsentryOptions {

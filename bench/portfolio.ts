@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app.ts';
 import { loadConfig } from '../src/config.ts';
-import { newId } from '../src/crypto/tokens.ts';
+import { newId } from '../src/kernel/crypto/tokens.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import { GrantRepository } from '../src/oauth/index.ts';
 import { portfolioOf } from '../src/portfolio/portfolio.ts';

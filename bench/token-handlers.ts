@@ -4,7 +4,7 @@
  * profiling (`node --cpu-prof --import tsx bench/token-handlers.ts`). N requests of each kind.
  */
 import { buildApp } from '../src/app.ts';
-import { SqliteGroupCommit } from '../src/db/group-commit.ts';
+import { SqliteGroupCommit } from '../src/kernel/db/group-commit.ts';
 import { loadConfig } from '../src/config.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';

@@ -6,19 +6,19 @@ import { createContext, enabledProducts, type AppContext, type ContextOptions } 
 import { accountsRoutes, createAccounts, type Accounts } from './accounts/index.ts';
 import { connectedAppsSection, oauthRoutes } from './oauth/index.ts';
 import { linkedProvidersSection, portfolioRoutes } from './portfolio/index.ts';
-import { protectedResourceMetadataRoutes } from './resource/index.ts';
-import { whoamiRoutes } from './resource/whoami/whoami.ts';
+import { protectedResourceMetadataRoutes } from './oauth/resource-guard/index.ts';
+import { whoamiRoutes } from './oauth/resource-guard/whoami/whoami.ts';
 import { schedulingRoutes, schedulingWebhooksSection } from './scheduling/index.ts';
-import { healthRoutes } from './http/health.ts';
-import { metricsRoutes } from './http/metrics.ts';
-import { registerOpenApi } from './http/openapi.ts';
-import { registerRateLimit } from './http/rate-limit.ts';
-import { securityHeaders } from './http/security-headers.ts';
-import { staticAssets } from './http/static-assets.ts';
-import { startJanitor } from './jobs/janitor.ts';
-import { Csrf } from './web/csrf.ts';
-import { profileSection, sessionsSection } from './web/account/index.ts';
-import { webRoutes } from './web/routes.ts';
+import { healthRoutes } from './kernel/http/health.ts';
+import { metricsRoutes } from './kernel/http/metrics.ts';
+import { registerOpenApi } from './kernel/http/openapi.ts';
+import { registerRateLimit } from './kernel/http/rate-limit.ts';
+import { securityHeaders } from './kernel/http/security-headers.ts';
+import { staticAssets } from './kernel/http/static-assets.ts';
+import { startJanitor } from './kernel/jobs/janitor.ts';
+import { Csrf } from './ui/csrf.ts';
+import { profileSection, sessionsSection } from './console/account/index.ts';
+import { webRoutes } from './console/routes.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;

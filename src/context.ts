@@ -1,15 +1,15 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.ts';
-import { openDatabase, type DatabaseHandle } from './db/database.ts';
-import { migrateToLatest } from './db/migrate.ts';
-import { resolveSecretKey } from './crypto/secret-key.ts';
-import { SecretBox } from './crypto/secret-box.ts';
-import { systemClock, type Clock } from './shared/clock.ts';
-import { KeyRing } from './keys/key-ring.ts';
-import { SigningKeyRepository } from './keys/signing-key-repository.ts';
-import { ScopeRegistry } from './resource/registry.ts';
+import { openDatabase, type DatabaseHandle } from './kernel/db/database.ts';
+import { migrateToLatest } from './kernel/db/migrate.ts';
+import { resolveSecretKey } from './kernel/crypto/secret-key.ts';
+import { SecretBox } from './kernel/crypto/secret-box.ts';
+import { systemClock, type Clock } from './kernel/clock.ts';
+import { KeyRing } from './kernel/keys/key-ring.ts';
+import { SigningKeyRepository } from './kernel/keys/signing-key-repository.ts';
+import { ScopeRegistry } from './kernel/scope-registry.ts';
 import { coreScopes } from './oauth/core-scopes.ts';
-import { whoamiResource } from './resource/whoami/whoami.ts';
+import { whoamiResource } from './oauth/resource-guard/whoami/whoami.ts';
 import { portfolioProduct } from './portfolio/index.ts';
 import { schedulingProduct } from './scheduling/index.ts';
 import { ClientRepository } from './oauth/clients/client-repository.ts';
@@ -18,7 +18,7 @@ import { Revocations, localOnlyNotifier, type RevocationNotifier } from './oauth
 import { TokenFamilyRepository } from './oauth/tokens/token-family-repository.ts';
 import { createRedisNotifier } from './oauth/tokens/redis-notifier.ts';
 import { createTokenStore, type TokenStore } from './oauth/tokens/token-store.ts';
-import { createJobQueue, type JobQueue } from './jobs/queue/index.ts';
+import { createJobQueue, type JobQueue } from './kernel/jobs/index.ts';
 import { PersonalTokens } from './oauth/personal-tokens/personal-tokens.ts';
 import pino from 'pino';
 

@@ -1,8 +1,8 @@
 import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/database.ts';
-import type { Clock } from '../shared/clock.ts';
-import type { Csrf } from '../web/csrf.ts';
+import type { Db } from '../kernel/db/database.ts';
+import type { Clock } from '../kernel/clock.ts';
+import type { Csrf } from '../ui/csrf.ts';
 import { createCodeDelivery } from './delivery/create-code-sender.ts';
 import { OtpRepository } from './otp/otp-repository.ts';
 import { OtpService } from './otp/otp-service.ts';

@@ -1,4 +1,4 @@
-import type { Db } from '../db/database.ts';
+import type { Db } from '../kernel/db/database.ts';
 import { OTP_RETENTION_MS } from './otp/otp-policy.ts';
 
 /**

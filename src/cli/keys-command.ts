@@ -1,7 +1,7 @@
 import type { Config } from '../config.ts';
-import { SecretBox } from '../crypto/secret-box.ts';
-import { rotateKeys } from '../keys/rotate-keys.ts';
-import { SigningKeyRepository } from '../keys/signing-key-repository.ts';
+import { SecretBox } from '../kernel/crypto/secret-box.ts';
+import { rotateKeys } from '../kernel/keys/rotate-keys.ts';
+import { SigningKeyRepository } from '../kernel/keys/signing-key-repository.ts';
 import { withContext } from './with-context.ts';
 
 export async function runKeysCommand(config: Config, args: string[]): Promise<number> {

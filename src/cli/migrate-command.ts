@@ -1,6 +1,6 @@
 import type { Config } from '../config.ts';
-import { openDatabase } from '../db/database.ts';
-import { migrateToLatest } from '../db/migrate.ts';
+import { openDatabase } from '../kernel/db/database.ts';
+import { migrateToLatest } from '../kernel/db/migrate.ts';
 
 export async function runMigrateCommand(config: Config): Promise<number> {
   const database = openDatabase(config.DATABASE_URL, 1);

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import pino from 'pino';
 import type { Config } from '../config.ts';
 import { createAccounts } from '../accounts/index.ts';
-import { Csrf } from '../web/csrf.ts';
+import { Csrf } from '../ui/csrf.ts';
 import { withContext } from './with-context.ts';
 
 export async function runUsersCommand(config: Config, args: string[]): Promise<number> {

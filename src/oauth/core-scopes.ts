@@ -1,4 +1,4 @@
-import type { ProductDefinition } from '../resource/registry.ts';
+import type { ProductDefinition } from '../kernel/scope-registry.ts';
 
 /** OpenID Connect's own scopes; they belong to no product resource (userinfo is the AS's). */
 export const coreScopes: ProductDefinition = {

@@ -1,5 +1,5 @@
 import type { Config } from '../config.ts';
-import type { RegisteredResource, TokenProfileName } from '../resource/registry.ts';
+import type { RegisteredResource, TokenProfileName } from '../kernel/scope-registry.ts';
 
 interface Profile {
   accessTtl: number;

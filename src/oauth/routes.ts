@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
 import type { AppContext } from '../context.ts';
-import type { Csrf } from '../web/csrf.ts';
+import type { Csrf } from '../ui/csrf.ts';
 import { accountAppsEndpoint } from './endpoints/account-apps.ts';
 import { authorizeEndpoint } from './endpoints/authorize.ts';
 import { discoveryEndpoints } from './endpoints/discovery.ts';

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { AppContext } from '../context.ts';
-import { SecretBox } from '../crypto/secret-box.ts';
+import { SecretBox } from '../kernel/crypto/secret-box.ts';
 import { AssetRepository } from './assets/asset-repository.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { ConnectionRepository } from './connections/connection-repository.ts';

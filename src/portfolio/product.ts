@@ -1,4 +1,4 @@
-import type { ProductDefinition } from '../resource/registry.ts';
+import type { ProductDefinition } from '../kernel/scope-registry.ts';
 
 const scopes = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
 

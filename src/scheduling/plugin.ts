@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
 import type { AppContext } from '../context.ts';
-import type { Csrf } from '../web/csrf.ts';
+import type { Csrf } from '../ui/csrf.ts';
 import { registerSchedulingApi } from './api/register-api.ts';
 import { registerSchedulingJobs, requeuePendingDeliveries } from './jobs.ts';
 import { registerMcp } from './mcp/register-mcp.ts';

@@ -1,4 +1,4 @@
-import type { ProductDefinition } from '../resource/registry.ts';
+import type { ProductDefinition } from '../kernel/scope-registry.ts';
 
 const scopes = [
   'read:profile', 'read:bookings', 'write:bookings', 'read:event-types', 'write:event-types', 'read:availability', 'write:availability',

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
 import type { AppContext } from '../context.ts';
-import { SecretBox } from '../crypto/secret-box.ts';
+import { SecretBox } from '../kernel/crypto/secret-box.ts';
 import { BookingService } from './bookings/booking-service.ts';
 import { ManageLinks } from './bookings/manage-link.ts';
 import { createMailer, type Mailer } from './email/mailer.ts';

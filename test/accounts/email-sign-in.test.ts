@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sha256 } from '../../src/crypto/tokens.ts';
+import { sha256 } from '../../src/kernel/crypto/tokens.ts';
 import { testDialects } from '../helpers/database.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp.ts';
 import { buildAccountsApp, type AccountsTestApp } from './support/accounts-app.ts';

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireToken, TokenRejected } from '../../src/resource/index.ts';
+import { requireToken, TokenRejected } from '../../src/oauth/resource-guard/index.ts';
 import { basicAuth, postForm } from '../helpers/clients.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';

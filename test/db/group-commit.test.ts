@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { sql } from 'kysely';
-import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
-import { SqliteGroupCommit } from '../../src/db/group-commit.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/kernel/db/database.ts';
+import { SqliteGroupCommit } from '../../src/kernel/db/group-commit.ts';
 
 describe('SQLite group commit', () => {
   let handle: DatabaseHandle;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { hashMatches, newTimeOrderedId, sha256 } from '../../src/crypto/tokens.ts';
-import { pooledRandomBytes } from '../../src/crypto/random-pool.ts';
+import { hashMatches, newTimeOrderedId, sha256 } from '../../src/kernel/crypto/tokens.ts';
+import { pooledRandomBytes } from '../../src/kernel/crypto/random-pool.ts';
 
 describe('ids, hashes and random bytes', () => {
   it('time-ordered ids are UUIDv7 and sort by their millisecond', () => {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/shared/clock.ts';
+import type { Clock } from '../../src/kernel/clock.ts';
 
 /** A clock tests move by hand: real time plus an offset, or frozen at a given instant. */
 export class TestClock implements Clock {

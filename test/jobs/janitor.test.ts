@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { purgeExpired } from '../../src/jobs/janitor.ts';
+import { purgeExpired } from '../../src/kernel/jobs/janitor.ts';
 import { testDialects } from '../helpers/database.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { createTestClient } from '../helpers/clients.ts';

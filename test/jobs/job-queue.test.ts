@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { openDatabase, type DatabaseHandle } from '../../src/db/database.ts';
-import { migrateToLatest } from '../../src/db/migrate.ts';
-import { createJobQueue, type JobQueue } from '../../src/jobs/queue/index.ts';
+import { openDatabase, type DatabaseHandle } from '../../src/kernel/db/database.ts';
+import { migrateToLatest } from '../../src/kernel/db/migrate.ts';
+import { createJobQueue, type JobQueue } from '../../src/kernel/jobs/index.ts';
 import { freshDatabaseUrl, testDialects } from '../helpers/database.ts';
 import { TestClock } from '../helpers/test-clock.ts';
 

@@ -1,7 +1,7 @@
 import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { BatchSigner, startSigningWorker } from '../../src/keys/batch-signer.ts';
+import { BatchSigner, startSigningWorker } from '../../src/kernel/keys/batch-signer.ts';
 
 const ecKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const valid = (input: string, signature: string, publicKey: KeyObject) =>

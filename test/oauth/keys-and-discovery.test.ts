@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeProtectedHeader } from 'jose';
-import { rotateKeys } from '../../src/keys/rotate-keys.ts';
-import { SigningKeyRepository } from '../../src/keys/signing-key-repository.ts';
-import { SecretBox } from '../../src/crypto/secret-box.ts';
+import { rotateKeys } from '../../src/kernel/keys/rotate-keys.ts';
+import { SigningKeyRepository } from '../../src/kernel/keys/signing-key-repository.ts';
+import { SecretBox } from '../../src/kernel/crypto/secret-box.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { basicAuth, createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
 import { testDialects } from '../helpers/database.ts';

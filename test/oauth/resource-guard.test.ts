@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
-import { requireToken, TokenRejected } from '../../src/resource/index.ts';
+import { requireToken, TokenRejected } from '../../src/oauth/resource-guard/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { basicAuth, createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
 import { testDialects } from '../helpers/database.ts';

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
-import { sha256 } from '../../src/crypto/tokens.ts';
+import { sha256 } from '../../src/kernel/crypto/tokens.ts';
 import { InvalidClientMetadata } from '../../src/oauth/index.ts';
 import { PageAgent } from '../helpers/browser.ts';
 import { basicAuth, createTestClient, postForm, type TestClient } from '../helpers/clients.ts';

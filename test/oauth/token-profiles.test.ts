@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodeJwt } from 'jose';
 import { loadConfig } from '../../src/config.ts';
 import { lifetimesFor } from '../../src/oauth/lifetimes.ts';
-import type { RegisteredResource } from '../../src/resource/index.ts';
+import type { RegisteredResource } from '../../src/oauth/resource-guard/index.ts';
 import { basicAuth, createTestClient, postForm } from '../helpers/clients.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { loadNodemailer } from '../../shared/load-nodemailer.ts';
+import { loadNodemailer } from '../../kernel/load-nodemailer.ts';
 import type { Destination } from '../destination.ts';
 import { DeliveryFailed } from '../errors.ts';
 import { emailSubject, emailText } from './code-message.ts';

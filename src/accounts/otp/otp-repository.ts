@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { OtpChallengesTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { OtpChallengesTable } from '../../kernel/db/schema.ts';
 
 export type OtpChallengeRow = OtpChallengesTable;
 

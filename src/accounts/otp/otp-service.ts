@@ -1,5 +1,5 @@
-import { newId } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { CodeSender } from '../delivery/code-sender.ts';
 import { destinationOf, type Destination } from '../destination.ts';
 import { ChallengeNotFound, CodeExpired, CodeThrottled, TooManyAttempts, WrongCode } from '../errors.ts';

@@ -1,5 +1,5 @@
-import { html, type Html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import { html, type Html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
 import { displayName, type User } from '../users/user.ts';
 
 export interface AccountPageOptions {

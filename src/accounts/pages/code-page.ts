@@ -1,5 +1,5 @@
-import { html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import { html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
 import { OTP_TTL_MS } from '../otp/otp-policy.ts';
 import type { ChallengeSummary } from '../sign-in/sign-in-service.ts';
 

@@ -1,5 +1,5 @@
-import { html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import { html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
 
 /** A short page for dead ends: a forged or stale form, a malformed request, a server fault. */
 export function messagePage(title: string, message: string, link = { href: '/signin', text: 'Go to sign in' }): string {

@@ -1,5 +1,5 @@
-import { html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import { html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
 
 export interface SigninPageOptions {
   csrfToken: string;

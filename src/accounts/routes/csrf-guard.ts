@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, preValidationAsyncHookHandler } from 'fastify';
-import type { Csrf } from '../../web/csrf.ts';
+import type { Csrf } from '../../ui/csrf.ts';
 import { messagePage } from '../pages/message-page.ts';
 import { sendHtml } from './respond.ts';
 

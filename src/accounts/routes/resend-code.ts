@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { safeReturnTo } from '../return-to.ts';
-import { perIpLimit } from '../../http/rate-limit.ts';
+import { perIpLimit } from '../../kernel/http/rate-limit.ts';
 import { csrfGuard } from './csrf-guard.ts';
 import { asAccountsError, codePageUrl, seeOther } from './respond.ts';
 import type { RouteDeps } from './route-deps.ts';

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Config } from '../../config.ts';
-import type { Html } from '../../web/html.ts';
-import type { Csrf } from '../../web/csrf.ts';
+import type { Html } from '../../ui/html.ts';
+import type { Csrf } from '../../ui/csrf.ts';
 import type { Accounts, AccountsInternals } from '../create-accounts.ts';
 import type { User } from '../users/user.ts';
 

@@ -3,7 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { signinPage } from '../pages/signin-page.ts';
 import { safeReturnTo } from '../return-to.ts';
-import { perIpLimit } from '../../http/rate-limit.ts';
+import { perIpLimit } from '../../kernel/http/rate-limit.ts';
 import { csrfGuard } from './csrf-guard.ts';
 import { asAccountsError, codePageUrl, failureStatus, seeOther, sendHtml } from './respond.ts';
 import type { RouteDeps } from './route-deps.ts';

@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { SessionsTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { SessionsTable } from '../../kernel/db/schema.ts';
 
 export class SessionRepository {
   constructor(private readonly db: Db) {}

@@ -1,5 +1,5 @@
-import { newId, newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
+import { newId, newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { SessionRepository } from './session-repository.ts';
 
 /** A signed-in browser. `authTime` is when the person last proved who they are (OIDC auth_time). */

@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { UsersTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { UsersTable } from '../../kernel/db/schema.ts';
 import type { Destination } from '../destination.ts';
 
 export class UserRepository {

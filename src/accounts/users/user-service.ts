@@ -1,6 +1,6 @@
-import { newId } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
-import type { UsersTable } from '../../db/schema.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { UsersTable } from '../../kernel/db/schema.ts';
 import { normalizeEmail, normalizePhone, type Destination } from '../destination.ts';
 import { AccountsError, DuplicateUser, InvalidName, MissingContact, ProfileInvalid } from '../errors.ts';
 import { normalizeTimeZone } from './time-zone.ts';

@@ -1,4 +1,4 @@
-import type { UsersTable } from '../../db/schema.ts';
+import type { UsersTable } from '../../kernel/db/schema.ts';
 
 /** A person with an account. Contacts are normalised (lowercase email, E.164 phone). */
 export interface User {

@@ -1,6 +1,6 @@
 import type { SignedInSession } from '../../accounts/index.ts';
 import type { AppContext } from '../../context.ts';
-import { newId } from '../../crypto/tokens.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
 import { GrantRepository } from '../consent/grant-repository.ts';
 import { ConsentRequired, LoginRequired, OAuthError } from '../errors.ts';
 import { RedirectableError } from './authorization-request.ts';

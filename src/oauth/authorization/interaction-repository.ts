@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts';
+import type { Db } from '../../kernel/db/database.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
 
 export interface Interaction {

@@ -1,5 +1,5 @@
 import type { AppContext } from '../../context.ts';
-import { newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
+import { newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
 import { AuthorizationCodeRepository } from '../tokens/authorization-code-repository.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
 import { redirectBack } from './redirect.ts';

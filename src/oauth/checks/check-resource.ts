@@ -1,4 +1,4 @@
-import type { RegisteredResource, ScopeRegistry } from '../../resource/registry.ts';
+import type { RegisteredResource, ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { InvalidTarget } from '../errors.ts';
 
 /**

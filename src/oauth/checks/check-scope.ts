@@ -1,4 +1,4 @@
-import type { ScopeRegistry } from '../../resource/registry.ts';
+import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import type { Client } from '../clients/client.ts';
 import { InvalidRequest, InvalidScope } from '../errors.ts';
 

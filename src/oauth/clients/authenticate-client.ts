@@ -1,5 +1,5 @@
-import { hashMatches } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
+import { hashMatches } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import type { Client } from './client.ts';
 import type { ClientRepository } from './client-repository.ts';

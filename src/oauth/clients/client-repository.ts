@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { ClientsTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { ClientsTable } from '../../kernel/db/schema.ts';
 import { clientFromRow, type Client } from './client.ts';
 
 /**

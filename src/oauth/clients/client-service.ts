@@ -1,7 +1,7 @@
-import type { Clock } from '../../shared/clock.ts';
-import { newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
-import { toJsonList } from '../../shared/json-list.ts';
-import type { ScopeRegistry } from '../../resource/registry.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
+import { toJsonList } from '../../kernel/json-list.ts';
+import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { checkRedirectUriRegistration } from '../checks/check-redirect-uri-registration.ts';
 import type { Client, ClientType } from './client.ts';
 import type { ClientRepository } from './client-repository.ts';

@@ -1,5 +1,5 @@
-import type { ClientsTable } from '../../db/schema.ts';
-import { fromJsonList } from '../../shared/json-list.ts';
+import type { ClientsTable } from '../../kernel/db/schema.ts';
+import { fromJsonList } from '../../kernel/json-list.ts';
 
 export type ClientType = 'public' | 'confidential';
 

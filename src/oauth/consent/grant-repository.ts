@@ -1,6 +1,6 @@
-import type { Db } from '../../db/database.ts';
-import type { GrantsTable } from '../../db/schema.ts';
-import { fromJsonList, toJsonList } from '../../shared/json-list.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { GrantsTable } from '../../kernel/db/schema.ts';
+import { fromJsonList, toJsonList } from '../../kernel/json-list.ts';
 
 /** A person's standing consent for one client: the scopes and resources approved. */
 export interface Grant {

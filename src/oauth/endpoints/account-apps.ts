@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Accounts } from '../../accounts/index.ts';
 import type { AppContext } from '../../context.ts';
-import type { Csrf } from '../../web/csrf.ts';
+import type { Csrf } from '../../ui/csrf.ts';
 import { revokeGrant } from '../consent/revoke-grant.ts';
 import { errorPage } from '../pages/error-page.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
 import type { AppContext } from '../../context.ts';
-import { newId } from '../../crypto/tokens.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
 import { RedirectableError, validateAuthorizationRequest } from '../authorization/authorization-request.ts';
 import { continueAuthorization } from '../authorization/continue-authorization.ts';
 import { InteractionRepository } from '../authorization/interaction-repository.ts';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Accounts } from '../../accounts/index.ts';
 import type { AppContext } from '../../context.ts';
-import type { Csrf } from '../../web/csrf.ts';
+import type { Csrf } from '../../ui/csrf.ts';
 import { RedirectableError } from '../authorization/authorization-request.ts';
 import { approveAuthorization, continueAuthorization, interactionPath } from '../authorization/continue-authorization.ts';
 import { InteractionRepository } from '../authorization/interaction-repository.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { sha256 } from '../../crypto/tokens.ts';
+import { sha256 } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient } from '../clients/authenticate-client.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';

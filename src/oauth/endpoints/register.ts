@@ -1,9 +1,9 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { AppContext } from '../../context.ts';
-import { constantTimeEqual, hashMatches, newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
-import { perIpLimit } from '../../http/rate-limit.ts';
-import { readBearer } from '../../resource/bearer.ts';
+import { constantTimeEqual, hashMatches, newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
+import { perIpLimit } from '../../kernel/http/rate-limit.ts';
+import { readBearer } from '../resource-guard/bearer.ts';
 import type { Client } from '../clients/client.ts';
 import { InvalidClientMetadata } from '../clients/client-service.ts';
 import { InvalidClientMetadataError, InvalidRedirectUri, InvalidRegistrationToken } from '../registration/registration-errors.ts';

@@ -1,8 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
 import type { AppContext } from '../../context.ts';
-import { readBearer } from '../../resource/bearer.ts';
-import { challenge, TokenRejected } from '../../resource/token-rejected.ts';
+import { readBearer } from '../resource-guard/bearer.ts';
+import { challenge, TokenRejected } from '../resource-guard/token-rejected.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
 
 /**

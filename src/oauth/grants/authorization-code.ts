@@ -1,4 +1,4 @@
-import { newTimeOrderedId, sha256 } from '../../crypto/tokens.ts';
+import { newTimeOrderedId, sha256 } from '../../kernel/crypto/tokens.ts';
 import type { AuthorizationCode } from '../tokens/authorization-code-repository.ts';
 import { checkCodeVerifier } from '../checks/check-pkce.ts';
 import { narrowResources } from '../checks/check-resource.ts';

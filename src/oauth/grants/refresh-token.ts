@@ -1,4 +1,4 @@
-import { newTimeOrderedId, sha256 } from '../../crypto/tokens.ts';
+import { newTimeOrderedId, sha256 } from '../../kernel/crypto/tokens.ts';
 import type { AppContext } from '../../context.ts';
 import type { Client } from '../clients/client.ts';
 import { checkNarrowedScopes } from '../checks/check-scope.ts';

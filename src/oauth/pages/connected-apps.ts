@@ -1,6 +1,6 @@
 import type { AccountSection } from '../../accounts/index.ts';
 import type { AppContext } from '../../context.ts';
-import { html } from '../../web/html.ts';
+import { html } from '../../ui/html.ts';
 import { GrantRepository } from '../consent/grant-repository.ts';
 
 /** The /account block listing the apps a person let in, each with "Revoke access". */

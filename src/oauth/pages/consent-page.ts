@@ -1,7 +1,7 @@
-import type { ScopeRegistry } from '../../resource/registry.ts';
-import { html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
-import { logoImage } from '../../web/logos/logo-image.ts';
+import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
+import { html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
+import { logoImage } from '../../console/logos/logo-image.ts';
 import type { Client } from '../clients/client.ts';
 
 export interface ConsentView {

@@ -1,5 +1,5 @@
-import { html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import { html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
 
 /** Shown instead of redirecting when the client or redirect URI cannot be trusted. */
 export function errorPage(title: string, message: string): string {

@@ -1,8 +1,8 @@
-import type { Db } from '../../db/database.ts';
-import { newId, newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
-import { fromJsonList, toJsonList } from '../../shared/json-list.ts';
-import type { ScopeRegistry } from '../../resource/registry.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import { newId, newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { fromJsonList, toJsonList } from '../../kernel/json-list.ts';
+import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { OIDC_SCOPES } from '../core-scopes.ts';
 
 export interface PersonalToken {

@@ -1,8 +1,8 @@
 import { errors, jwtVerify, type JWTPayload } from 'jose';
-import { signEs256 } from '../../keys/sign-jws.ts';
-import { newTimeOrderedId } from '../../crypto/tokens.ts';
-import type { KeyRing, LoadedKey } from '../../keys/key-ring.ts';
-import { SIGNING_ALG } from '../../keys/key-ring.ts';
+import { signEs256 } from '../../kernel/keys/sign-jws.ts';
+import { newTimeOrderedId } from '../../kernel/crypto/tokens.ts';
+import type { KeyRing, LoadedKey } from '../../kernel/keys/key-ring.ts';
+import { SIGNING_ALG } from '../../kernel/keys/key-ring.ts';
 
 export interface AccessTokenClaims extends JWTPayload {
   sub: string;

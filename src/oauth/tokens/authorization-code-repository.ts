@@ -1,6 +1,6 @@
-import type { Db } from '../../db/database.ts';
-import type { AuthorizationCodesTable } from '../../db/schema.ts';
-import { fromJsonList } from '../../shared/json-list.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { AuthorizationCodesTable } from '../../kernel/db/schema.ts';
+import { fromJsonList } from '../../kernel/json-list.ts';
 
 export interface AuthorizationCode {
   codeHash: string;

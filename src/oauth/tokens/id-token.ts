@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { signEs256 } from '../../keys/sign-jws.ts';
-import type { LoadedKey } from '../../keys/key-ring.ts';
-import { SIGNING_ALG } from '../../keys/key-ring.ts';
+import { signEs256 } from '../../kernel/keys/sign-jws.ts';
+import type { LoadedKey } from '../../kernel/keys/key-ring.ts';
+import { SIGNING_ALG } from '../../kernel/keys/key-ring.ts';
 
 export interface IdTokenInput {
   issuer: string;

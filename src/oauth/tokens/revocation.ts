@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { TokenFamilyRepository } from './token-family-repository.ts';
 
 /** Tells other nodes that something was revoked (Redis pub/sub when configured). */

@@ -1,5 +1,5 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuthorizationCodesTable, RefreshTokensTable, TokenFamiliesTable } from '../../db/schema.ts';
+import type { AuthorizationCodesTable, RefreshTokensTable, TokenFamiliesTable } from '../../kernel/db/schema.ts';
 import { codeFromRow, type AuthorizationCode } from './authorization-code-repository.ts';
 import { refreshTokenFromRow, type RefreshTokenRecord, type RefreshTokenRow } from './token-family-repository.ts';
 import type { TokenTransaction } from './token-store.ts';

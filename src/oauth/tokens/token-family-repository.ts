@@ -1,6 +1,6 @@
-import type { Db } from '../../db/database.ts';
-import type { RefreshTokensTable, TokenFamiliesTable } from '../../db/schema.ts';
-import { fromJsonList } from '../../shared/json-list.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { RefreshTokensTable, TokenFamiliesTable } from '../../kernel/db/schema.ts';
+import { fromJsonList } from '../../kernel/json-list.ts';
 
 /** The tokens descending from one authorization code: one family, revoked as a whole. */
 export interface TokenFamily {

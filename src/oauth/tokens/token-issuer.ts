@@ -1,7 +1,7 @@
 import type { AppContext } from '../../context.ts';
-import { newOpaqueToken, sha256 } from '../../crypto/tokens.ts';
-import type { LoadedKey } from '../../keys/key-ring.ts';
-import type { RegisteredResource } from '../../resource/registry.ts';
+import { newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
+import type { LoadedKey } from '../../kernel/keys/key-ring.ts';
+import type { RegisteredResource } from '../../kernel/scope-registry.ts';
 import type { Client } from '../clients/client.ts';
 import { audienceFor } from '../checks/check-resource.ts';
 import { lifetimesFor } from '../lifetimes.ts';

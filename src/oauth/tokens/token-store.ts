@@ -1,5 +1,5 @@
-import type { DatabaseHandle } from '../../db/database.ts';
-import { SqliteGroupCommit } from '../../db/group-commit.ts';
+import type { DatabaseHandle } from '../../kernel/db/database.ts';
+import { SqliteGroupCommit } from '../../kernel/db/group-commit.ts';
 import { AuthorizationCodeRepository } from './authorization-code-repository.ts';
 import { SqliteTokenStatements } from './sqlite-token-statements.ts';
 import { TokenFamilyRepository } from './token-family-repository.ts';

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { AppContext } from '../../context.ts';
-import { requireToken, type GuardRequirement } from '../../resource/index.ts';
+import { requireToken, type GuardRequirement } from '../../oauth/resource-guard/index.ts';
 import type { ErrorItem } from '../errors.ts';
 import type { Portfolio } from '../portfolio.ts';
 

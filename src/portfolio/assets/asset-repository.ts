@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { PortfolioAssetsTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { PortfolioAssetsTable } from '../../kernel/db/schema.ts';
 import { assetId, type AssetRef } from './asset-ref.ts';
 
 export type StoredAsset = PortfolioAssetsTable;

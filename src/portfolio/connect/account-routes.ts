@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import { html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
 import { ACCOUNT_BASE } from './account-section.ts';
 import { csvInput, walletInput } from './form-input.ts';
 import { problems } from './link-forms.ts';

@@ -1,5 +1,5 @@
 import type { AccountSection } from '../../accounts/index.ts';
-import { html } from '../../web/html.ts';
+import { html } from '../../ui/html.ts';
 import type { Portfolio } from '../portfolio.ts';
 import { csvForm, linkedList, walletForm } from './link-forms.ts';
 

@@ -1,6 +1,6 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Connection } from '../connections/connection.ts';
-import { html, type Html } from '../../web/html.ts';
+import { html, type Html } from '../../ui/html.ts';
 
 const STATUS_WORDS: Record<string, string> = {
   pending: 'waiting', syncing: 'syncing…', connected: 'connected', needs_reauth: 'needs you to link it again', error: 'could not be read',

@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Connection } from '../connections/connection.ts';
-import { html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import { html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
 import { csvForm, linkedList, problems, walletForm } from './link-forms.ts';
 
 export interface LinkPageView {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
 import type { AppContext } from '../../context.ts';
-import type { Csrf } from '../../web/csrf.ts';
+import type { Csrf } from '../../ui/csrf.ts';
 import { ApiError } from '../errors.ts';
 import type { LinkInput } from '../connections/link-input.ts';
 import type { Portfolio } from '../portfolio.ts';

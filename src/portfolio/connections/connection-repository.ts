@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { PortfolioConnectionsTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { PortfolioConnectionsTable } from '../../kernel/db/schema.ts';
 import type { ErrorItem } from '../errors.ts';
 import { toConnection, type Connection, type ConnectionStatus } from './connection.ts';
 

@@ -1,6 +1,6 @@
-import type { SecretBox } from '../../crypto/secret-box.ts';
-import { newId } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
+import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { ApiError, notFound, type ErrorItem } from '../errors.ts';
 import type { Connection, Credentials } from './connection.ts';

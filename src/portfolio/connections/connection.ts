@@ -1,4 +1,4 @@
-import type { PortfolioConnectionsTable } from '../../db/schema.ts';
+import type { PortfolioConnectionsTable } from '../../kernel/db/schema.ts';
 import type { AuthType } from '../catalog/provider-definition.ts';
 import type { ErrorItem } from '../errors.ts';
 

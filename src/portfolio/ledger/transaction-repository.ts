@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { Db } from '../../db/database.ts';
-import type { PortfolioTransactionsTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { PortfolioTransactionsTable } from '../../kernel/db/schema.ts';
 
 export type TransactionRow = PortfolioTransactionsTable;
 

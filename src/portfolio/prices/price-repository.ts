@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts';
+import type { Db } from '../../kernel/db/database.ts';
 
 export interface CachedPrice {
   price: string | null;

@@ -1,4 +1,4 @@
-import type { Clock } from '../../shared/clock.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import { CURRENCY, type PricePoint } from '../money/value.ts';
 import type { PriceRepository } from './price-repository.ts';
 import { PriceSourceUnavailable, type PriceSource } from './price-source.ts';

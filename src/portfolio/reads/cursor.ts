@@ -1,5 +1,5 @@
 import { createHmac, hkdfSync } from 'node:crypto';
-import { constantTimeEqual } from '../../crypto/tokens.ts';
+import { constantTimeEqual } from '../../kernel/crypto/tokens.ts';
 import { badRequest } from '../errors.ts';
 import type { ListFilter } from './list-query.ts';
 

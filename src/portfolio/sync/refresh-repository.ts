@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { PortfolioRefreshConnectionsTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { PortfolioRefreshConnectionsTable } from '../../kernel/db/schema.ts';
 import type { ErrorItem } from '../errors.ts';
 
 export interface Refresh {

@@ -1,5 +1,5 @@
-import { newId } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { ConnectionRepository } from '../connections/connection-repository.ts';
 import { ApiError, notFound, type ErrorItem } from '../errors.ts';
 import type { Refresh, RefreshRepository } from './refresh-repository.ts';

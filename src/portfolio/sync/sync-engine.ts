@@ -1,7 +1,7 @@
 import { ProviderSlots } from './provider-slots.ts';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../../db/database.ts';
-import type { Clock } from '../../shared/clock.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import type { AssetRepository } from '../assets/asset-repository.ts';
 import { assetId } from '../assets/asset-ref.ts';
 import type { Catalog } from '../catalog/catalog.ts';

@@ -1,5 +1,5 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { requireToken } from '../../resource/index.ts';
+import { requireToken } from '../../oauth/resource-guard/index.ts';
 import { SchedulingError } from '../errors.ts';
 import type { Host } from '../hosts/host.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';

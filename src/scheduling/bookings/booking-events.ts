@@ -1,4 +1,4 @@
-import type { Db } from '../../db/database.ts';
+import type { Db } from '../../kernel/db/database.ts';
 import type { Booking } from './booking.ts';
 
 export type WebhookEventName = 'booking_created' | 'booking_canceled' | 'booking_rescheduled';

@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { SchedulingBookingsTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { SchedulingBookingsTable } from '../../kernel/db/schema.ts';
 import type { LocationKind } from '../event-types/event-type.ts';
 import type { BusyBooking } from '../slots/compute-slots.ts';
 import type { Booking, BookingStatusFilter } from './booking.ts';

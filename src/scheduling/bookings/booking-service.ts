@@ -1,7 +1,7 @@
-import type { Db, Dialect } from '../../db/database.ts';
-import type { SchedulingBookingsTable } from '../../db/schema.ts';
-import { newId } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
+import type { Db, Dialect } from '../../kernel/db/database.ts';
+import type { SchedulingBookingsTable } from '../../kernel/db/schema.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import { conflict, invalid, notFound } from '../errors.ts';
 import type { EventType } from '../event-types/event-type.ts';
 import { EventTypeRepository } from '../event-types/event-type-repository.ts';

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { constantTimeEqual } from '../../crypto/tokens.ts';
+import { constantTimeEqual } from '../../kernel/crypto/tokens.ts';
 
 /**
  * The invitee's cancel/reschedule link carries an HMAC of the booking id under the server

@@ -1,5 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import { loadNodemailer } from '../../shared/load-nodemailer.ts';
+import { loadNodemailer } from '../../kernel/load-nodemailer.ts';
 import type { Config } from '../../config.ts';
 
 export interface OutgoingMail {

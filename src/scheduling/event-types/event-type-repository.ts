@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { SchedulingEventTypesTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { SchedulingEventTypesTable } from '../../kernel/db/schema.ts';
 import type { EventType, LocationKind } from './event-type.ts';
 
 /** Event types; durations as JSON text, flags as 0/1. */

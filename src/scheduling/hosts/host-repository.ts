@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { SchedulingHostsTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { SchedulingHostsTable } from '../../kernel/db/schema.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
 
 /** Hosts' profiles (slug, time zone), keyed by user id. */

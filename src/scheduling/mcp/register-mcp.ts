@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireToken, TokenRejected } from '../../resource/index.ts';
-import { challenge } from '../../resource/token-rejected.ts';
-import { resourceMetadataUrl } from '../../resource/index.ts';
+import { requireToken, TokenRejected } from '../../oauth/resource-guard/index.ts';
+import { challenge } from '../../oauth/resource-guard/token-rejected.ts';
+import { resourceMetadataUrl } from '../../oauth/resource-guard/index.ts';
 import { SchedulingError } from '../errors.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';
 import type { SchedulingTool } from './tool.ts';

@@ -1,8 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts, User } from '../../accounts/index.ts';
-import type { Csrf } from '../../web/csrf.ts';
-import { html } from '../../web/html.ts';
-import { page } from '../../web/layout.ts';
+import type { Csrf } from '../../ui/csrf.ts';
+import { html } from '../../ui/html.ts';
+import { page } from '../../ui/layout.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';
 
 export interface PageDeps {

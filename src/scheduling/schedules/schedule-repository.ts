@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { SchedulingSchedulesTable } from '../../db/schema.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { SchedulingSchedulesTable } from '../../kernel/db/schema.ts';
 import type { Schedule } from './schedule.ts';
 
 /** Schedules with their rules stored as JSON text. */

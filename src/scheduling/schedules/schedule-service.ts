@@ -1,6 +1,6 @@
-import type { Db } from '../../db/database.ts';
-import { newId } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import { conflict, notFound, Problems } from '../errors.ts';
 import type { HostService } from '../hosts/host-service.ts';
 import { DEFAULT_WEEKLY, type DateOverride, type OutOfOffice, type Schedule, type WeeklyInterval } from './schedule.ts';

@@ -1,5 +1,5 @@
-import type { Db } from '../../db/database.ts';
-import type { Clock } from '../../shared/clock.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import { Problems } from '../errors.ts';
 import type { EventType } from '../event-types/event-type.ts';
 import type { EventTypeService } from '../event-types/event-type-service.ts';

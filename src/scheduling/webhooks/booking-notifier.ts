@@ -1,7 +1,7 @@
-import type { Db } from '../../db/database.ts';
-import { newId } from '../../crypto/tokens.ts';
-import type { Clock } from '../../shared/clock.ts';
-import type { JobQueue } from '../../jobs/queue/index.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import type { JobQueue } from '../../kernel/jobs/index.ts';
 import { bookingToJson } from '../bookings/booking-json.ts';
 import type { BookingEmailKind, BookingHappening, BookingNotifier } from '../bookings/booking-events.ts';
 import { DELIVERY_JOB } from './deliver-webhook.ts';

@@ -1,6 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { SecretBox } from '../../crypto/secret-box.ts';
-import type { Clock } from '../../shared/clock.ts';
+import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
+import type { Clock } from '../../kernel/clock.ts';
 import { toIsoUtc } from '../time.ts';
 import { signatureHeader } from './signature.ts';
 import type { WebhookRepository } from './webhook-repository.ts';

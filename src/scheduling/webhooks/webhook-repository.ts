@@ -1,6 +1,6 @@
-import type { Db } from '../../db/database.ts';
-import type { SchedulingWebhookDeliveriesTable, SchedulingWebhooksTable } from '../../db/schema.ts';
-import { fromJsonList } from '../../shared/json-list.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import type { SchedulingWebhookDeliveriesTable, SchedulingWebhooksTable } from '../../kernel/db/schema.ts';
+import { fromJsonList } from '../../kernel/json-list.ts';
 import type { WebhookEventName } from '../bookings/booking-events.ts';
 import type { Webhook, WebhookDelivery } from './webhook.ts';
 

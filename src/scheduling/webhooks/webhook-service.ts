@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import type { Db } from '../../db/database.ts';
-import { newId } from '../../crypto/tokens.ts';
-import type { SecretBox } from '../../crypto/secret-box.ts';
-import type { Clock } from '../../shared/clock.ts';
-import { toJsonList } from '../../shared/json-list.ts';
+import type { Db } from '../../kernel/db/database.ts';
+import { newId } from '../../kernel/crypto/tokens.ts';
+import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
+import type { Clock } from '../../kernel/clock.ts';
+import { toJsonList } from '../../kernel/json-list.ts';
 import { notFound, Problems } from '../errors.ts';
 import type { HostService } from '../hosts/host-service.ts';
 import { WEBHOOK_EVENTS, type WebhookEventName } from '../bookings/booking-events.ts';

@@ -5,9 +5,9 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { accountsRoutes, createAccounts, type Accounts } from '../../../src/accounts/index.ts';
 import { loadConfig, type Config } from '../../../src/config.ts';
-import { openDatabase, type Db } from '../../../src/db/database.ts';
-import { migrateToLatest } from '../../../src/db/migrate.ts';
-import { Csrf } from '../../../src/web/csrf.ts';
+import { openDatabase, type Db } from '../../../src/kernel/db/database.ts';
+import { migrateToLatest } from '../../../src/kernel/db/migrate.ts';
+import { Csrf } from '../../../src/ui/csrf.ts';
 import { freshDatabaseUrl, type TestDialect } from '../../helpers/database.ts';
 import { TestClock } from '../../helpers/test-clock.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { displayName } from '../../../accounts/index.ts';
-import { html } from '../../../web/html.ts';
-import { page } from '../../../web/layout.ts';
+import { html } from '../../../ui/html.ts';
+import { page } from '../../../ui/layout.ts';
 import { toIsoUtc } from '../../time.ts';
 import { formAction } from '../host/dashboard.ts';
 import { field, sendPage, signedIn, type PageDeps } from '../page-deps.ts';

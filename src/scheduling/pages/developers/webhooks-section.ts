@@ -1,5 +1,5 @@
 import type { User } from '../../../accounts/index.ts';
-import { html, type Html } from '../../../web/html.ts';
+import { html, type Html } from '../../../ui/html.ts';
 import { WEBHOOK_EVENTS } from '../../bookings/booking-events.ts';
 import type { SchedulingServices } from '../../scheduling-services.ts';
 import { csrfField } from '../views/errors-view.ts';

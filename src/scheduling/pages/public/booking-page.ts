@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { html } from '../../../web/html.ts';
-import { page } from '../../../web/layout.ts';
+import { html } from '../../../ui/html.ts';
+import { page } from '../../../ui/layout.ts';
 import { SchedulingError } from '../../errors.ts';
 import type { EventType } from '../../event-types/event-type.ts';
 import { toIsoUtc } from '../../time.ts';

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { html } from '../../../web/html.ts';
-import { page } from '../../../web/layout.ts';
+import { html } from '../../../ui/html.ts';
+import { page } from '../../../ui/layout.ts';
 import type { Booking } from '../../bookings/booking.ts';
 import { SchedulingError } from '../../errors.ts';
 import { EventTypeRepository } from '../../event-types/event-type-repository.ts';

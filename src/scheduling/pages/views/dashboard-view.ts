@@ -1,7 +1,7 @@
 import type { User } from '../../../accounts/index.ts';
 import { displayName } from '../../../accounts/index.ts';
-import { html, type Html } from '../../../web/html.ts';
-import { page } from '../../../web/layout.ts';
+import { html, type Html } from '../../../ui/html.ts';
+import { page } from '../../../ui/layout.ts';
 import type { Booking } from '../../bookings/booking.ts';
 import type { SchedulingError } from '../../errors.ts';
 import type { EventType } from '../../event-types/event-type.ts';

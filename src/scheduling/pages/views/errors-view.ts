@@ -1,4 +1,4 @@
-import { html, type Html } from '../../../web/html.ts';
+import { html, type Html } from '../../../ui/html.ts';
 import type { SchedulingError } from '../../errors.ts';
 
 /** A form error block: the message and each field problem. */

@@ -1,4 +1,4 @@
-import { html, type Html } from '../../../web/html.ts';
+import { html, type Html } from '../../../ui/html.ts';
 import { LOCATION_KINDS, type EventType } from '../../event-types/event-type.ts';
 import type { Schedule } from '../../schedules/schedule.ts';
 

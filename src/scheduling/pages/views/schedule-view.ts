@@ -1,7 +1,7 @@
 import type { User } from '../../../accounts/index.ts';
 import { displayName } from '../../../accounts/index.ts';
-import { html } from '../../../web/html.ts';
-import { page } from '../../../web/layout.ts';
+import { html } from '../../../ui/html.ts';
+import { page } from '../../../ui/layout.ts';
 import type { SchedulingError } from '../../errors.ts';
 import { WEEKDAYS, type Schedule } from '../../schedules/schedule.ts';
 import { formatIntervals } from '../form-parsing.ts';

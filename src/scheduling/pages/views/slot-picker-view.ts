@@ -1,5 +1,5 @@
 import { DateTime } from 'luxon';
-import { html, type Html } from '../../../web/html.ts';
+import { html, type Html } from '../../../ui/html.ts';
 import type { Slot } from '../../slots/compute-slots.ts';
 import { toIsoUtc } from '../../time.ts';
 

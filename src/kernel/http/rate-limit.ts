@@ -1,0 +1,28 @@
+import type { FastifyInstance } from 'fastify';
+import rateLimit from '@fastify/rate-limit';
+import type { Config } from '../../config.ts';
+
+/**
+ * The rate limiter, off by default: routes opt in with `config.rateLimit`. Counters live in
+ * Redis when REDIS_URL is set so every node shares them, else in this process.
+ */
+export async function registerRateLimit(app: FastifyInstance, config: Config): Promise<void> {
+  // ioredis is loaded only when configured: without Redis it would only take memory.
+  const redis = config.REDIS_URL ? new (await import('ioredis')).Redis(config.REDIS_URL, { connectTimeout: 2000, maxRetriesPerRequest: 1 }) : undefined;
+  if (redis) app.addHook('onClose', async () => void redis.disconnect());
+  await app.register(rateLimit, {
+    global: false,
+    ...(redis ? { redis, nameSpace: 'consentry-rl:' } : {}),
+    errorResponseBuilder: (_request, context) => {
+      const error = new Error(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds.`) as Error & { statusCode: number; retryAfter: number };
+      error.statusCode = context.statusCode;
+      error.retryAfter = Math.ceil(context.ttl / 1000);
+      return error;
+    },
+  });
+}
+
+/** Per-IP limit for the endpoints anyone can call to make the server send or store something. */
+export function perIpLimit(max: number) {
+  return { rateLimit: { max, timeWindow: 60_000 } };
+}

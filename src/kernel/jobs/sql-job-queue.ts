@@ -1,0 +1,131 @@
+import type { FastifyBaseLogger } from 'fastify';
+import { newId } from '../crypto/tokens.ts';
+import type { Clock } from '../clock.ts';
+import type { JobRepository } from './job-repository.ts';
+import type { EnqueueOptions, HandlerOptions, JobHandler, JobQueue } from './job-queue.ts';
+
+interface Registered {
+  handler: JobHandler<unknown>;
+  backoffMs: number;
+  maxAttempts: number;
+}
+
+export interface SqlJobQueueOptions {
+  repo: JobRepository;
+  /** True when this is the only node (SQLite): jobs left running by a crash resume at once. */
+  singleNode: boolean;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  pollMs: number;
+  concurrency: number;
+  leaseMs: number;
+}
+
+/**
+ * The job queue on the platform's own database (SQLite or PostgreSQL, claimed with
+ * `FOR UPDATE SKIP LOCKED` there). Each node polls for due jobs and is woken at once by its
+ * own enqueues; a job whose node died is taken over when its lease runs out.
+ */
+export class SqlJobQueue implements JobQueue {
+  private readonly handlers = new Map<string, Registered>();
+  private timer: NodeJS.Timeout | undefined;
+  private running = 0;
+  private stopped = true;
+  private pumping: Promise<void> | undefined;
+
+  constructor(private readonly options: SqlJobQueueOptions) {}
+
+  async enqueue<T>(name: string, payload: T, options: EnqueueOptions = {}): Promise<string | undefined> {
+    const now = this.options.clock.now();
+    const id = newId();
+    const inserted = await this.options.repo.insert({
+      id, name, payload: JSON.stringify(payload ?? null), dedupe_key: options.key ?? null, status: 'pending', attempts: 0,
+      max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5, run_at: options.runAt ?? now, locked_until: null, last_error: null,
+      created_at: now, updated_at: now,
+    });
+    if (inserted && !this.stopped) this.kick();
+    return inserted ? id : undefined;
+  }
+
+  handle<T>(name: string, handler: JobHandler<T>, options: HandlerOptions = {}): void {
+    this.handlers.set(name, { handler: handler as JobHandler<unknown>, backoffMs: options.backoffMs ?? 1000, maxAttempts: options.maxAttempts ?? 5 });
+  }
+
+  start(): void {
+    this.stopped = false;
+    const recovered = this.options.singleNode ? this.options.repo.releaseLeases(this.options.clock.now()) : Promise.resolve();
+    recovered.then(
+      () => this.schedule(0),
+      (error: unknown) => this.options.log.error({ err: error }, 'job queue could not recover leases'),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.pumping;
+  }
+
+  async drain(): Promise<void> {
+    for (;;) {
+      await this.pumping;
+      const ran = await this.runDue();
+      if (ran === 0 && this.running === 0) return;
+    }
+  }
+
+  private kick(): void {
+    this.schedule(0);
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.stopped) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.pumping ??= this.runDue()
+        .catch((error: unknown) => this.options.log.error({ err: error }, 'job queue poll failed'))
+        .then(() => undefined)
+        .finally(() => {
+          this.pumping = undefined;
+          this.schedule(this.options.pollMs);
+        });
+    }, delayMs);
+    this.timer.unref();
+  }
+
+  /** Claims and runs due jobs, up to the concurrency limit, until none is due; returns how many ran. */
+  private async runDue(): Promise<number> {
+    let ran = 0;
+    const names = [...this.handlers.keys()];
+    const workers = Array.from({ length: this.options.concurrency }, async () => {
+      for (;;) {
+        const job = await this.options.repo.claim(names, this.options.clock.now(), this.options.leaseMs);
+        if (!job) return;
+        ran++;
+        await this.execute(job.id, job.name, job.payload, job.attempts, job.max_attempts);
+      }
+    });
+    await Promise.all(workers);
+    return ran;
+  }
+
+  private async execute(id: string, name: string, payload: string, attempt: number, maxAttempts: number): Promise<void> {
+    const registered = this.handlers.get(name)!;
+    this.running++;
+    try {
+      await registered.handler(JSON.parse(payload) as unknown, { id, attempt });
+      await this.options.repo.complete(id, this.options.clock.now());
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const now = this.options.clock.now();
+      if (attempt >= maxAttempts) {
+        this.options.log.warn({ job: id, name, attempt, err: error }, 'job failed for good');
+        await this.options.repo.fail(id, message, now);
+      } else {
+        await this.options.repo.retryLater(id, now + registered.backoffMs * 2 ** (attempt - 1), message, now);
+      }
+    } finally {
+      this.running--;
+    }
+  }
+}
