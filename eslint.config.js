@@ -12,6 +12,7 @@ export default tseslint.config(
       'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'Read configuration through src/config.ts.' }],
     },
   },
+  { files: ['**/*.cjs'], languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly' } } },
   // Hand-written declarations for untyped third-party packages mirror their loose shapes.
   { files: ['**/*.d.ts'], rules: { '@typescript-eslint/no-explicit-any': 'off' } },
   { files: ['src/config.ts', 'test/**', 'bench/**', 'src/cli/main.ts'], rules: { 'no-restricted-properties': 'off' } },

@@ -12,7 +12,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { describeConfig, loadConfig } from '../src/config.ts';
-import { createContext, type AppContext } from '../src/context.ts';
+import { createKernel, type Kernel } from '../src/kernel/kernel.ts';
+import { createOAuthContext } from '../src/oauth/oauth-context.ts';
 import { createAccounts } from '../src/accounts/index.ts';
 import { Csrf } from '../src/ui/csrf.ts';
 import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
@@ -81,12 +82,12 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const guard = onParentExit(child, removeDir);
-  let ctx: AppContext | undefined;
+  let kernel: Kernel | undefined;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    const results = await Promise.allSettled([ctx?.close(), stopChild(child)]);
+    const results = await Promise.allSettled([kernel?.close(), stopChild(child)]);
     guard.release();
     removeDir();
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -98,7 +99,8 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     // Second handle on the same file: migrations are already applied and the keys exist (the
     // server made them), so this only opens the database and loads what is there.
     const config = loadConfig(settings);
-    ctx = await createContext(config);
+    kernel = await createKernel(config);
+    const ctx = await createOAuthContext(kernel);
     const { client, secret } = await ctx.clientService.create({
       name: 'bench', type: 'confidential', redirectUris: [REDIRECT_URI], allowedScopes: ['openid', 'offline_access', 'read:bookings'],
     });

@@ -15,6 +15,7 @@ import { loadConfig } from '../src/config.ts';
 import { newId } from '../src/kernel/crypto/tokens.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import { GrantRepository } from '../src/oauth/index.ts';
+import { createOAuthContext, type OAuthContext } from '../src/oauth/oauth-context.ts';
 import { portfolioOf } from '../src/portfolio/portfolio.ts';
 
 export interface PortfolioBenchRow {
@@ -40,9 +41,10 @@ export async function runPortfolioBench(options: { transactions?: number; connec
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ISSUER: `http://127.0.0.1:${port}`, LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0',
     DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ', COINGECKO_API_URL: 'http://127.0.0.1:9',
   });
-  const { app, ctx, accounts } = await buildApp(config);
+  const { app, kernel, accounts } = await buildApp(config);
+  const ctx = await createOAuthContext(kernel);
   try {
-    const portfolio = portfolioOf(ctx, app.log);
+    const portfolio = portfolioOf(kernel, app.log);
     const user = await accounts.users.create({ email: `bench-${Date.now()}@example.com` });
     const rows: PortfolioBenchRow[] = [];
 
@@ -104,7 +106,7 @@ function csvFile(connection: number, count: number, start: number): string {
   return lines.join('\n');
 }
 
-async function mintAccessToken(ctx: Awaited<ReturnType<typeof buildApp>>['ctx'], userId: string): Promise<string> {
+async function mintAccessToken(ctx: OAuthContext, userId: string): Promise<string> {
   const redirectUri = 'http://127.0.0.1/cb';
   const { client } = await ctx.clientService.create({ name: 'bench', type: 'public', redirectUris: [redirectUri], allowedScopes: SCOPES });
   const resources = [`${ctx.config.ISSUER}/platform`];

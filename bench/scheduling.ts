@@ -35,14 +35,14 @@ export async function runSchedulingBench(options: { databaseUrl?: string; availa
     NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ISSUER: `http://127.0.0.1:${port}`, LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0',
     DATABASE_URL: options.databaseUrl ?? process.env.BENCH_SCHEDULING_DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`, SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ',
   });
-  const { app, ctx, accounts } = await buildApp(config);
+  const { app, kernel, oauth, accounts } = await buildApp(config);
   await app.listen({ host: '127.0.0.1', port });
   const base = `${config.ISSUER}/api/v2`;
   try {
-    const s = schedulingServices(ctx, accounts, app.log);
+    const s = schedulingServices(kernel, oauth, accounts, app.log);
     const user = await accounts.users.create({ email: `bench-${Date.now()}@example.com`, name: 'Bench Host' });
     // The API allows 600 requests per minute per token: each client of the bench has its own.
-    const tokenHeaders = async () => ({ authorization: `Bearer ${(await ctx.personalTokens.create({ userId: user.id, name: 'bench', scopes: ALL_SCOPES })).token}`, 'content-type': 'application/json' });
+    const tokenHeaders = async () => ({ authorization: `Bearer ${(await oauth.personalTokens.create({ userId: user.id, name: 'bench', scopes: ALL_SCOPES })).token}`, 'content-type': 'application/json' });
     const headers = await tokenHeaders();
     const first = (await s.schedules.list(user.id))[0]!;
     const schedule = await s.schedules.update(user.id, first.id, { weekly: WEEKDAYS.map((day) => ({ day, start: '00:00', end: '24:00' })) });
@@ -56,7 +56,7 @@ export async function runSchedulingBench(options: { databaseUrl?: string; availa
     const rows: SchedulingBenchRow[] = [];
 
     // The engine alone, on the same data.
-    const busy = await new BookingRepository(ctx.database.db).listBusy(user.id, from - DAY, to + DAY);
+    const busy = await new BookingRepository(kernel.database.db).listBusy(user.id, from - DAY, to + DAY);
     const engineTimes: number[] = [];
     let slotCount = 0;
     for (let i = 0; i < 200; i++) {

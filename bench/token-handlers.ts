@@ -4,6 +4,7 @@
  * profiling (`node --cpu-prof --import tsx bench/token-handlers.ts`). N requests of each kind.
  */
 import { buildApp } from '../src/app.ts';
+import { createOAuthContext } from '../src/oauth/oauth-context.ts';
 import { SqliteGroupCommit } from '../src/kernel/db/group-commit.ts';
 import { loadConfig } from '../src/config.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
@@ -15,7 +16,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${mkdtempSync(join(tmpdir(), 'consentry-handlers-'))}/bench.db`, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0', REFRESH_REUSE_GRACE_SECONDS: process.env.GRACE ?? '10', ISSUER: 'http://127.0.0.1:1' });
-const { app, ctx, accounts } = await buildApp(config);
+const { app, kernel, accounts } = await buildApp(config);
+// The grant handlers' own context, on the app's kernel: the bench calls them without HTTP.
+const ctx = await createOAuthContext(kernel);
 const { client } = await ctx.clientService.create({ name: 'b', type: 'confidential', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'offline_access'] });
 const user = await accounts.users.create({ email: 'b@example.com' });
 const grantId = await new GrantRepository(ctx.database.db).approve('g1', user.id, client.id, ['openid', 'offline_access'], [], Date.now());

@@ -37,10 +37,7 @@ export const ConfigSchema = Type.Object({
   TWILIO_AUTH_TOKEN: Str(undefined, 'Twilio auth token.'),
   TWILIO_FROM: Str(undefined, 'Sender number (E.164) or messaging service SID.'),
   TWILIO_API_URL: Str('https://api.twilio.com', 'Base URL of the Twilio REST API (tests point it at a local server).'),
-  TOKEN_PROFILE: option(
-    Type.Optional(Type.Union([Type.Literal('calico'), Type.Literal('caledee')])),
-    'Force one token lifetime profile for every resource (calico or caledee). Unset: per resource.',
-  ),
+  TOKEN_PROFILE: Str(undefined, 'Force one token lifetime profile for every resource (calico or caledee: a served product\'s profile). Unset: per resource.'),
   REFRESH_REUSE_GRACE_SECONDS: Int(10, 'Window after a rotation in which a replay returns the same successor.', 0, 300),
   AUTHORIZATION_CODE_TTL_SECONDS: Int(60, 'Lifetime of authorization codes.', 1, 600),
   ACCESS_TOKEN_TTL_MIN_SECONDS: Int(60, 'Lower limit for per-client access token lifetimes.', 1),

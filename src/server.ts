@@ -1,6 +1,6 @@
 import { buildApp } from './app.ts';
 import type { Config } from './config.ts';
-import { tryAppEnabled } from './console/try/index.ts';
+import { tryAppEnabled } from './console/index.ts';
 
 /** Starts the platform and stops it cleanly on SIGINT/SIGTERM (in-flight requests finish). */
 export async function startServer(config: Config): Promise<void> {

@@ -2,7 +2,8 @@ import { domainToASCII } from 'node:url';
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { InvalidEmail, InvalidPhone, MissingContact } from './errors.ts';
 
-export type Channel = 'email' | 'sms';
+export type { Channel } from './errors.ts';
+import type { Channel } from './errors.ts';
 
 /** Where a one-time code goes: a normalised email address or an E.164 phone number. */
 export interface Destination {

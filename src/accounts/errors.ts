@@ -1,4 +1,5 @@
-import type { Channel } from './destination.ts';
+/** How a one-time code reaches a person. */
+export type Channel = 'email' | 'sms';
 
 /**
  * Errors of the accounts feature. Each carries a stable `code`; its message is a sentence meant

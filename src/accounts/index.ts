@@ -17,7 +17,7 @@ export { accountPage, signOutForm } from './pages/account-page.ts';
 export type { AccountSection } from './routes/route-deps.ts';
 export { SESSION_COOKIE } from './sessions/session-cookie.ts';
 export { safeReturnTo } from './return-to.ts';
-export { purgeAccountsData } from './purge.ts';
+export { purgeAccounts, purgeAccountsData } from './purge.ts';
 
 /**
  * Registers the sign-in, sign-out and account pages. Needs @fastify/cookie and

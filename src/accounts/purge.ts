@@ -1,4 +1,5 @@
 import type { Db } from '../kernel/db/database.ts';
+import type { Purger } from '../kernel/jobs/janitor.ts';
 import { OTP_RETENTION_MS } from './otp/otp-policy.ts';
 
 /**
@@ -17,3 +18,14 @@ export async function purgeAccountsData(db: Db, now: number, batchSize = 1000): 
     .executeTakeFirst();
   return { sessions: Number(sessions.numDeletedRows), challenges: Number(challenges.numDeletedRows) };
 }
+
+/** The janitor's view of `purgeAccountsData`: batch after batch until both tables come back short. */
+export const purgeAccounts: Purger = async (db, now, batchSize) => {
+  const purged = { sessions: 0, otp_challenges: 0 };
+  for (;;) {
+    const { sessions, challenges } = await purgeAccountsData(db, now, batchSize);
+    purged.sessions += sessions;
+    purged.otp_challenges += challenges;
+    if (sessions < batchSize && challenges < batchSize) return purged;
+  }
+};

@@ -31,7 +31,7 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
           return 2;
         }
         try {
-          const { client, secret } = await ctx.clientService.create({
+          const { client, secret } = await ctx.oauth.clientService.create({
             name: values.name,
             type: values.public ? 'public' : 'confidential',
             redirectUris: values['redirect-uri'] ?? [],
@@ -53,7 +53,7 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
         }
       }
       case 'list': {
-        const clients = await ctx.clients.list();
+        const clients = await ctx.oauth.clients.list();
         const rows = clients.map((c) => ({ client_id: c.id, name: c.name, type: c.type, redirect_uris: c.redirectUris }));
         console.log(values.json ? JSON.stringify(rows) : rows.map((r) => `${r.client_id}  ${r.type.padEnd(12)}  ${r.name}  ${r.redirect_uris.join(' ')}`).join('\n') || 'No clients.');
         return 0;
@@ -64,7 +64,7 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
           console.error('clients delete needs a client id');
           return 2;
         }
-        const deleted = await ctx.clients.delete(id);
+        const deleted = await ctx.oauth.clients.delete(id);
         console.log(deleted ? `Deleted ${id} and everything issued to it.` : `No client ${id}.`);
         return deleted ? 0 : 1;
       }

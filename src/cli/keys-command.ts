@@ -1,5 +1,4 @@
 import type { Config } from '../config.ts';
-import { SecretBox } from '../kernel/crypto/secret-box.ts';
 import { rotateKeys } from '../kernel/keys/rotate-keys.ts';
 import { SigningKeyRepository } from '../kernel/keys/signing-key-repository.ts';
 import { withContext } from './with-context.ts';
@@ -10,10 +9,10 @@ export async function runKeysCommand(config: Config, args: string[]): Promise<nu
     return 2;
   }
   return withContext(config, async (ctx) => {
-    const repo = new SigningKeyRepository(ctx.database.db, ctx.database.dialect);
+    const repo = new SigningKeyRepository(ctx.kernel.database.db, ctx.kernel.database.dialect);
     // A retired key stays published for the longest access or ID token it may have signed, plus a margin.
     const publishMs = (config.ACCESS_TOKEN_TTL_MAX_SECONDS + config.KEY_RETIRE_GRACE_SECONDS) * 1000;
-    const result = await rotateKeys(repo, new SecretBox(ctx.secretKey, 'signing-keys'), ctx.clock.now(), publishMs);
+    const result = await rotateKeys(repo, ctx.kernel.box('signing-keys'), ctx.kernel.clock.now(), publishMs);
     console.log(`Now signing with ${result.activated}; retired ${result.retired.join(', ') || 'nothing'}; next key ${result.next} is published.`);
     console.log(`Running nodes pick the new key up within KEY_RELOAD_SECONDS (${config.KEY_RELOAD_SECONDS} s).`);
     return 0;

@@ -1,8 +1,4 @@
 import { ConfigError, loadConfig, type Config } from '../config.ts';
-import { runClientsCommand } from './clients-command.ts';
-import { runKeysCommand } from './keys-command.ts';
-import { runMigrateCommand } from './migrate-command.ts';
-import { runUsersCommand } from './users-command.ts';
 
 const USAGE = `Usage: consentry <command>
 
@@ -40,14 +36,15 @@ async function main(argv: string[]): Promise<number> {
       await startServer(config);
       return -1; // keep running
     }
+    // Each command imports only what it needs: `migrate` loads the migrations and no feature.
     case 'migrate':
-      return runMigrateCommand(config);
+      return (await import('./migrate-command.ts')).runMigrateCommand(config);
     case 'clients':
-      return runClientsCommand(config, rest);
+      return (await import('./clients-command.ts')).runClientsCommand(config, rest);
     case 'users':
-      return runUsersCommand(config, rest);
+      return (await import('./users-command.ts')).runUsersCommand(config, rest);
     case 'keys':
-      return runKeysCommand(config, rest);
+      return (await import('./keys-command.ts')).runKeysCommand(config, rest);
     default:
       console.error(`Unknown command: ${command}\n\n${USAGE}`);
       return 2;

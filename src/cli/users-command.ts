@@ -13,7 +13,7 @@ export async function runUsersCommand(config: Config, args: string[]): Promise<n
     return 2;
   }
   return withContext(config, async (ctx) => {
-    const accounts = createAccounts({ db: ctx.database.db, config, clock: ctx.clock, log: pino({ level: 'warn' }), csrf: new Csrf(ctx.secretKey, false) });
+    const accounts = createAccounts({ db: ctx.kernel.database.db, config, clock: ctx.kernel.clock, log: pino({ level: 'warn' }), csrf: new Csrf(ctx.kernel.secretKey, false) });
     try {
       const user = await accounts.users.create({
         ...(values.email ? { email: values.email } : {}),

@@ -11,13 +11,13 @@ import type { WebDeps } from './web-deps.ts';
  * The console pages — /account/profile and session sign-outs, /developers, /logos and
  * (when enabled) /try — in their own encapsulated context with an HTML error page.
  */
-export async function webRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
+export async function consoleRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
   await app.register(async (scope) => {
     scope.setErrorHandler(renderPageError);
     await accountRoutes(scope, deps);
     await developerRoutes(scope, deps);
     await logoRoutes(scope, deps);
-    if (tryAppEnabled(deps.ctx.config)) await tryRoutes(scope, deps);
+    if (tryAppEnabled(deps.kernel.config)) await tryRoutes(scope, deps);
   });
 }
 

@@ -1,4 +1,14 @@
-export type TokenProfileName = 'calico' | 'caledee';
+/**
+ * A family of token lifetimes a resource asks for (the contract's `calico` and `caledee`), in
+ * seconds. Products define their own; the authorization server only reads them from here.
+ */
+export interface TokenProfile {
+  name: string;
+  accessTtl: number;
+  refreshTtl: number;
+  /** A rotation revokes the old access token too ("the old pair is revoked"). */
+  revokeOldAccessOnRotation: boolean;
+}
 
 export interface ScopeDefinition {
   name: string;
@@ -10,7 +20,7 @@ export interface ProtectedResourceDefinition {
   /** Path below the issuer; the resource identifier is issuer + path (RFC 8707, RFC 9728). */
   path: string;
   name: string;
-  profile: TokenProfileName;
+  profile: TokenProfile;
   /** Scopes this resource accepts. */
   scopes: string[];
   /** Scopes whose tokens are meant for this resource when no `resource` is requested. */
@@ -42,7 +52,7 @@ export interface RegisteredResource extends ProtectedResourceDefinition {
 }
 
 /**
- * What the products offer: their scopes (with consent-screen words) and protected resources.
+ * What the features offer: their scopes (with consent-screen words) and protected resources.
  * The authorization server reads it; it never names a product itself.
  */
 export class ScopeRegistry {
@@ -51,6 +61,7 @@ export class ScopeRegistry {
   private readonly owners = new Map<string, RegisteredResource>();
   private readonly products: ProductDefinition[] = [];
   private readonly steps = new Map<string, InteractionStep>();
+  private readonly profilesByName = new Map<string, TokenProfile>();
 
   constructor(private readonly issuer: string) {}
 
@@ -59,6 +70,7 @@ export class ScopeRegistry {
     for (const scope of product.scopes) this.scopes.set(scope.name, scope);
     for (const step of product.interactionSteps ?? []) this.steps.set(step.name, step);
     for (const resource of product.resources) {
+      this.profilesByName.set(resource.profile.name, resource.profile);
       const registered = { ...resource, uri: this.issuer + resource.path };
       this.resources.set(registered.uri, registered);
       for (const scope of resource.ownsScopes ?? []) this.owners.set(scope, registered);
@@ -95,6 +107,15 @@ export class ScopeRegistry {
     const entries = new Map<string, string[]>();
     for (const step of this.steps.values()) entries.set(step.entryPath, [...(entries.get(step.entryPath) ?? []), step.name]);
     return entries;
+  }
+
+  /** Every lifetime profile a registered resource asks for. */
+  profiles(): TokenProfile[] {
+    return [...this.profilesByName.values()];
+  }
+
+  profile(name: string): TokenProfile | undefined {
+    return this.profilesByName.get(name);
   }
 
   defaultScopes(): string[] {

@@ -1,22 +1,21 @@
 import type { Config } from '../config.ts';
-import type { RegisteredResource, TokenProfileName } from '../kernel/scope-registry.ts';
+import type { RegisteredResource, TokenProfile } from '../kernel/scope-registry.ts';
 
-interface Profile {
+export interface Lifetimes {
   accessTtl: number;
   refreshTtl: number;
-  /** `caledee`: a rotation revokes the old access token too ("the old pair is revoked"). */
   revokeOldAccessOnRotation: boolean;
 }
-
-/** Token lifetime profiles of the contract, in seconds. */
-export const PROFILES: Record<TokenProfileName, Profile> = {
-  calico: { accessTtl: 15 * 60, refreshTtl: 365 * 86_400, revokeOldAccessOnRotation: false },
-  caledee: { accessTtl: 60 * 60, refreshTtl: 30 * 86_400, revokeOldAccessOnRotation: true },
-};
 
 export interface ClientLifetimes {
   accessTokenTtl: number | null;
   refreshTokenTtl: number | null;
+}
+
+/** Where the lifetime profiles come from: the features' registered resources (ScopeRegistry). */
+export interface ProfileSource {
+  profiles(): TokenProfile[];
+  profile(name: string): TokenProfile | undefined;
 }
 
 /**
@@ -24,19 +23,15 @@ export interface ClientLifetimes {
  * no product resource — openid, profile, … only — takes the shortest of all), then the client's own lifetimes clamped to
  * the deployment's limits. TOKEN_PROFILE forces one profile everywhere.
  */
-export function lifetimesFor(resources: RegisteredResource[], client: ClientLifetimes, config: Config): Profile {
-  const names: TokenProfileName[] = config.TOKEN_PROFILE
-    ? [config.TOKEN_PROFILE]
-    : resources.length > 0
-      ? resources.map((r) => r.profile)
-      : (Object.keys(PROFILES) as TokenProfileName[]);
-  const profiles = names.map((n) => PROFILES[n]);
-  const base: Profile = {
+export function lifetimesFor(resources: RegisteredResource[], client: ClientLifetimes, config: Config, source: ProfileSource): Lifetimes {
+  const forced = config.TOKEN_PROFILE ? source.profile(config.TOKEN_PROFILE) : undefined;
+  const profiles = forced ? [forced] : resources.length > 0 ? resources.map((r) => r.profile) : source.profiles();
+  const base: Lifetimes = {
     accessTtl: Math.min(...profiles.map((p) => p.accessTtl)),
     refreshTtl: Math.min(...profiles.map((p) => p.refreshTtl)),
-    // Revoking the previous access token is a rule of the caledee resources, not a lifetime:
+    // Revoking the previous access token is a rule of some resources (caledee's), not a lifetime:
     // it applies when one of the token's own resources asks for it.
-    revokeOldAccessOnRotation: (config.TOKEN_PROFILE || resources.length > 0) && profiles.some((p) => p.revokeOldAccessOnRotation),
+    revokeOldAccessOnRotation: (forced !== undefined || resources.length > 0) && profiles.some((p) => p.revokeOldAccessOnRotation),
   };
   return {
     ...base,

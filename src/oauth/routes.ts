@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
-import type { AppContext } from '../context.ts';
+import type { OAuthContext } from './oauth-context.ts';
 import type { Csrf } from '../ui/csrf.ts';
 import { accountAppsEndpoint } from './endpoints/account-apps.ts';
 import { authorizeEndpoint } from './endpoints/authorize.ts';
@@ -15,7 +15,7 @@ import { tokenEndpoint } from './endpoints/token.ts';
 import { userinfoEndpoint } from './endpoints/userinfo.ts';
 
 /** Every endpoint of the authorization server, with the OAuth error renderer. */
-export async function oauthRoutes(app: FastifyInstance, deps: { ctx: AppContext; accounts: Accounts; csrf: Csrf }): Promise<void> {
+export async function oauthRoutes(app: FastifyInstance, deps: { ctx: OAuthContext; accounts: Accounts; csrf: Csrf }): Promise<void> {
   const { ctx, accounts, csrf } = deps;
   useOAuthErrorRenderer(app);
   await discoveryEndpoints(app, ctx);

@@ -1,6 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { AppContext } from '../context.ts';
-import { SecretBox } from '../kernel/crypto/secret-box.ts';
+import type { Kernel } from '../kernel/kernel.ts';
 import { AssetRepository } from './assets/asset-repository.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { ConnectionRepository } from './connections/connection-repository.ts';
@@ -43,10 +42,10 @@ export interface PortfolioOverrides {
   priceSource?: PriceSource;
 }
 
-const built = new WeakMap<AppContext, Portfolio>();
+const built = new WeakMap<Kernel, Portfolio>();
 
 /** Builds (once per context) and returns the portfolio; registers the sync job handler. */
-export function portfolioOf(ctx: AppContext, log: FastifyBaseLogger, overrides: PortfolioOverrides = {}): Portfolio {
+export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: PortfolioOverrides = {}): Portfolio {
   const existing = built.get(ctx);
   if (existing) return existing;
   const db = ctx.database.db;
@@ -64,7 +63,7 @@ export function portfolioOf(ctx: AppContext, log: FastifyBaseLogger, overrides: 
     await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
   };
   const connections = new ConnectionService({
-    catalog, repo: connectionRepo, box: new SecretBox(ctx.secretKey, 'portfolio-credentials'), clock: ctx.clock, syncNow: enqueueSync,
+    catalog, repo: connectionRepo, box: ctx.box('portfolio-credentials'), clock: ctx.clock, syncNow: enqueueSync,
     aroundUnlink: async (userId, ids, remove) => {
       const pairs = (await Promise.all(ids.map((id) => transactions.hashesOf(id)))).flat().map((p) => ({ chain: p.chain, hash: p.tx_hash }));
       await remove();

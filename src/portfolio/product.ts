@@ -1,9 +1,12 @@
-import type { ProductDefinition } from '../kernel/scope-registry.ts';
+import type { ProductDefinition, TokenProfile } from '../kernel/scope-registry.ts';
 
 const scopes = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
 
+/** The contract's `calico` profile: short access tokens, refresh tokens for a year. */
+export const calicoProfile: TokenProfile = { name: 'calico', accessTtl: 15 * 60, refreshTtl: 365 * 86_400, revokeOldAccessOnRotation: false };
+
 /** The portfolio Platform API as a protected resource (token profile `calico`). */
-export const portfolioProduct: ProductDefinition = {
+export const portfolioDefinition: ProductDefinition = {
   name: 'portfolio',
   scopes: [
     { name: 'read:providers', description: 'See which exchanges and wallets you have linked' },
@@ -11,7 +14,7 @@ export const portfolioProduct: ProductDefinition = {
     { name: 'read:assets', description: 'See your crypto balances and positions' },
     { name: 'read:transactions', description: 'See your crypto transaction history' },
   ],
-  resources: [{ path: '/platform', name: 'Consentry Platform API', profile: 'calico', scopes, ownsScopes: scopes }],
+  resources: [{ path: '/platform', name: 'Consentry Platform API', profile: calicoProfile, scopes, ownsScopes: scopes }],
   defaultScopes: scopes,
   // The Connect widget: /connect is /oauth/authorize plus "link your accounts" before consent.
   interactionSteps: [{ name: 'portfolio.link', entryPath: '/connect', url: (interactionId) => `/connect/link/${interactionId}` }],

@@ -7,7 +7,7 @@ import { FIRST_RETRY_MS, MAX_DELIVERY_ATTEMPTS } from './webhooks/webhook.ts';
 
 /** Registers the product's durable jobs: webhook deliveries and invitee emails. */
 export function registerSchedulingJobs(s: SchedulingServices): void {
-  const { ctx } = s;
+  const ctx = s.kernel;
   ctx.jobs.handle<{ deliveryId: string }>(
     DELIVERY_JOB,
     async ({ deliveryId }) => deliverWebhook({ repo: s.webhookRepo, secrets: s.webhookSecrets, clock: ctx.clock, log: s.log }, deliveryId),
@@ -33,5 +33,5 @@ export function registerSchedulingJobs(s: SchedulingServices): void {
 
 /** After a crash between a booking's commit and its enqueue, pending deliveries are queued again (no-op when queued). */
 export async function requeuePendingDeliveries(s: SchedulingServices): Promise<void> {
-  for (const id of await s.webhookRepo.pendingDeliveryIds(10_000)) await s.ctx.jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id });
+  for (const id of await s.webhookRepo.pendingDeliveryIds(10_000)) await s.kernel.jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id });
 }

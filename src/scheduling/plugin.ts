@@ -1,30 +1,28 @@
-import type { FastifyInstance } from 'fastify';
-import type { Accounts } from '../accounts/index.ts';
-import type { AppContext } from '../context.ts';
-import type { Csrf } from '../ui/csrf.ts';
+/**
+ * The scheduling product's code, loaded only on a node that serves it (see index.ts): API v2 at
+ * /api/v2, the MCP server at /api/mcp, the hosts' pages at /scheduling, public booking pages at
+ * /{host}/{event}, the webhook block of /developers, and its durable jobs.
+ */
+import type { PlatformDeps, ProductAttachment } from '../platform.ts';
 import { registerSchedulingApi } from './api/register-api.ts';
 import { registerSchedulingJobs, requeuePendingDeliveries } from './jobs.ts';
 import { registerMcp } from './mcp/register-mcp.ts';
+import { webhooksSectionFor } from './pages/developers/webhooks-section.ts';
 import { registerSchedulingPages } from './pages/register-pages.ts';
 import { schedulingServices } from './scheduling-services.ts';
 
-export interface SchedulingRouteDeps {
-  ctx: AppContext;
-  accounts: Accounts;
-  csrf: Csrf;
-}
-
-/**
- * The scheduling product: API v2 at /api/v2, the MCP server at /api/mcp, the hosts' pages at
- * /scheduling, public booking pages at /{host}/{event}, and its durable jobs.
- */
-export async function schedulingRoutes(app: FastifyInstance, deps: SchedulingRouteDeps): Promise<void> {
-  if (!deps.ctx.registry.resource(`${deps.ctx.config.ISSUER}/api/v2`)) return; // not in PRODUCTS
-  const s = schedulingServices(deps.ctx, deps.accounts, app.log);
+export function attach({ kernel, oauth, accounts, csrf }: PlatformDeps): ProductAttachment {
+  const s = schedulingServices(kernel, oauth, accounts, kernel.log);
   registerSchedulingJobs(s);
-  app.addHook('onReady', async () => requeuePendingDeliveries(s));
-  app.addHook('onClose', async () => s.mailer.close());
-  await registerSchedulingApi(app, s);
-  await registerMcp(app, s);
-  await registerSchedulingPages(app, { s, accounts: deps.accounts, csrf: deps.csrf });
+  return {
+    // Its forms post to /developers/webhooks/… (registered with the pages) and come back to /developers.
+    developerSections: [webhooksSectionFor(s, '/developers')],
+    routes: async (app) => {
+      app.addHook('onReady', async () => requeuePendingDeliveries(s));
+      app.addHook('onClose', async () => s.mailer.close());
+      await registerSchedulingApi(app, s);
+      await registerMcp(app, s);
+      await registerSchedulingPages(app, { s, accounts, csrf });
+    },
+  };
 }

@@ -1,7 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
-import type { AppContext } from '../context.ts';
-import { SecretBox } from '../kernel/crypto/secret-box.ts';
+import type { SecretBox } from '../kernel/crypto/secret-box.ts';
+import type { Kernel } from '../kernel/kernel.ts';
+import type { AuthorizationServer } from '../oauth/index.ts';
 import { BookingService } from './bookings/booking-service.ts';
 import { ManageLinks } from './bookings/manage-link.ts';
 import { createMailer, type Mailer } from './email/mailer.ts';
@@ -15,7 +16,8 @@ import { WebhookService } from './webhooks/webhook-service.ts';
 
 /** Everything the scheduling product's routes, pages, tools and jobs use. */
 export interface SchedulingServices {
-  ctx: AppContext;
+  kernel: Kernel;
+  oauth: AuthorizationServer;
   hosts: HostService;
   schedules: ScheduleService;
   eventTypes: EventTypeService;
@@ -29,35 +31,30 @@ export interface SchedulingServices {
   log: FastifyBaseLogger;
 }
 
-const built = new WeakMap<AppContext, SchedulingServices>();
-
-/** The scheduling services of one platform instance, built once (routes and /developers share them). */
-export function schedulingServices(ctx: AppContext, accounts: Accounts, log: FastifyBaseLogger): SchedulingServices {
-  const existing = built.get(ctx);
-  if (existing) return existing;
-  const { config, clock } = ctx;
-  const { db, dialect } = ctx.database;
+/** The scheduling services of one platform instance (routes, pages, tools, jobs and /developers share them). */
+export function schedulingServices(kernel: Kernel, oauth: AuthorizationServer, accounts: Accounts, log: FastifyBaseLogger): SchedulingServices {
+  const { config, clock } = kernel;
+  const { db, dialect } = kernel.database;
   const hosts = new HostService(db, clock, async (id) => {
     const user = await accounts.users.findById(id);
     return user && { id: user.id, email: user.email, name: user.name, timeZone: user.timeZone };
   });
   const schedules = new ScheduleService(db, clock, hosts);
   const eventTypes = new EventTypeService(db, clock, hosts);
-  const webhookSecrets = new SecretBox(ctx.secretKey, 'scheduling-webhook-secrets');
-  const services: SchedulingServices = {
-    ctx,
+  const webhookSecrets = kernel.box('scheduling-webhook-secrets');
+  return {
+    kernel,
+    oauth,
     hosts,
     schedules,
     eventTypes,
     availability: new AvailabilityService(db, clock, eventTypes, schedules),
-    bookings: new BookingService({ db, dialect, clock, hosts, notifier: createBookingNotifier(ctx.jobs, clock) }),
+    bookings: new BookingService({ db, dialect, clock, hosts, notifier: createBookingNotifier(kernel.jobs, clock) }),
     webhooks: new WebhookService({ db, clock, hosts, secrets: webhookSecrets, allowLoopbackHttp: config.NODE_ENV === 'test' }),
     webhookRepo: new WebhookRepository(db),
     webhookSecrets,
-    manageLinks: new ManageLinks(ctx.secretKey, config.ISSUER),
+    manageLinks: new ManageLinks(kernel.secretKey, config.ISSUER),
     mailer: createMailer(config, log),
     log,
   };
-  built.set(ctx, services);
-  return services;
 }

@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireToken, TokenRejected } from '../../src/oauth/resource-guard/index.ts';
+import { TokenRejected } from '../../src/oauth/index.ts';
 import { basicAuth, postForm } from '../helpers/clients.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -17,13 +17,13 @@ describe.skipIf(!hasChromium)(`the developer console in a real browser${SKIP_NOT
     [browser, { server, smtp, close }] = await Promise.all([
       launchChromium(),
       startServerWithMail({
-        extend: ({ app, ctx }) => {
+        extend: ({ app, kernel, oauth }) => {
           app.register(async (scope) => {
             scope.setErrorHandler((error, _request, reply) => {
               if (error instanceof TokenRejected) return reply.code(error.status).send({ message: error.description });
               throw error;
             });
-            scope.get('/api/v2/browser-probe', { preHandler: requireToken(ctx, `${ctx.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub }));
+            scope.get('/api/v2/browser-probe', { preHandler: oauth.requireToken(`${kernel.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub }));
           });
         },
       }),

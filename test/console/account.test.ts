@@ -91,7 +91,7 @@ describe.each(testDialects())('/account: profile and sessions (%s)', (dialect) =
     const mine = await signedInAgent(server, smtp, 'hedy@example.com');
     const theirs = await signedInAgent(server, smtp, 'margaret@example.com');
     const sessionOf = (email: string) =>
-      server.ctx.database.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select('sessions.id').where('users.email', '=', email).executeTakeFirstOrThrow();
+      server.kernel.database.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select('sessions.id').where('users.email', '=', email).executeTakeFirstOrThrow();
     const page = await (await mine.get('/account')).text();
     expect((await mine.post(`/account/sessions/${(await sessionOf('margaret@example.com')).id}/signout`, { csrf: csrfIn(page) })).status).toBe(404);
     expect((await theirs.get('/account')).status).toBe(200);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { requireToken, TokenRejected } from '../../src/oauth/resource-guard/index.ts';
+import { TokenRejected } from '../../src/oauth/index.ts';
 import { PageAgent } from '../helpers/browser.ts';
 import { basicAuth, postForm } from '../helpers/clients.ts';
 import { testDialects } from '../helpers/database.ts';
@@ -29,14 +29,14 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
   beforeAll(async () => {
     ({ server, smtp, close } = await startServerWithMail({
       dialect,
-      extend: ({ app, ctx }) => {
+      extend: ({ app, kernel, oauth }) => {
         // A route that accepts personal access tokens, guarded as the scheduling API's are.
         app.register(async (scope) => {
           scope.setErrorHandler((error, _request, reply) => {
             if (error instanceof TokenRejected) return reply.code(error.status).send({ message: error.description });
             throw error;
           });
-          scope.get('/api/v2/console-probe', { preHandler: requireToken(ctx, `${ctx.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub }));
+          scope.get('/api/v2/console-probe', { preHandler: oauth.requireToken(`${kernel.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub }));
         });
       },
     }));
@@ -65,7 +65,7 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
   it('registers a confidential app and shows its secret exactly once', async () => {
     const path = await createApp(owner);
     const clientId = decodeURIComponent(path.split('/').pop()!);
-    const stored = await server.ctx.clients.findById(clientId);
+    const stored = await server.oauth.clients.findById(clientId);
     expect(stored).toMatchObject({ name: 'Budget Buddy', type: 'confidential', redirectUris: ['https://budget.example/callback', 'http://127.0.0.1/cb'], allowedScopes: ['openid', 'profile', 'read:bookings'], defaultScopes: ['openid'], registeredVia: 'console' });
     expect(stored!.ownerUserId).toBeTruthy();
 
@@ -88,7 +88,7 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     const page = await (await owner.get(path)).text();
     expect(page).not.toContain('client-secret');
     expect(page).not.toContain('Rotate secret');
-    expect(await server.ctx.clients.findById(decodeURIComponent(path.split('/').pop()!))).toMatchObject({ type: 'public', secretHash: null });
+    expect(await server.oauth.clients.findById(decodeURIComponent(path.split('/').pop()!))).toMatchObject({ type: 'public', secretHash: null });
   });
 
   it('shows what is wrong next to the field, with 400, keeping what was typed', async () => {
@@ -112,7 +112,7 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
       expect(body).toContain('aria-invalid="true"');
       if (overrides.name === undefined) expect(body).toContain('value="Typed name"');
     }
-    expect((await server.ctx.clients.list()).filter((c) => c.name === 'Typed name')).toHaveLength(0);
+    expect((await server.oauth.clients.list()).filter((c) => c.name === 'Typed name')).toHaveLength(0);
   });
 
   it('edits an app: same id and secret, new settings', async () => {
@@ -123,7 +123,7 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toBe(`${path}?saved=1`);
     const clientId = decodeURIComponent(path.split('/').pop()!);
-    expect(await server.ctx.clients.findById(clientId)).toMatchObject({ name: 'Edited', type: 'confidential', redirectUris: ['https://edited.example/cb'], accessTokenTtl: 600 });
+    expect(await server.oauth.clients.findById(clientId)).toMatchObject({ name: 'Edited', type: 'confidential', redirectUris: ['https://edited.example/cb'], accessTokenTtl: 600 });
     expect((await clientCredentials(clientId, secret)).status).toBe(200);
     expect(await (await owner.get(`${path}?saved=1`)).text()).toContain('Your changes were saved.');
 
@@ -157,9 +157,9 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     expect((await stranger.post(`${path}/rotate-secret`, { csrf })).status).toBe(404);
     expect((await stranger.post(`${path}/delete`, { csrf })).status).toBe(404);
     expect(await (await stranger.get('/developers')).text()).not.toContain('Private');
-    expect(await server.ctx.clients.findById(clientId)).toMatchObject({ name: 'Private' });
+    expect(await server.oauth.clients.findById(clientId)).toMatchObject({ name: 'Private' });
     // Clients nobody owns (CLI, dynamic registration, the /try demo) are not anyone's either.
-    const cli = await server.ctx.clientService.create({ name: 'CLI app', type: 'public', redirectUris: ['http://127.0.0.1/cb'] });
+    const cli = await server.oauth.clientService.create({ name: 'CLI app', type: 'public', redirectUris: ['http://127.0.0.1/cb'] });
     expect((await owner.get(`/developers/apps/${cli.client.id}`)).status).toBe(404);
     expect((await owner.get('/developers/apps/no-such-app')).status).toBe(404);
   });
@@ -177,7 +177,7 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     const deleted = await owner.submit(await confirm.text(), {}, '/delete');
     expect(deleted.status).toBe(303);
     expect(deleted.headers.get('location')).toBe('/developers?deleted=app');
-    expect(await server.ctx.clients.findById(clientId)).toBeUndefined();
+    expect(await server.oauth.clients.findById(clientId)).toBeUndefined();
     expect(await (await owner.get('/developers?deleted=app')).text()).toContain('The app was deleted.');
     server.clock.advance(server.config.REVOCATION_CACHE_MS + 1);
     expect((await userinfo()).status).toBe(401);
@@ -201,8 +201,8 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
         expect(await response.text()).toContain('This form has expired');
       }
     }
-    expect(await server.ctx.clients.findById(clientId)).toMatchObject({ name: 'Guarded' });
-    expect((await server.ctx.clients.list()).some((c) => c.name === 'Forged')).toBe(false);
+    expect(await server.oauth.clients.findById(clientId)).toMatchObject({ name: 'Guarded' });
+    expect((await server.oauth.clients.list()).some((c) => c.name === 'Forged')).toBe(false);
   });
 
   it('creates a personal access token shown once, usable at once, listed with its last use, and revocable', async () => {

@@ -56,7 +56,7 @@ describe('client logos from our own origin (/logos/:clientId)', () => {
   });
 
   const appWithLogo = async (target: TestServer, logo: string | null, name = 'Budget Buddy', id?: string) =>
-    (await target.ctx.clientService.create({ name, type: 'public', redirectUris: ['http://127.0.0.1/cb'], logoUri: logo, ...(id ? { id } : {}) })).client.id;
+    (await target.oauth.clientService.create({ name, type: 'public', redirectUris: ['http://127.0.0.1/cb'], logoUri: logo, ...(id ? { id } : {}) })).client.id;
   const logo = (target: TestServer, clientId: string) => fetch(`${target.url}/logos/${encodeURIComponent(clientId)}`);
 
   it('serves the app’s PNG itself, cached, so browsers never contact the app’s server', async () => {

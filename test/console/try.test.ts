@@ -39,10 +39,10 @@ describe('"Try it out" (/try)', () => {
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ response_type: 'code', client_id: 'cl_try_it_out', redirect_uri: `${server.url}/try/callback`, code_challenge_method: 'S256' });
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(authorize.searchParams.get('scope')).toContain('openid');
-    const client = await server.ctx.clients.findById('cl_try_it_out');
+    const client = await server.oauth.clients.findById('cl_try_it_out');
     expect(client).toMatchObject({ type: 'public', redirectUris: [`${server.url}/try/callback`], ownerUserId: null });
     await agent.get('/try');
-    expect((await server.ctx.clients.list()).filter((c) => c.id === 'cl_try_it_out')).toHaveLength(1);
+    expect((await server.oauth.clients.list()).filter((c) => c.id === 'cl_try_it_out')).toHaveLength(1);
   });
 
   it('walks through code → tokens → UserInfo → an API, showing each exchange with tokens masked', async () => {
@@ -107,7 +107,7 @@ describe('"Try it out" availability', () => {
     const on = await startTestServer({ env: { NODE_ENV: 'production', TRY_APP: 'true' } });
     try {
       expect((await fetch(`${off.url}/try`)).status).toBe(404);
-      expect(await off.ctx.clients.findById('cl_try_it_out')).toBeUndefined();
+      expect(await off.oauth.clients.findById('cl_try_it_out')).toBeUndefined();
       expect((await fetch(`${on.url}/try`)).status).toBe(200);
     } finally {
       await Promise.all([off.close(), on.close()]);
@@ -120,7 +120,7 @@ describe('"Try it out" availability', () => {
       // The server listens on 127.0.0.1:<PORT>; the issuer names a port nobody listens on.
       const page = await (await fetch(`http://127.0.0.1:${server.config.PORT}/try`)).text();
       expect(page).toContain('href="http://127.0.0.1:39917/try"');
-      expect(await server.ctx.clients.findById('cl_try_it_out')).toMatchObject({ redirectUris: ['http://127.0.0.1:39917/try/callback'] });
+      expect(await server.oauth.clients.findById('cl_try_it_out')).toMatchObject({ redirectUris: ['http://127.0.0.1:39917/try/callback'] });
     } finally {
       await server.close();
     }

@@ -10,7 +10,7 @@ export interface TestClient {
 /** Registers a client directly through the service (the CLI and console use the same one). */
 export async function createTestClient(server: TestServer, overrides: Partial<NewClient> = {}): Promise<TestClient> {
   const redirectUri = overrides.redirectUris?.[0] ?? 'http://127.0.0.1:9/callback';
-  const { client, secret } = await server.ctx.clientService.create({
+  const { client, secret } = await server.oauth.clientService.create({
     name: 'Test App',
     type: 'confidential',
     redirectUris: [redirectUri],

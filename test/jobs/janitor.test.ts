@@ -12,7 +12,7 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
   afterAll(() => server.close());
 
   it('purges expired rows in bounded batches and keeps live ones', async () => {
-    const db = server.ctx.database.db;
+    const db = server.kernel.database.db;
     const client = await createTestClient(server);
     const now = server.clock.now();
     const rows = (count: number, expiresAt: number, prefix: string) =>
@@ -26,7 +26,7 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
       rotated_at: null, access_jti: null, access_expires_at: null, successor_response: 'sealed', successor_response_expires_at: now - 1,
     }).execute();
 
-    const purged = await purgeExpired(db, now, 10); // 25 expired rows → three batches of at most 10
+    const purged = await purgeExpired(db, now, 10, server.purgers); // 25 expired rows → three batches of at most 10
     expect(purged.revoked_access_tokens).toBe(25);
     expect(purged.interactions).toBe(1);
     expect(purged.token_families).toBe(1);

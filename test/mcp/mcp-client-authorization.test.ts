@@ -80,13 +80,13 @@ describe('an MCP client connects through OAuth without pasted tokens', () => {
     const clientId = provider.clientInformation()!.client_id;
     expect(clientId).toMatch(/^cl_/);
     expect(echoed).toMatchObject({ client_id: clientId, scope: 'read:profile', aud: `${server.url}/api/whoami` });
-    expect((await server.ctx.clients.findById(clientId))?.registeredVia).toBe('dcr');
+    expect((await server.oauth.clients.findById(clientId))?.registeredVia).toBe('dcr');
   });
 
   it('identifies itself by a client ID metadata document served on loopback and calls the resource', async () => {
     const provider = new ScriptedOAuthProvider(redirectUrl, 'read:profile', documentUrl);
     const echoed = await connect(provider, 'mcp-cimd@example.com');
     expect(echoed.client_id).toBe(documentUrl);
-    expect((await server.ctx.clients.findById(documentUrl))?.registeredVia).toBe('metadata');
+    expect((await server.oauth.clients.findById(documentUrl))?.registeredVia).toBe('metadata');
   });
 });

@@ -70,7 +70,7 @@ describe('client ID metadata documents', () => {
     const code = new URL(approved.headers.get('location')!).searchParams.get('code')!;
     const tokens = await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: 'http://127.0.0.1:47000/callback', code_verifier: verifier, client_id: clientId });
     expect(tokens.status).toBe(200);
-    const stored = await server.ctx.clients.findById(clientId);
+    const stored = await server.oauth.clients.findById(clientId);
     expect(stored).toMatchObject({ type: 'public', registeredVia: 'metadata' });
   });
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { completeInteractionStep, getInteraction } from '../../src/oauth/index.ts';
 import { PageAgent } from '../helpers/browser.ts';
 import { createTestClient, type TestClient } from '../helpers/clients.ts';
 import { pkcePair, signInThroughPages } from '../helpers/oauth-flow.ts';
@@ -15,14 +14,14 @@ describe('authorization entry points with product steps', () => {
 
   beforeAll(async () => {
     ({ server, smtp, close } = await startServerWithMail({
-      extend: ({ app, ctx }) => {
+      extend: ({ app, oauth }) => {
         app.get('/test-step/:id', async (request) => {
           const { id } = request.params as { id: string };
-          return { interaction: (await getInteraction(ctx, id))?.request.clientId ?? null };
+          return { interaction: (await oauth.interactions.get(id))?.request.clientId ?? null };
         });
         app.post('/test-step/:id/done', async (request, reply) => {
           const { id } = request.params as { id: string };
-          return reply.redirect(await completeInteractionStep(ctx, id, 'test.step'), 303);
+          return reply.redirect(await oauth.interactions.completeStep(id, 'test.step'), 303);
         });
       },
     }));
@@ -31,14 +30,14 @@ describe('authorization entry points with product steps', () => {
   afterAll(() => close());
 
   it('sends the person through the step after sign-in and before consent', async () => {
-    server.ctx.registry.register({ name: 'test', scopes: [], resources: [], interactionSteps: [{ name: 'test.step', entryPath: '/test-entry', url: (id) => `/test-step/${id}` }] });
+    server.kernel.registry.register({ name: 'test', scopes: [], resources: [], interactionSteps: [{ name: 'test.step', entryPath: '/test-entry', url: (id) => `/test-step/${id}` }] });
     // Entry points are routes fixed at start-up, so this test drives the interaction directly.
     const agent = new PageAgent(server.url);
     const started = await agent.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, state: 'x', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }).toString()}`);
     const signedIn = await signInThroughPages(agent, smtp, 'steps@example.com', started);
     const interactionId = signedIn.headers.get('location')!.split('/').pop()!;
-    const interaction = (await getInteraction(server.ctx, interactionId))!;
-    await server.ctx.database.db.updateTable('interactions').set({ request: JSON.stringify({ ...interaction.request, steps: ['test.step'] }) }).where('id', '=', interactionId).execute();
+    const interaction = (await server.oauth.interactions.get(interactionId))!;
+    await server.kernel.database.db.updateTable('interactions').set({ request: JSON.stringify({ ...interaction.request, steps: ['test.step'] }) }).where('id', '=', interactionId).execute();
 
     const atStep = await agent.get(`/oauth/interaction/${interactionId}`);
     expect(atStep.status).toBe(303);

@@ -26,7 +26,7 @@ describe.each(testDialects())('signing keys and discovery (%s)', (dialect) => {
     expect(keys).toHaveLength(2);
     expect(new Set(keys.map((k) => k.kid)).size).toBe(2);
     expect(keys.every((k) => k.d === undefined)).toBe(true);
-    const rows = await server.ctx.database.db.selectFrom('signing_keys').selectAll().execute();
+    const rows = await server.kernel.database.db.selectFrom('signing_keys').selectAll().execute();
     for (const row of rows) {
       expect(row.private_jwk_sealed).not.toContain('"d"');
       expect(row.private_jwk_sealed.startsWith('v1.')).toBe(true);
@@ -37,11 +37,11 @@ describe.each(testDialects())('signing keys and discovery (%s)', (dialect) => {
     const before = await jwks();
     const oldToken = await ccToken();
     const oldKid = decodeProtectedHeader(oldToken).kid!;
-    const repo = new SigningKeyRepository(server.ctx.database.db, server.ctx.database.dialect);
-    const result = await rotateKeys(repo, new SecretBox(server.ctx.secretKey, 'signing-keys'), server.clock.now(), 3600_000);
+    const repo = new SigningKeyRepository(server.kernel.database.db, server.kernel.database.dialect);
+    const result = await rotateKeys(repo, new SecretBox(server.kernel.secretKey, 'signing-keys'), server.clock.now(), 3600_000);
     expect(result.retired).toEqual([oldKid]);
     expect(before.map((k) => k.kid)).toContain(result.activated); // it was published before it signs
-    await server.ctx.keys.reload();
+    await server.kernel.keys.reload();
     const newToken = await ccToken();
     expect(decodeProtectedHeader(newToken).kid).toBe(result.activated);
     const after = (await jwks()).map((k) => k.kid);

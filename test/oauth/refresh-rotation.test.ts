@@ -32,8 +32,8 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
   const refresh = (token: string, extra: Record<string, string> = {}) => postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: token, client_id: client.id, ...extra });
   const familySize = async (token: string) => {
     const { sha256 } = await import('../../src/kernel/crypto/tokens.ts');
-    const row = await server.ctx.database.db.selectFrom('refresh_tokens').select('family_id').where('token_hash', '=', sha256(token)).executeTakeFirstOrThrow();
-    return (await server.ctx.database.db.selectFrom('refresh_tokens').select('id').where('family_id', '=', row.family_id).execute()).length;
+    const row = await server.kernel.database.db.selectFrom('refresh_tokens').select('family_id').where('token_hash', '=', sha256(token)).executeTakeFirstOrThrow();
+    return (await server.kernel.database.db.selectFrom('refresh_tokens').select('id').where('family_id', '=', row.family_id).execute()).length;
   };
 
   it('20 parallel refreshes with one token produce one successor and identical answers', async () => {

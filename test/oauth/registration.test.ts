@@ -46,7 +46,7 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
   });
 
   it('refuses bad metadata with RFC 7591 errors and stores nothing', async () => {
-    const before = (await server.ctx.clients.list()).length;
+    const before = (await server.oauth.clients.list()).length;
     const cases: Array<[unknown, string]> = [
       [{ redirect_uris: ['http://app.example/cb'] }, 'invalid_redirect_uri'],
       [{ redirect_uris: ['https://app.example/cb#frag'] }, 'invalid_redirect_uri'],
@@ -73,7 +73,7 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
     expect(notJson.status).toBe(400);
     const huge = await fetch(`${server.url}/oauth/register`, json({ redirect_uris: ['https://app.example/cb'], client_name: 'x'.repeat(20_000) }));
     expect(huge.status).toBe(400);
-    expect((await server.ctx.clients.list()).length).toBe(before);
+    expect((await server.oauth.clients.list()).length).toBe(before);
   });
 
   it('lets the registrant read, update and delete with the registration access token (RFC 7592)', async () => {

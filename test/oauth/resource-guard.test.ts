@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SignJWT, generateKeyPair } from 'jose';
-import { requireToken, TokenRejected } from '../../src/oauth/resource-guard/index.ts';
+import { TokenRejected } from '../../src/oauth/index.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { basicAuth, createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
 import { testDialects } from '../helpers/database.ts';
@@ -13,15 +13,15 @@ describe.each(testDialects())('resource guard (%s)', (dialect) => {
   beforeAll(async () => {
     server = await startTestServer({
       dialect,
-      extend: ({ app, ctx }) => {
+      extend: ({ app, kernel, oauth }) => {
         // A stand-in product route, guarded exactly as the products' routes are.
         app.register(async (scope) => {
           scope.setErrorHandler((error, _request, reply) => {
             if (error instanceof TokenRejected) return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ message: error.description });
             throw error;
           });
-          scope.get('/api/v2/guard-probe-pat', { preHandler: requireToken(ctx, `${ctx.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub, client: request.accessToken?.client_id }));
-          scope.get('/api/v2/guard-probe', { preHandler: requireToken(ctx, `${ctx.config.ISSUER}/api/v2`, { allOf: ['read:bookings'] }) }, async (request) => ({ sub: request.accessToken?.sub }));
+          scope.get('/api/v2/guard-probe-pat', { preHandler: oauth.requireToken(`${kernel.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub, client: request.accessToken?.client_id }));
+          scope.get('/api/v2/guard-probe', { preHandler: oauth.requireToken(`${kernel.config.ISSUER}/api/v2`, { allOf: ['read:bookings'] }) }, async (request) => ({ sub: request.accessToken?.sub }));
         });
       },
     });
@@ -95,28 +95,28 @@ describe.each(testDialects())('resource guard (%s)', (dialect) => {
 
   it('accepts personal access tokens only where allowed, with their scopes, until revoked', async () => {
     const user = await server.accounts.users.create({ email: 'pat-owner@example.com' });
-    const { id, token } = await server.ctx.personalTokens.create({ userId: user.id, name: 'cli', scopes: ['read:bookings'] });
+    const { id, token } = await server.oauth.personalTokens.create({ userId: user.id, name: 'cli', scopes: ['read:bookings'] });
     expect(token).toMatch(/^pat_/);
     const withPat = (path: string) => fetch(`${server.url}/api/v2/${path}`, { headers: { authorization: `Bearer ${token}` } });
     expect((await withPat('guard-probe')).status).toBe(401);
     const ok = await withPat('guard-probe-pat');
     expect(ok.status).toBe(200);
     expect(await ok.json()).toEqual({ sub: user.id, client: 'pat' });
-    const listed = await server.ctx.personalTokens.list(user.id);
+    const listed = await server.oauth.personalTokens.list(user.id);
     expect(listed[0]).toMatchObject({ id, name: 'cli', scopes: ['read:bookings'] });
     expect(listed[0]!.lastUsedAt).not.toBeNull();
-    const narrow = await server.ctx.personalTokens.create({ userId: user.id, name: 'profile only', scopes: ['read:profile'] });
+    const narrow = await server.oauth.personalTokens.create({ userId: user.id, name: 'profile only', scopes: ['read:profile'] });
     expect((await fetch(`${server.url}/api/v2/guard-probe-pat`, { headers: { authorization: `Bearer ${narrow.token}` } })).status).toBe(403);
-    await server.ctx.personalTokens.revoke(user.id, id);
+    await server.oauth.personalTokens.revoke(user.id, id);
     expect((await withPat('guard-probe-pat')).status).toBe(401);
-    await expect(server.ctx.personalTokens.create({ userId: user.id, name: 'x', scopes: ['openid'] })).rejects.toThrow(/cannot be given/);
+    await expect(server.oauth.personalTokens.create({ userId: user.id, name: 'x', scopes: ['openid'] })).rejects.toThrow(/cannot be given/);
   });
 
   it('refuses the tokens of an app once the app is deleted', async () => {
     const doomed = await createTestClient(server, { allowedScopes: ['read:bookings'] });
     const token = (await postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:bookings' }, { authorization: basicAuth(doomed.id, doomed.secret!) })).json.access_token as string;
     expect((await probe({ authorization: `Bearer ${token}` })).status).toBe(200);
-    await server.ctx.clients.delete(doomed.id);
+    await server.oauth.clients.delete(doomed.id);
     const refused = await probe({ authorization: `Bearer ${token}` });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('no longer exists');

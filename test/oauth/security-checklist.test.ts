@@ -65,9 +65,9 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
 
   it('refuses http redirect URIs except on loopback IPs', async () => {
     for (const uri of ['http://app.example/cb', 'http://localhost/cb', 'https://app.example/cb#frag', 'javascript:alert(1)']) {
-      await expect(server.ctx.clientService.create({ name: 'x', type: 'confidential', redirectUris: [uri] }), uri).rejects.toBeInstanceOf(InvalidClientMetadata);
+      await expect(server.oauth.clientService.create({ name: 'x', type: 'confidential', redirectUris: [uri] }), uri).rejects.toBeInstanceOf(InvalidClientMetadata);
     }
-    await expect(server.ctx.clientService.create({ name: 'x', type: 'public', redirectUris: ['http://[::1]/cb', 'com.example.app:/cb'] })).resolves.toBeTruthy();
+    await expect(server.oauth.clientService.create({ name: 'x', type: 'public', redirectUris: ['http://[::1]/cb', 'com.example.app:/cb'] })).resolves.toBeTruthy();
   });
 
   it('enforces PKCE S256, refuses plain and downgrades, and checks the verifier length', async () => {
@@ -181,11 +181,11 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
   });
 
   it('stores secrets, codes and refresh tokens only as hashes', async () => {
-    const row = await server.ctx.database.db.selectFrom('clients').selectAll().where('id', '=', web.id).executeTakeFirstOrThrow();
+    const row = await server.kernel.database.db.selectFrom('clients').selectAll().where('id', '=', web.id).executeTakeFirstOrThrow();
     expect(row.secret_hash).toBe(sha256(web.secret!));
     const { code, verifier } = await getCode(native, { scope: 'openid offline_access' });
     const tokens = await exchange(native, code, verifier);
-    const dump = JSON.stringify(await server.ctx.database.db.selectFrom('refresh_tokens').selectAll().execute()) + JSON.stringify(await server.ctx.database.db.selectFrom('authorization_codes').selectAll().execute());
+    const dump = JSON.stringify(await server.kernel.database.db.selectFrom('refresh_tokens').selectAll().execute()) + JSON.stringify(await server.kernel.database.db.selectFrom('authorization_codes').selectAll().execute());
     expect(dump).not.toContain(tokens.json.refresh_token as string);
     expect(dump).not.toContain(code);
     expect(dump).toContain(sha256(code));

@@ -58,7 +58,7 @@ describe.each(testDialects())('Bitcoin addresses and xpubs through Esplora (%s)'
     ]);
     expect(linked.status).toBe(201);
     const [accountId, addressId] = linked.body.data.map((d: Json) => d.connection_id);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
 
     const txs = (await api.get('/platform/v2/transactions?crypto_sources=bitcoin')).body.data.transactions as Json[];
     const mine = new Map(txs.filter((t) => t.connection_id === accountId).map((t) => [t.tx_hash, t]));
@@ -84,12 +84,12 @@ describe.each(testDialects())('Bitcoin addresses and xpubs through Esplora (%s)'
   it('answers 206 with the failing provider in errors while the others\' data is returned', async () => {
     const csv = await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', content: UNIVERSAL_CSV } });
     expect(csv.status).toBe(201);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     esplora.down = true;
     server.clock.advance(120_000);
     const refresh = await api.post('/platform/v2/assets/refresh');
     expect(refresh.status).toBe(202);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const assets = await api.get('/platform/v2/assets');
     expect(assets.status).toBe(206);
     expect(assets.body.errors).toEqual([
@@ -103,7 +103,7 @@ describe.each(testDialects())('Bitcoin addresses and xpubs through Esplora (%s)'
 
     esplora.down = false;
     server.clock.advance(10_000);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     expect((await api.get('/platform/v2/assets')).status).toBe(200);
     const done = (await api.get(`/platform/v2/refresh/${refresh.body.data.refresh_id}`)).body.data;
     expect(done.status).toBe('completed');

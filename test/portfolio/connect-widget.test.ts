@@ -120,7 +120,7 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     expect(redirect.searchParams.get('iss')).toBe(server.url);
     const { api } = await exchangeCode(server, client, redirect, verifier);
 
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const providers = (await api.get('/platform/v1/provider')).body.data.providers as Json[];
     expect(providers.map((p) => [p.provider_id, p.status])).toEqual([['anvil', 'connected'], ['bitcoin', 'connected'], ['csv', 'connected'], ['csv', 'connected']]);
 

@@ -59,7 +59,7 @@ describe.each(testDialects())('EVM wallets on a real anvil node (%s)', (dialect)
     ]);
     expect(linked.status).toBe(201);
     const [aliceId, bobId] = linked.body.data.map((d: { connection_id: string }) => d.connection_id);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const providers = (await api.get('/platform/v2/providers')).body.data.providers;
     expect(providers.map((p: Json) => p.status)).toEqual(['connected', 'connected']);
 
@@ -112,7 +112,7 @@ describe.each(testDialects())('EVM wallets on a real anvil node (%s)', (dialect)
     server.clock.advance(120_000);
     const refresh = await api.post('/platform/v2/transactions/refresh');
     expect(refresh.status).toBe(202);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     expect((await api.get(`/platform/v2/refresh/${refresh.body.data.refresh_id}`)).body.data.status).toBe('completed');
     const after = (await api.get('/platform/v2/transactions?limit=100&crypto_sources=anvil')).body.data.transactions as Json[];
     expect(after).toHaveLength(before + 1);

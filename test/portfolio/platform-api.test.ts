@@ -52,7 +52,7 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     const linked = await api.post('/platform/v2/providers', { provider_id: 'csv', display_label: 'My exchange export', connection: { type: 'csv', content: UNIVERSAL_CSV } });
     expect(linked.status).toBe(201);
     expect(linked.body).toMatchObject({ data: { added: true }, errors: [] });
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
 
     const providers = await api.get('/platform/v2/providers');
     expect(providers.body.data.providers).toHaveLength(1);
@@ -93,7 +93,7 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
   it('reads a Kraken ledger export and consolidates BTC across both files', async () => {
     const linked = await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', format: 'kraken', content: KRAKEN_LEDGER_CSV } });
     expect(linked.status).toBe(201);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const txs = await api.get('/platform/v2/transactions?crypto_sources=csv&asset_symbols=USD');
     const trade = txs.body.data.transactions.find((t: { external_id: string }) => t.external_id === 'kraken:T1');
     expect(trade).toMatchObject({ type: 'input_output', inputs: [{ asset: { symbol: 'BTC' }, quantity: '0.01000000' }], outputs: [{ asset: { symbol: 'USD' }, quantity: '600.00' }] });
@@ -215,14 +215,14 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.body.errors[0]!.cause).toBe('rate_limited');
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const done = await api.get(`/platform/v2/refresh/${queued.body.data.refresh_id}`);
     expect(done.body.data.status).toBe('completed');
     expect(done.body.data.connections.every((c: { status: string }) => c.status === 'completed')).toBe(true);
     expect((await api.get('/platform/v2/refresh/nope')).status).toBe(404);
     server.clock.advance(61_000);
     expect((await api.post('/platform/v1/assets/refresh')).status).toBe(202);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
   });
 
   it('unlinks by connection id (its data goes with it) and 404s unknown ones', async () => {

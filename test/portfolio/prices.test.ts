@@ -21,7 +21,7 @@ describe.each(testDialects())('values from a CoinGecko-compatible price source (
     client = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['read:providers', 'write:providers', 'read:assets', 'read:transactions'] });
     ({ api } = await personWithToken(server, smtp, client, `prices-${dialect}@example.com`));
     expect((await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', content: UNIVERSAL_CSV } })).status).toBe(201);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
   });
   afterAll(async () => {
     await close();
@@ -53,14 +53,14 @@ describe.each(testDialects())('values from a CoinGecko-compatible price source (
     const history = coingecko.requests.filter((r) => r.path.includes('market_chart')).length;
     server.clock.advance(61_000);
     expect((await api.post('/platform/v2/assets/refresh')).status).toBe(202);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     expect(coingecko.requests.filter((r) => r.path === '/simple/price')).toHaveLength(asked); // within PRICE_CACHE_SECONDS
     expect(coingecko.requests.filter((r) => r.path.includes('market_chart'))).toHaveLength(history); // history is kept
 
     coingecko.current.bitcoin = 70000;
     server.clock.advance(301_000);
     expect((await api.post('/platform/v2/assets/refresh')).status).toBe(202);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const later = (await api.get('/platform/v2/assets?asset_symbols=BTC')).body.data.assets[0];
     expect(later.value).toMatchObject({ amount: '24493.00', price: '70000' });
   });
@@ -68,7 +68,7 @@ describe.each(testDialects())('values from a CoinGecko-compatible price source (
   it('keeps values null while the price source is down, and fills them on a later sync', async () => {
     coingecko.down = true;
     const linked = await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', content: 'Date,Received Quantity,Received Currency,Sent Quantity,Sent Currency,Fee Amount,Fee Currency,Tag\n2024-05-01T00:00:00Z,1,ETH,,,,,' } });
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const connectionId = linked.body.data.connection_id;
     const find = async () => ((await api.get('/platform/v2/transactions?limit=100')).body.data.transactions as Json[]).find((t) => t.connection_id === connectionId);
     expect((await find()).inputs[0].value).toBeNull();
@@ -76,7 +76,7 @@ describe.each(testDialects())('values from a CoinGecko-compatible price source (
     coingecko.down = false;
     server.clock.advance(61_000);
     await api.post('/platform/v2/transactions/refresh');
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     expect((await find()).inputs[0].value).toMatchObject({ amount: '2121.00', price: '2121' });
   });
 });

@@ -71,13 +71,13 @@ describe.each(testDialects())('the sync engine: incremental, idempotent, resumab
   });
 
   const stored = async () => ((await api.get('/platform/v2/transactions?limit=100')).body.data.transactions as Json[]).map((t) => t.tx_hash).sort();
-  const cursorOf = async (id: string) => JSON.parse((await server.ctx.database.db.selectFrom('portfolio_connections').select('tx_cursor').where('id', '=', id).executeTakeFirstOrThrow()).tx_cursor!) as { next: number };
+  const cursorOf = async (id: string) => JSON.parse((await server.kernel.database.db.selectFrom('portfolio_connections').select('tx_cursor').where('id', '=', id).executeTakeFirstOrThrow()).tx_cursor!) as { next: number };
 
   it('keeps every committed page when the node fails mid-history, and resumes from its cursor', async () => {
     rpc.failAbove = firstBlock + 3;
     const linked = await api.post('/platform/v2/providers', { provider_id: 'anvil', connection: { type: 'wallet', address: wallet } });
     const id = linked.body.data.connection_id as string;
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const provider = (await api.get('/platform/v2/providers')).body.data.providers[0];
     expect(provider).toMatchObject({ status: 'error', error: { provider_id: 'anvil', cause: 'provider_unavailable' } });
     expect((await cursorOf(id)).next).toBe(firstBlock + 4); // two steps of two blocks committed
@@ -86,7 +86,7 @@ describe.each(testDialects())('the sync engine: incremental, idempotent, resumab
 
     rpc.failAbove = Infinity;
     server.clock.advance(60_000); // past the retry's backoff
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     expect((await api.get('/platform/v2/providers')).body.data.providers[0].status).toBe('connected');
     expect(await stored()).toEqual([...sent].sort());
     const assets = (await api.get('/platform/v2/assets')).body.data.assets as Json[];
@@ -95,10 +95,10 @@ describe.each(testDialects())('the sync engine: incremental, idempotent, resumab
 
   it('stores nothing twice when the whole history is read again', async () => {
     const before = (await api.get('/platform/v2/transactions?limit=100')).body.data.transactions as Json[];
-    await server.ctx.database.db.updateTable('portfolio_connections').set({ tx_cursor: null }).execute();
+    await server.kernel.database.db.updateTable('portfolio_connections').set({ tx_cursor: null }).execute();
     server.clock.advance(120_000);
     expect((await api.post('/platform/v2/transactions/refresh')).status).toBe(202);
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const after = (await api.get('/platform/v2/transactions?limit=100')).body.data.transactions as Json[];
     expect(after.map((t) => t.id)).toEqual(before.map((t) => t.id));
     expect(after).toEqual(before);

@@ -41,7 +41,7 @@ describe.each(testDialects())('booking page in a real browser (%s)', (dialect) =
     expect(await page.locator('#booking-status').textContent()).toBe('Booked');
     expect(await page.content()).toContain('(America/New_York)');
 
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const mail = await smtp.waitForMessage('bea@example.com');
     const { text, ics } = bookingMail(mail.raw);
     expect(ics).toContain('BEGIN:VEVENT');
@@ -53,7 +53,7 @@ describe.each(testDialects())('booking page in a real browser (%s)', (dialect) =
     await fresh.getByRole('button', { name: 'Cancel this meeting' }).click();
     await fresh.waitForLoadState();
     expect(await fresh.locator('#booking-status').textContent()).toBe('Canceled: Something came up');
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     expect((await smtp.waitForMessage('bea@example.com')).subject).toMatch(/^Canceled/);
     await context.close();
   });

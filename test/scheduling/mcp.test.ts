@@ -84,7 +84,7 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
     // A booking made by an app through the API, managed through MCP.
     // The MCP token is audience-bound to /api/mcp: the REST API refuses it.
     expect((await fetch(`${server.url}/api/v2/me`, { headers: { authorization: `Bearer ${provider.tokens()!.access_token}` } })).status).toBe(401);
-    const api = new ApiClient(server, (await server.ctx.personalTokens.create({ userId: await userIdOf(email), name: 'app', scopes: ALL_SCOPES })).token);
+    const api = new ApiClient(server, (await server.oauth.personalTokens.create({ userId: await userIdOf(email), name: 'app', scopes: ALL_SCOPES })).token);
     const booking = await api.post<{ id: string }>('/bookings', { eventTypeId: eventType.id, start: found[0]!.start, invitee: { name: 'Mo', email: 'mo@example.com', timezone: 'UTC' } });
     expect(booking.status).toBe(201);
     const listed = await call(client, 'list_bookings', { status: 'active' });
@@ -118,7 +118,7 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
   });
 
   async function userIdOf(address: string): Promise<string> {
-    const row = await server.ctx.database.db.selectFrom('users').select('id').where('email', '=', address).executeTakeFirstOrThrow();
+    const row = await server.kernel.database.db.selectFrom('users').select('id').where('email', '=', address).executeTakeFirstOrThrow();
     return row.id;
   }
 });

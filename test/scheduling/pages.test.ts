@@ -97,7 +97,7 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     expect(again.status).toBe(409);
     expect(await again.text()).toContain('just taken');
 
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const mail = await smtp.waitForMessage('nora@example.com');
     expect(mail.subject).toMatch(/^Confirmed: Coffee chat/);
     const { text, ics } = bookingMail(mail.raw);
@@ -113,7 +113,7 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     const canceled = await invitee.post(cancelForm.action, { ...cancelForm.hidden, reason: 'Conflict at work' });
     expect(canceled.status).toBe(303);
     expect(await (await invitee.get(managePath)).text()).toContain('Canceled: Conflict at work');
-    await server.ctx.jobs.drain();
+    await server.kernel.jobs.drain();
     const cancelMail = await smtp.waitForMessage('nora@example.com');
     expect(cancelMail.subject).toMatch(/^Canceled:/);
     expect(bookingMail(cancelMail.raw).ics).toContain('METHOD:CANCEL');
@@ -145,8 +145,8 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     expect(await added.text()).toMatch(/whsec_/);
     const after = await (await agent.get('/scheduling')).text();
     expect(after).toContain('https://hooks.example.com/in');
-    const services = schedulingServices(server.ctx, server.accounts, server.app.log);
-    const row = await server.ctx.database.db.selectFrom('scheduling_webhooks').select('id').executeTakeFirstOrThrow();
+    const services = schedulingServices(server.kernel, server.oauth, server.accounts, server.app.log);
+    const row = await server.kernel.database.db.selectFrom('scheduling_webhooks').select('id').executeTakeFirstOrThrow();
     await services.webhookRepo.disable(row.id, 'Disabled after 15 consecutive failed deliveries; the last: HTTP 500.', server.clock.now());
     const disabled = await (await agent.get('/scheduling')).text();
     expect(disabled).toContain('disabled: Disabled after 15 consecutive failed deliveries; the last: HTTP 500.');

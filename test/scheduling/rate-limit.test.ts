@@ -30,7 +30,7 @@ describe.each(testDialects())('API rate limit of 600 requests per minute per tok
     expect(over.headers.get('x-ratelimit-limit')).toBe('600');
     expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(Number(over.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
-    const other = new ApiClient(server, (await server.ctx.personalTokens.create({ userId, name: 'second', scopes: ['read:profile'] })).token);
+    const other = new ApiClient(server, (await server.oauth.personalTokens.create({ userId, name: 'second', scopes: ['read:profile'] })).token);
     expect((await other.get('/me')).status).toBe(200);
   });
 });

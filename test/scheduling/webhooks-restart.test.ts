@@ -36,10 +36,10 @@ describe.each(testDialects())('webhook deliveries across a restart (%s)', (diale
     receiver.answer([500, 503]);
     const booking = await api.post<{ id: string }>('/bookings', { eventTypeId, start: utc(mondayAhead('UTC').set({ hour: 10 })), invitee: { name: 'R', email: 'r@example.com', timezone: 'UTC' } });
     expect(booking.status).toBe(201);
-    await first.ctx.jobs.drain();
+    await first.kernel.jobs.drain();
     await receiver.waitFor(1);
     first.clock.advance(31_000);
-    await first.ctx.jobs.drain();
+    await first.kernel.jobs.drain();
     await receiver.waitFor(2);
     const skew = first.clock.now() - Date.now();
     await first.close(); // the third attempt is due in 60 s
@@ -48,14 +48,14 @@ describe.each(testDialects())('webhook deliveries across a restart (%s)', (diale
     cleanups.push(() => second.close());
     clockOf = second;
     second.clock.advance(skew + 61_000);
-    await second.ctx.jobs.drain();
+    await second.kernel.jobs.drain();
     const all = await receiver.waitFor(3);
     expect(all.map((d) => [d.status, d.body.attempt, d.body.event, d.body.data.id])).toEqual([
       [500, 1, 'booking_created', booking.body.id],
       [503, 2, 'booking_created', booking.body.id],
       [200, 3, 'booking_created', booking.body.id],
     ]);
-    const token = (await second.ctx.personalTokens.create({ userId, name: 'after restart', scopes: ['read:bookings'] })).token;
+    const token = (await second.oauth.personalTokens.create({ userId, name: 'after restart', scopes: ['read:bookings'] })).token;
     const log = await new ApiClient(second, token).get<{ webhooks: Array<{ id: string }> }>('/webhooks');
     const deliveries = await new ApiClient(second, token).get<{ deliveries: Array<{ status: string; attempts: number }> }>(`/webhooks/${log.body.webhooks[0]!.id}/deliveries`);
     expect(deliveries.body.deliveries).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 3 })]);

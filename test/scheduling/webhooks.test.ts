@@ -21,7 +21,7 @@ describe.each(testDialects())('signed webhooks (%s)', (dialect) => {
     const start = utc(monday.plus({ days: Math.floor(nextHour / 8), hours: 9 + (nextHour++ % 8) }));
     return api.post<{ id: string }>('/bookings', { eventTypeId, start, invitee });
   };
-  const drain = () => server.ctx.jobs.drain();
+  const drain = () => server.kernel.jobs.drain();
   const advance = async (seconds: number) => {
     server.clock.advance(seconds * 1000);
     await drain();

@@ -1,4 +1,4 @@
-import type { ScopeRegistry } from '../../oauth/resource-guard/index.ts';
+import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { html, type Html } from '../../ui/html.ts';
 import type { AppField, AppForm, AppFormErrors, LifetimeLimits } from './app-form.ts';
 import { scopeGroups } from './scope-groups.ts';

@@ -31,19 +31,19 @@ const AppQuery = Type.Object({ saved: Type.Optional(Type.String({ maxLength: 5 }
  * The person's apps: register, view (secret shown once), edit, rotate the secret, delete.
  * Someone else's app is a 404, exactly like one that does not exist.
  */
-export async function appRoutes(app: FastifyInstance, { ctx, accounts, csrf }: WebDeps, flash: Flash): Promise<void> {
+export async function appRoutes(app: FastifyInstance, { kernel, oauth, accounts, csrf }: WebDeps, flash: Flash): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
   const guarded = { preValidation: requireCsrf(csrf) };
-  const limits = lifetimeLimits(ctx.config);
+  const limits = lifetimeLimits(kernel.config);
   const formView = (request: FastifyRequest, reply: FastifyReply, form: AppForm, errors: AppFormErrors, action: string, editing: boolean): AppFormView => ({
-    form, errors, action, editing, limits, registry: ctx.registry, csrfToken: csrf.token(request, reply),
+    form, errors, action, editing, limits, registry: kernel.registry, csrfToken: csrf.token(request, reply),
   });
 
   /** The signed-in person and their app `id`, or the reply already sent (sign in, or 404). */
   async function ownApp(request: FastifyRequest, reply: FastifyReply, id: string, returnTo: string): Promise<{ who: SignedIn; client: Client } | { sent: FastifyReply }> {
     const who = await signedIn(accounts, request);
     if (!who) return { sent: toSignIn(reply, returnTo) };
-    const client = await ctx.clients.findById(id);
+    const client = await oauth.clients.findById(id);
     if (!client || client.ownerUserId !== who.user.id) return { sent: sendPage(reply, 404, statusPage(NOT_FOUND)) };
     return { who, client };
   }
@@ -69,10 +69,10 @@ export async function appRoutes(app: FastifyInstance, { ctx, accounts, csrf }: W
     if (!who) return toSignIn(reply, '/developers/apps/new');
     const form = readAppForm(request.body);
     const refuse = (errors: AppFormErrors) => sendPage(reply, 400, newAppPage(who.user, formView(request, reply, form, errors, '/developers/apps', false)));
-    const checked = checkAppForm(form, limits, ctx.config.CLIENT_LOGO_ALLOW_LOOPBACK);
+    const checked = checkAppForm(form, limits, kernel.config.CLIENT_LOGO_ALLOW_LOOPBACK);
     if (!checked.fields) return refuse(checked.errors);
     const fields = checked.fields;
-    const created = await attempt(() => ctx.clientService.create({ ...fields, ownerUserId: who.user.id }));
+    const created = await attempt(() => oauth.clientService.create({ ...fields, ownerUserId: who.user.id }));
     if ('errors' in created) return refuse(created.errors);
     const { client, secret } = created.value;
     if (secret) flash.put(reply, 'client_secret', client.id, secret);
@@ -96,10 +96,10 @@ export async function appRoutes(app: FastifyInstance, { ctx, accounts, csrf }: W
     const form = { ...readAppForm(request.body), type: client.type };
     const action = `/developers/apps/${encodeURIComponent(client.id)}`;
     const refuse = (errors: AppFormErrors) => sendPage(reply, 400, appPage({ user: who.user, client, form: formView(request, reply, form, errors, action, true) }));
-    const checked = checkAppForm(form, limits, ctx.config.CLIENT_LOGO_ALLOW_LOOPBACK);
+    const checked = checkAppForm(form, limits, kernel.config.CLIENT_LOGO_ALLOW_LOOPBACK);
     if (!checked.fields) return refuse(checked.errors);
     const changes: NewClient = { ...checked.fields, type: client.type, grantTypes: client.grantTypes, allowPlainPkce: client.allowPlainPkce, ownerUserId: who.user.id };
-    const updated = await attempt(() => ctx.clientService.update(client.id, changes));
+    const updated = await attempt(() => oauth.clientService.update(client.id, changes));
     if ('errors' in updated) return refuse(updated.errors);
     return seeOther(reply, `${action}?saved=1`);
   });
@@ -108,7 +108,7 @@ export async function appRoutes(app: FastifyInstance, { ctx, accounts, csrf }: W
     const owned = await ownApp(request, reply, request.params.id, '/developers');
     if ('sent' in owned) return owned.sent;
     if (owned.client.type !== 'confidential') return sendPage(reply, 404, statusPage(NOT_FOUND));
-    const secret = await ctx.clientService.rotateSecret(owned.client.id);
+    const secret = await oauth.clientService.rotateSecret(owned.client.id);
     flash.put(reply, 'client_secret', owned.client.id, secret);
     request.log.info({ clientId: owned.client.id, userId: owned.who.user.id }, 'client secret rotated in the developer console');
     return seeOther(reply, `/developers/apps/${encodeURIComponent(owned.client.id)}`);
@@ -125,7 +125,7 @@ export async function appRoutes(app: FastifyInstance, { ctx, accounts, csrf }: W
     if ('sent' in owned) return owned.sent;
     // Grants, codes and token families go with the row (ON DELETE CASCADE); resource servers
     // treat a vanished family as revoked (within REVOCATION_CACHE_MS on other nodes).
-    await ctx.clients.delete(owned.client.id);
+    await oauth.clients.delete(owned.client.id);
     request.log.info({ clientId: owned.client.id, userId: owned.who.user.id }, 'app deleted in the developer console');
     return seeOther(reply, '/developers?deleted=app');
   });

@@ -1,6 +1,6 @@
 import { displayName, type User } from '../../accounts/index.ts';
 import type { Client } from '../../oauth/index.ts';
-import type { PersonalToken } from '../../oauth/personal-tokens/personal-tokens.ts';
+import type { PersonalToken } from '../../oauth/index.ts';
 import { formatTime } from '../../ui/format-time.ts';
 import { html, type Html } from '../../ui/html.ts';
 import { page } from '../../ui/layout.ts';

@@ -21,21 +21,21 @@ const NOTICES = new Map([
 
 /** Settings → Developers: signed-in only; every app and token belongs to the person who made it. */
 export async function developerRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
-  const { ctx, accounts, csrf } = deps;
-  const flash = new Flash(ctx.secretKey, ctx.config.ISSUER.startsWith('https:'), ctx.clock);
+  const { kernel, oauth, accounts, csrf } = deps;
+  const flash = new Flash(kernel.secretKey, kernel.config.ISSUER.startsWith('https:'), kernel.clock);
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
   route.get('/developers', { schema: { hide: true, querystring: DashboardQuery } }, async (request, reply) => {
     const who = await signedIn(accounts, request);
     if (!who) return toSignIn(reply, '/developers');
-    const [apps, tokens] = await Promise.all([ctx.clients.list(who.user.id), ctx.personalTokens.list(who.user.id)]);
+    const [apps, tokens] = await Promise.all([oauth.clients.list(who.user.id), oauth.personalTokens.list(who.user.id)]);
     const shown = flash.take(request, reply, 'personal_token');
     const named = shown && tokens.find((t) => t.id === shown.subject);
     const notice = NOTICES.get(request.query.deleted ?? request.query.revoked ?? '');
     const csrfToken = csrf.token(request, reply);
     const sections = await Promise.all((deps.developerSections ?? []).map((section) => section({ user: who.user, csrfToken })));
     return sendPage(reply, 200, dashboardPage({
-      user: who.user, apps, tokens, csrfToken, issuer: ctx.config.ISSUER, notice, sections,
+      user: who.user, apps, tokens, csrfToken, issuer: kernel.config.ISSUER, notice, sections,
       newToken: named && shown ? { name: named.name, value: shown.value } : undefined,
     }));
   });

@@ -1,4 +1,4 @@
-import type { ScopeRegistry } from '../../oauth/resource-guard/index.ts';
+import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 
 export interface ScopeChoice {
   name: string;

@@ -1,5 +1,5 @@
 import type { User } from '../../accounts/index.ts';
-import type { ScopeRegistry } from '../../oauth/resource-guard/index.ts';
+import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { html } from '../../ui/html.ts';
 import { consolePage } from './pages.ts';
 import { isProductScope, scopeGroups } from './scope-groups.ts';

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import http from 'node:http';
 import https from 'node:https';
 import { isIP, type LookupFunction } from 'node:net';
-import { isAllowedAddress } from '../../oauth/clients/metadata-document/address-policy.ts';
+import { isAllowedAddress } from '../../oauth/index.ts';
 
 export interface ImageLimits {
   maxBytes: number;

@@ -21,13 +21,13 @@ export const LOGO_LIMITS = { maxBytes: 100 * 1024, timeoutMs: 3000 };
  * Browsers never contact the app's server, so it learns nothing about who looks at the consent
  * screen. Without a usable logo the answer is a monogram, so an <img> never shows as broken.
  */
-export async function logoRoutes(app: FastifyInstance, { ctx }: WebDeps): Promise<void> {
-  const cache = new LogoCache(ctx.clock, 60 * 60_000, 5 * 60_000, 1000);
-  const limits = { ...LOGO_LIMITS, allowLoopback: ctx.config.CLIENT_LOGO_ALLOW_LOOPBACK };
+export async function logoRoutes(app: FastifyInstance, { kernel, oauth }: WebDeps): Promise<void> {
+  const cache = new LogoCache(kernel.clock, 60 * 60_000, 5 * 60_000, 1000);
+  const limits = { ...LOGO_LIMITS, allowLoopback: kernel.config.CLIENT_LOGO_ALLOW_LOOPBACK };
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
   route.get('/logos/:clientId', { schema: { params: Params, hide: true } }, async (request, reply) => {
-    const client = await ctx.clients.findById(request.params.clientId);
+    const client = await oauth.clients.findById(request.params.clientId);
     if (!client) return reply.code(404).header('cache-control', 'no-store').send();
     let logoUrl: URL | undefined;
     try {

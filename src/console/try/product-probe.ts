@@ -1,4 +1,4 @@
-import type { ScopeRegistry } from '../../oauth/resource-guard/index.ts';
+import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 
 /** One read-only product API call the demo can make with the token it got. */
 export interface ProductProbe {

@@ -22,13 +22,13 @@ const CallbackQuery = Type.Object({
  * GET /try starts the demo app's authorization (PKCE S256, state, nonce) and shows the request;
  * GET /try/callback finishes it and shows each exchange: code → tokens → UserInfo → an API.
  */
-export async function tryRoutes(app: FastifyInstance, { ctx, root }: WebDeps): Promise<void> {
-  const issuer = ctx.config.ISSUER;
-  const cookie = new FlowCookie(ctx.secretKey, issuer.startsWith('https:'));
+export async function tryRoutes(app: FastifyInstance, { kernel, oauth, root }: WebDeps): Promise<void> {
+  const issuer = kernel.config.ISSUER;
+  const cookie = new FlowCookie(kernel.secretKey, issuer.startsWith('https:'));
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
   route.get('/try', { schema: { hide: true } }, async (request, reply) => {
-    const client = await ensureTryClient(ctx);
+    const client = await ensureTryClient({ kernel, oauth });
     // The loopback twin (see try-client.ts): the flow cookie must live where the callback lands.
     if (client.appBase !== issuer && request.host !== new URL(client.appBase).host) return sendPage(reply, 200, elsewherePage(`${client.appBase}/try`));
     const flow = newFlow();
@@ -49,7 +49,7 @@ export async function tryRoutes(app: FastifyInstance, { ctx, root }: WebDeps): P
     if (state !== flow.state) {
       return sendPage(reply, 400, callbackProblemPage('This answer is not for this browser', 'The state in the answer does not match the one this browser sent, so the app ignores it. This is how apps stop someone from slipping their own sign-in into your browser.'));
     }
-    const client = await ensureTryClient(ctx);
+    const client = await ensureTryClient({ kernel, oauth });
     const shownQuery = maskParams(new URLSearchParams(Object.entries(request.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string')), '\n&');
     const view: ResultView = {
       callbackUrl: `/try/callback\n?${shownQuery}`,

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../context.ts';
+import type { WebDeps } from '../web-deps.ts';
 import { InvalidClientMetadata, type NewClient } from '../../oauth/index.ts';
 import { chooseProductProbe, type ProductProbe } from './product-probe.ts';
 
@@ -22,14 +22,14 @@ export interface TryClient {
  * http://localhost — so in that one case the demo lives at http://127.0.0.1:<port> instead,
  * which the same server answers too (Fastify listens on both addresses of "localhost").
  */
-export async function ensureTryClient(ctx: AppContext): Promise<TryClient> {
-  const probe = chooseProductProbe(ctx.registry);
-  const scopes = ['openid', 'profile', 'email', 'offline_access', ...(probe ? [probe.scope] : [])].filter((s) => ctx.registry.scope(s));
+export async function ensureTryClient({ kernel, oauth }: Pick<WebDeps, 'kernel' | 'oauth'>): Promise<TryClient> {
+  const probe = chooseProductProbe(kernel.registry);
+  const scopes = ['openid', 'profile', 'email', 'offline_access', ...(probe ? [probe.scope] : [])].filter((s) => kernel.registry.scope(s));
   let refusal: InvalidClientMetadata | undefined;
-  for (const appBase of candidateBases(ctx.config.ISSUER)) {
+  for (const appBase of candidateBases(kernel.config.ISSUER)) {
     const redirectUri = `${appBase}/try/callback`;
     try {
-      await register(ctx, { name: 'Try it out (built-in demo)', type: 'public', redirectUris: [redirectUri], allowedScopes: scopes, defaultScopes: scopes, registeredVia: 'console' });
+      await register(oauth, { name: 'Try it out (built-in demo)', type: 'public', redirectUris: [redirectUri], allowedScopes: scopes, defaultScopes: scopes, registeredVia: 'console' });
       return { clientId: TRY_CLIENT_ID, redirectUri, appBase, scopes, probe };
     } catch (error) {
       if (!(error instanceof InvalidClientMetadata) || error.field !== 'redirect_uris') throw error;
@@ -39,19 +39,19 @@ export async function ensureTryClient(ctx: AppContext): Promise<TryClient> {
   throw refusal ?? new Error('no origin for the try app');
 }
 
-async function register(ctx: AppContext, wanted: NewClient): Promise<void> {
-  const existing = await ctx.clients.findById(TRY_CLIENT_ID);
+async function register(oauth: WebDeps['oauth'], wanted: NewClient): Promise<void> {
+  const existing = await oauth.clients.findById(TRY_CLIENT_ID);
   if (existing) {
     const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
     if (same(existing.redirectUris, wanted.redirectUris) && same(existing.allowedScopes, wanted.allowedScopes ?? [])) return;
-    await ctx.clientService.update(TRY_CLIENT_ID, wanted);
+    await oauth.clientService.update(TRY_CLIENT_ID, wanted);
     return;
   }
   try {
-    await ctx.clientService.create({ ...wanted, id: TRY_CLIENT_ID });
+    await oauth.clientService.create({ ...wanted, id: TRY_CLIENT_ID });
   } catch (error) {
     // Two first visits at once (or two nodes): whoever lost the insert finds the winner's row.
-    if (error instanceof InvalidClientMetadata || !(await ctx.clients.findById(TRY_CLIENT_ID))) throw error;
+    if (error instanceof InvalidClientMetadata || !(await oauth.clients.findById(TRY_CLIENT_ID))) throw error;
   }
 }
 

@@ -1,4 +1,4 @@
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import type { Client } from '../clients/client.ts';
 import { checkCodeChallenge } from '../checks/check-pkce.ts';
 import { resolveClient } from '../clients/metadata-document/resolve-client.ts';
@@ -39,7 +39,7 @@ const PROMPTS = new Set(['none', 'login', 'consent']);
  * and redirect URI (failures become a page, never a redirect), then everything else (failures
  * go back to the client with `state` and `iss`).
  */
-export async function validateAuthorizationRequest(ctx: AppContext, { single, resource }: ReadParams): Promise<{ client: Client; request: AuthorizationRequest }> {
+export async function validateAuthorizationRequest(ctx: OAuthContext, { single, resource }: ReadParams): Promise<{ client: Client; request: AuthorizationRequest }> {
   if (!single.client_id) throw new UnsafeAuthorizationRequest('invalid_request', 'client_id is missing');
   const client = await resolveClient(ctx, single.client_id);
   if (!client) throw new UnsafeAuthorizationRequest('invalid_client', 'unknown client_id');

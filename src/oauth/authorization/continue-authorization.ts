@@ -1,5 +1,5 @@
 import type { SignedInSession } from '../../accounts/index.ts';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { newId } from '../../kernel/crypto/tokens.ts';
 import { GrantRepository } from '../consent/grant-repository.ts';
 import { ConsentRequired, LoginRequired, OAuthError } from '../errors.ts';
@@ -13,7 +13,7 @@ import { issueCodeRedirect } from './issue-code.ts';
  * consent (unless a stored grant already covers the request), then the code. Returns where to
  * send the browser.
  */
-export async function continueAuthorization(ctx: AppContext, interaction: Interaction, session: SignedInSession | undefined): Promise<string> {
+export async function continueAuthorization(ctx: OAuthContext, interaction: Interaction, session: SignedInSession | undefined): Promise<string> {
   const { request } = interaction;
   const needsLogin = !session || (request.prompt.includes('login') && session.authTime < interaction.createdAt);
   if (needsLogin) {
@@ -40,7 +40,7 @@ export async function continueAuthorization(ctx: AppContext, interaction: Intera
 }
 
 /** Approves (stores or widens the grant) and issues the code. */
-export async function approveAuthorization(ctx: AppContext, interaction: Interaction, session: SignedInSession): Promise<string> {
+export async function approveAuthorization(ctx: OAuthContext, interaction: Interaction, session: SignedInSession): Promise<string> {
   const { request } = interaction;
   const grantId = await new GrantRepository(ctx.database.db).approve(newId(), session.userId, request.clientId, request.scopes, request.resources, ctx.clock.now());
   return issueCodeRedirect(ctx, request, session.userId, grantId, session.authTime);
@@ -50,13 +50,13 @@ export function interactionPath(id: string): string {
   return `/oauth/interaction/${id}`;
 }
 
-async function fail(ctx: AppContext, interaction: Interaction, error: OAuthError): Promise<never> {
+async function fail(ctx: OAuthContext, interaction: Interaction, error: OAuthError): Promise<never> {
   await new InteractionRepository(ctx.database.db).take(interaction.id);
   throw new RedirectableError(error, interaction.request.redirectUri, interaction.request.state);
 }
 
 /** A product page finished its step: the authorization moves on (to the next step or consent). */
-export async function completeInteractionStep(ctx: AppContext, interactionId: string, step: string): Promise<string> {
+export async function completeInteractionStep(ctx: OAuthContext, interactionId: string, step: string): Promise<string> {
   const interactions = new InteractionRepository(ctx.database.db);
   const interaction = await interactions.find(interactionId, ctx.clock.now());
   if (!interaction) throw new Error('the authorization request has expired');
@@ -66,6 +66,6 @@ export async function completeInteractionStep(ctx: AppContext, interactionId: st
 }
 
 /** The pending authorization request behind a product's step page. */
-export async function getInteraction(ctx: AppContext, interactionId: string): Promise<Interaction | undefined> {
+export async function getInteraction(ctx: OAuthContext, interactionId: string): Promise<Interaction | undefined> {
   return new InteractionRepository(ctx.database.db).find(interactionId, ctx.clock.now());
 }

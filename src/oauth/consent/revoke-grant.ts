@@ -1,4 +1,4 @@
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { GrantRepository } from './grant-repository.ts';
 
 /**
@@ -6,7 +6,7 @@ import { GrantRepository } from './grant-repository.ts';
  * working at once (families revoked, caches told). Returns false when the grant was not theirs
  * or already revoked.
  */
-export async function revokeGrant(ctx: AppContext, userId: string, grantId: string): Promise<boolean> {
+export async function revokeGrant(ctx: OAuthContext, userId: string, grantId: string): Promise<boolean> {
   const revoked = await new GrantRepository(ctx.database.db).revoke(grantId, userId, ctx.clock.now());
   if (revoked) await ctx.revocations.revokeFamiliesOfGrant(grantId);
   return revoked;

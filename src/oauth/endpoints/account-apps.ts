@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Accounts } from '../../accounts/index.ts';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import type { Csrf } from '../../ui/csrf.ts';
 import { revokeGrant } from '../consent/revoke-grant.ts';
 import { errorPage } from '../pages/error-page.ts';
@@ -10,7 +10,7 @@ const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Form = Type.Object({ csrf: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** POST /account/apps/:id/revoke — the "Revoke access" button of /account. */
-export async function accountAppsEndpoint(app: FastifyInstance, ctx: AppContext, accounts: Accounts, csrf: Csrf): Promise<void> {
+export async function accountAppsEndpoint(app: FastifyInstance, ctx: OAuthContext, accounts: Accounts, csrf: Csrf): Promise<void> {
   app.post('/account/apps/:id/revoke', { schema: { params: Params, body: Form, hide: true } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     if (!csrf.verify(request, (request.body as { csrf?: string }).csrf)) {

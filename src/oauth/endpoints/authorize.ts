@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { newId } from '../../kernel/crypto/tokens.ts';
 import { RedirectableError, validateAuthorizationRequest } from '../authorization/authorization-request.ts';
 import { continueAuthorization } from '../authorization/continue-authorization.ts';
@@ -16,7 +16,7 @@ import { AuthorizeQuery } from './schemas.ts';
  * sign in and consent (or answer at once when a session and a covering grant exist).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  */
-export async function authorizeEndpoint(app: FastifyInstance, ctx: AppContext, accounts: Accounts): Promise<void> {
+export async function authorizeEndpoint(app: FastifyInstance, ctx: OAuthContext, accounts: Accounts): Promise<void> {
   const interactions = new InteractionRepository(ctx.database.db);
   const entries = new Map<string, string[]>([['/oauth/authorize', []], ...ctx.registry.entryPoints()]);
   for (const [path, steps] of entries) {
@@ -41,7 +41,7 @@ export async function authorizeEndpoint(app: FastifyInstance, ctx: AppContext, a
 }
 
 /** Errors either travel back to the client (with state and iss) or become a 400 page. */
-export function renderAuthorizationError(error: unknown, ctx: AppContext, reply: FastifyReply): FastifyReply {
+export function renderAuthorizationError(error: unknown, ctx: OAuthContext, reply: FastifyReply): FastifyReply {
   if (error instanceof RedirectableError) {
     const params: Record<string, string> = { error: error.error.code, error_description: error.error.description };
     return reply.redirect(redirectBack(error.redirectUri, ctx.config.ISSUER, error.state, params), 303);

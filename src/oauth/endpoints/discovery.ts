@@ -1,8 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 
 /** The facts both discovery documents publish (RFC 8414, OpenID Connect Discovery 1.0). */
-export function serverMetadata(ctx: AppContext): Record<string, unknown> {
+export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
   const issuer = ctx.config.ISSUER;
   return {
     issuer,
@@ -33,7 +33,7 @@ export function serverMetadata(ctx: AppContext): Record<string, unknown> {
   };
 }
 
-export async function discoveryEndpoints(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function discoveryEndpoints(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   const metadata = serverMetadata(ctx);
   for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
     app.get(path, { schema: { summary: 'Authorization server metadata', tags: ['discovery'] } }, async (_request, reply) => {

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Accounts } from '../../accounts/index.ts';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import type { Csrf } from '../../ui/csrf.ts';
 import { RedirectableError } from '../authorization/authorization-request.ts';
 import { approveAuthorization, continueAuthorization, interactionPath } from '../authorization/continue-authorization.ts';
@@ -18,7 +18,7 @@ const ConsentForm = Type.Object({ csrf: Type.Optional(Type.String({ maxLength: 2
  * GET /oauth/interaction/:id shows the consent screen (after sign-in); POST records the
  * decision and answers with a 303 back to the client.
  */
-export async function interactionEndpoints(app: FastifyInstance, ctx: AppContext, accounts: Accounts, csrf: Csrf): Promise<void> {
+export async function interactionEndpoints(app: FastifyInstance, ctx: OAuthContext, accounts: Accounts, csrf: Csrf): Promise<void> {
   const interactions = new InteractionRepository(ctx.database.db);
   const expired = (reply: FastifyReply) =>
     reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request has expired', 'The sign-in request is no longer valid.'));

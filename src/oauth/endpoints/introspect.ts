@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { sha256 } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient } from '../clients/authenticate-client.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
@@ -14,7 +14,7 @@ const INACTIVE = { active: false } as const;
  * issued to itself; everything else — unknown, expired, revoked, foreign — is
  * `{"active": false}`. Revocation is read fresh, never from a cache.
  */
-export async function introspectEndpoint(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function introspectEndpoint(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   app.post('/oauth/introspect', { schema: { summary: 'Token introspection (RFC 7662)', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenOnlyBody } }, async (request, reply) => {
     const { single } = readFormParams(request);
     const client = await authenticateClient(
@@ -30,7 +30,7 @@ export async function introspectEndpoint(app: FastifyInstance, ctx: AppContext):
   });
 }
 
-async function introspectAccessToken(ctx: AppContext, token: string, clientId: string): Promise<Record<string, unknown>> {
+async function introspectAccessToken(ctx: OAuthContext, token: string, clientId: string): Promise<Record<string, unknown>> {
   try {
     const claims = await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, undefined, ctx.clock.now());
     if (claims.client_id !== clientId) return INACTIVE;
@@ -45,7 +45,7 @@ async function introspectAccessToken(ctx: AppContext, token: string, clientId: s
   }
 }
 
-async function introspectRefreshToken(ctx: AppContext, token: string, clientId: string): Promise<Record<string, unknown>> {
+async function introspectRefreshToken(ctx: OAuthContext, token: string, clientId: string): Promise<Record<string, unknown>> {
   const record = await ctx.families.findRefreshToken(sha256(token));
   const now = ctx.clock.now();
   if (!record || record.family.clientId !== clientId) return INACTIVE;

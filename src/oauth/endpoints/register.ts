@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { constantTimeEqual, hashMatches, newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
 import { perIpLimit } from '../../kernel/http/rate-limit.ts';
 import { readBearer } from '../resource-guard/bearer.ts';
@@ -18,7 +18,7 @@ const BODY_LIMIT = 16 * 1024;
  * initial access token, rate-limited per IP, redirect URIs validated as for every client,
  * secrets that expire, and a registration access token (hashed) to read, change or delete.
  */
-export async function registerEndpoints(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function registerEndpoints(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   const routeOptions = { bodyLimit: BODY_LIMIT, schema: { tags: ['oauth'] } };
 
   app.post('/oauth/register', { ...routeOptions, config: perIpLimit(ctx.config.REGISTRATION_RATE_LIMIT_PER_MINUTE), schema: { ...routeOptions.schema, summary: 'Dynamic client registration (RFC 7591)' } }, async (request, reply) => {
@@ -58,7 +58,7 @@ export async function registerEndpoints(app: FastifyInstance, ctx: AppContext): 
   });
 }
 
-function checkInitialAccessToken(ctx: AppContext, request: FastifyRequest): void {
+function checkInitialAccessToken(ctx: OAuthContext, request: FastifyRequest): void {
   const expected = ctx.config.REGISTRATION_INITIAL_ACCESS_TOKEN;
   if (!expected) return;
   const bearer = readBearer(request);
@@ -66,7 +66,7 @@ function checkInitialAccessToken(ctx: AppContext, request: FastifyRequest): void
 }
 
 /** RFC 7592 §2: the registration access token proves the caller registered this client. */
-async function registeredClient(ctx: AppContext, request: FastifyRequest): Promise<Client> {
+async function registeredClient(ctx: OAuthContext, request: FastifyRequest): Promise<Client> {
   const { clientId } = request.params as { clientId: string };
   const bearer = readBearer(request);
   const client = await ctx.clients.findById(clientId);

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { sha256 } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient } from '../clients/authenticate-client.ts';
 import { InvalidRequest } from '../errors.ts';
@@ -13,7 +13,7 @@ import { TokenOnlyBody } from './schemas.ts';
  * (every access token issued under that authorization); an access token is revoked alone.
  * `token_type_hint` only chooses which lookup runs first.
  */
-export async function revokeEndpoint(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function revokeEndpoint(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   app.post('/oauth/revoke', { schema: { summary: 'Token revocation (RFC 7009)', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenOnlyBody } }, async (request, reply) => {
     const { single } = readFormParams(request);
     const client = await authenticateClient(
@@ -32,7 +32,7 @@ export async function revokeEndpoint(app: FastifyInstance, ctx: AppContext): Pro
   });
 }
 
-async function revokeRefreshToken(ctx: AppContext, token: string, clientId: string): Promise<boolean> {
+async function revokeRefreshToken(ctx: OAuthContext, token: string, clientId: string): Promise<boolean> {
   if (!token.startsWith('rt_')) return false;
   const record = await ctx.families.findRefreshToken(sha256(token));
   if (!record || record.family.clientId !== clientId) return false;
@@ -40,7 +40,7 @@ async function revokeRefreshToken(ctx: AppContext, token: string, clientId: stri
   return true;
 }
 
-async function revokeAccessToken(ctx: AppContext, token: string, clientId: string): Promise<boolean> {
+async function revokeAccessToken(ctx: OAuthContext, token: string, clientId: string): Promise<boolean> {
   try {
     const claims = await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, undefined, ctx.clock.now());
     if (claims.client_id !== clientId) return false;

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { authenticateClient } from '../clients/authenticate-client.ts';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
 import { authorizationCodeGrant } from '../grants/authorization-code.ts';
@@ -16,7 +16,7 @@ const GRANTS = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTok
  * allowed, run the grant, answer with `Cache-Control: no-store`. No password grant, ever.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
-export async function tokenEndpoint(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function tokenEndpoint(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   app.post('/oauth/token', { schema: { summary: 'Token endpoint', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenBody } }, async (request, reply) => {
     const params = readFormParams(request);
     const grantType = params.single.grant_type;

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { readBearer } from '../resource-guard/bearer.ts';
 import { challenge, TokenRejected } from '../resource-guard/token-rejected.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
@@ -9,7 +9,7 @@ import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts
  * GET|POST /oauth/userinfo (OIDC Core §5.3): bearer token in the Authorization header only;
  * the token must be meant for this issuer and carry `openid`. Claims follow the scopes.
  */
-export async function userinfoEndpoint(app: FastifyInstance, ctx: AppContext, accounts: Accounts): Promise<void> {
+export async function userinfoEndpoint(app: FastifyInstance, ctx: OAuthContext, accounts: Accounts): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store');
     try {
@@ -23,7 +23,7 @@ export async function userinfoEndpoint(app: FastifyInstance, ctx: AppContext, ac
   app.post('/oauth/userinfo', { schema: { summary: 'OpenID Connect UserInfo', tags: ['oauth'] } }, handler);
 }
 
-async function userinfo(request: FastifyRequest, ctx: AppContext, accounts: Accounts): Promise<Record<string, unknown>> {
+async function userinfo(request: FastifyRequest, ctx: OAuthContext, accounts: Accounts): Promise<Record<string, unknown>> {
   const bearer = readBearer(request);
   if ('missing' in bearer) throw new TokenRejected(401, undefined, 'an access token is required', challenge({ scope: 'openid' }));
   if ('refused' in bearer) throw new TokenRejected(400, 'invalid_request', bearer.refused, challenge({ error: 'invalid_request', error_description: bearer.refused }));

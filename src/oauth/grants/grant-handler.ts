@@ -1,4 +1,4 @@
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import type { Client } from '../clients/client.ts';
 import type { TokenResponse } from '../tokens/token-issuer.ts';
 
@@ -10,5 +10,5 @@ export interface TokenParams {
 
 export interface GrantHandler {
   name: string;
-  handle(ctx: AppContext, params: TokenParams, client: Client): Promise<TokenResponse>;
+  handle(ctx: OAuthContext, params: TokenParams, client: Client): Promise<TokenResponse>;
 }

@@ -1,5 +1,5 @@
 import { newTimeOrderedId, sha256 } from '../../kernel/crypto/tokens.ts';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import type { Client } from '../clients/client.ts';
 import { checkNarrowedScopes } from '../checks/check-scope.ts';
 import { narrowResources } from '../checks/check-resource.ts';
@@ -76,7 +76,7 @@ function checkUsable(record: RefreshTokenRecord | undefined, client: Client, now
 }
 
 async function commitRotation(
-  ctx: AppContext,
+  ctx: OAuthContext,
   tx: TokenTransaction,
   { hash, record, successor, fingerprint, now }: { hash: string; record: RefreshTokenRecord; successor: Successor; fingerprint: string; now: number },
 ): Promise<Rotation> {
@@ -100,7 +100,7 @@ async function commitRotation(
 }
 
 /** For a token already rotated, read again inside the unit that may revoke its family. */
-async function replayOrRevoke(ctx: AppContext, tx: TokenTransaction, record: RefreshTokenRecord | undefined, fingerprint: string, now: number): Promise<Rotation> {
+async function replayOrRevoke(ctx: OAuthContext, tx: TokenTransaction, record: RefreshTokenRecord | undefined, fingerprint: string, now: number): Promise<Rotation> {
   if (!record) throw new InvalidGrant('the refresh token is invalid');
   if (record.family.revokedAt !== null || record.status === 'revoked') throw new InvalidGrant('the refresh token was revoked');
   const inGrace = record.status === 'rotated' && record.rotatedAt !== null && now - record.rotatedAt <= ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;

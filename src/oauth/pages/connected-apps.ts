@@ -1,10 +1,10 @@
 import type { AccountSection } from '../../accounts/index.ts';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { html } from '../../ui/html.ts';
 import { GrantRepository } from '../consent/grant-repository.ts';
 
 /** The /account block listing the apps a person let in, each with "Revoke access". */
-export function connectedAppsSection(ctx: AppContext): AccountSection {
+export function connectedAppsSection(ctx: OAuthContext): AccountSection {
   const grants = new GrantRepository(ctx.database.db);
   return async ({ user, csrfToken }) => {
     const active = await grants.listActiveForUser(user.id);

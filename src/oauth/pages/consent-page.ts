@@ -1,7 +1,7 @@
 import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { html } from '../../ui/html.ts';
 import { page } from '../../ui/layout.ts';
-import { logoImage } from '../../console/logos/logo-image.ts';
+import { logoImage } from '../../ui/logo-image.ts';
 import type { Client } from '../clients/client.ts';
 
 export interface ConsentView {

@@ -1,8 +1,8 @@
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import type { Client } from '../clients/client.ts';
 
 /** The client information response (RFC 7591 §3.2.1, RFC 7592 §3). */
-export function registrationResponse(ctx: AppContext, client: Client, secrets: { clientSecret?: string; registrationToken?: string }): Record<string, unknown> {
+export function registrationResponse(ctx: OAuthContext, client: Client, secrets: { clientSecret?: string; registrationToken?: string }): Record<string, unknown> {
   const body: Record<string, unknown> = {
     ...(client.metadata ?? {}),
     client_id: client.id,

@@ -1,5 +1,5 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { InvalidAccessToken, verifyAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
 import { readBearer } from './bearer.ts';
 import type { RegisteredResource } from '../../kernel/scope-registry.ts';
@@ -22,7 +22,7 @@ export interface GuardRequirement {
   anyOf?: string[];
 }
 
-export function resourceMetadataUrl(ctx: AppContext, resource: RegisteredResource): string {
+export function resourceMetadataUrl(ctx: OAuthContext, resource: RegisteredResource): string {
   return `${ctx.config.ISSUER}/.well-known/oauth-protected-resource${resource.path}`;
 }
 
@@ -31,7 +31,7 @@ export function resourceMetadataUrl(ctx: AppContext, resource: RegisteredResourc
  * resource, `exp`), checks revocation through the cache, then the scope. Failures throw
  * TokenRejected with the RFC 6750 / RFC 9728 challenge.
  */
-export function requireToken(ctx: AppContext, resourceUri: string, requirement: GuardRequirement = {}): preHandlerAsyncHookHandler {
+export function requireToken(ctx: OAuthContext, resourceUri: string, requirement: GuardRequirement = {}): preHandlerAsyncHookHandler {
   const resource = ctx.registry.resource(resourceUri);
   if (!resource) throw new Error(`requireToken: ${resourceUri} is not a registered resource`);
   const metadata = resourceMetadataUrl(ctx, resource);
@@ -65,7 +65,7 @@ export function requireToken(ctx: AppContext, resourceUri: string, requirement: 
 
 const PAT_CLIENT = 'pat';
 
-async function verifyJwt(ctx: AppContext, token: string, audience: string, metadata: string, needed: string | undefined): Promise<AccessTokenClaims> {
+async function verifyJwt(ctx: OAuthContext, token: string, audience: string, metadata: string, needed: string | undefined): Promise<AccessTokenClaims> {
   try {
     return await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, audience, ctx.clock.now());
   } catch (error) {
@@ -74,7 +74,7 @@ async function verifyJwt(ctx: AppContext, token: string, audience: string, metad
   }
 }
 
-async function verifyPersonalToken(ctx: AppContext, token: string, audience: string, requirement: GuardRequirement, metadata: string, needed: string | undefined): Promise<AccessTokenClaims> {
+async function verifyPersonalToken(ctx: OAuthContext, token: string, audience: string, requirement: GuardRequirement, metadata: string, needed: string | undefined): Promise<AccessTokenClaims> {
   if (!requirement.allowPersonalAccessTokens) throw invalidToken('personal access tokens are not accepted here', metadata, needed);
   const personal = await ctx.personalTokens.verify(token);
   if (!personal) throw invalidToken('the personal access token is invalid or revoked', metadata, needed);
@@ -82,7 +82,7 @@ async function verifyPersonalToken(ctx: AppContext, token: string, audience: str
 }
 
 /** A personal access token seen through the same claims as a JWT access token. */
-function personalTokenClaims(ctx: AppContext, token: PersonalToken, audience: string): AccessTokenClaims {
+function personalTokenClaims(ctx: OAuthContext, token: PersonalToken, audience: string): AccessTokenClaims {
   const now = Math.floor(ctx.clock.now() / 1000);
   return {
     iss: ctx.config.ISSUER, sub: token.userId, aud: audience, client_id: PAT_CLIENT, scope: token.scopes.join(' '), jti: token.id, iat: Math.floor(token.createdAt / 1000),

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 
 /**
  * RFC 9728 protected-resource metadata, one document per registered resource at
  * /.well-known/oauth-protected-resource/<resource path>.
  */
-export async function protectedResourceMetadataRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function protectedResourceMetadataRoutes(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   for (const resource of ctx.registry.allResources()) {
     app.get(`/.well-known/oauth-protected-resource${resource.path}`, { schema: { summary: `Protected resource metadata: ${resource.name}`, tags: ['discovery'] } }, async (_request, reply) => {
       return reply.header('cache-control', 'public, max-age=300').send({

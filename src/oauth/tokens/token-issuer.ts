@@ -1,4 +1,4 @@
-import type { AppContext } from '../../context.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
 import type { LoadedKey } from '../../kernel/keys/key-ring.ts';
 import type { RegisteredResource } from '../../kernel/scope-registry.ts';
@@ -42,10 +42,10 @@ export interface IssuedTokens {
  * `openid` is granted, the ID token. Storing them is the grant's business. Signing waits on the
  * thread pool, so a grant mints between its storage units, never inside one (token-store.ts).
  */
-export async function issueTokens(ctx: AppContext, key: LoadedKey, input: IssueInput): Promise<IssuedTokens> {
+export async function issueTokens(ctx: OAuthContext, key: LoadedKey, input: IssueInput): Promise<IssuedTokens> {
   const { config, clock } = ctx;
   const now = clock.now();
-  const life = lifetimesFor(input.resources, input.client, config);
+  const life = lifetimesFor(input.resources, input.client, config, ctx.registry);
   const access = await signAccessToken(key, {
     issuer: config.ISSUER,
     subject: input.subject,

@@ -1,20 +1,20 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import type { AppContext } from '../../context.ts';
-import { requireToken, type GuardRequirement } from '../../oauth/resource-guard/index.ts';
+import type { Kernel } from '../../kernel/kernel.ts';
+import type { GuardRequirement, ResourceGuard } from '../../oauth/index.ts';
 import type { ErrorItem } from '../errors.ts';
 import type { Portfolio } from '../portfolio.ts';
 
 export type ApiVersion = 'v1' | 'v2';
 
 export interface ApiDeps {
-  ctx: AppContext;
+  kernel: Kernel;
   portfolio: Portfolio;
   guard(requirement: GuardRequirement): preHandlerAsyncHookHandler;
 }
 
-export function apiDeps(ctx: AppContext, portfolio: Portfolio): ApiDeps {
-  const resource = `${ctx.config.ISSUER}/platform`;
-  return { ctx, portfolio, guard: (requirement) => requireToken(ctx, resource, requirement) };
+export function apiDeps(kernel: Kernel, oauth: ResourceGuard, portfolio: Portfolio): ApiDeps {
+  const resource = `${kernel.config.ISSUER}/platform`;
+  return { kernel, portfolio, guard: (requirement) => oauth.requireToken(resource, requirement) };
 }
 
 /** The person the verified access token is about. */

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
-import { TokenRejected } from '../../oauth/resource-guard/index.ts';
+import { TokenRejected } from '../../oauth/index.ts';
 import { ApiError, type ErrorItem } from '../errors.ts';
 
 const CONNECTION_SHAPES =

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../context.ts';
+import type { Kernel } from '../../kernel/kernel.ts';
+import type { ResourceGuard } from '../../oauth/index.ts';
 import type { Portfolio } from '../portfolio.ts';
 import { apiDeps, type ApiVersion } from './api-deps.ts';
 import { usePlatformErrors } from './error-handler.ts';
@@ -11,8 +12,8 @@ import { refreshRoutes } from './routes/refresh.ts';
 import { transactionsRoute } from './routes/transactions.ts';
 
 /** The Platform API, v1 and v2 from one implementation, each in its own scope with the envelope renderer. */
-export async function platformApi(app: FastifyInstance, ctx: AppContext, portfolio: Portfolio): Promise<void> {
-  const deps = apiDeps(ctx, portfolio);
+export async function platformApi(app: FastifyInstance, kernel: Kernel, oauth: ResourceGuard, portfolio: Portfolio): Promise<void> {
+  const deps = apiDeps(kernel, oauth, portfolio);
   for (const version of ['v1', 'v2'] as ApiVersion[]) {
     await app.register(
       async (scope) => {

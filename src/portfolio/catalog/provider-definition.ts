@@ -2,8 +2,11 @@
 export type AuthType = 'api_key' | 'wallet' | 'oauth2' | 'csv';
 export type ProviderCategory = 'exchange' | 'wallet' | 'blockchain' | 'custodian';
 
-/** What kind of source adapter reads a provider. */
-export type SourceKind = { kind: 'evm'; chainId: string } | { kind: 'bitcoin' } | { kind: 'csv' };
+/** Which source kind reads a provider (sources/source-kinds.ts), and the chain when the kind serves several. */
+export interface ProviderSource {
+  kind: string;
+  chainId?: string;
+}
 
 /** One entry of the catalogue: the wire metadata plus what the engine needs to read it. */
 export interface ProviderDefinition {
@@ -16,7 +19,7 @@ export interface ProviderDefinition {
   chains?: string[];
   /** CSV formats accepted (`universal` first). */
   csvFormats?: string[];
-  source: SourceKind;
+  source: ProviderSource;
 }
 
 /** The catalogue's wire shape (ProviderMetadata). */

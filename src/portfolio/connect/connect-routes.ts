@@ -1,6 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { completeInteractionStep, getInteraction } from '../../oauth/index.ts';
 import { csvInput, walletInput } from './form-input.ts';
 import { linkPage, messagePage } from './link-page.ts';
 import { acceptMultipart, removeConnection, sendPage, tryLink, verifiedForm, type PageDeps } from './page-deps.ts';
@@ -17,7 +16,7 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
   /** The pending authorization and the signed-in person, or the reply that was sent instead. */
   async function context(request: FastifyRequest, reply: FastifyReply) {
     const { id } = request.params as { id: string };
-    const interaction = await getInteraction(deps.ctx, id);
+    const interaction = await deps.oauth.interactions.get(id);
     if (!interaction) return { sent: sendPage(reply, 400, messagePage('This request has expired', 'Go back to the app and start again.')) };
     const session = await deps.accounts.sessions.current(request);
     if (!session) return { sent: reply.redirect(`/signin?return_to=${encodeURIComponent(base(id))}`, 303) };
@@ -26,7 +25,7 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
   }
 
   async function render(request: FastifyRequest, reply: FastifyReply, id: string, clientId: string, userId: string, status: number, errors: string[] = []) {
-    const [client, user, connections] = await Promise.all([deps.ctx.clients.findById(clientId), deps.accounts.users.findById(userId), deps.portfolio.connections.list(userId)]);
+    const [client, user, connections] = await Promise.all([deps.oauth.clients.findById(clientId), deps.accounts.users.findById(userId), deps.portfolio.connections.list(userId)]);
     const notice = (request.query as { added?: string }).added ? 'Linked. It is being read now; you can add more or continue.' : undefined;
     return sendPage(reply, status, linkPage({
       interactionId: id, appName: client?.name ?? 'The app', signedInAs: user?.email ?? user?.phone ?? '', connections, catalog: deps.portfolio.catalog,
@@ -64,6 +63,6 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
     if (!verifiedForm(deps, request, reply)) return reply;
     const found = await context(request, reply);
     if ('sent' in found) return found.sent;
-    return reply.redirect(await completeInteractionStep(deps.ctx, found.id, LINK_STEP), 303);
+    return reply.redirect(await deps.oauth.interactions.completeStep(found.id, LINK_STEP), 303);
   });
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
-import type { AppContext } from '../../context.ts';
+import type { AuthorizationServer } from '../../oauth/index.ts';
 import type { Csrf } from '../../ui/csrf.ts';
 import { ApiError } from '../errors.ts';
 import type { LinkInput } from '../connections/link-input.ts';
@@ -10,7 +10,7 @@ import { messagePage } from './link-page.ts';
 import { parseMultipart } from './multipart.ts';
 
 export interface PageDeps {
-  ctx: AppContext;
+  oauth: AuthorizationServer;
   accounts: Accounts;
   csrf: Csrf;
   portfolio: Portfolio;

@@ -1,5 +1,4 @@
 import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
-import { requireToken } from '../../oauth/resource-guard/index.ts';
 import { SchedulingError } from '../errors.ts';
 import type { Host } from '../hosts/host.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';
@@ -18,17 +17,17 @@ export interface ApiDeps {
 }
 
 export function apiDeps(s: SchedulingServices): ApiDeps {
-  const resource = `${s.ctx.config.ISSUER}/api/v2`;
+  const resource = `${s.kernel.config.ISSUER}/api/v2`;
   const guards = new Map<string, preHandlerAsyncHookHandler>();
   const scopes = new Map<unknown, string>();
   return {
     s,
-    issuer: s.ctx.config.ISSUER,
+    issuer: s.kernel.config.ISSUER,
     routeScopes: new Map(),
     needs(scope) {
       let guard = guards.get(scope);
       if (!guard) {
-        guard = requireToken(s.ctx, resource, { allOf: [scope], allowPersonalAccessTokens: true });
+        guard = s.oauth.requireToken(resource, { allOf: [scope], allowPersonalAccessTokens: true });
         guards.set(scope, guard);
         scopes.set(guard, scope);
       }

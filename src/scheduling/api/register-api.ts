@@ -27,7 +27,7 @@ export async function registerSchedulingApi(app: FastifyInstance, s: SchedulingS
         for (const method of [route.method].flat()) if (guard) deps.routeScopes.set(`${method.toLowerCase()} ${route.url}`, guard);
       });
       for (const routes of [meRoute, eventTypeRoutes, scheduleRoutes, availabilityRoute, bookingRoutes, webhookRoutes]) await routes(scope, deps);
-      await openApiRoute(scope, s.ctx.config.ISSUER, API_PREFIX, deps.routeScopes);
+      await openApiRoute(scope, s.kernel.config.ISSUER, API_PREFIX, deps.routeScopes);
     },
     { prefix: API_PREFIX },
   );

@@ -1,7 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { requireToken, TokenRejected } from '../../oauth/resource-guard/index.ts';
-import { challenge } from '../../oauth/resource-guard/token-rejected.ts';
-import { resourceMetadataUrl } from '../../oauth/resource-guard/index.ts';
+import { challenge, TokenRejected } from '../../oauth/index.ts';
 import { SchedulingError } from '../errors.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';
 import type { SchedulingTool } from './tool.ts';
@@ -29,9 +27,9 @@ const loadMcp = () => (mcpModules ??= importMcp());
  * calling a tool the token's scopes do not unlock → 403 insufficient_scope (step-up).
  */
 export async function registerMcp(app: FastifyInstance, s: SchedulingServices): Promise<void> {
-  const resourceUri = `${s.ctx.config.ISSUER}${MCP_PATH}`;
-  const resource = s.ctx.registry.resource(resourceUri)!;
-  const guard = requireToken(s.ctx, resourceUri);
+  const resourceUri = `${s.kernel.config.ISSUER}${MCP_PATH}`;
+  const resource = s.kernel.registry.resource(resourceUri)!;
+  const guard = s.oauth.requireToken(resourceUri);
   await app.register(async (scope) => {
     scope.setErrorHandler((error: Error, request, reply) => {
       if (error instanceof TokenRejected) return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ error: error.code ?? 'invalid_token', error_description: error.description });
@@ -47,7 +45,7 @@ export async function registerMcp(app: FastifyInstance, s: SchedulingServices): 
       const mcp = await loadMcp();
       const missing = missingScope(mcp.tools, request.body, scopes);
       if (missing) {
-        const metadata = resourceMetadataUrl(s.ctx, resource);
+        const metadata = s.oauth.resourceMetadataUrl(resource.path);
         return reply.code(403).header('www-authenticate', challenge({ error: 'insufficient_scope', scope: missing, resource_metadata: metadata, error_description: `this tool needs scope ${missing}` })).send({ error: 'insufficient_scope', error_description: `this tool needs scope ${missing}` });
       }
       const host = await s.hosts.ensure(claims.sub).catch(() => undefined);

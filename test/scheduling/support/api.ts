@@ -43,6 +43,6 @@ let counter = 0;
 export async function newHost(server: TestServer, options: { name?: string; scopes?: string[] } = {}): Promise<{ userId: string; api: ApiClient; email: string }> {
   const email = `host${++counter}-${Date.now()}@example.com`;
   const user = await server.accounts.users.create({ email, name: options.name ?? `Host ${counter}` });
-  const { token } = await server.ctx.personalTokens.create({ userId: user.id, name: 'tests', scopes: options.scopes ?? ALL_SCOPES });
+  const { token } = await server.oauth.personalTokens.create({ userId: user.id, name: 'tests', scopes: options.scopes ?? ALL_SCOPES });
   return { userId: user.id, api: new ApiClient(server, token), email };
 }

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { AppContext } from '../../../context.ts';
+import type { OAuthContext } from '../../oauth-context.ts';
 import { UnsafeAuthorizationRequest } from '../../errors.ts';
 import type { Client } from '../client.ts';
 import { InvalidClientMetadata } from '../client-service.ts';
@@ -12,7 +12,7 @@ const MAX_DOCUMENT_BYTES = 5 * 1024;
  * metadata document describes (draft-ietf-oauth-client-id-metadata-document), fetched under
  * SSRF guards, validated, and kept as a public client until its cache time runs out.
  */
-export async function resolveClient(ctx: AppContext, clientId: string): Promise<Client | undefined> {
+export async function resolveClient(ctx: OAuthContext, clientId: string): Promise<Client | undefined> {
   const known = await ctx.clients.findById(clientId);
   const url = metadataDocumentUrl(ctx, clientId);
   if (!url) return known;
@@ -27,7 +27,7 @@ function readCa(file: string): string {
   return pem;
 }
 
-function metadataDocumentUrl(ctx: AppContext, clientId: string): URL | undefined {
+function metadataDocumentUrl(ctx: OAuthContext, clientId: string): URL | undefined {
   if (!ctx.config.CLIENT_METADATA_DOCUMENTS || !/^https?:\/\//.test(clientId)) return undefined;
   try {
     const url = new URL(clientId);
@@ -39,7 +39,7 @@ function metadataDocumentUrl(ctx: AppContext, clientId: string): URL | undefined
   }
 }
 
-async function loadFromDocument(ctx: AppContext, url: URL, known: Client | undefined): Promise<Client> {
+async function loadFromDocument(ctx: OAuthContext, url: URL, known: Client | undefined): Promise<Client> {
   let fetched;
   try {
     fetched = await fetchJsonDocument(url, {

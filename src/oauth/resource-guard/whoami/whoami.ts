@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { AppContext } from '../../../context.ts';
-import type { ProductDefinition } from '../../../kernel/scope-registry.ts';
+import type { OAuthContext } from '../../oauth-context.ts';
+import type { ProductDefinition, TokenProfile } from '../../../kernel/scope-registry.ts';
 import { requireToken } from '../guard.ts';
 import { TokenRejected } from '../token-rejected.ts';
 
@@ -9,13 +9,16 @@ import { TokenRejected } from '../token-rejected.ts';
  * (or an MCP client, or /try) prove the whole discovery → registration → authorization → call
  * chain without any product, and shows the 401 + RFC 9728 challenge a resource must send.
  */
+/** An hour of access and 30 days of refresh, the old pair revoked on rotation (what it had when it borrowed caledee's). */
+const whoamiProfile: TokenProfile = { name: 'whoami', accessTtl: 60 * 60, refreshTtl: 30 * 86_400, revokeOldAccessOnRotation: true };
+
 export const whoamiResource: ProductDefinition = {
   name: 'whoami',
   scopes: [],
-  resources: [{ path: '/api/whoami', name: 'Consentry token echo', profile: 'caledee', scopes: [] }],
+  resources: [{ path: '/api/whoami', name: 'Consentry token echo', profile: whoamiProfile, scopes: [] }],
 };
 
-export async function whoamiRoutes(app: FastifyInstance, ctx: AppContext): Promise<void> {
+export async function whoamiRoutes(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof TokenRejected) {
       return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ error: error.code ?? 'invalid_token', error_description: error.description });

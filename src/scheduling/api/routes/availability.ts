@@ -17,7 +17,7 @@ export async function availabilityRoute(app: FastifyInstance, { s, needs, hostOf
       const q = request.query;
       const zone = q.tz ?? 'UTC';
       const problems = new Problems();
-      const from = readQueryTime(problems, 'from', q.from, zone, 'from') ?? s.ctx.clock.now();
+      const from = readQueryTime(problems, 'from', q.from, zone, 'from') ?? s.kernel.clock.now();
       const to = readQueryTime(problems, 'to', q.to, zone, 'to') ?? from + 7 * DAY;
       problems.throwIfAny();
       const answer = await s.availability.forHost(host.userId, q.eventTypeId, { from, to, durationMin: q.duration, timezone: q.tz });

@@ -41,7 +41,7 @@ export const availabilityTools: SchedulingTool[] = [
     async run(s, userId, a) {
       const q = args<{ eventTypeId: string; from?: string; to?: string; duration?: number; tz?: string }>(a);
       const problems = new Problems();
-      const from = readQueryTime(problems, 'from', q.from, q.tz ?? 'UTC', 'from') ?? s.ctx.clock.now();
+      const from = readQueryTime(problems, 'from', q.from, q.tz ?? 'UTC', 'from') ?? s.kernel.clock.now();
       const to = readQueryTime(problems, 'to', q.to, q.tz ?? 'UTC', 'to') ?? from + 7 * DAY;
       problems.throwIfAny();
       const answer = await s.availability.forHost(userId, q.eventTypeId, { from, to, durationMin: q.duration, timezone: q.tz });

@@ -46,7 +46,7 @@ export const bookingTools: SchedulingTool[] = [
     input: { days: z.number().int().min(1).max(366).optional() },
     async run(s, userId, a) {
       const days = args<{ days?: number }>(a).days ?? 30;
-      const now = s.ctx.clock.now();
+      const now = s.kernel.clock.now();
       return { days, ...(await s.bookings.stats(userId, now - days * DAY, now)) };
     },
   },

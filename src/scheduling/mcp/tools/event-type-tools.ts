@@ -22,7 +22,7 @@ export const eventTypeTools: SchedulingTool[] = [
     input: {},
     async run(s, userId) {
       const host = await s.hosts.ensure(userId);
-      return { eventTypes: (await s.eventTypes.list(userId)).map((e) => eventTypeToJson(e, host.slug, s.ctx.config.ISSUER)) };
+      return { eventTypes: (await s.eventTypes.list(userId)).map((e) => eventTypeToJson(e, host.slug, s.kernel.config.ISSUER)) };
     },
   },
   {
@@ -31,7 +31,7 @@ export const eventTypeTools: SchedulingTool[] = [
     input: fields,
     async run(s, userId, a) {
       const host = await s.hosts.ensure(userId);
-      return eventTypeToJson(await s.eventTypes.create(userId, args<Record<string, never>>(a)), host.slug, s.ctx.config.ISSUER);
+      return eventTypeToJson(await s.eventTypes.create(userId, args<Record<string, never>>(a)), host.slug, s.kernel.config.ISSUER);
     },
   },
   {
@@ -41,7 +41,7 @@ export const eventTypeTools: SchedulingTool[] = [
     async run(s, userId, a) {
       const { id, ...changes } = args<{ id: string } & Record<string, never>>(a);
       const host = await s.hosts.ensure(userId);
-      return eventTypeToJson(await s.eventTypes.update(userId, id, changes), host.slug, s.ctx.config.ISSUER);
+      return eventTypeToJson(await s.eventTypes.update(userId, id, changes), host.slug, s.kernel.config.ISSUER);
     },
   },
   {
@@ -50,7 +50,7 @@ export const eventTypeTools: SchedulingTool[] = [
     async run(s, userId, a) {
       const host = await s.hosts.ensure(userId);
       const eventType = await s.eventTypes.get(userId, args<{ id: string }>(a).id);
-      return { url: `${s.ctx.config.ISSUER}/${host.slug}/${eventType.slug}`, active: eventType.active };
+      return { url: `${s.kernel.config.ISSUER}/${host.slug}/${eventType.slug}`, active: eventType.active };
     },
   },
 ];

@@ -15,7 +15,7 @@ export async function renderDashboard(deps: PageDeps, reply: FastifyReply, user:
     s.bookings.list(user.id, { status: 'active', limit: 50 }).then((p) => p.bookings.sort((a, b) => a.startAt - b.startAt)),
   ]);
   const webhooks = await webhooksSectionFor(s, '/scheduling')({ user, csrfToken });
-  return sendPage(reply, error?.status ?? 200, dashboardPage({ user, host, issuer: s.ctx.config.ISSUER, eventTypes, schedules, upcoming, webhooks, csrfToken, error }));
+  return sendPage(reply, error?.status ?? 200, dashboardPage({ user, host, issuer: s.kernel.config.ISSUER, eventTypes, schedules, upcoming, webhooks, csrfToken, error }));
 }
 
 /** Runs a form action; a SchedulingError re-renders the dashboard with it, success goes back. */

@@ -18,7 +18,7 @@ type Route = { Params: { id: string }; Querystring: PickerQuery & { token?: stri
  */
 export async function manageBookingRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
   const { s } = deps;
-  const eventTypes = new EventTypeRepository(s.ctx.database.db);
+  const eventTypes = new EventTypeRepository(s.kernel.database.db);
 
   async function load(request: FastifyRequest<Route>, token: unknown): Promise<Booking | undefined> {
     if (!s.manageLinks.verify(request.params.id, token)) return undefined;

@@ -16,7 +16,7 @@ export async function readPicker(s: SchedulingServices, eventType: EventType, q:
   const tz = q.tz && isValidTimeZone(q.tz) ? q.tz : 'UTC';
   const asked = Number(q.duration);
   const duration = eventType.durations.includes(asked) ? asked : eventType.durations[0]!;
-  const from = DateTime.fromMillis(s.ctx.clock.now(), { zone: tz }).startOf('day');
+  const from = DateTime.fromMillis(s.kernel.clock.now(), { zone: tz }).startOf('day');
   const answer = await s.availability.forEventType(eventType, { from: from.toMillis(), to: from.plus({ days: 31 }).toMillis(), durationMin: duration, timezone: tz });
   const date = q.date && isIsoDate(q.date) ? q.date : undefined;
   const startMs = q.start ? parseInstant(q.start) : undefined;

@@ -1,5 +1,4 @@
-import type { Client } from '../../oauth/index.ts';
-import { html, type Html } from '../../ui/html.ts';
+import { html, type Html } from './html.ts';
 
 /** The first-party path of an app's logo (client ids may be URLs, hence the encoding). */
 export function logoPath(clientId: string): string {
@@ -7,6 +6,6 @@ export function logoPath(clientId: string): string {
 }
 
 /** An app's logo; decorative (empty alt), because the app's name is always written next to it. */
-export function logoImage(client: Pick<Client, 'id'>, size: number): Html {
+export function logoImage(client: { id: string }, size: number): Html {
   return html`<img class="logo" src="${logoPath(client.id)}" alt="" width="${size}" height="${size}">`;
 }

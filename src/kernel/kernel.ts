@@ -1,0 +1,76 @@
+import type { FastifyBaseLogger } from 'fastify';
+import pino from 'pino';
+import type { Config } from '../config.ts';
+import { systemClock, type Clock } from './clock.ts';
+import { resolveSecretKey } from './crypto/secret-key.ts';
+import { SecretBox } from './crypto/secret-box.ts';
+import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { migrateToLatest } from './db/migrate.ts';
+import { createJobQueue, type JobQueue } from './jobs/index.ts';
+import { KeyRing } from './keys/key-ring.ts';
+import { SigningKeyRepository } from './keys/signing-key-repository.ts';
+import { ScopeRegistry } from './scope-registry.ts';
+
+/**
+ * What every feature receives: configuration, clock, database, the secret key (for purpose-bound
+ * SecretBoxes), signing keys, the job queue and the scope registry. Built once per process by
+ * the composition root (src/app.ts) or a CLI command; it names no feature.
+ */
+export interface Kernel {
+  config: Config;
+  clock: Clock;
+  log: FastifyBaseLogger;
+  database: DatabaseHandle;
+  secretKey: Buffer;
+  keys: KeyRing;
+  registry: ScopeRegistry;
+  jobs: JobQueue;
+  /** A SecretBox for one purpose: boxes of different purposes cannot open each other's contents. */
+  box(purpose: string): SecretBox;
+  /** Runs `close` at shutdown, after everything registered before it (last in, first out). */
+  onClose(close: () => Promise<void>): void;
+  close(): Promise<void>;
+}
+
+export interface KernelOptions {
+  clock?: Clock;
+  log?: FastifyBaseLogger;
+}
+
+/** Opens and migrates the database and loads the signing keys. */
+export async function createKernel(config: Config, options: KernelOptions = {}): Promise<Kernel> {
+  const clock = options.clock ?? systemClock;
+  const log = options.log ?? pino({ level: 'warn' });
+  const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (error) => log.error({ err: error }, 'SQLite checkpoints fell back to the committing connection'));
+  const closers: Array<() => Promise<void>> = [() => database.close()];
+  try {
+    await migrateToLatest(database.db);
+    const secret = resolveSecretKey(config);
+    if (secret.generatedAt) log.warn({ file: secret.generatedAt }, 'generated a development SECRET_KEY; set SECRET_KEY in production');
+    const keys = new KeyRing({
+      repo: new SigningKeyRepository(database.db, database.dialect),
+      box: new SecretBox(secret.key, 'signing-keys'),
+      clock,
+      reloadMs: config.KEY_RELOAD_SECONDS * 1000,
+    });
+    await keys.ensureKeys();
+    return {
+      config,
+      clock,
+      log,
+      database,
+      secretKey: secret.key,
+      keys,
+      registry: new ScopeRegistry(config.ISSUER),
+      jobs: createJobQueue(database, clock, log, { pollMs: config.JOBS_POLL_MS, concurrency: config.JOBS_CONCURRENCY, leaseMs: config.JOBS_LEASE_SECONDS * 1000 }),
+      box: (purpose) => new SecretBox(secret.key, purpose),
+      onClose: (close) => void closers.push(close),
+      close: async () => {
+        for (const close of closers.splice(0).reverse()) await close();
+      },
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}

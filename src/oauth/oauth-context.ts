@@ -1,0 +1,40 @@
+import type { Kernel } from '../kernel/kernel.ts';
+import type { SecretBox } from '../kernel/crypto/secret-box.ts';
+import { ClientRepository } from './clients/client-repository.ts';
+import { ClientService } from './clients/client-service.ts';
+import { PersonalTokens } from './personal-tokens/personal-tokens.ts';
+import { createRedisNotifier } from './tokens/redis-notifier.ts';
+import { localOnlyNotifier, Revocations, type RevocationNotifier } from './tokens/revocation.ts';
+import { TokenFamilyRepository } from './tokens/token-family-repository.ts';
+import { createTokenStore, type TokenStore } from './tokens/token-store.ts';
+
+/** What the authorization server's own modules share: the kernel plus its stores. Never leaves src/oauth. */
+export interface OAuthContext extends Kernel {
+  clients: ClientRepository;
+  clientService: ClientService;
+  families: TokenFamilyRepository;
+  /** The atomic units of the code and refresh grants (group commits on SQLite). */
+  tokenStore: TokenStore;
+  revocations: Revocations;
+  sealedResponses: SecretBox;
+  personalTokens: PersonalTokens;
+}
+
+/** Opens the authorization server's stores and its revocation channel (Redis when configured) on the kernel. */
+export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> {
+  const { config, clock, database, registry } = kernel;
+  const clients = new ClientRepository(database.db, config.CLIENT_CACHE_MS, () => clock.now());
+  const families = new TokenFamilyRepository(database.db);
+  const notifier: RevocationNotifier = config.REDIS_URL ? await createRedisNotifier(config.REDIS_URL) : localOnlyNotifier;
+  kernel.onClose(() => notifier.close());
+  return {
+    ...kernel,
+    clients,
+    clientService: new ClientService(clients, registry, clock),
+    families,
+    tokenStore: createTokenStore(database),
+    revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
+    sealedResponses: kernel.box('refresh-grace-responses'),
+    personalTokens: new PersonalTokens(database.db, registry, clock),
+  };
+}

@@ -1,0 +1,35 @@
+import type { Db } from '../kernel/db/database.ts';
+import { deleteInBatches, type Purger } from '../kernel/jobs/janitor.ts';
+
+type ExpiringTable = 'authorization_codes' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
+
+/** Tables whose rows die at `expires_at`, with their keys; a family takes its remaining refresh tokens along. */
+const EXPIRING: Record<ExpiringTable, string> = {
+  authorization_codes: 'code_hash',
+  interactions: 'id',
+  revoked_access_tokens: 'jti',
+  refresh_tokens: 'id',
+  token_families: 'id',
+};
+
+/** For the janitor: the authorization server's expired codes, interactions, revocations and tokens. */
+export const purgeOAuthData: Purger = async (db, now, batchSize) => {
+  const purged: Record<string, number> = {};
+  for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {
+    purged[table] = await deleteInBatches(batchSize, () => deleteBatch(db, table, key, now, batchSize));
+  }
+  // Parked grace-window responses hold live tokens (sealed): drop them once the window closed.
+  const parked = await db
+    .updateTable('refresh_tokens')
+    .set({ successor_response: null, successor_response_expires_at: null })
+    .where('successor_response_expires_at', '<=', now)
+    .executeTakeFirst();
+  purged.parked_responses = Number(parked.numUpdatedRows);
+  return purged;
+};
+
+async function deleteBatch(db: Db, table: ExpiringTable, key: string, now: number, batchSize: number): Promise<number> {
+  const doomed = db.selectFrom(table).select(key as never).where('expires_at' as never, '<=', now as never).limit(batchSize);
+  const result = await db.deleteFrom(table).where(key as never, 'in', doomed as never).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,27 @@
+import { isBitcoinAddress, parseExtendedPublicKey } from '../../addresses/bitcoin-keys.ts';
+import { checkEvmAddress } from '../../addresses/evm-address.ts';
+import { badRequest, SourceError } from '../../errors.ts';
+import type { SourceKind } from '../source-kind.ts';
+import { evmSource } from './evm-source.ts';
+
+/** Every configured EVM chain, one provider each, read by address. */
+export const evmKind: SourceKind = {
+  kind: 'evm',
+  providers: (settings) =>
+    settings.evmChains.map((chain) => ({
+      providerId: chain.id, name: chain.name, category: 'blockchain', authTypes: ['wallet'], chains: [chain.id], source: { kind: 'evm', chainId: chain.id },
+    })),
+  validateWallet(provider, address, chain) {
+    const id = provider.providerId;
+    if (isBitcoinAddress(address) || parseExtendedPublicKey(address)) throw badRequest(`${address} is a Bitcoin address or key, but ${provider.name} is an EVM chain`, id);
+    const checked = checkEvmAddress(address);
+    if (!checked.ok) throw badRequest(`the address ${checked.reason}`, id);
+    return { chain, address: checked.address, kind: 'address', identityKey: `${chain}:${checked.address.toLowerCase()}` };
+  },
+  open(provider, credentials, { settings }) {
+    if (credentials.type !== 'wallet') throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
+    const chain = settings.evmChains.find((c) => c.id === provider.source.chainId);
+    if (!chain) throw new SourceError('invalid', `chain ${provider.source.chainId} is no longer configured`);
+    return evmSource({ chain, address: credentials.address, blocksPerStep: settings.evmBlocksPerSync, timeoutMs: settings.sourceTimeoutMs });
+  },
+};

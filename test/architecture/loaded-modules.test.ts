@@ -1,0 +1,41 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), 'consentry-modules-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The source files (relative to the repo) a fresh process imported while running `args`. */
+function modulesLoadedBy(name: string, args: string[], env: Record<string, string>): string[] {
+  const file = join(dir, `${name}.txt`);
+  execFileSync(process.execPath, ['--import', 'tsx', '--import', './test/architecture/record-modules.mjs', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, RECORD_MODULES_TO: file, DATA_DIR: dir, DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}` },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const urls = readFileSync(file, 'utf8').split('\n').filter(Boolean);
+  return [...new Set(urls.map((url) => fileURLToPath(url).slice(ROOT.length)).filter((path) => path.startsWith('src/')))];
+}
+
+/** Products load lazily: a node imports only what PRODUCTS names; CLI commands import no product. */
+describe('what a process loads', () => {
+  it('loads no portfolio module on a node serving only scheduling (and does load it when asked to)', () => {
+    const scheduling = modulesLoadedBy('scheduling', ['test/architecture/build-app.ts'], { PRODUCTS: 'scheduling' });
+    expect(scheduling.filter((path) => path.startsWith('src/scheduling/')).length).toBeGreaterThan(20);
+    expect(scheduling.filter((path) => path.startsWith('src/portfolio/'))).toEqual([]);
+
+    const portfolio = modulesLoadedBy('portfolio', ['test/architecture/build-app.ts'], { PRODUCTS: 'portfolio' });
+    expect(portfolio.filter((path) => path.startsWith('src/portfolio/')).length).toBeGreaterThan(20);
+    expect(portfolio.filter((path) => path.startsWith('src/scheduling/'))).toEqual([]);
+  });
+
+  it('runs `consentry migrate` without loading any feature', () => {
+    const migrate = modulesLoadedBy('migrate', ['src/cli/main.ts', 'migrate'], {});
+    expect(migrate).toContain('src/kernel/db/migrate.ts');
+    expect(migrate.filter((path) => /^src\/(accounts|oauth|console|portfolio|scheduling|ui)\//.test(path))).toEqual([]);
+  });
+});
