@@ -20,7 +20,7 @@ export { portfolioProduct } from './product.ts';
 export async function portfolioRoutes(app: FastifyInstance, deps: { ctx: AppContext; accounts: Accounts; csrf: Csrf }): Promise<void> {
   if (!deps.ctx.registry.resource(`${deps.ctx.config.ISSUER}/platform`)) return; // PRODUCTS leaves the portfolio out
   const portfolio = portfolioOf(deps.ctx, app.log);
-  await platformApi(app, deps.ctx, portfolio);
+  await platformApi(app, deps.ctx, portfolio, async (userId) => (await deps.accounts.users.findById(userId)) !== undefined);
   const pageDeps = { ...deps, portfolio };
   await app.register(async (scope) => connectRoutes(scope, pageDeps));
   await app.register(async (scope) => accountPortfolioRoutes(scope, pageDeps));

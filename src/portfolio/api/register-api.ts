@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AppContext } from '../../context.ts';
 import type { Portfolio } from '../portfolio.ts';
-import { apiDeps, type ApiVersion } from './api-deps.ts';
+import { apiDeps, type ApiVersion, type PersonLookup } from './api-deps.ts';
 import { usePlatformErrors } from './error-handler.ts';
 import { assetsRoute } from './routes/assets.ts';
 import { catalogRoute } from './routes/catalog.ts';
@@ -11,8 +11,8 @@ import { refreshRoutes } from './routes/refresh.ts';
 import { transactionsRoute } from './routes/transactions.ts';
 
 /** The Platform API, v1 and v2 from one implementation, each in its own scope with the envelope renderer. */
-export async function platformApi(app: FastifyInstance, ctx: AppContext, portfolio: Portfolio): Promise<void> {
-  const deps = apiDeps(ctx, portfolio);
+export async function platformApi(app: FastifyInstance, ctx: AppContext, portfolio: Portfolio, personExists: PersonLookup): Promise<void> {
+  const deps = apiDeps(ctx, portfolio, personExists);
   for (const version of ['v1', 'v2'] as ApiVersion[]) {
     await app.register(
       async (scope) => {

@@ -17,7 +17,7 @@ export interface SourceDeps {
 export function sourceFactory(settings: PortfolioSettings, deps: SourceDeps): SourceFactory {
   return (provider, credentials) => {
     const { source } = provider;
-    if (source.kind === 'csv' && credentials.type === 'csv') return csvSource(credentials.format, credentials.content);
+    if (source.kind === 'csv' && credentials.type === 'csv') return csvSource(credentials.format, credentials.content, { maxRows: settings.csvMaxRows });
     if (source.kind === 'evm' && credentials.type === 'wallet') {
       const chain = settings.evmChains.find((c) => c.id === source.chainId);
       if (!chain) throw new SourceError('invalid', `chain ${source.chainId} is no longer configured`);

@@ -7,6 +7,7 @@ export const ErrorItemSchema = Type.Object(
     provider_id: Type.Optional(Type.String()),
     cause: Type.Union(CAUSES.map((c) => Type.Literal(c))),
     message: Type.String(),
+    code: Type.Optional(Type.Union([Type.Literal(601), Type.Literal(602), Type.Literal(603)], { description: "Calico's end-user code: 601 customer not found (404), 602 customer not authorized (403), 603 authentication failed (401)" })),
   },
   { title: 'ErrorItem' },
 );

@@ -41,7 +41,7 @@ export const WalletConnectionSchema = Type.Object(
 );
 export const OAuth2ConnectionSchema = Type.Object({ type: Type.Literal('oauth2') }, { title: 'OAuth2Connection' });
 export const CsvConnectionSchema = Type.Object(
-  { type: Type.Literal('csv'), format: Type.Optional(Type.String({ description: 'universal (default) or kraken' })), content: Type.String({ minLength: 1, maxLength: 5_000_000, description: 'The CSV text' }) },
+  { type: Type.Literal('csv'), format: Type.Optional(Type.String({ description: 'universal (default) or kraken' })), content: Type.String({ minLength: 1, description: 'The CSV text; at most PORTFOLIO_CSV_MAX_BYTES (default 10 MiB) and PORTFOLIO_CSV_MAX_ROWS rows' }) },
   { title: 'CsvConnection' },
 );
 
@@ -57,7 +57,7 @@ export const AddProvidersRequestSchema = Type.Object(
 export const AddProvidersBody = Type.Union([AddProvidersRequestSchema, Type.Array(AddProvidersRequestSchema, { minItems: 1, maxItems: 20 })]);
 
 export const AddProvidersDataSchema = Type.Object(
-  { added: Type.Boolean(), connection_id: Type.Optional(Type.String()), redirect_url: Type.Optional(Type.String()) },
+  { added: Type.Boolean(), provider_id: Type.Optional(Type.String()), connection_id: Type.Optional(Type.String()), redirect_url: Type.Optional(Type.String()) },
   { title: 'AddProvidersData' },
 );
 
