@@ -26,6 +26,11 @@ export interface InteractionStep {
   name: string;
   entryPath: string;
   url(interactionId: string): string;
+  /**
+   * Scopes a request entering at `entryPath` gets when it names none (Calico's widget URL names
+   * none): the entry point's product decides, not the client's registration.
+   */
+  entryDefaultScopes?: string[];
 }
 
 export interface ProductDefinition {
@@ -95,6 +100,11 @@ export class ScopeRegistry {
     const entries = new Map<string, string[]>();
     for (const step of this.steps.values()) entries.set(step.entryPath, [...(entries.get(step.entryPath) ?? []), step.name]);
     return entries;
+  }
+
+  /** The scopes a request entering at `path` gets when it names none; undefined: the client's defaults. */
+  entryDefaultScopes(path: string): string[] | undefined {
+    return [...this.steps.values()].find((step) => step.entryPath === path && step.entryDefaultScopes)?.entryDefaultScopes;
   }
 
   defaultScopes(): string[] {
