@@ -15,9 +15,7 @@ export interface PreparedLink {
 
 const MAX_PROBLEMS = 50;
 
-export interface CsvCheckLimits extends CsvLimits {
-  maxBytes: number;
-}
+export type CsvCheckLimits = Required<CsvLimits>;
 
 /**
  * Checks one link request against its provider and turns it into credentials plus the key
@@ -41,9 +39,8 @@ export async function prepareLink(provider: ProviderDefinition, input: LinkInput
     case 'csv': {
       const format = connection.format ?? provider.csvFormats?.[0] ?? 'universal';
       if (!provider.csvFormats?.includes(format)) throw badRequest(`CSV format ${format} is unknown (use one of: ${(provider.csvFormats ?? []).join(', ')})`, id);
-      const bytes = Buffer.byteLength(connection.content, 'utf8');
-      if (bytes > csv.maxBytes) throw new ApiError(413, 'bad_request', `the CSV is ${bytes} bytes; at most ${csv.maxBytes} are accepted (split it into several imports)`, id);
-      const parsed = await parseCsvOffThread({ mode: 'check', format, content: connection.content, maxRows: csv.maxRows });
+      const parsed = await parseCsvOffThread({ mode: 'check', format, content: connection.content, maxRows: csv.maxRows, maxBytes: csv.maxBytes });
+      if (parsed.bytes > csv.maxBytes) throw new ApiError(413, 'bad_request', `the CSV is ${parsed.bytes} bytes; at most ${csv.maxBytes} are accepted (split it into several imports)`, id);
       if (parsed.problems.length) {
         const items: ErrorItem[] = parsed.problems.slice(0, MAX_PROBLEMS).map((p) => ({ provider_id: id, cause: 'bad_request', message: `line ${p.line}: ${p.message}` }));
         throw new ApiError(400, 'bad_request', `the CSV has ${parsed.problems.length} bad row(s); nothing was imported`, id, undefined, items);

@@ -15,8 +15,11 @@ const job = workerData as CsvJob;
 const post = (message: CsvWorkerMessage) => parentPort!.postMessage(message);
 
 const reader = CSV_FORMATS[job.format];
-if (!reader) {
-  post({ kind: 'done', rows: 0, problems: [{ line: 1, message: `CSV format ${job.format} is unknown` }], digest: '', balances: [] });
+const bytes = Buffer.byteLength(job.content, 'utf8');
+if (job.maxBytes !== undefined && bytes > job.maxBytes) {
+  post({ kind: 'done', bytes, rows: 0, problems: [], digest: '', balances: [] });
+} else if (!reader) {
+  post({ kind: 'done', bytes, rows: 0, problems: [{ line: 1, message: `CSV format ${job.format} is unknown` }], digest: '', balances: [] });
 } else {
   const { transactions, problems } = await reader.parse(job.content, job.maxRows);
   const digest = createHash('sha256').update(`${job.format}\u0000${job.content}`).digest('base64url');
@@ -24,5 +27,5 @@ if (!reader) {
     for (let at = 0; at < transactions.length; at += BATCH) post({ kind: 'rows', items: transactions.slice(at, at + BATCH) });
   }
   const balances = job.mode === 'read' && problems.length === 0 ? sumBalances(transactions) : [];
-  post({ kind: 'done', rows: transactions.length, problems, digest, balances });
+  post({ kind: 'done', bytes, rows: transactions.length, problems, digest, balances });
 }

@@ -7,6 +7,8 @@ import type { CsvProblem } from './read-rows.ts';
 export interface CsvLimits {
   /** Rows (after the header) one file may have. */
   maxRows: number;
+  /** Bytes (UTF-8) one file may have; a larger one is measured and not parsed. */
+  maxBytes?: number;
 }
 
 export interface CsvJob extends CsvLimits {
@@ -17,11 +19,13 @@ export interface CsvJob extends CsvLimits {
 
 export type CsvWorkerMessage =
   | { kind: 'rows'; items: NormalizedTransaction[] }
-  | { kind: 'done'; rows: number; problems: CsvProblem[]; digest: string; balances: BalanceItem[] };
+  | { kind: 'done'; bytes: number; rows: number; problems: CsvProblem[]; digest: string; balances: BalanceItem[] };
 
 export interface CsvParsed {
   /** Transactions ("read" only). */
   transactions: NormalizedTransaction[];
+  /** The file's size in UTF-8 bytes. */
+  bytes: number;
   rows: number;
   problems: CsvProblem[];
   /** SHA-256 of format and content: the same file linked twice is a duplicate. */
@@ -46,7 +50,7 @@ export function parseCsvOffThread(job: CsvJob): Promise<CsvParsed> {
         return;
       }
       settled = true;
-      resolve({ transactions, rows: message.rows, problems: message.problems, digest: message.digest, balances: message.balances });
+      resolve({ transactions, bytes: message.bytes, rows: message.rows, problems: message.problems, digest: message.digest, balances: message.balances });
       void worker.terminate();
     });
     worker.on('error', (error) => {
