@@ -5,6 +5,7 @@ import { apiDeps, type ApiVersion, type PersonLookup } from './api-deps.ts';
 import { usePlatformErrors } from './error-handler.ts';
 import { assetsRoute } from './routes/assets.ts';
 import { catalogRoute } from './routes/catalog.ts';
+import { platformOpenApiRoute } from './openapi-document.ts';
 import { oauthCallbackRoute } from './routes/oauth-callback.ts';
 import { providersRoutes } from './routes/providers.ts';
 import { refreshRoutes } from './routes/refresh.ts';
@@ -23,6 +24,7 @@ export async function platformApi(app: FastifyInstance, ctx: AppContext, portfol
         await assetsRoute(scope, deps, version);
         await transactionsRoute(scope, deps, version);
         await refreshRoutes(scope, deps, version);
+        await platformOpenApiRoute(scope, ctx.config.ISSUER, version);
       },
       { prefix: `/platform/${version}` },
     );

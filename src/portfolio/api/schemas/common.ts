@@ -2,6 +2,9 @@ import { Type, type TSchema } from '@sinclair/typebox';
 
 const CAUSES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'provider_unavailable', 'provider_auth_failed', 'internal_error'] as const;
 
+/** A provider's id in the catalogue, e.g. `coinbase` (v1: CryptoSourceId). */
+export const ProviderIdSchema = Type.String({ title: 'ProviderId', examples: ['coinbase'] });
+
 export const ErrorItemSchema = Type.Object(
   {
     provider_id: Type.Optional(Type.String()),

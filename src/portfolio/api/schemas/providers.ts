@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorItemSchema } from './common.ts';
+import { ErrorItemSchema, ProviderIdSchema } from './common.ts';
 
 const AUTH_TYPES = Type.Union([Type.Literal('api_key'), Type.Literal('wallet'), Type.Literal('oauth2'), Type.Literal('csv')], { title: 'CryptoSourceCredentialAuthType' });
 
 export const ProviderMetadataSchema = Type.Object(
   {
-    provider_id: Type.String(),
+    provider_id: ProviderIdSchema,
     name: Type.String(),
     category: Type.Union([Type.Literal('exchange'), Type.Literal('wallet'), Type.Literal('blockchain'), Type.Literal('custodian')]),
     auth_types: Type.Array(AUTH_TYPES),
@@ -20,7 +20,7 @@ export const ProviderMetadataSchema = Type.Object(
 export const ConnectedProviderSchema = Type.Object(
   {
     connection_id: Type.String(),
-    provider_id: Type.String(),
+    provider_id: ProviderIdSchema,
     display_label: Type.String(),
     auth_type: AUTH_TYPES,
     status: Type.Union(['pending', 'syncing', 'connected', 'needs_reauth', 'error'].map((s) => Type.Literal(s))),
