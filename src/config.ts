@@ -78,6 +78,8 @@ export const ConfigSchema = Type.Object({
   PORTFOLIO_PROVIDER_CONCURRENCY: Int(2, 'Syncs of one provider (chain, exchange) a node runs at once.', 1, 64),
   PORTFOLIO_REFRESH_COOLDOWN_SECONDS: Int(60, 'Minimum seconds between two refreshes of one connection (429 with Retry-After inside it).', 0),
   PORTFOLIO_SOURCE_TIMEOUT_MS: Int(15000, 'Deadline of one request to a provider (RPC node, Esplora, CoinGecko).', 1),
+  PORTFOLIO_CSV_MAX_BYTES: Int(10_485_760, 'Largest CSV file one import accepts, in bytes (UTF-8); larger ones are refused with 413.', 1),
+  PORTFOLIO_CSV_MAX_ROWS: Int(200_000, 'Most rows (after the header) one CSV import accepts; more is a 400.', 1),
 });
 
 export type Config = Static<typeof ConfigSchema> & { ISSUER: string };

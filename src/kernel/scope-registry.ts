@@ -36,6 +36,11 @@ export interface InteractionStep {
   name: string;
   entryPath: string;
   url(interactionId: string): string;
+  /**
+   * Scopes a request entering at `entryPath` gets when it names none (Calico's widget URL names
+   * none): the entry point's product decides, not the client's registration.
+   */
+  entryDefaultScopes?: string[];
 }
 
 export interface ProductDefinition {
@@ -116,6 +121,11 @@ export class ScopeRegistry {
 
   profile(name: string): TokenProfile | undefined {
     return this.profilesByName.get(name);
+  }
+
+  /** The scopes a request entering at `path` gets when it names none; undefined: the client's defaults. */
+  entryDefaultScopes(path: string): string[] | undefined {
+    return [...this.steps.values()].find((step) => step.entryPath === path && step.entryDefaultScopes)?.entryDefaultScopes;
   }
 
   defaultScopes(): string[] {

@@ -10,10 +10,25 @@ export type ErrorCause =
   | 'provider_auth_failed'
   | 'internal_error';
 
+/** Calico's end-user codes: 601 customer not found, 602 customer not authorized, 603 authentication failed. */
+export type EndUserCode = 601 | 602 | 603;
+
 export interface ErrorItem {
   provider_id?: string;
   cause: ErrorCause;
   message: string;
+  code?: EndUserCode;
+}
+
+/**
+ * The item with its end-user code, as the contract carries Calico's 6xx codes: in the body, with
+ * a standard HTTP status. A failed authentication (ours or the provider's) is 603, a refusal 602;
+ * 601 (the token's person no longer exists) is set where that is found.
+ */
+export function withEndUserCode(item: ErrorItem): ErrorItem {
+  if (item.code !== undefined) return item;
+  const code = item.cause === 'unauthorized' || item.cause === 'provider_auth_failed' ? 603 : item.cause === 'forbidden' ? 602 : undefined;
+  return code === undefined ? item : { ...item, code };
 }
 
 /**
@@ -22,7 +37,7 @@ export interface ErrorItem {
  */
 export class ApiError extends Error {
   constructor(
-    readonly status: 400 | 401 | 403 | 404 | 409 | 429 | 500 | 501 | 503,
+    readonly status: 400 | 401 | 403 | 404 | 409 | 413 | 429 | 500 | 501 | 503,
     readonly cause_: ErrorCause,
     message: string,
     readonly providerId?: string,
@@ -37,7 +52,7 @@ export class ApiError extends Error {
 
   toItems(): ErrorItem[] {
     const own: ErrorItem = { cause: this.cause_, message: this.message, ...(this.providerId ? { provider_id: this.providerId } : {}) };
-    return this.items.length ? this.items : [own];
+    return (this.items.length ? this.items : [own]).map(withEndUserCode);
   }
 }
 

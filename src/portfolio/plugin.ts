@@ -15,7 +15,7 @@ export function attach({ kernel, accounts, oauth, csrf }: PlatformDeps): Product
   return {
     accountSections: [linkedProvidersBlock(() => portfolio)],
     routes: async (app) => {
-      await platformApi(app, kernel, oauth, portfolio);
+      await platformApi(app, kernel, oauth, portfolio, async (userId) => (await accounts.users.findById(userId)) !== undefined);
       const pageDeps = { oauth, accounts, csrf, portfolio };
       await app.register(async (scope) => connectRoutes(scope, pageDeps));
       await app.register(async (scope) => accountPortfolioRoutes(scope, pageDeps));

@@ -63,7 +63,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
   };
   const connections = new ConnectionService({
-    catalog, repo: connectionRepo, box: ctx.box('portfolio-credentials'), clock: ctx.clock, syncNow: enqueueSync,
+    catalog, repo: connectionRepo, box: ctx.box('portfolio-credentials'), clock: ctx.clock, syncNow: enqueueSync, csvLimits: { maxBytes: settings.csvMaxBytes, maxRows: settings.csvMaxRows },
     aroundUnlink: async (userId, ids, remove) => {
       const pairs = (await Promise.all(ids.map((id) => transactions.hashesOf(id)))).flat().map((p) => ({ chain: p.chain, hash: p.tx_hash }));
       await remove();

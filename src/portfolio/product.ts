@@ -17,5 +17,7 @@ export const portfolioDefinition: ProductDefinition = {
   resources: [{ path: '/platform', name: 'Consentry Platform API', profile: calicoProfile, scopes, ownsScopes: scopes }],
   defaultScopes: scopes,
   // The Connect widget: /connect is /oauth/authorize plus "link your accounts" before consent.
-  interactionSteps: [{ name: 'portfolio.link', entryPath: '/connect', url: (interactionId) => `/connect/link/${interactionId}` }],
+  // Its bare widget URL names no scope: it gets the portfolio's scopes (so the calico profile),
+  // whatever the client's own defaults are.
+  interactionSteps: [{ name: 'portfolio.link', entryPath: '/connect', url: (interactionId) => `/connect/link/${interactionId}`, entryDefaultScopes: scopes }],
 };

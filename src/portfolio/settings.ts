@@ -29,6 +29,9 @@ export interface PortfolioSettings {
   priceCacheMs: number;
   refreshCooldownMs: number;
   sourceTimeoutMs: number;
+  /** Size and row limits of one CSV import. */
+  csvMaxBytes: number;
+  csvMaxRows: number;
 }
 
 /** @throws Error naming the problem when EVM_CHAINS is not valid JSON of the documented shape. */
@@ -66,5 +69,7 @@ export function portfolioSettings(config: Config): PortfolioSettings {
     priceCacheMs: config.PRICE_CACHE_SECONDS * 1000,
     refreshCooldownMs: config.PORTFOLIO_REFRESH_COOLDOWN_SECONDS * 1000,
     sourceTimeoutMs: config.PORTFOLIO_SOURCE_TIMEOUT_MS,
+    csvMaxBytes: config.PORTFOLIO_CSV_MAX_BYTES,
+    csvMaxRows: config.PORTFOLIO_CSV_MAX_ROWS,
   };
 }

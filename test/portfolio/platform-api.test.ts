@@ -41,7 +41,7 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     const refused = await narrow.get('/platform/v2/transactions');
     expect(refused.status).toBe(403);
     expect(refused.headers.get('www-authenticate')).toMatch(/error="insufficient_scope", scope="read:transactions"/);
-    expect(refused.body).toEqual({ data: null, errors: [{ cause: 'forbidden', message: expect.stringContaining('read:transactions') }] });
+    expect(refused.body).toEqual({ data: null, errors: [{ cause: 'forbidden', code: 602, message: expect.stringContaining('read:transactions') }] });
     expect((await narrow.post('/platform/v1/provider', { provider_id: 'csv', connection: { type: 'csv', content: UNIVERSAL_CSV } })).status).toBe(403);
     const badToken = await fetch(`${server.url}/platform/v1/assets`, { headers: { authorization: 'Bearer not-a-jwt' } });
     expect(badToken.status).toBe(401);
@@ -81,11 +81,11 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     expect(assets.body.data.total_value).toBeNull();
   });
 
-  it('serves v1 from the same implementation (no page data)', async () => {
+  it('serves v1 from the same implementation (with the same paging)', async () => {
     const v1 = await api.get('/platform/v1/transactions?limit=2');
     const v2 = await api.get('/platform/v2/transactions?limit=2');
     expect(v1.body.data.transactions).toEqual(v2.body.data.transactions);
-    expect(v1.body.data.page).toBeUndefined();
+    expect(v1.body.data.page).toMatchObject({ has_more: true, limit: 2 });
     expect(v2.body.data.page).toMatchObject({ has_more: true, limit: 2 });
     expect((await api.get('/platform/v1/provider')).body.data.providers).toHaveLength(1);
   });
@@ -123,7 +123,7 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     expect(missing.body.errors[0]!.message).toMatch(/line 1: missing column\(s\): Date/);
   });
 
-  it('answers bad links with clear errors and links nothing from a mixed array', async () => {
+  it('answers bad links with clear errors and links nothing when every item of an array fails', async () => {
     const cases: Array<[unknown, number, string, RegExp]> = [
       [{ provider_id: 'mtgox', connection: { type: 'api_key', api_key: 'k', secret_key: 's' } }, 404, 'not_found', /not in the catalogue/],
       [{ provider_id: 'ethereum', connection: { type: 'wallet', address: '0x1234' } }, 400, 'bad_request', /not an EVM address/],
@@ -142,12 +142,12 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
       expect(answer.body.errors[0]!.message).toMatch(message);
     }
     const before = (await api.get('/platform/v2/providers')).body.data.providers.length;
-    const mixed = await api.post('/platform/v2/providers', [
-      { provider_id: 'ethereum', connection: { type: 'wallet', address: '0x52908400098527886E0F7030069857D2E4169EE7' } },
+    const allBad = await api.post('/platform/v2/providers', [
+      { provider_id: 'ethereum', connection: { type: 'wallet', address: '0x5290840009852788' } },
       { provider_id: 'bitcoin', connection: { type: 'wallet', address: 'not-an-address' } },
     ]);
-    expect(mixed.status).toBe(400);
-    expect(mixed.body.errors).toEqual([expect.objectContaining({ provider_id: 'bitcoin', cause: 'bad_request' })]);
+    expect(allBad.status).toBe(400);
+    expect(allBad.body.errors).toEqual([expect.objectContaining({ provider_id: 'ethereum', cause: 'bad_request' }), expect.objectContaining({ provider_id: 'bitcoin', cause: 'bad_request' })]);
     expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(before);
   });
 
@@ -159,7 +159,7 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
 
   it('checks query parameters', async () => {
     const cases: Array<[string, RegExp]> = [
-      ['start_time=2000&end_time=1000', /start_time \(2000\) is after end_time \(1000\)/],
+      ['start_time=200000000000&end_time=100000000000', /start_time \(200000000000\) is after end_time \(100000000000\)/],
       ['limit=0', /limit must be between 1 and 100/],
       ['limit=101', /limit must be between 1 and 100/],
       ['limit=-5', /limit must be between 1 and 100/],
@@ -170,7 +170,6 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     ];
     for (const path of ['/platform/v2/transactions', '/platform/v2/assets', '/platform/v1/transactions', '/platform/v1/assets']) {
       for (const [query, message] of cases) {
-        if (path.includes('v1') && query.startsWith('cursor')) continue;
         const answer = await api.get(`${path}?${query}`);
         expect(answer.status, `${path}?${query}`).toBe(400);
         expect(answer.body).toMatchObject({ data: null, errors: [{ cause: 'bad_request' }] });

@@ -44,10 +44,13 @@ export function readAppForm(body: AppFormBody): AppForm {
   };
 }
 
-/** What a new app's form starts with: sign-in scopes allowed, and asked for by default. */
-export function blankAppForm(): AppForm {
+/**
+ * What a new app's form starts with: every scope of the deployment allowed (so a product's own
+ * entry point, e.g. /connect, works with it), and only sign-in scopes asked for by default.
+ */
+export function blankAppForm(scopeNames: string[]): AppForm {
   return {
-    name: '', type: 'confidential', redirectUris: '', allowedScopes: ['openid', 'profile', 'email', 'offline_access'], defaultScopes: ['openid', 'profile', 'email'],
+    name: '', type: 'confidential', redirectUris: '', allowedScopes: scopeNames, defaultScopes: ['openid', 'profile', 'email'],
     logoUri: '', accessTokenTtl: '', refreshTokenTtl: '',
   };
 }

@@ -61,7 +61,7 @@ export async function appRoutes(app: FastifyInstance, { kernel, oauth, accounts,
   route.get('/developers/apps/new', { schema: { hide: true } }, async (request, reply) => {
     const who = await signedIn(accounts, request);
     if (!who) return toSignIn(reply, '/developers/apps/new');
-    return sendPage(reply, 200, newAppPage(who.user, formView(request, reply, blankAppForm(), {}, '/developers/apps', false)));
+    return sendPage(reply, 200, newAppPage(who.user, formView(request, reply, blankAppForm(kernel.registry.scopeNames()), {}, '/developers/apps', false)));
   });
 
   route.post('/developers/apps', { ...guarded, schema: { hide: true, body: AppBody } }, async (request, reply) => {

@@ -37,9 +37,14 @@ const PROMPTS = new Set(['none', 'login', 'consent']);
 /**
  * Validates an authorization request in the order RFC 6749 §4.1.2.1 demands: first the client
  * and redirect URI (failures become a page, never a redirect), then everything else (failures
- * go back to the client with `state` and `iss`).
+ * go back to the client with `state` and `iss`). `entry.defaultScopes` are the entry point's
+ * scopes for a request that names none (else the client's defaults apply).
  */
-export async function validateAuthorizationRequest(ctx: OAuthContext, { single, resource }: ReadParams): Promise<{ client: Client; request: AuthorizationRequest }> {
+export async function validateAuthorizationRequest(
+  ctx: OAuthContext,
+  { single, resource }: ReadParams,
+  entry: { defaultScopes?: string[] } = {},
+): Promise<{ client: Client; request: AuthorizationRequest }> {
   if (!single.client_id) throw new UnsafeAuthorizationRequest('invalid_request', 'client_id is missing');
   const client = await resolveClient(ctx, single.client_id);
   if (!client) throw new UnsafeAuthorizationRequest('invalid_client', 'unknown client_id');
@@ -52,7 +57,7 @@ export async function validateAuthorizationRequest(ctx: OAuthContext, { single, 
     if (single.response_mode !== undefined && single.response_mode !== 'query') throw new InvalidRequest('only response_mode=query is supported');
     if (single.request !== undefined || single.request_uri !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported');
     const prompt = parsePrompt(single.prompt);
-    const scopes = checkRequestedScopes(single.scope, client, ctx.registry);
+    const scopes = checkRequestedScopes(single.scope, client, ctx.registry, entry.defaultScopes);
     const resources = resolveResources(resource, scopes, ctx.registry).map((r) => r.uri);
     const pkce = checkCodeChallenge(client, single.code_challenge, single.code_challenge_method);
     const request: AuthorizationRequest = { clientId: client.id, redirectUri, redirectUriSent: single.redirect_uri !== undefined, scopes, resources, prompt };

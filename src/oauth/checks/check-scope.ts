@@ -15,12 +15,12 @@ export function parseScope(value: string): string[] {
 }
 
 /**
- * The scopes a request gets: the client's defaults when none are asked for; every scope must be
- * known and allowed for the client.
+ * The scopes a request gets: when none are asked for, the entry point's defaults if it has any,
+ * else the client's; every scope must be known and allowed for the client.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  */
-export function checkRequestedScopes(requested: string | undefined, client: Client, registry: ScopeRegistry): string[] {
-  const scopes = requested === undefined ? client.defaultScopes : parseScope(requested);
+export function checkRequestedScopes(requested: string | undefined, client: Client, registry: ScopeRegistry, entryDefaults?: string[]): string[] {
+  const scopes = requested === undefined ? (entryDefaults ?? client.defaultScopes) : parseScope(requested);
   if (scopes.length === 0) throw new InvalidScope('no scope was requested and the client has no default scopes');
   for (const scope of scopes) {
     if (!registry.scope(scope)) throw new InvalidScope(`unknown scope: ${scope}`);

@@ -84,6 +84,16 @@ export class ClientService {
     return secret;
   }
 
+  /**
+   * Scopes a new client asks for when it names none. A confidential client registered by DCR or
+   * in the console gets only `openid`: with client credentials it then gets nothing without
+   * asking, and no app holds every product's scopes by default. Others keep the products' defaults.
+   */
+  private defaultScopesFor(input: NewClient): string[] {
+    const narrow = input.type === 'confidential' && (input.registeredVia === 'dcr' || input.registeredVia === 'console');
+    return narrow ? ['openid'] : this.registry.defaultScopes();
+  }
+
   private validate(input: NewClient) {
     if (!input.name.trim()) throw new InvalidClientMetadata('client_name', 'a name is required');
     if (input.type !== 'public' && input.type !== 'confidential') throw new InvalidClientMetadata('type', 'type must be public or confidential');
@@ -105,7 +115,7 @@ export class ClientService {
     for (const scope of allowed) {
       if (!this.registry.scope(scope)) throw new InvalidClientMetadata('scope', `unknown scope ${scope}`);
     }
-    const defaults = input.defaultScopes ?? this.registry.defaultScopes().filter((s) => allowed.includes(s));
+    const defaults = input.defaultScopes ?? this.defaultScopesFor(input).filter((s) => allowed.includes(s));
     for (const scope of defaults) {
       if (!allowed.includes(scope)) throw new InvalidClientMetadata('default_scopes', `default scope ${scope} is not allowed for the client`);
     }

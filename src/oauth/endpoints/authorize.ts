@@ -26,7 +26,7 @@ export async function authorizeEndpoint(app: FastifyInstance, ctx: OAuthContext,
         const params = readParams(request.query);
         // A product's widget URL (Calico's /connect) carries no response_type; code is the only one.
         if (steps.length && params.single.response_type === undefined) params.single.response_type = 'code';
-        const { request: authorization } = await validateAuthorizationRequest(ctx, params);
+        const { request: authorization } = await validateAuthorizationRequest(ctx, params, { defaultScopes: ctx.registry.entryDefaultScopes(path) });
         if (steps.length) authorization.steps = [...steps];
         const now = ctx.clock.now();
         const interaction = { id: newId(), request: authorization, createdAt: now, expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000 };

@@ -42,7 +42,7 @@ export interface IssuedTokens {
  * `openid` is granted, the ID token. Storing them is the grant's business. Signing waits on the
  * thread pool, so a grant mints between its storage units, never inside one (token-store.ts).
  */
-export async function issueTokens(ctx: OAuthContext, key: LoadedKey, input: IssueInput): Promise<IssuedTokens> {
+export async function issueTokens(ctx: Pick<OAuthContext, 'config' | 'clock' | 'registry'>, key: LoadedKey, input: IssueInput): Promise<IssuedTokens> {
   const { config, clock } = ctx;
   const now = clock.now();
   const life = lifetimesFor(input.resources, input.client, config, ctx.registry);

@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { GuardRequirement, ResourceGuard } from '../../oauth/index.ts';
-import type { ErrorItem } from '../errors.ts';
+import { ApiError, withEndUserCode, type ErrorItem } from '../errors.ts';
 import type { Portfolio } from '../portfolio.ts';
 
 export type ApiVersion = 'v1' | 'v2';
@@ -9,12 +9,41 @@ export type ApiVersion = 'v1' | 'v2';
 export interface ApiDeps {
   kernel: Kernel;
   portfolio: Portfolio;
-  guard(requirement: GuardRequirement): preHandlerAsyncHookHandler;
+  /** The token guard plus, unless `person: false`, the check that the token acts for a person who exists. */
+  guard(requirement: GuardRequirement, options?: { person?: boolean }): preHandlerAsyncHookHandler;
 }
 
-export function apiDeps(kernel: Kernel, oauth: ResourceGuard, portfolio: Portfolio): ApiDeps {
+/** Whether a person exists (the accounts feature answers). */
+export type PersonLookup = (userId: string) => Promise<boolean>;
+
+export function apiDeps(kernel: Kernel, oauth: ResourceGuard, portfolio: Portfolio, personExists: PersonLookup): ApiDeps {
   const resource = `${kernel.config.ISSUER}/platform`;
-  return { kernel, portfolio, guard: (requirement) => oauth.requireToken(resource, requirement) };
+  return {
+    kernel,
+    portfolio,
+    guard(requirement, options = {}) {
+      const token = oauth.requireToken(resource, requirement);
+      if (options.person === false) return token;
+      return async function guardPerson(request, reply) {
+        await token.call(this, request, reply);
+        await requirePerson(request, personExists);
+      };
+    },
+  };
+}
+
+/**
+ * Every Platform API endpoint but the catalogue is about the token's person. A client-credentials
+ * token (its `sub` is the client) acts for nobody: 403 (602); a token whose person was deleted: 404 (601).
+ */
+async function requirePerson(request: FastifyRequest, personExists: PersonLookup): Promise<void> {
+  const claims = request.accessToken!;
+  if (claims.sub === claims.client_id) {
+    throw new ApiError(403, 'forbidden', 'this token does not act for a person', undefined, undefined, [{ cause: 'forbidden', message: 'this token does not act for a person', code: 602 }]);
+  }
+  if (!(await personExists(claims.sub))) {
+    throw new ApiError(404, 'not_found', 'the person this token acts for does not exist', undefined, undefined, [{ cause: 'not_found', message: 'the person this token acts for does not exist', code: 601 }]);
+  }
 }
 
 /** The person the verified access token is about. */
@@ -24,5 +53,5 @@ export function personOf(request: FastifyRequest): string {
 
 /** `{data, errors}`, with 206 when some providers failed and the data is partial. */
 export function sendEnvelope(reply: FastifyReply, status: number, data: unknown, errors: ErrorItem[] = []): FastifyReply {
-  return reply.code(status === 200 && errors.length ? 206 : status).send({ data, errors });
+  return reply.code(status === 200 && errors.length ? 206 : status).send({ data, errors: errors.map(withEndUserCode) });
 }

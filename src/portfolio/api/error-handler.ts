@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { TokenRejected } from '../../oauth/index.ts';
-import { ApiError, type ErrorItem } from '../errors.ts';
+import { ApiError, withEndUserCode, type ErrorItem } from '../errors.ts';
 
 const CONNECTION_SHAPES =
   'connection must be one of {type: "api_key", api_key, secret_key, passphrase?}, {type: "wallet", address, chain?}, {type: "oauth2"}, {type: "csv", format?, content}';
@@ -17,7 +17,7 @@ export function usePlatformErrors(app: FastifyInstance): void {
     }
     if (error instanceof TokenRejected) {
       const cause = error.status === 401 ? 'unauthorized' : error.status === 403 ? 'forbidden' : 'bad_request';
-      return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ data: null, errors: [{ cause, message: error.description }] });
+      return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ data: null, errors: [withEndUserCode({ cause, message: error.description })] });
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {

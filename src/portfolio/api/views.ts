@@ -1,7 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import { providerMetadata, type ProviderMetadata } from '../catalog/provider-definition.ts';
 import type { Connection } from '../connections/connection.ts';
-import type { ErrorItem } from '../errors.ts';
+import { withEndUserCode, type ErrorItem } from '../errors.ts';
 
 export interface ConnectedProviderView {
   connection_id: string;
@@ -27,7 +27,7 @@ export function connectedProvider(connection: Connection, catalog: Catalog): Con
     auth_type: connection.authType,
     status: connection.status,
     ...(connection.lastRefreshedAt !== null ? { last_refreshed_at: connection.lastRefreshedAt } : {}),
-    ...(connection.lastError && (connection.status === 'error' || connection.status === 'needs_reauth') ? { error: connection.lastError } : {}),
+    ...(connection.lastError && (connection.status === 'error' || connection.status === 'needs_reauth') ? { error: withEndUserCode(connection.lastError) } : {}),
     provider,
   };
 }

@@ -6,7 +6,7 @@ import { ApiError, notFound, type ErrorItem } from '../errors.ts';
 import type { Connection, Credentials } from './connection.ts';
 import type { ConnectionRepository } from './connection-repository.ts';
 import type { LinkInput, LinkResult } from './link-input.ts';
-import { prepareLink, type PreparedLink } from './prepare-link.ts';
+import { prepareLink, type CsvCheckLimits, type PreparedLink } from './prepare-link.ts';
 
 export interface ConnectionServiceDeps {
   catalog: Catalog;
@@ -15,6 +15,8 @@ export interface ConnectionServiceDeps {
   clock: Clock;
   /** Starts the first sync of a new connection (a durable job). */
   syncNow(connectionId: string): Promise<void>;
+  /** Size and row limits of a CSV import. */
+  csvLimits: CsvCheckLimits;
   /** Runs `remove`, then cleans up what depended on the removed connections (internal-transfer marks). */
   aroundUnlink(userId: string, connectionIds: string[], remove: () => Promise<void>): Promise<void>;
 }
@@ -28,18 +30,20 @@ export class ConnectionService {
   }
 
   /**
-   * Links every provider of the request or none: all are checked first (unknown provider 404,
-   * bad input 400, duplicate 409), then stored in one transaction, then their syncs start.
+   * Links each provider of the request that can be linked: each is checked first (unknown
+   * provider 404, bad input 400, duplicate 409), the good ones are stored in one transaction,
+   * then their syncs start. One result per input, in order; a failed input answers
+   * `{added: false}` and its errors. When none could be linked, nothing is stored and the
+   * failures are thrown (one ApiError carrying every item).
    */
-  async link(userId: string, inputs: LinkInput[]): Promise<LinkResult[]> {
-    const prepared: PreparedLink[] = [];
-    const failures: ApiError[] = [];
+  async link(userId: string, inputs: LinkInput[]): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
+    const prepared: Array<PreparedLink | ApiError> = [];
     const keys = new Set<string>();
     for (const input of inputs) {
       try {
         const provider = this.deps.catalog.find(input.provider_id);
         if (!provider) throw notFound(`provider ${input.provider_id} is not in the catalogue (GET /platform/v2/providers/catalog)`, input.provider_id);
-        const link = prepareLink(provider, input);
+        const link = await prepareLink(provider, input, this.deps.csvLimits);
         const key = `${provider.providerId}\u0000${link.identityKey}`;
         if (keys.has(key) || (await this.deps.repo.findByIdentity(userId, provider.providerId, link.identityKey))) {
           throw new ApiError(409, 'conflict', `this ${provider.name} ${link.credentials.type === 'csv' ? 'file' : 'account'} is already linked`, provider.providerId);
@@ -48,24 +52,29 @@ export class ConnectionService {
         prepared.push(link);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        failures.push(error);
+        prepared.push(error);
       }
     }
-    if (failures.length) throw combine(failures);
+    const failures = prepared.filter((p): p is ApiError => p instanceof ApiError);
+    if (failures.length === inputs.length) throw combine(failures);
     const now = this.deps.clock.now();
-    const rows = prepared.map((link) => ({
+    const rows = new Map(prepared.flatMap((link, index) => (link instanceof ApiError ? [] : [[index, {
       id: newId(), user_id: userId, provider_id: link.provider.providerId, auth_type: link.credentials.type, display_label: link.displayLabel.slice(0, 200),
       identity_key: link.identityKey, sealed: this.deps.box.seal(JSON.stringify(link.credentials)), status: 'syncing' as const, last_error: null,
       tx_cursor: null, oauth_state_hash: null, last_refreshed_at: null, last_refresh_requested_at: null, created_at: now, updated_at: now,
-    }));
+    }] as const])));
     try {
-      await this.deps.repo.insertMany(rows);
+      await this.deps.repo.insertMany([...rows.values()]);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'one of these providers was linked at the same moment', rows[0]?.provider_id);
+      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'one of these providers was linked at the same moment', [...rows.values()][0]?.provider_id);
       throw error;
     }
-    for (const row of rows) await this.deps.syncNow(row.id);
-    return rows.map((row) => ({ added: true, connection_id: row.id }));
+    for (const row of rows.values()) await this.deps.syncNow(row.id);
+    const results = inputs.map((input, index): LinkResult => {
+      const row = rows.get(index);
+      return row ? { added: true, provider_id: row.provider_id, connection_id: row.id } : { added: false, provider_id: input.provider_id };
+    });
+    return { results, errors: failures.flatMap((f) => f.toItems()) };
   }
 
   /** Unlinks by connection ids or provider ids; unknown ones make it a 404 and nothing is removed. */

@@ -11,6 +11,7 @@ export interface LinkInput {
 
 export interface LinkResult {
   added: boolean;
+  provider_id: string;
   connection_id?: string;
   redirect_url?: string;
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { validateWallet } from '../addresses/validate-wallet.ts';
 import type { ProviderDefinition } from '../catalog/provider-definition.ts';
 import { ApiError, badRequest, type ErrorItem } from '../errors.ts';
-import { CSV_FORMATS } from '../sources/csv/formats.ts';
+import { parseCsvOffThread, type CsvLimits } from '../sources/csv/parse-off-thread.ts';
 import type { Credentials } from './connection.ts';
 import type { LinkInput } from './link-input.ts';
 
@@ -15,12 +15,15 @@ export interface PreparedLink {
 
 const MAX_PROBLEMS = 50;
 
+export type CsvCheckLimits = Required<CsvLimits>;
+
 /**
  * Checks one link request against its provider and turns it into credentials plus the key
  * that makes a second link of the same thing a duplicate. Nothing is stored here.
- * @throws ApiError 400 (bad input, line-numbered for CSV), 501 (auth type not built yet)
+ * A CSV file is parsed on the CSV worker thread, within `csv` limits.
+ * @throws ApiError 400 (bad input, line-numbered for CSV), 413 (CSV too large), 501 (auth type not built yet)
  */
-export function prepareLink(provider: ProviderDefinition, input: LinkInput): PreparedLink {
+export async function prepareLink(provider: ProviderDefinition, input: LinkInput, csv: CsvCheckLimits): Promise<PreparedLink> {
   const id = provider.providerId;
   const { connection } = input;
   if (!provider.authTypes.includes(connection.type)) {
@@ -35,16 +38,15 @@ export function prepareLink(provider: ProviderDefinition, input: LinkInput): Pre
     }
     case 'csv': {
       const format = connection.format ?? provider.csvFormats?.[0] ?? 'universal';
-      const reader = CSV_FORMATS[format];
-      if (!reader || !provider.csvFormats?.includes(format)) throw badRequest(`CSV format ${format} is unknown (use one of: ${(provider.csvFormats ?? []).join(', ')})`, id);
-      const parsed = reader.parse(connection.content);
+      if (!provider.csvFormats?.includes(format)) throw badRequest(`CSV format ${format} is unknown (use one of: ${(provider.csvFormats ?? []).join(', ')})`, id);
+      const parsed = await parseCsvOffThread({ mode: 'check', format, content: connection.content, maxRows: csv.maxRows, maxBytes: csv.maxBytes });
+      if (parsed.bytes > csv.maxBytes) throw new ApiError(413, 'bad_request', `the CSV is ${parsed.bytes} bytes; at most ${csv.maxBytes} are accepted (split it into several imports)`, id);
       if (parsed.problems.length) {
         const items: ErrorItem[] = parsed.problems.slice(0, MAX_PROBLEMS).map((p) => ({ provider_id: id, cause: 'bad_request', message: `line ${p.line}: ${p.message}` }));
         throw new ApiError(400, 'bad_request', `the CSV has ${parsed.problems.length} bad row(s); nothing was imported`, id, undefined, items);
       }
-      if (parsed.transactions.length === 0) throw badRequest('the CSV has no rows', id);
-      const digest = createHash('sha256').update(`${format}\u0000${connection.content}`).digest('base64url');
-      return { provider, credentials: { type: 'csv', format, content: connection.content }, identityKey: `csv:${digest}`, displayLabel: label || `CSV import (${format})` };
+      if (parsed.rows === 0) throw badRequest('the CSV has no rows', id);
+      return { provider, credentials: { type: 'csv', format, content: connection.content }, identityKey: `csv:${parsed.digest}`, displayLabel: label || `CSV import (${format})` };
     }
     case 'api_key': {
       const digest = createHash('sha256').update(connection.api_key).digest('base64url');

@@ -8,6 +8,8 @@ export interface CursorState {
   /** Keyset position (transactions: timestamp + id; assets: sort key). */
   after: { t?: number; id: string };
   filter: ListFilter;
+  /** The page size asked for on the first page; later pages keep it unless `limit` is sent again. */
+  limit?: number;
 }
 
 /** Opaque, tamper-evident cursors: base64url JSON plus an HMAC under a key derived from SECRET_KEY. */

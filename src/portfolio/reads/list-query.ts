@@ -11,6 +11,8 @@ export interface ListFilter {
 export interface ListQuery {
   filter: ListFilter;
   limit: number;
+  /** False when `limit` is the default (a next page then keeps the limit its cursor remembers). */
+  limitGiven: boolean;
   cursor?: string;
 }
 
@@ -18,10 +20,15 @@ export type RawListQuery = Partial<Record<'start_time' | 'end_time' | 'asset_sym
 
 const DEFAULT_LIMIT = 30;
 const MAX_LIMIT = 100;
+/**
+ * Times are epoch milliseconds; below this (1973-03-03 in ms, year 5138 in seconds) a value can
+ * only have been meant as seconds, so it is refused rather than silently misread.
+ */
+const SMALLEST_MS = 100_000_000_000;
 
 /**
  * The query rules of GET /assets and /transactions: times in epoch ms with start ≤ end, lists
- * comma-separated, limit 1–100 (default 30), and a cursor that carries its own filters.
+ * comma-separated, limit 1–100 (default 30), and a cursor that carries its own filters (and limit).
  * @throws ApiError 400 with a message naming the parameter
  */
 export function parseListQuery(raw: RawListQuery, catalog: Catalog, allowCursor: boolean): ListQuery {
@@ -32,7 +39,7 @@ export function parseListQuery(raw: RawListQuery, catalog: Catalog, allowCursor:
     const others = (['start_time', 'end_time', 'asset_symbols', 'crypto_sources'] as const).filter((k) => raw[k] !== undefined);
     if (others.length) throw badRequest(`cursor carries the filters of the first page; do not send ${others.join(', ')} with it`);
     if (!cursor) throw badRequest('cursor is empty');
-    return { filter: {}, limit, cursor };
+    return { filter: {}, limit, limitGiven: raw.limit !== undefined, cursor };
   }
   const filter: ListFilter = {};
   if (raw.start_time !== undefined) filter.startTime = integer('start_time', raw.start_time);
@@ -46,16 +53,24 @@ export function parseListQuery(raw: RawListQuery, catalog: Catalog, allowCursor:
   const providers = list(raw.crypto_sources).map((s) => s.toLowerCase());
   for (const id of providers) if (!catalog.find(id)) throw badRequest(`crypto_sources: "${id}" is not a provider (see GET /platform/v2/providers/catalog)`, id);
   if (providers.length) filter.providerIds = providers;
-  return { filter, limit };
+  return { filter, limit, limitGiven: raw.limit !== undefined };
 }
 
 function integer(name: string, text: string): number {
   if (!/^-?\d{1,16}$/.test(text)) throw badRequest(`${name} must be an integer${name.endsWith('_time') ? ' (Unix epoch milliseconds)' : ''} (got "${text}")`);
   const value = Number(text);
   if (name.endsWith('_time') && value < 0) throw badRequest(`${name} must not be negative`);
+  if (name.endsWith('_time') && value > 0 && value < SMALLEST_MS) {
+    throw badRequest(`${name} is in Unix epoch milliseconds; ${text} looks like seconds (send ${text}000)`);
+  }
   return value;
 }
 
 function list(text: string | undefined): string[] {
   return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+}
+
+/** The page size: the one sent, else the one the cursor remembers from the first page, else 30. */
+export function pageLimit(query: ListQuery, cursor: { limit?: number } | undefined): number {
+  return !query.limitGiven && cursor?.limit !== undefined ? cursor.limit : query.limit;
 }

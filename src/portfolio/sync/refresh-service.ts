@@ -1,7 +1,7 @@
 import { newId } from '../../kernel/crypto/tokens.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { ConnectionRepository } from '../connections/connection-repository.ts';
-import { ApiError, notFound, type ErrorItem } from '../errors.ts';
+import { ApiError, notFound, withEndUserCode, type ErrorItem } from '../errors.ts';
 import type { Refresh, RefreshRepository } from './refresh-repository.ts';
 
 export type RefreshStatus = 'queued' | 'running' | 'completed' | 'partial' | 'failed';
@@ -66,6 +66,6 @@ function toView(refresh: Refresh): RefreshView {
   return {
     refresh_id: refresh.id,
     status,
-    connections: refresh.connections.map((c) => ({ connection_id: c.connectionId, provider_id: c.providerId, status: c.status, ...(c.error ? { error: c.error } : {}) })),
+    connections: refresh.connections.map((c) => ({ connection_id: c.connectionId, provider_id: c.providerId, status: c.status, ...(c.error ? { error: withEndUserCode(c.error) } : {}) })),
   };
 }

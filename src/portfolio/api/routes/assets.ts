@@ -1,26 +1,27 @@
 import type { FastifyInstance } from 'fastify';
-import { parseListQuery, type RawListQuery } from '../../reads/list-query.ts';
+import { pageLimit, parseListQuery, type RawListQuery } from '../../reads/list-query.ts';
 import { providerErrors } from '../../reads/provider-errors.ts';
 import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses, ListQuerySchema } from '../schemas/common.ts';
 import { GetAssetsDataSchema } from '../schemas/ledger.ts';
 
-/** GET /assets: consolidated positions (v2 pages with a cursor; v1 answers the first page). */
+/** GET /assets: consolidated positions, paged with a cursor (v1 too: `cursor` and `page` are additions to Calico's v1). */
 export async function assetsRoute(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): Promise<void> {
   const { portfolio } = deps;
   const body = Envelope(GetAssetsDataSchema, 'GetAssetsResponse');
   app.get('/assets', {
     preHandler: deps.guard({ allOf: ['read:assets'] }),
-    schema: { summary: 'User assets', tags: [`platform ${version}`], querystring: ListQuerySchema(version === 'v2'), response: { 200: body, 206: body, ...errorResponses } },
+    schema: { summary: 'User assets', tags: [`platform ${version}`], querystring: ListQuerySchema(true), response: { 200: body, 206: body, ...errorResponses } },
   }, async (request, reply) => {
     const userId = personOf(request);
-    const query = parseListQuery(request.query as RawListQuery, portfolio.catalog, version === 'v2');
+    const query = parseListQuery(request.query as RawListQuery, portfolio.catalog, true);
     const state = query.cursor ? portfolio.cursors.decode(query.cursor) : undefined;
     const filter = state?.filter ?? query.filter;
-    const page = await portfolio.assetsReader.read(userId, filter, state?.after.id, query.limit);
+    const limit = pageLimit(query, state);
+    const page = await portfolio.assetsReader.read(userId, filter, state?.after.id, limit);
     const errors = providerErrors(await portfolio.connections.list(userId), filter.providerIds);
-    const next = page.nextAfter !== undefined ? portfolio.cursors.encode({ after: { id: page.nextAfter }, filter }) : null;
-    const data = { assets: page.assets, total_value: page.total_value, ...(version === 'v2' ? { page: { next_cursor: next, has_more: next !== null, limit: query.limit } } : {}) };
+    const next = page.nextAfter !== undefined ? portfolio.cursors.encode({ after: { id: page.nextAfter }, filter, limit }) : null;
+    const data = { assets: page.assets, total_value: page.total_value, page: { next_cursor: next, has_more: next !== null, limit } };
     return sendEnvelope(reply, 200, data, errors);
   });
 }

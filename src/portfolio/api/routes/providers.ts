@@ -1,19 +1,19 @@
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { LinkInput } from '../../connections/link-input.ts';
-import { badRequest } from '../../errors.ts';
+import { badRequest, withEndUserCode } from '../../errors.ts';
 import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses } from '../schemas/common.ts';
 import { AddProvidersBody, AddProvidersDataSchema, ConnectedProviderSchema, DeleteProvidersBody, DeleteProvidersDataSchema } from '../schemas/providers.ts';
 import { connectedProvider } from '../views.ts';
 
-const CSV_BODY_LIMIT = 6 * 1024 * 1024;
 
 /** GET / POST / DELETE of the person's providers (v1 `/provider`, v2 `/providers`). */
 export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): Promise<void> {
   const { portfolio } = deps;
   const path = version === 'v1' ? '/provider' : '/providers';
   const tags = [`platform ${version}`];
+  const addBody = Envelope(Type.Union([AddProvidersDataSchema, Type.Array(AddProvidersDataSchema)]), 'AddProvidersResponse');
 
   app.get(path, {
     preHandler: deps.guard({ allOf: ['read:providers'] }),
@@ -24,16 +24,19 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
   });
 
   app.post(path, {
-    bodyLimit: CSV_BODY_LIMIT,
+    // JSON escapes can double a CSV's size (every newline is \n); the CSV's own limit is checked after parsing.
+    bodyLimit: 2 * portfolio.settings.csvMaxBytes + 64 * 1024,
     preHandler: deps.guard({ allOf: ['write:providers'] }),
     schema: {
-      summary: 'Link one provider (or an array of them); all or none are linked', tags, body: AddProvidersBody,
-      response: { 201: Envelope(Type.Union([AddProvidersDataSchema, Type.Array(AddProvidersDataSchema)]), 'AddProvidersResponse'), ...errorResponses },
+      summary: 'Link one provider (or an array of them): 201 when every one was linked, 200 with a result per provider and `errors` for the failed ones, 4xx when none was',
+      tags, body: AddProvidersBody,
+      response: { 200: addBody, 201: addBody, ...errorResponses },
     },
   }, async (request, reply) => {
     const body = request.body as LinkInput | LinkInput[];
-    const results = await portfolio.connections.link(personOf(request), Array.isArray(body) ? body : [body]);
-    return sendEnvelope(reply, 201, Array.isArray(body) ? results : results[0]);
+    const { results, errors } = await portfolio.connections.link(personOf(request), Array.isArray(body) ? body : [body]);
+    // sendEnvelope would make a 200 with errors a 206; partial linking is Calico's 200 with errors.
+    return reply.code(errors.length ? 200 : 201).send({ data: Array.isArray(body) ? results : results[0], errors: errors.map(withEndUserCode) });
   });
 
   app.delete(path, {

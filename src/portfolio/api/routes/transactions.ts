@@ -1,29 +1,30 @@
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../errors.ts';
-import { parseListQuery, type RawListQuery } from '../../reads/list-query.ts';
+import { pageLimit, parseListQuery, type RawListQuery } from '../../reads/list-query.ts';
 import { providerErrors } from '../../reads/provider-errors.ts';
 import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses, ListQuerySchema } from '../schemas/common.ts';
 import { GetTransactionsDataSchema } from '../schemas/ledger.ts';
 
-/** GET /transactions: normalized history, newest first (v2: keyset cursor). */
+/** GET /transactions: normalized history, newest first, paged with a keyset cursor (v1 and v2). */
 export async function transactionsRoute(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): Promise<void> {
   const { portfolio } = deps;
   const body = Envelope(GetTransactionsDataSchema, 'GetTransactionsResponse');
   app.get('/transactions', {
     preHandler: deps.guard({ allOf: ['read:transactions'] }),
-    schema: { summary: 'Transactions', tags: [`platform ${version}`], querystring: ListQuerySchema(version === 'v2'), response: { 200: body, 206: body, ...errorResponses } },
+    schema: { summary: 'Transactions', tags: [`platform ${version}`], querystring: ListQuerySchema(true), response: { 200: body, 206: body, ...errorResponses } },
   }, async (request, reply) => {
     const userId = personOf(request);
-    const query = parseListQuery(request.query as RawListQuery, portfolio.catalog, version === 'v2');
+    const query = parseListQuery(request.query as RawListQuery, portfolio.catalog, true);
     const state = query.cursor ? portfolio.cursors.decode(query.cursor) : undefined;
     if (state && typeof state.after.t !== 'number') throw badRequest('cursor does not belong to /transactions');
     const filter = state?.filter ?? query.filter;
     const after = state ? { timestamp: state.after.t!, id: state.after.id } : undefined;
-    const page = await portfolio.transactionsReader.read(userId, filter, after, query.limit);
+    const limit = pageLimit(query, state);
+    const page = await portfolio.transactionsReader.read(userId, filter, after, limit);
     const errors = providerErrors(await portfolio.connections.list(userId), filter.providerIds);
-    const next = page.nextAfter ? portfolio.cursors.encode({ after: { t: page.nextAfter.timestamp, id: page.nextAfter.id }, filter }) : null;
-    const data = { transactions: page.transactions, ...(version === 'v2' ? { page: { next_cursor: next, has_more: next !== null, limit: query.limit } } : {}) };
+    const next = page.nextAfter ? portfolio.cursors.encode({ after: { t: page.nextAfter.timestamp, id: page.nextAfter.id }, filter, limit }) : null;
+    const data = { transactions: page.transactions, page: { next_cursor: next, has_more: next !== null, limit } };
     return sendEnvelope(reply, 200, data, errors);
   });
 }

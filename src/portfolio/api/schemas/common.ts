@@ -2,11 +2,15 @@ import { Type, type TSchema } from '@sinclair/typebox';
 
 const CAUSES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'provider_unavailable', 'provider_auth_failed', 'internal_error'] as const;
 
+/** A provider's id in the catalogue, e.g. `coinbase` (v1: CryptoSourceId). */
+export const ProviderIdSchema = Type.String({ title: 'ProviderId', examples: ['coinbase'] });
+
 export const ErrorItemSchema = Type.Object(
   {
     provider_id: Type.Optional(Type.String()),
     cause: Type.Union(CAUSES.map((c) => Type.Literal(c))),
     message: Type.String(),
+    code: Type.Optional(Type.Union([Type.Literal(601), Type.Literal(602), Type.Literal(603)], { description: "Calico's end-user code: 601 customer not found (404), 602 customer not authorized (403), 603 authentication failed (401)" })),
   },
   { title: 'ErrorItem' },
 );

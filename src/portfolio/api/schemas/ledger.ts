@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { AssetSchema, CurrencyValueSchema, NullableValue, PageDataSchema } from './common.ts';
+import { AssetSchema, CurrencyValueSchema, ErrorItemSchema, NullableValue, PageDataSchema } from './common.ts';
 
 export const AssetPositionSchema = Type.Object(
   {
@@ -78,7 +78,7 @@ export const RefreshResponseDataSchema = Type.Object(
         connection_id: Type.String(),
         provider_id: Type.String(),
         status: Type.String(),
-        error: Type.Optional(Type.Object({ provider_id: Type.Optional(Type.String()), cause: Type.String(), message: Type.String() })),
+        error: Type.Optional(ErrorItemSchema),
       }),
     ),
   },

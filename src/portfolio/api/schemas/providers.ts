@@ -1,11 +1,11 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorItemSchema } from './common.ts';
+import { ErrorItemSchema, ProviderIdSchema } from './common.ts';
 
 const AUTH_TYPES = Type.Union([Type.Literal('api_key'), Type.Literal('wallet'), Type.Literal('oauth2'), Type.Literal('csv')], { title: 'CryptoSourceCredentialAuthType' });
 
 export const ProviderMetadataSchema = Type.Object(
   {
-    provider_id: Type.String(),
+    provider_id: ProviderIdSchema,
     name: Type.String(),
     category: Type.Union([Type.Literal('exchange'), Type.Literal('wallet'), Type.Literal('blockchain'), Type.Literal('custodian')]),
     auth_types: Type.Array(AUTH_TYPES),
@@ -20,7 +20,7 @@ export const ProviderMetadataSchema = Type.Object(
 export const ConnectedProviderSchema = Type.Object(
   {
     connection_id: Type.String(),
-    provider_id: Type.String(),
+    provider_id: ProviderIdSchema,
     display_label: Type.String(),
     auth_type: AUTH_TYPES,
     status: Type.Union(['pending', 'syncing', 'connected', 'needs_reauth', 'error'].map((s) => Type.Literal(s))),
@@ -41,7 +41,7 @@ export const WalletConnectionSchema = Type.Object(
 );
 export const OAuth2ConnectionSchema = Type.Object({ type: Type.Literal('oauth2') }, { title: 'OAuth2Connection' });
 export const CsvConnectionSchema = Type.Object(
-  { type: Type.Literal('csv'), format: Type.Optional(Type.String({ description: 'universal (default) or kraken' })), content: Type.String({ minLength: 1, maxLength: 5_000_000, description: 'The CSV text' }) },
+  { type: Type.Literal('csv'), format: Type.Optional(Type.String({ description: 'universal (default) or kraken' })), content: Type.String({ minLength: 1, description: 'The CSV text; at most PORTFOLIO_CSV_MAX_BYTES (default 10 MiB) and PORTFOLIO_CSV_MAX_ROWS rows' }) },
   { title: 'CsvConnection' },
 );
 
@@ -57,7 +57,7 @@ export const AddProvidersRequestSchema = Type.Object(
 export const AddProvidersBody = Type.Union([AddProvidersRequestSchema, Type.Array(AddProvidersRequestSchema, { minItems: 1, maxItems: 20 })]);
 
 export const AddProvidersDataSchema = Type.Object(
-  { added: Type.Boolean(), connection_id: Type.Optional(Type.String()), redirect_url: Type.Optional(Type.String()) },
+  { added: Type.Boolean(), provider_id: Type.Optional(Type.String()), connection_id: Type.Optional(Type.String()), redirect_url: Type.Optional(Type.String()) },
   { title: 'AddProvidersData' },
 );
 

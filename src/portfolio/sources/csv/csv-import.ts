@@ -10,5 +10,6 @@ export interface CsvImport {
 /** Reads one CSV format; `exchange` names the asset namespace (`exchange:<exchange>`). */
 export interface CsvFormat {
   exchange: string;
-  parse(content: string): CsvImport;
+  /** Runs on the CSV worker thread (see parse-off-thread.ts), never on the event loop. */
+  parse(content: string, maxRows: number): Promise<CsvImport>;
 }

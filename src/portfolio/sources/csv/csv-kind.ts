@@ -7,8 +7,8 @@ import { CSV_FORMATS } from './formats.ts';
 export const csvKind: SourceKind = {
   kind: 'csv',
   providers: () => [{ providerId: 'csv', name: 'CSV import', category: 'exchange', authTypes: ['csv'], csvFormats: Object.keys(CSV_FORMATS), source: { kind: 'csv' } }],
-  open(provider, credentials) {
+  open(provider, credentials, { settings }) {
     if (credentials.type !== 'csv') throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
-    return csvSource(credentials.format, credentials.content);
+    return csvSource(credentials.format, credentials.content, { maxRows: settings.csvMaxRows });
   },
 };

@@ -35,8 +35,8 @@ interface Entry {
  */
 export const krakenLedgerFormat: CsvFormat = {
   exchange: EXCHANGE,
-  parse(content: string): CsvImport {
-    const { rows, problems } = readRows(content, COLUMNS);
+  async parse(content: string, maxRows: number): Promise<CsvImport> {
+    const { rows, problems } = await readRows(content, COLUMNS, maxRows);
     const groups = new Map<string, Entry[]>();
     for (const row of rows) {
       const entry = parseEntry(row);

@@ -1,4 +1,5 @@
-import { parse } from 'csv-parse/sync';
+import { Readable } from 'node:stream';
+import { parse } from 'csv-parse';
 
 export interface CsvRow {
   /** 1-based line number in the file (the header is line 1). */
@@ -11,47 +12,53 @@ export interface CsvProblem {
   message: string;
 }
 
-/**
- * Parses CSV text into rows addressed by header name (case- and space-insensitive). A file that
- * is not CSV at all, or lacks a required column, is one problem at line 1.
- */
-const OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true } as const;
+const OPTIONS = { bom: true, skip_empty_lines: true, relax_column_count: true, info: true } as const;
+/** Characters handed to the parser at a time. */
+const CHUNK = 64 * 1024;
 
-export function readRows(content: string, required: string[]): { rows: CsvRow[]; problems: CsvProblem[] } {
-  let records: string[][];
+/**
+ * Parses CSV text into rows addressed by header name (case- and space-insensitive), streaming
+ * it through csv-parse in one pass (each record comes with its line number). A file that is not
+ * CSV at all, lacks a required column, or has more than `maxRows` rows is one problem.
+ */
+export async function readRows(content: string, required: string[], maxRows: number): Promise<{ rows: CsvRow[]; problems: CsvProblem[] }> {
+  const parser = Readable.from(chunks(content)).pipe(parse(OPTIONS));
+  const records: Array<{ record: string[]; info: { lines: number } }> = [];
   try {
-    records = parse(content, OPTIONS);
+    for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      if (records.length > maxRows) {
+        parser.destroy();
+        return { rows: [], problems: [{ line: entry.info.lines, message: `the file has more than ${maxRows} rows; split it into several imports` }] };
+      }
+      records.push(entry);
+    }
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
     return { rows: [], problems: [{ line, message: `the file is not valid CSV (${(error as Error).message.split('\n')[0]})` }] };
   }
   const [header, ...body] = records;
   if (!header) return { rows: [], problems: [{ line: 1, message: 'the file is empty' }] };
-  // Line numbers cost a second pass; they are only needed to report a problem.
-  let lines: number[] | undefined;
-  const lineOf = (record: number) => {
-    lines ??= (parse(content, { ...OPTIONS, info: true }) as unknown as Array<{ info: { lines: number } }>).map((r) => r.info.lines);
-    return lines[record] ?? record + 1;
-  };
-  const normalized = new Map(header.map((name, i) => [normalize(name), i]));
+  const normalized = new Map(header.record.map((name, i) => [normalize(name), i]));
   const missing = required.filter((name) => !normalized.has(normalize(name)));
-  if (missing.length) return { rows: [], problems: [{ line: lineOf(0), message: `missing column(s): ${missing.join(', ')}` }] };
+  if (missing.length) return { rows: [], problems: [{ line: header.info.lines, message: `missing column(s): ${missing.join(', ')}` }] };
   // Column names as callers spell them, resolved once for the whole file.
   const index = new Map<string, number | undefined>();
   const columnOf = (column: string) => {
     if (!index.has(column)) index.set(column, normalized.get(normalize(column)));
     return index.get(column);
   };
-  const rows = body.map((record, n) => ({
-    get line() {
-      return lineOf(n + 1);
-    },
+  const rows = body.map(({ record, info }) => ({
+    line: info.lines,
     get: (column: string) => {
       const i = columnOf(column);
       return i === undefined ? '' : (record[i] ?? '').trim();
     },
   }));
   return { rows, problems: [] };
+}
+
+function* chunks(content: string): Generator<string> {
+  for (let at = 0; at < content.length; at += CHUNK) yield content.slice(at, at + CHUNK);
 }
 
 function normalize(name: string): string {

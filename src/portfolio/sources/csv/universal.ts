@@ -22,8 +22,8 @@ const EXCHANGE = 'csv';
  */
 export const universalFormat: CsvFormat = {
   exchange: EXCHANGE,
-  parse(content: string): CsvImport {
-    const { rows, problems } = readRows(content, COLUMNS);
+  async parse(content: string, maxRows: number): Promise<CsvImport> {
+    const { rows, problems } = await readRows(content, COLUMNS, maxRows);
     const transactions: NormalizedTransaction[] = [];
     rows.forEach((row, index) => {
       const result = parseRow(row);
