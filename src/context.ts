@@ -20,6 +20,7 @@ import { createRedisNotifier } from './oauth/tokens/redis-notifier.ts';
 import { createTokenStore, type TokenStore } from './oauth/tokens/token-store.ts';
 import { createJobQueue, type JobQueue } from './jobs/queue/index.ts';
 import { PersonalTokens } from './oauth/personal-tokens/personal-tokens.ts';
+import { GrantLifecycle } from './oauth/consent/grant-lifecycle.ts';
 import pino from 'pino';
 
 /** Shared infrastructure every feature receives: built once per process, closed on shutdown. */
@@ -39,6 +40,8 @@ export interface AppContext {
   sealedResponses: SecretBox;
   jobs: JobQueue;
   personalTokens: PersonalTokens;
+  /** Listeners told when a grant is revoked or a client deleted. */
+  grantLifecycle: GrantLifecycle;
   close(): Promise<void>;
 }
 
@@ -87,6 +90,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
       sealedResponses: new SecretBox(secret.key, 'refresh-grace-responses'),
       personalTokens: new PersonalTokens(database.db, registry, clock),
+      grantLifecycle: new GrantLifecycle(),
       jobs: createJobQueue(database, clock, options.log ?? pino({ level: 'warn' }), {
         pollMs: config.JOBS_POLL_MS,
         concurrency: config.JOBS_CONCURRENCY,

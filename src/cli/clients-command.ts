@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { Config } from '../config.ts';
-import { InvalidClientMetadata } from '../oauth/index.ts';
+import { deleteClient, InvalidClientMetadata } from '../oauth/index.ts';
 import { withContext } from './with-context.ts';
 
 const words = (value: string | undefined) => (value === undefined ? undefined : value.split(/[\s,]+/).filter(Boolean));
@@ -64,7 +64,7 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
           console.error('clients delete needs a client id');
           return 2;
         }
-        const deleted = await ctx.clients.delete(id);
+        const deleted = await deleteClient(ctx, id);
         console.log(deleted ? `Deleted ${id} and everything issued to it.` : `No client ${id}.`);
         return deleted ? 0 : 1;
       }

@@ -8,3 +8,6 @@ export { connectedAppsSection } from './pages/connected-apps.ts';
 export { revokeGrant } from './consent/revoke-grant.ts';
 export { completeInteractionStep, getInteraction } from './authorization/continue-authorization.ts';
 export type { Interaction } from './authorization/interaction-repository.ts';
+export { GrantLifecycle, type EndedGrant } from './consent/grant-lifecycle.ts';
+export { createGrantStatus, type GrantStatus } from './consent/grant-status.ts';
+export { deleteClient } from './clients/delete-client.ts';

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
 import type { AppContext } from '../context.ts';
+import { createGrantStatus, type GrantStatus } from '../oauth/index.ts';
 import { SecretBox } from '../crypto/secret-box.ts';
 import { BookingService } from './bookings/booking-service.ts';
 import { ManageLinks } from './bookings/manage-link.ts';
@@ -12,6 +13,7 @@ import { AvailabilityService } from './slots/availability-service.ts';
 import { createBookingNotifier } from './webhooks/booking-notifier.ts';
 import { WebhookRepository } from './webhooks/webhook-repository.ts';
 import { WebhookService } from './webhooks/webhook-service.ts';
+import { bindWebhooksToConsent } from './webhooks/consent-binding.ts';
 
 /** Everything the scheduling product's routes, pages, tools and jobs use. */
 export interface SchedulingServices {
@@ -24,6 +26,7 @@ export interface SchedulingServices {
   webhooks: WebhookService;
   webhookRepo: WebhookRepository;
   webhookSecrets: SecretBox;
+  grants: GrantStatus;
   manageLinks: ManageLinks;
   mailer: Mailer;
   log: FastifyBaseLogger;
@@ -44,6 +47,7 @@ export function schedulingServices(ctx: AppContext, accounts: Accounts, log: Fas
   const schedules = new ScheduleService(db, clock, hosts);
   const eventTypes = new EventTypeService(db, clock, hosts);
   const webhookSecrets = new SecretBox(ctx.secretKey, 'scheduling-webhook-secrets');
+  const grants = createGrantStatus(db);
   const services: SchedulingServices = {
     ctx,
     hosts,
@@ -51,13 +55,15 @@ export function schedulingServices(ctx: AppContext, accounts: Accounts, log: Fas
     eventTypes,
     availability: new AvailabilityService(db, clock, eventTypes, schedules),
     bookings: new BookingService({ db, dialect, clock, hosts, notifier: createBookingNotifier(ctx.jobs, clock) }),
-    webhooks: new WebhookService({ db, clock, hosts, secrets: webhookSecrets, allowLoopbackHttp: config.NODE_ENV === 'test' }),
+    webhooks: new WebhookService({ db, clock, hosts, secrets: webhookSecrets, allowLoopbackHttp: config.NODE_ENV === 'test', grants }),
     webhookRepo: new WebhookRepository(db),
     webhookSecrets,
+    grants,
     manageLinks: new ManageLinks(ctx.secretKey, config.ISSUER),
     mailer: createMailer(config, log),
     log,
   };
   built.set(ctx, services);
+  bindWebhooksToConsent(ctx);
   return services;
 }

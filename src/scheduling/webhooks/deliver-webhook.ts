@@ -4,7 +4,8 @@ import type { Clock } from '../../shared/clock.ts';
 import { toIsoUtc } from '../time.ts';
 import { signatureHeader } from './signature.ts';
 import type { WebhookRepository } from './webhook-repository.ts';
-import { DISABLE_AFTER_FAILURES, MAX_DELIVERY_ATTEMPTS } from './webhook.ts';
+import type { GrantStatus } from '../../oauth/index.ts';
+import { CONSENT_ENDED_REASON, DISABLE_AFTER_FAILURES, MAX_DELIVERY_ATTEMPTS } from './webhook.ts';
 
 export const DELIVERY_JOB = 'scheduling.webhook-delivery';
 
@@ -13,6 +14,7 @@ export interface DeliveryDeps {
   secrets: SecretBox;
   clock: Clock;
   log: FastifyBaseLogger;
+  grants: Pick<GrantStatus, 'isGrantActive'>;
   timeoutMs?: number;
 }
 
@@ -31,6 +33,13 @@ export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Pr
   const webhook = await repo.findRow(delivery.webhookId);
   const now = clock.now();
   if (!webhook || webhook.active !== 1) {
+    await repo.recordAttempt(delivery.id, { status: 'skipped', attempts: delivery.attempts, code: null, error: 'the endpoint is disabled' }, now);
+    return;
+  }
+  // The app's consent may have ended after this delivery was queued (on a node, or from a CLI,
+  // whose listeners did not run): checked on every attempt, so nothing leaves without it.
+  if (webhook.grant_id && !(await deps.grants.isGrantActive(webhook.grant_id))) {
+    await repo.disable(webhook.id, CONSENT_ENDED_REASON, now);
     await repo.recordAttempt(delivery.id, { status: 'skipped', attempts: delivery.attempts, code: null, error: 'the endpoint is disabled' }, now);
     return;
   }

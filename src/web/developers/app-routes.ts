@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { InvalidClientMetadata, type Client, type NewClient } from '../../oauth/index.ts';
+import { deleteClient, InvalidClientMetadata, type Client, type NewClient } from '../../oauth/index.ts';
 import { requireCsrf } from '../require-csrf.ts';
 import { seeOther, sendPage } from '../respond.ts';
 import { signedIn, toSignIn, type SignedIn } from '../signed-in.ts';
@@ -125,7 +125,7 @@ export async function appRoutes(app: FastifyInstance, { ctx, accounts, csrf }: W
     if ('sent' in owned) return owned.sent;
     // Grants, codes and token families go with the row (ON DELETE CASCADE); resource servers
     // treat a vanished family as revoked (within REVOCATION_CACHE_MS on other nodes).
-    await ctx.clients.delete(owned.client.id);
+    await deleteClient(ctx, owned.client.id);
     request.log.info({ clientId: owned.client.id, userId: owned.who.user.id }, 'app deleted in the developer console');
     return seeOther(reply, '/developers?deleted=app');
   });
