@@ -27,6 +27,8 @@ export interface SchedulingServices {
   webhookRepo: WebhookRepository;
   webhookSecrets: SecretBox;
   grants: GrantStatus;
+  /** Tests only: webhooks may go to plain-http loopback receivers. */
+  allowLoopbackHttp: boolean;
   manageLinks: ManageLinks;
   mailer: Mailer;
   log: FastifyBaseLogger;
@@ -48,6 +50,7 @@ export function schedulingServices(ctx: AppContext, accounts: Accounts, log: Fas
   const eventTypes = new EventTypeService(db, clock, hosts);
   const webhookSecrets = new SecretBox(ctx.secretKey, 'scheduling-webhook-secrets');
   const grants = createGrantStatus(db);
+  const allowLoopbackHttp = config.WEBHOOK_ALLOW_LOOPBACK ?? config.NODE_ENV === 'test';
   const services: SchedulingServices = {
     ctx,
     hosts,
@@ -55,10 +58,11 @@ export function schedulingServices(ctx: AppContext, accounts: Accounts, log: Fas
     eventTypes,
     availability: new AvailabilityService(db, clock, eventTypes, schedules),
     bookings: new BookingService({ db, dialect, clock, hosts, notifier: createBookingNotifier(ctx.jobs, clock) }),
-    webhooks: new WebhookService({ db, clock, hosts, secrets: webhookSecrets, allowLoopbackHttp: config.NODE_ENV === 'test', grants }),
+    webhooks: new WebhookService({ db, clock, hosts, secrets: webhookSecrets, allowLoopbackHttp, grants }),
     webhookRepo: new WebhookRepository(db),
     webhookSecrets,
     grants,
+    allowLoopbackHttp,
     manageLinks: new ManageLinks(ctx.secretKey, config.ISSUER),
     mailer: createMailer(config, log),
     log,
