@@ -19,7 +19,7 @@ const Bool = (def: boolean, doc: string) => option(Type.Boolean({ default: def }
 export const ConfigSchema = Type.Object({
   NODE_ENV: option(
     Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
-    'development, production or test. Production refuses to start without SECRET_KEY and ISSUER.',
+    'development, production or test. Production refuses to start without SECRET_KEY and ISSUER (and SMTP_URL when serving scheduling).',
   ),
   HOST: Str('localhost', 'Interface to listen on (use 0.0.0.0 behind a load balancer).'),
   PORT: Int(3000, 'TCP port to listen on.', 0, 65535),
@@ -80,6 +80,11 @@ export const ConfigSchema = Type.Object({
   PORTFOLIO_SOURCE_TIMEOUT_MS: Int(15000, 'Deadline of one request to a provider (RPC node, Esplora, CoinGecko).', 1),
   PORTFOLIO_CSV_MAX_BYTES: Int(10_485_760, 'Largest CSV file one import accepts, in bytes (UTF-8); larger ones are refused with 413.', 1),
   PORTFOLIO_CSV_MAX_ROWS: Int(200_000, 'Most rows (after the header) one CSV import accepts; more is a 400.', 1),
+  WEBHOOK_ALLOW_LOOPBACK: option(Type.Optional(Type.Boolean()), 'Deliver webhooks to loopback addresses, over http too (tests only). Unset: on only when NODE_ENV is test.'),
+  WEBHOOK_TIMEOUT_MS: Int(10_000, 'Deadline of one webhook delivery attempt (connect to status line).', 100, 60_000),
+  BOOKING_RATE_LIMIT_PER_MINUTE: Int(10, 'Public bookings, cancellations and reschedules one IP address may make per minute (across nodes with REDIS_URL).', 1),
+  BOOKING_HOST_RATE_LIMIT_PER_MINUTE: Int(30, 'Public bookings, cancellations and reschedules of one host per minute, from all addresses together.', 1),
+  BOOKINGS_PER_INVITEE_PER_DAY: Int(3, 'Bookings one invitee email address may make with one host per day on the public pages (0 = no cap).', 0),
 });
 
 export type Config = Static<typeof ConfigSchema> & { ISSUER: string };
@@ -106,6 +111,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.NODE_ENV === 'production') {
     if (!config.SECRET_KEY) throw new ConfigError('SECRET_KEY is required in production.');
     if (!config.ISSUER) throw new ConfigError('ISSUER is required in production.');
+    // Booking emails carry the invitee's manage link, a bearer credential: never to the log.
+    const scheduling = config.PRODUCTS.split(',').map((p) => p.trim()).includes('scheduling');
+    if (scheduling && !config.SMTP_URL) throw new ConfigError('SMTP_URL is required in production when the scheduling product is served (booking emails carry manage links and are never written to the log). Set SMTP_URL, or leave scheduling out of PRODUCTS.');
   }
   return { ...config, ISSUER: issuer };
 }

@@ -64,7 +64,7 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
           console.error('clients delete needs a client id');
           return 2;
         }
-        const deleted = await ctx.oauth.clients.delete(id);
+        const deleted = await ctx.oauth.deleteClient(id);
         console.log(deleted ? `Deleted ${id} and everything issued to it.` : `No client ${id}.`);
         return deleted ? 0 : 1;
       }

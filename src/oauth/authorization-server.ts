@@ -9,6 +9,9 @@ import type { ClientRepository } from './clients/client-repository.ts';
 import type { ClientService } from './clients/client-service.ts';
 import type { PersonalTokens } from './personal-tokens/personal-tokens.ts';
 import { revokeGrant } from './consent/revoke-grant.ts';
+import type { ClientDeletedListener, GrantRevokedListener } from './consent/grant-lifecycle.ts';
+import { createGrantStatus, type GrantStatus } from './consent/grant-status.ts';
+import { deleteClient } from './clients/delete-client.ts';
 import { completeInteractionStep, getInteraction } from './authorization/continue-authorization.ts';
 import type { Interaction } from './authorization/interaction-repository.ts';
 import { coreScopes } from './core-scopes.ts';
@@ -33,12 +36,19 @@ export interface ResourceGuard {
 
 /** What the rest of Consentry may use of the authorization server. */
 export interface AuthorizationServer extends ResourceGuard {
-  clients: ClientLookup & Pick<ClientRepository, 'list' | 'delete'>;
+  clients: ClientLookup & Pick<ClientRepository, 'list'>;
+  /** Deletes a client with everything issued to it; onClientDeleted listeners run before it answers. */
+  deleteClient(clientId: string): Promise<boolean>;
   /** Registration rules shared by the console, DCR and the CLI. */
   clientService: ClientService;
   personalTokens: PersonalTokens;
   /** A person withdraws an app's access; false when the grant was not theirs or already revoked. */
   revokeGrant(userId: string, grantId: string): Promise<boolean>;
+  /** Whether the consent behind a token family still stands. */
+  grantStatus: GrantStatus;
+  /** Features that keep something alive on a person's consent end it here (scheduling's webhooks). */
+  onGrantRevoked(listener: GrantRevokedListener): void;
+  onClientDeleted(listener: ClientDeletedListener): void;
   /** Authorizations in progress, for the pages a product shows inside one (InteractionStep). */
   interactions: {
     get(interactionId: string): Promise<Interaction | undefined>;
@@ -73,6 +83,10 @@ export async function createAuthorizationServer(kernel: Kernel, options: { produ
     requireToken: (resourceUri, requirement) => requireToken(ctx, resourceUri, requirement),
     resourceMetadataUrl: (resourcePath) => `${config.ISSUER}/.well-known/oauth-protected-resource${resourcePath}`,
     revokeGrant: (userId, grantId) => revokeGrant(ctx, userId, grantId),
+    deleteClient: (clientId) => deleteClient(ctx, clientId),
+    grantStatus: createGrantStatus(kernel.database.db),
+    onGrantRevoked: (listener) => ctx.grantLifecycle.onGrantRevoked(listener),
+    onClientDeleted: (listener) => ctx.grantLifecycle.onClientDeleted(listener),
     interactions: {
       get: (interactionId) => getInteraction(ctx, interactionId),
       completeStep: (interactionId, step) => completeInteractionStep(ctx, interactionId, step),

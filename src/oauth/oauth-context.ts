@@ -2,6 +2,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import type { SecretBox } from '../kernel/crypto/secret-box.ts';
 import { ClientRepository } from './clients/client-repository.ts';
 import { ClientService } from './clients/client-service.ts';
+import { GrantLifecycle } from './consent/grant-lifecycle.ts';
 import { PersonalTokens } from './personal-tokens/personal-tokens.ts';
 import { createRedisNotifier } from './tokens/redis-notifier.ts';
 import { localOnlyNotifier, Revocations, type RevocationNotifier } from './tokens/revocation.ts';
@@ -18,6 +19,8 @@ export interface OAuthContext extends Kernel {
   revocations: Revocations;
   sealedResponses: SecretBox;
   personalTokens: PersonalTokens;
+  /** Listeners told when a grant is revoked or a client deleted. */
+  grantLifecycle: GrantLifecycle;
 }
 
 /** Opens the authorization server's stores and its revocation channel (Redis when configured) on the kernel. */
@@ -36,5 +39,6 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
     sealedResponses: kernel.box('refresh-grace-responses'),
     personalTokens: new PersonalTokens(database.db, registry, clock),
+    grantLifecycle: new GrantLifecycle(),
   };
 }

@@ -10,7 +10,7 @@ export function registerSchedulingJobs(s: SchedulingServices): void {
   const ctx = s.kernel;
   ctx.jobs.handle<{ deliveryId: string }>(
     DELIVERY_JOB,
-    async ({ deliveryId }) => deliverWebhook({ repo: s.webhookRepo, secrets: s.webhookSecrets, clock: ctx.clock, log: s.log }, deliveryId),
+    async ({ deliveryId }) => deliverWebhook({ repo: s.webhookRepo, secrets: s.webhookSecrets, clock: ctx.clock, log: s.log, grants: s.grants, allowLoopback: s.allowLoopbackHttp, timeoutMs: ctx.config.WEBHOOK_TIMEOUT_MS }, deliveryId),
     // The handler stops retrying by itself; the queue's own limit is only a backstop.
     { backoffMs: FIRST_RETRY_MS, maxAttempts: MAX_DELIVERY_ATTEMPTS + 2 },
   );

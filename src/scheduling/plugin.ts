@@ -10,10 +10,12 @@ import { registerMcp } from './mcp/register-mcp.ts';
 import { webhooksSectionFor } from './pages/developers/webhooks-section.ts';
 import { registerSchedulingPages } from './pages/register-pages.ts';
 import { schedulingServices } from './scheduling-services.ts';
+import { bindWebhooksToConsent } from './webhooks/consent-binding.ts';
 
 export function attach({ kernel, oauth, accounts, csrf }: PlatformDeps): ProductAttachment {
   const s = schedulingServices(kernel, oauth, accounts, kernel.log);
   registerSchedulingJobs(s);
+  bindWebhooksToConsent(kernel, oauth);
   return {
     // Its forms post to /developers/webhooks/… (registered with the pages) and come back to /developers.
     developerSections: [webhooksSectionFor(s, '/developers')],

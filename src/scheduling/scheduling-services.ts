@@ -2,7 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
 import type { SecretBox } from '../kernel/crypto/secret-box.ts';
 import type { Kernel } from '../kernel/kernel.ts';
-import type { AuthorizationServer } from '../oauth/index.ts';
+import type { AuthorizationServer, GrantStatus } from '../oauth/index.ts';
 import { BookingService } from './bookings/booking-service.ts';
 import { ManageLinks } from './bookings/manage-link.ts';
 import { createMailer, type Mailer } from './email/mailer.ts';
@@ -26,6 +26,9 @@ export interface SchedulingServices {
   webhooks: WebhookService;
   webhookRepo: WebhookRepository;
   webhookSecrets: SecretBox;
+  grants: GrantStatus;
+  /** Tests only: webhooks may go to plain-http loopback receivers. */
+  allowLoopbackHttp: boolean;
   manageLinks: ManageLinks;
   mailer: Mailer;
   log: FastifyBaseLogger;
@@ -42,6 +45,8 @@ export function schedulingServices(kernel: Kernel, oauth: AuthorizationServer, a
   const schedules = new ScheduleService(db, clock, hosts);
   const eventTypes = new EventTypeService(db, clock, hosts);
   const webhookSecrets = kernel.box('scheduling-webhook-secrets');
+  const grants = oauth.grantStatus;
+  const allowLoopbackHttp = config.WEBHOOK_ALLOW_LOOPBACK ?? config.NODE_ENV === 'test';
   return {
     kernel,
     oauth,
@@ -50,9 +55,11 @@ export function schedulingServices(kernel: Kernel, oauth: AuthorizationServer, a
     eventTypes,
     availability: new AvailabilityService(db, clock, eventTypes, schedules),
     bookings: new BookingService({ db, dialect, clock, hosts, notifier: createBookingNotifier(kernel.jobs, clock) }),
-    webhooks: new WebhookService({ db, clock, hosts, secrets: webhookSecrets, allowLoopbackHttp: config.NODE_ENV === 'test' }),
+    webhooks: new WebhookService({ db, clock, hosts, secrets: webhookSecrets, allowLoopbackHttp, grants }),
     webhookRepo: new WebhookRepository(db),
     webhookSecrets,
+    grants,
+    allowLoopbackHttp,
     manageLinks: new ManageLinks(kernel.secretKey, config.ISSUER),
     mailer: createMailer(config, log),
     log,

@@ -25,7 +25,7 @@ describe('without an email or SMS provider', () => {
   });
 
   it('refuses the channel in production instead of logging codes', async () => {
-    const t = await buildAccountsApp({ env: { NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(43), ISSUER: 'https://id.example' } });
+    const t = await buildAccountsApp({ env: { NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(43), ISSUER: 'https://id.example', PRODUCTS: 'portfolio' } });
     try {
       const browser = new InjectBrowser(t.app);
       const response = await browser.submit((await browser.get('/signin')).body, '/signin', { identifier: 'prod@example.com' });

@@ -21,7 +21,6 @@ describe('configuration', () => {
 
   it('stops with a clear message on invalid values', () => {
     expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError);
-    expect(() => loadConfig({ TOKEN_PROFILE: 'fast' })).toThrow(/TOKEN_PROFILE/);
     expect(() => loadConfig({ ISSUER: 'not a url' })).toThrow(/ISSUER/);
     expect(() => loadConfig({ ISSUER: 'https://x.example/?q=1' })).toThrow(/query/);
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SECRET_KEY/);

@@ -25,6 +25,11 @@ describe('choosing the products a deployment serves', () => {
     expect((await fetch(`${server.url}/api/v2/me`)).status).toBe(404);
   });
 
+  it('refuses a TOKEN_PROFILE that no served resource defines', async () => {
+    await expect(startTestServer({ env: { TOKEN_PROFILE: 'fast' } })).rejects.toThrow(/TOKEN_PROFILE names no profile of a served resource: fast \(known: whoami, calico, caledee\)/);
+    await expect(startTestServer({ env: { PRODUCTS: 'scheduling', TOKEN_PROFILE: 'calico' } })).rejects.toThrow(/TOKEN_PROFILE/);
+  });
+
   it('refuses an unknown product at start', async () => {
     await expect(startTestServer({ env: { PRODUCTS: 'portfolio,crm' } })).rejects.toThrow(/unknown product: crm/);
   });

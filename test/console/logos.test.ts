@@ -124,7 +124,7 @@ describe('fetchImage limits', () => {
     await expect(fetchImage(new URL('https://10.1.2.3/logo.png'), strict)).rejects.toThrow('may not be fetched');
     await expect(fetchImage(new URL('https://[::1]/logo.png'), strict)).rejects.toThrow('may not be fetched');
     await expect(fetchImage(new URL('https://169.254.169.254/latest/meta-data'), strict)).rejects.toThrow('may not be fetched');
-    await expect(fetchImage(new URL('https://localhost/logo.png'), strict)).rejects.toThrow('resolves to an address that may not be fetched');
+    await expect(fetchImage(new URL('https://localhost/logo.png'), strict)).rejects.toThrow('may not be fetched');
     await expect(fetchImage(new URL('http://logo.example/logo.png'), strict)).rejects.toThrow('must use https');
     await expect(fetchImage(new URL(`${host.base}/logo.png`), strict)).rejects.toThrow('must use https');
   });

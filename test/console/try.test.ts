@@ -103,8 +103,9 @@ describe('"Try it out" (/try)', () => {
 
 describe('"Try it out" availability', () => {
   it('is off in production unless TRY_APP=true', async () => {
-    const off = await startTestServer({ env: { NODE_ENV: 'production' } });
-    const on = await startTestServer({ env: { NODE_ENV: 'production', TRY_APP: 'true' } });
+    // Production needs a mail transport for scheduling; nothing is sent here.
+    const off = await startTestServer({ env: { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:9' } });
+    const on = await startTestServer({ env: { NODE_ENV: 'production', SMTP_URL: 'smtp://127.0.0.1:9', TRY_APP: 'true' } });
     try {
       expect((await fetch(`${off.url}/try`)).status).toBe(404);
       expect(await off.oauth.clients.findById('cl_try_it_out')).toBeUndefined();

@@ -7,6 +7,8 @@ export class PageAgent {
   private readonly cookies = new Map<string, string>();
   /** Sent as User-Agent when set (the sessions list on /account shows it). */
   userAgent: string | undefined;
+  /** Extra headers sent with every request (e.g. X-Forwarded-For behind a trusted proxy). */
+  headers: Record<string, string> = {};
 
   constructor(private readonly base: string) {}
 
@@ -51,6 +53,7 @@ export class PageAgent {
   private async send(path: string, init: RequestInit): Promise<Response> {
     const url = new URL(path, this.base);
     const headers = new Headers(init.headers);
+    for (const [name, value] of Object.entries(this.headers)) headers.set(name, value);
     if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
     if (this.userAgent) headers.set('user-agent', this.userAgent);
     const response = await fetch(url, { ...init, headers, redirect: 'manual' });

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isAllowedAddress } from '../../src/oauth/clients/metadata-document/address-policy.ts';
+import { isAllowedAddress } from '../../src/kernel/egress/index.ts';
 import { PageAgent } from '../helpers/browser.ts';
 import { postForm } from '../helpers/clients.ts';
 import { pkcePair, signInThroughPages } from '../helpers/oauth-flow.ts';

@@ -116,7 +116,7 @@ describe.each(testDialects())('resource guard (%s)', (dialect) => {
     const doomed = await createTestClient(server, { allowedScopes: ['read:bookings'] });
     const token = (await postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:bookings' }, { authorization: basicAuth(doomed.id, doomed.secret!) })).json.access_token as string;
     expect((await probe({ authorization: `Bearer ${token}` })).status).toBe(200);
-    await server.oauth.clients.delete(doomed.id);
+    await server.oauth.deleteClient(doomed.id);
     const refused = await probe({ authorization: `Bearer ${token}` });
     expect(refused.status).toBe(401);
     expect(refused.headers.get('www-authenticate')).toContain('no longer exists');

@@ -125,7 +125,7 @@ export async function appRoutes(app: FastifyInstance, { kernel, oauth, accounts,
     if ('sent' in owned) return owned.sent;
     // Grants, codes and token families go with the row (ON DELETE CASCADE); resource servers
     // treat a vanished family as revoked (within REVOCATION_CACHE_MS on other nodes).
-    await oauth.clients.delete(owned.client.id);
+    await oauth.deleteClient(owned.client.id);
     request.log.info({ clientId: owned.client.id, userId: owned.who.user.id }, 'app deleted in the developer console');
     return seeOther(reply, '/developers?deleted=app');
   });

@@ -1,8 +1,4 @@
-import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
-import http from 'node:http';
-import https from 'node:https';
-import { isIP, type LookupFunction } from 'node:net';
-import { isAllowedAddress } from '../../oauth/index.ts';
+import { EgressError, egressRequest } from '../../kernel/egress/index.ts';
 
 export interface ImageLimits {
   maxBytes: number;
@@ -29,61 +25,27 @@ const SIGNATURES: Record<ImageType, (b: Buffer) => boolean> = {
 };
 
 /**
- * GETs an app's logo for the first-party /logos route, guarded against server-side request
- * forgery: https only (http to loopback only when allowed), every address the name resolves to
- * is checked when connecting (so DNS rebinding cannot reach the internal network), redirects are
- * not followed, the body is capped and must be a PNG, JPEG, GIF or WebP by header and by bytes.
- * SVG is refused: it is a document that can carry scripts and external references.
+ * GETs an app's logo for the first-party /logos route through the egress guard (https, public
+ * addresses checked at connect time, no redirects, a size cap and a deadline); the body must be
+ * a PNG, JPEG, GIF or WebP by header and by bytes. SVG is refused: it is a document that can
+ * carry scripts and external references.
  */
 export async function fetchImage(url: URL, limits: ImageLimits): Promise<FetchedImage> {
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const plainLoopback = url.protocol === 'http:' && limits.allowLoopback && ['127.0.0.1', '::1', 'localhost'].includes(host);
-  if (url.protocol !== 'https:' && !plainLoopback) throw new ImageFetchError('logo URLs must use https');
-  if (url.username || url.password) throw new ImageFetchError('logo URLs must not carry credentials');
-  if (isIP(host) && !isAllowedAddress(host, limits.allowLoopback)) throw new ImageFetchError(`${host} may not be fetched`);
-
-  const lookup: LookupFunction = (hostname, options, callback) => {
-    dnsLookup(hostname, { ...options, all: true }, (error, found) => {
-      if (error) return callback(error, '', 4);
-      const addresses = found as unknown as LookupAddress[];
-      if (addresses.length === 0 || addresses.some((a) => !isAllowedAddress(a.address, limits.allowLoopback))) {
-        return callback(new ImageFetchError(`${hostname} resolves to an address that may not be fetched`), '', 4);
-      }
-      if ((options as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
-      return callback(null, addresses[0]!.address, addresses[0]!.family);
+  let response;
+  try {
+    response = await egressRequest(url, {
+      headers: { accept: 'image/png, image/jpeg, image/gif, image/webp', 'user-agent': 'Consentry-logo-fetcher' },
+      timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes, allowLoopback: limits.allowLoopback,
     });
-  };
-
-  const signal = AbortSignal.timeout(limits.timeoutMs);
-  const client = url.protocol === 'https:' ? https : http;
-  return new Promise<FetchedImage>((resolve, reject) => {
-    const fail = (message: string) => reject(new ImageFetchError(message));
-    const request = client.get(url, { lookup, signal, headers: { accept: 'image/png, image/jpeg, image/gif, image/webp', 'user-agent': 'Consentry-logo-fetcher' } }, (response) => {
-      const type = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() as ImageType;
-      const declared = Number(response.headers['content-length'] ?? 0);
-      if (response.statusCode !== 200) return (response.resume(), fail(`the logo answered HTTP ${response.statusCode ?? '?'} (redirects are not followed)`));
-      if (!(type in SIGNATURES)) return (response.resume(), fail('the logo is not a PNG, JPEG, GIF or WebP image'));
-      if (declared > limits.maxBytes) return (response.destroy(), fail(`the logo is larger than ${limits.maxBytes} bytes`));
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > limits.maxBytes) {
-          response.destroy();
-          return fail(`the logo is larger than ${limits.maxBytes} bytes`);
-        }
-        chunks.push(chunk);
-      });
-      response.on('end', () => {
-        const body = Buffer.concat(chunks);
-        if (!SIGNATURES[type](body)) return fail(`the logo's bytes are not a ${type}`);
-        resolve({ contentType: type, body });
-      });
-      response.on('error', () => fail(signal.aborted ? `the logo did not arrive within ${limits.timeoutMs} ms` : 'the logo download broke off'));
-    });
-    request.on('error', (error) => {
-      if (error instanceof ImageFetchError) return reject(error);
-      fail(signal.aborted ? `the logo did not arrive within ${limits.timeoutMs} ms` : 'the logo could not be fetched');
-    });
-  });
+  } catch (error) {
+    if (!(error instanceof EgressError)) throw error;
+    if (error.reason === 'timed out') throw new ImageFetchError(`the logo did not arrive within ${limits.timeoutMs} ms`);
+    if (error.reason === 'response too large') throw new ImageFetchError(`the logo is larger than ${limits.maxBytes} bytes`);
+    throw new ImageFetchError(error.reason === 'blocked address' ? error.message.replace('the URL', 'logo URLs') : 'the logo could not be fetched');
+  }
+  const type = String(response.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase() as ImageType;
+  if (response.status !== 200) throw new ImageFetchError(`the logo answered HTTP ${response.status} (redirects are not followed)`);
+  if (!(type in SIGNATURES)) throw new ImageFetchError('the logo is not a PNG, JPEG, GIF or WebP image');
+  if (!SIGNATURES[type](response.body)) throw new ImageFetchError(`the logo's bytes are not a ${type}`);
+  return { contentType: type, body: response.body };
 }

@@ -298,6 +298,9 @@ export interface SchedulingWebhooksTable {
   disabled_reason: string | null;
   created_at: number;
   updated_at: number;
+  /** The client and grant whose access token made it; null when the person made it. */
+  client_id: string | null;
+  grant_id: string | null;
 }
 
 export interface SchedulingWebhookDeliveriesTable {

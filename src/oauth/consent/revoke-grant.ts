@@ -3,11 +3,14 @@ import { GrantRepository } from './grant-repository.ts';
 
 /**
  * A person withdraws an app's access: the grant ends and every token issued under it stops
- * working at once (families revoked, caches told). Returns false when the grant was not theirs
- * or already revoked.
+ * working at once (families revoked, caches told), and the grant lifecycle's listeners end what
+ * lived on it (webhooks an app registered). Returns false when the grant was not theirs or
+ * already revoked.
  */
 export async function revokeGrant(ctx: OAuthContext, userId: string, grantId: string): Promise<boolean> {
   const revoked = await new GrantRepository(ctx.database.db).revoke(grantId, userId, ctx.clock.now());
-  if (revoked) await ctx.revocations.revokeFamiliesOfGrant(grantId);
-  return revoked;
+  if (!revoked) return false;
+  await ctx.revocations.revokeFamiliesOfGrant(grantId);
+  await ctx.grantLifecycle.grantRevoked({ grantId, userId });
+  return true;
 }

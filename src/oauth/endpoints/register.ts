@@ -6,6 +6,7 @@ import { perIpLimit } from '../../kernel/http/rate-limit.ts';
 import { readBearer } from '../resource-guard/bearer.ts';
 import type { Client } from '../clients/client.ts';
 import { InvalidClientMetadata } from '../clients/client-service.ts';
+import { deleteClient } from '../clients/delete-client.ts';
 import { InvalidClientMetadataError, InvalidRedirectUri, InvalidRegistrationToken } from '../registration/registration-errors.ts';
 import { readRegistrationRequest } from '../registration/registration-request.ts';
 import { registrationResponse } from '../registration/registration-response.ts';
@@ -53,7 +54,7 @@ export async function registerEndpoints(app: FastifyInstance, ctx: OAuthContext)
 
   app.delete('/oauth/register/:clientId', { schema: { params: Params, summary: 'Delete a registration (RFC 7592)', tags: ['oauth'] } }, async (request, reply) => {
     const client = await registeredClient(ctx, request);
-    await ctx.clients.delete(client.id);
+    await deleteClient(ctx, client.id);
     return reply.code(204).send();
   });
 }

@@ -22,6 +22,19 @@ export class BookingRepository {
     await this.db.insertInto('scheduling_bookings').values(row).execute();
   }
 
+  /** New bookings (not reschedules, canceled ones included) an invitee address made with a host since `since`. */
+  async countNewByInvitee(userId: string, email: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('scheduling_bookings')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('user_id', '=', userId)
+      .where((eb) => eb(eb.fn('lower', ['invitee_email']), '=', email.toLowerCase()))
+      .where('rescheduled_from_id', 'is', null)
+      .where('created_at', '>=', since)
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
   async findById(id: string): Promise<Booking | undefined> {
     const row = await this.withSlug().where('b.id', '=', id).executeTakeFirst();
     return row && bookingFromRow(row);

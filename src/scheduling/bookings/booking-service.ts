@@ -2,7 +2,7 @@ import type { Db, Dialect } from '../../kernel/db/database.ts';
 import type { SchedulingBookingsTable } from '../../kernel/db/schema.ts';
 import { newId } from '../../kernel/crypto/tokens.ts';
 import type { Clock } from '../../kernel/clock.ts';
-import { conflict, invalid, notFound } from '../errors.ts';
+import { conflict, invalid, notFound, SchedulingError } from '../errors.ts';
 import type { EventType } from '../event-types/event-type.ts';
 import { EventTypeRepository } from '../event-types/event-type-repository.ts';
 import { HostRepository } from '../hosts/host-repository.ts';
@@ -68,12 +68,20 @@ export class BookingService {
     return this.create(eventType, input);
   }
 
-  /** Books a slot of an event type (the public page and the API). @throws 400, 409 */
-  async create(eventType: EventType, input: NewBookingInput): Promise<Booking> {
+  /**
+   * Books a slot of an event type (the public page and the API). `perInviteePerDay` (the public
+   * page) caps the new bookings one invitee address makes with the host in 24 hours, canceled
+   * ones included, so book-and-cancel cannot loop emails. @throws 400, 409, 429
+   */
+  async create(eventType: EventType, input: NewBookingInput, limits: { perInviteePerDay?: number } = {}): Promise<Booking> {
     if (!eventType.active) throw conflict('This event type is not taking bookings.');
     const { start, durationMin, invitee } = readBookingInput(eventType, input);
     const id = newId();
     const deliveries = await this.inHostTransaction(eventType.userId, async (trx, now) => {
+      const cap = limits.perInviteePerDay ?? 0;
+      if (cap > 0 && (await new BookingRepository(trx).countNewByInvitee(eventType.userId, invitee.email, now - DAY)) >= cap) {
+        throw new SchedulingError(429, 'Too Many Requests', `This email address already made ${cap} bookings with this host today. Please try again tomorrow.`);
+      }
       await this.checkSlot(trx, eventType, start, durationMin, now);
       await new BookingRepository(trx).insert(newRow(id, eventType, start, durationMin, invitee, now, null));
       return this.record(trx, eventType.userId, [{ event: 'booking_created', id }]);

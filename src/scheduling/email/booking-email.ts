@@ -14,21 +14,36 @@ export interface BookingEmailContext {
   now: number;
 }
 
+/** Longest invitee name and reason quoted in an email (characters). */
+export const NAME_CAP = 100;
+export const REASON_CAP = 300;
+
+/** Text from a stranger as one quoted line: control characters and line breaks become spaces, capped. */
+export function quoted(value: string, cap: number): string {
+  const line = value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const chars = [...line];
+  return `“${chars.length > cap ? chars.slice(0, cap).join('') + '…' : line}”`;
+}
+
 /** The invitee's email: confirmation (with an .ics invitation and the manage link) or cancellation. */
 export function bookingEmail(c: BookingEmailContext): OutgoingMail {
   const { booking: b } = c;
   const when = DateTime.fromMillis(b.startAt, { zone: b.invitee.timezone }).toFormat("cccc d LLLL yyyy, HH:mm") + ` (${b.invitee.timezone})`;
   const location = b.location.value ? `${b.location.kind}: ${b.location.value}` : b.location.kind;
   const canceled = c.kind === 'canceled';
+  // Whoever books chooses the name and reason: they stay out of the greeting and appear only
+  // quoted and capped, so an email cannot be made to speak in the sender's voice.
+  const nameGiven = `Name given: ${quoted(b.invitee.name, NAME_CAP)}`;
   const subject = canceled ? `Canceled: ${b.eventTypeName} with ${c.host.name}` : `${c.kind === 'rescheduled' ? 'Rescheduled' : 'Confirmed'}: ${b.eventTypeName} with ${c.host.name}`;
   const lines = canceled
-    ? [`Hello ${b.invitee.name},`, '', `Your ${b.eventTypeName} with ${c.host.name} on ${when} was canceled.`, ...(c.reason ? ['', `Reason: ${c.reason}`] : [])]
+    ? ['Hello,', '', `Your ${b.eventTypeName} with ${c.host.name} on ${when} was canceled.`, nameGiven, ...(c.reason ? ['', `Reason given: ${quoted(c.reason, REASON_CAP)}`] : [])]
     : [
-        `Hello ${b.invitee.name},`,
+        'Hello,',
         '',
         `${b.eventTypeName} with ${c.host.name} is ${c.kind === 'rescheduled' ? 'moved to' : 'booked for'} ${when}, ${b.durationMin} minutes.`,
         `Location: ${location}`,
-        ...(c.reason ? [`Reason given: ${c.reason}`] : []),
+        nameGiven,
+        ...(c.reason ? [`Reason given: ${quoted(c.reason, REASON_CAP)}`] : []),
         '',
         `To cancel or reschedule: ${c.manageUrl}`,
         '',

@@ -44,7 +44,8 @@ export function icsTime(ms: number): string {
 }
 
 function escapeText(value: string): string {
-  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r?\n/g, '\\n');
+  // CRLF, a lone CR and a lone LF all become the escaped "\n": a raw CR would end the content line.
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
 }
 
 function quoteParam(value: string): string {

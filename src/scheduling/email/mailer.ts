@@ -14,12 +14,16 @@ export interface Mailer {
   close(): void;
 }
 
-/** SMTP through nodemailer when SMTP_URL is set; otherwise the mail is written to the log (development). */
+/**
+ * SMTP through nodemailer when SMTP_URL is set; otherwise (development and tests only: production
+ * refuses to start without it) the mail is written to the log with its credentials masked.
+ */
 export function createMailer(config: Config, log: FastifyBaseLogger): Mailer {
   if (!config.SMTP_URL) {
     return {
       async send(mail) {
-        log.info({ to: mail.to, subject: mail.subject }, `DEVELOPMENT MODE: scheduling email not sent (no SMTP_URL):\n${mail.text}`);
+        // The manage link is a bearer credential: the text is logged with every token masked.
+        log.info({ to: mail.to, subject: mail.subject }, `DEVELOPMENT MODE: scheduling email not sent (no SMTP_URL):\n${maskCredentials(mail.text)}`);
       },
       close() {},
     };
@@ -31,4 +35,9 @@ export function createMailer(config: Config, log: FastifyBaseLogger): Mailer {
     },
     close: () => transport.close(),
   };
+}
+
+/** Replaces the value of every `token=` / `code=` query parameter in a text. */
+export function maskCredentials(text: string): string {
+  return text.replace(/([?&](?:token|code)=)[^&\s]+/gi, '$1[masked]');
 }

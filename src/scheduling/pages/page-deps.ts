@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { Accounts, User } from '../../accounts/index.ts';
 import type { Csrf } from '../../ui/csrf.ts';
 import { html } from '../../ui/html.ts';
@@ -9,6 +9,8 @@ export interface PageDeps {
   s: SchedulingServices;
   accounts: Accounts;
   csrf: Csrf;
+  /** The per-IP and per-host limiters of the public booking actions. */
+  publicLimits?: preHandlerAsyncHookHandler[];
 }
 
 /** Pages carry CSRF tokens and personal data: never cached. */

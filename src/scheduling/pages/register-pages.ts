@@ -9,12 +9,22 @@ import { message, sendPage, type PageDeps } from './page-deps.ts';
 import { bookingPageRoutes } from './public/booking-page.ts';
 import { bookingScriptRoute } from './public/booking-script.ts';
 import { manageBookingRoutes } from './public/manage-booking.ts';
+import { publicLimits } from './public/public-limits.ts';
 
 /**
  * The product's pages in their own scope: hosts' /scheduling pages, webhook forms, the public
  * booking pages and the invitee's manage link. Form posts carry a CSRF token.
  */
 export async function registerSchedulingPages(app: FastifyInstance, deps: PageDeps): Promise<void> {
+  const { s } = deps;
+  // The host a public action is on: by slug on the booking page, by booking on the manage link.
+  const hostKeyOf = async (request: FastifyRequest) => {
+    const params = request.params as { hostSlug?: string; id?: string };
+    if (params.hostSlug) return `slug:${params.hostSlug.toLowerCase()}`;
+    const booking = params.id ? await s.bookings.findById(params.id) : undefined;
+    return booking ? `slug:${booking.hostSlug.toLowerCase()}` : 'unknown';
+  };
+  const limited = { ...deps, publicLimits: publicLimits(app, s.kernel.config, hostKeyOf) };
   await app.register(async (scope) => {
     scope.setErrorHandler(renderError);
     scope.addHook('preValidation', async (request, reply) => {
@@ -23,7 +33,7 @@ export async function registerSchedulingPages(app: FastifyInstance, deps: PageDe
       return sendPage(reply, 403, message('This form has expired', 'For your security this form can no longer be sent. Go back, reload the page and try again.'));
     });
     for (const routes of [dashboardRoutes, eventTypeFormRoutes, scheduleFormRoutes, bookingActionRoutes, webhookFormRoutes, manageBookingRoutes, bookingScriptRoute, bookingPageRoutes]) {
-      await routes(scope, deps);
+      await routes(scope, limited);
     }
   });
 }
@@ -31,6 +41,7 @@ export async function registerSchedulingPages(app: FastifyInstance, deps: PageDe
 function renderError(error: FastifyError | SchedulingError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   if (error instanceof SchedulingError) return sendPage(reply, error.status, message(error.title, error.message));
   const status = (error as FastifyError).validation ? 400 : ((error as FastifyError).statusCode ?? 500);
+  if (status === 429) return sendPage(reply, 429, message('Too many requests', error.message));
   if (status >= 500) {
     request.log.error({ err: error }, 'scheduling page failed');
     return sendPage(reply, 500, message('Something went wrong', 'We couldn’t complete that. Please try again in a moment.'));

@@ -78,6 +78,18 @@ export class WebhookRepository {
     return row?.consecutive_failures ?? 0;
   }
 
+  /** Turns off every endpoint made under the grant; returns how many were on. */
+  async disableByGrant(grantId: string, reason: string, now: number): Promise<number> {
+    const result = await this.db.updateTable('scheduling_webhooks').set({ active: 0, disabled_at: now, disabled_reason: reason, updated_at: now }).where('grant_id', '=', grantId).where('active', '=', 1).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
+  /** Turns off every endpoint made by the client's tokens; returns how many were on. */
+  async disableByClient(clientId: string, reason: string, now: number): Promise<number> {
+    const result = await this.db.updateTable('scheduling_webhooks').set({ active: 0, disabled_at: now, disabled_reason: reason, updated_at: now }).where('client_id', '=', clientId).where('active', '=', 1).executeTakeFirst();
+    return Number(result.numUpdatedRows);
+  }
+
   async disable(webhookId: string, reason: string, now: number): Promise<void> {
     await this.db.updateTable('scheduling_webhooks').set({ active: 0, disabled_at: now, disabled_reason: reason, updated_at: now }).where('id', '=', webhookId).where('active', '=', 1).execute();
   }
@@ -87,6 +99,7 @@ export function webhookFromRow(r: SchedulingWebhooksTable): Webhook {
   return {
     id: r.id, userId: r.user_id, url: r.url, events: fromJsonList(r.events) as WebhookEventName[], active: r.active === 1,
     consecutiveFailures: r.consecutive_failures, disabledAt: r.disabled_at, disabledReason: r.disabled_reason, createdAt: r.created_at,
+    origin: r.client_id && r.grant_id ? { kind: 'app', clientId: r.client_id, grantId: r.grant_id } : { kind: 'person' },
   };
 }
 

@@ -4,12 +4,13 @@ import { newId } from '../../kernel/crypto/tokens.ts';
 import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { toJsonList } from '../../kernel/json-list.ts';
-import { notFound, Problems } from '../errors.ts';
+import type { GrantStatus } from '../../oauth/index.ts';
+import { conflict, notFound, Problems } from '../errors.ts';
 import type { HostService } from '../hosts/host-service.ts';
 import { WEBHOOK_EVENTS, type WebhookEventName } from '../bookings/booking-events.ts';
 import { WebhookRepository } from './webhook-repository.ts';
 import { checkWebhookUrl } from './webhook-url.ts';
-import type { Webhook, WebhookDelivery } from './webhook.ts';
+import { CONSENT_ENDED_REASON, type Webhook, type WebhookDelivery, type WebhookOrigin } from './webhook.ts';
 
 export interface WebhookDeps {
   db: Db;
@@ -17,9 +18,15 @@ export interface WebhookDeps {
   hosts: HostService;
   secrets: SecretBox;
   allowLoopbackHttp: boolean;
+  /** Whether the grant an app's webhook was made under still stands. */
+  grants: Pick<GrantStatus, 'isGrantActive'>;
 }
 
-/** Hosts' webhook endpoints: register (the signing secret is shown once), list, delete, re-enable. */
+/**
+ * Hosts' webhook endpoints: register (the signing secret is shown once), list, delete, re-enable.
+ * An endpoint made by an app's token is bound to that app's client and grant; one made by the
+ * person (console, personal access token) to the person alone.
+ */
 export class WebhookService {
   private readonly repo: WebhookRepository;
 
@@ -27,7 +34,7 @@ export class WebhookService {
     this.repo = new WebhookRepository(deps.db);
   }
 
-  async create(userId: string, input: { url: string; events?: string[] | undefined }): Promise<{ webhook: Webhook; secret: string }> {
+  async create(userId: string, input: { url: string; events?: string[] | undefined }, origin: WebhookOrigin = { kind: 'person' }): Promise<{ webhook: Webhook; secret: string }> {
     await this.deps.hosts.ensure(userId);
     const problems = new Problems();
     const urlProblem = checkWebhookUrl(input.url, this.deps.allowLoopbackHttp);
@@ -43,6 +50,7 @@ export class WebhookService {
     const row = {
       id: newId(), user_id: userId, url: input.url, events: toJsonList([...new Set(events)]), secret_sealed: this.deps.secrets.seal(secret), active: 1,
       consecutive_failures: 0, disabled_at: null, disabled_reason: null, created_at: now, updated_at: now,
+      client_id: origin.kind === 'app' ? origin.clientId : null, grant_id: origin.kind === 'app' ? origin.grantId : null,
     };
     await this.repo.insert(row);
     return { webhook: (await this.get(userId, row.id)), secret };
@@ -64,7 +72,8 @@ export class WebhookService {
 
   /** Turns a disabled endpoint back on with a fresh failure count. */
   async enable(userId: string, id: string): Promise<Webhook> {
-    await this.get(userId, id);
+    const webhook = await this.get(userId, id);
+    if (webhook.origin.kind === 'app' && !(await this.deps.grants.isGrantActive(webhook.origin.grantId))) throw conflict(CONSENT_ENDED_REASON);
     await this.repo.enable(id, this.deps.clock.now());
     return this.get(userId, id);
   }

@@ -1,8 +1,9 @@
-import { isIP } from 'node:net';
+import { checkDestination, isLoopbackUrl } from '../../kernel/egress/index.ts';
 
 /**
- * Where deliveries may go: https only, to a public host name or address. Plain http to a
- * loopback address is allowed only when `allowLoopbackHttp` (test configuration).
+ * Where deliveries may go: https only, to a public host name or address (the egress guard's
+ * static checks; the addresses a name resolves to are checked again at every delivery). Plain
+ * http to a loopback address is allowed only when `allowLoopbackHttp` (test configuration).
  */
 export function checkWebhookUrl(raw: string, allowLoopbackHttp: boolean): string | undefined {
   let url: URL;
@@ -12,18 +13,10 @@ export function checkWebhookUrl(raw: string, allowLoopbackHttp: boolean): string
     return 'url must be an absolute URL';
   }
   if (raw.length > 2000) return 'url must be at most 2000 characters';
-  if (url.username || url.password) return 'url must not carry credentials';
   if (url.hash) return 'url must not have a fragment';
-  const host = url.hostname.replace(/^\[|\]$/g, '');
-  const loopback = host === 'localhost' || host === '::1' || /^127\./.test(host);
-  if (url.protocol === 'http:' && loopback && allowLoopbackHttp) return undefined;
-  if (url.protocol !== 'https:') return 'url must use https';
-  if (loopback || isPrivateAddress(host)) return 'url must not point at a private or loopback address';
-  return undefined;
-}
-
-function isPrivateAddress(host: string): boolean {
-  if (isIP(host) === 4) return /^(10\.|192\.168\.|169\.254\.|0\.|172\.(1[6-9]|2\d|3[01])\.)/.test(host);
-  if (isIP(host) === 6) return /^(fc|fd|fe80|::ffff:)/i.test(host) || host === '::';
-  return host.endsWith('.local') || host.endsWith('.internal');
+  const refused = checkDestination(url, allowLoopbackHttp);
+  // The loopback switch is for plain-http test receivers; https to loopback stays refused.
+  if (!refused && url.protocol === 'https:' && isLoopbackUrl(url)) return 'url must not point at a private, loopback or internal address';
+  if (refused === 'points at an address that may not be fetched' || refused === 'names an internal host that may not be fetched') return 'url must not point at a private, loopback or internal address';
+  return refused && `url ${refused}`;
 }

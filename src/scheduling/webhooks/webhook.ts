@@ -11,7 +11,11 @@ export interface Webhook {
   disabledAt: number | null;
   disabledReason: string | null;
   createdAt: number;
+  /** Who made it: an app under the person's consent (its client and grant), or the person. */
+  origin: WebhookOrigin;
 }
+
+export type WebhookOrigin = { kind: 'person' } | { kind: 'app'; clientId: string; grantId: string };
 
 export interface WebhookDelivery {
   id: string;
@@ -31,3 +35,6 @@ export const DISABLE_AFTER_FAILURES = 15;
 /** Attempts per delivery: 1 + retries at 30 s, 1 min, 2 min, … (about 4 h in all). */
 export const MAX_DELIVERY_ATTEMPTS = 10;
 export const FIRST_RETRY_MS = 30_000;
+
+/** Shown to the host on a webhook whose app lost the person's consent. */
+export const CONSENT_ENDED_REASON = 'Disabled because the app that registered it no longer has your consent (access revoked or the app deleted).';

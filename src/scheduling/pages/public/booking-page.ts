@@ -47,16 +47,17 @@ ${form}
     return render(request, reply, found, request.query);
   });
 
-  app.post<Route>('/:hostSlug/:eventSlug', { schema: { hide: true } }, async (request, reply) => {
+  app.post<Route>('/:hostSlug/:eventSlug', { schema: { hide: true }, preHandler: deps.publicLimits ?? [] }, async (request, reply) => {
     const found = await find(request);
     if (!found) return sendPage(reply, 404, message('Not found', 'There is no booking page at this address.'));
     const body = request.body;
     const tz = field(body, 'tz');
     try {
-      const booking = await s.bookings.create(found.eventType, { start: field(body, 'start'), durationMin: Number(field(body, 'duration')) || undefined, invitee: { name: field(body, 'name'), email: field(body, 'email'), timezone: tz } });
+      const booking = await s.bookings.create(found.eventType, { start: field(body, 'start'), durationMin: Number(field(body, 'duration')) || undefined, invitee: { name: field(body, 'name'), email: field(body, 'email'), timezone: tz } }, { perInviteePerDay: s.kernel.config.BOOKINGS_PER_INVITEE_PER_DAY });
       return seeOther(reply, `/booking/${booking.id}?token=${s.manageLinks.token(booking.id)}`);
     } catch (error) {
       if (!(error instanceof SchedulingError)) throw error;
+      if (error.status === 429) return sendPage(reply, 429, message('Too many bookings', error.message));
       const taken = error.status === 409;
       const query = { tz, duration: field(body, 'duration'), ...(taken ? {} : { start: field(body, 'start') }) };
       const shown = taken ? new SchedulingError(409, 'Conflict', 'That time was just taken. Please pick another one.') : error;

@@ -58,14 +58,14 @@ ${moved}${errorBlock(error)}${manage}`,
     return render(request, reply, booking, request.query);
   });
 
-  app.post<Route>('/booking/:id/cancel', { schema: { hide: true } }, async (request, reply) => {
+  app.post<Route>('/booking/:id/cancel', { schema: { hide: true }, preHandler: deps.publicLimits ?? [] }, async (request, reply) => {
     const booking = await load(request, field(request.body, 'token'));
     if (!booking) return sendPage(reply, 404, message('Not found', 'This booking link is not valid.'));
     await s.bookings.cancelById(booking.id, field(request.body, 'reason') || undefined);
     return seeOther(reply, `/booking/${booking.id}?token=${s.manageLinks.token(booking.id)}`);
   });
 
-  app.post<Route>('/booking/:id/reschedule', { schema: { hide: true } }, async (request, reply) => {
+  app.post<Route>('/booking/:id/reschedule', { schema: { hide: true }, preHandler: deps.publicLimits ?? [] }, async (request, reply) => {
     const booking = await load(request, field(request.body, 'token'));
     if (!booking) return sendPage(reply, 404, message('Not found', 'This booking link is not valid.'));
     try {
