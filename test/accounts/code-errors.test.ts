@@ -15,7 +15,8 @@ describe.each(testDialects())('wrong, expired and throttled codes (%s)', (dialec
 
   beforeAll(async () => {
     smtp = await startSmtpCapture();
-    t = await buildAccountsApp({ dialect, env: { SMTP_URL: smtp.url, OTP_RESEND_SECONDS: '30' } });
+    // Frozen: the Retry-After arithmetic below must not drift with real time on a busy machine.
+    t = await buildAccountsApp({ dialect, env: { SMTP_URL: smtp.url, OTP_RESEND_SECONDS: '30' }, frozenAt: Date.now() });
   });
   afterAll(async () => {
     await t.close();

@@ -37,6 +37,8 @@ export interface BuildOptions {
   dialect?: TestDialect;
   /** Adds routes before the app is ready (e.g. a probe that reads the current session). */
   extend?: (app: FastifyInstance, accounts: Accounts) => void;
+  /** Freeze the clock at this instant (moved only by advance): for exact time arithmetic under load. */
+  frozenAt?: number;
 }
 
 export async function buildAccountsApp(options: BuildOptions = {}): Promise<AccountsTestApp> {
@@ -46,7 +48,7 @@ export async function buildAccountsApp(options: BuildOptions = {}): Promise<Acco
   await migrateToLatest(handle.db);
   const logs: LogRecord[] = [];
   const log: FastifyBaseLogger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) });
-  const clock = new TestClock();
+  const clock = new TestClock(options.frozenAt);
   const csrf = new Csrf(randomBytes(32), config.ISSUER.startsWith('https:'));
   const app = Fastify({ loggerInstance: log });
   await app.register(cookie);
