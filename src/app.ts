@@ -1,6 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import type { Config } from './config.ts';
 import { createContext, enabledProducts, type AppContext, type ContextOptions } from './context.ts';
 import { accountsRoutes, createAccounts, type Accounts } from './accounts/index.ts';
@@ -9,7 +8,10 @@ import { linkedProvidersSection, portfolioRoutes } from './portfolio/index.ts';
 import { protectedResourceMetadataRoutes } from './resource/index.ts';
 import { whoamiRoutes } from './resource/whoami/whoami.ts';
 import { schedulingRoutes, schedulingWebhooksSection } from './scheduling/index.ts';
+import { useDefaultErrorHandler } from './http/default-error-handler.ts';
+import { registerFormBody } from './http/form-body.ts';
 import { healthRoutes } from './http/health.ts';
+import { registerStrictJsonBody } from './http/json-body.ts';
 import { metricsRoutes } from './http/metrics.ts';
 import { registerOpenApi } from './http/openapi.ts';
 import { registerRateLimit } from './http/rate-limit.ts';
@@ -53,7 +55,9 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   await app.register(cookie);
-  await app.register(formbody);
+  registerFormBody(app);
+  registerStrictJsonBody(app);
+  useDefaultErrorHandler(app);
   await securityHeaders(app, { hsts: config.ISSUER.startsWith('https:') });
   await registerRateLimit(app, config);
   await registerOpenApi(app, config);

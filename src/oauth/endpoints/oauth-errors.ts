@@ -31,6 +31,7 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
 }
 
 function describeClientError(error: FastifyError): string {
+  if (error.code === 'CONSENTRY_MALFORMED_BODY') return error.message;
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'requests must be application/x-www-form-urlencoded';
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'request body is too large';
   if (error.validation) return `invalid parameters: ${error.message}`;
