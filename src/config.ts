@@ -60,6 +60,8 @@ export const ConfigSchema = Type.Object({
   CLIENT_LOGO_ALLOW_LOOPBACK: Bool(false, 'Fetch client logos (served at /logos/<client_id>) from loopback addresses, over http too (development and tests only).'),
   TRY_APP: option(Type.Optional(Type.Boolean()), 'Serve the built-in "Try it out" app at /try. Unset: on unless NODE_ENV is production.'),
   INTERACTION_TTL_SECONDS: Int(1800, 'How long a pending authorization request waits for sign-in and consent.', 60),
+  AUTHORIZE_RATE_LIMIT_PER_MINUTE: Int(120, 'Authorization requests (/oauth/authorize and product entry points) one IP address may make per minute.', 1),
+  AUTHORIZE_MAX_PENDING_PER_IP: Int(100, 'Pending authorization requests one IP address may have at once (429 past it, until some finish or expire).', 1),
   REVOCATION_CACHE_MS: Int(2000, 'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).', 0, 60_000),
   CLIENT_CACHE_MS: Int(1000, 'A node trusts a client it looked up this long; changes made elsewhere show within it (0 = no cache).', 0, 60_000),
   KEY_RELOAD_SECONDS: Int(60, 'How often a node reloads signing keys from the database (rotation without restart).', 1),

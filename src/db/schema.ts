@@ -105,6 +105,8 @@ export interface InteractionsTable {
   request: string;
   created_at: number;
   expires_at: number;
+  /** SHA-256 of the requester's IP address, to bound pending requests per address. */
+  requester: string | null;
 }
 
 export interface GrantsTable {

@@ -4,8 +4,13 @@ import type { Kysely } from 'kysely';
 export async function up(db: Kysely<unknown>): Promise<void> {
   // Revoking a grant uses up its outstanding codes.
   await db.schema.createIndex('authorization_codes_grant').on('authorization_codes').column('grant_id').execute();
+  // Pending authorization requests are bounded per requesting address.
+  await db.schema.alterTable('interactions').addColumn('requester', 'text').execute();
+  await db.schema.createIndex('interactions_requester').on('interactions').columns(['requester', 'expires_at']).execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  await db.schema.dropIndex('interactions_requester').execute();
+  await db.schema.alterTable('interactions').dropColumn('requester').execute();
   await db.schema.dropIndex('authorization_codes_grant').execute();
 }
