@@ -8,7 +8,7 @@ const scopes = [
 export const schedulingProduct: ProductDefinition = {
   name: 'scheduling',
   scopes: [
-    { name: 'read:profile', description: 'See your scheduling profile: name, email and time zone' },
+    { name: 'read:profile', description: 'See your scheduling profile: name, email and time zone', userinfoClaims: ['name', 'email', 'zoneinfo'] },
     { name: 'read:bookings', description: 'See your bookings' },
     { name: 'write:bookings', description: 'Create, cancel and reschedule bookings for you' },
     { name: 'read:event-types', description: 'See your event types' },
