@@ -61,7 +61,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await securityHeaders(app, { hsts: config.ISSUER.startsWith('https:') });
   await registerRateLimit(app, config);
   await registerOpenApi(app, config);
-  await metricsRoutes(app);
+  await metricsRoutes(app, config);
   await healthRoutes(app, ctx);
   await staticAssets(app);
 

@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object({
   TWILIO_ACCOUNT_SID: Str(undefined, 'Twilio account SID for SMS codes. Unset (with the two below): codes are logged.'),
   TWILIO_AUTH_TOKEN: Str(undefined, 'Twilio auth token.'),
   TWILIO_FROM: Str(undefined, 'Sender number (E.164) or messaging service SID.'),
+  SMS_MAX_PER_HOUR: Int(100, 'Sign-in text messages all nodes together may send per rolling hour (toll-fraud cap; past it SMS sign-in pauses).', 1),
   TWILIO_API_URL: Str('https://api.twilio.com', 'Base URL of the Twilio REST API (tests point it at a local server).'),
   TOKEN_PROFILE: option(
     Type.Optional(Type.Union([Type.Literal('calico'), Type.Literal('caledee')])),
@@ -71,6 +72,7 @@ export const ConfigSchema = Type.Object({
   JOBS_POLL_MS: Int(1000, 'How often a node looks for due background jobs (its own enqueues wake it at once).', 10, 60_000),
   JOBS_CONCURRENCY: Int(4, 'Background jobs one node runs at the same time.', 1, 64),
   JOBS_LEASE_SECONDS: Int(300, 'A running job whose node stops answering is taken over after this long.', 5),
+  METRICS_TOKEN: Str(undefined, 'Bearer token /metrics requires. Unset: /metrics is public in development and not served in production.'),
   REDIS_URL: Str(undefined, 'redis://… to announce revocations to every node at once (multi-node deployments).'),
   ETHEREUM_RPC_URL: Str('https://ethereum-rpc.publicnode.com', 'JSON-RPC URL of the Ethereum mainnet node the portfolio reads wallets from.'),
   EVM_CHAINS: Str('[]', 'More EVM chains as JSON: [{"id","name","chainId","rpcUrl","nativeSymbol"?,"coingeckoId"?,"coingeckoPlatform"?,"confirmations"?}].'),

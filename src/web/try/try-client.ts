@@ -29,7 +29,7 @@ export async function ensureTryClient(ctx: AppContext): Promise<TryClient> {
   for (const appBase of candidateBases(ctx.config.ISSUER)) {
     const redirectUri = `${appBase}/try/callback`;
     try {
-      await register(ctx, { name: 'Try it out (built-in demo)', type: 'public', redirectUris: [redirectUri], allowedScopes: scopes, defaultScopes: scopes, registeredVia: 'console' });
+      await register(ctx, { name: 'Try it out (built-in demo)', type: 'public', redirectUris: [redirectUri], allowedScopes: scopes, defaultScopes: scopes, registeredVia: 'console', verified: true });
       return { clientId: TRY_CLIENT_ID, redirectUri, appBase, scopes, probe };
     } catch (error) {
       if (!(error instanceof InvalidClientMetadata) || error.field !== 'redirect_uris') throw error;
