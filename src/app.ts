@@ -1,11 +1,13 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import type { Config } from './config.ts';
 import { accountsRoutes, createAccounts, purgeAccounts, type Accounts } from './accounts/index.ts';
 import { consoleRoutes, profileSection, sessionsSection } from './console/index.ts';
 import { createKernel, type Kernel, type KernelOptions } from './kernel/kernel.ts';
+import { useDefaultErrorHandler } from './ui/default-error-handler.ts';
+import { registerFormBody } from './kernel/http/form-body.ts';
 import { healthRoutes } from './kernel/http/health.ts';
+import { registerStrictJsonBody } from './kernel/http/json-body.ts';
 import { metricsRoutes } from './kernel/http/metrics.ts';
 import { registerOpenApi } from './kernel/http/openapi.ts';
 import { registerRateLimit } from './kernel/http/rate-limit.ts';
@@ -56,11 +58,13 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
 
   await app.register(cookie);
-  await app.register(formbody);
-  await securityHeaders(app);
+  registerFormBody(app);
+  registerStrictJsonBody(app);
+  useDefaultErrorHandler(app);
+  await securityHeaders(app, { hsts: config.ISSUER.startsWith('https:') });
   await registerRateLimit(app, config);
   await registerOpenApi(app, config);
-  await metricsRoutes(app);
+  await metricsRoutes(app, config);
   await healthRoutes(app, kernel);
   await staticAssets(app);
 

@@ -19,7 +19,7 @@ const Bool = (def: boolean, doc: string) => option(Type.Boolean({ default: def }
 export const ConfigSchema = Type.Object({
   NODE_ENV: option(
     Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
-    'development, production or test. Production refuses to start without SECRET_KEY and ISSUER (and SMTP_URL when serving scheduling).',
+    'development, production or test. Production refuses to start without SECRET_KEY, an https ISSUER and (when serving scheduling) SMTP_URL, or with any *_ALLOW_LOOPBACK.',
   ),
   HOST: Str('localhost', 'Interface to listen on (use 0.0.0.0 behind a load balancer).'),
   PORT: Int(3000, 'TCP port to listen on.', 0, 65535),
@@ -36,6 +36,7 @@ export const ConfigSchema = Type.Object({
   TWILIO_ACCOUNT_SID: Str(undefined, 'Twilio account SID for SMS codes. Unset (with the two below): codes are logged.'),
   TWILIO_AUTH_TOKEN: Str(undefined, 'Twilio auth token.'),
   TWILIO_FROM: Str(undefined, 'Sender number (E.164) or messaging service SID.'),
+  SMS_MAX_PER_HOUR: Int(100, 'Sign-in text messages all nodes together may send per rolling hour (toll-fraud cap; past it SMS sign-in pauses).', 1),
   TWILIO_API_URL: Str('https://api.twilio.com', 'Base URL of the Twilio REST API (tests point it at a local server).'),
   TOKEN_PROFILE: Str(undefined, 'Force one token lifetime profile for every resource (calico or caledee: a served product\'s profile). Unset: per resource.'),
   REFRESH_REUSE_GRACE_SECONDS: Int(10, 'Window after a rotation in which a replay returns the same successor.', 0, 300),
@@ -57,6 +58,8 @@ export const ConfigSchema = Type.Object({
   CLIENT_LOGO_ALLOW_LOOPBACK: Bool(false, 'Fetch client logos (served at /logos/<client_id>) from loopback addresses, over http too (development and tests only).'),
   TRY_APP: option(Type.Optional(Type.Boolean()), 'Serve the built-in "Try it out" app at /try. Unset: on unless NODE_ENV is production.'),
   INTERACTION_TTL_SECONDS: Int(1800, 'How long a pending authorization request waits for sign-in and consent.', 60),
+  AUTHORIZE_RATE_LIMIT_PER_MINUTE: Int(120, 'Authorization requests (/oauth/authorize and product entry points) one IP address may make per minute.', 1),
+  AUTHORIZE_MAX_PENDING_PER_IP: Int(100, 'Pending authorization requests one IP address may have at once (429 past it, until some finish or expire).', 1),
   REVOCATION_CACHE_MS: Int(2000, 'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).', 0, 60_000),
   CLIENT_CACHE_MS: Int(1000, 'A node trusts a client it looked up this long; changes made elsewhere show within it (0 = no cache).', 0, 60_000),
   KEY_RELOAD_SECONDS: Int(60, 'How often a node reloads signing keys from the database (rotation without restart).', 1),
@@ -66,6 +69,7 @@ export const ConfigSchema = Type.Object({
   JOBS_POLL_MS: Int(1000, 'How often a node looks for due background jobs (its own enqueues wake it at once).', 10, 60_000),
   JOBS_CONCURRENCY: Int(4, 'Background jobs one node runs at the same time.', 1, 64),
   JOBS_LEASE_SECONDS: Int(300, 'A running job whose node stops answering is taken over after this long.', 5),
+  METRICS_TOKEN: Str(undefined, 'Bearer token /metrics requires. Unset: /metrics is public in development and not served in production.'),
   REDIS_URL: Str(undefined, 'redis://… to announce revocations to every node at once (multi-node deployments).'),
   ETHEREUM_RPC_URL: Str('https://ethereum-rpc.publicnode.com', 'JSON-RPC URL of the Ethereum mainnet node the portfolio reads wallets from.'),
   EVM_CHAINS: Str('[]', 'More EVM chains as JSON: [{"id","name","chainId","rpcUrl","nativeSymbol"?,"coingeckoId"?,"coingeckoPlatform"?,"confirmations"?}].'),
@@ -111,11 +115,22 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.NODE_ENV === 'production') {
     if (!config.SECRET_KEY) throw new ConfigError('SECRET_KEY is required in production.');
     if (!config.ISSUER) throw new ConfigError('ISSUER is required in production.');
+    checkProductionSafety(config, issuer);
     // Booking emails carry the invitee's manage link, a bearer credential: never to the log.
     const scheduling = config.PRODUCTS.split(',').map((p) => p.trim()).includes('scheduling');
     if (scheduling && !config.SMTP_URL) throw new ConfigError('SMTP_URL is required in production when the scheduling product is served (booking emails carry manage links and are never written to the log). Set SMTP_URL, or leave scheduling out of PRODUCTS.');
   }
   return { ...config, ISSUER: issuer };
+}
+
+/**
+ * Production serves real people: cookies need `Secure` (an https issuer) and the options that
+ * let server-side fetches reach loopback addresses exist for development and tests only.
+ */
+function checkProductionSafety(config: Static<typeof ConfigSchema>, issuer: string): void {
+  if (!issuer.startsWith('https://')) throw new ConfigError(`ISSUER must be an https URL in production (got ${issuer}): sign-in cookies would travel without Secure.`);
+  const loopback = Object.entries(config).filter(([name, value]) => name.endsWith('_ALLOW_LOOPBACK') && value === true).map(([name]) => name);
+  if (loopback.length > 0) throw new ConfigError(`${loopback.join(', ')} must not be true in production: it lets server-side fetches reach this machine (development and tests only).`);
 }
 
 function checkIssuer(issuer: string): void {

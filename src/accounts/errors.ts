@@ -95,6 +95,13 @@ export class CodeThrottled extends AccountsError {
   }
 }
 
+/** Every node together sent SMS_MAX_PER_HOUR text messages in the last hour (toll-fraud cap). */
+export class SmsPaused extends AccountsError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('sms_paused', 'Signing in by text message is paused for a while because of unusual traffic. Use your email address, or try again later.');
+  }
+}
+
 export class DeliveryFailed extends AccountsError {
   constructor(readonly channel: Channel) {
     super(

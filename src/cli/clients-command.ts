@@ -21,6 +21,8 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
       'access-ttl': { type: 'string' },
       'refresh-ttl': { type: 'string' },
       json: { type: 'boolean', default: false },
+      verified: { type: 'boolean', default: true },
+      unverified: { type: 'boolean', default: false },
     },
   });
   return withContext(config, async (ctx) => {
@@ -40,8 +42,11 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
             allowPlainPkce: values['allow-plain-pkce'],
             accessTokenTtl: seconds(values['access-ttl']) ?? null,
             refreshTokenTtl: seconds(values['refresh-ttl']) ?? null,
+            registeredVia: 'cli',
+            // The operator creates it: verified unless --unverified (as a self-service app would be).
+            verified: values.verified && !values.unverified,
           });
-          const out = { client_id: client.id, client_secret: secret, type: client.type, redirect_uris: client.redirectUris, scope: client.allowedScopes.join(' '), default_scope: client.defaultScopes.join(' ') };
+          const out = { client_id: client.id, client_secret: secret, type: client.type, redirect_uris: client.redirectUris, scope: client.allowedScopes.join(' '), default_scope: client.defaultScopes.join(' '), verified: client.verified };
           console.log(values.json ? JSON.stringify(out) : formatLines(out, secret ? 'The secret is shown once: store it now.' : undefined));
           return 0;
         } catch (error) {
@@ -54,9 +59,20 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
       }
       case 'list': {
         const clients = await ctx.oauth.clients.list();
-        const rows = clients.map((c) => ({ client_id: c.id, name: c.name, type: c.type, redirect_uris: c.redirectUris }));
+        const rows = clients.map((c) => ({ client_id: c.id, name: c.name, type: c.type, verified: c.verified, redirect_uris: c.redirectUris }));
         console.log(values.json ? JSON.stringify(rows) : rows.map((r) => `${r.client_id}  ${r.type.padEnd(12)}  ${r.name}  ${r.redirect_uris.join(' ')}`).join('\n') || 'No clients.');
         return 0;
+      }
+      case 'verify':
+      case 'unverify': {
+        const id = positionals[0];
+        if (!id) {
+          console.error(`clients ${action} needs a client id`);
+          return 2;
+        }
+        const changed = await ctx.oauth.clientService.setVerified(id, action === 'verify');
+        console.log(changed ? `${id} is now ${action === 'verify' ? 'verified' : 'unverified'}.` : `No client ${id}.`);
+        return changed ? 0 : 1;
       }
       case 'delete': {
         const id = positionals[0];
@@ -69,7 +85,7 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
         return deleted ? 0 : 1;
       }
       default:
-        console.error('clients: use create, list or delete');
+        console.error('clients: use create, list, verify, unverify or delete');
         return 2;
     }
   });

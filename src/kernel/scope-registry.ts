@@ -10,10 +10,18 @@ export interface TokenProfile {
   revokeOldAccessOnRotation: boolean;
 }
 
+/** Claims about the person that `/oauth/userinfo` can release (OIDC Core §5.1). */
+export type UserinfoClaim = 'name' | 'zoneinfo' | 'updated_at' | 'email' | 'email_verified' | 'phone_number' | 'phone_number_verified';
+
 export interface ScopeDefinition {
   name: string;
   /** Plain words for the consent screen. */
   description: string;
+  /**
+   * Claims a token with this scope may read at `/oauth/userinfo`. A product scope that declares
+   * some (Caledee's `read:profile`) makes its tokens acceptable there even without `openid`.
+   */
+  userinfoClaims?: readonly UserinfoClaim[];
 }
 
 export interface ProtectedResourceDefinition {
@@ -84,6 +92,13 @@ export class ScopeRegistry {
 
   scope(name: string): ScopeDefinition | undefined {
     return this.scopes.get(name);
+  }
+
+  /** The userinfo claims the given scopes release together. */
+  userinfoClaims(scopes: Iterable<string>): Set<UserinfoClaim> {
+    const claims = new Set<UserinfoClaim>();
+    for (const scope of scopes) for (const claim of this.scopes.get(scope)?.userinfoClaims ?? []) claims.add(claim);
+    return claims;
   }
 
   scopeNames(): string[] {

@@ -5,9 +5,9 @@ export const coreScopes: ProductDefinition = {
   name: 'core',
   scopes: [
     { name: 'openid', description: 'Confirm who you are' },
-    { name: 'profile', description: 'See your name and time zone' },
-    { name: 'email', description: 'See your email address' },
-    { name: 'phone', description: 'See your phone number' },
+    { name: 'profile', description: 'See your name and time zone', userinfoClaims: ['name', 'zoneinfo', 'updated_at'] },
+    { name: 'email', description: 'See your email address', userinfoClaims: ['email', 'email_verified'] },
+    { name: 'phone', description: 'See your phone number', userinfoClaims: ['phone_number', 'phone_number_verified'] },
     { name: 'offline_access', description: 'Keep access while you are away' },
   ],
   resources: [],

@@ -90,6 +90,15 @@ export class ConsentRequired extends OAuthError {
   }
 }
 
+/** One address has too many authorization requests pending: a 429 page, never redirected. */
+export class TooManyPendingRequests extends OAuthError {
+  override readonly status = 429;
+  override readonly redirectable = false;
+  constructor() {
+    super('temporarily_unavailable', 'Too many sign-in requests are waiting from your network. Finish or close the ones you started, or try again later.');
+  }
+}
+
 /** The client or redirect URI cannot be trusted: shown as a page, never redirected. */
 export class UnsafeAuthorizationRequest extends OAuthError {
   override readonly redirectable = false;

@@ -11,7 +11,7 @@ export const caledeeProfile: TokenProfile = { name: 'caledee', accessTtl: 60 * 6
 export const schedulingDefinition: ProductDefinition = {
   name: 'scheduling',
   scopes: [
-    { name: 'read:profile', description: 'See your scheduling profile: name, email and time zone' },
+    { name: 'read:profile', description: 'See your scheduling profile: name, email and time zone', userinfoClaims: ['name', 'email', 'zoneinfo'] },
     { name: 'read:bookings', description: 'See your bookings' },
     { name: 'write:bookings', description: 'Create, cancel and reschedule bookings for you' },
     { name: 'read:event-types', description: 'See your event types' },

@@ -26,6 +26,19 @@ export class OtpRepository {
     return rows.map((row) => Number(row.created_at));
   }
 
+  /** Creation times of the newest `limit` codes sent over `channel` since `since`, newest first (all nodes). */
+  async channelSentSince(channel: OtpChallengeRow['channel'], since: number, limit: number): Promise<number[]> {
+    const rows = await this.db
+      .selectFrom('otp_challenges')
+      .select('created_at')
+      .where('channel', '=', channel)
+      .where('created_at', '>', since)
+      .orderBy('created_at', 'desc')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => Number(row.created_at));
+  }
+
   /**
    * Spends one attempt before the code is checked, in one statement, so that concurrent guesses
    * can never exceed `maxAttempts`. Returns the attempts used, or undefined when none was left

@@ -2,7 +2,7 @@ import { newId } from '../../kernel/crypto/tokens.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { CodeSender } from '../delivery/code-sender.ts';
 import { destinationOf, type Destination } from '../destination.ts';
-import { ChallengeNotFound, CodeExpired, CodeThrottled, TooManyAttempts, WrongCode } from '../errors.ts';
+import { ChallengeNotFound, CodeExpired, CodeThrottled, SmsPaused, TooManyAttempts, WrongCode } from '../errors.ts';
 import { codeMatches, generateCode, hashCode, normalizeCode } from './otp-code.ts';
 import type { OtpChallengeRow, OtpRepository } from './otp-repository.ts';
 import { OTP_HOURLY_LIMIT, OTP_MAX_ATTEMPTS, OTP_TTL_MS, OTP_WINDOW_MS } from './otp-policy.ts';
@@ -20,6 +20,8 @@ export interface OtpServiceDeps {
   sender: CodeSender;
   clock: Clock;
   resendSeconds: number;
+  /** Text messages all nodes together may send per rolling hour (toll-fraud cap). */
+  smsMaxPerHour: number;
 }
 
 /** One-time codes: issue (throttled per destination), deliver, verify (5 attempts, 10 minutes). */
@@ -31,6 +33,7 @@ export class OtpService {
     const { repo, sender, clock } = this.deps;
     const now = clock.now();
     await this.checkThrottle(destination.address, now);
+    if (destination.channel === 'sms') await this.checkSmsBudget(now);
     const code = generateCode();
     const row: OtpChallengeRow = {
       id: newId(),
@@ -89,6 +92,18 @@ export class OtpService {
     }
     if (!(await repo.consume(row.id, clock.now()))) throw new CodeExpired();
     return destinationOf(row.destination);
+  }
+
+  /**
+   * SMS_MAX_PER_HOUR across every destination and node, counted in the database: premium-rate
+   * numbers make each text message someone else's revenue (toll fraud), so the whole channel
+   * pauses when the hour's budget is spent. Not atomic either: a few concurrent sends may pass.
+   */
+  private async checkSmsBudget(now: number): Promise<void> {
+    const max = this.deps.smsMaxPerHour;
+    const sent = await this.deps.repo.channelSentSince('sms', now - OTP_WINDOW_MS, max);
+    const oldestCounted = sent[max - 1];
+    if (oldestCounted !== undefined) throw new SmsPaused(Math.max(1, Math.ceil((oldestCounted + OTP_WINDOW_MS - now) / 1000)));
   }
 
   /**

@@ -1,5 +1,5 @@
 import type { FastifyReply } from 'fastify';
-import { AccountsError, ChannelUnavailable, CodeThrottled, DeliveryFailed, TooManyAttempts } from '../errors.ts';
+import { AccountsError, ChannelUnavailable, CodeThrottled, DeliveryFailed, SmsPaused, TooManyAttempts } from '../errors.ts';
 
 /** Every accounts page carries a CSRF token or a code prompt: never cached, never shared. */
 export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
@@ -19,7 +19,7 @@ export function codePageUrl(challengeId: string, returnTo: string, resent = fals
 
 /** The HTTP status a sign-in failure is shown with; sets Retry-After when waiting helps. */
 export function failureStatus(reply: FastifyReply, error: AccountsError): number {
-  if (error instanceof CodeThrottled) {
+  if (error instanceof CodeThrottled || error instanceof SmsPaused) {
     reply.header('retry-after', String(error.retryAfterSeconds));
     return 429;
   }

@@ -43,6 +43,7 @@ export async function signinCodeRoutes(app: FastifyInstance, deps: RouteDeps): P
         previousToken: readSessionToken(request),
       });
       setSessionCookie(reply, config, result.token, config.SESSION_TTL_SECONDS);
+      csrf.rotate(reply);
       request.log.info({ userId: result.user.id, sessionId: result.session.sessionId }, 'signed in');
       return seeOther(reply, returnTo);
     } catch (caught) {

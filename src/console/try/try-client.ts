@@ -29,7 +29,7 @@ export async function ensureTryClient({ kernel, oauth }: Pick<WebDeps, 'kernel' 
   for (const appBase of candidateBases(kernel.config.ISSUER)) {
     const redirectUri = `${appBase}/try/callback`;
     try {
-      await register(oauth, { name: 'Try it out (built-in demo)', type: 'public', redirectUris: [redirectUri], allowedScopes: scopes, defaultScopes: scopes, registeredVia: 'console' });
+      await register(oauth, { name: 'Try it out (built-in demo)', type: 'public', redirectUris: [redirectUri], allowedScopes: scopes, defaultScopes: scopes, registeredVia: 'console', verified: true });
       return { clientId: TRY_CLIENT_ID, redirectUri, appBase, scopes, probe };
     } catch (error) {
       if (!(error instanceof InvalidClientMetadata) || error.field !== 'redirect_uris') throw error;

@@ -97,6 +97,8 @@ export interface ClientsTable {
   /** The registered metadata as sent (JSON), for RFC 7592 reads. */
   metadata?: string | null;
   metadata_expires_at?: number | null;
+  /** 1 when an operator vouches for the app (CLI-created, or `clients verify`): no "unverified" notice. */
+  verified?: number;
 }
 
 export interface InteractionsTable {
@@ -105,6 +107,8 @@ export interface InteractionsTable {
   request: string;
   created_at: number;
   expires_at: number;
+  /** SHA-256 of the requester's IP address, to bound pending requests per address. */
+  requester: string | null;
 }
 
 export interface GrantsTable {

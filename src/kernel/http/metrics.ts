@@ -1,8 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import type { Config } from '../../config.ts';
+import { constantTimeEqual } from '../crypto/tokens.ts';
 
-/** Prometheus metrics at /metrics: process defaults plus request duration by route and status. */
-export async function metricsRoutes(app: FastifyInstance): Promise<void> {
+/**
+ * Prometheus metrics at /metrics: process defaults plus request duration by route and status.
+ * With METRICS_TOKEN the scraper must send it as a Bearer token; without it the endpoint is
+ * public in development and absent (404) in production, where route names, status counts and
+ * memory are not for everyone.
+ */
+export async function metricsRoutes(app: FastifyInstance, config: Pick<Config, 'METRICS_TOKEN' | 'NODE_ENV'>): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -26,7 +33,15 @@ export async function metricsRoutes(app: FastifyInstance): Promise<void> {
     child.observe(reply.elapsedTime / 1000);
     done();
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => {
-    return reply.type(registry.contentType).send(await registry.metrics());
+  const token = config.METRICS_TOKEN;
+  if (!token && config.NODE_ENV === 'production') return;
+  app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
+    if (token && !presents(request, token)) return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').header('cache-control', 'no-store').send({ error: 'unauthorized', message: 'send METRICS_TOKEN as a Bearer token' });
+    return reply.header('cache-control', 'no-store').type(registry.contentType).send(await registry.metrics());
   });
+}
+
+function presents(request: FastifyRequest, token: string): boolean {
+  const match = /^Bearer ([^\s]+)$/i.exec(request.headers.authorization ?? '');
+  return Boolean(match) && constantTimeEqual(match![1]!, token);
 }

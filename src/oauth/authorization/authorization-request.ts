@@ -20,6 +20,8 @@ export interface AuthorizationRequest {
   codeChallenge?: string;
   codeChallengeMethod?: 'S256' | 'plain';
   prompt: string[];
+  /** OIDC `max_age` in seconds: the sign-in must be at most this old. */
+  maxAge?: number;
   loginHint?: string;
   /** Product pages still to visit before consent (see InteractionStep). */
   steps?: string[];
@@ -33,6 +35,13 @@ export class RedirectableError extends Error {
 }
 
 const PROMPTS = new Set(['none', 'login', 'consent']);
+
+/**
+ * Free-text parameters kept with a pending request are capped, so an anonymous request cannot
+ * make the server store kilobytes for half an hour (review #5).
+ */
+export const MAX_FREE_TEXT_LENGTH = 512;
+const FREE_TEXT_PARAMS = ['state', 'nonce', 'login_hint'] as const;
 
 /**
  * Validates an authorization request in the order RFC 6749 §4.1.2.1 demands: first the client
@@ -49,14 +58,19 @@ export async function validateAuthorizationRequest(
   const client = await resolveClient(ctx, single.client_id);
   if (!client) throw new UnsafeAuthorizationRequest('invalid_client', 'unknown client_id');
   const redirectUri = chooseRedirectUri(client, single.redirect_uri);
-  const state = single.state;
+  // An oversized state is not echoed back: the error says why instead.
+  const state = single.state !== undefined && single.state.length <= MAX_FREE_TEXT_LENGTH ? single.state : undefined;
   try {
+    for (const name of FREE_TEXT_PARAMS) {
+      if ((single[name]?.length ?? 0) > MAX_FREE_TEXT_LENGTH) throw new InvalidRequest(`${name} must be at most ${MAX_FREE_TEXT_LENGTH} characters`);
+    }
     if (!single.response_type) throw new InvalidRequest('response_type is required');
     if (single.response_type !== 'code') throw new UnsupportedResponseType('only response_type=code is supported');
     if (!client.grantTypes.includes('authorization_code')) throw new OAuthError('unauthorized_client', 'the client may not use the authorization code flow');
     if (single.response_mode !== undefined && single.response_mode !== 'query') throw new InvalidRequest('only response_mode=query is supported');
     if (single.request !== undefined || single.request_uri !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported');
     const prompt = parsePrompt(single.prompt);
+    const maxAge = parseMaxAge(single.max_age);
     const scopes = checkRequestedScopes(single.scope, client, ctx.registry, entry.defaultScopes);
     const resources = resolveResources(resource, scopes, ctx.registry).map((r) => r.uri);
     const pkce = checkCodeChallenge(client, single.code_challenge, single.code_challenge_method);
@@ -65,6 +79,7 @@ export async function validateAuthorizationRequest(
     if (single.nonce !== undefined) request.nonce = single.nonce;
     if (pkce) Object.assign(request, { codeChallenge: pkce.challenge, codeChallengeMethod: pkce.method });
     if (single.login_hint !== undefined) request.loginHint = single.login_hint;
+    if (maxAge !== undefined) request.maxAge = maxAge;
     return { client, request };
   } catch (error) {
     if (error instanceof OAuthError) throw new RedirectableError(error, redirectUri, state);
@@ -80,6 +95,13 @@ function chooseRedirectUri(client: Client, requested: string | undefined): strin
   }
   if (!matchRedirectUri(requested, client.redirectUris)) throw new UnsafeAuthorizationRequest('invalid_request', 'redirect_uri is not registered for this client');
   return requested;
+}
+
+/** OIDC Core §3.1.2.1: max_age is a number of seconds (0 = sign in again, as prompt=login). */
+function parseMaxAge(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{1,10}$/.test(value)) throw new InvalidRequest('max_age must be a non-negative number of seconds');
+  return Number(value);
 }
 
 function parsePrompt(value: string | undefined): string[] {

@@ -15,12 +15,12 @@ import { issueCodeRedirect } from './issue-code.ts';
  */
 export async function continueAuthorization(ctx: OAuthContext, interaction: Interaction, session: SignedInSession | undefined): Promise<string> {
   const { request } = interaction;
-  const needsLogin = !session || (request.prompt.includes('login') && session.authTime < interaction.createdAt);
-  if (needsLogin) {
+  if (!session || needsFreshSignIn(interaction, session)) {
     if (request.prompt.includes('none')) return fail(ctx, interaction, new LoginRequired('the person is not signed in'));
     const query = new URLSearchParams({ return_to: interactionPath(interaction.id) });
-    if (request.loginHint) query.set('login_hint', request.loginHint);
-    if (request.prompt.includes('login')) query.set('prompt', 'login');
+    // The sign-in page pre-fills an address; a hint too long to be one is not passed on.
+    if (request.loginHint && request.loginHint.length <= 320) query.set('login_hint', request.loginHint);
+    if (request.prompt.includes('login') || request.maxAge !== undefined) query.set('prompt', 'login');
     return `/signin?${query.toString()}`;
   }
   const step = request.steps?.[0];
@@ -37,6 +37,16 @@ export async function continueAuthorization(ctx: OAuthContext, interaction: Inte
   }
   if (request.prompt.includes('none')) return fail(ctx, interaction, new ConsentRequired('the app needs the person\'s consent'));
   return interactionPath(interaction.id);
+}
+
+/**
+ * prompt=login asks for a sign-in made after the request; max_age for one at most that old when
+ * the request was made (OIDC Core §3.1.2.1). A sign-in made for this request satisfies both, so
+ * max_age=0 cannot loop.
+ */
+function needsFreshSignIn({ request, createdAt }: Interaction, session: SignedInSession): boolean {
+  if (session.authTime >= createdAt) return false;
+  return request.prompt.includes('login') || (request.maxAge !== undefined && createdAt - session.authTime > request.maxAge * 1000);
 }
 
 /** Approves (stores or widens the grant) and issues the code. */

@@ -27,6 +27,8 @@ export interface NewClient {
   registrationTokenHash?: string | null;
   metadata?: Record<string, unknown> | null;
   metadataExpiresAt?: number | null;
+  /** An operator vouches for the app (CLI, built-in apps); default false. */
+  verified?: boolean;
 }
 
 /** A client-side mistake in a registration; the caller renders it for its own surface. */
@@ -58,6 +60,7 @@ export class ClientService {
       registered_via: input.registeredVia ?? 'console',
       registration_token_hash: input.registrationTokenHash ?? null,
       metadata_expires_at: input.metadataExpiresAt ?? null,
+      verified: input.verified ? 1 : 0,
     });
     const client = await this.repo.findById(id);
     if (!client) throw new Error('client vanished after insert');
@@ -72,6 +75,13 @@ export class ClientService {
     const fields = this.validate(input);
     await this.repo.update(id, { ...fields, metadata_expires_at: input.metadataExpiresAt ?? null, updated_at: this.clock.now() });
     return (await this.repo.findById(id))!;
+  }
+
+  /** An operator vouches for (or withdraws from) an app; returns false when there is no such client. */
+  async setVerified(id: string, verified: boolean): Promise<boolean> {
+    if (!(await this.repo.findById(id))) return false;
+    await this.repo.update(id, { verified: verified ? 1 : 0, updated_at: this.clock.now() });
+    return true;
   }
 
   /** Replaces the secret of a confidential client; the old one stops working at once. */

@@ -24,6 +24,8 @@ export interface Client {
   registrationTokenHash: string | null;
   metadata: Record<string, unknown> | null;
   metadataExpiresAt: number | null;
+  /** An operator vouches for it; otherwise the consent page says the app is unverified. */
+  verified: boolean;
 }
 
 export function clientFromRow(row: ClientsTable): Client {
@@ -48,5 +50,6 @@ export function clientFromRow(row: ClientsTable): Client {
     registrationTokenHash: row.registration_token_hash ?? null,
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
     metadataExpiresAt: row.metadata_expires_at ?? null,
+    verified: row.verified === 1,
   };
 }

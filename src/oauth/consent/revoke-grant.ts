@@ -1,8 +1,10 @@
 import type { OAuthContext } from '../oauth-context.ts';
+import { AuthorizationCodeRepository } from '../tokens/authorization-code-repository.ts';
 import { GrantRepository } from './grant-repository.ts';
 
 /**
- * A person withdraws an app's access: the grant ends and every token issued under it stops
+ * A person withdraws an app's access: the grant ends, its outstanding codes are used up (the
+ * redemption also checks the grant, for a code in flight), every token issued under it stops
  * working at once (families revoked, caches told), and the grant lifecycle's listeners end what
  * lived on it (webhooks an app registered). Returns false when the grant was not theirs or
  * already revoked.
@@ -10,6 +12,7 @@ import { GrantRepository } from './grant-repository.ts';
 export async function revokeGrant(ctx: OAuthContext, userId: string, grantId: string): Promise<boolean> {
   const revoked = await new GrantRepository(ctx.database.db).revoke(grantId, userId, ctx.clock.now());
   if (!revoked) return false;
+  await new AuthorizationCodeRepository(ctx.database.db).consumeAllOfGrant(grantId, ctx.clock.now());
   await ctx.revocations.revokeFamiliesOfGrant(grantId);
   await ctx.grantLifecycle.grantRevoked({ grantId, userId });
   return true;

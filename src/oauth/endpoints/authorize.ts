@@ -1,12 +1,13 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
 import type { OAuthContext } from '../oauth-context.ts';
-import { newId } from '../../kernel/crypto/tokens.ts';
+import { newId, sha256 } from '../../kernel/crypto/tokens.ts';
+import { perIpLimit } from '../../kernel/http/rate-limit.ts';
 import { RedirectableError, validateAuthorizationRequest } from '../authorization/authorization-request.ts';
 import { continueAuthorization } from '../authorization/continue-authorization.ts';
 import { InteractionRepository } from '../authorization/interaction-repository.ts';
 import { redirectBack } from '../authorization/redirect.ts';
-import { OAuthError } from '../errors.ts';
+import { OAuthError, TooManyPendingRequests } from '../errors.ts';
 import { errorPage } from '../pages/error-page.ts';
 import { readParams } from './read-params.ts';
 import { AuthorizeQuery } from './schemas.ts';
@@ -21,7 +22,7 @@ export async function authorizeEndpoint(app: FastifyInstance, ctx: OAuthContext,
   const entries = new Map<string, string[]>([['/oauth/authorize', []], ...ctx.registry.entryPoints()]);
   for (const [path, steps] of entries) {
     const summary = steps.length ? `Authorization endpoint with ${steps.join(', ')}` : 'Authorization endpoint';
-    app.get(path, { schema: { summary, tags: ['oauth'], querystring: AuthorizeQuery }, config: { htmlErrors: true } }, async (request, reply) => {
+    app.get(path, { schema: { summary, tags: ['oauth'], querystring: AuthorizeQuery }, config: { htmlErrors: true, ...perIpLimit(ctx.config.AUTHORIZE_RATE_LIMIT_PER_MINUTE) } }, async (request, reply) => {
       try {
         const params = readParams(request.query);
         // A product's widget URL (Calico's /connect) carries no response_type; code is the only one.
@@ -29,7 +30,10 @@ export async function authorizeEndpoint(app: FastifyInstance, ctx: OAuthContext,
         const { request: authorization } = await validateAuthorizationRequest(ctx, params, { defaultScopes: ctx.registry.entryDefaultScopes(path) });
         if (steps.length) authorization.steps = [...steps];
         const now = ctx.clock.now();
-        const interaction = { id: newId(), request: authorization, createdAt: now, expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000 };
+        const requester = sha256(`ip:${request.ip}`);
+        // A bound, not a lock: concurrent requests may pass it together, by a few.
+        if ((await interactions.countPending(requester, now)) >= ctx.config.AUTHORIZE_MAX_PENDING_PER_IP) throw new TooManyPendingRequests();
+        const interaction = { id: newId(), request: authorization, createdAt: now, expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000, requester };
         await interactions.insert(interaction);
         const session = await accounts.sessions.current(request);
         return reply.redirect(await continueAuthorization(ctx, interaction, session), 303);
@@ -45,6 +49,9 @@ export function renderAuthorizationError(error: unknown, ctx: OAuthContext, repl
   if (error instanceof RedirectableError) {
     const params: Record<string, string> = { error: error.error.code, error_description: error.error.description };
     return reply.redirect(redirectBack(error.redirectUri, ctx.config.ISSUER, error.state, params), 303);
+  }
+  if (error instanceof TooManyPendingRequests) {
+    return reply.code(429).header('retry-after', '60').type('text/html; charset=utf-8').send(errorPage('Too many sign-in requests', error.description));
   }
   if (error instanceof OAuthError) {
     return reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request cannot continue', error.description));

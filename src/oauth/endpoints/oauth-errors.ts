@@ -14,7 +14,12 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
       return reply.code(error.status).headers(error.headers).send(error.toJSON());
     }
     const status = (error as FastifyError).statusCode;
-    if (status && status >= 400 && status < 500 && (request.routeOptions.config as { htmlErrors?: boolean }).htmlErrors) {
+    const htmlErrors = (request.routeOptions.config as { htmlErrors?: boolean }).htmlErrors;
+    if (status === 429 && htmlErrors) {
+      const retryAfter = (error as { retryAfter?: number }).retryAfter ?? 60;
+      return reply.code(429).header('retry-after', String(retryAfter)).type('text/html; charset=utf-8').send(errorPage('Too many requests', `Too many requests from your network; try again in ${retryAfter} seconds.`));
+    }
+    if (status && status >= 400 && status < 500 && htmlErrors) {
       // Browser-facing routes (authorize, consent) answer malformed requests with a page, never a redirect.
       return reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request cannot continue', describeClientError(error as FastifyError)));
     }
@@ -31,6 +36,7 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
 }
 
 function describeClientError(error: FastifyError): string {
+  if (error.code === 'CONSENTRY_MALFORMED_BODY') return error.message;
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'requests must be application/x-www-form-urlencoded';
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'request body is too large';
   if (error.validation) return `invalid parameters: ${error.message}`;

@@ -15,12 +15,13 @@ export const AuthorizeQuery = object({
   client_id: text('The client id, or the https URL of its client ID metadata document'),
   redirect_uri: text('One of the registered redirect URIs (any port for loopback IPs)'),
   scope: text('Space-separated scopes; omitted: the client\'s defaults'),
-  state: text('Echoed back on every redirect'),
+  state: text('Echoed back on every redirect (at most 512 characters)'),
   code_challenge: text('PKCE S256 challenge (required for public clients)'),
   code_challenge_method: text('S256'),
-  nonce: text('Copied into the ID token'),
+  nonce: text('Copied into the ID token (at most 512 characters)'),
   prompt: text('none, login or consent'),
-  login_hint: text('Email or phone number to prefill'),
+  max_age: text('OIDC: seconds; a sign-in older than this is asked again'),
+  login_hint: text('Email or phone number to prefill (at most 512 characters)'),
   resource: repeatable('RFC 8707 resource indicator(s): absolute URIs of protected resources'),
 });
 

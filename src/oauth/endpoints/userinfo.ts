@@ -2,12 +2,16 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
 import type { OAuthContext } from '../oauth-context.ts';
 import { readBearer } from '../resource-guard/bearer.ts';
+import type { UserinfoClaim } from '../../kernel/scope-registry.ts';
 import { challenge, TokenRejected } from '../resource-guard/token-rejected.ts';
+import { OIDC_SCOPES } from '../core-scopes.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
 
 /**
  * GET|POST /oauth/userinfo (OIDC Core §5.3): bearer token in the Authorization header only;
- * the token must be meant for this issuer and carry `openid`. Claims follow the scopes.
+ * the token must be meant for this issuer and carry `openid`, or carry a product scope that
+ * declares userinfo claims (its token is meant for the product's API). Each scope releases
+ * the claims its registry entry names.
  */
 export async function userinfoEndpoint(app: FastifyInstance, ctx: OAuthContext, accounts: Accounts): Promise<void> {
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
@@ -30,7 +34,7 @@ async function userinfo(request: FastifyRequest, ctx: OAuthContext, accounts: Ac
   const invalid = (description: string) => new TokenRejected(401, 'invalid_token', description, challenge({ error: 'invalid_token', error_description: description }));
   let claims;
   try {
-    claims = await verifyAccessToken(ctx.keys, bearer.token, ctx.config.ISSUER, ctx.config.ISSUER, ctx.clock.now());
+    claims = await verifyAccessToken(ctx.keys, bearer.token, ctx.config.ISSUER, undefined, ctx.clock.now());
   } catch (error) {
     if (error instanceof InvalidAccessToken) throw invalid(error.message);
     throw error;
@@ -38,14 +42,25 @@ async function userinfo(request: FastifyRequest, ctx: OAuthContext, accounts: Ac
   if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti })) throw invalid('the access token was revoked');
   if (!(await ctx.clients.findById(claims.client_id))) throw invalid('the app this token was issued to no longer exists');
   const scopes = new Set(claims.scope.split(' '));
-  if (!scopes.has('openid')) {
-    throw new TokenRejected(403, 'insufficient_scope', 'userinfo needs the openid scope', challenge({ error: 'insufficient_scope', scope: 'openid' }));
+  const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
+  const forUs = scopes.has('openid') && audience.includes(ctx.config.ISSUER);
+  const released = ctx.registry.userinfoClaims([...scopes].filter((s) => forUs || !OIDC_SCOPES.has(s)));
+  if (!forUs && released.size === 0) {
+    if (!scopes.has('openid')) throw new TokenRejected(403, 'insufficient_scope', 'userinfo needs the openid scope', challenge({ error: 'insufficient_scope', scope: 'openid' }));
+    throw invalid('the access token is meant for another resource');
   }
   const user = await accounts.users.findById(claims.sub);
   if (!user) throw invalid('the person behind this token no longer exists');
+  const values: Record<UserinfoClaim, unknown> = {
+    name: user.name ?? undefined,
+    zoneinfo: user.timeZone ?? undefined,
+    updated_at: Math.floor(user.createdAt / 1000),
+    email: user.email ?? undefined,
+    email_verified: user.email ? user.emailVerified : undefined,
+    phone_number: user.phone ?? undefined,
+    phone_number_verified: user.phone ? user.phoneVerified : undefined,
+  };
   const body: Record<string, unknown> = { sub: user.id };
-  if (scopes.has('profile')) Object.assign(body, { name: user.name ?? undefined, zoneinfo: user.timeZone ?? undefined, updated_at: Math.floor(user.createdAt / 1000) });
-  if (scopes.has('email') && user.email) Object.assign(body, { email: user.email, email_verified: user.emailVerified });
-  if (scopes.has('phone') && user.phone) Object.assign(body, { phone_number: user.phone, phone_number_verified: user.phoneVerified });
+  for (const claim of released) if (values[claim] !== undefined) body[claim] = values[claim];
   return body;
 }

@@ -6,6 +6,23 @@ const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'];
 const UNSUPPORTED = ['jwks', 'jwks_uri', 'request_uris', 'sector_identifier_uri'];
 
 /**
+ * The client metadata this server registers (RFC 7591 §2, OIDC Registration's application_type).
+ * Anything else a request carries is ignored (§2) — neither stored nor echoed (§3.2.1): a
+ * response never claims that `allow_plain_pkce` or a token lifetime was registered.
+ */
+export const REGISTERED_METADATA = [
+  'client_name', 'redirect_uris', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'application_type', 'scope',
+  'logo_uri', 'client_uri', 'policy_uri', 'tos_uri', 'contacts', 'software_id', 'software_version',
+] as const;
+
+/** The registered subset of some metadata. */
+export function registeredMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
+  const kept: Record<string, unknown> = {};
+  for (const name of REGISTERED_METADATA) if (metadata[name] !== undefined && metadata[name] !== null) kept[name] = metadata[name];
+  return kept;
+}
+
+/**
  * Turns RFC 7591 client metadata into a client registration, refusing what this server does not
  * do rather than silently ignoring it. Defaults follow RFC 7591 §2 (authorization_code,
  * client_secret_basic) and OIDC Registration (application_type web, native for public clients).
@@ -35,8 +52,12 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
   }
   const name = optionalString(metadata, 'client_name') ?? 'Unnamed app';
   if (name.length > 200) throw new InvalidClientMetadataError('client_name is too long');
+  stringList(metadata, 'contacts');
+  for (const field of ['software_id', 'software_version']) {
+    if ((optionalString(metadata, field)?.length ?? 0) > 200) throw new InvalidClientMetadataError(`${field} is too long`);
+  }
   return {
-    metadata,
+    metadata: registeredMetadata(metadata),
     client: {
       name,
       type: authMethod === 'none' ? 'public' : 'confidential',

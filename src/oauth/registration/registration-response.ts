@@ -1,10 +1,11 @@
 import type { OAuthContext } from '../oauth-context.ts';
 import type { Client } from '../clients/client.ts';
+import { registeredMetadata } from './registration-request.ts';
 
-/** The client information response (RFC 7591 §3.2.1, RFC 7592 §3). */
+/** The client information response (RFC 7591 §3.2.1, RFC 7592 §3): what was registered, nothing else. */
 export function registrationResponse(ctx: OAuthContext, client: Client, secrets: { clientSecret?: string; registrationToken?: string }): Record<string, unknown> {
   const body: Record<string, unknown> = {
-    ...(client.metadata ?? {}),
+    ...registeredMetadata(client.metadata ?? {}),
     client_id: client.id,
     client_id_issued_at: Math.floor(client.createdAt / 1000),
     client_name: client.name,

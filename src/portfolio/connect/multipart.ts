@@ -1,10 +1,12 @@
+import { MalformedBody } from '../../kernel/http/malformed-body.ts';
+
 /**
  * A small multipart/form-data reader for the CSV upload form (one file and a few text
  * fields): parts are split on the boundary and named by their Content-Disposition.
  */
 export function parseMultipart(body: Buffer, contentType: string): Record<string, string> {
   const boundary = /boundary=(?:"([^"]+)"|([^;]+))/i.exec(contentType);
-  if (!boundary) throw new Error('multipart body without a boundary');
+  if (!boundary) throw new MalformedBody('the upload is missing its multipart boundary');
   const delimiter = Buffer.from(`--${boundary[1] ?? boundary[2]}`);
   const fields: Record<string, string> = {};
   let start = body.indexOf(delimiter);

@@ -12,7 +12,7 @@ import { safeBack } from './webhooks-section.ts';
 /** The webhook forms under /developers/webhooks: add (secret shown once), remove, re-enable, delivery log. */
 export async function webhookFormRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
   const { s } = deps;
-  app.post('/developers/webhooks', { schema: { hide: true } }, async (request, reply) => {
+  app.post('/developers/webhooks', { schema: { hide: true }, config: { repeatableFields: ['events'] } }, async (request, reply) => {
     const user = await signedIn(deps, request, reply);
     if (!user) return reply;
     const back = safeBack(field(request.body, 'back'));
