@@ -54,7 +54,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   await app.register(cookie);
   await app.register(formbody);
-  await securityHeaders(app);
+  await securityHeaders(app, { hsts: config.ISSUER.startsWith('https:') });
   await registerRateLimit(app, config);
   await registerOpenApi(app, config);
   await metricsRoutes(app);

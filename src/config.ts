@@ -19,7 +19,7 @@ const Bool = (def: boolean, doc: string) => option(Type.Boolean({ default: def }
 export const ConfigSchema = Type.Object({
   NODE_ENV: option(
     Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
-    'development, production or test. Production refuses to start without SECRET_KEY and ISSUER.',
+    'development, production or test. Production refuses to start without SECRET_KEY and an https ISSUER, or with any *_ALLOW_LOOPBACK.',
   ),
   HOST: Str('localhost', 'Interface to listen on (use 0.0.0.0 behind a load balancer).'),
   PORT: Int(3000, 'TCP port to listen on.', 0, 65535),
@@ -107,8 +107,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (config.NODE_ENV === 'production') {
     if (!config.SECRET_KEY) throw new ConfigError('SECRET_KEY is required in production.');
     if (!config.ISSUER) throw new ConfigError('ISSUER is required in production.');
+    checkProductionSafety(config, issuer);
   }
   return { ...config, ISSUER: issuer };
+}
+
+/**
+ * Production serves real people: cookies need `Secure` (an https issuer) and the options that
+ * let server-side fetches reach loopback addresses exist for development and tests only.
+ */
+function checkProductionSafety(config: Static<typeof ConfigSchema>, issuer: string): void {
+  if (!issuer.startsWith('https://')) throw new ConfigError(`ISSUER must be an https URL in production (got ${issuer}): sign-in cookies would travel without Secure.`);
+  const loopback = Object.entries(config).filter(([name, value]) => name.endsWith('_ALLOW_LOOPBACK') && value === true).map(([name]) => name);
+  if (loopback.length > 0) throw new ConfigError(`${loopback.join(', ')} must not be true in production: it lets server-side fetches reach this machine (development and tests only).`);
 }
 
 function checkIssuer(issuer: string): void {

@@ -103,12 +103,14 @@ describe('"Try it out" (/try)', () => {
 
 describe('"Try it out" availability', () => {
   it('is off in production unless TRY_APP=true', async () => {
-    const off = await startTestServer({ env: { NODE_ENV: 'production' } });
-    const on = await startTestServer({ env: { NODE_ENV: 'production', TRY_APP: 'true' } });
+    // Production needs an https issuer; the servers themselves listen on plain http locally.
+    const production = { NODE_ENV: 'production', ISSUER: 'https://consentry.example' };
+    const off = await startTestServer({ env: production });
+    const on = await startTestServer({ env: { ...production, TRY_APP: 'true' } });
     try {
-      expect((await fetch(`${off.url}/try`)).status).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${off.config.PORT}/try`)).status).toBe(404);
       expect(await off.ctx.clients.findById('cl_try_it_out')).toBeUndefined();
-      expect((await fetch(`${on.url}/try`)).status).toBe(200);
+      expect((await fetch(`http://127.0.0.1:${on.config.PORT}/try`)).status).toBe(200);
     } finally {
       await Promise.all([off.close(), on.close()]);
     }

@@ -6,6 +6,7 @@ import * as clientRegistration from './migrations/0001c-client-registration.ts';
 import * as oauthCore from './migrations/0001-oauth-core.ts';
 import * as scheduling from './migrations/0002-scheduling.ts';
 import * as portfolio from './migrations/0003-portfolio.ts';
+import * as securityReview from './migrations/0004-security-review.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '0002-scheduling': scheduling,
   '0003-portfolio': portfolio,
   '0001c-client-registration': clientRegistration,
+  '0004-security-review': securityReview,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -10,8 +10,11 @@ import helmet from 'helmet';
  * each request only copies them into the reply. (@fastify/helmet builds a new helmet and parses
  * the policy again for every request, and even helmet run per request spends ~10 µs on eleven
  * `res.setHeader` calls: together 5–8% of the token endpoint's CPU, bench/.)
+ *
+ * `hsts` (an https issuer): browsers keep to https for a year (RFC 6797). Without
+ * includeSubDomains or preload: sibling hosts under the same domain are not ours to decide.
  */
-export async function securityHeaders(app: FastifyInstance): Promise<void> {
+export async function securityHeaders(app: FastifyInstance, options: { hsts?: boolean } = {}): Promise<void> {
   const setHeaders = helmet({
     contentSecurityPolicy: {
       useDefaults: false,
@@ -28,7 +31,7 @@ export async function securityHeaders(app: FastifyInstance): Promise<void> {
     frameguard: { action: 'deny' },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginResourcePolicy: { policy: 'same-site' },
-    hsts: false,
+    hsts: options.hsts ? { maxAge: 31_536_000, includeSubDomains: false } : false,
   });
   const headers = recordHeaders(setHeaders);
   app.addHook('onRequest', (_request, reply, done) => {

@@ -24,6 +24,7 @@ export const authorizationCodeGrant: GrantHandler = {
     const record = await ctx.tokenStore.read((tx) => tx.codes.findByHash(codeHash));
     const now = ctx.clock.now();
     if (!record || record.clientId !== client.id) throw new InvalidGrant('the authorization code is invalid');
+    if (record.grantRevoked) throw new InvalidGrant('the authorization code was revoked: the person withdrew the consent it was issued under');
 
     let outcome: Redemption;
     if (record.consumedAt !== null) {
@@ -58,8 +59,11 @@ async function commitRedemption(
   { record, familyId, resourceUris, issued, now }: { record: AuthorizationCode; familyId: string; resourceUris: string[]; issued: IssuedTokens; now: number },
 ): Promise<Redemption> {
   if (!(await tx.codes.consume(record.codeHash, familyId, now))) {
-    // Another redemption consumed it since we read it: revoke what that one issued.
-    return revokeReused(tx, (await tx.codes.findByHash(record.codeHash))?.familyId ?? null, now);
+    // Another redemption consumed it since we read it (revoke what that one issued), or its
+    // grant was revoked meanwhile (nothing was issued; the unit writes nothing).
+    const current = await tx.codes.findByHash(record.codeHash);
+    if (current?.grantRevoked) throw new InvalidGrant('the authorization code was revoked: the person withdrew the consent it was issued under');
+    return revokeReused(tx, current?.familyId ?? null, now);
   }
   await tx.families.insertFamily({
     id: familyId, grant_id: record.grantId, client_id: record.clientId, user_id: record.userId, scopes: JSON.stringify(record.scopes),

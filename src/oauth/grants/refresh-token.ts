@@ -26,6 +26,7 @@ export const refreshTokenGrant: GrantHandler = {
     const hash = sha256(token);
     const record = await ctx.tokenStore.read((tx) => tx.families.findRefreshToken(hash));
     const now = ctx.clock.now();
+    if (record?.grantRevoked && record.family.clientId === client.id) await revokeFamilyOfRevokedGrant(ctx, record.familyId, now);
     checkUsable(record, client, now);
     const scopes = checkNarrowedScopes(single.scope, record.family.scopes);
     const resourceUris = narrowResources(resource, record.family.resources);
@@ -68,6 +69,15 @@ interface Successor {
 }
 
 const FAMILY_EXTENSION_STEP_MS = 86_400_000;
+
+/**
+ * A family whose grant was revoked is refused even when the grant's own revocation missed it
+ * (a code redeemed concurrently on another node); it is revoked now, once.
+ */
+async function revokeFamilyOfRevokedGrant(ctx: AppContext, familyId: string, now: number): Promise<never> {
+  if (await ctx.tokenStore.transact((tx) => tx.families.revokeFamily(familyId, now))) await ctx.revocations.announceFamilyRevoked(familyId);
+  throw new InvalidGrant('the refresh token was revoked: the person withdrew the consent it was issued under');
+}
 
 function checkUsable(record: RefreshTokenRecord | undefined, client: Client, now: number): asserts record is RefreshTokenRecord {
   if (!record || record.family.clientId !== client.id) throw new InvalidGrant('the refresh token is invalid');

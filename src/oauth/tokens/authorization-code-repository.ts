@@ -18,7 +18,12 @@ export interface AuthorizationCode {
   expiresAt: number;
   consumedAt: number | null;
   familyId: string | null;
+  /** The consent grant the code was issued under has been revoked since. */
+  grantRevoked: boolean;
 }
+
+/** A code row as `findByHash` selects it: with the id of its grant when that grant is still active. */
+export type AuthorizationCodeRow = AuthorizationCodesTable & { live_grant_id: string | null };
 
 export class AuthorizationCodeRepository {
   constructor(private readonly db: Db) {}
@@ -28,13 +33,20 @@ export class AuthorizationCodeRepository {
   }
 
   async findByHash(codeHash: string): Promise<AuthorizationCode | undefined> {
-    const row = await this.db.selectFrom('authorization_codes').selectAll().where('code_hash', '=', codeHash).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('authorization_codes as c')
+      .leftJoin('grants as g', (join) => join.onRef('g.id', '=', 'c.grant_id').on('g.revoked_at', 'is', null))
+      .selectAll('c')
+      .select('g.id as live_grant_id')
+      .where('c.code_hash', '=', codeHash)
+      .executeTakeFirst();
     return row && codeFromRow(row);
   }
 
   /**
    * Marks the code used and names the token family it will produce, atomically: only one
-   * redemption can win, and a later one finds the family to revoke.
+   * redemption can win, and a later one finds the family to revoke. It wins only while its
+   * grant is still active (a primary-key probe), so a revocation racing the redemption holds.
    */
   async consume(codeHash: string, familyId: string, now: number): Promise<boolean> {
     const result = await this.db
@@ -42,12 +54,20 @@ export class AuthorizationCodeRepository {
       .set({ consumed_at: now, family_id: familyId })
       .where('code_hash', '=', codeHash)
       .where('consumed_at', 'is', null)
+      .where(({ exists, selectFrom }) =>
+        exists(selectFrom('grants').select('grants.id').whereRef('grants.id', '=', 'authorization_codes.grant_id').where('grants.revoked_at', 'is', null)),
+      )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }
+
+  /** Invalidates the outstanding codes of a revoked grant (marked used, with no family). */
+  async consumeAllOfGrant(grantId: string, now: number): Promise<void> {
+    await this.db.updateTable('authorization_codes').set({ consumed_at: now }).where('grant_id', '=', grantId).where('consumed_at', 'is', null).execute();
+  }
 }
 
-export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
+export function codeFromRow(row: AuthorizationCodeRow): AuthorizationCode {
   return {
     codeHash: row.code_hash,
     clientId: row.client_id,
@@ -64,5 +84,6 @@ export function codeFromRow(row: AuthorizationCodesTable): AuthorizationCode {
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
     familyId: row.family_id,
+    grantRevoked: row.live_grant_id === null,
   };
 }

@@ -1,6 +1,6 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { AuthorizationCodesTable, RefreshTokensTable, TokenFamiliesTable } from '../../kernel/db/schema.ts';
-import { codeFromRow, type AuthorizationCode } from './authorization-code-repository.ts';
+import type { RefreshTokensTable, TokenFamiliesTable } from '../../kernel/db/schema.ts';
+import { codeFromRow, type AuthorizationCode, type AuthorizationCodeRow } from './authorization-code-repository.ts';
 import { refreshTokenFromRow, type RefreshTokenRecord, type RefreshTokenRow } from './token-family-repository.ts';
 import type { TokenTransaction } from './token-store.ts';
 
@@ -23,8 +23,10 @@ export class SqliteTokenStatements implements TokenTransaction {
     const findRefreshToken = sqlite.prepare<[string], RefreshTokenRow>(`
       SELECT r.id, r.family_id, r.status, r.scopes, r.created_at, r.expires_at, r.rotated_at, r.access_jti, r.access_expires_at,
              r.successor_response, r.successor_response_expires_at,
-             f.grant_id, f.client_id, f.user_id, f.scopes AS family_scopes, f.resources, f.auth_time, f.expires_at AS family_expires_at, f.revoked_at
+             f.grant_id, f.client_id, f.user_id, f.scopes AS family_scopes, f.resources, f.auth_time, f.expires_at AS family_expires_at, f.revoked_at,
+             g.id AS live_grant_id
       FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
+      LEFT JOIN grants g ON g.id = f.grant_id AND g.revoked_at IS NULL
       WHERE r.token_hash = ?`);
     const markRotated = sqlite.prepare<[number, string | null, number | null, string]>(
       `UPDATE refresh_tokens SET status = 'rotated', rotated_at = ?, successor_response = ?, successor_response_expires_at = ? WHERE id = ? AND status = 'active'`,
@@ -35,8 +37,12 @@ export class SqliteTokenStatements implements TokenTransaction {
     const revokeFamily = sqlite.prepare<[number, string]>('UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
     const revokeFamilyTokens = sqlite.prepare<[string]>(`UPDATE refresh_tokens SET status = 'revoked', successor_response = NULL WHERE family_id = ? AND status != 'revoked'`);
     const revokeAccessToken = sqlite.prepare<[string, number]>('INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING');
-    const findCode = sqlite.prepare<[string], AuthorizationCodesTable>('SELECT * FROM authorization_codes WHERE code_hash = ?');
-    const consumeCode = sqlite.prepare<[number, string, string]>('UPDATE authorization_codes SET consumed_at = ?, family_id = ? WHERE code_hash = ? AND consumed_at IS NULL');
+    const findCode = sqlite.prepare<[string], AuthorizationCodeRow>(
+      'SELECT c.*, g.id AS live_grant_id FROM authorization_codes c LEFT JOIN grants g ON g.id = c.grant_id AND g.revoked_at IS NULL WHERE c.code_hash = ?',
+    );
+    const consumeCode = sqlite.prepare<[number, string, string]>(`
+      UPDATE authorization_codes SET consumed_at = ?, family_id = ? WHERE code_hash = ? AND consumed_at IS NULL
+        AND EXISTS (SELECT 1 FROM grants g WHERE g.id = authorization_codes.grant_id AND g.revoked_at IS NULL)`);
 
     this.families = {
       findRefreshToken: async (tokenHash): Promise<RefreshTokenRecord | undefined> => {

@@ -16,6 +16,8 @@ export interface TokenFamily {
 }
 
 export interface RefreshTokenRecord {
+  /** The family was issued under a consent grant that has been revoked since. */
+  grantRevoked: boolean;
   id: string;
   familyId: string;
   status: RefreshTokensTable['status'];
@@ -51,10 +53,12 @@ export class TokenFamilyRepository {
     const row = await this.db
       .selectFrom('refresh_tokens as r')
       .innerJoin('token_families as f', 'f.id', 'r.family_id')
+      .leftJoin('grants as g', (join) => join.onRef('g.id', '=', 'f.grant_id').on('g.revoked_at', 'is', null))
       .select([
         'r.id', 'r.family_id', 'r.status', 'r.scopes', 'r.created_at', 'r.expires_at', 'r.rotated_at', 'r.access_jti', 'r.access_expires_at',
         'r.successor_response', 'r.successor_response_expires_at',
         'f.grant_id', 'f.client_id', 'f.user_id', 'f.scopes as family_scopes', 'f.resources', 'f.auth_time', 'f.expires_at as family_expires_at', 'f.revoked_at',
+        'g.id as live_grant_id',
       ])
       .where('r.token_hash', '=', tokenHash)
       .executeTakeFirst();
@@ -114,10 +118,13 @@ export type RefreshTokenRow = Omit<RefreshTokensTable, 'token_hash' | 'parent_id
   Pick<TokenFamiliesTable, 'grant_id' | 'client_id' | 'user_id' | 'resources' | 'auth_time' | 'revoked_at'> & {
     family_scopes: TokenFamiliesTable['scopes'];
     family_expires_at: TokenFamiliesTable['expires_at'];
+    /** The family's grant id when that grant is still active, else null. */
+    live_grant_id: string | null;
   };
 
 export function refreshTokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
   return {
+    grantRevoked: row.grant_id !== null && row.live_grant_id === null,
     id: row.id,
     familyId: row.family_id,
     status: row.status,
