@@ -45,6 +45,8 @@ export interface AppContext {
 export interface ContextOptions {
   clock?: Clock;
   log?: FastifyBaseLogger;
+  /** Fail a SQLite group-commit unit that awaits anything but its statements (the tests' servers set this). */
+  checkGroupCommitUnits?: boolean;
 }
 
 const PRODUCTS = { portfolio: portfolioProduct, scheduling: schedulingProduct };
@@ -83,7 +85,7 @@ export async function createContext(config: Config, options: ContextOptions = {}
       clients,
       clientService: new ClientService(clients, registry, clock),
       families,
-      tokenStore: createTokenStore(database),
+      tokenStore: createTokenStore(database, { checkUnits: options.checkGroupCommitUnits }),
       revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
       sealedResponses: new SecretBox(secret.key, 'refresh-grace-responses'),
       personalTokens: new PersonalTokens(database.db, registry, clock),
