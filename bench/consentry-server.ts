@@ -59,7 +59,10 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const settings: Record<string, string> = {
-    NODE_ENV: 'production',
+    // Production insists on an https issuer; the bench serves plain http on loopback. The token
+    // endpoints run the same code in both modes (development adds /try, switched off here).
+    NODE_ENV: 'development',
+    TRY_APP: 'false',
     HOST: '127.0.0.1',
     PORT: String(port),
     ISSUER: url,

@@ -5,7 +5,6 @@
  */
 import { buildApp } from '../src/app.ts';
 import { createOAuthContext } from '../src/oauth/oauth-context.ts';
-import { SqliteGroupCommit } from '../src/kernel/db/group-commit.ts';
 import { loadConfig } from '../src/config.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
@@ -32,20 +31,11 @@ const chains: string[] = [];
 for (let c = 0; c < concurrency; c++) chains.push((await exchange(await mint())).refresh_token!);
 // How large the group commits grow, and the time spent inside them (wall, from BEGIN to COMMIT).
 const groupStats = { groups: 0, units: 0, ns: 0 };
-{
-  const proto = SqliteGroupCommit.prototype as unknown as { runGroup(units: unknown[]): Promise<void> };
-  const runGroup = proto.runGroup;
-  proto.runGroup = async function (this: SqliteGroupCommit, units: unknown[]) {
-    groupStats.groups++;
-    groupStats.units += units.length;
-    const started = process.hrtime.bigint();
-    try {
-      return await runGroup.call(this, units);
-    } finally {
-      groupStats.ns += Number(process.hrtime.bigint() - started);
-    }
-  };
-}
+ctx.tokenStore.onGroupCommitted?.(({ units, durationNs }) => {
+  groupStats.groups++;
+  groupStats.units += units;
+  groupStats.ns += durationNs;
+});
 const groupLine = () => {
   const line = `units per group ${(groupStats.units / groupStats.groups).toFixed(1)}, group µs per unit ${(groupStats.ns / groupStats.units / 1000).toFixed(1)}`;
   groupStats.groups = groupStats.units = groupStats.ns = 0;

@@ -25,6 +25,8 @@ export interface Kernel {
   keys: KeyRing;
   registry: ScopeRegistry;
   jobs: JobQueue;
+  /** Tests: fail a SQLite group-commit unit that awaits anything but its own statements. */
+  checkGroupCommitUnits: boolean;
   /** A SecretBox for one purpose: boxes of different purposes cannot open each other's contents. */
   box(purpose: string): SecretBox;
   /** Runs `close` at shutdown, after everything registered before it (last in, first out). */
@@ -35,6 +37,8 @@ export interface Kernel {
 export interface KernelOptions {
   clock?: Clock;
   log?: FastifyBaseLogger;
+  /** Fail a SQLite group-commit unit that awaits anything but its statements (the tests' servers set this). */
+  checkGroupCommitUnits?: boolean;
 }
 
 /** Opens and migrates the database and loads the signing keys. */
@@ -63,6 +67,7 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
       keys,
       registry: new ScopeRegistry(config.ISSUER),
       jobs: createJobQueue(database, clock, log, { pollMs: config.JOBS_POLL_MS, concurrency: config.JOBS_CONCURRENCY, leaseMs: config.JOBS_LEASE_SECONDS * 1000 }),
+      checkGroupCommitUnits: options.checkGroupCommitUnits ?? false,
       box: (purpose) => new SecretBox(secret.key, purpose),
       onClose: (close) => void closers.push(close),
       close: async () => {

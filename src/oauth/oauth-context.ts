@@ -35,7 +35,7 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     clients,
     clientService: new ClientService(clients, registry, clock),
     families,
-    tokenStore: createTokenStore(database),
+    tokenStore: createTokenStore(database, { checkUnits: kernel.checkGroupCommitUnits }),
     revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
     sealedResponses: kernel.box('refresh-grace-responses'),
     personalTokens: new PersonalTokens(database.db, registry, clock),

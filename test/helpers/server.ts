@@ -36,7 +36,8 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     ...options.env,
   });
   const clock = new TestClock();
-  const built = await buildApp(config, { clock });
+  // Every test server checks the group-commit rule (a unit awaits nothing but its statements).
+  const built = await buildApp(config, { clock, checkGroupCommitUnits: true });
   await options.extend?.(built);
   await built.app.listen({ host: '127.0.0.1', port: config.PORT });
   return {

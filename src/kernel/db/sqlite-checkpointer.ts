@@ -1,36 +1,23 @@
-import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { startPlainWorker } from '../plain-worker.ts';
 import type BetterSqlite3 from 'better-sqlite3';
+import type { CheckpointWorkerData } from './checkpoint-worker.js';
 
 const CHECKPOINT_INTERVAL_MS = 500;
 const AUTOCHECKPOINT_PAGES = 1000; // SQLite's default, restored if the worker fails
-
-// CommonJS, run by `new Worker(..., { eval: true })`: its own connection to the same file.
-const WORKER_SOURCE = `
-const { workerData, parentPort } = require('node:worker_threads');
-const Database = require(workerData.driver);
-const db = new Database(workerData.file);
-db.pragma('busy_timeout = 1000');
-const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
-const timer = setInterval(() => checkpoint.get(), workerData.intervalMs);
-parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.close(); });
-`;
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits
  * past 1000 WAL pages copies them into the database file and fsyncs, inside that commit; under
  * the token endpoint's load that was about a fifth of a refresh's cost (bench/token-handlers.ts).
- * Here a worker thread checkpoints every 500 ms with its own connection (PASSIVE: it never
- * blocks a writer); should it fail, the connection checkpoints by itself again.
+ * Here a worker thread (checkpoint-worker.js) checkpoints every 500 ms with its own connection
+ * (PASSIVE: it never blocks a writer); should it fail, the connection checkpoints by itself again.
  */
 export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, onError: (error: Error) => void): () => Promise<void> {
   sqlite.pragma('wal_autocheckpoint = 0');
   // Once a checkpoint has caught up, the WAL restarts; this bounds the file it leaves behind.
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  const worker = new Worker(WORKER_SOURCE, {
-    eval: true,
-    workerData: { driver: createRequire(import.meta.url).resolve('better-sqlite3'), file, intervalMs: CHECKPOINT_INTERVAL_MS },
-  });
+  const workerData: CheckpointWorkerData = { file, intervalMs: CHECKPOINT_INTERVAL_MS };
+  const worker = startPlainWorker(new URL('./checkpoint-worker.js', import.meta.url), { workerData });
   worker.unref();
   let stopping = false;
   const fallBack = (error: Error) => {

@@ -1,32 +1,14 @@
 import { sign, type KeyObject } from 'node:crypto';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startPlainWorker } from '../plain-worker.ts';
+import type { SigningAnswer, SigningBatch, SigningReply } from './signing-worker.js';
 
 /** Keys the worker keeps at once; past this it forgets them all and is sent what it needs again. */
 const MAX_KEYS = 8;
 
-// CommonJS, run by `new Worker(..., { eval: true })`. Signs a batch and answers with one message;
-// an item that fails answers with its error instead of a signature.
-const WORKER_SOURCE = `
-const { parentPort } = require('node:worker_threads');
-const { sign } = require('node:crypto');
-const keys = new Map();
-parentPort.on('message', ({ id, forgetKeys, newKeys, items }) => {
-  if (forgetKeys) keys.clear();
-  for (const [keyId, key] of newKeys) keys.set(keyId, key);
-  const out = items.map(([keyId, input]) => {
-    try {
-      return sign('sha256', Buffer.from(input), { key: keys.get(keyId), dsaEncoding: 'ieee-p1363' }).toString('base64url');
-    } catch (error) {
-      return { error: String(error && error.message || error) };
-    }
-  });
-  parentPort.postMessage({ id, out });
-});
-`;
-
-/** The signing worker, started; `BatchSigner` starts one by default. */
+/** The signing worker (signing-worker.js), started; `BatchSigner` starts one by default. */
 export function startSigningWorker(): Worker {
-  return new Worker(WORKER_SOURCE, { eval: true });
+  return startPlainWorker(new URL('./signing-worker.js', import.meta.url));
 }
 
 interface Pending {
@@ -35,8 +17,6 @@ interface Pending {
   resolve(signature: string): void;
   reject(error: Error): void;
 }
-
-type Answer = string | { error: string };
 
 /**
  * ES256 signatures (SHA-256, IEEE P1363 encoding, base64url) computed on one worker thread, a
@@ -102,7 +82,8 @@ export class BatchSigner {
     const id = this.#nextBatchId++;
     this.#inFlight.set(id, batch);
     worker.ref();
-    worker.postMessage({ id, forgetKeys, newKeys, items });
+    const message: SigningBatch = { id, forgetKeys, newKeys, items };
+    worker.postMessage(message);
   }
 
   #keyId(key: KeyObject): number {
@@ -123,7 +104,7 @@ export class BatchSigner {
       return undefined;
     }
     worker.unref();
-    worker.on('message', ({ id, out }: { id: number; out: Answer[] }) => this.#settle(worker, id, out));
+    worker.on('message', ({ id, out }: SigningReply) => this.#settle(worker, id, out));
     worker.on('error', () => this.#lost(worker));
     worker.on('exit', () => this.#lost(worker));
     this.#workerAnswered = false;
@@ -131,7 +112,7 @@ export class BatchSigner {
     return worker;
   }
 
-  #settle(worker: Worker, id: number, out: Answer[]): void {
+  #settle(worker: Worker, id: number, out: SigningAnswer[]): void {
     this.#workerAnswered = true;
     const batch = this.#inFlight.get(id);
     this.#inFlight.delete(id);

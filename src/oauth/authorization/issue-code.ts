@@ -12,21 +12,19 @@ export async function issueCodeRedirect(ctx: OAuthContext, request: Authorizatio
   const code = newOpaqueToken('ac_');
   const now = ctx.clock.now();
   await new AuthorizationCodeRepository(ctx.database.db).insert({
-    code_hash: sha256(code),
-    client_id: request.clientId,
-    user_id: userId,
-    grant_id: grantId,
-    redirect_uri: request.redirectUri,
-    redirect_uri_sent: request.redirectUriSent ? 1 : 0,
-    code_challenge: request.codeChallenge ?? null,
-    code_challenge_method: request.codeChallengeMethod ?? null,
-    scopes: JSON.stringify(request.scopes),
-    resources: JSON.stringify(request.resources),
+    codeHash: sha256(code),
+    clientId: request.clientId,
+    userId,
+    grantId,
+    redirectUri: request.redirectUri,
+    redirectUriSent: request.redirectUriSent,
+    codeChallenge: request.codeChallenge ?? null,
+    codeChallengeMethod: request.codeChallengeMethod ?? null,
+    scopes: request.scopes,
+    resources: request.resources,
     nonce: request.nonce ?? null,
-    auth_time: authTime,
-    expires_at: now + ctx.config.AUTHORIZATION_CODE_TTL_SECONDS * 1000,
-    consumed_at: null,
-    family_id: null,
+    authTime,
+    expiresAt: now + ctx.config.AUTHORIZATION_CODE_TTL_SECONDS * 1000,
   });
   return redirectBack(request.redirectUri, ctx.config.ISSUER, request.state, { code });
 }

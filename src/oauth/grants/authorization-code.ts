@@ -66,15 +66,13 @@ async function commitRedemption(
     return revokeReused(tx, current?.familyId ?? null, now);
   }
   await tx.families.insertFamily({
-    id: familyId, grant_id: record.grantId, client_id: record.clientId, user_id: record.userId, scopes: JSON.stringify(record.scopes),
-    resources: JSON.stringify(resourceUris), auth_time: record.authTime, created_at: now,
-    expires_at: issued.refresh?.expiresAt ?? issued.access.expiresAt, revoked_at: null,
+    id: familyId, grantId: record.grantId, clientId: record.clientId, userId: record.userId, scopes: record.scopes, resources: resourceUris,
+    authTime: record.authTime, createdAt: now, expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
   });
   if (issued.refresh) {
     await tx.families.insertRefreshToken({
-      id: newTimeOrderedId(), token_hash: issued.refresh.hash, family_id: familyId, parent_id: null, status: 'active', scopes: JSON.stringify(record.scopes),
-      created_at: now, expires_at: issued.refresh.expiresAt, rotated_at: null, access_jti: issued.access.jti, access_expires_at: issued.access.expiresAt,
-      successor_response: null, successor_response_expires_at: null,
+      id: newTimeOrderedId(), tokenHash: issued.refresh.hash, familyId, parentId: null, scopes: record.scopes, createdAt: now, expiresAt: issued.refresh.expiresAt,
+      accessJti: issued.access.jti, accessExpiresAt: issued.access.expiresAt,
     });
   }
   return { kind: 'issued', response: issued.response };

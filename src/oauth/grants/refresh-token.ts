@@ -96,9 +96,8 @@ async function commitRotation(
     return replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now);
   }
   await tx.families.insertRefreshToken({
-    id: newTimeOrderedId(), token_hash: issued.refresh!.hash, family_id: record.familyId, parent_id: record.id, status: 'active', scopes: JSON.stringify(successor.scopes),
-    created_at: now, expires_at: issued.refresh!.expiresAt, rotated_at: null, access_jti: issued.access.jti, access_expires_at: issued.access.expiresAt,
-    successor_response: null, successor_response_expires_at: null,
+    id: newTimeOrderedId(), tokenHash: issued.refresh!.hash, familyId: record.familyId, parentId: record.id, scopes: successor.scopes, createdAt: now,
+    expiresAt: issued.refresh!.expiresAt, accessJti: issued.access.jti, accessExpiresAt: issued.access.expiresAt,
   });
   // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
   if (issued.refresh!.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS) await tx.families.extendFamily(record.familyId, issued.refresh!.expiresAt);

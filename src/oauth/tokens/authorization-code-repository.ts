@@ -22,14 +22,33 @@ export interface AuthorizationCode {
   grantRevoked: boolean;
 }
 
+/** A code as the authorization endpoint issues it: not yet consumed, no family yet. */
+export interface NewAuthorizationCode {
+  codeHash: string;
+  clientId: string;
+  userId: string;
+  grantId: string;
+  redirectUri: string;
+  /** The authorization request carried redirect_uri, so the token request must repeat it. */
+  redirectUriSent: boolean;
+  codeChallenge: string | null;
+  codeChallengeMethod: string | null;
+  scopes: string[];
+  resources: string[];
+  nonce: string | null;
+  authTime: number;
+  expiresAt: number;
+}
+
 /** A code row as `findByHash` selects it: with the id of its grant when that grant is still active. */
 export type AuthorizationCodeRow = AuthorizationCodesTable & { live_grant_id: string | null };
 
-export class AuthorizationCodeRepository {
+/** The Kysely implementation of `TokenTransaction['codes']`, plus what the grant's revocation needs. */
+export class AuthorizationCodeRepository implements AuthorizationCodeStatements {
   constructor(private readonly db: Db) {}
 
-  async insert(row: AuthorizationCodesTable): Promise<void> {
-    await this.db.insertInto('authorization_codes').values(row).execute();
+  async insert(code: NewAuthorizationCode): Promise<void> {
+    await this.db.insertInto('authorization_codes').values(codeRow(code)).execute();
   }
 
   async findByHash(codeHash: string): Promise<AuthorizationCode | undefined> {
@@ -65,6 +84,37 @@ export class AuthorizationCodeRepository {
   async consumeAllOfGrant(grantId: string, now: number): Promise<void> {
     await this.db.updateTable('authorization_codes').set({ consumed_at: now }).where('grant_id', '=', grantId).where('consumed_at', 'is', null).execute();
   }
+}
+
+/** The codes side of `TokenTransaction` (token-store.ts). */
+export interface AuthorizationCodeStatements {
+  findByHash(codeHash: string): Promise<AuthorizationCode | undefined>;
+  /**
+   * Marks the code used and names the token family it will produce, atomically: only one
+   * redemption wins, and only while the code's grant is still active.
+   */
+  consume(codeHash: string, familyId: string, now: number): Promise<boolean>;
+}
+
+/** The row of a new code (columns in the order of `authorization_codes`). */
+export function codeRow(code: NewAuthorizationCode): AuthorizationCodesTable {
+  return {
+    code_hash: code.codeHash,
+    client_id: code.clientId,
+    user_id: code.userId,
+    grant_id: code.grantId,
+    redirect_uri: code.redirectUri,
+    redirect_uri_sent: code.redirectUriSent ? 1 : 0,
+    code_challenge: code.codeChallenge,
+    code_challenge_method: code.codeChallengeMethod,
+    scopes: JSON.stringify(code.scopes),
+    resources: JSON.stringify(code.resources),
+    nonce: code.nonce,
+    auth_time: code.authTime,
+    expires_at: code.expiresAt,
+    consumed_at: null,
+    family_id: null,
+  };
 }
 
 export function codeFromRow(row: AuthorizationCodeRow): AuthorizationCode {

@@ -1,23 +1,17 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import type { RefreshTokensTable, TokenFamiliesTable } from '../../kernel/db/schema.ts';
-import { codeFromRow, type AuthorizationCode, type AuthorizationCodeRow } from './authorization-code-repository.ts';
-import { refreshTokenFromRow, type RefreshTokenRecord, type RefreshTokenRow } from './token-family-repository.ts';
-import type { TokenTransaction } from './token-store.ts';
-
-const FAMILY_COLUMNS = ['id', 'grant_id', 'client_id', 'user_id', 'scopes', 'resources', 'auth_time', 'created_at', 'expires_at', 'revoked_at'] as const satisfies ReadonlyArray<keyof TokenFamiliesTable>;
-const REFRESH_TOKEN_COLUMNS = [
-  'id', 'token_hash', 'family_id', 'parent_id', 'status', 'scopes', 'created_at', 'expires_at', 'rotated_at', 'access_jti', 'access_expires_at',
-  'successor_response', 'successor_response_expires_at',
-] as const satisfies ReadonlyArray<keyof RefreshTokensTable>;
+import { codeFromRow, type AuthorizationCode, type AuthorizationCodeRow, type AuthorizationCodeStatements } from './authorization-code-repository.ts';
+import { refreshTokenFromRow, type RefreshTokenRecord, type RefreshTokenRow, type TokenFamilyStatements } from './token-family-repository.ts';
 
 /**
  * The statements of `TokenTransaction` on SQLite, prepared once and run synchronously: the
- * same SQL the Kysely repositories build (their tests cover both), without building it anew
- * for every request. Used only inside `SqliteGroupCommit` units (see token-store.ts).
+ * same SQL the Kysely repositories build (test/oauth/token-store-contract.test.ts runs both),
+ * without building it anew for every request. Parameters bind by position, straight from the
+ * domain objects: no row object is built on the way. Used only inside `SqliteGroupCommit`
+ * units (see token-store.ts).
  */
-export class SqliteTokenStatements implements TokenTransaction {
-  readonly families: TokenTransaction['families'];
-  readonly codes: TokenTransaction['codes'];
+export class SqliteTokenStatements {
+  readonly families: TokenFamilyStatements;
+  readonly codes: AuthorizationCodeStatements;
 
   constructor(sqlite: BetterSqlite3.Database) {
     const findRefreshToken = sqlite.prepare<[string], RefreshTokenRow>(`
@@ -31,8 +25,13 @@ export class SqliteTokenStatements implements TokenTransaction {
     const markRotated = sqlite.prepare<[number, string | null, number | null, string]>(
       `UPDATE refresh_tokens SET status = 'rotated', rotated_at = ?, successor_response = ?, successor_response_expires_at = ? WHERE id = ? AND status = 'active'`,
     );
-    const insertFamily = sqlite.prepare<[TokenFamiliesTable]>(insertSql('token_families', FAMILY_COLUMNS));
-    const insertRefreshToken = sqlite.prepare<[RefreshTokensTable]>(insertSql('refresh_tokens', REFRESH_TOKEN_COLUMNS));
+    const insertFamily = sqlite.prepare<[string, string | null, string, string | null, string, string, number | null, number, number]>(`
+      INSERT INTO token_families (id, grant_id, client_id, user_id, scopes, resources, auth_time, created_at, expires_at, revoked_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
+    const insertRefreshToken = sqlite.prepare<[string, string, string, string | null, string, number, number, string | null, number | null]>(`
+      INSERT INTO refresh_tokens (id, token_hash, family_id, parent_id, status, scopes, created_at, expires_at, rotated_at, access_jti, access_expires_at,
+                                  successor_response, successor_response_expires_at)
+      VALUES (?, ?, ?, ?, 'active', ?, ?, ?, NULL, ?, ?, NULL, NULL)`);
     const extendFamily = sqlite.prepare<[number, string]>('UPDATE token_families SET expires_at = ? WHERE id = ?');
     const revokeFamily = sqlite.prepare<[number, string]>('UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
     const revokeFamilyTokens = sqlite.prepare<[string]>(`UPDATE refresh_tokens SET status = 'revoked', successor_response = NULL WHERE family_id = ? AND status != 'revoked'`);
@@ -50,8 +49,9 @@ export class SqliteTokenStatements implements TokenTransaction {
         return row && refreshTokenFromRow(row);
       },
       markRotated: async (id, now, sealedResponse, responseExpiresAt) => markRotated.run(now, sealedResponse, responseExpiresAt, id).changes === 1,
-      insertFamily: async (row) => void insertFamily.run(row),
-      insertRefreshToken: async (row) => void insertRefreshToken.run(row),
+      insertFamily: async (f) => void insertFamily.run(f.id, f.grantId, f.clientId, f.userId, JSON.stringify(f.scopes), JSON.stringify(f.resources), f.authTime, f.createdAt, f.expiresAt),
+      insertRefreshToken: async (t) =>
+        void insertRefreshToken.run(t.id, t.tokenHash, t.familyId, t.parentId, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.accessJti, t.accessExpiresAt),
       extendFamily: async (familyId, expiresAt) => void extendFamily.run(expiresAt, familyId),
       revokeFamily: async (familyId, now) => {
         const changed = revokeFamily.run(now, familyId).changes > 0;
@@ -68,8 +68,4 @@ export class SqliteTokenStatements implements TokenTransaction {
       consume: async (codeHash, familyId, now) => consumeCode.run(now, familyId, codeHash).changes === 1,
     };
   }
-}
-
-function insertSql(table: string, columns: readonly string[]): string {
-  return `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map((c) => `@${c}`).join(', ')})`;
 }

@@ -15,6 +15,34 @@ export interface TokenFamily {
   revokedAt: number | null;
 }
 
+/** A family as a code redemption starts it (not revoked). */
+export interface NewTokenFamily {
+  id: string;
+  grantId: string | null;
+  clientId: string;
+  userId: string | null;
+  scopes: string[];
+  resources: string[];
+  authTime: number | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+/** A refresh token as it is issued: active, not rotated, with no parked successor response. */
+export interface NewRefreshToken {
+  id: string;
+  tokenHash: string;
+  familyId: string;
+  /** The token it replaces (rotation), or null for the family's first. */
+  parentId: string | null;
+  scopes: string[];
+  createdAt: number;
+  expiresAt: number;
+  /** The access token issued with it, revoked when it rotates where the profile says so. */
+  accessJti: string | null;
+  accessExpiresAt: number | null;
+}
+
 export interface RefreshTokenRecord {
   /** The family was issued under a consent grant that has been revoked since. */
   grantRevoked: boolean;
@@ -32,15 +60,16 @@ export interface RefreshTokenRecord {
   family: TokenFamily;
 }
 
-export class TokenFamilyRepository {
+/** The Kysely implementation of `TokenTransaction['families']`, plus the reads and revocations beside the hot path. */
+export class TokenFamilyRepository implements TokenFamilyStatements {
   constructor(private readonly db: Db) {}
 
-  async insertFamily(row: TokenFamiliesTable): Promise<void> {
-    await this.db.insertInto('token_families').values(row).execute();
+  async insertFamily(family: NewTokenFamily): Promise<void> {
+    await this.db.insertInto('token_families').values(familyRow(family)).execute();
   }
 
-  async insertRefreshToken(row: RefreshTokensTable): Promise<void> {
-    await this.db.insertInto('refresh_tokens').values(row).execute();
+  async insertRefreshToken(token: NewRefreshToken): Promise<void> {
+    await this.db.insertInto('refresh_tokens').values(refreshTokenRow(token)).execute();
   }
 
   async findFamily(id: string): Promise<TokenFamily | undefined> {
@@ -111,6 +140,60 @@ export class TokenFamilyRepository {
     const row = await this.db.selectFrom('revoked_access_tokens').select('jti').where('jti', '=', jti).executeTakeFirst();
     return Boolean(row);
   }
+}
+
+/** The families side of `TokenTransaction` (token-store.ts). */
+export interface TokenFamilyStatements {
+  /** The refresh token with its family, in one query (the hot path of the refresh grant). */
+  findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
+  /**
+   * The compare-and-set at the heart of rotation: only the request that flips the token from
+   * active to rotated wins; it also parks its (sealed) response for the grace window.
+   */
+  markRotated(id: string, now: number, sealedResponse: string | null, responseExpiresAt: number | null): Promise<boolean>;
+  insertFamily(family: NewTokenFamily): Promise<void>;
+  insertRefreshToken(token: NewRefreshToken): Promise<void>;
+  /** Refresh tokens slide: the family lives as long as its newest refresh token. */
+  extendFamily(familyId: string, expiresAt: number): Promise<void>;
+  /** Revokes a family and every refresh token in it; returns whether anything changed. */
+  revokeFamily(familyId: string, now: number): Promise<boolean>;
+  /** Records an access token as revoked until it expires (idempotent). */
+  revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
+}
+
+/** The row of a new family (columns in the order of `token_families`). */
+export function familyRow(family: NewTokenFamily): TokenFamiliesTable {
+  return {
+    id: family.id,
+    grant_id: family.grantId,
+    client_id: family.clientId,
+    user_id: family.userId,
+    scopes: JSON.stringify(family.scopes),
+    resources: JSON.stringify(family.resources),
+    auth_time: family.authTime,
+    created_at: family.createdAt,
+    expires_at: family.expiresAt,
+    revoked_at: null,
+  };
+}
+
+/** The row of a new refresh token (columns in the order of `refresh_tokens`). */
+export function refreshTokenRow(token: NewRefreshToken): RefreshTokensTable {
+  return {
+    id: token.id,
+    token_hash: token.tokenHash,
+    family_id: token.familyId,
+    parent_id: token.parentId,
+    status: 'active',
+    scopes: JSON.stringify(token.scopes),
+    created_at: token.createdAt,
+    expires_at: token.expiresAt,
+    rotated_at: null,
+    access_jti: token.accessJti,
+    access_expires_at: token.accessExpiresAt,
+    successor_response: null,
+    successor_response_expires_at: null,
+  };
 }
 
 /** A refresh token joined with its family, as `findRefreshToken` selects it. */

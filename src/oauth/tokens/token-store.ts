@@ -1,24 +1,34 @@
-import type { DatabaseHandle } from '../../kernel/db/database.ts';
-import { SqliteGroupCommit } from '../../kernel/db/group-commit.ts';
-import { AuthorizationCodeRepository } from './authorization-code-repository.ts';
+import type { DatabaseHandle, Db } from '../../kernel/db/database.ts';
+import { SqliteGroupCommit, type CommittedGroup } from '../../kernel/db/group-commit.ts';
+import { AuthorizationCodeRepository, type AuthorizationCodeStatements } from './authorization-code-repository.ts';
 import { SqliteTokenStatements } from './sqlite-token-statements.ts';
-import { TokenFamilyRepository } from './token-family-repository.ts';
+import { TokenFamilyRepository, type TokenFamilyStatements } from './token-family-repository.ts';
 
-/** What the code and refresh grants read and write, all inside one atomic unit. */
+/**
+ * What the code and refresh grants read and write, all inside one atomic unit. It speaks in
+ * domain objects; each implementation builds its rows (and their JSON) itself.
+ */
 export interface TokenTransaction {
-  families: Pick<TokenFamilyRepository, 'findRefreshToken' | 'markRotated' | 'insertFamily' | 'insertRefreshToken' | 'extendFamily' | 'revokeFamily' | 'revokeAccessToken'>;
-  codes: Pick<AuthorizationCodeRepository, 'findByHash' | 'consume'>;
+  families: TokenFamilyStatements;
+  codes: AuthorizationCodeStatements;
 }
 
 /**
  * The storage of the token endpoint's hot paths. `transact` runs `work` atomically: all of its
  * writes or none; `read` runs reads that need no transaction. Either way the work must touch
  * storage only through `tx` and must not wait on anything else (signing happens between units):
- * on SQLite it runs while the connection is held for it.
+ * on SQLite it runs while the connection is held for it (tests check this: see group-commit.ts).
  */
 export interface TokenStore {
   read<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
   transact<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
+  /** SQLite only: statistics of each group commit (see `SqliteGroupCommit.onGroupCommitted`). */
+  onGroupCommitted?(listener: (group: CommittedGroup) => void): () => void;
+}
+
+export interface TokenStoreOptions {
+  /** Fail a SQLite group-commit unit that awaits anything but its statements (tests set this). */
+  checkUnits?: boolean;
 }
 
 /**
@@ -26,21 +36,29 @@ export interface TokenStore {
  * PostgreSQL: a Kysely transaction per unit; rows are claimed by compare-and-set UPDATEs, so
  * concurrent units on any number of nodes still produce one winner.
  */
-export function createTokenStore(database: DatabaseHandle): TokenStore {
-  if (database.dialect === 'sqlite') {
-    const group = new SqliteGroupCommit(database.db, database.sqlite);
-    const tx = new SqliteTokenStatements(database.sqlite);
-    const { sqlite } = database;
-    return {
-      // Outside any transaction a read runs at once (it sees only committed rows); while some
-      // transaction is open it waits for the next group instead of seeing that transaction's rows.
-      read: (work) => (sqlite.inTransaction ? group.run(() => work(tx)) : work(tx)),
-      transact: (work) => group.run(() => work(tx)),
-    };
-  }
-  const outsideTransaction: TokenTransaction = { families: new TokenFamilyRepository(database.db), codes: new AuthorizationCodeRepository(database.db) };
+export function createTokenStore(database: DatabaseHandle, options: TokenStoreOptions = {}): TokenStore {
+  return database.dialect === 'sqlite' ? createSqliteTokenStore(database, options) : createKyselyTokenStore(database.db);
+}
+
+/** Prepared better-sqlite3 statements in group commits (the SQLite deployment's store). */
+export function createSqliteTokenStore(database: Extract<DatabaseHandle, { dialect: 'sqlite' }>, options: TokenStoreOptions = {}): TokenStore {
+  const { sqlite } = database;
+  const group = new SqliteGroupCommit(database.db, sqlite, { checkUnits: options.checkUnits });
+  const tx = new SqliteTokenStatements(sqlite);
+  return {
+    // Outside any transaction a read runs at once (it sees only committed rows); while some
+    // transaction is open it waits for the next group instead of seeing that transaction's rows.
+    read: (work) => (sqlite.inTransaction ? group.run(() => work(tx)) : work(tx)),
+    transact: (work) => group.run(() => work(tx)),
+    onGroupCommitted: (listener) => group.onGroupCommitted(listener),
+  };
+}
+
+/** Kysely repositories, a transaction per unit (PostgreSQL's store; on SQLite it runs in the contract tests). */
+export function createKyselyTokenStore(db: Db): TokenStore {
+  const outsideTransaction: TokenTransaction = { families: new TokenFamilyRepository(db), codes: new AuthorizationCodeRepository(db) };
   return {
     read: (work) => work(outsideTransaction),
-    transact: (work) => database.db.transaction().execute((trx) => work({ families: new TokenFamilyRepository(trx), codes: new AuthorizationCodeRepository(trx) })),
+    transact: (work) => db.transaction().execute((trx) => work({ families: new TokenFamilyRepository(trx), codes: new AuthorizationCodeRepository(trx) })),
   };
 }

@@ -1,0 +1,210 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDatabase, type DatabaseHandle } from '../../src/kernel/db/database.ts';
+import { migrateToLatest } from '../../src/kernel/db/migrate.ts';
+import { newTimeOrderedId } from '../../src/kernel/crypto/tokens.ts';
+import { GrantRepository } from '../../src/oauth/consent/grant-repository.ts';
+import { AuthorizationCodeRepository, type NewAuthorizationCode } from '../../src/oauth/tokens/authorization-code-repository.ts';
+import { TokenFamilyRepository, type NewRefreshToken, type NewTokenFamily } from '../../src/oauth/tokens/token-family-repository.ts';
+import { createKyselyTokenStore, createSqliteTokenStore, type TokenStore } from '../../src/oauth/tokens/token-store.ts';
+import { freshDatabaseUrl, testDialects, type TestDialect } from '../helpers/database.ts';
+
+interface Implementation {
+  name: string;
+  dialect: TestDialect;
+  create(handle: DatabaseHandle): TokenStore;
+}
+
+/** Every implementation of `TokenStore`: both run on SQLite in every run, Kysely on PostgreSQL too in CI. */
+const implementations: Implementation[] = [
+  {
+    name: 'prepared SQLite statements in group commits',
+    dialect: 'sqlite',
+    create: (handle) => {
+      if (handle.dialect !== 'sqlite') throw new Error('expected SQLite');
+      return createSqliteTokenStore(handle, { checkUnits: true });
+    },
+  },
+  { name: 'Kysely on SQLite', dialect: 'sqlite', create: (handle) => createKyselyTokenStore(handle.db) },
+  ...(testDialects().includes('postgres') ? [{ name: 'Kysely on PostgreSQL', dialect: 'postgres' as const, create: (handle: DatabaseHandle) => createKyselyTokenStore(handle.db) }] : []),
+];
+
+const NOW = 1_800_000_000_000;
+const HOUR = 3_600_000;
+
+describe.each(implementations)('issue 10, item 3: the token-store contract — $name', (implementation) => {
+  let handle: DatabaseHandle;
+  let drop: () => Promise<void>;
+  let store: TokenStore;
+  let families: TokenFamilyRepository;
+  let codes: AuthorizationCodeRepository;
+  let grants: GrantRepository;
+  const userId = 'user-1';
+  const clientId = 'client-1';
+
+  beforeAll(async () => {
+    const database = await freshDatabaseUrl(implementation.dialect);
+    drop = database.drop;
+    handle = openDatabase(database.url);
+    await migrateToLatest(handle.db);
+    store = implementation.create(handle);
+    families = new TokenFamilyRepository(handle.db);
+    codes = new AuthorizationCodeRepository(handle.db);
+    grants = new GrantRepository(handle.db);
+    await handle.db.insertInto('users').values({ id: userId, email: null, phone: null, email_verified_at: null, phone_verified_at: null, name: null, time_zone: null, created_at: NOW, updated_at: NOW }).execute();
+    await handle.db.insertInto('clients').values({
+      id: clientId, name: 'Contract', type: 'confidential', secret_hash: null, secret_expires_at: null, redirect_uris: '["http://127.0.0.1/cb"]', allowed_scopes: '["openid"]',
+      default_scopes: '[]', grant_types: '["authorization_code","refresh_token"]', logo_uri: null, allow_plain_pkce: 0, access_token_ttl: null, refresh_token_ttl: null,
+      owner_user_id: null, created_at: NOW, updated_at: NOW,
+    }).execute();
+  });
+
+  afterAll(async () => {
+    await handle.close();
+    await drop();
+  });
+
+  /** A grant of its own per test (grants are one per user and client while active: revoke it to start another). */
+  const newGrant = async () => {
+    const id = newTimeOrderedId();
+    const active = await grants.findActive(userId, clientId);
+    if (active) await grants.revoke(active.id, userId, NOW);
+    return grants.approve(id, userId, clientId, ['openid', 'offline_access'], ['https://api.example/'], NOW);
+  };
+
+  const newFamily = (grantId: string | null, overrides: Partial<NewTokenFamily> = {}): NewTokenFamily => ({
+    id: newTimeOrderedId(), grantId, clientId, userId, scopes: ['openid', 'offline_access'], resources: ['https://api.example/'], authTime: NOW - HOUR,
+    createdAt: NOW, expiresAt: NOW + 24 * HOUR, ...overrides,
+  });
+
+  const newRefreshToken = (familyId: string, overrides: Partial<NewRefreshToken> = {}): NewRefreshToken => ({
+    id: newTimeOrderedId(), tokenHash: `hash-${newTimeOrderedId()}`, familyId, parentId: null, scopes: ['openid'], createdAt: NOW, expiresAt: NOW + 24 * HOUR,
+    accessJti: `jti-${newTimeOrderedId()}`, accessExpiresAt: NOW + HOUR, ...overrides,
+  });
+
+  /** A family with one refresh token, committed through the store under test. */
+  const issueFamily = async (grantId: string | null = null) => {
+    const family = newFamily(grantId);
+    const token = newRefreshToken(family.id);
+    await store.transact(async (tx) => {
+      await tx.families.insertFamily(family);
+      await tx.families.insertRefreshToken(token);
+    });
+    return { family, token };
+  };
+
+  const newCode = (grantId: string, overrides: Partial<NewAuthorizationCode> = {}): NewAuthorizationCode => ({
+    codeHash: `code-${newTimeOrderedId()}`, clientId, userId, grantId, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: true, codeChallenge: 'challenge',
+    codeChallengeMethod: 'S256', scopes: ['openid', 'offline_access'], resources: ['https://api.example/'], nonce: 'n-1', authTime: NOW - HOUR, expiresAt: NOW + 60_000,
+    ...overrides,
+  });
+
+  it('stores a new family and refresh token from domain objects and reads them back as one record', async () => {
+    const grantId = await newGrant();
+    const { family, token } = await issueFamily(grantId);
+    const child = newRefreshToken(family.id, { parentId: token.id, scopes: [], accessJti: null, accessExpiresAt: null });
+    await store.transact((tx) => tx.families.insertRefreshToken(child));
+
+    expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toEqual({
+      grantRevoked: false, id: token.id, familyId: family.id, status: 'active', scopes: ['openid'], createdAt: NOW, expiresAt: NOW + 24 * HOUR, rotatedAt: null,
+      accessJti: token.accessJti, accessExpiresAt: NOW + HOUR, successorResponse: null, successorResponseExpiresAt: null,
+      family: {
+        id: family.id, grantId, clientId, userId, scopes: ['openid', 'offline_access'], resources: ['https://api.example/'], authTime: NOW - HOUR,
+        expiresAt: NOW + 24 * HOUR, revokedAt: null,
+      },
+    });
+    expect(await store.read((tx) => tx.families.findRefreshToken(child.tokenHash))).toMatchObject({ id: child.id, scopes: [], accessJti: null, accessExpiresAt: null });
+    // The rows are the storage's business, but both implementations must write the same ones.
+    expect(await handle.db.selectFrom('refresh_tokens').selectAll().where('id', '=', child.id).executeTakeFirst()).toEqual({
+      id: child.id, token_hash: child.tokenHash, family_id: family.id, parent_id: token.id, status: 'active', scopes: '[]', created_at: NOW, expires_at: NOW + 24 * HOUR,
+      rotated_at: null, access_jti: null, access_expires_at: null, successor_response: null, successor_response_expires_at: null,
+    });
+    expect(await handle.db.selectFrom('token_families').selectAll().where('id', '=', family.id).executeTakeFirst()).toEqual({
+      id: family.id, grant_id: grantId, client_id: clientId, user_id: userId, scopes: '["openid","offline_access"]', resources: '["https://api.example/"]',
+      auth_time: NOW - HOUR, created_at: NOW, expires_at: NOW + 24 * HOUR, revoked_at: null,
+    });
+  });
+
+  it('finds nothing for an unknown refresh token', async () => {
+    expect(await store.read((tx) => tx.families.findRefreshToken('no-such-hash'))).toBeUndefined();
+  });
+
+  it('rotates a refresh token once: markRotated is a compare-and-set, the second one fails', async () => {
+    const { token } = await issueFamily();
+    const outcomes = await Promise.all([1, 2].map((n) => store.transact((tx) => tx.families.markRotated(token.id, NOW + n, `response-${n}`, NOW + 10_000 + n))));
+    // Which one wins is up to the database (PostgreSQL runs them on two connections); one does.
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const n = outcomes.indexOf(true) + 1;
+    expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toMatchObject({
+      status: 'rotated', rotatedAt: NOW + n, successorResponse: `response-${n}`, successorResponseExpiresAt: NOW + 10_000 + n,
+    });
+    expect(await store.transact((tx) => tx.families.markRotated(token.id, NOW + 3, null, null))).toBe(false);
+  });
+
+  it('extends a family', async () => {
+    const { family, token } = await issueFamily();
+    await store.transact((tx) => tx.families.extendFamily(family.id, NOW + 48 * HOUR));
+    expect((await store.read((tx) => tx.families.findRefreshToken(token.tokenHash)))?.family.expiresAt).toBe(NOW + 48 * HOUR);
+  });
+
+  it('revokes a family and all of its refresh tokens once, dropping parked responses', async () => {
+    const { family, token } = await issueFamily();
+    const successor = newRefreshToken(family.id, { parentId: token.id });
+    await store.transact(async (tx) => {
+      await tx.families.markRotated(token.id, NOW, 'parked', NOW + 10_000);
+      await tx.families.insertRefreshToken(successor);
+    });
+    expect(await store.transact((tx) => tx.families.revokeFamily(family.id, NOW + 5))).toBe(true);
+    expect(await store.transact((tx) => tx.families.revokeFamily(family.id, NOW + 6))).toBe(false);
+    for (const hash of [token.tokenHash, successor.tokenHash]) {
+      const record = await store.read((tx) => tx.families.findRefreshToken(hash));
+      expect(record).toMatchObject({ status: 'revoked', successorResponse: null, family: { revokedAt: NOW + 5 } });
+    }
+    expect(await store.transact((tx) => tx.families.markRotated(successor.id, NOW + 7, null, null))).toBe(false);
+    expect(await families.isFamilyRevoked(family.id)).toBe(true);
+  });
+
+  it('records a revoked access token, idempotently', async () => {
+    const jti = `jti-${newTimeOrderedId()}`;
+    await store.transact((tx) => tx.families.revokeAccessToken(jti, NOW + HOUR));
+    await store.transact((tx) => tx.families.revokeAccessToken(jti, NOW + 2 * HOUR));
+    expect(await families.isAccessTokenRevoked(jti)).toBe(true);
+    expect(await handle.db.selectFrom('revoked_access_tokens').selectAll().where('jti', '=', jti).execute()).toEqual([{ jti, expires_at: NOW + HOUR }]);
+  });
+
+  it('finds an issued code and consumes it once: a second consume fails', async () => {
+    const grantId = await newGrant();
+    const code = newCode(grantId);
+    await codes.insert(code);
+    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toEqual({ ...code, consumedAt: null, familyId: null, grantRevoked: false });
+    const outcomes = await Promise.all([1, 2].map((n) => store.transact((tx) => tx.codes.consume(code.codeHash, `family-${n}`, NOW + n))));
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const n = outcomes.indexOf(true) + 1;
+    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toMatchObject({ consumedAt: NOW + n, familyId: `family-${n}` });
+    expect(await store.transact((tx) => tx.codes.consume(code.codeHash, 'family-3', NOW + 3))).toBe(false);
+    expect(await store.read((tx) => tx.codes.findByHash('no-such-code'))).toBeUndefined();
+  });
+
+  it('reports a revoked grant on its codes and refresh tokens, and refuses to consume its code', async () => {
+    const grantId = await newGrant();
+    const code = newCode(grantId, { redirectUriSent: false, codeChallenge: null, codeChallengeMethod: null, nonce: null });
+    await codes.insert(code);
+    const { token } = await issueFamily(grantId);
+    await grants.revoke(grantId, userId, NOW + 1);
+    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toEqual({ ...code, consumedAt: null, familyId: null, grantRevoked: true });
+    expect(await store.transact((tx) => tx.codes.consume(code.codeHash, 'family-c', NOW + 2))).toBe(false);
+    expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toMatchObject({ grantRevoked: true, status: 'active' });
+  });
+
+  it('keeps nothing of a unit that throws, and what a unit wrote is seen by its later statements', async () => {
+    const family = newFamily(null);
+    const token = newRefreshToken(family.id);
+    await expect(store.transact(async (tx) => {
+      await tx.families.insertFamily(family);
+      await tx.families.insertRefreshToken(token);
+      expect(await tx.families.findRefreshToken(token.tokenHash)).toMatchObject({ id: token.id });
+      throw new Error('changed its mind');
+    })).rejects.toThrow('changed its mind');
+    expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toBeUndefined();
+    expect(await families.findFamily(family.id)).toBeUndefined();
+  });
+});
