@@ -1,13 +1,13 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { internalsOf, type Accounts, type AccountsDeps } from '../create-accounts.ts';
-import { messagePage } from '../pages/message-page.ts';
 import { accountRoutes } from './account.ts';
 import { resendCodeRoutes } from './resend-code.ts';
-import { sendHtml } from './respond.ts';
 import type { AccountSection, RouteDeps } from './route-deps.ts';
 import { signinCodeRoutes } from './signin-code.ts';
 import { signinRoutes } from './signin.ts';
 import { signoutRoutes } from './signout.ts';
+import { sendPage } from '../../ui/respond.ts';
+import { SIGN_IN_LINK, statusPage } from '../../ui/status-page.ts';
 
 export type AccountsRoutesOptions = AccountsDeps & { accounts: Accounts; accountSections?: AccountSection[] };
 
@@ -37,12 +37,12 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
   const status = error.validation ? 400 : (error.statusCode ?? 500);
   if (status >= 500) {
     request.log.error({ err: error }, 'accounts page failed');
-    return sendHtml(reply, 500, messagePage('Something went wrong', 'We couldn’t complete that. Please try again in a moment.'));
+    return sendPage(reply, 500, statusPage({ title: 'Something went wrong', message: 'We couldn’t complete that. Please try again in a moment.', link: SIGN_IN_LINK }));
   }
   if (status === 429) {
     const retryAfter = (error as FastifyError & { retryAfter?: number }).retryAfter ?? 60;
     reply.header('retry-after', String(retryAfter));
-    return sendHtml(reply, 429, messagePage('Too many attempts', `Too many sign-in attempts from your network. Wait ${retryAfter} seconds and try again.`));
+    return sendPage(reply, 429, statusPage({ title: 'Too many attempts', message: `Too many sign-in attempts from your network. Wait ${retryAfter} seconds and try again.`, link: SIGN_IN_LINK }));
   }
-  return sendHtml(reply, status, messagePage('That request didn’t work', 'Something in the form was missing or not valid. Go back and try again.'));
+  return sendPage(reply, status, statusPage({ title: 'That request didn’t work', message: 'Something in the form was missing or not valid. Go back and try again.', link: SIGN_IN_LINK }));
 }

@@ -3,10 +3,11 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { safeReturnTo } from '../return-to.ts';
 import { perIpLimit } from '../../kernel/http/rate-limit.ts';
-import { csrfGuard } from './csrf-guard.ts';
-import { asAccountsError, codePageUrl, seeOther } from './respond.ts';
+import { asAccountsError, codePageUrl } from './respond.ts';
 import type { RouteDeps } from './route-deps.ts';
 import { renderCodePage } from './signin-code.ts';
+import { seeOther } from '../../ui/respond.ts';
+import { requireCsrf } from '../../ui/require-csrf.ts';
 
 const ResendBody = Type.Object({
   csrf: Type.Optional(Type.String()),
@@ -18,7 +19,7 @@ const ResendBody = Type.Object({
 export async function resendCodeRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  route.post('/signin/resend', { schema: { body: ResendBody }, preValidation: csrfGuard(deps.csrf), config: perIpLimit(deps.config.SIGNIN_RATE_LIMIT_PER_MINUTE) }, async (request, reply) => {
+  route.post('/signin/resend', { schema: { body: ResendBody }, preValidation: requireCsrf(deps.csrf), config: perIpLimit(deps.config.SIGNIN_RATE_LIMIT_PER_MINUTE) }, async (request, reply) => {
     const returnTo = safeReturnTo(request.body.return_to);
     try {
       const next = await deps.services.signIn.resendCode(request.body.challenge);

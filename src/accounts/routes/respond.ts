@@ -1,16 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { AccountsError, ChannelUnavailable, CodeThrottled, DeliveryFailed, SmsPaused, TooManyAttempts } from '../errors.ts';
 
-/** Every accounts page carries a CSRF token or a code prompt: never cached, never shared. */
-export function sendHtml(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-}
-
-/** 303 See Other: after a POST the browser follows with a GET, so a reload never re-posts. */
-export function seeOther(reply: FastifyReply, location: string): FastifyReply {
-  return reply.header('cache-control', 'no-store').redirect(location, 303);
-}
-
 export function codePageUrl(challengeId: string, returnTo: string, resent = false): string {
   const query = new URLSearchParams({ challenge: challengeId, return_to: returnTo });
   if (resent) query.set('resent', '1');

@@ -6,9 +6,10 @@ import { codePage } from '../pages/code-page.ts';
 import { signinPage } from '../pages/signin-page.ts';
 import { safeReturnTo } from '../return-to.ts';
 import { readSessionToken, setSessionCookie } from '../sessions/session-cookie.ts';
-import { csrfGuard } from './csrf-guard.ts';
-import { asAccountsError, failureStatus, seeOther, sendHtml } from './respond.ts';
+import { asAccountsError, failureStatus } from './respond.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { seeOther, sendPage } from '../../ui/respond.ts';
+import { requireCsrf } from '../../ui/require-csrf.ts';
 
 const CodeQuery = Type.Object({
   challenge: Type.String({ maxLength: 100 }),
@@ -34,7 +35,7 @@ export async function signinCodeRoutes(app: FastifyInstance, deps: RouteDeps): P
     return renderCodePage(deps, request, reply, { challengeId: request.query.challenge, returnTo, notice });
   });
 
-  route.post('/signin/code', { schema: { body: CodeBody }, preValidation: csrfGuard(csrf) }, async (request, reply) => {
+  route.post('/signin/code', { schema: { body: CodeBody }, preValidation: requireCsrf(csrf) }, async (request, reply) => {
     const returnTo = safeReturnTo(request.body.return_to);
     try {
       const result = await services.signIn.completeSignIn(request.body.challenge, request.body.code, {
@@ -71,11 +72,11 @@ export async function renderCodePage(
   const challenge = await services.signIn.describeChallenge(challengeId);
   if (!challenge) {
     const missing = new ChallengeNotFound();
-    return sendHtml(reply, 400, signinPage({ csrfToken, returnTo, error: missing.message }));
+    return sendPage(reply, 400, signinPage({ csrfToken, returnTo, error: missing.message }));
   }
   // Coming back to a dead challenge without having submitted anything: say so up front.
   const shown = error ?? (challenge.state === 'expired' ? new CodeExpired() : challenge.state === 'locked' ? new TooManyAttempts() : undefined);
   const status = error ? failureStatus(reply, error) : 200;
   const dead = shown instanceof CodeExpired || shown instanceof TooManyAttempts;
-  return sendHtml(reply, status, codePage({ csrfToken, returnTo, challenge, error: shown?.message, notice, dead }));
+  return sendPage(reply, status, codePage({ csrfToken, returnTo, challenge, error: shown?.message, notice, dead }));
 }

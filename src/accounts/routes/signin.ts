@@ -4,9 +4,10 @@ import type { FastifyInstance } from 'fastify';
 import { signinPage } from '../pages/signin-page.ts';
 import { safeReturnTo } from '../return-to.ts';
 import { perIpLimit } from '../../kernel/http/rate-limit.ts';
-import { csrfGuard } from './csrf-guard.ts';
-import { asAccountsError, codePageUrl, failureStatus, seeOther, sendHtml } from './respond.ts';
+import { asAccountsError, codePageUrl, failureStatus } from './respond.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { seeOther, sendPage } from '../../ui/respond.ts';
+import { requireCsrf } from '../../ui/require-csrf.ts';
 
 const SigninQuery = Type.Object({
   return_to: Type.Optional(Type.String({ maxLength: 2048 })),
@@ -25,10 +26,10 @@ export async function signinRoutes(app: FastifyInstance, { csrf, services, confi
 
   route.get('/signin', { schema: { querystring: SigninQuery } }, async (request, reply) => {
     const returnTo = safeReturnTo(request.query.return_to);
-    return sendHtml(reply, 200, signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.query.login_hint }));
+    return sendPage(reply, 200, signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.query.login_hint }));
   });
 
-  route.post('/signin', { schema: { body: SigninBody }, preValidation: csrfGuard(csrf), config: perIpLimit(config.SIGNIN_RATE_LIMIT_PER_MINUTE) }, async (request, reply) => {
+  route.post('/signin', { schema: { body: SigninBody }, preValidation: requireCsrf(csrf), config: perIpLimit(config.SIGNIN_RATE_LIMIT_PER_MINUTE) }, async (request, reply) => {
     const returnTo = safeReturnTo(request.body.return_to);
     try {
       const challenge = await services.signIn.requestCode(request.body.identifier);
@@ -37,7 +38,7 @@ export async function signinRoutes(app: FastifyInstance, { csrf, services, confi
       const error = asAccountsError(caught);
       const status = failureStatus(reply, error);
       const body = signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.body.identifier, error: error.message });
-      return sendHtml(reply, status, body);
+      return sendPage(reply, status, body);
     }
   });
 }

@@ -2,9 +2,9 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { clearSessionCookie, readSessionToken } from '../sessions/session-cookie.ts';
-import { csrfGuard } from './csrf-guard.ts';
-import { seeOther } from './respond.ts';
 import type { RouteDeps } from './route-deps.ts';
+import { seeOther } from '../../ui/respond.ts';
+import { requireCsrf } from '../../ui/require-csrf.ts';
 
 const SignoutBody = Type.Object({ csrf: Type.Optional(Type.String()) });
 
@@ -12,7 +12,7 @@ const SignoutBody = Type.Object({ csrf: Type.Optional(Type.String()) });
 export async function signoutRoutes(app: FastifyInstance, { config, csrf, services }: RouteDeps): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  route.post('/signout', { schema: { body: SignoutBody }, preValidation: csrfGuard(csrf) }, async (request, reply) => {
+  route.post('/signout', { schema: { body: SignoutBody }, preValidation: requireCsrf(csrf) }, async (request, reply) => {
     const token = readSessionToken(request);
     if (token) await services.signIn.signOut(token);
     clearSessionCookie(reply, config);

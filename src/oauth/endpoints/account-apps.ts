@@ -1,20 +1,21 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Accounts } from '../../accounts/index.ts';
 import type { OAuthContext } from '../oauth-context.ts';
 import type { Csrf } from '../../ui/csrf.ts';
 import { revokeGrant } from '../consent/revoke-grant.ts';
-import { errorPage } from '../pages/error-page.ts';
+import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Form = Type.Object({ csrf: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** POST /account/apps/:id/revoke — the "Revoke access" button of /account. */
 export async function accountAppsEndpoint(app: FastifyInstance, ctx: OAuthContext, accounts: Accounts, csrf: Csrf): Promise<void> {
-  app.post('/account/apps/:id/revoke', { schema: { params: Params, body: Form, hide: true } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    if (!csrf.verify(request, (request.body as { csrf?: string }).csrf)) {
-      return reply.code(403).type('text/html; charset=utf-8').send(errorPage('Please try again', 'The form was out of date or did not come from this site.'));
+  app.withTypeProvider<TypeBoxTypeProvider>().post('/account/apps/:id/revoke', { schema: { params: Params, body: Form, hide: true } }, async (request, reply) => {
+    const { id } = request.params;
+    if (!csrf.verify(request, request.body.csrf)) {
+      return reply.code(403).type('text/html; charset=utf-8').send(statusPage({ title: 'Please try again', message: 'The form was out of date or did not come from this site.', link: null, hint: BACK_TO_APP_HINT }));
     }
     const session = await accounts.sessions.current(request);
     if (!session) return reply.redirect('/signin?return_to=/account', 303);

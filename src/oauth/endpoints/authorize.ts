@@ -8,7 +8,7 @@ import { continueAuthorization } from '../authorization/continue-authorization.t
 import { InteractionRepository } from '../authorization/interaction-repository.ts';
 import { redirectBack } from '../authorization/redirect.ts';
 import { OAuthError, TooManyPendingRequests } from '../errors.ts';
-import { errorPage } from '../pages/error-page.ts';
+import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
 import { readParams } from './read-params.ts';
 import { AuthorizeQuery } from './schemas.ts';
 
@@ -51,10 +51,10 @@ export function renderAuthorizationError(error: unknown, ctx: OAuthContext, repl
     return reply.redirect(redirectBack(error.redirectUri, ctx.config.ISSUER, error.state, params), 303);
   }
   if (error instanceof TooManyPendingRequests) {
-    return reply.code(429).header('retry-after', '60').type('text/html; charset=utf-8').send(errorPage('Too many sign-in requests', error.description));
+    return reply.code(429).header('retry-after', '60').type('text/html; charset=utf-8').send(statusPage({ title: 'Too many sign-in requests', message: error.description, link: null, hint: BACK_TO_APP_HINT }));
   }
   if (error instanceof OAuthError) {
-    return reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request cannot continue', error.description));
+    return reply.code(400).type('text/html; charset=utf-8').send(statusPage({ title: 'This request cannot continue', message: error.description, link: null, hint: BACK_TO_APP_HINT }));
   }
   throw error;
 }

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { Accounts } from '../../accounts/index.ts';
@@ -8,7 +9,7 @@ import { approveAuthorization, continueAuthorization, interactionPath } from '..
 import { InteractionRepository } from '../authorization/interaction-repository.ts';
 import { AccessDenied } from '../errors.ts';
 import { consentPage } from '../pages/consent-page.ts';
-import { errorPage } from '../pages/error-page.ts';
+import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
 import { renderAuthorizationError } from './authorize.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -19,12 +20,13 @@ const ConsentForm = Type.Object({ csrf: Type.Optional(Type.String({ maxLength: 2
  * decision and answers with a 303 back to the client.
  */
 export async function interactionEndpoints(app: FastifyInstance, ctx: OAuthContext, accounts: Accounts, csrf: Csrf): Promise<void> {
+  const route = app.withTypeProvider<TypeBoxTypeProvider>();
   const interactions = new InteractionRepository(ctx.database.db);
   const expired = (reply: FastifyReply) =>
-    reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request has expired', 'The sign-in request is no longer valid.'));
+    reply.code(400).type('text/html; charset=utf-8').send(statusPage({ title: 'This request has expired', message: 'The sign-in request is no longer valid.', link: null, hint: BACK_TO_APP_HINT }));
 
-  app.get('/oauth/interaction/:id', { schema: { params: Params, hide: true }, config: { htmlErrors: true } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+  route.get('/oauth/interaction/:id', { schema: { params: Params, hide: true }, config: { htmlErrors: true } }, async (request, reply) => {
+    const { id } = request.params;
     const interaction = await interactions.find(id, ctx.clock.now());
     if (!interaction) return expired(reply);
     const session = await accounts.sessions.current(request);
@@ -41,18 +43,18 @@ export async function interactionEndpoints(app: FastifyInstance, ctx: OAuthConte
     }
   });
 
-  app.post('/oauth/interaction/:id', { schema: { params: Params, body: ConsentForm, hide: true }, config: { htmlErrors: true } }, async (request, reply) => {
-    const { id } = request.params as { id: string };
-    const form = request.body as { csrf?: string; decision?: string };
+  route.post('/oauth/interaction/:id', { schema: { params: Params, body: ConsentForm, hide: true }, config: { htmlErrors: true } }, async (request, reply) => {
+    const { id } = request.params;
+    const form = request.body;
     if (!csrf.verify(request, form.csrf)) {
-      return reply.code(403).type('text/html; charset=utf-8').send(errorPage('Please try again', 'The form was out of date or did not come from this site.'));
+      return reply.code(403).type('text/html; charset=utf-8').send(statusPage({ title: 'Please try again', message: 'The form was out of date or did not come from this site.', link: null, hint: BACK_TO_APP_HINT }));
     }
     const interaction = await interactions.find(id, ctx.clock.now());
     if (!interaction) return expired(reply);
     const session = await accounts.sessions.current(request);
     if (!session) return reply.redirect(await continueAuthorization(ctx, interaction, session), 303);
     if (form.decision !== 'approve' && form.decision !== 'deny') {
-      return reply.code(400).type('text/html; charset=utf-8').send(errorPage('Please choose', 'Choose Allow or Deny.'));
+      return reply.code(400).type('text/html; charset=utf-8').send(statusPage({ title: 'Please choose', message: 'Choose Allow or Deny.', link: null, hint: BACK_TO_APP_HINT }));
     }
     if (!(await interactions.take(id))) return expired(reply);
     try {

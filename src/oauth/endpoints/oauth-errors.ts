@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError } from '../errors.ts';
-import { errorPage } from '../pages/error-page.ts';
+import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
 
 /**
  * The one error renderer of the OAuth JSON endpoints: RFC 6749 §5.2 bodies with
@@ -17,11 +17,11 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
     const htmlErrors = (request.routeOptions.config as { htmlErrors?: boolean }).htmlErrors;
     if (status === 429 && htmlErrors) {
       const retryAfter = (error as { retryAfter?: number }).retryAfter ?? 60;
-      return reply.code(429).header('retry-after', String(retryAfter)).type('text/html; charset=utf-8').send(errorPage('Too many requests', `Too many requests from your network; try again in ${retryAfter} seconds.`));
+      return reply.code(429).header('retry-after', String(retryAfter)).type('text/html; charset=utf-8').send(statusPage({ title: 'Too many requests', message: `Too many requests from your network; try again in ${retryAfter} seconds.`, link: null, hint: BACK_TO_APP_HINT }));
     }
     if (status && status >= 400 && status < 500 && htmlErrors) {
       // Browser-facing routes (authorize, consent) answer malformed requests with a page, never a redirect.
-      return reply.code(400).type('text/html; charset=utf-8').send(errorPage('This request cannot continue', describeClientError(error as FastifyError)));
+      return reply.code(400).type('text/html; charset=utf-8').send(statusPage({ title: 'This request cannot continue', message: describeClientError(error as FastifyError), link: null, hint: BACK_TO_APP_HINT }));
     }
     if (status === 429) {
       const retryAfter = (error as { retryAfter?: number }).retryAfter ?? 60;

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { OAuthContext } from '../oauth-context.ts';
@@ -12,6 +13,8 @@ import { readRegistrationRequest } from '../registration/registration-request.ts
 import { registrationResponse } from '../registration/registration-response.ts';
 
 const Params = Type.Object({ clientId: Type.String({ maxLength: 512 }) });
+// Any JSON: readRegistrationRequest checks it and answers RFC 7591's own errors (invalid_client_metadata).
+const Metadata = Type.Unknown();
 const BODY_LIMIT = 16 * 1024;
 
 /**
@@ -19,10 +22,11 @@ const BODY_LIMIT = 16 * 1024;
  * initial access token, rate-limited per IP, redirect URIs validated as for every client,
  * secrets that expire, and a registration access token (hashed) to read, change or delete.
  */
-export async function registerEndpoints(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
+export async function registerEndpoints(fastify: FastifyInstance, ctx: OAuthContext): Promise<void> {
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const routeOptions = { bodyLimit: BODY_LIMIT, schema: { tags: ['oauth'] } };
 
-  app.post('/oauth/register', { ...routeOptions, config: perIpLimit(ctx.config.REGISTRATION_RATE_LIMIT_PER_MINUTE), schema: { ...routeOptions.schema, summary: 'Dynamic client registration (RFC 7591)' } }, async (request, reply) => {
+  app.post('/oauth/register', { ...routeOptions, config: perIpLimit(ctx.config.REGISTRATION_RATE_LIMIT_PER_MINUTE), schema: { ...routeOptions.schema, body: Metadata, summary: 'Dynamic client registration (RFC 7591)' } }, async (request, reply) => {
     checkInitialAccessToken(ctx, request);
     const { client: input, metadata } = readRegistrationRequest(request.body);
     const registrationToken = newOpaqueToken('rat_');
@@ -38,14 +42,14 @@ export async function registerEndpoints(app: FastifyInstance, ctx: OAuthContext)
   });
 
   app.get('/oauth/register/:clientId', { schema: { params: Params, summary: 'Read a registration (RFC 7592)', tags: ['oauth'] } }, async (request, reply) => {
-    const client = await registeredClient(ctx, request);
+    const client = await registeredClient(ctx, request, request.params.clientId);
     return reply.header('cache-control', 'no-store').send(registrationResponse(ctx, client, {}));
   });
 
-  app.put('/oauth/register/:clientId', { ...routeOptions, schema: { params: Params, summary: 'Update a registration (RFC 7592)', tags: ['oauth'] } }, async (request, reply) => {
-    const client = await registeredClient(ctx, request);
-    const body = request.body as Record<string, unknown> | undefined;
-    if (body?.client_id !== client.id) throw new InvalidClientMetadataError('client_id in the body must match the registration');
+  app.put('/oauth/register/:clientId', { ...routeOptions, schema: { params: Params, body: Metadata, summary: 'Update a registration (RFC 7592)', tags: ['oauth'] } }, async (request, reply) => {
+    const client = await registeredClient(ctx, request, request.params.clientId);
+    const body = request.body;
+    if (!isJsonObject(body) || body.client_id !== client.id) throw new InvalidClientMetadataError('client_id in the body must match the registration');
     if (body.client_secret !== undefined) throw new InvalidClientMetadataError('the client secret cannot be set; it is issued by the server');
     const { client: input, metadata } = readRegistrationRequest(body);
     const updated = await translate(() => ctx.clientService.update(client.id, { ...input, metadata: storedMetadata(metadata) }));
@@ -53,7 +57,7 @@ export async function registerEndpoints(app: FastifyInstance, ctx: OAuthContext)
   });
 
   app.delete('/oauth/register/:clientId', { schema: { params: Params, summary: 'Delete a registration (RFC 7592)', tags: ['oauth'] } }, async (request, reply) => {
-    const client = await registeredClient(ctx, request);
+    const client = await registeredClient(ctx, request, request.params.clientId);
     await deleteClient(ctx, client.id);
     return reply.code(204).send();
   });
@@ -67,8 +71,7 @@ function checkInitialAccessToken(ctx: OAuthContext, request: FastifyRequest): vo
 }
 
 /** RFC 7592 §2: the registration access token proves the caller registered this client. */
-async function registeredClient(ctx: OAuthContext, request: FastifyRequest): Promise<Client> {
-  const { clientId } = request.params as { clientId: string };
+async function registeredClient(ctx: OAuthContext, request: FastifyRequest, clientId: string): Promise<Client> {
   const bearer = readBearer(request);
   const client = await ctx.clients.findById(clientId);
   // An unknown client and a wrong token look the same, so ids cannot be probed.
@@ -94,4 +97,8 @@ function storedMetadata(metadata: Record<string, unknown>): Record<string, unkno
   const kept = { ...metadata };
   for (const field of ['client_secret', 'registration_access_token', 'client_id']) delete kept[field];
   return kept;
+}
+
+function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,5 +1,6 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
-import { pageLimit, parseListQuery, type RawListQuery } from '../../reads/list-query.ts';
+import { pageLimit, parseListQuery } from '../../reads/list-query.ts';
 import { providerErrors } from '../../reads/provider-errors.ts';
 import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses, ListQuerySchema } from '../schemas/common.ts';
@@ -9,12 +10,12 @@ import { GetAssetsDataSchema } from '../schemas/ledger.ts';
 export async function assetsRoute(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): Promise<void> {
   const { portfolio } = deps;
   const body = Envelope(GetAssetsDataSchema, 'GetAssetsResponse');
-  app.get('/assets', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/assets', {
     preHandler: deps.guard({ allOf: ['read:assets'] }),
     schema: { summary: 'User assets', tags: [`platform ${version}`], querystring: ListQuerySchema(true), response: { 200: body, 206: body, ...errorResponses } },
   }, async (request, reply) => {
     const userId = personOf(request);
-    const query = parseListQuery(request.query as RawListQuery, portfolio.catalog, true);
+    const query = parseListQuery(request.query, portfolio.catalog, true);
     const state = query.cursor ? portfolio.cursors.decode(query.cursor) : undefined;
     const filter = state?.filter ?? query.filter;
     const limit = pageLimit(query, state);

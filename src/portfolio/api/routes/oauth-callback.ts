@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ApiError, badRequest, notFound } from '../../errors.ts';
@@ -19,15 +20,16 @@ export async function oauthCallbackRoute(app: FastifyInstance, deps: ApiDeps, ve
   };
   const response = { 200: Envelope(AddProvidersDataSchema, 'IntegrationResponse'), ...errorResponses };
   const tags = [`platform ${version}`];
+  const route = app.withTypeProvider<TypeBoxTypeProvider>();
   if (version === 'v1') {
-    app.get('/oauth/callback/:crypto_provider', {
+    route.get('/oauth/callback/:crypto_provider', {
       preHandler: deps.guard({ allOf: ['write:providers'] }),
       schema: { summary: 'Authorization callback of an OAuth provider', tags, params: Type.Object({ crypto_provider: Type.String({ maxLength: 100 }) }), querystring: OAuthCallbackBody, response },
-    }, async (request) => finish((request.params as { crypto_provider: string }).crypto_provider));
+    }, async (request) => finish(request.params.crypto_provider));
   } else {
-    app.post('/oauth/callback/:provider_id', {
+    route.post('/oauth/callback/:provider_id', {
       preHandler: deps.guard({ allOf: ['write:providers'] }),
       schema: { summary: 'Authorization callback of an OAuth provider', tags, params: Type.Object({ provider_id: Type.String({ maxLength: 100 }) }), body: OAuthCallbackBody, response },
-    }, async (request) => finish((request.params as { provider_id: string }).provider_id));
+    }, async (request) => finish(request.params.provider_id));
   }
 }

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
@@ -9,6 +10,7 @@ const body = Envelope(RefreshResponseDataSchema, 'RefreshResponse');
 /** POST /assets/refresh and /transactions/refresh (202, asynchronous); v2 GET /refresh/{id}. */
 export async function refreshRoutes(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): Promise<void> {
   const { portfolio } = deps;
+  const route = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = [`platform ${version}`];
   for (const kind of ['assets', 'transactions'] as const) {
     app.post(`/${kind}/refresh`, {
@@ -20,9 +22,9 @@ export async function refreshRoutes(app: FastifyInstance, deps: ApiDeps, version
     });
   }
   if (version === 'v2') {
-    app.get('/refresh/:refresh_id', {
+    route.get('/refresh/:refresh_id', {
       preHandler: deps.guard({ anyOf: ['read:assets', 'read:transactions'] }),
       schema: { summary: 'State of a refresh', tags, params: Type.Object({ refresh_id: Type.String({ maxLength: 100 }) }), response: { 200: body, ...errorResponses } },
-    }, async (request, reply) => sendEnvelope(reply, 200, await portfolio.refreshes.status(personOf(request), (request.params as { refresh_id: string }).refresh_id)));
+    }, async (request, reply) => sendEnvelope(reply, 200, await portfolio.refreshes.status(personOf(request), request.params.refresh_id)));
   }
 }

@@ -1,6 +1,7 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../errors.ts';
-import { pageLimit, parseListQuery, type RawListQuery } from '../../reads/list-query.ts';
+import { pageLimit, parseListQuery } from '../../reads/list-query.ts';
 import { providerErrors } from '../../reads/provider-errors.ts';
 import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses, ListQuerySchema } from '../schemas/common.ts';
@@ -10,12 +11,12 @@ import { GetTransactionsDataSchema } from '../schemas/ledger.ts';
 export async function transactionsRoute(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): Promise<void> {
   const { portfolio } = deps;
   const body = Envelope(GetTransactionsDataSchema, 'GetTransactionsResponse');
-  app.get('/transactions', {
+  app.withTypeProvider<TypeBoxTypeProvider>().get('/transactions', {
     preHandler: deps.guard({ allOf: ['read:transactions'] }),
     schema: { summary: 'Transactions', tags: [`platform ${version}`], querystring: ListQuerySchema(true), response: { 200: body, 206: body, ...errorResponses } },
   }, async (request, reply) => {
     const userId = personOf(request);
-    const query = parseListQuery(request.query as RawListQuery, portfolio.catalog, true);
+    const query = parseListQuery(request.query, portfolio.catalog, true);
     const state = query.cursor ? portfolio.cursors.decode(query.cursor) : undefined;
     if (state && typeof state.after.t !== 'number') throw badRequest('cursor does not belong to /transactions');
     const filter = state?.filter ?? query.filter;
