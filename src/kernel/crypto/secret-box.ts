@@ -21,6 +21,21 @@ export class SecretBox {
     return [VERSION, iv.toString('base64url'), body.toString('base64url'), cipher.getAuthTag().toString('base64url')].join('.');
   }
 
+  /**
+   * This box's derived key, for a worker thread of this process that seals or opens large values
+   * for it (`SecretBox.withDerivedKey`) so the event loop never handles them whole.
+   */
+  derivedKey(): Buffer {
+    return Buffer.from(this.key);
+  }
+
+  /** The box whose `derivedKey()` this is. */
+  static withDerivedKey(key: Uint8Array): SecretBox {
+    const box = Object.create(SecretBox.prototype) as { key: Buffer };
+    box.key = Buffer.from(key);
+    return box as unknown as SecretBox;
+  }
+
   open(sealed: string): string {
     const [version, iv, body, tag] = sealed.split('.');
     if (version !== VERSION || !iv || body === undefined || !tag) throw new Error('sealed value has an unknown format');

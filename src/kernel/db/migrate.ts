@@ -8,6 +8,7 @@ import * as scheduling from './migrations/0002-scheduling.ts';
 import * as portfolio from './migrations/0003-portfolio.ts';
 import * as webhookConsent from './migrations/0004-scheduling-webhook-consent.ts';
 import * as securityReview from './migrations/0004-security-review.ts';
+import * as csvParts from './migrations/0005-portfolio-csv-parts.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '0001c-client-registration': clientRegistration,
   '0004-scheduling-webhook-consent': webhookConsent,
   '0004-security-review': securityReview,
+  '0005-portfolio-csv-parts': csvParts,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

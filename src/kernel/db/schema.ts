@@ -28,6 +28,7 @@ export interface Database {
   // --- portfolio product (src/portfolio) ---
   portfolio_connections: PortfolioConnectionsTable;
   portfolio_credentials: PortfolioCredentialsTable;
+  portfolio_csv_parts: PortfolioCsvPartsTable;
   portfolio_assets: PortfolioAssetsTable;
   portfolio_positions: PortfolioPositionsTable;
   portfolio_transactions: PortfolioTransactionsTable;
@@ -345,6 +346,13 @@ export interface PortfolioConnectionsTable {
 export interface PortfolioCredentialsTable {
   connection_id: string;
   /** SecretBox('portfolio-credentials') of the connection's JSON credentials. */
+  sealed: string;
+}
+
+/** A CSV import's file: SecretBox('portfolio-credentials') of its text, cut into parts in order. */
+export interface PortfolioCsvPartsTable {
+  connection_id: string;
+  part: number;
   sealed: string;
 }
 

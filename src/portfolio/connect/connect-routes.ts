@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { csvInput, walletInput } from './form-input.ts';
 import { linkPage, messagePage } from './link-page.ts';
-import { acceptMultipart, removeConnection, sendPage, tryLink, verifiedForm, type PageDeps } from './page-deps.ts';
+import { acceptMultipart, heldCsv, removeConnection, sendPage, tryLink, verifiedForm, type PageDeps } from './page-deps.ts';
 
 export const LINK_STEP = 'portfolio.link';
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -10,7 +10,7 @@ const RemoveParams = Type.Object({ id: Type.String({ maxLength: 64 }), connectio
 
 /** The Connect widget's step pages: /connect/link/:id (GET), its wallet, CSV, remove and continue forms. */
 export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
-  acceptMultipart(app);
+  acceptMultipart(app, deps);
   const base = (id: string) => `/connect/link/${id}`;
 
   /** The pending authorization and the signed-in person, or the reply that was sent instead. */
@@ -45,7 +45,7 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
       if (!form) return reply;
       const found = await context(request, reply);
       if ('sent' in found) return found.sent;
-      const result = await tryLink(deps, found.userId, kind === 'wallet' ? walletInput(form) : csvInput(form));
+      const result = await tryLink(deps, found.userId, kind === 'wallet' ? walletInput(form) : csvInput(form, heldCsv(request)));
       if (result.errors.length) return render(request, reply, found.id, found.interaction.request.clientId, found.userId, result.status, result.errors);
       return reply.redirect(`${base(found.id)}?added=1`, 303);
     });

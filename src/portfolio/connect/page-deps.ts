@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
 import type { AuthorizationServer } from '../../oauth/index.ts';
+import { BodyError } from '../../kernel/http/strict-json.ts';
 import type { Csrf } from '../../ui/csrf.ts';
+import type { CsvWorker, HeldCsv } from '../sources/csv/parse-off-thread.ts';
 import { ApiError } from '../errors.ts';
 import type { LinkInput } from '../connections/link-input.ts';
 import type { Portfolio } from '../portfolio.ts';
 import type { FormFields } from './form-input.ts';
 import { messagePage } from './link-page.ts';
-import { parseMultipart } from './multipart.ts';
 
 export interface PageDeps {
   oauth: AuthorizationServer;
@@ -16,17 +17,36 @@ export interface PageDeps {
   portfolio: Portfolio;
 }
 
-const UPLOAD_LIMIT = 6 * 1024 * 1024;
+const uploads = new WeakMap<FastifyRequest, { worker: CsvWorker; held?: HeldCsv }>();
 
-/** Lets this scope's forms arrive as multipart/form-data (the CSV upload). */
-export function acceptMultipart(app: FastifyInstance): void {
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit: UPLOAD_LIMIT }, (request, body, done) => {
-    try {
-      done(null, parseMultipart(body as Buffer, request.headers['content-type'] ?? ''));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
+/**
+ * Lets this scope's forms arrive as multipart/form-data (the CSV upload), up to
+ * PORTFOLIO_CSV_MAX_BYTES plus 64 KiB for the other fields. The body moves to a CSV worker,
+ * which parses it and keeps the CSV text (see heldCsv); the worker ends with the response.
+ */
+export function acceptMultipart(app: FastifyInstance, deps: PageDeps): void {
+  const bodyLimit = deps.portfolio.settings.csvMaxBytes + 64 * 1024;
+  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, async (request: FastifyRequest, body: Buffer) => {
+    const contentType = request.headers['content-type'] ?? '';
+    if (!/boundary=/i.test(contentType)) throw new BodyError('multipart body without a boundary');
+    const worker = deps.portfolio.connections.csvWorker();
+    const upload: { worker: CsvWorker; held?: HeldCsv } = { worker };
+    uploads.set(request, upload);
+    const { fields, held } = await worker.holdForm(body, contentType);
+    if (held !== undefined) upload.held = { worker, slot: held };
+    return fields;
   });
+  const release = async (request: FastifyRequest) => {
+    await uploads.get(request)?.worker.close();
+    uploads.delete(request);
+  };
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
+}
+
+/** The CSV text of this request's upload form, kept by its worker. */
+export function heldCsv(request: FastifyRequest): HeldCsv | undefined {
+  return uploads.get(request)?.held;
 }
 
 export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {

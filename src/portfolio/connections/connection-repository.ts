@@ -27,6 +27,16 @@ export class ConnectionRepository {
     return row?.sealed;
   }
 
+  /** Stores one part of a CSV import's sealed file. */
+  async insertCsvPart(connectionId: string, part: number, sealed: string): Promise<void> {
+    await this.db.insertInto('portfolio_csv_parts').values({ connection_id: connectionId, part, sealed }).execute();
+  }
+
+  async csvPart(connectionId: string, part: number): Promise<string | undefined> {
+    const row = await this.db.selectFrom('portfolio_csv_parts').select('sealed').where('connection_id', '=', connectionId).where('part', '=', part).executeTakeFirst();
+    return row?.sealed;
+  }
+
   async listForUser(userId: string): Promise<Connection[]> {
     const rows = await this.db.selectFrom('portfolio_connections').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
     return rows.map(toConnection);
@@ -73,6 +83,7 @@ export class ConnectionRepository {
       await trx.deleteFrom('portfolio_refresh_connections').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_transactions').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_positions').where('connection_id', 'in', ids).execute();
+      await trx.deleteFrom('portfolio_csv_parts').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_credentials').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_connections').where('user_id', '=', userId).where('id', 'in', ids).execute();
     });

@@ -1,12 +1,14 @@
 import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
 import { newId } from '../../kernel/crypto/tokens.ts';
+import { yieldToEventLoop } from '../../kernel/threads/module-worker.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { ApiError, notFound, type ErrorItem } from '../errors.ts';
 import type { Connection, Credentials } from './connection.ts';
 import type { ConnectionRepository } from './connection-repository.ts';
 import type { LinkInput, LinkResult } from './link-input.ts';
-import { prepareLink, type CsvCheckLimits, type PreparedLink } from './prepare-link.ts';
+import { CsvWorker, type CsvLimits } from '../sources/csv/parse-off-thread.ts';
+import { prepareLink, type PreparedLink } from './prepare-link.ts';
 
 export interface ConnectionServiceDeps {
   catalog: Catalog;
@@ -16,7 +18,7 @@ export interface ConnectionServiceDeps {
   /** Starts the first sync of a new connection (a durable job). */
   syncNow(connectionId: string): Promise<void>;
   /** Size and row limits of a CSV import. */
-  csvLimits: CsvCheckLimits;
+  csvLimits: CsvLimits;
   /** Runs `remove`, then cleans up what depended on the removed connections (internal-transfer marks). */
   aroundUnlink(userId: string, connectionIds: string[], remove: () => Promise<void>): Promise<void>;
 }
@@ -24,6 +26,11 @@ export interface ConnectionServiceDeps {
 /** Linking and unlinking providers: validation, duplicate detection, sealed credentials. */
 export class ConnectionService {
   constructor(private readonly deps: ConnectionServiceDeps) {}
+
+  /** A CSV worker that seals with the credentials' box, for an upload's CSV texts (close it when done). */
+  csvWorker(): CsvWorker {
+    return new CsvWorker(this.deps.box.derivedKey());
+  }
 
   list(userId: string): Promise<Connection[]> {
     return this.deps.repo.listForUser(userId);
@@ -37,13 +44,22 @@ export class ConnectionService {
    * failures are thrown (one ApiError carrying every item).
    */
   async link(userId: string, inputs: LinkInput[]): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
+    let worker: CsvWorker | undefined;
+    try {
+      return await this.linkWith(userId, inputs, () => (worker ??= this.csvWorker()));
+    } finally {
+      await worker?.close();
+    }
+  }
+
+  private async linkWith(userId: string, inputs: LinkInput[], csvWorker: () => CsvWorker): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
     const prepared: Array<PreparedLink | ApiError> = [];
     const keys = new Set<string>();
     for (const input of inputs) {
       try {
         const provider = this.deps.catalog.find(input.provider_id);
         if (!provider) throw notFound(`provider ${input.provider_id} is not in the catalogue (GET /platform/v2/providers/catalog)`, input.provider_id);
-        const link = await prepareLink(provider, input, this.deps.csvLimits);
+        const link = await prepareLink(provider, input, { ...this.deps.csvLimits, worker: csvWorker });
         const key = `${provider.providerId}\u0000${link.identityKey}`;
         if (keys.has(key) || (await this.deps.repo.findByIdentity(userId, provider.providerId, link.identityKey))) {
           throw new ApiError(409, 'conflict', `this ${provider.name} ${link.credentials.type === 'csv' ? 'file' : 'account'} is already linked`, provider.providerId);
@@ -69,12 +85,32 @@ export class ConnectionService {
       if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'one of these providers was linked at the same moment', [...rows.values()][0]?.provider_id);
       throw error;
     }
+    await this.storeFiles(userId, [...rows].map(([index, row]) => ({ id: row.id, link: prepared[index] as PreparedLink })));
     for (const row of rows.values()) await this.deps.syncNow(row.id);
     const results = inputs.map((input, index): LinkResult => {
       const row = rows.get(index);
       return row ? { added: true, provider_id: row.provider_id, connection_id: row.id } : { added: false, provider_id: input.provider_id };
     });
     return { results, errors: failures.flatMap((f) => f.toItems()) };
+  }
+
+  /**
+   * Stores each CSV import's sealed file a part at a time, letting other requests run between
+   * parts. If storing fails, the new connections are removed again: nothing is left half-written.
+   */
+  private async storeFiles(userId: string, stored: Array<{ id: string; link: PreparedLink }>): Promise<void> {
+    try {
+      for (const { id, link } of stored) {
+        if (!link.file) continue;
+        for (let part = 0; part < link.file.parts; part++) {
+          await this.deps.repo.insertCsvPart(id, part, await link.file.worker.sealedPart(link.file.slot, part));
+          await yieldToEventLoop();
+        }
+      }
+    } catch (error) {
+      await this.deps.repo.deleteMany(userId, stored.map((s) => s.id));
+      throw error;
+    }
   }
 
   /** Unlinks by connection ids or provider ids; unknown ones make it a 404 and nothing is removed. */
@@ -99,7 +135,12 @@ export class ConnectionService {
 
   async credentials(connectionId: string): Promise<Credentials | undefined> {
     const sealed = await this.deps.repo.sealedCredentials(connectionId);
-    return sealed ? (JSON.parse(this.deps.box.open(sealed)) as Credentials) : undefined;
+    if (!sealed) return undefined;
+    const credentials = JSON.parse(this.deps.box.open(sealed)) as Credentials;
+    if (credentials.type === 'csv' && credentials.parts !== undefined) {
+      credentials.file = { key: this.deps.box.derivedKey(), part: (index) => this.deps.repo.csvPart(connectionId, index) };
+    }
+    return credentials;
   }
 }
 

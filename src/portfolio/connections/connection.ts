@@ -2,6 +2,12 @@ import type { PortfolioConnectionsTable } from '../../kernel/db/schema.ts';
 import type { AuthType } from '../catalog/provider-definition.ts';
 import type { ErrorItem } from '../errors.ts';
 
+/** A CSV import's stored file: its sealed parts, read one at a time, and the key that opens them (on the CSV worker). */
+export interface StoredCsvFile {
+  key: Uint8Array;
+  part(index: number): Promise<string | undefined>;
+}
+
 export type ConnectionStatus = PortfolioConnectionsTable['status'];
 
 export interface Connection {
@@ -21,7 +27,9 @@ export interface Connection {
 /** What a connection holds secret, sealed at rest; never returned by the API nor logged. */
 export type Credentials =
   | { type: 'wallet'; address: string; chain: string; kind: 'address' | 'xpub' }
-  | { type: 'csv'; format: string; content: string }
+  // `parts`: the file is stored apart, sealed in that many parts (portfolio_csv_parts), and `file`
+  // reads them (set when the credentials are opened, never stored); `content`: imports stored whole before that.
+  | { type: 'csv'; format: string; parts?: number; content?: string; file?: StoredCsvFile }
   | { type: 'api_key'; api_key: string; secret_key: string; passphrase?: string }
   | { type: 'oauth2'; access_token?: string; refresh_token?: string; expires_at?: number };
 

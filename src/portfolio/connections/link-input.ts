@@ -1,3 +1,5 @@
+import type { HeldCsv } from '../sources/csv/parse-off-thread.ts';
+
 /** One provider to link, as the API (and the Connect pages) receive it (AddProvidersRequest). */
 export interface LinkInput {
   provider_id: string;
@@ -6,7 +8,8 @@ export interface LinkInput {
     | { type: 'api_key'; api_key: string; secret_key: string; passphrase?: string }
     | { type: 'wallet'; address: string; chain?: string }
     | { type: 'oauth2' }
-    | { type: 'csv'; format?: string; content: string };
+    // An upload's CSV text is held by the CSV worker that read the body (HeldCsv).
+    | { type: 'csv'; format?: string; content: string | HeldCsv };
 }
 
 export interface LinkResult {

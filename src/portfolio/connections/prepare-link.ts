@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { validateWallet } from '../addresses/validate-wallet.ts';
 import type { ProviderDefinition } from '../catalog/provider-definition.ts';
 import { ApiError, badRequest, type ErrorItem } from '../errors.ts';
-import { parseCsvOffThread, type CsvLimits } from '../sources/csv/parse-off-thread.ts';
+import type { CsvLimits, CsvWorker, HeldCsv } from '../sources/csv/parse-off-thread.ts';
 import type { Credentials } from './connection.ts';
 import type { LinkInput } from './link-input.ts';
 
@@ -11,19 +11,24 @@ export interface PreparedLink {
   credentials: Credentials;
   identityKey: string;
   displayLabel: string;
+  /** A CSV import's file, sealed on its worker in `parts` parts, to be stored with the connection. */
+  file?: HeldCsv & { parts: number };
 }
 
 const MAX_PROBLEMS = 50;
 
-export type CsvCheckLimits = Required<CsvLimits>;
+export interface CsvCheck extends CsvLimits {
+  /** The worker that holds CSV texts given as strings (started when first needed). */
+  worker(): CsvWorker;
+}
 
 /**
  * Checks one link request against its provider and turns it into credentials plus the key
  * that makes a second link of the same thing a duplicate. Nothing is stored here.
- * A CSV file is parsed on the CSV worker thread, within `csv` limits.
+ * A CSV file is parsed and sealed on a CSV worker thread, within `csv` limits.
  * @throws ApiError 400 (bad input, line-numbered for CSV), 413 (CSV too large), 501 (auth type not built yet)
  */
-export async function prepareLink(provider: ProviderDefinition, input: LinkInput, csv: CsvCheckLimits): Promise<PreparedLink> {
+export async function prepareLink(provider: ProviderDefinition, input: LinkInput, csv: CsvCheck): Promise<PreparedLink> {
   const id = provider.providerId;
   const { connection } = input;
   if (!provider.authTypes.includes(connection.type)) {
@@ -39,14 +44,16 @@ export async function prepareLink(provider: ProviderDefinition, input: LinkInput
     case 'csv': {
       const format = connection.format ?? provider.csvFormats?.[0] ?? 'universal';
       if (!provider.csvFormats?.includes(format)) throw badRequest(`CSV format ${format} is unknown (use one of: ${(provider.csvFormats ?? []).join(', ')})`, id);
-      const parsed = await parseCsvOffThread({ mode: 'check', format, content: connection.content, maxRows: csv.maxRows, maxBytes: csv.maxBytes });
+      const file = typeof connection.content === 'string' ? await csv.worker().holdText(connection.content) : connection.content;
+      const parsed = await file.worker.check(file.slot, format, { maxRows: csv.maxRows, maxBytes: csv.maxBytes });
       if (parsed.bytes > csv.maxBytes) throw new ApiError(413, 'bad_request', `the CSV is ${parsed.bytes} bytes; at most ${csv.maxBytes} are accepted (split it into several imports)`, id);
       if (parsed.problems.length) {
         const items: ErrorItem[] = parsed.problems.slice(0, MAX_PROBLEMS).map((p) => ({ provider_id: id, cause: 'bad_request', message: `line ${p.line}: ${p.message}` }));
         throw new ApiError(400, 'bad_request', `the CSV has ${parsed.problems.length} bad row(s); nothing was imported`, id, undefined, items);
       }
       if (parsed.rows === 0) throw badRequest('the CSV has no rows', id);
-      return { provider, credentials: { type: 'csv', format, content: connection.content }, identityKey: `csv:${parsed.digest}`, displayLabel: label || `CSV import (${format})` };
+      const parts = await file.worker.seal(file.slot);
+      return { provider, credentials: { type: 'csv', format, parts }, identityKey: `csv:${parsed.digest}`, displayLabel: label || `CSV import (${format})`, file: { ...file, parts } };
     }
     case 'api_key': {
       const digest = createHash('sha256').update(connection.api_key).digest('base64url');

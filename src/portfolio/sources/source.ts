@@ -18,4 +18,6 @@ export interface SourceAdapter {
   /** Balances now; `undefined` when the source has none and balances follow from the history (CSV). */
   fetchBalances(): Promise<BalanceItem[] | undefined>;
   fetchTransactions(cursor: string | null): Promise<TransactionBatch>;
+  /** Lets go of what the adapter holds (a worker thread); called once the sync is over. */
+  close?(): Promise<void>;
 }

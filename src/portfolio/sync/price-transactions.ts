@@ -1,3 +1,4 @@
+import { yieldToEventLoop } from '../../kernel/threads/module-worker.ts';
 import type { AssetRepository } from '../assets/asset-repository.ts';
 import type { TransactionRepository } from '../ledger/transaction-repository.ts';
 import { allLegs, parseLegs } from '../ledger/stored-legs.ts';
@@ -52,5 +53,7 @@ export async function priceTransactions(deps: { transactions: TransactionReposit
     await deps.transactions.updateLegs(updates);
     // Only rows still waiting for an unreachable source are left: try again on the next sync.
     if (updates.every((u) => u.needsPricing)) return;
+    // Prices answered from the cache need no I/O: let waiting requests run between batches.
+    await yieldToEventLoop();
   }
 }

@@ -1,6 +1,7 @@
 import { ProviderSlots } from './provider-slots.ts';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../kernel/db/database.ts';
+import { yieldToEventLoop } from '../../kernel/threads/module-worker.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { AssetRepository } from '../assets/asset-repository.ts';
 import { assetId } from '../assets/asset-ref.ts';
@@ -63,10 +64,14 @@ export class SyncEngine {
     try {
       const touched = await this.slots.use(connection.providerId, async () => {
         const adapter = await this.adapterFor(connection);
-        await adapter.validate();
-        const hashes = await this.syncHistory(connection, adapter);
-        await this.syncBalances(connection, adapter);
-        return hashes;
+        try {
+          await adapter.validate();
+          const hashes = await this.syncHistory(connection, adapter);
+          await this.syncBalances(connection, adapter);
+          return hashes;
+        } finally {
+          await adapter.close?.();
+        }
       });
       await deps.internal.rematch(connection.userId, touched);
       await this.price(connection);
@@ -103,6 +108,9 @@ export class SyncEngine {
       for (const tx of batch.items) if (tx.chain && tx.txHash) touched.push({ chain: tx.chain, hash: tx.txHash });
       cursor = batch.nextCursor;
       if (batch.done) return touched;
+      // A page whose items were at hand (a CSV import's next rows) must not chain the next one
+      // in the same turn: requests waiting for the event loop run between pages.
+      await yieldToEventLoop();
     }
   }
 

@@ -6,6 +6,7 @@ import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-de
 import { Envelope, errorResponses } from '../schemas/common.ts';
 import { AddProvidersBody, AddProvidersDataSchema, ConnectedProviderSchema, DeleteProvidersBody, DeleteProvidersDataSchema } from '../schemas/providers.ts';
 import { connectedProvider } from '../views.ts';
+import { acceptJsonWithCsv, withHeldCsv } from '../csv-upload-body.ts';
 
 
 /** GET / POST / DELETE of the person's providers (v1 `/provider`, v2 `/providers`). */
@@ -23,20 +24,26 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
     return sendEnvelope(reply, 200, { providers: connections.map((c) => connectedProvider(c, portfolio.catalog)) });
   });
 
-  app.post(path, {
-    // JSON escapes can double a CSV's size (every newline is \n); the CSV's own limit is checked after parsing.
-    bodyLimit: 2 * portfolio.settings.csvMaxBytes + 64 * 1024,
-    preHandler: deps.guard({ allOf: ['write:providers'] }),
-    schema: {
-      summary: 'Link one provider (or an array of them): 201 when every one was linked, 200 with a result per provider and `errors` for the failed ones, 4xx when none was',
-      tags, body: AddProvidersBody,
-      response: { 200: addBody, 201: addBody, ...errorResponses },
-    },
-  }, async (request, reply) => {
-    const body = request.body as LinkInput | LinkInput[];
-    const { results, errors } = await portfolio.connections.link(personOf(request), Array.isArray(body) ? body : [body]);
-    // sendEnvelope would make a 200 with errors a 206; partial linking is Calico's 200 with errors.
-    return reply.code(errors.length ? 200 : 201).send({ data: Array.isArray(body) ? results : results[0], errors: errors.map(withEndUserCode) });
+  // JSON escapes can double a CSV's size (every newline is \n); the CSV's own limit is checked after parsing.
+  const bodyLimit = 2 * portfolio.settings.csvMaxBytes + 64 * 1024;
+  // Its own scope: only this route reads JSON bodies through the CSV worker.
+  await app.register(async (scope) => {
+    acceptJsonWithCsv(scope, { bodyLimit, startWorker: () => portfolio.connections.csvWorker() });
+    scope.post(path, {
+      bodyLimit,
+      preHandler: deps.guard({ allOf: ['write:providers'] }),
+      schema: {
+        summary: 'Link one provider (or an array of them): 201 when every one was linked, 200 with a result per provider and `errors` for the failed ones, 4xx when none was',
+        tags, body: AddProvidersBody,
+        response: { 200: addBody, 201: addBody, ...errorResponses },
+      },
+    }, async (request, reply) => {
+      const body = request.body as LinkInput | LinkInput[];
+      const inputs = withHeldCsv(request, Array.isArray(body) ? body : [body]);
+      const { results, errors } = await portfolio.connections.link(personOf(request), inputs);
+      // sendEnvelope would make a 200 with errors a 206; partial linking is Calico's 200 with errors.
+      return reply.code(errors.length ? 200 : 201).send({ data: Array.isArray(body) ? results : results[0], errors: errors.map(withEndUserCode) });
+    });
   });
 
   app.delete(path, {

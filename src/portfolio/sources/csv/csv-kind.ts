@@ -9,6 +9,6 @@ export const csvKind: SourceKind = {
   providers: () => [{ providerId: 'csv', name: 'CSV import', category: 'exchange', authTypes: ['csv'], csvFormats: Object.keys(CSV_FORMATS), source: { kind: 'csv' } }],
   open(provider, credentials, { settings }) {
     if (credentials.type !== 'csv') throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
-    return csvSource(credentials.format, credentials.content, { maxRows: settings.csvMaxRows });
+    return csvSource(credentials, { maxRows: settings.csvMaxRows });
   },
 };

@@ -1,82 +1,157 @@
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startModuleWorker } from '../../../kernel/threads/module-worker.ts';
 import type { BalanceItem, NormalizedTransaction } from '../../ledger/normalized.ts';
 import type { CsvProblem } from './read-rows.ts';
+
+/** What stands for a CSV text held by the worker in a parsed upload body. */
+export const HELD = '(held by the CSV worker)';
+/**
+ * Characters of sealed text per stored part. Measured: writing a 13 MB value to SQLite held the
+ * event loop ~100 ms and reading it ~30 ms; a 256 KiB part costs about 2 ms either way.
+ */
+export const SEALED_PART_CHARS = 256 * 1024;
 
 export interface CsvLimits {
   /** Rows (after the header) one file may have. */
   maxRows: number;
   /** Bytes (UTF-8) one file may have; a larger one is measured and not parsed. */
-  maxBytes?: number;
+  maxBytes: number;
 }
 
-export interface CsvJob extends CsvLimits {
-  mode: 'check' | 'read';
-  format: string;
-  content: string;
+export interface CsvWorkerData {
+  /** The credentials box's derived key (SecretBox.derivedKey). */
+  key: Uint8Array;
 }
 
-export type CsvWorkerMessage =
-  | { kind: 'rows'; items: NormalizedTransaction[] }
-  | { kind: 'done'; bytes: number; rows: number; problems: CsvProblem[]; digest: string; balances: BalanceItem[] };
+type Ask =
+  | { op: 'holdJson'; body: Uint8Array }
+  | { op: 'holdForm'; body: Uint8Array; contentType: string }
+  | { op: 'holdText'; text: string }
+  | { op: 'check'; slot: number; format: string; maxRows: number; maxBytes: number }
+  | { op: 'seal'; slot: number }
+  | { op: 'sealedPart'; slot: number; part: number }
+  | { op: 'addPart'; slot: number; text: string }
+  | { op: 'read'; slot: number; format: string; maxRows: number }
+  | { op: 'batch'; slot: number; from: number; count: number };
+export type CsvRequest = Ask & { id: number };
+export type CsvAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
 
-export interface CsvParsed {
-  /** Transactions ("read" only). */
-  transactions: NormalizedTransaction[];
+export interface CsvCheck {
   /** The file's size in UTF-8 bytes. */
   bytes: number;
   rows: number;
   problems: CsvProblem[];
   /** SHA-256 of format and content: the same file linked twice is a duplicate. */
   digest: string;
-  balances: BalanceItem[];
+}
+
+/** A CSV file held by a CSV worker: what a link request carries instead of the text. */
+export interface HeldCsv {
+  worker: CsvWorker;
+  slot: number;
+}
+
+/** An upload body's error (bad JSON, bad UTF-8): a 4xx with its message. */
+export class CsvUploadError extends Error {
+  constructor(readonly statusCode: number, message: string) {
+    super(message);
+  }
 }
 
 /**
- * Parses a CSV file on a worker thread. Measured reason: parsing a 2.5 MB file on the event loop
- * held every other request for 2.6 s; here the loop only receives the result, in messages of a
- * few hundred transactions. A worker per file (its start costs ~0.2 s) keeps one import from
- * holding memory or state for the next.
+ * One CSV worker thread (csv-worker.ts), for one request or one sync. Measured reason: parsing
+ * a 2.5 MB file on the event loop held every other request for 2.6 s, and even handling a
+ * 10 MB file's text whole (JSON, sealing, one database value) held it for a few hundred ms.
+ * Here the loop only sends and receives small messages: a summary, a 256 KiB sealed part, a
+ * few hundred transactions. The thread runs at a lower priority (see yieldCpuToEventLoop) and
+ * never keeps the process alive; a worker per request keeps one import's memory from the next.
  */
-export function parseCsvOffThread(job: CsvJob): Promise<CsvParsed> {
-  return new Promise((resolve, reject) => {
-    const worker = startWorker(job);
-    const transactions: NormalizedTransaction[] = [];
-    let settled = false;
-    worker.on('message', (message: CsvWorkerMessage) => {
-      if (message.kind === 'rows') {
-        for (const item of message.items) transactions.push(item);
-        return;
-      }
-      settled = true;
-      resolve({ transactions, bytes: message.bytes, rows: message.rows, problems: message.problems, digest: message.digest, balances: message.balances });
-      void worker.terminate();
+export class CsvWorker {
+  readonly #worker: Worker;
+  readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  #nextId = 1;
+  #failure: Error | undefined;
+
+  constructor(key: Uint8Array) {
+    this.#worker = startModuleWorker(import.meta.url, './csv-worker', { workerData: { key } satisfies CsvWorkerData });
+    this.#worker.unref();
+    this.#worker.on('message', (answer: CsvAnswer) => {
+      const pending = this.#pending.get(answer.id);
+      this.#pending.delete(answer.id);
+      if (!pending) return;
+      if (answer.ok) pending.resolve(answer.value);
+      else pending.reject(answer.status ? new CsvUploadError(answer.status, answer.message) : new Error(`the CSV worker failed: ${answer.message}`));
     });
-    worker.on('error', (error) => {
-      settled = true;
-      reject(error);
+    this.#worker.on('error', (error) => this.#fail(error));
+    this.#worker.on('exit', (code) => this.#fail(new Error(`the CSV worker exited with code ${code}`)));
+  }
+
+  /** Parses a JSON upload body; each csv connection's content stays in the worker (`held`: [item index, slot]). */
+  holdJson(body: Buffer): Promise<{ body: unknown; held: Array<[number, number]> }> {
+    return this.#ask({ op: 'holdJson', body: transferable(body) }, true) as Promise<{ body: unknown; held: Array<[number, number]> }>;
+  }
+
+  /** Parses the CSV upload form (multipart); its file (or pasted text) stays in the worker. */
+  holdForm(body: Buffer, contentType: string): Promise<{ fields: Record<string, string | undefined>; held: number | undefined }> {
+    return this.#ask({ op: 'holdForm', body: transferable(body), contentType }, true) as Promise<{ fields: Record<string, string | undefined>; held: number | undefined }>;
+  }
+
+  async holdText(text: string): Promise<HeldCsv> {
+    return { worker: this, slot: (await this.#ask({ op: 'holdText', text })) as number };
+  }
+
+  /** Parses a held file within limits (a larger one is measured, not parsed). */
+  check(slot: number, format: string, limits: CsvLimits): Promise<CsvCheck> {
+    return this.#ask({ op: 'check', slot, format, ...limits }) as Promise<CsvCheck>;
+  }
+
+  /** Seals a held file; answers how many parts its sealed text has (read them with sealedPart). */
+  seal(slot: number): Promise<number> {
+    return this.#ask({ op: 'seal', slot }) as Promise<number>;
+  }
+
+  sealedPart(slot: number, part: number): Promise<string> {
+    return this.#ask({ op: 'sealedPart', slot, part }) as Promise<string>;
+  }
+
+  /** Hands over one stored part of a sealed file (slot: the next free one, then the same). */
+  async addPart(slot: number, text: string): Promise<void> {
+    await this.#ask({ op: 'addPart', slot, text });
+  }
+
+  /** Opens (if sealed) and parses a held file; keeps its transactions for batch(). */
+  read(slot: number, format: string, maxRows: number): Promise<{ rows: number; problems: CsvProblem[]; balances: BalanceItem[] }> {
+    return this.#ask({ op: 'read', slot, format, maxRows }) as Promise<{ rows: number; problems: CsvProblem[]; balances: BalanceItem[] }>;
+  }
+
+  batch(slot: number, from: number, count: number): Promise<NormalizedTransaction[]> {
+    return this.#ask({ op: 'batch', slot, from, count }) as Promise<NormalizedTransaction[]>;
+  }
+
+  async close(): Promise<void> {
+    this.#failure ??= new Error('the CSV worker was closed');
+    await this.#worker.terminate();
+  }
+
+  #ask(ask: Ask, transfer = false): Promise<unknown> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      const body = 'body' in ask ? ask.body : undefined;
+      this.#worker.postMessage({ ...ask, id }, transfer && body ? [body.buffer as ArrayBuffer] : []);
     });
-    worker.on('exit', (code) => {
-      if (!settled) reject(new Error(`the CSV worker exited with code ${code}`));
-    });
-  });
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const pending of this.#pending.values()) pending.reject(this.#failure);
+    this.#pending.clear();
+  }
 }
 
-/** From the TypeScript sources (tsx, vitest) the worker loads through tsx; from dist/ directly. */
-function startWorker(job: CsvJob): Worker {
-  const here = import.meta.url;
-  if (!here.endsWith('.ts')) return new Worker(new URL('./csv-worker.js', here), { workerData: job });
-  const tsx = tsxApiUrl(here);
-  const target = new URL('./csv-worker.ts', here).href;
-  const boot = `import(${JSON.stringify(tsx)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); })`;
-  return new Worker(boot, { eval: true, workerData: job });
-}
-
-/** The ESM build of tsx's `register()` API, as its package exports name it. */
-function tsxApiUrl(from: string): string {
-  const require = createRequire(from);
-  const manifestPath = require.resolve('tsx/package.json');
-  const manifest = require(manifestPath) as { exports: Record<string, { import: { default: string } }> };
-  return new URL(manifest.exports['./esm/api']!.import.default, pathToFileURL(manifestPath)).href;
+/** The bytes in an ArrayBuffer of their own, so that they move to the worker without a copy. */
+function transferable(bytes: Buffer): Uint8Array {
+  if (bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength) return bytes;
+  return new Uint8Array(bytes);
 }

@@ -1,0 +1,44 @@
+import { createRequire } from 'node:module';
+import { setPriority } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
+
+/**
+ * Starts a worker thread on a source module next to `from` (pass `import.meta.url`), named
+ * without its extension: from the TypeScript sources (tsx, vitest) the module loads through
+ * tsx's `register()`, from the compiled build (dist/) as the `.js` beside the caller.
+ */
+export function startModuleWorker(from: string, name: string, options: WorkerOptions = {}): Worker {
+  if (!from.endsWith('.ts')) return new Worker(new URL(`${name}.js`, from), options);
+  const target = new URL(`${name}.ts`, from).href;
+  const boot = `import(${JSON.stringify(tsxApiUrl(from))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); })`;
+  return new Worker(boot, { ...options, eval: true });
+}
+
+/**
+ * Called on a worker thread that does bulk work: lowers that thread's scheduling priority, so
+ * that on a busy machine the event loop's thread wins the CPU and requests keep answering. On
+ * Linux the nice value belongs to the calling thread; elsewhere it would apply to the whole
+ * process, so there it is left alone.
+ */
+export function yieldCpuToEventLoop(): void {
+  if (process.platform !== 'linux') return;
+  try {
+    setPriority(10);
+  } catch {
+    // Not permitted (some containers): the work just competes at normal priority.
+  }
+}
+
+/** Lets the event loop run what is waiting (I/O, timers) before the caller continues. */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** The ESM build of tsx's `register()` API, as its package exports name it. */
+function tsxApiUrl(from: string): string {
+  const require = createRequire(from);
+  const manifestPath = require.resolve('tsx/package.json');
+  const manifest = require(manifestPath) as { exports: Record<string, { import: { default: string } }> };
+  return new URL(manifest.exports['./esm/api']!.import.default, pathToFileURL(manifestPath)).href;
+}
