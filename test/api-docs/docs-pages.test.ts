@@ -17,14 +17,22 @@ describe('review #17: each document as a browsable API reference at /docs, linke
     expect(answer.status).toBe(200);
     expect(answer.headers.get('content-security-policy')).toContain("script-src 'self'");
     const page = await answer.text();
-    for (const [path, document] of [['/docs/platform/v1', '/platform/v1/openapi.json'], ['/docs/platform/v2', '/platform/v2/openapi.json'], ['/docs/api/v2', '/api/v2/openapi.json']]) {
+    for (const [path, document] of [
+      ['/docs/platform/v1', '/platform/v1/openapi.json'],
+      ['/docs/platform/v2', '/platform/v2/openapi.json'],
+      ['/docs/api/v2', '/api/v2/openapi.json'],
+    ]) {
       expect(page).toContain(`href="${path}"`);
       expect(page).toContain(`href="${document}"`);
     }
   });
 
-  it('serves each reference with first-party Swagger UI assets, its ./json pointing at the product\'s document', async () => {
-    for (const [path, document] of [['/docs/platform/v1', '/platform/v1/openapi.json'], ['/docs/platform/v2', '/platform/v2/openapi.json'], ['/docs/api/v2', '/api/v2/openapi.json']]) {
+  it("serves each reference with first-party Swagger UI assets, its ./json pointing at the product's document", async () => {
+    for (const [path, document] of [
+      ['/docs/platform/v1', '/platform/v1/openapi.json'],
+      ['/docs/platform/v2', '/platform/v2/openapi.json'],
+      ['/docs/api/v2', '/api/v2/openapi.json'],
+    ]) {
       const page = await fetch(`${server.url}${path}`);
       expect(page.status, path).toBe(200);
       const body = await page.text();

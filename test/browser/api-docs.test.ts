@@ -5,9 +5,30 @@ import { checkLayout, hasChromium, launchChromium, SKIP_NOTE, textOf } from './s
 
 /** Each reference page and an operation its rendered list must show. */
 const REFERENCES = [
-  { path: '/docs/platform/v1', title: 'Platform API v1', info: 'Consentry Platform API v1', schema: 'OpenAPIAssetPosition', operation: '/assets', screen: 'docs-platform-v1' },
-  { path: '/docs/platform/v2', title: 'Platform API v2', info: 'Consentry Platform API v2', schema: 'ProviderMetadata', operation: '/providers/catalog', screen: 'docs-platform-v2' },
-  { path: '/docs/api/v2', title: 'Scheduling API v2', info: 'Consentry Scheduling API', schema: 'EventType', operation: '/event-types/{id}', screen: 'docs-api-v2' },
+  {
+    path: '/docs/platform/v1',
+    title: 'Platform API v1',
+    info: 'Consentry Platform API v1',
+    schema: 'OpenAPIAssetPosition',
+    operation: '/assets',
+    screen: 'docs-platform-v1',
+  },
+  {
+    path: '/docs/platform/v2',
+    title: 'Platform API v2',
+    info: 'Consentry Platform API v2',
+    schema: 'ProviderMetadata',
+    operation: '/providers/catalog',
+    screen: 'docs-platform-v2',
+  },
+  {
+    path: '/docs/api/v2',
+    title: 'Scheduling API v2',
+    info: 'Consentry Scheduling API',
+    schema: 'EventType',
+    operation: '/event-types/{id}',
+    screen: 'docs-api-v2',
+  },
 ];
 
 /** Everything the page asked for, everything that failed, and every console message. */
@@ -18,9 +39,23 @@ function watch(page: Page) {
   const refused: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
   // Chromium asks every site for /favicon.ico, which this server does not have.
-  page.on('response', (response) => void (response.status() >= 400 && !response.url().endsWith('/favicon.ico') && refused.push(`${response.status()} ${response.url()}`)));
+  page.on(
+    'response',
+    (response) =>
+      void (
+        response.status() >= 400 &&
+        !response.url().endsWith('/favicon.ico') &&
+        refused.push(`${response.status()} ${response.url()}`)
+      ),
+  );
   page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
-  page.on('console', (message) => void (!message.text().startsWith('Failed to load resource') && messages.push(`${message.type()}: ${message.text()}`)));
+  page.on(
+    'console',
+    (message) =>
+      void (
+        !message.text().startsWith('Failed to load resource') && messages.push(`${message.type()}: ${message.text()}`)
+      ),
+  );
   page.on('pageerror', (error) => messages.push(`pageerror: ${error.message}`));
   return { requested, failed, messages, refused };
 }
@@ -59,7 +94,9 @@ describe.skipIf(!hasChromium)(`review #17: the API reference at /docs in a real 
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       const seen = watch(page);
       const answer = await page.goto(`${server.url}${reference.path}`);
-      expect(answer?.headers()['content-security-policy']).toBe("default-src 'self';img-src 'self' data:;style-src 'self';script-src 'self';object-src 'none';base-uri 'none';frame-ancestors 'none'");
+      expect(answer?.headers()['content-security-policy']).toBe(
+        "default-src 'self';img-src 'self' data:;style-src 'self';script-src 'self';object-src 'none';base-uri 'none';frame-ancestors 'none'",
+      );
       // The operations list comes from the product's document, rendered by the page's scripts.
       const operation = page.locator('.opblock-summary-path', { hasText: reference.operation }).first();
       await operation.waitFor({ state: 'visible', timeout: 20_000 });
@@ -71,14 +108,18 @@ describe.skipIf(!hasChromium)(`review #17: the API reference at /docs in a real 
       // Opening an operation shows its schema by name.
       await operation.click();
       await page.locator('.opblock.is-open').first().waitFor({ state: 'visible' });
-      await page.screenshot({ path: new URL(`../../test-results/screens/${reference.screen}-1280.png`, import.meta.url).pathname });
+      await page.screenshot({
+        path: new URL(`../../test-results/screens/${reference.screen}-1280.png`, import.meta.url).pathname,
+      });
 
       expect(seen.messages.filter((m) => /Content.Security.Policy|Refused to/i.test(m))).toEqual([]);
       expect(seen.messages.filter((m) => m.startsWith('error') || m.startsWith('pageerror'))).toEqual([]);
       expect(seen.refused).toEqual([]);
       expect(seen.failed).toEqual([]);
       expect(seen.requested.length).toBeGreaterThan(3);
-      expect(seen.requested.filter((url) => !url.startsWith('data:') && new URL(url).hostname !== '127.0.0.1')).toEqual([]);
+      expect(seen.requested.filter((url) => !url.startsWith('data:') && new URL(url).hostname !== '127.0.0.1')).toEqual(
+        [],
+      );
       // The page loaded the product's own document.
       expect(seen.requested).toContain(`${server.url}${reference.path.replace('/docs', '')}/openapi.json`);
       await page.close();
