@@ -72,10 +72,11 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const attached = await Promise.all(products.map(async (product) => (await product.load()).attach(deps)));
   const accountSections = [profileSection(), oauth.connectedAppsSection(), ...attached.flatMap((a) => a.accountSections ?? []), sessionsSection(accounts)];
   const developerSections = attached.flatMap((a) => a.developerSections ?? []);
+  const apiDocs = attached.flatMap((a) => a.apiDocs ?? []);
 
   await app.register(async (scope) => accountsRoutes(scope, { db: kernel.database.db, config, clock: kernel.clock, log: app.log, csrf, accounts, accountSections }));
   await oauth.routes(app, { accounts, csrf });
-  await app.register(async (scope) => consoleRoutes(scope, { kernel, oauth, accounts, csrf, root: app, developerSections }));
+  await app.register(async (scope) => consoleRoutes(scope, { kernel, oauth, accounts, csrf, root: app, developerSections, apiDocs }));
   // Products last: the scheduling product's public booking pages answer /{host}/{event}.
   for (const product of attached) await app.register(async (scope) => product.routes(scope));
 

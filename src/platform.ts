@@ -22,6 +22,16 @@ export interface PlatformDeps {
 /** A block a feature adds to /developers, rendered per person. */
 export type DeveloperSection = (context: { user: User; csrfToken: string }) => Html | Promise<Html>;
 
+/** An OpenAPI document a product serves, shown as a browsable reference at /docs{path}. */
+export interface ApiDocument {
+  title: string;
+  /** The API's base path, e.g. `/platform/v1`; its reference is at `/docs/platform/v1`. */
+  path: string;
+  /** Where the product serves the document, e.g. `/platform/v1/openapi.json`. */
+  document: string;
+  description?: string;
+}
+
 /** What a loaded product adds to the platform besides its own routes. */
 export interface ProductAttachment {
   /** Registers the product's routes, pages and job handlers (in its own encapsulated scope). */
@@ -29,6 +39,8 @@ export interface ProductAttachment {
   accountSections?: AccountSection[];
   developerSections?: DeveloperSection[];
   purgers?: Purger[];
+  /** Its API descriptions, listed and rendered at /docs. */
+  apiDocs?: ApiDocument[];
 }
 
 /**

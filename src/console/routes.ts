@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { accountRoutes } from './account/index.ts';
 import { developerRoutes } from './developers/index.ts';
+import { docsRoutes } from './docs/index.ts';
 import { logoRoutes } from './logos/index.ts';
 import { sendPage } from '../ui/respond.ts';
 import { statusPage } from '../ui/status-page.ts';
@@ -8,7 +9,7 @@ import { tryAppEnabled, tryRoutes } from './try/index.ts';
 import type { WebDeps } from './web-deps.ts';
 
 /**
- * The console pages — /account/profile and session sign-outs, /developers, /logos and
+ * The console pages — /account/profile and session sign-outs, /developers, /logos, /docs and
  * (when enabled) /try — in their own encapsulated context with an HTML error page.
  */
 export async function consoleRoutes(app: FastifyInstance, deps: WebDeps): Promise<void> {
@@ -17,6 +18,7 @@ export async function consoleRoutes(app: FastifyInstance, deps: WebDeps): Promis
     await accountRoutes(scope, deps);
     await developerRoutes(scope, deps);
     await logoRoutes(scope, deps);
+    await docsRoutes(scope, deps);
     if (tryAppEnabled(deps.kernel.config)) await tryRoutes(scope, deps);
   });
 }

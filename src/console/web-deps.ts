@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Accounts } from '../accounts/index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { AuthorizationServer } from '../oauth/index.ts';
-import type { DeveloperSection } from '../platform.ts';
+import type { ApiDocument, DeveloperSection } from '../platform.ts';
 import type { Csrf } from '../ui/csrf.ts';
 
 /** What the console pages need; `root` is the whole app (the /try app calls its endpoints). */
@@ -14,4 +14,6 @@ export interface WebDeps {
   root: FastifyInstance;
   /** Blocks products add to /developers (e.g. the scheduling webhooks), each rendered per person. */
   developerSections?: DeveloperSection[];
+  /** The products' OpenAPI documents, rendered at /docs. */
+  apiDocs?: ApiDocument[];
 }

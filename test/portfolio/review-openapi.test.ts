@@ -44,4 +44,24 @@ describe('review #17: API descriptions lack named schemas', () => {
     expect(Object.keys(document.paths)).toContain('/providers/catalog');
     expect(danglingRefs(document)).toEqual([]);
   });
+
+  it('serves /api/v2/openapi.json with Caledee\'s object names as components, every $ref resolving', async () => {
+    const answer = await fetch(`${server.url}/api/v2/openapi.json`);
+    expect(answer.status).toBe(200);
+    const document = (await answer.json()) as { paths: Record<string, Record<string, { responses: Record<string, { headers?: object }> }>>; components: { schemas: Record<string, Record<string, unknown>>; headers: Record<string, unknown> } };
+    for (const name of ['User', 'Error', 'EventType', 'Location', 'Schedule', 'Slot', 'Availability', 'Booking', 'BookingPage', 'BookingCreate', 'Webhook', 'WebhookWithSecret', 'WebhookDelivery', 'WebhookDeliveryList']) {
+      expect(document.components.schemas, name).toHaveProperty(name);
+    }
+    expect(document.components.schemas.Error!.required).toEqual(['title', 'message']);
+    expect(document.components.schemas.EventType!.properties).toHaveProperty('location', { $ref: '#/components/schemas/Location' });
+    expect(JSON.stringify(document.paths['/me'])).toContain('"$ref":"#/components/schemas/User"');
+    expect(JSON.stringify(document.paths['/bookings']!.post)).toContain('"$ref":"#/components/schemas/BookingCreate"');
+    expect(Object.keys(document.components.headers)).toEqual(['XRateLimitLimit', 'XRateLimitRemaining', 'XRateLimitReset']);
+    expect(document.paths['/me']!.get!.responses['200']!.headers).toHaveProperty('X-RateLimit-Reset', { $ref: '#/components/headers/XRateLimitReset' });
+    expect(danglingRefs(document)).toEqual([]);
+    const headerRefs = [...JSON.stringify(document).matchAll(/"\$ref":"#\/components\/headers\/([^"]+)"/g)].map((m) => m[1]!);
+    expect(headerRefs.length).toBeGreaterThan(0);
+    expect(headerRefs.filter((name) => !(name in document.components.headers))).toEqual([]);
+    expect(JSON.stringify(document)).not.toMatch(/"\$ref":"#\/components\/(?!schemas\/|headers\/)/);
+  });
 });

@@ -53,7 +53,7 @@ ${logoImage(client, 40)}
     user,
     'Developers',
     html`<h1>Developers</h1>
-<p>Register apps that sign people in with Consentry and use its APIs with their consent. The issuer is <code>${view.issuer}</code>; apps find every endpoint at <a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a>.</p>
+<p>Register apps that sign people in with Consentry and use its APIs with their consent. The issuer is <code>${view.issuer}</code>; apps find every endpoint at <a href="/.well-known/openid-configuration"><code>/.well-known/openid-configuration</code></a>. The <a href="/docs">API reference</a> describes each API.</p>
 ${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
 <section aria-labelledby="apps-heading">
 <h2 id="apps-heading">Your apps</h2>

@@ -1,17 +1,16 @@
 import type { Static } from '@sinclair/typebox';
-import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { bookingToJson } from '../../bookings/booking-json.ts';
 import { Problems } from '../../errors.ts';
 import type { ApiDeps } from '../api-deps.ts';
 import { readQueryTime } from '../query-time.ts';
-import { BookingCreate, BookingJsonSchema, BookingListQuery, CancelQuery, ErrorBody, errorResponses, IdParams, RescheduleBody } from '../schemas.ts';
+import { BookingCreate, BookingJsonSchema, BookingListQuery, BookingPage, CancelQuery, ErrorBody, errorResponses, IdParams, RescheduleBody } from '../schemas.ts';
 
 const tags = ['bookings'];
 
 /** /bookings: list (cursor paging), read, book, cancel (idempotent), reschedule. */
 export async function bookingRoutes(app: FastifyInstance, { s, needs, hostOf }: ApiDeps): Promise<void> {
-  app.get<{ Querystring: Static<typeof BookingListQuery> }>('/bookings', { preHandler: needs('read:bookings'), schema: { summary: 'Bookings, newest first; pass nextCursor back as cursor', tags, querystring: BookingListQuery, response: { 200: Type.Object({ bookings: Type.Array(BookingJsonSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) }), ...errorResponses } } }, async (request) => {
+  app.get<{ Querystring: Static<typeof BookingListQuery> }>('/bookings', { preHandler: needs('read:bookings'), schema: { summary: 'Bookings, newest first; pass nextCursor back as cursor', tags, querystring: BookingListQuery, response: { 200: BookingPage, ...errorResponses } } }, async (request) => {
     const host = await hostOf(request);
     const q = request.query;
     const problems = new Problems();

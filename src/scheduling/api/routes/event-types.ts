@@ -2,14 +2,14 @@ import type { Static } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { ApiDeps } from '../api-deps.ts';
-import { errorResponses, ErrorBody, EventTypeCreate, EventTypeJson, EventTypePatch, IdParams } from '../schemas.ts';
+import { errorResponses, ErrorBody, EventTypeCreate, EventTypeJson, EventTypeList, EventTypePatch, IdParams } from '../schemas.ts';
 import { eventTypeToJson } from '../to-json.ts';
 
 const tags = ['event types'];
 
 /** /event-types: list, create, read, edit, delete. */
 export async function eventTypeRoutes(app: FastifyInstance, { s, needs, hostOf, issuer }: ApiDeps): Promise<void> {
-  app.get('/event-types', { preHandler: needs('read:event-types'), schema: { summary: 'The host’s event types', tags, response: { 200: Type.Object({ eventTypes: Type.Array(EventTypeJson) }), ...errorResponses } } }, async (request) => {
+  app.get('/event-types', { preHandler: needs('read:event-types'), schema: { summary: 'The host’s event types', tags, response: { 200: EventTypeList, ...errorResponses } } }, async (request) => {
     const host = await hostOf(request);
     return { eventTypes: (await s.eventTypes.list(host.userId)).map((e) => eventTypeToJson(e, host.slug, issuer)) };
   });

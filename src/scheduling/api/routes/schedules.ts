@@ -2,14 +2,14 @@ import type { Static } from '@sinclair/typebox';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { ApiDeps } from '../api-deps.ts';
-import { errorResponses, ErrorBody, IdParams, ScheduleJson, ScheduleWrite } from '../schemas.ts';
+import { errorResponses, ErrorBody, IdParams, ScheduleJson, ScheduleList, ScheduleWrite } from '../schemas.ts';
 import { scheduleToJson } from '../to-json.ts';
 
 const tags = ['availability'];
 
 /** /schedules: weekly hours, date overrides, out-of-office, each schedule in its time zone. */
 export async function scheduleRoutes(app: FastifyInstance, { s, needs, hostOf }: ApiDeps): Promise<void> {
-  app.get('/schedules', { preHandler: needs('read:availability'), schema: { summary: 'The host’s schedules', tags, response: { 200: Type.Object({ schedules: Type.Array(ScheduleJson) }), ...errorResponses } } }, async (request) => {
+  app.get('/schedules', { preHandler: needs('read:availability'), schema: { summary: 'The host’s schedules', tags, response: { 200: ScheduleList, ...errorResponses } } }, async (request) => {
     const host = await hostOf(request);
     return { schedules: (await s.schedules.list(host.userId)).map(scheduleToJson) };
   });

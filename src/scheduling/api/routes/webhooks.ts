@@ -5,7 +5,7 @@ import { SchedulingError } from '../../errors.ts';
 import type { SchedulingServices } from '../../scheduling-services.ts';
 import type { WebhookOrigin } from '../../webhooks/webhook.ts';
 import type { ApiDeps } from '../api-deps.ts';
-import { DeliveryJson, errorResponses, IdParams, WebhookCreate, WebhookJson } from '../schemas.ts';
+import { errorResponses, IdParams, WebhookCreate, WebhookDeliveryList, WebhookList, WebhookWithSecret } from '../schemas.ts';
 import { deliveryToJson, webhookToJson } from '../to-json.ts';
 
 const tags = ['webhooks'];
@@ -19,13 +19,13 @@ const PERSONAL_TOKEN_CLIENT = 'pat';
 export async function webhookRoutes(app: FastifyInstance, { s, needs, hostOf }: ApiDeps): Promise<void> {
   const guard = needs(READ);
   const writeGuard = needs(WRITE);
-  app.post<{ Body: Static<typeof WebhookCreate> }>('/webhooks', { preHandler: writeGuard, schema: { summary: 'Register an HTTPS endpoint for booking events', tags, body: WebhookCreate, response: { 201: Type.Composite([WebhookJson, Type.Object({ secret: Type.String({ description: 'shown once: verify X-Caledee-Signature with it' }) })]), ...errorResponses } } }, async (request, reply) => {
+  app.post<{ Body: Static<typeof WebhookCreate> }>('/webhooks', { preHandler: writeGuard, schema: { summary: 'Register an HTTPS endpoint for booking events', tags, body: WebhookCreate, response: { 201: WebhookWithSecret, ...errorResponses } } }, async (request, reply) => {
     const host = await hostOf(request);
     const { webhook, secret } = await s.webhooks.create(host.userId, request.body, await originOf(s, request));
     return reply.code(201).send({ ...webhookToJson(webhook), secret });
   });
 
-  app.get('/webhooks', { preHandler: guard, schema: { summary: 'The host’s webhook endpoints', tags, response: { 200: Type.Object({ webhooks: Type.Array(WebhookJson) }), ...errorResponses } } }, async (request) => {
+  app.get('/webhooks', { preHandler: guard, schema: { summary: 'The host’s webhook endpoints', tags, response: { 200: WebhookList, ...errorResponses } } }, async (request) => {
     const host = await hostOf(request);
     return { webhooks: (await s.webhooks.list(host.userId)).map(webhookToJson) };
   });
@@ -36,7 +36,7 @@ export async function webhookRoutes(app: FastifyInstance, { s, needs, hostOf }: 
     return reply.code(204).send();
   });
 
-  app.get<{ Params: Static<typeof IdParams> }>('/webhooks/:id/deliveries', { preHandler: guard, schema: { summary: 'The endpoint’s latest 50 deliveries', tags, params: IdParams, response: { 200: Type.Object({ deliveries: Type.Array(DeliveryJson) }), ...errorResponses } } }, async (request) => {
+  app.get<{ Params: Static<typeof IdParams> }>('/webhooks/:id/deliveries', { preHandler: guard, schema: { summary: 'The endpoint’s latest 50 deliveries', tags, params: IdParams, response: { 200: WebhookDeliveryList, ...errorResponses } } }, async (request) => {
     const host = await hostOf(request);
     return { deliveries: (await s.webhooks.deliveries(host.userId, request.params.id)).map(deliveryToJson) };
   });
