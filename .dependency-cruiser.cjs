@@ -16,7 +16,8 @@ module.exports = {
     {
       name: 'kernel-and-ui-import-no-feature',
       severity: 'error',
-      comment: 'src/kernel and src/ui are what features stand on: they import no feature, no product and not the composition root.',
+      comment:
+        'src/kernel and src/ui are what features stand on: they import no feature, no product and not the composition root.',
       from: { path: '^src/(kernel|ui)/' },
       to: { path: [`^src/${FEATURES}/`, '^src/(app|platform|products|server)\\.ts$', '^src/cli/'] },
     },
@@ -44,7 +45,8 @@ module.exports = {
     {
       name: 'layers',
       severity: 'error',
-      comment: 'Imports run one way: kernel ← ui ← accounts ← oauth ← console and the products. No feature imports a product or the console.',
+      comment:
+        'Imports run one way: kernel ← ui ← accounts ← oauth ← console and the products. No feature imports a product or the console.',
       from: { path: '^src/(accounts|oauth|console|portfolio|scheduling)/' },
       to: { path: '^src/(portfolio|scheduling|console)/', pathNot: '^src/$1/' },
     },

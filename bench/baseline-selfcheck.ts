@@ -15,7 +15,11 @@ const run = async (name: string, opts: Omit<Parameters<typeof measure>[1], 'dura
   console.error(`done: ${name}`);
   return r;
 };
-const tokenPost = { url: b.endpoints.token, method: 'POST', headers: { authorization: b.basicAuth, 'content-type': FORM } } as const;
+const tokenPost = {
+  url: b.endpoints.token,
+  method: 'POST',
+  headers: { authorization: b.basicAuth, 'content-type': FORM },
+} as const;
 
 try {
   // Refresh: rotation invalidates each token on use, so every connection owns one chain and feeds the
@@ -45,7 +49,14 @@ try {
       // Past the end we resend the last code on purpose: it fails, and shows up as non2xx.
       next: () => {
         const c = codes[Math.min(next++, codes.length - 1)]!;
-        return { body: new URLSearchParams({ grant_type: 'authorization_code', code: c.code, code_verifier: c.verifier, redirect_uri: b.redirectUri }).toString() };
+        return {
+          body: new URLSearchParams({
+            grant_type: 'authorization_code',
+            code: c.code,
+            code_verifier: c.verifier,
+            redirect_uri: b.redirectUri,
+          }).toString(),
+        };
       },
     }),
   });
@@ -55,12 +66,16 @@ try {
 
   const at = await b.mintAccessToken();
   await run('introspection', {
-    url: b.endpoints.introspection, method: 'POST', headers: tokenPost.headers,
+    url: b.endpoints.introspection,
+    method: 'POST',
+    headers: tokenPost.headers,
     body: new URLSearchParams({ token: at }).toString(),
   });
   await run('userinfo', { url: b.endpoints.userinfo, headers: { authorization: `Bearer ${at}` } });
 
-  console.log(`oidc-provider ${b.url}  ${SECONDS}s x ${CONNECTIONS} connections  (latency ms, server RSS MiB after each run)`);
+  console.log(
+    `oidc-provider ${b.url}  ${SECONDS}s x ${CONNECTIONS} connections  (latency ms, server RSS MiB after each run)`,
+  );
   console.log(formatTable(rows));
   const bad = rows.filter((r) => r.non2xx > 0 || r.errors > 0);
   if (bad.length) {

@@ -32,7 +32,9 @@ export interface ConsentryOptions {
 /** Same shape as OidcProviderBaseline, so the scenarios run unchanged against either server. */
 export interface ConsentryUnderTest {
   url: string; // http://127.0.0.1:<port>, issuer too
-  clientId: string; clientSecret: string; redirectUri: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
   /** `Basic …` header value for the client (client_secret_basic). */
   basicAuth: string;
   /** From the discovery document. */
@@ -105,15 +107,31 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     kernel = await createKernel(config);
     const ctx = await createOAuthContext(kernel);
     const { client, secret } = await ctx.clientService.create({
-      name: 'bench', type: 'confidential', redirectUris: [REDIRECT_URI], allowedScopes: ['openid', 'offline_access', 'read:bookings'],
+      name: 'bench',
+      type: 'confidential',
+      redirectUris: [REDIRECT_URI],
+      allowedScopes: ['openid', 'offline_access', 'read:bookings'],
     });
     if (!secret) throw new Error('a confidential client came back without a secret');
-    const accounts = createAccounts({ db: ctx.database.db, config, clock: ctx.clock, log: pino({ level: 'warn' }), csrf: new Csrf(ctx.secretKey, false) });
+    const accounts = createAccounts({
+      db: ctx.database.db,
+      config,
+      clock: ctx.clock,
+      log: pino({ level: 'warn' }),
+      csrf: new Csrf(ctx.secretKey, false),
+    });
     const user = await accounts.users.create({ email: 'bench@example.com' });
     await accounts.close();
-    const grantId = await new GrantRepository(ctx.database.db).approve(newId(), user.id, client.id, SCOPES, [], ctx.clock.now());
+    const grantId = await new GrantRepository(ctx.database.db).approve(
+      newId(),
+      user.id,
+      client.id,
+      SCOPES,
+      [],
+      ctx.clock.now(),
+    );
 
-    const discovery = await (await fetch(`${url}/.well-known/openid-configuration`)).json() as Record<string, string>;
+    const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as Record<string, string>;
     const endpoints = {
       token: discovery.token_endpoint!,
       userinfo: discovery.userinfo_endpoint!,
@@ -129,8 +147,14 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
       for (let i = 0; i < n; i++) {
         const verifier = randomBytes(32).toString('base64url');
         const request: AuthorizationRequest = {
-          clientId: client.id, redirectUri: REDIRECT_URI, redirectUriSent: true, scopes: SCOPES, resources: [], prompt: [],
-          codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256',
+          clientId: client.id,
+          redirectUri: REDIRECT_URI,
+          redirectUriSent: true,
+          scopes: SCOPES,
+          resources: [],
+          prompt: [],
+          codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+          codeChallengeMethod: 'S256',
         };
         const location = await issueCodeRedirect(mintCtx, request, user.id, grantId, authTime);
         const code = new URL(location).searchParams.get('code');
@@ -144,14 +168,23 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     };
     const exchange = async (minted: { code: string; verifier: string }) => {
       const res = await postForm(endpoints.token, basicAuth, {
-        grant_type: 'authorization_code', code: minted.code, code_verifier: minted.verifier, redirect_uri: REDIRECT_URI,
+        grant_type: 'authorization_code',
+        code: minted.code,
+        code_verifier: minted.verifier,
+        redirect_uri: REDIRECT_URI,
       });
       if (res.status !== 200) throw new Error(`Consentry code exchange failed: ${res.status} ${res.text}`);
       return JSON.parse(res.text) as { access_token: string; refresh_token?: string; id_token?: string };
     };
 
     const server: ConsentryUnderTest = {
-      url, clientId: client.id, clientSecret: secret, redirectUri: REDIRECT_URI, basicAuth, endpoints, pid: child.pid!,
+      url,
+      clientId: client.id,
+      clientSecret: secret,
+      redirectUri: REDIRECT_URI,
+      basicAuth,
+      endpoints,
+      pid: child.pid!,
       codeTtlSeconds: config.AUTHORIZATION_CODE_TTL_SECONDS,
       mintAuthorizationCodes,
       async mintRefreshTokens(n) {
@@ -195,7 +228,11 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
   }
 }
 
-async function postForm(url: string, auth: string, params: Record<string, string>): Promise<{ status: number; text: string }> {
+async function postForm(
+  url: string,
+  auth: string,
+  params: Record<string, string>,
+): Promise<{ status: number; text: string }> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
@@ -211,28 +248,43 @@ async function postForm(url: string, auth: string, params: Record<string, string
  */
 export async function verifyConsentry(s: ConsentryUnderTest): Promise<void> {
   const expect = (ok: boolean, what: string, got: unknown) => {
-    if (!ok) throw new Error(`Consentry self-check failed: ${what}: ${typeof got === 'string' ? got : JSON.stringify(got)}`);
+    if (!ok)
+      throw new Error(`Consentry self-check failed: ${what}: ${typeof got === 'string' ? got : JSON.stringify(got)}`);
   };
   const [minted] = await s.mintAuthorizationCodes(1);
-  const codeParams = { grant_type: 'authorization_code', code: minted!.code, code_verifier: minted!.verifier, redirect_uri: s.redirectUri };
+  const codeParams = {
+    grant_type: 'authorization_code',
+    code: minted!.code,
+    code_verifier: minted!.verifier,
+    redirect_uri: s.redirectUri,
+  };
   const exchanged = await postForm(s.endpoints.token, s.basicAuth, codeParams);
-  const tokens = exchanged.status === 200 ? JSON.parse(exchanged.text) as Record<string, unknown> : {};
+  const tokens = exchanged.status === 200 ? (JSON.parse(exchanged.text) as Record<string, unknown>) : {};
   expect(exchanged.status === 200 && !!tokens.refresh_token && !!tokens.id_token, 'code exchange', exchanged);
   const replayed = await postForm(s.endpoints.token, s.basicAuth, codeParams);
   expect(replayed.status === 400, 'code replay must fail', replayed);
 
   const [rt] = await s.mintRefreshTokens(1);
   const refreshed = await postForm(s.endpoints.token, s.basicAuth, { grant_type: 'refresh_token', refresh_token: rt! });
-  const rotated = refreshed.status === 200 ? (JSON.parse(refreshed.text) as Record<string, unknown>).refresh_token : undefined;
+  const rotated =
+    refreshed.status === 200 ? (JSON.parse(refreshed.text) as Record<string, unknown>).refresh_token : undefined;
   expect(typeof rotated === 'string' && rotated !== rt, 'refresh with rotation', refreshed);
 
   const at = await s.mintAccessToken();
   const ui = await fetch(s.endpoints.userinfo, { headers: { authorization: `Bearer ${at}` } });
-  const claims = await ui.json() as Record<string, unknown>;
+  const claims = (await ui.json()) as Record<string, unknown>;
   expect(ui.status === 200 && typeof claims.sub === 'string', 'userinfo', claims);
   const intro = await postForm(s.endpoints.introspection, s.basicAuth, { token: at });
-  expect(intro.status === 200 && (JSON.parse(intro.text) as Record<string, unknown>).active === true, 'introspection', intro);
+  expect(
+    intro.status === 200 && (JSON.parse(intro.text) as Record<string, unknown>).active === true,
+    'introspection',
+    intro,
+  );
 
   const cc = await postForm(s.endpoints.token, s.basicAuth, { grant_type: 'client_credentials' });
-  expect(cc.status === 200 && typeof (JSON.parse(cc.text) as Record<string, unknown>).access_token === 'string', 'client_credentials', cc);
+  expect(
+    cc.status === 200 && typeof (JSON.parse(cc.text) as Record<string, unknown>).access_token === 'string',
+    'client_credentials',
+    cc,
+  );
 }

@@ -10,7 +10,12 @@ interface CpuProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
   hitCount?: number;
 }
-interface CpuProfile { nodes: CpuProfileNode[]; startTime: number; endTime: number; samples: number[] }
+interface CpuProfile {
+  nodes: CpuProfileNode[];
+  startTime: number;
+  endTime: number;
+  samples: number[];
+}
 
 const REPO_URL = new URL('..', import.meta.url).href; // file:///…/main/
 const MAX_AREAS = 12;
@@ -55,14 +60,26 @@ export function summarizeCpuProfile(file: string, top = 15): string {
   const idle = byArea.get('(idle)') ?? 0;
   const busy = Math.max(1, total - idle);
   const pct = (hits: number, of: number) => Math.round((hits / of) * 1000) / 10;
-  const functions = [...byFunction.values()].sort((a, b) => b.hits - a.hits).slice(0, top).map((e, i) => ({
-    '#': i + 1, 'self ms': Math.round(e.hits * msPerSample), '% busy': e.fn === '(idle)' ? null : pct(e.hits, busy), function: e.fn, where: e.at,
-  }));
+  const functions = [...byFunction.values()]
+    .sort((a, b) => b.hits - a.hits)
+    .slice(0, top)
+    .map((e, i) => ({
+      '#': i + 1,
+      'self ms': Math.round(e.hits * msPerSample),
+      '% busy': e.fn === '(idle)' ? null : pct(e.hits, busy),
+      function: e.fn,
+      where: e.at,
+    }));
   const sortedAreas = [...byArea.entries()].sort((a, b) => b[1] - a[1]);
   const rest = sortedAreas.slice(MAX_AREAS).reduce((sum, [, hits]) => sum + hits, 0);
-  const shownAreas: Array<[string, number]> = [...sortedAreas.slice(0, MAX_AREAS), ...(rest > 0 ? [['(everything else)', rest] as [string, number]] : [])];
+  const shownAreas: Array<[string, number]> = [
+    ...sortedAreas.slice(0, MAX_AREAS),
+    ...(rest > 0 ? [['(everything else)', rest] as [string, number]] : []),
+  ];
   const areas = shownAreas.map(([name, hits]) => ({
-    area: name, 'self ms': Math.round(hits * msPerSample), '% busy': name === '(idle)' ? null : pct(hits, busy),
+    area: name,
+    'self ms': Math.round(hits * msPerSample),
+    '% busy': name === '(idle)' ? null : pct(hits, busy),
   }));
   return [
     `${file}: ${profile.samples.length} samples over ${Math.round((profile.endTime - profile.startTime) / 1000)} ms, ${pct(idle, Math.max(1, total))}% idle; "% busy" excludes (idle)`,

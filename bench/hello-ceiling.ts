@@ -28,8 +28,14 @@ export async function startHelloCeiling(): Promise<HelloCeiling> {
   try {
     const ready = await new Promise<HelloMessage>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('hello server did not start in time')), START_TIMEOUT_MS);
-      child.once('exit', (code, signal) => { clearTimeout(timer); reject(new Error(`hello server exited during start (${code ?? signal})`)); });
-      child.once('message', (msg: HelloMessage) => { clearTimeout(timer); resolve(msg); });
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer);
+        reject(new Error(`hello server exited during start (${code ?? signal})`));
+      });
+      child.once('message', (msg: HelloMessage) => {
+        clearTimeout(timer);
+        resolve(msg);
+      });
     });
     return { url: `${ready.url}/hello`, pid: child.pid!, close };
   } catch (err) {

@@ -2,7 +2,15 @@
 import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
-export interface LoadResult { name: string; requests: number; rps: number; p50: number; p99: number; errors: number; non2xx: number }
+export interface LoadResult {
+  name: string;
+  requests: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
 
 /** The request stream of one connection: what to send next, and what to learn from each response. */
 export interface ConnectionScript {
@@ -33,7 +41,8 @@ export function benchSeconds(): number {
 
 export async function measure(name: string, opts: MeasureOptions): Promise<LoadResult> {
   const host = new URL(opts.url).hostname;
-  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host)) throw new Error(`refusing non-loopback target ${opts.url}`);
+  if (!/^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(host))
+    throw new Error(`refusing non-loopback target ${opts.url}`);
 
   const { perConnection } = opts;
   let nextIndex = 0;
@@ -49,18 +58,24 @@ export async function measure(name: string, opts: MeasureOptions): Promise<LoadR
     // request when the list has one entry, so a refresh token stored there would be lost.
     // setupClient runs once per connection, before it sends anything; setRequests builds request #1
     // through setupRequest right away, so no scripted body is wasted.
-    ...(perConnection ? {
-      setupClient: (client: autocannon.Client) => {
-        const script = perConnection(nextIndex++);
-        client.setRequests([{
-          setupRequest: (req) => {
-            const { body, headers } = script.next();
-            return { ...req, ...(body !== undefined ? { body } : {}), headers: { ...req.headers, ...headers } };
+    ...(perConnection
+      ? {
+          setupClient: (client: autocannon.Client) => {
+            const script = perConnection(nextIndex++);
+            client.setRequests([
+              {
+                setupRequest: (req) => {
+                  const { body, headers } = script.next();
+                  return { ...req, ...(body !== undefined ? { body } : {}), headers: { ...req.headers, ...headers } };
+                },
+                ...(script.onResponse
+                  ? { onResponse: (status: number, body: string) => script.onResponse!(status, body) }
+                  : {}),
+              },
+            ]);
           },
-          ...(script.onResponse ? { onResponse: (status: number, body: string) => script.onResponse!(status, body) } : {}),
-        }]);
-      },
-    } : {}),
+        }
+      : {}),
   });
 
   return {
@@ -107,16 +122,25 @@ export function formatTable<T extends object>(rows: readonly T[]): string {
   if (!first) return '(no rows)';
   const cols = Object.keys(first);
   const values = cols.map((c) => rows.map((r) => (r as Record<string, unknown>)[c]));
-  const numeric = values.map((vs) => vs.some((v) => typeof v === 'number') && vs.every((v) => typeof v === 'number' || v == null));
+  const numeric = values.map(
+    (vs) => vs.some((v) => typeof v === 'number') && vs.every((v) => typeof v === 'number' || v == null),
+  );
   // Same number of decimals down a column (the most any value in it needs, at most 2).
-  const decimals = values.map((vs) => Math.max(0, ...vs.map((v) => (typeof v === 'number' ? Math.min(2, decimalsOf(v)) : 0))));
-  const grid = rows.map((_, r) => cols.map((_c, i) => {
-    const v = values[i]![r];
-    return typeof v === 'number' ? v.toFixed(decimals[i]) : String(v ?? '');
-  }));
+  const decimals = values.map((vs) =>
+    Math.max(0, ...vs.map((v) => (typeof v === 'number' ? Math.min(2, decimalsOf(v)) : 0))),
+  );
+  const grid = rows.map((_, r) =>
+    cols.map((_c, i) => {
+      const v = values[i]![r];
+      return typeof v === 'number' ? v.toFixed(decimals[i]) : String(v ?? '');
+    }),
+  );
   const widths = cols.map((c, i) => Math.max(c.length, ...grid.map((g) => g[i]!.length)));
   const line = (cells: string[]) =>
-    cells.map((s, i) => (numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!))).join('  ').trimEnd();
+    cells
+      .map((s, i) => (numeric[i] ? s.padStart(widths[i]!) : s.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(cols), widths.map((w) => '-'.repeat(w)).join('  '), ...grid.map(line)].join('\n');
 }
 

@@ -14,7 +14,9 @@ export interface BaselineOptions {
 
 export interface OidcProviderBaseline {
   url: string; // http://127.0.0.1:<port>, issuer too
-  clientId: string; clientSecret: string; redirectUri: string;
+  clientId: string;
+  clientSecret: string;
+  redirectUri: string;
   /** `Basic …` header value for the client (client_secret_basic). */
   basicAuth: string;
   /** From the discovery document. */
@@ -53,29 +55,56 @@ export async function startOidcProviderBaseline(opts: BaselineOptions = {}): Pro
   });
 
   const ready = await new Promise<Ready>((resolve, reject) => {
-    const timer = setTimeout(() => { killChild(); reject(new Error('oidc-provider baseline did not start in time')); }, START_TIMEOUT_MS);
-    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`oidc-provider baseline exited during start (${code})`)); });
+    const timer = setTimeout(() => {
+      killChild();
+      reject(new Error('oidc-provider baseline did not start in time'));
+    }, START_TIMEOUT_MS);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`oidc-provider baseline exited during start (${code})`));
+    });
     child.on('message', (msg: ServerMessage) => {
-      if (msg.type === 'ready') { clearTimeout(timer); resolve(msg); return; }
+      if (msg.type === 'ready') {
+        clearTimeout(timer);
+        resolve(msg);
+        return;
+      }
       const p = pending.get(msg.id);
       if (!p) return;
       pending.delete(msg.id);
-      if (msg.error !== undefined) p.reject(new Error(msg.error)); else p.resolve(msg.result);
+      if (msg.error !== undefined) p.reject(new Error(msg.error));
+      else p.resolve(msg.result);
     });
   });
 
-  const call = <T>(op: Op): Promise<T> => new Promise<T>((resolve, reject) => {
-    if (exited) { reject(new Error('oidc-provider baseline is not running')); return; }
-    const id = nextId++;
-    const timer = setTimeout(() => { pending.delete(id); reject(new Error(`IPC ${op.op} timed out`)); }, CALL_TIMEOUT_MS);
-    pending.set(id, {
-      resolve: (v) => { clearTimeout(timer); resolve(v as T); },
-      reject: (e) => { clearTimeout(timer); reject(e); },
+  const call = <T>(op: Op): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (exited) {
+        reject(new Error('oidc-provider baseline is not running'));
+        return;
+      }
+      const id = nextId++;
+      const timer = setTimeout(() => {
+        pending.delete(id);
+        reject(new Error(`IPC ${op.op} timed out`));
+      }, CALL_TIMEOUT_MS);
+      pending.set(id, {
+        resolve: (v) => {
+          clearTimeout(timer);
+          resolve(v as T);
+        },
+        reject: (e) => {
+          clearTimeout(timer);
+          reject(e);
+        },
+      });
+      child.send({ ...op, id } as ServerRequest);
     });
-    child.send({ ...op, id } as ServerRequest);
-  });
 
-  const discovery = await (await fetch(`${ready.url}/.well-known/openid-configuration`)).json() as Record<string, string>;
+  const discovery = (await (await fetch(`${ready.url}/.well-known/openid-configuration`)).json()) as Record<
+    string,
+    string
+  >;
   const baseline: OidcProviderBaseline = {
     url: ready.url,
     clientId: ready.clientId,
@@ -121,16 +150,25 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
       body: new URLSearchParams(params),
     });
-    return { status: res.status, json: await res.json() as Record<string, unknown> };
+    return { status: res.status, json: (await res.json()) as Record<string, unknown> };
   };
   const expect = (ok: boolean, what: string, got: unknown) => {
     if (!ok) throw new Error(`baseline self-check failed: ${what}: ${JSON.stringify(got)}`);
   };
 
   const [minted] = await b.mintAuthorizationCodes(1);
-  const codeParams = { grant_type: 'authorization_code', code: minted!.code, code_verifier: minted!.verifier, redirect_uri: b.redirectUri };
+  const codeParams = {
+    grant_type: 'authorization_code',
+    code: minted!.code,
+    code_verifier: minted!.verifier,
+    redirect_uri: b.redirectUri,
+  };
   const exchanged = await form(b.endpoints.token, codeParams, b.basicAuth);
-  expect(exchanged.status === 200 && !!exchanged.json.refresh_token && !!exchanged.json.id_token, 'code exchange', exchanged);
+  expect(
+    exchanged.status === 200 && !!exchanged.json.refresh_token && !!exchanged.json.id_token,
+    'code exchange',
+    exchanged,
+  );
   const replayed = await form(b.endpoints.token, codeParams, b.basicAuth);
   expect(replayed.status === 400, 'code replay must fail', replayed);
 
@@ -138,13 +176,17 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
   const [rt] = await b.mintRefreshTokens(1);
   const post = { client_id: b.clientId, client_secret: b.clientSecret };
   const refreshed = await form(b.endpoints.token, { grant_type: 'refresh_token', refresh_token: rt!, ...post });
-  expect(refreshed.status === 200 && typeof refreshed.json.refresh_token === 'string' && refreshed.json.refresh_token !== rt, 'refresh with rotation', refreshed);
+  expect(
+    refreshed.status === 200 && typeof refreshed.json.refresh_token === 'string' && refreshed.json.refresh_token !== rt,
+    'refresh with rotation',
+    refreshed,
+  );
   const reused = await form(b.endpoints.token, { grant_type: 'refresh_token', refresh_token: rt!, ...post });
   expect(reused.status === 400, 'reusing a rotated refresh token must fail', reused);
 
   const at = await b.mintAccessToken();
   const ui = await fetch(b.endpoints.userinfo, { headers: { authorization: `Bearer ${at}` } });
-  const claims = await ui.json() as Record<string, unknown>;
+  const claims = (await ui.json()) as Record<string, unknown>;
   expect(ui.status === 200 && typeof claims.sub === 'string' && typeof claims.email === 'string', 'userinfo', claims);
   const intro = await form(b.endpoints.introspection, { token: at }, b.basicAuth);
   expect(intro.status === 200 && intro.json.active === true, 'introspection', intro);

@@ -34,14 +34,17 @@ const byUid = new Map<string, string>();
 
 class MapAdapter {
   constructor(private readonly model: string) {}
-  private key(id: string) { return `${this.model}:${id}`; }
+  private key(id: string) {
+    return `${this.model}:${id}`;
+  }
 
   async upsert(id: string, payload: Payload, expiresIn: number) {
     const key = this.key(id);
     store.set(key, { payload, expiresAt: Date.now() + expiresIn * 1000 });
     if (payload.grantId && this.model !== 'Grant') {
       const keys = byGrant.get(payload.grantId);
-      if (keys) keys.push(key); else byGrant.set(payload.grantId, [key]);
+      if (keys) keys.push(key);
+      else byGrant.set(payload.grantId, [key]);
     }
     if (this.model === 'Session' && payload.uid) byUid.set(payload.uid, id);
   }
@@ -53,12 +56,16 @@ class MapAdapter {
     const id = byUid.get(uid);
     return id === undefined ? undefined : this.find(id);
   }
-  async findByUserCode() { return undefined; } // device flow is not enabled
+  async findByUserCode() {
+    return undefined;
+  } // device flow is not enabled
   async consume(id: string) {
     const entry = store.get(this.key(id));
     if (entry) entry.payload.consumed = Math.floor(Date.now() / 1000);
   }
-  async destroy(id: string) { store.delete(this.key(id)); }
+  async destroy(id: string) {
+    store.delete(this.key(id));
+  }
   async revokeByGrantId(grantId: string) {
     for (const key of byGrant.get(grantId) ?? []) store.delete(key);
     byGrant.delete(grantId);
@@ -66,9 +73,12 @@ class MapAdapter {
 }
 
 function signingJwk(alg: IdTokenAlg) {
-  const { privateKey } = alg === 'RS256' ? generateKeyPairSync('rsa', { modulusLength: 2048 })
-    : alg === 'ES256' ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
-      : generateKeyPairSync('ed25519');
+  const { privateKey } =
+    alg === 'RS256'
+      ? generateKeyPairSync('rsa', { modulusLength: 2048 })
+      : alg === 'ES256'
+        ? generateKeyPairSync('ec', { namedCurve: 'P-256' })
+        : generateKeyPairSync('ed25519');
   return { ...privateKey.export({ format: 'jwk' }), alg, use: 'sig', kid: `bench-${alg}` };
 }
 
@@ -82,17 +92,19 @@ async function main() {
 
   const provider = new Provider(issuer, {
     adapter: MapAdapter,
-    clients: [{
-      client_id: CLIENT_ID,
-      client_secret: CLIENT_SECRET,
-      redirect_uris: [REDIRECT_URI],
-      response_types: ['code'],
-      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
-      // oidc-provider accepts client_secret_post for a client_secret_basic client (and vice versa):
-      // it treats the two as one family when checking the registered method.
-      token_endpoint_auth_method: 'client_secret_basic',
-      id_token_signed_response_alg: alg,
-    }],
+    clients: [
+      {
+        client_id: CLIENT_ID,
+        client_secret: CLIENT_SECRET,
+        redirect_uris: [REDIRECT_URI],
+        response_types: ['code'],
+        grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+        // oidc-provider accepts client_secret_post for a client_secret_basic client (and vice versa):
+        // it treats the two as one family when checking the registered method.
+        token_endpoint_auth_method: 'client_secret_basic',
+        id_token_signed_response_alg: alg,
+      },
+    ],
     clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
     pkce: { methods: ['S256'], required: () => true },
     scopes: ['openid', 'offline_access'],
@@ -103,8 +115,11 @@ async function main() {
       accountId: sub,
       claims: async () => ({ sub, name: 'Bench User', email: 'bench.user@example.test' }),
     }),
-    issueRefreshToken: async (_ctx: unknown, client: { grantTypeAllowed(g: string): boolean }, code: { scopes: Set<string> }) =>
-      client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
+    issueRefreshToken: async (
+      _ctx: unknown,
+      client: { grantTypeAllowed(g: string): boolean },
+      code: { scopes: Set<string> },
+    ) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     rotateRefreshToken: true,
     // Access tokens stay oidc-provider's default opaque format (resourceIndicators off), so userinfo
     // and introspection look them up in the adapter.
@@ -118,7 +133,14 @@ async function main() {
     jwks: { keys: [signingJwk(alg)] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },
     // Explicit TTLs (the defaults, roughly) mostly to silence "you should change this" warnings.
-    ttl: { AccessToken: 3600, AuthorizationCode: 60, ClientCredentials: 600, IdToken: 3600, RefreshToken: 14 * DAY, Grant: 14 * DAY },
+    ttl: {
+      AccessToken: 3600,
+      AuthorizationCode: 60,
+      ClientCredentials: 600,
+      IdToken: 3600,
+      RefreshToken: 14 * DAY,
+      Grant: 14 * DAY,
+    },
   });
   server.on('request', provider.callback());
 
@@ -128,7 +150,13 @@ async function main() {
     grant.addOIDCScope(SCOPE);
     return grant.save();
   };
-  const base = () => ({ accountId: SUB, client, gty: 'authorization_code', scope: SCOPE, authTime: Math.floor(Date.now() / 1000) });
+  const base = () => ({
+    accountId: SUB,
+    client,
+    gty: 'authorization_code',
+    scope: SCOPE,
+    authTime: Math.floor(Date.now() / 1000),
+  });
 
   // One grant per code / token chain, as if each came from its own user authorization.
   const handlers = {
@@ -137,8 +165,11 @@ async function main() {
       for (let i = 0; i < n; i++) {
         const verifier = randomBytes(32).toString('base64url');
         const code = new provider.AuthorizationCode({
-          ...base(), grantId: await newGrant(), redirectUri: REDIRECT_URI,
-          codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256',
+          ...base(),
+          grantId: await newGrant(),
+          redirectUri: REDIRECT_URI,
+          codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+          codeChallengeMethod: 'S256',
         });
         out.push({ code: await code.save(), verifier });
       }
@@ -146,7 +177,8 @@ async function main() {
     },
     async refreshTokens(n: number) {
       const out: string[] = [];
-      for (let i = 0; i < n; i++) out.push(await new provider.RefreshToken({ ...base(), grantId: await newGrant(), rotations: 0 }).save());
+      for (let i = 0; i < n; i++)
+        out.push(await new provider.RefreshToken({ ...base(), grantId: await newGrant(), rotations: 0 }).save());
       return out;
     },
     async accessToken() {
@@ -160,13 +192,19 @@ async function main() {
       const result = msg.op === 'accessToken' ? await handlers.accessToken() : await handlers[msg.op](msg.n);
       reply = { type: 'reply', id: msg.id, result };
     } catch (err) {
-      reply = { type: 'reply', id: msg.id, error: err instanceof Error ? err.stack ?? err.message : String(err) };
+      reply = { type: 'reply', id: msg.id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
     }
     process.send!(reply);
   });
   process.on('disconnect', () => process.exit(0)); // parent went away: never linger
 
-  process.send!({ type: 'ready', url: issuer, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, redirectUri: REDIRECT_URI } satisfies ServerMessage);
+  process.send!({
+    type: 'ready',
+    url: issuer,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    redirectUri: REDIRECT_URI,
+  } satisfies ServerMessage);
 }
 
 main().catch((err) => {

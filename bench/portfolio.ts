@@ -30,7 +30,9 @@ const SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transa
 const CURRENCIES = ['BTC', 'ETH', 'USDC', 'SOL', 'DOT', 'ADA', 'TOKA', 'TOKB'];
 const YEAR = 365 * 86_400_000;
 
-export async function runPortfolioBench(options: { transactions?: number; connections?: number; requests?: number } = {}): Promise<PortfolioBenchRow[]> {
+export async function runPortfolioBench(
+  options: { transactions?: number; connections?: number; requests?: number } = {},
+): Promise<PortfolioBenchRow[]> {
   const total = options.transactions ?? Number(process.env.BENCH_PORTFOLIO_TRANSACTIONS ?? 1_000_000);
   const connectionCount = options.connections ?? Number(process.env.BENCH_PORTFOLIO_CONNECTIONS ?? 20);
   const requests = options.requests ?? 300;
@@ -38,8 +40,15 @@ export async function runPortfolioBench(options: { transactions?: number; connec
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-portfolio-'));
   const port = await freePort();
   const config = loadConfig({
-    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ISSUER: `http://127.0.0.1:${port}`, LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0',
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`, SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ', COINGECKO_API_URL: 'http://127.0.0.1:9',
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ISSUER: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: 'silent',
+    JANITOR_INTERVAL_SECONDS: '0',
+    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ',
+    COINGECKO_API_URL: 'http://127.0.0.1:9',
   });
   const { app, kernel, accounts } = await buildApp(config);
   const ctx = await createOAuthContext(kernel);
@@ -51,21 +60,48 @@ export async function runPortfolioBench(options: { transactions?: number; connec
     // Linking parses and checks each file (not timed); the syncs wait as durable jobs.
     const start = Date.UTC(2015, 0, 1);
     for (let c = 0; c < connectionCount; c++) {
-      await portfolio.connections.link(user.id, [{ provider_id: 'csv', display_label: `export ${c}`, connection: { type: 'csv', content: csvFile(c, perConnection, start) } }]);
+      await portfolio.connections.link(user.id, [
+        {
+          provider_id: 'csv',
+          display_label: `export ${c}`,
+          connection: { type: 'csv', content: csvFile(c, perConnection, start) },
+        },
+      ]);
     }
     const t0 = performance.now();
     await ctx.jobs.drain();
     const seconds = (performance.now() - t0) / 1000;
-    const stored = Number((await ctx.database.db.selectFrom('portfolio_transactions').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
-    if (stored !== perConnection * connectionCount) throw new Error(`expected ${perConnection * connectionCount} transactions, stored ${stored}`);
-    rows.push({ scenario: `sync engine ingest, ${stored.toLocaleString('en')} tx across ${connectionCount} CSV connections`, metric: 'rate', value: Math.round(stored / seconds), unit: 'tx/s', target: '≥ 20,000 tx/s' });
+    const stored = Number(
+      (
+        await ctx.database.db
+          .selectFrom('portfolio_transactions')
+          .select((eb) => eb.fn.countAll().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+    if (stored !== perConnection * connectionCount)
+      throw new Error(`expected ${perConnection * connectionCount} transactions, stored ${stored}`);
+    rows.push({
+      scenario: `sync engine ingest, ${stored.toLocaleString('en')} tx across ${connectionCount} CSV connections`,
+      metric: 'rate',
+      value: Math.round(stored / seconds),
+      unit: 'tx/s',
+      target: '≥ 20,000 tx/s',
+    });
 
     await app.listen({ host: '127.0.0.1', port });
     const headers = { authorization: `Bearer ${await mintAccessToken(ctx, user.id)}` };
     const base = `${config.ISSUER}/platform/v2`;
     const deepOffset = Math.floor(stored * 0.9);
-    const deep = await ctx.database.db.selectFrom('portfolio_transactions').select(['timestamp', 'id']).where('user_id', '=', user.id)
-      .orderBy('timestamp', 'desc').orderBy('id', 'desc').offset(deepOffset).limit(1).executeTakeFirstOrThrow();
+    const deep = await ctx.database.db
+      .selectFrom('portfolio_transactions')
+      .select(['timestamp', 'id'])
+      .where('user_id', '=', user.id)
+      .orderBy('timestamp', 'desc')
+      .orderBy('id', 'desc')
+      .offset(deepOffset)
+      .limit(1)
+      .executeTakeFirstOrThrow();
     const deepCursor = portfolio.cursors.encode({ after: { t: deep.timestamp, id: deep.id }, filter: {} });
 
     const first = await latencies(`${base}/transactions`, headers, requests);
@@ -73,13 +109,23 @@ export async function runPortfolioBench(options: { transactions?: number; connec
     const assets = await latencies(`${base}/assets`, headers, requests);
     for (const [scenario, times, target] of [
       ['GET /platform/v2/transactions, first page (30)', first, undefined],
-      [`GET /platform/v2/transactions, page ${deepOffset.toLocaleString('en')} rows deep (keyset)`, deeper, '≤ 1.5× the first page'],
+      [
+        `GET /platform/v2/transactions, page ${deepOffset.toLocaleString('en')} rows deep (keyset)`,
+        deeper,
+        '≤ 1.5× the first page',
+      ],
       ['GET /platform/v2/assets', assets, undefined],
     ] as const) {
       rows.push({ scenario, metric: 'p50', value: percentile(times, 50), unit: 'ms', ...(target ? { target } : {}) });
       rows.push({ scenario, metric: 'p99', value: percentile(times, 99), unit: 'ms' });
     }
-    rows.push({ scenario: 'deep page p50 / first page p50', metric: 'ratio', value: Math.round((percentile(deeper, 50) / percentile(first, 50)) * 100) / 100, unit: '×', target: '≤ 1.5' });
+    rows.push({
+      scenario: 'deep page p50 / first page p50',
+      metric: 'ratio',
+      value: Math.round((percentile(deeper, 50) / percentile(first, 50)) * 100) / 100,
+      unit: '×',
+      target: '≤ 1.5',
+    });
     return rows;
   } finally {
     await app.close();
@@ -97,10 +143,17 @@ function csvFile(connection: number, count: number, start: number): string {
     const b = CURRENCIES[(i + connection + 3) % CURRENCIES.length]!;
     const amount = `${(i % 97) + 1}.${String((i * 7919) % 100000).padStart(5, '0')}`;
     switch (i % 4) {
-      case 0: lines.push(`${date},${amount},${a},,,,,`); break;
-      case 1: lines.push(`${date},${amount},${a},0.5,${b},0.001,${a},trade`); break;
-      case 2: lines.push(`${date},0.01,${a},,,,,staking`); break;
-      default: lines.push(`${date},,,${amount},${a},0.0001,${a},withdrawal`);
+      case 0:
+        lines.push(`${date},${amount},${a},,,,,`);
+        break;
+      case 1:
+        lines.push(`${date},${amount},${a},0.5,${b},0.001,${a},trade`);
+        break;
+      case 2:
+        lines.push(`${date},0.01,${a},,,,,staking`);
+        break;
+      default:
+        lines.push(`${date},,,${amount},${a},0.0001,${a},withdrawal`);
     }
   }
   return lines.join('\n');
@@ -108,18 +161,49 @@ function csvFile(connection: number, count: number, start: number): string {
 
 async function mintAccessToken(ctx: OAuthContext, userId: string): Promise<string> {
   const redirectUri = 'http://127.0.0.1/cb';
-  const { client } = await ctx.clientService.create({ name: 'bench', type: 'public', redirectUris: [redirectUri], allowedScopes: SCOPES });
+  const { client } = await ctx.clientService.create({
+    name: 'bench',
+    type: 'public',
+    redirectUris: [redirectUri],
+    allowedScopes: SCOPES,
+  });
   const resources = [`${ctx.config.ISSUER}/platform`];
-  const grantId = await new GrantRepository(ctx.database.db).approve(newId(), userId, client.id, SCOPES, resources, ctx.clock.now());
+  const grantId = await new GrantRepository(ctx.database.db).approve(
+    newId(),
+    userId,
+    client.id,
+    SCOPES,
+    resources,
+    ctx.clock.now(),
+  );
   const verifier = randomBytes(32).toString('base64url');
-  const location = await issueCodeRedirect(ctx, {
-    clientId: client.id, redirectUri, redirectUriSent: true, scopes: SCOPES, resources, prompt: [],
-    codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256',
-  }, userId, grantId, ctx.clock.now());
+  const location = await issueCodeRedirect(
+    ctx,
+    {
+      clientId: client.id,
+      redirectUri,
+      redirectUriSent: true,
+      scopes: SCOPES,
+      resources,
+      prompt: [],
+      codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+      codeChallengeMethod: 'S256',
+    },
+    userId,
+    grantId,
+    ctx.clock.now(),
+  );
   const code = new URL(location).searchParams.get('code')!;
   const response = await fetch(`${ctx.config.ISSUER}/oauth/token`, {
-    method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri, client_id: client.id }),
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: redirectUri,
+      client_id: client.id,
+    }),
   });
   const tokens = (await response.json()) as { access_token?: string };
   if (!tokens.access_token) throw new Error(`token exchange failed: ${JSON.stringify(tokens)}`);
@@ -149,5 +233,8 @@ function percentile(values: number[], p: number): number {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await runPortfolioBench();
-  for (const row of rows) console.log(`${row.scenario.padEnd(70)} ${row.metric.padEnd(6)} ${String(row.value).padStart(10)} ${row.unit}${row.target ? `   (target ${row.target})` : ''}`);
+  for (const row of rows)
+    console.log(
+      `${row.scenario.padEnd(70)} ${row.metric.padEnd(6)} ${String(row.value).padStart(10)} ${row.unit}${row.target ? `   (target ${row.target})` : ''}`,
+    );
 }

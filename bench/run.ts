@@ -15,7 +15,16 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { benchSeconds, formatTable, measure, sampleCpuUs, sampleRssMb, type ConnectionScript, type LoadResult, type MeasureOptions } from './load.ts';
+import {
+  benchSeconds,
+  formatTable,
+  measure,
+  sampleCpuUs,
+  sampleRssMb,
+  type ConnectionScript,
+  type LoadResult,
+  type MeasureOptions,
+} from './load.ts';
 import { startOidcProviderBaseline, type OidcProviderBaseline } from './oidc-provider-baseline.ts';
 import { startConsentry, type ConsentryUnderTest } from './consentry-server.ts';
 import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
@@ -36,7 +45,10 @@ const ALL_SCENARIOS = ['hello', 'refresh', 'code', 'client_credentials', 'intros
 type ScenarioKey = (typeof ALL_SCENARIOS)[number];
 
 /** What a scenario needs from a server: the baseline's shape, which Consentry's launcher mirrors. */
-type Server = Pick<OidcProviderBaseline, 'basicAuth' | 'redirectUri' | 'endpoints' | 'pid' | 'mintAuthorizationCodes' | 'mintRefreshTokens' | 'mintAccessToken'>;
+type Server = Pick<
+  OidcProviderBaseline,
+  'basicAuth' | 'redirectUri' | 'endpoints' | 'pid' | 'mintAuthorizationCodes' | 'mintRefreshTokens' | 'mintAccessToken'
+>;
 type Side = 'consentry' | 'oidc-provider';
 
 /** One prepared load: the target, a script per connection, and a check for the bench's own mistakes. */
@@ -64,7 +76,9 @@ interface Scenario {
 }
 
 const tokenHeaders = (s: Server) => ({ authorization: s.basicAuth, 'content-type': FORM });
-const fixed = (body?: string, headers?: Record<string, string>): ConnectionScript => ({ next: () => ({ ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) }) });
+const fixed = (body?: string, headers?: Record<string, string>): ConnectionScript => ({
+  next: () => ({ ...(body !== undefined ? { body } : {}), ...(headers ? { headers } : {}) }),
+});
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
 /** Refresh tokens rotate, so each connection owns one chain and sends the refresh_token of each response next. */
@@ -87,7 +101,12 @@ const SCENARIOS: Scenario[] = [
     name: 'refresh_token (rotating)',
     async prepare(s) {
       const tokens = await s.mintRefreshTokens(CONNECTIONS);
-      return { url: s.endpoints.token, method: 'POST', headers: tokenHeaders(s), script: (i) => refreshChain(tokens[i]!) };
+      return {
+        url: s.endpoints.token,
+        method: 'POST',
+        headers: tokenHeaders(s),
+        script: (i) => refreshChain(tokens[i]!),
+      };
     },
   },
   {
@@ -103,19 +122,34 @@ const SCENARIOS: Scenario[] = [
       const codes = await s.mintAuthorizationCodes(need);
       const mintSeconds = (performance.now() - started) / 1000;
       const ttl = 'codeTtlSeconds' in s ? (s as ConsentryUnderTest).codeTtlSeconds : 60;
-      notes.push(`${side} authorization_code: minted ${need} codes in ${mintSeconds.toFixed(1)} s (code TTL ${ttl} s, run ${SECONDS} s)`);
-      if (mintSeconds + SECONDS + 2 > ttl) notes.push(`  warning: minting plus the run exceed the ${ttl} s code lifetime; expect expired codes`);
+      notes.push(
+        `${side} authorization_code: minted ${need} codes in ${mintSeconds.toFixed(1)} s (code TTL ${ttl} s, run ${SECONDS} s)`,
+      );
+      if (mintSeconds + SECONDS + 2 > ttl)
+        notes.push(`  warning: minting plus the run exceed the ${ttl} s code lifetime; expect expired codes`);
       let next = 0;
       return {
-        url: s.endpoints.token, method: 'POST', headers: tokenHeaders(s),
+        url: s.endpoints.token,
+        method: 'POST',
+        headers: tokenHeaders(s),
         script: () => ({
           next: () => {
             // Past the end the last code is resent on purpose: it fails and shows as non-2xx.
             const c = codes[Math.min(next++, codes.length - 1)]!;
-            return { body: form({ grant_type: 'authorization_code', code: c.code, code_verifier: c.verifier, redirect_uri: s.redirectUri }) };
+            return {
+              body: form({
+                grant_type: 'authorization_code',
+                code: c.code,
+                code_verifier: c.verifier,
+                redirect_uri: s.redirectUri,
+              }),
+            };
           },
         }),
-        check: () => (next > codes.length ? `ran out of codes: ${next} requests for ${codes.length} codes (a bench sizing problem, not a server bug)` : undefined),
+        check: () =>
+          next > codes.length
+            ? `ran out of codes: ${next} requests for ${codes.length} codes (a bench sizing problem, not a server bug)`
+            : undefined,
       };
     },
   },
@@ -123,7 +157,12 @@ const SCENARIOS: Scenario[] = [
     key: 'client_credentials',
     name: 'client_credentials',
     async prepare(s) {
-      return { url: s.endpoints.token, method: 'POST', headers: tokenHeaders(s), script: () => fixed('grant_type=client_credentials') };
+      return {
+        url: s.endpoints.token,
+        method: 'POST',
+        headers: tokenHeaders(s),
+        script: () => fixed('grant_type=client_credentials'),
+      };
     },
   },
   {
@@ -131,7 +170,12 @@ const SCENARIOS: Scenario[] = [
     name: 'introspection (access token)',
     async prepare(s) {
       const token = await s.mintAccessToken();
-      return { url: s.endpoints.introspection, method: 'POST', headers: tokenHeaders(s), script: () => fixed(form({ token })) };
+      return {
+        url: s.endpoints.introspection,
+        method: 'POST',
+        headers: tokenHeaders(s),
+        script: () => fixed(form({ token })),
+      };
     },
   },
   {
@@ -139,7 +183,12 @@ const SCENARIOS: Scenario[] = [
     name: 'userinfo (GET, Bearer)',
     async prepare(s) {
       const token = await s.mintAccessToken();
-      return { url: s.endpoints.userinfo, method: 'GET', headers: { authorization: `Bearer ${token}` }, script: () => fixed() };
+      return {
+        url: s.endpoints.userinfo,
+        method: 'GET',
+        headers: { authorization: `Bearer ${token}` },
+        script: () => fixed(),
+      };
     },
   },
 ];
@@ -166,13 +215,23 @@ async function runLoad(name: string, pid: number, load: Load, duration: number):
   const timer = setInterval(sample, RSS_SAMPLE_MS);
   try {
     const result = await measure(name, {
-      url: load.url, method: load.method, headers: load.headers, duration, connections: CONNECTIONS,
+      url: load.url,
+      method: load.method,
+      headers: load.headers,
+      duration,
+      connections: CONNECTIONS,
       perConnection: (i) => watched(load.script(i)),
     });
     sample();
     const cpuUsPerRequest = Math.round((sampleCpuUs(pid) - cpuBefore) / Math.max(1, result.requests));
     const problem = load.check?.();
-    return { ...result, peakRssMb: peak, cpuUsPerRequest, ...(firstFailure ? { firstFailure } : {}), ...(problem ? { problem } : {}) };
+    return {
+      ...result,
+      peakRssMb: peak,
+      cpuUsPerRequest,
+      ...(firstFailure ? { firstFailure } : {}),
+      ...(problem ? { problem } : {}),
+    };
   } finally {
     clearInterval(timer);
   }
@@ -187,15 +246,21 @@ function envNumber(name: string, fallback: number): number {
 function selectedScenarios(): Set<ScenarioKey> {
   const raw = process.env.BENCH_SCENARIOS?.trim();
   if (!raw) return new Set(ALL_SCENARIOS);
-  const keys = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const keys = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = keys.filter((k) => !(ALL_SCENARIOS as readonly string[]).includes(k));
-  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${ALL_SCENARIOS.join(', ')})`);
+  if (unknown.length)
+    throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${ALL_SCENARIOS.join(', ')})`);
   return new Set(keys as ScenarioKey[]);
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 /** The run with the median throughput (its own latencies go with it). */
-const medianRun = (runs: Run[]): Run => ({ ...[...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)]! });
+const medianRun = (runs: Run[]): Run => ({
+  ...[...runs].sort((a, b) => a.rps - b.rps)[Math.floor((runs.length - 1) / 2)]!,
+});
 const isClean = (r: Run) => r.non2xx === 0 && r.errors === 0 && !r.problem;
 
 function oidcProviderVersion(): string {
@@ -230,8 +295,13 @@ async function main(): Promise<number> {
     consentryPid = consentry.pid;
     const baseline = await startOidcProviderBaseline({ idTokenAlg: 'ES256' }); // Consentry signs ES256
     running.push(baseline);
-    const sides: Array<[Side, Server]> = [['consentry', consentry], ['oidc-provider', baseline]];
-    notes.push(`RSS after start, before any load: consentry ${sampleRssMb(consentry.pid)} MiB, oidc-provider ${sampleRssMb(baseline.pid)} MiB${hello ? `, hello ${sampleRssMb(hello.pid)} MiB` : ''}`);
+    const sides: Array<[Side, Server]> = [
+      ['consentry', consentry],
+      ['oidc-provider', baseline],
+    ];
+    notes.push(
+      `RSS after start, before any load: consentry ${sampleRssMb(consentry.pid)} MiB, oidc-provider ${sampleRssMb(baseline.pid)} MiB${hello ? `, hello ${sampleRssMb(hello.pid)} MiB` : ''}`,
+    );
 
     if (WARMUP_SECONDS > 0) {
       const refresh = SCENARIOS.find((s) => s.key === 'refresh')!;
@@ -240,18 +310,42 @@ async function main(): Promise<number> {
         refreshRps[side] = warm.rps; // until the measured refresh run replaces it
         console.error(`warm-up ${side}: ${warm.rps} rps of refresh_token for ${WARMUP_SECONDS} s (not reported)`);
       }
-      if (hello) await runLoad('warm-up hello', hello.pid, { url: hello.url, method: 'GET', headers: {}, script: () => fixed() }, WARMUP_SECONDS);
+      if (hello)
+        await runLoad(
+          'warm-up hello',
+          hello.pid,
+          { url: hello.url, method: 'GET', headers: {}, script: () => fixed() },
+          WARMUP_SECONDS,
+        );
     }
 
     if (hello) {
-      const r = await runLoad('hello', hello.pid, { url: hello.url, method: 'GET', headers: {}, script: () => fixed() }, SECONDS);
+      const r = await runLoad(
+        'hello',
+        hello.pid,
+        { url: hello.url, method: 'GET', headers: {}, script: () => fixed() },
+        SECONDS,
+      );
       console.error(`hello: ${r.rps} rps`);
       report('fastify hello', 'hello', r);
       rows.push({
-        scenario: 'hello (bare Fastify: ceiling)', server: 'fastify', rps: r.rps, 'p50 ms': r.p50, 'p99 ms': r.p99,
-        'oidc-provider rps': null, 'op p50 ms': null, 'op p99 ms': null, ratio: null,
-        non2xx: r.non2xx, 'op non2xx': null, errors: r.errors, 'op errors': null, 'peak RSS MiB': r.peakRssMb, 'op peak RSS MiB': null,
-        'CPU µs/req': r.cpuUsPerRequest, 'op CPU µs/req': null,
+        scenario: 'hello (bare Fastify: ceiling)',
+        server: 'fastify',
+        rps: r.rps,
+        'p50 ms': r.p50,
+        'p99 ms': r.p99,
+        'oidc-provider rps': null,
+        'op p50 ms': null,
+        'op p99 ms': null,
+        ratio: null,
+        non2xx: r.non2xx,
+        'op non2xx': null,
+        errors: r.errors,
+        'op errors': null,
+        'peak RSS MiB': r.peakRssMb,
+        'op peak RSS MiB': null,
+        'CPU µs/req': r.cpuUsPerRequest,
+        'op CPU µs/req': null,
       });
     }
 
@@ -264,12 +358,17 @@ async function main(): Promise<number> {
           const r = await runLoad(`${side} ${scenario.name}`, server.pid, load, SECONDS);
           runs[side].push(r);
           if (scenario.key === 'refresh') refreshRps[side] = r.rps;
-          console.error(`${side} ${scenario.name} (round ${round + 1}/${ROUNDS}): ${r.rps} rps, ${r.cpuUsPerRequest} µs CPU/req${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`);
+          console.error(
+            `${side} ${scenario.name} (round ${round + 1}/${ROUNDS}): ${r.rps} rps, ${r.cpuUsPerRequest} µs CPU/req${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`,
+          );
           report(side, scenario.name, r);
         }
       }
       if (ROUNDS > 1) {
-        const perRound = runs.consentry.map((r, i) => `${r.rps}/${runs['oidc-provider'][i]!.rps} = ${round2(r.rps / Math.max(1, runs['oidc-provider'][i]!.rps))}x`);
+        const perRound = runs.consentry.map(
+          (r, i) =>
+            `${r.rps}/${runs['oidc-provider'][i]!.rps} = ${round2(r.rps / Math.max(1, runs['oidc-provider'][i]!.rps))}x`,
+        );
         notes.push(`${scenario.key}: consentry/oidc-provider rps per round: ${perRound.join(', ')}`);
       }
       const results = { consentry: medianRun(runs.consentry), 'oidc-provider': medianRun(runs['oidc-provider']) };
@@ -282,21 +381,42 @@ async function main(): Promise<number> {
       ratios[scenario.key] = { c: c.rps, op: op.rps, ratio };
       consentryPeaks.push({ scenario: scenario.key, mb: c.peakRssMb * MIB_TO_MB });
       rows.push({
-        scenario: scenario.name, server: 'consentry', rps: c.rps, 'p50 ms': c.p50, 'p99 ms': c.p99,
-        'oidc-provider rps': op.rps, 'op p50 ms': op.p50, 'op p99 ms': op.p99, ratio,
-        non2xx: c.non2xx, 'op non2xx': op.non2xx, errors: c.errors, 'op errors': op.errors, 'peak RSS MiB': c.peakRssMb, 'op peak RSS MiB': op.peakRssMb,
-        'CPU µs/req': c.cpuUsPerRequest, 'op CPU µs/req': op.cpuUsPerRequest,
+        scenario: scenario.name,
+        server: 'consentry',
+        rps: c.rps,
+        'p50 ms': c.p50,
+        'p99 ms': c.p99,
+        'oidc-provider rps': op.rps,
+        'op p50 ms': op.p50,
+        'op p99 ms': op.p99,
+        ratio,
+        non2xx: c.non2xx,
+        'op non2xx': op.non2xx,
+        errors: c.errors,
+        'op errors': op.errors,
+        'peak RSS MiB': c.peakRssMb,
+        'op peak RSS MiB': op.peakRssMb,
+        'CPU µs/req': c.cpuUsPerRequest,
+        'op CPU µs/req': op.cpuUsPerRequest,
       });
     }
   } finally {
     const closed = await Promise.allSettled(running.reverse().map((s) => s.close()));
-    for (const c of closed) if (c.status === 'rejected') console.error(`cleanup: ${c.reason instanceof Error ? c.reason.message : String(c.reason)}`);
+    for (const c of closed)
+      if (c.status === 'rejected')
+        console.error(`cleanup: ${c.reason instanceof Error ? c.reason.message : String(c.reason)}`);
   }
 
   console.log('');
-  console.log(`Consentry ${consentryUrl} (durable SQLite file, WAL) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both`);
-  console.log(`${SECONDS} s per run, ${ROUNDS} run(s) per scenario and server (median reported), ${CONNECTIONS} connections, loopback; each server in its own process; node ${process.version}, ${cpus().length} CPUs`);
-  console.log('ratio = consentry rps / oidc-provider rps; "op" columns = oidc-provider; RSS = peak of the server process during the run;');
+  console.log(
+    `Consentry ${consentryUrl} (durable SQLite file, WAL) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both`,
+  );
+  console.log(
+    `${SECONDS} s per run, ${ROUNDS} run(s) per scenario and server (median reported), ${CONNECTIONS} connections, loopback; each server in its own process; node ${process.version}, ${cpus().length} CPUs`,
+  );
+  console.log(
+    'ratio = consentry rps / oidc-provider rps; "op" columns = oidc-provider; RSS = peak of the server process during the run;',
+  );
   console.log('CPU µs/req = server process CPU time (user + system, every thread) over the run / requests answered');
   console.log('');
   console.log(formatTable(rows));
@@ -304,16 +424,23 @@ async function main(): Promise<number> {
 
   console.log('');
   const verdict = (ok: boolean) => (ok ? 'MET    ' : 'NOT MET');
-  for (const [key, label] of [['refresh', 'refresh_token'], ['code', 'authorization_code']] as const) {
+  for (const [key, label] of [
+    ['refresh', 'refresh_token'],
+    ['code', 'authorization_code'],
+  ] as const) {
     const r = ratios[key];
     if (!r) continue;
-    console.log(`${verdict(r.ratio >= RATIO_TARGET)}  ${label} >= ${RATIO_TARGET}x oidc-provider: ${r.ratio}x (${r.c} vs ${r.op} rps)`);
+    console.log(
+      `${verdict(r.ratio >= RATIO_TARGET)}  ${label} >= ${RATIO_TARGET}x oidc-provider: ${r.ratio}x (${r.c} vs ${r.op} rps)`,
+    );
   }
   const loaded = consentryPeaks.filter((p) => p.scenario === 'refresh' || p.scenario === 'code');
   if (loaded.length) {
     const peakLoaded = Math.max(...loaded.map((p) => p.mb));
     const peakAll = Math.max(...consentryPeaks.map((p) => p.mb));
-    console.log(`${verdict(peakLoaded < RSS_TARGET_MB)}  Consentry RSS < ${RSS_TARGET_MB} MB under refresh/code load: peak ${peakLoaded.toFixed(1)} MB (${(peakLoaded / MIB_TO_MB).toFixed(1)} MiB); peak over every scenario ${peakAll.toFixed(1)} MB`);
+    console.log(
+      `${verdict(peakLoaded < RSS_TARGET_MB)}  Consentry RSS < ${RSS_TARGET_MB} MB under refresh/code load: peak ${peakLoaded.toFixed(1)} MB (${(peakLoaded / MIB_TO_MB).toFixed(1)} MiB); peak over every scenario ${peakAll.toFixed(1)} MB`,
+    );
   }
 
   if (profileDir) {
@@ -322,7 +449,8 @@ async function main(): Promise<number> {
     const profiles = readdirSync(profileDir)
       .filter((f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(consentryPid) && f.split('.')[4] === '0')
       .map((f) => join(profileDir, f));
-    for (const file of profiles) console.log(`\nCPU profile of Consentry (${[...selected].join(', ')}):\n${summarizeCpuProfile(file)}`);
+    for (const file of profiles)
+      console.log(`\nCPU profile of Consentry (${[...selected].join(', ')}):\n${summarizeCpuProfile(file)}`);
   }
 
   // The products' own benchmarks (their issues name their targets), unless only OAuth scenarios were asked for.
@@ -334,7 +462,9 @@ async function main(): Promise<number> {
   }
 
   if (failures.length) {
-    console.log(`\nFAILED: runs with non-2xx responses or errors (each is a bug to fix before the numbers mean anything):\n${failures.join('\n')}`);
+    console.log(
+      `\nFAILED: runs with non-2xx responses or errors (each is a bug to fix before the numbers mean anything):\n${failures.join('\n')}`,
+    );
     return 1;
   }
   return 0;
@@ -351,7 +481,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 main().then(
   (code) => process.exit(code),
   (err: unknown) => {
-    console.error(err instanceof Error ? err.stack ?? err.message : err);
+    console.error(err instanceof Error ? (err.stack ?? err.message) : err);
     process.exit(1);
   },
 );

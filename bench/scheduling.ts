@@ -26,14 +26,30 @@ export interface SchedulingBenchRow {
 }
 
 const DAY = 86_400_000;
-const ALL_SCOPES = ['read:profile', 'read:bookings', 'write:bookings', 'read:event-types', 'write:event-types', 'read:availability', 'write:availability'];
+const ALL_SCOPES = [
+  'read:profile',
+  'read:bookings',
+  'write:bookings',
+  'read:event-types',
+  'write:event-types',
+  'read:availability',
+  'write:availability',
+];
 
-export async function runSchedulingBench(options: { databaseUrl?: string; availabilityRequests?: number; bookingRequests?: number; concurrency?: number } = {}): Promise<SchedulingBenchRow[]> {
+export async function runSchedulingBench(
+  options: { databaseUrl?: string; availabilityRequests?: number; bookingRequests?: number; concurrency?: number } = {},
+): Promise<SchedulingBenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-scheduling-'));
   const port = await freePort();
   const config = loadConfig({
-    NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ISSUER: `http://127.0.0.1:${port}`, LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0',
-    DATABASE_URL: options.databaseUrl ?? process.env.BENCH_SCHEDULING_DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`, SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ',
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    ISSUER: `http://127.0.0.1:${port}`,
+    LOG_LEVEL: 'silent',
+    JANITOR_INTERVAL_SECONDS: '0',
+    DATABASE_URL: options.databaseUrl ?? process.env.BENCH_SCHEDULING_DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`,
+    SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ',
   });
   const { app, kernel, oauth, accounts } = await buildApp(config);
   await app.listen({ host: '127.0.0.1', port });
@@ -42,16 +58,24 @@ export async function runSchedulingBench(options: { databaseUrl?: string; availa
     const s = schedulingServices(kernel, oauth, accounts, app.log);
     const user = await accounts.users.create({ email: `bench-${Date.now()}@example.com`, name: 'Bench Host' });
     // The API allows 600 requests per minute per token: each client of the bench has its own.
-    const tokenHeaders = async () => ({ authorization: `Bearer ${(await oauth.personalTokens.create({ userId: user.id, name: 'bench', scopes: ALL_SCOPES })).token}`, 'content-type': 'application/json' });
+    const tokenHeaders = async () => ({
+      authorization: `Bearer ${(await oauth.personalTokens.create({ userId: user.id, name: 'bench', scopes: ALL_SCOPES })).token}`,
+      'content-type': 'application/json',
+    });
     const headers = await tokenHeaders();
     const first = (await s.schedules.list(user.id))[0]!;
-    const schedule = await s.schedules.update(user.id, first.id, { weekly: WEEKDAYS.map((day) => ({ day, start: '00:00', end: '24:00' })) });
+    const schedule = await s.schedules.update(user.id, first.id, {
+      weekly: WEEKDAYS.map((day) => ({ day, start: '00:00', end: '24:00' })),
+    });
     const eventType = await s.eventTypes.create(user.id, { name: 'Bench', durations: [30], bufferAfterMin: 0 });
     const from = Math.ceil((Date.now() + DAY) / DAY) * DAY;
     const to = from + 31 * DAY;
     // 500 bookings spread over the window: every third 30-minute slot, open all day, 31 days.
     for (let i = 0; i < 500; i++) {
-      await s.bookings.create(eventType, { start: new Date(from + i * 3 * 30 * 60_000).toISOString(), invitee: { name: `Guest ${i}`, email: `g${i}@example.com`, timezone: 'UTC' } });
+      await s.bookings.create(eventType, {
+        start: new Date(from + i * 3 * 30 * 60_000).toISOString(),
+        invitee: { name: `Guest ${i}`, email: `g${i}@example.com`, timezone: 'UTC' },
+      });
     }
     const rows: SchedulingBenchRow[] = [];
 
@@ -61,10 +85,20 @@ export async function runSchedulingBench(options: { databaseUrl?: string; availa
     let slotCount = 0;
     for (let i = 0; i < 200; i++) {
       const t0 = performance.now();
-      slotCount = computeSlots(schedule, slotSettings(eventType, 30), { from, to, now: Date.now(), eventTypeId: eventType.id }, busy).length;
+      slotCount = computeSlots(
+        schedule,
+        slotSettings(eventType, 30),
+        { from, to, now: Date.now(), eventTypeId: eventType.id },
+        busy,
+      ).length;
       engineTimes.push(performance.now() - t0);
     }
-    rows.push({ scenario: 'slot engine, 31 days, 500 bookings', metric: 'p50', value: percentile(engineTimes, 50), unit: 'ms' });
+    rows.push({
+      scenario: 'slot engine, 31 days, 500 bookings',
+      metric: 'p50',
+      value: percentile(engineTimes, 50),
+      unit: 'ms',
+    });
 
     // GET /availability over HTTP, one request at a time.
     const url = `${base}/availability?eventTypeId=${eventType.id}&from=${new Date(from).toISOString()}&to=${new Date(to).toISOString()}&tz=Europe/Paris`;
@@ -76,11 +110,24 @@ export async function runSchedulingBench(options: { databaseUrl?: string; availa
       await expectStatus(response, 200);
       times.push(performance.now() - t0);
     }
-    rows.push({ scenario: `GET /availability, 31 days, 500 bookings (${slotCount} slots)`, metric: 'p50', value: percentile(times, 50), unit: 'ms', target: '< 10 ms' });
-    rows.push({ scenario: `GET /availability, 31 days, 500 bookings (${slotCount} slots)`, metric: 'p99', value: percentile(times, 99), unit: 'ms' });
+    rows.push({
+      scenario: `GET /availability, 31 days, 500 bookings (${slotCount} slots)`,
+      metric: 'p50',
+      value: percentile(times, 50),
+      unit: 'ms',
+      target: '< 10 ms',
+    });
+    rows.push({
+      scenario: `GET /availability, 31 days, 500 bookings (${slotCount} slots)`,
+      metric: 'p99',
+      value: percentile(times, 99),
+      unit: 'ms',
+    });
 
     // POST /bookings with conflict checks: free slots of days 20–30, every other slot requested twice (one 201, one 409).
-    const free = Array.from({ length: options.bookingRequests ?? 600 }, (_, i) => new Date(from + 20 * DAY + i * 30 * 60_000).toISOString());
+    const free = Array.from({ length: options.bookingRequests ?? 600 }, (_, i) =>
+      new Date(from + 20 * DAY + i * 30 * 60_000).toISOString(),
+    );
     const plan = free.flatMap((start, i) => (i % 2 === 0 ? [start, start] : [start])).slice(0, free.length);
     let next = 0;
     let created = 0;
@@ -90,7 +137,15 @@ export async function runSchedulingBench(options: { databaseUrl?: string; availa
     await Promise.all(
       clients.map(async (headers) => {
         for (let i = next++; i < plan.length; i = next++) {
-          const response = await fetch(`${base}/bookings`, { method: 'POST', headers, body: JSON.stringify({ eventTypeId: eventType.id, start: plan[i], invitee: { name: 'Load', email: 'load@example.com', timezone: 'UTC' } }) });
+          const response = await fetch(`${base}/bookings`, {
+            method: 'POST',
+            headers,
+            body: JSON.stringify({
+              eventTypeId: eventType.id,
+              start: plan[i],
+              invitee: { name: 'Load', email: 'load@example.com', timezone: 'UTC' },
+            }),
+          });
           await response.arrayBuffer();
           if (response.status === 201) created++;
           else if (response.status === 409) conflicts++;
@@ -99,7 +154,12 @@ export async function runSchedulingBench(options: { databaseUrl?: string; availa
       }),
     );
     const seconds = (performance.now() - t0) / 1000;
-    rows.push({ scenario: `POST /bookings, ${options.concurrency ?? 8} clients, ${created} booked + ${conflicts} refused 409`, metric: 'throughput', value: plan.length / seconds, unit: 'req/s' });
+    rows.push({
+      scenario: `POST /bookings, ${options.concurrency ?? 8} clients, ${created} booked + ${conflicts} refused 409`,
+      metric: 'throughput',
+      value: plan.length / seconds,
+      unit: 'req/s',
+    });
     rows.push({ scenario: 'POST /bookings', metric: 'bookings created', value: created / seconds, unit: 'bookings/s' });
     return rows;
   } finally {
@@ -120,5 +180,8 @@ async function expectStatus(response: Response, status: number): Promise<void> {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const rows = await runSchedulingBench();
-  for (const row of rows) console.log(`${row.scenario.padEnd(72)} ${row.metric.padEnd(16)} ${row.value.toFixed(2).padStart(9)} ${row.unit}${row.target ? `  (target ${row.target})` : ''}`);
+  for (const row of rows)
+    console.log(
+      `${row.scenario.padEnd(72)} ${row.metric.padEnd(16)} ${row.value.toFixed(2).padStart(9)} ${row.unit}${row.target ? `  (target ${row.target})` : ''}`,
+    );
 }

@@ -14,19 +14,62 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: `sqlite:${mkdtempSync(join(tmpdir(), 'consentry-handlers-'))}/bench.db`, SECRET_KEY: randomBytes(32).toString('base64url'), LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0', REFRESH_REUSE_GRACE_SECONDS: process.env.GRACE ?? '10', ISSUER: 'http://127.0.0.1:1' });
+const config = loadConfig({
+  NODE_ENV: 'test',
+  DATABASE_URL: `sqlite:${mkdtempSync(join(tmpdir(), 'consentry-handlers-'))}/bench.db`,
+  SECRET_KEY: randomBytes(32).toString('base64url'),
+  LOG_LEVEL: 'silent',
+  JANITOR_INTERVAL_SECONDS: '0',
+  REFRESH_REUSE_GRACE_SECONDS: process.env.GRACE ?? '10',
+  ISSUER: 'http://127.0.0.1:1',
+});
 const { app, kernel, accounts } = await buildApp(config);
 // The grant handlers' own context, on the app's kernel: the bench calls them without HTTP.
 const ctx = await createOAuthContext(kernel);
-const { client } = await ctx.clientService.create({ name: 'b', type: 'confidential', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'offline_access'] });
+const { client } = await ctx.clientService.create({
+  name: 'b',
+  type: 'confidential',
+  redirectUris: ['http://127.0.0.1/cb'],
+  allowedScopes: ['openid', 'offline_access'],
+});
 const user = await accounts.users.create({ email: 'b@example.com' });
-const grantId = await new GrantRepository(ctx.database.db).approve('g1', user.id, client.id, ['openid', 'offline_access'], [], Date.now());
+const grantId = await new GrantRepository(ctx.database.db).approve(
+  'g1',
+  user.id,
+  client.id,
+  ['openid', 'offline_access'],
+  [],
+  Date.now(),
+);
 const verifier = randomBytes(32).toString('base64url');
-const mint = async () => new URL(await issueCodeRedirect(ctx, { clientId: client.id, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: true, scopes: ['openid', 'offline_access'], resources: [], prompt: [], codeChallenge: createHash('sha256').update(verifier).digest('base64url'), codeChallengeMethod: 'S256' }, user.id, grantId, Date.now())).searchParams.get('code')!;
+const mint = async () =>
+  new URL(
+    await issueCodeRedirect(
+      ctx,
+      {
+        clientId: client.id,
+        redirectUri: 'http://127.0.0.1/cb',
+        redirectUriSent: true,
+        scopes: ['openid', 'offline_access'],
+        resources: [],
+        prompt: [],
+        codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
+        codeChallengeMethod: 'S256',
+      },
+      user.id,
+      grantId,
+      Date.now(),
+    ),
+  ).searchParams.get('code')!;
 const cl = (await ctx.clients.findById(client.id))!;
 const concurrency = Number(process.env.CONCURRENCY ?? 16);
 const n = Number(process.env.N ?? 5000);
-const exchange = async (code: string) => authorizationCodeGrant.handle(ctx, { single: { code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }, resource: [] }, cl);
+const exchange = async (code: string) =>
+  authorizationCodeGrant.handle(
+    ctx,
+    { single: { code, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier }, resource: [] },
+    cl,
+  );
 const chains: string[] = [];
 for (let c = 0; c < concurrency; c++) chains.push((await exchange(await mint())).refresh_token!);
 // How large the group commits grow, and the time spent inside them (wall, from BEGIN to COMMIT).
@@ -50,15 +93,33 @@ const cpuPerOp = () => {
   return ((used.user + used.system) / n).toFixed(1);
 };
 for (let i = 0; i < n / concurrency; i++) {
-  await Promise.all(chains.map(async (token, c) => {
-    chains[c] = (await refreshTokenGrant.handle(ctx, { single: { refresh_token: token }, resource: [] }, cl)).refresh_token!;
-  }));
+  await Promise.all(
+    chains.map(async (token, c) => {
+      chains[c] = (
+        await refreshTokenGrant.handle(ctx, { single: { refresh_token: token }, resource: [] }, cl)
+      ).refresh_token!;
+    }),
+  );
 }
-console.log(`refresh handler, ${concurrency} at a time: us/op`, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1), 'CPU us/op', cpuPerOp(), '|', groupLine());
+console.log(
+  `refresh handler, ${concurrency} at a time: us/op`,
+  (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1),
+  'CPU us/op',
+  cpuPerOp(),
+  '|',
+  groupLine(),
+);
 const codes: string[] = [];
 for (let i = 0; i < n; i++) codes.push(await mint());
 t = process.hrtime.bigint();
 cpu = process.cpuUsage();
 for (let i = 0; i < n; i += concurrency) await Promise.all(codes.slice(i, i + concurrency).map(exchange));
-console.log(`code handler, ${concurrency} at a time: us/op`, (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1), 'CPU us/op', cpuPerOp(), '|', groupLine());
+console.log(
+  `code handler, ${concurrency} at a time: us/op`,
+  (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1),
+  'CPU us/op',
+  cpuPerOp(),
+  '|',
+  groupLine(),
+);
 await app.close();

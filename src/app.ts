@@ -41,7 +41,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     logger: options.logger ?? { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     trustProxy: config.TRUST_PROXY,
     // Per-request lines only when debugging: at load they cost more than the requests themselves.
-    logController: new LogController({ requestIdLogLabel: 'request_id', disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace' }),
+    logController: new LogController({
+      requestIdLogLabel: 'request_id',
+      disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace',
+    }),
     routerOptions: { maxParamLength: 200 },
   });
   const products = await servedProducts(config);
@@ -70,13 +73,30 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   const deps: PlatformDeps = { kernel, accounts, oauth, csrf };
   const attached = await Promise.all(products.map(async (product) => (await product.load()).attach(deps)));
-  const accountSections = [profileSection(), oauth.connectedAppsSection(), ...attached.flatMap((a) => a.accountSections ?? []), sessionsSection(accounts)];
+  const accountSections = [
+    profileSection(),
+    oauth.connectedAppsSection(),
+    ...attached.flatMap((a) => a.accountSections ?? []),
+    sessionsSection(accounts),
+  ];
   const developerSections = attached.flatMap((a) => a.developerSections ?? []);
   const apiDocs = attached.flatMap((a) => a.apiDocs ?? []);
 
-  await app.register(async (scope) => accountsRoutes(scope, { db: kernel.database.db, config, clock: kernel.clock, log: app.log, csrf, accounts, accountSections }));
+  await app.register(async (scope) =>
+    accountsRoutes(scope, {
+      db: kernel.database.db,
+      config,
+      clock: kernel.clock,
+      log: app.log,
+      csrf,
+      accounts,
+      accountSections,
+    }),
+  );
   await oauth.routes(app, { accounts, csrf });
-  await app.register(async (scope) => consoleRoutes(scope, { kernel, oauth, accounts, csrf, root: app, developerSections, apiDocs }));
+  await app.register(async (scope) =>
+    consoleRoutes(scope, { kernel, oauth, accounts, csrf, root: app, developerSections, apiDocs }),
+  );
   // Products last: the scheduling product's public booking pages answer /{host}/{event}.
   for (const product of attached) await app.register(async (scope) => product.routes(scope));
 

@@ -18,7 +18,9 @@ const Bool = (def: boolean, doc: string) => option(Type.Boolean({ default: def }
 
 export const ConfigSchema = Type.Object({
   NODE_ENV: option(
-    Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], { default: 'development' }),
+    Type.Union([Type.Literal('development'), Type.Literal('production'), Type.Literal('test')], {
+      default: 'development',
+    }),
     'development, production or test. Production refuses to start without SECRET_KEY, an https ISSUER and (when serving scheduling) SMTP_URL, or with any *_ALLOW_LOOPBACK.',
   ),
   HOST: Str('localhost', 'Interface to listen on (use 0.0.0.0 behind a load balancer).'),
@@ -27,18 +29,31 @@ export const ConfigSchema = Type.Object({
   DATABASE_URL: Str('sqlite:./data/consentry.db', 'sqlite:<file> (embedded, one node) or postgres://… (many nodes).'),
   DATABASE_POOL_SIZE: Int(10, 'PostgreSQL connection pool size per node.', 1, 200),
   DATA_DIR: Str('./data', 'Where development files live (SQLite database, generated SECRET_KEY).'),
-  SECRET_KEY: Str(undefined, '32 random bytes, base64url. Encrypts signing keys and credentials. Generated into DATA_DIR in development.'),
+  SECRET_KEY: Str(
+    undefined,
+    '32 random bytes, base64url. Encrypts signing keys and credentials. Generated into DATA_DIR in development.',
+  ),
   LOG_LEVEL: Str('info', 'pino log level: fatal, error, warn, info, debug, trace, silent.'),
   TRUST_PROXY: Bool(false, 'Trust X-Forwarded-For from a reverse proxy for client IPs (never for the issuer).'),
   PRODUCTS: Str('portfolio,scheduling', 'Comma-separated products this deployment serves.'),
-  SMTP_URL: Str(undefined, 'smtp://user:pass@host:port for one-time codes by email. Unset: codes are logged (development).'),
+  SMTP_URL: Str(
+    undefined,
+    'smtp://user:pass@host:port for one-time codes by email. Unset: codes are logged (development).',
+  ),
   MAIL_FROM: Str('Consentry <no-reply@localhost>', 'From address of emails.'),
   TWILIO_ACCOUNT_SID: Str(undefined, 'Twilio account SID for SMS codes. Unset (with the two below): codes are logged.'),
   TWILIO_AUTH_TOKEN: Str(undefined, 'Twilio auth token.'),
   TWILIO_FROM: Str(undefined, 'Sender number (E.164) or messaging service SID.'),
-  SMS_MAX_PER_HOUR: Int(100, 'Sign-in text messages all nodes together may send per rolling hour (toll-fraud cap; past it SMS sign-in pauses).', 1),
+  SMS_MAX_PER_HOUR: Int(
+    100,
+    'Sign-in text messages all nodes together may send per rolling hour (toll-fraud cap; past it SMS sign-in pauses).',
+    1,
+  ),
   TWILIO_API_URL: Str('https://api.twilio.com', 'Base URL of the Twilio REST API (tests point it at a local server).'),
-  TOKEN_PROFILE: Str(undefined, 'Force one token lifetime profile for every resource (calico or caledee: a served product\'s profile). Unset: per resource.'),
+  TOKEN_PROFILE: Str(
+    undefined,
+    "Force one token lifetime profile for every resource (calico or caledee: a served product's profile). Unset: per resource.",
+  ),
   REFRESH_REUSE_GRACE_SECONDS: Int(10, 'Window after a rotation in which a replay returns the same successor.', 0, 300),
   AUTHORIZATION_CODE_TTL_SECONDS: Int(60, 'Lifetime of authorization codes.', 1, 600),
   ACCESS_TOKEN_TTL_MIN_SECONDS: Int(60, 'Lower limit for per-client access token lifetimes.', 1),
@@ -46,49 +61,150 @@ export const ConfigSchema = Type.Object({
   REFRESH_TOKEN_TTL_MAX_SECONDS: Int(2 * 365 * 86_400, 'Upper limit for per-client refresh token lifetimes.', 60),
   SESSION_TTL_SECONDS: Int(14 * 86_400, 'Lifetime of a sign-in session cookie.', 60),
   OTP_RESEND_SECONDS: Int(30, 'Minimum seconds between two one-time codes to one address.', 0, 600),
-  SIGNIN_RATE_LIMIT_PER_MINUTE: Int(30, 'Sign-in and resend requests one IP address may make per minute (across nodes with REDIS_URL).', 1),
-  REGISTRATION_INITIAL_ACCESS_TOKEN: Str(undefined, 'When set, RFC 7591 registration needs it as a Bearer token; unset, registration is open (rate-limited).'),
+  SIGNIN_RATE_LIMIT_PER_MINUTE: Int(
+    30,
+    'Sign-in and resend requests one IP address may make per minute (across nodes with REDIS_URL).',
+    1,
+  ),
+  REGISTRATION_INITIAL_ACCESS_TOKEN: Str(
+    undefined,
+    'When set, RFC 7591 registration needs it as a Bearer token; unset, registration is open (rate-limited).',
+  ),
   REGISTRATION_RATE_LIMIT_PER_MINUTE: Int(10, 'Dynamic registrations one IP address may make per minute.', 1),
-  REGISTRATION_SECRET_TTL_SECONDS: Int(90 * 86_400, 'Lifetime of client secrets issued by dynamic registration (0 = never expire).', 0),
-  CLIENT_METADATA_DOCUMENTS: Bool(true, 'Accept https URLs as client_id (client ID metadata documents), fetched with SSRF guards.'),
-  CLIENT_METADATA_ALLOW_LOOPBACK: Bool(false, 'Allow metadata documents on loopback addresses, over http too (development and tests only).'),
-  CLIENT_METADATA_CA_FILE: Str(undefined, 'Extra PEM certificate authority trusted when fetching metadata documents (development and tests).'),
+  REGISTRATION_SECRET_TTL_SECONDS: Int(
+    90 * 86_400,
+    'Lifetime of client secrets issued by dynamic registration (0 = never expire).',
+    0,
+  ),
+  CLIENT_METADATA_DOCUMENTS: Bool(
+    true,
+    'Accept https URLs as client_id (client ID metadata documents), fetched with SSRF guards.',
+  ),
+  CLIENT_METADATA_ALLOW_LOOPBACK: Bool(
+    false,
+    'Allow metadata documents on loopback addresses, over http too (development and tests only).',
+  ),
+  CLIENT_METADATA_CA_FILE: Str(
+    undefined,
+    'Extra PEM certificate authority trusted when fetching metadata documents (development and tests).',
+  ),
   CLIENT_METADATA_TIMEOUT_MS: Int(5000, 'Deadline for fetching a client metadata document.', 100, 30_000),
-  CLIENT_METADATA_CACHE_SECONDS: Int(3600, 'How long a fetched metadata document is trusted (Cache-Control max-age may shorten it, never below 60 s).', 60, 86_400),
-  CLIENT_LOGO_ALLOW_LOOPBACK: Bool(false, 'Fetch client logos (served at /logos/<client_id>) from loopback addresses, over http too (development and tests only).'),
-  TRY_APP: option(Type.Optional(Type.Boolean()), 'Serve the built-in "Try it out" app at /try. Unset: on unless NODE_ENV is production.'),
+  CLIENT_METADATA_CACHE_SECONDS: Int(
+    3600,
+    'How long a fetched metadata document is trusted (Cache-Control max-age may shorten it, never below 60 s).',
+    60,
+    86_400,
+  ),
+  CLIENT_LOGO_ALLOW_LOOPBACK: Bool(
+    false,
+    'Fetch client logos (served at /logos/<client_id>) from loopback addresses, over http too (development and tests only).',
+  ),
+  TRY_APP: option(
+    Type.Optional(Type.Boolean()),
+    'Serve the built-in "Try it out" app at /try. Unset: on unless NODE_ENV is production.',
+  ),
   INTERACTION_TTL_SECONDS: Int(1800, 'How long a pending authorization request waits for sign-in and consent.', 60),
-  AUTHORIZE_RATE_LIMIT_PER_MINUTE: Int(120, 'Authorization requests (/oauth/authorize and product entry points) one IP address may make per minute.', 1),
-  AUTHORIZE_MAX_PENDING_PER_IP: Int(100, 'Pending authorization requests one IP address may have at once (429 past it, until some finish or expire).', 1),
-  REVOCATION_CACHE_MS: Int(2000, 'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).', 0, 60_000),
-  CLIENT_CACHE_MS: Int(1000, 'A node trusts a client it looked up this long; changes made elsewhere show within it (0 = no cache).', 0, 60_000),
+  AUTHORIZE_RATE_LIMIT_PER_MINUTE: Int(
+    120,
+    'Authorization requests (/oauth/authorize and product entry points) one IP address may make per minute.',
+    1,
+  ),
+  AUTHORIZE_MAX_PENDING_PER_IP: Int(
+    100,
+    'Pending authorization requests one IP address may have at once (429 past it, until some finish or expire).',
+    1,
+  ),
+  REVOCATION_CACHE_MS: Int(
+    2000,
+    'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).',
+    0,
+    60_000,
+  ),
+  CLIENT_CACHE_MS: Int(
+    1000,
+    'A node trusts a client it looked up this long; changes made elsewhere show within it (0 = no cache).',
+    0,
+    60_000,
+  ),
   KEY_RELOAD_SECONDS: Int(60, 'How often a node reloads signing keys from the database (rotation without restart).', 1),
-  KEY_RETIRE_GRACE_SECONDS: Int(86_400, 'Extra time a retired key stays published after the last token it signed expired.', 0),
-  JANITOR_INTERVAL_SECONDS: Int(60, 'How often expired codes, tokens, sessions and challenges are purged (0 = never).', 0),
+  KEY_RETIRE_GRACE_SECONDS: Int(
+    86_400,
+    'Extra time a retired key stays published after the last token it signed expired.',
+    0,
+  ),
+  JANITOR_INTERVAL_SECONDS: Int(
+    60,
+    'How often expired codes, tokens, sessions and challenges are purged (0 = never).',
+    0,
+  ),
   JANITOR_BATCH_SIZE: Int(1000, 'Rows deleted per statement by the janitor.', 1, 100_000),
-  JOBS_POLL_MS: Int(1000, 'How often a node looks for due background jobs (its own enqueues wake it at once).', 10, 60_000),
+  JOBS_POLL_MS: Int(
+    1000,
+    'How often a node looks for due background jobs (its own enqueues wake it at once).',
+    10,
+    60_000,
+  ),
   JOBS_CONCURRENCY: Int(4, 'Background jobs one node runs at the same time.', 1, 64),
   JOBS_LEASE_SECONDS: Int(300, 'A running job whose node stops answering is taken over after this long.', 5),
-  METRICS_TOKEN: Str(undefined, 'Bearer token /metrics requires. Unset: /metrics is public in development and not served in production.'),
+  METRICS_TOKEN: Str(
+    undefined,
+    'Bearer token /metrics requires. Unset: /metrics is public in development and not served in production.',
+  ),
   REDIS_URL: Str(undefined, 'redis://… to announce revocations to every node at once (multi-node deployments).'),
-  ETHEREUM_RPC_URL: Str('https://ethereum-rpc.publicnode.com', 'JSON-RPC URL of the Ethereum mainnet node the portfolio reads wallets from.'),
-  EVM_CHAINS: Str('[]', 'More EVM chains as JSON: [{"id","name","chainId","rpcUrl","nativeSymbol"?,"coingeckoId"?,"coingeckoPlatform"?,"confirmations"?}].'),
-  EVM_BLOCKS_PER_SYNC: Int(5000, 'Blocks one EVM sync step scans before saving its cursor (a long history takes several steps).', 1),
-  ESPLORA_URL: Str('https://blockstream.info/api', 'Base URL of the Esplora HTTP API used for Bitcoin addresses and xpubs.'),
+  ETHEREUM_RPC_URL: Str(
+    'https://ethereum-rpc.publicnode.com',
+    'JSON-RPC URL of the Ethereum mainnet node the portfolio reads wallets from.',
+  ),
+  EVM_CHAINS: Str(
+    '[]',
+    'More EVM chains as JSON: [{"id","name","chainId","rpcUrl","nativeSymbol"?,"coingeckoId"?,"coingeckoPlatform"?,"confirmations"?}].',
+  ),
+  EVM_BLOCKS_PER_SYNC: Int(
+    5000,
+    'Blocks one EVM sync step scans before saving its cursor (a long history takes several steps).',
+    1,
+  ),
+  ESPLORA_URL: Str(
+    'https://blockstream.info/api',
+    'Base URL of the Esplora HTTP API used for Bitcoin addresses and xpubs.',
+  ),
   BITCOIN_GAP_LIMIT: Int(20, 'Unused addresses in a row that end an xpub scan (BIP44 gap limit).', 1),
   COINGECKO_API_URL: Str('https://api.coingecko.com/api/v3', 'Base URL of the CoinGecko API (prices).'),
   COINGECKO_API_KEY: Str(undefined, 'CoinGecko API key (demo or pro); optional.'),
   PRICE_CACHE_SECONDS: Int(300, 'How long a current price is reused before CoinGecko is asked again.', 1),
   PORTFOLIO_PROVIDER_CONCURRENCY: Int(2, 'Syncs of one provider (chain, exchange) a node runs at once.', 1, 64),
-  PORTFOLIO_REFRESH_COOLDOWN_SECONDS: Int(60, 'Minimum seconds between two refreshes of one connection (429 with Retry-After inside it).', 0),
+  PORTFOLIO_REFRESH_COOLDOWN_SECONDS: Int(
+    60,
+    'Minimum seconds between two refreshes of one connection (429 with Retry-After inside it).',
+    0,
+  ),
   PORTFOLIO_SOURCE_TIMEOUT_MS: Int(15000, 'Deadline of one request to a provider (RPC node, Esplora, CoinGecko).', 1),
-  PORTFOLIO_CSV_MAX_BYTES: Int(10_485_760, 'Largest CSV file one import accepts, in bytes (UTF-8); larger ones are refused with 413.', 1),
+  PORTFOLIO_CSV_MAX_BYTES: Int(
+    10_485_760,
+    'Largest CSV file one import accepts, in bytes (UTF-8); larger ones are refused with 413.',
+    1,
+  ),
   PORTFOLIO_CSV_MAX_ROWS: Int(200_000, 'Most rows (after the header) one CSV import accepts; more is a 400.', 1),
-  WEBHOOK_ALLOW_LOOPBACK: option(Type.Optional(Type.Boolean()), 'Deliver webhooks to loopback addresses, over http too (tests only). Unset: on only when NODE_ENV is test.'),
+  WEBHOOK_ALLOW_LOOPBACK: option(
+    Type.Optional(Type.Boolean()),
+    'Deliver webhooks to loopback addresses, over http too (tests only). Unset: on only when NODE_ENV is test.',
+  ),
   WEBHOOK_TIMEOUT_MS: Int(10_000, 'Deadline of one webhook delivery attempt (connect to status line).', 100, 60_000),
-  BOOKING_RATE_LIMIT_PER_MINUTE: Int(10, 'Public bookings, cancellations and reschedules one IP address may make per minute (across nodes with REDIS_URL).', 1),
-  BOOKING_HOST_RATE_LIMIT_PER_MINUTE: Int(30, 'Public bookings, cancellations and reschedules of one host per minute, from all addresses together.', 1),
-  BOOKINGS_PER_INVITEE_PER_DAY: Int(3, 'Bookings one invitee email address may make with one host per day on the public pages (0 = no cap).', 0),
+  BOOKING_RATE_LIMIT_PER_MINUTE: Int(
+    10,
+    'Public bookings, cancellations and reschedules one IP address may make per minute (across nodes with REDIS_URL).',
+    1,
+  ),
+  BOOKING_HOST_RATE_LIMIT_PER_MINUTE: Int(
+    30,
+    'Public bookings, cancellations and reschedules of one host per minute, from all addresses together.',
+    1,
+  ),
+  BOOKINGS_PER_INVITEE_PER_DAY: Int(
+    3,
+    'Bookings one invitee email address may make with one host per day on the public pages (0 = no cap).',
+    0,
+  ),
 });
 
 export type Config = Static<typeof ConfigSchema> & { ISSUER: string };
@@ -117,8 +233,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     if (!config.ISSUER) throw new ConfigError('ISSUER is required in production.');
     checkProductionSafety(config, issuer);
     // Booking emails carry the invitee's manage link, a bearer credential: never to the log.
-    const scheduling = config.PRODUCTS.split(',').map((p) => p.trim()).includes('scheduling');
-    if (scheduling && !config.SMTP_URL) throw new ConfigError('SMTP_URL is required in production when the scheduling product is served (booking emails carry manage links and are never written to the log). Set SMTP_URL, or leave scheduling out of PRODUCTS.');
+    const scheduling = config.PRODUCTS.split(',')
+      .map((p) => p.trim())
+      .includes('scheduling');
+    if (scheduling && !config.SMTP_URL)
+      throw new ConfigError(
+        'SMTP_URL is required in production when the scheduling product is served (booking emails carry manage links and are never written to the log). Set SMTP_URL, or leave scheduling out of PRODUCTS.',
+      );
   }
   return { ...config, ISSUER: issuer };
 }
@@ -128,9 +249,17 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * let server-side fetches reach loopback addresses exist for development and tests only.
  */
 function checkProductionSafety(config: Static<typeof ConfigSchema>, issuer: string): void {
-  if (!issuer.startsWith('https://')) throw new ConfigError(`ISSUER must be an https URL in production (got ${issuer}): sign-in cookies would travel without Secure.`);
-  const loopback = Object.entries(config).filter(([name, value]) => name.endsWith('_ALLOW_LOOPBACK') && value === true).map(([name]) => name);
-  if (loopback.length > 0) throw new ConfigError(`${loopback.join(', ')} must not be true in production: it lets server-side fetches reach this machine (development and tests only).`);
+  if (!issuer.startsWith('https://'))
+    throw new ConfigError(
+      `ISSUER must be an https URL in production (got ${issuer}): sign-in cookies would travel without Secure.`,
+    );
+  const loopback = Object.entries(config)
+    .filter(([name, value]) => name.endsWith('_ALLOW_LOOPBACK') && value === true)
+    .map(([name]) => name);
+  if (loopback.length > 0)
+    throw new ConfigError(
+      `${loopback.join(', ')} must not be true in production: it lets server-side fetches reach this machine (development and tests only).`,
+    );
 }
 
 function checkIssuer(issuer: string): void {

@@ -12,9 +12,12 @@ const CATALOGUE: Record<string, () => Promise<Product>> = {
 
 /** The products PRODUCTS names, in its order; an unknown name stops the start. */
 export async function servedProducts(config: Config): Promise<Product[]> {
-  const names = config.PRODUCTS.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = config.PRODUCTS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   for (const name of names) {
-    if (!(name in CATALOGUE)) throw new Error(`PRODUCTS names an unknown product: ${name} (known: ${Object.keys(CATALOGUE).join(', ')})`);
+    if (!(name in CATALOGUE))
+      throw new Error(`PRODUCTS names an unknown product: ${name} (known: ${Object.keys(CATALOGUE).join(', ')})`);
   }
   return Promise.all(names.map((name) => CATALOGUE[name]!()));
 }

@@ -6,8 +6,12 @@ import { tryAppEnabled } from './console/index.ts';
 export async function startServer(config: Config): Promise<void> {
   const { app } = await buildApp(config);
   await app.listen({ host: config.HOST, port: config.PORT });
-  app.log.info({ issuer: config.ISSUER }, `Consentry is serving ${config.ISSUER} (discovery: ${config.ISSUER}/.well-known/openid-configuration)`);
-  if (tryAppEnabled(config)) app.log.info(`Try it out: ${config.ISSUER}/try walks you through an app connecting to your account`);
+  app.log.info(
+    { issuer: config.ISSUER },
+    `Consentry is serving ${config.ISSUER} (discovery: ${config.ISSUER}/.well-known/openid-configuration)`,
+  );
+  if (tryAppEnabled(config))
+    app.log.info(`Try it out: ${config.ISSUER}/try walks you through an app connecting to your account`);
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {

@@ -59,7 +59,13 @@ export function createAccounts(deps: AccountsDeps): Accounts {
   const delivery = createCodeDelivery(config, log);
   const users = new UserService(new UserRepository(db), clock);
   const sessions = new SessionService(new SessionRepository(db), clock, config.SESSION_TTL_SECONDS);
-  const otp = new OtpService({ repo: new OtpRepository(db), sender: delivery.sender, clock, resendSeconds: config.OTP_RESEND_SECONDS, smsMaxPerHour: config.SMS_MAX_PER_HOUR });
+  const otp = new OtpService({
+    repo: new OtpRepository(db),
+    sender: delivery.sender,
+    clock,
+    resendSeconds: config.OTP_RESEND_SECONDS,
+    smsMaxPerHour: config.SMS_MAX_PER_HOUR,
+  });
   const lookups = new WeakMap<FastifyRequest, Promise<SignedInSession | undefined>>();
 
   const accounts: Accounts = {

@@ -7,7 +7,10 @@ export type Channel = 'email' | 'sms';
  * what to do by class or code, never by message text.
  */
 export class AccountsError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
     super(message);
     this.name = new.target.name;
   }
@@ -27,7 +30,10 @@ export class InvalidEmail extends AccountsError {
 
 export class InvalidPhone extends AccountsError {
   constructor() {
-    super('invalid_phone', 'That doesn’t look like a phone number. Enter it with its country code, like +44 7911 123456.');
+    super(
+      'invalid_phone',
+      'That doesn’t look like a phone number. Enter it with its country code, like +44 7911 123456.',
+    );
   }
 }
 
@@ -58,7 +64,10 @@ export class DuplicateUser extends AccountsError {
 
 export class ChallengeNotFound extends AccountsError {
   constructor() {
-    super('challenge_not_found', 'This sign-in attempt is no longer valid. Enter your email address or phone number again.');
+    super(
+      'challenge_not_found',
+      'This sign-in attempt is no longer valid. Enter your email address or phone number again.',
+    );
   }
 }
 
@@ -82,7 +91,10 @@ export class TooManyAttempts extends AccountsError {
 
 export class WrongCode extends AccountsError {
   constructor(readonly attemptsLeft: number) {
-    super('wrong_code', `That code is not right. You have ${attemptsLeft} ${attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`);
+    super(
+      'wrong_code',
+      `That code is not right. You have ${attemptsLeft} ${attemptsLeft === 1 ? 'attempt' : 'attempts'} left.`,
+    );
   }
 }
 
@@ -98,7 +110,10 @@ export class CodeThrottled extends AccountsError {
 /** Every node together sent SMS_MAX_PER_HOUR text messages in the last hour (toll-fraud cap). */
 export class SmsPaused extends AccountsError {
   constructor(readonly retryAfterSeconds: number) {
-    super('sms_paused', 'Signing in by text message is paused for a while because of unusual traffic. Use your email address, or try again later.');
+    super(
+      'sms_paused',
+      'Signing in by text message is paused for a while because of unusual traffic. Use your email address, or try again later.',
+    );
   }
 }
 
@@ -117,7 +132,9 @@ export class ChannelUnavailable extends AccountsError {
   constructor(readonly channel: Channel) {
     super(
       'channel_unavailable',
-      channel === 'email' ? 'Signing in by email is not available on this server.' : 'Signing in by phone is not available on this server.',
+      channel === 'email'
+        ? 'Signing in by email is not available on this server.'
+        : 'Signing in by phone is not available on this server.',
     );
   }
 }

@@ -11,7 +11,16 @@ export type { User } from './users/user.ts';
 export type { SessionSummary, SignedInSession } from './sessions/session-service.ts';
 export type { ProfileChanges } from './users/user-service.ts';
 export { supportedTimeZones } from './users/time-zone.ts';
-export { AccountsError, DuplicateUser, InvalidEmail, InvalidName, InvalidPhone, InvalidTimeZone, MissingContact, ProfileInvalid } from './errors.ts';
+export {
+  AccountsError,
+  DuplicateUser,
+  InvalidEmail,
+  InvalidName,
+  InvalidPhone,
+  InvalidTimeZone,
+  MissingContact,
+  ProfileInvalid,
+} from './errors.ts';
 export { displayName } from './users/user.ts';
 export { accountPage, signOutForm } from './pages/account-page.ts';
 export type { AccountSection } from './routes/route-deps.ts';

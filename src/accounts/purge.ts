@@ -7,14 +7,26 @@ import { OTP_RETENTION_MS } from './otp/otp-policy.ts';
  * rows of each. Challenges are kept for OTP_RETENTION_MS after creation (not just until they
  * expire), because the hourly per-destination limit counts them.
  */
-export async function purgeAccountsData(db: Db, now: number, batchSize = 1000): Promise<{ sessions: number; challenges: number }> {
+export async function purgeAccountsData(
+  db: Db,
+  now: number,
+  batchSize = 1000,
+): Promise<{ sessions: number; challenges: number }> {
   const sessions = await db
     .deleteFrom('sessions')
     .where('id', 'in', db.selectFrom('sessions').select('id').where('expires_at', '<=', now).limit(batchSize))
     .executeTakeFirst();
   const challenges = await db
     .deleteFrom('otp_challenges')
-    .where('id', 'in', db.selectFrom('otp_challenges').select('id').where('created_at', '<=', now - OTP_RETENTION_MS).limit(batchSize))
+    .where(
+      'id',
+      'in',
+      db
+        .selectFrom('otp_challenges')
+        .select('id')
+        .where('created_at', '<=', now - OTP_RETENTION_MS)
+        .limit(batchSize),
+    )
     .executeTakeFirst();
   return { sessions: Number(sessions.numDeletedRows), challenges: Number(challenges.numDeletedRows) };
 }

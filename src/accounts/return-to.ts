@@ -26,5 +26,6 @@ export function safeReturnTo(value: unknown): string {
 
 function isLocalPath(value: string): boolean {
   // eslint-disable-next-line no-control-regex
-  return value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') && !/[\u0000-\u001f\u007f]/.test(value);
+  const hasControlCharacter = /[\u0000-\u001f\u007f]/.test(value);
+  return value.startsWith('/') && !value.startsWith('//') && !value.includes('\\') && !hasControlCharacter;
 }

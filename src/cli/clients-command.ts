@@ -46,8 +46,20 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
             // The operator creates it: verified unless --unverified (as a self-service app would be).
             verified: values.verified && !values.unverified,
           });
-          const out = { client_id: client.id, client_secret: secret, type: client.type, redirect_uris: client.redirectUris, scope: client.allowedScopes.join(' '), default_scope: client.defaultScopes.join(' '), verified: client.verified };
-          console.log(values.json ? JSON.stringify(out) : formatLines(out, secret ? 'The secret is shown once: store it now.' : undefined));
+          const out = {
+            client_id: client.id,
+            client_secret: secret,
+            type: client.type,
+            redirect_uris: client.redirectUris,
+            scope: client.allowedScopes.join(' '),
+            default_scope: client.defaultScopes.join(' '),
+            verified: client.verified,
+          };
+          console.log(
+            values.json
+              ? JSON.stringify(out)
+              : formatLines(out, secret ? 'The secret is shown once: store it now.' : undefined),
+          );
           return 0;
         } catch (error) {
           if (error instanceof InvalidClientMetadata) {
@@ -59,8 +71,20 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
       }
       case 'list': {
         const clients = await ctx.oauth.clients.list();
-        const rows = clients.map((c) => ({ client_id: c.id, name: c.name, type: c.type, verified: c.verified, redirect_uris: c.redirectUris }));
-        console.log(values.json ? JSON.stringify(rows) : rows.map((r) => `${r.client_id}  ${r.type.padEnd(12)}  ${r.name}  ${r.redirect_uris.join(' ')}`).join('\n') || 'No clients.');
+        const rows = clients.map((c) => ({
+          client_id: c.id,
+          name: c.name,
+          type: c.type,
+          verified: c.verified,
+          redirect_uris: c.redirectUris,
+        }));
+        console.log(
+          values.json
+            ? JSON.stringify(rows)
+            : rows
+                .map((r) => `${r.client_id}  ${r.type.padEnd(12)}  ${r.name}  ${r.redirect_uris.join(' ')}`)
+                .join('\n') || 'No clients.',
+        );
         return 0;
       }
       case 'verify':
@@ -92,6 +116,8 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
 }
 
 function formatLines(values: Record<string, unknown>, footer?: string): string {
-  const lines = Object.entries(values).filter(([, v]) => v !== undefined).map(([k, v]) => `${k.padEnd(14)} ${Array.isArray(v) ? v.join(' ') : String(v)}`);
+  const lines = Object.entries(values)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => `${k.padEnd(14)} ${Array.isArray(v) ? v.join(' ') : String(v)}`);
   return [...lines, ...(footer ? ['', footer] : [])].join('\n');
 }

@@ -13,7 +13,9 @@ export async function runKeysCommand(config: Config, args: string[]): Promise<nu
     // A retired key stays published for the longest access or ID token it may have signed, plus a margin.
     const publishMs = (config.ACCESS_TOKEN_TTL_MAX_SECONDS + config.KEY_RETIRE_GRACE_SECONDS) * 1000;
     const result = await rotateKeys(repo, ctx.kernel.box('signing-keys'), ctx.kernel.clock.now(), publishMs);
-    console.log(`Now signing with ${result.activated}; retired ${result.retired.join(', ') || 'nothing'}; next key ${result.next} is published.`);
+    console.log(
+      `Now signing with ${result.activated}; retired ${result.retired.join(', ') || 'nothing'}; next key ${result.next} is published.`,
+    );
     console.log(`Running nodes pick the new key up within KEY_RELOAD_SECONDS (${config.KEY_RELOAD_SECONDS} s).`);
     return 0;
   });

@@ -7,13 +7,22 @@ import { withContext } from './with-context.ts';
 
 export async function runUsersCommand(config: Config, args: string[]): Promise<number> {
   const [action, ...rest] = args;
-  const { values } = parseArgs({ args: rest, options: { email: { type: 'string' }, phone: { type: 'string' }, name: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: rest,
+    options: { email: { type: 'string' }, phone: { type: 'string' }, name: { type: 'string' } },
+  });
   if (action !== 'create' || (!values.email && !values.phone)) {
     console.error('users create needs --email or --phone');
     return 2;
   }
   return withContext(config, async (ctx) => {
-    const accounts = createAccounts({ db: ctx.kernel.database.db, config, clock: ctx.kernel.clock, log: pino({ level: 'warn' }), csrf: new Csrf(ctx.kernel.secretKey, false) });
+    const accounts = createAccounts({
+      db: ctx.kernel.database.db,
+      config,
+      clock: ctx.kernel.clock,
+      log: pino({ level: 'warn' }),
+      csrf: new Csrf(ctx.kernel.secretKey, false),
+    });
     try {
       const user = await accounts.users.create({
         ...(values.email ? { email: values.email } : {}),

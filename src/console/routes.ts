@@ -28,8 +28,23 @@ function renderPageError(error: FastifyError, request: FastifyRequest, reply: Fa
   const status = error.validation ? 400 : (error.statusCode ?? 500);
   if (status >= 500) {
     request.log.error({ err: error }, 'page failed');
-    return sendPage(reply, 500, statusPage({ title: 'Something went wrong', message: 'We couldn’t complete that. Please try again in a moment.' }));
+    return sendPage(
+      reply,
+      500,
+      statusPage({
+        title: 'Something went wrong',
+        message: 'We couldn’t complete that. Please try again in a moment.',
+      }),
+    );
   }
-  if (status === 429) return sendPage(reply, 429, statusPage({ title: 'Too many requests', message: 'Wait a minute and try again.' }));
-  return sendPage(reply, status, statusPage({ title: 'That request didn’t work', message: 'Something in the form or address was missing or not valid. Go back and try again.' }));
+  if (status === 429)
+    return sendPage(reply, 429, statusPage({ title: 'Too many requests', message: 'Wait a minute and try again.' }));
+  return sendPage(
+    reply,
+    status,
+    statusPage({
+      title: 'That request didn’t work',
+      message: 'Something in the form or address was missing or not valid. Go back and try again.',
+    }),
+  );
 }

@@ -45,12 +45,15 @@ export interface KernelOptions {
 export async function createKernel(config: Config, options: KernelOptions = {}): Promise<Kernel> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? pino({ level: 'warn' });
-  const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (error) => log.error({ err: error }, 'SQLite checkpoints fell back to the committing connection'));
+  const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (error) =>
+    log.error({ err: error }, 'SQLite checkpoints fell back to the committing connection'),
+  );
   const closers: Array<() => Promise<void>> = [() => database.close()];
   try {
     await migrateToLatest(database.db);
     const secret = resolveSecretKey(config);
-    if (secret.generatedAt) log.warn({ file: secret.generatedAt }, 'generated a development SECRET_KEY; set SECRET_KEY in production');
+    if (secret.generatedAt)
+      log.warn({ file: secret.generatedAt }, 'generated a development SECRET_KEY; set SECRET_KEY in production');
     const keys = new KeyRing({
       repo: new SigningKeyRepository(database.db, database.dialect),
       box: new SecretBox(secret.key, 'signing-keys'),
@@ -66,7 +69,11 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
       secretKey: secret.key,
       keys,
       registry: new ScopeRegistry(config.ISSUER),
-      jobs: createJobQueue(database, clock, log, { pollMs: config.JOBS_POLL_MS, concurrency: config.JOBS_CONCURRENCY, leaseMs: config.JOBS_LEASE_SECONDS * 1000 }),
+      jobs: createJobQueue(database, clock, log, {
+        pollMs: config.JOBS_POLL_MS,
+        concurrency: config.JOBS_CONCURRENCY,
+        leaseMs: config.JOBS_LEASE_SECONDS * 1000,
+      }),
       checkGroupCommitUnits: options.checkGroupCommitUnits ?? false,
       box: (purpose) => new SecretBox(secret.key, purpose),
       onClose: (close) => void closers.push(close),

@@ -11,7 +11,8 @@ export interface TokenProfile {
 }
 
 /** Claims about the person that `/oauth/userinfo` can release (OIDC Core §5.1). */
-export type UserinfoClaim = 'name' | 'zoneinfo' | 'updated_at' | 'email' | 'email_verified' | 'phone_number' | 'phone_number_verified';
+export type UserinfoClaim =
+  'name' | 'zoneinfo' | 'updated_at' | 'email' | 'email_verified' | 'phone_number' | 'phone_number_verified';
 
 export interface ScopeDefinition {
   name: string;
@@ -125,7 +126,8 @@ export class ScopeRegistry {
   /** Extra authorization entry points and the steps each adds, e.g. /connect → [portfolio.link]. */
   entryPoints(): Map<string, string[]> {
     const entries = new Map<string, string[]>();
-    for (const step of this.steps.values()) entries.set(step.entryPath, [...(entries.get(step.entryPath) ?? []), step.name]);
+    for (const step of this.steps.values())
+      entries.set(step.entryPath, [...(entries.get(step.entryPath) ?? []), step.name]);
     return entries;
   }
 
@@ -140,7 +142,8 @@ export class ScopeRegistry {
 
   /** The scopes a request entering at `path` gets when it names none; undefined: the client's defaults. */
   entryDefaultScopes(path: string): string[] | undefined {
-    return [...this.steps.values()].find((step) => step.entryPath === path && step.entryDefaultScopes)?.entryDefaultScopes;
+    return [...this.steps.values()].find((step) => step.entryPath === path && step.entryDefaultScopes)
+      ?.entryDefaultScopes;
   }
 
   defaultScopes(): string[] {

@@ -66,13 +66,21 @@ export interface AuthorizationServer extends ResourceGuard {
  * Builds the authorization server on the kernel: registers the OIDC scopes, the token echo
  * resource and the served products' definitions (in that order), and opens the token stores and the revocation channel (Redis when configured).
  */
-export async function createAuthorizationServer(kernel: Kernel, options: { products: ProductDefinition[] }): Promise<AuthorizationServer> {
+export async function createAuthorizationServer(
+  kernel: Kernel,
+  options: { products: ProductDefinition[] },
+): Promise<AuthorizationServer> {
   const { config, registry } = kernel;
   registry.register(coreScopes);
   registry.register(whoamiResource);
   for (const product of options.products) registry.register(product);
   if (config.TOKEN_PROFILE && !registry.profile(config.TOKEN_PROFILE)) {
-    throw new Error(`TOKEN_PROFILE names no profile of a served resource: ${config.TOKEN_PROFILE} (known: ${registry.profiles().map((p) => p.name).join(', ')})`);
+    throw new Error(
+      `TOKEN_PROFILE names no profile of a served resource: ${config.TOKEN_PROFILE} (known: ${registry
+        .profiles()
+        .map((p) => p.name)
+        .join(', ')})`,
+    );
   }
   const ctx = await createOAuthContext(kernel);
   const { clients } = ctx;

@@ -9,7 +9,10 @@ export class OAuthError extends Error {
   readonly redirectable: boolean = true;
   readonly headers: Record<string, string> = {};
 
-  constructor(readonly code: string, readonly description: string) {
+  constructor(
+    readonly code: string,
+    readonly description: string,
+  ) {
     super(description);
     this.name = 'OAuthError';
   }
@@ -95,7 +98,10 @@ export class TooManyPendingRequests extends OAuthError {
   override readonly status = 429;
   override readonly redirectable = false;
   constructor() {
-    super('temporarily_unavailable', 'Too many sign-in requests are waiting from your network. Finish or close the ones you started, or try again later.');
+    super(
+      'temporarily_unavailable',
+      'Too many sign-in requests are waiting from your network. Finish or close the ones you started, or try again later.',
+    );
   }
 }
 

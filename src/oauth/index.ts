@@ -3,7 +3,12 @@
  * `createAuthorizationServer(kernel)` and use the returned `AuthorizationServer` (client lookup,
  * the resource guard, grant revocation, interactions). It names no product.
  */
-export { createAuthorizationServer, type AuthorizationServer, type ClientLookup, type ResourceGuard } from './authorization-server.ts';
+export {
+  createAuthorizationServer,
+  type AuthorizationServer,
+  type ClientLookup,
+  type ResourceGuard,
+} from './authorization-server.ts';
 export { serverMetadata } from './endpoints/discovery.ts';
 export { ClientService, InvalidClientMetadata, type NewClient } from './clients/client-service.ts';
 export type { Client } from './clients/client.ts';

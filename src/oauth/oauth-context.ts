@@ -28,7 +28,9 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
   const { config, clock, database, registry } = kernel;
   const clients = new ClientRepository(database.db, config.CLIENT_CACHE_MS, () => clock.now());
   const families = new TokenFamilyRepository(database.db);
-  const notifier: RevocationNotifier = config.REDIS_URL ? await createRedisNotifier(config.REDIS_URL) : localOnlyNotifier;
+  const notifier: RevocationNotifier = config.REDIS_URL
+    ? await createRedisNotifier(config.REDIS_URL)
+    : localOnlyNotifier;
   kernel.onClose(() => notifier.close());
   return {
     ...kernel,

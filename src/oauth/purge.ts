@@ -1,7 +1,8 @@
 import type { Db } from '../kernel/db/database.ts';
 import { deleteInBatches, type Purger } from '../kernel/jobs/janitor.ts';
 
-type ExpiringTable = 'authorization_codes' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
+type ExpiringTable =
+  'authorization_codes' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
 
 /** Tables whose rows die at `expires_at`, with their keys; a family takes its remaining refresh tokens along. */
 const EXPIRING: Record<ExpiringTable, string> = {
@@ -29,7 +30,14 @@ export const purgeOAuthData: Purger = async (db, now, batchSize) => {
 };
 
 async function deleteBatch(db: Db, table: ExpiringTable, key: string, now: number, batchSize: number): Promise<number> {
-  const doomed = db.selectFrom(table).select(key as never).where('expires_at' as never, '<=', now as never).limit(batchSize);
-  const result = await db.deleteFrom(table).where(key as never, 'in', doomed as never).executeTakeFirst();
+  const doomed = db
+    .selectFrom(table)
+    .select(key as never)
+    .where('expires_at' as never, '<=', now as never)
+    .limit(batchSize);
+  const result = await db
+    .deleteFrom(table)
+    .where(key as never, 'in', doomed as never)
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -15,7 +15,10 @@ import { tokenEndpoint } from './endpoints/token.ts';
 import { userinfoEndpoint } from './endpoints/userinfo.ts';
 
 /** Every endpoint of the authorization server, with the OAuth error renderer. */
-export async function oauthRoutes(app: FastifyInstance, deps: { ctx: OAuthContext; accounts: Accounts; csrf: Csrf }): Promise<void> {
+export async function oauthRoutes(
+  app: FastifyInstance,
+  deps: { ctx: OAuthContext; accounts: Accounts; csrf: Csrf },
+): Promise<void> {
   const { ctx, accounts, csrf } = deps;
   useOAuthErrorRenderer(app);
   await discoveryEndpoints(app, ctx);

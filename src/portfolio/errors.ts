@@ -27,7 +27,12 @@ export interface ErrorItem {
  */
 export function withEndUserCode(item: ErrorItem): ErrorItem {
   if (item.code !== undefined) return item;
-  const code = item.cause === 'unauthorized' || item.cause === 'provider_auth_failed' ? 603 : item.cause === 'forbidden' ? 602 : undefined;
+  const code =
+    item.cause === 'unauthorized' || item.cause === 'provider_auth_failed'
+      ? 603
+      : item.cause === 'forbidden'
+        ? 602
+        : undefined;
   return code === undefined ? item : { ...item, code };
 }
 
@@ -51,12 +56,17 @@ export class ApiError extends Error {
   }
 
   toItems(): ErrorItem[] {
-    const own: ErrorItem = { cause: this.cause_, message: this.message, ...(this.providerId ? { provider_id: this.providerId } : {}) };
+    const own: ErrorItem = {
+      cause: this.cause_,
+      message: this.message,
+      ...(this.providerId ? { provider_id: this.providerId } : {}),
+    };
     return (this.items.length ? this.items : [own]).map(withEndUserCode);
   }
 }
 
-export const badRequest = (message: string, providerId?: string) => new ApiError(400, 'bad_request', message, providerId);
+export const badRequest = (message: string, providerId?: string) =>
+  new ApiError(400, 'bad_request', message, providerId);
 export const notFound = (message: string, providerId?: string) => new ApiError(404, 'not_found', message, providerId);
 
 /**
@@ -64,7 +74,10 @@ export const notFound = (message: string, providerId?: string) => new ApiError(4
  * link again) or it could not be reached (`unavailable`, retried with backoff).
  */
 export class SourceError extends Error {
-  constructor(readonly kind: 'auth' | 'unavailable' | 'invalid', message: string) {
+  constructor(
+    readonly kind: 'auth' | 'unavailable' | 'invalid',
+    message: string,
+  ) {
     super(message);
     this.name = 'SourceError';
   }

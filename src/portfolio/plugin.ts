@@ -15,11 +15,28 @@ export function attach({ kernel, accounts, oauth, csrf }: PlatformDeps): Product
   return {
     accountSections: [linkedProvidersBlock(() => portfolio)],
     apiDocs: [
-      { title: 'Platform API v1', path: '/platform/v1', document: '/platform/v1/openapi.json', description: 'Calico-compatible, with Calico’s v1 schema names: providers, assets, transactions.' },
-      { title: 'Platform API v2', path: '/platform/v2', document: '/platform/v2/openapi.json', description: 'Providers (several at once), the provider catalogue, assets, transactions with cursor paging, refresh status.' },
+      {
+        title: 'Platform API v1',
+        path: '/platform/v1',
+        document: '/platform/v1/openapi.json',
+        description: 'Calico-compatible, with Calico’s v1 schema names: providers, assets, transactions.',
+      },
+      {
+        title: 'Platform API v2',
+        path: '/platform/v2',
+        document: '/platform/v2/openapi.json',
+        description:
+          'Providers (several at once), the provider catalogue, assets, transactions with cursor paging, refresh status.',
+      },
     ],
     routes: async (app) => {
-      await platformApi(app, kernel, oauth, portfolio, async (userId) => (await accounts.users.findById(userId)) !== undefined);
+      await platformApi(
+        app,
+        kernel,
+        oauth,
+        portfolio,
+        async (userId) => (await accounts.users.findById(userId)) !== undefined,
+      );
       const pageDeps = { oauth, accounts, csrf, portfolio };
       await app.register(async (scope) => connectRoutes(scope, pageDeps));
       await app.register(async (scope) => accountPortfolioRoutes(scope, pageDeps));

@@ -57,31 +57,75 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
   const assets = new AssetRepository(db);
   const refreshRepo = new RefreshRepository(db);
   const internal = new InternalTransfers(transactions);
-  const priceSource = overrides.priceSource ?? coinGeckoSource({ baseUrl: settings.coingeckoUrl, apiKey: settings.coingeckoKey, timeoutMs: settings.sourceTimeoutMs });
-  const prices = new PriceService({ source: priceSource, repo: new PriceRepository(db), clock: ctx.clock, cacheMs: settings.priceCacheMs });
+  const priceSource =
+    overrides.priceSource ??
+    coinGeckoSource({
+      baseUrl: settings.coingeckoUrl,
+      apiKey: settings.coingeckoKey,
+      timeoutMs: settings.sourceTimeoutMs,
+    });
+  const prices = new PriceService({
+    source: priceSource,
+    repo: new PriceRepository(db),
+    clock: ctx.clock,
+    cacheMs: settings.priceCacheMs,
+  });
   const enqueueSync = async (connectionId: string) => {
     await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
   };
   const connections = new ConnectionService({
-    catalog, repo: connectionRepo, box: ctx.box('portfolio-credentials'), clock: ctx.clock, syncNow: enqueueSync, csvLimits: { maxBytes: settings.csvMaxBytes, maxRows: settings.csvMaxRows },
+    catalog,
+    repo: connectionRepo,
+    box: ctx.box('portfolio-credentials'),
+    clock: ctx.clock,
+    syncNow: enqueueSync,
+    csvLimits: { maxBytes: settings.csvMaxBytes, maxRows: settings.csvMaxRows },
     aroundUnlink: async (userId, ids, remove) => {
-      const pairs = (await Promise.all(ids.map((id) => transactions.hashesOf(id)))).flat().map((p) => ({ chain: p.chain, hash: p.tx_hash }));
+      const pairs = (await Promise.all(ids.map((id) => transactions.hashesOf(id))))
+        .flat()
+        .map((p) => ({ chain: p.chain, hash: p.tx_hash }));
       await remove();
       await internal.rematch(userId, pairs);
     },
   });
   const engine = new SyncEngine({
     providerConcurrency: ctx.config.PORTFOLIO_PROVIDER_CONCURRENCY,
-    db, catalog, connections: connectionRepo, connectionService: connections, transactions, positions, assets, refreshes: refreshRepo, prices, internal,
-    sources: overrides.sources ?? sourceFactory(settings, { now: () => ctx.clock.now() }), clock: ctx.clock, log, maxAttempts: SYNC_ATTEMPTS,
+    db,
+    catalog,
+    connections: connectionRepo,
+    connectionService: connections,
+    transactions,
+    positions,
+    assets,
+    refreshes: refreshRepo,
+    prices,
+    internal,
+    sources: overrides.sources ?? sourceFactory(settings, { now: () => ctx.clock.now() }),
+    clock: ctx.clock,
+    log,
+    maxAttempts: SYNC_ATTEMPTS,
     requeue: async (connectionId) => {
       await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { maxAttempts: SYNC_ATTEMPTS });
     },
   });
-  ctx.jobs.handle<{ connectionId: string }>(SYNC_JOB, (payload, job) => engine.run(payload.connectionId, job.attempt), { backoffMs: 2000, maxAttempts: SYNC_ATTEMPTS });
+  ctx.jobs.handle<{ connectionId: string }>(SYNC_JOB, (payload, job) => engine.run(payload.connectionId, job.attempt), {
+    backoffMs: 2000,
+    maxAttempts: SYNC_ATTEMPTS,
+  });
   const portfolio: Portfolio = {
-    settings, catalog, connections, connectionRepo, engine, prices,
-    refreshes: new RefreshService({ connections: connectionRepo, refreshes: refreshRepo, clock: ctx.clock, cooldownMs: settings.refreshCooldownMs, enqueueSync }),
+    settings,
+    catalog,
+    connections,
+    connectionRepo,
+    engine,
+    prices,
+    refreshes: new RefreshService({
+      connections: connectionRepo,
+      refreshes: refreshRepo,
+      clock: ctx.clock,
+      cooldownMs: settings.refreshCooldownMs,
+      enqueueSync,
+    }),
     assetsReader: new AssetsReader({ positions, prices }),
     transactionsReader: new TransactionsReader({ transactions, assets }),
     cursors: new CursorCodec(ctx.secretKey, 'list'),

@@ -3,7 +3,12 @@ import type { ProductDefinition, TokenProfile } from '../kernel/scope-registry.t
 const scopes = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
 
 /** The contract's `calico` profile: short access tokens, refresh tokens for a year. */
-export const calicoProfile: TokenProfile = { name: 'calico', accessTtl: 15 * 60, refreshTtl: 365 * 86_400, revokeOldAccessOnRotation: false };
+export const calicoProfile: TokenProfile = {
+  name: 'calico',
+  accessTtl: 15 * 60,
+  refreshTtl: 365 * 86_400,
+  revokeOldAccessOnRotation: false,
+};
 
 /** The portfolio Platform API as a protected resource (token profile `calico`). */
 export const portfolioDefinition: ProductDefinition = {
@@ -14,10 +19,19 @@ export const portfolioDefinition: ProductDefinition = {
     { name: 'read:assets', description: 'See your crypto balances and positions' },
     { name: 'read:transactions', description: 'See your crypto transaction history' },
   ],
-  resources: [{ path: '/platform', name: 'Consentry Platform API', profile: calicoProfile, scopes, ownsScopes: scopes }],
+  resources: [
+    { path: '/platform', name: 'Consentry Platform API', profile: calicoProfile, scopes, ownsScopes: scopes },
+  ],
   defaultScopes: scopes,
   // The Connect widget: /connect is /oauth/authorize plus "link your accounts" before consent.
   // Its bare widget URL names no scope: it gets the portfolio's scopes (so the calico profile),
   // whatever the client's own defaults are.
-  interactionSteps: [{ name: 'portfolio.link', entryPath: '/connect', url: (interactionId) => `/connect/link/${interactionId}`, entryDefaultScopes: scopes }],
+  interactionSteps: [
+    {
+      name: 'portfolio.link',
+      entryPath: '/connect',
+      url: (interactionId) => `/connect/link/${interactionId}`,
+      entryDefaultScopes: scopes,
+    },
+  ],
 };

@@ -15,7 +15,12 @@ const EvmChainSchema = Type.Object({
   startBlock: Type.Optional(Type.Integer({ minimum: 0 })),
 });
 
-export type EvmChain = Required<Pick<Static<typeof EvmChainSchema>, 'id' | 'name' | 'chainId' | 'rpcUrl' | 'nativeSymbol' | 'nativeName' | 'confirmations' | 'startBlock'>> &
+export type EvmChain = Required<
+  Pick<
+    Static<typeof EvmChainSchema>,
+    'id' | 'name' | 'chainId' | 'rpcUrl' | 'nativeSymbol' | 'nativeName' | 'confirmations' | 'startBlock'
+  >
+> &
   Pick<Static<typeof EvmChainSchema>, 'coingeckoId' | 'coingeckoPlatform'>;
 
 /** What the portfolio reads from the configuration, checked once at start-up. */
@@ -48,18 +53,30 @@ export function portfolioSettings(config: Config): PortfolioSettings {
     throw new Error(`EVM_CHAINS is invalid at ${first?.path ?? '/'}: ${first?.message ?? 'bad shape'}`);
   }
   const ethereum: Static<typeof EvmChainSchema> = {
-    id: 'ethereum', name: 'Ethereum', chainId: 1, rpcUrl: config.ETHEREUM_RPC_URL, nativeSymbol: 'ETH', nativeName: 'Ether',
-    coingeckoId: 'ethereum', coingeckoPlatform: 'ethereum', confirmations: 12,
+    id: 'ethereum',
+    name: 'Ethereum',
+    chainId: 1,
+    rpcUrl: config.ETHEREUM_RPC_URL,
+    nativeSymbol: 'ETH',
+    nativeName: 'Ether',
+    coingeckoId: 'ethereum',
+    coingeckoPlatform: 'ethereum',
+    confirmations: 12,
   };
   const chains = [extra.find((c) => c.id === 'ethereum') ?? ethereum, ...extra.filter((c) => c.id !== 'ethereum')];
   const ids = new Set<string>();
   for (const chain of chains) {
-    if (chain.id === 'bitcoin' || chain.id === 'csv' || ids.has(chain.id)) throw new Error(`EVM_CHAINS names the provider id ${chain.id} twice or reserved`);
+    if (chain.id === 'bitcoin' || chain.id === 'csv' || ids.has(chain.id))
+      throw new Error(`EVM_CHAINS names the provider id ${chain.id} twice or reserved`);
     ids.add(chain.id);
   }
   return {
     evmChains: chains.map((c) => ({
-      ...c, nativeSymbol: c.nativeSymbol ?? 'ETH', nativeName: c.nativeName ?? c.nativeSymbol ?? 'Ether', confirmations: c.confirmations ?? 0, startBlock: c.startBlock ?? 0,
+      ...c,
+      nativeSymbol: c.nativeSymbol ?? 'ETH',
+      nativeName: c.nativeName ?? c.nativeSymbol ?? 'Ether',
+      confirmations: c.confirmations ?? 0,
+      startBlock: c.startBlock ?? 0,
     })),
     esploraUrl: config.ESPLORA_URL.replace(/\/+$/, ''),
     bitcoinGapLimit: config.BITCOIN_GAP_LIMIT,

@@ -20,9 +20,12 @@ export class SchedulingError extends Error {
   }
 }
 
-export const invalid = (message: string, details?: ErrorDetail[]) => new SchedulingError(400, 'Bad Request', message, details);
-export const notFound = (what: string) => new SchedulingError(404, 'Not Found', `${what} does not exist or is not yours.`);
-export const conflict = (message: string, details?: ErrorDetail[]) => new SchedulingError(409, 'Conflict', message, details);
+export const invalid = (message: string, details?: ErrorDetail[]) =>
+  new SchedulingError(400, 'Bad Request', message, details);
+export const notFound = (what: string) =>
+  new SchedulingError(404, 'Not Found', `${what} does not exist or is not yours.`);
+export const conflict = (message: string, details?: ErrorDetail[]) =>
+  new SchedulingError(409, 'Conflict', message, details);
 
 /** Gathers field problems so a whole input is reported at once. */
 export class Problems {

@@ -10,7 +10,19 @@ export function registerSchedulingJobs(s: SchedulingServices): void {
   const ctx = s.kernel;
   ctx.jobs.handle<{ deliveryId: string }>(
     DELIVERY_JOB,
-    async ({ deliveryId }) => deliverWebhook({ repo: s.webhookRepo, secrets: s.webhookSecrets, clock: ctx.clock, log: s.log, grants: s.grants, allowLoopback: s.allowLoopbackHttp, timeoutMs: ctx.config.WEBHOOK_TIMEOUT_MS }, deliveryId),
+    async ({ deliveryId }) =>
+      deliverWebhook(
+        {
+          repo: s.webhookRepo,
+          secrets: s.webhookSecrets,
+          clock: ctx.clock,
+          log: s.log,
+          grants: s.grants,
+          allowLoopback: s.allowLoopbackHttp,
+          timeoutMs: ctx.config.WEBHOOK_TIMEOUT_MS,
+        },
+        deliveryId,
+      ),
     // The handler stops retrying by itself; the queue's own limit is only a backstop.
     { backoffMs: FIRST_RETRY_MS, maxAttempts: MAX_DELIVERY_ATTEMPTS + 2 },
   );
@@ -22,8 +34,13 @@ export function registerSchedulingJobs(s: SchedulingServices): void {
       const person = await s.hosts.person(booking.hostId);
       await s.mailer.send(
         bookingEmail({
-          booking, kind, reason, host: { name: displayHostName(person), email: person.email ?? 'no-reply@localhost' }, manageUrl: s.manageLinks.url(booking.id),
-          issuerHost: new URL(ctx.config.ISSUER).host, now: ctx.clock.now(),
+          booking,
+          kind,
+          reason,
+          host: { name: displayHostName(person), email: person.email ?? 'no-reply@localhost' },
+          manageUrl: s.manageLinks.url(booking.id),
+          issuerHost: new URL(ctx.config.ISSUER).host,
+          now: ctx.clock.now(),
         }),
       );
     },
@@ -33,5 +50,6 @@ export function registerSchedulingJobs(s: SchedulingServices): void {
 
 /** After a crash between a booking's commit and its enqueue, pending deliveries are queued again (no-op when queued). */
 export async function requeuePendingDeliveries(s: SchedulingServices): Promise<void> {
-  for (const id of await s.webhookRepo.pendingDeliveryIds(10_000)) await s.kernel.jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id });
+  for (const id of await s.webhookRepo.pendingDeliveryIds(10_000))
+    await s.kernel.jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id });
 }

@@ -19,7 +19,14 @@ export function attach({ kernel, oauth, accounts, csrf }: PlatformDeps): Product
   return {
     // Its forms post to /developers/webhooks/… (registered with the pages) and come back to /developers.
     developerSections: [webhooksSectionFor(s, '/developers')],
-    apiDocs: [{ title: 'Scheduling API v2', path: '/api/v2', document: '/api/v2/openapi.json', description: 'Caledee-compatible: profile, event types, schedules, availability, bookings, webhooks.' }],
+    apiDocs: [
+      {
+        title: 'Scheduling API v2',
+        path: '/api/v2',
+        document: '/api/v2/openapi.json',
+        description: 'Caledee-compatible: profile, event types, schedules, availability, bookings, webhooks.',
+      },
+    ],
     routes: async (app) => {
       app.addHook('onReady', async () => requeuePendingDeliveries(s));
       app.addHook('onClose', async () => s.mailer.close());

@@ -35,7 +35,12 @@ export interface SchedulingServices {
 }
 
 /** The scheduling services of one platform instance (routes, pages, tools, jobs and /developers share them). */
-export function schedulingServices(kernel: Kernel, oauth: AuthorizationServer, accounts: Accounts, log: FastifyBaseLogger): SchedulingServices {
+export function schedulingServices(
+  kernel: Kernel,
+  oauth: AuthorizationServer,
+  accounts: Accounts,
+  log: FastifyBaseLogger,
+): SchedulingServices {
   const { config, clock } = kernel;
   const { db, dialect } = kernel.database;
   const hosts = new HostService(db, clock, async (id) => {

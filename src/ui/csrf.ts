@@ -17,7 +17,10 @@ const SESSION_COOKIE = 'consentry_session';
 export class Csrf {
   private readonly cookie: string;
 
-  constructor(private readonly secret: Buffer, private readonly secureCookies: boolean) {
+  constructor(
+    private readonly secret: Buffer,
+    private readonly secureCookies: boolean,
+  ) {
     this.cookie = secureCookies ? `__Host-${COOKIE}` : COOKIE;
   }
 
@@ -30,7 +33,11 @@ export class Csrf {
 
   verify(request: FastifyRequest, submitted: unknown): boolean {
     const seed = request.cookies[this.cookie];
-    return typeof submitted === 'string' && Boolean(seed) && constantTimeEqual(this.sign(seed!, request.cookies[SESSION_COOKIE]), submitted);
+    return (
+      typeof submitted === 'string' &&
+      Boolean(seed) &&
+      constantTimeEqual(this.sign(seed!, request.cookies[SESSION_COOKIE]), submitted)
+    );
   }
 
   /** A new seed (at sign-in): forms rendered before no longer post. */

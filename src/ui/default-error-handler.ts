@@ -13,7 +13,13 @@ export function useDefaultErrorHandler(app: FastifyInstance): void {
     const status = raw >= 400 && raw < 600 ? raw : 500;
     if (status >= 500) {
       request.log.error({ err: error, request_id: request.id }, 'request failed');
-      return render(request, reply, 500, 'Something went wrong', `We couldn’t complete that (request ${request.id}). Please try again in a moment.`);
+      return render(
+        request,
+        reply,
+        500,
+        'Something went wrong',
+        `We couldn’t complete that (request ${request.id}). Please try again in a moment.`,
+      );
     }
     if (status === 429) return render(request, reply, 429, 'Too many requests', 'Wait a minute and try again.');
     return render(request, reply, status, 'That request didn’t work', clientMessage(error));
@@ -24,16 +30,31 @@ export function useDefaultErrorHandler(app: FastifyInstance): void {
 function clientMessage(error: FastifyError): string {
   if (error.code === 'CONSENTRY_MALFORMED_BODY') return error.message;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is too large.';
-  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'The request body has a type this address does not accept.';
+  if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+    return 'The request body has a type this address does not accept.';
   if (error.code?.startsWith('FST_ERR_CTP')) return 'The request body could not be read.';
   return 'Something in the form or address was missing or not valid. Go back and try again.';
 }
 
-function render(request: FastifyRequest, reply: FastifyReply, status: number, title: string, message: string): FastifyReply {
+function render(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+): FastifyReply {
   reply.code(status).header('cache-control', 'no-store');
   const accept = request.headers.accept ?? '';
   if (/\bapplication\/json\b/.test(accept) && !/\btext\/html\b/.test(accept)) {
-    return reply.type('application/json; charset=utf-8').send({ error: status >= 500 ? 'server_error' : 'bad_request', message });
+    return reply
+      .type('application/json; charset=utf-8')
+      .send({ error: status >= 500 ? 'server_error' : 'bad_request', message });
   }
-  return reply.type('text/html; charset=utf-8').send(page({ title, body: html`<h1>${title}</h1><p class="error" role="alert">${message}</p>` }));
+  return reply.type('text/html; charset=utf-8').send(
+    page({
+      title,
+      body: html`<h1>${title}</h1>
+        <p class="error" role="alert">${message}</p>`,
+    }),
+  );
 }

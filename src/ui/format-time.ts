@@ -1,6 +1,13 @@
 import { html, type Html } from './html.ts';
 
-const OPTIONS: Intl.DateTimeFormatOptions = { year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' };
+const OPTIONS: Intl.DateTimeFormatOptions = {
+  year: 'numeric',
+  month: 'short',
+  day: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZoneName: 'short',
+};
 
 /** A moment as a person reads it, in their time zone (UTC until they chose one). */
 export function formatTime(epochMs: number, timeZone: string | null): Html {

@@ -11,18 +11,24 @@ export interface StatusPageOptions {
 }
 
 /** A short page for dead ends: a forged form, something that does not exist (or is not yours), a refused request. */
-export function statusPage({ title, message, link = { href: '/account', text: 'Go to your account' }, hint }: StatusPageOptions): string {
+export function statusPage({
+  title,
+  message,
+  link = { href: '/account', text: 'Go to your account' },
+  hint,
+}: StatusPageOptions): string {
   return page({
     title,
     body: html`<h1>${title}</h1>
-<p class="error" role="alert">${message}</p>
-${hint ? html`<p class="hint">${hint}</p>` : ''}
-${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ''}`,
+      <p class="error" role="alert">${message}</p>
+      ${hint ? html`<p class="hint">${hint}</p>` : ''}
+      ${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ''}`,
   });
 }
 
 /** For requests an app started: the person goes back to the app rather than to us. */
-export const BACK_TO_APP_HINT = "Go back to the app you came from and try again. If this keeps happening, tell the app's developer.";
+export const BACK_TO_APP_HINT =
+  "Go back to the app you came from and try again. If this keeps happening, tell the app's developer.";
 
 /** For the sign-in pages. */
 export const SIGN_IN_LINK = { href: '/signin', text: 'Go to sign in' };

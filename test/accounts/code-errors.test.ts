@@ -16,7 +16,11 @@ describe.each(testDialects())('wrong, expired and throttled codes (%s)', (dialec
   beforeAll(async () => {
     smtp = await startSmtpCapture();
     // Frozen: the Retry-After arithmetic below must not drift with real time on a busy machine.
-    t = await buildAccountsApp({ dialect, env: { SMTP_URL: smtp.url, OTP_RESEND_SECONDS: '30' }, frozenAt: Date.now() });
+    t = await buildAccountsApp({
+      dialect,
+      env: { SMTP_URL: smtp.url, OTP_RESEND_SECONDS: '30' },
+      frozenAt: Date.now(),
+    });
   });
   afterAll(async () => {
     await t.close();
@@ -141,7 +145,9 @@ describe.each(testDialects())('wrong, expired and throttled codes (%s)', (dialec
   it('applies the same throttle when the person starts over on /signin', async () => {
     const email = address();
     await requestCode(browser, email);
-    const again = await browser.submit((await browser.get('/signin')).body, '/signin', { identifier: email.toUpperCase() });
+    const again = await browser.submit((await browser.get('/signin')).body, '/signin', {
+      identifier: email.toUpperCase(),
+    });
     expect(again.statusCode).toBe(429);
     expect(again.body).toContain('You can request a new one in 30 seconds.');
     expect(again.headers['retry-after']).toBe('30');
@@ -167,7 +173,9 @@ describe.each(testDialects())('wrong, expired and throttled codes (%s)', (dialec
   });
 
   it('sends an unknown challenge back to the sign-in form', async () => {
-    const page = await browser.get('/signin/code?challenge=00000000-0000-0000-0000-000000000000&return_to=%2Fdevelopers');
+    const page = await browser.get(
+      '/signin/code?challenge=00000000-0000-0000-0000-000000000000&return_to=%2Fdevelopers',
+    );
     expect(page.statusCode).toBe(400);
     expect(page.body).toContain('This sign-in attempt is no longer valid.');
     expect(page.body).toContain('<input type="hidden" name="return_to" value="/developers">');

@@ -25,10 +25,14 @@ describe('without an email or SMS provider', () => {
   });
 
   it('refuses the channel in production instead of logging codes', async () => {
-    const t = await buildAccountsApp({ env: { NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(43), ISSUER: 'https://id.example', PRODUCTS: 'portfolio' } });
+    const t = await buildAccountsApp({
+      env: { NODE_ENV: 'production', SECRET_KEY: 'x'.repeat(43), ISSUER: 'https://id.example', PRODUCTS: 'portfolio' },
+    });
     try {
       const browser = new InjectBrowser(t.app);
-      const response = await browser.submit((await browser.get('/signin')).body, '/signin', { identifier: 'prod@example.com' });
+      const response = await browser.submit((await browser.get('/signin')).body, '/signin', {
+        identifier: 'prod@example.com',
+      });
       expect(response.statusCode).toBe(503);
       expect(response.body).toContain('Signing in by email is not available on this server.');
       expect(t.logs.some((l) => /one-time code \d{6}/.test(l.msg))).toBe(false);
@@ -51,7 +55,12 @@ describe('on an https issuer', () => {
       const { codePage } = await requestCode(browser, 'secure@example.com');
       const code = /\d{6}/.exec(t.logs.findLast((l) => l.msg.includes('one-time code'))!.msg)![0];
       const verified = await enterCode(browser, codePage, code);
-      expect(InjectBrowser.setCookie(verified, 'consentry_session')).toMatchObject({ secure: true, httpOnly: true, sameSite: 'Lax', path: '/' });
+      expect(InjectBrowser.setCookie(verified, 'consentry_session')).toMatchObject({
+        secure: true,
+        httpOnly: true,
+        sameSite: 'Lax',
+        path: '/',
+      });
     } finally {
       await t.close();
     }

@@ -17,7 +17,8 @@ describe.each(testDialects())('sign-up and sign-in by email (%s)', (dialect) => 
       dialect,
       env: { SMTP_URL: smtp.url, MAIL_FROM: 'Consentry <login@consentry.test>' },
       // What another feature (the authorization endpoint) sees of the browser's session.
-      extend: (app, accounts) => app.get('/probe/session', async (request) => ({ session: (await accounts.sessions.current(request)) ?? null })),
+      extend: (app, accounts) =>
+        app.get('/probe/session', async (request) => ({ session: (await accounts.sessions.current(request)) ?? null })),
     });
   });
   afterAll(async () => {
@@ -41,9 +42,15 @@ describe.each(testDialects())('sign-up and sign-in by email (%s)', (dialect) => 
   });
 
   it('creates the account on the first verified code, then signs in with a session cookie', async () => {
-    const { response, codePage, challengeId } = await requestCode(browser, '  New.Person@Example.com ', '/oauth/interaction/xyz?a=1');
+    const { response, codePage, challengeId } = await requestCode(
+      browser,
+      '  New.Person@Example.com ',
+      '/oauth/interaction/xyz?a=1',
+    );
     expect(response.statusCode).toBe(303);
-    expect(response.headers.location).toBe(`/signin/code?challenge=${challengeId}&return_to=%2Foauth%2Finteraction%2Fxyz%3Fa%3D1`);
+    expect(response.headers.location).toBe(
+      `/signin/code?challenge=${challengeId}&return_to=%2Foauth%2Finteraction%2Fxyz%3Fa%3D1`,
+    );
 
     expect(codePage.body).toContain('We sent a code to <strong>n***@example.com</strong>');
     expect(codePage.body).toMatch(/<input id="code" name="code"[^>]*inputmode="numeric" autocomplete="one-time-code"/);
@@ -58,7 +65,11 @@ describe.each(testDialects())('sign-up and sign-in by email (%s)', (dialect) => 
     expect(mail.text).toContain(`Your Consentry sign-in code is ${code}`);
 
     // The database holds an Argon2 hash, never the code.
-    const challenge = await t.db.selectFrom('otp_challenges').selectAll().where('id', '=', challengeId).executeTakeFirstOrThrow();
+    const challenge = await t.db
+      .selectFrom('otp_challenges')
+      .selectAll()
+      .where('id', '=', challengeId)
+      .executeTakeFirstOrThrow();
     expect(challenge.code_hash).toMatch(/^\$argon2id\$/);
     expect(challenge.destination).toBe('new.person@example.com');
 
@@ -71,9 +82,17 @@ describe.each(testDialects())('sign-up and sign-in by email (%s)', (dialect) => 
     expect(cookie.secure).toBeFalsy();
     expect(String(verified.headers['set-cookie'])).not.toMatch(/Secure/);
 
-    const user = await t.db.selectFrom('users').selectAll().where('email', '=', 'new.person@example.com').executeTakeFirstOrThrow();
+    const user = await t.db
+      .selectFrom('users')
+      .selectAll()
+      .where('email', '=', 'new.person@example.com')
+      .executeTakeFirstOrThrow();
     expect(user.email_verified_at).toBeGreaterThanOrEqual(challenge.created_at);
-    const session = await t.db.selectFrom('sessions').selectAll().where('user_id', '=', user.id).executeTakeFirstOrThrow();
+    const session = await t.db
+      .selectFrom('sessions')
+      .selectAll()
+      .where('user_id', '=', user.id)
+      .executeTakeFirstOrThrow();
     expect(session.token_hash).toBe(sha256(cookie.value));
     expect(session.token_hash).not.toContain(cookie.value);
     expect(session.user_agent).toBe('vitest-browser/1.0');
@@ -89,7 +108,12 @@ describe.each(testDialects())('sign-up and sign-in by email (%s)', (dialect) => 
   it('signs a known person into the same account with a new session and auth_time', async () => {
     const email = 'returning@example.com';
     await signIn(browser, email, () => smtp.waitForCode(email));
-    const first = await t.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select(['users.id as userId', 'sessions.id', 'sessions.auth_time']).where('users.email', '=', email).executeTakeFirstOrThrow();
+    const first = await t.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['users.id as userId', 'sessions.id', 'sessions.auth_time'])
+      .where('users.email', '=', email)
+      .executeTakeFirstOrThrow();
 
     t.clock.advance(5 * 60_000);
     const again = await signIn(browser, email, () => smtp.waitForCode(email));
@@ -107,10 +131,23 @@ describe.each(testDialects())('sign-up and sign-in by email (%s)', (dialect) => 
     expect((await browser.get('/probe/session')).json()).toEqual({ session: null });
     const email = 'current@example.com';
     await signIn(browser, email, () => smtp.waitForCode(email));
-    const row = await t.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select(['sessions.id', 'sessions.auth_time', 'users.id as userId']).where('users.email', '=', email).executeTakeFirstOrThrow();
+    const row = await t.db
+      .selectFrom('sessions')
+      .innerJoin('users', 'users.id', 'sessions.user_id')
+      .select(['sessions.id', 'sessions.auth_time', 'users.id as userId'])
+      .where('users.email', '=', email)
+      .executeTakeFirstOrThrow();
 
-    expect((await browser.get('/probe/session')).json()).toEqual({ session: { sessionId: row.id, userId: row.userId, authTime: row.auth_time } });
-    expect(await t.accounts.users.findById(row.userId)).toMatchObject({ email, emailVerified: true, phone: null, phoneVerified: false, name: null });
+    expect((await browser.get('/probe/session')).json()).toEqual({
+      session: { sessionId: row.id, userId: row.userId, authTime: row.auth_time },
+    });
+    expect(await t.accounts.users.findById(row.userId)).toMatchObject({
+      email,
+      emailVerified: true,
+      phone: null,
+      phoneVerified: false,
+      name: null,
+    });
 
     browser.cookies.set('consentry_session', 'ses_forged');
     expect((await browser.get('/probe/session')).json()).toEqual({ session: null });
@@ -128,7 +165,9 @@ describe.each(testDialects())('sign-up and sign-in by email (%s)', (dialect) => 
     const cleared = InjectBrowser.setCookie(out, 'consentry_session')!;
     expect(cleared.value).toBe('');
     expect(cleared.path).toBe('/');
-    expect(await t.db.selectFrom('sessions').select('id').where('token_hash', '=', sha256(token)).execute()).toHaveLength(0);
+    expect(
+      await t.db.selectFrom('sessions').select('id').where('token_hash', '=', sha256(token)).execute(),
+    ).toHaveLength(0);
 
     const after = await browser.get('/account');
     expect(after.statusCode).toBe(303);

@@ -66,7 +66,10 @@ describe('form posts: CSRF, malformed input and open redirects', () => {
         method: 'POST',
         url,
         payload,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: [...browser.cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
       });
       expect(response.statusCode, `${url} ${payload.slice(0, 60)}`).toBe(400);
       expect(response.headers['content-type']).toMatch(/^text\/html/);
@@ -88,32 +91,46 @@ describe('form posts: CSRF, malformed input and open redirects', () => {
 
   it('escapes what people type when it is shown back', async () => {
     const browser = new InjectBrowser(t.app);
-    const response = await browser.submit((await browser.get('/signin')).body, '/signin', { identifier: '"><script>alert(1)</script>@x' });
+    const response = await browser.submit((await browser.get('/signin')).body, '/signin', {
+      identifier: '"><script>alert(1)</script>@x',
+    });
     expect(response.statusCode).toBe(400);
     expect(response.body).not.toContain('<script>');
     expect(response.body).toContain('&quot;&gt;&lt;script&gt;');
   });
 
-  it.each(['//evil.example/', 'https://evil.example/', '/\\evil.example', '/..//evil.example', 'javascript:alert(1)', '/%09/evil.example'])(
-    'lands on /account, not on return_to=%j',
-    async (returnTo) => {
-      const browser = new InjectBrowser(t.app);
-      const email = `redirect${Math.random().toString(36).slice(2)}@example.com`;
-      const signin = await browser.get(`/signin?return_to=${encodeURIComponent(returnTo)}`);
-      const expected = returnTo === '/%09/evil.example' ? '/%09/evil.example' : '/account';
-      expect(signin.body).toContain(`<input type="hidden" name="return_to" value="${expected}">`);
-      // Even a return_to forged into the later forms is checked again before the redirect.
-      const started = await browser.submit(signin.body, '/signin', { identifier: email, return_to: returnTo });
-      const codePage = await browser.get(started.headers.location as string);
-      const verified = await browser.submit(codePage.body, '/signin/code', { code: await smtp.waitForCode(email), return_to: returnTo });
-      expect(verified.statusCode).toBe(303);
-      expect(verified.headers.location).toBe(expected);
-    },
-  );
+  it.each([
+    '//evil.example/',
+    'https://evil.example/',
+    '/\\evil.example',
+    '/..//evil.example',
+    'javascript:alert(1)',
+    '/%09/evil.example',
+  ])('lands on /account, not on return_to=%j', async (returnTo) => {
+    const browser = new InjectBrowser(t.app);
+    const email = `redirect${Math.random().toString(36).slice(2)}@example.com`;
+    const signin = await browser.get(`/signin?return_to=${encodeURIComponent(returnTo)}`);
+    const expected = returnTo === '/%09/evil.example' ? '/%09/evil.example' : '/account';
+    expect(signin.body).toContain(`<input type="hidden" name="return_to" value="${expected}">`);
+    // Even a return_to forged into the later forms is checked again before the redirect.
+    const started = await browser.submit(signin.body, '/signin', { identifier: email, return_to: returnTo });
+    const codePage = await browser.get(started.headers.location as string);
+    const verified = await browser.submit(codePage.body, '/signin/code', {
+      code: await smtp.waitForCode(email),
+      return_to: returnTo,
+    });
+    expect(verified.statusCode).toBe(303);
+    expect(verified.headers.location).toBe(expected);
+  });
 
   it('redirects to a local return_to with 303 after sign-in', async () => {
     const browser = new InjectBrowser(t.app);
-    const verified = await signIn(browser, 'local@example.com', () => smtp.waitForCode('local@example.com'), '/oauth/authorize/resume?i=42');
+    const verified = await signIn(
+      browser,
+      'local@example.com',
+      () => smtp.waitForCode('local@example.com'),
+      '/oauth/authorize/resume?i=42',
+    );
     expect(verified.headers.location).toBe('/oauth/authorize/resume?i=42');
   });
 });

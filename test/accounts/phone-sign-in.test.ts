@@ -14,7 +14,12 @@ describe.each(testDialects())('sign-up and sign-in by phone (%s)', (dialect) => 
     twilio = await startTwilioCapture();
     t = await buildAccountsApp({
       dialect,
-      env: { TWILIO_API_URL: twilio.url, TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: twilio.from },
+      env: {
+        TWILIO_API_URL: twilio.url,
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_FROM: twilio.from,
+      },
     });
   });
   afterAll(async () => {
@@ -39,7 +44,11 @@ describe.each(testDialects())('sign-up and sign-in by phone (%s)', (dialect) => 
     const verified = await browser.submit(codePage.body, '/signin/code', { code });
     expect(verified.statusCode).toBe(303);
     expect(verified.headers.location).toBe('/account');
-    const user = await t.db.selectFrom('users').selectAll().where('phone', '=', '+447911123456').executeTakeFirstOrThrow();
+    const user = await t.db
+      .selectFrom('users')
+      .selectAll()
+      .where('phone', '=', '+447911123456')
+      .executeTakeFirstOrThrow();
     expect(user.phone_verified_at).not.toBeNull();
     expect(user.email).toBeNull();
     expect((await browser.get('/account')).body).toContain('Signed in as <strong>+447911123456</strong>');
@@ -66,7 +75,9 @@ describe.each(testDialects())('sign-up and sign-in by phone (%s)', (dialect) => 
     const failed = await browser.submit(signin.body, '/signin', { identifier: '+33 6 12 34 56 78' });
     expect(failed.statusCode).toBe(502);
     expect(failed.body).toContain('We couldn’t send the text message');
-    expect(t.logs.some((l) => l.msg === 'one-time code SMS was refused by Twilio' && l.twilioCode === 21211)).toBe(true);
+    expect(t.logs.some((l) => l.msg === 'one-time code SMS was refused by Twilio' && l.twilioCode === 21211)).toBe(
+      true,
+    );
 
     // A failed send costs no quota: no resend wait applies.
     await signIn(browser, '+33 6 12 34 56 78', () => twilio.waitForCode('+33612345678'));
@@ -74,7 +85,12 @@ describe.each(testDialects())('sign-up and sign-in by phone (%s)', (dialect) => 
 
   it('shows an unreachable SMS provider as a clear error too', async () => {
     const offline = await buildAccountsApp({
-      env: { TWILIO_API_URL: 'http://127.0.0.1:9', TWILIO_ACCOUNT_SID: 'AC0', TWILIO_AUTH_TOKEN: 'secret', TWILIO_FROM: '+15005550006' },
+      env: {
+        TWILIO_API_URL: 'http://127.0.0.1:9',
+        TWILIO_ACCOUNT_SID: 'AC0',
+        TWILIO_AUTH_TOKEN: 'secret',
+        TWILIO_FROM: '+15005550006',
+      },
     });
     try {
       const b = new InjectBrowser(offline.app);
@@ -92,7 +108,12 @@ describe('Twilio messaging services', () => {
     const twilio = await startTwilioCapture();
     const service = 'MG0123456789abcdef0123456789abcdef';
     const t = await buildAccountsApp({
-      env: { TWILIO_API_URL: twilio.url, TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: service },
+      env: {
+        TWILIO_API_URL: twilio.url,
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_FROM: service,
+      },
     });
     try {
       await signIn(new InjectBrowser(t.app), '+44 7911 123456', () => twilio.waitForCode('+447911123456'));

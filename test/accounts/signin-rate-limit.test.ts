@@ -14,7 +14,8 @@ describe('per-IP limit on sign-in requests', () => {
     const agent = new PageAgent(ctx.server.url);
     const form = await (await agent.get('/signin')).text();
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i++) statuses.push((await agent.fillAndSubmit(form, `someone${i}@example.com`, '/signin')).status);
+    for (let i = 0; i < 4; i++)
+      statuses.push((await agent.fillAndSubmit(form, `someone${i}@example.com`, '/signin')).status);
     expect(statuses).toEqual([303, 303, 303, 429]);
     const limited = await agent.fillAndSubmit(form, 'another@example.com', '/signin');
     expect(limited.status).toBe(429);

@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AccountsError, DuplicateUser, InvalidEmail, InvalidName, InvalidPhone, MissingContact } from '../../src/accounts/index.ts';
+import {
+  AccountsError,
+  DuplicateUser,
+  InvalidEmail,
+  InvalidName,
+  InvalidPhone,
+  MissingContact,
+} from '../../src/accounts/index.ts';
 import { testDialects } from '../helpers/database.ts';
 import { startSmtpCapture, type SmtpCapture } from '../helpers/smtp.ts';
 import { buildAccountsApp, type AccountsTestApp } from './support/accounts-app.ts';
@@ -20,7 +27,11 @@ describe.each(testDialects())('accounts.users (%s)', (dialect) => {
   });
 
   it('creates a person with normalised, unverified contacts', async () => {
-    const user = await t.accounts.users.create({ email: ' Ada@Example.com ', phone: '+44 7911 123499', name: ' Ada Lovelace ' });
+    const user = await t.accounts.users.create({
+      email: ' Ada@Example.com ',
+      phone: '+44 7911 123499',
+      name: ' Ada Lovelace ',
+    });
     expect(user).toMatchObject({
       email: 'ada@example.com',
       emailVerified: false,
@@ -36,7 +47,9 @@ describe.each(testDialects())('accounts.users (%s)', (dialect) => {
 
   it('refuses invalid or duplicate input with typed errors', async () => {
     await t.accounts.users.create({ email: 'taken@example.com' });
-    const failures: Array<[Parameters<typeof t.accounts.users.create>[0], new (...args: never[]) => AccountsError, string]> = [
+    const failures: Array<
+      [Parameters<typeof t.accounts.users.create>[0], new (...args: never[]) => AccountsError, string]
+    > = [
       [{}, MissingContact, 'missing_contact'],
       [{ email: 'not-an-email' }, InvalidEmail, 'invalid_email'],
       [{ phone: '12345' }, InvalidPhone, 'invalid_phone'],
@@ -49,7 +62,9 @@ describe.each(testDialects())('accounts.users (%s)', (dialect) => {
       expect(error, JSON.stringify(input)).toBeInstanceOf(type);
       expect((error as AccountsError).code).toBe(code);
     }
-    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'fresh@example.com').execute()).toHaveLength(0);
+    expect(await t.db.selectFrom('users').select('id').where('email', '=', 'fresh@example.com').execute()).toHaveLength(
+      0,
+    );
   });
 
   it('lets a person created by an operator sign in to that account, verifying the address', async () => {

@@ -3,6 +3,15 @@
 import { buildApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 
-const built = await buildApp(loadConfig({ NODE_ENV: 'test', DATABASE_URL: 'sqlite::memory:', SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ', LOG_LEVEL: 'silent', JANITOR_INTERVAL_SECONDS: '0', PRODUCTS: process.env.PRODUCTS ?? '' }));
+const built = await buildApp(
+  loadConfig({
+    NODE_ENV: 'test',
+    DATABASE_URL: 'sqlite::memory:',
+    SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ',
+    LOG_LEVEL: 'silent',
+    JANITOR_INTERVAL_SECONDS: '0',
+    PRODUCTS: process.env.PRODUCTS ?? '',
+  }),
+);
 await built.app.ready();
 await built.app.close();

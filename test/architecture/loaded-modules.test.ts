@@ -14,11 +14,19 @@ function modulesLoadedBy(name: string, args: string[], env: Record<string, strin
   const file = join(dir, `${name}.txt`);
   execFileSync(process.execPath, ['--import', 'tsx', '--import', './test/architecture/record-modules.mjs', ...args], {
     cwd: ROOT,
-    env: { ...process.env, ...env, RECORD_MODULES_TO: file, DATA_DIR: dir, DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}` },
+    env: {
+      ...process.env,
+      ...env,
+      RECORD_MODULES_TO: file,
+      DATA_DIR: dir,
+      DATABASE_URL: `sqlite:${join(dir, `${name}.db`)}`,
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const urls = readFileSync(file, 'utf8').split('\n').filter(Boolean);
-  return [...new Set(urls.map((url) => fileURLToPath(url).slice(ROOT.length)).filter((path) => path.startsWith('src/')))];
+  return [
+    ...new Set(urls.map((url) => fileURLToPath(url).slice(ROOT.length)).filter((path) => path.startsWith('src/'))),
+  ];
 }
 
 /** Products load lazily: a node imports only what PRODUCTS names; CLI commands import no product. */

@@ -4,7 +4,15 @@ import { createTestClient, postForm, type TestClient } from '../helpers/clients.
 import { pkcePair } from '../helpers/oauth-flow.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';
-import { checkLayout, clickAndLoad, hasChromium, launchChromium, SKIP_NOTE, startRedirectSink, textOf } from './support/chromium.ts';
+import {
+  checkLayout,
+  clickAndLoad,
+  hasChromium,
+  launchChromium,
+  SKIP_NOTE,
+  startRedirectSink,
+  textOf,
+} from './support/chromium.ts';
 import { signInWithKeyboard } from './support/sign-in.ts';
 
 describe.skipIf(!hasChromium)(`consent, deny, revoke and profile in a real browser${SKIP_NOTE}`, () => {
@@ -18,7 +26,12 @@ describe.skipIf(!hasChromium)(`consent, deny, revoke and profile in a real brows
   beforeAll(async () => {
     sink = await startRedirectSink();
     [browser, { server, smtp, close }] = await Promise.all([launchChromium(), startServerWithMail()]);
-    client = await createTestClient(server, { name: 'Budget Buddy', type: 'public', redirectUris: [sink.url], allowedScopes: ['openid', 'profile', 'email', 'read:assets'] });
+    client = await createTestClient(server, {
+      name: 'Budget Buddy',
+      type: 'public',
+      redirectUris: [sink.url],
+      allowedScopes: ['openid', 'profile', 'email', 'read:assets'],
+    });
   });
   afterAll(async () => {
     await browser?.close();
@@ -30,7 +43,15 @@ describe.skipIf(!hasChromium)(`consent, deny, revoke and profile in a real brows
   async function authorize(page: Page, email: string): Promise<{ verifier: string; state: string }> {
     const { verifier, challenge } = pkcePair();
     const state = `st-${email}`;
-    const query = new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: sink.url, scope: 'openid email read:assets', state, code_challenge: challenge, code_challenge_method: 'S256' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: client.id,
+      redirect_uri: sink.url,
+      scope: 'openid email read:assets',
+      state,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
     await page.goto(`${server.url}/oauth/authorize?${query}`);
     await signInWithKeyboard(page, email, () => smtp.waitForCode(email));
     expect(new URL(page.url()).pathname).toMatch(/^\/oauth\/interaction\//);
@@ -67,9 +88,18 @@ describe.skipIf(!hasChromium)(`consent, deny, revoke and profile in a real brows
     expect(back.searchParams.get('state')).toBe(state);
     expect(back.searchParams.get('iss')).toBe(server.url);
 
-    const tokens = await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code: back.searchParams.get('code')!, redirect_uri: sink.url, code_verifier: verifier, client_id: client.id });
+    const tokens = await postForm(server, '/oauth/token', {
+      grant_type: 'authorization_code',
+      code: back.searchParams.get('code')!,
+      redirect_uri: sink.url,
+      code_verifier: verifier,
+      client_id: client.id,
+    });
     expect(tokens.status).toBe(200);
-    const userinfo = () => fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.json.access_token as string}` } });
+    const userinfo = () =>
+      fetch(`${server.url}/oauth/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.json.access_token as string}` },
+      });
     expect((await userinfo()).status).toBe(200);
 
     await page.goto(`${server.url}/account`);
@@ -95,7 +125,10 @@ describe.skipIf(!hasChromium)(`consent, deny, revoke and profile in a real brows
   });
 
   it('edits the profile from /account and signs out another browser', async () => {
-    const phone = await browser.newContext({ userAgent: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1' });
+    const phone = await browser.newContext({
+      userAgent:
+        'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1',
+    });
     const phonePage = await phone.newPage();
     await phonePage.goto(`${server.url}/account`);
     await signInWithKeyboard(phonePage, 'ines@example.com', () => smtp.waitForCode('ines@example.com'));

@@ -23,7 +23,16 @@ describe.skipIf(!hasChromium)(`the developer console in a real browser${SKIP_NOT
               if (error instanceof TokenRejected) return reply.code(error.status).send({ message: error.description });
               throw error;
             });
-            scope.get('/api/v2/browser-probe', { preHandler: oauth.requireToken(`${kernel.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub }));
+            scope.get(
+              '/api/v2/browser-probe',
+              {
+                preHandler: oauth.requireToken(`${kernel.config.ISSUER}/api/v2`, {
+                  allOf: ['read:bookings'],
+                  allowPersonalAccessTokens: true,
+                }),
+              },
+              async (request) => ({ sub: request.accessToken?.sub }),
+            );
           });
         },
       }),
@@ -61,7 +70,12 @@ describe.skipIf(!hasChromium)(`the developer console in a real browser${SKIP_NOT
     const clientId = decodeURIComponent(new URL(page.url()).pathname.split('/').pop()!);
     expect(await textOf(page, 'main')).toContain(clientId);
     await checkLayout(page, 'developers-app-secret');
-    const granted = await postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:bookings' }, { authorization: basicAuth(clientId, secret) });
+    const granted = await postForm(
+      server,
+      '/oauth/token',
+      { grant_type: 'client_credentials', scope: 'read:bookings' },
+      { authorization: basicAuth(clientId, secret) },
+    );
     expect(granted.status).toBe(200);
     await page.reload();
     expect(await page.locator('#client-secret').count()).toBe(0);

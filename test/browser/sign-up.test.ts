@@ -17,7 +17,14 @@ describe.skipIf(!hasChromium)(`signing up in a real browser${SKIP_NOTE}`, () => 
     twilio = await startTwilioCapture();
     [browser, { server, smtp, close }] = await Promise.all([
       launchChromium(),
-      startServerWithMail({ env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: twilio.from, TWILIO_API_URL: twilio.url } }),
+      startServerWithMail({
+        env: {
+          TWILIO_ACCOUNT_SID: twilio.accountSid,
+          TWILIO_AUTH_TOKEN: twilio.authToken,
+          TWILIO_FROM: twilio.from,
+          TWILIO_API_URL: twilio.url,
+        },
+      }),
     ]);
   });
   afterAll(async () => {
@@ -30,7 +37,12 @@ describe.skipIf(!hasChromium)(`signing up in a real browser${SKIP_NOTE}`, () => 
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`${server.url}/account`);
-    await signInWithKeyboard(page, 'ada@example.com', () => smtp.waitForCode('ada@example.com'), (name) => checkLayout(page, `email-${name}`));
+    await signInWithKeyboard(
+      page,
+      'ada@example.com',
+      () => smtp.waitForCode('ada@example.com'),
+      (name) => checkLayout(page, `email-${name}`),
+    );
     expect(new URL(page.url()).pathname).toBe('/account');
     expect(await textOf(page, 'h1')).toBe('Your account');
     expect(await textOf(page, 'main')).toContain('ada@example.com');
@@ -72,4 +84,3 @@ describe.skipIf(!hasChromium)(`signing up in a real browser${SKIP_NOTE}`, () => 
     await context.close();
   });
 });
-

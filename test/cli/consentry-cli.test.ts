@@ -12,7 +12,12 @@ const BIN = fileURLToPath(new URL('../../bin/consentry.js', import.meta.url));
 /** The `consentry` command as an operator uses it, against its own SQLite file. */
 describe('consentry CLI', () => {
   const dir = mkdtempSync(join(tmpdir(), 'consentry-cli-'));
-  const env = { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`, DATA_DIR: dir, LOG_LEVEL: 'silent' };
+  const env = {
+    PATH: process.env.PATH ?? '',
+    DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`,
+    DATA_DIR: dir,
+    LOG_LEVEL: 'silent',
+  };
   const consentry = async (...args: string[]) => {
     try {
       const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { env });
@@ -27,12 +32,30 @@ describe('consentry CLI', () => {
     expect((await consentry('migrate')).stdout).toMatch(/Applied|up to date/);
     expect((await consentry('migrate')).stdout).toContain('up to date');
 
-    const created = await consentry('clients', 'create', '--name', 'Budget app', '--redirect-uri', 'https://budget.example/cb', '--scope', 'openid read:assets', '--json');
+    const created = await consentry(
+      'clients',
+      'create',
+      '--name',
+      'Budget app',
+      '--redirect-uri',
+      'https://budget.example/cb',
+      '--scope',
+      'openid read:assets',
+      '--json',
+    );
     expect(created.code).toBe(0);
     const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string; scope: string };
     expect(client.client_secret).toMatch(/^cs_/);
     expect(client.scope).toBe('openid read:assets');
-    const pub = await consentry('clients', 'create', '--name', 'CLI tool', '--public', '--redirect-uri', 'http://127.0.0.1/cb');
+    const pub = await consentry(
+      'clients',
+      'create',
+      '--name',
+      'CLI tool',
+      '--public',
+      '--redirect-uri',
+      'http://127.0.0.1/cb',
+    );
     expect(pub.stdout).toContain('public');
     expect(pub.stdout).not.toContain('client_secret');
 

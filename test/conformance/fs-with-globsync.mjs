@@ -15,7 +15,9 @@ export { default } from 'node:fs';
 
 export function globSync(pattern, options = {}) {
   const cwd = options.cwd ?? process.cwd();
-  const segments = String(pattern).split('/').filter((segment) => segment !== '' && segment !== '.');
+  const segments = String(pattern)
+    .split('/')
+    .filter((segment) => segment !== '' && segment !== '.');
   const found = new Set();
   walk(cwd, '', segments, found);
   return [...found];
@@ -52,7 +54,10 @@ function walk(root, relative, segments, found) {
 /** Wildcards never match a leading dot (hidden files), as in other globs. */
 function segmentMatcher(segment) {
   if (!/[*?]/.test(segment)) return (name) => name === segment;
-  const source = segment.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const source = segment
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   const regex = new RegExp(`^${source}$`);
   return (name) => !name.startsWith('.') && regex.test(name);
 }

@@ -18,7 +18,11 @@ import { freePort, type TestServer } from '../helpers/server.ts';
  * follows the redirect to the CLI's callback, then reads the CLI's verdict.
  */
 
-const CONFORMANCE_CLI = join(dirname(createRequire(import.meta.url).resolve('@modelcontextprotocol/conformance/package.json')), 'dist', 'index.js');
+const CONFORMANCE_CLI = join(
+  dirname(createRequire(import.meta.url).resolve('@modelcontextprotocol/conformance/package.json')),
+  'dist',
+  'index.js',
+);
 // Node 20 lacks fs.globSync, which the CLI imports; see node20-compat.mjs (delete on Node 22+).
 const NODE20_COMPAT = new URL('./node20-compat.mjs', import.meta.url).href;
 
@@ -102,7 +106,10 @@ class ConformanceCli {
           return finish(() => reject(new Error(`the conformance CLI exited before it printed ${what}`)));
         }
       };
-      const timer = setTimeout(() => finish(() => reject(new Error(`the conformance CLI did not print ${what} within ${STEP_TIMEOUT_MS} ms`))), STEP_TIMEOUT_MS);
+      const timer = setTimeout(
+        () => finish(() => reject(new Error(`the conformance CLI did not print ${what} within ${STEP_TIMEOUT_MS} ms`))),
+        STEP_TIMEOUT_MS,
+      );
       const finish = (settle: () => void) => {
         clearTimeout(timer);
         this.listeners.delete(check);
@@ -117,7 +124,10 @@ class ConformanceCli {
   async exit(): Promise<Exit> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`the conformance CLI did not exit within ${STEP_TIMEOUT_MS} ms:\n${this.text}`)), STEP_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`the conformance CLI did not exit within ${STEP_TIMEOUT_MS} ms:\n${this.text}`)),
+        STEP_TIMEOUT_MS,
+      );
     });
     try {
       return await Promise.race([this.exited, timeout]);
@@ -161,9 +171,16 @@ describe('MCP authorization conformance (@modelcontextprotocol/conformance autho
           if (request.routeOptions.url !== '/oauth/token') return;
           const body = (request.body ?? {}) as Record<string, unknown>;
           const basic = /^basic (.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-          const basicId = basic ? decodeURIComponent(Buffer.from(basic, 'base64').toString('utf8').split(':')[0]!) : undefined;
+          const basicId = basic
+            ? decodeURIComponent(Buffer.from(basic, 'base64').toString('utf8').split(':')[0]!)
+            : undefined;
           const clientId = basicId ?? (typeof body.client_id === 'string' ? body.client_id : undefined);
-          tokenRequests.push({ clientId, basicAuth: basic !== undefined, secretInBody: 'client_secret' in body, status: reply.statusCode });
+          tokenRequests.push({
+            clientId,
+            basicAuth: basic !== undefined,
+            secretInBody: 'client_secret' in body,
+            status: reply.statusCode,
+          });
         });
       },
     }));
@@ -192,10 +209,25 @@ describe('MCP authorization conformance (@modelcontextprotocol/conformance autho
    * Runs every authorization scenario with the given client, completing the browser part, and
    * returns the CLI's output and saved checks.
    */
-  async function runConformance(options: { clientId: string; clientSecret?: string; port: number; resource?: string; email: string }) {
+  async function runConformance(options: {
+    clientId: string;
+    clientSecret?: string;
+    port: number;
+    resource?: string;
+    email: string;
+  }) {
     const outputDir = await mkdtemp(join(tmpdir(), 'consentry-mcp-conformance-'));
     cleanups.push(() => rm(outputDir, { recursive: true, force: true }));
-    const args = ['--url', server.url, '--client-id', options.clientId, '--port', String(options.port), '-o', outputDir];
+    const args = [
+      '--url',
+      server.url,
+      '--client-id',
+      options.clientId,
+      '--port',
+      String(options.port),
+      '-o',
+      outputDir,
+    ];
     if (options.clientSecret) args.push('--client-secret', options.clientSecret);
     if (options.resource) args.push('--resource', options.resource);
     const cli = new ConformanceCli(args);
@@ -203,22 +235,38 @@ describe('MCP authorization conformance (@modelcontextprotocol/conformance autho
 
     let callback: URL;
     try {
-      const [authorizeUrl] = await cli.waitFor(new RegExp(`^${escape(server.url)}/oauth/authorize\\?\\S+$`, 'm'), 'the authorization URL');
+      const [authorizeUrl] = await cli.waitFor(
+        new RegExp(`^${escape(server.url)}/oauth/authorize\\?\\S+$`, 'm'),
+        'the authorization URL',
+      );
       // The URL is printed while the callback server is still starting; the redirect comes only
       // after sign-in anyway, but waiting for this line keeps it deterministic.
-      await cli.waitFor(new RegExp(`Callback server started: http://127\\.0\\.0\\.1:${options.port}$`, 'm'), 'that its callback server is listening');
+      await cli.waitFor(
+        new RegExp(`Callback server started: http://127\\.0\\.0\\.1:${options.port}$`, 'm'),
+        'that its callback server is listening',
+      );
       callback = await approveInBrowser(authorizeUrl, options.email);
-      expect(callback.origin + callback.pathname, 'Consentry redirected somewhere other than the CLI callback').toBe(`http://127.0.0.1:${options.port}/callback`);
+      expect(callback.origin + callback.pathname, 'Consentry redirected somewhere other than the CLI callback').toBe(
+        `http://127.0.0.1:${options.port}/callback`,
+      );
       const delivered = await fetch(callback, { redirect: 'manual' });
       expect(delivered.status, `the CLI callback answered: ${await delivered.clone().text()}`).toBe(200);
     } catch (error) {
       // The stdout summary has no reasons; the checks saved so far (e.g. a failed metadata check) do.
       const saved = JSON.stringify(Object.fromEntries(await readResults(outputDir)), null, 2);
-      throw new Error(`${(error as Error).message}\nconformance CLI output:\n${cli.text}\nsaved checks:\n${saved}`, { cause: error });
+      throw new Error(`${(error as Error).message}\nconformance CLI output:\n${cli.text}\nsaved checks:\n${saved}`, {
+        cause: error,
+      });
     }
 
     const exit = await cli.exit();
-    return { exit, output: cli.text, results: await readResults(outputDir), callback, tokenRequests: tokenRequests.filter((t) => t.clientId === options.clientId) };
+    return {
+      exit,
+      output: cli.text,
+      results: await readResults(outputDir),
+      callback,
+      tokenRequests: tokenRequests.filter((t) => t.clientId === options.clientId),
+    };
   }
 
   /** The CLI's verdict: every scenario ran, every check passed, and its own summary agrees. */
@@ -226,12 +274,24 @@ describe('MCP authorization conformance (@modelcontextprotocol/conformance autho
     const report = `conformance CLI output:\n${run.output}\nsaved checks:\n${JSON.stringify(Object.fromEntries(run.results), null, 2)}`;
     expect(run.exit, report).toEqual({ code: 0, signal: null });
     expect(run.output, report).toContain(`Running test (${SCENARIOS.length} scenarios)`);
-    expect([...run.output.matchAll(/^=== Running scenario: (\S+) ===$/gm)].map((m) => m[1]), report).toEqual(SCENARIOS);
+    expect(
+      [...run.output.matchAll(/^=== Running scenario: (\S+) ===$/gm)].map((m) => m[1]),
+      report,
+    ).toEqual(SCENARIOS);
     expect([...run.results.keys()].sort(), report).toEqual([...SCENARIOS].sort());
     for (const scenario of SCENARIOS) {
       const checks = run.results.get(scenario)!;
-      expect(checks.map((c) => c.id), report).toEqual(CHECKS[scenario]);
-      for (const check of checks) expect({ scenario, id: check.id, status: check.status, error: check.errorMessage }, report).toEqual({ scenario, id: check.id, status: 'SUCCESS', error: undefined });
+      expect(
+        checks.map((c) => c.id),
+        report,
+      ).toEqual(CHECKS[scenario]);
+      for (const check of checks)
+        expect({ scenario, id: check.id, status: check.status, error: check.errorMessage }, report).toEqual({
+          scenario,
+          id: check.id,
+          status: 'SUCCESS',
+          error: undefined,
+        });
       expect(run.output, report).toContain(`✓ ${scenario}: ${checks.length} passed, 0 failed`);
     }
     const total = SCENARIOS.reduce((sum, s) => sum + CHECKS[s]!.length, 0);
@@ -239,19 +299,38 @@ describe('MCP authorization conformance (@modelcontextprotocol/conformance autho
     // The CLI judged the very redirect this test's browser delivered to it, and redeemed its code here.
     const grant = run.results.get('authorization-code-grant')![0]!;
     expect(grant.details?.authorizationResponseUrl, report).toBe(run.callback.toString());
-    expect(run.tokenRequests.map((t) => t.status), report).toEqual([200]);
+    expect(
+      run.tokenRequests.map((t) => t.status),
+      report,
+    ).toEqual([200]);
   }
 
   it('public client (PKCE, no secret): every authorization scenario passes', async () => {
     const port = await freePort();
-    const client = await createTestClient(server, { name: 'MCP Conformance (public)', type: 'public', redirectUris: [`http://127.0.0.1:${port}/callback`] });
+    const client = await createTestClient(server, {
+      name: 'MCP Conformance (public)',
+      type: 'public',
+      redirectUris: [`http://127.0.0.1:${port}/callback`],
+    });
     expectAllPassed(await runConformance({ clientId: client.id, port, email: 'public@example.com' }));
   });
 
   it('public client asking for the MCP server as resource (RFC 8707): every authorization scenario passes', async () => {
     const port = await freePort();
-    const client = await createTestClient(server, { name: 'MCP Conformance (resource)', type: 'public', redirectUris: [`http://127.0.0.1:${port}/callback`], defaultScopes: ['read:bookings'] });
-    expectAllPassed(await runConformance({ clientId: client.id, port, resource: `${server.url}/api/mcp`, email: 'resource@example.com' }));
+    const client = await createTestClient(server, {
+      name: 'MCP Conformance (resource)',
+      type: 'public',
+      redirectUris: [`http://127.0.0.1:${port}/callback`],
+      defaultScopes: ['read:bookings'],
+    });
+    expectAllPassed(
+      await runConformance({
+        clientId: client.id,
+        port,
+        resource: `${server.url}/api/mcp`,
+        email: 'resource@example.com',
+      }),
+    );
   });
 
   /*
@@ -266,16 +345,32 @@ describe('MCP authorization conformance (@modelcontextprotocol/conformance autho
    */
   it('confidential client: the CLI redeems the code without its secret, and Consentry refuses as it must (known CLI defect)', async () => {
     const port = await freePort();
-    const client = await createTestClient(server, { name: 'MCP Conformance (confidential)', type: 'confidential', redirectUris: [`http://127.0.0.1:${port}/callback`] });
-    const run = await runConformance({ clientId: client.id, clientSecret: client.secret!, port, email: 'confidential@example.com' });
+    const client = await createTestClient(server, {
+      name: 'MCP Conformance (confidential)',
+      type: 'confidential',
+      redirectUris: [`http://127.0.0.1:${port}/callback`],
+    });
+    const run = await runConformance({
+      clientId: client.id,
+      clientSecret: client.secret!,
+      port,
+      email: 'confidential@example.com',
+    });
     const report = `conformance CLI output:\n${run.output}\nsaved checks:\n${JSON.stringify(Object.fromEntries(run.results), null, 2)}`;
 
-    expect(run.tokenRequests, `${report}\nthe CLI now authenticates confidential clients: make this case expectAllPassed(run)`).toEqual([
-      { clientId: client.id, basicAuth: false, secretInBody: false, status: 401 },
-    ]);
+    expect(
+      run.tokenRequests,
+      `${report}\nthe CLI now authenticates confidential clients: make this case expectAllPassed(run)`,
+    ).toEqual([{ clientId: client.id, basicAuth: false, secretInBody: false, status: 401 }]);
     expect(run.exit, report).toEqual({ code: 1, signal: null });
-    expect(run.results.get('authorization-server-metadata-endpoint')?.map((c) => c.status), report).toEqual(['SUCCESS', 'SUCCESS']);
-    expect(run.results.get('authorization-code-grant')?.map((c) => [c.status, c.errorMessage]), report).toEqual([['FAILURE', 'Invalid status code: 401']]);
+    expect(
+      run.results.get('authorization-server-metadata-endpoint')?.map((c) => c.status),
+      report,
+    ).toEqual(['SUCCESS', 'SUCCESS']);
+    expect(
+      run.results.get('authorization-code-grant')?.map((c) => [c.status, c.errorMessage]),
+      report,
+    ).toEqual([['FAILURE', 'Invalid status code: 401']]);
   });
 });
 

@@ -6,8 +6,10 @@ import type { TestServer } from '../helpers/server.ts';
 import { csrfIn, signedInAgent, visibleText } from './support/signed-in.ts';
 
 const FIREFOX = 'Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0';
-const SAFARI = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
-const CHROME = 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
+const SAFARI =
+  'Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.5 Mobile/15E148 Safari/604.1';
+const CHROME =
+  'Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0.0.0 Safari/537.36';
 
 describe.each(testDialects())('/account: profile and sessions (%s)', (dialect) => {
   let server: TestServer;
@@ -35,7 +37,11 @@ describe.each(testDialects())('/account: profile and sessions (%s)', (dialect) =
     expect(account).toContain('Time zone Europe/Paris');
     expect(await (await agent.get('/account/profile')).text()).toContain('<option selected>Europe/Paris</option>');
 
-    const cleared = await agent.submit(await (await agent.get('/account/profile')).text(), { name: '', time_zone: '' }, '/account/profile');
+    const cleared = await agent.submit(
+      await (await agent.get('/account/profile')).text(),
+      { name: '', time_zone: '' },
+      '/account/profile',
+    );
     expect(cleared.status).toBe(303);
     expect(visibleText(await (await agent.get('/account')).text())).toContain('Name Not set Time zone Not set');
   });
@@ -71,12 +77,17 @@ describe.each(testDialects())('/account: profile and sessions (%s)', (dialect) =
     expect(ended.status).toBe(303);
     expect((await phone.get('/account')).status).toBe(303); // signed out: back to /signin
     expect((await laptop.get('/account')).status).toBe(200);
-    expect(visibleText(await (await laptop.get('/account?signed_out=one')).text())).toContain('That session was signed out.');
+    expect(visibleText(await (await laptop.get('/account?signed_out=one')).text())).toContain(
+      'That session was signed out.',
+    );
   });
 
   it('signs out everywhere else, keeping this browser', async () => {
     const here = await signedInAgent(server, smtp, 'dorothy@example.com', CHROME);
-    const others = [await signedInAgent(server, smtp, 'dorothy@example.com', FIREFOX), await signedInAgent(server, smtp, 'dorothy@example.com', SAFARI)];
+    const others = [
+      await signedInAgent(server, smtp, 'dorothy@example.com', FIREFOX),
+      await signedInAgent(server, smtp, 'dorothy@example.com', SAFARI),
+    ];
     const bystander = await signedInAgent(server, smtp, 'someone.else@example.com');
     const page = await (await here.get('/account')).text();
     const ended = await here.submit(page, {}, '/account/sessions/signout-others');
@@ -91,11 +102,25 @@ describe.each(testDialects())('/account: profile and sessions (%s)', (dialect) =
     const mine = await signedInAgent(server, smtp, 'hedy@example.com');
     const theirs = await signedInAgent(server, smtp, 'margaret@example.com');
     const sessionOf = (email: string) =>
-      server.kernel.database.db.selectFrom('sessions').innerJoin('users', 'users.id', 'sessions.user_id').select('sessions.id').where('users.email', '=', email).executeTakeFirstOrThrow();
+      server.kernel.database.db
+        .selectFrom('sessions')
+        .innerJoin('users', 'users.id', 'sessions.user_id')
+        .select('sessions.id')
+        .where('users.email', '=', email)
+        .executeTakeFirstOrThrow();
     const page = await (await mine.get('/account')).text();
-    expect((await mine.post(`/account/sessions/${(await sessionOf('margaret@example.com')).id}/signout`, { csrf: csrfIn(page) })).status).toBe(404);
+    expect(
+      (
+        await mine.post(`/account/sessions/${(await sessionOf('margaret@example.com')).id}/signout`, {
+          csrf: csrfIn(page),
+        })
+      ).status,
+    ).toBe(404);
     expect((await theirs.get('/account')).status).toBe(200);
-    expect((await mine.post(`/account/sessions/${(await sessionOf('hedy@example.com')).id}/signout`, { csrf: csrfIn(page) })).status).toBe(404);
+    expect(
+      (await mine.post(`/account/sessions/${(await sessionOf('hedy@example.com')).id}/signout`, { csrf: csrfIn(page) }))
+        .status,
+    ).toBe(404);
     expect((await mine.get('/account')).status).toBe(200);
   });
 

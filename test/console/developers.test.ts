@@ -36,11 +36,23 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
             if (error instanceof TokenRejected) return reply.code(error.status).send({ message: error.description });
             throw error;
           });
-          scope.get('/api/v2/console-probe', { preHandler: oauth.requireToken(`${kernel.config.ISSUER}/api/v2`, { allOf: ['read:bookings'], allowPersonalAccessTokens: true }) }, async (request) => ({ sub: request.accessToken?.sub }));
+          scope.get(
+            '/api/v2/console-probe',
+            {
+              preHandler: oauth.requireToken(`${kernel.config.ISSUER}/api/v2`, {
+                allOf: ['read:bookings'],
+                allowPersonalAccessTokens: true,
+              }),
+            },
+            async (request) => ({ sub: request.accessToken?.sub }),
+          );
         });
       },
     }));
-    [owner, stranger] = await Promise.all([signedInAgent(server, smtp, 'owner@example.com'), signedInAgent(server, smtp, 'stranger@example.com')]);
+    [owner, stranger] = await Promise.all([
+      signedInAgent(server, smtp, 'owner@example.com'),
+      signedInAgent(server, smtp, 'stranger@example.com'),
+    ]);
   });
   afterAll(() => close());
 
@@ -54,7 +66,12 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
   }
 
   const clientCredentials = (clientId: string, secret: string) =>
-    postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:bookings' }, { authorization: basicAuth(clientId, secret) });
+    postForm(
+      server,
+      '/oauth/token',
+      { grant_type: 'client_credentials', scope: 'read:bookings' },
+      { authorization: basicAuth(clientId, secret) },
+    );
 
   it('sends a signed-out visitor to sign in and back', async () => {
     const response = await new PageAgent(server.url).get('/developers/apps/new');
@@ -66,7 +83,14 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     const path = await createApp(owner);
     const clientId = decodeURIComponent(path.split('/').pop()!);
     const stored = await server.oauth.clients.findById(clientId);
-    expect(stored).toMatchObject({ name: 'Budget Buddy', type: 'confidential', redirectUris: ['https://budget.example/callback', 'http://127.0.0.1/cb'], allowedScopes: ['openid', 'profile', 'read:bookings'], defaultScopes: ['openid'], registeredVia: 'console' });
+    expect(stored).toMatchObject({
+      name: 'Budget Buddy',
+      type: 'confidential',
+      redirectUris: ['https://budget.example/callback', 'http://127.0.0.1/cb'],
+      allowedScopes: ['openid', 'profile', 'read:bookings'],
+      defaultScopes: ['openid'],
+      registeredVia: 'console',
+    });
     expect(stored!.ownerUserId).toBeTruthy();
 
     const first = await owner.get(path);
@@ -88,7 +112,10 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     const page = await (await owner.get(path)).text();
     expect(page).not.toContain('client-secret');
     expect(page).not.toContain('Rotate secret');
-    expect(await server.oauth.clients.findById(decodeURIComponent(path.split('/').pop()!))).toMatchObject({ type: 'public', secretHash: null });
+    expect(await server.oauth.clients.findById(decodeURIComponent(path.split('/').pop()!))).toMatchObject({
+      type: 'public',
+      secretHash: null,
+    });
   });
 
   it('shows what is wrong next to the field, with 400, keeping what was typed', async () => {
@@ -99,7 +126,10 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
       [{ redirect_uris: '' }, 'At least one redirect URI is required.'],
       [{ default_scopes: ['read:assets'] }, 'Default scope read:assets is not allowed'],
       [{ allowed_scopes: ['openid', 'made:up'] }, 'Unknown scope made:up.'],
-      [{ access_token_ttl: '5' }, `Choose between ${server.config.ACCESS_TOKEN_TTL_MIN_SECONDS} and ${server.config.ACCESS_TOKEN_TTL_MAX_SECONDS} seconds`],
+      [
+        { access_token_ttl: '5' },
+        `Choose between ${server.config.ACCESS_TOKEN_TTL_MIN_SECONDS} and ${server.config.ACCESS_TOKEN_TTL_MAX_SECONDS} seconds`,
+      ],
       [{ refresh_token_ttl: 'soon' }, 'Enter whole seconds'],
       [{ logo_uri: 'http://budget.example/logo.png' }, 'The logo URL must use https'],
     ];
@@ -119,11 +149,23 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     const path = await createApp(owner, { name: 'Editable' });
     const secret = /value="(cs_[^"]+)"/.exec(await (await owner.get(path)).text())![1]!;
     const page = await (await owner.get(path)).text();
-    const saved = await owner.post(path, { csrf: csrfIn(page), ...APP, name: 'Edited', redirect_uris: 'https://edited.example/cb', access_token_ttl: '600', allowed_scopes: ['openid', 'read:bookings'] });
+    const saved = await owner.post(path, {
+      csrf: csrfIn(page),
+      ...APP,
+      name: 'Edited',
+      redirect_uris: 'https://edited.example/cb',
+      access_token_ttl: '600',
+      allowed_scopes: ['openid', 'read:bookings'],
+    });
     expect(saved.status).toBe(303);
     expect(saved.headers.get('location')).toBe(`${path}?saved=1`);
     const clientId = decodeURIComponent(path.split('/').pop()!);
-    expect(await server.oauth.clients.findById(clientId)).toMatchObject({ name: 'Edited', type: 'confidential', redirectUris: ['https://edited.example/cb'], accessTokenTtl: 600 });
+    expect(await server.oauth.clients.findById(clientId)).toMatchObject({
+      name: 'Edited',
+      type: 'confidential',
+      redirectUris: ['https://edited.example/cb'],
+      accessTokenTtl: 600,
+    });
     expect((await clientCredentials(clientId, secret)).status).toBe(200);
     expect(await (await owner.get(`${path}?saved=1`)).text()).toContain('Your changes were saved.');
 
@@ -159,7 +201,11 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     expect(await (await stranger.get('/developers')).text()).not.toContain('Private');
     expect(await server.oauth.clients.findById(clientId)).toMatchObject({ name: 'Private' });
     // Clients nobody owns (CLI, dynamic registration, the /try demo) are not anyone's either.
-    const cli = await server.oauth.clientService.create({ name: 'CLI app', type: 'public', redirectUris: ['http://127.0.0.1/cb'] });
+    const cli = await server.oauth.clientService.create({
+      name: 'CLI app',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+    });
     expect((await owner.get(`/developers/apps/${cli.client.id}`)).status).toBe(404);
     expect((await owner.get('/developers/apps/no-such-app')).status).toBe(404);
   });
@@ -167,9 +213,24 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
   it('deletes an app after a confirmation page; the tokens it holds for people stop working', async () => {
     const path = await createApp(owner, { name: 'Doomed', type: 'public', redirect_uris: 'http://127.0.0.1/cb' });
     const clientId = decodeURIComponent(path.split('/').pop()!);
-    const { redirect, verifier } = await authorizeThroughPages(server, owner, smtp, { id: clientId, redirectUri: 'http://127.0.0.1/cb' }, { params: { scope: 'openid' } });
-    const tokens = await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: 'http://127.0.0.1/cb', code_verifier: verifier, client_id: clientId });
-    const userinfo = () => fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.json.access_token as string}` } });
+    const { redirect, verifier } = await authorizeThroughPages(
+      server,
+      owner,
+      smtp,
+      { id: clientId, redirectUri: 'http://127.0.0.1/cb' },
+      { params: { scope: 'openid' } },
+    );
+    const tokens = await postForm(server, '/oauth/token', {
+      grant_type: 'authorization_code',
+      code: redirect.searchParams.get('code')!,
+      redirect_uri: 'http://127.0.0.1/cb',
+      code_verifier: verifier,
+      client_id: clientId,
+    });
+    const userinfo = () =>
+      fetch(`${server.url}/oauth/userinfo`, {
+        headers: { authorization: `Bearer ${tokens.json.access_token as string}` },
+      });
     expect((await userinfo()).status).toBe(200);
 
     const confirm = await owner.get(`${path}/delete`);
@@ -209,7 +270,11 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     const form = await (await owner.get('/developers/tokens/new')).text();
     expect(form).toContain('value="read:bookings"');
     expect(form).not.toContain('value="openid"'); // sign-in scopes mean nothing on a PAT
-    const created = await owner.submit(form, { name: 'calendar sync', scopes: ['read:bookings', 'read:event-types'], expires_in: '30d' }, '/developers/tokens');
+    const created = await owner.submit(
+      form,
+      { name: 'calendar sync', scopes: ['read:bookings', 'read:event-types'], expires_in: '30d' },
+      '/developers/tokens',
+    );
     expect(created.status).toBe(303);
     const dashboard = await (await owner.get(created.headers.get('location')!)).text();
     const token = /id="new-token"[^>]*value="(pat_[^"]+)"/.exec(dashboard)?.[1];
@@ -235,7 +300,9 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     const revoked = await owner.submit(later, {}, `/developers/tokens/${tokenId}/revoke`);
     expect(revoked.status).toBe(303);
     expect((await probe()).status).toBe(401);
-    expect(visibleText(await (await owner.get('/developers?revoked=token')).text())).toContain('The token was revoked.');
+    expect(visibleText(await (await owner.get('/developers?revoked=token')).text())).toContain(
+      'The token was revoked.',
+    );
   });
 
   it('refuses a token without a name or scopes, or with a sign-in scope (400)', async () => {
@@ -258,7 +325,12 @@ describe.each(testDialects())('the developer console (%s)', (dialect) => {
     const tooLong = await owner.post('/developers/apps', { csrf, ...APP, name: 'x'.repeat(5000) });
     expect(tooLong.status).toBe(400);
     expect(tooLong.headers.get('content-type')).toMatch(/^text\/html/);
-    const tooMany = await owner.post('/developers/tokens', { csrf, name: 'x', scopes: Array.from({ length: 200 }, () => 'read:bookings'), expires_in: '30d' });
+    const tooMany = await owner.post('/developers/tokens', {
+      csrf,
+      name: 'x',
+      scopes: Array.from({ length: 200 }, () => 'read:bookings'),
+      expires_in: '30d',
+    });
     expect(tooMany.status).toBe(400);
   });
 });

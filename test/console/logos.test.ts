@@ -6,7 +6,10 @@ import { monogramSvg } from '../../src/console/logos/monogram.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
 /** A real 1×1 PNG. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==',
+  'base64',
+);
 
 /** An app's web server, with a logo and every way a logo can be wrong. */
 async function startLogoHost(): Promise<{ base: string; hits: Map<string, number>; close(): Promise<void> }> {
@@ -23,7 +26,8 @@ async function startLogoHost(): Promise<{ base: string; hits: Map<string, number
       for (let i = 0; i < 30; i++) response.write(Buffer.alloc(8 * 1024));
       return response.end();
     }
-    if (path === '/logo.svg') return send('image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
+    if (path === '/logo.svg')
+      return send('image/svg+xml', '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>');
     if (path === '/page.png') return send('image/png', '<!doctype html><p>not an image');
     if (path === '/moved.png') return response.writeHead(302, { location: '/logo.png' }).end();
     if (path === '/slow.png') return void setTimeout(() => send('image/png', PNG), 2000);
@@ -34,10 +38,11 @@ async function startLogoHost(): Promise<{ base: string; hits: Map<string, number
   return {
     base: `http://127.0.0.1:${port}`,
     hits,
-    close: () => new Promise((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }
 
@@ -48,7 +53,10 @@ describe('client logos from our own origin (/logos/:clientId)', () => {
 
   beforeAll(async () => {
     host = await startLogoHost();
-    [server, strict] = await Promise.all([startTestServer({ env: { CLIENT_LOGO_ALLOW_LOOPBACK: 'true' } }), startTestServer()]);
+    [server, strict] = await Promise.all([
+      startTestServer({ env: { CLIENT_LOGO_ALLOW_LOOPBACK: 'true' } }),
+      startTestServer(),
+    ]);
   });
   afterAll(async () => {
     await Promise.all([server?.close(), strict?.close()]);
@@ -56,7 +64,15 @@ describe('client logos from our own origin (/logos/:clientId)', () => {
   });
 
   const appWithLogo = async (target: TestServer, logo: string | null, name = 'Budget Buddy', id?: string) =>
-    (await target.oauth.clientService.create({ name, type: 'public', redirectUris: ['http://127.0.0.1/cb'], logoUri: logo, ...(id ? { id } : {}) })).client.id;
+    (
+      await target.oauth.clientService.create({
+        name,
+        type: 'public',
+        redirectUris: ['http://127.0.0.1/cb'],
+        logoUri: logo,
+        ...(id ? { id } : {}),
+      })
+    ).client.id;
   const logo = (target: TestServer, clientId: string) => fetch(`${target.url}/logos/${encodeURIComponent(clientId)}`);
 
   it('serves the app’s PNG itself, cached, so browsers never contact the app’s server', async () => {
@@ -116,14 +132,18 @@ describe('fetchImage limits', () => {
   const loopback = { maxBytes: 100 * 1024, timeoutMs: 3000, allowLoopback: true };
 
   it('gives up after its deadline', async () => {
-    await expect(fetchImage(new URL(`${host.base}/slow.png`), { ...loopback, timeoutMs: 200 })).rejects.toThrow('did not arrive within 200 ms');
+    await expect(fetchImage(new URL(`${host.base}/slow.png`), { ...loopback, timeoutMs: 200 })).rejects.toThrow(
+      'did not arrive within 200 ms',
+    );
   });
 
   it('refuses private, loopback and plain-http targets before connecting', async () => {
     const strict = { ...loopback, allowLoopback: false };
     await expect(fetchImage(new URL('https://10.1.2.3/logo.png'), strict)).rejects.toThrow('may not be fetched');
     await expect(fetchImage(new URL('https://[::1]/logo.png'), strict)).rejects.toThrow('may not be fetched');
-    await expect(fetchImage(new URL('https://169.254.169.254/latest/meta-data'), strict)).rejects.toThrow('may not be fetched');
+    await expect(fetchImage(new URL('https://169.254.169.254/latest/meta-data'), strict)).rejects.toThrow(
+      'may not be fetched',
+    );
     await expect(fetchImage(new URL('https://localhost/logo.png'), strict)).rejects.toThrow('may not be fetched');
     await expect(fetchImage(new URL('http://logo.example/logo.png'), strict)).rejects.toThrow('must use https');
     await expect(fetchImage(new URL(`${host.base}/logo.png`), strict)).rejects.toThrow('must use https');

@@ -9,7 +9,9 @@ describe('security headers', () => {
   it('every response carries the policy, and a route may replace one header of it', async () => {
     await securityHeaders(app);
     app.get('/page', async () => 'ok');
-    app.get('/image', async (_request, reply) => reply.header('content-security-policy', "default-src 'none'").send('img'));
+    app.get('/image', async (_request, reply) =>
+      reply.header('content-security-policy', "default-src 'none'").send('img'),
+    );
     app.get('/fails', async () => {
       throw new Error('boom');
     });

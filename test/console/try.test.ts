@@ -20,9 +20,12 @@ describe('"Try it out" (/try)', () => {
     const start = await agent.get('/try');
     expect(start.status).toBe(200);
     const page = await start.text();
-    const authorize = /<a class="button" href="([^"]+)">Sign in with Consentry<\/a>/.exec(page)![1]!.replaceAll('&amp;', '&');
+    const authorize = /<a class="button" href="([^"]+)">Sign in with Consentry<\/a>/
+      .exec(page)![1]!
+      .replaceAll('&amp;', '&');
     let response = await agent.get(authorize);
-    if (response.headers.get('location')?.startsWith('/signin')) response = await signInThroughPages(agent, smtp, email, response);
+    if (response.headers.get('location')?.startsWith('/signin'))
+      response = await signInThroughPages(agent, smtp, email, response);
     const { response: consent } = await agent.follow(response);
     return { start: page, consent };
   }
@@ -36,7 +39,12 @@ describe('"Try it out" (/try)', () => {
     const page = await response.text();
     const authorize = new URL(/href="([^"]+)">Sign in with Consentry/.exec(page)![1]!.replaceAll('&amp;', '&'));
     expect(authorize.origin + authorize.pathname).toBe(`${server.url}/oauth/authorize`);
-    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({ response_type: 'code', client_id: 'cl_try_it_out', redirect_uri: `${server.url}/try/callback`, code_challenge_method: 'S256' });
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      response_type: 'code',
+      client_id: 'cl_try_it_out',
+      redirect_uri: `${server.url}/try/callback`,
+      code_challenge_method: 'S256',
+    });
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[\w-]{43}$/);
     expect(authorize.searchParams.get('scope')).toContain('openid');
     const client = await server.oauth.clients.findById('cl_try_it_out');
@@ -95,7 +103,9 @@ describe('"Try it out" (/try)', () => {
   it('ignores an answer whose state is not this browser’s', async () => {
     const agent = new PageAgent(server.url);
     await agent.get('/try');
-    const forged = await agent.get(`/try/callback?code=ac_planted&state=someone-elses&iss=${encodeURIComponent(server.url)}`);
+    const forged = await agent.get(
+      `/try/callback?code=ac_planted&state=someone-elses&iss=${encodeURIComponent(server.url)}`,
+    );
     expect(forged.status).toBe(400);
     expect(visibleText(await forged.text())).toContain('does not match');
   });
@@ -122,7 +132,9 @@ describe('"Try it out" availability', () => {
       // The server listens on 127.0.0.1:<PORT>; the issuer names a port nobody listens on.
       const page = await (await fetch(`http://127.0.0.1:${server.config.PORT}/try`)).text();
       expect(page).toContain('href="http://127.0.0.1:39917/try"');
-      expect(await server.oauth.clients.findById('cl_try_it_out')).toMatchObject({ redirectUris: ['http://127.0.0.1:39917/try/callback'] });
+      expect(await server.oauth.clients.findById('cl_try_it_out')).toMatchObject({
+        redirectUris: ['http://127.0.0.1:39917/try/callback'],
+      });
     } finally {
       await server.close();
     }

@@ -13,7 +13,9 @@ describe('SQLite group commit', () => {
     handle = openDatabase('sqlite::memory:');
     if (handle.dialect !== 'sqlite') throw new Error('expected SQLite');
     const { sqlite } = handle;
-    sqlite.exec('CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent(id))');
+    sqlite.exec(
+      'CREATE TABLE parent (id TEXT PRIMARY KEY); CREATE TABLE child (id TEXT PRIMARY KEY, parent_id TEXT NOT NULL REFERENCES parent(id))',
+    );
     const insert = sqlite.prepare<[string]>('INSERT INTO parent (id) VALUES (?)');
     const count = () => (sqlite.prepare('SELECT count(*) AS n FROM parent').get() as { n: number }).n;
     return { sqlite, group: new SqliteGroupCommit(handle.db, sqlite, options), insert, count };
@@ -23,12 +25,16 @@ describe('SQLite group commit', () => {
     const { sqlite, group, insert, count } = open();
     const seen: number[] = [];
     const inTransaction: boolean[] = [];
-    const results = await Promise.all(['a', 'b', 'c'].map((id) => group.run(async () => {
-      inTransaction.push(sqlite.inTransaction);
-      insert.run(id);
-      seen.push(count());
-      return id;
-    })));
+    const results = await Promise.all(
+      ['a', 'b', 'c'].map((id) =>
+        group.run(async () => {
+          inTransaction.push(sqlite.inTransaction);
+          insert.run(id);
+          seen.push(count());
+          return id;
+        }),
+      ),
+    );
     expect(results).toEqual(['a', 'b', 'c']);
     expect(seen).toEqual([1, 2, 3]);
     expect(inTransaction).toEqual([true, true, true]);

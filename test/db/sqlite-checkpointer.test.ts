@@ -27,7 +27,8 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     })();
     // The pages sit in the WAL until the worker's checkpoint moves them into the file.
     const deadline = Date.now() + 10_000;
-    while (statSync(file).size <= before + 100_000 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (statSync(file).size <= before + 100_000 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
     expect(statSync(file).size).toBeGreaterThan(before + 100_000);
   });
 

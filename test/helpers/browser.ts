@@ -19,8 +19,13 @@ export class PageAgent {
   /** Posts a form; a list value repeats its field, as a group of checked checkboxes does. */
   async post(path: string, form: Record<string, string | string[]>): Promise<Response> {
     const body = new URLSearchParams();
-    for (const [name, value] of Object.entries(form)) for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
-    return this.send(path, { method: 'POST', body: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    for (const [name, value] of Object.entries(form))
+      for (const one of Array.isArray(value) ? value : [value]) body.append(name, one);
+    return this.send(path, {
+      method: 'POST',
+      body: body.toString(),
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
   }
 
   /** Submits the page's form whose action matches (or the first POST form), keeping its hidden fields. */
@@ -92,9 +97,16 @@ export function findForm(html: string, actionIncludes?: string): FoundForm {
     }
     return { action, hidden, fields };
   }
-  throw new Error(`no POST form${actionIncludes ? ` with action containing ${actionIncludes}` : ''} in page:\n${html.slice(0, 2000)}`);
+  throw new Error(
+    `no POST form${actionIncludes ? ` with action containing ${actionIncludes}` : ''} in page:\n${html.slice(0, 2000)}`,
+  );
 }
 
 function decode(value: string): string {
-  return value.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+  return value
+    .replace(/&amp;/g, '&')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
 }

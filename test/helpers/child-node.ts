@@ -17,7 +17,15 @@ const BIN = fileURLToPath(new URL('../../bin/consentry.js', import.meta.url));
  */
 export async function startChildNode(env: Record<string, string>, port: number): Promise<ChildNode> {
   const child = spawn(process.execPath, [BIN, 'start'], {
-    env: { PATH: process.env.PATH ?? '', NODE_ENV: 'test', HOST: '127.0.0.1', LOG_LEVEL: 'info', JANITOR_INTERVAL_SECONDS: '0', ...env, PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '',
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      JANITOR_INTERVAL_SECONDS: '0',
+      ...env,
+      PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -24,10 +24,19 @@ export function basicAuth(id: string, secret: string): string {
 }
 
 /** POSTs a form to the server and returns status, headers and parsed JSON. */
-export async function postForm(server: TestServer, path: string, form: Record<string, string | string[]>, headers: Record<string, string> = {}) {
+export async function postForm(
+  server: TestServer,
+  path: string,
+  form: Record<string, string | string[]>,
+  headers: Record<string, string> = {},
+) {
   const body = new URLSearchParams();
   for (const [k, v] of Object.entries(form)) for (const value of Array.isArray(v) ? v : [v]) body.append(k, value);
-  const response = await fetch(server.url + path, { method: 'POST', body, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+  const response = await fetch(server.url + path, {
+    method: 'POST',
+    body,
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+  });
   const text = await response.text();
   let json: Record<string, unknown> = {};
   try {

@@ -9,7 +9,9 @@ export function testDialects(): TestDialect[] {
 }
 
 /** A fresh, empty database for one test server: a new PostgreSQL database, or in-memory SQLite. */
-export async function freshDatabaseUrl(dialect: TestDialect = 'sqlite'): Promise<{ url: string; drop(): Promise<void> }> {
+export async function freshDatabaseUrl(
+  dialect: TestDialect = 'sqlite',
+): Promise<{ url: string; drop(): Promise<void> }> {
   const base = process.env.TEST_DATABASE_URL;
   if (dialect === 'sqlite') return { url: 'sqlite::memory:', drop: async () => {} };
   if (!base) throw new Error('TEST_DATABASE_URL is not set');
@@ -28,7 +30,9 @@ export async function freshDatabaseUrl(dialect: TestDialect = 'sqlite'): Promise
       try {
         // Wait for the server's pool to finish closing rather than killing its connections.
         for (let i = 0; i < 200; i++) {
-          const { rows } = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [name]);
+          const { rows } = await client.query('select count(*)::int as n from pg_stat_activity where datname = $1', [
+            name,
+          ]);
           if ((rows[0] as { n: number }).n === 0) break;
           await new Promise((resolve) => setImmediate(resolve));
         }

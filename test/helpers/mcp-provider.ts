@@ -1,5 +1,9 @@
 import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from '@modelcontextprotocol/sdk/shared/auth.js';
 
 /**
  * What an MCP host keeps between the steps of its OAuth dance, in memory. Instead of opening a
@@ -11,7 +15,11 @@ export class ScriptedOAuthProvider implements OAuthClientProvider {
   private stored: OAuthTokens | undefined;
   private verifier = '';
 
-  constructor(readonly redirectUrl: string, private readonly scope?: string, readonly clientMetadataUrl?: string) {}
+  constructor(
+    readonly redirectUrl: string,
+    private readonly scope?: string,
+    readonly clientMetadataUrl?: string,
+  ) {}
 
   get clientMetadata(): OAuthClientMetadata {
     return {

@@ -11,7 +11,12 @@ export function pkcePair(): { verifier: string; challenge: string } {
 }
 
 /** Signs a person in through the real pages, reading the one-time code from the SMTP server. */
-export async function signInThroughPages(agent: PageAgent, smtp: SmtpCapture, email: string, signInResponse: Response): Promise<Response> {
+export async function signInThroughPages(
+  agent: PageAgent,
+  smtp: SmtpCapture,
+  email: string,
+  signInResponse: Response,
+): Promise<Response> {
   const { response: page } = await agent.follow(signInResponse);
   expect(page.status).toBe(200);
   const started = await agent.fillAndSubmit(await page.text(), email, '/signin');
@@ -41,7 +46,14 @@ export async function authorizeThroughPages(
   options: { email?: string; params?: Record<string, string | string[]>; decision?: 'approve' | 'deny' } = {},
 ): Promise<AuthorizeResult> {
   const { verifier, challenge } = pkcePair();
-  const query = new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, state: 'st-' + randomBytes(4).toString('hex'), code_challenge: challenge, code_challenge_method: 'S256' });
+  const query = new URLSearchParams({
+    response_type: 'code',
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    state: 'st-' + randomBytes(4).toString('hex'),
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+  });
   for (const [k, v] of Object.entries(options.params ?? {})) {
     query.delete(k);
     for (const value of Array.isArray(v) ? v : [v]) query.append(k, value);
@@ -57,7 +69,11 @@ export async function authorizeThroughPages(
     const consent = await agent.get(location.pathname);
     if (consent.status === 303) return { redirect: new URL(consent.headers.get('location')!, server.url), verifier }; // a stored grant covers it
     expect(consent.status).toBe(200);
-    const decided = await agent.submit(await consent.text(), { decision: options.decision ?? 'approve' }, '/oauth/interaction/');
+    const decided = await agent.submit(
+      await consent.text(),
+      { decision: options.decision ?? 'approve' },
+      '/oauth/interaction/',
+    );
     expect(decided.status).toBe(303);
     location = new URL(decided.headers.get('location')!, server.url);
   }

@@ -20,7 +20,10 @@ export class Inbox<T> {
     if (ready !== undefined) return Promise.resolve(ready);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
-        this.waiting.set(key, (this.waiting.get(key) ?? []).filter((w) => w !== receive));
+        this.waiting.set(
+          key,
+          (this.waiting.get(key) ?? []).filter((w) => w !== receive),
+        );
         reject(new Error(`nothing arrived for ${recipient} within ${timeoutMs} ms`));
       }, timeoutMs);
       const receive = (item: T) => {
@@ -112,7 +115,12 @@ function parseMessage(raw: string): { subject: string; text: string } {
   let text = body;
   if (encoding === 'base64') text = Buffer.from(body, 'base64').toString('utf8');
   if (encoding === 'quoted-printable') {
-    text = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1').toString('utf8');
+    text = Buffer.from(
+      body
+        .replace(/=\r?\n/g, '')
+        .replace(/=([0-9A-F]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    ).toString('utf8');
   }
   return { subject: header('Subject'), text: text.replace(/\r\n/g, '\n') };
 }

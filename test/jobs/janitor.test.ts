@@ -17,14 +17,51 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
     const now = server.clock.now();
     const rows = (count: number, expiresAt: number, prefix: string) =>
       Array.from({ length: count }, (_, i) => ({ jti: `${prefix}-${i}`, expires_at: expiresAt }));
-    await db.insertInto('revoked_access_tokens').values(rows(25, now - 1000, 'old')).execute();
-    await db.insertInto('revoked_access_tokens').values(rows(3, now + 60_000, 'live')).execute();
-    await db.insertInto('interactions').values({ id: 'i-old', client_id: client.id, request: '{}', created_at: now - 10_000, expires_at: now - 1 }).execute();
-    await db.insertInto('token_families').values({ id: 'f-old', grant_id: null, client_id: client.id, user_id: null, scopes: '[]', resources: '[]', auth_time: null, created_at: now - 10, expires_at: now - 1, revoked_at: null }).execute();
-    await db.insertInto('refresh_tokens').values({
-      id: 'r-old', token_hash: 'h-old', family_id: 'f-old', parent_id: null, status: 'active', scopes: '[]', created_at: now - 10, expires_at: now + 1000,
-      rotated_at: null, access_jti: null, access_expires_at: null, successor_response: 'sealed', successor_response_expires_at: now - 1,
-    }).execute();
+    await db
+      .insertInto('revoked_access_tokens')
+      .values(rows(25, now - 1000, 'old'))
+      .execute();
+    await db
+      .insertInto('revoked_access_tokens')
+      .values(rows(3, now + 60_000, 'live'))
+      .execute();
+    await db
+      .insertInto('interactions')
+      .values({ id: 'i-old', client_id: client.id, request: '{}', created_at: now - 10_000, expires_at: now - 1 })
+      .execute();
+    await db
+      .insertInto('token_families')
+      .values({
+        id: 'f-old',
+        grant_id: null,
+        client_id: client.id,
+        user_id: null,
+        scopes: '[]',
+        resources: '[]',
+        auth_time: null,
+        created_at: now - 10,
+        expires_at: now - 1,
+        revoked_at: null,
+      })
+      .execute();
+    await db
+      .insertInto('refresh_tokens')
+      .values({
+        id: 'r-old',
+        token_hash: 'h-old',
+        family_id: 'f-old',
+        parent_id: null,
+        status: 'active',
+        scopes: '[]',
+        created_at: now - 10,
+        expires_at: now + 1000,
+        rotated_at: null,
+        access_jti: null,
+        access_expires_at: null,
+        successor_response: 'sealed',
+        successor_response_expires_at: now - 1,
+      })
+      .execute();
 
     const purged = await purgeExpired(db, now, 10, server.purgers); // 25 expired rows → three batches of at most 10
     expect(purged.revoked_access_tokens).toBe(25);

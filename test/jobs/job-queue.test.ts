@@ -12,17 +12,26 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
     for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
   });
 
-  async function setup(url?: string): Promise<{ database: DatabaseHandle; queue: JobQueue; clock: TestClock; url: string }> {
+  async function setup(
+    url?: string,
+  ): Promise<{ database: DatabaseHandle; queue: JobQueue; clock: TestClock; url: string }> {
     let databaseUrl = url;
     if (!databaseUrl) {
       const fresh = await freshDatabaseUrl(dialect);
-      databaseUrl = dialect === 'sqlite' ? `sqlite:${(await import('node:os')).tmpdir()}/jobs-${Date.now()}-${Math.random()}.db` : fresh.url;
+      databaseUrl =
+        dialect === 'sqlite'
+          ? `sqlite:${(await import('node:os')).tmpdir()}/jobs-${Date.now()}-${Math.random()}.db`
+          : fresh.url;
       cleanups.push(fresh.drop);
     }
     const database = openDatabase(databaseUrl);
     await migrateToLatest(database.db);
     const clock = new TestClock(Date.now());
-    const queue = createJobQueue(database, clock, pino({ level: 'silent' }), { pollMs: 50, concurrency: 2, leaseMs: 60_000 });
+    const queue = createJobQueue(database, clock, pino({ level: 'silent' }), {
+      pollMs: 50,
+      concurrency: 2,
+      leaseMs: 60_000,
+    });
     cleanups.push(async () => {
       await queue.stop();
       await database.close();
@@ -33,10 +42,14 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
   it('runs a job once, dedupes by key, and retries with exponential backoff', async () => {
     const { queue, clock, database } = await setup();
     const seen: Array<{ value: number; attempt: number }> = [];
-    queue.handle<{ value: number }>('flaky', async (payload, job) => {
-      seen.push({ value: payload.value, attempt: job.attempt });
-      if (job.attempt < 3) throw new Error(`boom ${job.attempt}`);
-    }, { backoffMs: 1000, maxAttempts: 5 });
+    queue.handle<{ value: number }>(
+      'flaky',
+      async (payload, job) => {
+        seen.push({ value: payload.value, attempt: job.attempt });
+        if (job.attempt < 3) throw new Error(`boom ${job.attempt}`);
+      },
+      { backoffMs: 1000, maxAttempts: 5 },
+    );
     expect(await queue.enqueue('flaky', { value: 7 }, { key: 'k' })).toBeTypeOf('string');
     expect(await queue.enqueue('flaky', { value: 8 }, { key: 'k' })).toBeUndefined();
     await queue.drain();
@@ -55,9 +68,13 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
 
   it('marks a job failed when its attempts run out, keeping the last error', async () => {
     const { queue, clock, database } = await setup();
-    queue.handle('doomed', async () => {
-      throw new Error('always');
-    }, { backoffMs: 10, maxAttempts: 2 });
+    queue.handle(
+      'doomed',
+      async () => {
+        throw new Error('always');
+      },
+      { backoffMs: 10, maxAttempts: 2 },
+    );
     await queue.enqueue('doomed', {});
     await queue.drain();
     clock.advance(10);

@@ -5,13 +5,21 @@ import { BatchSigner, startSigningWorker } from '../../src/kernel/keys/batch-sig
 
 const ecKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const valid = (input: string, signature: string, publicKey: KeyObject) =>
-  verify('sha256', Buffer.from(input), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
+  verify(
+    'sha256',
+    Buffer.from(input),
+    { key: publicKey, dsaEncoding: 'ieee-p1363' },
+    Buffer.from(signature, 'base64url'),
+  );
 
 /**
  * Starts workers for a signer and watches them: counts the batches handed over, and can kill a
  * worker instead of handing it the batch numbered `killOnBatch` (so that batch is surely held).
  */
-function watchedWorkers({ start = startSigningWorker, killOnBatch }: { start?: () => Worker; killOnBatch?: number } = {}) {
+function watchedWorkers({
+  start = startSigningWorker,
+  killOnBatch,
+}: { start?: () => Worker; killOnBatch?: number } = {}) {
   const started: Worker[] = [];
   let batches = 0;
   return {
@@ -60,7 +68,10 @@ describe('batch signer', () => {
     const signer = new BatchSigner();
     const ec = ecKey();
     const ed = generateKeyPairSync('ed25519');
-    const [good, bad] = await Promise.allSettled([signer.sign('x.y', ec.privateKey), signer.sign('x.y', ed.privateKey)]);
+    const [good, bad] = await Promise.allSettled([
+      signer.sign('x.y', ec.privateKey),
+      signer.sign('x.y', ed.privateKey),
+    ]);
     expect(good.status).toBe('fulfilled');
     expect(valid('x.y', (good as PromiseFulfilledResult<string>).value, ec.publicKey)).toBe(true);
     expect(bad.status).toBe('rejected');

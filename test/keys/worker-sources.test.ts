@@ -8,13 +8,17 @@ import { startPlainWorker } from '../../src/kernel/plain-worker.ts';
 const SRC = new URL('../../src/', import.meta.url).pathname;
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : [join(dir, entry.name)]));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? sourceFiles(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
 }
 
 describe('issue 10, item 3: worker code lives in real source files that tsc and eslint check', () => {
-  it('starts no worker from an eval\'d string, and every worker module is type-checked', () => {
+  it("starts no worker from an eval'd string, and every worker module is type-checked", () => {
     const files = sourceFiles(SRC).filter((file) => /\.(ts|js)$/.test(file));
-    expect(files.filter((file) => /eval:\s*true/.test(readFileSync(file, 'utf8'))).map((file) => file.slice(SRC.length))).toEqual([]);
+    expect(
+      files.filter((file) => /eval:\s*true/.test(readFileSync(file, 'utf8'))).map((file) => file.slice(SRC.length)),
+    ).toEqual([]);
     for (const worker of ['kernel/keys/signing-worker.js', 'kernel/db/checkpoint-worker.js']) {
       expect(readFileSync(join(SRC, worker), 'utf8').startsWith('// @ts-check\n')).toBe(true);
     }
@@ -24,6 +28,13 @@ describe('issue 10, item 3: worker code lives in real source files that tsc and 
     const key = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const signer = new BatchSigner(() => startPlainWorker(new URL('./no-such-worker.js', import.meta.url)));
     const signature = await signer.sign('a.b', key.privateKey);
-    expect(verify('sha256', Buffer.from('a.b'), { key: key.publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(
+      verify(
+        'sha256',
+        Buffer.from('a.b'),
+        { key: key.publicKey, dsaEncoding: 'ieee-p1363' },
+        Buffer.from(signature, 'base64url'),
+      ),
+    ).toBe(true);
   });
 });

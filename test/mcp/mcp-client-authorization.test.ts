@@ -15,8 +15,34 @@ import type { TestServer } from '../helpers/server.ts';
 /** A throwaway CA-less self-signed certificate for 127.0.0.1, made with Debian's openssl. */
 function selfSignedCertificate(): { key: string; cert: string; certFile: string } {
   const dir = mkdtempSync(join(tmpdir(), 'consentry-tls-'));
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
-  return { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8'), certFile: join(dir, 'cert.pem') };
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+    ],
+    { stdio: 'ignore' },
+  );
+  return {
+    key: readFileSync(join(dir, 'key.pem'), 'utf8'),
+    cert: readFileSync(join(dir, 'cert.pem'), 'utf8'),
+    certFile: join(dir, 'cert.pem'),
+  };
 }
 
 /**
@@ -35,13 +61,21 @@ describe('an MCP client connects through OAuth without pasted tokens', () => {
   beforeAll(async () => {
     const tls = selfSignedCertificate();
     documentHost = createServer({ key: tls.key, cert: tls.cert }, (_req, res) => {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({
-        client_id: documentUrl, client_name: 'Metadata MCP host', redirect_uris: [redirectUrl], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'],
-      }));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          client_id: documentUrl,
+          client_name: 'Metadata MCP host',
+          redirect_uris: [redirectUrl],
+          token_endpoint_auth_method: 'none',
+          grant_types: ['authorization_code', 'refresh_token'],
+        }),
+      );
     });
     await new Promise<void>((resolve) => documentHost.listen(0, '127.0.0.1', resolve));
     documentUrl = `https://127.0.0.1:${(documentHost.address() as AddressInfo).port}/mcp-client.json`;
-    ({ server, smtp, close } = await startServerWithMail({ env: { CLIENT_METADATA_ALLOW_LOOPBACK: 'true', CLIENT_METADATA_CA_FILE: tls.certFile } }));
+    ({ server, smtp, close } = await startServerWithMail({
+      env: { CLIENT_METADATA_ALLOW_LOOPBACK: 'true', CLIENT_METADATA_CA_FILE: tls.certFile },
+    }));
   });
   afterAll(async () => {
     await close();
@@ -68,7 +102,13 @@ describe('an MCP client connects through OAuth without pasted tokens', () => {
     const callback = new URL(approved.headers.get('location')!);
     expect(callback.searchParams.get('iss')).toBe(server.url);
 
-    expect(await auth(provider, { serverUrl: resource, resourceMetadataUrl, authorizationCode: callback.searchParams.get('code')! })).toBe('AUTHORIZED');
+    expect(
+      await auth(provider, {
+        serverUrl: resource,
+        resourceMetadataUrl,
+        authorizationCode: callback.searchParams.get('code')!,
+      }),
+    ).toBe('AUTHORIZED');
     const call = await fetch(resource, { headers: { authorization: `Bearer ${provider.tokens()!.access_token}` } });
     expect(call.status).toBe(200);
     return (await call.json()) as Record<string, unknown>;

@@ -25,10 +25,22 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('two nodes on one Postgre
     dropDatabase = database.drop;
     const port = await freePort();
     // Both nodes answer for one issuer; B listens on another port, like a second machine.
-    const shared: Record<string, string> = { ISSUER: `http://127.0.0.1:${port}`, PORT: String(port), REVOCATION_CACHE_MS: '60000', ...(redisUrl ? { REDIS_URL: redisUrl } : {}) };
+    const shared: Record<string, string> = {
+      ISSUER: `http://127.0.0.1:${port}`,
+      PORT: String(port),
+      REVOCATION_CACHE_MS: '60000',
+      ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
+    };
     ({ server: nodeA, smtp, close: closeA } = await startServerWithMail({ databaseUrl: database.url, env: shared }));
-    nodeB = await startChildNode({ ...shared, DATABASE_URL: database.url, SECRET_KEY: nodeA.config.SECRET_KEY! }, await freePort());
-    client = await createTestClient(nodeA, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'offline_access'] });
+    nodeB = await startChildNode(
+      { ...shared, DATABASE_URL: database.url, SECRET_KEY: nodeA.config.SECRET_KEY! },
+      await freePort(),
+    );
+    client = await createTestClient(nodeA, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['openid', 'offline_access'],
+    });
   });
   afterAll(async () => {
     await nodeB?.stop();
@@ -38,18 +50,32 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('two nodes on one Postgre
 
   const tokensFor = async () => {
     const agent = new PageAgent(nodeA.url);
-    const { redirect, verifier } = await authorizeThroughPages(nodeA, agent, smtp, client, { params: { scope: 'openid offline_access' } });
-    const res = await postForm(nodeA, '/oauth/token', { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: client.redirectUri, code_verifier: verifier, client_id: client.id });
+    const { redirect, verifier } = await authorizeThroughPages(nodeA, agent, smtp, client, {
+      params: { scope: 'openid offline_access' },
+    });
+    const res = await postForm(nodeA, '/oauth/token', {
+      grant_type: 'authorization_code',
+      code: redirect.searchParams.get('code')!,
+      redirect_uri: client.redirectUri,
+      code_verifier: verifier,
+      client_id: client.id,
+    });
     return res.json as { access_token: string; refresh_token: string };
   };
   const refreshAt = async (base: string, token: string) => {
-    const res = await fetch(`${base}/oauth/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: client.id }) });
+    const res = await fetch(`${base}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: token, client_id: client.id }),
+    });
     return { status: res.status, body: await res.text() };
   };
 
   it('20 parallel refreshes split over both processes yield one successor', async () => {
     const tokens = await tokensFor();
-    const answers = await Promise.all(Array.from({ length: 20 }, (_, i) => refreshAt(i % 2 ? nodeB.url : nodeA.url, tokens.refresh_token)));
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => refreshAt(i % 2 ? nodeB.url : nodeA.url, tokens.refresh_token)),
+    );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
     expect(new Set(answers.map((a) => a.body)).size).toBe(1);
     const successor = (JSON.parse(answers[0]!.body) as { refresh_token: string }).refresh_token;
@@ -58,7 +84,8 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('two nodes on one Postgre
 
   it.runIf(Boolean(redisUrl))('a revocation on one node is enforced by the other at once (Redis)', async () => {
     const tokens = await tokensFor();
-    const userinfoB = () => fetch(`${nodeB.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const userinfoB = () =>
+      fetch(`${nodeB.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
     expect((await userinfoB()).status).toBe(200); // B now caches "not revoked" for 60 s
     const revoked = await postForm(nodeA, '/oauth/revoke', { token: tokens.refresh_token, client_id: client.id });
     expect(revoked.status).toBe(200);

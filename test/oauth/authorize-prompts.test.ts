@@ -15,26 +15,47 @@ describe('authorization requests: prompts, nonce, defaults and malformed input',
 
   beforeAll(async () => {
     ({ server, smtp, close } = await startServerWithMail());
-    client = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'profile', 'read:assets', 'read:transactions'], defaultScopes: ['read:assets'] });
+    client = await createTestClient(server, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['openid', 'profile', 'read:assets', 'read:transactions'],
+      defaultScopes: ['read:assets'],
+    });
     agent = new PageAgent(server.url);
-    await authorizeThroughPages(server, agent, smtp, client, { email: 'prompt@example.com', params: { scope: 'openid profile' } });
+    await authorizeThroughPages(server, agent, smtp, client, {
+      email: 'prompt@example.com',
+      params: { scope: 'openid profile' },
+    });
   });
   afterAll(() => close());
 
-  const query = (extra: Record<string, string>) => `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, state: 'st', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', scope: 'openid profile', ...extra }).toString()}`;
+  const query = (extra: Record<string, string>) =>
+    `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, state: 'st', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', scope: 'openid profile', ...extra }).toString()}`;
 
   it('skips consent when a stored grant covers the request, asks again with prompt=consent or wider scopes', async () => {
     const covered = await agent.get(query({}));
     expect(new URL(covered.headers.get('location')!).searchParams.get('code')).toBeTruthy();
     expect((await agent.get(query({ prompt: 'consent' }))).headers.get('location')).toMatch(/^\/oauth\/interaction\//);
-    expect((await agent.get(query({ scope: 'openid read:transactions' }))).headers.get('location')).toMatch(/^\/oauth\/interaction\//);
+    expect((await agent.get(query({ scope: 'openid read:transactions' }))).headers.get('location')).toMatch(
+      /^\/oauth\/interaction\//,
+    );
   });
 
   it('re-authenticates on prompt=login, and auth_time moves forward in the ID token', async () => {
     const pair = pkcePair();
     const first = await agent.get(query({ code_challenge: pair.challenge }));
     const code = new URL(first.headers.get('location')!).searchParams.get('code')!;
-    const before = decodeJwt((await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: pair.verifier, client_id: client.id })).json.id_token as string);
+    const before = decodeJwt(
+      (
+        await postForm(server, '/oauth/token', {
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: client.redirectUri,
+          code_verifier: pair.verifier,
+          client_id: client.id,
+        })
+      ).json.id_token as string,
+    );
     server.clock.advance(5000);
     try {
       const relogin = await agent.get(query({ prompt: 'login' }));
@@ -50,14 +71,24 @@ describe('authorization requests: prompts, nonce, defaults and malformed input',
     expect(before.auth_time).toBeTypeOf('number');
   });
 
-  it('puts the nonce in the ID token and uses the client\'s default scopes when none are asked for', async () => {
+  it("puts the nonce in the ID token and uses the client's default scopes when none are asked for", async () => {
     const pair = pkcePair();
     const res = await agent.get(query({ nonce: 'n-0S6_WzA2Mj', code_challenge: pair.challenge }));
     const code = new URL(res.headers.get('location')!).searchParams.get('code')!;
-    const tokens = (await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: pair.verifier, client_id: client.id })).json;
+    const tokens = (
+      await postForm(server, '/oauth/token', {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: client.redirectUri,
+        code_verifier: pair.verifier,
+        client_id: client.id,
+      })
+    ).json;
     expect(decodeJwt(tokens.id_token as string).nonce).toBe('n-0S6_WzA2Mj');
 
-    const defaults = await agent.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, state: 's', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }).toString()}`);
+    const defaults = await agent.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, state: 's', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }).toString()}`,
+    );
     const consent = await agent.get(defaults.headers.get('location')!);
     expect(await consent.text()).toContain('See your crypto balances');
   });

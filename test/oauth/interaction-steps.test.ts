@@ -25,19 +25,34 @@ describe('authorization entry points with product steps', () => {
         });
       },
     }));
-    client = await createTestClient(server, { redirectUris: ['https://app.example/cb'], allowedScopes: ['read:assets'], defaultScopes: ['read:assets'] });
+    client = await createTestClient(server, {
+      redirectUris: ['https://app.example/cb'],
+      allowedScopes: ['read:assets'],
+      defaultScopes: ['read:assets'],
+    });
   });
   afterAll(() => close());
 
   it('sends the person through the step after sign-in and before consent', async () => {
-    server.kernel.registry.register({ name: 'test', scopes: [], resources: [], interactionSteps: [{ name: 'test.step', entryPath: '/test-entry', url: (id) => `/test-step/${id}` }] });
+    server.kernel.registry.register({
+      name: 'test',
+      scopes: [],
+      resources: [],
+      interactionSteps: [{ name: 'test.step', entryPath: '/test-entry', url: (id) => `/test-step/${id}` }],
+    });
     // Entry points are routes fixed at start-up, so this test drives the interaction directly.
     const agent = new PageAgent(server.url);
-    const started = await agent.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, state: 'x', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }).toString()}`);
+    const started = await agent.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, state: 'x', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' }).toString()}`,
+    );
     const signedIn = await signInThroughPages(agent, smtp, 'steps@example.com', started);
     const interactionId = signedIn.headers.get('location')!.split('/').pop()!;
     const interaction = (await server.oauth.interactions.get(interactionId))!;
-    await server.kernel.database.db.updateTable('interactions').set({ request: JSON.stringify({ ...interaction.request, steps: ['test.step'] }) }).where('id', '=', interactionId).execute();
+    await server.kernel.database.db
+      .updateTable('interactions')
+      .set({ request: JSON.stringify({ ...interaction.request, steps: ['test.step'] }) })
+      .where('id', '=', interactionId)
+      .execute();
 
     const atStep = await agent.get(`/oauth/interaction/${interactionId}`);
     expect(atStep.status).toBe(303);

@@ -17,9 +17,20 @@ describe.each(testDialects())('signing keys and discovery (%s)', (dialect) => {
   });
   afterAll(() => server.close());
 
-  const jwks = async () => ((await (await fetch(`${server.url}/oauth/jwks`)).json()) as { keys: Array<{ kid: string; d?: string }> }).keys;
-  const ccToken = async () => (await postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:bookings' }, { authorization: basicAuth(client.id, client.secret!) })).json.access_token as string;
-  const introspect = async (token: string) => (await postForm(server, '/oauth/introspect', { token }, { authorization: basicAuth(client.id, client.secret!) })).json;
+  const jwks = async () =>
+    ((await (await fetch(`${server.url}/oauth/jwks`)).json()) as { keys: Array<{ kid: string; d?: string }> }).keys;
+  const ccToken = async () =>
+    (
+      await postForm(
+        server,
+        '/oauth/token',
+        { grant_type: 'client_credentials', scope: 'read:bookings' },
+        { authorization: basicAuth(client.id, client.secret!) },
+      )
+    ).json.access_token as string;
+  const introspect = async (token: string) =>
+    (await postForm(server, '/oauth/introspect', { token }, { authorization: basicAuth(client.id, client.secret!) }))
+      .json;
 
   it('publishes the active and the next key, public parts only, with unique kids', async () => {
     const keys = await jwks();
@@ -38,7 +49,12 @@ describe.each(testDialects())('signing keys and discovery (%s)', (dialect) => {
     const oldToken = await ccToken();
     const oldKid = decodeProtectedHeader(oldToken).kid!;
     const repo = new SigningKeyRepository(server.kernel.database.db, server.kernel.database.dialect);
-    const result = await rotateKeys(repo, new SecretBox(server.kernel.secretKey, 'signing-keys'), server.clock.now(), 3600_000);
+    const result = await rotateKeys(
+      repo,
+      new SecretBox(server.kernel.secretKey, 'signing-keys'),
+      server.clock.now(),
+      3600_000,
+    );
     expect(result.retired).toEqual([oldKid]);
     expect(before.map((k) => k.kid)).toContain(result.activated); // it was published before it signs
     await server.kernel.keys.reload();
@@ -52,7 +68,9 @@ describe.each(testDialects())('signing keys and discovery (%s)', (dialect) => {
 
   it('serves both discovery documents with the contract fields and a pinned issuer', async () => {
     for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
-      const res = await fetch(server.url + path, { headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' } });
+      const res = await fetch(server.url + path, {
+        headers: { host: 'evil.example', 'x-forwarded-host': 'evil.example' },
+      });
       const doc = (await res.json()) as Record<string, unknown>;
       expect(doc).toMatchObject({
         issuer: server.url,
@@ -67,7 +85,9 @@ describe.each(testDialects())('signing keys and discovery (%s)', (dialect) => {
         id_token_signing_alg_values_supported: ['ES256'],
         subject_types_supported: ['public'],
       });
-      expect(doc.scopes_supported).toEqual(expect.arrayContaining(['openid', 'read:bookings', 'read:assets', 'write:providers', 'write:availability']));
+      expect(doc.scopes_supported).toEqual(
+        expect.arrayContaining(['openid', 'read:bookings', 'read:assets', 'write:providers', 'write:availability']),
+      );
       expect(doc).toHaveProperty('client_id_metadata_document_supported');
       expect(doc).toHaveProperty('claims_supported');
     }
@@ -75,7 +95,10 @@ describe.each(testDialects())('signing keys and discovery (%s)', (dialect) => {
 
   it('serves protected-resource metadata for every product resource', async () => {
     for (const path of ['/platform', '/api/v2', '/api/mcp']) {
-      const doc = (await (await fetch(`${server.url}/.well-known/oauth-protected-resource${path}`)).json()) as Record<string, unknown>;
+      const doc = (await (await fetch(`${server.url}/.well-known/oauth-protected-resource${path}`)).json()) as Record<
+        string,
+        unknown
+      >;
       expect(doc.resource).toBe(server.url + path);
       expect(doc.authorization_servers).toEqual([server.url]);
     }
@@ -85,8 +108,19 @@ describe.each(testDialects())('signing keys and discovery (%s)', (dialect) => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect(await (await fetch(`${server.url}/readyz`)).json()).toEqual({ status: 'ready' });
     expect(await (await fetch(`${server.url}/metrics`)).text()).toContain('http_request_duration_seconds');
-    const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    const openapi = (await (await fetch(`${server.url}/openapi.json`)).json()) as {
+      openapi: string;
+      paths: Record<string, unknown>;
+    };
     expect(openapi.openapi).toBe('3.1.0');
-    expect(Object.keys(openapi.paths)).toEqual(expect.arrayContaining(['/oauth/token', '/oauth/authorize', '/oauth/revoke', '/oauth/introspect', '/oauth/userinfo']));
+    expect(Object.keys(openapi.paths)).toEqual(
+      expect.arrayContaining([
+        '/oauth/token',
+        '/oauth/authorize',
+        '/oauth/revoke',
+        '/oauth/introspect',
+        '/oauth/userinfo',
+      ]),
+    );
   });
 });

@@ -18,22 +18,53 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
 
   beforeAll(async () => {
     ({ server, smtp, close } = await startServerWithMail({ dialect }));
-    client = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'offline_access', 'read:bookings', 'read:event-types'] });
+    client = await createTestClient(server, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['openid', 'offline_access', 'read:bookings', 'read:event-types'],
+    });
     agent = new PageAgent(server.url);
   });
   afterAll(() => close());
 
-  const freshTokens = async (scope = 'openid offline_access read:bookings read:event-types', extra: Record<string, string> = {}) => {
-    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, { params: { scope, ...extra } });
-    const res = await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code: redirect.searchParams.get('code')!, redirect_uri: client.redirectUri, code_verifier: verifier, client_id: client.id });
+  const freshTokens = async (
+    scope = 'openid offline_access read:bookings read:event-types',
+    extra: Record<string, string> = {},
+  ) => {
+    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, {
+      params: { scope, ...extra },
+    });
+    const res = await postForm(server, '/oauth/token', {
+      grant_type: 'authorization_code',
+      code: redirect.searchParams.get('code')!,
+      redirect_uri: client.redirectUri,
+      code_verifier: verifier,
+      client_id: client.id,
+    });
     expect(res.status).toBe(200);
     return res.json as { access_token: string; refresh_token: string; id_token?: string };
   };
-  const refresh = (token: string, extra: Record<string, string> = {}) => postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: token, client_id: client.id, ...extra });
+  const refresh = (token: string, extra: Record<string, string> = {}) =>
+    postForm(server, '/oauth/token', {
+      grant_type: 'refresh_token',
+      refresh_token: token,
+      client_id: client.id,
+      ...extra,
+    });
   const familySize = async (token: string) => {
     const { sha256 } = await import('../../src/kernel/crypto/tokens.ts');
-    const row = await server.kernel.database.db.selectFrom('refresh_tokens').select('family_id').where('token_hash', '=', sha256(token)).executeTakeFirstOrThrow();
-    return (await server.kernel.database.db.selectFrom('refresh_tokens').select('id').where('family_id', '=', row.family_id).execute()).length;
+    const row = await server.kernel.database.db
+      .selectFrom('refresh_tokens')
+      .select('family_id')
+      .where('token_hash', '=', sha256(token))
+      .executeTakeFirstOrThrow();
+    return (
+      await server.kernel.database.db
+        .selectFrom('refresh_tokens')
+        .select('id')
+        .where('family_id', '=', row.family_id)
+        .execute()
+    ).length;
   };
 
   it('20 parallel refreshes with one token produce one successor and identical answers', async () => {
@@ -65,7 +96,9 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
       const replay = await refresh(tokens.refresh_token);
       expect(replay.json.error).toBe('invalid_grant');
       expect((await refresh(first.json.refresh_token as string)).json.error).toBe('invalid_grant');
-      const userinfo = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${first.json.access_token as string}` } });
+      const userinfo = await fetch(`${server.url}/oauth/userinfo`, {
+        headers: { authorization: `Bearer ${first.json.access_token as string}` },
+      });
       expect(userinfo.status).toBe(401);
     } finally {
       server.clock.advance(-11_000);
@@ -74,20 +107,27 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
 
   it('under the caledee profile a rotation revokes the previous access token', async () => {
     const tokens = await freshTokens();
-    const before = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const before = await fetch(`${server.url}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(before.status).toBe(200);
     const rotated = await refresh(tokens.refresh_token);
     expect(rotated.json.expires_in).toBe(3600);
-    const after = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.access_token}` } });
+    const after = await fetch(`${server.url}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
     expect(after.status).toBe(401);
-    const successor = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${rotated.json.access_token as string}` } });
+    const successor = await fetch(`${server.url}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${rotated.json.access_token as string}` },
+    });
     expect(successor.status).toBe(200);
   });
 
   it('a refresh answers with a new ID token for the same person, client and sign-in, bound to the new access token', async () => {
     const tokens = await freshTokens('openid offline_access read:bookings', { nonce: 'n-refresh-1' });
     const jwks = createLocalJWKSet(await (await fetch(`${server.url}/oauth/jwks`)).json());
-    const verify = async (token: string) => (await jwtVerify(token, jwks, { issuer: server.url, audience: client.id })).payload;
+    const verify = async (token: string) =>
+      (await jwtVerify(token, jwks, { issuer: server.url, audience: client.id })).payload;
     const original = await verify(tokens.id_token!);
     const rotated = await refresh(tokens.refresh_token);
     expect(rotated.status).toBe(200);
@@ -96,7 +136,9 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
     expect(renewed.auth_time).toBe(original.auth_time);
     expect(original.nonce).toBe('n-refresh-1');
     expect(renewed.nonce).toBeUndefined(); // OIDC Core §12.2: the nonce belongs to the authentication request
-    const accessHash = createHash('sha256').update(rotated.json.access_token as string).digest();
+    const accessHash = createHash('sha256')
+      .update(rotated.json.access_token as string)
+      .digest();
     expect(renewed.at_hash).toBe(accessHash.subarray(0, 16).toString('base64url'));
 
     // Without `openid` in the (narrowed) scopes there is no ID token.

@@ -3,12 +3,19 @@ import { basicAuth, postForm } from '../helpers/clients.ts';
 import { testDialects } from '../helpers/database.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
-const json = (body: unknown, headers: Record<string, string> = {}) => ({ method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+const json = (body: unknown, headers: Record<string, string> = {}) => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...headers },
+  body: JSON.stringify(body),
+});
 
 describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%s)', (dialect) => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ dialect, env: { REGISTRATION_SECRET_TTL_SECONDS: '3600', REGISTRATION_RATE_LIMIT_PER_MINUTE: '1000' } });
+    server = await startTestServer({
+      dialect,
+      env: { REGISTRATION_SECRET_TTL_SECONDS: '3600', REGISTRATION_RATE_LIMIT_PER_MINUTE: '1000' },
+    });
   });
   afterAll(() => server.close());
 
@@ -18,18 +25,40 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
   };
 
   it('registers a confidential web client with an expiring secret and a registration token', async () => {
-    const res = await register({ client_name: 'Calendar Sync', redirect_uris: ['https://sync.example/cb'], grant_types: ['authorization_code', 'refresh_token', 'client_credentials'], scope: 'openid read:bookings' });
+    const res = await register({
+      client_name: 'Calendar Sync',
+      redirect_uris: ['https://sync.example/cb'],
+      grant_types: ['authorization_code', 'refresh_token', 'client_credentials'],
+      scope: 'openid read:bookings',
+    });
     expect(res.status).toBe(201);
     expect(res.headers.get('cache-control')).toBe('no-store');
-    expect(res.json).toMatchObject({ client_name: 'Calendar Sync', token_endpoint_auth_method: 'client_secret_basic', redirect_uris: ['https://sync.example/cb'], response_types: ['code'], application_type: 'web', scope: 'openid read:bookings' });
+    expect(res.json).toMatchObject({
+      client_name: 'Calendar Sync',
+      token_endpoint_auth_method: 'client_secret_basic',
+      redirect_uris: ['https://sync.example/cb'],
+      response_types: ['code'],
+      application_type: 'web',
+      scope: 'openid read:bookings',
+    });
     expect(res.json.client_secret).toMatch(/^cs_/);
     expect(res.json.registration_access_token).toMatch(/^rat_/);
-    expect(res.json.client_secret_expires_at).toBe(res.json.client_id_issued_at as number + 3600);
-    const token = await postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:bookings' }, { authorization: basicAuth(res.json.client_id as string, res.json.client_secret as string) });
+    expect(res.json.client_secret_expires_at).toBe((res.json.client_id_issued_at as number) + 3600);
+    const token = await postForm(
+      server,
+      '/oauth/token',
+      { grant_type: 'client_credentials', scope: 'read:bookings' },
+      { authorization: basicAuth(res.json.client_id as string, res.json.client_secret as string) },
+    );
     expect(token.status).toBe(200);
     server.clock.advance(3601_000);
     try {
-      const expired = await postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:bookings' }, { authorization: basicAuth(res.json.client_id as string, res.json.client_secret as string) });
+      const expired = await postForm(
+        server,
+        '/oauth/token',
+        { grant_type: 'client_credentials', scope: 'read:bookings' },
+        { authorization: basicAuth(res.json.client_id as string, res.json.client_secret as string) },
+      );
       expect(expired.json.error).toBe('invalid_client');
     } finally {
       server.clock.advance(-3601_000);
@@ -37,11 +66,20 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
   });
 
   it('registers a native public client with loopback and private-use redirects', async () => {
-    const res = await register({ client_name: 'Desktop', application_type: 'native', token_endpoint_auth_method: 'none', redirect_uris: ['http://127.0.0.1/callback', 'com.example.desktop:/cb'], grant_types: ['authorization_code', 'refresh_token'] });
+    const res = await register({
+      client_name: 'Desktop',
+      application_type: 'native',
+      token_endpoint_auth_method: 'none',
+      redirect_uris: ['http://127.0.0.1/callback', 'com.example.desktop:/cb'],
+      grant_types: ['authorization_code', 'refresh_token'],
+    });
     expect(res.status).toBe(201);
     expect(res.json.client_secret).toBeUndefined();
     expect(res.json.token_endpoint_auth_method).toBe('none');
-    const discovery = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<string, unknown>;
+    const discovery = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`)).json()) as Record<
+      string,
+      unknown
+    >;
     expect(discovery.registration_endpoint).toBe(`${server.url}/oauth/register`);
   });
 
@@ -58,7 +96,10 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
       [{ redirect_uris: ['https://app.example/cb'], scope: 'openid nonsense' }, 'invalid_client_metadata'],
       [{ redirect_uris: ['https://app.example/cb'], response_types: ['token'] }, 'invalid_client_metadata'],
       [{ redirect_uris: ['https://app.example/cb'], grant_types: ['password'] }, 'invalid_client_metadata'],
-      [{ redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'private_key_jwt' }, 'invalid_client_metadata'],
+      [
+        { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'private_key_jwt' },
+        'invalid_client_metadata',
+      ],
       [{ redirect_uris: ['https://app.example/cb'], jwks_uri: 'https://app.example/jwks' }, 'invalid_client_metadata'],
       [{ redirect_uris: ['https://app.example/cb'], logo_uri: 'javascript:alert(1)' }, 'invalid_client_metadata'],
       [{ redirect_uris: ['https://app.example/cb'], software_statement: 'eyJ...' }, 'invalid_software_statement'],
@@ -69,9 +110,16 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(res.json.error, JSON.stringify(body)).toBe(error);
     }
-    const notJson = await fetch(`${server.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{oops' });
+    const notJson = await fetch(`${server.url}/oauth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{oops',
+    });
     expect(notJson.status).toBe(400);
-    const huge = await fetch(`${server.url}/oauth/register`, json({ redirect_uris: ['https://app.example/cb'], client_name: 'x'.repeat(20_000) }));
+    const huge = await fetch(
+      `${server.url}/oauth/register`,
+      json({ redirect_uris: ['https://app.example/cb'], client_name: 'x'.repeat(20_000) }),
+    );
     expect(huge.status).toBe(400);
     expect((await server.oauth.clients.list()).length).toBe(before);
   });
@@ -86,10 +134,22 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
     expect(((await read.json()) as Record<string, unknown>).client_secret).toBeUndefined();
     expect((await fetch(uri, { headers: { authorization: 'Bearer rat_wrong' } })).status).toBe(401);
     expect((await fetch(uri)).status).toBe(401);
-    const updated = await fetch(uri, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ client_id: created.client_id, client_name: 'Managed v2', redirect_uris: ['https://m.example/cb2'] }) });
+    const updated = await fetch(uri, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        client_id: created.client_id,
+        client_name: 'Managed v2',
+        redirect_uris: ['https://m.example/cb2'],
+      }),
+    });
     expect(updated.status).toBe(200);
     expect(await updated.json()).toMatchObject({ client_name: 'Managed v2', redirect_uris: ['https://m.example/cb2'] });
-    const badUpdate = await fetch(uri, { method: 'PUT', headers: { ...auth, 'content-type': 'application/json' }, body: JSON.stringify({ client_id: created.client_id, redirect_uris: ['http://m.example/cb'] }) });
+    const badUpdate = await fetch(uri, {
+      method: 'PUT',
+      headers: { ...auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ client_id: created.client_id, redirect_uris: ['http://m.example/cb'] }),
+    });
     expect(badUpdate.status).toBe(400);
     expect((await fetch(uri, { method: 'DELETE', headers: auth })).status).toBe(204);
     expect((await fetch(uri, { headers: auth })).status).toBe(401);
@@ -99,7 +159,9 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
 describe('registration hardening', () => {
   let server: TestServer;
   beforeAll(async () => {
-    server = await startTestServer({ env: { REGISTRATION_INITIAL_ACCESS_TOKEN: 'iat-secret', REGISTRATION_RATE_LIMIT_PER_MINUTE: '3' } });
+    server = await startTestServer({
+      env: { REGISTRATION_INITIAL_ACCESS_TOKEN: 'iat-secret', REGISTRATION_RATE_LIMIT_PER_MINUTE: '3' },
+    });
   });
   afterAll(() => server.close());
 
@@ -108,8 +170,12 @@ describe('registration hardening', () => {
     const anonymous = await fetch(`${server.url}/oauth/register`, json(body));
     expect(anonymous.status).toBe(401);
     expect(anonymous.headers.get('www-authenticate')).toMatch(/invalid_token/);
-    expect((await fetch(`${server.url}/oauth/register`, json(body, { authorization: 'Bearer wrong' }))).status).toBe(401);
-    expect((await fetch(`${server.url}/oauth/register`, json(body, { authorization: 'Bearer iat-secret' }))).status).toBe(201);
+    expect((await fetch(`${server.url}/oauth/register`, json(body, { authorization: 'Bearer wrong' }))).status).toBe(
+      401,
+    );
+    expect(
+      (await fetch(`${server.url}/oauth/register`, json(body, { authorization: 'Bearer iat-secret' }))).status,
+    ).toBe(201);
     const limited = await fetch(`${server.url}/oauth/register`, json(body, { authorization: 'Bearer iat-secret' }));
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);

@@ -20,20 +20,48 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
 
   beforeAll(async () => {
     ({ server, smtp, close } = await startServerWithMail({ dialect }));
-    web = await createTestClient(server, { redirectUris: ['https://app.example/cb'], allowedScopes: ['openid', 'profile', 'email', 'read:bookings', 'read:assets', 'read:transactions'] });
-    native = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/callback'], allowedScopes: ['openid', 'read:bookings', 'offline_access'] });
+    web = await createTestClient(server, {
+      redirectUris: ['https://app.example/cb'],
+      allowedScopes: ['openid', 'profile', 'email', 'read:bookings', 'read:assets', 'read:transactions'],
+    });
+    native = await createTestClient(server, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/callback'],
+      allowedScopes: ['openid', 'read:bookings', 'offline_access'],
+    });
     agent = new PageAgent(server.url);
   });
   afterAll(() => close());
 
   const authorizeUrl = (params: Record<string, string>) => `/oauth/authorize?${new URLSearchParams(params).toString()}`;
   const base = (client: TestClient, extra: Record<string, string> = {}) => ({
-    response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, state: 'abc', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', ...extra,
+    response_type: 'code',
+    client_id: client.id,
+    redirect_uri: client.redirectUri,
+    state: 'abc',
+    code_challenge: pkcePair().challenge,
+    code_challenge_method: 'S256',
+    ...extra,
   });
-  const exchange = (client: TestClient, code: string, verifier: string | undefined, extra: Record<string, string> = {}) =>
-    postForm(server, '/oauth/token', {
-      grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, ...(verifier ? { code_verifier: verifier } : {}), ...(client.secret ? {} : { client_id: client.id }), ...extra,
-    }, client.secret ? { authorization: basicAuth(client.id, client.secret) } : {});
+  const exchange = (
+    client: TestClient,
+    code: string,
+    verifier: string | undefined,
+    extra: Record<string, string> = {},
+  ) =>
+    postForm(
+      server,
+      '/oauth/token',
+      {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: client.redirectUri,
+        ...(verifier ? { code_verifier: verifier } : {}),
+        ...(client.secret ? {} : { client_id: client.id }),
+        ...extra,
+      },
+      client.secret ? { authorization: basicAuth(client.id, client.secret) } : {},
+    );
   const getCode = async (client: TestClient, params: Record<string, string> = {}) => {
     const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, { params });
     const code = redirect.searchParams.get('code');
@@ -42,7 +70,14 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
   };
 
   it('matches redirect URIs exactly, with any port for loopback IPs', async () => {
-    for (const bad of ['https://app.example/cb/', 'https://APP.example/cb', 'https://app.example/cb?x=1', 'https://app.example/cb/sub', 'http://app.example/cb', 'https://app.example:444/cb']) {
+    for (const bad of [
+      'https://app.example/cb/',
+      'https://APP.example/cb',
+      'https://app.example/cb?x=1',
+      'https://app.example/cb/sub',
+      'http://app.example/cb',
+      'https://app.example:444/cb',
+    ]) {
       const res = await agent.get(authorizeUrl(base(web, { redirect_uri: bad })));
       expect(res.status, bad).toBe(400);
       expect(res.headers.get('location')).toBeNull();
@@ -54,7 +89,9 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
   });
 
   it('never redirects for an unknown client or an unregistered redirect URI', async () => {
-    const unknown = await agent.get(authorizeUrl(base(web, { client_id: 'cl_nope', redirect_uri: 'https://evil.example/cb' })));
+    const unknown = await agent.get(
+      authorizeUrl(base(web, { client_id: 'cl_nope', redirect_uri: 'https://evil.example/cb' })),
+    );
     expect(unknown.status).toBe(400);
     expect(unknown.headers.get('location')).toBeNull();
     expect(await unknown.text()).toContain('unknown client_id');
@@ -64,16 +101,34 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
   });
 
   it('refuses http redirect URIs except on loopback IPs', async () => {
-    for (const uri of ['http://app.example/cb', 'http://localhost/cb', 'https://app.example/cb#frag', 'javascript:alert(1)']) {
-      await expect(server.oauth.clientService.create({ name: 'x', type: 'confidential', redirectUris: [uri] }), uri).rejects.toBeInstanceOf(InvalidClientMetadata);
+    for (const uri of [
+      'http://app.example/cb',
+      'http://localhost/cb',
+      'https://app.example/cb#frag',
+      'javascript:alert(1)',
+    ]) {
+      await expect(
+        server.oauth.clientService.create({ name: 'x', type: 'confidential', redirectUris: [uri] }),
+        uri,
+      ).rejects.toBeInstanceOf(InvalidClientMetadata);
     }
-    await expect(server.oauth.clientService.create({ name: 'x', type: 'public', redirectUris: ['http://[::1]/cb', 'com.example.app:/cb'] })).resolves.toBeTruthy();
+    await expect(
+      server.oauth.clientService.create({
+        name: 'x',
+        type: 'public',
+        redirectUris: ['http://[::1]/cb', 'com.example.app:/cb'],
+      }),
+    ).resolves.toBeTruthy();
   });
 
   it('enforces PKCE S256, refuses plain and downgrades, and checks the verifier length', async () => {
-    const noPkce = await agent.get(authorizeUrl({ response_type: 'code', client_id: native.id, redirect_uri: native.redirectUri, state: 'abc' }));
+    const noPkce = await agent.get(
+      authorizeUrl({ response_type: 'code', client_id: native.id, redirect_uri: native.redirectUri, state: 'abc' }),
+    );
     expect(new URL(noPkce.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
-    const plain = await agent.get(authorizeUrl(base(native, { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' })));
+    const plain = await agent.get(
+      authorizeUrl(base(native, { code_challenge: 'a'.repeat(43), code_challenge_method: 'plain' })),
+    );
     expect(new URL(plain.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
 
     const { code, verifier } = await getCode(native);
@@ -132,9 +187,15 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
     expect(first.status).toBe(200);
     const second = await exchange(native, code, verifier);
     expect(second.json.error).toBe('invalid_grant');
-    const refreshed = await postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: first.json.refresh_token as string, client_id: native.id });
+    const refreshed = await postForm(server, '/oauth/token', {
+      grant_type: 'refresh_token',
+      refresh_token: first.json.refresh_token as string,
+      client_id: native.id,
+    });
     expect(refreshed.json.error).toBe('invalid_grant');
-    const userinfo = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${first.json.access_token as string}` } });
+    const userinfo = await fetch(`${server.url}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${first.json.access_token as string}` },
+    });
     expect(userinfo.status).toBe(401);
 
     const late = await getCode(native);
@@ -152,9 +213,15 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
     const won = answers.filter((a) => a.status === 200);
     expect(won).toHaveLength(1);
     expect(answers.filter((a) => a.json.error === 'invalid_grant')).toHaveLength(7);
-    const userinfo = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${won[0]!.json.access_token as string}` } });
+    const userinfo = await fetch(`${server.url}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${won[0]!.json.access_token as string}` },
+    });
     expect(userinfo.status).toBe(401);
-    const refreshed = await postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: won[0]!.json.refresh_token as string, client_id: native.id });
+    const refreshed = await postForm(server, '/oauth/token', {
+      grant_type: 'refresh_token',
+      refresh_token: won[0]!.json.refresh_token as string,
+      client_id: native.id,
+    });
     expect(refreshed.json.error).toBe('invalid_grant');
   });
 
@@ -162,7 +229,9 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
     const other = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/callback'] });
     const { code, verifier } = await getCode(native);
     expect((await exchange(other, code, verifier)).json.error).toBe('invalid_grant');
-    expect((await exchange(native, code, verifier, { redirect_uri: 'http://127.0.0.1/other' })).json.error).toBe('invalid_grant');
+    expect((await exchange(native, code, verifier, { redirect_uri: 'http://127.0.0.1/other' })).json.error).toBe(
+      'invalid_grant',
+    );
   });
 
   it('sends Cache-Control: no-store on token responses, errors included', async () => {
@@ -174,18 +243,31 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
   });
 
   it('has no password grant', async () => {
-    const res = await postForm(server, '/oauth/token', { grant_type: 'password', username: 'u', password: 'p', client_id: native.id });
+    const res = await postForm(server, '/oauth/token', {
+      grant_type: 'password',
+      username: 'u',
+      password: 'p',
+      client_id: native.id,
+    });
     expect(res.json.error).toBe('unsupported_grant_type');
-    const metadata = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as { grant_types_supported: string[] };
+    const metadata = (await (await fetch(`${server.url}/.well-known/openid-configuration`)).json()) as {
+      grant_types_supported: string[];
+    };
     expect(metadata.grant_types_supported).not.toContain('password');
   });
 
   it('stores secrets, codes and refresh tokens only as hashes', async () => {
-    const row = await server.kernel.database.db.selectFrom('clients').selectAll().where('id', '=', web.id).executeTakeFirstOrThrow();
+    const row = await server.kernel.database.db
+      .selectFrom('clients')
+      .selectAll()
+      .where('id', '=', web.id)
+      .executeTakeFirstOrThrow();
     expect(row.secret_hash).toBe(sha256(web.secret!));
     const { code, verifier } = await getCode(native, { scope: 'openid offline_access' });
     const tokens = await exchange(native, code, verifier);
-    const dump = JSON.stringify(await server.kernel.database.db.selectFrom('refresh_tokens').selectAll().execute()) + JSON.stringify(await server.kernel.database.db.selectFrom('authorization_codes').selectAll().execute());
+    const dump =
+      JSON.stringify(await server.kernel.database.db.selectFrom('refresh_tokens').selectAll().execute()) +
+      JSON.stringify(await server.kernel.database.db.selectFrom('authorization_codes').selectAll().execute());
     expect(dump).not.toContain(tokens.json.refresh_token as string);
     expect(dump).not.toContain(code);
     expect(dump).toContain(sha256(code));
@@ -194,9 +276,19 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
   it('never lets a refresh widen the scope', async () => {
     const { code, verifier } = await getCode(native, { scope: 'openid offline_access' });
     const tokens = await exchange(native, code, verifier);
-    const widened = await postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.json.refresh_token as string, client_id: native.id, scope: 'openid offline_access read:bookings' });
+    const widened = await postForm(server, '/oauth/token', {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.json.refresh_token as string,
+      client_id: native.id,
+      scope: 'openid offline_access read:bookings',
+    });
     expect(widened.json.error).toBe('invalid_scope');
-    const narrowed = await postForm(server, '/oauth/token', { grant_type: 'refresh_token', refresh_token: tokens.json.refresh_token as string, client_id: native.id, scope: 'openid' });
+    const narrowed = await postForm(server, '/oauth/token', {
+      grant_type: 'refresh_token',
+      refresh_token: tokens.json.refresh_token as string,
+      client_id: native.id,
+      scope: 'openid',
+    });
     expect(narrowed.status).toBe(200);
     expect(narrowed.json.scope).toBe('openid');
   });
@@ -209,7 +301,9 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
     const unknown = await agent.get(authorizeUrl(base(native, { resource: 'https://elsewhere.example/api' })));
     expect(new URL(unknown.headers.get('location')!).searchParams.get('error')).toBe('invalid_target');
     const second = await getCode(native, { scope: 'read:bookings', resource });
-    expect((await exchange(native, second.code, second.verifier, { resource: `${server.url}/platform` })).json.error).toBe('invalid_target');
+    expect(
+      (await exchange(native, second.code, second.verifier, { resource: `${server.url}/platform` })).json.error,
+    ).toBe('invalid_target');
   });
 
   it('refuses access tokens in the query string', async () => {
@@ -217,7 +311,9 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
     const tokens = await exchange(native, code, verifier);
     const res = await fetch(`${server.url}/oauth/userinfo?access_token=${tokens.json.access_token as string}`);
     expect(res.status).toBe(400);
-    const ok = await fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${tokens.json.access_token as string}` } });
+    const ok = await fetch(`${server.url}/oauth/userinfo`, {
+      headers: { authorization: `Bearer ${tokens.json.access_token as string}` },
+    });
     expect(ok.status).toBe(200);
   });
 
@@ -227,26 +323,60 @@ describe.each(testDialects())('security checklist (%s)', (dialect) => {
     const auth = { authorization: basicAuth(web.id, web.secret!) };
     expect((await postForm(server, '/oauth/revoke', { token: tokens.json.refresh_token as string })).status).toBe(401);
     expect((await postForm(server, '/oauth/revoke', { token: 'rt_unknown' }, auth)).status).toBe(200);
-    expect((await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string }, auth)).json.active).toBe(true);
-    expect((await postForm(server, '/oauth/revoke', { token: tokens.json.refresh_token as string, token_type_hint: 'refresh_token' }, auth)).status).toBe(200);
-    expect((await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string }, auth)).json).toEqual({ active: false });
-    expect((await postForm(server, '/oauth/introspect', { token: tokens.json.refresh_token as string }, auth)).json).toEqual({ active: false });
+    expect(
+      (await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string }, auth)).json.active,
+    ).toBe(true);
+    expect(
+      (
+        await postForm(
+          server,
+          '/oauth/revoke',
+          { token: tokens.json.refresh_token as string, token_type_hint: 'refresh_token' },
+          auth,
+        )
+      ).status,
+    ).toBe(200);
+    expect(
+      (await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string }, auth)).json,
+    ).toEqual({ active: false });
+    expect(
+      (await postForm(server, '/oauth/introspect', { token: tokens.json.refresh_token as string }, auth)).json,
+    ).toEqual({ active: false });
   });
 
-  it('introspection needs client authentication and hides other clients\' tokens', async () => {
+  it("introspection needs client authentication and hides other clients' tokens", async () => {
     const { code, verifier } = await getCode(web, { scope: 'openid read:bookings' });
     const tokens = await exchange(web, code, verifier);
-    expect((await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string })).status).toBe(401);
-    expect((await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string, client_id: native.id })).status).toBe(401);
+    expect((await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string })).status).toBe(
+      401,
+    );
+    expect(
+      (await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string, client_id: native.id }))
+        .status,
+    ).toBe(401);
     const stranger = await createTestClient(server);
-    const foreign = await postForm(server, '/oauth/introspect', { token: tokens.json.access_token as string }, { authorization: basicAuth(stranger.id, stranger.secret!) });
+    const foreign = await postForm(
+      server,
+      '/oauth/introspect',
+      { token: tokens.json.access_token as string },
+      { authorization: basicAuth(stranger.id, stranger.secret!) },
+    );
     expect(foreign.json).toEqual({ active: false });
-    const own = await postForm(server, '/oauth/introspect', { token: tokens.json.refresh_token as string }, { authorization: basicAuth(web.id, web.secret!) });
+    const own = await postForm(
+      server,
+      '/oauth/introspect',
+      { token: tokens.json.refresh_token as string },
+      { authorization: basicAuth(web.id, web.secret!) },
+    );
     expect(own.json).toMatchObject({ active: true, token_type: 'refresh_token', client_id: web.id });
   });
 
   it('pins the issuer in configuration whatever the Host header says', async () => {
-    const doc = (await (await fetch(`${server.url}/.well-known/oauth-authorization-server`, { headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' } })).json()) as { issuer: string };
+    const doc = (await (
+      await fetch(`${server.url}/.well-known/oauth-authorization-server`, {
+        headers: { 'x-forwarded-host': 'evil.example', 'x-forwarded-proto': 'https' },
+      })
+    ).json()) as { issuer: string };
     expect(doc.issuer).toBe(server.url);
   });
 });

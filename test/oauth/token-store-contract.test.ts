@@ -3,8 +3,15 @@ import { openDatabase, type DatabaseHandle } from '../../src/kernel/db/database.
 import { migrateToLatest } from '../../src/kernel/db/migrate.ts';
 import { newTimeOrderedId } from '../../src/kernel/crypto/tokens.ts';
 import { GrantRepository } from '../../src/oauth/consent/grant-repository.ts';
-import { AuthorizationCodeRepository, type NewAuthorizationCode } from '../../src/oauth/tokens/authorization-code-repository.ts';
-import { TokenFamilyRepository, type NewRefreshToken, type NewTokenFamily } from '../../src/oauth/tokens/token-family-repository.ts';
+import {
+  AuthorizationCodeRepository,
+  type NewAuthorizationCode,
+} from '../../src/oauth/tokens/authorization-code-repository.ts';
+import {
+  TokenFamilyRepository,
+  type NewRefreshToken,
+  type NewTokenFamily,
+} from '../../src/oauth/tokens/token-family-repository.ts';
 import { createKyselyTokenStore, createSqliteTokenStore, type TokenStore } from '../../src/oauth/tokens/token-store.ts';
 import { freshDatabaseUrl, testDialects, type TestDialect } from '../helpers/database.ts';
 
@@ -25,7 +32,15 @@ const implementations: Implementation[] = [
     },
   },
   { name: 'Kysely on SQLite', dialect: 'sqlite', create: (handle) => createKyselyTokenStore(handle.db) },
-  ...(testDialects().includes('postgres') ? [{ name: 'Kysely on PostgreSQL', dialect: 'postgres' as const, create: (handle: DatabaseHandle) => createKyselyTokenStore(handle.db) }] : []),
+  ...(testDialects().includes('postgres')
+    ? [
+        {
+          name: 'Kysely on PostgreSQL',
+          dialect: 'postgres' as const,
+          create: (handle: DatabaseHandle) => createKyselyTokenStore(handle.db),
+        },
+      ]
+    : []),
 ];
 
 const NOW = 1_800_000_000_000;
@@ -50,12 +65,41 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     families = new TokenFamilyRepository(handle.db);
     codes = new AuthorizationCodeRepository(handle.db);
     grants = new GrantRepository(handle.db);
-    await handle.db.insertInto('users').values({ id: userId, email: null, phone: null, email_verified_at: null, phone_verified_at: null, name: null, time_zone: null, created_at: NOW, updated_at: NOW }).execute();
-    await handle.db.insertInto('clients').values({
-      id: clientId, name: 'Contract', type: 'confidential', secret_hash: null, secret_expires_at: null, redirect_uris: '["http://127.0.0.1/cb"]', allowed_scopes: '["openid"]',
-      default_scopes: '[]', grant_types: '["authorization_code","refresh_token"]', logo_uri: null, allow_plain_pkce: 0, access_token_ttl: null, refresh_token_ttl: null,
-      owner_user_id: null, created_at: NOW, updated_at: NOW,
-    }).execute();
+    await handle.db
+      .insertInto('users')
+      .values({
+        id: userId,
+        email: null,
+        phone: null,
+        email_verified_at: null,
+        phone_verified_at: null,
+        name: null,
+        time_zone: null,
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .execute();
+    await handle.db
+      .insertInto('clients')
+      .values({
+        id: clientId,
+        name: 'Contract',
+        type: 'confidential',
+        secret_hash: null,
+        secret_expires_at: null,
+        redirect_uris: '["http://127.0.0.1/cb"]',
+        allowed_scopes: '["openid"]',
+        default_scopes: '[]',
+        grant_types: '["authorization_code","refresh_token"]',
+        logo_uri: null,
+        allow_plain_pkce: 0,
+        access_token_ttl: null,
+        refresh_token_ttl: null,
+        owner_user_id: null,
+        created_at: NOW,
+        updated_at: NOW,
+      })
+      .execute();
   });
 
   afterAll(async () => {
@@ -72,13 +116,29 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
   };
 
   const newFamily = (grantId: string | null, overrides: Partial<NewTokenFamily> = {}): NewTokenFamily => ({
-    id: newTimeOrderedId(), grantId, clientId, userId, scopes: ['openid', 'offline_access'], resources: ['https://api.example/'], authTime: NOW - HOUR,
-    createdAt: NOW, expiresAt: NOW + 24 * HOUR, ...overrides,
+    id: newTimeOrderedId(),
+    grantId,
+    clientId,
+    userId,
+    scopes: ['openid', 'offline_access'],
+    resources: ['https://api.example/'],
+    authTime: NOW - HOUR,
+    createdAt: NOW,
+    expiresAt: NOW + 24 * HOUR,
+    ...overrides,
   });
 
   const newRefreshToken = (familyId: string, overrides: Partial<NewRefreshToken> = {}): NewRefreshToken => ({
-    id: newTimeOrderedId(), tokenHash: `hash-${newTimeOrderedId()}`, familyId, parentId: null, scopes: ['openid'], createdAt: NOW, expiresAt: NOW + 24 * HOUR,
-    accessJti: `jti-${newTimeOrderedId()}`, accessExpiresAt: NOW + HOUR, ...overrides,
+    id: newTimeOrderedId(),
+    tokenHash: `hash-${newTimeOrderedId()}`,
+    familyId,
+    parentId: null,
+    scopes: ['openid'],
+    createdAt: NOW,
+    expiresAt: NOW + 24 * HOUR,
+    accessJti: `jti-${newTimeOrderedId()}`,
+    accessExpiresAt: NOW + HOUR,
+    ...overrides,
   });
 
   /** A family with one refresh token, committed through the store under test. */
@@ -93,34 +153,95 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
   };
 
   const newCode = (grantId: string, overrides: Partial<NewAuthorizationCode> = {}): NewAuthorizationCode => ({
-    codeHash: `code-${newTimeOrderedId()}`, clientId, userId, grantId, redirectUri: 'http://127.0.0.1/cb', redirectUriSent: true, codeChallenge: 'challenge',
-    codeChallengeMethod: 'S256', scopes: ['openid', 'offline_access'], resources: ['https://api.example/'], nonce: 'n-1', authTime: NOW - HOUR, expiresAt: NOW + 60_000,
+    codeHash: `code-${newTimeOrderedId()}`,
+    clientId,
+    userId,
+    grantId,
+    redirectUri: 'http://127.0.0.1/cb',
+    redirectUriSent: true,
+    codeChallenge: 'challenge',
+    codeChallengeMethod: 'S256',
+    scopes: ['openid', 'offline_access'],
+    resources: ['https://api.example/'],
+    nonce: 'n-1',
+    authTime: NOW - HOUR,
+    expiresAt: NOW + 60_000,
     ...overrides,
   });
 
   it('stores a new family and refresh token from domain objects and reads them back as one record', async () => {
     const grantId = await newGrant();
     const { family, token } = await issueFamily(grantId);
-    const child = newRefreshToken(family.id, { parentId: token.id, scopes: [], accessJti: null, accessExpiresAt: null });
+    const child = newRefreshToken(family.id, {
+      parentId: token.id,
+      scopes: [],
+      accessJti: null,
+      accessExpiresAt: null,
+    });
     await store.transact((tx) => tx.families.insertRefreshToken(child));
 
     expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toEqual({
-      grantRevoked: false, id: token.id, familyId: family.id, status: 'active', scopes: ['openid'], createdAt: NOW, expiresAt: NOW + 24 * HOUR, rotatedAt: null,
-      accessJti: token.accessJti, accessExpiresAt: NOW + HOUR, successorResponse: null, successorResponseExpiresAt: null,
+      grantRevoked: false,
+      id: token.id,
+      familyId: family.id,
+      status: 'active',
+      scopes: ['openid'],
+      createdAt: NOW,
+      expiresAt: NOW + 24 * HOUR,
+      rotatedAt: null,
+      accessJti: token.accessJti,
+      accessExpiresAt: NOW + HOUR,
+      successorResponse: null,
+      successorResponseExpiresAt: null,
       family: {
-        id: family.id, grantId, clientId, userId, scopes: ['openid', 'offline_access'], resources: ['https://api.example/'], authTime: NOW - HOUR,
-        expiresAt: NOW + 24 * HOUR, revokedAt: null,
+        id: family.id,
+        grantId,
+        clientId,
+        userId,
+        scopes: ['openid', 'offline_access'],
+        resources: ['https://api.example/'],
+        authTime: NOW - HOUR,
+        expiresAt: NOW + 24 * HOUR,
+        revokedAt: null,
       },
     });
-    expect(await store.read((tx) => tx.families.findRefreshToken(child.tokenHash))).toMatchObject({ id: child.id, scopes: [], accessJti: null, accessExpiresAt: null });
-    // The rows are the storage's business, but both implementations must write the same ones.
-    expect(await handle.db.selectFrom('refresh_tokens').selectAll().where('id', '=', child.id).executeTakeFirst()).toEqual({
-      id: child.id, token_hash: child.tokenHash, family_id: family.id, parent_id: token.id, status: 'active', scopes: '[]', created_at: NOW, expires_at: NOW + 24 * HOUR,
-      rotated_at: null, access_jti: null, access_expires_at: null, successor_response: null, successor_response_expires_at: null,
+    expect(await store.read((tx) => tx.families.findRefreshToken(child.tokenHash))).toMatchObject({
+      id: child.id,
+      scopes: [],
+      accessJti: null,
+      accessExpiresAt: null,
     });
-    expect(await handle.db.selectFrom('token_families').selectAll().where('id', '=', family.id).executeTakeFirst()).toEqual({
-      id: family.id, grant_id: grantId, client_id: clientId, user_id: userId, scopes: '["openid","offline_access"]', resources: '["https://api.example/"]',
-      auth_time: NOW - HOUR, created_at: NOW, expires_at: NOW + 24 * HOUR, revoked_at: null,
+    // The rows are the storage's business, but both implementations must write the same ones.
+    expect(
+      await handle.db.selectFrom('refresh_tokens').selectAll().where('id', '=', child.id).executeTakeFirst(),
+    ).toEqual({
+      id: child.id,
+      token_hash: child.tokenHash,
+      family_id: family.id,
+      parent_id: token.id,
+      status: 'active',
+      scopes: '[]',
+      created_at: NOW,
+      expires_at: NOW + 24 * HOUR,
+      rotated_at: null,
+      access_jti: null,
+      access_expires_at: null,
+      successor_response: null,
+      successor_response_expires_at: null,
+    });
+    expect(
+      await handle.db.selectFrom('token_families').selectAll().where('id', '=', family.id).executeTakeFirst(),
+    ).toEqual({
+      id: family.id,
+      grant_id: grantId,
+      client_id: clientId,
+      user_id: userId,
+      scopes: '["openid","offline_access"]',
+      resources: '["https://api.example/"]',
+      auth_time: NOW - HOUR,
+      created_at: NOW,
+      expires_at: NOW + 24 * HOUR,
+      revoked_at: null,
     });
   });
 
@@ -130,12 +251,19 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
 
   it('rotates a refresh token once: markRotated is a compare-and-set, the second one fails', async () => {
     const { token } = await issueFamily();
-    const outcomes = await Promise.all([1, 2].map((n) => store.transact((tx) => tx.families.markRotated(token.id, NOW + n, `response-${n}`, NOW + 10_000 + n))));
+    const outcomes = await Promise.all(
+      [1, 2].map((n) =>
+        store.transact((tx) => tx.families.markRotated(token.id, NOW + n, `response-${n}`, NOW + 10_000 + n)),
+      ),
+    );
     // Which one wins is up to the database (PostgreSQL runs them on two connections); one does.
     expect(outcomes.filter(Boolean)).toHaveLength(1);
     const n = outcomes.indexOf(true) + 1;
     expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toMatchObject({
-      status: 'rotated', rotatedAt: NOW + n, successorResponse: `response-${n}`, successorResponseExpiresAt: NOW + 10_000 + n,
+      status: 'rotated',
+      rotatedAt: NOW + n,
+      successorResponse: `response-${n}`,
+      successorResponseExpiresAt: NOW + 10_000 + n,
     });
     expect(await store.transact((tx) => tx.families.markRotated(token.id, NOW + 3, null, null))).toBe(false);
   });
@@ -143,7 +271,9 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
   it('extends a family', async () => {
     const { family, token } = await issueFamily();
     await store.transact((tx) => tx.families.extendFamily(family.id, NOW + 48 * HOUR));
-    expect((await store.read((tx) => tx.families.findRefreshToken(token.tokenHash)))?.family.expiresAt).toBe(NOW + 48 * HOUR);
+    expect((await store.read((tx) => tx.families.findRefreshToken(token.tokenHash)))?.family.expiresAt).toBe(
+      NOW + 48 * HOUR,
+    );
   });
 
   it('revokes a family and all of its refresh tokens once, dropping parked responses', async () => {
@@ -168,42 +298,69 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     await store.transact((tx) => tx.families.revokeAccessToken(jti, NOW + HOUR));
     await store.transact((tx) => tx.families.revokeAccessToken(jti, NOW + 2 * HOUR));
     expect(await families.isAccessTokenRevoked(jti)).toBe(true);
-    expect(await handle.db.selectFrom('revoked_access_tokens').selectAll().where('jti', '=', jti).execute()).toEqual([{ jti, expires_at: NOW + HOUR }]);
+    expect(await handle.db.selectFrom('revoked_access_tokens').selectAll().where('jti', '=', jti).execute()).toEqual([
+      { jti, expires_at: NOW + HOUR },
+    ]);
   });
 
   it('finds an issued code and consumes it once: a second consume fails', async () => {
     const grantId = await newGrant();
     const code = newCode(grantId);
     await codes.insert(code);
-    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toEqual({ ...code, consumedAt: null, familyId: null, grantRevoked: false });
-    const outcomes = await Promise.all([1, 2].map((n) => store.transact((tx) => tx.codes.consume(code.codeHash, `family-${n}`, NOW + n))));
+    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toEqual({
+      ...code,
+      consumedAt: null,
+      familyId: null,
+      grantRevoked: false,
+    });
+    const outcomes = await Promise.all(
+      [1, 2].map((n) => store.transact((tx) => tx.codes.consume(code.codeHash, `family-${n}`, NOW + n))),
+    );
     expect(outcomes.filter(Boolean)).toHaveLength(1);
     const n = outcomes.indexOf(true) + 1;
-    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toMatchObject({ consumedAt: NOW + n, familyId: `family-${n}` });
+    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toMatchObject({
+      consumedAt: NOW + n,
+      familyId: `family-${n}`,
+    });
     expect(await store.transact((tx) => tx.codes.consume(code.codeHash, 'family-3', NOW + 3))).toBe(false);
     expect(await store.read((tx) => tx.codes.findByHash('no-such-code'))).toBeUndefined();
   });
 
   it('reports a revoked grant on its codes and refresh tokens, and refuses to consume its code', async () => {
     const grantId = await newGrant();
-    const code = newCode(grantId, { redirectUriSent: false, codeChallenge: null, codeChallengeMethod: null, nonce: null });
+    const code = newCode(grantId, {
+      redirectUriSent: false,
+      codeChallenge: null,
+      codeChallengeMethod: null,
+      nonce: null,
+    });
     await codes.insert(code);
     const { token } = await issueFamily(grantId);
     await grants.revoke(grantId, userId, NOW + 1);
-    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toEqual({ ...code, consumedAt: null, familyId: null, grantRevoked: true });
+    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toEqual({
+      ...code,
+      consumedAt: null,
+      familyId: null,
+      grantRevoked: true,
+    });
     expect(await store.transact((tx) => tx.codes.consume(code.codeHash, 'family-c', NOW + 2))).toBe(false);
-    expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toMatchObject({ grantRevoked: true, status: 'active' });
+    expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toMatchObject({
+      grantRevoked: true,
+      status: 'active',
+    });
   });
 
   it('keeps nothing of a unit that throws, and what a unit wrote is seen by its later statements', async () => {
     const family = newFamily(null);
     const token = newRefreshToken(family.id);
-    await expect(store.transact(async (tx) => {
-      await tx.families.insertFamily(family);
-      await tx.families.insertRefreshToken(token);
-      expect(await tx.families.findRefreshToken(token.tokenHash)).toMatchObject({ id: token.id });
-      throw new Error('changed its mind');
-    })).rejects.toThrow('changed its mind');
+    await expect(
+      store.transact(async (tx) => {
+        await tx.families.insertFamily(family);
+        await tx.families.insertRefreshToken(token);
+        expect(await tx.families.findRefreshToken(token.tokenHash)).toMatchObject({ id: token.id });
+        throw new Error('changed its mind');
+      }),
+    ).rejects.toThrow('changed its mind');
     expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toBeUndefined();
     expect(await families.findFamily(family.id)).toBeUndefined();
   });

@@ -37,14 +37,33 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     await chain.callToken(owner, token.address, 'transfer', [funder.address, parseUnits('0.5', 6)]);
     const c0 = btc.coinbase(btc.outsider, 10_000_000n);
     esplora.add(c0.tx, 10);
-    esplora.add(btc.spend([utxo(c0.tx, 0, btc.outsider)], [[bitcoinAddress, 2_500_000n], [btc.address(btc.outsider), 7_490_000n]]), 11);
+    esplora.add(
+      btc.spend(
+        [utxo(c0.tx, 0, btc.outsider)],
+        [
+          [bitcoinAddress, 2_500_000n],
+          [btc.address(btc.outsider), 7_490_000n],
+        ],
+      ),
+      11,
+    );
     await esplora.start();
     await coingecko.start();
     ({ server, smtp, close } = await startServerWithMail({
       dialect,
-      env: { EVM_CHAINS: anvilChainsEnv(chain.rpcUrl, { coingeckoId: 'ethereum' }), ESPLORA_URL: esplora.url, COINGECKO_API_URL: coingecko.url },
+      env: {
+        EVM_CHAINS: anvilChainsEnv(chain.rpcUrl, { coingeckoId: 'ethereum' }),
+        ESPLORA_URL: esplora.url,
+        COINGECKO_API_URL: coingecko.url,
+      },
     }));
-    client = await createTestClient(server, { name: 'Budget Buddy', type: 'public', redirectUris: ['https://buddy.example/cb'], allowedScopes: PORTFOLIO_SCOPES, defaultScopes: PORTFOLIO_SCOPES });
+    client = await createTestClient(server, {
+      name: 'Budget Buddy',
+      type: 'public',
+      redirectUris: ['https://buddy.example/cb'],
+      allowedScopes: PORTFOLIO_SCOPES,
+      defaultScopes: PORTFOLIO_SCOPES,
+    });
   });
   afterAll(async () => {
     await close();
@@ -58,7 +77,9 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     const state = randomBytes(8).toString('hex');
     // The Calico widget URL: no redirect_uri, no scope. (response_type is sent too: the
     // authorization endpoint still requires it on /connect.)
-    const started = await agent.get(`/connect?${new URLSearchParams({ response_type: 'code', client_id: client.id, code_challenge: challenge, code_challenge_method: 'S256', state }).toString()}`);
+    const started = await agent.get(
+      `/connect?${new URLSearchParams({ response_type: 'code', client_id: client.id, code_challenge: challenge, code_challenge_method: 'S256', state }).toString()}`,
+    );
     expect(started.status).toBe(303);
     expect(started.headers.get('location')).toMatch(/^\/signin/);
     const signedIn = await signInThroughPages(agent, smtp, `widget-${dialect}@example.com`, started);
@@ -88,7 +109,14 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
       expect(page).toContain('Linked.');
     }
 
-    const badCsv = await agent.submit(page, { content: 'Date,Received Quantity,Received Currency,Sent Quantity,Sent Currency,Fee Amount,Fee Currency,Tag\nnot-a-date,1,BTC,,,,,' }, '/csv');
+    const badCsv = await agent.submit(
+      page,
+      {
+        content:
+          'Date,Received Quantity,Received Currency,Sent Quantity,Sent Currency,Fee Amount,Fee Currency,Tag\nnot-a-date,1,BTC,,,,,',
+      },
+      '/csv',
+    );
     expect(badCsv.status).toBe(400);
     expect(await badCsv.text()).toContain('line 2: Date');
 
@@ -98,8 +126,15 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     upload.set('csrf', csrf);
     upload.set('format', 'kraken');
     upload.set('file', new Blob([KRAKEN_LEDGER_CSV], { type: 'text/csv' }), 'ledgers.csv');
-    const cookie = [...(agent as unknown as { cookies: Map<string, string> }).cookies].map(([k, v]) => `${k}=${v}`).join('; ');
-    const uploaded = await fetch(`${server.url}${stepPath}/csv`, { method: 'POST', body: upload, headers: { cookie }, redirect: 'manual' });
+    const cookie = [...(agent as unknown as { cookies: Map<string, string> }).cookies]
+      .map(([k, v]) => `${k}=${v}`)
+      .join('; ');
+    const uploaded = await fetch(`${server.url}${stepPath}/csv`, {
+      method: 'POST',
+      body: upload,
+      headers: { cookie },
+      redirect: 'manual',
+    });
     expect(uploaded.status).toBe(303);
 
     page = await (await agent.get(stepPath)).text();
@@ -122,12 +157,22 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
 
     await server.kernel.jobs.drain();
     const providers = (await api.get('/platform/v1/provider')).body.data.providers as Json[];
-    expect(providers.map((p) => [p.provider_id, p.status])).toEqual([['anvil', 'connected'], ['bitcoin', 'connected'], ['csv', 'connected'], ['csv', 'connected']]);
+    expect(providers.map((p) => [p.provider_id, p.status])).toEqual([
+      ['anvil', 'connected'],
+      ['bitcoin', 'connected'],
+      ['csv', 'connected'],
+      ['csv', 'connected'],
+    ]);
 
     for (const version of ['v1', 'v2']) {
       const assets = await api.get(`/platform/${version}/assets`);
       expect(assets.status).toBe(200);
-      const bySymbol = Object.fromEntries((assets.body.data.assets as Json[]).map((a) => [a.asset.symbol + (a.asset.contract_address ? ':token' : ''), a]));
+      const bySymbol = Object.fromEntries(
+        (assets.body.data.assets as Json[]).map((a) => [
+          a.asset.symbol + (a.asset.contract_address ? ':token' : ''),
+          a,
+        ]),
+      );
       const eth = bySymbol.ETH;
       const onChain = await chain.public.getBalance({ address: wallet });
       expect(eth.sources.find((s: Json) => s.provider_id === 'anvil').quantity).toBe(formatWei(onChain));
@@ -135,11 +180,25 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
       expect(bySymbol['WDG:token'].quantity).toBe('1234.000000');
       expect(bySymbol.BTC.quantity).toBe('0.37980000'); // 0.025 on chain + 0.3499 + 0.0049 from the two CSVs
       expect(bySymbol.BTC.sources.map((s: Json) => s.provider_id).sort()).toEqual(['bitcoin', 'csv', 'csv']);
-      expect(bySymbol.BTC.value).toEqual({ amount: '24687.09', currency: 'USD', price: '65000.25', priced_at: expect.any(Number), price_source: 'coingecko' });
+      expect(bySymbol.BTC.value).toEqual({
+        amount: '24687.09',
+        currency: 'USD',
+        price: '65000.25',
+        priced_at: expect.any(Number),
+        price_source: 'coingecko',
+      });
       const txs = await api.get(`/platform/${version}/transactions?limit=100`);
       expect(txs.status).toBe(200);
       const types = (txs.body.data.transactions as Json[]).map((t) => `${t.provider_id}:${t.type}`);
-      expect(types).toEqual(expect.arrayContaining(['anvil:receive', 'anvil:input_only', 'anvil:send', 'bitcoin:receive', 'csv:input_output']));
+      expect(types).toEqual(
+        expect.arrayContaining([
+          'anvil:receive',
+          'anvil:input_only',
+          'anvil:send',
+          'bitcoin:receive',
+          'csv:input_output',
+        ]),
+      );
       expect(types).toHaveLength(3 + 1 + 5 + 4);
     }
 
@@ -150,7 +209,11 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     const removed = await agent.submit(account, {}, `/connections/${providers[0].connection_id}/remove`);
     expect(removed.status).toBe(303);
     expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(3);
-    const fromAccount = await agent.submit(await (await agent.get('/account')).text(), { provider_id: 'anvil', address: wallet }, '/account/portfolio/wallet');
+    const fromAccount = await agent.submit(
+      await (await agent.get('/account')).text(),
+      { provider_id: 'anvil', address: wallet },
+      '/account/portfolio/wallet',
+    );
     expect(fromAccount.status).toBe(303);
     expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(4);
   });
@@ -159,7 +222,9 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     const agent = new PageAgent(server.url);
     expect((await agent.get('/connect/link/nope')).status).toBe(400);
     const { challenge } = pkcePair();
-    const started = await agent.get(`/connect?${new URLSearchParams({ response_type: 'code', client_id: client.id, code_challenge: challenge, code_challenge_method: 'S256', state: 'x' }).toString()}`);
+    const started = await agent.get(
+      `/connect?${new URLSearchParams({ response_type: 'code', client_id: client.id, code_challenge: challenge, code_challenge_method: 'S256', state: 'x' }).toString()}`,
+    );
     const returnTo = new URL(started.headers.get('location')!, server.url).searchParams.get('return_to')!;
     const id = returnTo.split('/').pop()!;
     const step = await agent.get(`/connect/link/${id}`);
@@ -169,11 +234,32 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
 
   it('describes the Platform API in /openapi.json', async () => {
     const doc = (await (await fetch(`${server.url}/openapi.json`)).json()) as Json;
-    for (const path of ['/platform/v1/provider', '/platform/v2/providers', '/platform/v2/providers/catalog', '/platform/v2/transactions', '/platform/v2/assets', '/platform/v2/refresh/{refresh_id}', '/platform/v1/oauth/callback/{crypto_provider}']) {
+    for (const path of [
+      '/platform/v1/provider',
+      '/platform/v2/providers',
+      '/platform/v2/providers/catalog',
+      '/platform/v2/transactions',
+      '/platform/v2/assets',
+      '/platform/v2/refresh/{refresh_id}',
+      '/platform/v1/oauth/callback/{crypto_provider}',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     const text = JSON.stringify(doc);
-    for (const title of ['AddProvidersRequest', 'ConnectedProvider', 'ProviderMetadata', 'AssetPosition', 'Transaction', 'FeeObject', 'TransactionCategorization', 'PageData', 'RefreshResponseData', 'ErrorItem', 'WalletConnection', 'CsvConnection']) {
+    for (const title of [
+      'AddProvidersRequest',
+      'ConnectedProvider',
+      'ProviderMetadata',
+      'AssetPosition',
+      'Transaction',
+      'FeeObject',
+      'TransactionCategorization',
+      'PageData',
+      'RefreshResponseData',
+      'ErrorItem',
+      'WalletConnection',
+      'CsvConnection',
+    ]) {
       expect(text).toContain(`"title":"${title}"`);
     }
   });

@@ -31,12 +31,20 @@ describe('amounts in base units', () => {
 
 describe('transaction types from legs', () => {
   const btc = exchangeAsset('csv', 'BTC');
-  const leg = (counterparty?: string): NormalizedLeg => ({ asset: btc, quantity: 1n, ...(counterparty ? { counterparty } : {}) });
+  const leg = (counterparty?: string): NormalizedLeg => ({
+    asset: btc,
+    quantity: 1n,
+    ...(counterparty ? { counterparty } : {}),
+  });
   const fee = { asset: btc, quantity: 1n, kind: 'network' as const };
   const cases: Array<[string, Parameters<typeof deriveType>[0], string]> = [
     ['in and out', { inputs: [leg('a')], outputs: [leg('b')], fees: [], category: 'trade' }, 'input_output'],
     ['one transfer out', { inputs: [], outputs: [leg('b')], fees: [fee], category: 'transfer' }, 'send'],
-    ['two transfers out', { inputs: [], outputs: [leg('b'), leg('c')], fees: [fee], category: 'transfer' }, 'output_only'],
+    [
+      'two transfers out',
+      { inputs: [], outputs: [leg('b'), leg('c')], fees: [fee], category: 'transfer' },
+      'output_only',
+    ],
     ['withdrawal to nobody known', { inputs: [], outputs: [leg()], fees: [], category: 'withdrawal' }, 'output_only'],
     ['one transfer in', { inputs: [leg('a')], outputs: [], fees: [], category: 'transfer' }, 'receive'],
     ['a reward', { inputs: [leg('a')], outputs: [], fees: [], category: 'staking_reward' }, 'input_only'],
@@ -50,13 +58,17 @@ describe('transaction types from legs', () => {
 
 describe('identities', () => {
   it('checks EIP-55 checksums', () => {
-    expect(checkEvmAddress('0x52908400098527886e0f7030069857d2e4169ee7')).toEqual({ ok: true, address: '0x52908400098527886E0F7030069857D2E4169EE7' });
+    expect(checkEvmAddress('0x52908400098527886e0f7030069857d2e4169ee7')).toEqual({
+      ok: true,
+      address: '0x52908400098527886E0F7030069857D2E4169EE7',
+    });
     expect(checkEvmAddress('0x52908400098527886E0F7030069857D2E4169Ee7').ok).toBe(false);
     expect(checkEvmAddress('0x5290840009852788').ok).toBe(false);
   });
 
-  it('derives BIP84 addresses from the specification\'s test zpub', () => {
-    const zpub = 'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
+  it("derives BIP84 addresses from the specification's test zpub", () => {
+    const zpub =
+      'zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf31mGDtKsAYz2oz2AGutZYs';
     const account = parseExtendedPublicKey(zpub)!;
     expect(deriveBip84Address(account, 0, 0)).toBe('bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu');
     expect(deriveBip84Address(account, 0, 1)).toBe('bc1qnjg0jd8228aq7egyzacy8cys3knf9xvrerkf9g');
@@ -68,7 +80,15 @@ describe('identities', () => {
   it('keeps exchange symbols apart from lookalikes and maps Kraken codes', () => {
     expect(exchangeAsset('csv', 'usdc').groupKey).toBe('coin:usd-coin');
     expect(exchangeAsset('csv', 'USDCX').groupKey).toBe('exchange:csv/USDCX');
-    expect(['XXBT', 'XBT.M', 'XETH', 'ETH2.S', 'ZUSD', 'XXDG', 'DOT'].map(krakenSymbol)).toEqual(['BTC', 'BTC', 'ETH', 'ETH', 'USD', 'DOGE', 'DOT']);
+    expect(['XXBT', 'XBT.M', 'XETH', 'ETH2.S', 'ZUSD', 'XXDG', 'DOT'].map(krakenSymbol)).toEqual([
+      'BTC',
+      'BTC',
+      'ETH',
+      'ETH',
+      'USD',
+      'DOGE',
+      'DOT',
+    ]);
   });
 
   it('reads CSV dates as UTC unless an offset is given', () => {

@@ -17,10 +17,24 @@ describe.each(testDialects())('values from a CoinGecko-compatible price source (
 
   beforeAll(async () => {
     await coingecko.start();
-    ({ server, smtp, close } = await startServerWithMail({ dialect, env: { COINGECKO_API_URL: coingecko.url, COINGECKO_API_KEY: 'demo-key', PRICE_CACHE_SECONDS: '300' } }));
-    client = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['read:providers', 'write:providers', 'read:assets', 'read:transactions'] });
+    ({ server, smtp, close } = await startServerWithMail({
+      dialect,
+      env: { COINGECKO_API_URL: coingecko.url, COINGECKO_API_KEY: 'demo-key', PRICE_CACHE_SECONDS: '300' },
+    }));
+    client = await createTestClient(server, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['read:providers', 'write:providers', 'read:assets', 'read:transactions'],
+    });
     ({ api } = await personWithToken(server, smtp, client, `prices-${dialect}@example.com`));
-    expect((await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', content: UNIVERSAL_CSV } })).status).toBe(201);
+    expect(
+      (
+        await api.post('/platform/v2/providers', {
+          provider_id: 'csv',
+          connection: { type: 'csv', content: UNIVERSAL_CSV },
+        })
+      ).status,
+    ).toBe(201);
     await server.kernel.jobs.drain();
   });
   afterAll(async () => {
@@ -32,8 +46,20 @@ describe.each(testDialects())('values from a CoinGecko-compatible price source (
     const txs = (await api.get('/platform/v2/transactions')).body.data.transactions as Json[];
     const trade = txs.find((t) => t.timestamp === Date.UTC(2024, 0, 6, 10));
     const jan6 = Date.UTC(2024, 0, 6);
-    expect(trade.inputs[0].value).toEqual({ amount: '4511.25', currency: 'USD', price: '2005', priced_at: jan6, price_source: 'coingecko' });
-    expect(trade.outputs[0].value).toEqual({ amount: '4000.50', currency: 'USD', price: '40005', priced_at: jan6, price_source: 'coingecko' });
+    expect(trade.inputs[0].value).toEqual({
+      amount: '4511.25',
+      currency: 'USD',
+      price: '2005',
+      priced_at: jan6,
+      price_source: 'coingecko',
+    });
+    expect(trade.outputs[0].value).toEqual({
+      amount: '4000.50',
+      currency: 'USD',
+      price: '40005',
+      priced_at: jan6,
+      price_source: 'coingecko',
+    });
     expect(trade.fees.items[0].value).toMatchObject({ amount: '2.00', price: '2005' }); // 0.001 × 2005 = 2.005, banker's rounding
     expect(trade.fees.total).toEqual({ amount: '2.00', currency: 'USD' });
     const airdrop = txs.find((t) => t.inputs[0]?.asset.symbol === 'FAKECOIN');
@@ -44,7 +70,12 @@ describe.each(testDialects())('values from a CoinGecko-compatible price source (
   it('values positions with current prices and caches them', async () => {
     const assets = (await api.get('/platform/v2/assets')).body.data;
     const bySymbol = Object.fromEntries(assets.assets.map((a: Json) => [a.asset.symbol, a]));
-    expect(bySymbol.BTC.value).toMatchObject({ amount: '22743.59', currency: 'USD', price: '65000.25', price_source: 'coingecko' });
+    expect(bySymbol.BTC.value).toMatchObject({
+      amount: '22743.59',
+      currency: 'USD',
+      price: '65000.25',
+      price_source: 'coingecko',
+    });
     expect(bySymbol.ETH.value).toMatchObject({ amount: '6778.13', price: '3000.5' });
     expect(bySymbol.FAKECOIN.value).toBeNull();
     expect(assets.total_value).toEqual({ amount: '29521.72', currency: 'USD' });
@@ -67,12 +98,24 @@ describe.each(testDialects())('values from a CoinGecko-compatible price source (
 
   it('keeps values null while the price source is down, and fills them on a later sync', async () => {
     coingecko.down = true;
-    const linked = await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', content: 'Date,Received Quantity,Received Currency,Sent Quantity,Sent Currency,Fee Amount,Fee Currency,Tag\n2024-05-01T00:00:00Z,1,ETH,,,,,' } });
+    const linked = await api.post('/platform/v2/providers', {
+      provider_id: 'csv',
+      connection: {
+        type: 'csv',
+        content:
+          'Date,Received Quantity,Received Currency,Sent Quantity,Sent Currency,Fee Amount,Fee Currency,Tag\n2024-05-01T00:00:00Z,1,ETH,,,,,',
+      },
+    });
     await server.kernel.jobs.drain();
     const connectionId = linked.body.data.connection_id;
-    const find = async () => ((await api.get('/platform/v2/transactions?limit=100')).body.data.transactions as Json[]).find((t) => t.connection_id === connectionId);
+    const find = async () =>
+      ((await api.get('/platform/v2/transactions?limit=100')).body.data.transactions as Json[]).find(
+        (t) => t.connection_id === connectionId,
+      );
     expect((await find()).inputs[0].value).toBeNull();
-    expect((await api.get('/platform/v2/providers')).body.data.providers.every((p: Json) => p.status === 'connected')).toBe(true);
+    expect(
+      (await api.get('/platform/v2/providers')).body.data.providers.every((p: Json) => p.status === 'connected'),
+    ).toBe(true);
     coingecko.down = false;
     server.clock.advance(61_000);
     await api.post('/platform/v2/transactions/refresh');

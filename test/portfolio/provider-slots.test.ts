@@ -16,7 +16,13 @@ describe('per-provider sync concurrency', () => {
         await new Promise<void>((resolve) => releases.push(resolve));
         running.set(provider, running.get(provider)! - 1);
       });
-    const jobs = [job('ethereum', 'e1'), job('ethereum', 'e2'), job('ethereum', 'e3'), job('bitcoin', 'b1'), job('ethereum', 'e4')];
+    const jobs = [
+      job('ethereum', 'e1'),
+      job('ethereum', 'e2'),
+      job('ethereum', 'e3'),
+      job('bitcoin', 'b1'),
+      job('ethereum', 'e4'),
+    ];
     await Promise.resolve();
     expect(started).toEqual(['e1', 'e2', 'b1']);
     while (releases.length) {

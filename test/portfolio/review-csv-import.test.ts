@@ -44,8 +44,15 @@ describe('review #7: CSV import blocks the server', () => {
   let token: string;
 
   beforeAll(async () => {
-    ({ server, smtp, close } = await startServerWithMail({ env: { COINGECKO_API_URL: CLOSED_PORT_URL, ESPLORA_URL: CLOSED_PORT_URL } }));
-    const client = await createTestClient(server, { name: 'Importer', type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['read:providers', 'write:providers', 'read:assets', 'read:transactions'] });
+    ({ server, smtp, close } = await startServerWithMail({
+      env: { COINGECKO_API_URL: CLOSED_PORT_URL, ESPLORA_URL: CLOSED_PORT_URL },
+    }));
+    const client = await createTestClient(server, {
+      name: 'Importer',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['read:providers', 'write:providers', 'read:assets', 'read:transactions'],
+    });
     ({ api, token } = await personWithToken(server, smtp, client, 'importer@example.com'));
   });
   afterAll(() => close());
@@ -57,10 +64,16 @@ describe('review #7: CSV import blocks the server', () => {
     // the bound says nothing about the import, so it is checked only when the machine allows it.
     const idle = await slowestHealthCheck(server, new Promise((resolve) => setTimeout(resolve, 3000)));
     // Encoded before the clock starts: this process is also the client, and only the server's share counts.
-    const body = Buffer.from(JSON.stringify({ provider_id: 'csv', display_label: 'Ten megabytes', connection: { type: 'csv', content } }));
+    const body = Buffer.from(
+      JSON.stringify({ provider_id: 'csv', display_label: 'Ten megabytes', connection: { type: 'csv', content } }),
+    );
     let status = 0;
     const importing = (async () => {
-      const answer = await fetch(`${server.url}/platform/v2/providers`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body });
+      const answer = await fetch(`${server.url}/platform/v2/providers`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body,
+      });
       status = answer.status;
       await answer.arrayBuffer();
       // The sync job: the stored file is opened and read into transactions, balances and prices.
@@ -78,23 +91,46 @@ describe('review #7: CSV import blocks the server', () => {
     const assets = await api.get('/platform/v2/assets');
     expect((assets.body.data as { assets: unknown[] }).assets).toHaveLength(1);
     expect(rows).toBeGreaterThan(100_000);
-    if (idle.max >= 50) context.skip(`the machine is too busy to measure: an idle /healthz took up to ${idle.max.toFixed(0)} ms (import: ${during.max.toFixed(0)} ms)`);
-    expect(during.max, `slowest /healthz while importing and syncing (${during.count} checks; idle: ${idle.max.toFixed(0)} ms)`).toBeLessThan(50);
+    if (idle.max >= 50)
+      context.skip(
+        `the machine is too busy to measure: an idle /healthz took up to ${idle.max.toFixed(0)} ms (import: ${during.max.toFixed(0)} ms)`,
+      );
+    expect(
+      during.max,
+      `slowest /healthz while importing and syncing (${during.count} checks; idle: ${idle.max.toFixed(0)} ms)`,
+    ).toBeLessThan(50);
   }, 120_000);
 
   it('states its limits: more than PORTFOLIO_CSV_MAX_BYTES is 413, more than PORTFOLIO_CSV_MAX_ROWS rows is 400, bad rows are line-numbered', async () => {
     const huge = bigCsv(10_485_760 + 1_000).content;
-    const tooBig = await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', content: huge } });
+    const tooBig = await api.post('/platform/v2/providers', {
+      provider_id: 'csv',
+      connection: { type: 'csv', content: huge },
+    });
     expect(tooBig.status).toBe(413);
     expect(tooBig.body.errors[0]!.message).toMatch(/at most 10485760 are accepted/);
 
-    const short = [HEADER, ...Array.from({ length: 200_001 }, (_, i) => `2024-01-01,${(i % 9) + 1},BTC,,,,,`)].join('\n');
-    const tooLong = await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', content: short } });
+    const short = [HEADER, ...Array.from({ length: 200_001 }, (_, i) => `2024-01-01,${(i % 9) + 1},BTC,,,,,`)].join(
+      '\n',
+    );
+    const tooLong = await api.post('/platform/v2/providers', {
+      provider_id: 'csv',
+      connection: { type: 'csv', content: short },
+    });
     expect(tooLong.status).toBe(400);
     expect(tooLong.body.errors[0]!.message).toMatch(/more than 200000 rows/);
 
-    const bad = await api.post('/platform/v2/providers', { provider_id: 'csv', connection: { type: 'csv', content: `${HEADER}\n2024-01-01,1,BTC,,,,,\n\n"multi\nline",2,ETH,,,,,\nnot-a-date,1,BTC,,,,,` } });
+    const bad = await api.post('/platform/v2/providers', {
+      provider_id: 'csv',
+      connection: {
+        type: 'csv',
+        content: `${HEADER}\n2024-01-01,1,BTC,,,,,\n\n"multi\nline",2,ETH,,,,,\nnot-a-date,1,BTC,,,,,`,
+      },
+    });
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e) => e.message)).toEqual([expect.stringMatching(/^line 5: Date "multi/), expect.stringMatching(/^line 6: Date "not-a-date"/)]);
+    expect(bad.body.errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^line 5: Date "multi/),
+      expect.stringMatching(/^line 6: Date "not-a-date"/),
+    ]);
   }, 60_000);
 });

@@ -22,12 +22,18 @@ class FlakyRpc {
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks).toString('utf8');
       const calls = [JSON.parse(body) as Json].flat();
-      const tooHigh = calls.some((c) => c.method === 'eth_getBlockByNumber' && Number(BigInt(c.params[0])) > this.failAbove);
+      const tooHigh = calls.some(
+        (c) => c.method === 'eth_getBlockByNumber' && Number(BigInt(c.params[0])) > this.failAbove,
+      );
       if (tooHigh) {
         response.writeHead(503).end('upstream down');
         return;
       }
-      const upstream = await fetch(this.target, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const upstream = await fetch(this.target, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body,
+      });
       response.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -60,9 +66,17 @@ describe.each(testDialects())('the sync engine: incremental, idempotent, resumab
     for (let i = 1; i <= 8; i++) sent.push(await chain.sendEth(funder, wallet, `0.${i}`));
     ({ server, smtp, close } = await startServerWithMail({
       dialect,
-      env: { EVM_CHAINS: anvilChainsEnv(rpc.url, { startBlock: firstBlock }), EVM_BLOCKS_PER_SYNC: '2', COINGECKO_API_URL: 'http://127.0.0.1:9' },
+      env: {
+        EVM_CHAINS: anvilChainsEnv(rpc.url, { startBlock: firstBlock }),
+        EVM_BLOCKS_PER_SYNC: '2',
+        COINGECKO_API_URL: 'http://127.0.0.1:9',
+      },
     }));
-    client = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['read:providers', 'write:providers', 'read:assets', 'read:transactions'] });
+    client = await createTestClient(server, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['read:providers', 'write:providers', 'read:assets', 'read:transactions'],
+    });
     ({ api } = await personWithToken(server, smtp, client, `engine-${dialect}@example.com`));
   });
   afterAll(async () => {
@@ -70,12 +84,27 @@ describe.each(testDialects())('the sync engine: incremental, idempotent, resumab
     await rpc.close();
   });
 
-  const stored = async () => ((await api.get('/platform/v2/transactions?limit=100')).body.data.transactions as Json[]).map((t) => t.tx_hash).sort();
-  const cursorOf = async (id: string) => JSON.parse((await server.kernel.database.db.selectFrom('portfolio_connections').select('tx_cursor').where('id', '=', id).executeTakeFirstOrThrow()).tx_cursor!) as { next: number };
+  const stored = async () =>
+    ((await api.get('/platform/v2/transactions?limit=100')).body.data.transactions as Json[])
+      .map((t) => t.tx_hash)
+      .sort();
+  const cursorOf = async (id: string) =>
+    JSON.parse(
+      (
+        await server.kernel.database.db
+          .selectFrom('portfolio_connections')
+          .select('tx_cursor')
+          .where('id', '=', id)
+          .executeTakeFirstOrThrow()
+      ).tx_cursor!,
+    ) as { next: number };
 
   it('keeps every committed page when the node fails mid-history, and resumes from its cursor', async () => {
     rpc.failAbove = firstBlock + 3;
-    const linked = await api.post('/platform/v2/providers', { provider_id: 'anvil', connection: { type: 'wallet', address: wallet } });
+    const linked = await api.post('/platform/v2/providers', {
+      provider_id: 'anvil',
+      connection: { type: 'wallet', address: wallet },
+    });
     const id = linked.body.data.connection_id as string;
     await server.kernel.jobs.drain();
     const provider = (await api.get('/platform/v2/providers')).body.data.providers[0];

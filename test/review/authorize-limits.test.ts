@@ -9,14 +9,25 @@ describe.each(testDialects())('review #5: unauthenticated storage growth at /oau
   let client: TestClient;
 
   beforeAll(async () => {
-    server = await startTestServer({ dialect, env: { AUTHORIZE_MAX_PENDING_PER_IP: '3', AUTHORIZE_RATE_LIMIT_PER_MINUTE: '12' } });
-    client = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'read:assets'] });
+    server = await startTestServer({
+      dialect,
+      env: { AUTHORIZE_MAX_PENDING_PER_IP: '3', AUTHORIZE_RATE_LIMIT_PER_MINUTE: '12' },
+    });
+    client = await createTestClient(server, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['openid', 'read:assets'],
+    });
   });
   afterAll(() => server.close());
 
   const authorize = (extra: Record<string, string> = {}) =>
-    fetch(`${server.url}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, scope: 'openid', state: 'st', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', ...extra }).toString()}`, { redirect: 'manual' });
-  const pending = async () => (await server.kernel.database.db.selectFrom('interactions').select('id').execute()).length;
+    fetch(
+      `${server.url}/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, scope: 'openid', state: 'st', code_challenge: pkcePair().challenge, code_challenge_method: 'S256', ...extra }).toString()}`,
+      { redirect: 'manual' },
+    );
+  const pending = async () =>
+    (await server.kernel.database.db.selectFrom('interactions').select('id').execute()).length;
 
   it('caps state, nonce and login_hint at 512 characters: invalid_request back to the client, nothing stored', async () => {
     for (const name of ['state', 'nonce', 'login_hint']) {
@@ -30,7 +41,9 @@ describe.each(testDialects())('review #5: unauthenticated storage growth at /oau
     }
     expect(await pending()).toBe(0);
     // 512 is fine.
-    expect((await authorize({ state: 'x'.repeat(512), nonce: 'n'.repeat(512) })).headers.get('location')).toMatch(/^\/signin\?/);
+    expect((await authorize({ state: 'x'.repeat(512), nonce: 'n'.repeat(512) })).headers.get('location')).toMatch(
+      /^\/signin\?/,
+    );
     expect(await pending()).toBe(1);
   });
 

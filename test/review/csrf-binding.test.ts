@@ -29,7 +29,10 @@ describe('review #11: CSRF token bound only to a cookie seed', () => {
       fetch(`${server.url}/account/profile`, {
         method: 'POST',
         redirect: 'manual',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
         body: new URLSearchParams({ csrf, name: 'Pwned', time_zone: 'UTC' }).toString(),
       });
     // The victim's browser carries the attacker's seed (cookie tossing) and the form the attacker's token.

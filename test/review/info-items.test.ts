@@ -23,23 +23,49 @@ describe('review #14: the DCR response echoes metadata that was not registered',
 
   it('answers (and later reads back) only the registered metadata', async () => {
     const sent = {
-      client_name: 'Echo', redirect_uris: ['https://echo.example/cb'], contacts: ['ops@echo.example'],
-      allow_plain_pkce: true, access_token_ttl: 5, refresh_token_ttl: 99_999_999, owner_user_id: 'someone', verified: true,
+      client_name: 'Echo',
+      redirect_uris: ['https://echo.example/cb'],
+      contacts: ['ops@echo.example'],
+      allow_plain_pkce: true,
+      access_token_ttl: 5,
+      refresh_token_ttl: 99_999_999,
+      owner_user_id: 'someone',
+      verified: true,
     };
-    const response = await fetch(`${server.url}/oauth/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(sent) });
+    const response = await fetch(`${server.url}/oauth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(sent),
+    });
     expect(response.status).toBe(201);
     const body = (await response.json()) as Record<string, unknown>;
-    for (const field of ['allow_plain_pkce', 'access_token_ttl', 'refresh_token_ttl', 'owner_user_id', 'verified']) expect(body).not.toHaveProperty(field);
-    expect(body).toMatchObject({ client_name: 'Echo', redirect_uris: ['https://echo.example/cb'], contacts: ['ops@echo.example'] });
-    const read = await fetch(`${server.url}/oauth/register/${body.client_id as string}`, { headers: { authorization: `Bearer ${body.registration_access_token as string}` } });
+    for (const field of ['allow_plain_pkce', 'access_token_ttl', 'refresh_token_ttl', 'owner_user_id', 'verified'])
+      expect(body).not.toHaveProperty(field);
+    expect(body).toMatchObject({
+      client_name: 'Echo',
+      redirect_uris: ['https://echo.example/cb'],
+      contacts: ['ops@echo.example'],
+    });
+    const read = await fetch(`${server.url}/oauth/register/${body.client_id as string}`, {
+      headers: { authorization: `Bearer ${body.registration_access_token as string}` },
+    });
     const again = (await read.json()) as Record<string, unknown>;
     expect(again).not.toHaveProperty('allow_plain_pkce');
-    expect(await server.oauth.clients.findById(body.client_id as string)).toMatchObject({ allowPlainPkce: false, accessTokenTtl: null, verified: false });
+    expect(await server.oauth.clients.findById(body.client_id as string)).toMatchObject({
+      allowPlainPkce: false,
+      accessTokenTtl: null,
+      verified: false,
+    });
   });
 });
 
 describe('review #14: /metrics is public in production', () => {
-  const production = { NODE_ENV: 'production', ISSUER: 'https://auth.example.com', SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ', SMTP_URL: 'smtp://127.0.0.1:9' };
+  const production = {
+    NODE_ENV: 'production',
+    ISSUER: 'https://auth.example.com',
+    SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ',
+    SMTP_URL: 'smtp://127.0.0.1:9',
+  };
 
   it('needs METRICS_TOKEN as a Bearer token, is not served in production without one, and stays open in development', async () => {
     const guarded = await startTestServer({ env: { ...production, METRICS_TOKEN: 'scrape-me-please' } });
@@ -70,7 +96,13 @@ describe.each(testDialects())('review #14: SMS sign-in has no global cap (%s)', 
     twilio = await startTwilioCapture();
     t = await buildAccountsApp({
       dialect,
-      env: { SMS_MAX_PER_HOUR: '2', TWILIO_API_URL: twilio.url, TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM: twilio.from },
+      env: {
+        SMS_MAX_PER_HOUR: '2',
+        TWILIO_API_URL: twilio.url,
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_FROM: twilio.from,
+      },
     });
   });
   afterAll(async () => {
@@ -78,7 +110,7 @@ describe.each(testDialects())('review #14: SMS sign-in has no global cap (%s)', 
     await twilio.close();
   });
 
-  it('pauses SMS sign-in for everyone once the hour\'s budget is spent, counted in the database', async () => {
+  it("pauses SMS sign-in for everyone once the hour's budget is spent, counted in the database", async () => {
     await requestCode(new InjectBrowser(t.app), '+44 7911 000001');
     await requestCode(new InjectBrowser(t.app), '+44 7911 000002');
     await twilio.waitForCode('+447911000002');
@@ -88,7 +120,9 @@ describe.each(testDialects())('review #14: SMS sign-in has no global cap (%s)', 
     expect(refused.statusCode).toBe(429);
     expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
     expect(refused.body).toContain('Signing in by text message is paused');
-    expect(await t.db.selectFrom('otp_challenges').select('id').where('destination', '=', '+447911000003').execute()).toEqual([]);
+    expect(
+      await t.db.selectFrom('otp_challenges').select('id').where('destination', '=', '+447911000003').execute(),
+    ).toEqual([]);
 
     t.clock.advance(60 * 60_000 + 1);
     await requestCode(new InjectBrowser(t.app), '+44 7911 000003');
@@ -103,16 +137,37 @@ describe('review #14: apps made by self-signed-up people show no "unverified app
   afterAll(() => close());
 
   async function consentPage(agent: PageAgent, clientId: string, redirectUri: string): Promise<string> {
-    const query = new URLSearchParams({ response_type: 'code', client_id: clientId, redirect_uri: redirectUri, scope: 'openid', code_challenge: pkcePair().challenge, code_challenge_method: 'S256' });
+    const query = new URLSearchParams({
+      response_type: 'code',
+      client_id: clientId,
+      redirect_uri: redirectUri,
+      scope: 'openid',
+      code_challenge: pkcePair().challenge,
+      code_challenge_method: 'S256',
+    });
     let response = await agent.get(`/oauth/authorize?${query.toString()}`);
-    if (response.headers.get('location')!.startsWith('/signin')) response = await signInThroughPages(agent, smtp, 'viewer@example.com', response);
+    if (response.headers.get('location')!.startsWith('/signin'))
+      response = await signInThroughPages(agent, smtp, 'viewer@example.com', response);
     return (await agent.get(response.headers.get('location')!)).text();
   }
 
   it('shows the notice for a /developers app and not for one an operator verified', async () => {
     // As /developers makes it (the console's form goes through the same service, unverified).
-    const selfMade = await createTestClient(server, { name: 'Self Made', type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid'], registeredVia: 'console' });
-    const vouched = await createTestClient(server, { name: 'Vouched', type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid'], registeredVia: 'cli', verified: true });
+    const selfMade = await createTestClient(server, {
+      name: 'Self Made',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['openid'],
+      registeredVia: 'console',
+    });
+    const vouched = await createTestClient(server, {
+      name: 'Vouched',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['openid'],
+      registeredVia: 'cli',
+      verified: true,
+    });
     const agent = new PageAgent(server.url);
     const unverified = await consentPage(agent, selfMade.id, selfMade.redirectUri);
     expect(unverified).toContain('Unverified app.');
@@ -125,15 +180,47 @@ describe('review #14: apps made by self-signed-up people show no "unverified app
 
   it('the CLI creates verified clients (unless --unverified) and verifies others', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'consentry-verify-'));
-    const env = { PATH: process.env.PATH ?? '', DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`, DATA_DIR: dir, LOG_LEVEL: 'silent' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      DATABASE_URL: `sqlite:${join(dir, 'cli.db')}`,
+      DATA_DIR: dir,
+      LOG_LEVEL: 'silent',
+    };
     const bin = fileURLToPath(new URL('../../bin/consentry.js', import.meta.url));
-    const cli = async (...args: string[]) => (await promisify(execFile)(process.execPath, [bin, ...args], { env })).stdout;
-    const made = JSON.parse(await cli('clients', 'create', '--name', 'Ops app', '--public', '--redirect-uri', 'http://127.0.0.1/cb', '--json')) as { client_id: string };
-    const other = JSON.parse(await cli('clients', 'create', '--name', 'Later', '--public', '--unverified', '--redirect-uri', 'http://127.0.0.1/cb', '--json')) as { client_id: string };
+    const cli = async (...args: string[]) =>
+      (await promisify(execFile)(process.execPath, [bin, ...args], { env })).stdout;
+    const made = JSON.parse(
+      await cli(
+        'clients',
+        'create',
+        '--name',
+        'Ops app',
+        '--public',
+        '--redirect-uri',
+        'http://127.0.0.1/cb',
+        '--json',
+      ),
+    ) as { client_id: string };
+    const other = JSON.parse(
+      await cli(
+        'clients',
+        'create',
+        '--name',
+        'Later',
+        '--public',
+        '--unverified',
+        '--redirect-uri',
+        'http://127.0.0.1/cb',
+        '--json',
+      ),
+    ) as { client_id: string };
     expect(made).toMatchObject({ verified: true });
     expect(other).toMatchObject({ verified: false });
     expect(await cli('clients', 'verify', other.client_id)).toContain('is now verified');
-    const listed = JSON.parse(await cli('clients', 'list', '--json')) as Array<{ client_id: string; verified: boolean }>;
+    const listed = JSON.parse(await cli('clients', 'list', '--json')) as Array<{
+      client_id: string;
+      verified: boolean;
+    }>;
     expect(listed.every((c) => c.verified)).toBe(true);
   }, 60_000);
 });

@@ -15,17 +15,31 @@ describe('review #13: OIDC max_age is ignored', () => {
 
   beforeAll(async () => {
     ({ server, smtp, close } = await startServerWithMail());
-    client = await createTestClient(server, { type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['openid', 'profile'] });
+    client = await createTestClient(server, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['openid', 'profile'],
+    });
     agent = new PageAgent(server.url);
     await authorizeThroughPages(server, agent, smtp, client, { email: 'age@example.com', params: { scope: 'openid' } });
   });
   afterAll(() => close());
 
   const authorize = (pair: { challenge: string }, extra: Record<string, string>) =>
-    agent.get(`/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, scope: 'openid', state: 'st', code_challenge: pair.challenge, code_challenge_method: 'S256', ...extra }).toString()}`);
+    agent.get(
+      `/oauth/authorize?${new URLSearchParams({ response_type: 'code', client_id: client.id, redirect_uri: client.redirectUri, scope: 'openid', state: 'st', code_challenge: pair.challenge, code_challenge_method: 'S256', ...extra }).toString()}`,
+    );
   const idToken = async (location: string, verifier: string) => {
     const code = new URL(location).searchParams.get('code')!;
-    const tokens = (await postForm(server, '/oauth/token', { grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, code_verifier: verifier, client_id: client.id })).json;
+    const tokens = (
+      await postForm(server, '/oauth/token', {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: client.redirectUri,
+        code_verifier: verifier,
+        client_id: client.id,
+      })
+    ).json;
     return decodeJwt(tokens.id_token as string);
   };
 

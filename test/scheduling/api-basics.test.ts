@@ -40,7 +40,14 @@ describe.each(testDialects())('scheduling API v2 basics (%s)', (dialect) => {
 
   it('refuses a token that acts for no person', async () => {
     const client = await createTestClient(server, { allowedScopes: ['read:profile'] });
-    const token = (await postForm(server, '/oauth/token', { grant_type: 'client_credentials', scope: 'read:profile' }, { authorization: basicAuth(client.id, client.secret!) })).json.access_token as string;
+    const token = (
+      await postForm(
+        server,
+        '/oauth/token',
+        { grant_type: 'client_credentials', scope: 'read:profile' },
+        { authorization: basicAuth(client.id, client.secret!) },
+      )
+    ).json.access_token as string;
     const res = await fetch(`${server.url}/api/v2/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(403);
   });
@@ -48,7 +55,15 @@ describe.each(testDialects())('scheduling API v2 basics (%s)', (dialect) => {
   it('creates, reads, edits and deletes event types; a duplicate slug is a 409', async () => {
     const created = await api.post('/event-types', { name: 'Intro call', durations: [30, 60], bufferAfterMin: 10 });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ name: 'Intro call', slug: 'intro-call', kind: 'one_on_one', durations: [30, 60], bufferAfterMin: 10, active: true, url: `${server.url}/anna-muller/intro-call` });
+    expect(created.body).toMatchObject({
+      name: 'Intro call',
+      slug: 'intro-call',
+      kind: 'one_on_one',
+      durations: [30, 60],
+      bufferAfterMin: 10,
+      active: true,
+      url: `${server.url}/anna-muller/intro-call`,
+    });
     const id = created.body.id as string;
     expect((await api.get(`/event-types/${id}`)).body).toEqual(created.body);
     const dup = await api.post('/event-types', { name: 'Other', slug: 'intro-call' });
@@ -65,24 +80,46 @@ describe.each(testDialects())('scheduling API v2 basics (%s)', (dialect) => {
   });
 
   it('lists every invalid field of a bad event type, and stores nothing', async () => {
-    const bad = await api.post('/event-types', { name: '', durations: [0], location: { kind: 'pigeon' }, bufferBeforeMin: 'x' });
+    const bad = await api.post('/event-types', {
+      name: '',
+      durations: [0],
+      location: { kind: 'pigeon' },
+      bufferBeforeMin: 'x',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.title).toBe('Bad Request');
     const paths = (bad.body.details as Array<{ path: unknown[] }>).map((d) => d.path.join('.'));
     expect(paths).toEqual(expect.arrayContaining(['location.kind', 'bufferBeforeMin']));
     const semantic = await api.post('/event-types', { name: '', durations: [0, 0] });
     expect(semantic.status).toBe(400);
-    expect((semantic.body.details as Array<{ path: unknown[] }>).map((d) => d.path.join('.'))).toEqual(expect.arrayContaining(['name', 'durations.0', 'durations']));
+    expect((semantic.body.details as Array<{ path: unknown[] }>).map((d) => d.path.join('.'))).toEqual(
+      expect.arrayContaining(['name', 'durations.0', 'durations']),
+    );
     expect((await api.get<{ eventTypes: unknown[] }>('/event-types')).body.eventTypes).toHaveLength(0);
   });
 
   it('serves its own OpenAPI document', async () => {
     const res = await fetch(`${server.url}/api/v2/openapi.json`);
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { openapi: string; servers: Array<{ url: string }>; paths: Record<string, Record<string, unknown>> };
+    const doc = (await res.json()) as {
+      openapi: string;
+      servers: Array<{ url: string }>;
+      paths: Record<string, Record<string, unknown>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     expect(doc.servers[0]!.url).toBe(`${server.url}/api/v2`);
-    for (const path of ['/me', '/event-types', '/event-types/{id}', '/schedules', '/schedules/{id}', '/availability', '/bookings', '/bookings/{id}', '/bookings/{id}/reschedule', '/webhooks']) {
+    for (const path of [
+      '/me',
+      '/event-types',
+      '/event-types/{id}',
+      '/schedules',
+      '/schedules/{id}',
+      '/availability',
+      '/bookings',
+      '/bookings/{id}',
+      '/bookings/{id}/reschedule',
+      '/webhooks',
+    ]) {
       expect(doc.paths[path], path).toBeDefined();
     }
     expect(Object.keys(doc.paths['/bookings']!)).toEqual(expect.arrayContaining(['get', 'post']));
@@ -92,7 +129,11 @@ describe.each(testDialects())('scheduling API v2 basics (%s)', (dialect) => {
     const missing = await api.get('/nothing-here');
     expect(missing.status).toBe(404);
     expect(missing.body).toMatchObject({ title: 'Not Found' });
-    const res = await fetch(`${server.url}/api/v2/event-types`, { method: 'POST', headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' }, body: '{nope' });
+    const res = await fetch(`${server.url}/api/v2/event-types`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${api.token}`, 'content-type': 'application/json' },
+      body: '{nope',
+    });
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ title: 'Bad Request' });
   });

@@ -16,9 +16,16 @@ describe.each(testDialects())('booking page in a real browser (%s)', (dialect) =
   beforeAll(async () => {
     ({ server, smtp, close } = await startServerWithMail({ dialect }));
     const { api } = await newHost(server, { name: 'Browser Host' });
-    const eventType = await api.post<{ url: string }>('/event-types', { name: 'Video call', durations: [30], location: { kind: 'link', value: 'https://meet.example.com/x' } });
+    const eventType = await api.post<{ url: string }>('/event-types', {
+      name: 'Video call',
+      durations: [30],
+      location: { kind: 'link', value: 'https://meet.example.com/x' },
+    });
     pagePath = new URL(eventType.body.url).pathname;
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+    browser = await chromium.launch({
+      executablePath: '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+    });
   });
   afterAll(async () => {
     await browser?.close();

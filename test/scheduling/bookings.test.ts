@@ -4,7 +4,18 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { newHost, type ApiClient } from './support/api.ts';
 import { mondayAhead, utc } from './support/dates.ts';
 
-type Booking = { id: string; status: string; details?: unknown; message?: string; startAt: string; endAt: string; cancelReason?: string; rescheduledFromId?: string; rescheduledToId?: string; invitee: { email: string } };
+type Booking = {
+  id: string;
+  status: string;
+  details?: unknown;
+  message?: string;
+  startAt: string;
+  endAt: string;
+  cancelReason?: string;
+  rescheduledFromId?: string;
+  rescheduledToId?: string;
+  invitee: { email: string };
+};
 const invitee = { name: 'Ivy Invitee', email: 'ivy@example.com', timezone: 'America/New_York' };
 
 describe.each(testDialects())('bookings through the API (%s)', (dialect) => {
@@ -17,16 +28,33 @@ describe.each(testDialects())('bookings through the API (%s)', (dialect) => {
   beforeAll(async () => {
     server = await startTestServer({ dialect });
     ({ api } = await newHost(server));
-    eventTypeId = (await api.post('/event-types', { name: 'Consult', durations: [30, 60], bufferAfterMin: 15, slotIntervalMin: 15, location: { kind: 'phone', value: '+33 1 23 45 67 89' } })).body.id as string;
+    eventTypeId = (
+      await api.post('/event-types', {
+        name: 'Consult',
+        durations: [30, 60],
+        bufferAfterMin: 15,
+        slotIntervalMin: 15,
+        location: { kind: 'phone', value: '+33 1 23 45 67 89' },
+      })
+    ).body.id as string;
   });
   afterAll(() => server.close());
 
-  const book = (start: string, extra: Record<string, unknown> = {}) => api.post<Booking>('/bookings', { eventTypeId, start, invitee, ...extra });
+  const book = (start: string, extra: Record<string, unknown> = {}) =>
+    api.post<Booking>('/bookings', { eventTypeId, start, invitee, ...extra });
 
   it('books a free slot and refuses the same slot and its buffer a second time with 409', async () => {
     const first = await book(slot(0, 9));
     expect(first.status).toBe(201);
-    expect(first.body).toMatchObject({ status: 'active', startAt: slot(0, 9), endAt: slot(0, 9, 30), durationMin: 30, eventTypeName: 'Consult', location: { kind: 'phone', value: '+33 1 23 45 67 89' }, invitee });
+    expect(first.body).toMatchObject({
+      status: 'active',
+      startAt: slot(0, 9),
+      endAt: slot(0, 9, 30),
+      durationMin: 30,
+      eventTypeName: 'Consult',
+      location: { kind: 'phone', value: '+33 1 23 45 67 89' },
+      invitee,
+    });
     expect((await book(slot(0, 9))).status).toBe(409);
     const inBuffer = await book(slot(0, 9, 30));
     expect(inBuffer.status).toBe(409);
@@ -44,9 +72,20 @@ describe.each(testDialects())('bookings through the API (%s)', (dialect) => {
     const past = await book('2020-01-06T09:00:00Z');
     expect(past.status).toBe(400);
     expect(past.body.message).toMatch(/past/);
-    const fields = await api.post('/bookings', { eventTypeId, start: 'tomorrow', durationMin: 45, invitee: { name: '', email: 'not-an-email', timezone: 'Moon/Base' } });
+    const fields = await api.post('/bookings', {
+      eventTypeId,
+      start: 'tomorrow',
+      durationMin: 45,
+      invitee: { name: '', email: 'not-an-email', timezone: 'Moon/Base' },
+    });
     expect(fields.status).toBe(400);
-    expect((fields.body.details as Array<{ path: string[] }>).map((d) => d.path.join('.'))).toEqual(['start', 'durationMin', 'invitee.name', 'invitee.email', 'invitee.timezone']);
+    expect((fields.body.details as Array<{ path: string[] }>).map((d) => d.path.join('.'))).toEqual([
+      'start',
+      'durationMin',
+      'invitee.name',
+      'invitee.email',
+      'invitee.timezone',
+    ]);
     const { api: other } = await newHost(server);
     expect((await other.post('/bookings', { eventTypeId, start: slot(1, 9), invitee })).status).toBe(404);
     expect((await other.get('/bookings/whatever')).status).toBe(404);
@@ -54,7 +93,11 @@ describe.each(testDialects())('bookings through the API (%s)', (dialect) => {
 
   it('gives exactly one 201 and one 409 for two simultaneous bookings of one slot, every time', async () => {
     for (const hour of [10, 11, 12, 13]) {
-      const answers = await Promise.all([book(slot(1, hour)), book(slot(1, hour)), book(slot(1, hour, 15), { durationMin: 30 })]);
+      const answers = await Promise.all([
+        book(slot(1, hour)),
+        book(slot(1, hour)),
+        book(slot(1, hour, 15), { durationMin: 30 }),
+      ]);
       const statuses = answers.map((a) => a.status).sort();
       expect(statuses).toEqual([201, 409, 409]);
     }
@@ -67,7 +110,9 @@ describe.each(testDialects())('bookings through the API (%s)', (dialect) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: { body: { bookings: Booking[]; nextCursor: string | null } } = await api.get(`/bookings?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const page: { body: { bookings: Booking[]; nextCursor: string | null } } = await api.get(
+        `/bookings?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       seen.push(...page.body.bookings.map((b) => b.startAt));
       cursor = page.body.nextCursor;
       pages++;
@@ -90,16 +135,30 @@ describe.each(testDialects())('bookings through the API (%s)', (dialect) => {
     expect(again.status).toBe(200);
     expect(again.body).toEqual(first.body);
     expect((await book(slot(2, 9))).status).toBe(201); // the slot is free again
-    expect((await api.get<{ bookings: Booking[] }>('/bookings?status=canceled')).body.bookings.map((b) => b.id)).toEqual([made.body.id]);
+    expect(
+      (await api.get<{ bookings: Booking[] }>('/bookings?status=canceled')).body.bookings.map((b) => b.id),
+    ).toEqual([made.body.id]);
   });
 
   it('reschedules into a new booking, links both ways, and refuses canceled bookings and taken slots', async () => {
     const made = await book(slot(3, 9));
-    const moved = await api.post<Booking>(`/bookings/${made.body.id}/reschedule`, { start: slot(3, 9, 15), reason: 'Traffic' });
+    const moved = await api.post<Booking>(`/bookings/${made.body.id}/reschedule`, {
+      start: slot(3, 9, 15),
+      reason: 'Traffic',
+    });
     expect(moved.status).toBe(201);
-    expect(moved.body).toMatchObject({ status: 'active', startAt: slot(3, 9, 15), rescheduledFromId: made.body.id, invitee });
+    expect(moved.body).toMatchObject({
+      status: 'active',
+      startAt: slot(3, 9, 15),
+      rescheduledFromId: made.body.id,
+      invitee,
+    });
     const old = await api.get<Booking>(`/bookings/${made.body.id}`);
-    expect(old.body).toMatchObject({ status: 'canceled', cancelReason: 'Rescheduled.', rescheduledToId: moved.body.id });
+    expect(old.body).toMatchObject({
+      status: 'canceled',
+      cancelReason: 'Rescheduled.',
+      rescheduledToId: moved.body.id,
+    });
     const again = await api.post(`/bookings/${made.body.id}/reschedule`, { start: slot(3, 11) });
     expect(again.status).toBe(409);
 
@@ -109,13 +168,20 @@ describe.each(testDialects())('bookings through the API (%s)', (dialect) => {
     const outside = await api.post(`/bookings/${moved.body.id}/reschedule`, { start: slot(3, 22) });
     expect(outside.status).toBe(400);
     expect((await api.get<Booking>(`/bookings/${moved.body.id}`)).body.status).toBe('active');
-    expect((await api.get<{ bookings: Booking[] }>(`/bookings?from=${slot(3, 0)}&to=${slot(4, 0)}`)).body.bookings.map((b) => b.id)).toEqual([blocker.body.id, moved.body.id, made.body.id]);
+    expect(
+      (await api.get<{ bookings: Booking[] }>(`/bookings?from=${slot(3, 0)}&to=${slot(4, 0)}`)).body.bookings.map(
+        (b) => b.id,
+      ),
+    ).toEqual([blocker.body.id, moved.body.id, made.body.id]);
     expect((await api.post('/bookings/nope/reschedule', { start: slot(3, 11) })).status).toBe(404);
   });
 
   it('enforces the daily limit inside the booking transaction', async () => {
-    const limited = (await api.post('/event-types', { name: 'Limited', dailyLimit: 1, durations: [30] })).body.id as string;
-    const answers = await Promise.all([9, 11, 13].map((h) => api.post('/bookings', { eventTypeId: limited, start: slot(4, h), invitee })));
+    const limited = (await api.post('/event-types', { name: 'Limited', dailyLimit: 1, durations: [30] })).body
+      .id as string;
+    const answers = await Promise.all(
+      [9, 11, 13].map((h) => api.post('/bookings', { eventTypeId: limited, start: slot(4, h), invitee })),
+    );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
   });
 });

@@ -27,8 +27,18 @@ describe('review #6: production mail falls back to the log', () => {
       const port = await freePort();
       const database = await freshDatabaseUrl();
       drop = database.drop;
-      const config = loadConfig({ NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ISSUER: `http://127.0.0.1:${port}`, DATABASE_URL: database.url, SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ', JANITOR_INTERVAL_SECONDS: '0' });
-      const stream = new Writable({ write: (chunk: Buffer, _encoding, done) => ((output += chunk.toString('utf8')), done()) });
+      const config = loadConfig({
+        NODE_ENV: 'test',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        ISSUER: `http://127.0.0.1:${port}`,
+        DATABASE_URL: database.url,
+        SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ',
+        JANITOR_INTERVAL_SECONDS: '0',
+      });
+      const stream = new Writable({
+        write: (chunk: Buffer, _encoding, done) => ((output += chunk.toString('utf8')), done()),
+      });
       built = await buildApp(config, { clock: new TestClock(), logger: { level: 'info', stream } });
       await built.app.listen({ host: '127.0.0.1', port });
     });
@@ -41,7 +51,11 @@ describe('review #6: production mail falls back to the log', () => {
       const server = { ...built, url: built.kernel.config.ISSUER } as unknown as TestServer;
       const { api } = await newHost(server);
       const eventTypeId = (await api.post('/event-types', { name: 'Demo', durations: [30] })).body.id as string;
-      const booking = await api.post<{ id: string }>('/bookings', { eventTypeId, start: utc(mondayAhead('UTC', 3).set({ hour: 10 })), invitee: { name: 'Wes', email: 'wes@example.com', timezone: 'UTC' } });
+      const booking = await api.post<{ id: string }>('/bookings', {
+        eventTypeId,
+        start: utc(mondayAhead('UTC', 3).set({ hour: 10 })),
+        invitee: { name: 'Wes', email: 'wes@example.com', timezone: 'UTC' },
+      });
       expect(booking.status).toBe(201);
       await built.kernel.jobs.drain();
       expect(output).toContain('wes@example.com');
@@ -55,8 +69,17 @@ describe('review #6: production mail falls back to the log', () => {
 describe('review #14: .ics escapes a lone CR', () => {
   it('escapes CR, LF and CRLF in text values so no raw line break ends a content line', () => {
     const ics = buildIcs({
-      uid: 'b1@example', method: 'REQUEST', sequence: 0, start: 0, end: 1_800_000, stamp: 0, summary: 'Chat\rX-INJECTED:1', description: 'one\r\ntwo\nthree\rfour',
-      location: 'Room\r9', organizer: { name: 'Host', email: 'host@example.com' }, attendee: { name: 'Wes', email: 'wes@example.com' },
+      uid: 'b1@example',
+      method: 'REQUEST',
+      sequence: 0,
+      start: 0,
+      end: 1_800_000,
+      stamp: 0,
+      summary: 'Chat\rX-INJECTED:1',
+      description: 'one\r\ntwo\nthree\rfour',
+      location: 'Room\r9',
+      organizer: { name: 'Host', email: 'host@example.com' },
+      attendee: { name: 'Wes', email: 'wes@example.com' },
     });
     const lines = ics.split('\r\n');
     for (const line of lines) expect(line, JSON.stringify(line)).not.toMatch(/[\r\n]/);

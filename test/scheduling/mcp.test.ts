@@ -11,8 +11,30 @@ import { mondayAhead } from './support/dates.ts';
 import { ScriptedOAuthProvider } from '../helpers/mcp-provider.ts';
 import { approveInPages } from './support/mcp-oauth.ts';
 
-const ALL_TOOLS = ['list_bookings', 'get_booking', 'cancel_booking', 'reschedule_booking', 'list_event_types', 'create_event_type', 'update_event_type', 'list_schedules', 'create_availability_override', 'set_out_of_office', 'get_booking_link', 'get_stats', 'find_available_slots'];
-const READ_TOOLS = ['list_bookings', 'get_booking', 'list_event_types', 'list_schedules', 'get_booking_link', 'get_stats', 'find_available_slots'];
+const ALL_TOOLS = [
+  'list_bookings',
+  'get_booking',
+  'cancel_booking',
+  'reschedule_booking',
+  'list_event_types',
+  'create_event_type',
+  'update_event_type',
+  'list_schedules',
+  'create_availability_override',
+  'set_out_of_office',
+  'get_booking_link',
+  'get_stats',
+  'find_available_slots',
+];
+const READ_TOOLS = [
+  'list_bookings',
+  'get_booking',
+  'list_event_types',
+  'list_schedules',
+  'get_booking_link',
+  'get_stats',
+  'find_available_slots',
+];
 
 type ToolResult = { isError?: boolean; structuredContent?: Record<string, unknown>; content: Array<{ text: string }> };
 
@@ -29,7 +51,9 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
   afterAll(() => close());
 
   /** Connects like an MCP client: discovers, registers, authorizes through the pages, connects. */
-  async function connect(scope?: string): Promise<{ client: Client; provider: ScriptedOAuthProvider; agent: PageAgent }> {
+  async function connect(
+    scope?: string,
+  ): Promise<{ client: Client; provider: ScriptedOAuthProvider; agent: PageAgent }> {
     const provider = new ScriptedOAuthProvider('http://127.0.0.1:8976/callback');
     const agent = new PageAgent(server.url);
     const first = new StreamableHTTPClientTransport(mcpUrl(), { authProvider: provider });
@@ -44,12 +68,19 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
     return { client, provider, agent };
   }
 
-  const call = async (client: Client, name: string, args: Record<string, unknown> = {}) => (await client.callTool({ name, arguments: args })) as ToolResult;
+  const call = async (client: Client, name: string, args: Record<string, unknown> = {}) =>
+    (await client.callTool({ name, arguments: args })) as ToolResult;
 
   it('answers 401 with a resource_metadata challenge and publishes its protected-resource metadata', async () => {
-    const res = await fetch(mcpUrl(), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}' });
+    const res = await fetch(mcpUrl(), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: '{"jsonrpc":"2.0","id":1,"method":"tools/list"}',
+    });
     expect(res.status).toBe(401);
-    expect(res.headers.get('www-authenticate')).toContain(`resource_metadata="${server.url}/.well-known/oauth-protected-resource/api/mcp"`);
+    expect(res.headers.get('www-authenticate')).toContain(
+      `resource_metadata="${server.url}/.well-known/oauth-protected-resource/api/mcp"`,
+    );
     const metadata = await (await fetch(`${server.url}/.well-known/oauth-protected-resource/api/mcp`)).json();
     expect(metadata).toMatchObject({ resource: mcpUrl().toString(), authorization_servers: [server.url] });
   });
@@ -75,21 +106,47 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
     expect(schedules).toHaveLength(1);
     const override = await call(client, 'create_availability_override', { date: monday.toISODate(), intervals: [] });
     expect(override.structuredContent!.overrides).toEqual([{ date: monday.toISODate(), intervals: [] }]);
-    const ooo = await call(client, 'set_out_of_office', { from: monday.plus({ days: 2 }).toISODate(), to: monday.plus({ days: 4 }).toISODate(), reason: 'Trip' });
+    const ooo = await call(client, 'set_out_of_office', {
+      from: monday.plus({ days: 2 }).toISODate(),
+      to: monday.plus({ days: 4 }).toISODate(),
+      reason: 'Trip',
+    });
     expect(ooo.structuredContent!.outOfOffice).toHaveLength(1);
-    const slots = await call(client, 'find_available_slots', { eventTypeId: eventType.id, from: monday.toISODate(), to: monday.plus({ days: 4 }).toISODate(), tz: 'Europe/Paris' });
+    const slots = await call(client, 'find_available_slots', {
+      eventTypeId: eventType.id,
+      from: monday.toISODate(),
+      to: monday.plus({ days: 4 }).toISODate(),
+      tz: 'Europe/Paris',
+    });
     const found = slots.structuredContent!.slots as Array<{ start: string }>;
     expect(new Set(found.map((s) => s.start.slice(0, 10)))).toEqual(new Set([monday.plus({ days: 1 }).toISODate()]));
 
     // A booking made by an app through the API, managed through MCP.
     // The MCP token is audience-bound to /api/mcp: the REST API refuses it.
-    expect((await fetch(`${server.url}/api/v2/me`, { headers: { authorization: `Bearer ${provider.tokens()!.access_token}` } })).status).toBe(401);
-    const api = new ApiClient(server, (await server.oauth.personalTokens.create({ userId: await userIdOf(email), name: 'app', scopes: ALL_SCOPES })).token);
-    const booking = await api.post<{ id: string }>('/bookings', { eventTypeId: eventType.id, start: found[0]!.start, invitee: { name: 'Mo', email: 'mo@example.com', timezone: 'UTC' } });
+    expect(
+      (
+        await fetch(`${server.url}/api/v2/me`, {
+          headers: { authorization: `Bearer ${provider.tokens()!.access_token}` },
+        })
+      ).status,
+    ).toBe(401);
+    const api = new ApiClient(
+      server,
+      (await server.oauth.personalTokens.create({ userId: await userIdOf(email), name: 'app', scopes: ALL_SCOPES }))
+        .token,
+    );
+    const booking = await api.post<{ id: string }>('/bookings', {
+      eventTypeId: eventType.id,
+      start: found[0]!.start,
+      invitee: { name: 'Mo', email: 'mo@example.com', timezone: 'UTC' },
+    });
     expect(booking.status).toBe(201);
     const listed = await call(client, 'list_bookings', { status: 'active' });
     expect((listed.structuredContent!.bookings as Array<{ id: string }>).map((b) => b.id)).toEqual([booking.body.id]);
-    expect((await call(client, 'get_booking', { id: booking.body.id })).structuredContent).toMatchObject({ id: booking.body.id, status: 'active' });
+    expect((await call(client, 'get_booking', { id: booking.body.id })).structuredContent).toMatchObject({
+      id: booking.body.id,
+      status: 'active',
+    });
     const moved = await call(client, 'reschedule_booking', { id: booking.body.id, start: found[1]!.start });
     expect(moved.structuredContent).toMatchObject({ rescheduledFromId: booking.body.id, startAt: found[1]!.start });
     const canceled = await call(client, 'cancel_booking', { id: moved.structuredContent!.id, reason: 'Done' });
@@ -107,18 +164,33 @@ describe.each(testDialects())('MCP server over OAuth (%s)', (dialect) => {
     expect((await client.listTools()).tools.map((t) => t.name).sort()).toEqual([...READ_TOOLS].sort());
     const raw = await fetch(mcpUrl(), {
       method: 'POST',
-      headers: { authorization: `Bearer ${provider.tokens()!.access_token}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 7, method: 'tools/call', params: { name: 'cancel_booking', arguments: { id: 'x' } } }),
+      headers: {
+        authorization: `Bearer ${provider.tokens()!.access_token}`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 7,
+        method: 'tools/call',
+        params: { name: 'cancel_booking', arguments: { id: 'x' } },
+      }),
     });
     expect(raw.status).toBe(403);
     expect(raw.headers.get('www-authenticate')).toMatch(/error="insufficient_scope".*scope="write:bookings"/);
     // The SDK client tries to step up (refreshing cannot widen the grant) and gives up: refused.
-    await expect(client.callTool({ name: 'create_event_type', arguments: { name: 'Nope' } })).rejects.toThrow(/403|Unauthorized/);
+    await expect(client.callTool({ name: 'create_event_type', arguments: { name: 'Nope' } })).rejects.toThrow(
+      /403|Unauthorized/,
+    );
     expect((await client.listTools()).tools.map((t) => t.name)).not.toContain('create_event_type');
   });
 
   async function userIdOf(address: string): Promise<string> {
-    const row = await server.kernel.database.db.selectFrom('users').select('id').where('email', '=', address).executeTakeFirstOrThrow();
+    const row = await server.kernel.database.db
+      .selectFrom('users')
+      .select('id')
+      .where('email', '=', address)
+      .executeTakeFirstOrThrow();
     return row.id;
   }
 });

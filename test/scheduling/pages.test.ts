@@ -31,16 +31,42 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     let dashboard = await (await agent.get('/scheduling')).text();
     expect(dashboard).toContain('Event types');
 
-    const profile = await agent.submit(dashboard, { slug: 'pat-host', timezone: 'Europe/Paris' }, '/scheduling/profile');
+    const profile = await agent.submit(
+      dashboard,
+      { slug: 'pat-host', timezone: 'Europe/Paris' },
+      '/scheduling/profile',
+    );
     expect(profile.status).toBe(303);
     const badProfile = await agent.submit(dashboard, { slug: 'api', timezone: 'Not/AZone' }, '/scheduling/profile');
     expect(badProfile.status).toBe(400);
     expect(await badProfile.text()).toContain('unknown time zone');
 
     dashboard = await (await agent.get('/scheduling')).text();
-    const created = await agent.submit(dashboard, { name: 'Coffee chat', slug: 'coffee', durations: '30, 60', location_kind: 'in_person', location_value: 'Café de Flore', buffer_before: '0', buffer_after: '15', minimum_notice: '60', daily_limit: '', booking_window: '30', slot_interval: '', schedule_id: '', description: 'Let us talk.' }, '/scheduling/event-types');
+    const created = await agent.submit(
+      dashboard,
+      {
+        name: 'Coffee chat',
+        slug: 'coffee',
+        durations: '30, 60',
+        location_kind: 'in_person',
+        location_value: 'Café de Flore',
+        buffer_before: '0',
+        buffer_after: '15',
+        minimum_notice: '60',
+        daily_limit: '',
+        booking_window: '30',
+        slot_interval: '',
+        schedule_id: '',
+        description: 'Let us talk.',
+      },
+      '/scheduling/event-types',
+    );
     expect(created.status).toBe(303);
-    const dup = await agent.submit(dashboard, { name: 'Other', slug: 'coffee', durations: '30' }, '/scheduling/event-types');
+    const dup = await agent.submit(
+      dashboard,
+      { name: 'Other', slug: 'coffee', durations: '30' },
+      '/scheduling/event-types',
+    );
     expect(dup.status).toBe(409);
     dashboard = await (await agent.get('/scheduling')).text();
     expect(dashboard).toContain(`${server.url}/pat-host/coffee`);
@@ -48,19 +74,51 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     // Weekly hours on the schedule page: bad input is refused with the field named, good input saved.
     const scheduleLink = links(dashboard).find((l) => l.startsWith('/scheduling/schedules/'))!;
     const schedulePage = await (await agent.get(scheduleLink)).text();
-    const bad = await agent.submit(schedulePage, { name: 'Working hours', timezone: 'Europe/Paris', mon: '09:00-12:00, 11:00-13:00', tue: 'nine to five' }, scheduleLink);
+    const bad = await agent.submit(
+      schedulePage,
+      { name: 'Working hours', timezone: 'Europe/Paris', mon: '09:00-12:00, 11:00-13:00', tue: 'nine to five' },
+      scheduleLink,
+    );
     expect(bad.status).toBe(400);
     expect(await bad.text()).toMatch(/not written as 09:00-17:00/);
-    const overlap = await agent.submit(schedulePage, { name: 'Working hours', timezone: 'Europe/Paris', mon: '09:00-12:00, 11:00-13:00' }, scheduleLink);
+    const overlap = await agent.submit(
+      schedulePage,
+      { name: 'Working hours', timezone: 'Europe/Paris', mon: '09:00-12:00, 11:00-13:00' },
+      scheduleLink,
+    );
     expect(overlap.status).toBe(400);
     expect(await overlap.text()).toContain('overlaps');
-    const saved = await agent.submit(schedulePage, { name: 'Working hours', timezone: 'Europe/Paris', mon: '09:00-12:00, 13:00-17:00', tue: '09:00-17:00', wed: '09:00-17:00', thu: '09:00-17:00', fri: '09:00-17:00', sat: '', sun: '' }, scheduleLink);
+    const saved = await agent.submit(
+      schedulePage,
+      {
+        name: 'Working hours',
+        timezone: 'Europe/Paris',
+        mon: '09:00-12:00, 13:00-17:00',
+        tue: '09:00-17:00',
+        wed: '09:00-17:00',
+        thu: '09:00-17:00',
+        fri: '09:00-17:00',
+        sat: '',
+        sun: '',
+      },
+      scheduleLink,
+    );
     expect(saved.status).toBe(303);
     const afterSave = await (await agent.get(scheduleLink)).text();
     expect(afterSave).toContain('value="09:00-12:00, 13:00-17:00"');
     const monday = mondayAhead('Europe/Paris');
-    expect((await agent.submit(afterSave, { date: monday.plus({ days: 1 }).toISODate()!, hours: '' }, '/overrides')).status).toBe(303);
-    expect((await agent.submit(afterSave, { from: monday.plus({ days: 2 }).toISODate()!, to: monday.plus({ days: 3 }).toISODate()!, reason: 'Trip' }, '/ooo')).status).toBe(303);
+    expect(
+      (await agent.submit(afterSave, { date: monday.plus({ days: 1 }).toISODate()!, hours: '' }, '/overrides')).status,
+    ).toBe(303);
+    expect(
+      (
+        await agent.submit(
+          afterSave,
+          { from: monday.plus({ days: 2 }).toISODate()!, to: monday.plus({ days: 3 }).toISODate()!, reason: 'Trip' },
+          '/ooo',
+        )
+      ).status,
+    ).toBe(303);
     const withRules = await (await agent.get(scheduleLink)).text();
     expect(withRules).toContain(`${monday.plus({ days: 1 }).toISODate()}: closed`);
     expect(withRules).toContain('(Trip)');
@@ -85,7 +143,11 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     expect(slotLinks).toHaveLength(7);
     const chosen = await (await invitee.get(slotLinks[0]!)).text();
     expect(chosen).toContain('03:00');
-    const booked = await invitee.submit(chosen, { name: 'Nora Invitee', email: 'nora@example.com' }, '/pat-host/coffee');
+    const booked = await invitee.submit(
+      chosen,
+      { name: 'Nora Invitee', email: 'nora@example.com' },
+      '/pat-host/coffee',
+    );
     expect(booked.status).toBe(303);
     const managePath = booked.headers.get('location')!;
     expect(managePath).toMatch(/^\/booking\/[\w-]+\?token=/);
@@ -123,12 +185,20 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
   it('reschedules through the invitee link into a new booking', async () => {
     const invitee = new PageAgent(server.url);
     const monday = mondayAhead('Europe/Paris');
-    const page = await (await invitee.get(`/pat-host/coffee?tz=Europe/Paris&duration=30&date=${monday.plus({ days: 4 }).toISODate()}`)).text();
+    const page = await (
+      await invitee.get(`/pat-host/coffee?tz=Europe/Paris&duration=30&date=${monday.plus({ days: 4 }).toISODate()}`)
+    ).text();
     const slot = links(page).filter((l) => l.includes('start='))[0]!;
-    const booked = await invitee.submit(await (await invitee.get(slot)).text(), { name: 'Rex', email: 'rex@example.com' }, '/pat-host/coffee');
+    const booked = await invitee.submit(
+      await (await invitee.get(slot)).text(),
+      { name: 'Rex', email: 'rex@example.com' },
+      '/pat-host/coffee',
+    );
     const managePath = booked.headers.get('location')!;
     const manage = await (await invitee.get(`${managePath}&date=${monday.plus({ days: 4 }).toISODate()}`)).text();
-    const later = links(manage).filter((l) => l.includes('start=')).at(-1)!;
+    const later = links(manage)
+      .filter((l) => l.includes('start='))
+      .at(-1)!;
     const confirm = await (await invitee.get(later)).text();
     const moved = await invitee.submit(confirm, {}, '/reschedule');
     expect(moved.status).toBe(303);
@@ -140,14 +210,25 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
 
   it('shows the webhook section with a disabled endpoint’s reason, and refuses forged forms', async () => {
     const dashboard = await (await agent.get('/scheduling')).text();
-    const added = await agent.submit(dashboard, { url: 'https://hooks.example.com/in', events: 'booking_created' }, '/developers/webhooks');
+    const added = await agent.submit(
+      dashboard,
+      { url: 'https://hooks.example.com/in', events: 'booking_created' },
+      '/developers/webhooks',
+    );
     expect(added.status).toBe(200);
     expect(await added.text()).toMatch(/whsec_/);
     const after = await (await agent.get('/scheduling')).text();
     expect(after).toContain('https://hooks.example.com/in');
     const services = schedulingServices(server.kernel, server.oauth, server.accounts, server.app.log);
-    const row = await server.kernel.database.db.selectFrom('scheduling_webhooks').select('id').executeTakeFirstOrThrow();
-    await services.webhookRepo.disable(row.id, 'Disabled after 15 consecutive failed deliveries; the last: HTTP 500.', server.clock.now());
+    const row = await server.kernel.database.db
+      .selectFrom('scheduling_webhooks')
+      .select('id')
+      .executeTakeFirstOrThrow();
+    await services.webhookRepo.disable(
+      row.id,
+      'Disabled after 15 consecutive failed deliveries; the last: HTTP 500.',
+      server.clock.now(),
+    );
     const disabled = await (await agent.get('/scheduling')).text();
     expect(disabled).toContain('disabled: Disabled after 15 consecutive failed deliveries; the last: HTTP 500.');
     const log = await agent.get(`/developers/webhooks/${row.id}`);

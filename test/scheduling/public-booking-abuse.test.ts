@@ -17,7 +17,12 @@ describe('review #4: public booking page abuse', () => {
 
   beforeAll(async () => {
     ({ server, smtp, close } = await startServerWithMail({
-      env: { TRUST_PROXY: 'true', BOOKING_RATE_LIMIT_PER_MINUTE: '3', BOOKING_HOST_RATE_LIMIT_PER_MINUTE: '5', BOOKINGS_PER_INVITEE_PER_DAY: '2' },
+      env: {
+        TRUST_PROXY: 'true',
+        BOOKING_RATE_LIMIT_PER_MINUTE: '3',
+        BOOKING_HOST_RATE_LIMIT_PER_MINUTE: '5',
+        BOOKINGS_PER_INVITEE_PER_DAY: '2',
+      },
     }));
   });
   afterAll(() => close());
@@ -54,10 +59,13 @@ describe('review #4: public booking page abuse', () => {
 
   it('limits bookings per host from all addresses together', async () => {
     const book = await newPage();
-    for (let i = 0; i < 5; i++) expect((await book(`10.1.0.${++ip}`, { name: 'C', email: `c${i}@example.com` })).response.status).toBe(303);
+    for (let i = 0; i < 5; i++)
+      expect((await book(`10.1.0.${++ip}`, { name: 'C', email: `c${i}@example.com` })).response.status).toBe(303);
     expect((await book(`10.1.0.${++ip}`, { name: 'C', email: 'c9@example.com' })).response.status).toBe(429);
     // Another host's page is not affected.
-    expect((await (await newPage())(`10.1.0.${++ip}`, { name: 'C', email: 'c9@example.com' })).response.status).toBe(303);
+    expect((await (await newPage())(`10.1.0.${++ip}`, { name: 'C', email: 'c9@example.com' })).response.status).toBe(
+      303,
+    );
   });
 
   it('caps bookings per invitee address per host per day', async () => {

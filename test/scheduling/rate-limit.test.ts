@@ -30,28 +30,37 @@ describe.each(testDialects())('API rate limit of 600 requests per minute per tok
     expect(over.headers.get('x-ratelimit-limit')).toBe('600');
     expect(over.headers.get('x-ratelimit-remaining')).toBe('0');
     expect(Number(over.headers.get('x-ratelimit-reset'))).toBeGreaterThan(Date.now() / 1000);
-    const other = new ApiClient(server, (await server.oauth.personalTokens.create({ userId, name: 'second', scopes: ['read:profile'] })).token);
+    const other = new ApiClient(
+      server,
+      (await server.oauth.personalTokens.create({ userId, name: 'second', scopes: ['read:profile'] })).token,
+    );
     expect((await other.get('/me')).status).toBe(200);
   });
 });
 
-describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)('API rate limit shared by two nodes through Redis', () => {
-  it('counts one token’s requests on both nodes together', async () => {
-    const database = await freshDatabaseUrl('postgres');
-    const env = { REDIS_URL: process.env.TEST_REDIS_URL!, SECRET_KEY: 'c2hhcmVkLXNlY3JldC1rZXktdGhhdC1pcy0zMi1ieXRlcyE' };
-    const a = await startTestServer({ databaseUrl: database.url, env });
-    const b = await startTestServer({ databaseUrl: database.url, env });
-    try {
-      const { api } = await newHost(a);
-      const onB = new ApiClient(b, api.token);
-      expect((await burst(api, 300)).every((s) => s === 200)).toBe(true);
-      expect((await onB.get('/me')).headers.get('x-ratelimit-remaining')).toBe('299');
-      expect((await burst(onB, 299)).every((s) => s === 200)).toBe(true);
-      expect((await api.get('/me')).status).toBe(429);
-    } finally {
-      await a.close();
-      await b.close();
-      await database.drop();
-    }
-  });
-});
+describe.skipIf(!process.env.TEST_REDIS_URL || !process.env.TEST_DATABASE_URL)(
+  'API rate limit shared by two nodes through Redis',
+  () => {
+    it('counts one token’s requests on both nodes together', async () => {
+      const database = await freshDatabaseUrl('postgres');
+      const env = {
+        REDIS_URL: process.env.TEST_REDIS_URL!,
+        SECRET_KEY: 'c2hhcmVkLXNlY3JldC1rZXktdGhhdC1pcy0zMi1ieXRlcyE',
+      };
+      const a = await startTestServer({ databaseUrl: database.url, env });
+      const b = await startTestServer({ databaseUrl: database.url, env });
+      try {
+        const { api } = await newHost(a);
+        const onB = new ApiClient(b, api.token);
+        expect((await burst(api, 300)).every((s) => s === 200)).toBe(true);
+        expect((await onB.get('/me')).headers.get('x-ratelimit-remaining')).toBe('299');
+        expect((await burst(onB, 299)).every((s) => s === 200)).toBe(true);
+        expect((await api.get('/me')).status).toBe(429);
+      } finally {
+        await a.close();
+        await b.close();
+        await database.drop();
+      }
+    });
+  },
+);

@@ -4,7 +4,14 @@ import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { newHost, type ApiClient } from './support/api.ts';
 import { mondayAhead, utc } from './support/dates.ts';
 
-type Schedule = { id: string; isDefault: boolean; timezone: string; weekly: unknown[]; overrides: unknown[]; outOfOffice: unknown[] };
+type Schedule = {
+  id: string;
+  isDefault: boolean;
+  timezone: string;
+  weekly: unknown[];
+  overrides: unknown[];
+  outOfOffice: unknown[];
+};
 type Details = Array<{ path: Array<string | number>; message: string }>;
 const paths = (body: Record<string, unknown>) => (body.details as Details).map((d) => d.path.join('.'));
 
@@ -31,12 +38,26 @@ describe.each(testDialects())('schedules and availability through the API (%s)',
   it('refuses overlapping and malformed weekly intervals and unknown zones, field by field, storing nothing', async () => {
     const bad = await api.patch(`/schedules/${schedule.id}`, {
       timezone: 'Mars/Olympus',
-      weekly: [{ day: 'mon', start: '09:00', end: '12:00' }, { day: 'mon', start: '11:00', end: '13:00' }, { day: 'tue', start: '25:00', end: '10:00' }, { day: 'wed', start: '14:00', end: '13:00' }],
+      weekly: [
+        { day: 'mon', start: '09:00', end: '12:00' },
+        { day: 'mon', start: '11:00', end: '13:00' },
+        { day: 'tue', start: '25:00', end: '10:00' },
+        { day: 'wed', start: '14:00', end: '13:00' },
+      ],
       overrides: [{ date: '2026-02-30', intervals: [] }],
       outOfOffice: [{ from: '2026-05-10', to: '2026-05-01' }],
     });
     expect(bad.status).toBe(400);
-    expect(paths(bad.body)).toEqual(expect.arrayContaining(['timezone', 'weekly.1', 'weekly.2.start', 'weekly.3.end', 'overrides.0.date', 'outOfOffice.0.to']));
+    expect(paths(bad.body)).toEqual(
+      expect.arrayContaining([
+        'timezone',
+        'weekly.1',
+        'weekly.2.start',
+        'weekly.3.end',
+        'overrides.0.date',
+        'outOfOffice.0.to',
+      ]),
+    );
     const shape = await api.patch(`/schedules/${schedule.id}`, { weekly: [{ day: 'someday', start: '09:00' }] });
     expect(shape.status).toBe(400);
     expect(paths(shape.body)).toEqual(expect.arrayContaining(['weekly.0.end']));
@@ -45,7 +66,11 @@ describe.each(testDialects())('schedules and availability through the API (%s)',
   });
 
   it('creates, edits and deletes schedules; the default stays', async () => {
-    const created = await api.post<Schedule>('/schedules', { name: 'Evenings', timezone: 'Europe/Paris', weekly: [{ day: 'fri', start: '18:00', end: '21:00' }] });
+    const created = await api.post<Schedule>('/schedules', {
+      name: 'Evenings',
+      timezone: 'Europe/Paris',
+      weekly: [{ day: 'fri', start: '18:00', end: '21:00' }],
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ isDefault: false, timezone: 'Europe/Paris' });
     expect((await api.delete(`/schedules/${schedule.id}`)).status).toBe(409);
@@ -57,13 +82,18 @@ describe.each(testDialects())('schedules and availability through the API (%s)',
 
   it('answers slots in the invitee zone and refuses windows over 31 days, unknown zones and durations', async () => {
     const monday = mondayAhead('UTC');
-    const q = (extra: string) => api.get<{ slots: Array<{ start: string; localStart: string }>; timezone: string; durationMin: number }>(`/availability?eventTypeId=${eventTypeId}&${extra}`);
+    const q = (extra: string) =>
+      api.get<{ slots: Array<{ start: string; localStart: string }>; timezone: string; durationMin: number }>(
+        `/availability?eventTypeId=${eventTypeId}&${extra}`,
+      );
     const ok = await q(`from=${monday.toISODate()}&to=${monday.toISODate()}&tz=America/New_York&duration=60`);
     expect(ok.status).toBe(200);
     expect(ok.body.durationMin).toBe(60);
     expect(ok.body.timezone).toBe('America/New_York');
     // Monday in New York runs 04:00 or 05:00 UTC → next day; 09:00–17:00 UTC falls inside it entirely.
-    expect(ok.body.slots.map((s) => s.start)).toEqual([9, 10, 11, 12, 13, 14, 15, 16].map((h) => utc(monday.set({ hour: h }))));
+    expect(ok.body.slots.map((s) => s.start)).toEqual(
+      [9, 10, 11, 12, 13, 14, 15, 16].map((h) => utc(monday.set({ hour: h }))),
+    );
     expect(ok.body.slots[0]!.localStart).toMatch(/^\d{4}-\d\d-\d\dT0[45]:00:00-0[45]:00$/);
     const long = await q(`from=${utc(monday)}&to=${utc(monday.plus({ days: 31, minutes: 1 }))}`);
     expect(long.status).toBe(400);
@@ -81,11 +111,18 @@ describe.each(testDialects())('schedules and availability through the API (%s)',
   it('closes a date through an override and blocks a range out of office', async () => {
     const monday = mondayAhead('UTC', 3);
     const patched = await api.patch<Schedule>(`/schedules/${schedule.id}`, {
-      overrides: [{ date: monday.toISODate(), intervals: [] }, { date: monday.plus({ days: 5 }).toISODate(), intervals: [{ start: '10:00', end: '11:00' }] }],
-      outOfOffice: [{ from: monday.plus({ days: 1 }).toISODate(), to: monday.plus({ days: 3 }).toISODate(), reason: 'conference' }],
+      overrides: [
+        { date: monday.toISODate(), intervals: [] },
+        { date: monday.plus({ days: 5 }).toISODate(), intervals: [{ start: '10:00', end: '11:00' }] },
+      ],
+      outOfOffice: [
+        { from: monday.plus({ days: 1 }).toISODate(), to: monday.plus({ days: 3 }).toISODate(), reason: 'conference' },
+      ],
     });
     expect(patched.status).toBe(200);
-    const week = await api.get<{ slots: Array<{ start: string }> }>(`/availability?eventTypeId=${eventTypeId}&from=${monday.toISODate()}&to=${monday.plus({ days: 6 }).toISODate()}`);
+    const week = await api.get<{ slots: Array<{ start: string }> }>(
+      `/availability?eventTypeId=${eventTypeId}&from=${monday.toISODate()}&to=${monday.plus({ days: 6 }).toISODate()}`,
+    );
     const days = [...new Set(week.body.slots.map((s) => s.start.slice(0, 10)))];
     expect(days).toEqual([monday.plus({ days: 4 }).toISODate(), monday.plus({ days: 5 }).toISODate()]);
     expect(week.body.slots.filter((s) => s.start.startsWith(monday.plus({ days: 5 }).toISODate()!))).toHaveLength(2);

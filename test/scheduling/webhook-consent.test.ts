@@ -35,7 +35,10 @@ describe.each(testDialects())('review #1: webhooks outlive consent (%s)', (diale
 
   /** A person lets `client` in with `scope` through the real pages; the app's API client. */
   async function appToken(agent: PageAgent, client: TestClient, email: string, scope: string) {
-    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, { email, params: { scope } });
+    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, {
+      email,
+      params: { scope },
+    });
     const { token, userId } = await exchangeCode(server, client, redirect, verifier);
     return { app: new ApiClient(server, token), userId };
   }
@@ -45,11 +48,24 @@ describe.each(testDialects())('review #1: webhooks outlive consent (%s)', (diale
     const { token } = await server.oauth.personalTokens.create({ userId, name: 'tests', scopes: ALL_SCOPES });
     const api = new ApiClient(server, token);
     const eventTypeId = (await api.post('/event-types', { name: 'Demo', durations: [30] })).body.id as string;
-    return { api, book: () => api.post('/bookings', { eventTypeId, start: utc(monday.plus({ days: Math.floor(slot / 8), hours: 9 + (slot++ % 8) })), invitee }) };
+    return {
+      api,
+      book: () =>
+        api.post('/bookings', {
+          eventTypeId,
+          start: utc(monday.plus({ days: Math.floor(slot / 8), hours: 9 + (slot++ % 8) })),
+          invitee,
+        }),
+    };
   }
 
   it('needs write:bookings to create or delete a webhook, read:bookings to list', async () => {
-    const client = await createTestClient(server, { name: 'Hook App', type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['read:bookings', 'write:bookings'] });
+    const client = await createTestClient(server, {
+      name: 'Hook App',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['read:bookings', 'write:bookings'],
+    });
     const agent = new PageAgent(server.url);
     const { app: reader } = await appToken(agent, client, 'reader@example.com', 'read:bookings');
     const refused = await reader.post('/webhooks', { url: receiver.url });
@@ -58,13 +74,20 @@ describe.each(testDialects())('review #1: webhooks outlive consent (%s)', (diale
     const { app: writer } = await appToken(agent, client, 'reader@example.com', 'read:bookings write:bookings');
     const created = await writer.post<Hook>('/webhooks', { url: receiver.url });
     expect(created.status).toBe(201);
-    expect((await reader.get<{ webhooks: Hook[] }>('/webhooks')).body.webhooks.map((w) => w.id)).toEqual([created.body.id]);
+    expect((await reader.get<{ webhooks: Hook[] }>('/webhooks')).body.webhooks.map((w) => w.id)).toEqual([
+      created.body.id,
+    ]);
     expect((await reader.delete(`/webhooks/${created.body.id}`)).status).toBe(403);
     expect((await writer.delete(`/webhooks/${created.body.id}`)).status).toBe(204);
   });
 
   it('revoking the app in /account disables its webhooks at once and drops a queued delivery', async () => {
-    const client = await createTestClient(server, { name: 'Feed App', type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['read:bookings', 'write:bookings'] });
+    const client = await createTestClient(server, {
+      name: 'Feed App',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['read:bookings', 'write:bookings'],
+    });
     const agent = new PageAgent(server.url);
     const { app, userId } = await appToken(agent, client, 'lin@example.com', 'read:bookings write:bookings');
     const own = await ownApi(userId);
@@ -93,7 +116,8 @@ describe.each(testDialects())('review #1: webhooks outlive consent (%s)', (diale
     await own.book();
     await server.kernel.jobs.drain();
     expect(receiver.received.length).toBe(before);
-    const deliveries = (await own.api.get<{ deliveries: Delivery[] }>(`/webhooks/${appHook.body.id}/deliveries`)).body.deliveries;
+    const deliveries = (await own.api.get<{ deliveries: Delivery[] }>(`/webhooks/${appHook.body.id}/deliveries`)).body
+      .deliveries;
     expect(deliveries.map((d) => d.status)).toEqual(['skipped', 'succeeded']);
     server.kernel.jobs.start();
   });
@@ -102,7 +126,12 @@ describe.each(testDialects())('review #1: webhooks outlive consent (%s)', (diale
     const reg = await fetch(`${server.url}/oauth/register`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ client_name: 'Gone App', redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none', scope: 'read:bookings write:bookings' }),
+      body: JSON.stringify({
+        client_name: 'Gone App',
+        redirect_uris: ['http://127.0.0.1/cb'],
+        token_endpoint_auth_method: 'none',
+        scope: 'read:bookings write:bookings',
+      }),
     });
     const body = (await reg.json()) as { client_id: string; registration_access_token: string };
     expect(reg.status).toBe(201);
@@ -117,9 +146,14 @@ describe.each(testDialects())('review #1: webhooks outlive consent (%s)', (diale
 
     await server.kernel.jobs.stop();
     await own.book();
-    const deleted = await fetch(`${server.url}/oauth/register/${body.client_id}`, { method: 'DELETE', headers: { authorization: `Bearer ${body.registration_access_token}` } });
+    const deleted = await fetch(`${server.url}/oauth/register/${body.client_id}`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${body.registration_access_token}` },
+    });
     expect(deleted.status).toBe(204);
-    const hook = (await own.api.get<{ webhooks: Hook[] }>('/webhooks')).body.webhooks.find((w) => w.id === appHook.body.id)!;
+    const hook = (await own.api.get<{ webhooks: Hook[] }>('/webhooks')).body.webhooks.find(
+      (w) => w.id === appHook.body.id,
+    )!;
     expect(hook.active).toBe(false);
     await server.kernel.jobs.drain();
     expect(receiver.received.length).toBe(before);
@@ -127,7 +161,12 @@ describe.each(testDialects())('review #1: webhooks outlive consent (%s)', (diale
   });
 
   it('checks the grant when a delivery runs, so a consent ended elsewhere (no listener ran) still stops it', async () => {
-    const client = await createTestClient(server, { name: 'Late App', type: 'public', redirectUris: ['http://127.0.0.1/cb'], allowedScopes: ['read:bookings', 'write:bookings'] });
+    const client = await createTestClient(server, {
+      name: 'Late App',
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['read:bookings', 'write:bookings'],
+    });
     const agent = new PageAgent(server.url);
     const { app, userId } = await appToken(agent, client, 'ola@example.com', 'read:bookings write:bookings');
     const own = await ownApi(userId);
@@ -138,10 +177,14 @@ describe.each(testDialects())('review #1: webhooks outlive consent (%s)', (diale
     await own.book();
     // As another process would: the grant row ends without this node's listeners.
     const [grant] = await new GrantRepository(server.kernel.database.db).listActiveForUser(userId);
-    expect(await new GrantRepository(server.kernel.database.db).revoke(grant!.id, userId, server.clock.now())).toBe(true);
+    expect(await new GrantRepository(server.kernel.database.db).revoke(grant!.id, userId, server.clock.now())).toBe(
+      true,
+    );
     await server.kernel.jobs.drain();
     expect(receiver.received.length).toBe(before);
-    const hook = (await own.api.get<{ webhooks: Hook[] }>('/webhooks')).body.webhooks.find((w) => w.id === appHook.body.id)!;
+    const hook = (await own.api.get<{ webhooks: Hook[] }>('/webhooks')).body.webhooks.find(
+      (w) => w.id === appHook.body.id,
+    )!;
     expect(hook.active).toBe(false);
     expect(hook.disabledReason).toMatch(/no longer has your consent/);
     server.kernel.jobs.start();

@@ -31,7 +31,16 @@ describe('review #2: webhook SSRF — registration and the delivery log', () => 
   it('refuses internal names and special-purpose addresses at registration', async () => {
     const strict = await startTestServer({ env: { WEBHOOK_ALLOW_LOOPBACK: 'false' } });
     const { api } = await newHost(strict);
-    for (const url of ['https://localhost./h', 'http://127.0.0.1:9/h', 'https://metadata.google.internal./h', 'https://100.64.0.1/h', 'https://198.18.0.1/h', 'https://[::7f00:1]/h', 'https://[::ffff:a9fe:a9fe]/h', 'https://[2002:7f00:1::1]/h']) {
+    for (const url of [
+      'https://localhost./h',
+      'http://127.0.0.1:9/h',
+      'https://metadata.google.internal./h',
+      'https://100.64.0.1/h',
+      'https://198.18.0.1/h',
+      'https://[::7f00:1]/h',
+      'https://[::ffff:a9fe:a9fe]/h',
+      'https://[2002:7f00:1::1]/h',
+    ]) {
       const res = await api.post('/webhooks', { url });
       expect(res.status, url).toBe(400);
     }
@@ -42,9 +51,14 @@ describe('review #2: webhook SSRF — registration and the delivery log', () => 
   async function firstAttempt(url: string): Promise<Delivery> {
     const hook = await api.post<{ id: string }>('/webhooks', { url });
     expect(hook.status).toBe(201);
-    await api.post('/bookings', { eventTypeId, start: utc(monday.plus({ days: Math.floor(slot / 8), hours: 9 + (slot++ % 8) })), invitee: { name: 'Wes', email: 'wes@example.com', timezone: 'UTC' } });
+    await api.post('/bookings', {
+      eventTypeId,
+      start: utc(monday.plus({ days: Math.floor(slot / 8), hours: 9 + (slot++ % 8) })),
+      invitee: { name: 'Wes', email: 'wes@example.com', timezone: 'UTC' },
+    });
     await server.kernel.jobs.drain();
-    const [delivery] = (await api.get<{ deliveries: Delivery[] }>(`/webhooks/${hook.body.id}/deliveries`)).body.deliveries;
+    const [delivery] = (await api.get<{ deliveries: Delivery[] }>(`/webhooks/${hook.body.id}/deliveries`)).body
+      .deliveries;
     await api.delete(`/webhooks/${hook.body.id}`);
     return delivery!;
   }
@@ -53,7 +67,8 @@ describe('review #2: webhook SSRF — registration and the delivery log', () => 
     const refused = await firstAttempt(`http://127.0.0.1:${await freePort()}/h`);
     const http500 = await firstAttempt(`http://127.0.0.1:${plainPort}/h`);
     expect([refused.lastError, http500.lastError]).toEqual(['connection failed', 'HTTP 500']);
-    for (const d of [refused, http500]) expect(d.lastError).not.toMatch(/127\.0\.0\.1|ECONN|EPROTO|SSL|certificate|:\d{2,5}/);
+    for (const d of [refused, http500])
+      expect(d.lastError).not.toMatch(/127\.0\.0\.1|ECONN|EPROTO|SSL|certificate|:\d{2,5}/);
     const page = JSON.stringify(await api.get('/webhooks'));
     expect(page).not.toMatch(/ECONNREFUSED|wrong version/);
   });

@@ -25,7 +25,10 @@ describe.each(testDialects())('webhook deliveries across a restart (%s)', (diale
     cleanups.push(() => database.drop());
     let secret = '';
     let clockOf: TestServer | undefined;
-    const receiver = await startReceiver({ secret: () => secret, nowSeconds: () => Math.floor((clockOf?.clock.now() ?? Date.now()) / 1000) });
+    const receiver = await startReceiver({
+      secret: () => secret,
+      nowSeconds: () => Math.floor((clockOf?.clock.now() ?? Date.now()) / 1000),
+    });
     cleanups.push(() => receiver.close());
 
     const first = await startTestServer({ dialect, databaseUrl: database.url });
@@ -34,7 +37,11 @@ describe.each(testDialects())('webhook deliveries across a restart (%s)', (diale
     const eventTypeId = (await api.post('/event-types', { name: 'Durable', durations: [30] })).body.id as string;
     secret = (await api.post<{ secret: string }>('/webhooks', { url: receiver.url })).body.secret;
     receiver.answer([500, 503]);
-    const booking = await api.post<{ id: string }>('/bookings', { eventTypeId, start: utc(mondayAhead('UTC').set({ hour: 10 })), invitee: { name: 'R', email: 'r@example.com', timezone: 'UTC' } });
+    const booking = await api.post<{ id: string }>('/bookings', {
+      eventTypeId,
+      start: utc(mondayAhead('UTC').set({ hour: 10 })),
+      invitee: { name: 'R', email: 'r@example.com', timezone: 'UTC' },
+    });
     expect(booking.status).toBe(201);
     await first.kernel.jobs.drain();
     await receiver.waitFor(1);
@@ -55,9 +62,13 @@ describe.each(testDialects())('webhook deliveries across a restart (%s)', (diale
       [503, 2, 'booking_created', booking.body.id],
       [200, 3, 'booking_created', booking.body.id],
     ]);
-    const token = (await second.oauth.personalTokens.create({ userId, name: 'after restart', scopes: ['read:bookings'] })).token;
+    const token = (
+      await second.oauth.personalTokens.create({ userId, name: 'after restart', scopes: ['read:bookings'] })
+    ).token;
     const log = await new ApiClient(second, token).get<{ webhooks: Array<{ id: string }> }>('/webhooks');
-    const deliveries = await new ApiClient(second, token).get<{ deliveries: Array<{ status: string; attempts: number }> }>(`/webhooks/${log.body.webhooks[0]!.id}/deliveries`);
+    const deliveries = await new ApiClient(second, token).get<{
+      deliveries: Array<{ status: string; attempts: number }>;
+    }>(`/webhooks/${log.body.webhooks[0]!.id}/deliveries`);
     expect(deliveries.body.deliveries).toEqual([expect.objectContaining({ status: 'succeeded', attempts: 3 })]);
   });
 });

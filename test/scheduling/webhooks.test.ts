@@ -39,7 +39,13 @@ describe.each(testDialects())('signed webhooks (%s)', (dialect) => {
   });
 
   it('registers endpoints: https or loopback http in tests, known events only', async () => {
-    for (const [url, ok] of [['http://example.com/h', false], ['https://10.1.2.3/h', false], ['https://localhost/h', false], ['ftp://x/h', false], ['https://hooks.example.com/h', true]] as const) {
+    for (const [url, ok] of [
+      ['http://example.com/h', false],
+      ['https://10.1.2.3/h', false],
+      ['https://localhost/h', false],
+      ['ftp://x/h', false],
+      ['https://hooks.example.com/h', true],
+    ] as const) {
       const res = await api.post<Hook>('/webhooks', { url });
       expect(res.status, url).toBe(ok ? 201 : 400);
       if (ok) await api.delete(`/webhooks/${res.body.id}`);
@@ -63,7 +69,11 @@ describe.each(testDialects())('signed webhooks (%s)', (dialect) => {
     expect(delivery!.headers['x-caledee-event']).toBe('booking_created');
     expect(delivery!.headers['x-caledee-delivery-attempt']).toBe('1');
     expect(delivery!.headers['content-type']).toBe('application/json');
-    expect(delivery!.body).toMatchObject({ event: 'booking_created', attempt: 1, data: { id: booking.body.id, status: 'active', eventTypeName: 'Demo', invitee } });
+    expect(delivery!.body).toMatchObject({
+      event: 'booking_created',
+      attempt: 1,
+      data: { id: booking.body.id, status: 'active', eventTypeName: 'Demo', invitee },
+    });
     expect(Date.parse(delivery!.body.sentAt)).toBeGreaterThan(0);
     const header = delivery!.headers['x-caledee-signature'] as string;
     expect(header).toMatch(/^t=\d+,v1=[0-9a-f]{64}$/);
@@ -88,8 +98,14 @@ describe.each(testDialects())('signed webhooks (%s)', (dialect) => {
     expect(receiver.received).toHaveLength(3);
     await advance(2); // 60 s after the second failure
     const all = await receiver.waitFor(4);
-    expect(all.slice(1).map((d) => [d.status, d.headers['x-caledee-delivery-attempt'], d.body.attempt])).toEqual([[500, '1', 1], [500, '2', 2], [200, '3', 3]]);
-    const log = await api.get<{ deliveries: Array<{ status: string; attempts: number; lastStatusCode: number }> }>(`/webhooks/${hook.id}/deliveries`);
+    expect(all.slice(1).map((d) => [d.status, d.headers['x-caledee-delivery-attempt'], d.body.attempt])).toEqual([
+      [500, '1', 1],
+      [500, '2', 2],
+      [200, '3', 3],
+    ]);
+    const log = await api.get<{ deliveries: Array<{ status: string; attempts: number; lastStatusCode: number }> }>(
+      `/webhooks/${hook.id}/deliveries`,
+    );
     expect(log.body.deliveries[0]).toMatchObject({ status: 'succeeded', attempts: 3, lastStatusCode: 200 });
     expect(log.body.deliveries[1]).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
@@ -99,17 +115,23 @@ describe.each(testDialects())('signed webhooks (%s)', (dialect) => {
     const booking = await book();
     await api.delete(`/bookings/${booking.body.id}?reason=No+longer+needed`);
     const other = await book();
-    const moved = await api.post<{ id: string }>(`/bookings/${other.body.id}/reschedule`, { start: utc(monday.plus({ days: 4, hours: 16 })) });
+    const moved = await api.post<{ id: string }>(`/bookings/${other.body.id}/reschedule`, {
+      start: utc(monday.plus({ days: 4, hours: 16 })),
+    });
     expect(moved.status).toBe(201);
     await drain();
-    const events = (await receiver.waitFor(start + 5)).slice(start).map((d) => [d.body.event, d.body.data.id, d.body.data.cancelReason]);
-    expect(events).toEqual(expect.arrayContaining([
-      ['booking_created', booking.body.id, undefined],
-      ['booking_canceled', booking.body.id, 'No longer needed'],
-      ['booking_created', other.body.id, undefined],
-      ['booking_rescheduled', moved.body.id, undefined],
-      ['booking_canceled', other.body.id, 'Rescheduled.'],
-    ]));
+    const events = (await receiver.waitFor(start + 5))
+      .slice(start)
+      .map((d) => [d.body.event, d.body.data.id, d.body.data.cancelReason]);
+    expect(events).toEqual(
+      expect.arrayContaining([
+        ['booking_created', booking.body.id, undefined],
+        ['booking_canceled', booking.body.id, 'No longer needed'],
+        ['booking_created', other.body.id, undefined],
+        ['booking_rescheduled', moved.body.id, undefined],
+        ['booking_canceled', other.body.id, 'Rescheduled.'],
+      ]),
+    );
   });
 
   it('disables an endpoint after 15 consecutive failures and tells the host why', async () => {
@@ -127,6 +149,11 @@ describe.each(testDialects())('signed webhooks (%s)', (dialect) => {
     expect(receiver.received).toHaveLength(before + 15);
     // The delivery that hit the 15th failure failed; the others still waiting are skipped; no new ones are made.
     const log = await api.get<{ deliveries: Array<{ status: string }> }>(`/webhooks/${hook.id}/deliveries`);
-    expect(log.body.deliveries.slice(0, 3).map((d) => d.status).sort()).toEqual(['failed', 'skipped', 'skipped']);
+    expect(
+      log.body.deliveries
+        .slice(0, 3)
+        .map((d) => d.status)
+        .sort(),
+    ).toEqual(['failed', 'skipped', 'skipped']);
   });
 });

@@ -21,7 +21,9 @@ export function createCodeDelivery(config: Config, log: FastifyBaseLogger): Code
   if (twilio.some(Boolean) && !twilio.every(Boolean)) {
     throw new Error('TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN and TWILIO_FROM must be set together');
   }
-  const smtp = config.SMTP_URL ? new SmtpSender({ url: config.SMTP_URL, from: config.MAIL_FROM, issuer: config.ISSUER, log }) : undefined;
+  const smtp = config.SMTP_URL
+    ? new SmtpSender({ url: config.SMTP_URL, from: config.MAIL_FROM, issuer: config.ISSUER, log })
+    : undefined;
   const sms =
     config.TWILIO_ACCOUNT_SID && config.TWILIO_AUTH_TOKEN && config.TWILIO_FROM
       ? new TwilioSender({
@@ -34,7 +36,10 @@ export function createCodeDelivery(config: Config, log: FastifyBaseLogger): Code
         })
       : undefined;
   return {
-    sender: new ChannelRouter({ email: smtp ?? fallback('email', config, log), sms: sms ?? fallback('sms', config, log) }),
+    sender: new ChannelRouter({
+      email: smtp ?? fallback('email', config, log),
+      sms: sms ?? fallback('sms', config, log),
+    }),
     close: async () => smtp?.close(),
   };
 }
@@ -44,6 +49,9 @@ function fallback(channel: Destination['channel'], config: Config, log: FastifyB
     log.warn({ channel }, `sign-in by ${channel} is disabled: ${configurationHint(channel)}`);
     return new UnavailableSender();
   }
-  log.warn({ channel }, `DEVELOPMENT MODE — one-time codes for ${channel} are written to this log (${configurationHint(channel)})`);
+  log.warn(
+    { channel },
+    `DEVELOPMENT MODE — one-time codes for ${channel} are written to this log (${configurationHint(channel)})`,
+  );
   return new LogSender(log);
 }

@@ -38,7 +38,11 @@ export class SmtpSender implements CodeSender {
       });
     } catch (error) {
       // Only the SMTP status is logged: the error's text may quote the message, which holds the code.
-      const { code: errorCode, responseCode, command } = error as { code?: string; responseCode?: number; command?: string };
+      const {
+        code: errorCode,
+        responseCode,
+        command,
+      } = error as { code?: string; responseCode?: number; command?: string };
       this.options.log.warn({ errorCode, responseCode, command }, 'one-time code email could not be sent');
       throw new DeliveryFailed('email');
     }

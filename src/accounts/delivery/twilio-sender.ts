@@ -47,7 +47,10 @@ export class TwilioSender implements CodeSender {
     const reply = await readJson(response);
     if (!response.ok) {
       // Twilio's error body is {code, message, more_info, status}; it never echoes the message body.
-      log.warn({ status: response.status, twilioCode: reply?.code, twilioMessage: reply?.message }, 'one-time code SMS was refused by Twilio');
+      log.warn(
+        { status: response.status, twilioCode: reply?.code, twilioMessage: reply?.message },
+        'one-time code SMS was refused by Twilio',
+      );
       throw new DeliveryFailed('sms');
     }
   }

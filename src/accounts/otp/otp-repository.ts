@@ -70,7 +70,12 @@ export class OtpRepository {
 
   /** Ends a challenge early (a newer code replaced it). */
   async expire(id: string, now: number): Promise<void> {
-    await this.db.updateTable('otp_challenges').set({ expires_at: now }).where('id', '=', id).where('expires_at', '>', now).execute();
+    await this.db
+      .updateTable('otp_challenges')
+      .set({ expires_at: now })
+      .where('id', '=', id)
+      .where('expires_at', '>', now)
+      .execute();
   }
 
   async delete(id: string): Promise<void> {

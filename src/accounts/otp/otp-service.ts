@@ -68,7 +68,9 @@ export class OtpService {
 
   async describe(challengeId: string): Promise<ChallengeView | undefined> {
     const row = await this.deps.repo.findById(challengeId);
-    return row && { id: row.id, destination: destinationOf(row.destination), state: stateOf(row, this.deps.clock.now()) };
+    return (
+      row && { id: row.id, destination: destinationOf(row.destination), state: stateOf(row, this.deps.clock.now()) }
+    );
   }
 
   /**
@@ -103,7 +105,8 @@ export class OtpService {
     const max = this.deps.smsMaxPerHour;
     const sent = await this.deps.repo.channelSentSince('sms', now - OTP_WINDOW_MS, max);
     const oldestCounted = sent[max - 1];
-    if (oldestCounted !== undefined) throw new SmsPaused(Math.max(1, Math.ceil((oldestCounted + OTP_WINDOW_MS - now) / 1000)));
+    if (oldestCounted !== undefined)
+      throw new SmsPaused(Math.max(1, Math.ceil((oldestCounted + OTP_WINDOW_MS - now) / 1000)));
   }
 
   /**

@@ -4,7 +4,10 @@ import type { RouteDeps } from './route-deps.ts';
 import { seeOther, sendPage } from '../../ui/respond.ts';
 
 /** GET /account: who is signed in, blocks from other features, and the sign-out button. */
-export async function accountRoutes(app: FastifyInstance, { csrf, accounts, services, accountSections }: RouteDeps): Promise<void> {
+export async function accountRoutes(
+  app: FastifyInstance,
+  { csrf, accounts, services, accountSections }: RouteDeps,
+): Promise<void> {
   app.get('/account', async (request, reply) => {
     const session = await accounts.sessions.current(request);
     const user = session && (await services.users.findById(session.userId));

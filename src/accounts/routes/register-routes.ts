@@ -37,12 +37,36 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
   const status = error.validation ? 400 : (error.statusCode ?? 500);
   if (status >= 500) {
     request.log.error({ err: error }, 'accounts page failed');
-    return sendPage(reply, 500, statusPage({ title: 'Something went wrong', message: 'We couldn’t complete that. Please try again in a moment.', link: SIGN_IN_LINK }));
+    return sendPage(
+      reply,
+      500,
+      statusPage({
+        title: 'Something went wrong',
+        message: 'We couldn’t complete that. Please try again in a moment.',
+        link: SIGN_IN_LINK,
+      }),
+    );
   }
   if (status === 429) {
     const retryAfter = (error as FastifyError & { retryAfter?: number }).retryAfter ?? 60;
     reply.header('retry-after', String(retryAfter));
-    return sendPage(reply, 429, statusPage({ title: 'Too many attempts', message: `Too many sign-in attempts from your network. Wait ${retryAfter} seconds and try again.`, link: SIGN_IN_LINK }));
+    return sendPage(
+      reply,
+      429,
+      statusPage({
+        title: 'Too many attempts',
+        message: `Too many sign-in attempts from your network. Wait ${retryAfter} seconds and try again.`,
+        link: SIGN_IN_LINK,
+      }),
+    );
   }
-  return sendPage(reply, status, statusPage({ title: 'That request didn’t work', message: 'Something in the form was missing or not valid. Go back and try again.', link: SIGN_IN_LINK }));
+  return sendPage(
+    reply,
+    status,
+    statusPage({
+      title: 'That request didn’t work',
+      message: 'Something in the form was missing or not valid. Go back and try again.',
+      link: SIGN_IN_LINK,
+    }),
+  );
 }

@@ -19,14 +19,22 @@ const ResendBody = Type.Object({
 export async function resendCodeRoutes(app: FastifyInstance, deps: RouteDeps): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  route.post('/signin/resend', { schema: { body: ResendBody }, preValidation: requireCsrf(deps.csrf), config: perIpLimit(deps.config.SIGNIN_RATE_LIMIT_PER_MINUTE) }, async (request, reply) => {
-    const returnTo = safeReturnTo(request.body.return_to);
-    try {
-      const next = await deps.services.signIn.resendCode(request.body.challenge);
-      return seeOther(reply, codePageUrl(next.challengeId, returnTo, true));
-    } catch (caught) {
-      const error = asAccountsError(caught);
-      return renderCodePage(deps, request, reply, { challengeId: request.body.challenge, returnTo, error });
-    }
-  });
+  route.post(
+    '/signin/resend',
+    {
+      schema: { body: ResendBody },
+      preValidation: requireCsrf(deps.csrf),
+      config: perIpLimit(deps.config.SIGNIN_RATE_LIMIT_PER_MINUTE),
+    },
+    async (request, reply) => {
+      const returnTo = safeReturnTo(request.body.return_to);
+      try {
+        const next = await deps.services.signIn.resendCode(request.body.challenge);
+        return seeOther(reply, codePageUrl(next.challengeId, returnTo, true));
+      } catch (caught) {
+        const error = asAccountsError(caught);
+        return renderCodePage(deps, request, reply, { challengeId: request.body.challenge, returnTo, error });
+      }
+    },
+  );
 }

@@ -1,5 +1,12 @@
 import type { FastifyReply } from 'fastify';
-import { AccountsError, ChannelUnavailable, CodeThrottled, DeliveryFailed, SmsPaused, TooManyAttempts } from '../errors.ts';
+import {
+  AccountsError,
+  ChannelUnavailable,
+  CodeThrottled,
+  DeliveryFailed,
+  SmsPaused,
+  TooManyAttempts,
+} from '../errors.ts';
 
 export function codePageUrl(challengeId: string, returnTo: string, resent = false): string {
   const query = new URLSearchParams({ challenge: challengeId, return_to: returnTo });

@@ -6,7 +6,11 @@ import type { Accounts, AccountsInternals } from '../create-accounts.ts';
 import type { User } from '../users/user.ts';
 
 /** A block another feature adds to /account, e.g. the list of apps with access. */
-export type AccountSection = (context: { request: FastifyRequest; user: User; csrfToken: string }) => Html | Promise<Html>;
+export type AccountSection = (context: {
+  request: FastifyRequest;
+  user: User;
+  csrfToken: string;
+}) => Html | Promise<Html>;
 
 export interface RouteDeps {
   config: Config;

@@ -35,23 +35,27 @@ export async function signinCodeRoutes(app: FastifyInstance, deps: RouteDeps): P
     return renderCodePage(deps, request, reply, { challengeId: request.query.challenge, returnTo, notice });
   });
 
-  route.post('/signin/code', { schema: { body: CodeBody }, preValidation: requireCsrf(csrf) }, async (request, reply) => {
-    const returnTo = safeReturnTo(request.body.return_to);
-    try {
-      const result = await services.signIn.completeSignIn(request.body.challenge, request.body.code, {
-        userAgent: request.headers['user-agent'],
-        ip: request.ip,
-        previousToken: readSessionToken(request),
-      });
-      setSessionCookie(reply, config, result.token, config.SESSION_TTL_SECONDS);
-      csrf.rotate(reply);
-      request.log.info({ userId: result.user.id, sessionId: result.session.sessionId }, 'signed in');
-      return seeOther(reply, returnTo);
-    } catch (caught) {
-      const error = asAccountsError(caught);
-      return renderCodePage(deps, request, reply, { challengeId: request.body.challenge, returnTo, error });
-    }
-  });
+  route.post(
+    '/signin/code',
+    { schema: { body: CodeBody }, preValidation: requireCsrf(csrf) },
+    async (request, reply) => {
+      const returnTo = safeReturnTo(request.body.return_to);
+      try {
+        const result = await services.signIn.completeSignIn(request.body.challenge, request.body.code, {
+          userAgent: request.headers['user-agent'],
+          ip: request.ip,
+          previousToken: readSessionToken(request),
+        });
+        setSessionCookie(reply, config, result.token, config.SESSION_TTL_SECONDS);
+        csrf.rotate(reply);
+        request.log.info({ userId: result.user.id, sessionId: result.session.sessionId }, 'signed in');
+        return seeOther(reply, returnTo);
+      } catch (caught) {
+        const error = asAccountsError(caught);
+        return renderCodePage(deps, request, reply, { challengeId: request.body.challenge, returnTo, error });
+      }
+    },
+  );
 }
 
 interface CodePageState {
@@ -75,7 +79,13 @@ export async function renderCodePage(
     return sendPage(reply, 400, signinPage({ csrfToken, returnTo, error: missing.message }));
   }
   // Coming back to a dead challenge without having submitted anything: say so up front.
-  const shown = error ?? (challenge.state === 'expired' ? new CodeExpired() : challenge.state === 'locked' ? new TooManyAttempts() : undefined);
+  const shown =
+    error ??
+    (challenge.state === 'expired'
+      ? new CodeExpired()
+      : challenge.state === 'locked'
+        ? new TooManyAttempts()
+        : undefined);
   const status = error ? failureStatus(reply, error) : 200;
   const dead = shown instanceof CodeExpired || shown instanceof TooManyAttempts;
   return sendPage(reply, status, codePage({ csrfToken, returnTo, challenge, error: shown?.message, notice, dead }));

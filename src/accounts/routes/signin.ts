@@ -26,19 +26,36 @@ export async function signinRoutes(app: FastifyInstance, { csrf, services, confi
 
   route.get('/signin', { schema: { querystring: SigninQuery } }, async (request, reply) => {
     const returnTo = safeReturnTo(request.query.return_to);
-    return sendPage(reply, 200, signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.query.login_hint }));
+    return sendPage(
+      reply,
+      200,
+      signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.query.login_hint }),
+    );
   });
 
-  route.post('/signin', { schema: { body: SigninBody }, preValidation: requireCsrf(csrf), config: perIpLimit(config.SIGNIN_RATE_LIMIT_PER_MINUTE) }, async (request, reply) => {
-    const returnTo = safeReturnTo(request.body.return_to);
-    try {
-      const challenge = await services.signIn.requestCode(request.body.identifier);
-      return seeOther(reply, codePageUrl(challenge.challengeId, returnTo));
-    } catch (caught) {
-      const error = asAccountsError(caught);
-      const status = failureStatus(reply, error);
-      const body = signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.body.identifier, error: error.message });
-      return sendPage(reply, status, body);
-    }
-  });
+  route.post(
+    '/signin',
+    {
+      schema: { body: SigninBody },
+      preValidation: requireCsrf(csrf),
+      config: perIpLimit(config.SIGNIN_RATE_LIMIT_PER_MINUTE),
+    },
+    async (request, reply) => {
+      const returnTo = safeReturnTo(request.body.return_to);
+      try {
+        const challenge = await services.signIn.requestCode(request.body.identifier);
+        return seeOther(reply, codePageUrl(challenge.challengeId, returnTo));
+      } catch (caught) {
+        const error = asAccountsError(caught);
+        const status = failureStatus(reply, error);
+        const body = signinPage({
+          csrfToken: csrf.token(request, reply),
+          returnTo,
+          identifier: request.body.identifier,
+          error: error.message,
+        });
+        return sendPage(reply, status, body);
+      }
+    },
+  );
 }

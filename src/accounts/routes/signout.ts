@@ -12,10 +12,14 @@ const SignoutBody = Type.Object({ csrf: Type.Optional(Type.String()) });
 export async function signoutRoutes(app: FastifyInstance, { config, csrf, services }: RouteDeps): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
 
-  route.post('/signout', { schema: { body: SignoutBody }, preValidation: requireCsrf(csrf) }, async (request, reply) => {
-    const token = readSessionToken(request);
-    if (token) await services.signIn.signOut(token);
-    clearSessionCookie(reply, config);
-    return seeOther(reply, '/signin');
-  });
+  route.post(
+    '/signout',
+    { schema: { body: SignoutBody }, preValidation: requireCsrf(csrf) },
+    async (request, reply) => {
+      const token = readSessionToken(request);
+      if (token) await services.signIn.signOut(token);
+      clearSessionCookie(reply, config);
+      return seeOther(reply, '/signin');
+    },
+  );
 }

@@ -35,13 +35,21 @@ export class SessionRepository {
 
   /** Deletes one of the person's sessions; false when it was not theirs (or already gone). */
   async deleteForUser(id: string, userId: string): Promise<boolean> {
-    const result = await this.db.deleteFrom('sessions').where('id', '=', id).where('user_id', '=', userId).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where('id', '=', id)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows) > 0;
   }
 
   /** Deletes every session of the person except `keepId`; returns how many ended. */
   async deleteOthersForUser(userId: string, keepId: string): Promise<number> {
-    const result = await this.db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '!=', keepId).executeTakeFirst();
+    const result = await this.db
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .where('id', '!=', keepId)
+      .executeTakeFirst();
     return Number(result.numDeletedRows);
   }
 

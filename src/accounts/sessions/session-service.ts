@@ -34,7 +34,11 @@ export interface ClientInfo {
 const TOUCH_INTERVAL_MS = 60_000;
 
 export class SessionService {
-  constructor(private readonly repo: SessionRepository, private readonly clock: Clock, private readonly ttlSeconds: number) {}
+  constructor(
+    private readonly repo: SessionRepository,
+    private readonly clock: Clock,
+    private readonly ttlSeconds: number,
+  ) {}
 
   /** Always a new session with a new auth_time: this is how `prompt=login` re-authenticates. */
   async create(userId: string, client: ClientInfo): Promise<NewSession> {
@@ -66,7 +70,13 @@ export class SessionService {
 
   async listForUser(userId: string): Promise<SessionSummary[]> {
     const rows = await this.repo.listLiveByUser(userId, this.clock.now());
-    return rows.map((row) => ({ sessionId: row.id, createdAt: row.created_at, lastSeenAt: row.last_seen_at, userAgent: row.user_agent, ip: row.ip }));
+    return rows.map((row) => ({
+      sessionId: row.id,
+      createdAt: row.created_at,
+      lastSeenAt: row.last_seen_at,
+      userAgent: row.user_agent,
+      ip: row.ip,
+    }));
   }
 
   /** Ends one of the person's sessions by id; another person's id changes nothing. */

@@ -18,7 +18,11 @@ export interface SignInResult extends NewSession {
 
 /** Sign-up and sign-in with a one-time code, from what the person typed to a new session. */
 export class SignInService {
-  constructor(private readonly otp: OtpService, private readonly users: UserService, private readonly sessions: SessionService) {}
+  constructor(
+    private readonly otp: OtpService,
+    private readonly users: UserService,
+    private readonly sessions: SessionService,
+  ) {}
 
   /** @throws MissingContact, InvalidEmail, InvalidPhone, CodeThrottled, DeliveryFailed, ChannelUnavailable */
   async requestCode(identifier: string): Promise<ChallengeSummary> {
@@ -40,7 +44,11 @@ export class SignInService {
    * new session; the browser's previous session, if any, ends.
    * @throws MalformedCode, ChallengeNotFound, CodeExpired, TooManyAttempts, WrongCode
    */
-  async completeSignIn(challengeId: string, code: string, client: ClientInfo & { previousToken?: string | undefined }): Promise<SignInResult> {
+  async completeSignIn(
+    challengeId: string,
+    code: string,
+    client: ClientInfo & { previousToken?: string | undefined },
+  ): Promise<SignInResult> {
     const destination = await this.otp.verify(challengeId, code);
     const user = await this.users.findOrCreateVerified(destination);
     const created = await this.sessions.create(user.id, client);
@@ -54,5 +62,10 @@ export class SignInService {
 }
 
 function summarize(view: ChallengeView): ChallengeSummary {
-  return { challengeId: view.id, channel: view.destination.channel, maskedDestination: maskDestination(view.destination), state: view.state };
+  return {
+    challengeId: view.id,
+    channel: view.destination.channel,
+    maskedDestination: maskDestination(view.destination),
+    state: view.state,
+  };
 }

@@ -13,6 +13,7 @@ export function supportedTimeZones(): string[] {
  */
 export function normalizeTimeZone(input: string): string {
   const zone = input.trim();
-  if (zone.length > 64 || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone) || !IANAZone.isValidZone(zone)) throw new InvalidTimeZone();
+  if (zone.length > 64 || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone) || !IANAZone.isValidZone(zone))
+    throw new InvalidTimeZone();
   return new Intl.DateTimeFormat('en-US', { timeZone: zone }).resolvedOptions().timeZone;
 }

@@ -28,8 +28,16 @@ export class UserRepository {
   }
 
   /** Sets the fields a person edits on /account. */
-  async updateProfile(id: string, profile: { name: string | null; time_zone: string | null }, now: number): Promise<void> {
-    await this.db.updateTable('users').set({ ...profile, updated_at: now }).where('id', '=', id).execute();
+  async updateProfile(
+    id: string,
+    profile: { name: string | null; time_zone: string | null },
+    now: number,
+  ): Promise<void> {
+    await this.db
+      .updateTable('users')
+      .set({ ...profile, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Records the first time the person proved they receive codes at this contact. */

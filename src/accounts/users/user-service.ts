@@ -21,7 +21,10 @@ export interface ProfileChanges {
 }
 
 export class UserService {
-  constructor(private readonly repo: UserRepository, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: UserRepository,
+    private readonly clock: Clock,
+  ) {}
 
   async findById(id: string): Promise<User | undefined> {
     const row = await this.repo.findById(id);

@@ -46,25 +46,40 @@ export async function accountRoutes(app: FastifyInstance, { accounts, csrf }: We
         if (problem instanceof InvalidName) errors.name = problem.message;
         else if (problem instanceof InvalidTimeZone) errors.timeZone = problem.message;
       }
-      return sendPage(reply, 400, profilePage({ user: who.user, csrfToken: csrf.token(request, reply), values, errors }));
+      return sendPage(
+        reply,
+        400,
+        profilePage({ user: who.user, csrfToken: csrf.token(request, reply), values, errors }),
+      );
     }
   });
 
-  route.post('/account/sessions/:id/signout', { ...guarded, schema: { hide: true, params: SessionParams, body: CsrfBody } }, async (request, reply) => {
-    const who = await signedIn(accounts, request);
-    if (!who) return toSignIn(reply, '/account');
-    // The current browser signs out with the main button (/signout), which also clears its cookie.
-    if (request.params.id === who.session.sessionId || !(await accounts.sessions.signOut(who.user.id, request.params.id))) {
-      return sendPage(reply, 404, statusPage(NOT_FOUND));
-    }
-    return seeOther(reply, '/account?signed_out=one#sessions-heading');
-  });
+  route.post(
+    '/account/sessions/:id/signout',
+    { ...guarded, schema: { hide: true, params: SessionParams, body: CsrfBody } },
+    async (request, reply) => {
+      const who = await signedIn(accounts, request);
+      if (!who) return toSignIn(reply, '/account');
+      // The current browser signs out with the main button (/signout), which also clears its cookie.
+      if (
+        request.params.id === who.session.sessionId ||
+        !(await accounts.sessions.signOut(who.user.id, request.params.id))
+      ) {
+        return sendPage(reply, 404, statusPage(NOT_FOUND));
+      }
+      return seeOther(reply, '/account?signed_out=one#sessions-heading');
+    },
+  );
 
-  route.post('/account/sessions/signout-others', { ...guarded, schema: { hide: true, body: CsrfBody } }, async (request, reply) => {
-    const who = await signedIn(accounts, request);
-    if (!who) return toSignIn(reply, '/account');
-    const ended = await accounts.sessions.signOutOthers(who.user.id, who.session.sessionId);
-    request.log.info({ userId: who.user.id, ended }, 'signed out everywhere else');
-    return seeOther(reply, '/account?signed_out=others#sessions-heading');
-  });
+  route.post(
+    '/account/sessions/signout-others',
+    { ...guarded, schema: { hide: true, body: CsrfBody } },
+    async (request, reply) => {
+      const who = await signedIn(accounts, request);
+      if (!who) return toSignIn(reply, '/account');
+      const ended = await accounts.sessions.signOutOthers(who.user.id, who.session.sessionId);
+      request.log.info({ userId: who.user.id, ended }, 'signed out everywhere else');
+      return seeOther(reply, '/account?signed_out=others#sessions-heading');
+    },
+  );
 }

@@ -21,14 +21,18 @@ export interface AppFormView {
  */
 export function appFormFields(view: AppFormView): Html {
   const { form, errors, limits } = view;
-  const err = (field: AppField) => (errors[field] ? html`<p class="error field-error" id="${field}-error">${errors[field]}</p>` : '');
+  const err = (field: AppField) =>
+    errors[field] ? html`<p class="error field-error" id="${field}-error">${errors[field]}</p>` : '';
   const aria = (field: AppField, hint?: string) => {
     const ids = [errors[field] ? `${field}-error` : '', hint ?? ''].filter(Boolean).join(' ');
     return html`${errors[field] ? html` aria-invalid="true"` : ''}${ids ? html` aria-describedby="${ids}"` : ''}`;
   };
   const groups = scopeGroups(view.registry);
   const checkbox = (name: string, scope: string, checked: boolean, label: Html) =>
-    html`<label class="check"><input type="checkbox" name="${name}" value="${scope}"${checked ? html` checked` : ''}> <span>${label}</span></label>`;
+    html`<label class="check"
+      ><input type="checkbox" name="${name}" value="${scope}" ${checked ? html` checked` : ''} />
+      <span>${label}</span></label
+    >`;
   return html`${Object.keys(errors).length ? html`<p class="error" role="alert">${errors.form ?? 'Check the fields marked below.'}</p>` : ''}
 <form method="post" action="${view.action}" class="stack">
 <input type="hidden" name="csrf" value="${view.csrfToken}">
@@ -36,20 +40,28 @@ export function appFormFields(view: AppFormView): Html {
 ${err('name')}
 <input id="name" name="name" type="text" required maxlength="100" value="${form.name}"${aria('name', 'name-hint')}>
 <p class="hint" id="name-hint">People see this name when the app asks for access.</p>
-${view.editing
-  ? html`<input type="hidden" name="type" value="${form.type}">`
-  : html`<fieldset${aria('type')}><legend>Type</legend>
+${
+  view.editing
+    ? html`<input type="hidden" name="type" value="${form.type}" />`
+    : html`<fieldset${aria('type')}><legend>Type</legend>
 ${err('type')}
 <label class="check"><input type="radio" name="type" value="confidential"${form.type === 'confidential' ? html` checked` : ''}> Confidential — runs on a server and can keep a secret</label>
 <label class="check"><input type="radio" name="type" value="public"${form.type === 'public' ? html` checked` : ''}> Public — a browser, mobile or desktop app, or an AI agent (PKCE, no secret)</label>
-</fieldset>`}
+</fieldset>`
+}
 <label for="redirect_uris">Redirect URIs</label>
 ${err('redirectUris')}
 <textarea id="redirect_uris" name="redirect_uris" rows="3" spellcheck="false" autocapitalize="none"${aria('redirectUris', 'redirect-hint')}>${form.redirectUris}</textarea>
 <p class="hint" id="redirect-hint">One per line. https, or http://127.0.0.1 (any port) for apps on the person’s own machine; native apps may use a reverse-domain scheme like com.example.app:/callback.</p>
 <fieldset${aria('allowedScopes')}><legend>Scopes the app may ask for</legend>
 ${err('allowedScopes')}
-${groups.map((group) => html`<p class="group">${group.label}</p><div class="checks">${group.scopes.map((s) => checkbox('allowed_scopes', s.name, form.allowedScopes.includes(s.name), html`<code>${s.name}</code> <span class="hint">${s.description}</span>`))}</div>`)}
+${groups.map(
+  (group) =>
+    html`<p class="group">${group.label}</p>
+      <div class="checks">
+        ${group.scopes.map((s) => checkbox('allowed_scopes', s.name, form.allowedScopes.includes(s.name), html`<code>${s.name}</code> <span class="hint">${s.description}</span>`))}
+      </div>`,
+)}
 </fieldset>
 <fieldset${aria('defaultScopes', 'default-hint')}><legend>Scopes asked for when the app names none</legend>
 ${err('defaultScopes')}

@@ -50,8 +50,14 @@ export function readAppForm(body: AppFormBody): AppForm {
  */
 export function blankAppForm(scopeNames: string[]): AppForm {
   return {
-    name: '', type: 'confidential', redirectUris: '', allowedScopes: scopeNames, defaultScopes: ['openid', 'profile', 'email'],
-    logoUri: '', accessTokenTtl: '', refreshTokenTtl: '',
+    name: '',
+    type: 'confidential',
+    redirectUris: '',
+    allowedScopes: scopeNames,
+    defaultScopes: ['openid', 'profile', 'email'],
+    logoUri: '',
+    accessTokenTtl: '',
+    refreshTokenTtl: '',
   };
 }
 
@@ -76,7 +82,12 @@ export interface LifetimeLimits {
 }
 
 export function lifetimeLimits(config: Config): LifetimeLimits {
-  return { accessMin: config.ACCESS_TOKEN_TTL_MIN_SECONDS, accessMax: config.ACCESS_TOKEN_TTL_MAX_SECONDS, refreshMin: REFRESH_TTL_MIN_SECONDS, refreshMax: config.REFRESH_TOKEN_TTL_MAX_SECONDS };
+  return {
+    accessMin: config.ACCESS_TOKEN_TTL_MIN_SECONDS,
+    accessMax: config.ACCESS_TOKEN_TTL_MAX_SECONDS,
+    refreshMin: REFRESH_TTL_MIN_SECONDS,
+    refreshMax: config.REFRESH_TOKEN_TTL_MAX_SECONDS,
+  };
 }
 
 /**
@@ -84,14 +95,26 @@ export function lifetimeLimits(config: Config): LifetimeLimits {
  * lifetimes within this deployment's limits (ClientService only wants positive integers), a
  * logo URL the logo route can fetch. ClientService checks the rest (redirect URIs, scopes).
  */
-export function checkAppForm(form: AppForm, limits: LifetimeLimits, allowLoopbackLogo: boolean): { fields?: Omit<NewClient, 'ownerUserId'>; errors: AppFormErrors } {
+export function checkAppForm(
+  form: AppForm,
+  limits: LifetimeLimits,
+  allowLoopbackLogo: boolean,
+): { fields?: Omit<NewClient, 'ownerUserId'>; errors: AppFormErrors } {
   const errors: AppFormErrors = {};
   const name = form.name.trim();
   if (!name) errors.name = 'Give the app a name.';
   else if (name.length > 100) errors.name = 'A name can be at most 100 characters long.';
-  const redirectUris = [...new Set(form.redirectUris.split(/\r?\n/).map((line) => line.trim()).filter(Boolean))];
+  const redirectUris = [
+    ...new Set(
+      form.redirectUris
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean),
+    ),
+  ];
   if (redirectUris.length > MAX_REDIRECT_URIS) errors.redirectUris = `At most ${MAX_REDIRECT_URIS} redirect URIs.`;
-  else if (redirectUris.some((uri) => uri.length > 2000)) errors.redirectUris = 'A redirect URI can be at most 2000 characters long.';
+  else if (redirectUris.some((uri) => uri.length > 2000))
+    errors.redirectUris = 'A redirect URI can be at most 2000 characters long.';
   const logoProblem = checkLogoUri(form.logoUri.trim(), allowLoopbackLogo);
   if (logoProblem) errors.logoUri = logoProblem;
   const access = readSeconds(form.accessTokenTtl, limits.accessMin, limits.accessMax);

@@ -7,7 +7,17 @@ import { seeOther, sendPage } from '../../ui/respond.ts';
 import { signedIn, toSignIn, type SignedIn } from '../signed-in.ts';
 import { NOT_FOUND, statusPage } from '../../ui/status-page.ts';
 import type { WebDeps } from '../web-deps.ts';
-import { asSentence, blankAppForm, checkAppForm, formFieldOf, formOfClient, lifetimeLimits, readAppForm, type AppForm, type AppFormErrors } from './app-form.ts';
+import {
+  asSentence,
+  blankAppForm,
+  checkAppForm,
+  formFieldOf,
+  formOfClient,
+  lifetimeLimits,
+  readAppForm,
+  type AppForm,
+  type AppFormErrors,
+} from './app-form.ts';
 import type { AppFormView } from './app-form-page.ts';
 import { appPage, deleteAppPage, newAppPage } from './app-pages.ts';
 import type { Flash } from './flash.ts';
@@ -31,16 +41,38 @@ const AppQuery = Type.Object({ saved: Type.Optional(Type.String({ maxLength: 5 }
  * The person's apps: register, view (secret shown once), edit, rotate the secret, delete.
  * Someone else's app is a 404, exactly like one that does not exist.
  */
-export async function appRoutes(app: FastifyInstance, { kernel, oauth, accounts, csrf }: WebDeps, flash: Flash): Promise<void> {
+export async function appRoutes(
+  app: FastifyInstance,
+  { kernel, oauth, accounts, csrf }: WebDeps,
+  flash: Flash,
+): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
   const guarded = { preValidation: requireCsrf(csrf) };
   const limits = lifetimeLimits(kernel.config);
-  const formView = (request: FastifyRequest, reply: FastifyReply, form: AppForm, errors: AppFormErrors, action: string, editing: boolean): AppFormView => ({
-    form, errors, action, editing, limits, registry: kernel.registry, csrfToken: csrf.token(request, reply),
+  const formView = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    form: AppForm,
+    errors: AppFormErrors,
+    action: string,
+    editing: boolean,
+  ): AppFormView => ({
+    form,
+    errors,
+    action,
+    editing,
+    limits,
+    registry: kernel.registry,
+    csrfToken: csrf.token(request, reply),
   });
 
   /** The signed-in person and their app `id`, or the reply already sent (sign in, or 404). */
-  async function ownApp(request: FastifyRequest, reply: FastifyReply, id: string, returnTo: string): Promise<{ who: SignedIn; client: Client } | { sent: FastifyReply }> {
+  async function ownApp(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    returnTo: string,
+  ): Promise<{ who: SignedIn; client: Client } | { sent: FastifyReply }> {
     const who = await signedIn(accounts, request);
     if (!who) return { sent: toSignIn(reply, returnTo) };
     const client = await oauth.clients.findById(id);
@@ -61,14 +93,22 @@ export async function appRoutes(app: FastifyInstance, { kernel, oauth, accounts,
   route.get('/developers/apps/new', { schema: { hide: true } }, async (request, reply) => {
     const who = await signedIn(accounts, request);
     if (!who) return toSignIn(reply, '/developers/apps/new');
-    return sendPage(reply, 200, newAppPage(who.user, formView(request, reply, blankAppForm(kernel.registry.scopeNames()), {}, '/developers/apps', false)));
+    return sendPage(
+      reply,
+      200,
+      newAppPage(
+        who.user,
+        formView(request, reply, blankAppForm(kernel.registry.scopeNames()), {}, '/developers/apps', false),
+      ),
+    );
   });
 
   route.post('/developers/apps', { ...guarded, schema: { hide: true, body: AppBody } }, async (request, reply) => {
     const who = await signedIn(accounts, request);
     if (!who) return toSignIn(reply, '/developers/apps/new');
     const form = readAppForm(request.body);
-    const refuse = (errors: AppFormErrors) => sendPage(reply, 400, newAppPage(who.user, formView(request, reply, form, errors, '/developers/apps', false)));
+    const refuse = (errors: AppFormErrors) =>
+      sendPage(reply, 400, newAppPage(who.user, formView(request, reply, form, errors, '/developers/apps', false)));
     const checked = checkAppForm(form, limits, kernel.config.CLIENT_LOGO_ALLOW_LOOPBACK);
     if (!checked.fields) return refuse(checked.errors);
     const fields = checked.fields;
@@ -80,53 +120,107 @@ export async function appRoutes(app: FastifyInstance, { kernel, oauth, accounts,
     return seeOther(reply, `/developers/apps/${encodeURIComponent(client.id)}`);
   });
 
-  route.get('/developers/apps/:id', { schema: { hide: true, params: AppParams, querystring: AppQuery } }, async (request, reply) => {
-    const owned = await ownApp(request, reply, request.params.id, `/developers/apps/${encodeURIComponent(request.params.id)}`);
-    if ('sent' in owned) return owned.sent;
-    const { who, client } = owned;
-    const secret = flash.take(request, reply, 'client_secret', client.id)?.value;
-    const form = formView(request, reply, formOfClient(client), {}, `/developers/apps/${encodeURIComponent(client.id)}`, true);
-    return sendPage(reply, 200, appPage({ user: who.user, client, form, secret, saved: request.query.saved === '1' }));
-  });
+  route.get(
+    '/developers/apps/:id',
+    { schema: { hide: true, params: AppParams, querystring: AppQuery } },
+    async (request, reply) => {
+      const owned = await ownApp(
+        request,
+        reply,
+        request.params.id,
+        `/developers/apps/${encodeURIComponent(request.params.id)}`,
+      );
+      if ('sent' in owned) return owned.sent;
+      const { who, client } = owned;
+      const secret = flash.take(request, reply, 'client_secret', client.id)?.value;
+      const form = formView(
+        request,
+        reply,
+        formOfClient(client),
+        {},
+        `/developers/apps/${encodeURIComponent(client.id)}`,
+        true,
+      );
+      return sendPage(
+        reply,
+        200,
+        appPage({ user: who.user, client, form, secret, saved: request.query.saved === '1' }),
+      );
+    },
+  );
 
-  route.post('/developers/apps/:id', { ...guarded, schema: { hide: true, params: AppParams, body: AppBody } }, async (request, reply) => {
-    const owned = await ownApp(request, reply, request.params.id, '/developers');
-    if ('sent' in owned) return owned.sent;
-    const { who, client } = owned;
-    const form = { ...readAppForm(request.body), type: client.type };
-    const action = `/developers/apps/${encodeURIComponent(client.id)}`;
-    const refuse = (errors: AppFormErrors) => sendPage(reply, 400, appPage({ user: who.user, client, form: formView(request, reply, form, errors, action, true) }));
-    const checked = checkAppForm(form, limits, kernel.config.CLIENT_LOGO_ALLOW_LOOPBACK);
-    if (!checked.fields) return refuse(checked.errors);
-    const changes: NewClient = { ...checked.fields, type: client.type, grantTypes: client.grantTypes, allowPlainPkce: client.allowPlainPkce, ownerUserId: who.user.id };
-    const updated = await attempt(() => oauth.clientService.update(client.id, changes));
-    if ('errors' in updated) return refuse(updated.errors);
-    return seeOther(reply, `${action}?saved=1`);
-  });
+  route.post(
+    '/developers/apps/:id',
+    { ...guarded, schema: { hide: true, params: AppParams, body: AppBody } },
+    async (request, reply) => {
+      const owned = await ownApp(request, reply, request.params.id, '/developers');
+      if ('sent' in owned) return owned.sent;
+      const { who, client } = owned;
+      const form = { ...readAppForm(request.body), type: client.type };
+      const action = `/developers/apps/${encodeURIComponent(client.id)}`;
+      const refuse = (errors: AppFormErrors) =>
+        sendPage(
+          reply,
+          400,
+          appPage({ user: who.user, client, form: formView(request, reply, form, errors, action, true) }),
+        );
+      const checked = checkAppForm(form, limits, kernel.config.CLIENT_LOGO_ALLOW_LOOPBACK);
+      if (!checked.fields) return refuse(checked.errors);
+      const changes: NewClient = {
+        ...checked.fields,
+        type: client.type,
+        grantTypes: client.grantTypes,
+        allowPlainPkce: client.allowPlainPkce,
+        ownerUserId: who.user.id,
+      };
+      const updated = await attempt(() => oauth.clientService.update(client.id, changes));
+      if ('errors' in updated) return refuse(updated.errors);
+      return seeOther(reply, `${action}?saved=1`);
+    },
+  );
 
-  route.post('/developers/apps/:id/rotate-secret', { ...guarded, schema: { hide: true, params: AppParams, body: CsrfBody } }, async (request, reply) => {
-    const owned = await ownApp(request, reply, request.params.id, '/developers');
-    if ('sent' in owned) return owned.sent;
-    if (owned.client.type !== 'confidential') return sendPage(reply, 404, statusPage(NOT_FOUND));
-    const secret = await oauth.clientService.rotateSecret(owned.client.id);
-    flash.put(reply, 'client_secret', owned.client.id, secret);
-    request.log.info({ clientId: owned.client.id, userId: owned.who.user.id }, 'client secret rotated in the developer console');
-    return seeOther(reply, `/developers/apps/${encodeURIComponent(owned.client.id)}`);
-  });
+  route.post(
+    '/developers/apps/:id/rotate-secret',
+    { ...guarded, schema: { hide: true, params: AppParams, body: CsrfBody } },
+    async (request, reply) => {
+      const owned = await ownApp(request, reply, request.params.id, '/developers');
+      if ('sent' in owned) return owned.sent;
+      if (owned.client.type !== 'confidential') return sendPage(reply, 404, statusPage(NOT_FOUND));
+      const secret = await oauth.clientService.rotateSecret(owned.client.id);
+      flash.put(reply, 'client_secret', owned.client.id, secret);
+      request.log.info(
+        { clientId: owned.client.id, userId: owned.who.user.id },
+        'client secret rotated in the developer console',
+      );
+      return seeOther(reply, `/developers/apps/${encodeURIComponent(owned.client.id)}`);
+    },
+  );
 
   route.get('/developers/apps/:id/delete', { schema: { hide: true, params: AppParams } }, async (request, reply) => {
-    const owned = await ownApp(request, reply, request.params.id, `/developers/apps/${encodeURIComponent(request.params.id)}/delete`);
+    const owned = await ownApp(
+      request,
+      reply,
+      request.params.id,
+      `/developers/apps/${encodeURIComponent(request.params.id)}/delete`,
+    );
     if ('sent' in owned) return owned.sent;
     return sendPage(reply, 200, deleteAppPage(owned.who.user, owned.client, csrf.token(request, reply)));
   });
 
-  route.post('/developers/apps/:id/delete', { ...guarded, schema: { hide: true, params: AppParams, body: CsrfBody } }, async (request, reply) => {
-    const owned = await ownApp(request, reply, request.params.id, '/developers');
-    if ('sent' in owned) return owned.sent;
-    // Grants, codes and token families go with the row (ON DELETE CASCADE); resource servers
-    // treat a vanished family as revoked (within REVOCATION_CACHE_MS on other nodes).
-    await oauth.deleteClient(owned.client.id);
-    request.log.info({ clientId: owned.client.id, userId: owned.who.user.id }, 'app deleted in the developer console');
-    return seeOther(reply, '/developers?deleted=app');
-  });
+  route.post(
+    '/developers/apps/:id/delete',
+    { ...guarded, schema: { hide: true, params: AppParams, body: CsrfBody } },
+    async (request, reply) => {
+      const owned = await ownApp(request, reply, request.params.id, '/developers');
+      if ('sent' in owned) return owned.sent;
+      // Grants, codes and token families go with the row (ON DELETE CASCADE); resource servers
+      // treat a vanished family as revoked (within REVOCATION_CACHE_MS on other nodes).
+      await oauth.deleteClient(owned.client.id);
+      request.log.info(
+        { clientId: owned.client.id, userId: owned.who.user.id },
+        'app deleted in the developer console',
+      );
+      return seeOther(reply, '/developers?deleted=app');
+    },
+  );
 }

@@ -23,17 +23,32 @@ interface Sealed {
 export class Flash {
   private readonly box: SecretBox;
 
-  constructor(secretKey: Buffer, private readonly secure: boolean, private readonly clock: Clock) {
+  constructor(
+    secretKey: Buffer,
+    private readonly secure: boolean,
+    private readonly clock: Clock,
+  ) {
     this.box = new SecretBox(secretKey, 'developer-console-flash');
   }
 
   put(reply: FastifyReply, kind: FlashKind, subject: string, value: string): void {
     const sealed: Sealed = { kind, subject, value, expiresAt: this.clock.now() + TTL_MS };
-    reply.setCookie(COOKIE, this.box.seal(JSON.stringify(sealed)), { path: '/developers', httpOnly: true, sameSite: 'strict', secure: this.secure, maxAge: TTL_MS / 1000 });
+    reply.setCookie(COOKIE, this.box.seal(JSON.stringify(sealed)), {
+      path: '/developers',
+      httpOnly: true,
+      sameSite: 'strict',
+      secure: this.secure,
+      maxAge: TTL_MS / 1000,
+    });
   }
 
   /** The value meant for this page, if any; any flash is cleared once a page looked at it. */
-  take(request: FastifyRequest, reply: FastifyReply, kind: FlashKind, subject?: string): { subject: string; value: string } | undefined {
+  take(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    kind: FlashKind,
+    subject?: string,
+  ): { subject: string; value: string } | undefined {
     const cookie = request.cookies[COOKIE];
     if (!cookie) return undefined;
     reply.clearCookie(COOKIE, { path: '/developers', httpOnly: true, sameSite: 'strict', secure: this.secure });
@@ -43,7 +58,12 @@ export class Flash {
     } catch {
       return undefined; // tampered, or sealed under an older SECRET_KEY
     }
-    if (sealed.kind !== kind || (subject !== undefined && sealed.subject !== subject) || sealed.expiresAt <= this.clock.now()) return undefined;
+    if (
+      sealed.kind !== kind ||
+      (subject !== undefined && sealed.subject !== subject) ||
+      sealed.expiresAt <= this.clock.now()
+    )
+      return undefined;
     return { subject: sealed.subject, value: sealed.value };
   }
 }

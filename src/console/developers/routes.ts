@@ -33,11 +33,23 @@ export async function developerRoutes(app: FastifyInstance, deps: WebDeps): Prom
     const named = shown && tokens.find((t) => t.id === shown.subject);
     const notice = NOTICES.get(request.query.deleted ?? request.query.revoked ?? '');
     const csrfToken = csrf.token(request, reply);
-    const sections = await Promise.all((deps.developerSections ?? []).map((section) => section({ user: who.user, csrfToken })));
-    return sendPage(reply, 200, dashboardPage({
-      user: who.user, apps, tokens, csrfToken, issuer: kernel.config.ISSUER, notice, sections,
-      newToken: named && shown ? { name: named.name, value: shown.value } : undefined,
-    }));
+    const sections = await Promise.all(
+      (deps.developerSections ?? []).map((section) => section({ user: who.user, csrfToken })),
+    );
+    return sendPage(
+      reply,
+      200,
+      dashboardPage({
+        user: who.user,
+        apps,
+        tokens,
+        csrfToken,
+        issuer: kernel.config.ISSUER,
+        notice,
+        sections,
+        newToken: named && shown ? { name: named.name, value: shown.value } : undefined,
+      }),
+    );
   });
 
   await appRoutes(app, deps, flash);

@@ -37,7 +37,11 @@ export async function logoRoutes(app: FastifyInstance, { kernel, oauth }: WebDep
     }
     const image = logoUrl ? await cache.get(`${client.id} ${logoUrl.href}`, () => fetchImage(logoUrl, limits)) : null;
     if (image) {
-      return reply.type(image.contentType).header('cache-control', 'public, max-age=3600').header('content-security-policy', "default-src 'none'").send(image.body);
+      return reply
+        .type(image.contentType)
+        .header('cache-control', 'public, max-age=3600')
+        .header('content-security-policy', "default-src 'none'")
+        .send(image.body);
     }
     return reply
       .type('image/svg+xml')

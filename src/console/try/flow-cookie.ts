@@ -30,13 +30,22 @@ export function newFlow(): PendingFlow & { challenge: string } {
 export class FlowCookie {
   private readonly box: SecretBox;
 
-  constructor(secretKey: Buffer, private readonly secure: boolean) {
+  constructor(
+    secretKey: Buffer,
+    private readonly secure: boolean,
+  ) {
     this.box = new SecretBox(secretKey, 'try-app-flow');
   }
 
   save(reply: FastifyReply, flow: PendingFlow): void {
     const value = this.box.seal(JSON.stringify({ verifier: flow.verifier, state: flow.state, nonce: flow.nonce }));
-    reply.setCookie(COOKIE, value, { path: '/try', httpOnly: true, sameSite: 'lax', secure: this.secure, maxAge: MAX_AGE_SECONDS });
+    reply.setCookie(COOKIE, value, {
+      path: '/try',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: this.secure,
+      maxAge: MAX_AGE_SECONDS,
+    });
   }
 
   /** The pending flow, removed as it is read: a code comes back once. */
@@ -46,7 +55,8 @@ export class FlowCookie {
     reply.clearCookie(COOKIE, { path: '/try', httpOnly: true, sameSite: 'lax', secure: this.secure });
     try {
       const flow = JSON.parse(this.box.open(value)) as Partial<PendingFlow>;
-      if (typeof flow.verifier !== 'string' || typeof flow.state !== 'string' || typeof flow.nonce !== 'string') return undefined;
+      if (typeof flow.verifier !== 'string' || typeof flow.state !== 'string' || typeof flow.nonce !== 'string')
+        return undefined;
       return { verifier: flow.verifier, state: flow.state, nonce: flow.nonce };
     } catch {
       return undefined;

@@ -10,7 +10,12 @@ const SECRET_KEYS = new Set(['access_token', 'refresh_token', 'id_token', 'code'
 export function maskJson(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(maskJson);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, typeof inner === 'string' && SECRET_KEYS.has(key) ? mask(inner) : maskJson(inner)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        typeof inner === 'string' && SECRET_KEYS.has(key) ? mask(inner) : maskJson(inner),
+      ]),
+    );
   }
   return value;
 }
@@ -21,6 +26,8 @@ export function maskJson(value: unknown): unknown {
  */
 export function maskParams(params: URLSearchParams, separator = '&'): string {
   return [...params]
-    .map(([key, value]) => `${encodeURIComponent(key)}=${SECRET_KEYS.has(key) ? mask(value) : encodeURIComponent(value)}`)
+    .map(
+      ([key, value]) => `${encodeURIComponent(key)}=${SECRET_KEYS.has(key) ? mask(value) : encodeURIComponent(value)}`,
+    )
     .join(separator);
 }

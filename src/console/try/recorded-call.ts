@@ -27,13 +27,20 @@ export async function recordCall(root: FastifyInstance, issuer: string, options:
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.form) headers['content-type'] = 'application/x-www-form-urlencoded';
   if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-  const response = await root.inject({ method: options.method, url: options.path, headers, ...(options.form ? { payload: options.form.toString() } : {}) });
+  const response = await root.inject({
+    method: options.method,
+    url: options.path,
+    headers,
+    ...(options.form ? { payload: options.form.toString() } : {}),
+  });
 
   const host = new URL(issuer).host;
   const requestLines = [
     `${options.method} ${options.path} HTTP/1.1`,
     `Host: ${host}`,
-    ...Object.entries(headers).map(([name, value]) => `${capitalize(name)}: ${name === 'authorization' ? `Bearer ${mask(options.bearer!)}` : value}`),
+    ...Object.entries(headers).map(
+      ([name, value]) => `${capitalize(name)}: ${name === 'authorization' ? `Bearer ${mask(options.bearer!)}` : value}`,
+    ),
   ];
   const requestText = requestLines.join('\n') + (options.form ? `\n\n${maskParams(options.form, '\n&')}` : '');
 
@@ -43,12 +50,16 @@ export async function recordCall(root: FastifyInstance, issuer: string, options:
   } catch {
     json = undefined;
   }
-  const responseHeaders = SHOWN_HEADERS.filter((name) => response.headers[name] !== undefined).map((name) => `${name}: ${String(response.headers[name])}`);
+  const responseHeaders = SHOWN_HEADERS.filter((name) => response.headers[name] !== undefined).map(
+    (name) => `${name}: ${String(response.headers[name])}`,
+  );
   const body = json ? JSON.stringify(maskJson(json), null, 2) : response.body.slice(0, 2000);
   return {
     request: requestText,
     status: response.statusCode,
-    response: [`HTTP/1.1 ${response.statusCode} ${response.statusMessage}`, ...responseHeaders].join('\n') + (body ? `\n\n${body}` : ''),
+    response:
+      [`HTTP/1.1 ${response.statusCode} ${response.statusMessage}`, ...responseHeaders].join('\n') +
+      (body ? `\n\n${body}` : ''),
     json,
   };
 }

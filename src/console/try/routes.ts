@@ -30,32 +30,74 @@ export async function tryRoutes(app: FastifyInstance, { kernel, oauth, root }: W
   route.get('/try', { schema: { hide: true } }, async (request, reply) => {
     const client = await ensureTryClient({ kernel, oauth });
     // The loopback twin (see try-client.ts): the flow cookie must live where the callback lands.
-    if (client.appBase !== issuer && request.host !== new URL(client.appBase).host) return sendPage(reply, 200, elsewherePage(`${client.appBase}/try`));
+    if (client.appBase !== issuer && request.host !== new URL(client.appBase).host)
+      return sendPage(reply, 200, elsewherePage(`${client.appBase}/try`));
     const flow = newFlow();
     cookie.save(reply, flow);
     const query = new URLSearchParams({
-      response_type: 'code', client_id: client.clientId, redirect_uri: client.redirectUri, scope: client.scopes.join(' '),
-      state: flow.state, nonce: flow.nonce, code_challenge: flow.challenge, code_challenge_method: 'S256',
+      response_type: 'code',
+      client_id: client.clientId,
+      redirect_uri: client.redirectUri,
+      scope: client.scopes.join(' '),
+      state: flow.state,
+      nonce: flow.nonce,
+      code_challenge: flow.challenge,
+      code_challenge_method: 'S256',
     });
-    return sendPage(reply, 200, startPage({ authorizeUrl: `${issuer}/oauth/authorize?${query}`, verifier: flow.verifier, challenge: flow.challenge, state: flow.state, scopes: client.scopes }));
+    return sendPage(
+      reply,
+      200,
+      startPage({
+        authorizeUrl: `${issuer}/oauth/authorize?${query}`,
+        verifier: flow.verifier,
+        challenge: flow.challenge,
+        state: flow.state,
+        scopes: client.scopes,
+      }),
+    );
   });
 
   route.get('/try/callback', { schema: { hide: true, querystring: CallbackQuery } }, async (request, reply) => {
     const flow = cookie.take(request, reply);
     if (!flow) {
-      return sendPage(reply, 400, callbackProblemPage('Nothing to finish', 'This browser has no sign-in in progress for the demo app (it was already finished, or it is more than 15 minutes old).'));
+      return sendPage(
+        reply,
+        400,
+        callbackProblemPage(
+          'Nothing to finish',
+          'This browser has no sign-in in progress for the demo app (it was already finished, or it is more than 15 minutes old).',
+        ),
+      );
     }
     const { code, state, iss, error } = request.query;
     if (state !== flow.state) {
-      return sendPage(reply, 400, callbackProblemPage('This answer is not for this browser', 'The state in the answer does not match the one this browser sent, so the app ignores it. This is how apps stop someone from slipping their own sign-in into your browser.'));
+      return sendPage(
+        reply,
+        400,
+        callbackProblemPage(
+          'This answer is not for this browser',
+          'The state in the answer does not match the one this browser sent, so the app ignores it. This is how apps stop someone from slipping their own sign-in into your browser.',
+        ),
+      );
     }
     const client = await ensureTryClient({ kernel, oauth });
-    const shownQuery = maskParams(new URLSearchParams(Object.entries(request.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string')), '\n&');
+    const shownQuery = maskParams(
+      new URLSearchParams(
+        Object.entries(request.query).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+      ),
+      '\n&',
+    );
     const view: ResultView = {
       callbackUrl: `/try/callback\n?${shownQuery}`,
       checks: [
         { ok: true, text: 'state matches the one this browser sent' },
-        { ok: iss === issuer, text: iss === issuer ? `iss is ${issuer}, the server the app sent you to` : `iss is ${iss ?? '(missing)'}, not ${issuer}` },
+        {
+          ok: iss === issuer,
+          text:
+            iss === issuer
+              ? `iss is ${issuer}, the server the app sent you to`
+              : `iss is ${iss ?? '(missing)'}, not ${issuer}`,
+        },
       ],
     };
     if (error || !code || iss !== issuer) {
@@ -63,7 +105,13 @@ export async function tryRoutes(app: FastifyInstance, { kernel, oauth, root }: W
       return sendPage(reply, 200, resultPage(view));
     }
 
-    const form = new URLSearchParams({ grant_type: 'authorization_code', code, redirect_uri: client.redirectUri, client_id: client.clientId, code_verifier: flow.verifier });
+    const form = new URLSearchParams({
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: client.redirectUri,
+      client_id: client.clientId,
+      code_verifier: flow.verifier,
+    });
     view.token = await recordCall(root, issuer, { method: 'POST', path: '/oauth/token', form });
     const accessToken = typeof view.token.json?.access_token === 'string' ? view.token.json.access_token : undefined;
     const idToken = typeof view.token.json?.id_token === 'string' ? view.token.json.id_token : undefined;
@@ -75,8 +123,14 @@ export async function tryRoutes(app: FastifyInstance, { kernel, oauth, root }: W
     const probe = client.probe;
     if (probe) {
       view.product = root.hasRoute({ method: 'GET', url: probe.path })
-        ? { api: probe.api, call: await recordCall(root, issuer, { method: 'GET', path: probe.path, bearer: accessToken }) }
-        : { api: probe.api, absent: `The token is good for the ${probe.api} (see "aud" above), but this server does not serve GET ${probe.path} yet, so there is nothing to call.` };
+        ? {
+            api: probe.api,
+            call: await recordCall(root, issuer, { method: 'GET', path: probe.path, bearer: accessToken }),
+          }
+        : {
+            api: probe.api,
+            absent: `The token is good for the ${probe.api} (see "aud" above), but this server does not serve GET ${probe.path} yet, so there is nothing to call.`,
+          };
     }
     return sendPage(reply, 200, resultPage(view));
   });

@@ -24,12 +24,22 @@ export interface TryClient {
  */
 export async function ensureTryClient({ kernel, oauth }: Pick<WebDeps, 'kernel' | 'oauth'>): Promise<TryClient> {
   const probe = chooseProductProbe(kernel.registry);
-  const scopes = ['openid', 'profile', 'email', 'offline_access', ...(probe ? [probe.scope] : [])].filter((s) => kernel.registry.scope(s));
+  const scopes = ['openid', 'profile', 'email', 'offline_access', ...(probe ? [probe.scope] : [])].filter((s) =>
+    kernel.registry.scope(s),
+  );
   let refusal: InvalidClientMetadata | undefined;
   for (const appBase of candidateBases(kernel.config.ISSUER)) {
     const redirectUri = `${appBase}/try/callback`;
     try {
-      await register(oauth, { name: 'Try it out (built-in demo)', type: 'public', redirectUris: [redirectUri], allowedScopes: scopes, defaultScopes: scopes, registeredVia: 'console', verified: true });
+      await register(oauth, {
+        name: 'Try it out (built-in demo)',
+        type: 'public',
+        redirectUris: [redirectUri],
+        allowedScopes: scopes,
+        defaultScopes: scopes,
+        registeredVia: 'console',
+        verified: true,
+      });
       return { clientId: TRY_CLIENT_ID, redirectUri, appBase, scopes, probe };
     } catch (error) {
       if (!(error instanceof InvalidClientMetadata) || error.field !== 'redirect_uris') throw error;
@@ -43,7 +53,8 @@ async function register(oauth: WebDeps['oauth'], wanted: NewClient): Promise<voi
   const existing = await oauth.clients.findById(TRY_CLIENT_ID);
   if (existing) {
     const same = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
-    if (same(existing.redirectUris, wanted.redirectUris) && same(existing.allowedScopes, wanted.allowedScopes ?? [])) return;
+    if (same(existing.redirectUris, wanted.redirectUris) && same(existing.allowedScopes, wanted.allowedScopes ?? []))
+      return;
     await oauth.clientService.update(TRY_CLIENT_ID, wanted);
     return;
   }

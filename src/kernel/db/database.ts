@@ -39,12 +39,16 @@ export function openDatabase(url: string, poolSize = 10, onBackgroundError?: (er
       connectionString: url,
       max: poolSize,
       // Times are epoch milliseconds in bigint columns: read them back as numbers.
-      types: { getTypeParser: (oid: number, format?: 'text' | 'binary') => (oid === PG_INT8 ? Number : types.getTypeParser(oid, format as 'text')) },
+      types: {
+        getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+          oid === PG_INT8 ? Number : types.getTypeParser(oid, format as 'text'),
+      },
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
-  if (!url.startsWith('sqlite:')) throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${url.split(':')[0]}:`);
+  if (!url.startsWith('sqlite:'))
+    throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${url.split(':')[0]}:`);
   const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
   const sqlite = new SqliteDatabase(file === ':memory:' ? ':memory:' : resolve(file));
@@ -55,7 +59,10 @@ export function openDatabase(url: string, poolSize = 10, onBackgroundError?: (er
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const stopCheckpointer = file === ':memory:' ? async () => {} : startCheckpointer(sqlite, resolve(file), (error) => onBackgroundError?.(error));
+  const stopCheckpointer =
+    file === ':memory:'
+      ? async () => {}
+      : startCheckpointer(sqlite, resolve(file), (error) => onBackgroundError?.(error));
   return {
     db,
     dialect: 'sqlite',

@@ -129,7 +129,10 @@ export class SqliteGroupCommit {
         for (const unit of units) {
           this.savepoint.run();
           try {
-            outcomes.push({ ok: true, value: await (this.checkUnits ? settledWithoutWaiting(unit.work()) : unit.work()) });
+            outcomes.push({
+              ok: true,
+              value: await (this.checkUnits ? settledWithoutWaiting(unit.work()) : unit.work()),
+            });
             this.release.run();
           } catch (error) {
             this.rollbackToSavepoint.run();

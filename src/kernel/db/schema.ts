@@ -1,4 +1,3 @@
-
 /**
  * Table shapes shared by SQLite and PostgreSQL. Times are epoch milliseconds (bigint in
  * PostgreSQL, parsed back to numbers), flags are 0/1 integers and lists are JSON text, so one
@@ -187,7 +186,6 @@ export interface SigningKeysTable {
   retired_at: number | null;
   publish_until: number | null;
 }
-
 
 export interface JobsTable {
   id: string;

@@ -12,7 +12,11 @@ const AUTOCHECKPOINT_PAGES = 1000; // SQLite's default, restored if the worker f
  * Here a worker thread (checkpoint-worker.js) checkpoints every 500 ms with its own connection
  * (PASSIVE: it never blocks a writer); should it fail, the connection checkpoints by itself again.
  */
-export function startCheckpointer(sqlite: BetterSqlite3.Database, file: string, onError: (error: Error) => void): () => Promise<void> {
+export function startCheckpointer(
+  sqlite: BetterSqlite3.Database,
+  file: string,
+  onError: (error: Error) => void,
+): () => Promise<void> {
   sqlite.pragma('wal_autocheckpoint = 0');
   // Once a checkpoint has caught up, the WAL restarts; this bounds the file it leaves behind.
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);

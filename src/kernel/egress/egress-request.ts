@@ -34,14 +34,21 @@ export interface EgressResponse {
 export type EgressFailure = 'blocked address' | 'connection failed' | 'timed out' | 'TLS error' | 'response too large';
 
 export class EgressError extends Error {
-  constructor(readonly reason: EgressFailure, detail?: string) {
+  constructor(
+    readonly reason: EgressFailure,
+    detail?: string,
+  ) {
     super(detail ?? reason);
     this.name = 'EgressError';
   }
 }
 
 const systemResolver: Resolver = (hostname) =>
-  new Promise((resolve, reject) => dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) => (error ? reject(error) : resolve(addresses))));
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    ),
+  );
 
 /**
  * The one way the server fetches a URL someone else chose (webhooks, logos, client metadata
@@ -59,9 +66,14 @@ export async function egressRequest(url: URL, options: EgressOptions): Promise<E
     resolver(hostname).then(
       (addresses) => {
         if (addresses.length === 0 || addresses.some((a) => !isAllowedAddress(a.address, options.allowLoopback))) {
-          return callback(new EgressError('blocked address', 'the host resolves to an address that may not be fetched'), '', 4);
+          return callback(
+            new EgressError('blocked address', 'the host resolves to an address that may not be fetched'),
+            '',
+            4,
+          );
         }
-        if ((lookupOptions as { all?: boolean }).all) return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
+        if ((lookupOptions as { all?: boolean }).all)
+          return (callback as unknown as (e: null, a: LookupAddress[]) => void)(null, addresses);
         return callback(null, addresses[0]!.address, addresses[0]!.family);
       },
       () => callback(new EgressError('connection failed', 'the host name did not resolve'), '', 4),
@@ -72,30 +84,34 @@ export async function egressRequest(url: URL, options: EgressOptions): Promise<E
   const tls = options.ca ? { ca: [...rootCertificates, options.ca] } : {};
   return new Promise<EgressResponse>((resolve, reject) => {
     const fail = (error: unknown) => reject(classify(error, signal));
-    const request = client.request(url, { method: options.method ?? 'GET', headers: options.headers, lookup, signal, ...tls }, (response) => {
-      const done = (body: Buffer) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
-      if (options.maxBytes === 0) {
-        response.destroy();
-        return done(Buffer.alloc(0));
-      }
-      const declared = Number(response.headers['content-length'] ?? 0);
-      if (declared > options.maxBytes) {
-        response.destroy();
-        return reject(new EgressError('response too large'));
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      response.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > options.maxBytes) {
+    const request = client.request(
+      url,
+      { method: options.method ?? 'GET', headers: options.headers, lookup, signal, ...tls },
+      (response) => {
+        const done = (body: Buffer) => resolve({ status: response.statusCode ?? 0, headers: response.headers, body });
+        if (options.maxBytes === 0) {
+          response.destroy();
+          return done(Buffer.alloc(0));
+        }
+        const declared = Number(response.headers['content-length'] ?? 0);
+        if (declared > options.maxBytes) {
           response.destroy();
           return reject(new EgressError('response too large'));
         }
-        chunks.push(chunk);
-      });
-      response.on('end', () => done(Buffer.concat(chunks)));
-      response.on('error', fail);
-    });
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > options.maxBytes) {
+            response.destroy();
+            return reject(new EgressError('response too large'));
+          }
+          chunks.push(chunk);
+        });
+        response.on('end', () => done(Buffer.concat(chunks)));
+        response.on('error', fail);
+      },
+    );
     request.on('error', fail);
     request.end(options.body);
   });
@@ -106,6 +122,7 @@ function classify(error: unknown, signal: AbortSignal): EgressError {
   if (error instanceof EgressError) return error;
   if (signal.aborted || (error instanceof Error && error.name === 'AbortError')) return new EgressError('timed out');
   const code = String((error as { code?: unknown }).code ?? '');
-  if (/CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME|ALTNAME/i.test(code)) return new EgressError('TLS error');
+  if (/CERT|SSL|TLS|EPROTO|SELF_SIGNED|UNABLE_TO_VERIFY|HOSTNAME|ALTNAME/i.test(code))
+    return new EgressError('TLS error');
   return new EgressError('connection failed');
 }

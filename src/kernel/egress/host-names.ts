@@ -38,7 +38,8 @@ export function checkDestination(url: URL, allowLoopback: boolean): string | und
   if (url.protocol !== 'https:' && !loopbackHttp) return 'must use https';
   if (url.username || url.password) return 'must not carry credentials';
   const { host, literal } = hostOf(url);
-  if (literal) return isAllowedAddress(host, allowLoopback) ? undefined : 'points at an address that may not be fetched';
+  if (literal)
+    return isAllowedAddress(host, allowLoopback) ? undefined : 'points at an address that may not be fetched';
   if (allowLoopback && isLoopbackUrl(url)) return undefined;
   return isInternalName(host) ? 'names an internal host that may not be fetched' : undefined;
 }

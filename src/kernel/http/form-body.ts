@@ -11,13 +11,20 @@ const FORM_BODY_LIMIT = 1024 * 1024;
  * (checkbox groups), or its `config.repeatableFields` names it (RFC 8707 `resource`).
  */
 export function registerFormBody(app: FastifyInstance): void {
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT }, (request, body, done) => {
-    try {
-      done(null, parseForm(body as string, (name) => isRepeatable(request, name)));
-    } catch (error) {
-      done(error as Error, undefined);
-    }
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'string', bodyLimit: FORM_BODY_LIMIT },
+    (request, body, done) => {
+      try {
+        done(
+          null,
+          parseForm(body as string, (name) => isRepeatable(request, name)),
+        );
+      } catch (error) {
+        done(error as Error, undefined);
+      }
+    },
+  );
 }
 
 /** The fields of a form body; repeated ones as lists, where `repeatable` allows. */
@@ -30,7 +37,8 @@ export function parseForm(body: string, repeatable: (name: string) => boolean): 
     else throw new MalformedBody(`${name} must not be repeated`);
   }
   // A single value of a repeatable field stays a plain string, as before, for readers that expect one.
-  for (const [name, value] of Object.entries(fields)) if (Array.isArray(value) && value.length === 1) fields[name] = value[0]!;
+  for (const [name, value] of Object.entries(fields))
+    if (Array.isArray(value) && value.length === 1) fields[name] = value[0]!;
   return fields;
 }
 
@@ -42,6 +50,7 @@ interface FieldSchema {
 function isRepeatable(request: FastifyRequest, name: string): boolean {
   const config = request.routeOptions.config as { repeatableFields?: readonly string[] } | undefined;
   if (config?.repeatableFields?.includes(name)) return true;
-  const field = (request.routeOptions.schema?.body as { properties?: Record<string, FieldSchema> } | undefined)?.properties?.[name];
+  const field = (request.routeOptions.schema?.body as { properties?: Record<string, FieldSchema> } | undefined)
+    ?.properties?.[name];
   return field !== undefined && (field.type === 'array' || Boolean(field.anyOf?.some((one) => one.type === 'array')));
 }

@@ -9,7 +9,10 @@ import { constantTimeEqual } from '../crypto/tokens.ts';
  * public in development and absent (404) in production, where route names, status counts and
  * memory are not for everyone.
  */
-export async function metricsRoutes(app: FastifyInstance, config: Pick<Config, 'METRICS_TOKEN' | 'NODE_ENV'>): Promise<void> {
+export async function metricsRoutes(
+  app: FastifyInstance,
+  config: Pick<Config, 'METRICS_TOKEN' | 'NODE_ENV'>,
+): Promise<void> {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const duration = new Histogram({
@@ -36,8 +39,16 @@ export async function metricsRoutes(app: FastifyInstance, config: Pick<Config, '
   const token = config.METRICS_TOKEN;
   if (!token && config.NODE_ENV === 'production') return;
   app.get('/metrics', { schema: { hide: true } }, async (request, reply) => {
-    if (token && !presents(request, token)) return reply.code(401).header('www-authenticate', 'Bearer realm="metrics"').header('cache-control', 'no-store').send({ error: 'unauthorized', message: 'send METRICS_TOKEN as a Bearer token' });
-    return reply.header('cache-control', 'no-store').type(registry.contentType).send(await registry.metrics());
+    if (token && !presents(request, token))
+      return reply
+        .code(401)
+        .header('www-authenticate', 'Bearer realm="metrics"')
+        .header('cache-control', 'no-store')
+        .send({ error: 'unauthorized', message: 'send METRICS_TOKEN as a Bearer token' });
+    return reply
+      .header('cache-control', 'no-store')
+      .type(registry.contentType)
+      .send(await registry.metrics());
   });
 }
 

@@ -7,9 +7,21 @@ export async function registerOpenApi(app: FastifyInstance, config: Config): Pro
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Consentry', version: '0.1.0', description: 'OAuth 2.1 / OpenID Connect authorization server and consent-gated product APIs.' },
+      info: {
+        title: 'Consentry',
+        version: '0.1.0',
+        description: 'OAuth 2.1 / OpenID Connect authorization server and consent-gated product APIs.',
+      },
       servers: [{ url: config.ISSUER }],
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'An OAuth access token (or, where stated, a personal access token)' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An OAuth access token (or, where stated, a personal access token)',
+          },
+        },
+      },
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());

@@ -8,13 +8,18 @@ import type { Config } from '../../config.ts';
  */
 export async function registerRateLimit(app: FastifyInstance, config: Config): Promise<void> {
   // ioredis is loaded only when configured: without Redis it would only take memory.
-  const redis = config.REDIS_URL ? new (await import('ioredis')).Redis(config.REDIS_URL, { connectTimeout: 2000, maxRetriesPerRequest: 1 }) : undefined;
+  const redis = config.REDIS_URL
+    ? new (await import('ioredis')).Redis(config.REDIS_URL, { connectTimeout: 2000, maxRetriesPerRequest: 1 })
+    : undefined;
   if (redis) app.addHook('onClose', async () => void redis.disconnect());
   await app.register(rateLimit, {
     global: false,
     ...(redis ? { redis, nameSpace: 'consentry-rl:' } : {}),
     errorResponseBuilder: (_request, context) => {
-      const error = new Error(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds.`) as Error & { statusCode: number; retryAfter: number };
+      const error = new Error(`Too many requests; try again in ${Math.ceil(context.ttl / 1000)} seconds.`) as Error & {
+        statusCode: number;
+        retryAfter: number;
+      };
       error.statusCode = context.statusCode;
       error.retryAfter = Math.ceil(context.ttl / 1000);
       return error;

@@ -44,7 +44,8 @@ export async function securityHeaders(app: FastifyInstance, options: { hsts?: bo
 export function recordHeaders(middleware: ReturnType<typeof helmet>): Record<string, string> {
   const headers: Record<string, string> = {};
   const response = {
-    setHeader: (name: string, value: string | number | readonly string[]) => void (headers[name.toLowerCase()] = String(value)),
+    setHeader: (name: string, value: string | number | readonly string[]) =>
+      void (headers[name.toLowerCase()] = String(value)),
     // Nothing is set before this runs, so there is nothing to remove (helmet removes X-Powered-By).
     removeHeader: (name: string) => void delete headers[name.toLowerCase()],
   };
@@ -55,6 +56,7 @@ export function recordHeaders(middleware: ReturnType<typeof helmet>): Record<str
     finished = true;
   });
   // helmet's middleware is synchronous; anything else would leave requests without these headers.
-  if (!finished || failure) throw new Error(`helmet did not finish synchronously${failure ? `: ${String(failure)}` : ''}`);
+  if (!finished || failure)
+    throw new Error(`helmet did not finish synchronously${failure ? `: ${String(failure)}` : ''}`);
   return headers;
 }

@@ -7,6 +7,17 @@ import { SqlJobQueue } from './sql-job-queue.ts';
 export type { JobQueue, JobHandler, JobInfo, EnqueueOptions, HandlerOptions } from './job-queue.ts';
 export { JobRepository } from './job-repository.ts';
 
-export function createJobQueue(database: DatabaseHandle, clock: Clock, log: FastifyBaseLogger, options: { pollMs: number; concurrency: number; leaseMs: number }) {
-  return new SqlJobQueue({ repo: new JobRepository(database.db, database.dialect), singleNode: database.dialect === 'sqlite', clock, log, ...options });
+export function createJobQueue(
+  database: DatabaseHandle,
+  clock: Clock,
+  log: FastifyBaseLogger,
+  options: { pollMs: number; concurrency: number; leaseMs: number },
+) {
+  return new SqlJobQueue({
+    repo: new JobRepository(database.db, database.dialect),
+    singleNode: database.dialect === 'sqlite',
+    clock,
+    log,
+    ...options,
+  });
 }

@@ -22,12 +22,22 @@ export async function deleteInBatches(batchSize: number, deleteBatch: () => Prom
 /** The kernel's own clean-up: finished background jobs (kept a week for inspection) and retired signing keys. */
 export const purgeKernelData: Purger = async (db, now, batchSize) => {
   const jobs = await deleteInBatches(batchSize, () => purgeFinishedJobs(db, now - 7 * 86_400_000, batchSize));
-  const keys = await db.deleteFrom('signing_keys').where('status', '=', 'retired').where('publish_until', '<=', now).executeTakeFirst();
+  const keys = await db
+    .deleteFrom('signing_keys')
+    .where('status', '=', 'retired')
+    .where('publish_until', '<=', now)
+    .executeTakeFirst();
   return { jobs, signing_keys: Number(keys.numDeletedRows) };
 };
 
 /** Runs every purger once, in order; a failing one does not stop the others. */
-export async function purgeExpired(db: Db, now: number, batchSize: number, purgers: Purger[], log?: FastifyBaseLogger): Promise<Record<string, number>> {
+export async function purgeExpired(
+  db: Db,
+  now: number,
+  batchSize: number,
+  purgers: Purger[],
+  log?: FastifyBaseLogger,
+): Promise<Record<string, number>> {
   const purged: Record<string, number> = {};
   for (const purge of purgers) {
     try {
@@ -41,7 +51,12 @@ export async function purgeExpired(db: Db, now: number, batchSize: number, purge
 }
 
 /** Runs the purgers every `intervalSeconds`; the timer never keeps the process alive. */
-export function startJanitor(db: Db, clock: Clock, log: FastifyBaseLogger, options: { intervalSeconds: number; batchSize: number; purgers: Purger[] }): () => void {
+export function startJanitor(
+  db: Db,
+  clock: Clock,
+  log: FastifyBaseLogger,
+  options: { intervalSeconds: number; batchSize: number; purgers: Purger[] },
+): () => void {
   if (options.intervalSeconds <= 0) return () => {};
   let running = false;
   const timer = setInterval(() => {

@@ -4,7 +4,10 @@ import type { JobsTable } from '../db/schema.ts';
 
 /** SQL of the job queue; one statement claims a job so two nodes never run the same one. */
 export class JobRepository {
-  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   /** False when a job with the same name and key is already waiting or running (the partial unique index). */
   async insert(row: JobsTable): Promise<boolean> {
@@ -24,13 +27,23 @@ export class JobRepository {
       .selectFrom('jobs')
       .select('id')
       .where('name', 'in', names)
-      .where((eb) => eb.or([eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]), eb.and([eb('status', '=', 'running'), eb('locked_until', '<=', now)])]))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+          eb.and([eb('status', '=', 'running'), eb('locked_until', '<=', now)]),
+        ]),
+      )
       .orderBy('run_at')
       .limit(1);
     if (this.dialect === 'postgres') next = next.modifyEnd(sql`for update skip locked`);
     return this.db
       .updateTable('jobs')
-      .set((eb) => ({ status: 'running', locked_until: now + leaseMs, attempts: eb('attempts', '+', 1), updated_at: now }))
+      .set((eb) => ({
+        status: 'running',
+        locked_until: now + leaseMs,
+        attempts: eb('attempts', '+', 1),
+        updated_at: now,
+      }))
       .where('id', '=', (eb) => eb.selectFrom(next.as('n')).select('n.id'))
       .returningAll()
       .executeTakeFirst();
@@ -42,23 +55,39 @@ export class JobRepository {
   }
 
   async complete(id: string, now: number): Promise<void> {
-    await this.db.updateTable('jobs').set({ status: 'done', locked_until: null, last_error: null, updated_at: now }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'done', locked_until: null, last_error: null, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   async retryLater(id: string, runAt: number, error: string, now: number): Promise<void> {
-    await this.db.updateTable('jobs').set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   async fail(id: string, error: string, now: number): Promise<void> {
-    await this.db.updateTable('jobs').set({ status: 'failed', locked_until: null, last_error: error, updated_at: now }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('jobs')
+      .set({ status: 'failed', locked_until: null, last_error: error, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   async nextRunAt(names: string[]): Promise<number | undefined> {
     if (names.length === 0) return undefined;
-    const row = await this.db.selectFrom('jobs').select((eb) => eb.fn.min('run_at').as('next')).where('name', 'in', names).where('status', '=', 'pending').executeTakeFirst();
+    const row = await this.db
+      .selectFrom('jobs')
+      .select((eb) => eb.fn.min('run_at').as('next'))
+      .where('name', 'in', names)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
     return row?.next == null ? undefined : Number(row.next);
   }
-
 }
 
 function isUniqueViolation(error: unknown): boolean {
@@ -68,7 +97,12 @@ function isUniqueViolation(error: unknown): boolean {
 
 /** Finished jobs are kept a while for inspection, then purged in batches (by the janitor). */
 export async function purgeFinishedJobs(db: Db, before: number, limit: number): Promise<number> {
-  const doomed = db.selectFrom('jobs').select('id').where('status', 'in', ['done', 'failed']).where('updated_at', '<=', before).limit(limit);
+  const doomed = db
+    .selectFrom('jobs')
+    .select('id')
+    .where('status', 'in', ['done', 'failed'])
+    .where('updated_at', '<=', before)
+    .limit(limit);
   const result = await db.deleteFrom('jobs').where('id', 'in', doomed).executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -39,21 +39,36 @@ export class SqlJobQueue implements JobQueue {
     const now = this.options.clock.now();
     const id = newId();
     const inserted = await this.options.repo.insert({
-      id, name, payload: JSON.stringify(payload ?? null), dedupe_key: options.key ?? null, status: 'pending', attempts: 0,
-      max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5, run_at: options.runAt ?? now, locked_until: null, last_error: null,
-      created_at: now, updated_at: now,
+      id,
+      name,
+      payload: JSON.stringify(payload ?? null),
+      dedupe_key: options.key ?? null,
+      status: 'pending',
+      attempts: 0,
+      max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5,
+      run_at: options.runAt ?? now,
+      locked_until: null,
+      last_error: null,
+      created_at: now,
+      updated_at: now,
     });
     if (inserted && !this.stopped) this.kick();
     return inserted ? id : undefined;
   }
 
   handle<T>(name: string, handler: JobHandler<T>, options: HandlerOptions = {}): void {
-    this.handlers.set(name, { handler: handler as JobHandler<unknown>, backoffMs: options.backoffMs ?? 1000, maxAttempts: options.maxAttempts ?? 5 });
+    this.handlers.set(name, {
+      handler: handler as JobHandler<unknown>,
+      backoffMs: options.backoffMs ?? 1000,
+      maxAttempts: options.maxAttempts ?? 5,
+    });
   }
 
   start(): void {
     this.stopped = false;
-    const recovered = this.options.singleNode ? this.options.repo.releaseLeases(this.options.clock.now()) : Promise.resolve();
+    const recovered = this.options.singleNode
+      ? this.options.repo.releaseLeases(this.options.clock.now())
+      : Promise.resolve();
     recovered.then(
       () => this.schedule(0),
       (error: unknown) => this.options.log.error({ err: error }, 'job queue could not recover leases'),
@@ -109,7 +124,13 @@ export class SqlJobQueue implements JobQueue {
     return ran;
   }
 
-  private async execute(id: string, name: string, payload: string, attempt: number, maxAttempts: number): Promise<void> {
+  private async execute(
+    id: string,
+    name: string,
+    payload: string,
+    attempt: number,
+    maxAttempts: number,
+  ): Promise<void> {
     const registered = this.handlers.get(name)!;
     this.running++;
     try {

@@ -139,7 +139,11 @@ export class BatchSigner {
 function signHere(batch: Pending[]): void {
   for (const pending of batch) {
     try {
-      pending.resolve(sign('sha256', Buffer.from(pending.input), { key: pending.key, dsaEncoding: 'ieee-p1363' }).toString('base64url'));
+      pending.resolve(
+        sign('sha256', Buffer.from(pending.input), { key: pending.key, dsaEncoding: 'ieee-p1363' }).toString(
+          'base64url',
+        ),
+      );
     } catch (error) {
       pending.reject(error instanceof Error ? error : new Error(String(error)));
     }

@@ -40,8 +40,10 @@ export class KeyRing {
   async ensureKeys(): Promise<void> {
     await this.options.repo.exclusively(async (repo) => {
       const now = this.options.clock.now();
-      if ((await repo.findByStatus('active')).length === 0) await repo.insert(await createKey(this.options.box, 'active', now));
-      if ((await repo.findByStatus('next')).length === 0) await repo.insert(await createKey(this.options.box, 'next', now));
+      if ((await repo.findByStatus('active')).length === 0)
+        await repo.insert(await createKey(this.options.box, 'active', now));
+      if ((await repo.findByStatus('next')).length === 0)
+        await repo.insert(await createKey(this.options.box, 'next', now));
     });
     await this.reload();
   }

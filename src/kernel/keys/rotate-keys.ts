@@ -13,7 +13,12 @@ export interface RotationResult {
  * retires but stays published for `retiredPublishMs` (longest token lifetime plus a margin),
  * and a fresh next key is published for the rotation after this one.
  */
-export async function rotateKeys(repo: SigningKeyRepository, box: SecretBox, now: number, retiredPublishMs: number): Promise<RotationResult> {
+export async function rotateKeys(
+  repo: SigningKeyRepository,
+  box: SecretBox,
+  now: number,
+  retiredPublishMs: number,
+): Promise<RotationResult> {
   return repo.exclusively(async (tx) => {
     const active = await tx.findByStatus('active');
     let [next] = await tx.findByStatus('next');

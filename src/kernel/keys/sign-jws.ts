@@ -9,7 +9,11 @@ const signer = new BatchSigner();
  * against ~26 µs for `crypto.sign`. ECDSA is the largest single cost of the token endpoint.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
  */
-export async function signEs256(header: Record<string, unknown>, payload: Record<string, unknown>, key: KeyObject): Promise<string> {
+export async function signEs256(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  key: KeyObject,
+): Promise<string> {
   const input = `${encode(header)}.${encode(payload)}`;
   return `${input}.${await signer.sign(input, key)}`;
 }

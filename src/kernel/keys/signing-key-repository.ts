@@ -6,7 +6,10 @@ export type SigningKeyRow = SigningKeysTable;
 
 /** Signing keys as stored: public JWK in the clear, private JWK sealed with SECRET_KEY. */
 export class SigningKeyRepository {
-  constructor(private readonly db: Db, private readonly dialect: Dialect) {}
+  constructor(
+    private readonly db: Db,
+    private readonly dialect: Dialect,
+  ) {}
 
   listPublished(now: number): Promise<SigningKeyRow[]> {
     return this.db
@@ -37,15 +40,28 @@ export class SigningKeyRepository {
   }
 
   async retire(kid: string, now: number, publishUntil: number): Promise<void> {
-    await this.db.updateTable('signing_keys').set({ status: 'retired', retired_at: now, publish_until: publishUntil }).where('kid', '=', kid).execute();
+    await this.db
+      .updateTable('signing_keys')
+      .set({ status: 'retired', retired_at: now, publish_until: publishUntil })
+      .where('kid', '=', kid)
+      .execute();
   }
 
   async activate(kid: string, now: number): Promise<void> {
-    await this.db.updateTable('signing_keys').set({ status: 'active', activated_at: now }).where('kid', '=', kid).execute();
+    await this.db
+      .updateTable('signing_keys')
+      .set({ status: 'active', activated_at: now })
+      .where('kid', '=', kid)
+      .execute();
   }
 
   async deleteExpired(now: number, limit: number): Promise<number> {
-    const doomed = this.db.selectFrom('signing_keys').select('kid').where('status', '=', 'retired').where('publish_until', '<=', now).limit(limit);
+    const doomed = this.db
+      .selectFrom('signing_keys')
+      .select('kid')
+      .where('status', '=', 'retired')
+      .where('publish_until', '<=', now)
+      .limit(limit);
     const result = await this.db.deleteFrom('signing_keys').where('kid', 'in', doomed).executeTakeFirst();
     return Number(result.numDeletedRows);
   }

@@ -29,7 +29,11 @@ export interface AuthorizationRequest {
 
 /** An error that goes back to the client's redirect URI with `state` and `iss`. */
 export class RedirectableError extends Error {
-  constructor(readonly error: OAuthError, readonly redirectUri: string, readonly state: string | undefined) {
+  constructor(
+    readonly error: OAuthError,
+    readonly redirectUri: string,
+    readonly state: string | undefined,
+  ) {
     super(error.message);
   }
 }
@@ -62,19 +66,30 @@ export async function validateAuthorizationRequest(
   const state = single.state !== undefined && single.state.length <= MAX_FREE_TEXT_LENGTH ? single.state : undefined;
   try {
     for (const name of FREE_TEXT_PARAMS) {
-      if ((single[name]?.length ?? 0) > MAX_FREE_TEXT_LENGTH) throw new InvalidRequest(`${name} must be at most ${MAX_FREE_TEXT_LENGTH} characters`);
+      if ((single[name]?.length ?? 0) > MAX_FREE_TEXT_LENGTH)
+        throw new InvalidRequest(`${name} must be at most ${MAX_FREE_TEXT_LENGTH} characters`);
     }
     if (!single.response_type) throw new InvalidRequest('response_type is required');
     if (single.response_type !== 'code') throw new UnsupportedResponseType('only response_type=code is supported');
-    if (!client.grantTypes.includes('authorization_code')) throw new OAuthError('unauthorized_client', 'the client may not use the authorization code flow');
-    if (single.response_mode !== undefined && single.response_mode !== 'query') throw new InvalidRequest('only response_mode=query is supported');
-    if (single.request !== undefined || single.request_uri !== undefined) throw new OAuthError('request_not_supported', 'request objects are not supported');
+    if (!client.grantTypes.includes('authorization_code'))
+      throw new OAuthError('unauthorized_client', 'the client may not use the authorization code flow');
+    if (single.response_mode !== undefined && single.response_mode !== 'query')
+      throw new InvalidRequest('only response_mode=query is supported');
+    if (single.request !== undefined || single.request_uri !== undefined)
+      throw new OAuthError('request_not_supported', 'request objects are not supported');
     const prompt = parsePrompt(single.prompt);
     const maxAge = parseMaxAge(single.max_age);
     const scopes = checkRequestedScopes(single.scope, client, ctx.registry, entry.defaultScopes);
     const resources = resolveResources(resource, scopes, ctx.registry).map((r) => r.uri);
     const pkce = checkCodeChallenge(client, single.code_challenge, single.code_challenge_method);
-    const request: AuthorizationRequest = { clientId: client.id, redirectUri, redirectUriSent: single.redirect_uri !== undefined, scopes, resources, prompt };
+    const request: AuthorizationRequest = {
+      clientId: client.id,
+      redirectUri,
+      redirectUriSent: single.redirect_uri !== undefined,
+      scopes,
+      resources,
+      prompt,
+    };
     if (state !== undefined) request.state = state;
     if (single.nonce !== undefined) request.nonce = single.nonce;
     if (pkce) Object.assign(request, { codeChallenge: pkce.challenge, codeChallengeMethod: pkce.method });
@@ -91,9 +106,13 @@ export async function validateAuthorizationRequest(
 function chooseRedirectUri(client: Client, requested: string | undefined): string {
   if (requested === undefined) {
     if (client.redirectUris.length === 1) return client.redirectUris[0]!;
-    throw new UnsafeAuthorizationRequest('invalid_request', 'redirect_uri is required: the client has several registered');
+    throw new UnsafeAuthorizationRequest(
+      'invalid_request',
+      'redirect_uri is required: the client has several registered',
+    );
   }
-  if (!matchRedirectUri(requested, client.redirectUris)) throw new UnsafeAuthorizationRequest('invalid_request', 'redirect_uri is not registered for this client');
+  if (!matchRedirectUri(requested, client.redirectUris))
+    throw new UnsafeAuthorizationRequest('invalid_request', 'redirect_uri is not registered for this client');
   return requested;
 }
 
@@ -110,6 +129,7 @@ function parsePrompt(value: string | undefined): string[] {
   for (const p of prompts) {
     if (!PROMPTS.has(p)) throw new InvalidRequest(`unsupported prompt value ${p}`);
   }
-  if (prompts.includes('none') && prompts.length > 1) throw new InvalidRequest('prompt=none cannot be combined with other values');
+  if (prompts.includes('none') && prompts.length > 1)
+    throw new InvalidRequest('prompt=none cannot be combined with other values');
   return prompts;
 }

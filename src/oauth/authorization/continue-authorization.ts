@@ -13,10 +13,15 @@ import { issueCodeRedirect } from './issue-code.ts';
  * consent (unless a stored grant already covers the request), then the code. Returns where to
  * send the browser.
  */
-export async function continueAuthorization(ctx: OAuthContext, interaction: Interaction, session: SignedInSession | undefined): Promise<string> {
+export async function continueAuthorization(
+  ctx: OAuthContext,
+  interaction: Interaction,
+  session: SignedInSession | undefined,
+): Promise<string> {
   const { request } = interaction;
   if (!session || needsFreshSignIn(interaction, session)) {
-    if (request.prompt.includes('none')) return fail(ctx, interaction, new LoginRequired('the person is not signed in'));
+    if (request.prompt.includes('none'))
+      return fail(ctx, interaction, new LoginRequired('the person is not signed in'));
     const query = new URLSearchParams({ return_to: interactionPath(interaction.id) });
     // The sign-in page pre-fills an address; a hint too long to be one is not passed on.
     if (request.loginHint && request.loginHint.length <= 320) query.set('login_hint', request.loginHint);
@@ -25,17 +30,27 @@ export async function continueAuthorization(ctx: OAuthContext, interaction: Inte
   }
   const step = request.steps?.[0];
   if (step) {
-    if (request.prompt.includes('none')) return fail(ctx, interaction, new OAuthError('interaction_required', 'the person must take part in this request'));
+    if (request.prompt.includes('none'))
+      return fail(
+        ctx,
+        interaction,
+        new OAuthError('interaction_required', 'the person must take part in this request'),
+      );
     const page = ctx.registry.step(step);
     if (page) return page.url(interaction.id);
   }
   const grant = await new GrantRepository(ctx.database.db).findActive(session.userId, request.clientId);
-  const covered = grant && request.scopes.every((s) => grant.scopes.includes(s)) && request.resources.every((r) => grant.resources.includes(r));
+  const covered =
+    grant &&
+    request.scopes.every((s) => grant.scopes.includes(s)) &&
+    request.resources.every((r) => grant.resources.includes(r));
   if (covered && !request.prompt.includes('consent')) {
-    if (!(await new InteractionRepository(ctx.database.db).take(interaction.id))) return interactionPath(interaction.id);
+    if (!(await new InteractionRepository(ctx.database.db).take(interaction.id)))
+      return interactionPath(interaction.id);
     return issueCodeRedirect(ctx, request, session.userId, grant.id, session.authTime);
   }
-  if (request.prompt.includes('none')) return fail(ctx, interaction, new ConsentRequired('the app needs the person\'s consent'));
+  if (request.prompt.includes('none'))
+    return fail(ctx, interaction, new ConsentRequired("the app needs the person's consent"));
   return interactionPath(interaction.id);
 }
 
@@ -46,13 +61,27 @@ export async function continueAuthorization(ctx: OAuthContext, interaction: Inte
  */
 function needsFreshSignIn({ request, createdAt }: Interaction, session: SignedInSession): boolean {
   if (session.authTime >= createdAt) return false;
-  return request.prompt.includes('login') || (request.maxAge !== undefined && createdAt - session.authTime > request.maxAge * 1000);
+  return (
+    request.prompt.includes('login') ||
+    (request.maxAge !== undefined && createdAt - session.authTime > request.maxAge * 1000)
+  );
 }
 
 /** Approves (stores or widens the grant) and issues the code. */
-export async function approveAuthorization(ctx: OAuthContext, interaction: Interaction, session: SignedInSession): Promise<string> {
+export async function approveAuthorization(
+  ctx: OAuthContext,
+  interaction: Interaction,
+  session: SignedInSession,
+): Promise<string> {
   const { request } = interaction;
-  const grantId = await new GrantRepository(ctx.database.db).approve(newId(), session.userId, request.clientId, request.scopes, request.resources, ctx.clock.now());
+  const grantId = await new GrantRepository(ctx.database.db).approve(
+    newId(),
+    session.userId,
+    request.clientId,
+    request.scopes,
+    request.resources,
+    ctx.clock.now(),
+  );
   return issueCodeRedirect(ctx, request, session.userId, grantId, session.authTime);
 }
 

@@ -17,23 +17,51 @@ export class InteractionRepository {
   async insert(interaction: Interaction): Promise<void> {
     await this.db
       .insertInto('interactions')
-      .values({ id: interaction.id, client_id: interaction.request.clientId, request: JSON.stringify(interaction.request), created_at: interaction.createdAt, expires_at: interaction.expiresAt, requester: interaction.requester ?? null })
+      .values({
+        id: interaction.id,
+        client_id: interaction.request.clientId,
+        request: JSON.stringify(interaction.request),
+        created_at: interaction.createdAt,
+        expires_at: interaction.expiresAt,
+        requester: interaction.requester ?? null,
+      })
       .execute();
   }
 
   async find(id: string, now: number): Promise<Interaction | undefined> {
-    const row = await this.db.selectFrom('interactions').selectAll().where('id', '=', id).where('expires_at', '>', now).executeTakeFirst();
-    return row && { id: row.id, request: JSON.parse(row.request) as AuthorizationRequest, createdAt: row.created_at, expiresAt: row.expires_at };
+    const row = await this.db
+      .selectFrom('interactions')
+      .selectAll()
+      .where('id', '=', id)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
+    return (
+      row && {
+        id: row.id,
+        request: JSON.parse(row.request) as AuthorizationRequest,
+        createdAt: row.created_at,
+        expiresAt: row.expires_at,
+      }
+    );
   }
 
   /** How many unexpired requests one requester has pending (an indexed count). */
   async countPending(requester: string, now: number): Promise<number> {
-    const row = await this.db.selectFrom('interactions').select((eb) => eb.fn.countAll<string | number>().as('n')).where('requester', '=', requester).where('expires_at', '>', now).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('interactions')
+      .select((eb) => eb.fn.countAll<string | number>().as('n'))
+      .where('requester', '=', requester)
+      .where('expires_at', '>', now)
+      .executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 
   async updateRequest(id: string, request: AuthorizationRequest): Promise<void> {
-    await this.db.updateTable('interactions').set({ request: JSON.stringify(request) }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('interactions')
+      .set({ request: JSON.stringify(request) })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Ends the interaction; only the caller that deletes it may answer it (no double consent). */

@@ -8,7 +8,13 @@ import { redirectBack } from './redirect.ts';
  * Stores a single-use authorization code bound to the request (client, redirect URI, PKCE,
  * scopes, resources, nonce) and returns the redirect that delivers it.
  */
-export async function issueCodeRedirect(ctx: OAuthContext, request: AuthorizationRequest, userId: string, grantId: string, authTime: number): Promise<string> {
+export async function issueCodeRedirect(
+  ctx: OAuthContext,
+  request: AuthorizationRequest,
+  userId: string,
+  grantId: string,
+  authTime: number,
+): Promise<string> {
   const code = newOpaqueToken('ac_');
   const now = ctx.clock.now();
   await new AuthorizationCodeRepository(ctx.database.db).insert({

@@ -10,15 +10,21 @@ const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
  * `plain` only for clients registered with allow_plain_pkce (never advertised).
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.1.1
  */
-export function checkCodeChallenge(client: Client, challenge: string | undefined, method: string | undefined): { challenge: string; method: 'S256' | 'plain' } | undefined {
+export function checkCodeChallenge(
+  client: Client,
+  challenge: string | undefined,
+  method: string | undefined,
+): { challenge: string; method: 'S256' | 'plain' } | undefined {
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge');
-    if (client.type === 'public') throw new InvalidRequest('PKCE is required: send code_challenge with code_challenge_method=S256');
+    if (client.type === 'public')
+      throw new InvalidRequest('PKCE is required: send code_challenge with code_challenge_method=S256');
     return undefined;
   }
   const chosen = method ?? 'plain'; // RFC 7636 §4.3: the default is plain
   if (chosen === 'S256') {
-    if (!/^[A-Za-z0-9\-_]{43}$/.test(challenge)) throw new InvalidRequest('code_challenge must be the 43-character base64url SHA-256 of the verifier');
+    if (!/^[A-Za-z0-9\-_]{43}$/.test(challenge))
+      throw new InvalidRequest('code_challenge must be the 43-character base64url SHA-256 of the verifier');
     return { challenge, method: 'S256' };
   }
   if (chosen === 'plain') {
@@ -32,7 +38,8 @@ export function checkCodeChallenge(client: Client, challenge: string | undefined
 /** Token-time PKCE: the verifier must match; a verifier without a challenge is a downgrade. */
 export function checkCodeVerifier(verifier: string | undefined, challenge: string | null, method: string | null): void {
   if (challenge === null) {
-    if (verifier !== undefined) throw new InvalidGrant('code_verifier sent but the authorization request had no code_challenge');
+    if (verifier !== undefined)
+      throw new InvalidGrant('code_verifier sent but the authorization request had no code_challenge');
     return;
   }
   if (verifier === undefined) throw new InvalidGrant('code_verifier is required');

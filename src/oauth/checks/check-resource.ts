@@ -6,7 +6,11 @@ import { InvalidTarget } from '../errors.ts';
  * protected resource. Without any, the resources follow from the scopes' owners.
  * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
  */
-export function resolveResources(requested: readonly string[], scopes: readonly string[], registry: ScopeRegistry): RegisteredResource[] {
+export function resolveResources(
+  requested: readonly string[],
+  scopes: readonly string[],
+  registry: ScopeRegistry,
+): RegisteredResource[] {
   if (requested.length === 0) {
     const owners = scopes.map((s) => registry.ownerOf(s)).filter((r): r is RegisteredResource => r !== undefined);
     return [...new Map(owners.map((r) => [r.uri, r])).values()];

@@ -19,7 +19,12 @@ export function parseScope(value: string): string[] {
  * else the client's; every scope must be known and allowed for the client.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  */
-export function checkRequestedScopes(requested: string | undefined, client: Client, registry: ScopeRegistry, entryDefaults?: string[]): string[] {
+export function checkRequestedScopes(
+  requested: string | undefined,
+  client: Client,
+  registry: ScopeRegistry,
+  entryDefaults?: string[],
+): string[] {
   const scopes = requested === undefined ? (entryDefaults ?? client.defaultScopes) : parseScope(requested);
   if (scopes.length === 0) throw new InvalidScope('no scope was requested and the client has no default scopes');
   for (const scope of scopes) {

@@ -15,9 +15,17 @@ export interface ClientCredentials {
  * client_secret_basic, client_secret_post, or none for public clients. One method per request.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
-export async function authenticateClient(credentials: ClientCredentials, clients: ClientRepository, clock: Clock): Promise<Client> {
+export async function authenticateClient(
+  credentials: ClientCredentials,
+  clients: ClientRepository,
+  clock: Clock,
+): Promise<Client> {
   const basic = parseBasic(credentials.authorization);
-  if (basic && (credentials.clientSecret !== undefined || (credentials.clientId !== undefined && credentials.clientId !== basic.id))) {
+  if (
+    basic &&
+    (credentials.clientSecret !== undefined ||
+      (credentials.clientId !== undefined && credentials.clientId !== basic.id))
+  ) {
     throw new InvalidRequest('use exactly one client authentication method');
   }
   const id = basic?.id ?? credentials.clientId;
@@ -31,7 +39,8 @@ export async function authenticateClient(credentials: ClientCredentials, clients
   }
   if (secret === undefined || !client.secretHash) throw new InvalidClient('client secret is required', Boolean(basic));
   if (!hashMatches(secret, client.secretHash)) throw new InvalidClient('client authentication failed', Boolean(basic));
-  if (client.secretExpiresAt !== null && client.secretExpiresAt <= clock.now()) throw new InvalidClient('client secret has expired', Boolean(basic));
+  if (client.secretExpiresAt !== null && client.secretExpiresAt <= clock.now())
+    throw new InvalidClient('client secret has expired', Boolean(basic));
   return client;
 }
 
@@ -42,7 +51,10 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
   if (colon < 0) throw new InvalidClient('malformed Basic credentials', true);
   try {
     // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
-    return { id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')), secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')) };
+    return {
+      id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
+      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
+    };
   } catch {
     throw new InvalidClient('malformed Basic credentials', true);
   }

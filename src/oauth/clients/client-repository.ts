@@ -9,7 +9,11 @@ import { clientFromRow, type Client } from './client.ts';
 export class ClientRepository {
   private readonly cache = new Map<string, { client: Client | undefined; at: number }>();
 
-  constructor(private readonly db: Db, private readonly cacheMs = 0, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly db: Db,
+    private readonly cacheMs = 0,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async findById(id: string): Promise<Client | undefined> {
     const hit = this.cache.get(id);

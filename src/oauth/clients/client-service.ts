@@ -33,7 +33,10 @@ export interface NewClient {
 
 /** A client-side mistake in a registration; the caller renders it for its own surface. */
 export class InvalidClientMetadata extends Error {
-  constructor(readonly field: string, message: string) {
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -41,7 +44,11 @@ export class InvalidClientMetadata extends Error {
 const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'];
 
 export class ClientService {
-  constructor(private readonly repo: ClientRepository, private readonly registry: ScopeRegistry, private readonly clock: Clock) {}
+  constructor(
+    private readonly repo: ClientRepository,
+    private readonly registry: ScopeRegistry,
+    private readonly clock: Clock,
+  ) {}
 
   /** Registers a client; the plain secret (confidential clients) is returned once, never stored. */
   async create(input: NewClient): Promise<{ client: Client; secret?: string }> {
@@ -71,9 +78,14 @@ export class ClientService {
   async update(id: string, input: NewClient): Promise<Client> {
     const existing = await this.repo.findById(id);
     if (!existing) throw new InvalidClientMetadata('client_id', 'no client with that id');
-    if (input.type !== existing.type) throw new InvalidClientMetadata('type', 'a client cannot change between public and confidential');
+    if (input.type !== existing.type)
+      throw new InvalidClientMetadata('type', 'a client cannot change between public and confidential');
     const fields = this.validate(input);
-    await this.repo.update(id, { ...fields, metadata_expires_at: input.metadataExpiresAt ?? null, updated_at: this.clock.now() });
+    await this.repo.update(id, {
+      ...fields,
+      metadata_expires_at: input.metadataExpiresAt ?? null,
+      updated_at: this.clock.now(),
+    });
     return (await this.repo.findById(id))!;
   }
 
@@ -87,10 +99,15 @@ export class ClientService {
   /** Replaces the secret of a confidential client; the old one stops working at once. */
   async rotateSecret(id: string, secretTtlSeconds?: number | null): Promise<string> {
     const client = await this.repo.findById(id);
-    if (!client || client.type !== 'confidential') throw new InvalidClientMetadata('client_id', 'no confidential client with that id');
+    if (!client || client.type !== 'confidential')
+      throw new InvalidClientMetadata('client_id', 'no confidential client with that id');
     const secret = newOpaqueToken('cs_');
     const now = this.clock.now();
-    await this.repo.update(id, { secret_hash: sha256(secret), secret_expires_at: secretTtlSeconds ? now + secretTtlSeconds * 1000 : null, updated_at: now });
+    await this.repo.update(id, {
+      secret_hash: sha256(secret),
+      secret_expires_at: secretTtlSeconds ? now + secretTtlSeconds * 1000 : null,
+      updated_at: now,
+    });
     return secret;
   }
 
@@ -100,16 +117,23 @@ export class ClientService {
    * asking, and no app holds every product's scopes by default. Others keep the products' defaults.
    */
   private defaultScopesFor(input: NewClient): string[] {
-    const narrow = input.type === 'confidential' && (input.registeredVia === 'dcr' || input.registeredVia === 'console');
+    const narrow =
+      input.type === 'confidential' && (input.registeredVia === 'dcr' || input.registeredVia === 'console');
     return narrow ? ['openid'] : this.registry.defaultScopes();
   }
 
   private validate(input: NewClient) {
     if (!input.name.trim()) throw new InvalidClientMetadata('client_name', 'a name is required');
-    if (input.type !== 'public' && input.type !== 'confidential') throw new InvalidClientMetadata('type', 'type must be public or confidential');
-    const grantTypes = input.grantTypes ?? ['authorization_code', 'refresh_token', ...(input.type === 'confidential' ? ['client_credentials'] : [])];
+    if (input.type !== 'public' && input.type !== 'confidential')
+      throw new InvalidClientMetadata('type', 'type must be public or confidential');
+    const grantTypes = input.grantTypes ?? [
+      'authorization_code',
+      'refresh_token',
+      ...(input.type === 'confidential' ? ['client_credentials'] : []),
+    ];
     for (const grant of grantTypes) {
-      if (!GRANT_TYPES.includes(grant)) throw new InvalidClientMetadata('grant_types', `unsupported grant type ${grant}`);
+      if (!GRANT_TYPES.includes(grant))
+        throw new InvalidClientMetadata('grant_types', `unsupported grant type ${grant}`);
     }
     if (input.type === 'public' && grantTypes.includes('client_credentials')) {
       throw new InvalidClientMetadata('grant_types', 'client_credentials needs a confidential client');
@@ -127,10 +151,12 @@ export class ClientService {
     }
     const defaults = input.defaultScopes ?? this.defaultScopesFor(input).filter((s) => allowed.includes(s));
     for (const scope of defaults) {
-      if (!allowed.includes(scope)) throw new InvalidClientMetadata('default_scopes', `default scope ${scope} is not allowed for the client`);
+      if (!allowed.includes(scope))
+        throw new InvalidClientMetadata('default_scopes', `default scope ${scope} is not allowed for the client`);
     }
     for (const ttl of [input.accessTokenTtl, input.refreshTokenTtl]) {
-      if (ttl != null && (!Number.isInteger(ttl) || ttl <= 0)) throw new InvalidClientMetadata('token_lifetimes', 'lifetimes are positive whole seconds');
+      if (ttl != null && (!Number.isInteger(ttl) || ttl <= 0))
+        throw new InvalidClientMetadata('token_lifetimes', 'lifetimes are positive whole seconds');
     }
     return {
       name: input.name.trim(),

@@ -13,11 +13,20 @@ export interface GrantStatus {
 export function createGrantStatus(db: Db): GrantStatus {
   return {
     async grantOfFamily(familyId) {
-      const row = await db.selectFrom('token_families').select(['grant_id', 'client_id']).where('id', '=', familyId).executeTakeFirst();
+      const row = await db
+        .selectFrom('token_families')
+        .select(['grant_id', 'client_id'])
+        .where('id', '=', familyId)
+        .executeTakeFirst();
       return row?.grant_id ? { grantId: row.grant_id, clientId: row.client_id } : undefined;
     },
     async isGrantActive(grantId) {
-      const row = await db.selectFrom('grants').select('id').where('id', '=', grantId).where('revoked_at', 'is', null).executeTakeFirst();
+      const row = await db
+        .selectFrom('grants')
+        .select('id')
+        .where('id', '=', grantId)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst();
       return Boolean(row);
     },
   };

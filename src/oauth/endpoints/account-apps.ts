@@ -11,15 +11,36 @@ const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Form = Type.Object({ csrf: Type.Optional(Type.String({ maxLength: 200 })) });
 
 /** POST /account/apps/:id/revoke — the "Revoke access" button of /account. */
-export async function accountAppsEndpoint(app: FastifyInstance, ctx: OAuthContext, accounts: Accounts, csrf: Csrf): Promise<void> {
-  app.withTypeProvider<TypeBoxTypeProvider>().post('/account/apps/:id/revoke', { schema: { params: Params, body: Form, hide: true } }, async (request, reply) => {
-    const { id } = request.params;
-    if (!csrf.verify(request, request.body.csrf)) {
-      return reply.code(403).type('text/html; charset=utf-8').send(statusPage({ title: 'Please try again', message: 'The form was out of date or did not come from this site.', link: null, hint: BACK_TO_APP_HINT }));
-    }
-    const session = await accounts.sessions.current(request);
-    if (!session) return reply.redirect('/signin?return_to=/account', 303);
-    await revokeGrant(ctx, session.userId, id);
-    return reply.redirect('/account', 303);
-  });
+export async function accountAppsEndpoint(
+  app: FastifyInstance,
+  ctx: OAuthContext,
+  accounts: Accounts,
+  csrf: Csrf,
+): Promise<void> {
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .post(
+      '/account/apps/:id/revoke',
+      { schema: { params: Params, body: Form, hide: true } },
+      async (request, reply) => {
+        const { id } = request.params;
+        if (!csrf.verify(request, request.body.csrf)) {
+          return reply
+            .code(403)
+            .type('text/html; charset=utf-8')
+            .send(
+              statusPage({
+                title: 'Please try again',
+                message: 'The form was out of date or did not come from this site.',
+                link: null,
+                hint: BACK_TO_APP_HINT,
+              }),
+            );
+        }
+        const session = await accounts.sessions.current(request);
+        if (!session) return reply.redirect('/signin?return_to=/account', 303);
+        await revokeGrant(ctx, session.userId, id);
+        return reply.redirect('/account', 303);
+      },
+    );
 }

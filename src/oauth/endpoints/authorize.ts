@@ -22,25 +22,41 @@ export async function authorizeEndpoint(app: FastifyInstance, ctx: OAuthContext,
   const entries = new Map<string, string[]>([['/oauth/authorize', []], ...ctx.registry.entryPoints()]);
   for (const [path, steps] of entries) {
     const summary = steps.length ? `Authorization endpoint with ${steps.join(', ')}` : 'Authorization endpoint';
-    app.get(path, { schema: { summary, tags: ['oauth'], querystring: AuthorizeQuery }, config: { htmlErrors: true, ...perIpLimit(ctx.config.AUTHORIZE_RATE_LIMIT_PER_MINUTE) } }, async (request, reply) => {
-      try {
-        const params = readParams(request.query);
-        // A product's widget URL (Calico's /connect) carries no response_type; code is the only one.
-        if (steps.length && params.single.response_type === undefined) params.single.response_type = 'code';
-        const { request: authorization } = await validateAuthorizationRequest(ctx, params, { defaultScopes: ctx.registry.entryDefaultScopes(path) });
-        if (steps.length) authorization.steps = [...steps];
-        const now = ctx.clock.now();
-        const requester = sha256(`ip:${request.ip}`);
-        // A bound, not a lock: concurrent requests may pass it together, by a few.
-        if ((await interactions.countPending(requester, now)) >= ctx.config.AUTHORIZE_MAX_PENDING_PER_IP) throw new TooManyPendingRequests();
-        const interaction = { id: newId(), request: authorization, createdAt: now, expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000, requester };
-        await interactions.insert(interaction);
-        const session = await accounts.sessions.current(request);
-        return reply.redirect(await continueAuthorization(ctx, interaction, session), 303);
-      } catch (error) {
-        return renderAuthorizationError(error, ctx, reply);
-      }
-    });
+    app.get(
+      path,
+      {
+        schema: { summary, tags: ['oauth'], querystring: AuthorizeQuery },
+        config: { htmlErrors: true, ...perIpLimit(ctx.config.AUTHORIZE_RATE_LIMIT_PER_MINUTE) },
+      },
+      async (request, reply) => {
+        try {
+          const params = readParams(request.query);
+          // A product's widget URL (Calico's /connect) carries no response_type; code is the only one.
+          if (steps.length && params.single.response_type === undefined) params.single.response_type = 'code';
+          const { request: authorization } = await validateAuthorizationRequest(ctx, params, {
+            defaultScopes: ctx.registry.entryDefaultScopes(path),
+          });
+          if (steps.length) authorization.steps = [...steps];
+          const now = ctx.clock.now();
+          const requester = sha256(`ip:${request.ip}`);
+          // A bound, not a lock: concurrent requests may pass it together, by a few.
+          if ((await interactions.countPending(requester, now)) >= ctx.config.AUTHORIZE_MAX_PENDING_PER_IP)
+            throw new TooManyPendingRequests();
+          const interaction = {
+            id: newId(),
+            request: authorization,
+            createdAt: now,
+            expiresAt: now + ctx.config.INTERACTION_TTL_SECONDS * 1000,
+            requester,
+          };
+          await interactions.insert(interaction);
+          const session = await accounts.sessions.current(request);
+          return reply.redirect(await continueAuthorization(ctx, interaction, session), 303);
+        } catch (error) {
+          return renderAuthorizationError(error, ctx, reply);
+        }
+      },
+    );
   }
 }
 
@@ -51,10 +67,31 @@ export function renderAuthorizationError(error: unknown, ctx: OAuthContext, repl
     return reply.redirect(redirectBack(error.redirectUri, ctx.config.ISSUER, error.state, params), 303);
   }
   if (error instanceof TooManyPendingRequests) {
-    return reply.code(429).header('retry-after', '60').type('text/html; charset=utf-8').send(statusPage({ title: 'Too many sign-in requests', message: error.description, link: null, hint: BACK_TO_APP_HINT }));
+    return reply
+      .code(429)
+      .header('retry-after', '60')
+      .type('text/html; charset=utf-8')
+      .send(
+        statusPage({
+          title: 'Too many sign-in requests',
+          message: error.description,
+          link: null,
+          hint: BACK_TO_APP_HINT,
+        }),
+      );
   }
   if (error instanceof OAuthError) {
-    return reply.code(400).type('text/html; charset=utf-8').send(statusPage({ title: 'This request cannot continue', message: error.description, link: null, hint: BACK_TO_APP_HINT }));
+    return reply
+      .code(400)
+      .type('text/html; charset=utf-8')
+      .send(
+        statusPage({
+          title: 'This request cannot continue',
+          message: error.description,
+          link: null,
+          hint: BACK_TO_APP_HINT,
+        }),
+      );
   }
   throw error;
 }

@@ -25,7 +25,23 @@ export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
     client_id_metadata_document_supported: ctx.config.CLIENT_METADATA_DOCUMENTS,
     id_token_signing_alg_values_supported: ['ES256'],
     subject_types_supported: ['public'],
-    claims_supported: ['sub', 'iss', 'aud', 'exp', 'iat', 'auth_time', 'nonce', 'at_hash', 'name', 'zoneinfo', 'updated_at', 'email', 'email_verified', 'phone_number', 'phone_number_verified'],
+    claims_supported: [
+      'sub',
+      'iss',
+      'aud',
+      'exp',
+      'iat',
+      'auth_time',
+      'nonce',
+      'at_hash',
+      'name',
+      'zoneinfo',
+      'updated_at',
+      'email',
+      'email_verified',
+      'phone_number',
+      'phone_number_verified',
+    ],
     prompt_values_supported: ['none', 'login', 'consent'],
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
@@ -36,8 +52,12 @@ export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
 export async function discoveryEndpoints(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   const metadata = serverMetadata(ctx);
   for (const path of ['/.well-known/oauth-authorization-server', '/.well-known/openid-configuration']) {
-    app.get(path, { schema: { summary: 'Authorization server metadata', tags: ['discovery'] } }, async (_request, reply) => {
-      return reply.header('cache-control', 'public, max-age=300').send(metadata);
-    });
+    app.get(
+      path,
+      { schema: { summary: 'Authorization server metadata', tags: ['discovery'] } },
+      async (_request, reply) => {
+        return reply.header('cache-control', 'public, max-age=300').send(metadata);
+      },
+    );
   }
 }

@@ -15,29 +15,58 @@ const INACTIVE = { active: false } as const;
  * `{"active": false}`. Revocation is read fresh, never from a cache.
  */
 export async function introspectEndpoint(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
-  app.post('/oauth/introspect', { schema: { summary: 'Token introspection (RFC 7662)', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenOnlyBody } }, async (request, reply) => {
-    const { single } = readFormParams(request);
-    const client = await authenticateClient(
-      { authorization: request.headers.authorization, clientId: single.client_id, clientSecret: single.client_secret },
-      ctx.clients,
-      ctx.clock,
-    );
-    if (client.type === 'public') throw new InvalidClient('introspection needs a client that can authenticate');
-    const token = single.token;
-    if (!token) throw new InvalidRequest('token is required');
-    const body = token.startsWith('rt_') ? await introspectRefreshToken(ctx, token, client.id) : await introspectAccessToken(ctx, token, client.id);
-    return reply.header('cache-control', 'no-store').send(body);
-  });
+  app.post(
+    '/oauth/introspect',
+    {
+      schema: {
+        summary: 'Token introspection (RFC 7662)',
+        tags: ['oauth'],
+        consumes: ['application/x-www-form-urlencoded'],
+        body: TokenOnlyBody,
+      },
+    },
+    async (request, reply) => {
+      const { single } = readFormParams(request);
+      const client = await authenticateClient(
+        {
+          authorization: request.headers.authorization,
+          clientId: single.client_id,
+          clientSecret: single.client_secret,
+        },
+        ctx.clients,
+        ctx.clock,
+      );
+      if (client.type === 'public') throw new InvalidClient('introspection needs a client that can authenticate');
+      const token = single.token;
+      if (!token) throw new InvalidRequest('token is required');
+      const body = token.startsWith('rt_')
+        ? await introspectRefreshToken(ctx, token, client.id)
+        : await introspectAccessToken(ctx, token, client.id);
+      return reply.header('cache-control', 'no-store').send(body);
+    },
+  );
 }
 
-async function introspectAccessToken(ctx: OAuthContext, token: string, clientId: string): Promise<Record<string, unknown>> {
+async function introspectAccessToken(
+  ctx: OAuthContext,
+  token: string,
+  clientId: string,
+): Promise<Record<string, unknown>> {
   try {
     const claims = await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, undefined, ctx.clock.now());
     if (claims.client_id !== clientId) return INACTIVE;
     if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }, true)) return INACTIVE;
     return {
-      active: true, token_type: 'Bearer', scope: claims.scope, client_id: claims.client_id, sub: claims.sub, aud: claims.aud,
-      iss: claims.iss, exp: claims.exp, iat: claims.iat, jti: claims.jti,
+      active: true,
+      token_type: 'Bearer',
+      scope: claims.scope,
+      client_id: claims.client_id,
+      sub: claims.sub,
+      aud: claims.aud,
+      iss: claims.iss,
+      exp: claims.exp,
+      iat: claims.iat,
+      jti: claims.jti,
     };
   } catch (error) {
     if (error instanceof InvalidAccessToken) return INACTIVE;
@@ -45,13 +74,23 @@ async function introspectAccessToken(ctx: OAuthContext, token: string, clientId:
   }
 }
 
-async function introspectRefreshToken(ctx: OAuthContext, token: string, clientId: string): Promise<Record<string, unknown>> {
+async function introspectRefreshToken(
+  ctx: OAuthContext,
+  token: string,
+  clientId: string,
+): Promise<Record<string, unknown>> {
   const record = await ctx.families.findRefreshToken(sha256(token));
   const now = ctx.clock.now();
   if (!record || record.family.clientId !== clientId) return INACTIVE;
   if (record.status !== 'active' || record.family.revokedAt !== null || record.expiresAt <= now) return INACTIVE;
   return {
-    active: true, token_type: 'refresh_token', scope: record.scopes.join(' '), client_id: clientId, sub: record.family.userId ?? clientId,
-    iss: ctx.config.ISSUER, exp: Math.floor(record.expiresAt / 1000), iat: Math.floor(record.createdAt / 1000),
+    active: true,
+    token_type: 'refresh_token',
+    scope: record.scopes.join(' '),
+    client_id: clientId,
+    sub: record.family.userId ?? clientId,
+    iss: ctx.config.ISSUER,
+    exp: Math.floor(record.expiresAt / 1000),
+    iat: Math.floor(record.createdAt / 1000),
   };
 }

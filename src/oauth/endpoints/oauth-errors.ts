@@ -17,18 +17,44 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
     const htmlErrors = (request.routeOptions.config as { htmlErrors?: boolean }).htmlErrors;
     if (status === 429 && htmlErrors) {
       const retryAfter = (error as { retryAfter?: number }).retryAfter ?? 60;
-      return reply.code(429).header('retry-after', String(retryAfter)).type('text/html; charset=utf-8').send(statusPage({ title: 'Too many requests', message: `Too many requests from your network; try again in ${retryAfter} seconds.`, link: null, hint: BACK_TO_APP_HINT }));
+      return reply
+        .code(429)
+        .header('retry-after', String(retryAfter))
+        .type('text/html; charset=utf-8')
+        .send(
+          statusPage({
+            title: 'Too many requests',
+            message: `Too many requests from your network; try again in ${retryAfter} seconds.`,
+            link: null,
+            hint: BACK_TO_APP_HINT,
+          }),
+        );
     }
     if (status && status >= 400 && status < 500 && htmlErrors) {
       // Browser-facing routes (authorize, consent) answer malformed requests with a page, never a redirect.
-      return reply.code(400).type('text/html; charset=utf-8').send(statusPage({ title: 'This request cannot continue', message: describeClientError(error as FastifyError), link: null, hint: BACK_TO_APP_HINT }));
+      return reply
+        .code(400)
+        .type('text/html; charset=utf-8')
+        .send(
+          statusPage({
+            title: 'This request cannot continue',
+            message: describeClientError(error as FastifyError),
+            link: null,
+            hint: BACK_TO_APP_HINT,
+          }),
+        );
     }
     if (status === 429) {
       const retryAfter = (error as { retryAfter?: number }).retryAfter ?? 60;
-      return reply.code(429).header('retry-after', String(retryAfter)).send({ error: 'invalid_request', error_description: `too many requests; retry in ${retryAfter} s` });
+      return reply
+        .code(429)
+        .header('retry-after', String(retryAfter))
+        .send({ error: 'invalid_request', error_description: `too many requests; retry in ${retryAfter} s` });
     }
     if (status && status >= 400 && status < 500) {
-      return reply.code(400).send({ error: 'invalid_request', error_description: describeClientError(error as FastifyError) });
+      return reply
+        .code(400)
+        .send({ error: 'invalid_request', error_description: describeClientError(error as FastifyError) });
     }
     request.log.error({ err: error }, 'unexpected error in an OAuth endpoint');
     return reply.code(500).send({ error: 'server_error', error_description: `internal error (request ${request.id})` });

@@ -37,6 +37,7 @@ export function readParams(source: unknown, repeatable: readonly string[] = ['re
 /** The token, revocation and introspection endpoints take form-encoded bodies only (RFC 6749 §3.2). */
 export function readFormParams(request: FastifyRequest): ReadParams {
   const type = request.headers['content-type'] ?? '';
-  if (!/^application\/x-www-form-urlencoded\b/i.test(type)) throw new InvalidRequest('requests must be application/x-www-form-urlencoded');
+  if (!/^application\/x-www-form-urlencoded\b/i.test(type))
+    throw new InvalidRequest('requests must be application/x-www-form-urlencoded');
   return readParams(request.body);
 }

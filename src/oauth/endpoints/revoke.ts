@@ -14,22 +14,37 @@ import { TokenOnlyBody } from './schemas.ts';
  * `token_type_hint` only chooses which lookup runs first.
  */
 export async function revokeEndpoint(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
-  app.post('/oauth/revoke', { schema: { summary: 'Token revocation (RFC 7009)', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenOnlyBody } }, async (request, reply) => {
-    const { single } = readFormParams(request);
-    const client = await authenticateClient(
-      { authorization: request.headers.authorization, clientId: single.client_id, clientSecret: single.client_secret },
-      ctx.clients,
-      ctx.clock,
-    );
-    const token = single.token;
-    if (!token) throw new InvalidRequest('token is required');
-    const lookups = [() => revokeRefreshToken(ctx, token, client.id), () => revokeAccessToken(ctx, token, client.id)];
-    if (single.token_type_hint === 'access_token') lookups.reverse();
-    for (const lookup of lookups) {
-      if (await lookup()) break;
-    }
-    return reply.header('cache-control', 'no-store').code(200).send();
-  });
+  app.post(
+    '/oauth/revoke',
+    {
+      schema: {
+        summary: 'Token revocation (RFC 7009)',
+        tags: ['oauth'],
+        consumes: ['application/x-www-form-urlencoded'],
+        body: TokenOnlyBody,
+      },
+    },
+    async (request, reply) => {
+      const { single } = readFormParams(request);
+      const client = await authenticateClient(
+        {
+          authorization: request.headers.authorization,
+          clientId: single.client_id,
+          clientSecret: single.client_secret,
+        },
+        ctx.clients,
+        ctx.clock,
+      );
+      const token = single.token;
+      if (!token) throw new InvalidRequest('token is required');
+      const lookups = [() => revokeRefreshToken(ctx, token, client.id), () => revokeAccessToken(ctx, token, client.id)];
+      if (single.token_type_hint === 'access_token') lookups.reverse();
+      for (const lookup of lookups) {
+        if (await lookup()) break;
+      }
+      return reply.header('cache-control', 'no-store').code(200).send();
+    },
+  );
 }
 
 async function revokeRefreshToken(ctx: OAuthContext, token: string, clientId: string): Promise<boolean> {

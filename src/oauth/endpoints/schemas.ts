@@ -6,7 +6,12 @@ import { Type, type TSchema } from '@sinclair/typebox';
  * arrives as an array, fails here, and becomes an invalid_request (RFC 6749 §3.1).
  */
 const text = (description: string, maxLength = 4096) => Type.Optional(Type.String({ description, maxLength }));
-const repeatable = (description: string) => Type.Optional(Type.Union([Type.String({ maxLength: 4096 }), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 })], { description }));
+const repeatable = (description: string) =>
+  Type.Optional(
+    Type.Union([Type.String({ maxLength: 4096 }), Type.Array(Type.String({ maxLength: 4096 }), { maxItems: 10 })], {
+      description,
+    }),
+  );
 
 const object = (properties: Record<string, TSchema>) => Type.Object(properties, { additionalProperties: true });
 
@@ -14,7 +19,7 @@ export const AuthorizeQuery = object({
   response_type: text('Always "code"'),
   client_id: text('The client id, or the https URL of its client ID metadata document'),
   redirect_uri: text('One of the registered redirect URIs (any port for loopback IPs)'),
-  scope: text('Space-separated scopes; omitted: the client\'s defaults'),
+  scope: text("Space-separated scopes; omitted: the client's defaults"),
   state: text('Echoed back on every redirect (at most 512 characters)'),
   code_challenge: text('PKCE S256 challenge (required for public clients)'),
   code_challenge_method: text('S256'),

@@ -9,7 +9,9 @@ import { refreshTokenGrant } from '../grants/refresh-token.ts';
 import { readFormParams } from './read-params.ts';
 import { TokenBody } from './schemas.ts';
 
-const GRANTS = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant].map((g) => [g.name, g]));
+const GRANTS = new Map<string, GrantHandler>(
+  [authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant].map((g) => [g.name, g]),
+);
 
 /**
  * POST /oauth/token: read parameters, authenticate the client, check the grant type is
@@ -17,19 +19,35 @@ const GRANTS = new Map<string, GrantHandler>([authorizationCodeGrant, refreshTok
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export async function tokenEndpoint(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
-  app.post('/oauth/token', { schema: { summary: 'Token endpoint', tags: ['oauth'], consumes: ['application/x-www-form-urlencoded'], body: TokenBody } }, async (request, reply) => {
-    const params = readFormParams(request);
-    const grantType = params.single.grant_type;
-    if (!grantType) throw new InvalidRequest('grant_type is required');
-    const grant = GRANTS.get(grantType);
-    if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType} is not supported`);
-    const client = await authenticateClient(
-      { authorization: request.headers.authorization, clientId: params.single.client_id, clientSecret: params.single.client_secret },
-      ctx.clients,
-      ctx.clock,
-    );
-    if (!client.grantTypes.includes(grantType)) throw new UnauthorizedClient(`the client may not use grant_type ${grantType}`);
-    const response = await grant.handle(ctx, params, client);
-    return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);
-  });
+  app.post(
+    '/oauth/token',
+    {
+      schema: {
+        summary: 'Token endpoint',
+        tags: ['oauth'],
+        consumes: ['application/x-www-form-urlencoded'],
+        body: TokenBody,
+      },
+    },
+    async (request, reply) => {
+      const params = readFormParams(request);
+      const grantType = params.single.grant_type;
+      if (!grantType) throw new InvalidRequest('grant_type is required');
+      const grant = GRANTS.get(grantType);
+      if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType} is not supported`);
+      const client = await authenticateClient(
+        {
+          authorization: request.headers.authorization,
+          clientId: params.single.client_id,
+          clientSecret: params.single.client_secret,
+        },
+        ctx.clients,
+        ctx.clock,
+      );
+      if (!client.grantTypes.includes(grantType))
+        throw new UnauthorizedClient(`the client may not use grant_type ${grantType}`);
+      const response = await grant.handle(ctx, params, client);
+      return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);
+    },
+  );
 }

@@ -20,18 +20,38 @@ export async function userinfoEndpoint(app: FastifyInstance, ctx: OAuthContext, 
       return reply.send(await userinfo(request, ctx, accounts));
     } catch (error) {
       if (!(error instanceof TokenRejected)) throw error;
-      return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ error: error.code ?? 'invalid_token', error_description: error.description });
+      return reply
+        .code(error.status)
+        .header('www-authenticate', error.wwwAuthenticate)
+        .send({ error: error.code ?? 'invalid_token', error_description: error.description });
     }
   };
   app.get('/oauth/userinfo', { schema: { summary: 'OpenID Connect UserInfo', tags: ['oauth'] } }, handler);
   app.post('/oauth/userinfo', { schema: { summary: 'OpenID Connect UserInfo', tags: ['oauth'] } }, handler);
 }
 
-async function userinfo(request: FastifyRequest, ctx: OAuthContext, accounts: Accounts): Promise<Record<string, unknown>> {
+async function userinfo(
+  request: FastifyRequest,
+  ctx: OAuthContext,
+  accounts: Accounts,
+): Promise<Record<string, unknown>> {
   const bearer = readBearer(request);
-  if ('missing' in bearer) throw new TokenRejected(401, undefined, 'an access token is required', challenge({ scope: 'openid' }));
-  if ('refused' in bearer) throw new TokenRejected(400, 'invalid_request', bearer.refused, challenge({ error: 'invalid_request', error_description: bearer.refused }));
-  const invalid = (description: string) => new TokenRejected(401, 'invalid_token', description, challenge({ error: 'invalid_token', error_description: description }));
+  if ('missing' in bearer)
+    throw new TokenRejected(401, undefined, 'an access token is required', challenge({ scope: 'openid' }));
+  if ('refused' in bearer)
+    throw new TokenRejected(
+      400,
+      'invalid_request',
+      bearer.refused,
+      challenge({ error: 'invalid_request', error_description: bearer.refused }),
+    );
+  const invalid = (description: string) =>
+    new TokenRejected(
+      401,
+      'invalid_token',
+      description,
+      challenge({ error: 'invalid_token', error_description: description }),
+    );
   let claims;
   try {
     claims = await verifyAccessToken(ctx.keys, bearer.token, ctx.config.ISSUER, undefined, ctx.clock.now());
@@ -39,14 +59,22 @@ async function userinfo(request: FastifyRequest, ctx: OAuthContext, accounts: Ac
     if (error instanceof InvalidAccessToken) throw invalid(error.message);
     throw error;
   }
-  if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti })) throw invalid('the access token was revoked');
-  if (!(await ctx.clients.findById(claims.client_id))) throw invalid('the app this token was issued to no longer exists');
+  if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }))
+    throw invalid('the access token was revoked');
+  if (!(await ctx.clients.findById(claims.client_id)))
+    throw invalid('the app this token was issued to no longer exists');
   const scopes = new Set(claims.scope.split(' '));
   const audience = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   const forUs = scopes.has('openid') && audience.includes(ctx.config.ISSUER);
   const released = ctx.registry.userinfoClaims([...scopes].filter((s) => forUs || !OIDC_SCOPES.has(s)));
   if (!forUs && released.size === 0) {
-    if (!scopes.has('openid')) throw new TokenRejected(403, 'insufficient_scope', 'userinfo needs the openid scope', challenge({ error: 'insufficient_scope', scope: 'openid' }));
+    if (!scopes.has('openid'))
+      throw new TokenRejected(
+        403,
+        'insufficient_scope',
+        'userinfo needs the openid scope',
+        challenge({ error: 'insufficient_scope', scope: 'openid' }),
+      );
     throw invalid('the access token is meant for another resource');
   }
   const user = await accounts.users.findById(claims.sub);

@@ -24,7 +24,8 @@ export const authorizationCodeGrant: GrantHandler = {
     const record = await ctx.tokenStore.read((tx) => tx.codes.findByHash(codeHash));
     const now = ctx.clock.now();
     if (!record || record.clientId !== client.id) throw new InvalidGrant('the authorization code is invalid');
-    if (record.grantRevoked) throw new InvalidGrant('the authorization code was revoked: the person withdrew the consent it was issued under');
+    if (record.grantRevoked)
+      throw new InvalidGrant('the authorization code was revoked: the person withdrew the consent it was issued under');
 
     let outcome: Redemption;
     if (record.consumedAt !== null) {
@@ -37,10 +38,18 @@ export const authorizationCodeGrant: GrantHandler = {
       const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
       const familyId = newTimeOrderedId();
       const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
-        client, subject: record.userId, scopes: record.scopes, resources, familyId, withRefreshToken: client.grantTypes.includes('refresh_token'),
-        nonce: record.nonce, authTime: record.authTime,
+        client,
+        subject: record.userId,
+        scopes: record.scopes,
+        resources,
+        familyId,
+        withRefreshToken: client.grantTypes.includes('refresh_token'),
+        nonce: record.nonce,
+        authTime: record.authTime,
       });
-      outcome = await ctx.tokenStore.transact((tx) => commitRedemption(tx, { record, familyId, resourceUris, issued, now }));
+      outcome = await ctx.tokenStore.transact((tx) =>
+        commitRedemption(tx, { record, familyId, resourceUris, issued, now }),
+      );
     }
 
     if (outcome.kind === 'reused') {
@@ -56,23 +65,44 @@ type Redemption = { kind: 'issued'; response: TokenResponse } | { kind: 'reused'
 
 async function commitRedemption(
   tx: TokenTransaction,
-  { record, familyId, resourceUris, issued, now }: { record: AuthorizationCode; familyId: string; resourceUris: string[]; issued: IssuedTokens; now: number },
+  {
+    record,
+    familyId,
+    resourceUris,
+    issued,
+    now,
+  }: { record: AuthorizationCode; familyId: string; resourceUris: string[]; issued: IssuedTokens; now: number },
 ): Promise<Redemption> {
   if (!(await tx.codes.consume(record.codeHash, familyId, now))) {
     // Another redemption consumed it since we read it (revoke what that one issued), or its
     // grant was revoked meanwhile (nothing was issued; the unit writes nothing).
     const current = await tx.codes.findByHash(record.codeHash);
-    if (current?.grantRevoked) throw new InvalidGrant('the authorization code was revoked: the person withdrew the consent it was issued under');
+    if (current?.grantRevoked)
+      throw new InvalidGrant('the authorization code was revoked: the person withdrew the consent it was issued under');
     return revokeReused(tx, current?.familyId ?? null, now);
   }
   await tx.families.insertFamily({
-    id: familyId, grantId: record.grantId, clientId: record.clientId, userId: record.userId, scopes: record.scopes, resources: resourceUris,
-    authTime: record.authTime, createdAt: now, expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
+    id: familyId,
+    grantId: record.grantId,
+    clientId: record.clientId,
+    userId: record.userId,
+    scopes: record.scopes,
+    resources: resourceUris,
+    authTime: record.authTime,
+    createdAt: now,
+    expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
   });
   if (issued.refresh) {
     await tx.families.insertRefreshToken({
-      id: newTimeOrderedId(), tokenHash: issued.refresh.hash, familyId, parentId: null, scopes: record.scopes, createdAt: now, expiresAt: issued.refresh.expiresAt,
-      accessJti: issued.access.jti, accessExpiresAt: issued.access.expiresAt,
+      id: newTimeOrderedId(),
+      tokenHash: issued.refresh.hash,
+      familyId,
+      parentId: null,
+      scopes: record.scopes,
+      createdAt: now,
+      expiresAt: issued.refresh.expiresAt,
+      accessJti: issued.access.jti,
+      accessExpiresAt: issued.access.expiresAt,
     });
   }
   return { kind: 'issued', response: issued.response };

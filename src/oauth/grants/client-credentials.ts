@@ -18,7 +18,13 @@ export const clientCredentialsGrant: GrantHandler = {
     const personal = scopes.find((s) => OIDC_SCOPES.has(s));
     if (personal) throw new InvalidScope(`scope ${personal} is about a person and cannot be granted to a client alone`);
     const resources = resolveResources(resource, scopes, ctx.registry);
-    const issued = await issueTokens(ctx, await ctx.keys.signingKey(), { client, subject: client.id, scopes, resources, withRefreshToken: false });
+    const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
+      client,
+      subject: client.id,
+      scopes,
+      resources,
+      withRefreshToken: false,
+    });
     return issued.response;
   },
 };

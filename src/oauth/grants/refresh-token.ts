@@ -26,7 +26,8 @@ export const refreshTokenGrant: GrantHandler = {
     const hash = sha256(token);
     const record = await ctx.tokenStore.read((tx) => tx.families.findRefreshToken(hash));
     const now = ctx.clock.now();
-    if (record?.grantRevoked && record.family.clientId === client.id) await revokeFamilyOfRevokedGrant(ctx, record.familyId, now);
+    if (record?.grantRevoked && record.family.clientId === client.id)
+      await revokeFamilyOfRevokedGrant(ctx, record.familyId, now);
     checkUsable(record, client, now);
     const scopes = checkNarrowedScopes(single.scope, record.family.scopes);
     const resourceUris = narrowResources(resource, record.family.resources);
@@ -34,16 +35,27 @@ export const refreshTokenGrant: GrantHandler = {
 
     let outcome: Rotation;
     if (record.status === 'rotated') {
-      outcome = await ctx.tokenStore.transact(async (tx) => replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now));
+      outcome = await ctx.tokenStore.transact(async (tx) =>
+        replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now),
+      );
     } else {
       const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
       const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
-        client, subject: record.family.userId ?? client.id, scopes, resources, familyId: record.familyId, withRefreshToken: true, authTime: record.family.authTime,
+        client,
+        subject: record.family.userId ?? client.id,
+        scopes,
+        resources,
+        familyId: record.familyId,
+        withRefreshToken: true,
+        authTime: record.family.authTime,
       });
       const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
-      const parked = graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
+      const parked =
+        graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
       const successor: Successor = { issued, scopes, parked, parkedUntil: parked ? now + graceMs : null };
-      outcome = await ctx.tokenStore.transact((tx) => commitRotation(ctx, tx, { hash, record, successor, fingerprint, now }));
+      outcome = await ctx.tokenStore.transact((tx) =>
+        commitRotation(ctx, tx, { hash, record, successor, fingerprint, now }),
+      );
     }
 
     if (outcome.kind === 'family-revoked') {
@@ -57,8 +69,7 @@ export const refreshTokenGrant: GrantHandler = {
 
 /** A revoked family is an outcome, not an exception: its revocation must be committed. */
 type Rotation =
-  | { kind: 'issued'; response: TokenResponse; revokedAccessJti?: string }
-  | { kind: 'family-revoked'; familyId: string };
+  { kind: 'issued'; response: TokenResponse; revokedAccessJti?: string } | { kind: 'family-revoked'; familyId: string };
 
 interface Successor {
   issued: IssuedTokens;
@@ -75,20 +86,32 @@ const FAMILY_EXTENSION_STEP_MS = 86_400_000;
  * (a code redeemed concurrently on another node); it is revoked now, once.
  */
 async function revokeFamilyOfRevokedGrant(ctx: OAuthContext, familyId: string, now: number): Promise<never> {
-  if (await ctx.tokenStore.transact((tx) => tx.families.revokeFamily(familyId, now))) await ctx.revocations.announceFamilyRevoked(familyId);
+  if (await ctx.tokenStore.transact((tx) => tx.families.revokeFamily(familyId, now)))
+    await ctx.revocations.announceFamilyRevoked(familyId);
   throw new InvalidGrant('the refresh token was revoked: the person withdrew the consent it was issued under');
 }
 
-function checkUsable(record: RefreshTokenRecord | undefined, client: Client, now: number): asserts record is RefreshTokenRecord {
+function checkUsable(
+  record: RefreshTokenRecord | undefined,
+  client: Client,
+  now: number,
+): asserts record is RefreshTokenRecord {
   if (!record || record.family.clientId !== client.id) throw new InvalidGrant('the refresh token is invalid');
-  if (record.family.revokedAt !== null || record.status === 'revoked') throw new InvalidGrant('the refresh token was revoked');
+  if (record.family.revokedAt !== null || record.status === 'revoked')
+    throw new InvalidGrant('the refresh token was revoked');
   if (record.expiresAt <= now) throw new InvalidGrant('the refresh token has expired');
 }
 
 async function commitRotation(
   ctx: OAuthContext,
   tx: TokenTransaction,
-  { hash, record, successor, fingerprint, now }: { hash: string; record: RefreshTokenRecord; successor: Successor; fingerprint: string; now: number },
+  {
+    hash,
+    record,
+    successor,
+    fingerprint,
+    now,
+  }: { hash: string; record: RefreshTokenRecord; successor: Successor; fingerprint: string; now: number },
 ): Promise<Rotation> {
   const { issued } = successor;
   if (!(await tx.families.markRotated(record.id, now, successor.parked, successor.parkedUntil))) {
@@ -96,11 +119,19 @@ async function commitRotation(
     return replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now);
   }
   await tx.families.insertRefreshToken({
-    id: newTimeOrderedId(), tokenHash: issued.refresh!.hash, familyId: record.familyId, parentId: record.id, scopes: successor.scopes, createdAt: now,
-    expiresAt: issued.refresh!.expiresAt, accessJti: issued.access.jti, accessExpiresAt: issued.access.expiresAt,
+    id: newTimeOrderedId(),
+    tokenHash: issued.refresh!.hash,
+    familyId: record.familyId,
+    parentId: record.id,
+    scopes: successor.scopes,
+    createdAt: now,
+    expiresAt: issued.refresh!.expiresAt,
+    accessJti: issued.access.jti,
+    accessExpiresAt: issued.access.expiresAt,
   });
   // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
-  if (issued.refresh!.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS) await tx.families.extendFamily(record.familyId, issued.refresh!.expiresAt);
+  if (issued.refresh!.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS)
+    await tx.families.extendFamily(record.familyId, issued.refresh!.expiresAt);
   if (issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt) {
     await tx.families.revokeAccessToken(record.accessJti, record.accessExpiresAt);
     return { kind: 'issued', response: issued.response, revokedAccessJti: record.accessJti };
@@ -109,12 +140,25 @@ async function commitRotation(
 }
 
 /** For a token already rotated, read again inside the unit that may revoke its family. */
-async function replayOrRevoke(ctx: OAuthContext, tx: TokenTransaction, record: RefreshTokenRecord | undefined, fingerprint: string, now: number): Promise<Rotation> {
+async function replayOrRevoke(
+  ctx: OAuthContext,
+  tx: TokenTransaction,
+  record: RefreshTokenRecord | undefined,
+  fingerprint: string,
+  now: number,
+): Promise<Rotation> {
   if (!record) throw new InvalidGrant('the refresh token is invalid');
-  if (record.family.revokedAt !== null || record.status === 'revoked') throw new InvalidGrant('the refresh token was revoked');
-  const inGrace = record.status === 'rotated' && record.rotatedAt !== null && now - record.rotatedAt <= ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
+  if (record.family.revokedAt !== null || record.status === 'revoked')
+    throw new InvalidGrant('the refresh token was revoked');
+  const inGrace =
+    record.status === 'rotated' &&
+    record.rotatedAt !== null &&
+    now - record.rotatedAt <= ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
   if (inGrace && record.successorResponse && (record.successorResponseExpiresAt ?? 0) > now) {
-    const parked = JSON.parse(ctx.sealedResponses.open(record.successorResponse)) as { fingerprint: string; response: TokenResponse };
+    const parked = JSON.parse(ctx.sealedResponses.open(record.successorResponse)) as {
+      fingerprint: string;
+      response: TokenResponse;
+    };
     if (parked.fingerprint === fingerprint) return { kind: 'issued', response: parked.response };
     throw new InvalidGrant('the refresh token was just rotated by a request with other parameters');
   }

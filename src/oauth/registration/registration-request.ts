@@ -11,14 +11,27 @@ const UNSUPPORTED = ['jwks', 'jwks_uri', 'request_uris', 'sector_identifier_uri'
  * response never claims that `allow_plain_pkce` or a token lifetime was registered.
  */
 export const REGISTERED_METADATA = [
-  'client_name', 'redirect_uris', 'grant_types', 'response_types', 'token_endpoint_auth_method', 'application_type', 'scope',
-  'logo_uri', 'client_uri', 'policy_uri', 'tos_uri', 'contacts', 'software_id', 'software_version',
+  'client_name',
+  'redirect_uris',
+  'grant_types',
+  'response_types',
+  'token_endpoint_auth_method',
+  'application_type',
+  'scope',
+  'logo_uri',
+  'client_uri',
+  'policy_uri',
+  'tos_uri',
+  'contacts',
+  'software_id',
+  'software_version',
 ] as const;
 
 /** The registered subset of some metadata. */
 export function registeredMetadata(metadata: Record<string, unknown>): Record<string, unknown> {
   const kept: Record<string, unknown> = {};
-  for (const name of REGISTERED_METADATA) if (metadata[name] !== undefined && metadata[name] !== null) kept[name] = metadata[name];
+  for (const name of REGISTERED_METADATA)
+    if (metadata[name] !== undefined && metadata[name] !== null) kept[name] = metadata[name];
   return kept;
 }
 
@@ -29,32 +42,40 @@ export function registeredMetadata(metadata: Record<string, unknown>): Record<st
  * @see https://www.rfc-editor.org/rfc/rfc7591#section-2
  */
 export function readRegistrationRequest(body: unknown): { client: NewClient; metadata: Record<string, unknown> } {
-  if (!body || typeof body !== 'object' || Array.isArray(body)) throw new InvalidClientMetadataError('the request body must be a JSON object');
+  if (!body || typeof body !== 'object' || Array.isArray(body))
+    throw new InvalidClientMetadataError('the request body must be a JSON object');
   const metadata = body as Record<string, unknown>;
-  if (metadata.software_statement !== undefined) throw new InvalidSoftwareStatement('software statements are not supported');
+  if (metadata.software_statement !== undefined)
+    throw new InvalidSoftwareStatement('software statements are not supported');
   for (const name of UNSUPPORTED) {
     if (metadata[name] !== undefined) throw new InvalidClientMetadataError(`${name} is not supported`);
   }
   const authMethod = optionalString(metadata, 'token_endpoint_auth_method') ?? 'client_secret_basic';
-  if (!AUTH_METHODS.includes(authMethod)) throw new InvalidClientMetadataError(`token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
+  if (!AUTH_METHODS.includes(authMethod))
+    throw new InvalidClientMetadataError(`token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
   const grantTypes = stringList(metadata, 'grant_types') ?? ['authorization_code'];
   const responseTypes = stringList(metadata, 'response_types') ?? ['code'];
-  if (responseTypes.some((t) => t !== 'code')) throw new InvalidClientMetadataError('only the response type "code" is supported');
-  if (grantTypes.includes('authorization_code') !== responseTypes.includes('code')) throw new InvalidClientMetadataError('grant_types and response_types disagree');
+  if (responseTypes.some((t) => t !== 'code'))
+    throw new InvalidClientMetadataError('only the response type "code" is supported');
+  if (grantTypes.includes('authorization_code') !== responseTypes.includes('code'))
+    throw new InvalidClientMetadataError('grant_types and response_types disagree');
   // OIDC Registration defaults to "web", but MCP hosts and other native apps register public
   // clients with loopback redirects and no application_type: a public client is taken as native.
   const applicationType = optionalString(metadata, 'application_type') ?? (authMethod === 'none' ? 'native' : 'web');
-  if (applicationType !== 'web' && applicationType !== 'native') throw new InvalidClientMetadataError('application_type must be web or native');
+  if (applicationType !== 'web' && applicationType !== 'native')
+    throw new InvalidClientMetadataError('application_type must be web or native');
   const scope = optionalString(metadata, 'scope');
   for (const field of ['logo_uri', 'client_uri', 'policy_uri', 'tos_uri']) {
     const value = optionalString(metadata, field);
-    if (value !== undefined && !/^https:\/\/[^\s]+$/.test(value)) throw new InvalidClientMetadataError(`${field} must be an https URL`);
+    if (value !== undefined && !/^https:\/\/[^\s]+$/.test(value))
+      throw new InvalidClientMetadataError(`${field} must be an https URL`);
   }
   const name = optionalString(metadata, 'client_name') ?? 'Unnamed app';
   if (name.length > 200) throw new InvalidClientMetadataError('client_name is too long');
   stringList(metadata, 'contacts');
   for (const field of ['software_id', 'software_version']) {
-    if ((optionalString(metadata, field)?.length ?? 0) > 200) throw new InvalidClientMetadataError(`${field} is too long`);
+    if ((optionalString(metadata, field)?.length ?? 0) > 200)
+      throw new InvalidClientMetadataError(`${field} is too long`);
   }
   return {
     metadata: registeredMetadata(metadata),

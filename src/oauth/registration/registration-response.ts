@@ -3,7 +3,11 @@ import type { Client } from '../clients/client.ts';
 import { registeredMetadata } from './registration-request.ts';
 
 /** The client information response (RFC 7591 §3.2.1, RFC 7592 §3): what was registered, nothing else. */
-export function registrationResponse(ctx: OAuthContext, client: Client, secrets: { clientSecret?: string; registrationToken?: string }): Record<string, unknown> {
+export function registrationResponse(
+  ctx: OAuthContext,
+  client: Client,
+  secrets: { clientSecret?: string; registrationToken?: string },
+): Record<string, unknown> {
   const body: Record<string, unknown> = {
     ...registeredMetadata(client.metadata ?? {}),
     client_id: client.id,
@@ -12,13 +16,17 @@ export function registrationResponse(ctx: OAuthContext, client: Client, secrets:
     redirect_uris: client.redirectUris,
     grant_types: client.grantTypes,
     response_types: client.grantTypes.includes('authorization_code') ? ['code'] : [],
-    token_endpoint_auth_method: client.type === 'public' ? 'none' : ((client.metadata?.token_endpoint_auth_method as string | undefined) ?? 'client_secret_basic'),
+    token_endpoint_auth_method:
+      client.type === 'public'
+        ? 'none'
+        : ((client.metadata?.token_endpoint_auth_method as string | undefined) ?? 'client_secret_basic'),
     application_type: client.applicationType,
     scope: client.allowedScopes.join(' '),
     registration_client_uri: `${ctx.config.ISSUER}/oauth/register/${encodeURIComponent(client.id)}`,
   };
   if (client.logoUri) body.logo_uri = client.logoUri;
-  if (client.type === 'confidential') body.client_secret_expires_at = client.secretExpiresAt ? Math.floor(client.secretExpiresAt / 1000) : 0;
+  if (client.type === 'confidential')
+    body.client_secret_expires_at = client.secretExpiresAt ? Math.floor(client.secretExpiresAt / 1000) : 0;
   if (secrets.clientSecret) body.client_secret = secrets.clientSecret;
   if (secrets.registrationToken) body.registration_access_token = secrets.registrationToken;
   return body;

@@ -8,9 +8,11 @@ export type BearerResult = { token: string } | { missing: true } | { refused: st
  */
 export function readBearer(request: FastifyRequest): BearerResult {
   const query = request.query as Record<string, unknown> | undefined;
-  if (query && 'access_token' in query) return { refused: 'access tokens in the query string are refused; use the Authorization header' };
+  if (query && 'access_token' in query)
+    return { refused: 'access tokens in the query string are refused; use the Authorization header' };
   const body = request.body as Record<string, unknown> | undefined;
-  if (body && typeof body === 'object' && 'access_token' in body) return { refused: 'access tokens in the request body are refused; use the Authorization header' };
+  if (body && typeof body === 'object' && 'access_token' in body)
+    return { refused: 'access tokens in the request body are refused; use the Authorization header' };
   const header = request.headers.authorization;
   if (!header) return { missing: true };
   const match = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i.exec(header);

@@ -31,7 +31,11 @@ export function resourceMetadataUrl(ctx: OAuthContext, resource: RegisteredResou
  * resource, `exp`), checks revocation through the cache, then the scope. Failures throw
  * TokenRejected with the RFC 6750 / RFC 9728 challenge.
  */
-export function requireToken(ctx: OAuthContext, resourceUri: string, requirement: GuardRequirement = {}): preHandlerAsyncHookHandler {
+export function requireToken(
+  ctx: OAuthContext,
+  resourceUri: string,
+  requirement: GuardRequirement = {},
+): preHandlerAsyncHookHandler {
   const resource = ctx.registry.resource(resourceUri);
   if (!resource) throw new Error(`requireToken: ${resourceUri} is not a registered resource`);
   const metadata = resourceMetadataUrl(ctx, resource);
@@ -40,24 +44,42 @@ export function requireToken(ctx: OAuthContext, resourceUri: string, requirement
   return async function guard(request: FastifyRequest) {
     const bearer = readBearer(request);
     if ('missing' in bearer) {
-      throw new TokenRejected(401, undefined, 'an access token is required', challenge({ resource_metadata: metadata, scope: needed }));
+      throw new TokenRejected(
+        401,
+        undefined,
+        'an access token is required',
+        challenge({ resource_metadata: metadata, scope: needed }),
+      );
     }
     if ('refused' in bearer) {
-      throw new TokenRejected(400, 'invalid_request', bearer.refused, challenge({ error: 'invalid_request', error_description: bearer.refused, resource_metadata: metadata }));
+      throw new TokenRejected(
+        400,
+        'invalid_request',
+        bearer.refused,
+        challenge({ error: 'invalid_request', error_description: bearer.refused, resource_metadata: metadata }),
+      );
     }
     const claims = bearer.token.startsWith('pat_')
       ? await verifyPersonalToken(ctx, bearer.token, resource.uri, requirement, metadata, needed)
       : await verifyJwt(ctx, bearer.token, resource.uri, metadata, needed);
     if (claims.client_id !== PAT_CLIENT) {
-      if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti })) throw invalidToken('the access token was revoked', metadata, needed);
+      if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }))
+        throw invalidToken('the access token was revoked', metadata, needed);
       // A deleted app's tokens die with it, client_credentials ones included (they have no family).
-      if (!(await ctx.clients.findById(claims.client_id))) throw invalidToken('the app this token was issued to no longer exists', metadata, needed);
+      if (!(await ctx.clients.findById(claims.client_id)))
+        throw invalidToken('the app this token was issued to no longer exists', metadata, needed);
     }
     const held = new Set(claims.scope.split(' '));
     const missingAll = (requirement.allOf ?? []).some((s) => !held.has(s));
-    const missingAny = requirement.anyOf !== undefined && requirement.anyOf.length > 0 && !requirement.anyOf.some((s) => held.has(s));
+    const missingAny =
+      requirement.anyOf !== undefined && requirement.anyOf.length > 0 && !requirement.anyOf.some((s) => held.has(s));
     if (missingAll || missingAny) {
-      throw new TokenRejected(403, 'insufficient_scope', `this request needs scope ${needed}`, challenge({ error: 'insufficient_scope', scope: needed, resource_metadata: metadata }));
+      throw new TokenRejected(
+        403,
+        'insufficient_scope',
+        `this request needs scope ${needed}`,
+        challenge({ error: 'insufficient_scope', scope: needed, resource_metadata: metadata }),
+      );
     }
     request.accessToken = claims;
   };
@@ -65,7 +87,13 @@ export function requireToken(ctx: OAuthContext, resourceUri: string, requirement
 
 const PAT_CLIENT = 'pat';
 
-async function verifyJwt(ctx: OAuthContext, token: string, audience: string, metadata: string, needed: string | undefined): Promise<AccessTokenClaims> {
+async function verifyJwt(
+  ctx: OAuthContext,
+  token: string,
+  audience: string,
+  metadata: string,
+  needed: string | undefined,
+): Promise<AccessTokenClaims> {
   try {
     return await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, audience, ctx.clock.now());
   } catch (error) {
@@ -74,8 +102,16 @@ async function verifyJwt(ctx: OAuthContext, token: string, audience: string, met
   }
 }
 
-async function verifyPersonalToken(ctx: OAuthContext, token: string, audience: string, requirement: GuardRequirement, metadata: string, needed: string | undefined): Promise<AccessTokenClaims> {
-  if (!requirement.allowPersonalAccessTokens) throw invalidToken('personal access tokens are not accepted here', metadata, needed);
+async function verifyPersonalToken(
+  ctx: OAuthContext,
+  token: string,
+  audience: string,
+  requirement: GuardRequirement,
+  metadata: string,
+  needed: string | undefined,
+): Promise<AccessTokenClaims> {
+  if (!requirement.allowPersonalAccessTokens)
+    throw invalidToken('personal access tokens are not accepted here', metadata, needed);
   const personal = await ctx.personalTokens.verify(token);
   if (!personal) throw invalidToken('the personal access token is invalid or revoked', metadata, needed);
   return personalTokenClaims(ctx, personal, audience);
@@ -85,11 +121,22 @@ async function verifyPersonalToken(ctx: OAuthContext, token: string, audience: s
 function personalTokenClaims(ctx: OAuthContext, token: PersonalToken, audience: string): AccessTokenClaims {
   const now = Math.floor(ctx.clock.now() / 1000);
   return {
-    iss: ctx.config.ISSUER, sub: token.userId, aud: audience, client_id: PAT_CLIENT, scope: token.scopes.join(' '), jti: token.id, iat: Math.floor(token.createdAt / 1000),
+    iss: ctx.config.ISSUER,
+    sub: token.userId,
+    aud: audience,
+    client_id: PAT_CLIENT,
+    scope: token.scopes.join(' '),
+    jti: token.id,
+    iat: Math.floor(token.createdAt / 1000),
     exp: token.expiresAt ? Math.floor(token.expiresAt / 1000) : now + 60,
   };
 }
 
 function invalidToken(description: string, metadata: string, scope: string | undefined): TokenRejected {
-  return new TokenRejected(401, 'invalid_token', description, challenge({ error: 'invalid_token', error_description: description, resource_metadata: metadata, scope }));
+  return new TokenRejected(
+    401,
+    'invalid_token',
+    description,
+    challenge({ error: 'invalid_token', error_description: description, resource_metadata: metadata, scope }),
+  );
 }

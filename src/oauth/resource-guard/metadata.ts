@@ -7,15 +7,19 @@ import type { OAuthContext } from '../oauth-context.ts';
  */
 export async function protectedResourceMetadataRoutes(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   for (const resource of ctx.registry.allResources()) {
-    app.get(`/.well-known/oauth-protected-resource${resource.path}`, { schema: { summary: `Protected resource metadata: ${resource.name}`, tags: ['discovery'] } }, async (_request, reply) => {
-      return reply.header('cache-control', 'public, max-age=300').send({
-        resource: resource.uri,
-        resource_name: resource.name,
-        authorization_servers: [ctx.config.ISSUER],
-        scopes_supported: resource.scopes,
-        bearer_methods_supported: ['header'],
-        resource_signing_alg_values_supported: ['ES256'],
-      });
-    });
+    app.get(
+      `/.well-known/oauth-protected-resource${resource.path}`,
+      { schema: { summary: `Protected resource metadata: ${resource.name}`, tags: ['discovery'] } },
+      async (_request, reply) => {
+        return reply.header('cache-control', 'public, max-age=300').send({
+          resource: resource.uri,
+          resource_name: resource.name,
+          authorization_servers: [ctx.config.ISSUER],
+          scopes_supported: resource.scopes,
+          bearer_methods_supported: ['header'],
+          resource_signing_alg_values_supported: ['ES256'],
+        });
+      },
+    );
   }
 }

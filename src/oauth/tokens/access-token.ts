@@ -29,7 +29,10 @@ export interface AccessTokenInput {
 }
 
 /** Signs an RFC 9068 JWT access token (`typ: at+jwt`) with the ring's active key. */
-export async function signAccessToken(key: LoadedKey, input: AccessTokenInput): Promise<{ token: string; jti: string; expiresAt: number }> {
+export async function signAccessToken(
+  key: LoadedKey,
+  input: AccessTokenInput,
+): Promise<{ token: string; jti: string; expiresAt: number }> {
   const iat = Math.floor(input.nowMs / 1000);
   // Time-ordered: a revoked jti lands at the end of revoked_access_tokens' index.
   const jti = newTimeOrderedId();
@@ -56,26 +59,38 @@ export class InvalidAccessToken extends Error {}
  * Verifies signature, `typ`, `iss`, `exp` and (when given) that `audience` is among `aud`.
  * Revocation is checked by the caller.
  */
-export async function verifyAccessToken(keys: KeyRing, token: string, issuer: string, audience: string | undefined, nowMs: number): Promise<AccessTokenClaims> {
+export async function verifyAccessToken(
+  keys: KeyRing,
+  token: string,
+  issuer: string,
+  audience: string | undefined,
+  nowMs: number,
+): Promise<AccessTokenClaims> {
   try {
-    const { payload } = await jwtVerify(token, async (header) => {
-      const key = await keys.verificationKey(header.kid);
-      if (!key) throw new InvalidAccessToken('unknown signing key');
-      return key;
-    }, {
-      issuer,
-      algorithms: [SIGNING_ALG],
-      typ: 'at+jwt',
-      currentDate: new Date(nowMs),
-      requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id', 'aud'],
-      ...(audience ? { audience } : {}),
-    });
-    if (typeof payload.scope !== 'string' || typeof payload.client_id !== 'string') throw new InvalidAccessToken('malformed claims');
+    const { payload } = await jwtVerify(
+      token,
+      async (header) => {
+        const key = await keys.verificationKey(header.kid);
+        if (!key) throw new InvalidAccessToken('unknown signing key');
+        return key;
+      },
+      {
+        issuer,
+        algorithms: [SIGNING_ALG],
+        typ: 'at+jwt',
+        currentDate: new Date(nowMs),
+        requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id', 'aud'],
+        ...(audience ? { audience } : {}),
+      },
+    );
+    if (typeof payload.scope !== 'string' || typeof payload.client_id !== 'string')
+      throw new InvalidAccessToken('malformed claims');
     return payload as AccessTokenClaims;
   } catch (error) {
     if (error instanceof InvalidAccessToken) throw error;
     if (error instanceof errors.JWTExpired) throw new InvalidAccessToken('the access token has expired');
-    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud') throw new InvalidAccessToken('the access token is meant for another resource');
+    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud')
+      throw new InvalidAccessToken('the access token is meant for another resource');
     if (error instanceof errors.JOSEError) throw new InvalidAccessToken('the access token is invalid');
     throw error;
   }

@@ -74,7 +74,12 @@ export class AuthorizationCodeRepository implements AuthorizationCodeStatements 
       .where('code_hash', '=', codeHash)
       .where('consumed_at', 'is', null)
       .where(({ exists, selectFrom }) =>
-        exists(selectFrom('grants').select('grants.id').whereRef('grants.id', '=', 'authorization_codes.grant_id').where('grants.revoked_at', 'is', null)),
+        exists(
+          selectFrom('grants')
+            .select('grants.id')
+            .whereRef('grants.id', '=', 'authorization_codes.grant_id')
+            .where('grants.revoked_at', 'is', null),
+        ),
       )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
@@ -82,7 +87,12 @@ export class AuthorizationCodeRepository implements AuthorizationCodeStatements 
 
   /** Invalidates the outstanding codes of a revoked grant (marked used, with no family). */
   async consumeAllOfGrant(grantId: string, now: number): Promise<void> {
-    await this.db.updateTable('authorization_codes').set({ consumed_at: now }).where('grant_id', '=', grantId).where('consumed_at', 'is', null).execute();
+    await this.db
+      .updateTable('authorization_codes')
+      .set({ consumed_at: now })
+      .where('grant_id', '=', grantId)
+      .where('consumed_at', 'is', null)
+      .execute();
   }
 }
 

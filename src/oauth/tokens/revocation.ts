@@ -34,7 +34,8 @@ export class Revocations {
 
   /** Whether the token (by family and jti) is revoked; `fresh` skips the cache (introspection). */
   async isRevoked(token: { fam?: string | undefined; jti: string }, fresh = false): Promise<boolean> {
-    if (token.fam && (await this.check(`f:${token.fam}`, fresh, () => this.repo.isFamilyRevoked(token.fam!)))) return true;
+    if (token.fam && (await this.check(`f:${token.fam}`, fresh, () => this.repo.isFamilyRevoked(token.fam!))))
+      return true;
     return this.check(`j:${token.jti}`, fresh, () => this.repo.isAccessTokenRevoked(token.jti));
   }
 

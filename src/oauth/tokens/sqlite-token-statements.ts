@@ -1,6 +1,16 @@
 import type BetterSqlite3 from 'better-sqlite3';
-import { codeFromRow, type AuthorizationCode, type AuthorizationCodeRow, type AuthorizationCodeStatements } from './authorization-code-repository.ts';
-import { refreshTokenFromRow, type RefreshTokenRecord, type RefreshTokenRow, type TokenFamilyStatements } from './token-family-repository.ts';
+import {
+  codeFromRow,
+  type AuthorizationCode,
+  type AuthorizationCodeRow,
+  type AuthorizationCodeStatements,
+} from './authorization-code-repository.ts';
+import {
+  refreshTokenFromRow,
+  type RefreshTokenRecord,
+  type RefreshTokenRow,
+  type TokenFamilyStatements,
+} from './token-family-repository.ts';
 
 /**
  * The statements of `TokenTransaction` on SQLite, prepared once and run synchronously: the
@@ -25,17 +35,27 @@ export class SqliteTokenStatements {
     const markRotated = sqlite.prepare<[number, string | null, number | null, string]>(
       `UPDATE refresh_tokens SET status = 'rotated', rotated_at = ?, successor_response = ?, successor_response_expires_at = ? WHERE id = ? AND status = 'active'`,
     );
-    const insertFamily = sqlite.prepare<[string, string | null, string, string | null, string, string, number | null, number, number]>(`
+    const insertFamily = sqlite.prepare<
+      [string, string | null, string, string | null, string, string, number | null, number, number]
+    >(`
       INSERT INTO token_families (id, grant_id, client_id, user_id, scopes, resources, auth_time, created_at, expires_at, revoked_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
-    const insertRefreshToken = sqlite.prepare<[string, string, string, string | null, string, number, number, string | null, number | null]>(`
+    const insertRefreshToken = sqlite.prepare<
+      [string, string, string, string | null, string, number, number, string | null, number | null]
+    >(`
       INSERT INTO refresh_tokens (id, token_hash, family_id, parent_id, status, scopes, created_at, expires_at, rotated_at, access_jti, access_expires_at,
                                   successor_response, successor_response_expires_at)
       VALUES (?, ?, ?, ?, 'active', ?, ?, ?, NULL, ?, ?, NULL, NULL)`);
     const extendFamily = sqlite.prepare<[number, string]>('UPDATE token_families SET expires_at = ? WHERE id = ?');
-    const revokeFamily = sqlite.prepare<[number, string]>('UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL');
-    const revokeFamilyTokens = sqlite.prepare<[string]>(`UPDATE refresh_tokens SET status = 'revoked', successor_response = NULL WHERE family_id = ? AND status != 'revoked'`);
-    const revokeAccessToken = sqlite.prepare<[string, number]>('INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING');
+    const revokeFamily = sqlite.prepare<[number, string]>(
+      'UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
+    );
+    const revokeFamilyTokens = sqlite.prepare<[string]>(
+      `UPDATE refresh_tokens SET status = 'revoked', successor_response = NULL WHERE family_id = ? AND status != 'revoked'`,
+    );
+    const revokeAccessToken = sqlite.prepare<[string, number]>(
+      'INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING',
+    );
     const findCode = sqlite.prepare<[string], AuthorizationCodeRow>(
       'SELECT c.*, g.id AS live_grant_id FROM authorization_codes c LEFT JOIN grants g ON g.id = c.grant_id AND g.revoked_at IS NULL WHERE c.code_hash = ?',
     );
@@ -48,10 +68,32 @@ export class SqliteTokenStatements {
         const row = findRefreshToken.get(tokenHash);
         return row && refreshTokenFromRow(row);
       },
-      markRotated: async (id, now, sealedResponse, responseExpiresAt) => markRotated.run(now, sealedResponse, responseExpiresAt, id).changes === 1,
-      insertFamily: async (f) => void insertFamily.run(f.id, f.grantId, f.clientId, f.userId, JSON.stringify(f.scopes), JSON.stringify(f.resources), f.authTime, f.createdAt, f.expiresAt),
+      markRotated: async (id, now, sealedResponse, responseExpiresAt) =>
+        markRotated.run(now, sealedResponse, responseExpiresAt, id).changes === 1,
+      insertFamily: async (f) =>
+        void insertFamily.run(
+          f.id,
+          f.grantId,
+          f.clientId,
+          f.userId,
+          JSON.stringify(f.scopes),
+          JSON.stringify(f.resources),
+          f.authTime,
+          f.createdAt,
+          f.expiresAt,
+        ),
       insertRefreshToken: async (t) =>
-        void insertRefreshToken.run(t.id, t.tokenHash, t.familyId, t.parentId, JSON.stringify(t.scopes), t.createdAt, t.expiresAt, t.accessJti, t.accessExpiresAt),
+        void insertRefreshToken.run(
+          t.id,
+          t.tokenHash,
+          t.familyId,
+          t.parentId,
+          JSON.stringify(t.scopes),
+          t.createdAt,
+          t.expiresAt,
+          t.accessJti,
+          t.accessExpiresAt,
+        ),
       extendFamily: async (familyId, expiresAt) => void extendFamily.run(expiresAt, familyId),
       revokeFamily: async (familyId, now) => {
         const changed = revokeFamily.run(now, familyId).changes > 0;

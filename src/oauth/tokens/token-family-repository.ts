@@ -84,9 +84,25 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
       .innerJoin('token_families as f', 'f.id', 'r.family_id')
       .leftJoin('grants as g', (join) => join.onRef('g.id', '=', 'f.grant_id').on('g.revoked_at', 'is', null))
       .select([
-        'r.id', 'r.family_id', 'r.status', 'r.scopes', 'r.created_at', 'r.expires_at', 'r.rotated_at', 'r.access_jti', 'r.access_expires_at',
-        'r.successor_response', 'r.successor_response_expires_at',
-        'f.grant_id', 'f.client_id', 'f.user_id', 'f.scopes as family_scopes', 'f.resources', 'f.auth_time', 'f.expires_at as family_expires_at', 'f.revoked_at',
+        'r.id',
+        'r.family_id',
+        'r.status',
+        'r.scopes',
+        'r.created_at',
+        'r.expires_at',
+        'r.rotated_at',
+        'r.access_jti',
+        'r.access_expires_at',
+        'r.successor_response',
+        'r.successor_response_expires_at',
+        'f.grant_id',
+        'f.client_id',
+        'f.user_id',
+        'f.scopes as family_scopes',
+        'f.resources',
+        'f.auth_time',
+        'f.expires_at as family_expires_at',
+        'f.revoked_at',
         'g.id as live_grant_id',
       ])
       .where('r.token_hash', '=', tokenHash)
@@ -98,10 +114,20 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
    * The compare-and-set at the heart of rotation: only the request that flips the token from
    * active to rotated wins; it also parks its (sealed) response for the grace window.
    */
-  async markRotated(id: string, now: number, sealedResponse: string | null, responseExpiresAt: number | null): Promise<boolean> {
+  async markRotated(
+    id: string,
+    now: number,
+    sealedResponse: string | null,
+    responseExpiresAt: number | null,
+  ): Promise<boolean> {
     const result = await this.db
       .updateTable('refresh_tokens')
-      .set({ status: 'rotated', rotated_at: now, successor_response: sealedResponse, successor_response_expires_at: responseExpiresAt })
+      .set({
+        status: 'rotated',
+        rotated_at: now,
+        successor_response: sealedResponse,
+        successor_response_expires_at: responseExpiresAt,
+      })
       .where('id', '=', id)
       .where('status', '=', 'active')
       .executeTakeFirst();
@@ -115,29 +141,56 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
 
   /** Revokes a family and every refresh token in it; returns whether anything changed. */
   async revokeFamily(familyId: string, now: number): Promise<boolean> {
-    const result = await this.db.updateTable('token_families').set({ revoked_at: now }).where('id', '=', familyId).where('revoked_at', 'is', null).executeTakeFirst();
-    await this.db.updateTable('refresh_tokens').set({ status: 'revoked', successor_response: null }).where('family_id', '=', familyId).where('status', '!=', 'revoked').execute();
+    const result = await this.db
+      .updateTable('token_families')
+      .set({ revoked_at: now })
+      .where('id', '=', familyId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    await this.db
+      .updateTable('refresh_tokens')
+      .set({ status: 'revoked', successor_response: null })
+      .where('family_id', '=', familyId)
+      .where('status', '!=', 'revoked')
+      .execute();
     return Number(result.numUpdatedRows) > 0;
   }
 
   /** Revokes every family issued under a consent grant; returns their ids. */
   async revokeFamiliesOfGrant(grantId: string, now: number): Promise<string[]> {
-    const families = await this.db.selectFrom('token_families').select('id').where('grant_id', '=', grantId).where('revoked_at', 'is', null).execute();
+    const families = await this.db
+      .selectFrom('token_families')
+      .select('id')
+      .where('grant_id', '=', grantId)
+      .where('revoked_at', 'is', null)
+      .execute();
     for (const { id } of families) await this.revokeFamily(id, now);
     return families.map((f) => f.id);
   }
 
   async revokeAccessToken(jti: string, expiresAt: number): Promise<void> {
-    await this.db.insertInto('revoked_access_tokens').values({ jti, expires_at: expiresAt }).onConflict((oc) => oc.column('jti').doNothing()).execute();
+    await this.db
+      .insertInto('revoked_access_tokens')
+      .values({ jti, expires_at: expiresAt })
+      .onConflict((oc) => oc.column('jti').doNothing())
+      .execute();
   }
 
   async isFamilyRevoked(familyId: string): Promise<boolean> {
-    const row = await this.db.selectFrom('token_families').select('revoked_at').where('id', '=', familyId).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('token_families')
+      .select('revoked_at')
+      .where('id', '=', familyId)
+      .executeTakeFirst();
     return !row || row.revoked_at !== null;
   }
 
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
-    const row = await this.db.selectFrom('revoked_access_tokens').select('jti').where('jti', '=', jti).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('revoked_access_tokens')
+      .select('jti')
+      .where('jti', '=', jti)
+      .executeTakeFirst();
     return Boolean(row);
   }
 }
@@ -150,7 +203,12 @@ export interface TokenFamilyStatements {
    * The compare-and-set at the heart of rotation: only the request that flips the token from
    * active to rotated wins; it also parks its (sealed) response for the grace window.
    */
-  markRotated(id: string, now: number, sealedResponse: string | null, responseExpiresAt: number | null): Promise<boolean>;
+  markRotated(
+    id: string,
+    now: number,
+    sealedResponse: string | null,
+    responseExpiresAt: number | null,
+  ): Promise<boolean>;
   insertFamily(family: NewTokenFamily): Promise<void>;
   insertRefreshToken(token: NewRefreshToken): Promise<void>;
   /** Refresh tokens slide: the family lives as long as its newest refresh token. */

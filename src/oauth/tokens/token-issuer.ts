@@ -42,7 +42,11 @@ export interface IssuedTokens {
  * `openid` is granted, the ID token. Storing them is the grant's business. Signing waits on the
  * thread pool, so a grant mints between its storage units, never inside one (token-store.ts).
  */
-export async function issueTokens(ctx: Pick<OAuthContext, 'config' | 'clock' | 'registry'>, key: LoadedKey, input: IssueInput): Promise<IssuedTokens> {
+export async function issueTokens(
+  ctx: Pick<OAuthContext, 'config' | 'clock' | 'registry'>,
+  key: LoadedKey,
+  input: IssueInput,
+): Promise<IssuedTokens> {
   const { config, clock } = ctx;
   const now = clock.now();
   const life = lifetimesFor(input.resources, input.client, config, ctx.registry);
@@ -50,14 +54,23 @@ export async function issueTokens(ctx: Pick<OAuthContext, 'config' | 'clock' | '
     issuer: config.ISSUER,
     subject: input.subject,
     clientId: input.client.id,
-    audience: audienceFor(input.resources.map((r) => r.uri), input.scopes, config.ISSUER),
+    audience: audienceFor(
+      input.resources.map((r) => r.uri),
+      input.scopes,
+      config.ISSUER,
+    ),
     scopes: input.scopes,
     ttlSeconds: life.accessTtl,
     nowMs: now,
     ...(input.familyId ? { familyId: input.familyId } : {}),
     authTime: input.authTime ?? null,
   });
-  const response: TokenResponse = { access_token: access.token, token_type: 'Bearer', expires_in: life.accessTtl, scope: input.scopes.join(' ') };
+  const response: TokenResponse = {
+    access_token: access.token,
+    token_type: 'Bearer',
+    expires_in: life.accessTtl,
+    scope: input.scopes.join(' '),
+  };
   let refresh: IssuedTokens['refresh'];
   if (input.withRefreshToken) {
     const token = newOpaqueToken('rt_');
@@ -78,5 +91,10 @@ export async function issueTokens(ctx: Pick<OAuthContext, 'config' | 'clock' | '
       ttlSeconds: life.accessTtl,
     });
   }
-  return { response, access: { jti: access.jti, expiresAt: access.expiresAt }, ...(refresh ? { refresh } : {}), revokeOldAccessOnRotation: life.revokeOldAccessOnRotation };
+  return {
+    response,
+    access: { jti: access.jti, expiresAt: access.expiresAt },
+    ...(refresh ? { refresh } : {}),
+    revokeOldAccessOnRotation: life.revokeOldAccessOnRotation,
+  };
 }

@@ -37,11 +37,16 @@ export interface TokenStoreOptions {
  * concurrent units on any number of nodes still produce one winner.
  */
 export function createTokenStore(database: DatabaseHandle, options: TokenStoreOptions = {}): TokenStore {
-  return database.dialect === 'sqlite' ? createSqliteTokenStore(database, options) : createKyselyTokenStore(database.db);
+  return database.dialect === 'sqlite'
+    ? createSqliteTokenStore(database, options)
+    : createKyselyTokenStore(database.db);
 }
 
 /** Prepared better-sqlite3 statements in group commits (the SQLite deployment's store). */
-export function createSqliteTokenStore(database: Extract<DatabaseHandle, { dialect: 'sqlite' }>, options: TokenStoreOptions = {}): TokenStore {
+export function createSqliteTokenStore(
+  database: Extract<DatabaseHandle, { dialect: 'sqlite' }>,
+  options: TokenStoreOptions = {},
+): TokenStore {
   const { sqlite } = database;
   const group = new SqliteGroupCommit(database.db, sqlite, { checkUnits: options.checkUnits });
   const tx = new SqliteTokenStatements(sqlite);
@@ -56,9 +61,17 @@ export function createSqliteTokenStore(database: Extract<DatabaseHandle, { diale
 
 /** Kysely repositories, a transaction per unit (PostgreSQL's store; on SQLite it runs in the contract tests). */
 export function createKyselyTokenStore(db: Db): TokenStore {
-  const outsideTransaction: TokenTransaction = { families: new TokenFamilyRepository(db), codes: new AuthorizationCodeRepository(db) };
+  const outsideTransaction: TokenTransaction = {
+    families: new TokenFamilyRepository(db),
+    codes: new AuthorizationCodeRepository(db),
+  };
   return {
     read: (work) => work(outsideTransaction),
-    transact: (work) => db.transaction().execute((trx) => work({ families: new TokenFamilyRepository(trx), codes: new AuthorizationCodeRepository(trx) })),
+    transact: (work) =>
+      db
+        .transaction()
+        .execute((trx) =>
+          work({ families: new TokenFamilyRepository(trx), codes: new AuthorizationCodeRepository(trx) }),
+        ),
   };
 }

@@ -8,7 +8,9 @@ export type AddressCheck = { ok: true; address: string } | { ok: false; reason: 
  */
 export function checkEvmAddress(input: string): AddressCheck {
   const text = input.trim();
-  if (!/^0x[0-9a-fA-F]{40}$/.test(text)) return { ok: false, reason: 'is not an EVM address (0x followed by 40 hex digits)' };
-  if (!isAddress(text, { strict: true })) return { ok: false, reason: 'has a wrong EIP-55 checksum (check the mixed-case letters)' };
+  if (!/^0x[0-9a-fA-F]{40}$/.test(text))
+    return { ok: false, reason: 'is not an EVM address (0x followed by 40 hex digits)' };
+  if (!isAddress(text, { strict: true }))
+    return { ok: false, reason: 'has a wrong EIP-55 checksum (check the mixed-case letters)' };
   return { ok: true, address: getAddress(text) };
 }

@@ -11,11 +11,18 @@ export type { WalletIdentity } from '../sources/source-kind.ts';
  * reported as the wrong chain.
  * @throws ApiError 400
  */
-export function validateWallet(provider: ProviderDefinition, address: string, chain: string | undefined): WalletIdentity {
+export function validateWallet(
+  provider: ProviderDefinition,
+  address: string,
+  chain: string | undefined,
+): WalletIdentity {
   const id = provider.providerId;
   const chosen = chain ?? provider.chains?.[0];
   if (!chosen || !provider.chains?.includes(chosen)) {
-    throw badRequest(`chain ${chain ?? '(none)'} is not served by provider ${id}; use one of: ${(provider.chains ?? []).join(', ')}`, id);
+    throw badRequest(
+      `chain ${chain ?? '(none)'} is not served by provider ${id}; use one of: ${(provider.chains ?? []).join(', ')}`,
+      id,
+    );
   }
   const validate = sourceKind(provider.source.kind)?.validateWallet;
   if (!validate) throw badRequest(`provider ${id} does not take wallet addresses`, id);

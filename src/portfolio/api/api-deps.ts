@@ -16,7 +16,12 @@ export interface ApiDeps {
 /** Whether a person exists (the accounts feature answers). */
 export type PersonLookup = (userId: string) => Promise<boolean>;
 
-export function apiDeps(kernel: Kernel, oauth: ResourceGuard, portfolio: Portfolio, personExists: PersonLookup): ApiDeps {
+export function apiDeps(
+  kernel: Kernel,
+  oauth: ResourceGuard,
+  portfolio: Portfolio,
+  personExists: PersonLookup,
+): ApiDeps {
   const resource = `${kernel.config.ISSUER}/platform`;
   return {
     kernel,
@@ -39,10 +44,14 @@ export function apiDeps(kernel: Kernel, oauth: ResourceGuard, portfolio: Portfol
 async function requirePerson(request: FastifyRequest, personExists: PersonLookup): Promise<void> {
   const claims = request.accessToken!;
   if (claims.sub === claims.client_id) {
-    throw new ApiError(403, 'forbidden', 'this token does not act for a person', undefined, undefined, [{ cause: 'forbidden', message: 'this token does not act for a person', code: 602 }]);
+    throw new ApiError(403, 'forbidden', 'this token does not act for a person', undefined, undefined, [
+      { cause: 'forbidden', message: 'this token does not act for a person', code: 602 },
+    ]);
   }
   if (!(await personExists(claims.sub))) {
-    throw new ApiError(404, 'not_found', 'the person this token acts for does not exist', undefined, undefined, [{ cause: 'not_found', message: 'the person this token acts for does not exist', code: 601 }]);
+    throw new ApiError(404, 'not_found', 'the person this token acts for does not exist', undefined, undefined, [
+      { cause: 'not_found', message: 'the person this token acts for does not exist', code: 601 },
+    ]);
   }
 }
 
@@ -52,6 +61,11 @@ export function personOf(request: FastifyRequest): string {
 }
 
 /** `{data, errors}`, with 206 when some providers failed and the data is partial. */
-export function sendEnvelope(reply: FastifyReply, status: number, data: unknown, errors: ErrorItem[] = []): FastifyReply {
+export function sendEnvelope(
+  reply: FastifyReply,
+  status: number,
+  data: unknown,
+  errors: ErrorItem[] = [],
+): FastifyReply {
   return reply.code(status === 200 && errors.length ? 206 : status).send({ data, errors: errors.map(withEndUserCode) });
 }

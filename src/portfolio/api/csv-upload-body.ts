@@ -13,16 +13,23 @@ const uploads = new WeakMap<FastifyRequest, { worker: CsvWorker; held: Map<numbe
  * body over 256 KiB moves (without a copy) to a CSV worker, which parses it and keeps each CSV
  * text; the handler gets the rest of the body (see withHeldCsv). The worker ends with the response.
  */
-export function acceptJsonWithCsv(scope: FastifyInstance, options: { bodyLimit: number; startWorker(): CsvWorker }): void {
-  scope.addContentTypeParser('application/json', { parseAs: 'buffer', bodyLimit: options.bodyLimit }, async (request: FastifyRequest, body: Buffer) => {
-    if (body.length <= INLINE_JSON_BYTES) return parseStrictJson(body);
-    const worker = options.startWorker();
-    const upload = { worker, held: new Map<number, number>() };
-    uploads.set(request, upload);
-    const parsed = await worker.holdJson(body);
-    for (const [index, slot] of parsed.held) upload.held.set(index, slot);
-    return parsed.body;
-  });
+export function acceptJsonWithCsv(
+  scope: FastifyInstance,
+  options: { bodyLimit: number; startWorker(): CsvWorker },
+): void {
+  scope.addContentTypeParser(
+    'application/json',
+    { parseAs: 'buffer', bodyLimit: options.bodyLimit },
+    async (request: FastifyRequest, body: Buffer) => {
+      if (body.length <= INLINE_JSON_BYTES) return parseStrictJson(body);
+      const worker = options.startWorker();
+      const upload = { worker, held: new Map<number, number>() };
+      uploads.set(request, upload);
+      const parsed = await worker.holdJson(body);
+      for (const [index, slot] of parsed.held) upload.held.set(index, slot);
+      return parsed.body;
+    },
+  );
   const release = async (request: FastifyRequest) => {
     await uploads.get(request)?.worker.close();
     uploads.delete(request);

@@ -17,20 +17,45 @@ export function usePlatformErrors(app: FastifyInstance): void {
     }
     if (error instanceof TokenRejected) {
       const cause = error.status === 401 ? 'unauthorized' : error.status === 403 ? 'forbidden' : 'bad_request';
-      return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ data: null, errors: [withEndUserCode({ cause, message: error.description })] });
+      return reply
+        .code(error.status)
+        .header('www-authenticate', error.wwwAuthenticate)
+        .send({ data: null, errors: [withEndUserCode({ cause, message: error.description })] });
     }
     const fastifyError = error as FastifyError;
     if (fastifyError.validation) {
       const touchesConnection = fastifyError.validation.some((v) => /\/connection/.test(v.instancePath));
-      const message = touchesConnection ? CONNECTION_SHAPES : `${fastifyError.validationContext ?? 'request'}${fastifyError.validation[0]?.instancePath ?? ''} ${fastifyError.validation[0]?.message ?? 'is invalid'}`;
+      const message = touchesConnection
+        ? CONNECTION_SHAPES
+        : `${fastifyError.validationContext ?? 'request'}${fastifyError.validation[0]?.instancePath ?? ''} ${fastifyError.validation[0]?.message ?? 'is invalid'}`;
       return reply.code(400).send({ data: null, errors: [{ cause: 'bad_request', message } satisfies ErrorItem] });
     }
     const status = fastifyError.statusCode;
     if (status && status >= 400 && status < 500) {
-      return reply.code(status).send({ data: null, errors: [{ cause: 'bad_request', message: fastifyError.message } satisfies ErrorItem] });
+      return reply
+        .code(status)
+        .send({ data: null, errors: [{ cause: 'bad_request', message: fastifyError.message } satisfies ErrorItem] });
     }
     request.log.error({ err: error, request_id: request.id }, 'platform API request failed');
-    return reply.code(500).send({ data: null, errors: [{ cause: 'internal_error', message: `something went wrong on our side (request ${request.id})` } satisfies ErrorItem] });
+    return reply.code(500).send({
+      data: null,
+      errors: [
+        {
+          cause: 'internal_error',
+          message: `something went wrong on our side (request ${request.id})`,
+        } satisfies ErrorItem,
+      ],
+    });
   });
-  app.setNotFoundHandler((request, reply) => reply.code(404).send({ data: null, errors: [{ cause: 'not_found', message: `${request.method} ${request.url.split('?')[0]} is not an endpoint of the Platform API` }] }));
+  app.setNotFoundHandler((request, reply) =>
+    reply.code(404).send({
+      data: null,
+      errors: [
+        {
+          cause: 'not_found',
+          message: `${request.method} ${request.url.split('?')[0]} is not an endpoint of the Platform API`,
+        },
+      ],
+    }),
+  );
 }

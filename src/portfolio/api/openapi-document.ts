@@ -22,8 +22,12 @@ const V1_NAMES: Record<string, string> = {
 
 /** The six transaction kinds, by `type`, with Calico's variant names. */
 const KINDS: Array<[string, string]> = [
-  ['input_only', 'InputOnlyTransaction'], ['send', 'SendTransaction'], ['receive', 'ReceiveTransaction'],
-  ['output_only', 'OutputOnlyTransaction'], ['input_output', 'InputOutputTransaction'], ['uncategorized', 'UncategorizedTransaction'],
+  ['input_only', 'InputOnlyTransaction'],
+  ['send', 'SendTransaction'],
+  ['receive', 'ReceiveTransaction'],
+  ['output_only', 'OutputOnlyTransaction'],
+  ['input_output', 'InputOutputTransaction'],
+  ['uncategorized', 'UncategorizedTransaction'],
 ];
 
 /**
@@ -54,7 +58,15 @@ function buildDocument(whole: OpenApiDocument, issuer: string, prefix: string, v
     if (!title || !/^[A-Za-z][A-Za-z0-9 ._-]*$/.test(title)) return inner;
     const name = nameOf(title);
     if (title === 'Transaction') return transactionUnion(inner, components);
-    components[name] ??= { ...inner, title: name === 'AddCryptoSource' ? 'Add Crypto Source' : name === 'AddCryptoSourceResponse' ? 'Add Crypto Source Response' : name };
+    components[name] ??= {
+      ...inner,
+      title:
+        name === 'AddCryptoSource'
+          ? 'Add Crypto Source'
+          : name === 'AddCryptoSourceResponse'
+            ? 'Add Crypto Source Response'
+            : name,
+    };
     return { $ref: `#/components/schemas/${name}` };
   };
 
@@ -68,10 +80,14 @@ function buildDocument(whole: OpenApiDocument, issuer: string, prefix: string, v
     info: {
       title: `Consentry Platform API ${version}`,
       version,
-      description: 'Calico-compatible: the person\'s linked providers, consolidated assets and normalized transactions. Bearer OAuth access tokens (profile calico: 15 min, refresh 1 year). Every body is {data, errors}.',
+      description:
+        "Calico-compatible: the person's linked providers, consolidated assets and normalized transactions. Bearer OAuth access tokens (profile calico: 15 min, refresh 1 year). Every body is {data, errors}.",
     },
     servers: [{ url: `${issuer}${prefix}` }],
-    components: { schemas: components, securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+    components: {
+      schemas: components,
+      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+    },
     security: [{ bearerAuth: [] }],
     paths,
   };
@@ -82,12 +98,19 @@ function transactionUnion(transaction: Schema, components: Record<string, unknow
   if (!components.Transaction) {
     const properties = transaction.properties as Schema;
     for (const [kind, name] of KINDS) {
-      components[name] = { ...transaction, title: name, properties: { ...properties, type: { type: 'string', const: kind } } };
+      components[name] = {
+        ...transaction,
+        title: name,
+        properties: { ...properties, type: { type: 'string', const: kind } },
+      };
     }
     components.Transaction = {
       title: 'Transaction',
       oneOf: KINDS.map(([, name]) => ({ $ref: `#/components/schemas/${name}` })),
-      discriminator: { propertyName: 'type', mapping: Object.fromEntries(KINDS.map(([kind, name]) => [kind, `#/components/schemas/${name}`])) },
+      discriminator: {
+        propertyName: 'type',
+        mapping: Object.fromEntries(KINDS.map(([kind, name]) => [kind, `#/components/schemas/${name}`])),
+      },
     };
   }
   return { $ref: '#/components/schemas/Transaction' };

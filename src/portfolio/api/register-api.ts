@@ -13,7 +13,13 @@ import { refreshRoutes } from './routes/refresh.ts';
 import { transactionsRoute } from './routes/transactions.ts';
 
 /** The Platform API, v1 and v2 from one implementation, each in its own scope with the envelope renderer. */
-export async function platformApi(app: FastifyInstance, kernel: Kernel, oauth: ResourceGuard, portfolio: Portfolio, personExists: PersonLookup): Promise<void> {
+export async function platformApi(
+  app: FastifyInstance,
+  kernel: Kernel,
+  oauth: ResourceGuard,
+  portfolio: Portfolio,
+  personExists: PersonLookup,
+): Promise<void> {
   const deps = apiDeps(kernel, oauth, portfolio, personExists);
   for (const version of ['v1', 'v2'] as ApiVersion[]) {
     await app.register(

@@ -19,7 +19,13 @@ export function connectedProvider(connection: Connection, catalog: Catalog): Con
   const definition = catalog.find(connection.providerId);
   const provider: ProviderMetadata = definition
     ? providerMetadata(definition)
-    : { provider_id: connection.providerId, name: connection.providerId, category: 'exchange', auth_types: [connection.authType], status: 'degraded' };
+    : {
+        provider_id: connection.providerId,
+        name: connection.providerId,
+        category: 'exchange',
+        auth_types: [connection.authType],
+        status: 'degraded',
+      };
   return {
     connection_id: connection.id,
     provider_id: connection.providerId,
@@ -27,7 +33,9 @@ export function connectedProvider(connection: Connection, catalog: Catalog): Con
     auth_type: connection.authType,
     status: connection.status,
     ...(connection.lastRefreshedAt !== null ? { last_refreshed_at: connection.lastRefreshedAt } : {}),
-    ...(connection.lastError && (connection.status === 'error' || connection.status === 'needs_reauth') ? { error: withEndUserCode(connection.lastError) } : {}),
+    ...(connection.lastError && (connection.status === 'error' || connection.status === 'needs_reauth')
+      ? { error: withEndUserCode(connection.lastError) }
+      : {}),
     provider,
   };
 }

@@ -18,18 +18,35 @@ export class AssetRepository {
     }
     if (fresh.size === 0) return;
     const rows = [...fresh].map(([id, a]) => ({
-      id, namespace: a.namespace, reference: a.reference, symbol: a.symbol, name: a.name ?? null, decimals: a.decimals, chain: a.chain ?? null,
-      contract_address: a.contractAddress ?? null, price_key: a.priceKey ?? null, group_key: a.groupKey, created_at: now,
+      id,
+      namespace: a.namespace,
+      reference: a.reference,
+      symbol: a.symbol,
+      name: a.name ?? null,
+      decimals: a.decimals,
+      chain: a.chain ?? null,
+      contract_address: a.contractAddress ?? null,
+      price_key: a.priceKey ?? null,
+      group_key: a.groupKey,
+      created_at: now,
     }));
     for (let i = 0; i < rows.length; i += 500) {
-      await this.db.insertInto('portfolio_assets').values(rows.slice(i, i + 500)).onConflict((oc) => oc.column('id').doNothing()).execute();
+      await this.db
+        .insertInto('portfolio_assets')
+        .values(rows.slice(i, i + 500))
+        .onConflict((oc) => oc.column('id').doNothing())
+        .execute();
     }
     for (const id of fresh.keys()) this.known.add(id);
   }
 
   async findMany(ids: string[]): Promise<Map<string, StoredAsset>> {
     if (ids.length === 0) return new Map();
-    const rows = await this.db.selectFrom('portfolio_assets').selectAll().where('id', 'in', [...new Set(ids)]).execute();
+    const rows = await this.db
+      .selectFrom('portfolio_assets')
+      .selectAll()
+      .where('id', 'in', [...new Set(ids)])
+      .execute();
     return new Map(rows.map((r) => [r.id, r]));
   }
 }

@@ -49,9 +49,17 @@ export function exchangeAsset(exchange: string, rawSymbol: string): AssetRef {
 
 function describeExchangeAsset(exchange: string, symbol: string): AssetRef {
   const base = { namespace: `exchange:${exchange}`, reference: symbol, symbol };
-  if (FIAT.has(symbol)) return { ...base, name: symbol, decimals: 2, priceKey: `fiat:${symbol}`, groupKey: `fiat:${symbol}` };
+  if (FIAT.has(symbol))
+    return { ...base, name: symbol, decimals: 2, priceKey: `fiat:${symbol}`, groupKey: `fiat:${symbol}` };
   const known = BY_SYMBOL[symbol];
-  if (known) return { ...base, name: known.name, decimals: known.decimals, priceKey: `coin:${known.coingeckoId}`, groupKey: `coin:${known.coingeckoId}` };
+  if (known)
+    return {
+      ...base,
+      name: known.name,
+      decimals: known.decimals,
+      priceKey: `coin:${known.coingeckoId}`,
+      groupKey: `coin:${known.coingeckoId}`,
+    };
   return { ...base, decimals: 18, groupKey: `exchange:${exchange}/${symbol}` };
 }
 

@@ -34,7 +34,10 @@ export interface ProviderMetadata {
   status: 'available' | 'degraded';
 }
 
-export function providerMetadata(definition: ProviderDefinition, status: 'available' | 'degraded' = 'available'): ProviderMetadata {
+export function providerMetadata(
+  definition: ProviderDefinition,
+  status: 'available' | 'degraded' = 'available',
+): ProviderMetadata {
   return {
     provider_id: definition.providerId,
     name: definition.name,

@@ -2,7 +2,15 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { csvInput, walletInput } from './form-input.ts';
 import { linkPage, messagePage } from './link-page.ts';
-import { acceptMultipart, heldCsv, removeConnection, sendPage, tryLink, verifiedForm, type PageDeps } from './page-deps.ts';
+import {
+  acceptMultipart,
+  heldCsv,
+  removeConnection,
+  sendPage,
+  tryLink,
+  verifiedForm,
+  type PageDeps,
+} from './page-deps.ts';
 
 export const LINK_STEP = 'portfolio.link';
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -17,20 +25,48 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
   async function context(request: FastifyRequest, reply: FastifyReply) {
     const { id } = request.params as { id: string };
     const interaction = await deps.oauth.interactions.get(id);
-    if (!interaction) return { sent: sendPage(reply, 400, messagePage('This request has expired', 'Go back to the app and start again.')) };
+    if (!interaction)
+      return {
+        sent: sendPage(reply, 400, messagePage('This request has expired', 'Go back to the app and start again.')),
+      };
     const session = await deps.accounts.sessions.current(request);
     if (!session) return { sent: reply.redirect(`/signin?return_to=${encodeURIComponent(base(id))}`, 303) };
-    if (!interaction.request.steps?.includes(LINK_STEP)) return { sent: reply.redirect(`/oauth/interaction/${id}`, 303) };
+    if (!interaction.request.steps?.includes(LINK_STEP))
+      return { sent: reply.redirect(`/oauth/interaction/${id}`, 303) };
     return { id, interaction, userId: session.userId };
   }
 
-  async function render(request: FastifyRequest, reply: FastifyReply, id: string, clientId: string, userId: string, status: number, errors: string[] = []) {
-    const [client, user, connections] = await Promise.all([deps.oauth.clients.findById(clientId), deps.accounts.users.findById(userId), deps.portfolio.connections.list(userId)]);
-    const notice = (request.query as { added?: string }).added ? 'Linked. It is being read now; you can add more or continue.' : undefined;
-    return sendPage(reply, status, linkPage({
-      interactionId: id, appName: client?.name ?? 'The app', signedInAs: user?.email ?? user?.phone ?? '', connections, catalog: deps.portfolio.catalog,
-      csrfToken: deps.csrf.token(request, reply), errors, ...(notice && errors.length === 0 ? { notice } : {}),
-    }));
+  async function render(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    clientId: string,
+    userId: string,
+    status: number,
+    errors: string[] = [],
+  ) {
+    const [client, user, connections] = await Promise.all([
+      deps.oauth.clients.findById(clientId),
+      deps.accounts.users.findById(userId),
+      deps.portfolio.connections.list(userId),
+    ]);
+    const notice = (request.query as { added?: string }).added
+      ? 'Linked. It is being read now; you can add more or continue.'
+      : undefined;
+    return sendPage(
+      reply,
+      status,
+      linkPage({
+        interactionId: id,
+        appName: client?.name ?? 'The app',
+        signedInAs: user?.email ?? user?.phone ?? '',
+        connections,
+        catalog: deps.portfolio.catalog,
+        csrfToken: deps.csrf.token(request, reply),
+        errors,
+        ...(notice && errors.length === 0 ? { notice } : {}),
+      }),
+    );
   }
 
   app.get('/connect/link/:id', { schema: { params: Params, hide: true } }, async (request, reply) => {
@@ -45,19 +81,36 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
       if (!form) return reply;
       const found = await context(request, reply);
       if ('sent' in found) return found.sent;
-      const result = await tryLink(deps, found.userId, kind === 'wallet' ? walletInput(form) : csvInput(form, heldCsv(request)));
-      if (result.errors.length) return render(request, reply, found.id, found.interaction.request.clientId, found.userId, result.status, result.errors);
+      const result = await tryLink(
+        deps,
+        found.userId,
+        kind === 'wallet' ? walletInput(form) : csvInput(form, heldCsv(request)),
+      );
+      if (result.errors.length)
+        return render(
+          request,
+          reply,
+          found.id,
+          found.interaction.request.clientId,
+          found.userId,
+          result.status,
+          result.errors,
+        );
       return reply.redirect(`${base(found.id)}?added=1`, 303);
     });
   }
 
-  app.post('/connect/link/:id/connections/:connectionId/remove', { schema: { params: RemoveParams, hide: true } }, async (request, reply) => {
-    if (!verifiedForm(deps, request, reply)) return reply;
-    const found = await context(request, reply);
-    if ('sent' in found) return found.sent;
-    await removeConnection(deps, found.userId, (request.params as { connectionId: string }).connectionId);
-    return reply.redirect(base(found.id), 303);
-  });
+  app.post(
+    '/connect/link/:id/connections/:connectionId/remove',
+    { schema: { params: RemoveParams, hide: true } },
+    async (request, reply) => {
+      if (!verifiedForm(deps, request, reply)) return reply;
+      const found = await context(request, reply);
+      if ('sent' in found) return found.sent;
+      await removeConnection(deps, found.userId, (request.params as { connectionId: string }).connectionId);
+      return reply.redirect(base(found.id), 303);
+    },
+  );
 
   app.post('/connect/link/:id/continue', { schema: { params: Params, hide: true } }, async (request, reply) => {
     if (!verifiedForm(deps, request, reply)) return reply;

@@ -26,16 +26,20 @@ const uploads = new WeakMap<FastifyRequest, { worker: CsvWorker; held?: HeldCsv 
  */
 export function acceptMultipart(app: FastifyInstance, deps: PageDeps): void {
   const bodyLimit = deps.portfolio.settings.csvMaxBytes + 64 * 1024;
-  app.addContentTypeParser('multipart/form-data', { parseAs: 'buffer', bodyLimit }, async (request: FastifyRequest, body: Buffer) => {
-    const contentType = request.headers['content-type'] ?? '';
-    if (!/boundary=/i.test(contentType)) throw new BodyError('multipart body without a boundary');
-    const worker = deps.portfolio.connections.csvWorker();
-    const upload: { worker: CsvWorker; held?: HeldCsv } = { worker };
-    uploads.set(request, upload);
-    const { fields, held } = await worker.holdForm(body, contentType);
-    if (held !== undefined) upload.held = { worker, slot: held };
-    return fields;
-  });
+  app.addContentTypeParser(
+    'multipart/form-data',
+    { parseAs: 'buffer', bodyLimit },
+    async (request: FastifyRequest, body: Buffer) => {
+      const contentType = request.headers['content-type'] ?? '';
+      if (!/boundary=/i.test(contentType)) throw new BodyError('multipart body without a boundary');
+      const worker = deps.portfolio.connections.csvWorker();
+      const upload: { worker: CsvWorker; held?: HeldCsv } = { worker };
+      uploads.set(request, upload);
+      const { fields, held } = await worker.holdForm(body, contentType);
+      if (held !== undefined) upload.held = { worker, slot: held };
+      return fields;
+    },
+  );
   const release = async (request: FastifyRequest) => {
     await uploads.get(request)?.worker.close();
     uploads.delete(request);
@@ -62,7 +66,11 @@ export function verifiedForm(deps: PageDeps, request: FastifyRequest, reply: Fas
 }
 
 /** Links, answering the messages to show when it did not work. */
-export async function tryLink(deps: PageDeps, userId: string, input: LinkInput | string): Promise<{ errors: string[]; status: number }> {
+export async function tryLink(
+  deps: PageDeps,
+  userId: string,
+  input: LinkInput | string,
+): Promise<{ errors: string[]; status: number }> {
   if (typeof input === 'string') return { errors: [input], status: 400 };
   try {
     await deps.portfolio.connections.link(userId, [input]);

@@ -23,7 +23,11 @@ export class ConnectionRepository {
   }
 
   async sealedCredentials(id: string): Promise<string | null | undefined> {
-    const row = await this.db.selectFrom('portfolio_credentials').select('sealed').where('connection_id', '=', id).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('portfolio_credentials')
+      .select('sealed')
+      .where('connection_id', '=', id)
+      .executeTakeFirst();
     return row?.sealed;
   }
 
@@ -33,12 +37,23 @@ export class ConnectionRepository {
   }
 
   async csvPart(connectionId: string, part: number): Promise<string | undefined> {
-    const row = await this.db.selectFrom('portfolio_csv_parts').select('sealed').where('connection_id', '=', connectionId).where('part', '=', part).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('portfolio_csv_parts')
+      .select('sealed')
+      .where('connection_id', '=', connectionId)
+      .where('part', '=', part)
+      .executeTakeFirst();
     return row?.sealed;
   }
 
   async listForUser(userId: string): Promise<Connection[]> {
-    const rows = await this.db.selectFrom('portfolio_connections').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('portfolio_connections')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(toConnection);
   }
 
@@ -53,16 +68,31 @@ export class ConnectionRepository {
     return row && toConnection(row);
   }
 
-  async setStatus(id: string, status: ConnectionStatus, error: ErrorItem | null, now: number, refreshed = false): Promise<void> {
+  async setStatus(
+    id: string,
+    status: ConnectionStatus,
+    error: ErrorItem | null,
+    now: number,
+    refreshed = false,
+  ): Promise<void> {
     await this.db
       .updateTable('portfolio_connections')
-      .set({ status, last_error: error ? JSON.stringify(error) : null, updated_at: now, ...(refreshed ? { last_refreshed_at: now } : {}) })
+      .set({
+        status,
+        last_error: error ? JSON.stringify(error) : null,
+        updated_at: now,
+        ...(refreshed ? { last_refreshed_at: now } : {}),
+      })
       .where('id', '=', id)
       .execute();
   }
 
   async setCursor(id: string, cursor: string | null, now: number, db: Db = this.db): Promise<void> {
-    await db.updateTable('portfolio_connections').set({ tx_cursor: cursor, updated_at: now }).where('id', '=', id).execute();
+    await db
+      .updateTable('portfolio_connections')
+      .set({ tx_cursor: cursor, updated_at: now })
+      .where('id', '=', id)
+      .execute();
   }
 
   /** Claims a refresh slot: true when the connection was not refreshed within the cooldown. */
@@ -71,7 +101,9 @@ export class ConnectionRepository {
       .updateTable('portfolio_connections')
       .set({ last_refresh_requested_at: now })
       .where('id', '=', id)
-      .where((eb) => eb.or([eb('last_refresh_requested_at', 'is', null), eb('last_refresh_requested_at', '<=', now - cooldownMs)]))
+      .where((eb) =>
+        eb.or([eb('last_refresh_requested_at', 'is', null), eb('last_refresh_requested_at', '<=', now - cooldownMs)]),
+      )
       .executeTakeFirst();
     return Number(result.numUpdatedRows) === 1;
   }

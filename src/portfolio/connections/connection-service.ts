@@ -52,17 +52,30 @@ export class ConnectionService {
     }
   }
 
-  private async linkWith(userId: string, inputs: LinkInput[], csvWorker: () => CsvWorker): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
+  private async linkWith(
+    userId: string,
+    inputs: LinkInput[],
+    csvWorker: () => CsvWorker,
+  ): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
     const prepared: Array<PreparedLink | ApiError> = [];
     const keys = new Set<string>();
     for (const input of inputs) {
       try {
         const provider = this.deps.catalog.find(input.provider_id);
-        if (!provider) throw notFound(`provider ${input.provider_id} is not in the catalogue (GET /platform/v2/providers/catalog)`, input.provider_id);
+        if (!provider)
+          throw notFound(
+            `provider ${input.provider_id} is not in the catalogue (GET /platform/v2/providers/catalog)`,
+            input.provider_id,
+          );
         const link = await prepareLink(provider, input, { ...this.deps.csvLimits, worker: csvWorker });
         const key = `${provider.providerId}\u0000${link.identityKey}`;
         if (keys.has(key) || (await this.deps.repo.findByIdentity(userId, provider.providerId, link.identityKey))) {
-          throw new ApiError(409, 'conflict', `this ${provider.name} ${link.credentials.type === 'csv' ? 'file' : 'account'} is already linked`, provider.providerId);
+          throw new ApiError(
+            409,
+            'conflict',
+            `this ${provider.name} ${link.credentials.type === 'csv' ? 'file' : 'account'} is already linked`,
+            provider.providerId,
+          );
         }
         keys.add(key);
         prepared.push(link);
@@ -74,22 +87,56 @@ export class ConnectionService {
     const failures = prepared.filter((p): p is ApiError => p instanceof ApiError);
     if (failures.length === inputs.length) throw combine(failures);
     const now = this.deps.clock.now();
-    const rows = new Map(prepared.flatMap((link, index) => (link instanceof ApiError ? [] : [[index, {
-      id: newId(), user_id: userId, provider_id: link.provider.providerId, auth_type: link.credentials.type, display_label: link.displayLabel.slice(0, 200),
-      identity_key: link.identityKey, sealed: this.deps.box.seal(JSON.stringify(link.credentials)), status: 'syncing' as const, last_error: null,
-      tx_cursor: null, oauth_state_hash: null, last_refreshed_at: null, last_refresh_requested_at: null, created_at: now, updated_at: now,
-    }] as const])));
+    const rows = new Map(
+      prepared.flatMap((link, index) =>
+        link instanceof ApiError
+          ? []
+          : [
+              [
+                index,
+                {
+                  id: newId(),
+                  user_id: userId,
+                  provider_id: link.provider.providerId,
+                  auth_type: link.credentials.type,
+                  display_label: link.displayLabel.slice(0, 200),
+                  identity_key: link.identityKey,
+                  sealed: this.deps.box.seal(JSON.stringify(link.credentials)),
+                  status: 'syncing' as const,
+                  last_error: null,
+                  tx_cursor: null,
+                  oauth_state_hash: null,
+                  last_refreshed_at: null,
+                  last_refresh_requested_at: null,
+                  created_at: now,
+                  updated_at: now,
+                },
+              ] as const,
+            ],
+      ),
+    );
     try {
       await this.deps.repo.insertMany([...rows.values()]);
     } catch (error) {
-      if (isUniqueViolation(error)) throw new ApiError(409, 'conflict', 'one of these providers was linked at the same moment', [...rows.values()][0]?.provider_id);
+      if (isUniqueViolation(error))
+        throw new ApiError(
+          409,
+          'conflict',
+          'one of these providers was linked at the same moment',
+          [...rows.values()][0]?.provider_id,
+        );
       throw error;
     }
-    await this.storeFiles(userId, [...rows].map(([index, row]) => ({ id: row.id, link: prepared[index] as PreparedLink })));
+    await this.storeFiles(
+      userId,
+      [...rows].map(([index, row]) => ({ id: row.id, link: prepared[index] as PreparedLink })),
+    );
     for (const row of rows.values()) await this.deps.syncNow(row.id);
     const results = inputs.map((input, index): LinkResult => {
       const row = rows.get(index);
-      return row ? { added: true, provider_id: row.provider_id, connection_id: row.id } : { added: false, provider_id: input.provider_id };
+      return row
+        ? { added: true, provider_id: row.provider_id, connection_id: row.id }
+        : { added: false, provider_id: input.provider_id };
     });
     return { results, errors: failures.flatMap((f) => f.toItems()) };
   }
@@ -108,7 +155,10 @@ export class ConnectionService {
         }
       }
     } catch (error) {
-      await this.deps.repo.deleteMany(userId, stored.map((s) => s.id));
+      await this.deps.repo.deleteMany(
+        userId,
+        stored.map((s) => s.id),
+      );
       throw error;
     }
   }
@@ -124,10 +174,12 @@ export class ConnectionService {
     }
     for (const providerId of target.providerIds ?? []) {
       const matching = mine.filter((c) => c.providerId === providerId);
-      if (matching.length === 0) missing.push({ provider_id: providerId, cause: 'not_found', message: `provider ${providerId} is not linked` });
+      if (matching.length === 0)
+        missing.push({ provider_id: providerId, cause: 'not_found', message: `provider ${providerId} is not linked` });
       for (const c of matching) doomed.add(c.id);
     }
-    if (missing.length) throw new ApiError(404, 'not_found', missing[0]!.message, missing[0]!.provider_id, undefined, missing);
+    if (missing.length)
+      throw new ApiError(404, 'not_found', missing[0]!.message, missing[0]!.provider_id, undefined, missing);
     const ids = [...doomed];
     await this.deps.aroundUnlink(userId, ids, () => this.deps.repo.deleteMany(userId, ids));
     return ids;
@@ -138,7 +190,10 @@ export class ConnectionService {
     if (!sealed) return undefined;
     const credentials = JSON.parse(this.deps.box.open(sealed)) as Credentials;
     if (credentials.type === 'csv' && credentials.parts !== undefined) {
-      credentials.file = { key: this.deps.box.derivedKey(), part: (index) => this.deps.repo.csvPart(connectionId, index) };
+      credentials.file = {
+        key: this.deps.box.derivedKey(),
+        part: (index) => this.deps.repo.csvPart(connectionId, index),
+      };
     }
     return credentials;
   }
@@ -147,7 +202,14 @@ export class ConnectionService {
 function combine(failures: ApiError[]): ApiError {
   const first = failures[0]!;
   if (failures.length === 1) return first;
-  return new ApiError(first.status, first.cause_, first.message, first.providerId, undefined, failures.flatMap((f) => f.toItems()));
+  return new ApiError(
+    first.status,
+    first.cause_,
+    first.message,
+    first.providerId,
+    undefined,
+    failures.flatMap((f) => f.toItems()),
+  );
 }
 
 function isUniqueViolation(error: unknown): boolean {

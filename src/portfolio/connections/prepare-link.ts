@@ -28,36 +28,77 @@ export interface CsvCheck extends CsvLimits {
  * A CSV file is parsed and sealed on a CSV worker thread, within `csv` limits.
  * @throws ApiError 400 (bad input, line-numbered for CSV), 413 (CSV too large), 501 (auth type not built yet)
  */
-export async function prepareLink(provider: ProviderDefinition, input: LinkInput, csv: CsvCheck): Promise<PreparedLink> {
+export async function prepareLink(
+  provider: ProviderDefinition,
+  input: LinkInput,
+  csv: CsvCheck,
+): Promise<PreparedLink> {
   const id = provider.providerId;
   const { connection } = input;
   if (!provider.authTypes.includes(connection.type)) {
-    throw badRequest(`provider ${id} does not accept ${connection.type} connections (it accepts: ${provider.authTypes.join(', ')})`, id);
+    throw badRequest(
+      `provider ${id} does not accept ${connection.type} connections (it accepts: ${provider.authTypes.join(', ')})`,
+      id,
+    );
   }
   const label = input.display_label?.trim();
   switch (connection.type) {
     case 'wallet': {
       const wallet = validateWallet(provider, connection.address, connection.chain);
-      const short = wallet.address.length > 14 ? `${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}` : wallet.address;
-      return { provider, credentials: { type: 'wallet', ...wallet }, identityKey: wallet.identityKey, displayLabel: label || `${provider.name} ${short}` };
+      const short =
+        wallet.address.length > 14 ? `${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}` : wallet.address;
+      return {
+        provider,
+        credentials: { type: 'wallet', ...wallet },
+        identityKey: wallet.identityKey,
+        displayLabel: label || `${provider.name} ${short}`,
+      };
     }
     case 'csv': {
       const format = connection.format ?? provider.csvFormats?.[0] ?? 'universal';
-      if (!provider.csvFormats?.includes(format)) throw badRequest(`CSV format ${format} is unknown (use one of: ${(provider.csvFormats ?? []).join(', ')})`, id);
-      const file = typeof connection.content === 'string' ? await csv.worker().holdText(connection.content) : connection.content;
+      if (!provider.csvFormats?.includes(format))
+        throw badRequest(`CSV format ${format} is unknown (use one of: ${(provider.csvFormats ?? []).join(', ')})`, id);
+      const file =
+        typeof connection.content === 'string' ? await csv.worker().holdText(connection.content) : connection.content;
       const parsed = await file.worker.check(file.slot, format, { maxRows: csv.maxRows, maxBytes: csv.maxBytes });
-      if (parsed.bytes > csv.maxBytes) throw new ApiError(413, 'bad_request', `the CSV is ${parsed.bytes} bytes; at most ${csv.maxBytes} are accepted (split it into several imports)`, id);
+      if (parsed.bytes > csv.maxBytes)
+        throw new ApiError(
+          413,
+          'bad_request',
+          `the CSV is ${parsed.bytes} bytes; at most ${csv.maxBytes} are accepted (split it into several imports)`,
+          id,
+        );
       if (parsed.problems.length) {
-        const items: ErrorItem[] = parsed.problems.slice(0, MAX_PROBLEMS).map((p) => ({ provider_id: id, cause: 'bad_request', message: `line ${p.line}: ${p.message}` }));
-        throw new ApiError(400, 'bad_request', `the CSV has ${parsed.problems.length} bad row(s); nothing was imported`, id, undefined, items);
+        const items: ErrorItem[] = parsed.problems
+          .slice(0, MAX_PROBLEMS)
+          .map((p) => ({ provider_id: id, cause: 'bad_request', message: `line ${p.line}: ${p.message}` }));
+        throw new ApiError(
+          400,
+          'bad_request',
+          `the CSV has ${parsed.problems.length} bad row(s); nothing was imported`,
+          id,
+          undefined,
+          items,
+        );
       }
       if (parsed.rows === 0) throw badRequest('the CSV has no rows', id);
       const parts = await file.worker.seal(file.slot);
-      return { provider, credentials: { type: 'csv', format, parts }, identityKey: `csv:${parsed.digest}`, displayLabel: label || `CSV import (${format})`, file: { ...file, parts } };
+      return {
+        provider,
+        credentials: { type: 'csv', format, parts },
+        identityKey: `csv:${parsed.digest}`,
+        displayLabel: label || `CSV import (${format})`,
+        file: { ...file, parts },
+      };
     }
     case 'api_key': {
       const digest = createHash('sha256').update(connection.api_key).digest('base64url');
-      const credentials: Credentials = { type: 'api_key', api_key: connection.api_key, secret_key: connection.secret_key, ...(connection.passphrase ? { passphrase: connection.passphrase } : {}) };
+      const credentials: Credentials = {
+        type: 'api_key',
+        api_key: connection.api_key,
+        secret_key: connection.secret_key,
+        ...(connection.passphrase ? { passphrase: connection.passphrase } : {}),
+      };
       return { provider, credentials, identityKey: `api_key:${digest}`, displayLabel: label || provider.name };
     }
     case 'oauth2':

@@ -3,7 +3,18 @@ import type { AssetRef } from '../assets/asset-ref.ts';
 export type TransactionStatus = 'pending' | 'confirmed' | 'failed';
 export type TransactionType = 'send' | 'receive' | 'input_only' | 'output_only' | 'input_output' | 'uncategorized';
 export type Category =
-  | 'transfer' | 'trade' | 'deposit' | 'withdrawal' | 'staking_reward' | 'interest' | 'airdrop' | 'fee' | 'mint' | 'burn' | 'approval' | 'other';
+  | 'transfer'
+  | 'trade'
+  | 'deposit'
+  | 'withdrawal'
+  | 'staking_reward'
+  | 'interest'
+  | 'airdrop'
+  | 'fee'
+  | 'mint'
+  | 'burn'
+  | 'approval'
+  | 'other';
 
 export interface NormalizedLeg {
   asset: AssetRef;
@@ -53,7 +64,9 @@ const TRANSFERS = new Set<Category>(['transfer', 'deposit', 'withdrawal']);
  * from someone else (a transfer) is send/receive; other one-sided events are input_only /
  * output_only (rewards, burns, fee-only); nothing moved and no fee: uncategorized.
  */
-export function deriveType(tx: Pick<NormalizedTransaction, 'inputs' | 'outputs' | 'fees' | 'category'>): TransactionType {
+export function deriveType(
+  tx: Pick<NormalizedTransaction, 'inputs' | 'outputs' | 'fees' | 'category'>,
+): TransactionType {
   const ins = tx.inputs.length;
   const outs = tx.outputs.length;
   if (ins > 0 && outs > 0) return 'input_output';

@@ -14,30 +14,79 @@ export type PositionWithAsset = PositionRow & { asset: PortfolioAssetsTable; pro
 export class PositionRepository {
   constructor(private readonly db: Db) {}
 
-  async replaceForConnection(connectionId: string, userId: string, positions: Array<{ assetId: string; quantity: bigint }>, now: number): Promise<void> {
+  async replaceForConnection(
+    connectionId: string,
+    userId: string,
+    positions: Array<{ assetId: string; quantity: bigint }>,
+    now: number,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       await trx.deleteFrom('portfolio_positions').where('connection_id', '=', connectionId).execute();
-      const rows = positions.filter((p) => p.quantity !== 0n).map((p) => ({ connection_id: connectionId, asset_id: p.assetId, user_id: userId, quantity: p.quantity.toString(), updated_at: now }));
-      for (let i = 0; i < rows.length; i += 500) await trx.insertInto('portfolio_positions').values(rows.slice(i, i + 500)).execute();
+      const rows = positions
+        .filter((p) => p.quantity !== 0n)
+        .map((p) => ({
+          connection_id: connectionId,
+          asset_id: p.assetId,
+          user_id: userId,
+          quantity: p.quantity.toString(),
+          updated_at: now,
+        }));
+      for (let i = 0; i < rows.length; i += 500)
+        await trx
+          .insertInto('portfolio_positions')
+          .values(rows.slice(i, i + 500))
+          .execute();
     });
   }
 
   /** The person's positions fetched within the window, with their assets and providers. */
-  async listForUser(userId: string, window: { startTime?: number; endTime?: number }, providerIds?: string[]): Promise<PositionWithAsset[]> {
+  async listForUser(
+    userId: string,
+    window: { startTime?: number; endTime?: number },
+    providerIds?: string[],
+  ): Promise<PositionWithAsset[]> {
     let query = this.db
       .selectFrom('portfolio_positions as p')
       .innerJoin('portfolio_assets as a', 'a.id', 'p.asset_id')
       .innerJoin('portfolio_connections as c', 'c.id', 'p.connection_id')
       .select(['p.connection_id', 'p.asset_id', 'p.quantity', 'p.updated_at', 'c.provider_id'])
-      .select(['a.id', 'a.namespace', 'a.reference', 'a.symbol', 'a.name', 'a.decimals', 'a.chain', 'a.contract_address', 'a.price_key', 'a.group_key', 'a.created_at'])
+      .select([
+        'a.id',
+        'a.namespace',
+        'a.reference',
+        'a.symbol',
+        'a.name',
+        'a.decimals',
+        'a.chain',
+        'a.contract_address',
+        'a.price_key',
+        'a.group_key',
+        'a.created_at',
+      ])
       .where('p.user_id', '=', userId);
     if (window.startTime !== undefined) query = query.where('p.updated_at', '>=', window.startTime);
     if (window.endTime !== undefined) query = query.where('p.updated_at', '<=', window.endTime);
     if (providerIds?.length) query = query.where('c.provider_id', 'in', providerIds);
     const rows = await query.execute();
     return rows.map((r) => ({
-      connection_id: r.connection_id, asset_id: r.asset_id, quantity: r.quantity, updated_at: r.updated_at, provider_id: r.provider_id,
-      asset: { id: r.id, namespace: r.namespace, reference: r.reference, symbol: r.symbol, name: r.name, decimals: r.decimals, chain: r.chain, contract_address: r.contract_address, price_key: r.price_key, group_key: r.group_key, created_at: r.created_at },
+      connection_id: r.connection_id,
+      asset_id: r.asset_id,
+      quantity: r.quantity,
+      updated_at: r.updated_at,
+      provider_id: r.provider_id,
+      asset: {
+        id: r.id,
+        namespace: r.namespace,
+        reference: r.reference,
+        symbol: r.symbol,
+        name: r.name,
+        decimals: r.decimals,
+        chain: r.chain,
+        contract_address: r.contract_address,
+        price_key: r.price_key,
+        group_key: r.group_key,
+        created_at: r.created_at,
+      },
     }));
   }
 }

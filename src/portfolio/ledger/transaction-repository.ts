@@ -16,7 +16,22 @@ export interface Keyset {
   id: string;
 }
 
-const UPDATABLE = ['timestamp', 'status', 'type', 'category', 'categorization_source', 'is_internal_transfer', 'is_spam', 'tx_hash', 'chain', 'description', 'legs', 'symbols', 'needs_pricing', 'updated_at'] as const;
+const UPDATABLE = [
+  'timestamp',
+  'status',
+  'type',
+  'category',
+  'categorization_source',
+  'is_internal_transfer',
+  'is_spam',
+  'tx_hash',
+  'chain',
+  'description',
+  'legs',
+  'symbols',
+  'needs_pricing',
+  'updated_at',
+] as const;
 
 /** Normalized transactions: idempotent upserts keyed by (connection, external id), keyset reads. */
 export class TransactionRepository {
@@ -28,14 +43,21 @@ export class TransactionRepository {
         .insertInto('portfolio_transactions')
         .values(rows.slice(i, i + 400))
         .onConflict((oc) =>
-          oc.columns(['connection_id', 'external_id']).doUpdateSet((eb) => Object.fromEntries(UPDATABLE.map((c) => [c, eb.ref(`excluded.${c}`)])) as never),
+          oc
+            .columns(['connection_id', 'external_id'])
+            .doUpdateSet((eb) => Object.fromEntries(UPDATABLE.map((c) => [c, eb.ref(`excluded.${c}`)])) as never),
         )
         .execute();
     }
   }
 
   /** Newest first; `after` continues below the last row of the previous page. */
-  async page(userId: string, filter: TransactionFilter, after: Keyset | undefined, limit: number): Promise<TransactionRow[]> {
+  async page(
+    userId: string,
+    filter: TransactionFilter,
+    after: Keyset | undefined,
+    limit: number,
+  ): Promise<TransactionRow[]> {
     let query = this.db.selectFrom('portfolio_transactions').selectAll().where('user_id', '=', userId);
     if (filter.startTime !== undefined) query = query.where('timestamp', '>=', filter.startTime);
     if (filter.endTime !== undefined) query = query.where('timestamp', '<=', filter.endTime);
@@ -52,7 +74,11 @@ export class TransactionRepository {
   }
 
   /** The person's transactions sharing on-chain hashes, for internal-transfer matching. */
-  async findByHashes(userId: string, chain: string, hashes: string[]): Promise<Array<Pick<TransactionRow, 'id' | 'connection_id' | 'tx_hash' | 'legs' | 'is_internal_transfer'>>> {
+  async findByHashes(
+    userId: string,
+    chain: string,
+    hashes: string[],
+  ): Promise<Array<Pick<TransactionRow, 'id' | 'connection_id' | 'tx_hash' | 'legs' | 'is_internal_transfer'>>> {
     if (hashes.length === 0) return [];
     return this.db
       .selectFrom('portfolio_transactions')
@@ -64,7 +90,12 @@ export class TransactionRepository {
   }
 
   async hashesOf(connectionId: string): Promise<Array<{ chain: string; tx_hash: string }>> {
-    const rows = await this.db.selectFrom('portfolio_transactions').select(['chain', 'tx_hash']).where('connection_id', '=', connectionId).where('tx_hash', 'is not', null).execute();
+    const rows = await this.db
+      .selectFrom('portfolio_transactions')
+      .select(['chain', 'tx_hash'])
+      .where('connection_id', '=', connectionId)
+      .where('tx_hash', 'is not', null)
+      .execute();
     return rows.filter((r): r is { chain: string; tx_hash: string } => r.chain !== null && r.tx_hash !== null);
   }
 
@@ -72,25 +103,46 @@ export class TransactionRepository {
     if (ids.length === 0) return;
     await this.db
       .updateTable('portfolio_transactions')
-      .set({ is_internal_transfer: internal ? 1 : 0, category: sql<string>`case when ${internal ? 1 : 0} = 1 then 'transfer' else category end` })
+      .set({
+        is_internal_transfer: internal ? 1 : 0,
+        category: sql<string>`case when ${internal ? 1 : 0} = 1 then 'transfer' else category end`,
+      })
       .where('id', 'in', ids)
       .execute();
   }
 
-  async unpriced(connectionId: string, limit: number): Promise<Array<Pick<TransactionRow, 'id' | 'timestamp' | 'legs'>>> {
-    return this.db.selectFrom('portfolio_transactions').select(['id', 'timestamp', 'legs']).where('connection_id', '=', connectionId).where('needs_pricing', '=', 1).limit(limit).execute();
+  async unpriced(
+    connectionId: string,
+    limit: number,
+  ): Promise<Array<Pick<TransactionRow, 'id' | 'timestamp' | 'legs'>>> {
+    return this.db
+      .selectFrom('portfolio_transactions')
+      .select(['id', 'timestamp', 'legs'])
+      .where('connection_id', '=', connectionId)
+      .where('needs_pricing', '=', 1)
+      .limit(limit)
+      .execute();
   }
 
   /** Writes re-priced legs (and whether a price is still awaited), all in one transaction. */
   async updateLegs(updates: Array<{ id: string; legs: string; needsPricing: boolean }>): Promise<void> {
     if (updates.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      for (const u of updates) await trx.updateTable('portfolio_transactions').set({ legs: u.legs, needs_pricing: u.needsPricing ? 1 : 0 }).where('id', '=', u.id).execute();
+      for (const u of updates)
+        await trx
+          .updateTable('portfolio_transactions')
+          .set({ legs: u.legs, needs_pricing: u.needsPricing ? 1 : 0 })
+          .where('id', '=', u.id)
+          .execute();
     });
   }
 
   /** Net quantity per asset over a connection's transactions (for sources without balances, e.g. CSV). */
   async listLegs(connectionId: string): Promise<Array<Pick<TransactionRow, 'legs' | 'status'>>> {
-    return this.db.selectFrom('portfolio_transactions').select(['legs', 'status']).where('connection_id', '=', connectionId).execute();
+    return this.db
+      .selectFrom('portfolio_transactions')
+      .select(['legs', 'status'])
+      .where('connection_id', '=', connectionId)
+      .execute();
   }
 }

@@ -22,7 +22,13 @@ export interface CurrencyValue {
 export function valueOf(quantity: bigint, decimals: number, price: PricePoint | undefined): CurrencyValue | null {
   if (!price) return null;
   const amount = new Decimal(formatUnits(quantity, decimals)).times(price.price);
-  return { amount: amount.toFixed(2, Decimal.ROUND_HALF_EVEN), currency: CURRENCY, price: price.price, priced_at: price.at, price_source: price.source };
+  return {
+    amount: amount.toFixed(2, Decimal.ROUND_HALF_EVEN),
+    currency: CURRENCY,
+    price: price.price,
+    priced_at: price.at,
+    price_source: price.source,
+  };
 }
 
 /** The sum of values, or null when any is null (a total is never made of guesses). */

@@ -19,7 +19,8 @@ export function coinGeckoSource(options: CoinGeckoOptions): PriceSource {
   const vs = (options.currency ?? 'USD').toLowerCase();
   const doFetch = options.fetch ?? fetch;
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.apiKey) headers[options.baseUrl.includes('pro-api') ? 'x-cg-pro-api-key' : 'x-cg-demo-api-key'] = options.apiKey;
+  if (options.apiKey)
+    headers[options.baseUrl.includes('pro-api') ? 'x-cg-pro-api-key' : 'x-cg-demo-api-key'] = options.apiKey;
 
   async function get(path: string, query: Record<string, string>): Promise<unknown> {
     const url = `${options.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
@@ -40,7 +41,8 @@ export function coinGeckoSource(options: CoinGeckoOptions): PriceSource {
       const prices = new Map<string, string | null>(keys.map((k) => [k, null]));
       const coins = keys.filter((k) => k.startsWith('coin:')).map((k) => k.slice(5));
       if (coins.length) {
-        const body = (await get('/simple/price', { ids: coins.join(','), vs_currencies: vs })) as Record<string, Record<string, unknown>> | undefined;
+        const body = (await get('/simple/price', { ids: coins.join(','), vs_currencies: vs })) as
+          Record<string, Record<string, unknown>> | undefined;
         for (const id of coins) prices.set(`coin:${id}`, decimal(body?.[id]?.[vs]));
       }
       const byPlatform = new Map<string, string[]>();
@@ -49,18 +51,29 @@ export function coinGeckoSource(options: CoinGeckoOptions): PriceSource {
         byPlatform.set(platform!, [...(byPlatform.get(platform!) ?? []), contract!]);
       }
       for (const [platform, contracts] of byPlatform) {
-        const body = (await get(`/simple/token_price/${encodeURIComponent(platform)}`, { contract_addresses: contracts.join(','), vs_currencies: vs })) as
-          | Record<string, Record<string, unknown>>
-          | undefined;
-        for (const contract of contracts) prices.set(`token:${platform}:${contract}`, decimal(body?.[contract.toLowerCase()]?.[vs]));
+        const body = (await get(`/simple/token_price/${encodeURIComponent(platform)}`, {
+          contract_addresses: contracts.join(','),
+          vs_currencies: vs,
+        })) as Record<string, Record<string, unknown>> | undefined;
+        for (const contract of contracts)
+          prices.set(`token:${platform}:${contract}`, decimal(body?.[contract.toLowerCase()]?.[vs]));
       }
       return prices;
     },
     async history(key, from, to) {
       const [kind, a, b] = key.split(':');
-      const path = kind === 'coin' ? `/coins/${encodeURIComponent(a!)}/market_chart/range` : kind === 'token' ? `/coins/${encodeURIComponent(a!)}/contract/${b}/market_chart/range` : undefined;
+      const path =
+        kind === 'coin'
+          ? `/coins/${encodeURIComponent(a!)}/market_chart/range`
+          : kind === 'token'
+            ? `/coins/${encodeURIComponent(a!)}/contract/${b}/market_chart/range`
+            : undefined;
       if (!path) return [];
-      const body = (await get(path, { vs_currency: vs, from: String(Math.floor(from / 1000)), to: String(Math.ceil(to / 1000)) })) as { prices?: unknown } | undefined;
+      const body = (await get(path, {
+        vs_currency: vs,
+        from: String(Math.floor(from / 1000)),
+        to: String(Math.ceil(to / 1000)),
+      })) as { prices?: unknown } | undefined;
       if (!Array.isArray(body?.prices)) return [];
       const points: Array<{ at: number; price: string }> = [];
       for (const entry of body.prices as unknown[]) {

@@ -17,7 +17,10 @@ export class PriceService {
   /** Cached current prices (USD is always 1). */
   async current(keys: string[]): Promise<Map<string, PricePoint>> {
     const out = new Map<string, PricePoint>();
-    const cached = await this.deps.repo.current(keys.filter((k) => !isFixed(k)), CURRENCY);
+    const cached = await this.deps.repo.current(
+      keys.filter((k) => !isFixed(k)),
+      CURRENCY,
+    );
     for (const key of keys) {
       const fixed = fixedPrice(key, this.deps.clock.now());
       if (fixed) out.set(key, fixed);
@@ -35,7 +38,12 @@ export class PriceService {
     const stale = wanted.filter((k) => (cached.get(k)?.fetchedAt ?? 0) <= now - this.deps.cacheMs);
     if (stale.length === 0) return;
     const fresh = await this.deps.source.current(stale);
-    await this.deps.repo.saveCurrent(stale.map((key) => ({ key, price: fresh.get(key) ?? null })), CURRENCY, this.deps.source.name, now);
+    await this.deps.repo.saveCurrent(
+      stale.map((key) => ({ key, price: fresh.get(key) ?? null })),
+      CURRENCY,
+      this.deps.source.name,
+      now,
+    );
   }
 
   /**
@@ -72,7 +80,8 @@ export { PriceSourceUnavailable };
 
 function nearest<T extends { at: number }>(points: T[], t: number): T | undefined {
   let best: T | undefined;
-  for (const p of points) if (Math.abs(p.at - t) <= MAX_DISTANCE_MS && (!best || Math.abs(p.at - t) < Math.abs(best.at - t))) best = p;
+  for (const p of points)
+    if (Math.abs(p.at - t) <= MAX_DISTANCE_MS && (!best || Math.abs(p.at - t) < Math.abs(best.at - t))) best = p;
   return best;
 }
 

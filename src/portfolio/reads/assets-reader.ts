@@ -9,7 +9,13 @@ export interface AssetPosition {
   asset: AssetView;
   quantity: string;
   value: CurrencyValue | null;
-  sources: Array<{ provider_id: string; connection_id: string; quantity: string; value: CurrencyValue | null; updated_at: number }>;
+  sources: Array<{
+    provider_id: string;
+    connection_id: string;
+    quantity: string;
+    value: CurrencyValue | null;
+    updated_at: number;
+  }>;
 }
 
 export interface AssetsPage {
@@ -30,7 +36,9 @@ export class AssetsReader {
     const rows = await this.deps.positions.listForUser(userId, filter, filter.providerIds);
     const groups = new Map<string, PositionWithAsset[]>();
     for (const row of rows) groups.set(row.asset.group_key, [...(groups.get(row.asset.group_key) ?? []), row]);
-    const prices = await this.deps.prices.current([...new Set(rows.map((r) => r.asset.price_key).filter((k): k is string => !!k))]);
+    const prices = await this.deps.prices.current([
+      ...new Set(rows.map((r) => r.asset.price_key).filter((k): k is string => !!k)),
+    ]);
     let positions = [...groups.values()].map((members) => {
       const lead = [...members].sort((a, b) => rank(a) - rank(b))[0]!;
       const decimals = Math.max(...members.map((m) => m.asset.decimals));
@@ -41,18 +49,30 @@ export class AssetsReader {
         quantity: formatUnits(total, decimals),
         value: valueOf(total, decimals, price),
         sources: members.map((m) => ({
-          provider_id: m.provider_id, connection_id: m.connection_id, quantity: formatUnits(BigInt(m.quantity), m.asset.decimals),
-          value: valueOf(BigInt(m.quantity), m.asset.decimals, m.asset.price_key ? prices.get(m.asset.price_key) : undefined), updated_at: m.updated_at,
+          provider_id: m.provider_id,
+          connection_id: m.connection_id,
+          quantity: formatUnits(BigInt(m.quantity), m.asset.decimals),
+          value: valueOf(
+            BigInt(m.quantity),
+            m.asset.decimals,
+            m.asset.price_key ? prices.get(m.asset.price_key) : undefined,
+          ),
+          updated_at: m.updated_at,
         })),
       };
       return { key: `${lead.asset.symbol}\u0000${lead.asset.group_key}`, position };
     });
-    if (filter.symbols?.length) positions = positions.filter((p) => filter.symbols!.includes(p.position.asset.symbol.toUpperCase()));
+    if (filter.symbols?.length)
+      positions = positions.filter((p) => filter.symbols!.includes(p.position.asset.symbol.toUpperCase()));
     positions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const total = totalOf(positions.map((p) => p.position.value));
     const rest = after === undefined ? positions : positions.filter((p) => p.key > after);
     const page = rest.slice(0, limit);
-    return { assets: page.map((p) => p.position), total_value: total, ...(rest.length > limit ? { nextAfter: page[page.length - 1]!.key } : {}) };
+    return {
+      assets: page.map((p) => p.position),
+      total_value: total,
+      ...(rest.length > limit ? { nextAfter: page[page.length - 1]!.key } : {}),
+    };
   }
 }
 

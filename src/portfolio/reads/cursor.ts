@@ -28,7 +28,8 @@ export class CursorCodec {
   /** @throws ApiError 400 for anything this server did not issue */
   decode(cursor: string): CursorState {
     const [body, mac] = cursor.split('.');
-    if (!body || !mac || !constantTimeEqual(mac, this.sign(body))) throw badRequest('cursor is invalid; use page.next_cursor as it was returned');
+    if (!body || !mac || !constantTimeEqual(mac, this.sign(body)))
+      throw badRequest('cursor is invalid; use page.next_cursor as it was returned');
     return JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as CursorState;
   }
 

@@ -16,7 +16,9 @@ export interface ListQuery {
   cursor?: string;
 }
 
-export type RawListQuery = Partial<Record<'start_time' | 'end_time' | 'asset_symbols' | 'crypto_sources' | 'limit' | 'cursor', string>>;
+export type RawListQuery = Partial<
+  Record<'start_time' | 'end_time' | 'asset_symbols' | 'crypto_sources' | 'limit' | 'cursor', string>
+>;
 
 const DEFAULT_LIMIT = 30;
 const MAX_LIMIT = 100;
@@ -36,8 +38,11 @@ export function parseListQuery(raw: RawListQuery, catalog: Catalog, allowCursor:
   if (limit < 1 || limit > MAX_LIMIT) throw badRequest(`limit must be between 1 and ${MAX_LIMIT} (got ${raw.limit})`);
   const cursor = allowCursor ? raw.cursor : undefined;
   if (cursor !== undefined) {
-    const others = (['start_time', 'end_time', 'asset_symbols', 'crypto_sources'] as const).filter((k) => raw[k] !== undefined);
-    if (others.length) throw badRequest(`cursor carries the filters of the first page; do not send ${others.join(', ')} with it`);
+    const others = (['start_time', 'end_time', 'asset_symbols', 'crypto_sources'] as const).filter(
+      (k) => raw[k] !== undefined,
+    );
+    if (others.length)
+      throw badRequest(`cursor carries the filters of the first page; do not send ${others.join(', ')} with it`);
     if (!cursor) throw badRequest('cursor is empty');
     return { filter: {}, limit, limitGiven: raw.limit !== undefined, cursor };
   }
@@ -48,16 +53,22 @@ export function parseListQuery(raw: RawListQuery, catalog: Catalog, allowCursor:
     throw badRequest(`start_time (${filter.startTime}) is after end_time (${filter.endTime})`);
   }
   const symbols = list(raw.asset_symbols).map((s) => s.toUpperCase());
-  for (const symbol of symbols) if (!/^[A-Z0-9.-]{1,20}$/.test(symbol)) throw badRequest(`asset_symbols: "${symbol}" is not a symbol`);
+  for (const symbol of symbols)
+    if (!/^[A-Z0-9.-]{1,20}$/.test(symbol)) throw badRequest(`asset_symbols: "${symbol}" is not a symbol`);
   if (symbols.length) filter.symbols = symbols;
   const providers = list(raw.crypto_sources).map((s) => s.toLowerCase());
-  for (const id of providers) if (!catalog.find(id)) throw badRequest(`crypto_sources: "${id}" is not a provider (see GET /platform/v2/providers/catalog)`, id);
+  for (const id of providers)
+    if (!catalog.find(id))
+      throw badRequest(`crypto_sources: "${id}" is not a provider (see GET /platform/v2/providers/catalog)`, id);
   if (providers.length) filter.providerIds = providers;
   return { filter, limit, limitGiven: raw.limit !== undefined };
 }
 
 function integer(name: string, text: string): number {
-  if (!/^-?\d{1,16}$/.test(text)) throw badRequest(`${name} must be an integer${name.endsWith('_time') ? ' (Unix epoch milliseconds)' : ''} (got "${text}")`);
+  if (!/^-?\d{1,16}$/.test(text))
+    throw badRequest(
+      `${name} must be an integer${name.endsWith('_time') ? ' (Unix epoch milliseconds)' : ''} (got "${text}")`,
+    );
   const value = Number(text);
   if (name.endsWith('_time') && value < 0) throw badRequest(`${name} must not be negative`);
   if (name.endsWith('_time') && value > 0 && value < SMALLEST_MS) {
@@ -67,7 +78,10 @@ function integer(name: string, text: string): number {
 }
 
 function list(text: string | undefined): string[] {
-  return (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+  return (text ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 /** The page size: the one sent, else the one the cursor remembers from the first page, else 30. */

@@ -35,23 +35,38 @@ export interface TransactionView {
 export class TransactionsReader {
   constructor(private readonly deps: { transactions: TransactionRepository; assets: AssetRepository }) {}
 
-  async read(userId: string, filter: ListFilter, after: Keyset | undefined, limit: number): Promise<{ transactions: TransactionView[]; nextAfter?: Keyset }> {
+  async read(
+    userId: string,
+    filter: ListFilter,
+    after: Keyset | undefined,
+    limit: number,
+  ): Promise<{ transactions: TransactionView[]; nextAfter?: Keyset }> {
     const rows = await this.deps.transactions.page(userId, filter, after, limit + 1);
     const page = rows.slice(0, limit);
     const parsed = page.map((row) => ({ row, legs: parseLegs(row.legs) }));
     const assets = await this.deps.assets.findMany(parsed.flatMap((p) => allLegs(p.legs).map((l) => l.a)));
     const transactions = parsed.map(({ row, legs }) => view(row, legs, assets));
     const last = page[page.length - 1];
-    return { transactions, ...(rows.length > limit && last ? { nextAfter: { timestamp: last.timestamp, id: last.id } } : {}) };
+    return {
+      transactions,
+      ...(rows.length > limit && last ? { nextAfter: { timestamp: last.timestamp, id: last.id } } : {}),
+    };
   }
 }
 
-function view(row: TransactionRow, legs: ReturnType<typeof parseLegs>, assets: Map<string, StoredAsset>): TransactionView {
+function view(
+  row: TransactionRow,
+  legs: ReturnType<typeof parseLegs>,
+  assets: Map<string, StoredAsset>,
+): TransactionView {
   const leg = (l: StoredLeg): LegView => {
     const asset = assets.get(l.a)!;
     return {
-      asset: assetView(asset), quantity: formatUnits(BigInt(l.q), asset.decimals), value: valueOf(BigInt(l.q), asset.decimals, l.p),
-      ...(l.ad ? { address: l.ad } : {}), ...(l.cp ? { counterparty: l.cp } : {}),
+      asset: assetView(asset),
+      quantity: formatUnits(BigInt(l.q), asset.decimals),
+      value: valueOf(BigInt(l.q), asset.decimals, l.p),
+      ...(l.ad ? { address: l.ad } : {}),
+      ...(l.cp ? { counterparty: l.cp } : {}),
     };
   };
   const fee = (f: StoredFee) => ({ ...leg(f), kind: f.k });
@@ -63,7 +78,12 @@ function view(row: TransactionRow, legs: ReturnType<typeof parseLegs>, assets: M
     timestamp: row.timestamp,
     status: row.status,
     type: row.type,
-    categorization: { category: row.category, is_internal_transfer: row.is_internal_transfer === 1, is_spam: row.is_spam === 1, source: row.categorization_source },
+    categorization: {
+      category: row.category,
+      is_internal_transfer: row.is_internal_transfer === 1,
+      is_spam: row.is_spam === 1,
+      source: row.categorization_source,
+    },
     inputs: legs.i.map(leg),
     outputs: legs.o.map(leg),
     fees: { total: sumValues(fees.map((f) => f.value)), items: fees },

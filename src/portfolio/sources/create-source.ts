@@ -15,7 +15,11 @@ export interface SourceDeps {
 export function sourceFactory(settings: PortfolioSettings, deps: SourceDeps): SourceFactory {
   return (provider, credentials) => {
     const kind = sourceKind(provider.source.kind);
-    if (!kind) throw new SourceError('invalid', `provider ${provider.providerId} has no source kind ${provider.source.kind} in this build`);
+    if (!kind)
+      throw new SourceError(
+        'invalid',
+        `provider ${provider.providerId} has no source kind ${provider.source.kind} in this build`,
+      );
     return kind.open(provider, credentials, { settings, now: deps.now });
   };
 }

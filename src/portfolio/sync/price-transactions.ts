@@ -12,7 +12,10 @@ const BATCH = 500;
  * source could not answer for (outage) stays marked for the next sync; one it has no price for
  * stays null.
  */
-export async function priceTransactions(deps: { transactions: TransactionRepository; assets: AssetRepository; prices: PriceService }, connectionId: string): Promise<void> {
+export async function priceTransactions(
+  deps: { transactions: TransactionRepository; assets: AssetRepository; prices: PriceService },
+  connectionId: string,
+): Promise<void> {
   for (;;) {
     const rows = await deps.transactions.unpriced(connectionId, BATCH);
     if (rows.length === 0) return;

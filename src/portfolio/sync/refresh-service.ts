@@ -18,7 +18,13 @@ export interface RefreshView {
  */
 export class RefreshService {
   constructor(
-    private readonly deps: { connections: ConnectionRepository; refreshes: RefreshRepository; clock: Clock; cooldownMs: number; enqueueSync(connectionId: string): Promise<void> },
+    private readonly deps: {
+      connections: ConnectionRepository;
+      refreshes: RefreshRepository;
+      clock: Clock;
+      cooldownMs: number;
+      enqueueSync(connectionId: string): Promise<void>;
+    },
   ) {}
 
   async request(userId: string, kind: 'assets' | 'transactions'): Promise<{ view: RefreshView; skipped: ErrorItem[] }> {
@@ -35,15 +41,31 @@ export class RefreshService {
         const fresh = await deps.connections.findById(connection.id);
         const at = (fresh?.lastRefreshRequestedAt ?? now) + deps.cooldownMs;
         retryAt = Math.min(retryAt, at);
-        skipped.push({ provider_id: connection.providerId, cause: 'rate_limited', message: `connection ${connection.id} was refreshed less than ${Math.round(deps.cooldownMs / 1000)} s ago` });
+        skipped.push({
+          provider_id: connection.providerId,
+          cause: 'rate_limited',
+          message: `connection ${connection.id} was refreshed less than ${Math.round(deps.cooldownMs / 1000)} s ago`,
+        });
       }
     }
     if (claimed.length === 0) {
       const seconds = Math.max(1, Math.ceil((retryAt - now) / 1000));
-      throw new ApiError(429, 'rate_limited', `every connection was refreshed within the last ${Math.round(deps.cooldownMs / 1000)} s; retry in ${seconds} s`, undefined, seconds);
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `every connection was refreshed within the last ${Math.round(deps.cooldownMs / 1000)} s; retry in ${seconds} s`,
+        undefined,
+        seconds,
+      );
     }
     const id = newId();
-    await deps.refreshes.create(id, userId, kind, claimed.map((c) => ({ connectionId: c.id, providerId: c.providerId })), now);
+    await deps.refreshes.create(
+      id,
+      userId,
+      kind,
+      claimed.map((c) => ({ connectionId: c.id, providerId: c.providerId })),
+      now,
+    );
     for (const connection of claimed) await deps.enqueueSync(connection.id);
     return { view: toView((await deps.refreshes.find(id, userId))!), skipped };
   }
@@ -66,6 +88,11 @@ function toView(refresh: Refresh): RefreshView {
   return {
     refresh_id: refresh.id,
     status,
-    connections: refresh.connections.map((c) => ({ connection_id: c.connectionId, provider_id: c.providerId, status: c.status, ...(c.error ? { error: withEndUserCode(c.error) } : {}) })),
+    connections: refresh.connections.map((c) => ({
+      connection_id: c.connectionId,
+      provider_id: c.providerId,
+      status: c.status,
+      ...(c.error ? { error: withEndUserCode(c.error) } : {}),
+    })),
   };
 }

@@ -23,10 +23,24 @@ export function newTransactionId(now: number): string {
 }
 
 /** A normalized transaction as a row: legs as compact JSON, type derived from the legs. */
-export function toTransactionRow(connection: Pick<Connection, 'id' | 'userId' | 'providerId'>, tx: NormalizedTransaction, now: number): TransactionRow {
+export function toTransactionRow(
+  connection: Pick<Connection, 'id' | 'userId' | 'providerId'>,
+  tx: NormalizedTransaction,
+  now: number,
+): TransactionRow {
   const legs: StoredLegs = {
-    i: tx.inputs.map((l) => ({ a: assetId(l.asset), q: l.quantity.toString(), ...(l.address ? { ad: l.address } : {}), ...(l.counterparty ? { cp: l.counterparty } : {}) })),
-    o: tx.outputs.map((l) => ({ a: assetId(l.asset), q: l.quantity.toString(), ...(l.address ? { ad: l.address } : {}), ...(l.counterparty ? { cp: l.counterparty } : {}) })),
+    i: tx.inputs.map((l) => ({
+      a: assetId(l.asset),
+      q: l.quantity.toString(),
+      ...(l.address ? { ad: l.address } : {}),
+      ...(l.counterparty ? { cp: l.counterparty } : {}),
+    })),
+    o: tx.outputs.map((l) => ({
+      a: assetId(l.asset),
+      q: l.quantity.toString(),
+      ...(l.address ? { ad: l.address } : {}),
+      ...(l.counterparty ? { cp: l.counterparty } : {}),
+    })),
     f: tx.fees.map((f) => ({ a: assetId(f.asset), q: f.quantity.toString(), k: f.kind })),
   };
   const assets = [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset);

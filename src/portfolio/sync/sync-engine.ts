@@ -60,7 +60,8 @@ export class SyncEngine {
     if (!connection) return; // unlinked meanwhile
     const startedAt = deps.clock.now();
     await deps.refreshes.markRunning(connectionId, startedAt);
-    if (connection.status !== 'syncing') await deps.connections.setStatus(connectionId, 'syncing', connection.lastError, startedAt);
+    if (connection.status !== 'syncing')
+      await deps.connections.setStatus(connectionId, 'syncing', connection.lastError, startedAt);
     try {
       const touched = await this.slots.use(connection.providerId, async () => {
         const adapter = await this.adapterFor(connection);
@@ -87,7 +88,8 @@ export class SyncEngine {
   private async adapterFor(connection: Connection): Promise<SourceAdapter> {
     const provider = this.deps.catalog.find(connection.providerId);
     const credentials = await this.deps.connectionService.credentials(connection.id);
-    if (!provider || !credentials) throw new SourceError('invalid', `provider ${connection.providerId} is no longer available`);
+    if (!provider || !credentials)
+      throw new SourceError('invalid', `provider ${connection.providerId} is no longer available`);
     return this.deps.sources(provider, credentials);
   }
 
@@ -99,7 +101,10 @@ export class SyncEngine {
     for (;;) {
       const batch = await adapter.fetchTransactions(cursor);
       const now = deps.clock.now();
-      await deps.assets.ensure(batch.items.flatMap((tx) => [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset)), now);
+      await deps.assets.ensure(
+        batch.items.flatMap((tx) => [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset)),
+        now,
+      );
       const rows = batch.items.map((tx) => toTransactionRow(connection, tx, now));
       await deps.db.transaction().execute(async (trx) => {
         await deps.transactions.upsertMany(rows, trx);
@@ -120,7 +125,10 @@ export class SyncEngine {
     const now = deps.clock.now();
     let positions: Array<{ assetId: string; quantity: bigint }>;
     if (balances) {
-      await deps.assets.ensure(balances.map((b) => b.asset), now);
+      await deps.assets.ensure(
+        balances.map((b) => b.asset),
+        now,
+      );
       positions = balances.map((b) => ({ assetId: assetId(b.asset), quantity: b.quantity }));
     } else {
       positions = balancesFromLedger(await deps.transactions.listLegs(connection.id));
@@ -134,14 +142,22 @@ export class SyncEngine {
     try {
       await priceTransactions(deps, connection.id);
     } catch (error) {
-      deps.log.warn({ err: error, connection: connection.id }, 'pricing the history failed; values stay null until the next sync');
+      deps.log.warn(
+        { err: error, connection: connection.id },
+        'pricing the history failed; values stay null until the next sync',
+      );
     }
     try {
       const held = await deps.positions.listForUser(connection.userId, {});
-      const keys = held.filter((p) => p.connection_id === connection.id && p.asset.price_key).map((p) => p.asset.price_key!);
+      const keys = held
+        .filter((p) => p.connection_id === connection.id && p.asset.price_key)
+        .map((p) => p.asset.price_key!);
       await deps.prices.refreshCurrent(keys);
     } catch (error) {
-      deps.log.warn({ err: error, connection: connection.id }, 'current prices unavailable; values stay null until the next sync');
+      deps.log.warn(
+        { err: error, connection: connection.id },
+        'current prices unavailable; values stay null until the next sync',
+      );
     }
   }
 
@@ -154,11 +170,11 @@ export class SyncEngine {
       cause: kind === 'auth' ? 'provider_auth_failed' : kind === 'invalid' ? 'bad_request' : 'provider_unavailable',
       message: error instanceof SourceError ? error.message : 'the provider could not be synced',
     };
-    if (!(error instanceof SourceError)) deps.log.error({ err: error, connection: connection.id }, 'sync failed unexpectedly');
+    if (!(error instanceof SourceError))
+      deps.log.error({ err: error, connection: connection.id }, 'sync failed unexpectedly');
     await deps.connections.setStatus(connection.id, kind === 'auth' ? 'needs_reauth' : 'error', item, now);
     const retry = kind === 'unavailable' && attempt < deps.maxAttempts;
     if (retry) throw error instanceof Error ? error : new Error(String(error));
     await deps.refreshes.finish(connection.id, startedAt, 'failed', item, now);
   }
 }
-

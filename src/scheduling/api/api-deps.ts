@@ -40,10 +40,10 @@ export function apiDeps(s: SchedulingServices): ApiDeps {
         if (!sub) throw new Error('no subject');
         return await s.hosts.ensure(sub);
       } catch (error) {
-        if (error instanceof SchedulingError && error.status === 404) throw new SchedulingError(403, 'Forbidden', 'This token does not act for a person.');
+        if (error instanceof SchedulingError && error.status === 404)
+          throw new SchedulingError(403, 'Forbidden', 'This token does not act for a person.');
         throw error;
       }
     },
   };
 }
-

@@ -2,7 +2,17 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { TokenRejected } from '../../oauth/index.ts';
 import { SchedulingError, type ErrorDetail } from '../errors.ts';
 
-const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' };
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  429: 'Too Many Requests',
+};
 
 /**
  * The API's one error renderer: `{title, message, details?}`. Guard refusals keep their status
@@ -10,28 +20,55 @@ const TITLES: Record<number, string> = { 400: 'Bad Request', 401: 'Unauthorized'
  * unexpected is a generic 500 logged with the request id.
  */
 export function useSchedulingErrors(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | SchedulingError | TokenRejected, request: FastifyRequest, reply: FastifyReply) => {
-    if (error instanceof SchedulingError) return send(reply, error.status, error.title, error.message, error.details);
-    if (error instanceof TokenRejected) {
-      reply.header('www-authenticate', error.wwwAuthenticate);
-      return send(reply, error.status, TITLES[error.status]!, messageFor(error));
-    }
-    const fastifyError = error as FastifyError;
-    if (fastifyError.validation) {
-      const context = fastifyError.validationContext ?? 'body';
-      return send(reply, 400, 'Bad Request', `The request ${context === 'querystring' ? 'query' : context} is not valid.`, validationDetails(fastifyError));
-    }
-    const status = fastifyError.statusCode ?? 500;
-    if (status === 429) return send(reply, 429, TITLES[429]!, 'This token is over 600 requests per minute; wait for X-RateLimit-Reset.');
-    if (status >= 400 && status < 500) return send(reply, status, TITLES[status] ?? 'Bad Request', clientMessage(fastifyError));
-    request.log.error({ err: error }, 'scheduling API failed');
-    return send(reply, 500, 'Internal Server Error', `Something went wrong on our side (request ${request.id}).`);
-  });
-  app.setNotFoundHandler((request, reply) => send(reply, 404, 'Not Found', `No endpoint ${request.method} ${request.url.split('?')[0]}.`));
+  app.setErrorHandler(
+    (error: FastifyError | SchedulingError | TokenRejected, request: FastifyRequest, reply: FastifyReply) => {
+      if (error instanceof SchedulingError) return send(reply, error.status, error.title, error.message, error.details);
+      if (error instanceof TokenRejected) {
+        reply.header('www-authenticate', error.wwwAuthenticate);
+        return send(reply, error.status, TITLES[error.status]!, messageFor(error));
+      }
+      const fastifyError = error as FastifyError;
+      if (fastifyError.validation) {
+        const context = fastifyError.validationContext ?? 'body';
+        return send(
+          reply,
+          400,
+          'Bad Request',
+          `The request ${context === 'querystring' ? 'query' : context} is not valid.`,
+          validationDetails(fastifyError),
+        );
+      }
+      const status = fastifyError.statusCode ?? 500;
+      if (status === 429)
+        return send(
+          reply,
+          429,
+          TITLES[429]!,
+          'This token is over 600 requests per minute; wait for X-RateLimit-Reset.',
+        );
+      if (status >= 400 && status < 500)
+        return send(reply, status, TITLES[status] ?? 'Bad Request', clientMessage(fastifyError));
+      request.log.error({ err: error }, 'scheduling API failed');
+      return send(reply, 500, 'Internal Server Error', `Something went wrong on our side (request ${request.id}).`);
+    },
+  );
+  app.setNotFoundHandler((request, reply) =>
+    send(reply, 404, 'Not Found', `No endpoint ${request.method} ${request.url.split('?')[0]}.`),
+  );
 }
 
-function send(reply: FastifyReply, status: number, title: string, message: string, details?: ErrorDetail[]): FastifyReply {
-  return reply.code(status).header('cache-control', 'no-store').type('application/json; charset=utf-8').send(JSON.stringify(details?.length ? { title, message, details } : { title, message }));
+function send(
+  reply: FastifyReply,
+  status: number,
+  title: string,
+  message: string,
+  details?: ErrorDetail[],
+): FastifyReply {
+  return reply
+    .code(status)
+    .header('cache-control', 'no-store')
+    .type('application/json; charset=utf-8')
+    .send(JSON.stringify(details?.length ? { title, message, details } : { title, message }));
 }
 
 function messageFor(error: TokenRejected): string {
@@ -58,7 +95,8 @@ function validationDetails(error: FastifyError): ErrorDetail[] {
       .map((s) => (/^\d+$/.test(s) ? Number(s) : s.replace(/~1/g, '/').replace(/~0/g, '~')));
     const params = v.params as { missingProperty?: string; additionalProperty?: string; allowedValues?: unknown[] };
     if (params.missingProperty) return { path: [...path, params.missingProperty], message: 'is required' };
-    if (params.additionalProperty) return { path: [...path, params.additionalProperty], message: 'is not a known field' };
+    if (params.additionalProperty)
+      return { path: [...path, params.additionalProperty], message: 'is not a known field' };
     return { path, message: v.message ?? 'is not valid' };
   });
 }

@@ -6,7 +6,13 @@ import { isIsoDate, isValidTimeZone, parseInstant } from '../time.ts';
  * A `from`/`to` query value: an ISO 8601 instant with its offset, or a date read in `zone`
  * (a `from` date is that midnight, a `to` date the end of that day). Problems go to `problems`.
  */
-export function readQueryTime(problems: Problems, field: string, value: string | undefined, zone: string, edge: 'from' | 'to'): number | undefined {
+export function readQueryTime(
+  problems: Problems,
+  field: string,
+  value: string | undefined,
+  zone: string,
+  edge: 'from' | 'to',
+): number | undefined {
   if (value === undefined) return undefined;
   const instant = parseInstant(value);
   if (instant !== undefined) return instant;

@@ -15,7 +15,9 @@ export function useRateLimit(app: FastifyInstance): void {
     timeWindow: 60_000,
     keyGenerator: (request: { headers: { authorization?: string }; ip: string }) => {
       const header = request.headers.authorization;
-      return header ? `scheduling:t:${createHash('sha256').update(header).digest('base64url')}` : `scheduling:ip:${request.ip}`;
+      return header
+        ? `scheduling:t:${createHash('sha256').update(header).digest('base64url')}`
+        : `scheduling:ip:${request.ip}`;
     },
   });
   app.addHook('onRequest', limiter);

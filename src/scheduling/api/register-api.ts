@@ -23,10 +23,15 @@ export async function registerSchedulingApi(app: FastifyInstance, s: SchedulingS
       useRateLimit(scope);
       const deps = apiDeps(s);
       scope.addHook('onRoute', (route) => {
-        const guard = [route.preHandler].flat().map((h) => deps.scopeOf(h)).find(Boolean);
-        for (const method of [route.method].flat()) if (guard) deps.routeScopes.set(`${method.toLowerCase()} ${route.url}`, guard);
+        const guard = [route.preHandler]
+          .flat()
+          .map((h) => deps.scopeOf(h))
+          .find(Boolean);
+        for (const method of [route.method].flat())
+          if (guard) deps.routeScopes.set(`${method.toLowerCase()} ${route.url}`, guard);
       });
-      for (const routes of [meRoute, eventTypeRoutes, scheduleRoutes, availabilityRoute, bookingRoutes, webhookRoutes]) await routes(scope, deps);
+      for (const routes of [meRoute, eventTypeRoutes, scheduleRoutes, availabilityRoute, bookingRoutes, webhookRoutes])
+        await routes(scope, deps);
       await openApiRoute(scope, s.kernel.config.ISSUER, API_PREFIX, deps.routeScopes);
     },
     { prefix: API_PREFIX },

@@ -19,5 +19,8 @@ export interface BookingHappening {
  */
 export interface BookingNotifier {
   record(trx: Db, hostId: string, happenings: BookingHappening[]): Promise<string[]>;
-  afterCommit(deliveryIds: string[], email: { bookingId: string; kind: BookingEmailKind; reason?: string | undefined } | undefined): Promise<void>;
+  afterCommit(
+    deliveryIds: string[],
+    email: { bookingId: string; kind: BookingEmailKind; reason?: string | undefined } | undefined,
+  ): Promise<void>;
 }

@@ -22,9 +22,17 @@ export interface BookingJson {
 
 export function bookingToJson(b: Booking): BookingJson {
   return {
-    id: b.id, eventTypeId: b.eventTypeId, eventTypeName: b.eventTypeName, hostId: b.hostId, hostSlug: b.hostSlug,
-    startAt: toIsoUtc(b.startAt), endAt: toIsoUtc(b.endAt), durationMin: b.durationMin, status: b.status,
-    location: b.location.value !== undefined ? { kind: b.location.kind, value: b.location.value } : { kind: b.location.kind },
+    id: b.id,
+    eventTypeId: b.eventTypeId,
+    eventTypeName: b.eventTypeName,
+    hostId: b.hostId,
+    hostSlug: b.hostSlug,
+    startAt: toIsoUtc(b.startAt),
+    endAt: toIsoUtc(b.endAt),
+    durationMin: b.durationMin,
+    status: b.status,
+    location:
+      b.location.value !== undefined ? { kind: b.location.kind, value: b.location.value } : { kind: b.location.kind },
     invitee: { ...b.invitee },
     ...(b.cancelReason !== null ? { cancelReason: b.cancelReason } : {}),
     ...(b.rescheduledFromId !== null ? { rescheduledFromId: b.rescheduledFromId } : {}),

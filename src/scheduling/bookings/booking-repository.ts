@@ -51,7 +51,12 @@ export class BookingRepository {
       .where('busy_to', '>', from);
     if (exceptId) query = query.where('id', '!=', exceptId);
     const rows = await query.execute();
-    return rows.map((r) => ({ busyFrom: r.busy_from, busyTo: r.busy_to, startAt: r.start_at, eventTypeId: r.event_type_id }));
+    return rows.map((r) => ({
+      busyFrom: r.busy_from,
+      busyTo: r.busy_to,
+      startAt: r.start_at,
+      eventTypeId: r.event_type_id,
+    }));
   }
 
   /** Newest first by start, then id; `limit` rows. */
@@ -64,7 +69,9 @@ export class BookingRepository {
     if (q.to !== undefined) query = query.where('b.start_at', '<', q.to);
     if (q.after) {
       const { startAt, id } = q.after;
-      query = query.where((eb) => eb.or([eb('b.start_at', '<', startAt), eb.and([eb('b.start_at', '=', startAt), eb('b.id', '<', id)])]));
+      query = query.where((eb) =>
+        eb.or([eb('b.start_at', '<', startAt), eb.and([eb('b.start_at', '=', startAt), eb('b.id', '<', id)])]),
+      );
     }
     const rows = await query.orderBy('b.start_at', 'desc').orderBy('b.id', 'desc').limit(q.limit).execute();
     return rows.map(bookingFromRow);
@@ -73,14 +80,25 @@ export class BookingRepository {
   async cancel(id: string, reason: string | null, now: number, rescheduledToId: string | null = null): Promise<void> {
     await this.db
       .updateTable('scheduling_bookings')
-      .set({ status: 'canceled', cancel_reason: reason, canceled_at: now, rescheduled_to_id: rescheduledToId, updated_at: now })
+      .set({
+        status: 'canceled',
+        cancel_reason: reason,
+        canceled_at: now,
+        rescheduled_to_id: rescheduledToId,
+        updated_at: now,
+      })
       .where('id', '=', id)
       .where('status', '=', 'active')
       .execute();
   }
 
   /** Counts for get_stats: bookings that started in [from, to). */
-  async stats(userId: string, from: number, to: number, now: number): Promise<{ total: number; canceled: number; held: number; noShows: number }> {
+  async stats(
+    userId: string,
+    from: number,
+    to: number,
+    now: number,
+  ): Promise<{ total: number; canceled: number; held: number; noShows: number }> {
     const rows = await this.db
       .selectFrom('scheduling_bookings')
       .select(['status', 'no_show', 'end_at', 'rescheduled_to_id'])
@@ -99,16 +117,36 @@ export class BookingRepository {
   }
 
   private withSlug() {
-    return this.db.selectFrom('scheduling_bookings as b').innerJoin('scheduling_hosts as h', 'h.user_id', 'b.user_id').selectAll('b').select('h.slug as host_slug');
+    return this.db
+      .selectFrom('scheduling_bookings as b')
+      .innerJoin('scheduling_hosts as h', 'h.user_id', 'b.user_id')
+      .selectAll('b')
+      .select('h.slug as host_slug');
   }
 }
 
 export function bookingFromRow(r: SchedulingBookingsTable & { host_slug: string }): Booking {
   return {
-    id: r.id, hostId: r.user_id, hostSlug: r.host_slug, eventTypeId: r.event_type_id, eventTypeName: r.event_type_name, startAt: r.start_at, endAt: r.end_at,
-    durationMin: r.duration_min, busyFrom: r.busy_from, busyTo: r.busy_to, status: r.status,
-    location: { kind: r.location_kind as LocationKind, ...(r.location_value !== null ? { value: r.location_value } : {}) },
-    invitee: { name: r.invitee_name, email: r.invitee_email, timezone: r.invitee_time_zone }, cancelReason: r.cancel_reason,
-    rescheduledFromId: r.rescheduled_from_id, rescheduledToId: r.rescheduled_to_id, noShow: r.no_show === 1, createdAt: r.created_at,
+    id: r.id,
+    hostId: r.user_id,
+    hostSlug: r.host_slug,
+    eventTypeId: r.event_type_id,
+    eventTypeName: r.event_type_name,
+    startAt: r.start_at,
+    endAt: r.end_at,
+    durationMin: r.duration_min,
+    busyFrom: r.busy_from,
+    busyTo: r.busy_to,
+    status: r.status,
+    location: {
+      kind: r.location_kind as LocationKind,
+      ...(r.location_value !== null ? { value: r.location_value } : {}),
+    },
+    invitee: { name: r.invitee_name, email: r.invitee_email, timezone: r.invitee_time_zone },
+    cancelReason: r.cancel_reason,
+    rescheduledFromId: r.rescheduled_from_id,
+    rescheduledToId: r.rescheduled_to_id,
+    noShow: r.no_show === 1,
+    createdAt: r.created_at,
   };
 }

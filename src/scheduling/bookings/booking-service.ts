@@ -52,9 +52,19 @@ export class BookingService {
     return this.repo.findById(id);
   }
 
-  async list(userId: string, query: { status?: BookingStatusFilter | undefined; from?: number | undefined; to?: number | undefined; limit: number; cursor?: string | undefined }): Promise<BookingPage> {
+  async list(
+    userId: string,
+    query: {
+      status?: BookingStatusFilter | undefined;
+      from?: number | undefined;
+      to?: number | undefined;
+      limit: number;
+      cursor?: string | undefined;
+    },
+  ): Promise<BookingPage> {
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (query.cursor !== undefined && !after) throw invalid('The cursor is not valid.', [{ path: ['cursor'], message: 'pass back a nextCursor unchanged' }]);
+    if (query.cursor !== undefined && !after)
+      throw invalid('The cursor is not valid.', [{ path: ['cursor'], message: 'pass back a nextCursor unchanged' }]);
     const rows = await this.repo.list(userId, { ...query, after, now: this.deps.clock.now(), limit: query.limit + 1 });
     const bookings = rows.slice(0, query.limit);
     const last = bookings[bookings.length - 1];
@@ -73,14 +83,25 @@ export class BookingService {
    * page) caps the new bookings one invitee address makes with the host in 24 hours, canceled
    * ones included, so book-and-cancel cannot loop emails. @throws 400, 409, 429
    */
-  async create(eventType: EventType, input: NewBookingInput, limits: { perInviteePerDay?: number } = {}): Promise<Booking> {
+  async create(
+    eventType: EventType,
+    input: NewBookingInput,
+    limits: { perInviteePerDay?: number } = {},
+  ): Promise<Booking> {
     if (!eventType.active) throw conflict('This event type is not taking bookings.');
     const { start, durationMin, invitee } = readBookingInput(eventType, input);
     const id = newId();
     const deliveries = await this.inHostTransaction(eventType.userId, async (trx, now) => {
       const cap = limits.perInviteePerDay ?? 0;
-      if (cap > 0 && (await new BookingRepository(trx).countNewByInvitee(eventType.userId, invitee.email, now - DAY)) >= cap) {
-        throw new SchedulingError(429, 'Too Many Requests', `This email address already made ${cap} bookings with this host today. Please try again tomorrow.`);
+      if (
+        cap > 0 &&
+        (await new BookingRepository(trx).countNewByInvitee(eventType.userId, invitee.email, now - DAY)) >= cap
+      ) {
+        throw new SchedulingError(
+          429,
+          'Too Many Requests',
+          `This email address already made ${cap} bookings with this host today. Please try again tomorrow.`,
+        );
       }
       await this.checkSlot(trx, eventType, start, durationMin, now);
       await new BookingRepository(trx).insert(newRow(id, eventType, start, durationMin, invitee, now, null));
@@ -107,11 +128,20 @@ export class BookingService {
       await new BookingRepository(trx).cancel(id, trimmed, now);
       return this.record(trx, booking.hostId, [{ event: 'booking_canceled', id }]);
     });
-    if (deliveries) await this.deps.notifier.afterCommit(deliveries, { bookingId: id, kind: 'canceled', reason: trimmed ?? undefined });
+    if (deliveries)
+      await this.deps.notifier.afterCommit(deliveries, {
+        bookingId: id,
+        kind: 'canceled',
+        reason: trimmed ?? undefined,
+      });
     return (await this.repo.findById(id))!;
   }
 
-  async reschedule(userId: string, id: string, input: { start: string; reason?: string | undefined }): Promise<Booking> {
+  async reschedule(
+    userId: string,
+    id: string,
+    input: { start: string; reason?: string | undefined },
+  ): Promise<Booking> {
     await this.get(userId, id);
     return this.rescheduleById(id, input);
   }
@@ -124,14 +154,26 @@ export class BookingService {
     const deliveries = await this.inHostTransaction(old.hostId, async (trx, now) => {
       const bookings = new BookingRepository(trx);
       const current = await bookings.findById(id);
-      if (current?.status !== 'active') throw conflict('A canceled booking cannot be rescheduled.', [{ path: ['id'], message: 'booking is canceled' }]);
+      if (current?.status !== 'active')
+        throw conflict('A canceled booking cannot be rescheduled.', [{ path: ['id'], message: 'booking is canceled' }]);
       const eventType = await new EventTypeRepository(trx).findById(current.eventTypeId);
       if (!eventType) throw conflict('The event type of this booking no longer exists.');
-      const { start } = readBookingInput(eventType, { start: input.start, durationMin: current.durationMin, invitee: current.invitee });
+      const { start } = readBookingInput(eventType, {
+        start: input.start,
+        durationMin: current.durationMin,
+        invitee: current.invitee,
+      });
       await this.checkSlot(trx, eventType, start, current.durationMin, now, id);
-      await bookings.insert({ ...newRow(newId_, eventType, start, current.durationMin, current.invitee, now, id), location_kind: current.location.kind, location_value: current.location.value ?? null });
+      await bookings.insert({
+        ...newRow(newId_, eventType, start, current.durationMin, current.invitee, now, id),
+        location_kind: current.location.kind,
+        location_value: current.location.value ?? null,
+      });
       await bookings.cancel(id, RESCHEDULED_REASON, now, newId_);
-      return this.record(trx, old.hostId, [{ event: 'booking_rescheduled', id: newId_ }, { event: 'booking_canceled', id }]);
+      return this.record(trx, old.hostId, [
+        { event: 'booking_rescheduled', id: newId_ },
+        { event: 'booking_canceled', id },
+      ]);
     });
     await this.deps.notifier.afterCommit(deliveries, { bookingId: newId_, kind: 'rescheduled', reason: input.reason });
     return (await this.repo.findById(newId_))!;
@@ -142,17 +184,32 @@ export class BookingService {
     return { ...counts, noShowRate: counts.held === 0 ? 0 : counts.noShows / counts.held };
   }
 
-  private async checkSlot(trx: Db, eventType: EventType, start: number, durationMin: number, now: number, exceptId?: string): Promise<void> {
-    const rules = (eventType.scheduleId && (await new ScheduleRepository(trx).findById(eventType.userId, eventType.scheduleId))) || (await new ScheduleRepository(trx).findDefault(eventType.userId));
+  private async checkSlot(
+    trx: Db,
+    eventType: EventType,
+    start: number,
+    durationMin: number,
+    now: number,
+    exceptId?: string,
+  ): Promise<void> {
+    const rules =
+      (eventType.scheduleId && (await new ScheduleRepository(trx).findById(eventType.userId, eventType.scheduleId))) ||
+      (await new ScheduleRepository(trx).findDefault(eventType.userId));
     if (!rules) throw conflict('The host has no schedule.');
     const span = (durationMin + eventType.bufferBeforeMin + eventType.bufferAfterMin) * MINUTE + 2 * DAY;
     const busy = await new BookingRepository(trx).listBusy(eventType.userId, start - span, start + span, exceptId);
     checkBookable(rules, eventType, start, durationMin, now, busy);
   }
 
-  private async record(trx: Db, hostId: string, events: Array<{ event: BookingHappening['event']; id: string }>): Promise<string[]> {
+  private async record(
+    trx: Db,
+    hostId: string,
+    events: Array<{ event: BookingHappening['event']; id: string }>,
+  ): Promise<string[]> {
     const repo = new BookingRepository(trx);
-    const happenings = await Promise.all(events.map(async ({ event, id }) => ({ event, booking: (await repo.findById(id))! })));
+    const happenings = await Promise.all(
+      events.map(async ({ event, id }) => ({ event, booking: (await repo.findById(id))! })),
+    );
     return this.deps.notifier.record(trx, hostId, happenings);
   }
 
@@ -164,12 +221,38 @@ export class BookingService {
   }
 }
 
-function newRow(id: string, e: EventType, start: number, durationMin: number, invitee: Booking['invitee'], now: number, fromId: string | null): SchedulingBookingsTable {
+function newRow(
+  id: string,
+  e: EventType,
+  start: number,
+  durationMin: number,
+  invitee: Booking['invitee'],
+  now: number,
+  fromId: string | null,
+): SchedulingBookingsTable {
   const end = start + durationMin * MINUTE;
   return {
-    id, user_id: e.userId, event_type_id: e.id, event_type_name: e.name, start_at: start, end_at: end, duration_min: durationMin,
-    busy_from: start - e.bufferBeforeMin * MINUTE, busy_to: end + e.bufferAfterMin * MINUTE, status: 'active', location_kind: e.location.kind,
-    location_value: e.location.value ?? null, invitee_name: invitee.name, invitee_email: invitee.email, invitee_time_zone: invitee.timezone,
-    cancel_reason: null, canceled_at: null, rescheduled_from_id: fromId, rescheduled_to_id: null, no_show: 0, created_at: now, updated_at: now,
+    id,
+    user_id: e.userId,
+    event_type_id: e.id,
+    event_type_name: e.name,
+    start_at: start,
+    end_at: end,
+    duration_min: durationMin,
+    busy_from: start - e.bufferBeforeMin * MINUTE,
+    busy_to: end + e.bufferAfterMin * MINUTE,
+    status: 'active',
+    location_kind: e.location.kind,
+    location_value: e.location.value ?? null,
+    invitee_name: invitee.name,
+    invitee_email: invitee.email,
+    invitee_time_zone: invitee.timezone,
+    cancel_reason: null,
+    canceled_at: null,
+    rescheduled_from_id: fromId,
+    rescheduled_to_id: null,
+    no_show: 0,
+    created_at: now,
+    updated_at: now,
   };
 }

@@ -6,7 +6,13 @@ export function encodeCursor(position: { startAt: number; id: string }): string 
 export function decodeCursor(cursor: string): { startAt: number; id: string } | undefined {
   try {
     const parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { s?: unknown; i?: unknown };
-    if (typeof parsed.s === 'number' && Number.isSafeInteger(parsed.s) && typeof parsed.i === 'string' && parsed.i.length <= 100) return { startAt: parsed.s, id: parsed.i };
+    if (
+      typeof parsed.s === 'number' &&
+      Number.isSafeInteger(parsed.s) &&
+      typeof parsed.i === 'string' &&
+      parsed.i.length <= 100
+    )
+      return { startAt: parsed.s, id: parsed.i };
   } catch {
     // fall through: not one of ours
   }

@@ -6,7 +6,10 @@ import { constantTimeEqual } from '../../kernel/crypto/tokens.ts';
  * secret: nothing to store, and it can be rebuilt for every email.
  */
 export class ManageLinks {
-  constructor(private readonly secret: Buffer, private readonly issuer: string) {}
+  constructor(
+    private readonly secret: Buffer,
+    private readonly issuer: string,
+  ) {}
 
   token(bookingId: string): string {
     return createHmac('sha256', this.secret).update(`scheduling-manage:${bookingId}`).digest('base64url');

@@ -20,7 +20,10 @@ export const REASON_CAP = 300;
 
 /** Text from a stranger as one quoted line: control characters and line breaks become spaces, capped. */
 export function quoted(value: string, cap: number): string {
-  const line = value.replace(/[\p{Cc}\u2028\u2029]+/gu, ' ').replace(/\s+/g, ' ').trim();
+  const line = value
+    .replace(/[\p{Cc}\u2028\u2029]+/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
   const chars = [...line];
   return `“${chars.length > cap ? chars.slice(0, cap).join('') + '…' : line}”`;
 }
@@ -28,15 +31,25 @@ export function quoted(value: string, cap: number): string {
 /** The invitee's email: confirmation (with an .ics invitation and the manage link) or cancellation. */
 export function bookingEmail(c: BookingEmailContext): OutgoingMail {
   const { booking: b } = c;
-  const when = DateTime.fromMillis(b.startAt, { zone: b.invitee.timezone }).toFormat("cccc d LLLL yyyy, HH:mm") + ` (${b.invitee.timezone})`;
+  const when =
+    DateTime.fromMillis(b.startAt, { zone: b.invitee.timezone }).toFormat('cccc d LLLL yyyy, HH:mm') +
+    ` (${b.invitee.timezone})`;
   const location = b.location.value ? `${b.location.kind}: ${b.location.value}` : b.location.kind;
   const canceled = c.kind === 'canceled';
   // Whoever books chooses the name and reason: they stay out of the greeting and appear only
   // quoted and capped, so an email cannot be made to speak in the sender's voice.
   const nameGiven = `Name given: ${quoted(b.invitee.name, NAME_CAP)}`;
-  const subject = canceled ? `Canceled: ${b.eventTypeName} with ${c.host.name}` : `${c.kind === 'rescheduled' ? 'Rescheduled' : 'Confirmed'}: ${b.eventTypeName} with ${c.host.name}`;
+  const subject = canceled
+    ? `Canceled: ${b.eventTypeName} with ${c.host.name}`
+    : `${c.kind === 'rescheduled' ? 'Rescheduled' : 'Confirmed'}: ${b.eventTypeName} with ${c.host.name}`;
   const lines = canceled
-    ? ['Hello,', '', `Your ${b.eventTypeName} with ${c.host.name} on ${when} was canceled.`, nameGiven, ...(c.reason ? ['', `Reason given: ${quoted(c.reason, REASON_CAP)}`] : [])]
+    ? [
+        'Hello,',
+        '',
+        `Your ${b.eventTypeName} with ${c.host.name} on ${when} was canceled.`,
+        nameGiven,
+        ...(c.reason ? ['', `Reason given: ${quoted(c.reason, REASON_CAP)}`] : []),
+      ]
     : [
         'Hello,',
         '',
@@ -50,14 +63,28 @@ export function bookingEmail(c: BookingEmailContext): OutgoingMail {
         'The attached invitation adds it to your calendar.',
       ];
   const ics = buildIcs({
-    uid: `${b.id}@${c.issuerHost}`, method: canceled ? 'CANCEL' : 'REQUEST', sequence: canceled ? 1 : 0, start: b.startAt, end: b.endAt, stamp: c.now,
-    summary: `${b.eventTypeName} with ${c.host.name}`, description: canceled ? 'Canceled.' : `Cancel or reschedule: ${c.manageUrl}`, location,
-    organizer: c.host, attendee: { name: b.invitee.name, email: b.invitee.email },
+    uid: `${b.id}@${c.issuerHost}`,
+    method: canceled ? 'CANCEL' : 'REQUEST',
+    sequence: canceled ? 1 : 0,
+    start: b.startAt,
+    end: b.endAt,
+    stamp: c.now,
+    summary: `${b.eventTypeName} with ${c.host.name}`,
+    description: canceled ? 'Canceled.' : `Cancel or reschedule: ${c.manageUrl}`,
+    location,
+    organizer: c.host,
+    attendee: { name: b.invitee.name, email: b.invitee.email },
   });
   return {
     to: b.invitee.email,
     subject,
     text: lines.join('\n') + '\n',
-    attachments: [{ filename: canceled ? 'cancel.ics' : 'invite.ics', content: ics, contentType: `text/calendar; charset=utf-8; method=${canceled ? 'CANCEL' : 'REQUEST'}` }],
+    attachments: [
+      {
+        filename: canceled ? 'cancel.ics' : 'invite.ics',
+        content: ics,
+        contentType: `text/calendar; charset=utf-8; method=${canceled ? 'CANCEL' : 'REQUEST'}`,
+      },
+    ],
   };
 }

@@ -23,7 +23,10 @@ export function createMailer(config: Config, log: FastifyBaseLogger): Mailer {
     return {
       async send(mail) {
         // The manage link is a bearer credential: the text is logged with every token masked.
-        log.info({ to: mail.to, subject: mail.subject }, `DEVELOPMENT MODE: scheduling email not sent (no SMTP_URL):\n${maskCredentials(mail.text)}`);
+        log.info(
+          { to: mail.to, subject: mail.subject },
+          `DEVELOPMENT MODE: scheduling email not sent (no SMTP_URL):\n${maskCredentials(mail.text)}`,
+        );
       },
       close() {},
     };
@@ -31,7 +34,13 @@ export function createMailer(config: Config, log: FastifyBaseLogger): Mailer {
   const transport = loadNodemailer().createTransport(config.SMTP_URL);
   return {
     async send(mail) {
-      await transport.sendMail({ from: config.MAIL_FROM, to: mail.to, subject: mail.subject, text: mail.text, attachments: mail.attachments });
+      await transport.sendMail({
+        from: config.MAIL_FROM,
+        to: mail.to,
+        subject: mail.subject,
+        text: mail.text,
+        attachments: mail.attachments,
+      });
     },
     close: () => transport.close(),
   };

@@ -14,7 +14,11 @@ export class EventTypeService {
   private readonly repo: EventTypeRepository;
   private readonly schedules: ScheduleRepository;
 
-  constructor(db: Db, private readonly clock: Clock, private readonly hosts: HostService) {
+  constructor(
+    db: Db,
+    private readonly clock: Clock,
+    private readonly hosts: HostService,
+  ) {
     this.repo = new EventTypeRepository(db);
     this.schedules = new ScheduleRepository(db);
   }
@@ -31,7 +35,10 @@ export class EventTypeService {
   }
 
   /** An active event type behind a public booking page, with its host. */
-  async findPublic(hostSlug: string, eventSlug: string): Promise<{ eventType: EventType; hostSlug: string } | undefined> {
+  async findPublic(
+    hostSlug: string,
+    eventSlug: string,
+  ): Promise<{ eventType: EventType; hostSlug: string } | undefined> {
     const host = await this.hosts.findBySlug(hostSlug);
     const eventType = host && (await this.repo.findBySlug(host.userId, eventSlug));
     return eventType?.active ? { eventType, hostSlug: host!.slug } : undefined;
@@ -40,10 +47,20 @@ export class EventTypeService {
   async create(userId: string, input: EventTypeInput): Promise<EventType> {
     await this.hosts.ensure(userId);
     const eventType: EventType = {
-      id: newId(), userId, name: input.name ?? '', slug: input.slug ?? slugify(input.name ?? ''), description: input.description ?? null,
-      durations: input.durations ?? [30], location: input.location ?? { kind: 'google_meet' }, bufferBeforeMin: input.bufferBeforeMin ?? 0,
-      bufferAfterMin: input.bufferAfterMin ?? 0, minimumNoticeMin: input.minimumNoticeMin ?? 0, dailyLimit: input.dailyLimit ?? null,
-      bookingWindowDays: input.bookingWindowDays ?? null, slotIntervalMin: input.slotIntervalMin ?? null, scheduleId: input.scheduleId ?? null,
+      id: newId(),
+      userId,
+      name: input.name ?? '',
+      slug: input.slug ?? slugify(input.name ?? ''),
+      description: input.description ?? null,
+      durations: input.durations ?? [30],
+      location: input.location ?? { kind: 'google_meet' },
+      bufferBeforeMin: input.bufferBeforeMin ?? 0,
+      bufferAfterMin: input.bufferAfterMin ?? 0,
+      minimumNoticeMin: input.minimumNoticeMin ?? 0,
+      dailyLimit: input.dailyLimit ?? null,
+      bookingWindowDays: input.bookingWindowDays ?? null,
+      slotIntervalMin: input.slotIntervalMin ?? null,
+      scheduleId: input.scheduleId ?? null,
       active: input.active ?? true,
     };
     await this.validate(eventType);
@@ -71,7 +88,9 @@ export class EventTypeService {
       else await this.repo.update(eventType, this.clock.now());
     } catch (error) {
       if (!isUniqueViolation(error)) throw error;
-      throw conflict(`You already have an event type with the slug "${eventType.slug}".`, [{ path: ['slug'], message: 'already taken' }]);
+      throw conflict(`You already have an event type with the slug "${eventType.slug}".`, [
+        { path: ['slug'], message: 'already taken' },
+      ]);
     }
   }
 
@@ -79,25 +98,32 @@ export class EventTypeService {
     const problems = new Problems();
     if (!e.name.trim() || e.name.length > 100) problems.add(['name'], 'name must be 1–100 characters');
     if (!isValidSlug(e.slug)) problems.add(['slug'], 'slug must be 1–50 lowercase letters, digits or inner hyphens');
-    if (e.description !== null && e.description.length > 5000) problems.add(['description'], 'description must be at most 5000 characters');
-    if (e.durations.length === 0 || e.durations.length > 10) problems.add(['durations'], 'give 1 to 10 durations, the default first');
+    if (e.description !== null && e.description.length > 5000)
+      problems.add(['description'], 'description must be at most 5000 characters');
+    if (e.durations.length === 0 || e.durations.length > 10)
+      problems.add(['durations'], 'give 1 to 10 durations, the default first');
     e.durations.forEach((d, i) => {
-      if (!Number.isInteger(d) || d < 5 || d > 720) problems.add(['durations', i], 'a duration is a whole number of minutes from 5 to 720');
+      if (!Number.isInteger(d) || d < 5 || d > 720)
+        problems.add(['durations', i], 'a duration is a whole number of minutes from 5 to 720');
     });
     if (new Set(e.durations).size !== e.durations.length) problems.add(['durations'], 'durations must not repeat');
-    if (!LOCATION_KINDS.includes(e.location.kind)) problems.add(['location', 'kind'], `kind must be one of ${LOCATION_KINDS.join(', ')}`);
-    if (e.location.value !== undefined && e.location.value.length > 500) problems.add(['location', 'value'], 'value must be at most 500 characters');
+    if (!LOCATION_KINDS.includes(e.location.kind))
+      problems.add(['location', 'kind'], `kind must be one of ${LOCATION_KINDS.join(', ')}`);
+    if (e.location.value !== undefined && e.location.value.length > 500)
+      problems.add(['location', 'value'], 'value must be at most 500 characters');
     range(problems, 'bufferBeforeMin', e.bufferBeforeMin, 0, 720);
     range(problems, 'bufferAfterMin', e.bufferAfterMin, 0, 720);
     range(problems, 'minimumNoticeMin', e.minimumNoticeMin, 0, 525_600);
     if (e.dailyLimit !== null) range(problems, 'dailyLimit', e.dailyLimit, 1, 1000);
     if (e.bookingWindowDays !== null) range(problems, 'bookingWindowDays', e.bookingWindowDays, 1, 3650);
     if (e.slotIntervalMin !== null) range(problems, 'slotIntervalMin', e.slotIntervalMin, 5, 720);
-    if (e.scheduleId !== null && !(await this.schedules.findById(e.userId, e.scheduleId))) problems.add(['scheduleId'], 'no such schedule of yours');
+    if (e.scheduleId !== null && !(await this.schedules.findById(e.userId, e.scheduleId)))
+      problems.add(['scheduleId'], 'no such schedule of yours');
     problems.throwIfAny('The event type is not valid.');
   }
 }
 
 function range(problems: Problems, field: string, value: number, min: number, max: number): void {
-  if (!Number.isInteger(value) || value < min || value > max) problems.add([field], `${field} must be a whole number from ${min} to ${max}`);
+  if (!Number.isInteger(value) || value < min || value > max)
+    problems.add([field], `${field} must be a whole number from ${min} to ${max}`);
 }

@@ -22,7 +22,11 @@ export class HostRepository {
   /** False when the new slug is taken. */
   async update(userId: string, fields: { slug: string; time_zone: string }, now: number): Promise<boolean> {
     try {
-      await this.db.updateTable('scheduling_hosts').set({ ...fields, updated_at: now }).where('user_id', '=', userId).execute();
+      await this.db
+        .updateTable('scheduling_hosts')
+        .set({ ...fields, updated_at: now })
+        .where('user_id', '=', userId)
+        .execute();
       return true;
     } catch (error) {
       if (isUniqueViolation(error)) return false;

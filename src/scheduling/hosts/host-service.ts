@@ -24,7 +24,11 @@ export type FindPerson = (userId: string) => Promise<HostPerson | undefined>;
 export class HostService {
   private readonly hosts: HostRepository;
 
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly findPerson: FindPerson) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly findPerson: FindPerson,
+  ) {
     this.hosts = new HostRepository(db);
   }
 
@@ -64,7 +68,8 @@ export class HostService {
   async update(userId: string, input: { slug: string; timezone: string }): Promise<Host> {
     await this.ensure(userId);
     const problems = new Problems();
-    if (!isValidSlug(input.slug) || RESERVED_SLUGS.has(input.slug)) problems.add(['slug'], 'slug must be 1–50 lowercase letters, digits or inner hyphens, and not a reserved word');
+    if (!isValidSlug(input.slug) || RESERVED_SLUGS.has(input.slug))
+      problems.add(['slug'], 'slug must be 1–50 lowercase letters, digits or inner hyphens, and not a reserved word');
     checkTimeZone(problems, ['timezone'], input.timezone);
     problems.throwIfAny();
     if (!(await this.hosts.update(userId, { slug: input.slug, time_zone: input.timezone }, this.clock.now()))) {
@@ -76,8 +81,26 @@ export class HostService {
   private async create(userId: string, slug: string, timezone: string): Promise<void> {
     const now = this.clock.now();
     await this.db.transaction().execute(async (trx) => {
-      await new HostRepository(trx).insert({ user_id: userId, slug, time_zone: timezone, created_at: now, updated_at: now });
-      await new ScheduleRepository(trx).insert(userId, { id: newId(), name: 'Working hours', timezone, isDefault: true, weekly: DEFAULT_WEEKLY, overrides: [], outOfOffice: [] }, now);
+      await new HostRepository(trx).insert({
+        user_id: userId,
+        slug,
+        time_zone: timezone,
+        created_at: now,
+        updated_at: now,
+      });
+      await new ScheduleRepository(trx).insert(
+        userId,
+        {
+          id: newId(),
+          name: 'Working hours',
+          timezone,
+          isDefault: true,
+          weekly: DEFAULT_WEEKLY,
+          overrides: [],
+          outOfOffice: [],
+        },
+        now,
+      );
     });
   }
 }

@@ -7,8 +7,30 @@ export interface Host {
 
 /** First path segments the platform itself uses: never a host's slug. */
 export const RESERVED_SLUGS = new Set([
-  'api', 'oauth', 'assets', 'account', 'signin', 'signout', 'scheduling', 'developers', 'booking', 'bookings', 'connect', 'platform',
-  'openapi.json', 'health', 'healthz', 'metrics', 'admin', 'settings', 'static', 'well-known', 'login', 'logout', 'portfolio', 'f',
+  'api',
+  'oauth',
+  'assets',
+  'account',
+  'signin',
+  'signout',
+  'scheduling',
+  'developers',
+  'booking',
+  'bookings',
+  'connect',
+  'platform',
+  'openapi.json',
+  'health',
+  'healthz',
+  'metrics',
+  'admin',
+  'settings',
+  'static',
+  'well-known',
+  'login',
+  'logout',
+  'portfolio',
+  'f',
 ]);
 
 const SLUG = /^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$/;

@@ -10,19 +10,38 @@ export const MCP_TOOLS: SchedulingTool[] = [...bookingTools, ...eventTypeTools, 
 
 /** An MCP server for one request, offering only the tools the token's scopes unlock. */
 export function buildMcpServer(s: SchedulingServices, userId: string, scopes: Set<string>): McpServer {
-  const server = new McpServer({ name: 'consentry-scheduling', version: '1.0.0' }, { instructions: 'Manage a host’s bookings, event types and availability. Times are ISO 8601; slots come from find_available_slots.' });
+  const server = new McpServer(
+    { name: 'consentry-scheduling', version: '1.0.0' },
+    {
+      instructions:
+        'Manage a host’s bookings, event types and availability. Times are ISO 8601; slots come from find_available_slots.',
+    },
+  );
   for (const tool of MCP_TOOLS.filter((t) => scopes.has(t.scope))) {
     server.registerTool(
       tool.name,
-      { title: tool.title, description: `${tool.description} (scope ${tool.scope})`, inputSchema: tool.input, annotations: { readOnlyHint: tool.readOnly, destructiveHint: !tool.readOnly && tool.name === 'cancel_booking' } },
+      {
+        title: tool.title,
+        description: `${tool.description} (scope ${tool.scope})`,
+        inputSchema: tool.input,
+        annotations: { readOnlyHint: tool.readOnly, destructiveHint: !tool.readOnly && tool.name === 'cancel_booking' },
+      },
       async (args: Record<string, unknown>) => {
         try {
           const result = await tool.run(s, userId, args);
-          return { content: [{ type: 'text' as const, text: JSON.stringify(result, null, 2) }], structuredContent: result as Record<string, unknown> };
+          return {
+            content: [{ type: 'text' as const, text: JSON.stringify(result, null, 2) }],
+            structuredContent: result as Record<string, unknown>,
+          };
         } catch (error) {
           if (!(error instanceof SchedulingError)) throw error;
           const details = error.details?.map((d) => `${d.path.join('.')}: ${d.message}`).join('; ');
-          return { isError: true, content: [{ type: 'text' as const, text: `${error.title}: ${error.message}${details ? ` (${details})` : ''}` }] };
+          return {
+            isError: true,
+            content: [
+              { type: 'text' as const, text: `${error.title}: ${error.message}${details ? ` (${details})` : ''}` },
+            ],
+          };
         }
       },
     );

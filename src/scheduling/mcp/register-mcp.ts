@@ -32,33 +32,77 @@ export async function registerMcp(app: FastifyInstance, s: SchedulingServices): 
   const guard = s.oauth.requireToken(resourceUri);
   await app.register(async (scope) => {
     scope.setErrorHandler((error: Error, request, reply) => {
-      if (error instanceof TokenRejected) return reply.code(error.status).header('www-authenticate', error.wwwAuthenticate).send({ error: error.code ?? 'invalid_token', error_description: error.description });
-      if (error instanceof SchedulingError) return reply.code(error.status).send({ error: error.title, error_description: error.message });
+      if (error instanceof TokenRejected)
+        return reply
+          .code(error.status)
+          .header('www-authenticate', error.wwwAuthenticate)
+          .send({ error: error.code ?? 'invalid_token', error_description: error.description });
+      if (error instanceof SchedulingError)
+        return reply.code(error.status).send({ error: error.title, error_description: error.message });
       const status = (error as { statusCode?: number }).statusCode ?? 500;
-      if (status < 500) return reply.code(status).send({ error: 'invalid_request', error_description: 'malformed request' });
+      if (status < 500)
+        return reply.code(status).send({ error: 'invalid_request', error_description: 'malformed request' });
       request.log.error({ err: error }, 'MCP request failed');
-      return reply.code(500).send({ error: 'server_error', error_description: `internal error (request ${request.id})` });
+      return reply
+        .code(500)
+        .send({ error: 'server_error', error_description: `internal error (request ${request.id})` });
     });
-    scope.post(MCP_PATH, { preHandler: guard, schema: { summary: 'MCP server (Streamable HTTP, JSON-RPC)', tags: ['mcp'] } }, async (request, reply) => {
-      const claims = request.accessToken!;
-      const scopes = new Set(claims.scope.split(' '));
-      const mcp = await loadMcp();
-      const missing = missingScope(mcp.tools, request.body, scopes);
-      if (missing) {
-        const metadata = s.oauth.resourceMetadataUrl(resource.path);
-        return reply.code(403).header('www-authenticate', challenge({ error: 'insufficient_scope', scope: missing, resource_metadata: metadata, error_description: `this tool needs scope ${missing}` })).send({ error: 'insufficient_scope', error_description: `this tool needs scope ${missing}` });
-      }
-      const host = await s.hosts.ensure(claims.sub).catch(() => undefined);
-      if (!host) throw new SchedulingError(403, 'Forbidden', 'This token does not act for a person.');
-      await serve(mcp, request, reply, s, host.userId, scopes);
-    });
+    scope.post(
+      MCP_PATH,
+      { preHandler: guard, schema: { summary: 'MCP server (Streamable HTTP, JSON-RPC)', tags: ['mcp'] } },
+      async (request, reply) => {
+        const claims = request.accessToken!;
+        const scopes = new Set(claims.scope.split(' '));
+        const mcp = await loadMcp();
+        const missing = missingScope(mcp.tools, request.body, scopes);
+        if (missing) {
+          const metadata = s.oauth.resourceMetadataUrl(resource.path);
+          return reply
+            .code(403)
+            .header(
+              'www-authenticate',
+              challenge({
+                error: 'insufficient_scope',
+                scope: missing,
+                resource_metadata: metadata,
+                error_description: `this tool needs scope ${missing}`,
+              }),
+            )
+            .send({ error: 'insufficient_scope', error_description: `this tool needs scope ${missing}` });
+        }
+        const host = await s.hosts.ensure(claims.sub).catch(() => undefined);
+        if (!host) throw new SchedulingError(403, 'Forbidden', 'This token does not act for a person.');
+        await serve(mcp, request, reply, s, host.userId, scopes);
+      },
+    );
     for (const method of ['GET', 'DELETE'] as const) {
-      scope.route({ method, url: MCP_PATH, preHandler: guard, schema: { hide: true }, handler: async (_request, reply) => reply.code(405).header('allow', 'POST').send({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless; POST JSON-RPC messages.' }, id: null }) });
+      scope.route({
+        method,
+        url: MCP_PATH,
+        preHandler: guard,
+        schema: { hide: true },
+        handler: async (_request, reply) =>
+          reply
+            .code(405)
+            .header('allow', 'POST')
+            .send({
+              jsonrpc: '2.0',
+              error: { code: -32000, message: 'Method not allowed: this server is stateless; POST JSON-RPC messages.' },
+              id: null,
+            }),
+      });
     }
   });
 }
 
-async function serve(mcp: Mcp, request: FastifyRequest, reply: FastifyReply, s: SchedulingServices, userId: string, scopes: Set<string>): Promise<void> {
+async function serve(
+  mcp: Mcp,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  s: SchedulingServices,
+  userId: string,
+  scopes: Set<string>,
+): Promise<void> {
   const server = mcp.buildMcpServer(s, userId, scopes);
   const transport = new mcp.StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   reply.raw.on('close', () => {

@@ -20,8 +20,15 @@ export function formatIntervals(intervals: ClockInterval[]): string {
 
 /** "30, 60" → [30, 60]. */
 export function parseNumberList(text: string, name: string): number[] {
-  const values = text.split(',').map((v) => v.trim()).filter(Boolean).map(Number);
-  if (values.some((v) => !Number.isInteger(v))) throw invalid(`${name} must be whole numbers separated by commas.`, [{ path: [name], message: 'whole numbers, e.g. 30, 60' }]);
+  const values = text
+    .split(',')
+    .map((v) => v.trim())
+    .filter(Boolean)
+    .map(Number);
+  if (values.some((v) => !Number.isInteger(v)))
+    throw invalid(`${name} must be whole numbers separated by commas.`, [
+      { path: [name], message: 'whole numbers, e.g. 30, 60' },
+    ]);
   return values;
 }
 
@@ -29,6 +36,7 @@ export function parseNumberList(text: string, name: string): number[] {
 export function parseOptionalInt(text: string, name: string): number | null {
   if (!text) return null;
   const value = Number(text);
-  if (!Number.isInteger(value)) throw invalid(`${name} must be a whole number.`, [{ path: [name], message: 'a whole number' }]);
+  if (!Number.isInteger(value))
+    throw invalid(`${name} must be a whole number.`, [{ path: [name], message: 'a whole number' }]);
   return value;
 }

@@ -15,7 +15,11 @@ export interface PageDeps {
 
 /** Pages carry CSRF tokens and personal data: never cached. */
 export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).header('content-type', 'text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
+  return reply
+    .code(status)
+    .header('content-type', 'text/html; charset=utf-8')
+    .header('cache-control', 'no-store')
+    .send(body);
 }
 
 /** 303 after a POST so a reload never posts again. */
@@ -24,7 +28,11 @@ export function seeOther(reply: FastifyReply, location: string): FastifyReply {
 }
 
 /** The signed-in person, or undefined after sending them to sign in. */
-export async function signedIn(deps: PageDeps, request: FastifyRequest, reply: FastifyReply): Promise<User | undefined> {
+export async function signedIn(
+  deps: PageDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): Promise<User | undefined> {
   const session = await deps.accounts.sessions.current(request);
   const user = session && (await deps.accounts.users.findById(session.userId));
   if (!user) {
@@ -43,5 +51,9 @@ export function field(body: unknown, name: string): string {
 
 /** A short page for dead ends: not found, expired form, server fault. */
 export function message(title: string, text: string): string {
-  return page({ title, body: html`<h1>${title}</h1><p class="error" role="alert">${text}</p>` });
+  return page({
+    title,
+    body: html`<h1>${title}</h1>
+      <p class="error" role="alert">${text}</p>`,
+  });
 }

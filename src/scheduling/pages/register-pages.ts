@@ -30,21 +30,49 @@ export async function registerSchedulingPages(app: FastifyInstance, deps: PageDe
     scope.addHook('preValidation', async (request, reply) => {
       if (request.method !== 'POST') return;
       if (deps.csrf.verify(request, (request.body as Record<string, unknown> | undefined)?.csrf)) return;
-      return sendPage(reply, 403, message('This form has expired', 'For your security this form can no longer be sent. Go back, reload the page and try again.'));
+      return sendPage(
+        reply,
+        403,
+        message(
+          'This form has expired',
+          'For your security this form can no longer be sent. Go back, reload the page and try again.',
+        ),
+      );
     });
-    for (const routes of [dashboardRoutes, eventTypeFormRoutes, scheduleFormRoutes, bookingActionRoutes, webhookFormRoutes, manageBookingRoutes, bookingScriptRoute, bookingPageRoutes]) {
+    for (const routes of [
+      dashboardRoutes,
+      eventTypeFormRoutes,
+      scheduleFormRoutes,
+      bookingActionRoutes,
+      webhookFormRoutes,
+      manageBookingRoutes,
+      bookingScriptRoute,
+      bookingPageRoutes,
+    ]) {
       await routes(scope, limited);
     }
   });
 }
 
-function renderError(error: FastifyError | SchedulingError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+function renderError(
+  error: FastifyError | SchedulingError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+): FastifyReply {
   if (error instanceof SchedulingError) return sendPage(reply, error.status, message(error.title, error.message));
   const status = (error as FastifyError).validation ? 400 : ((error as FastifyError).statusCode ?? 500);
   if (status === 429) return sendPage(reply, 429, message('Too many requests', error.message));
   if (status >= 500) {
     request.log.error({ err: error }, 'scheduling page failed');
-    return sendPage(reply, 500, message('Something went wrong', 'We couldn’t complete that. Please try again in a moment.'));
+    return sendPage(
+      reply,
+      500,
+      message('Something went wrong', 'We couldn’t complete that. Please try again in a moment.'),
+    );
   }
-  return sendPage(reply, status, message('That request didn’t work', 'Something in the form was missing or not valid. Go back and try again.'));
+  return sendPage(
+    reply,
+    status,
+    message('That request didn’t work', 'Something in the form was missing or not valid. Go back and try again.'),
+  );
 }

@@ -20,7 +20,11 @@ export interface ScheduleInput {
 export class ScheduleService {
   private readonly repo: ScheduleRepository;
 
-  constructor(private readonly db: Db, private readonly clock: Clock, private readonly hosts: HostService) {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly hosts: HostService,
+  ) {
     this.repo = new ScheduleRepository(db);
   }
 
@@ -37,7 +41,8 @@ export class ScheduleService {
 
   /** The schedule an event type uses: its own, else the host's default. */
   async forEventType(userId: string, scheduleId: string | null): Promise<Schedule> {
-    const schedule = (scheduleId && (await this.repo.findById(userId, scheduleId))) || (await this.repo.findDefault(userId));
+    const schedule =
+      (scheduleId && (await this.repo.findById(userId, scheduleId))) || (await this.repo.findDefault(userId));
     if (!schedule) throw notFound('The schedule');
     return schedule;
   }
@@ -45,8 +50,13 @@ export class ScheduleService {
   async create(userId: string, input: ScheduleInput): Promise<Schedule> {
     const host = await this.hosts.ensure(userId);
     const schedule: Schedule = {
-      id: newId(), name: input.name ?? 'Schedule', timezone: input.timezone ?? host.timezone, isDefault: input.isDefault ?? false,
-      weekly: input.weekly ?? DEFAULT_WEEKLY, overrides: input.overrides ?? [], outOfOffice: input.outOfOffice ?? [],
+      id: newId(),
+      name: input.name ?? 'Schedule',
+      timezone: input.timezone ?? host.timezone,
+      isDefault: input.isDefault ?? false,
+      weekly: input.weekly ?? DEFAULT_WEEKLY,
+      overrides: input.overrides ?? [],
+      outOfOffice: input.outOfOffice ?? [],
     };
     validate(schedule);
     await this.save(userId, schedule, 'insert');
@@ -55,10 +65,20 @@ export class ScheduleService {
 
   async update(userId: string, id: string, input: ScheduleInput): Promise<Schedule> {
     const current = await this.get(userId, id);
-    if (input.isDefault === false && current.isDefault) throw conflict('A host always has a default schedule: make another schedule the default instead.', [{ path: ['isDefault'], message: 'cannot unset the default' }]);
+    if (input.isDefault === false && current.isDefault)
+      throw conflict('A host always has a default schedule: make another schedule the default instead.', [
+        { path: ['isDefault'], message: 'cannot unset the default' },
+      ]);
     const schedule: Schedule = {
       ...current,
-      ...definedOnly({ name: input.name, timezone: input.timezone, isDefault: input.isDefault, weekly: input.weekly, overrides: input.overrides, outOfOffice: input.outOfOffice }),
+      ...definedOnly({
+        name: input.name,
+        timezone: input.timezone,
+        isDefault: input.isDefault,
+        weekly: input.weekly,
+        overrides: input.overrides,
+        outOfOffice: input.outOfOffice,
+      }),
     };
     validate(schedule);
     await this.save(userId, schedule, 'update');
@@ -67,14 +87,19 @@ export class ScheduleService {
 
   async delete(userId: string, id: string): Promise<void> {
     const current = await this.get(userId, id);
-    if (current.isDefault) throw conflict('The default schedule cannot be deleted: make another schedule the default first.');
+    if (current.isDefault)
+      throw conflict('The default schedule cannot be deleted: make another schedule the default first.');
     await this.repo.delete(userId, id);
   }
 
   /** Custom hours (or closed, with no intervals) on one date, replacing any override of that date. */
   async setOverride(userId: string, id: string, override: DateOverride): Promise<Schedule> {
     const current = await this.get(userId, id);
-    return this.update(userId, id, { overrides: [...current.overrides.filter((o) => o.date !== override.date), override].sort((a, b) => a.date.localeCompare(b.date)) });
+    return this.update(userId, id, {
+      overrides: [...current.overrides.filter((o) => o.date !== override.date), override].sort((a, b) =>
+        a.date.localeCompare(b.date),
+      ),
+    });
   }
 
   async addOutOfOffice(userId: string, id: string, range: OutOfOffice): Promise<Schedule> {

@@ -40,4 +40,8 @@ export interface Schedule extends AvailabilityRules {
 }
 
 /** Monday to Friday, 09:00–17:00: a new host's first schedule. */
-export const DEFAULT_WEEKLY: WeeklyInterval[] = WEEKDAYS.slice(0, 5).map((day) => ({ day, start: '09:00', end: '17:00' }));
+export const DEFAULT_WEEKLY: WeeklyInterval[] = WEEKDAYS.slice(0, 5).map((day) => ({
+  day,
+  start: '09:00',
+  end: '17:00',
+}));

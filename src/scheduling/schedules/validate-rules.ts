@@ -14,7 +14,10 @@ export function checkWeekly(problems: Problems, weekly: WeeklyInterval[]): void 
   });
   for (const day of WEEKDAYS) {
     const indexed = weekly.map((w, i) => ({ w, i })).filter(({ w }) => w.day === day);
-    checkIntervals(problems, indexed.map(({ w, i }) => ({ interval: w, path: ['weekly', i] })));
+    checkIntervals(
+      problems,
+      indexed.map(({ w, i }) => ({ interval: w, path: ['weekly', i] })),
+    );
   }
 }
 
@@ -25,7 +28,10 @@ export function checkOverrides(problems: Problems, overrides: DateOverride[]): v
     if (!isIsoDate(o.date)) problems.add(['overrides', i, 'date'], 'date must be a calendar date YYYY-MM-DD');
     else if (seen.has(o.date)) problems.add(['overrides', i, 'date'], `${o.date} is overridden twice`);
     seen.add(o.date);
-    checkIntervals(problems, o.intervals.map((interval, j) => ({ interval, path: ['overrides', i, 'intervals', j] })));
+    checkIntervals(
+      problems,
+      o.intervals.map((interval, j) => ({ interval, path: ['overrides', i, 'intervals', j] })),
+    );
   });
 }
 
@@ -40,12 +46,16 @@ export function checkOutOfOffice(problems: Problems, ranges: OutOfOffice[]): voi
   });
 }
 
-function checkIntervals(problems: Problems, items: Array<{ interval: ClockInterval; path: Array<string | number> }>): void {
+function checkIntervals(
+  problems: Problems,
+  items: Array<{ interval: ClockInterval; path: Array<string | number> }>,
+): void {
   const valid: Array<{ start: number; end: number; path: Array<string | number> }> = [];
   for (const { interval, path } of items) {
     const start = parseClock(interval.start);
     const end = parseClock(interval.end);
-    if (start === undefined || start === 24 * 60) problems.add([...path, 'start'], 'start must be a time HH:MM from 00:00 to 23:59');
+    if (start === undefined || start === 24 * 60)
+      problems.add([...path, 'start'], 'start must be a time HH:MM from 00:00 to 23:59');
     if (end === undefined) problems.add([...path, 'end'], 'end must be a time HH:MM from 00:01 to 24:00');
     if (start === undefined || end === undefined || start === 24 * 60) continue;
     if (end <= start) problems.add([...path, 'end'], 'end must be after start');
@@ -53,6 +63,7 @@ function checkIntervals(problems: Problems, items: Array<{ interval: ClockInterv
   }
   valid.sort((a, b) => a.start - b.start);
   for (let k = 1; k < valid.length; k++) {
-    if (valid[k]!.start < valid[k - 1]!.end) problems.add(valid[k]!.path, 'this interval overlaps another one on the same day');
+    if (valid[k]!.start < valid[k - 1]!.end)
+      problems.add(valid[k]!.path, 'this interval overlaps another one on the same day');
   }
 }

@@ -29,7 +29,12 @@ export interface SlotAnswer {
 export class AvailabilityService {
   private readonly bookings: BookingRepository;
 
-  constructor(db: Db, private readonly clock: Clock, private readonly eventTypes: EventTypeService, private readonly schedules: ScheduleService) {
+  constructor(
+    db: Db,
+    private readonly clock: Clock,
+    private readonly eventTypes: EventTypeService,
+    private readonly schedules: ScheduleService,
+  ) {
     this.bookings = new BookingRepository(db);
   }
 
@@ -40,14 +45,26 @@ export class AvailabilityService {
   async forEventType(eventType: EventType, query: SlotQuery): Promise<SlotAnswer> {
     const problems = new Problems();
     if (!(query.to > query.from)) problems.add(['to'], 'to must be after from');
-    else if (query.to - query.from > MAX_WINDOW_DAYS * DAY) problems.add(['to'], `the window must not exceed ${MAX_WINDOW_DAYS} days`);
+    else if (query.to - query.from > MAX_WINDOW_DAYS * DAY)
+      problems.add(['to'], `the window must not exceed ${MAX_WINDOW_DAYS} days`);
     const durationMin = query.durationMin ?? eventType.durations[0]!;
-    if (!eventType.durations.includes(durationMin)) problems.add(['duration'], `duration must be one of ${eventType.durations.join(', ')}`);
-    if (query.timezone !== undefined && !isValidTimeZone(query.timezone)) problems.add(['tz'], `unknown time zone "${query.timezone}"`);
+    if (!eventType.durations.includes(durationMin))
+      problems.add(['duration'], `duration must be one of ${eventType.durations.join(', ')}`);
+    if (query.timezone !== undefined && !isValidTimeZone(query.timezone))
+      problems.add(['tz'], `unknown time zone "${query.timezone}"`);
     problems.throwIfAny();
     const schedule = await this.schedules.forEventType(eventType.userId, eventType.scheduleId);
-    const busy = await this.bookings.listBusy(eventType.userId, query.from - DAY - maxSpan(eventType), query.to + DAY + maxSpan(eventType));
-    const slots = computeSlots(schedule, slotSettings(eventType, durationMin), { from: query.from, to: query.to, now: this.clock.now(), eventTypeId: eventType.id }, busy);
+    const busy = await this.bookings.listBusy(
+      eventType.userId,
+      query.from - DAY - maxSpan(eventType),
+      query.to + DAY + maxSpan(eventType),
+    );
+    const slots = computeSlots(
+      schedule,
+      slotSettings(eventType, durationMin),
+      { from: query.from, to: query.to, now: this.clock.now(), eventTypeId: eventType.id },
+      busy,
+    );
     return { eventType, durationMin, timezone: query.timezone ?? schedule.timezone, slots };
   }
 }
@@ -55,8 +72,13 @@ export class AvailabilityService {
 /** The slot rules of an event type for one of its durations. */
 export function slotSettings(e: EventType, durationMin: number): SlotSettings {
   return {
-    durationMin, slotIntervalMin: e.slotIntervalMin, minimumNoticeMin: e.minimumNoticeMin, bookingWindowDays: e.bookingWindowDays,
-    bufferBeforeMin: e.bufferBeforeMin, bufferAfterMin: e.bufferAfterMin, dailyLimit: e.dailyLimit,
+    durationMin,
+    slotIntervalMin: e.slotIntervalMin,
+    minimumNoticeMin: e.minimumNoticeMin,
+    bookingWindowDays: e.bookingWindowDays,
+    bufferBeforeMin: e.bufferBeforeMin,
+    bufferAfterMin: e.bufferAfterMin,
+    dailyLimit: e.dailyLimit,
   };
 }
 

@@ -41,11 +41,19 @@ export interface Slot {
  * outside out-of-office, after the minimum notice, inside the booking window, with this event
  * type's buffers clear of every booking's own buffered range, under the daily limit.
  */
-export function computeSlots(rules: AvailabilityRules, settings: SlotSettings, request: SlotRequest, bookings: BusyBooking[]): Slot[] {
+export function computeSlots(
+  rules: AvailabilityRules,
+  settings: SlotSettings,
+  request: SlotRequest,
+  bookings: BusyBooking[],
+): Slot[] {
   const duration = settings.durationMin * MINUTE;
   const step = (settings.slotIntervalMin ?? settings.durationMin) * MINUTE;
   const earliest = Math.max(request.from, request.now + settings.minimumNoticeMin * MINUTE);
-  const latest = Math.min(request.to, settings.bookingWindowDays ? request.now + settings.bookingWindowDays * DAY : Infinity);
+  const latest = Math.min(
+    request.to,
+    settings.bookingWindowDays ? request.now + settings.bookingWindowDays * DAY : Infinity,
+  );
   if (earliest >= latest) return [];
   const busy = new BusyIndex(bookings);
   const fullDays = fullDates(rules.timezone, settings.dailyLimit, request.eventTypeId, bookings);
@@ -63,7 +71,12 @@ export function computeSlots(rules: AvailabilityRules, settings: SlotSettings, r
 }
 
 /** Dates (schedule zone) on which this event type already has `dailyLimit` bookings. */
-function fullDates(zone: string, limit: number | null | undefined, eventTypeId: string, bookings: BusyBooking[]): Set<string> {
+function fullDates(
+  zone: string,
+  limit: number | null | undefined,
+  eventTypeId: string,
+  bookings: BusyBooking[],
+): Set<string> {
   const full = new Set<string>();
   if (!limit) return full;
   const counts = new Map<string, number>();

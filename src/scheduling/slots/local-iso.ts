@@ -30,7 +30,9 @@ export function localIsoFormatter(zone: string, from: number, to: number): (ms: 
     let offset = changes[0]!.offset;
     for (const change of changes) if (ms >= change.at) offset = change.offset;
     if (ms < from || ms > to) offset = z.offset(ms);
-    return new Date(ms + offset * 60_000).toISOString().slice(0, 19) + (offset === 0 ? utcSuffix : formatOffset(offset));
+    return (
+      new Date(ms + offset * 60_000).toISOString().slice(0, 19) + (offset === 0 ? utcSuffix : formatOffset(offset))
+    );
   };
 }
 

@@ -25,7 +25,18 @@ export function createBookingNotifier(jobs: JobQueue, clock: Clock): BookingNoti
       for (const { event, booking } of happenings) {
         for (const webhook of await repo.subscribers(hostId, event)) {
           const id = newId();
-          await repo.insertDelivery({ id, webhook_id: webhook.id, event, data: JSON.stringify(bookingToJson(booking)), status: 'pending', attempts: 0, last_status_code: null, last_error: null, created_at: now, updated_at: now });
+          await repo.insertDelivery({
+            id,
+            webhook_id: webhook.id,
+            event,
+            data: JSON.stringify(bookingToJson(booking)),
+            status: 'pending',
+            attempts: 0,
+            last_status_code: null,
+            last_error: null,
+            created_at: now,
+            updated_at: now,
+          });
           ids.push(id);
         }
       }

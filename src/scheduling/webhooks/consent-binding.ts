@@ -8,8 +8,15 @@ import { CONSENT_ENDED_REASON } from './webhook.ts';
  * turns its apps' webhooks off at once (their queued deliveries are then skipped when they run).
  * A client deleted where nothing listens (the CLI) is caught at delivery time instead.
  */
-export function bindWebhooksToConsent(kernel: Kernel, oauth: Pick<AuthorizationServer, 'onGrantRevoked' | 'onClientDeleted'>): void {
+export function bindWebhooksToConsent(
+  kernel: Kernel,
+  oauth: Pick<AuthorizationServer, 'onGrantRevoked' | 'onClientDeleted'>,
+): void {
   const repo = new WebhookRepository(kernel.database.db);
-  oauth.onGrantRevoked(async ({ grantId }) => void (await repo.disableByGrant(grantId, CONSENT_ENDED_REASON, kernel.clock.now())));
-  oauth.onClientDeleted(async (clientId) => void (await repo.disableByClient(clientId, CONSENT_ENDED_REASON, kernel.clock.now())));
+  oauth.onGrantRevoked(
+    async ({ grantId }) => void (await repo.disableByGrant(grantId, CONSENT_ENDED_REASON, kernel.clock.now())),
+  );
+  oauth.onClientDeleted(
+    async (clientId) => void (await repo.disableByClient(clientId, CONSENT_ENDED_REASON, kernel.clock.now())),
+  );
 }

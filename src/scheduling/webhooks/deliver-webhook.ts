@@ -37,14 +37,22 @@ export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Pr
   const webhook = await repo.findRow(delivery.webhookId);
   const now = clock.now();
   if (!webhook || webhook.active !== 1) {
-    await repo.recordAttempt(delivery.id, { status: 'skipped', attempts: delivery.attempts, code: null, error: 'the endpoint is disabled' }, now);
+    await repo.recordAttempt(
+      delivery.id,
+      { status: 'skipped', attempts: delivery.attempts, code: null, error: 'the endpoint is disabled' },
+      now,
+    );
     return;
   }
   // The app's consent may have ended after this delivery was queued (on a node, or from a CLI,
   // whose listeners did not run): checked on every attempt, so nothing leaves without it.
   if (webhook.grant_id && !(await deps.grants.isGrantActive(webhook.grant_id))) {
     await repo.disable(webhook.id, CONSENT_ENDED_REASON, now);
-    await repo.recordAttempt(delivery.id, { status: 'skipped', attempts: delivery.attempts, code: null, error: 'the endpoint is disabled' }, now);
+    await repo.recordAttempt(
+      delivery.id,
+      { status: 'skipped', attempts: delivery.attempts, code: null, error: 'the endpoint is disabled' },
+      now,
+    );
     return;
   }
   const attempt = delivery.attempts + 1;
@@ -58,26 +66,55 @@ export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Pr
   });
   const done = clock.now();
   if (outcome.ok) {
-    await repo.recordAttempt(delivery.id, { status: 'succeeded', attempts: attempt, code: outcome.status, error: null }, done);
+    await repo.recordAttempt(
+      delivery.id,
+      { status: 'succeeded', attempts: attempt, code: outcome.status, error: null },
+      done,
+    );
     await repo.resetFailures(webhook.id);
     return;
   }
   const failures = await repo.countFailure(webhook.id, done);
   if (failures >= DISABLE_AFTER_FAILURES) {
-    await repo.disable(webhook.id, `Disabled after ${failures} consecutive failed deliveries; the last: ${outcome.error}.`, done);
-    await repo.recordAttempt(delivery.id, { status: 'failed', attempts: attempt, code: outcome.status, error: outcome.error }, done);
+    await repo.disable(
+      webhook.id,
+      `Disabled after ${failures} consecutive failed deliveries; the last: ${outcome.error}.`,
+      done,
+    );
+    await repo.recordAttempt(
+      delivery.id,
+      { status: 'failed', attempts: attempt, code: outcome.status, error: outcome.error },
+      done,
+    );
     deps.log.warn({ webhook: webhook.id }, 'webhook endpoint disabled after consecutive failures');
     return;
   }
   const final = attempt >= MAX_DELIVERY_ATTEMPTS;
-  await repo.recordAttempt(delivery.id, { status: final ? 'failed' : 'pending', attempts: attempt, code: outcome.status, error: outcome.error }, done);
+  await repo.recordAttempt(
+    delivery.id,
+    { status: final ? 'failed' : 'pending', attempts: attempt, code: outcome.status, error: outcome.error },
+    done,
+  );
   if (!final) throw new RetryDelivery(`delivery ${delivery.id} attempt ${attempt} failed: ${outcome.error}`);
 }
 
 /** Only the status line matters: the receiver's body is not read. */
-async function post(deps: DeliveryDeps, url: string, body: string, headers: Record<string, string>): Promise<{ ok: boolean; status: number | null; error: string }> {
+async function post(
+  deps: DeliveryDeps,
+  url: string,
+  body: string,
+  headers: Record<string, string>,
+): Promise<{ ok: boolean; status: number | null; error: string }> {
   try {
-    const response = await egressRequest(new URL(url), { method: 'POST', body, headers, timeoutMs: deps.timeoutMs ?? 10_000, maxBytes: 0, allowLoopback: deps.allowLoopback, ...(deps.resolver ? { resolver: deps.resolver } : {}) });
+    const response = await egressRequest(new URL(url), {
+      method: 'POST',
+      body,
+      headers,
+      timeoutMs: deps.timeoutMs ?? 10_000,
+      maxBytes: 0,
+      allowLoopback: deps.allowLoopback,
+      ...(deps.resolver ? { resolver: deps.resolver } : {}),
+    });
     const ok = response.status >= 200 && response.status < 300;
     return { ok, status: response.status, error: ok ? '' : `HTTP ${response.status}` };
   } catch (error) {

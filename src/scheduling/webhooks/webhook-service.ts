@@ -34,7 +34,11 @@ export class WebhookService {
     this.repo = new WebhookRepository(deps.db);
   }
 
-  async create(userId: string, input: { url: string; events?: string[] | undefined }, origin: WebhookOrigin = { kind: 'person' }): Promise<{ webhook: Webhook; secret: string }> {
+  async create(
+    userId: string,
+    input: { url: string; events?: string[] | undefined },
+    origin: WebhookOrigin = { kind: 'person' },
+  ): Promise<{ webhook: Webhook; secret: string }> {
     await this.deps.hosts.ensure(userId);
     const problems = new Problems();
     const urlProblem = checkWebhookUrl(input.url, this.deps.allowLoopbackHttp);
@@ -42,18 +46,29 @@ export class WebhookService {
     const events = input.events ?? WEBHOOK_EVENTS;
     if (events.length === 0) problems.add(['events'], 'choose at least one event');
     events.forEach((e, i) => {
-      if (!WEBHOOK_EVENTS.includes(e as WebhookEventName)) problems.add(['events', i], `event must be one of ${WEBHOOK_EVENTS.join(', ')}`);
+      if (!WEBHOOK_EVENTS.includes(e as WebhookEventName))
+        problems.add(['events', i], `event must be one of ${WEBHOOK_EVENTS.join(', ')}`);
     });
     problems.throwIfAny('The webhook is not valid.');
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
     const now = this.deps.clock.now();
     const row = {
-      id: newId(), user_id: userId, url: input.url, events: toJsonList([...new Set(events)]), secret_sealed: this.deps.secrets.seal(secret), active: 1,
-      consecutive_failures: 0, disabled_at: null, disabled_reason: null, created_at: now, updated_at: now,
-      client_id: origin.kind === 'app' ? origin.clientId : null, grant_id: origin.kind === 'app' ? origin.grantId : null,
+      id: newId(),
+      user_id: userId,
+      url: input.url,
+      events: toJsonList([...new Set(events)]),
+      secret_sealed: this.deps.secrets.seal(secret),
+      active: 1,
+      consecutive_failures: 0,
+      disabled_at: null,
+      disabled_reason: null,
+      created_at: now,
+      updated_at: now,
+      client_id: origin.kind === 'app' ? origin.clientId : null,
+      grant_id: origin.kind === 'app' ? origin.grantId : null,
     };
     await this.repo.insert(row);
-    return { webhook: (await this.get(userId, row.id)), secret };
+    return { webhook: await this.get(userId, row.id), secret };
   }
 
   list(userId: string): Promise<Webhook[]> {
@@ -73,7 +88,8 @@ export class WebhookService {
   /** Turns a disabled endpoint back on with a fresh failure count. */
   async enable(userId: string, id: string): Promise<Webhook> {
     const webhook = await this.get(userId, id);
-    if (webhook.origin.kind === 'app' && !(await this.deps.grants.isGrantActive(webhook.origin.grantId))) throw conflict(CONSENT_ENDED_REASON);
+    if (webhook.origin.kind === 'app' && !(await this.deps.grants.isGrantActive(webhook.origin.grantId)))
+      throw conflict(CONSENT_ENDED_REASON);
     await this.repo.enable(id, this.deps.clock.now());
     return this.get(userId, id);
   }

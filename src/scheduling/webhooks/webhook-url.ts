@@ -16,7 +16,12 @@ export function checkWebhookUrl(raw: string, allowLoopbackHttp: boolean): string
   if (url.hash) return 'url must not have a fragment';
   const refused = checkDestination(url, allowLoopbackHttp);
   // The loopback switch is for plain-http test receivers; https to loopback stays refused.
-  if (!refused && url.protocol === 'https:' && isLoopbackUrl(url)) return 'url must not point at a private, loopback or internal address';
-  if (refused === 'points at an address that may not be fetched' || refused === 'names an internal host that may not be fetched') return 'url must not point at a private, loopback or internal address';
+  if (!refused && url.protocol === 'https:' && isLoopbackUrl(url))
+    return 'url must not point at a private, loopback or internal address';
+  if (
+    refused === 'points at an address that may not be fetched' ||
+    refused === 'names an internal host that may not be fetched'
+  )
+    return 'url must not point at a private, loopback or internal address';
   return refused && `url ${refused}`;
 }

@@ -37,4 +37,5 @@ export const MAX_DELIVERY_ATTEMPTS = 10;
 export const FIRST_RETRY_MS = 30_000;
 
 /** Shown to the host on a webhook whose app lost the person's consent. */
-export const CONSENT_ENDED_REASON = 'Disabled because the app that registered it no longer has your consent (access revoked or the app deleted).';
+export const CONSENT_ENDED_REASON =
+  'Disabled because the app that registered it no longer has your consent (access revoked or the app deleted).';

@@ -43,11 +43,19 @@ export interface BuildOptions {
 
 export async function buildAccountsApp(options: BuildOptions = {}): Promise<AccountsTestApp> {
   const database = await freshDatabaseUrl(options.dialect);
-  const config = loadConfig({ NODE_ENV: 'test', ISSUER: 'http://localhost:3000', DATABASE_URL: database.url, ...options.env });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    ISSUER: 'http://localhost:3000',
+    DATABASE_URL: database.url,
+    ...options.env,
+  });
   const handle = openDatabase(config.DATABASE_URL);
   await migrateToLatest(handle.db);
   const logs: LogRecord[] = [];
-  const log: FastifyBaseLogger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) });
+  const log: FastifyBaseLogger = pino(
+    { level: 'debug' },
+    { write: (line: string) => void logs.push(JSON.parse(line) as LogRecord) },
+  );
   const clock = new TestClock(options.frozenAt);
   const csrf = new Csrf(randomBytes(32), config.ISSUER.startsWith('https:'));
   const app = Fastify({ loggerInstance: log });

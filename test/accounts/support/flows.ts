@@ -24,7 +24,11 @@ export async function requestCode(browser: InjectBrowser, identifier: string, re
 }
 
 /** Types `code` into the code page and presses Verify. */
-export function enterCode(browser: InjectBrowser, codePage: LightMyRequestResponse | string, code: string): Promise<LightMyRequestResponse> {
+export function enterCode(
+  browser: InjectBrowser,
+  codePage: LightMyRequestResponse | string,
+  code: string,
+): Promise<LightMyRequestResponse> {
   return browser.submit(typeof codePage === 'string' ? codePage : codePage.body, '/signin/code', { code });
 }
 

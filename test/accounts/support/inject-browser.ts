@@ -19,7 +19,10 @@ export interface SetCookie {
 export class InjectBrowser {
   readonly cookies = new Map<string, string>();
 
-  constructor(private readonly app: FastifyInstance, private readonly userAgent = 'vitest-browser/1.0') {}
+  constructor(
+    private readonly app: FastifyInstance,
+    private readonly userAgent = 'vitest-browser/1.0',
+  ) {}
 
   get(url: string): Promise<LightMyRequestResponse> {
     return this.send({ method: 'GET', url });
@@ -45,14 +48,20 @@ export class InjectBrowser {
     return (response.cookies as SetCookie[]).find((c) => c.name === name);
   }
 
-  private async send(options: { method: 'GET' | 'POST'; url: string; payload?: string; headers?: Record<string, string> }): Promise<LightMyRequestResponse> {
+  private async send(options: {
+    method: 'GET' | 'POST';
+    url: string;
+    payload?: string;
+    headers?: Record<string, string>;
+  }): Promise<LightMyRequestResponse> {
     const cookie = [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ');
     const response = await this.app.inject({
       ...options,
       headers: { ...options.headers, 'user-agent': this.userAgent, ...(cookie ? { cookie } : {}) },
     });
     for (const set of response.cookies as SetCookie[]) {
-      const expired = set.value === '' || set.maxAge === 0 || (set.expires !== undefined && set.expires.getTime() <= Date.now());
+      const expired =
+        set.value === '' || set.maxAge === 0 || (set.expires !== undefined && set.expires.getTime() <= Date.now());
       if (expired) this.cookies.delete(set.name);
       else this.cookies.set(set.name, set.value);
     }

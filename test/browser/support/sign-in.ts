@@ -5,7 +5,12 @@ import { expect } from 'vitest';
  * Signs in (or up) on the sign-in pages the way a keyboard user would: the address field has
  * focus on arrival, Enter submits, and the code field has focus on the next page.
  */
-export async function signInWithKeyboard(page: Page, identifier: string, readCode: () => Promise<string>, screenshot?: (name: string) => Promise<void>): Promise<void> {
+export async function signInWithKeyboard(
+  page: Page,
+  identifier: string,
+  readCode: () => Promise<string>,
+  screenshot?: (name: string) => Promise<void>,
+): Promise<void> {
   await page.waitForURL(/\/signin\?/);
   await screenshot?.('signin');
   expect(await page.evaluate(() => document.activeElement?.id)).toBe('identifier');

@@ -1,9 +1,23 @@
 import { readFileSync } from 'node:fs';
-import { createPublicClient, createTestClient, createWalletClient, http, parseEther, type Abi, type Address, type Hash, type Hex, type PrivateKeyAccount } from 'viem';
+import {
+  createPublicClient,
+  createTestClient,
+  createWalletClient,
+  http,
+  parseEther,
+  type Abi,
+  type Address,
+  type Hash,
+  type Hex,
+  type PrivateKeyAccount,
+} from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 
-const artifact = JSON.parse(readFileSync(new URL('../fixtures/evm/test-token.json', import.meta.url), 'utf8')) as { abi: Abi; bytecode: Hex };
+const artifact = JSON.parse(readFileSync(new URL('../fixtures/evm/test-token.json', import.meta.url), 'utf8')) as {
+  abi: Abi;
+  bytecode: Hex;
+};
 
 /** The anvil node of this run, driven the way a wallet would: real signed transactions, real blocks. */
 export class AnvilChain {
@@ -31,20 +45,47 @@ export class AnvilChain {
   }
 
   /** Deploys the test ERC-20 (source beside its compiled JSON in fixtures/evm); the supply goes to `from`. */
-  async deployToken(from: PrivateKeyAccount, name: string, symbol: string, decimals: number, supply: bigint): Promise<{ address: Address; hash: Hash }> {
-    const hash = await this.wallet(from).deployContract({ abi: artifact.abi, bytecode: artifact.bytecode, args: [name, symbol, decimals, supply] });
+  async deployToken(
+    from: PrivateKeyAccount,
+    name: string,
+    symbol: string,
+    decimals: number,
+    supply: bigint,
+  ): Promise<{ address: Address; hash: Hash }> {
+    const hash = await this.wallet(from).deployContract({
+      abi: artifact.abi,
+      bytecode: artifact.bytecode,
+      args: [name, symbol, decimals, supply],
+    });
     const receipt = await this.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
     return { address: receipt.contractAddress!, hash };
   }
 
   /** Calls the token; `gas` set skips estimation, so a reverting call is still mined (and fails). */
-  async callToken(from: PrivateKeyAccount, token: Address, functionName: 'transfer' | 'approve', args: [Address, bigint], gas?: bigint): Promise<Hash> {
-    const hash = await this.wallet(from).writeContract({ address: token, abi: artifact.abi, functionName, args, ...(gas ? { gas } : {}) });
+  async callToken(
+    from: PrivateKeyAccount,
+    token: Address,
+    functionName: 'transfer' | 'approve',
+    args: [Address, bigint],
+    gas?: bigint,
+  ): Promise<Hash> {
+    const hash = await this.wallet(from).writeContract({
+      address: token,
+      abi: artifact.abi,
+      functionName,
+      args,
+      ...(gas ? { gas } : {}),
+    });
     return this.mined(hash);
   }
 
   async tokenBalance(token: Address, owner: Address): Promise<bigint> {
-    return (await this.public.readContract({ address: token, abi: artifact.abi, functionName: 'balanceOf', args: [owner] })) as bigint;
+    return (await this.public.readContract({
+      address: token,
+      abi: artifact.abi,
+      functionName: 'balanceOf',
+      args: [owner],
+    })) as bigint;
   }
 
   async fee(hash: Hash): Promise<bigint> {
@@ -60,5 +101,16 @@ export class AnvilChain {
 }
 
 export function anvilChainsEnv(rpcUrl: string, extra: Record<string, unknown> = {}): string {
-  return JSON.stringify([{ id: 'anvil', name: 'Anvil', chainId: 31337, rpcUrl, nativeSymbol: 'ETH', nativeName: 'Ether', confirmations: 0, ...extra }]);
+  return JSON.stringify([
+    {
+      id: 'anvil',
+      name: 'Anvil',
+      chainId: 31337,
+      rpcUrl,
+      nativeSymbol: 'ETH',
+      nativeName: 'Ether',
+      confirmations: 0,
+      ...extra,
+    },
+  ]);
 }

@@ -19,7 +19,9 @@ export class CoinGeckoServer {
 
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
-      const { status, body } = this.down ? { status: 429, body: { status: { error_code: 429, error_message: 'rate limited' } } } : this.route(request);
+      const { status, body } = this.down
+        ? { status: 429, body: { status: { error_code: 429, error_message: 'rate limited' } } }
+        : this.route(request);
       response.writeHead(status, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     });
@@ -39,11 +41,18 @@ export class CoinGeckoServer {
   private route(request: IncomingMessage): { status: number; body: unknown } {
     const url = new URL(request.url ?? '/', 'http://x');
     const path = url.pathname.replace(/^\/api\/v3/, '');
-    this.requests.push({ path, query: url.searchParams, apiKey: request.headers['x-cg-demo-api-key'] as string | undefined });
+    this.requests.push({
+      path,
+      query: url.searchParams,
+      apiKey: request.headers['x-cg-demo-api-key'] as string | undefined,
+    });
     const vs = (url.searchParams.get('vs_currencies') ?? url.searchParams.get('vs_currency') ?? '').toLowerCase();
     if (path === '/simple/price') {
       const ids = (url.searchParams.get('ids') ?? '').split(',');
-      return { status: 200, body: Object.fromEntries(ids.filter((id) => id in this.current).map((id) => [id, { [vs]: this.current[id] }])) };
+      return {
+        status: 200,
+        body: Object.fromEntries(ids.filter((id) => id in this.current).map((id) => [id, { [vs]: this.current[id] }])),
+      };
     }
     const chart = /^\/coins\/([^/]+)\/market_chart\/range$/.exec(path);
     if (chart) {
@@ -52,7 +61,8 @@ export class CoinGeckoServer {
       const from = Number(url.searchParams.get('from')) * 1000;
       const to = Number(url.searchParams.get('to')) * 1000;
       const prices: Array<[number, number]> = [];
-      for (let day = Math.ceil(from / DAY) * DAY; day <= to; day += DAY) prices.push([day, this.historyPrice(coin, day)]);
+      for (let day = Math.ceil(from / DAY) * DAY; day <= to; day += DAY)
+        prices.push([day, this.historyPrice(coin, day)]);
       return { status: 200, body: { prices, market_caps: [], total_volumes: [] } };
     }
     return { status: 404, body: { error: 'Not Found' } };

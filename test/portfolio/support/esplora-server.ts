@@ -29,7 +29,9 @@ export class EsploraServer {
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
       const answer = this.down ? { status: 503, body: 'overloaded' } : this.route(request.url ?? '/');
-      response.writeHead(answer.status, { 'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json' });
+      response.writeHead(answer.status, {
+        'content-type': typeof answer.body === 'string' ? 'text/plain' : 'application/json',
+      });
       response.end(typeof answer.body === 'string' ? answer.body : JSON.stringify(answer.body));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
@@ -42,7 +44,8 @@ export class EsploraServer {
 
   private route(url: string): { status: number; body: unknown } {
     const parts = url.split('?')[0]!.split('/').filter(Boolean);
-    if (parts[0] === 'blocks' && parts[1] === 'tip' && parts[2] === 'height') return { status: 200, body: String(this.tip) };
+    if (parts[0] === 'blocks' && parts[1] === 'tip' && parts[2] === 'height')
+      return { status: 200, body: String(this.tip) };
     if (parts[0] === 'tx' && parts[1]) {
       const stored = this.txs.get(parts[1]);
       return stored ? { status: 200, body: this.json(stored) } : { status: 404, body: 'Transaction not found' };
@@ -55,15 +58,22 @@ export class EsploraServer {
       return { status: 400, body: 'Invalid Bitcoin address' };
     }
     const mine = [...this.txs.values()].filter((s) => this.touches(s.tx, address));
-    const confirmed = mine.filter((s) => s.height !== undefined).sort((a, b) => b.height! - a.height! || (a.tx.getId() < b.tx.getId() ? -1 : 1));
+    const confirmed = mine
+      .filter((s) => s.height !== undefined)
+      .sort((a, b) => b.height! - a.height! || (a.tx.getId() < b.tx.getId() ? -1 : 1));
     const mempool = mine.filter((s) => s.height === undefined);
-    if (parts.length === 2) return { status: 200, body: { address, chain_stats: this.stats(confirmed, address), mempool_stats: this.stats(mempool, address) } };
+    if (parts.length === 2)
+      return {
+        status: 200,
+        body: { address, chain_stats: this.stats(confirmed, address), mempool_stats: this.stats(mempool, address) },
+      };
     if (parts[2] === 'txs' && parts[3] === 'mempool') return { status: 200, body: mempool.map((s) => this.json(s)) };
     if (parts[2] === 'txs' && parts[3] === 'chain') {
       const start = parts[4] ? confirmed.findIndex((s) => s.tx.getId() === parts[4]) + 1 : 0;
       return { status: 200, body: confirmed.slice(start, start + 25).map((s) => this.json(s)) };
     }
-    if (parts[2] === 'txs') return { status: 200, body: [...mempool, ...confirmed.slice(0, 25)].map((s) => this.json(s)) };
+    if (parts[2] === 'txs')
+      return { status: 200, body: [...mempool, ...confirmed.slice(0, 25)].map((s) => this.json(s)) };
     return { status: 404, body: 'not found' };
   }
 
@@ -73,10 +83,13 @@ export class EsploraServer {
   }
 
   private touches(tx: Transaction, address: string): boolean {
-    return tx.outs.some((o) => addressOf(o.script) === address) || tx.ins.some((i) => {
-      const prev = this.prevout(i.hash, i.index);
-      return prev !== undefined && addressOf(prev.script) === address;
-    });
+    return (
+      tx.outs.some((o) => addressOf(o.script) === address) ||
+      tx.ins.some((i) => {
+        const prev = this.prevout(i.hash, i.index);
+        return prev !== undefined && addressOf(prev.script) === address;
+      })
+    );
   }
 
   private stats(list: Stored[], address: string) {
@@ -89,7 +102,13 @@ export class EsploraServer {
         if (prev && addressOf(prev.script) === address) spent += prev.value;
       }
     }
-    return { funded_txo_count: 0, funded_txo_sum: Number(funded), spent_txo_count: 0, spent_txo_sum: Number(spent), tx_count: list.length };
+    return {
+      funded_txo_count: 0,
+      funded_txo_sum: Number(funded),
+      spent_txo_count: 0,
+      spent_txo_sum: Number(spent),
+      tx_count: list.length,
+    };
   }
 
   private json({ tx, height, time }: Stored) {
@@ -97,16 +116,34 @@ export class EsploraServer {
     const vin = tx.ins.map((input) => {
       const prev = coinbase ? undefined : this.prevout(input.hash, input.index);
       return {
-        txid: Buffer.from(input.hash).reverse().toString('hex'), vout: input.index, is_coinbase: coinbase, sequence: input.sequence,
-        prevout: prev ? output(prev) : null, witness: input.witness.map((w) => Buffer.from(w).toString('hex')),
+        txid: Buffer.from(input.hash).reverse().toString('hex'),
+        vout: input.index,
+        is_coinbase: coinbase,
+        sequence: input.sequence,
+        prevout: prev ? output(prev) : null,
+        witness: input.witness.map((w) => Buffer.from(w).toString('hex')),
       };
     });
     const inSum = vin.reduce((sum, v) => sum + BigInt(v.prevout?.value ?? 0), 0n);
     const outSum = tx.outs.reduce((sum, o) => sum + o.value, 0n);
     return {
-      txid: tx.getId(), version: tx.version, locktime: tx.locktime, vin, vout: tx.outs.map(output), size: tx.byteLength(), weight: tx.weight(),
+      txid: tx.getId(),
+      version: tx.version,
+      locktime: tx.locktime,
+      vin,
+      vout: tx.outs.map(output),
+      size: tx.byteLength(),
+      weight: tx.weight(),
       fee: coinbase ? 0 : Number(inSum - outSum),
-      status: height === undefined ? { confirmed: false } : { confirmed: true, block_height: height, block_hash: height.toString(16).padStart(64, '0'), block_time: time },
+      status:
+        height === undefined
+          ? { confirmed: false }
+          : {
+              confirmed: true,
+              block_height: height,
+              block_hash: height.toString(16).padStart(64, '0'),
+              block_time: time,
+            },
     };
   }
 }
@@ -121,5 +158,10 @@ function addressOf(script: Uint8Array): string | undefined {
 
 function output(out: { script: Uint8Array; value: bigint }) {
   const address = addressOf(out.script);
-  return { scriptpubkey: Buffer.from(out.script).toString('hex'), scriptpubkey_type: 'v0_p2wpkh', ...(address ? { scriptpubkey_address: address } : {}), value: Number(out.value) };
+  return {
+    scriptpubkey: Buffer.from(out.script).toString('hex'),
+    scriptpubkey_type: 'v0_p2wpkh',
+    ...(address ? { scriptpubkey_address: address } : {}),
+    value: Number(out.value),
+  };
 }

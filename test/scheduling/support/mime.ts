@@ -13,8 +13,18 @@ export function mimeParts(raw: string): Array<{ contentType: string; filename: s
       const encoding = header('Content-Transfer-Encoding').toLowerCase();
       let text = body;
       if (encoding === 'base64') text = Buffer.from(body, 'base64').toString('utf8');
-      if (encoding === 'quoted-printable') text = Buffer.from(body.replace(/=\r?\n/g, '').replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))), 'latin1').toString('utf8');
-      return { contentType: header('Content-Type'), filename: /filename="?([^";]+)"?/i.exec(head)?.[1], body: text.replace(/\r\n/g, '\n') };
+      if (encoding === 'quoted-printable')
+        text = Buffer.from(
+          body
+            .replace(/=\r?\n/g, '')
+            .replace(/=([0-9A-F]{2})/gi, (_, h: string) => String.fromCharCode(parseInt(h, 16))),
+          'latin1',
+        ).toString('utf8');
+      return {
+        contentType: header('Content-Type'),
+        filename: /filename="?([^";]+)"?/i.exec(head)?.[1],
+        body: text.replace(/\r\n/g, '\n'),
+      };
     });
 }
 

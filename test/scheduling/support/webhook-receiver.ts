@@ -14,7 +14,13 @@ export interface ReceivedDelivery {
  * The documented receiver recipe: HMAC-SHA256 over "<t>.<raw body>" with the endpoint secret,
  * compared in constant time, and a timestamp at most 300 s away from the receiver's clock.
  */
-export function verifySignature(header: string | undefined, rawBody: string, secret: string, nowSeconds: number, toleranceSeconds = 300): boolean {
+export function verifySignature(
+  header: string | undefined,
+  rawBody: string,
+  secret: string,
+  nowSeconds: number,
+  toleranceSeconds = 300,
+): boolean {
   if (!header) return false;
   const parts = Object.fromEntries(header.split(',').map((kv) => kv.split('=') as [string, string]));
   const t = Number(parts.t);
@@ -36,9 +42,19 @@ export async function startReceiver(options: { secret: () => string; nowSeconds:
     request.on('data', (c: Buffer) => chunks.push(c));
     request.on('end', () => {
       const rawBody = Buffer.concat(chunks).toString('utf8');
-      const signed = verifySignature(request.headers['x-caledee-signature'] as string | undefined, rawBody, options.secret(), options.nowSeconds());
+      const signed = verifySignature(
+        request.headers['x-caledee-signature'] as string | undefined,
+        rawBody,
+        options.secret(),
+        options.nowSeconds(),
+      );
       const status = signed ? (plan.shift() ?? otherwise) : 401;
-      received.push({ headers: request.headers, rawBody, body: JSON.parse(rawBody) as ReceivedDelivery['body'], status });
+      received.push({
+        headers: request.headers,
+        rawBody,
+        body: JSON.parse(rawBody) as ReceivedDelivery['body'],
+        status,
+      });
       response.writeHead(status).end();
       waiters.splice(0).forEach((wake) => wake());
     });
@@ -65,6 +81,10 @@ export async function startReceiver(options: { secret: () => string; nowSeconds:
       }
       return received;
     },
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

@@ -26,7 +26,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('consumed_at', 'bigint')
     .execute();
-  await db.schema.createIndex('otp_challenges_destination').on('otp_challenges').columns(['destination', 'created_at']).execute();
+  await db.schema
+    .createIndex('otp_challenges_destination')
+    .on('otp_challenges')
+    .columns(['destination', 'created_at'])
+    .execute();
   await db.schema.createIndex('otp_challenges_expires').on('otp_challenges').column('expires_at').execute();
 
   await db.schema
@@ -164,8 +168,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   for (const table of [
-    'signing_keys', 'revoked_access_tokens', 'refresh_tokens', 'token_families', 'authorization_codes',
-    'grants', 'interactions', 'clients', 'sessions', 'otp_challenges', 'users',
+    'signing_keys',
+    'revoked_access_tokens',
+    'refresh_tokens',
+    'token_families',
+    'authorization_codes',
+    'grants',
+    'interactions',
+    'clients',
+    'sessions',
+    'otp_challenges',
+    'users',
   ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }

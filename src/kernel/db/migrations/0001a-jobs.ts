@@ -19,7 +19,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
   await db.schema.createIndex('jobs_due').on('jobs').columns(['status', 'run_at']).execute();
   // At most one waiting job per (name, key): enqueueing the same work twice is a no-op.
-  await sql`create unique index jobs_dedupe on jobs (name, dedupe_key) where dedupe_key is not null and status in ('pending', 'running')`.execute(db);
+  await sql`create unique index jobs_dedupe on jobs (name, dedupe_key) where dedupe_key is not null and status in ('pending', 'running')`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -77,8 +77,16 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('scheduling_bookings_host_busy').on('scheduling_bookings').columns(['user_id', 'status', 'busy_from']).execute();
-  await db.schema.createIndex('scheduling_bookings_host_start').on('scheduling_bookings').columns(['user_id', 'start_at', 'id']).execute();
+  await db.schema
+    .createIndex('scheduling_bookings_host_busy')
+    .on('scheduling_bookings')
+    .columns(['user_id', 'status', 'busy_from'])
+    .execute();
+  await db.schema
+    .createIndex('scheduling_bookings_host_start')
+    .on('scheduling_bookings')
+    .columns(['user_id', 'start_at', 'id'])
+    .execute();
 
   await db.schema
     .createTable('scheduling_webhooks')
@@ -109,12 +117,27 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('scheduling_webhook_deliveries_webhook').on('scheduling_webhook_deliveries').columns(['webhook_id', 'created_at']).execute();
-  await db.schema.createIndex('scheduling_webhook_deliveries_status').on('scheduling_webhook_deliveries').column('status').execute();
+  await db.schema
+    .createIndex('scheduling_webhook_deliveries_webhook')
+    .on('scheduling_webhook_deliveries')
+    .columns(['webhook_id', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('scheduling_webhook_deliveries_status')
+    .on('scheduling_webhook_deliveries')
+    .column('status')
+    .execute();
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['scheduling_webhook_deliveries', 'scheduling_webhooks', 'scheduling_bookings', 'scheduling_event_types', 'scheduling_schedules', 'scheduling_hosts']) {
+  for (const table of [
+    'scheduling_webhook_deliveries',
+    'scheduling_webhooks',
+    'scheduling_bookings',
+    'scheduling_event_types',
+    'scheduling_schedules',
+    'scheduling_hosts',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

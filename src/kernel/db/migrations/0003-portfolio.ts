@@ -29,7 +29,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   // walk its overflow pages to reach every column stored after it.
   await db.schema
     .createTable('portfolio_credentials')
-    .addColumn('connection_id', 'text', (c) => c.primaryKey().references('portfolio_connections.id').onDelete('cascade'))
+    .addColumn('connection_id', 'text', (c) =>
+      c.primaryKey().references('portfolio_connections.id').onDelete('cascade'),
+    )
     .addColumn('sealed', 'text', (c) => c.notNull())
     .execute();
 
@@ -58,7 +60,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('portfolio_positions_pk', ['connection_id', 'asset_id'])
     .execute();
-  await db.schema.createIndex('portfolio_positions_user').on('portfolio_positions').columns(['user_id', 'updated_at']).execute();
+  await db.schema
+    .createIndex('portfolio_positions_user')
+    .on('portfolio_positions')
+    .columns(['user_id', 'updated_at'])
+    .execute();
 
   await db.schema
     .createTable('portfolio_transactions')
@@ -84,9 +90,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addUniqueConstraint('portfolio_transactions_external', ['connection_id', 'external_id'])
     .execute();
   // Keyset paging: newest first, ties broken by id.
-  await db.schema.createIndex('portfolio_transactions_page').on('portfolio_transactions').columns(['user_id', 'timestamp', 'id']).execute();
-  await sql`create index portfolio_transactions_hash on portfolio_transactions (user_id, chain, tx_hash) where tx_hash is not null`.execute(db);
-  await sql`create index portfolio_transactions_unpriced on portfolio_transactions (connection_id) where needs_pricing = 1`.execute(db);
+  await db.schema
+    .createIndex('portfolio_transactions_page')
+    .on('portfolio_transactions')
+    .columns(['user_id', 'timestamp', 'id'])
+    .execute();
+  await sql`create index portfolio_transactions_hash on portfolio_transactions (user_id, chain, tx_hash) where tx_hash is not null`.execute(
+    db,
+  );
+  await sql`create index portfolio_transactions_unpriced on portfolio_transactions (connection_id) where needs_pricing = 1`.execute(
+    db,
+  );
 
   await db.schema
     .createTable('portfolio_refreshes')
@@ -106,7 +120,11 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .addPrimaryKeyConstraint('portfolio_refresh_connections_pk', ['refresh_id', 'connection_id'])
     .execute();
-  await db.schema.createIndex('portfolio_refresh_connections_conn').on('portfolio_refresh_connections').columns(['connection_id', 'status']).execute();
+  await db.schema
+    .createIndex('portfolio_refresh_connections_conn')
+    .on('portfolio_refresh_connections')
+    .columns(['connection_id', 'status'])
+    .execute();
 
   await db.schema
     .createTable('portfolio_prices')
@@ -130,7 +148,17 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  for (const table of ['portfolio_current_prices', 'portfolio_prices', 'portfolio_refresh_connections', 'portfolio_refreshes', 'portfolio_transactions', 'portfolio_positions', 'portfolio_assets', 'portfolio_credentials', 'portfolio_connections']) {
+  for (const table of [
+    'portfolio_current_prices',
+    'portfolio_prices',
+    'portfolio_refresh_connections',
+    'portfolio_refreshes',
+    'portfolio_transactions',
+    'portfolio_positions',
+    'portfolio_assets',
+    'portfolio_credentials',
+    'portfolio_connections',
+  ]) {
     await db.schema.dropTable(table).ifExists().execute();
   }
 }

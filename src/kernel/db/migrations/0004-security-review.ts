@@ -6,12 +6,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema.createIndex('authorization_codes_grant').on('authorization_codes').column('grant_id').execute();
   // Pending authorization requests are bounded per requesting address.
   await db.schema.alterTable('interactions').addColumn('requester', 'text').execute();
-  await db.schema.createIndex('interactions_requester').on('interactions').columns(['requester', 'expires_at']).execute();
+  await db.schema
+    .createIndex('interactions_requester')
+    .on('interactions')
+    .columns(['requester', 'expires_at'])
+    .execute();
   // Apps an operator vouches for; until now the CLI created clients with no owner as "console".
-  await db.schema.alterTable('clients').addColumn('verified', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  await db.schema
+    .alterTable('clients')
+    .addColumn('verified', 'integer', (c) => c.notNull().defaultTo(0))
+    .execute();
   // The hourly SMS budget counts every node's text messages.
-  await db.schema.createIndex('otp_challenges_channel').on('otp_challenges').columns(['channel', 'created_at']).execute();
-  await sql`UPDATE clients SET verified = 1 WHERE registered_via IN ('cli', 'console') AND owner_user_id IS NULL`.execute(db);
+  await db.schema
+    .createIndex('otp_challenges_channel')
+    .on('otp_challenges')
+    .columns(['channel', 'created_at'])
+    .execute();
+  await sql`UPDATE clients SET verified = 1 WHERE registered_via IN ('cli', 'console') AND owner_user_id IS NULL`.execute(
+    db,
+  );
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {

@@ -23,15 +23,27 @@ export class DocumentFetchError extends Error {}
 export async function fetchJsonDocument(url: URL, limits: FetchLimits): Promise<FetchedDocument> {
   let response;
   try {
-    response = await egressRequest(url, { headers: { accept: 'application/json' }, timeoutMs: limits.timeoutMs, maxBytes: limits.maxBytes, allowLoopback: limits.allowLoopback, ...(limits.ca ? { ca: limits.ca } : {}) });
+    response = await egressRequest(url, {
+      headers: { accept: 'application/json' },
+      timeoutMs: limits.timeoutMs,
+      maxBytes: limits.maxBytes,
+      allowLoopback: limits.allowLoopback,
+      ...(limits.ca ? { ca: limits.ca } : {}),
+    });
   } catch (error) {
     if (!(error instanceof EgressError)) throw error;
-    if (error.reason === 'timed out') throw new DocumentFetchError(`the document did not arrive within ${limits.timeoutMs} ms`);
-    if (error.reason === 'response too large') throw new DocumentFetchError(`the document is larger than ${limits.maxBytes} bytes`);
-    throw new DocumentFetchError(error.reason === 'blocked address' ? error.message : 'the document could not be fetched');
+    if (error.reason === 'timed out')
+      throw new DocumentFetchError(`the document did not arrive within ${limits.timeoutMs} ms`);
+    if (error.reason === 'response too large')
+      throw new DocumentFetchError(`the document is larger than ${limits.maxBytes} bytes`);
+    throw new DocumentFetchError(
+      error.reason === 'blocked address' ? error.message : 'the document could not be fetched',
+    );
   }
-  if (response.status !== 200) throw new DocumentFetchError(`the document answered HTTP ${response.status} (redirects are not followed)`);
-  if (!/^application\/([\w.+-]*\+)?json\b/i.test(response.headers['content-type'] ?? '')) throw new DocumentFetchError('the document is not JSON');
+  if (response.status !== 200)
+    throw new DocumentFetchError(`the document answered HTTP ${response.status} (redirects are not followed)`);
+  if (!/^application\/([\w.+-]*\+)?json\b/i.test(response.headers['content-type'] ?? ''))
+    throw new DocumentFetchError('the document is not JSON');
   let body: unknown;
   try {
     body = JSON.parse(response.body.toString('utf8')) as unknown;

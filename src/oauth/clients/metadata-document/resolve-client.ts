@@ -49,26 +49,44 @@ async function loadFromDocument(ctx: OAuthContext, url: URL, known: Client | und
       ...(ctx.config.CLIENT_METADATA_CA_FILE ? { ca: readCa(ctx.config.CLIENT_METADATA_CA_FILE) } : {}),
     });
   } catch (error) {
-    if (error instanceof DocumentFetchError) throw new UnsafeAuthorizationRequest('invalid_client', `the client metadata document could not be used: ${error.message}`);
+    if (error instanceof DocumentFetchError)
+      throw new UnsafeAuthorizationRequest(
+        'invalid_client',
+        `the client metadata document could not be used: ${error.message}`,
+      );
     throw error;
   }
   const document = fetched.body as Record<string, unknown>;
   if (!document || typeof document !== 'object' || document.client_id !== url.href) {
-    throw new UnsafeAuthorizationRequest('invalid_client', 'the client metadata document must name its own URL as client_id');
+    throw new UnsafeAuthorizationRequest(
+      'invalid_client',
+      'the client metadata document must name its own URL as client_id',
+    );
   }
   if (document.client_secret !== undefined || (document.token_endpoint_auth_method ?? 'none') !== 'none') {
-    throw new UnsafeAuthorizationRequest('invalid_client', 'clients identified by a metadata document authenticate with token_endpoint_auth_method "none"');
+    throw new UnsafeAuthorizationRequest(
+      'invalid_client',
+      'clients identified by a metadata document authenticate with token_endpoint_auth_method "none"',
+    );
   }
   const redirectUris = document.redirect_uris;
-  if (!Array.isArray(redirectUris) || redirectUris.some((u) => typeof u !== 'string')) throw new UnsafeAuthorizationRequest('invalid_client', 'the metadata document needs redirect_uris');
-  const cacheSeconds = Math.max(60, Math.min(ctx.config.CLIENT_METADATA_CACHE_SECONDS, fetched.maxAge ?? Number.MAX_SAFE_INTEGER));
+  if (!Array.isArray(redirectUris) || redirectUris.some((u) => typeof u !== 'string'))
+    throw new UnsafeAuthorizationRequest('invalid_client', 'the metadata document needs redirect_uris');
+  const cacheSeconds = Math.max(
+    60,
+    Math.min(ctx.config.CLIENT_METADATA_CACHE_SECONDS, fetched.maxAge ?? Number.MAX_SAFE_INTEGER),
+  );
   const registration = {
     id: url.href,
-    name: typeof document.client_name === 'string' && document.client_name.trim() ? document.client_name.slice(0, 200) : url.host,
+    name:
+      typeof document.client_name === 'string' && document.client_name.trim()
+        ? document.client_name.slice(0, 200)
+        : url.host,
     type: 'public' as const,
     redirectUris: redirectUris as string[],
     grantTypes: ['authorization_code', 'refresh_token'],
-    logoUri: typeof document.logo_uri === 'string' && document.logo_uri.startsWith('https://') ? document.logo_uri : null,
+    logoUri:
+      typeof document.logo_uri === 'string' && document.logo_uri.startsWith('https://') ? document.logo_uri : null,
     registeredVia: 'metadata' as const,
     metadata: { client_uri: document.client_uri, client_name: document.client_name },
     metadataExpiresAt: ctx.clock.now() + cacheSeconds * 1000,
@@ -77,7 +95,11 @@ async function loadFromDocument(ctx: OAuthContext, url: URL, known: Client | und
     if (known) return await ctx.clientService.update(known.id, registration);
     return (await ctx.clientService.create(registration)).client;
   } catch (error) {
-    if (error instanceof InvalidClientMetadata) throw new UnsafeAuthorizationRequest('invalid_client', `the client metadata document is not acceptable: ${error.message}`);
+    if (error instanceof InvalidClientMetadata)
+      throw new UnsafeAuthorizationRequest(
+        'invalid_client',
+        `the client metadata document is not acceptable: ${error.message}`,
+      );
     throw error;
   }
 }

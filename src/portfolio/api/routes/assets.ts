@@ -10,19 +10,35 @@ import { GetAssetsDataSchema } from '../schemas/ledger.ts';
 export async function assetsRoute(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): Promise<void> {
   const { portfolio } = deps;
   const body = Envelope(GetAssetsDataSchema, 'GetAssetsResponse');
-  app.withTypeProvider<TypeBoxTypeProvider>().get('/assets', {
-    preHandler: deps.guard({ allOf: ['read:assets'] }),
-    schema: { summary: 'User assets', tags: [`platform ${version}`], querystring: ListQuerySchema(true), response: { 200: body, 206: body, ...errorResponses } },
-  }, async (request, reply) => {
-    const userId = personOf(request);
-    const query = parseListQuery(request.query, portfolio.catalog, true);
-    const state = query.cursor ? portfolio.cursors.decode(query.cursor) : undefined;
-    const filter = state?.filter ?? query.filter;
-    const limit = pageLimit(query, state);
-    const page = await portfolio.assetsReader.read(userId, filter, state?.after.id, limit);
-    const errors = providerErrors(await portfolio.connections.list(userId), filter.providerIds);
-    const next = page.nextAfter !== undefined ? portfolio.cursors.encode({ after: { id: page.nextAfter }, filter, limit }) : null;
-    const data = { assets: page.assets, total_value: page.total_value, page: { next_cursor: next, has_more: next !== null, limit } };
-    return sendEnvelope(reply, 200, data, errors);
-  });
+  app.withTypeProvider<TypeBoxTypeProvider>().get(
+    '/assets',
+    {
+      preHandler: deps.guard({ allOf: ['read:assets'] }),
+      schema: {
+        summary: 'User assets',
+        tags: [`platform ${version}`],
+        querystring: ListQuerySchema(true),
+        response: { 200: body, 206: body, ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const userId = personOf(request);
+      const query = parseListQuery(request.query, portfolio.catalog, true);
+      const state = query.cursor ? portfolio.cursors.decode(query.cursor) : undefined;
+      const filter = state?.filter ?? query.filter;
+      const limit = pageLimit(query, state);
+      const page = await portfolio.assetsReader.read(userId, filter, state?.after.id, limit);
+      const errors = providerErrors(await portfolio.connections.list(userId), filter.providerIds);
+      const next =
+        page.nextAfter !== undefined
+          ? portfolio.cursors.encode({ after: { id: page.nextAfter }, filter, limit })
+          : null;
+      const data = {
+        assets: page.assets,
+        total_value: page.total_value,
+        page: { next_cursor: next, has_more: next !== null, limit },
+      };
+      return sendEnvelope(reply, 200, data, errors);
+    },
+  );
 }

@@ -7,8 +7,20 @@ import { ProviderMetadataSchema } from '../schemas/providers.ts';
 
 /** GET /platform/v2/providers/catalog: every provider this deployment can link (any valid token). */
 export async function catalogRoute(app: FastifyInstance, deps: ApiDeps): Promise<void> {
-  app.get('/providers/catalog', {
-    preHandler: deps.guard({}, { person: false }),
-    schema: { summary: 'Provider catalogue', tags: ['platform v2'], response: { 200: Envelope(Type.Object({ providers: Type.Array(ProviderMetadataSchema) }), 'ListProvidersCatalogResponse'), ...errorResponses } },
-  }, async (_request, reply) => sendEnvelope(reply, 200, { providers: deps.portfolio.catalog.all().map((p) => providerMetadata(p)) }));
+  app.get(
+    '/providers/catalog',
+    {
+      preHandler: deps.guard({}, { person: false }),
+      schema: {
+        summary: 'Provider catalogue',
+        tags: ['platform v2'],
+        response: {
+          200: Envelope(Type.Object({ providers: Type.Array(ProviderMetadataSchema) }), 'ListProvidersCatalogResponse'),
+          ...errorResponses,
+        },
+      },
+    },
+    async (_request, reply) =>
+      sendEnvelope(reply, 200, { providers: deps.portfolio.catalog.all().map((p) => providerMetadata(p)) }),
+  );
 }

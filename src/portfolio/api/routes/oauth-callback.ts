@@ -15,21 +15,42 @@ export async function oauthCallbackRoute(app: FastifyInstance, deps: ApiDeps, ve
   const finish = (providerId: string): never => {
     const provider = deps.portfolio.catalog.find(providerId);
     if (!provider) throw notFound(`provider ${providerId} is not in the catalogue`, providerId);
-    if (!provider.authTypes.includes('oauth2')) throw badRequest(`provider ${providerId} does not link through OAuth`, providerId);
+    if (!provider.authTypes.includes('oauth2'))
+      throw badRequest(`provider ${providerId} does not link through OAuth`, providerId);
     throw new ApiError(501, 'bad_request', `OAuth linking of ${providerId} is not implemented yet`, providerId);
   };
   const response = { 200: Envelope(AddProvidersDataSchema, 'IntegrationResponse'), ...errorResponses };
   const tags = [`platform ${version}`];
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
   if (version === 'v1') {
-    route.get('/oauth/callback/:crypto_provider', {
-      preHandler: deps.guard({ allOf: ['write:providers'] }),
-      schema: { summary: 'Authorization callback of an OAuth provider', tags, params: Type.Object({ crypto_provider: Type.String({ maxLength: 100 }) }), querystring: OAuthCallbackBody, response },
-    }, async (request) => finish(request.params.crypto_provider));
+    route.get(
+      '/oauth/callback/:crypto_provider',
+      {
+        preHandler: deps.guard({ allOf: ['write:providers'] }),
+        schema: {
+          summary: 'Authorization callback of an OAuth provider',
+          tags,
+          params: Type.Object({ crypto_provider: Type.String({ maxLength: 100 }) }),
+          querystring: OAuthCallbackBody,
+          response,
+        },
+      },
+      async (request) => finish(request.params.crypto_provider),
+    );
   } else {
-    route.post('/oauth/callback/:provider_id', {
-      preHandler: deps.guard({ allOf: ['write:providers'] }),
-      schema: { summary: 'Authorization callback of an OAuth provider', tags, params: Type.Object({ provider_id: Type.String({ maxLength: 100 }) }), body: OAuthCallbackBody, response },
-    }, async (request) => finish(request.params.provider_id));
+    route.post(
+      '/oauth/callback/:provider_id',
+      {
+        preHandler: deps.guard({ allOf: ['write:providers'] }),
+        schema: {
+          summary: 'Authorization callback of an OAuth provider',
+          tags,
+          params: Type.Object({ provider_id: Type.String({ maxLength: 100 }) }),
+          body: OAuthCallbackBody,
+          response,
+        },
+      },
+      async (request) => finish(request.params.provider_id),
+    );
   }
 }

@@ -4,55 +4,94 @@ import type { LinkInput } from '../../connections/link-input.ts';
 import { badRequest, withEndUserCode } from '../../errors.ts';
 import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses } from '../schemas/common.ts';
-import { AddProvidersBody, AddProvidersDataSchema, ConnectedProviderSchema, DeleteProvidersBody, DeleteProvidersDataSchema } from '../schemas/providers.ts';
+import {
+  AddProvidersBody,
+  AddProvidersDataSchema,
+  ConnectedProviderSchema,
+  DeleteProvidersBody,
+  DeleteProvidersDataSchema,
+} from '../schemas/providers.ts';
 import { connectedProvider } from '../views.ts';
 import { acceptJsonWithCsv, withHeldCsv } from '../csv-upload-body.ts';
-
 
 /** GET / POST / DELETE of the person's providers (v1 `/provider`, v2 `/providers`). */
 export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, version: ApiVersion): Promise<void> {
   const { portfolio } = deps;
   const path = version === 'v1' ? '/provider' : '/providers';
   const tags = [`platform ${version}`];
-  const addBody = Envelope(Type.Union([AddProvidersDataSchema, Type.Array(AddProvidersDataSchema)]), 'AddProvidersResponse');
+  const addBody = Envelope(
+    Type.Union([AddProvidersDataSchema, Type.Array(AddProvidersDataSchema)]),
+    'AddProvidersResponse',
+  );
 
-  app.get(path, {
-    preHandler: deps.guard({ allOf: ['read:providers'] }),
-    schema: { summary: 'List connected providers', tags, response: { 200: Envelope(Type.Object({ providers: Type.Array(ConnectedProviderSchema) }), 'ListProvidersResponse'), ...errorResponses } },
-  }, async (request, reply) => {
-    const connections = await portfolio.connections.list(personOf(request));
-    return sendEnvelope(reply, 200, { providers: connections.map((c) => connectedProvider(c, portfolio.catalog)) });
-  });
+  app.get(
+    path,
+    {
+      preHandler: deps.guard({ allOf: ['read:providers'] }),
+      schema: {
+        summary: 'List connected providers',
+        tags,
+        response: {
+          200: Envelope(Type.Object({ providers: Type.Array(ConnectedProviderSchema) }), 'ListProvidersResponse'),
+          ...errorResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const connections = await portfolio.connections.list(personOf(request));
+      return sendEnvelope(reply, 200, { providers: connections.map((c) => connectedProvider(c, portfolio.catalog)) });
+    },
+  );
 
   // JSON escapes can double a CSV's size (every newline is \n); the CSV's own limit is checked after parsing.
   const bodyLimit = 2 * portfolio.settings.csvMaxBytes + 64 * 1024;
   // Its own scope: only this route reads JSON bodies through the CSV worker.
   await app.register(async (scope) => {
     acceptJsonWithCsv(scope, { bodyLimit, startWorker: () => portfolio.connections.csvWorker() });
-    scope.post(path, {
-      bodyLimit,
-      preHandler: deps.guard({ allOf: ['write:providers'] }),
-      schema: {
-        summary: 'Link one provider (or an array of them): 201 when every one was linked, 200 with a result per provider and `errors` for the failed ones, 4xx when none was',
-        tags, body: AddProvidersBody,
-        response: { 200: addBody, 201: addBody, ...errorResponses },
+    scope.post(
+      path,
+      {
+        bodyLimit,
+        preHandler: deps.guard({ allOf: ['write:providers'] }),
+        schema: {
+          summary:
+            'Link one provider (or an array of them): 201 when every one was linked, 200 with a result per provider and `errors` for the failed ones, 4xx when none was',
+          tags,
+          body: AddProvidersBody,
+          response: { 200: addBody, 201: addBody, ...errorResponses },
+        },
       },
-    }, async (request, reply) => {
-      const body = request.body as LinkInput | LinkInput[];
-      const inputs = withHeldCsv(request, Array.isArray(body) ? body : [body]);
-      const { results, errors } = await portfolio.connections.link(personOf(request), inputs);
-      // sendEnvelope would make a 200 with errors a 206; partial linking is Calico's 200 with errors.
-      return reply.code(errors.length ? 200 : 201).send({ data: Array.isArray(body) ? results : results[0], errors: errors.map(withEndUserCode) });
-    });
+      async (request, reply) => {
+        const body = request.body as LinkInput | LinkInput[];
+        const inputs = withHeldCsv(request, Array.isArray(body) ? body : [body]);
+        const { results, errors } = await portfolio.connections.link(personOf(request), inputs);
+        // sendEnvelope would make a 200 with errors a 206; partial linking is Calico's 200 with errors.
+        return reply
+          .code(errors.length ? 200 : 201)
+          .send({ data: Array.isArray(body) ? results : results[0], errors: errors.map(withEndUserCode) });
+      },
+    );
   });
 
-  app.delete(path, {
-    preHandler: deps.guard({ allOf: ['write:providers'] }),
-    schema: { summary: 'Unlink providers by provider_ids or connection_ids', tags, body: DeleteProvidersBody, response: { 200: Envelope(DeleteProvidersDataSchema, 'DeleteProvidersResponse'), ...errorResponses } },
-  }, async (request, reply) => {
-    const body = request.body as { provider_ids?: string[]; connection_ids?: string[] };
-    if (!body.provider_ids && !body.connection_ids) throw badRequest('send provider_ids or connection_ids');
-    const removed = await portfolio.connections.unlink(personOf(request), { providerIds: body.provider_ids, connectionIds: body.connection_ids });
-    return sendEnvelope(reply, 200, { deleted: removed.length > 0, connection_ids: removed });
-  });
+  app.delete(
+    path,
+    {
+      preHandler: deps.guard({ allOf: ['write:providers'] }),
+      schema: {
+        summary: 'Unlink providers by provider_ids or connection_ids',
+        tags,
+        body: DeleteProvidersBody,
+        response: { 200: Envelope(DeleteProvidersDataSchema, 'DeleteProvidersResponse'), ...errorResponses },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body as { provider_ids?: string[]; connection_ids?: string[] };
+      if (!body.provider_ids && !body.connection_ids) throw badRequest('send provider_ids or connection_ids');
+      const removed = await portfolio.connections.unlink(personOf(request), {
+        providerIds: body.provider_ids,
+        connectionIds: body.connection_ids,
+      });
+      return sendEnvelope(reply, 200, { deleted: removed.length > 0, connection_ids: removed });
+    },
+  );
 }

@@ -13,18 +13,32 @@ export async function refreshRoutes(app: FastifyInstance, deps: ApiDeps, version
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
   const tags = [`platform ${version}`];
   for (const kind of ['assets', 'transactions'] as const) {
-    app.post(`/${kind}/refresh`, {
-      preHandler: deps.guard({ allOf: [`read:${kind}`] }),
-      schema: { summary: `Refresh ${kind} now (asynchronous)`, tags, response: { 202: body, ...errorResponses } },
-    }, async (request, reply) => {
-      const { view, skipped } = await portfolio.refreshes.request(personOf(request), kind);
-      return sendEnvelope(reply, 202, view, skipped);
-    });
+    app.post(
+      `/${kind}/refresh`,
+      {
+        preHandler: deps.guard({ allOf: [`read:${kind}`] }),
+        schema: { summary: `Refresh ${kind} now (asynchronous)`, tags, response: { 202: body, ...errorResponses } },
+      },
+      async (request, reply) => {
+        const { view, skipped } = await portfolio.refreshes.request(personOf(request), kind);
+        return sendEnvelope(reply, 202, view, skipped);
+      },
+    );
   }
   if (version === 'v2') {
-    route.get('/refresh/:refresh_id', {
-      preHandler: deps.guard({ anyOf: ['read:assets', 'read:transactions'] }),
-      schema: { summary: 'State of a refresh', tags, params: Type.Object({ refresh_id: Type.String({ maxLength: 100 }) }), response: { 200: body, ...errorResponses } },
-    }, async (request, reply) => sendEnvelope(reply, 200, await portfolio.refreshes.status(personOf(request), request.params.refresh_id)));
+    route.get(
+      '/refresh/:refresh_id',
+      {
+        preHandler: deps.guard({ anyOf: ['read:assets', 'read:transactions'] }),
+        schema: {
+          summary: 'State of a refresh',
+          tags,
+          params: Type.Object({ refresh_id: Type.String({ maxLength: 100 }) }),
+          response: { 200: body, ...errorResponses },
+        },
+      },
+      async (request, reply) =>
+        sendEnvelope(reply, 200, await portfolio.refreshes.status(personOf(request), request.params.refresh_id)),
+    );
   }
 }

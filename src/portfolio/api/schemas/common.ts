@@ -1,6 +1,16 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 
-const CAUSES = ['bad_request', 'unauthorized', 'forbidden', 'not_found', 'conflict', 'rate_limited', 'provider_unavailable', 'provider_auth_failed', 'internal_error'] as const;
+const CAUSES = [
+  'bad_request',
+  'unauthorized',
+  'forbidden',
+  'not_found',
+  'conflict',
+  'rate_limited',
+  'provider_unavailable',
+  'provider_auth_failed',
+  'internal_error',
+] as const;
 
 /** A provider's id in the catalogue, e.g. `coinbase` (v1: CryptoSourceId). */
 export const ProviderIdSchema = Type.String({ title: 'ProviderId', examples: ['coinbase'] });
@@ -10,7 +20,12 @@ export const ErrorItemSchema = Type.Object(
     provider_id: Type.Optional(Type.String()),
     cause: Type.Union(CAUSES.map((c) => Type.Literal(c))),
     message: Type.String(),
-    code: Type.Optional(Type.Union([Type.Literal(601), Type.Literal(602), Type.Literal(603)], { description: "Calico's end-user code: 601 customer not found (404), 602 customer not authorized (403), 603 authentication failed (401)" })),
+    code: Type.Optional(
+      Type.Union([Type.Literal(601), Type.Literal(602), Type.Literal(603)], {
+        description:
+          "Calico's end-user code: 601 customer not found (404), 602 customer not authorized (403), 603 authentication failed (401)",
+      }),
+    ),
   },
   { title: 'ErrorItem' },
 );
@@ -54,7 +69,8 @@ export const AssetSchema = Type.Object(
 /** Error responses every endpoint may give. */
 export const errorResponses = { '4xx': ErrorEnvelope, '5xx': ErrorEnvelope };
 
-const ms = (description: string) => Type.Optional(Type.String({ description: `${description} (Unix epoch milliseconds)` }));
+const ms = (description: string) =>
+  Type.Optional(Type.String({ description: `${description} (Unix epoch milliseconds)` }));
 
 /** Query of GET /assets and GET /transactions; values are checked by hand for clear 400s. */
 export function ListQuerySchema(withCursor: boolean) {
@@ -62,8 +78,16 @@ export function ListQuerySchema(withCursor: boolean) {
     start_time: ms('Only data from this instant on'),
     end_time: ms('Only data up to this instant'),
     asset_symbols: Type.Optional(Type.String({ description: 'Comma-separated symbols, e.g. BTC,SOL; omitted = all' })),
-    crypto_sources: Type.Optional(Type.String({ description: 'Comma-separated provider ids; omitted = all connected' })),
+    crypto_sources: Type.Optional(
+      Type.String({ description: 'Comma-separated provider ids; omitted = all connected' }),
+    ),
     limit: Type.Optional(Type.String({ description: 'Page size, 1–100, default 30' })),
-    ...(withCursor ? { cursor: Type.Optional(Type.String({ description: 'page.next_cursor of the previous page; not combinable with other filters' })) } : {}),
+    ...(withCursor
+      ? {
+          cursor: Type.Optional(
+            Type.String({ description: 'page.next_cursor of the previous page; not combinable with other filters' }),
+          ),
+        }
+      : {}),
   });
 }

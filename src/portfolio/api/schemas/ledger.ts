@@ -7,7 +7,13 @@ export const AssetPositionSchema = Type.Object(
     quantity: Type.String(),
     value: NullableValue,
     sources: Type.Array(
-      Type.Object({ provider_id: Type.String(), connection_id: Type.String(), quantity: Type.String(), value: NullableValue, updated_at: Type.Number() }),
+      Type.Object({
+        provider_id: Type.String(),
+        connection_id: Type.String(),
+        quantity: Type.String(),
+        value: NullableValue,
+        updated_at: Type.Number(),
+      }),
     ),
   },
   { title: 'AssetPosition' },
@@ -19,18 +25,45 @@ export const GetAssetsDataSchema = Type.Object(
 );
 
 export const LegSchema = Type.Object(
-  { asset: AssetSchema, quantity: Type.String(), value: NullableValue, address: Type.Optional(Type.String()), counterparty: Type.Optional(Type.String()) },
+  {
+    asset: AssetSchema,
+    quantity: Type.String(),
+    value: NullableValue,
+    address: Type.Optional(Type.String()),
+    counterparty: Type.Optional(Type.String()),
+  },
   { title: 'Leg' },
 );
 
 export const FeeItemSchema = Type.Object(
-  { asset: AssetSchema, quantity: Type.String(), value: NullableValue, kind: Type.Union([Type.Literal('network'), Type.Literal('exchange')]) },
+  {
+    asset: AssetSchema,
+    quantity: Type.String(),
+    value: NullableValue,
+    kind: Type.Union([Type.Literal('network'), Type.Literal('exchange')]),
+  },
   { title: 'FeeItem' },
 );
 
-export const FeeObjectSchema = Type.Object({ total: Type.Union([CurrencyValueSchema, Type.Null()]), items: Type.Array(FeeItemSchema) }, { title: 'FeeObject' });
+export const FeeObjectSchema = Type.Object(
+  { total: Type.Union([CurrencyValueSchema, Type.Null()]), items: Type.Array(FeeItemSchema) },
+  { title: 'FeeObject' },
+);
 
-const CATEGORIES = ['transfer', 'trade', 'deposit', 'withdrawal', 'staking_reward', 'interest', 'airdrop', 'fee', 'mint', 'burn', 'approval', 'other'];
+const CATEGORIES = [
+  'transfer',
+  'trade',
+  'deposit',
+  'withdrawal',
+  'staking_reward',
+  'interest',
+  'airdrop',
+  'fee',
+  'mint',
+  'burn',
+  'approval',
+  'other',
+];
 
 export const TransactionCategorizationSchema = Type.Object(
   {
@@ -44,7 +77,10 @@ export const TransactionCategorizationSchema = Type.Object(
 
 export const TransactionTypeSchema = Type.Union(
   ['send', 'receive', 'input_only', 'output_only', 'input_output', 'uncategorized'].map((t) => Type.Literal(t)),
-  { title: 'TransactionType', description: 'Derived from the legs: inputs flow into the person\'s account, outputs flow out' },
+  {
+    title: 'TransactionType',
+    description: "Derived from the legs: inputs flow into the person's account, outputs flow out",
+  },
 );
 
 export const TransactionSchema = Type.Object(
@@ -67,7 +103,10 @@ export const TransactionSchema = Type.Object(
   { title: 'Transaction' },
 );
 
-export const GetTransactionsDataSchema = Type.Object({ transactions: Type.Array(TransactionSchema), page: Type.Optional(PageDataSchema) }, { title: 'GetTransactionsData' });
+export const GetTransactionsDataSchema = Type.Object(
+  { transactions: Type.Array(TransactionSchema), page: Type.Optional(PageDataSchema) },
+  { title: 'GetTransactionsData' },
+);
 
 export const RefreshResponseDataSchema = Type.Object(
   {

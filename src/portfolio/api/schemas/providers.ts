@@ -1,13 +1,21 @@
 import { Type } from '@sinclair/typebox';
 import { ErrorItemSchema, ProviderIdSchema } from './common.ts';
 
-const AUTH_TYPES = Type.Union([Type.Literal('api_key'), Type.Literal('wallet'), Type.Literal('oauth2'), Type.Literal('csv')], { title: 'CryptoSourceCredentialAuthType' });
+const AUTH_TYPES = Type.Union(
+  [Type.Literal('api_key'), Type.Literal('wallet'), Type.Literal('oauth2'), Type.Literal('csv')],
+  { title: 'CryptoSourceCredentialAuthType' },
+);
 
 export const ProviderMetadataSchema = Type.Object(
   {
     provider_id: ProviderIdSchema,
     name: Type.String(),
-    category: Type.Union([Type.Literal('exchange'), Type.Literal('wallet'), Type.Literal('blockchain'), Type.Literal('custodian')]),
+    category: Type.Union([
+      Type.Literal('exchange'),
+      Type.Literal('wallet'),
+      Type.Literal('blockchain'),
+      Type.Literal('custodian'),
+    ]),
     auth_types: Type.Array(AUTH_TYPES),
     logo_url: Type.Optional(Type.String()),
     chains: Type.Optional(Type.Array(Type.String())),
@@ -32,16 +40,32 @@ export const ConnectedProviderSchema = Type.Object(
 );
 
 export const APIConnectionSchema = Type.Object(
-  { type: Type.Literal('api_key'), api_key: Type.String({ minLength: 1, maxLength: 1000 }), secret_key: Type.String({ minLength: 1, maxLength: 4000 }), passphrase: Type.Optional(Type.String({ maxLength: 1000 })) },
+  {
+    type: Type.Literal('api_key'),
+    api_key: Type.String({ minLength: 1, maxLength: 1000 }),
+    secret_key: Type.String({ minLength: 1, maxLength: 4000 }),
+    passphrase: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
   { title: 'APIConnection' },
 );
 export const WalletConnectionSchema = Type.Object(
-  { type: Type.Literal('wallet'), address: Type.String({ minLength: 1, maxLength: 200, description: 'Address, or an account xpub/zpub for Bitcoin' }), chain: Type.Optional(Type.String({ maxLength: 40 })) },
+  {
+    type: Type.Literal('wallet'),
+    address: Type.String({ minLength: 1, maxLength: 200, description: 'Address, or an account xpub/zpub for Bitcoin' }),
+    chain: Type.Optional(Type.String({ maxLength: 40 })),
+  },
   { title: 'WalletConnection' },
 );
 export const OAuth2ConnectionSchema = Type.Object({ type: Type.Literal('oauth2') }, { title: 'OAuth2Connection' });
 export const CsvConnectionSchema = Type.Object(
-  { type: Type.Literal('csv'), format: Type.Optional(Type.String({ description: 'universal (default) or kraken' })), content: Type.String({ minLength: 1, description: 'The CSV text; at most PORTFOLIO_CSV_MAX_BYTES (default 10 MiB) and PORTFOLIO_CSV_MAX_ROWS rows' }) },
+  {
+    type: Type.Literal('csv'),
+    format: Type.Optional(Type.String({ description: 'universal (default) or kraken' })),
+    content: Type.String({
+      minLength: 1,
+      description: 'The CSV text; at most PORTFOLIO_CSV_MAX_BYTES (default 10 MiB) and PORTFOLIO_CSV_MAX_ROWS rows',
+    }),
+  },
   { title: 'CsvConnection' },
 );
 
@@ -54,10 +78,18 @@ export const AddProvidersRequestSchema = Type.Object(
   { title: 'AddProvidersRequest' },
 );
 
-export const AddProvidersBody = Type.Union([AddProvidersRequestSchema, Type.Array(AddProvidersRequestSchema, { minItems: 1, maxItems: 20 })]);
+export const AddProvidersBody = Type.Union([
+  AddProvidersRequestSchema,
+  Type.Array(AddProvidersRequestSchema, { minItems: 1, maxItems: 20 }),
+]);
 
 export const AddProvidersDataSchema = Type.Object(
-  { added: Type.Boolean(), provider_id: Type.Optional(Type.String()), connection_id: Type.Optional(Type.String()), redirect_url: Type.Optional(Type.String()) },
+  {
+    added: Type.Boolean(),
+    provider_id: Type.Optional(Type.String()),
+    connection_id: Type.Optional(Type.String()),
+    redirect_url: Type.Optional(Type.String()),
+  },
   { title: 'AddProvidersData' },
 );
 
@@ -69,6 +101,12 @@ export const DeleteProvidersBody = Type.Object(
   { title: 'DeleteProvidersRequest' },
 );
 
-export const DeleteProvidersDataSchema = Type.Object({ deleted: Type.Boolean(), connection_ids: Type.Array(Type.String()) }, { title: 'DeleteProvidersData' });
+export const DeleteProvidersDataSchema = Type.Object(
+  { deleted: Type.Boolean(), connection_ids: Type.Array(Type.String()) },
+  { title: 'DeleteProvidersData' },
+);
 
-export const OAuthCallbackBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 2000 }), state: Type.String({ minLength: 1, maxLength: 2000 }) });
+export const OAuthCallbackBody = Type.Object({
+  code: Type.String({ minLength: 1, maxLength: 2000 }),
+  state: Type.String({ minLength: 1, maxLength: 2000 }),
+});

@@ -6,20 +6,42 @@ import { bitcoinSource } from './bitcoin-source.ts';
 /** Bitcoin mainnet through Esplora, by address or account xpub/zpub. */
 export const bitcoinKind: SourceKind = {
   kind: 'bitcoin',
-  providers: () => [{ providerId: 'bitcoin', name: 'Bitcoin', category: 'blockchain', authTypes: ['wallet'], chains: ['bitcoin'], source: { kind: 'bitcoin' } }],
+  providers: () => [
+    {
+      providerId: 'bitcoin',
+      name: 'Bitcoin',
+      category: 'blockchain',
+      authTypes: ['wallet'],
+      chains: ['bitcoin'],
+      source: { kind: 'bitcoin' },
+    },
+  ],
   validateWallet(provider, address, chain) {
     const id = provider.providerId;
-    if (/^0x[0-9a-fA-F]{40}$/.test(address)) throw badRequest(`${address} is an EVM address, but this provider is Bitcoin`, id);
-    if (/^[a-z]prv/i.test(address)) throw badRequest('that is a private key: never share it; give the account xpub or zpub instead', id);
+    if (/^0x[0-9a-fA-F]{40}$/.test(address))
+      throw badRequest(`${address} is an EVM address, but this provider is Bitcoin`, id);
+    if (/^[a-z]prv/i.test(address))
+      throw badRequest('that is a private key: never share it; give the account xpub or zpub instead', id);
     if (parseExtendedPublicKey(address)) return { chain, address, kind: 'xpub', identityKey: `${chain}:${address}` };
     if (isBitcoinAddress(address)) {
       const normalized = /^bc1/i.test(address) ? address.toLowerCase() : address;
       return { chain, address: normalized, kind: 'address', identityKey: `${chain}:${normalized}` };
     }
-    throw badRequest('the address is neither a Bitcoin mainnet address nor an account xpub/zpub (check for typos: the checksum did not match)', id);
+    throw badRequest(
+      'the address is neither a Bitcoin mainnet address nor an account xpub/zpub (check for typos: the checksum did not match)',
+      id,
+    );
   },
   open(provider, credentials, { settings, now }) {
-    if (credentials.type !== 'wallet') throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
-    return bitcoinSource({ baseUrl: settings.esploraUrl, address: credentials.address, kind: credentials.kind, gapLimit: settings.bitcoinGapLimit, timeoutMs: settings.sourceTimeoutMs, now });
+    if (credentials.type !== 'wallet')
+      throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
+    return bitcoinSource({
+      baseUrl: settings.esploraUrl,
+      address: credentials.address,
+      kind: credentials.kind,
+      gapLimit: settings.bitcoinGapLimit,
+      timeoutMs: settings.sourceTimeoutMs,
+      now,
+    });
   },
 };

@@ -3,7 +3,14 @@ import type { NormalizedLeg, NormalizedTransaction } from '../../ledger/normaliz
 import type { EsploraTx } from './esplora-client.ts';
 
 export const BITCOIN: AssetRef = {
-  namespace: 'bitcoin', reference: 'native', symbol: 'BTC', name: 'Bitcoin', decimals: 8, chain: 'bitcoin', priceKey: 'coin:bitcoin', groupKey: 'coin:bitcoin',
+  namespace: 'bitcoin',
+  reference: 'native',
+  symbol: 'BTC',
+  name: 'Bitcoin',
+  decimals: 8,
+  chain: 'bitcoin',
+  priceKey: 'coin:bitcoin',
+  groupKey: 'coin:bitcoin',
 };
 
 /**
@@ -24,12 +31,24 @@ export function normalizeBitcoinTransaction(tx: EsploraTx, own: Set<string>, now
   const inputs: NormalizedLeg[] = [];
   const outputs: NormalizedLeg[] = [];
   if (allInputsOwn) {
-    for (const out of foreignOutputs) outputs.push({ asset: BITCOIN, quantity: BigInt(out.value), ...(firstOwn ? { address: firstOwn } : {}), ...(out.scriptpubkey_address ? { counterparty: out.scriptpubkey_address } : {}) });
+    for (const out of foreignOutputs)
+      outputs.push({
+        asset: BITCOIN,
+        quantity: BigInt(out.value),
+        ...(firstOwn ? { address: firstOwn } : {}),
+        ...(out.scriptpubkey_address ? { counterparty: out.scriptpubkey_address } : {}),
+      });
   } else {
     // Someone else paid (or co-signed): the person's side is the net change of their addresses.
     const net = receivedSum - spentSum;
     const from = tx.vin.find((i) => !isOwn(i.prevout?.scriptpubkey_address))?.prevout?.scriptpubkey_address;
-    if (net > 0n) inputs.push({ asset: BITCOIN, quantity: net, ...(ownOutputs[0]?.scriptpubkey_address ? { address: ownOutputs[0].scriptpubkey_address } : {}), ...(from && spent.length === 0 ? { counterparty: from } : {}) });
+    if (net > 0n)
+      inputs.push({
+        asset: BITCOIN,
+        quantity: net,
+        ...(ownOutputs[0]?.scriptpubkey_address ? { address: ownOutputs[0].scriptpubkey_address } : {}),
+        ...(from && spent.length === 0 ? { counterparty: from } : {}),
+      });
     if (net < 0n) outputs.push({ asset: BITCOIN, quantity: -net, ...(firstOwn ? { address: firstOwn } : {}) });
   }
   const selfTransfer = allInputsOwn && foreignOutputs.length === 0;

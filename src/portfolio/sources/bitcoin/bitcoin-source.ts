@@ -81,7 +81,8 @@ export function bitcoinSource(options: BitcoinSourceOptions): SourceAdapter {
       const addresses = await discover();
       let total = 0n;
       for (const stats of addresses.values()) {
-        for (const s of [stats.chain_stats, stats.mempool_stats]) total += BigInt(s.funded_txo_sum) - BigInt(s.spent_txo_sum);
+        for (const s of [stats.chain_stats, stats.mempool_stats])
+          total += BigInt(s.funded_txo_sum) - BigInt(s.spent_txo_sum);
       }
       return total > 0n ? [{ asset: BITCOIN, quantity: total }] : [];
     },

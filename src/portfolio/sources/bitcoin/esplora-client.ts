@@ -30,7 +30,11 @@ export interface EsploraTx {
  * `/address/:a/txs/mempool` and `/blocks/tip/height`.
  */
 export class EsploraClient {
-  constructor(private readonly baseUrl: string, private readonly timeoutMs: number, private readonly doFetch: typeof fetch = fetch) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly timeoutMs: number,
+    private readonly doFetch: typeof fetch = fetch,
+  ) {}
 
   address(address: string): Promise<EsploraAddress> {
     return this.json(`/address/${address}`);
@@ -47,7 +51,8 @@ export class EsploraClient {
   async tipHeight(): Promise<number> {
     const text = await this.text('/blocks/tip/height');
     const height = Number(text);
-    if (!Number.isInteger(height)) throw new SourceError('unavailable', `Esplora answered a strange tip height: ${text.slice(0, 40)}`);
+    if (!Number.isInteger(height))
+      throw new SourceError('unavailable', `Esplora answered a strange tip height: ${text.slice(0, 40)}`);
     return height;
   }
 
@@ -63,7 +68,11 @@ export class EsploraClient {
       throw new SourceError('unavailable', `Esplora is unreachable: ${(error as Error).message}`);
     }
     const body = await response.text();
-    if (response.status === 400) throw new SourceError('invalid', `Esplora refused ${path.split('/').slice(0, 3).join('/')}: ${body.slice(0, 200)}`);
+    if (response.status === 400)
+      throw new SourceError(
+        'invalid',
+        `Esplora refused ${path.split('/').slice(0, 3).join('/')}: ${body.slice(0, 200)}`,
+      );
     if (!response.ok) throw new SourceError('unavailable', `Esplora answered ${response.status}`);
     return body;
   }

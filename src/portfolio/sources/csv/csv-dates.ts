@@ -4,7 +4,8 @@
  * spreadsheet form). Answers epoch ms, or undefined.
  */
 export function parseCsvDate(text: string): number | undefined {
-  const iso = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(text);
+  const iso =
+    /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|UTC|[+-]\d{2}:?\d{2})?$/i.exec(text);
   if (iso) {
     const [, y, mo, d, h = '0', mi = '0', s = '0', frac, zone] = iso;
     const ms = frac ? Math.round(Number(`0${frac}`) * 1000) : 0;
@@ -28,5 +29,10 @@ export function parseCsvDate(text: string): number | undefined {
 
 function valid(time: number, year: number, month: number, day: number): boolean {
   const date = new Date(time);
-  return !Number.isNaN(time) && date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  return (
+    !Number.isNaN(time) &&
+    date.getUTCFullYear() === year &&
+    date.getUTCMonth() === month - 1 &&
+    date.getUTCDate() === day
+  );
 }

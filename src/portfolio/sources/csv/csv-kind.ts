@@ -6,9 +6,19 @@ import { CSV_FORMATS } from './formats.ts';
 /** Transactions imported from a CSV export (the universal template or an exchange's own format). */
 export const csvKind: SourceKind = {
   kind: 'csv',
-  providers: () => [{ providerId: 'csv', name: 'CSV import', category: 'exchange', authTypes: ['csv'], csvFormats: Object.keys(CSV_FORMATS), source: { kind: 'csv' } }],
+  providers: () => [
+    {
+      providerId: 'csv',
+      name: 'CSV import',
+      category: 'exchange',
+      authTypes: ['csv'],
+      csvFormats: Object.keys(CSV_FORMATS),
+      source: { kind: 'csv' },
+    },
+  ],
   open(provider, credentials, { settings }) {
-    if (credentials.type !== 'csv') throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
+    if (credentials.type !== 'csv')
+      throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
     return csvSource(credentials, { maxRows: settings.csvMaxRows });
   },
 };

@@ -31,7 +31,8 @@ export function csvSource(credentials: CsvCredentials, limits: { maxRows: number
     if (credentials.file && credentials.parts !== undefined) {
       for (let part = 0; part < credentials.parts; part++) {
         const text = await credentials.file.part(part);
-        if (text === undefined) throw new SourceError('invalid', 'the stored CSV is incomplete; remove it and import the file again');
+        if (text === undefined)
+          throw new SourceError('invalid', 'the stored CSV is incomplete; remove it and import the file again');
         await worker.addPart(SLOT, text);
         await yieldToEventLoop();
       }
@@ -40,7 +41,8 @@ export function csvSource(credentials: CsvCredentials, limits: { maxRows: number
     }
     const result = await worker.read(SLOT, format, limits.maxRows);
     const first = result.problems[0];
-    if (first) throw new SourceError('invalid', `the stored CSV no longer parses: line ${first.line}: ${first.message}`);
+    if (first)
+      throw new SourceError('invalid', `the stored CSV no longer parses: line ${first.line}: ${first.message}`);
     return result;
   }
 

@@ -56,7 +56,10 @@ async function answer(request: CsvRequest): Promise<unknown> {
     case 'holdForm': {
       let fields: Record<string, string | undefined>;
       try {
-        fields = parseMultipart(Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength), request.contentType);
+        fields = parseMultipart(
+          Buffer.from(request.body.buffer, request.body.byteOffset, request.body.byteLength),
+          request.contentType,
+        );
       } catch (error) {
         throw new BodyError(`the form could not be read (${(error as Error).message})`);
       }
@@ -73,7 +76,13 @@ async function answer(request: CsvRequest): Promise<unknown> {
       const bytes = Buffer.byteLength(held.text, 'utf8');
       if (bytes > request.maxBytes) return { bytes, rows: 0, problems: [], digest: '' };
       const reader = CSV_FORMATS[request.format];
-      if (!reader) return { bytes, rows: 0, problems: [{ line: 1, message: `CSV format ${request.format} is unknown` }], digest: '' };
+      if (!reader)
+        return {
+          bytes,
+          rows: 0,
+          problems: [{ line: 1, message: `CSV format ${request.format} is unknown` }],
+          digest: '',
+        };
       const { transactions, problems } = await reader.parse(held.text, request.maxRows);
       const digest = createHash('sha256').update(`${request.format}\u0000${held.text}`).digest('base64url');
       return { bytes, rows: transactions.length, problems, digest };
@@ -99,7 +108,8 @@ async function answer(request: CsvRequest): Promise<unknown> {
         delete held.parts;
       }
       const reader = CSV_FORMATS[request.format];
-      if (!reader) return { rows: 0, problems: [{ line: 1, message: `CSV format ${request.format} is unknown` }], balances: [] };
+      if (!reader)
+        return { rows: 0, problems: [{ line: 1, message: `CSV format ${request.format} is unknown` }], balances: [] };
       const { transactions, problems } = await reader.parse(held.text, request.maxRows);
       held.text = '';
       if (problems.length) return { rows: 0, problems, balances: [] };
@@ -116,7 +126,12 @@ parentPort!.on('message', (request: CsvRequest) => {
     (value) => parentPort!.postMessage({ id: request.id, ok: true, value } satisfies CsvAnswer),
     (error: unknown) => {
       const status = (error as { statusCode?: number }).statusCode;
-      parentPort!.postMessage({ id: request.id, ok: false, message: (error as Error).message ?? String(error), ...(status ? { status } : {}) } satisfies CsvAnswer);
+      parentPort!.postMessage({
+        id: request.id,
+        ok: false,
+        message: (error as Error).message ?? String(error),
+        ...(status ? { status } : {}),
+      } satisfies CsvAnswer);
     },
   );
 });

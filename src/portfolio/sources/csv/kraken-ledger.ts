@@ -9,13 +9,28 @@ const COLUMNS = ['txid', 'refid', 'time', 'type', 'asset', 'amount', 'fee'];
 const EXCHANGE = 'kraken';
 
 const TYPES: Record<string, Category> = {
-  trade: 'trade', spend: 'trade', receive: 'trade', deposit: 'deposit', withdrawal: 'withdrawal', staking: 'staking_reward',
-  earn: 'staking_reward', transfer: 'transfer', margin: 'trade', rollover: 'fee', adjustment: 'other', settled: 'trade', sale: 'trade', dividend: 'interest',
+  trade: 'trade',
+  spend: 'trade',
+  receive: 'trade',
+  deposit: 'deposit',
+  withdrawal: 'withdrawal',
+  staking: 'staking_reward',
+  earn: 'staking_reward',
+  transfer: 'transfer',
+  margin: 'trade',
+  rollover: 'fee',
+  adjustment: 'other',
+  settled: 'trade',
+  sale: 'trade',
+  dividend: 'interest',
 };
 
 /** Kraken's legacy asset codes (X/Z prefixes, XBT, XDG) and staking suffixes (`.S`, `.M`, …). */
 export function krakenSymbol(code: string): string {
-  const base = code.toUpperCase().replace(/\.(S|M|F|B|P|HOLD)$/, '').replace(/^ETH2$/, 'ETH');
+  const base = code
+    .toUpperCase()
+    .replace(/\.(S|M|F|B|P|HOLD)$/, '')
+    .replace(/^ETH2$/, 'ETH');
   const stripped = /^[XZ][A-Z]{3}$/.test(base) ? base.slice(1) : base;
   return ({ XBT: 'BTC', XDG: 'DOGE' } as Record<string, string>)[stripped] ?? stripped;
 }
@@ -63,13 +78,19 @@ function parseEntry(row: CsvRow): Entry | CsvProblem {
   if (!/^[A-Za-z0-9.]{1,20}$/.test(code)) return fail(`asset "${code}" is not an asset code`);
   const asset = exchangeAsset(EXCHANGE, krakenSymbol(code));
   const amount = parseUnits(row.get('amount'), asset.decimals);
-  if (amount === undefined) return fail(`amount "${row.get('amount')}" is not a decimal number with at most ${asset.decimals} decimals`);
+  if (amount === undefined)
+    return fail(`amount "${row.get('amount')}" is not a decimal number with at most ${asset.decimals} decimals`);
   const feeText = row.get('fee') || '0';
   const fee = parseUnits(feeText, asset.decimals);
   if (fee === undefined || fee < 0n) return fail(`fee "${feeText}" is not a non-negative decimal number`);
   return {
-    row, refid, timestamp, category,
-    ...(amount !== 0n ? { leg: { direction: amount > 0n ? 'in' : 'out', leg: { asset, quantity: amount > 0n ? amount : -amount } } } : {}),
+    row,
+    refid,
+    timestamp,
+    category,
+    ...(amount !== 0n
+      ? { leg: { direction: amount > 0n ? 'in' : 'out', leg: { asset, quantity: amount > 0n ? amount : -amount } } }
+      : {}),
     ...(fee > 0n ? { fee: { asset, quantity: fee, kind: 'exchange' } } : {}),
   } as Entry;
 }

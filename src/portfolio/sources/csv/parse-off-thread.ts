@@ -34,7 +34,8 @@ type Ask =
   | { op: 'read'; slot: number; format: string; maxRows: number }
   | { op: 'batch'; slot: number; from: number; count: number };
 export type CsvRequest = Ask & { id: number };
-export type CsvAnswer = { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
+export type CsvAnswer =
+  { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
 
 export interface CsvCheck {
   /** The file's size in UTF-8 bytes. */
@@ -53,7 +54,10 @@ export interface HeldCsv {
 
 /** An upload body's error (bad JSON, bad UTF-8): a 4xx with its message. */
 export class CsvUploadError extends Error {
-  constructor(readonly statusCode: number, message: string) {
+  constructor(
+    readonly statusCode: number,
+    message: string,
+  ) {
     super(message);
   }
 }
@@ -80,7 +84,12 @@ export class CsvWorker {
       this.#pending.delete(answer.id);
       if (!pending) return;
       if (answer.ok) pending.resolve(answer.value);
-      else pending.reject(answer.status ? new CsvUploadError(answer.status, answer.message) : new Error(`the CSV worker failed: ${answer.message}`));
+      else
+        pending.reject(
+          answer.status
+            ? new CsvUploadError(answer.status, answer.message)
+            : new Error(`the CSV worker failed: ${answer.message}`),
+        );
     });
     this.#worker.on('error', (error) => this.#fail(error));
     this.#worker.on('exit', (code) => this.#fail(new Error(`the CSV worker exited with code ${code}`)));
@@ -88,12 +97,21 @@ export class CsvWorker {
 
   /** Parses a JSON upload body; each csv connection's content stays in the worker (`held`: [item index, slot]). */
   holdJson(body: Buffer): Promise<{ body: unknown; held: Array<[number, number]> }> {
-    return this.#ask({ op: 'holdJson', body: transferable(body) }, true) as Promise<{ body: unknown; held: Array<[number, number]> }>;
+    return this.#ask({ op: 'holdJson', body: transferable(body) }, true) as Promise<{
+      body: unknown;
+      held: Array<[number, number]>;
+    }>;
   }
 
   /** Parses the CSV upload form (multipart); its file (or pasted text) stays in the worker. */
-  holdForm(body: Buffer, contentType: string): Promise<{ fields: Record<string, string | undefined>; held: number | undefined }> {
-    return this.#ask({ op: 'holdForm', body: transferable(body), contentType }, true) as Promise<{ fields: Record<string, string | undefined>; held: number | undefined }>;
+  holdForm(
+    body: Buffer,
+    contentType: string,
+  ): Promise<{ fields: Record<string, string | undefined>; held: number | undefined }> {
+    return this.#ask({ op: 'holdForm', body: transferable(body), contentType }, true) as Promise<{
+      fields: Record<string, string | undefined>;
+      held: number | undefined;
+    }>;
   }
 
   async holdText(text: string): Promise<HeldCsv> {
@@ -120,8 +138,16 @@ export class CsvWorker {
   }
 
   /** Opens (if sealed) and parses a held file; keeps its transactions for batch(). */
-  read(slot: number, format: string, maxRows: number): Promise<{ rows: number; problems: CsvProblem[]; balances: BalanceItem[] }> {
-    return this.#ask({ op: 'read', slot, format, maxRows }) as Promise<{ rows: number; problems: CsvProblem[]; balances: BalanceItem[] }>;
+  read(
+    slot: number,
+    format: string,
+    maxRows: number,
+  ): Promise<{ rows: number; problems: CsvProblem[]; balances: BalanceItem[] }> {
+    return this.#ask({ op: 'read', slot, format, maxRows }) as Promise<{
+      rows: number;
+      problems: CsvProblem[];
+      balances: BalanceItem[];
+    }>;
   }
 
   batch(slot: number, from: number, count: number): Promise<NormalizedTransaction[]> {

@@ -21,26 +21,42 @@ const CHUNK = 64 * 1024;
  * it through csv-parse in one pass (each record comes with its line number). A file that is not
  * CSV at all, lacks a required column, or has more than `maxRows` rows is one problem.
  */
-export async function readRows(content: string, required: string[], maxRows: number): Promise<{ rows: CsvRow[]; problems: CsvProblem[] }> {
+export async function readRows(
+  content: string,
+  required: string[],
+  maxRows: number,
+): Promise<{ rows: CsvRow[]; problems: CsvProblem[] }> {
   const parser = Readable.from(chunks(content)).pipe(parse(OPTIONS));
   const records: Array<{ record: string[]; info: { lines: number } }> = [];
   try {
     for await (const entry of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (records.length > maxRows) {
         parser.destroy();
-        return { rows: [], problems: [{ line: entry.info.lines, message: `the file has more than ${maxRows} rows; split it into several imports` }] };
+        return {
+          rows: [],
+          problems: [
+            {
+              line: entry.info.lines,
+              message: `the file has more than ${maxRows} rows; split it into several imports`,
+            },
+          ],
+        };
       }
       records.push(entry);
     }
   } catch (error) {
     const line = (error as { lines?: number }).lines ?? 1;
-    return { rows: [], problems: [{ line, message: `the file is not valid CSV (${(error as Error).message.split('\n')[0]})` }] };
+    return {
+      rows: [],
+      problems: [{ line, message: `the file is not valid CSV (${(error as Error).message.split('\n')[0]})` }],
+    };
   }
   const [header, ...body] = records;
   if (!header) return { rows: [], problems: [{ line: 1, message: 'the file is empty' }] };
   const normalized = new Map(header.record.map((name, i) => [normalize(name), i]));
   const missing = required.filter((name) => !normalized.has(normalize(name)));
-  if (missing.length) return { rows: [], problems: [{ line: header.info.lines, message: `missing column(s): ${missing.join(', ')}` }] };
+  if (missing.length)
+    return { rows: [], problems: [{ line: header.info.lines, message: `missing column(s): ${missing.join(', ')}` }] };
   // Column names as callers spell them, resolved once for the whole file.
   const index = new Map<string, number | undefined>();
   const columnOf = (column: string) => {

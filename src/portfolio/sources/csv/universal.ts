@@ -5,12 +5,37 @@ import { parseCsvDate } from './csv-dates.ts';
 import type { CsvFormat, CsvImport } from './csv-import.ts';
 import { readRows, type CsvProblem, type CsvRow } from './read-rows.ts';
 
-const COLUMNS = ['Date', 'Received Quantity', 'Received Currency', 'Sent Quantity', 'Sent Currency', 'Fee Amount', 'Fee Currency', 'Tag'];
+const COLUMNS = [
+  'Date',
+  'Received Quantity',
+  'Received Currency',
+  'Sent Quantity',
+  'Sent Currency',
+  'Fee Amount',
+  'Fee Currency',
+  'Tag',
+];
 
 const TAGS: Record<string, Category> = {
-  transfer: 'transfer', deposit: 'deposit', withdrawal: 'withdrawal', trade: 'trade', buy: 'trade', sell: 'trade', swap: 'trade',
-  staking: 'staking_reward', reward: 'staking_reward', 'staking reward': 'staking_reward', mining: 'staking_reward', interest: 'interest',
-  airdrop: 'airdrop', fee: 'fee', mint: 'mint', burn: 'burn', income: 'other', gift: 'other', other: 'other',
+  transfer: 'transfer',
+  deposit: 'deposit',
+  withdrawal: 'withdrawal',
+  trade: 'trade',
+  buy: 'trade',
+  sell: 'trade',
+  swap: 'trade',
+  staking: 'staking_reward',
+  reward: 'staking_reward',
+  'staking reward': 'staking_reward',
+  mining: 'staking_reward',
+  interest: 'interest',
+  airdrop: 'airdrop',
+  fee: 'fee',
+  mint: 'mint',
+  burn: 'burn',
+  income: 'other',
+  gift: 'other',
+  other: 'other',
 };
 
 const EXCHANGE = 'csv';
@@ -38,7 +63,8 @@ export const universalFormat: CsvFormat = {
 function parseRow(row: CsvRow): Omit<NormalizedTransaction, 'externalId'> | CsvProblem {
   const fail = (message: string): CsvProblem => ({ line: row.line, message });
   const timestamp = parseCsvDate(row.get('Date'));
-  if (timestamp === undefined) return fail(`Date "${row.get('Date')}" is not a date (use ISO 8601, e.g. 2024-03-01T12:00:00Z)`);
+  if (timestamp === undefined)
+    return fail(`Date "${row.get('Date')}" is not a date (use ISO 8601, e.g. 2024-03-01T12:00:00Z)`);
   const received = side(row, 'Received Quantity', 'Received Currency');
   if (typeof received === 'string') return fail(received);
   const sent = side(row, 'Sent Quantity', 'Sent Currency');
@@ -56,8 +82,13 @@ function parseRow(row: CsvRow): Omit<NormalizedTransaction, 'externalId'> | CsvP
     category = received && sent ? 'trade' : received ? 'deposit' : sent ? 'withdrawal' : 'fee';
   }
   return {
-    timestamp, status: 'confirmed', category, categorizationSource: 'provider',
-    inputs: received ? [received] : [], outputs: sent ? [sent] : [], fees: fee ? [{ ...fee, kind: 'exchange' }] : [],
+    timestamp,
+    status: 'confirmed',
+    category,
+    categorizationSource: 'provider',
+    inputs: received ? [received] : [],
+    outputs: sent ? [sent] : [],
+    fees: fee ? [{ ...fee, kind: 'exchange' }] : [],
   };
 }
 
@@ -71,7 +102,8 @@ function side(row: CsvRow, quantityColumn: string, currencyColumn: string): Norm
   if (!quantityText) return `${currencyColumn} is set but ${quantityColumn} is empty`;
   const asset = exchangeAsset(EXCHANGE, currency);
   const quantity = parseUnits(quantityText.replace(/,/g, ''), asset.decimals);
-  if (quantity === undefined) return `${quantityColumn} "${quantityText}" is not a decimal number with at most ${asset.decimals} decimals`;
+  if (quantity === undefined)
+    return `${quantityColumn} "${quantityText}" is not a decimal number with at most ${asset.decimals} decimals`;
   if (quantity < 0n) return `${quantityColumn} "${quantityText}" must not be negative`;
   if (quantity === 0n) return undefined;
   return { asset, quantity };

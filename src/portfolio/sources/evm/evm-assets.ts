@@ -7,7 +7,12 @@ import type { EvmChain } from '../../settings.ts';
 export function nativeAsset(chain: EvmChain): AssetRef {
   const namespace = `evm:${chain.chainId}`;
   return {
-    namespace, reference: 'native', symbol: chain.nativeSymbol, name: chain.nativeName, decimals: 18, chain: chain.id,
+    namespace,
+    reference: 'native',
+    symbol: chain.nativeSymbol,
+    name: chain.nativeName,
+    decimals: 18,
+    chain: chain.id,
     ...(chain.coingeckoId ? { priceKey: `coin:${chain.coingeckoId}` } : {}),
     groupKey: chain.coingeckoId ? `coin:${chain.coingeckoId}` : `${namespace}/native`,
   };
@@ -24,9 +29,20 @@ export function tokenAsset(chain: EvmChain, contract: string, metadata: TokenMet
   const namespace = `evm:${chain.chainId}`;
   const reference = contract.toLowerCase();
   const known = knownContract(chain.chainId, reference);
-  const priceKey = known ? `coin:${known.coingeckoId}` : chain.coingeckoPlatform ? `token:${chain.coingeckoPlatform}:${reference}` : undefined;
+  const priceKey = known
+    ? `coin:${known.coingeckoId}`
+    : chain.coingeckoPlatform
+      ? `token:${chain.coingeckoPlatform}:${reference}`
+      : undefined;
   return {
-    namespace, reference, symbol: metadata.symbol, ...(metadata.name ? { name: metadata.name } : {}), decimals: metadata.decimals, chain: chain.id,
-    contractAddress: getAddress(contract), ...(priceKey ? { priceKey } : {}), groupKey: known ? `coin:${known.coingeckoId}` : `${namespace}/${reference}`,
+    namespace,
+    reference,
+    symbol: metadata.symbol,
+    ...(metadata.name ? { name: metadata.name } : {}),
+    decimals: metadata.decimals,
+    chain: chain.id,
+    contractAddress: getAddress(contract),
+    ...(priceKey ? { priceKey } : {}),
+    groupKey: known ? `coin:${known.coingeckoId}` : `${namespace}/${reference}`,
   };
 }

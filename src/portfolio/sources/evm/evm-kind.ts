@@ -9,19 +9,36 @@ export const evmKind: SourceKind = {
   kind: 'evm',
   providers: (settings) =>
     settings.evmChains.map((chain) => ({
-      providerId: chain.id, name: chain.name, category: 'blockchain', authTypes: ['wallet'], chains: [chain.id], source: { kind: 'evm', chainId: chain.id },
+      providerId: chain.id,
+      name: chain.name,
+      category: 'blockchain',
+      authTypes: ['wallet'],
+      chains: [chain.id],
+      source: { kind: 'evm', chainId: chain.id },
     })),
   validateWallet(provider, address, chain) {
     const id = provider.providerId;
-    if (isBitcoinAddress(address) || parseExtendedPublicKey(address)) throw badRequest(`${address} is a Bitcoin address or key, but ${provider.name} is an EVM chain`, id);
+    if (isBitcoinAddress(address) || parseExtendedPublicKey(address))
+      throw badRequest(`${address} is a Bitcoin address or key, but ${provider.name} is an EVM chain`, id);
     const checked = checkEvmAddress(address);
     if (!checked.ok) throw badRequest(`the address ${checked.reason}`, id);
-    return { chain, address: checked.address, kind: 'address', identityKey: `${chain}:${checked.address.toLowerCase()}` };
+    return {
+      chain,
+      address: checked.address,
+      kind: 'address',
+      identityKey: `${chain}:${checked.address.toLowerCase()}`,
+    };
   },
   open(provider, credentials, { settings }) {
-    if (credentials.type !== 'wallet') throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
+    if (credentials.type !== 'wallet')
+      throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
     const chain = settings.evmChains.find((c) => c.id === provider.source.chainId);
     if (!chain) throw new SourceError('invalid', `chain ${provider.source.chainId} is no longer configured`);
-    return evmSource({ chain, address: credentials.address, blocksPerStep: settings.evmBlocksPerSync, timeoutMs: settings.sourceTimeoutMs });
+    return evmSource({
+      chain,
+      address: credentials.address,
+      blocksPerStep: settings.evmBlocksPerSync,
+      timeoutMs: settings.sourceTimeoutMs,
+    });
   },
 };

@@ -17,7 +17,12 @@ export interface TokenTransfer {
 export function tokenTransfers(logs: Log[]): TokenTransfer[] {
   return logs
     .filter((log) => log.topics[0] === TRANSFER_TOPIC && log.topics.length === 3 && log.data.length === 66)
-    .map((log) => ({ token: log.address.toLowerCase(), from: `0x${log.topics[1]!.slice(26)}`, to: `0x${log.topics[2]!.slice(26)}`, value: BigInt(log.data) }));
+    .map((log) => ({
+      token: log.address.toLowerCase(),
+      from: `0x${log.topics[1]!.slice(26)}`,
+      to: `0x${log.topics[2]!.slice(26)}`,
+      value: BigInt(log.data),
+    }));
 }
 
 export interface EvmTxContext {
@@ -33,7 +38,12 @@ export interface EvmTxContext {
  * (a reverted transaction moved nothing), the gas fee when the owner sent it (failed ones
  * too), and a category from what moved.
  */
-export function normalizeEvmTransaction(ctx: EvmTxContext, tx: Transaction, receipt: TransactionReceipt, timestamp: number): NormalizedTransaction {
+export function normalizeEvmTransaction(
+  ctx: EvmTxContext,
+  tx: Transaction,
+  receipt: TransactionReceipt,
+  timestamp: number,
+): NormalizedTransaction {
   const owner = ctx.owner.toLowerCase();
   const ownerChecksum = getAddress(owner);
   const failed = receipt.status === 'reverted';
@@ -43,14 +53,23 @@ export function normalizeEvmTransaction(ctx: EvmTxContext, tx: Transaction, rece
   const transfers = failed ? [] : tokenTransfers(receipt.logs);
   if (!failed && tx.value > 0n) {
     const toMe = tx.to?.toLowerCase() === owner;
-    if (fromMe && !toMe) outputs.push({ asset: ctx.native, quantity: tx.value, address: ownerChecksum, ...(tx.to ? { counterparty: getAddress(tx.to) } : {}) });
-    if (toMe && !fromMe) inputs.push({ asset: ctx.native, quantity: tx.value, address: ownerChecksum, counterparty: getAddress(tx.from) });
+    if (fromMe && !toMe)
+      outputs.push({
+        asset: ctx.native,
+        quantity: tx.value,
+        address: ownerChecksum,
+        ...(tx.to ? { counterparty: getAddress(tx.to) } : {}),
+      });
+    if (toMe && !fromMe)
+      inputs.push({ asset: ctx.native, quantity: tx.value, address: ownerChecksum, counterparty: getAddress(tx.from) });
   }
   for (const transfer of transfers) {
     const asset = ctx.tokens.get(transfer.token);
     if (!asset || transfer.value === 0n || transfer.from === transfer.to) continue;
-    if (transfer.from === owner) outputs.push({ asset, quantity: transfer.value, address: ownerChecksum, counterparty: getAddress(transfer.to) });
-    if (transfer.to === owner) inputs.push({ asset, quantity: transfer.value, address: ownerChecksum, counterparty: getAddress(transfer.from) });
+    if (transfer.from === owner)
+      outputs.push({ asset, quantity: transfer.value, address: ownerChecksum, counterparty: getAddress(transfer.to) });
+    if (transfer.to === owner)
+      inputs.push({ asset, quantity: transfer.value, address: ownerChecksum, counterparty: getAddress(transfer.from) });
   }
   const fees: NormalizedFee[] = [];
   if (fromMe) {

@@ -1,4 +1,14 @@
-import { createPublicClient, erc20Abi, http, HttpRequestError, parseAbiItem, TimeoutError, type Address, type Hash, type PublicClient } from 'viem';
+import {
+  createPublicClient,
+  erc20Abi,
+  http,
+  HttpRequestError,
+  parseAbiItem,
+  TimeoutError,
+  type Address,
+  type Hash,
+  type PublicClient,
+} from 'viem';
 import { SourceError } from '../../errors.ts';
 import type { TokenMetadata } from './evm-assets.ts';
 
@@ -6,7 +16,9 @@ export const TRANSFER_EVENT = parseAbiItem('event Transfer(address indexed from,
 
 /** A JSON-RPC client of one chain (viem), requests batched, failures as SourceError('unavailable'). */
 export function rpcClient(rpcUrl: string, timeoutMs: number): PublicClient {
-  return createPublicClient({ transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 1, batch: { batchSize: 50 } }) });
+  return createPublicClient({
+    transport: http(rpcUrl, { timeout: timeoutMs, retryCount: 1, batch: { batchSize: 50 } }),
+  });
 }
 
 /** Runs an RPC call; transport failures mean the provider is unavailable (retried later). */
@@ -14,8 +26,15 @@ export async function rpc<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
   } catch (error) {
-    if (error instanceof HttpRequestError || error instanceof TimeoutError || (error as Error).name === 'HttpRequestError') {
-      throw new SourceError('unavailable', `the chain's RPC node is unreachable: ${(error as Error).message.split('\n')[0]}`);
+    if (
+      error instanceof HttpRequestError ||
+      error instanceof TimeoutError ||
+      (error as Error).name === 'HttpRequestError'
+    ) {
+      throw new SourceError(
+        'unavailable',
+        `the chain's RPC node is unreachable: ${(error as Error).message.split('\n')[0]}`,
+      );
     }
     throw error;
   }
@@ -29,7 +48,11 @@ export async function readTokenMetadata(client: PublicClient, token: Address): P
     client.readContract({ address: token, abi: erc20Abi, functionName: 'decimals' }),
   ]);
   if (decimals.status !== 'fulfilled' || decimals.value > 77) return undefined;
-  const clean = (text: string) => text.replace(/[^\x20-\x7e]/g, '').trim().slice(0, 40);
+  const clean = (text: string) =>
+    text
+      .replace(/[^\x20-\x7e]/g, '')
+      .trim()
+      .slice(0, 40);
   return {
     symbol: symbol.status === 'fulfilled' && clean(symbol.value) ? clean(symbol.value) : 'UNKNOWN',
     ...(name.status === 'fulfilled' && clean(name.value) ? { name: clean(name.value) } : {}),

@@ -48,7 +48,8 @@ export function evmSource(options: EvmSourceOptions): SourceAdapter {
   return {
     async validate() {
       const id = await rpc(() => client.getChainId());
-      if (id !== chain.chainId) throw new SourceError('invalid', `the RPC node of ${chain.name} serves chain id ${id}, not ${chain.chainId}`);
+      if (id !== chain.chainId)
+        throw new SourceError('invalid', `the RPC node of ${chain.name} serves chain id ${id}, not ${chain.chainId}`);
     },
 
     async fetchTransactions(cursor): Promise<TransactionBatch> {
@@ -61,14 +62,27 @@ export function evmSource(options: EvmSourceOptions): SourceAdapter {
       const { hits, times } = await scanBlocks(state.next, to);
       const range = { fromBlock: BigInt(state.next), toBlock: BigInt(to) };
       const [sent, received] = await rpc(() =>
-        Promise.all([client.getLogs({ event: TRANSFER_EVENT, args: { from: owner }, ...range }), client.getLogs({ event: TRANSFER_EVENT, args: { to: owner }, ...range })]),
+        Promise.all([
+          client.getLogs({ event: TRANSFER_EVENT, args: { from: owner }, ...range }),
+          client.getLogs({ event: TRANSFER_EVENT, args: { to: owner }, ...range }),
+        ]),
       );
-      const logHashes = [...sent, ...received].map((log) => log.transactionHash).filter((h): h is Hash => !!h && !hits.has(h));
-      const fetched = await rpc(() => Promise.all([...new Set(logHashes)].map((hash) => client.getTransaction({ hash }))));
+      const logHashes = [...sent, ...received]
+        .map((log) => log.transactionHash)
+        .filter((h): h is Hash => !!h && !hits.has(h));
+      const fetched = await rpc(() =>
+        Promise.all([...new Set(logHashes)].map((hash) => client.getTransaction({ hash }))),
+      );
       for (const tx of fetched) hits.set(tx.hash, tx as Transaction);
-      const receipts = await rpc(() => Promise.all([...hits.keys()].map((hash) => client.getTransactionReceipt({ hash }))));
+      const receipts = await rpc(() =>
+        Promise.all([...hits.keys()].map((hash) => client.getTransactionReceipt({ hash }))),
+      );
       const lowerOwner = owner.toLowerCase();
-      const touched = receipts.flatMap((r) => tokenTransfers(r.logs).filter((t) => t.from === lowerOwner || t.to === lowerOwner).map((t) => t.token));
+      const touched = receipts.flatMap((r) =>
+        tokenTransfers(r.logs)
+          .filter((t) => t.from === lowerOwner || t.to === lowerOwner)
+          .map((t) => t.token),
+      );
       await knowTokens([...new Set(touched)]);
       const context = { chainId: chain.id, numericChainId: chain.chainId, owner, native, tokens: tokenAssets };
       const items: NormalizedTransaction[] = receipts.map((receipt) => {
@@ -83,7 +97,14 @@ export function evmSource(options: EvmSourceOptions): SourceAdapter {
       const balance = await rpc(() => client.getBalance({ address: owner }));
       const items: BalanceItem[] = [{ asset: native, quantity: balance }];
       for (const [contract, asset] of tokenAssets) {
-        const quantity = await rpc(() => client.readContract({ address: contract as Address, abi: erc20Abi, functionName: 'balanceOf', args: [owner] }));
+        const quantity = await rpc(() =>
+          client.readContract({
+            address: contract as Address,
+            abi: erc20Abi,
+            functionName: 'balanceOf',
+            args: [owner],
+          }),
+        );
         items.push({ asset, quantity });
       }
       return items.filter((b) => b.quantity > 0n);
@@ -91,13 +112,18 @@ export function evmSource(options: EvmSourceOptions): SourceAdapter {
   };
 
   /** Transactions from or to the owner in [from, to], and every block's time (ms). */
-  async function scanBlocks(from: number, to: number): Promise<{ hits: Map<Hash, Transaction>; times: Map<number, number> }> {
+  async function scanBlocks(
+    from: number,
+    to: number,
+  ): Promise<{ hits: Map<Hash, Transaction>; times: Map<number, number> }> {
     const hits = new Map<Hash, Transaction>();
     const times = new Map<number, number>();
     const lower = owner.toLowerCase();
     for (let start = from; start <= to; start += BLOCK_CONCURRENCY) {
       const numbers = Array.from({ length: Math.min(BLOCK_CONCURRENCY, to - start + 1) }, (_, i) => BigInt(start + i));
-      const blocks = await rpc(() => Promise.all(numbers.map((blockNumber) => client.getBlock({ blockNumber, includeTransactions: true }))));
+      const blocks = await rpc(() =>
+        Promise.all(numbers.map((blockNumber) => client.getBlock({ blockNumber, includeTransactions: true }))),
+      );
       for (const block of blocks) {
         times.set(Number(block.number), Number(block.timestamp) * 1000);
         for (const tx of block.transactions) {

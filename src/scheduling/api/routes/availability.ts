@@ -11,7 +11,15 @@ import { AvailabilityJson, AvailabilityQuery, errorResponses } from '../schemas.
 export async function availabilityRoute(app: FastifyInstance, { s, needs, hostOf }: ApiDeps): Promise<void> {
   app.get<{ Querystring: Static<typeof AvailabilityQuery> }>(
     '/availability',
-    { preHandler: needs('read:availability'), schema: { summary: 'Bookable slots of an event type (window at most 31 days)', tags: ['availability'], querystring: AvailabilityQuery, response: { 200: AvailabilityJson, ...errorResponses } } },
+    {
+      preHandler: needs('read:availability'),
+      schema: {
+        summary: 'Bookable slots of an event type (window at most 31 days)',
+        tags: ['availability'],
+        querystring: AvailabilityQuery,
+        response: { 200: AvailabilityJson, ...errorResponses },
+      },
+    },
     async (request) => {
       const host = await hostOf(request);
       const q = request.query;
@@ -20,13 +28,23 @@ export async function availabilityRoute(app: FastifyInstance, { s, needs, hostOf
       const from = readQueryTime(problems, 'from', q.from, zone, 'from') ?? s.kernel.clock.now();
       const to = readQueryTime(problems, 'to', q.to, zone, 'to') ?? from + 7 * DAY;
       problems.throwIfAny();
-      const answer = await s.availability.forHost(host.userId, q.eventTypeId, { from, to, durationMin: q.duration, timezone: q.tz });
+      const answer = await s.availability.forHost(host.userId, q.eventTypeId, {
+        from,
+        to,
+        durationMin: q.duration,
+        timezone: q.tz,
+      });
       const local = localIsoFormatter(answer.timezone, from, to + 12 * 3600_000);
       return {
         eventTypeId: answer.eventType.id,
         durationMin: answer.durationMin,
         timezone: answer.timezone,
-        slots: answer.slots.map((slot) => ({ start: toIsoUtc(slot.start), end: toIsoUtc(slot.end), localStart: local(slot.start), localEnd: local(slot.end) })),
+        slots: answer.slots.map((slot) => ({
+          start: toIsoUtc(slot.start),
+          end: toIsoUtc(slot.end),
+          localStart: local(slot.start),
+          localEnd: local(slot.end),
+        })),
       };
     },
   );

@@ -2,12 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import { SchemaComponents } from '../../../kernel/http/openapi-components.ts';
 import { REQUESTS_PER_MINUTE } from '../rate-limit.ts';
 
-type OpenApiDocument = { paths?: Record<string, unknown>; components?: Record<string, unknown>; [key: string]: unknown };
+type OpenApiDocument = {
+  paths?: Record<string, unknown>;
+  components?: Record<string, unknown>;
+  [key: string]: unknown;
+};
 type Operation = Record<string, unknown> & { responses?: Record<string, Record<string, unknown>> };
 
 /** Caledee's names for the rate-limit headers every answer carries. */
 const RATE_LIMIT_HEADERS = {
-  XRateLimitLimit: { description: 'requests per minute for this token', schema: { type: 'integer', examples: [REQUESTS_PER_MINUTE] } },
+  XRateLimitLimit: {
+    description: 'requests per minute for this token',
+    schema: { type: 'integer', examples: [REQUESTS_PER_MINUTE] },
+  },
   XRateLimitRemaining: { description: 'requests left in the current minute', schema: { type: 'integer' } },
   XRateLimitReset: { description: 'when the budget is full again, in Unix epoch seconds', schema: { type: 'integer' } },
 };
@@ -22,7 +29,12 @@ const HEADER_REFS = {
  * every named object (Caledee's: User, EventType, Schedule, Slot, Booking, Webhook, Error, …) a
  * component in `components.schemas`, each operation naming the scope it needs.
  */
-export async function openApiRoute(app: FastifyInstance, issuer: string, prefix: string, routeScopes: Map<string, string>): Promise<void> {
+export async function openApiRoute(
+  app: FastifyInstance,
+  issuer: string,
+  prefix: string,
+  routeScopes: Map<string, string>,
+): Promise<void> {
   let built: unknown;
   app.get('/openapi.json', { schema: { hide: true } }, async (_request, reply) => {
     built ??= buildDocument((app as unknown as { swagger(): OpenApiDocument }).swagger(), issuer, prefix, routeScopes);
@@ -35,7 +47,10 @@ function buildDocument(whole: OpenApiDocument, issuer: string, prefix: string, r
   const paths = Object.fromEntries(
     Object.entries(whole.paths ?? {})
       .filter(([path]) => path.startsWith(`${prefix}/`))
-      .map(([path, item]) => [path.slice(prefix.length), components.extract(withSecurity(path, item as Record<string, Operation>, routeScopes))]),
+      .map(([path, item]) => [
+        path.slice(prefix.length),
+        components.extract(withSecurity(path, item as Record<string, Operation>, routeScopes)),
+      ]),
   );
   return {
     openapi: '3.1.0',
@@ -48,7 +63,13 @@ function buildDocument(whole: OpenApiDocument, issuer: string, prefix: string, r
     components: {
       schemas: components.schemas,
       headers: RATE_LIMIT_HEADERS,
-      securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', description: 'OAuth access token or personal access token (pat_…)' } },
+      securitySchemes: {
+        bearerAuth: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'OAuth access token or personal access token (pat_…)',
+        },
+      },
     },
     paths,
   };
@@ -61,8 +82,16 @@ function withSecurity(path: string, item: Record<string, Operation>, routeScopes
     Object.entries(item).map(([method, operation]) => {
       const scope = routeScopes.get(`${method} ${fastifyPath}`);
       if (!scope) return [method, operation];
-      const responses = Object.fromEntries(Object.entries(operation.responses ?? {}).map(([status, response]) => [status, { ...response, headers: { ...HEADER_REFS, ...(response.headers as object | undefined) } }]));
-      return [method, { ...operation, responses, security: [{ bearerAuth: [scope] }], description: `Scope: ${scope}.` }];
+      const responses = Object.fromEntries(
+        Object.entries(operation.responses ?? {}).map(([status, response]) => [
+          status,
+          { ...response, headers: { ...HEADER_REFS, ...(response.headers as object | undefined) } },
+        ]),
+      );
+      return [
+        method,
+        { ...operation, responses, security: [{ bearerAuth: [scope] }], description: `Scope: ${scope}.` },
+      ];
     }),
   );
 }

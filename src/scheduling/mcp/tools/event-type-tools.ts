@@ -18,24 +18,40 @@ const fields = {
 /** list_event_types, create_event_type, update_event_type, get_booking_link. */
 export const eventTypeTools: SchedulingTool[] = [
   {
-    name: 'list_event_types', scope: 'read:event-types', readOnly: true, title: 'List event types', description: 'The host’s event types with their booking links.',
+    name: 'list_event_types',
+    scope: 'read:event-types',
+    readOnly: true,
+    title: 'List event types',
+    description: 'The host’s event types with their booking links.',
     input: {},
     async run(s, userId) {
       const host = await s.hosts.ensure(userId);
-      return { eventTypes: (await s.eventTypes.list(userId)).map((e) => eventTypeToJson(e, host.slug, s.kernel.config.ISSUER)) };
+      return {
+        eventTypes: (await s.eventTypes.list(userId)).map((e) => eventTypeToJson(e, host.slug, s.kernel.config.ISSUER)),
+      };
     },
   },
   {
-    name: 'create_event_type', scope: 'write:event-types', readOnly: false, title: 'Create an event type',
+    name: 'create_event_type',
+    scope: 'write:event-types',
+    readOnly: false,
+    title: 'Create an event type',
     description: 'A new bookable event type, e.g. a 45-minute "Demo": name and durations in minutes.',
     input: fields,
     async run(s, userId, a) {
       const host = await s.hosts.ensure(userId);
-      return eventTypeToJson(await s.eventTypes.create(userId, args<Record<string, never>>(a)), host.slug, s.kernel.config.ISSUER);
+      return eventTypeToJson(
+        await s.eventTypes.create(userId, args<Record<string, never>>(a)),
+        host.slug,
+        s.kernel.config.ISSUER,
+      );
     },
   },
   {
-    name: 'update_event_type', scope: 'write:event-types', readOnly: false, title: 'Update an event type',
+    name: 'update_event_type',
+    scope: 'write:event-types',
+    readOnly: false,
+    title: 'Update an event type',
     description: 'Changes name, durations, status (active) or other fields of an event type.',
     input: { id: z.string().min(1).max(100), ...fields, name: fields.name.optional() },
     async run(s, userId, a) {
@@ -45,7 +61,11 @@ export const eventTypeTools: SchedulingTool[] = [
     },
   },
   {
-    name: 'get_booking_link', scope: 'read:event-types', readOnly: true, title: 'Get a booking link', description: 'The public booking page URL of an event type, to send to someone.',
+    name: 'get_booking_link',
+    scope: 'read:event-types',
+    readOnly: true,
+    title: 'Get a booking link',
+    description: 'The public booking page URL of an event type, to send to someone.',
     input: { id: z.string().min(1).max(100) },
     async run(s, userId, a) {
       const host = await s.hosts.ensure(userId);

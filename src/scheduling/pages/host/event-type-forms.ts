@@ -37,38 +37,60 @@ export async function eventTypeFormRoutes(app: FastifyInstance, deps: PageDeps):
     }),
   );
 
-  app.get<{ Params: { id: string } }>('/scheduling/event-types/:id', { schema: { hide: true } }, async (request, reply) => {
-    const user = await signedIn(deps, request, reply);
-    if (!user) return reply;
-    const eventType = await s.eventTypes.get(user.id, request.params.id);
-    const schedules = await s.schedules.list(user.id);
-    const csrfToken = deps.csrf.token(request, reply);
-    return sendPage(reply, 200, page({
-      title: `Edit ${eventType.name}`,
-      signedInAs: displayName(user),
-      body: html`<h1>Edit ${eventType.name}</h1>
-<form method="post" action="/scheduling/event-types/${eventType.id}">${csrfField(csrfToken)}${eventTypeFields(eventType, schedules)}<button type="submit">Save</button></form>
-<p><a href="/scheduling">Back</a></p>`,
-    }));
-  });
-
-  app.post<{ Params: { id: string } }>('/scheduling/event-types/:id', { schema: { hide: true } }, async (request, reply) =>
-    formAction(deps, request, reply, async (user) => {
-      const input = readEventTypeForm(request.body);
-      await s.eventTypes.update(user.id, request.params.id, { ...input, slug: input.slug ?? (await s.eventTypes.get(user.id, request.params.id)).slug });
-    }),
+  app.get<{ Params: { id: string } }>(
+    '/scheduling/event-types/:id',
+    { schema: { hide: true } },
+    async (request, reply) => {
+      const user = await signedIn(deps, request, reply);
+      if (!user) return reply;
+      const eventType = await s.eventTypes.get(user.id, request.params.id);
+      const schedules = await s.schedules.list(user.id);
+      const csrfToken = deps.csrf.token(request, reply);
+      return sendPage(
+        reply,
+        200,
+        page({
+          title: `Edit ${eventType.name}`,
+          signedInAs: displayName(user),
+          body: html`<h1>Edit ${eventType.name}</h1>
+            <form method="post" action="/scheduling/event-types/${eventType.id}">
+              ${csrfField(csrfToken)}${eventTypeFields(eventType, schedules)}<button type="submit">Save</button>
+            </form>
+            <p><a href="/scheduling">Back</a></p>`,
+        }),
+      );
+    },
   );
 
-  app.post<{ Params: { id: string } }>('/scheduling/event-types/:id/toggle', { schema: { hide: true } }, async (request, reply) =>
-    formAction(deps, request, reply, async (user) => {
-      const current = await s.eventTypes.get(user.id, request.params.id);
-      await s.eventTypes.update(user.id, current.id, { active: !current.active });
-    }),
+  app.post<{ Params: { id: string } }>(
+    '/scheduling/event-types/:id',
+    { schema: { hide: true } },
+    async (request, reply) =>
+      formAction(deps, request, reply, async (user) => {
+        const input = readEventTypeForm(request.body);
+        await s.eventTypes.update(user.id, request.params.id, {
+          ...input,
+          slug: input.slug ?? (await s.eventTypes.get(user.id, request.params.id)).slug,
+        });
+      }),
   );
 
-  app.post<{ Params: { id: string } }>('/scheduling/event-types/:id/delete', { schema: { hide: true } }, async (request, reply) =>
-    formAction(deps, request, reply, async (user) => {
-      await s.eventTypes.delete(user.id, request.params.id);
-    }),
+  app.post<{ Params: { id: string } }>(
+    '/scheduling/event-types/:id/toggle',
+    { schema: { hide: true } },
+    async (request, reply) =>
+      formAction(deps, request, reply, async (user) => {
+        const current = await s.eventTypes.get(user.id, request.params.id);
+        await s.eventTypes.update(user.id, current.id, { active: !current.active });
+      }),
+  );
+
+  app.post<{ Params: { id: string } }>(
+    '/scheduling/event-types/:id/delete',
+    { schema: { hide: true } },
+    async (request, reply) =>
+      formAction(deps, request, reply, async (user) => {
+        await s.eventTypes.delete(user.id, request.params.id);
+      }),
   );
 }

@@ -17,9 +17,15 @@ export async function readPicker(s: SchedulingServices, eventType: EventType, q:
   const asked = Number(q.duration);
   const duration = eventType.durations.includes(asked) ? asked : eventType.durations[0]!;
   const from = DateTime.fromMillis(s.kernel.clock.now(), { zone: tz }).startOf('day');
-  const answer = await s.availability.forEventType(eventType, { from: from.toMillis(), to: from.plus({ days: 31 }).toMillis(), durationMin: duration, timezone: tz });
+  const answer = await s.availability.forEventType(eventType, {
+    from: from.toMillis(),
+    to: from.plus({ days: 31 }).toMillis(),
+    durationMin: duration,
+    timezone: tz,
+  });
   const date = q.date && isIsoDate(q.date) ? q.date : undefined;
   const startMs = q.start ? parseInstant(q.start) : undefined;
-  const start: Slot | undefined = startMs === undefined ? undefined : answer.slots.find((slot) => slot.start === startMs);
+  const start: Slot | undefined =
+    startMs === undefined ? undefined : answer.slots.find((slot) => slot.start === startMs);
   return { tz, duration, slots: answer.slots, date, start };
 }

@@ -8,12 +8,24 @@ import type { Config } from '../../../config.ts';
  * platform's rate limiter (counters in Redis when REDIS_URL is set, so nodes share them). The
  * three actions share one counter per key. `hostKeyOf` names the host a request acts on.
  */
-export function publicLimits(app: FastifyInstance, config: Config, hostKeyOf: (request: FastifyRequest) => Promise<string>): preHandlerAsyncHookHandler[] {
+export function publicLimits(
+  app: FastifyInstance,
+  config: Config,
+  hostKeyOf: (request: FastifyRequest) => Promise<string>,
+): preHandlerAsyncHookHandler[] {
   const limiter = (app as unknown as { rateLimit(options: object): preHandlerAsyncHookHandler }).rateLimit;
   return [
-    limiter({ max: config.BOOKING_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, keyGenerator: (request: FastifyRequest) => `scheduling-public:ip:${request.ip}` }),
+    limiter({
+      max: config.BOOKING_RATE_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      keyGenerator: (request: FastifyRequest) => `scheduling-public:ip:${request.ip}`,
+    }),
     allowAnotherLimiter,
-    limiter({ max: config.BOOKING_HOST_RATE_LIMIT_PER_MINUTE, timeWindow: 60_000, keyGenerator: async (request: FastifyRequest) => `scheduling-public:host:${await hostKeyOf(request)}` }),
+    limiter({
+      max: config.BOOKING_HOST_RATE_LIMIT_PER_MINUTE,
+      timeWindow: 60_000,
+      keyGenerator: async (request: FastifyRequest) => `scheduling-public:host:${await hostKeyOf(request)}`,
+    }),
   ];
 }
 
@@ -23,5 +35,6 @@ export function publicLimits(app: FastifyInstance, config: Config, hostKeyOf: (r
  */
 async function allowAnotherLimiter(request: FastifyRequest): Promise<void> {
   const flags = request as unknown as Record<symbol, unknown>;
-  for (const symbol of Object.getOwnPropertySymbols(request)) if (symbol.description === 'fastify.request.rateLimitRan') flags[symbol] = false;
+  for (const symbol of Object.getOwnPropertySymbols(request))
+    if (symbol.description === 'fastify.request.rateLimitRan') flags[symbol] = false;
 }
