@@ -3,7 +3,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BatchSigner } from '../../src/kernel/keys/batch-signer.ts';
-import { startPlainWorker } from '../../src/kernel/plain-worker.ts';
+import { startPlainWorker } from '../../src/kernel/threads/plain-worker.ts';
 
 const SRC = new URL('../../src/', import.meta.url).pathname;
 
@@ -19,7 +19,11 @@ describe('issue 10, item 3: worker code lives in real source files that tsc and 
     expect(
       files.filter((file) => /eval:\s*true/.test(readFileSync(file, 'utf8'))).map((file) => file.slice(SRC.length)),
     ).toEqual([]);
-    for (const worker of ['kernel/keys/signing-worker.js', 'kernel/db/checkpoint-worker.js']) {
+    for (const worker of [
+      'kernel/keys/signing-worker.js',
+      'kernel/db/checkpoint-worker.js',
+      'kernel/threads/tsx-worker-boot.js',
+    ]) {
       expect(readFileSync(join(SRC, worker), 'utf8').startsWith('// @ts-check\n')).toBe(true);
     }
   });

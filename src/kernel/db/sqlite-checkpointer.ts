@@ -1,4 +1,4 @@
-import { startPlainWorker } from '../plain-worker.ts';
+import { startPlainWorker } from '../threads/plain-worker.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CheckpointWorkerData } from './checkpoint-worker.js';
 

@@ -1,6 +1,6 @@
 import { sign, type KeyObject } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
-import { startPlainWorker } from '../plain-worker.ts';
+import { startPlainWorker } from '../threads/plain-worker.ts';
 import type { SigningAnswer, SigningBatch, SigningReply } from './signing-worker.js';
 
 /** Keys the worker keeps at once; past this it forgets them all and is sent what it needs again. */

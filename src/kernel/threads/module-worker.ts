@@ -1,6 +1,4 @@
-import { createRequire } from 'node:module';
 import { setPriority } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker, type WorkerOptions } from 'node:worker_threads';
 
 /**
@@ -11,8 +9,10 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
 export function startModuleWorker(from: string, name: string, options: WorkerOptions = {}): Worker {
   if (!from.endsWith('.ts')) return new Worker(new URL(`${name}.js`, from), options);
   const target = new URL(`${name}.ts`, from).href;
-  const boot = `import(${JSON.stringify(tsxApiUrl(from))}).then((tsx) => { tsx.register(); return import(${JSON.stringify(target)}); })`;
-  return new Worker(boot, { ...options, eval: true });
+  return new Worker(new URL('./tsx-worker-boot.js', import.meta.url), {
+    ...options,
+    argv: [...(options.argv ?? []), target],
+  });
 }
 
 /**
@@ -33,12 +33,4 @@ export function yieldCpuToEventLoop(): void {
 /** Lets the event loop run what is waiting (I/O, timers) before the caller continues. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-/** The ESM build of tsx's `register()` API, as its package exports name it. */
-function tsxApiUrl(from: string): string {
-  const require = createRequire(from);
-  const manifestPath = require.resolve('tsx/package.json');
-  const manifest = require(manifestPath) as { exports: Record<string, { import: { default: string } }> };
-  return new URL(manifest.exports['./esm/api']!.import.default, pathToFileURL(manifestPath)).href;
 }

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { html } from '../../ui/html.ts';
@@ -45,15 +46,17 @@ export async function accountPortfolioRoutes(app: FastifyInstance, deps: PageDep
       );
     });
   }
-  app.post(
-    `${ACCOUNT_BASE}/connections/:id/remove`,
-    { schema: { params: RemoveParams, hide: true } },
-    async (request, reply) => {
-      if (!verifiedForm(deps, request, reply)) return reply;
-      const session = await deps.accounts.sessions.current(request);
-      if (!session) return reply.redirect('/signin?return_to=/account', 303);
-      await removeConnection(deps, session.userId, (request.params as { id: string }).id);
-      return reply.redirect('/account', 303);
-    },
-  );
+  app
+    .withTypeProvider<TypeBoxTypeProvider>()
+    .post(
+      `${ACCOUNT_BASE}/connections/:id/remove`,
+      { schema: { params: RemoveParams, hide: true } },
+      async (request, reply) => {
+        if (!verifiedForm(deps, request, reply)) return reply;
+        const session = await deps.accounts.sessions.current(request);
+        if (!session) return reply.redirect('/signin?return_to=/account', 303);
+        await removeConnection(deps, session.userId, request.params.id);
+        return reply.redirect('/account', 303);
+      },
+    );
 }

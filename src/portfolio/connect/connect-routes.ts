@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { csvInput, walletInput } from './form-input.ts';
@@ -15,15 +16,16 @@ import {
 export const LINK_STEP = 'portfolio.link';
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const RemoveParams = Type.Object({ id: Type.String({ maxLength: 64 }), connectionId: Type.String({ maxLength: 64 }) });
+const PageQuery = Type.Object({ added: Type.Optional(Type.String({ maxLength: 8 })) });
 
 /** The Connect widget's step pages: /connect/link/:id (GET), its wallet, CSV, remove and continue forms. */
-export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
-  acceptMultipart(app, deps);
+export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): Promise<void> {
+  acceptMultipart(fastify, deps);
+  const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
   const base = (id: string) => `/connect/link/${id}`;
 
   /** The pending authorization and the signed-in person, or the reply that was sent instead. */
-  async function context(request: FastifyRequest, reply: FastifyReply) {
-    const { id } = request.params as { id: string };
+  async function context(id: string, request: FastifyRequest, reply: FastifyReply) {
     const interaction = await deps.oauth.interactions.get(id);
     if (!interaction)
       return {
@@ -44,15 +46,14 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
     userId: string,
     status: number,
     errors: string[] = [],
+    added = false,
   ) {
     const [client, user, connections] = await Promise.all([
       deps.oauth.clients.findById(clientId),
       deps.accounts.users.findById(userId),
       deps.portfolio.connections.list(userId),
     ]);
-    const notice = (request.query as { added?: string }).added
-      ? 'Linked. It is being read now; you can add more or continue.'
-      : undefined;
+    const notice = added ? 'Linked. It is being read now; you can add more or continue.' : undefined;
     return sendPage(
       reply,
       status,
@@ -69,17 +70,22 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
     );
   }
 
-  app.get('/connect/link/:id', { schema: { params: Params, hide: true } }, async (request, reply) => {
-    const found = await context(request, reply);
-    if ('sent' in found) return found.sent;
-    return render(request, reply, found.id, found.interaction.request.clientId, found.userId, 200);
-  });
+  app.get(
+    '/connect/link/:id',
+    { schema: { params: Params, querystring: PageQuery, hide: true } },
+    async (request, reply) => {
+      const found = await context(request.params.id, request, reply);
+      if ('sent' in found) return found.sent;
+      const added = request.query.added !== undefined;
+      return render(request, reply, found.id, found.interaction.request.clientId, found.userId, 200, [], added);
+    },
+  );
 
   for (const kind of ['wallet', 'csv'] as const) {
     app.post(`/connect/link/:id/${kind}`, { schema: { params: Params, hide: true } }, async (request, reply) => {
       const form = verifiedForm(deps, request, reply);
       if (!form) return reply;
-      const found = await context(request, reply);
+      const found = await context(request.params.id, request, reply);
       if ('sent' in found) return found.sent;
       const result = await tryLink(
         deps,
@@ -105,16 +111,16 @@ export async function connectRoutes(app: FastifyInstance, deps: PageDeps): Promi
     { schema: { params: RemoveParams, hide: true } },
     async (request, reply) => {
       if (!verifiedForm(deps, request, reply)) return reply;
-      const found = await context(request, reply);
+      const found = await context(request.params.id, request, reply);
       if ('sent' in found) return found.sent;
-      await removeConnection(deps, found.userId, (request.params as { connectionId: string }).connectionId);
+      await removeConnection(deps, found.userId, request.params.connectionId);
       return reply.redirect(base(found.id), 303);
     },
   );
 
   app.post('/connect/link/:id/continue', { schema: { params: Params, hide: true } }, async (request, reply) => {
     if (!verifiedForm(deps, request, reply)) return reply;
-    const found = await context(request, reply);
+    const found = await context(request.params.id, request, reply);
     if ('sent' in found) return found.sent;
     return reply.redirect(await deps.oauth.interactions.completeStep(found.id, LINK_STEP), 303);
   });

@@ -1,3 +1,4 @@
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { LinkInput } from '../../connections/link-input.ts';
@@ -48,7 +49,7 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
   // Its own scope: only this route reads JSON bodies through the CSV worker.
   await app.register(async (scope) => {
     acceptJsonWithCsv(scope, { bodyLimit, startWorker: () => portfolio.connections.csvWorker() });
-    scope.post(
+    scope.withTypeProvider<TypeBoxTypeProvider>().post(
       path,
       {
         bodyLimit,
@@ -62,18 +63,21 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
         },
       },
       async (request, reply) => {
-        const body = request.body as LinkInput | LinkInput[];
+        const body: LinkInput | LinkInput[] = request.body;
         const inputs = withHeldCsv(request, Array.isArray(body) ? body : [body]);
         const { results, errors } = await portfolio.connections.link(personOf(request), inputs);
         // sendEnvelope would make a 200 with errors a 206; partial linking is Calico's 200 with errors.
-        return reply
-          .code(errors.length ? 200 : 201)
-          .send({ data: Array.isArray(body) ? results : results[0], errors: errors.map(withEndUserCode) });
+        return (
+          reply
+            .code(errors.length ? 200 : 201)
+            // link() answers one result per input, in order: a single input has exactly one.
+            .send({ data: Array.isArray(body) ? results : results[0]!, errors: errors.map(withEndUserCode) })
+        );
       },
     );
   });
 
-  app.delete(
+  app.withTypeProvider<TypeBoxTypeProvider>().delete(
     path,
     {
       preHandler: deps.guard({ allOf: ['write:providers'] }),
@@ -85,7 +89,7 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
       },
     },
     async (request, reply) => {
-      const body = request.body as { provider_ids?: string[]; connection_ids?: string[] };
+      const body = request.body;
       if (!body.provider_ids && !body.connection_ids) throw badRequest('send provider_ids or connection_ids');
       const removed = await portfolio.connections.unlink(personOf(request), {
         providerIds: body.provider_ids,
