@@ -17,6 +17,8 @@ export function acceptJsonWithCsv(
   scope: FastifyInstance,
   options: { bodyLimit: number; startWorker(): CsvWorker },
 ): void {
+  // Replaces, in this scope only, the app's strict JSON parser (same rules: parseStrictJson).
+  scope.removeContentTypeParser('application/json');
   scope.addContentTypeParser(
     'application/json',
     { parseAs: 'buffer', bodyLimit: options.bodyLimit },

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
 import type { AuthorizationServer } from '../../oauth/index.ts';
-import { BodyError } from '../../kernel/http/strict-json.ts';
+import { MalformedBody } from '../../kernel/http/malformed-body.ts';
 import type { Csrf } from '../../ui/csrf.ts';
 import type { CsvWorker, HeldCsv } from '../sources/csv/parse-off-thread.ts';
 import { ApiError } from '../errors.ts';
@@ -31,7 +31,7 @@ export function acceptMultipart(app: FastifyInstance, deps: PageDeps): void {
     { parseAs: 'buffer', bodyLimit },
     async (request: FastifyRequest, body: Buffer) => {
       const contentType = request.headers['content-type'] ?? '';
-      if (!/boundary=/i.test(contentType)) throw new BodyError('multipart body without a boundary');
+      if (!/boundary=/i.test(contentType)) throw new MalformedBody('the upload is missing its multipart boundary');
       const worker = deps.portfolio.connections.csvWorker();
       const upload: { worker: CsvWorker; held?: HeldCsv } = { worker };
       uploads.set(request, upload);

@@ -9,7 +9,8 @@
 import { createHash } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
 import { SecretBox } from '../../../kernel/crypto/secret-box.ts';
-import { BodyError, parseStrictJson } from '../../../kernel/http/strict-json.ts';
+import { MalformedBody } from '../../../kernel/http/malformed-body.ts';
+import { parseStrictJson } from '../../../kernel/http/strict-json.ts';
 import { yieldCpuToEventLoop } from '../../../kernel/threads/module-worker.ts';
 import { parseMultipart } from '../../connect/multipart.ts';
 import { sumBalances } from '../../ledger/sum-balances.ts';
@@ -61,7 +62,7 @@ async function answer(request: CsvRequest): Promise<unknown> {
           request.contentType,
         );
       } catch (error) {
-        throw new BodyError(`the form could not be read (${(error as Error).message})`);
+        throw new MalformedBody(`the form could not be read (${(error as Error).message})`);
       }
       // The form's file wins over its pasted text, as csvInput() chooses.
       const text = fields.file?.trim() ? fields.file : fields.content;
