@@ -1,13 +1,31 @@
 import { defineConfig } from 'vitest/config';
 
+// Tests that measure the event loop's latency run last and alone (group 1), once every other
+// file has finished: on a 2-core machine a parallel test file would be measured instead.
+const TIMING_TESTS = ['test/portfolio/review-csv-import.test.ts'];
+
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
     pool: 'forks',
     // One anvil (EVM node) per run for the portfolio's chain tests.
     globalSetup: ['test/portfolio/support/anvil-global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'suite',
+          include: ['test/**/*.test.ts', 'src/**/*.test.ts'],
+          exclude: TIMING_TESTS,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: { name: 'timing', include: TIMING_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
+      },
+    ],
   },
 });

@@ -50,11 +50,7 @@ function render(
       .type('application/json; charset=utf-8')
       .send({ error: status >= 500 ? 'server_error' : 'bad_request', message });
   }
-  return reply.type('text/html; charset=utf-8').send(
-    page({
-      title,
-      body: html`<h1>${title}</h1>
-        <p class="error" role="alert">${message}</p>`,
-    }),
-  );
+  return reply
+    .type('text/html; charset=utf-8')
+    .send(page({ title, body: html`<h1>${title}</h1><p class="error" role="alert">${message}</p>` }));
 }

@@ -7,5 +7,5 @@ export function logoPath(clientId: string): string {
 
 /** An app's logo; decorative (empty alt), because the app's name is always written next to it. */
 export function logoImage(client: { id: string }, size: number): Html {
-  return html`<img class="logo" src="${logoPath(client.id)}" alt="" width="${size}" height="${size}" />`;
+  return html`<img class="logo" src="${logoPath(client.id)}" alt="" width="${size}" height="${size}">`;
 }

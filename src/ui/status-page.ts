@@ -20,9 +20,9 @@ export function statusPage({
   return page({
     title,
     body: html`<h1>${title}</h1>
-      <p class="error" role="alert">${message}</p>
-      ${hint ? html`<p class="hint">${hint}</p>` : ''}
-      ${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ''}`,
+<p class="error" role="alert">${message}</p>
+${hint ? html`<p class="hint">${hint}</p>` : ''}
+${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ''}`,
   });
 }
 

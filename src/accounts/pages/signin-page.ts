@@ -16,27 +16,15 @@ export function signinPage({ csrfToken, returnTo, identifier, error }: SigninPag
   return page({
     title: 'Sign in',
     body: html`<h1>Sign in or create an account</h1>
-      <p class="hint">We’ll send you a one-time code — no password needed.</p>
-      ${error ? html`<p class="error" role="alert" id="identifier-error">${error}</p>` : ''}
-      <form method="post" action="/signin">
-        <input type="hidden" name="csrf" value="${csrfToken}" />
-        <input type="hidden" name="return_to" value="${returnTo}" />
-        <label for="identifier">Email or phone number</label>
-        <input
-          id="identifier"
-          name="identifier"
-          type="text"
-          autocomplete="username"
-          autocapitalize="none"
-          spellcheck="false"
-          required
-          maxlength="320"
-          value="${identifier ?? ''}"
-          ${invalid}
-          autofocus
-        />
-        <p class="hint" id="identifier-hint">For a phone number, include the country code, like +44 7911 123456.</p>
-        <button type="submit">Continue</button>
-      </form>`,
+<p class="hint">We’ll send you a one-time code — no password needed.</p>
+${error ? html`<p class="error" role="alert" id="identifier-error">${error}</p>` : ''}
+<form method="post" action="/signin">
+<input type="hidden" name="csrf" value="${csrfToken}">
+<input type="hidden" name="return_to" value="${returnTo}">
+<label for="identifier">Email or phone number</label>
+<input id="identifier" name="identifier" type="text" autocomplete="username" autocapitalize="none" spellcheck="false" required maxlength="320" value="${identifier ?? ''}" ${invalid} autofocus>
+<p class="hint" id="identifier-hint">For a phone number, include the country code, like +44 7911 123456.</p>
+<button type="submit">Continue</button>
+</form>`,
   });
 }

@@ -25,33 +25,19 @@ export function profilePage({ user, csrfToken, values, errors = {} }: ProfilePag
     signedInAs: displayName(user),
     nav: 'account',
     body: html`<h1>Edit profile</h1>
-      ${Object.keys(errors).length ? html`<p class="error" role="alert">Check the fields marked below.</p>` : ''}
-      <form method="post" action="/account/profile">
-        <input type="hidden" name="csrf" value="${csrfToken}" />
-        <label for="name">Name</label>
-        ${problem('name', 'name-error')}
-        <input
-          id="name"
-          name="name"
-          type="text"
-          autocomplete="name"
-          maxlength="200"
-          value="${values.name}"
-          ${invalid('name', 'name-error')}
-        />
-        <p class="hint">
-          Shown to apps you allow to see your profile. Leave empty to show your email or phone instead.
-        </p>
-        <label for="time_zone">Time zone</label>
-        ${problem('timeZone', 'tz-error')}
-        <select id="time_zone" name="time_zone" ${invalid('timeZone', 'tz-error')}>
-          ${timeZoneOptions(values.timeZone)}
-        </select>
-        <p class="hint">Used to show times to you and to apps that can see your profile.</p>
-        <div class="actions">
-          <button type="submit">Save profile</button><a class="button secondary" href="/account">Cancel</a>
-        </div>
-      </form>`,
+${Object.keys(errors).length ? html`<p class="error" role="alert">Check the fields marked below.</p>` : ''}
+<form method="post" action="/account/profile">
+<input type="hidden" name="csrf" value="${csrfToken}">
+<label for="name">Name</label>
+${problem('name', 'name-error')}
+<input id="name" name="name" type="text" autocomplete="name" maxlength="200" value="${values.name}"${invalid('name', 'name-error')}>
+<p class="hint">Shown to apps you allow to see your profile. Leave empty to show your email or phone instead.</p>
+<label for="time_zone">Time zone</label>
+${problem('timeZone', 'tz-error')}
+<select id="time_zone" name="time_zone"${invalid('timeZone', 'tz-error')}>${timeZoneOptions(values.timeZone)}</select>
+<p class="hint">Used to show times to you and to apps that can see your profile.</p>
+<div class="actions"><button type="submit">Save profile</button><a class="button secondary" href="/account">Cancel</a></div>
+</form>`,
   });
 }
 
@@ -65,6 +51,7 @@ function timeZoneOptions(selected: string): Html {
     groups.set(region, [...(groups.get(region) ?? []), zone]);
   }
   const option = (zone: string) => html`<option${zone === selected ? html` selected` : ''}>${zone}</option>`;
-  return html`<option value="" ${selected ? '' : html` selected`}>Not set</option>
-    ${[...groups].map(([region, list]) => html`<optgroup label="${region}">${list.map(option)}</optgroup>`)}`;
+  return html`<option value=""${selected ? '' : html` selected`}>Not set</option>${[...groups].map(
+    ([region, list]) => html`<optgroup label="${region}">${list.map(option)}</optgroup>`,
+  )}`;
 }

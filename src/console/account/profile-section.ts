@@ -7,15 +7,10 @@ export function profileSection(): AccountSection {
     const saved = (request.query as Record<string, unknown> | undefined)?.saved === 'profile';
     const value = (text: string | null) => (text ? text : html`<span class="hint">Not set</span>`);
     return html`<section aria-labelledby="profile-heading">
-      <h2 id="profile-heading">Profile</h2>
-      ${saved ? html`<p class="notice" role="status">Your profile was saved.</p>` : ''}
-      <dl class="contacts">
-        <dt>Name</dt>
-        <dd>${value(user.name)}</dd>
-        <dt>Time zone</dt>
-        <dd>${value(user.timeZone)}</dd>
-      </dl>
-      <p><a href="/account/profile">Edit profile</a></p>
-    </section>`;
+<h2 id="profile-heading">Profile</h2>
+${saved ? html`<p class="notice" role="status">Your profile was saved.</p>` : ''}
+<dl class="contacts"><dt>Name</dt><dd>${value(user.name)}</dd><dt>Time zone</dt><dd>${value(user.timeZone)}</dd></dl>
+<p><a href="/account/profile">Edit profile</a></p>
+</section>`;
   };
 }

@@ -29,10 +29,7 @@ export function appFormFields(view: AppFormView): Html {
   };
   const groups = scopeGroups(view.registry);
   const checkbox = (name: string, scope: string, checked: boolean, label: Html) =>
-    html`<label class="check"
-      ><input type="checkbox" name="${name}" value="${scope}" ${checked ? html` checked` : ''} />
-      <span>${label}</span></label
-    >`;
+    html`<label class="check"><input type="checkbox" name="${name}" value="${scope}"${checked ? html` checked` : ''}> <span>${label}</span></label>`;
   return html`${Object.keys(errors).length ? html`<p class="error" role="alert">${errors.form ?? 'Check the fields marked below.'}</p>` : ''}
 <form method="post" action="${view.action}" class="stack">
 <input type="hidden" name="csrf" value="${view.csrfToken}">
@@ -42,7 +39,7 @@ ${err('name')}
 <p class="hint" id="name-hint">People see this name when the app asks for access.</p>
 ${
   view.editing
-    ? html`<input type="hidden" name="type" value="${form.type}" />`
+    ? html`<input type="hidden" name="type" value="${form.type}">`
     : html`<fieldset${aria('type')}><legend>Type</legend>
 ${err('type')}
 <label class="check"><input type="radio" name="type" value="confidential"${form.type === 'confidential' ? html` checked` : ''}> Confidential — runs on a server and can keep a secret</label>
@@ -55,13 +52,7 @@ ${err('redirectUris')}
 <p class="hint" id="redirect-hint">One per line. https, or http://127.0.0.1 (any port) for apps on the person’s own machine; native apps may use a reverse-domain scheme like com.example.app:/callback.</p>
 <fieldset${aria('allowedScopes')}><legend>Scopes the app may ask for</legend>
 ${err('allowedScopes')}
-${groups.map(
-  (group) =>
-    html`<p class="group">${group.label}</p>
-      <div class="checks">
-        ${group.scopes.map((s) => checkbox('allowed_scopes', s.name, form.allowedScopes.includes(s.name), html`<code>${s.name}</code> <span class="hint">${s.description}</span>`))}
-      </div>`,
-)}
+${groups.map((group) => html`<p class="group">${group.label}</p><div class="checks">${group.scopes.map((s) => checkbox('allowed_scopes', s.name, form.allowedScopes.includes(s.name), html`<code>${s.name}</code> <span class="hint">${s.description}</span>`))}</div>`)}
 </fieldset>
 <fieldset${aria('defaultScopes', 'default-hint')}><legend>Scopes asked for when the app names none</legend>
 ${err('defaultScopes')}

@@ -12,8 +12,8 @@ export function newAppPage(user: User, view: AppFormView): string {
     user,
     'Register an app',
     html`<p class="crumbs"><a href="/developers">Developers</a> › New app</p>
-      <h1>Register an app</h1>
-      ${appFormFields(view)}`,
+<h1>Register an app</h1>
+${appFormFields(view)}`,
   );
 }
 
@@ -32,45 +32,35 @@ export function appPage({ user, client, form, secret, saved }: AppPageView): str
     user,
     client.name,
     html`<p class="crumbs"><a href="/developers">Developers</a> › ${client.name}</p>
-      <div class="app">
-        ${logoImage(client, 48)}
-        <h1>${client.name}</h1>
-      </div>
-      ${saved ? html`<p class="notice" role="status">Your changes were saved.</p>` : ''}
-      <section aria-labelledby="credentials-heading">
-        <h2 id="credentials-heading">Credentials</h2>
-        <dl class="contacts">
-          <dt>Client ID</dt>
-          <dd><code>${client.id}</code></dd>
-          <dt>Type</dt>
-          <dd>
-            ${confidential ? 'Confidential (client_secret_basic or client_secret_post)' : 'Public (PKCE, no secret)'}
-          </dd>
-          <dt>Registered</dt>
-          <dd>${formatTime(client.createdAt, user.timeZone)}</dd>
-        </dl>
-        ${secret ? shownOnce('Client secret', 'client-secret', secret, 'It is shown only this once; Consentry keeps only a hash of it. If you lose it, rotate it.') : ''}
-        ${
-          confidential
-            ? html`<form method="post" action="/developers/apps/${client.id}/rotate-secret">
-                <input type="hidden" name="csrf" value="${form.csrfToken}" />
-                <p class="hint">Rotating makes a new secret; the old one stops working at once.</p>
-                <button type="submit" class="secondary">Rotate secret</button>
-              </form>`
-            : ''
-        }
-      </section>
-      <section aria-labelledby="settings-heading">
-        <h2 id="settings-heading">Settings</h2>
-        ${appFormFields(form)}
-      </section>
-      <section aria-labelledby="danger-heading">
-        <h2 id="danger-heading">Delete</h2>
-        <p class="hint">
-          Deleting the app ends every connection people gave it, and the tokens it holds for them stop working.
-        </p>
-        <p><a class="button danger" href="/developers/apps/${client.id}/delete">Delete ${client.name}…</a></p>
-      </section>`,
+<div class="app">${logoImage(client, 48)}<h1>${client.name}</h1></div>
+${saved ? html`<p class="notice" role="status">Your changes were saved.</p>` : ''}
+<section aria-labelledby="credentials-heading">
+<h2 id="credentials-heading">Credentials</h2>
+<dl class="contacts">
+<dt>Client ID</dt><dd><code>${client.id}</code></dd>
+<dt>Type</dt><dd>${confidential ? 'Confidential (client_secret_basic or client_secret_post)' : 'Public (PKCE, no secret)'}</dd>
+<dt>Registered</dt><dd>${formatTime(client.createdAt, user.timeZone)}</dd>
+</dl>
+${secret ? shownOnce('Client secret', 'client-secret', secret, 'It is shown only this once; Consentry keeps only a hash of it. If you lose it, rotate it.') : ''}
+${
+  confidential
+    ? html`<form method="post" action="/developers/apps/${client.id}/rotate-secret">
+<input type="hidden" name="csrf" value="${form.csrfToken}">
+<p class="hint">Rotating makes a new secret; the old one stops working at once.</p>
+<button type="submit" class="secondary">Rotate secret</button>
+</form>`
+    : ''
+}
+</section>
+<section aria-labelledby="settings-heading">
+<h2 id="settings-heading">Settings</h2>
+${appFormFields(form)}
+</section>
+<section aria-labelledby="danger-heading">
+<h2 id="danger-heading">Delete</h2>
+<p class="hint">Deleting the app ends every connection people gave it, and the tokens it holds for them stop working.</p>
+<p><a class="button danger" href="/developers/apps/${client.id}/delete">Delete ${client.name}…</a></p>
+</section>`,
   );
 }
 
@@ -79,20 +69,12 @@ export function deleteAppPage(user: User, client: Client, csrfToken: string): st
   return consolePage(
     user,
     `Delete ${client.name}?`,
-    html`<p class="crumbs">
-        <a href="/developers">Developers</a> › <a href="/developers/apps/${client.id}">${client.name}</a> › Delete
-      </p>
-      <h1>Delete ${client.name}?</h1>
-      <p>
-        People who connected <strong>${client.name}</strong> lose that connection, and every token it holds for them
-        stops working. Tokens it got for itself (client credentials) run until they expire. This cannot be undone.
-      </p>
-      <form method="post" action="/developers/apps/${client.id}/delete">
-        <input type="hidden" name="csrf" value="${csrfToken}" />
-        <div class="actions">
-          <button type="submit" class="danger">Delete app</button
-          ><a class="button secondary" href="/developers/apps/${client.id}">Keep it</a>
-        </div>
-      </form>`,
+    html`<p class="crumbs"><a href="/developers">Developers</a> › <a href="/developers/apps/${client.id}">${client.name}</a> › Delete</p>
+<h1>Delete ${client.name}?</h1>
+<p>People who connected <strong>${client.name}</strong> lose that connection, and every token it holds for them stops working. Tokens it got for itself (client credentials) run until they expire. This cannot be undone.</p>
+<form method="post" action="/developers/apps/${client.id}/delete">
+<input type="hidden" name="csrf" value="${csrfToken}">
+<div class="actions"><button type="submit" class="danger">Delete app</button><a class="button secondary" href="/developers/apps/${client.id}">Keep it</a></div>
+</form>`,
   );
 }

@@ -48,27 +48,13 @@ ${
   groups.length
     ? groups.map(
         (group) =>
-          html`<p class="group">${group.label}</p>
-            <div class="checks">
-              ${group.scopes.map(
-                (s) =>
-                  html`<label class="check"
-                    ><input
-                      type="checkbox"
-                      name="scopes"
-                      value="${s.name}"
-                      ${form.scopes.includes(s.name) ? html` checked` : ''}
-                    />
-                    <span><code>${s.name}</code> <span class="hint">${s.description}</span></span></label
-                  >`,
-              )}
-            </div>`,
+          html`<p class="group">${group.label}</p><div class="checks">${group.scopes.map((s) => html`<label class="check"><input type="checkbox" name="scopes" value="${s.name}"${form.scopes.includes(s.name) ? html` checked` : ''}> <span><code>${s.name}</code> <span class="hint">${s.description}</span></span></label>`)}</div>`,
       )
     : html`<p class="hint">This server serves no product API.</p>`
 }
 </fieldset>
 <label for="expires_in">Expires after</label>
-<select id="expires_in" name="expires_in">${TOKEN_EXPIRY_CHOICES.map((c) => html`<option value="${c.value}" ${c.value === form.expiresIn ? html` selected` : ''}>${c.label}</option>`)}</select>
+<select id="expires_in" name="expires_in">${TOKEN_EXPIRY_CHOICES.map((c) => html`<option value="${c.value}"${c.value === form.expiresIn ? html` selected` : ''}>${c.label}</option>`)}</select>
 <div class="actions"><button type="submit">Create token</button><a class="button secondary" href="/developers">Cancel</a></div>
 </form>`,
   );

@@ -22,26 +22,18 @@ export function consentPage(view: ConsentView, registry: ScopeRegistry): string 
   return page({
     title: `Allow ${view.client.name}?`,
     signedInAs: view.signedInAs,
-    body: html`<div class="app">
-        ${logoImage(view.client, 48)}
-        <h1>${view.client.name} wants to use your account</h1>
-      </div>
-      ${view.client.verified ? '' : unverifiedNotice(view.client)}
-      <p>It will be able to:</p>
-      <ul class="scopes">
-        ${view.scopes.map((s) => html`<li>${registry.scope(s)?.description ?? s}</li>`)}
-      </ul>
-      <p class="hint">
-        After you decide you will be sent to <strong>${host}</strong>. You can revoke access at any time from your
-        account page.
-      </p>
-      <form method="post" action="/oauth/interaction/${view.interactionId}">
-        <input type="hidden" name="csrf" value="${view.csrfToken}" />
-        <div class="actions">
-          <button type="submit" name="decision" value="approve">Allow</button>
-          <button type="submit" name="decision" value="deny" class="secondary">Deny</button>
-        </div>
-      </form>`,
+    body: html`<div class="app">${logoImage(view.client, 48)}<h1>${view.client.name} wants to use your account</h1></div>
+${view.client.verified ? '' : unverifiedNotice(view.client)}
+<p>It will be able to:</p>
+<ul class="scopes">${view.scopes.map((s) => html`<li>${registry.scope(s)?.description ?? s}</li>`)}</ul>
+<p class="hint">After you decide you will be sent to <strong>${host}</strong>. You can revoke access at any time from your account page.</p>
+<form method="post" action="/oauth/interaction/${view.interactionId}">
+<input type="hidden" name="csrf" value="${view.csrfToken}">
+<div class="actions">
+<button type="submit" name="decision" value="approve">Allow</button>
+<button type="submit" name="decision" value="deny" class="secondary">Deny</button>
+</div>
+</form>`,
   });
 }
 
@@ -51,10 +43,7 @@ function unverifiedNotice(client: Client) {
     client.registeredVia === 'dcr' || client.registeredVia === 'metadata'
       ? 'This app registered itself.'
       : 'This app was made by a Consentry user.';
-  return html`<p class="notice" role="note">
-    <strong>Unverified app.</strong> ${how} Consentry has not checked who runs it: continue only if you trust where you
-    came from.
-  </p>`;
+  return html`<p class="notice" role="note"><strong>Unverified app.</strong> ${how} Consentry has not checked who runs it: continue only if you trust where you came from.</p>`;
 }
 
 function hostOf(uri: string): string {

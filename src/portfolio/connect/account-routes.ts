@@ -39,9 +39,7 @@ export async function accountPortfolioRoutes(app: FastifyInstance, deps: PageDep
         page({
           title: 'Could not link',
           nav: 'account',
-          body: html`<h1>Could not link</h1>
-            ${problems(result.errors)}
-            <p><a href="/account">Back to your account</a></p>`,
+          body: html`<h1>Could not link</h1>${problems(result.errors)}<p><a href="/account">Back to your account</a></p>`,
         }),
       );
     });

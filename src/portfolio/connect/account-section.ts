@@ -11,16 +11,10 @@ export function linkedProvidersBlock(portfolio: () => Portfolio): AccountSection
     const { catalog, connections } = portfolio();
     const linked = await connections.list(user.id);
     return html`<section aria-labelledby="providers-heading">
-      <h2 id="providers-heading">Linked providers</h2>
-      ${linkedList(linked, catalog, ACCOUNT_BASE, csrfToken)}
-      <details>
-        <summary>Add a wallet</summary>
-        ${walletForm(catalog, ACCOUNT_BASE, csrfToken)}
-      </details>
-      <details>
-        <summary>Import a CSV</summary>
-        ${csvForm(catalog, ACCOUNT_BASE, csrfToken)}
-      </details>
-    </section>`;
+<h2 id="providers-heading">Linked providers</h2>
+${linkedList(linked, catalog, ACCOUNT_BASE, csrfToken)}
+<details><summary>Add a wallet</summary>${walletForm(catalog, ACCOUNT_BASE, csrfToken)}</details>
+<details><summary>Import a CSV</summary>${csvForm(catalog, ACCOUNT_BASE, csrfToken)}</details>
+</section>`;
   };
 }

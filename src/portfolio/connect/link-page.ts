@@ -22,28 +22,21 @@ export function linkPage(view: LinkPageView): string {
     title: 'Link your accounts',
     signedInAs: view.signedInAs,
     body: html`<h1>Link your accounts</h1>
-      <p>
-        <strong>${view.appName}</strong> would like to see your crypto. Link the wallets and exchange exports it should
-        see, then continue.
-      </p>
-      ${problems(view.errors ?? [])}${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
-      <h2>Linked</h2>
-      ${linkedList(view.connections, view.catalog, base, view.csrfToken)}
-      <h2>Add a wallet</h2>
-      ${walletForm(view.catalog, base, view.csrfToken)}
-      <h2>Import a CSV</h2>
-      ${csvForm(view.catalog, base, view.csrfToken)}
-      <form method="post" action="${base}/continue">
-        <input type="hidden" name="csrf" value="${view.csrfToken}" />
-        <button type="submit">Continue</button>
-      </form>`,
+<p><strong>${view.appName}</strong> would like to see your crypto. Link the wallets and exchange exports it should see, then continue.</p>
+${problems(view.errors ?? [])}${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
+<h2>Linked</h2>
+${linkedList(view.connections, view.catalog, base, view.csrfToken)}
+<h2>Add a wallet</h2>
+${walletForm(view.catalog, base, view.csrfToken)}
+<h2>Import a CSV</h2>
+${csvForm(view.catalog, base, view.csrfToken)}
+<form method="post" action="${base}/continue">
+<input type="hidden" name="csrf" value="${view.csrfToken}">
+<button type="submit">Continue</button>
+</form>`,
   });
 }
 
 export function messagePage(title: string, message: string): string {
-  return page({
-    title,
-    body: html`<h1>${title}</h1>
-      <p class="error" role="alert">${message}</p>`,
-  });
+  return page({ title, body: html`<h1>${title}</h1><p class="error" role="alert">${message}</p>` });
 }

@@ -51,9 +51,5 @@ export function field(body: unknown, name: string): string {
 
 /** A short page for dead ends: not found, expired form, server fault. */
 export function message(title: string, text: string): string {
-  return page({
-    title,
-    body: html`<h1>${title}</h1>
-      <p class="error" role="alert">${text}</p>`,
-  });
+  return page({ title, body: html`<h1>${title}</h1><p class="error" role="alert">${text}</p>` });
 }

@@ -29,13 +29,8 @@ export async function webhookFormRoutes(app: FastifyInstance, deps: PageDeps): P
           page({
             title: 'Webhook added',
             signedInAs: displayName(user),
-            body: html`<h1>Webhook added</h1>
-              <p>
-                Deliveries to <strong>${webhook.url}</strong> are signed with this secret. Copy it now: it is not shown
-                again.
-              </p>
-              <p><code id="webhook-secret">${secret}</code></p>
-              <p><a href="${back}">Back</a></p>`,
+            body: html`<h1>Webhook added</h1><p>Deliveries to <strong>${webhook.url}</strong> are signed with this secret. Copy it now: it is not shown again.</p>
+<p><code id="webhook-secret">${secret}</code></p><p><a href="${back}">Back</a></p>`,
           }),
         );
       } catch (error) {
@@ -46,9 +41,7 @@ export async function webhookFormRoutes(app: FastifyInstance, deps: PageDeps): P
           page({
             title: 'Webhook not added',
             signedInAs: displayName(user),
-            body: html`<h1>Webhook not added</h1>
-              ${errorBlock(error)}
-              <p><a href="${back}">Back</a></p>`,
+            body: html`<h1>Webhook not added</h1>${errorBlock(error)}<p><a href="${back}">Back</a></p>`,
           }),
         );
       }
@@ -90,15 +83,9 @@ export async function webhookFormRoutes(app: FastifyInstance, deps: PageDeps): P
           title: 'Webhook deliveries',
           signedInAs: displayName(user),
           body: html`<h1>Deliveries to ${webhook.url}</h1>
-            ${webhook.active ? '' : html`<p class="error">Disabled: ${webhook.disabledReason ?? 'turned off'}</p>`}
-            ${
-              deliveries.length
-                ? html`<ul>
-                    ${deliveries.map((d) => html`<li>${toIsoUtc(d.createdAt)} · ${d.event} · ${d.status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.lastStatusCode ? ` · HTTP ${d.lastStatusCode}` : ''}${d.lastError ? ` · ${d.lastError}` : ''}</li>`)}
-                  </ul>`
-                : html`<p class="hint">No deliveries yet.</p>`
-            }
-            <p><a href="/scheduling">Back</a></p>`,
+${webhook.active ? '' : html`<p class="error">Disabled: ${webhook.disabledReason ?? 'turned off'}</p>`}
+${deliveries.length ? html`<ul>${deliveries.map((d) => html`<li>${toIsoUtc(d.createdAt)} · ${d.event} · ${d.status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.lastStatusCode ? ` · HTTP ${d.lastStatusCode}` : ''}${d.lastError ? ` · ${d.lastError}` : ''}</li>`)}</ul>` : html`<p class="hint">No deliveries yet.</p>`}
+<p><a href="/scheduling">Back</a></p>`,
         }),
       );
     },

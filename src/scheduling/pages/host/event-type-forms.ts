@@ -53,10 +53,8 @@ export async function eventTypeFormRoutes(app: FastifyInstance, deps: PageDeps):
           title: `Edit ${eventType.name}`,
           signedInAs: displayName(user),
           body: html`<h1>Edit ${eventType.name}</h1>
-            <form method="post" action="/scheduling/event-types/${eventType.id}">
-              ${csrfField(csrfToken)}${eventTypeFields(eventType, schedules)}<button type="submit">Save</button>
-            </form>
-            <p><a href="/scheduling">Back</a></p>`,
+<form method="post" action="/scheduling/event-types/${eventType.id}">${csrfField(csrfToken)}${eventTypeFields(eventType, schedules)}<button type="submit">Save</button></form>
+<p><a href="/scheduling">Back</a></p>`,
         }),
       );
     },

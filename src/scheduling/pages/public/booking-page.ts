@@ -31,31 +31,24 @@ export async function bookingPageRoutes(app: FastifyInstance, deps: PageDeps): P
     const host = await s.hosts.person(eventType.userId);
     const csrfToken = deps.csrf.token(request, reply);
     const form = picker.start
-      ? html`<h2>Your details</h2>
-          <p>${localWhen(picker.start.start, picker.tz)}, ${picker.duration} minutes</p>
-          <form method="post" action="${path}">
-            ${csrfField(csrfToken)} <input type="hidden" name="start" value="${toIsoUtc(picker.start.start)}" /><input
-              type="hidden"
-              name="tz"
-              value="${picker.tz}"
-            /><input type="hidden" name="duration" value="${picker.duration}" /> <label for="name">Your name</label
-            ><input id="name" name="name" value="${filled.name ?? ''}" autocomplete="name" required />
-            <label for="email">Your email</label
-            ><input id="email" type="email" name="email" value="${filled.email ?? ''}" autocomplete="email" required />
-            <button type="submit">Book</button>
-          </form>`
+      ? html`<h2>Your details</h2><p>${localWhen(picker.start.start, picker.tz)}, ${picker.duration} minutes</p>
+<form method="post" action="${path}">${csrfField(csrfToken)}
+<input type="hidden" name="start" value="${toIsoUtc(picker.start.start)}"><input type="hidden" name="tz" value="${picker.tz}"><input type="hidden" name="duration" value="${picker.duration}">
+<label for="name">Your name</label><input id="name" name="name" value="${filled.name ?? ''}" autocomplete="name" required>
+<label for="email">Your email</label><input id="email" type="email" name="email" value="${filled.email ?? ''}" autocomplete="email" required>
+<button type="submit">Book</button></form>`
       : '';
     return sendPage(
       reply,
       error?.status ?? 200,
       page({
         title: `${eventType.name} with ${host.name ?? hostSlug}`,
-        body: html`<h1>${eventType.name}</h1>
-          <p>with ${host.name ?? hostSlug} · ${eventType.durations.join(' or ')} minutes</p>
-          ${eventType.description ? html`<p>${eventType.description}</p>` : ''} ${errorBlock(error)}
-          ${slotPicker({ path, keep: {}, tz: picker.tz, duration: picker.duration, durations: eventType.durations, slots: picker.slots, date: picker.date })}
-          ${form}
-          <script src="/scheduling/assets/booking.js"></script>`,
+        body: html`<h1>${eventType.name}</h1><p>with ${host.name ?? hostSlug} · ${eventType.durations.join(' or ')} minutes</p>
+${eventType.description ? html`<p>${eventType.description}</p>` : ''}
+${errorBlock(error)}
+${slotPicker({ path, keep: {}, tz: picker.tz, duration: picker.duration, durations: eventType.durations, slots: picker.slots, date: picker.date })}
+${form}
+<script src="/scheduling/assets/booking.js"></script>`,
       }),
     );
   }

@@ -40,37 +40,19 @@ export async function manageBookingRoutes(app: FastifyInstance, deps: PageDeps):
     if (booking.status === 'active' && eventType?.active) {
       const picker = await readPicker(s, eventType, { ...query, tz, duration: String(booking.durationMin) });
       manage = html`<h2>Cancel</h2>
-        <form method="post" action="/booking/${booking.id}/cancel">
-          ${csrfField(csrfToken)}<input type="hidden" name="token" value="${token}" />
-          <label for="reason">Reason (optional)</label><input id="reason" name="reason" /><button
-            type="submit"
-            class="secondary"
-          >
-            Cancel this meeting
-          </button>
-        </form>
-        <h2>Reschedule</h2>
-        ${slotPicker({ path: `/booking/${booking.id}`, keep: { token }, tz: picker.tz, duration: booking.durationMin, durations: [booking.durationMin], slots: picker.slots, date: picker.date })}
-        ${
-          picker.start
-            ? html`<form method="post" action="/booking/${booking.id}/reschedule">
-                ${csrfField(csrfToken)}<input type="hidden" name="token" value="${token}" /><input
-                  type="hidden"
-                  name="start"
-                  value="${toIsoUtc(picker.start.start)}"
-                />
-                <p>Move to ${localWhen(picker.start.start, picker.tz)}?</p>
-                <button type="submit">Reschedule</button>
-              </form>`
-            : ''
-        }`;
+<form method="post" action="/booking/${booking.id}/cancel">${csrfField(csrfToken)}<input type="hidden" name="token" value="${token}">
+<label for="reason">Reason (optional)</label><input id="reason" name="reason"><button type="submit" class="secondary">Cancel this meeting</button></form>
+<h2>Reschedule</h2>
+${slotPicker({ path: `/booking/${booking.id}`, keep: { token }, tz: picker.tz, duration: booking.durationMin, durations: [booking.durationMin], slots: picker.slots, date: picker.date })}
+${
+  picker.start
+    ? html`<form method="post" action="/booking/${booking.id}/reschedule">${csrfField(csrfToken)}<input type="hidden" name="token" value="${token}"><input type="hidden" name="start" value="${toIsoUtc(picker.start.start)}">
+<p>Move to ${localWhen(picker.start.start, picker.tz)}?</p><button type="submit">Reschedule</button></form>`
+    : ''
+}`;
     }
     const moved = booking.rescheduledToId
-      ? html`<p>
-          <a href="/booking/${booking.rescheduledToId}?token=${s.manageLinks.token(booking.rescheduledToId)}"
-            >See the new time</a
-          >
-        </p>`
+      ? html`<p><a href="/booking/${booking.rescheduledToId}?token=${s.manageLinks.token(booking.rescheduledToId)}">See the new time</a></p>`
       : '';
     return sendPage(
       reply,
@@ -78,15 +60,10 @@ export async function manageBookingRoutes(app: FastifyInstance, deps: PageDeps):
       page({
         title: booking.eventTypeName,
         body: html`<h1>${booking.eventTypeName}</h1>
-          <p class="${booking.status === 'canceled' ? 'error' : 'notice'}" id="booking-status">
-            ${booking.status === 'canceled' ? `Canceled${booking.cancelReason ? `: ${booking.cancelReason}` : ''}` : 'Booked'}
-          </p>
-          <p>
-            ${localWhen(booking.startAt, tz)}, ${booking.durationMin} minutes ·
-            ${booking.location.kind}${booking.location.value ? `: ${booking.location.value}` : ''}
-          </p>
-          <p>For ${booking.invitee.name} &lt;${booking.invitee.email}&gt;</p>
-          ${moved}${errorBlock(error)}${manage}`,
+<p class="${booking.status === 'canceled' ? 'error' : 'notice'}" id="booking-status">${booking.status === 'canceled' ? `Canceled${booking.cancelReason ? `: ${booking.cancelReason}` : ''}` : 'Booked'}</p>
+<p>${localWhen(booking.startAt, tz)}, ${booking.durationMin} minutes · ${booking.location.kind}${booking.location.value ? `: ${booking.location.value}` : ''}</p>
+<p>For ${booking.invitee.name} &lt;${booking.invitee.email}&gt;</p>
+${moved}${errorBlock(error)}${manage}`,
       }),
     );
   }

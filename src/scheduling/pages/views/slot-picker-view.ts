@@ -28,41 +28,19 @@ export function slotPicker(p: PickerState): Html {
   }
   const chosen = p.date ? (byDay.get(p.date) ?? []) : [];
   return html`<form method="get" action="${p.path}">
-      ${Object.entries(p.keep).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}" />`)}
-      <label for="tz">Your time zone</label
-      ><select id="tz" name="tz">
-        ${ZONES.map((z) => html`<option value="${z}" ${z === p.tz ? html` selected` : ''}>${z}</option>`)}
-      </select>
-      ${
-        p.durations.length > 1
-          ? html`<label for="duration">Duration</label
-              ><select id="duration" name="duration">
-                ${p.durations.map((d) => html`<option value="${d}" ${d === p.duration ? html` selected` : ''}>${d} minutes</option>`)}
-              </select>`
-          : html`<input type="hidden" name="duration" value="${p.duration}" />`
-      }
-      <button type="submit" class="secondary">Show times</button>
-    </form>
-    <h2>Pick a day</h2>
-    ${
-      byDay.size
-        ? html`<ul class="days">
-            ${[...byDay.keys()].map((day) => html`<li><a href="${link({ date: day })}" ${day === p.date ? html` aria-current="date"` : ''}>${DateTime.fromISO(day, { zone: p.tz }).toFormat('cccc d LLLL')}</a></li>`)}
-          </ul>`
-        : html`<p class="hint">No free times in the next month.</p>`
-    }
-    ${
-      p.date
-        ? html`<h2>Pick a time on ${DateTime.fromISO(p.date, { zone: p.tz }).toFormat('cccc d LLLL')}</h2>
-            ${
-              chosen.length
-                ? html`<ul class="slots">
-                    ${chosen.map((slot) => html`<li><a class="slot" href="${link({ date: p.date!, start: toIsoUtc(slot.start) })}">${DateTime.fromMillis(slot.start, { zone: p.tz }).toFormat('HH:mm')}</a></li>`)}
-                  </ul>`
-                : html`<p class="hint">No free times that day.</p>`
-            }`
-        : ''
-    }`;
+${Object.entries(p.keep).map(([k, v]) => html`<input type="hidden" name="${k}" value="${v}">`)}
+<label for="tz">Your time zone</label><select id="tz" name="tz">${ZONES.map((z) => html`<option value="${z}"${z === p.tz ? html` selected` : ''}>${z}</option>`)}</select>
+${p.durations.length > 1 ? html`<label for="duration">Duration</label><select id="duration" name="duration">${p.durations.map((d) => html`<option value="${d}"${d === p.duration ? html` selected` : ''}>${d} minutes</option>`)}</select>` : html`<input type="hidden" name="duration" value="${p.duration}">`}
+<button type="submit" class="secondary">Show times</button>
+</form>
+<h2>Pick a day</h2>
+${byDay.size ? html`<ul class="days">${[...byDay.keys()].map((day) => html`<li><a href="${link({ date: day })}"${day === p.date ? html` aria-current="date"` : ''}>${DateTime.fromISO(day, { zone: p.tz }).toFormat('cccc d LLLL')}</a></li>`)}</ul>` : html`<p class="hint">No free times in the next month.</p>`}
+${
+  p.date
+    ? html`<h2>Pick a time on ${DateTime.fromISO(p.date, { zone: p.tz }).toFormat('cccc d LLLL')}</h2>
+${chosen.length ? html`<ul class="slots">${chosen.map((slot) => html`<li><a class="slot" href="${link({ date: p.date!, start: toIsoUtc(slot.start) })}">${DateTime.fromMillis(slot.start, { zone: p.tz }).toFormat('HH:mm')}</a></li>`)}</ul>` : html`<p class="hint">No free times that day.</p>`}`
+    : ''
+}`;
 }
 
 export function localWhen(ms: number, tz: string): string {
