@@ -2,20 +2,8 @@ import type { Db } from '../../kernel/db/database.ts';
 import type { AuthorizationCodesTable } from '../../kernel/db/schema.ts';
 import { fromJsonList } from '../../kernel/json-list.ts';
 
-export interface AuthorizationCode {
-  codeHash: string;
-  clientId: string;
-  userId: string;
-  grantId: string;
-  redirectUri: string;
-  redirectUriSent: boolean;
-  codeChallenge: string | null;
-  codeChallengeMethod: string | null;
-  scopes: string[];
-  resources: string[];
-  nonce: string | null;
-  authTime: number;
-  expiresAt: number;
+/** A stored code: what was issued, and what became of it. */
+export interface AuthorizationCode extends NewAuthorizationCode {
   consumedAt: number | null;
   familyId: string | null;
   /** The consent grant the code was issued under has been revoked since. */

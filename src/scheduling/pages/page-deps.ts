@@ -3,6 +3,7 @@ import type { Accounts, User } from '../../accounts/index.ts';
 import type { Csrf } from '../../ui/csrf.ts';
 import { html } from '../../ui/html.ts';
 import { page } from '../../ui/layout.ts';
+import { seeOther } from '../../ui/respond.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';
 
 export interface PageDeps {
@@ -13,19 +14,7 @@ export interface PageDeps {
   publicLimits?: preHandlerAsyncHookHandler[];
 }
 
-/** Pages carry CSRF tokens and personal data: never cached. */
-export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply
-    .code(status)
-    .header('content-type', 'text/html; charset=utf-8')
-    .header('cache-control', 'no-store')
-    .send(body);
-}
-
-/** 303 after a POST so a reload never posts again. */
-export function seeOther(reply: FastifyReply, location: string): FastifyReply {
-  return reply.header('cache-control', 'no-store').redirect(location, 303);
-}
+export { sendPage, seeOther } from '../../ui/respond.ts';
 
 /** The signed-in person, or undefined after sending them to sign in. */
 export async function signedIn(
