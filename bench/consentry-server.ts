@@ -14,6 +14,8 @@ import pino from 'pino';
 import { describeConfig, loadConfig } from '../src/config.ts';
 import { createKernel, type Kernel } from '../src/kernel/kernel.ts';
 import { createOAuthContext } from '../src/oauth/oauth-context.ts';
+import { createAuthorizationServer } from '../src/oauth/index.ts';
+import { servedProducts } from '../src/products.ts';
 import { createAccounts } from '../src/accounts/index.ts';
 import { Csrf } from '../src/ui/csrf.ts';
 import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
@@ -105,6 +107,9 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     // server made them), so this only opens the database and loads what is there.
     const config = loadConfig(settings);
     kernel = await createKernel(config);
+    // Registers the scopes (the served products' definitions) on this handle's registry; the
+    // bench then mints codes through the authorization server's own internals.
+    await createAuthorizationServer(kernel, { products: (await servedProducts(config)).map((p) => p.definition) });
     const ctx = await createOAuthContext(kernel);
     const { client, secret } = await ctx.clientService.create({
       name: 'bench',
