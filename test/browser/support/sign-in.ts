@@ -13,13 +13,21 @@ export async function signInWithKeyboard(
 ): Promise<void> {
   await page.waitForURL(/\/signin\?/);
   await screenshot?.('signin');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('identifier');
+  await expectFocusOn(page, 'identifier');
   await page.keyboard.type(identifier);
   await page.keyboard.press('Enter');
   await page.waitForURL(/\/signin\/code\?/);
   await screenshot?.('signin-code');
-  expect(await page.evaluate(() => document.activeElement?.id)).toBe('code');
+  await expectFocusOn(page, 'code');
   await page.keyboard.type(await readCode());
   await page.keyboard.press('Enter');
   await page.waitForURL((url) => !url.pathname.startsWith('/signin'));
+}
+
+/** Autofocus lands once the page has settled, which on a busy machine can be after `load`: wait for it, then check. */
+async function expectFocusOn(page: Page, id: string): Promise<void> {
+  await page
+    .waitForFunction((wanted) => document.activeElement?.id === wanted, id, { timeout: 5_000 })
+    .catch(() => undefined);
+  expect(await page.evaluate(() => document.activeElement?.id)).toBe(id);
 }
