@@ -57,11 +57,10 @@ describe('review #7: CSV import blocks the server', () => {
   });
   afterAll(() => close());
 
-  it('keeps /healthz under 50 ms while a 10 MB CSV is parsed, linked and synced', async (context) => {
+  it('keeps /healthz under 50 ms while a 10 MB CSV is parsed, linked and synced', async () => {
     const { content, rows } = bigCsv(10_000_000);
-    // The same checks with nothing importing: on a machine too busy to answer an idle server in
-    // 50 ms (measured here under other load: 155-375 ms, garbage collection pauses starved of CPU),
-    // the bound says nothing about the import, so it is checked only when the machine allows it.
+    // The same checks with nothing importing, reported beside the bound: the file runs last and
+    // alone (vitest.config.ts), since on a busy 2-core machine the idle server alone passes 50 ms.
     const idle = await slowestHealthCheck(server, new Promise((resolve) => setTimeout(resolve, 3000)));
     // Encoded before the clock starts: this process is also the client, and only the server's share counts.
     const body = Buffer.from(
@@ -91,10 +90,6 @@ describe('review #7: CSV import blocks the server', () => {
     const assets = await api.get('/platform/v2/assets');
     expect((assets.body.data as { assets: unknown[] }).assets).toHaveLength(1);
     expect(rows).toBeGreaterThan(100_000);
-    if (idle.max >= 50)
-      context.skip(
-        `the machine is too busy to measure: an idle /healthz took up to ${idle.max.toFixed(0)} ms (import: ${during.max.toFixed(0)} ms)`,
-      );
     expect(
       during.max,
       `slowest /healthz while importing and syncing (${during.count} checks; idle: ${idle.max.toFixed(0)} ms)`,

@@ -5,7 +5,8 @@ import type { Accounts } from '../../accounts/index.ts';
 import type { OAuthContext } from '../oauth-context.ts';
 import type { Csrf } from '../../ui/csrf.ts';
 import { revokeGrant } from '../consent/revoke-grant.ts';
-import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
+import { sendPage } from '../../ui/respond.ts';
+import { BACK_TO_APP_HINT, FORM_EXPIRED, statusPage } from '../../ui/status-page.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const Form = Type.Object({ csrf: Type.Optional(Type.String({ maxLength: 200 })) });
@@ -25,17 +26,7 @@ export async function accountAppsEndpoint(
       async (request, reply) => {
         const { id } = request.params;
         if (!csrf.verify(request, request.body.csrf)) {
-          return reply
-            .code(403)
-            .type('text/html; charset=utf-8')
-            .send(
-              statusPage({
-                title: 'Please try again',
-                message: 'The form was out of date or did not come from this site.',
-                link: null,
-                hint: BACK_TO_APP_HINT,
-              }),
-            );
+          return sendPage(reply, 403, statusPage({ ...FORM_EXPIRED, link: null, hint: BACK_TO_APP_HINT }));
         }
         const session = await accounts.sessions.current(request);
         if (!session) return reply.redirect('/signin?return_to=/account', 303);

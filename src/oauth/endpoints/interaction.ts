@@ -13,7 +13,8 @@ import {
 import { InteractionRepository } from '../authorization/interaction-repository.ts';
 import { AccessDenied } from '../errors.ts';
 import { consentPage } from '../pages/consent-page.ts';
-import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
+import { sendPage } from '../../ui/respond.ts';
+import { BACK_TO_APP_HINT, FORM_EXPIRED, statusPage } from '../../ui/status-page.ts';
 import { renderAuthorizationError } from './authorize.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -83,17 +84,7 @@ export async function interactionEndpoints(
       const { id } = request.params;
       const form = request.body;
       if (!csrf.verify(request, form.csrf)) {
-        return reply
-          .code(403)
-          .type('text/html; charset=utf-8')
-          .send(
-            statusPage({
-              title: 'Please try again',
-              message: 'The form was out of date or did not come from this site.',
-              link: null,
-              hint: BACK_TO_APP_HINT,
-            }),
-          );
+        return sendPage(reply, 403, statusPage({ ...FORM_EXPIRED, link: null, hint: BACK_TO_APP_HINT }));
       }
       const interaction = await interactions.find(id, ctx.clock.now());
       if (!interaction) return expired(reply);

@@ -8,7 +8,8 @@ import { ApiError } from '../errors.ts';
 import type { LinkInput } from '../connections/link-input.ts';
 import type { Portfolio } from '../portfolio.ts';
 import type { FormFields } from './form-input.ts';
-import { messagePage } from './link-page.ts';
+import { sendPage } from '../../ui/respond.ts';
+import { FORM_EXPIRED, statusPage } from '../../ui/status-page.ts';
 
 export interface PageDeps {
   oauth: AuthorizationServer;
@@ -53,15 +54,13 @@ export function heldCsv(request: FastifyRequest): HeldCsv | undefined {
   return uploads.get(request)?.held;
 }
 
-export function sendPage(reply: FastifyReply, status: number, body: string): FastifyReply {
-  return reply.code(status).type('text/html; charset=utf-8').header('cache-control', 'no-store').send(body);
-}
+export { sendPage } from '../../ui/respond.ts';
 
 /** The form body, after checking its CSRF token; undefined (and a 403 page sent) when it fails. */
 export function verifiedForm(deps: PageDeps, request: FastifyRequest, reply: FastifyReply): FormFields | undefined {
   const form = (request.body ?? {}) as FormFields;
   if (deps.csrf.verify(request, form.csrf)) return form;
-  sendPage(reply, 403, messagePage('Please try again', 'The form was out of date or did not come from this site.'));
+  sendPage(reply, 403, statusPage(FORM_EXPIRED));
   return undefined;
 }
 
