@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startChildNode, type ChildNode } from '../helpers/child-node.ts';
 import { createTestClient } from '../helpers/clients.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';
@@ -20,8 +24,31 @@ function bigCsv(bytes: number): { content: string; rows: number } {
   return { content: lines.join('\n'), rows: lines.length - 1 };
 }
 
+/**
+ * The link request for bigCsv's file, written straight into one buffer: no 10 MB string nor
+ * 170,000 line strings stay in the test's heap to be collected while it measures.
+ */
+function bigCsvRequest(bytes: number): { body: Uint8Array<ArrayBuffer>; rows: number } {
+  const body = Buffer.alloc(bytes + 200_000) as Buffer<ArrayBuffer>;
+  let at = body.write('{"provider_id":"csv","display_label":"Ten megabytes","connection":{"type":"csv","content":"');
+  at += body.write(HEADER, at);
+  let size = HEADER.length;
+  let rows = 0;
+  const start = Date.UTC(2020, 0, 1);
+  for (; size < bytes - 80; rows++) {
+    const line = `\\n${new Date(start + rows * 60_000).toISOString()},0.${String(rows % 99_999_999).padStart(8, '0')},BTC,,,0.00000100,BTC,deposit`;
+    at += body.write(line, at);
+    size += line.length - 1;
+  }
+  at += body.write('"}}', at);
+  return { body: new Uint8Array(body.buffer, body.byteOffset, at), rows };
+}
+
 /** GET /healthz again and again until `done` settles; answers the slowest round trip in ms. */
-async function slowestHealthCheck(server: TestServer, done: Promise<unknown>): Promise<{ max: number; count: number }> {
+async function slowestHealthCheck(
+  server: { url: string },
+  done: Promise<unknown>,
+): Promise<{ max: number; count: number }> {
   let finished = false;
   void done.finally(() => (finished = true));
   let max = 0;
@@ -32,8 +59,22 @@ async function slowestHealthCheck(server: TestServer, done: Promise<unknown>): P
     await answer.arrayBuffer();
     max = Math.max(max, performance.now() - started);
     count++;
+    // Checked 200 times a second, as a demanding load balancer might: back to back, the checking
+    // would itself keep one of this machine's two cores busy and be measured as the server's delay.
+    await new Promise((resolve) => setTimeout(resolve, 5));
   }
   return { max, count };
+}
+
+/** Waits for the one linked provider's sync to finish (checked every 50 ms). */
+async function untilConnected(api: PlatformClient): Promise<void> {
+  for (;;) {
+    const answer = await api.get<{ providers: Array<{ status: string }> }>('/platform/v2/providers');
+    const status = answer.body.data.providers[0]?.status;
+    if (status === 'connected') return;
+    if (status === 'error' || status === 'needs_reauth') throw new Error(`the import's sync ended ${status}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 describe('review #7: CSV import blocks the server', () => {
@@ -42,10 +83,16 @@ describe('review #7: CSV import blocks the server', () => {
   let close: () => Promise<void>;
   let api: PlatformClient;
   let token: string;
+  let directory: string;
+
+  const env = { COINGECKO_API_URL: CLOSED_PORT_URL, ESPLORA_URL: CLOSED_PORT_URL };
 
   beforeAll(async () => {
+    // A database file, so that the measured server can be another process on the same data.
+    directory = mkdtempSync(join(tmpdir(), 'consentry-csv-timing-'));
     ({ server, smtp, close } = await startServerWithMail({
-      env: { COINGECKO_API_URL: CLOSED_PORT_URL, ESPLORA_URL: CLOSED_PORT_URL },
+      databaseUrl: `sqlite:${join(directory, 'db.sqlite')}`,
+      env,
     }));
     const client = await createTestClient(server, {
       name: 'Importer',
@@ -55,48 +102,69 @@ describe('review #7: CSV import blocks the server', () => {
     });
     ({ api, token } = await personWithToken(server, smtp, client, 'importer@example.com'));
   });
-  afterAll(() => close());
+  afterAll(async () => {
+    await close();
+    rmSync(directory, { recursive: true, force: true });
+  });
 
-  // The issue's target is 50 ms; measured here it is 19-78 ms (garbage-collection pauses and the
-  // sync's batches), so that target is not met yet and the check holds the line at 150 ms: the
-  // synchronous import this replaced held /healthz for 400 ms to seconds.
-  it('keeps /healthz within 150 ms while a 10 MB CSV is parsed, linked and synced (target: 50 ms)', async () => {
-    const { content, rows } = bigCsv(10_000_000);
-    // The same checks with nothing importing, reported beside the bound: the file runs last and
-    // alone (vitest.config.ts), since on a busy 2-core machine the idle server alone passes 50 ms.
-    const idle = await slowestHealthCheck(server, new Promise((resolve) => setTimeout(resolve, 3000)));
-    // Encoded before the clock starts: this process is also the client, and only the server's share counts.
-    const body = Buffer.from(
-      JSON.stringify({ provider_id: 'csv', display_label: 'Ten megabytes', connection: { type: 'csv', content } }),
-    );
-    let status = 0;
-    const importing = (async () => {
-      const answer = await fetch(`${server.url}/platform/v2/providers`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        body,
-      });
-      status = answer.status;
-      await answer.arrayBuffer();
-      // The sync job: the stored file is opened and read into transactions, balances and prices.
-      await server.kernel.jobs.drain();
-    })();
-    const during = await slowestHealthCheck(server, importing);
-    await importing;
+  // Measured on a server in its own process, as it runs in production: the test's own 10 MB of
+  // strings, its HTTP client and the test runner would otherwise share the server's heap and
+  // garbage-collection pauses, and be measured as the server's.
+  it('keeps /healthz within 50 ms while a 10 MB CSV is parsed, linked and synced', async () => {
+    const { body, rows } = bigCsvRequest(10_000_000);
+    // The same issuer, keys and data, served by `consentry start` in a process of its own.
+    const port = Number(new URL(server.url).port);
+    await close();
+    let node: ChildNode | undefined;
+    try {
+      node = await startChildNode(
+        {
+          ...env,
+          ISSUER: server.url,
+          DATABASE_URL: server.config.DATABASE_URL,
+          SECRET_KEY: server.config.SECRET_KEY!,
+        },
+        port,
+      );
+      const measured = node;
+      // The same checks with nothing importing, reported beside the bound; the first status
+      // check also compiles the provider list's serializer here, not in the measured window.
+      const idle = await slowestHealthCheck(measured, new Promise((resolve) => setTimeout(resolve, 2000)));
+      expect((await api.get('/platform/v2/providers')).status).toBe(200);
+      let status = 0;
+      const importing = (async () => {
+        const answer = await fetch(`${measured.url}/platform/v2/providers`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          body,
+        });
+        status = answer.status;
+        await answer.arrayBuffer();
+        // The sync job runs on that node: the file is read into transactions, balances and prices.
+        await untilConnected(api);
+      })();
+      const during = await slowestHealthCheck(measured, importing);
+      await importing;
 
-    expect(status).toBe(201);
-    expect(during.count).toBeGreaterThan(100);
-    const providers = (await api.get('/platform/v2/providers')).body.data as { providers: Array<{ status: string }> };
-    expect(providers.providers[0]!.status).toBe('connected');
-    const first = await api.get('/platform/v2/transactions?limit=1');
-    expect(first.body.data).toMatchObject({ transactions: [{ provider_id: 'csv' }] });
-    const assets = await api.get('/platform/v2/assets');
-    expect((assets.body.data as { assets: unknown[] }).assets).toHaveLength(1);
-    expect(rows).toBeGreaterThan(100_000);
-    expect(
-      during.max,
-      `slowest /healthz while importing and syncing (${during.count} checks; idle: ${idle.max.toFixed(0)} ms)`,
-    ).toBeLessThan(150);
+      expect(status).toBe(201);
+      expect(during.count).toBeGreaterThan(500);
+      const first = await api.get('/platform/v2/transactions?limit=1');
+      expect(first.body.data).toMatchObject({ transactions: [{ provider_id: 'csv' }] });
+      const assets = await api.get('/platform/v2/assets');
+      expect((assets.body.data as { assets: unknown[] }).assets).toHaveLength(1);
+      expect(rows).toBeGreaterThan(100_000);
+      expect(
+        during.max,
+        `slowest /healthz while importing and syncing (${during.count} checks; idle: ${idle.max.toFixed(0)} ms)`,
+      ).toBeLessThan(50);
+    } finally {
+      await node?.stop();
+      // The other checks run on the test's own server again, on the same data.
+      ({ server, smtp, close } = await startServerWithMail({
+        databaseUrl: server.config.DATABASE_URL,
+        env: { ...env, PORT: String(port), ISSUER: server.url },
+      }));
+    }
   }, 120_000);
 
   it('states its limits: more than PORTFOLIO_CSV_MAX_BYTES is 413, more than PORTFOLIO_CSV_MAX_ROWS rows is 400, bad rows are line-numbered', async () => {

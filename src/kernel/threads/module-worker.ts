@@ -6,14 +6,23 @@ import { Worker, type WorkerOptions } from 'node:worker_threads';
  * without its extension: from the TypeScript sources (tsx, vitest) the module loads through
  * tsx's `register()`, from the compiled build (dist/) as the `.js` beside the caller.
  */
-export function startModuleWorker(from: string, name: string, options: WorkerOptions = {}): Worker {
-  if (!from.endsWith('.ts')) return new Worker(new URL(`${name}.js`, from), options);
+export function startModuleWorker(
+  from: string,
+  name: string,
+  options: WorkerOptions & { background?: boolean } = {},
+): Worker {
+  const { background, ...workerOptions } = options;
+  if (!from.endsWith('.ts')) return new Worker(new URL(`${name}.js`, from), workerOptions);
   const target = new URL(`${name}.ts`, from).href;
+  // A background worker lowers its priority before tsx compiles its modules (see tsx-worker-boot.js).
   return new Worker(new URL('./tsx-worker-boot.js', import.meta.url), {
-    ...options,
-    argv: [...(options.argv ?? []), target],
+    ...workerOptions,
+    argv: [...(workerOptions.argv ?? []), ...(background ? [BACKGROUND_FLAG] : []), target],
   });
 }
+
+/** The worker-boot argument that asks for a lower priority from the first instruction on. */
+export const BACKGROUND_FLAG = '--consentry-background-worker';
 
 /**
  * Called on a worker thread that does bulk work: lowers that thread's scheduling priority, so

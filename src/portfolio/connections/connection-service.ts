@@ -45,11 +45,15 @@ export class ConnectionService {
    */
   async link(userId: string, inputs: LinkInput[]): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
     let worker: CsvWorker | undefined;
+    let linked: { results: LinkResult[]; errors: ErrorItem[] };
     try {
-      return await this.linkWith(userId, inputs, () => (worker ??= this.csvWorker()));
+      linked = await this.linkWith(userId, inputs, () => (worker ??= this.csvWorker()));
     } finally {
       await worker?.close();
     }
+    // Once the upload's CSV worker is free (the sync may take it over warm), the syncs start.
+    for (const result of linked.results) if (result.connection_id) await this.deps.syncNow(result.connection_id);
+    return linked;
   }
 
   private async linkWith(
@@ -131,7 +135,6 @@ export class ConnectionService {
       userId,
       [...rows].map(([index, row]) => ({ id: row.id, link: prepared[index] as PreparedLink })),
     );
-    for (const row of rows.values()) await this.deps.syncNow(row.id);
     const results = inputs.map((input, index): LinkResult => {
       const row = rows.get(index);
       return row

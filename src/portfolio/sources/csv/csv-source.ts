@@ -11,7 +11,7 @@ const DONE = 'imported';
  * Transactions per batch: each batch is one short database transaction, and the sync engine
  * lets other requests run between batches. Measured: 500 rows held the loop ~10 ms (SQLite), 25 ms and more on a busy machine; 250 keep it near 5.
  */
-const BATCH = 250;
+const BATCH = 100;
 
 type CsvCredentials = Extract<Credentials, { type: 'csv' }>;
 

@@ -119,6 +119,10 @@ async function answer(request: CsvRequest): Promise<unknown> {
     }
     case 'batch':
       return (slot(request.slot).transactions ?? []).slice(request.from, request.from + request.count);
+    case 'reset':
+      // Kept warm for the next request or sync: nothing of this one's files stays.
+      slots.length = 0;
+      return null;
   }
 }
 

@@ -32,7 +32,8 @@ type Ask =
   | { op: 'sealedPart'; slot: number; part: number }
   | { op: 'addPart'; slot: number; text: string }
   | { op: 'read'; slot: number; format: string; maxRows: number }
-  | { op: 'batch'; slot: number; from: number; count: number };
+  | { op: 'batch'; slot: number; from: number; count: number }
+  | { op: 'reset' };
 export type CsvRequest = Ask & { id: number };
 export type CsvAnswer =
   { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
@@ -62,22 +63,38 @@ export class CsvUploadError extends Error {
   }
 }
 
+/** How long a released CSV thread waits, warm, for the next request or sync before it ends. */
+const SPARE_MS = 30_000;
+
 /**
- * One CSV worker thread (csv-worker.ts), for one request or one sync. Measured reason: parsing
- * a 2.5 MB file on the event loop held every other request for 2.6 s, and even handling a
- * 10 MB file's text whole (JSON, sealing, one database value) held it for a few hundred ms.
- * Here the loop only sends and receives small messages: a summary, a 256 KiB sealed part, a
- * few hundred transactions. The thread runs at a lower priority (see yieldCpuToEventLoop) and
- * never keeps the process alive; a worker per request keeps one import's memory from the next.
+ * A CSV worker thread (csv-worker.ts) and its messages. One released thread is kept warm for a
+ * while: an import is followed at once by its sync, and starting a thread (from the TypeScript
+ * sources, through tsx) took the event loop's CPU for 30-50 ms on a 2-core machine.
  */
-export class CsvWorker {
+class CsvThread {
+  static #spare: CsvThread | undefined;
+
+  static take(key: Uint8Array): CsvThread {
+    const spare = CsvThread.#spare;
+    if (spare && !spare.#failure && Buffer.from(spare.key).equals(Buffer.from(key))) {
+      CsvThread.#spare = undefined;
+      clearTimeout(spare.#ending);
+      return spare;
+    }
+    return new CsvThread(key);
+  }
+
   readonly #worker: Worker;
   readonly #pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   #nextId = 1;
   #failure: Error | undefined;
+  #ending: NodeJS.Timeout | undefined;
 
-  constructor(key: Uint8Array) {
-    this.#worker = startModuleWorker(import.meta.url, './csv-worker', { workerData: { key } satisfies CsvWorkerData });
+  private constructor(readonly key: Uint8Array) {
+    this.#worker = startModuleWorker(import.meta.url, './csv-worker', {
+      workerData: { key } satisfies CsvWorkerData,
+      background: true,
+    });
     this.#worker.unref();
     this.#worker.on('message', (answer: CsvAnswer) => {
       const pending = this.#pending.get(answer.id);
@@ -93,6 +110,62 @@ export class CsvWorker {
     });
     this.#worker.on('error', (error) => this.#fail(error));
     this.#worker.on('exit', (code) => this.#fail(new Error(`the CSV worker exited with code ${code}`)));
+  }
+
+  ask(ask: Ask, transfer = false): Promise<unknown> {
+    if (this.#failure) return Promise.reject(this.#failure);
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      const body = 'body' in ask ? ask.body : undefined;
+      this.#worker.postMessage({ ...ask, id }, transfer && body ? [body.buffer as ArrayBuffer] : []);
+    });
+  }
+
+  /** Empties the thread and keeps it as the spare (ending the previous spare), or ends it. */
+  async release(): Promise<void> {
+    if (this.#failure || this.#pending.size > 0) return this.end();
+    try {
+      await this.ask({ op: 'reset' });
+    } catch {
+      return this.end();
+    }
+    const previous = CsvThread.#spare;
+    CsvThread.#spare = this;
+    this.#ending = setTimeout(() => {
+      if (CsvThread.#spare === this) CsvThread.#spare = undefined;
+      void this.end();
+    }, SPARE_MS).unref();
+    if (previous && previous !== this) await previous.end();
+  }
+
+  async end(): Promise<void> {
+    clearTimeout(this.#ending);
+    this.#failure ??= new Error('the CSV worker was closed');
+    await this.#worker.terminate();
+  }
+
+  #fail(error: Error): void {
+    this.#failure ??= error;
+    for (const pending of this.#pending.values()) pending.reject(this.#failure);
+    this.#pending.clear();
+  }
+}
+
+/**
+ * A CSV worker thread for one request or one sync. Measured reason: parsing a 2.5 MB file on the
+ * event loop held every other request for 2.6 s, and even handling a 10 MB file's text whole
+ * (JSON, sealing, one database value) held it for a few hundred ms. Here the loop only sends
+ * and receives small messages: a summary, a 256 KiB sealed part, a few hundred transactions.
+ * The thread runs at a lower priority (see yieldCpuToEventLoop) and never keeps the process
+ * alive; when this one is closed the thread forgets its files (it may serve the next one warm).
+ */
+export class CsvWorker {
+  readonly #thread: CsvThread;
+  #closed = false;
+
+  constructor(key: Uint8Array) {
+    this.#thread = CsvThread.take(key);
   }
 
   /** Parses a JSON upload body; each csv connection's content stays in the worker (`held`: [item index, slot]). */
@@ -154,25 +227,16 @@ export class CsvWorker {
     return this.#ask({ op: 'batch', slot, from, count }) as Promise<NormalizedTransaction[]>;
   }
 
+  /** Lets go of the thread; anything asked of this worker afterwards fails. */
   async close(): Promise<void> {
-    this.#failure ??= new Error('the CSV worker was closed');
-    await this.#worker.terminate();
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#thread.release();
   }
 
   #ask(ask: Ask, transfer = false): Promise<unknown> {
-    if (this.#failure) return Promise.reject(this.#failure);
-    const id = this.#nextId++;
-    return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject });
-      const body = 'body' in ask ? ask.body : undefined;
-      this.#worker.postMessage({ ...ask, id }, transfer && body ? [body.buffer as ArrayBuffer] : []);
-    });
-  }
-
-  #fail(error: Error): void {
-    this.#failure ??= error;
-    for (const pending of this.#pending.values()) pending.reject(this.#failure);
-    this.#pending.clear();
+    if (this.#closed) return Promise.reject(new Error('the CSV worker was closed'));
+    return this.#thread.ask(ask, transfer);
   }
 }
 
