@@ -1,0 +1,57 @@
+import type { Exchange } from 'ccxt';
+import type { NormalizedTransaction } from '../../ledger/normalized.ts';
+
+/** What an API key may do, as the exchange reports it. */
+export interface KeyPermissions {
+  canTrade: boolean;
+  canWithdraw: boolean;
+}
+
+/**
+ * A history the unified ccxt calls miss (Binance's dividends and dust sweeps, say), read with
+ * the exchange's own endpoints through ccxt's implicit API methods. `since` is the cursor of
+ * this stream (ms, inclusive); answers the transactions found and the next `since`, or `done`.
+ */
+export interface ExtraHistory {
+  /** Stable name, part of the sync cursor (`dividends`, `dust`). */
+  name: string;
+  /** The longest span one call may cover (ms); the engine walks windows of this size. */
+  windowMs?: number;
+  fetch(exchange: Exchange, since: number, until: number): Promise<NormalizedTransaction[]>;
+}
+
+/**
+ * One exchange read through ccxt by API key. Everything specific to the exchange lives in its
+ * definition file (exchanges/<id>.ts); the engine (exchange-source.ts) is shared.
+ */
+export interface ExchangeDefinition {
+  /** Provider id in the catalogue and in `crypto_sources` (`binance`). */
+  providerId: string;
+  name: string;
+  /** The ccxt class (`binance`, `coinbase`, `kraken`, `okx`, `bybit`, `kucoin`, `gemini`, `bitstamp`). */
+  ccxtId: string;
+  /** OKX and KuCoin keys come with a passphrase (ccxt's `password`). */
+  passphrase: boolean;
+  /** The widget's steps for creating a read-only key, one sentence each. */
+  keyHelp: string[];
+  /** Extra ccxt constructor options. */
+  options?: Record<string, unknown>;
+  /** fetchBalance params of each wallet read besides the default one (`[{type: 'funding'}]`). */
+  extraWallets?: Array<Record<string, unknown>>;
+  /** fetchMyTrades needs a symbol: trades are read market by market (markets from balances, transfers and the ledger). */
+  tradesPerMarket: boolean;
+  /** Longest span one trades call may cover (ms), if the exchange limits it. */
+  tradeWindowMs?: number;
+  /** Longest span one deposits or withdrawals call may cover (ms): Binance allows 90 days. */
+  transferWindowMs?: number;
+  /** Records per history call (the exchange's maximum page size). */
+  pageLimit: number;
+  /** The ledger is read (rewards, interest, conversions the other calls miss). */
+  ledger: boolean;
+  /** Extra fetchMyTrades / fetchDeposits / fetchLedger params (e.g. an account type). */
+  historyParams?: Record<string, unknown>;
+  /** Histories only the exchange's own endpoints give. */
+  extraHistories?: ExtraHistory[];
+  /** The key's permissions, where the exchange reports them; undefined when it cannot tell. */
+  permissions?(exchange: Exchange): Promise<KeyPermissions | undefined>;
+}
