@@ -1,5 +1,5 @@
-import type { Exchange } from 'ccxt';
-import type { NormalizedTransaction } from '../../ledger/normalized.ts';
+import type { Exchange, LedgerEntry } from 'ccxt';
+import type { Category, NormalizedTransaction } from '../../ledger/normalized.ts';
 
 /** What an API key may do, as the exchange reports it. */
 export interface KeyPermissions {
@@ -52,6 +52,14 @@ export interface ExchangeDefinition {
   historyParams?: Record<string, unknown>;
   /** Histories only the exchange's own endpoints give. */
   extraHistories?: ExtraHistory[];
+  /**
+   * The category of a ledger entry whose ccxt `type` alone does not say (the raw type is in
+   * `entry.info`); `skip` for entries the other calls already report. Undefined: the engine's rule
+   * (trade, transaction, fee and transfer entries skipped; reward, interest, staking, cashback,
+   * rebate, referral and airdrop kept; entries sharing a reference id with value in and out are a
+   * conversion, i.e. a trade).
+   */
+  classifyLedger?(entry: LedgerEntry): Category | 'skip' | undefined;
   /** The key's permissions, where the exchange reports them; undefined when it cannot tell. */
   permissions?(exchange: Exchange): Promise<KeyPermissions | undefined>;
 }
