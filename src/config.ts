@@ -185,6 +185,27 @@ export const ConfigSchema = Type.Object({
     1,
   ),
   PORTFOLIO_CSV_MAX_ROWS: Int(200_000, 'Most rows (after the header) one CSV import accepts; more is a 400.', 1),
+  EXCHANGE_API_URLS: Str(
+    '{}',
+    'Exchange API base URLs as JSON, provider id to URL ({"binance":"https://api.binance.us"}): replaces the scheme and host of every endpoint ccxt calls.',
+  ),
+  EXCHANGE_OAUTH_URLS: Str(
+    '{}',
+    'OAuth endpoints of exchanges linked by OAuth, as JSON: provider id to {"authorize","token","revoke"}.',
+  ),
+  COINBASE_OAUTH_CLIENT_ID: Str(
+    undefined,
+    "Consentry's OAuth client id at Coinbase; unset: Coinbase links by API key only.",
+  ),
+  COINBASE_OAUTH_CLIENT_SECRET: Str(undefined, "Consentry's OAuth client secret at Coinbase."),
+  PORTFOLIO_ALLOW_TRADING_KEYS: Bool(
+    false,
+    'Accept exchange API keys that can trade or withdraw (by default such a key is refused with guidance).',
+  ),
+  PORTFOLIO_EXCHANGE_HISTORY_START: Str(
+    '2017-01-01',
+    'Date (YYYY-MM-DD, UTC) an exchange history is read from on a first sync.',
+  ),
   WEBHOOK_ALLOW_LOOPBACK: option(
     Type.Optional(Type.Boolean()),
     'Deliver webhooks to loopback addresses, over http too (tests only). Unset: on only when NODE_ENV is test.',

@@ -14,7 +14,12 @@ import { AssetsReader } from './reads/assets-reader.ts';
 import { CursorCodec } from './reads/cursor.ts';
 import { TransactionsReader } from './reads/transactions-reader.ts';
 import { portfolioSettings, type PortfolioSettings } from './settings.ts';
-import { sourceFactory, type SourceFactory } from './sources/create-source.ts';
+import {
+  credentialVerifier,
+  sourceFactory,
+  type CredentialVerifier,
+  type SourceFactory,
+} from './sources/create-source.ts';
 import { InternalTransfers } from './sync/internal-transfers.ts';
 import { RefreshRepository } from './sync/refresh-repository.ts';
 import { RefreshService } from './sync/refresh-service.ts';
@@ -39,6 +44,7 @@ export interface Portfolio {
 
 export interface PortfolioOverrides {
   sources?: SourceFactory;
+  verifyCredentials?: CredentialVerifier;
   priceSource?: PriceSource;
 }
 
@@ -80,6 +86,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     syncNow: enqueueSync,
     csvLimits: { maxBytes: settings.csvMaxBytes, maxRows: settings.csvMaxRows },
+    verifyCredentials: overrides.verifyCredentials ?? credentialVerifier(settings, { now: () => ctx.clock.now() }),
     aroundUnlink: async (userId, ids, remove) => {
       const pairs = (await Promise.all(ids.map((id) => transactions.hashesOf(id))))
         .flat()

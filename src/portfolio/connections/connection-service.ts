@@ -8,6 +8,7 @@ import type { Connection, Credentials } from './connection.ts';
 import type { ConnectionRepository } from './connection-repository.ts';
 import type { LinkInput, LinkResult } from './link-input.ts';
 import { CsvWorker, type CsvLimits } from '../sources/csv/parse-off-thread.ts';
+import type { CredentialVerifier } from '../sources/create-source.ts';
 import { prepareLink, type PreparedLink } from './prepare-link.ts';
 
 export interface ConnectionServiceDeps {
@@ -19,6 +20,8 @@ export interface ConnectionServiceDeps {
   syncNow(connectionId: string): Promise<void>;
   /** Size and row limits of a CSV import. */
   csvLimits: CsvLimits;
+  /** Checks credentials with the provider before they are stored (a real read call). */
+  verifyCredentials: CredentialVerifier;
   /** Runs `remove`, then cleans up what depended on the removed connections (internal-transfer marks). */
   aroundUnlink(userId: string, connectionIds: string[], remove: () => Promise<void>): Promise<void>;
 }
@@ -71,7 +74,12 @@ export class ConnectionService {
             `provider ${input.provider_id} is not in the catalogue (GET /platform/v2/providers/catalog)`,
             input.provider_id,
           );
-        const link = await prepareLink(provider, input, { ...this.deps.csvLimits, worker: csvWorker });
+        const link = await prepareLink(
+          provider,
+          input,
+          { ...this.deps.csvLimits, worker: csvWorker },
+          this.deps.verifyCredentials,
+        );
         const key = `${provider.providerId}\u0000${link.identityKey}`;
         if (keys.has(key) || (await this.deps.repo.findByIdentity(userId, provider.providerId, link.identityKey))) {
           throw new ApiError(

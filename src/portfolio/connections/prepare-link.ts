@@ -3,6 +3,7 @@ import { validateWallet } from '../addresses/validate-wallet.ts';
 import type { ProviderDefinition } from '../catalog/provider-definition.ts';
 import { ApiError, badRequest, type ErrorItem } from '../errors.ts';
 import type { CsvLimits, CsvWorker, HeldCsv } from '../sources/csv/parse-off-thread.ts';
+import type { CredentialVerifier } from '../sources/create-source.ts';
 import type { Credentials } from './connection.ts';
 import type { LinkInput } from './link-input.ts';
 
@@ -26,12 +27,14 @@ export interface CsvCheck extends CsvLimits {
  * Checks one link request against its provider and turns it into credentials plus the key
  * that makes a second link of the same thing a duplicate. Nothing is stored here.
  * A CSV file is parsed and sealed on a CSV worker thread, within `csv` limits.
- * @throws ApiError 400 (bad input, line-numbered for CSV), 413 (CSV too large), 501 (auth type not built yet)
+ * An API key is checked with the provider (`verify`: a real read call).
+ * @throws ApiError 400 (bad input, line-numbered for CSV; a key the exchange refuses), 413 (CSV too large)
  */
 export async function prepareLink(
   provider: ProviderDefinition,
   input: LinkInput,
   csv: CsvCheck,
+  verify: CredentialVerifier,
 ): Promise<PreparedLink> {
   const id = provider.providerId;
   const { connection } = input;
@@ -99,6 +102,8 @@ export async function prepareLink(
         secret_key: connection.secret_key,
         ...(connection.passphrase ? { passphrase: connection.passphrase } : {}),
       };
+      // Checked at the exchange before anything is stored: a wrong key is a 400 here, not a failed sync later.
+      await verify(provider, credentials);
       return { provider, credentials, identityKey: `api_key:${digest}`, displayLabel: label || provider.name };
     }
     case 'oauth2':

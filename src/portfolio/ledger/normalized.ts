@@ -50,6 +50,8 @@ export interface NormalizedTransaction {
   inputs: NormalizedLeg[];
   outputs: NormalizedLeg[];
   fees: NormalizedFee[];
+  /** Set when the source knows better than the legs (an exchange deposit from outside is a receive without a known sender). */
+  type?: TransactionType;
 }
 
 export interface BalanceItem {

@@ -23,3 +23,12 @@ export function sourceFactory(settings: PortfolioSettings, deps: SourceDeps): So
     return kind.open(provider, credentials, { settings, now: deps.now });
   };
 }
+
+export type CredentialVerifier = (provider: ProviderDefinition, credentials: Credentials) => Promise<void>;
+
+/** Checks new credentials with their source kind (a real read call) before a link is stored. */
+export function credentialVerifier(settings: PortfolioSettings, deps: SourceDeps): CredentialVerifier {
+  return async (provider, credentials) => {
+    await sourceKind(provider.source.kind)?.verifyCredentials?.(provider, credentials, { settings, now: deps.now });
+  };
+}

@@ -29,6 +29,11 @@ export interface SourceKind {
   providers(settings: PortfolioSettings): ProviderDefinition[];
   /** Wallet kinds: checks an address (or key) for `chain`; @throws ApiError 400 naming the problem. */
   validateWallet?(provider: ProviderDefinition, address: string, chain: string): WalletIdentity;
+  /**
+   * Checks credentials with a real read call before anything is stored (an exchange key: it
+   * signs, it reads, it cannot trade or withdraw). @throws ApiError naming the problem.
+   */
+  verifyCredentials?(provider: ProviderDefinition, credentials: Credentials, context: SourceContext): Promise<void>;
   /** The adapter for one connection's credentials; @throws SourceError('invalid') when they do not fit. */
   open(provider: ProviderDefinition, credentials: Credentials, context: SourceContext): SourceAdapter;
 }

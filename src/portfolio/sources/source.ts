@@ -15,6 +15,8 @@ export interface TransactionBatch {
 export interface SourceAdapter {
   /** Checks the connection works (reachable, right chain, credentials accepted). */
   validate(): Promise<void>;
+  /** Balances are read before the history (an exchange: they show within seconds of linking). */
+  balancesFirst?: boolean;
   /** Balances now; `undefined` when the source has none and balances follow from the history (CSV). */
   fetchBalances(): Promise<BalanceItem[] | undefined>;
   fetchTransactions(cursor: string | null): Promise<TransactionBatch>;

@@ -53,7 +53,7 @@ export function toTransactionRow(
     external_id: tx.externalId,
     timestamp: tx.timestamp,
     status: tx.status,
-    type: deriveType(tx),
+    type: tx.type ?? deriveType(tx),
     category: tx.category,
     categorization_source: tx.categorizationSource,
     is_internal_transfer: tx.isInternalTransfer ? 1 : 0,

@@ -67,8 +67,9 @@ export class SyncEngine {
         const adapter = await this.adapterFor(connection);
         try {
           await adapter.validate();
+          if (adapter.balancesFirst) await this.syncBalances(connection, adapter);
           const hashes = await this.syncHistory(connection, adapter);
-          await this.syncBalances(connection, adapter);
+          if (!adapter.balancesFirst) await this.syncBalances(connection, adapter);
           return hashes;
         } finally {
           await adapter.close?.();

@@ -1,0 +1,142 @@
+import type { Exchange } from 'ccxt';
+import { SourceError } from '../../errors.ts';
+import type { ExchangeDefinition } from './exchange-definition.ts';
+
+type Ccxt = typeof import('ccxt');
+
+/** ccxt is large (~150 MB resident, 0.3 s to load): it is loaded on the first exchange call only. */
+let loading: Promise<Ccxt> | undefined;
+export function loadCcxt(): Promise<Ccxt> {
+  return (loading ??= import('ccxt'));
+}
+
+export interface ExchangeKey {
+  apiKey: string;
+  secret: string;
+  password?: string;
+}
+
+/**
+ * A ccxt client for one exchange and key. Amounts come back as decimal strings (`number =
+ * String`), never floats; `apiUrl` replaces the scheme and host of every endpoint ccxt knows
+ * for the exchange (regional endpoints, stand-ins), keeping paths.
+ */
+export async function openExchange(
+  definition: ExchangeDefinition,
+  key: ExchangeKey | undefined,
+  options: { apiUrl?: string; timeoutMs: number },
+): Promise<Exchange> {
+  const ccxt = await loadCcxt();
+  const ExchangeClass = (ccxt as unknown as Record<string, new (config: object) => Exchange>)[definition.ccxtId];
+  if (!ExchangeClass) throw new SourceError('invalid', `ccxt has no exchange ${definition.ccxtId}`);
+  const exchange = new ExchangeClass({
+    ...(key ? { apiKey: key.apiKey, secret: key.secret, ...(key.password ? { password: key.password } : {}) } : {}),
+    enableRateLimit: true,
+    timeout: options.timeoutMs,
+    options: { ...definition.options },
+  });
+  exchange.number = String as unknown as typeof Number;
+  if (options.apiUrl) exchange.urls.api = pointAt(exchange.urls.api, options.apiUrl) as typeof exchange.urls.api;
+  return exchange;
+}
+
+function pointAt(urls: unknown, base: string): unknown {
+  if (typeof urls === 'string') return urls.replace(/^https?:\/\/[^/]+/, base);
+  if (urls && typeof urls === 'object')
+    return Object.fromEntries(Object.entries(urls).map(([name, url]) => [name, pointAt(url, base)]));
+  return urls;
+}
+
+/** Rate-limit answers waited out in one call before the sync gives up for now (retried later). */
+const MAX_RATE_LIMITS = 5;
+/** The longest Retry-After waited inline; a longer one ends the sync attempt (the job retries). */
+const MAX_INLINE_WAIT_MS = 120_000;
+/** Without Retry-After, the wait after the n-th rate-limit answer. */
+const fallbackWaitMs = (n: number) => 1000 * 2 ** n;
+
+export interface CallOptions {
+  /** Waits (real time): a rate limit's Retry-After. */
+  sleep(ms: number): Promise<void>;
+  /** Called with each wait, for the logs and the benchmark. */
+  onWait?(ms: number, reason: string): void;
+}
+
+/**
+ * One exchange call as the sync needs it: a rate limit (429/418, or the exchange's own code) is
+ * waited out for exactly its Retry-After, never retried hot; a clock-skew refusal (Binance
+ * -1021, an old nonce) resynchronizes the time once and tries again; every other failure
+ * becomes a SourceError (`auth`: the key no longer works; `unavailable`: try later).
+ */
+export async function callExchange<T>(
+  exchange: Exchange,
+  name: string,
+  action: () => Promise<T>,
+  options: CallOptions,
+): Promise<T> {
+  const ccxt = await loadCcxt();
+  let resynchronized = false;
+  for (let limited = 0; ;) {
+    try {
+      return await action();
+    } catch (error) {
+      if (error instanceof ccxt.InvalidNonce && !resynchronized) {
+        resynchronized = true;
+        if (exchange.has['fetchTime']) await exchange.loadTimeDifference().catch(() => undefined);
+        continue;
+      }
+      if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) {
+        const wait = retryAfterMs(exchange) ?? fallbackWaitMs(limited);
+        limited++;
+        if (limited > MAX_RATE_LIMITS || wait > MAX_INLINE_WAIT_MS)
+          throw new SourceError('unavailable', `${name} is rate limiting this key; the sync continues later`);
+        options.onWait?.(wait, 'rate limit');
+        await options.sleep(wait);
+        continue;
+      }
+      throw toSourceError(ccxt, name, error);
+    }
+  }
+}
+
+/** The last answer's Retry-After (seconds or an HTTP date), in ms. */
+function retryAfterMs(exchange: Exchange): number | undefined {
+  const headers = (exchange.last_response_headers ?? {}) as Record<string, string | undefined>;
+  const value = Object.entries(headers).find(([header]) => header.toLowerCase() === 'retry-after')?.[1];
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+export function toSourceError(ccxt: Ccxt, name: string, error: unknown): SourceError {
+  if (error instanceof SourceError) return error;
+  const said = exchangeMessage(error);
+  if (error instanceof ccxt.AuthenticationError)
+    return new SourceError('auth', `${name} refused the API key: ${said}. Create a new read-only key and link again.`);
+  if (error instanceof ccxt.NotSupported || error instanceof ccxt.ArgumentsRequired)
+    return new SourceError('invalid', `${name} cannot answer this: ${said}`);
+  if (error instanceof ccxt.NetworkError)
+    return new SourceError('unavailable', `${name} could not be reached: ${said}`);
+  if (error instanceof ccxt.BaseError) return new SourceError('unavailable', `${name} answered with an error: ${said}`);
+  return new SourceError('unavailable', `${name} could not be read`);
+}
+
+/** The exchange's own words from a ccxt error (`binance {"code":-2015,"msg":"…"}` → the msg). */
+function exchangeMessage(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  const json = /\{[\s\S]*\}$/.exec(text)?.[0];
+  if (json) {
+    try {
+      const body = JSON.parse(json) as Record<string, unknown>;
+      const found = [body['msg'], body['message'], body['retMsg'], body['reason'], body['error']].find(
+        (v) => typeof v === 'string' && v,
+      );
+      if (typeof found === 'string') return found.slice(0, 300);
+      if (Array.isArray(body['error']) && body['error'].length) return body['error'].join(', ').slice(0, 300);
+    } catch {
+      // not JSON after all: the text as it is
+    }
+  }
+  return text.replace(/^\S+\s/, '').slice(0, 300);
+}

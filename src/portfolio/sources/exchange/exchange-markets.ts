@@ -1,0 +1,55 @@
+import type { Exchange, Market } from 'ccxt';
+
+/** How long an exchange's markets and currencies are reused before they are loaded again. */
+const MARKETS_TTL_MS = 3600_000;
+
+const cache = new Map<string, { markets: Market[]; currencies: Exchange['currencies']; at: number }>();
+
+/**
+ * Loads the exchange's markets once an hour per exchange and endpoint, not once per sync: they
+ * are public and large (Binance's weigh 20 of the 6,000 a minute allows).
+ */
+export async function loadMarketsCached(exchange: Exchange, apiUrl: string | undefined, now: number): Promise<void> {
+  const key = `${exchange.id}\u0000${apiUrl ?? ''}`;
+  const hit = cache.get(key);
+  if (hit && now - hit.at < MARKETS_TTL_MS) {
+    // ccxt's typings leave the second argument out; it takes the currencies loadMarkets found.
+    (exchange.setMarkets as (markets: Market[], currencies?: Exchange['currencies']) => unknown)(
+      hit.markets,
+      hit.currencies,
+    );
+    return;
+  }
+  await exchange.loadMarkets();
+  cache.set(key, { markets: Object.values(exchange.markets ?? {}), currencies: exchange.currencies, at: now });
+}
+
+/** Quote currencies a person is likely to have traded against even if they hold none now. */
+const COMMON_QUOTES = new Set([
+  'USDT',
+  'USDC',
+  'BUSD',
+  'FDUSD',
+  'TUSD',
+  'DAI',
+  'BTC',
+  'ETH',
+  'BNB',
+  'EUR',
+  'USD',
+  'GBP',
+]);
+
+/**
+ * The spot markets whose trades are read, for an exchange that answers trades per market only:
+ * every market of an asset the person holds or moved (balances, deposits, withdrawals, the ledger,
+ * earlier trades) against a currency they hold or a common quote. A market of an asset bought and
+ * wholly sold again with no other trace is not found: the exchange offers no way to list them.
+ */
+export function tradedMarkets(exchange: Exchange, assets: Iterable<string>): string[] {
+  const held = new Set(assets);
+  return (Object.values(exchange.markets ?? {}) as Array<NonNullable<Market>>)
+    .filter((m) => m.spot && held.has(m.base) && (held.has(m.quote) || COMMON_QUOTES.has(m.quote)))
+    .map((m) => m.symbol)
+    .sort();
+}

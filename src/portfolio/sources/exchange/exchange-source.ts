@@ -1,0 +1,238 @@
+import type { Exchange, LedgerEntry, Trade, Transaction } from 'ccxt';
+import { exchangeAsset } from '../../assets/known-assets.ts';
+import { assetId } from '../../assets/asset-ref.ts';
+import type { BalanceItem, NormalizedTransaction } from '../../ledger/normalized.ts';
+import type { SourceAdapter, TransactionBatch } from '../source.ts';
+import { callExchange, openExchange, type ExchangeKey } from './ccxt-client.ts';
+import type { ExchangeDefinition } from './exchange-definition.ts';
+import { loadMarketsCached, tradedMarkets } from './exchange-markets.ts';
+import { normalizeLedger, normalizeTrade, normalizeTransfer, units } from './exchange-normalize.ts';
+
+export interface ExchangeSourceOptions {
+  definition: ExchangeDefinition;
+  key: ExchangeKey;
+  apiUrl?: string;
+  timeoutMs: number;
+  /** Unix ms the history starts from on a first sync. */
+  historyStart: number;
+  now(): number;
+  /** Real-time waits (rate limits); tests and the benchmark may watch them. */
+  sleep?(ms: number): Promise<void>;
+  onWait?(ms: number, reason: string): void;
+}
+
+/**
+ * Where a sync stands, saved with each page. A pass reads every stream (deposits, withdrawals,
+ * the ledger, the exchange's own histories, then trades, per market where the exchange wants
+ * that) up to now; `queue` is what this pass has left, so a crash resumes mid-pass.
+ */
+interface Cursor {
+  v: 1;
+  /** Per stream: read from here (ms) next time. */
+  since: Record<string, number>;
+  /** Per id-paged trade stream: the next trade id. */
+  fromId: Record<string, string>;
+  /** Per stream, this pass: the earliest record still pending (read again until it settles). */
+  pending: Record<string, number>;
+  queue: string[];
+  /** Currency codes seen so far: the markets whose trades are read. */
+  assets: string[];
+}
+
+/** A stream that reached now starts again this far back next time, for records the exchange posts late. */
+const OVERLAP_MS = 24 * 3600_000;
+
+function parseCursor(text: string | null): Cursor {
+  if (text) {
+    try {
+      const cursor = JSON.parse(text) as Cursor;
+      if (cursor.v === 1) return cursor;
+    } catch {
+      // An unreadable cursor (written by another version): the history is read again; upserts keep it whole.
+    }
+  }
+  return { v: 1, since: {}, fromId: {}, pending: {}, queue: [], assets: [] };
+}
+
+/**
+ * An exchange read by API key through ccxt: balances first (they are what a person looks for
+ * right after linking), then the history a page per step, each step one exchange call.
+ */
+export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & { balancesFirst: true } {
+  const { definition } = options;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  let opened: Promise<Exchange> | undefined;
+  const balanceAssets = new Set<string>();
+
+  const exchange = () =>
+    (opened ??= (async () => {
+      const client = await openExchange(definition, options.key, options);
+      await call(client, () => loadMarketsCached(client, options.apiUrl, options.now()));
+      return client;
+    })());
+  const call = <T>(client: Exchange, action: () => Promise<T>) =>
+    callExchange(client, definition.name, action, { sleep, ...(options.onWait ? { onWait: options.onWait } : {}) });
+
+  async function fetchBalances(): Promise<BalanceItem[]> {
+    const client = await exchange();
+    const totals = new Map<string, BalanceItem>();
+    for (const params of [{}, ...(definition.extraWallets ?? [])]) {
+      const balance = await call(client, () => client.fetchBalance(params));
+      for (const [code, amount] of Object.entries((balance.total ?? {}) as unknown as Record<string, unknown>)) {
+        const asset = exchangeAsset(definition.providerId, code);
+        const quantity = units(amount, asset);
+        if (!quantity) continue;
+        balanceAssets.add(code);
+        const id = assetId(asset);
+        totals.set(id, { asset, quantity: (totals.get(id)?.quantity ?? 0n) + quantity });
+      }
+    }
+    return [...totals.values()];
+  }
+
+  function streams(): string[] {
+    return [
+      'deposits',
+      'withdrawals',
+      ...(definition.ledger ? ['ledger'] : []),
+      ...(definition.extraHistories ?? []).map((h) => `extra:${h.name}`),
+      'trades',
+    ];
+  }
+
+  async function step(
+    client: Exchange,
+    cursor: Cursor,
+    stream: string,
+  ): Promise<{ items: NormalizedTransaction[]; finished: boolean }> {
+    const now = options.now();
+    const since = cursor.since[stream] ?? options.historyStart;
+    const limit = definition.pageLimit;
+    const params = definition.historyParams ?? {};
+    const [kind, name] = splitStream(stream);
+    const windowMs =
+      kind === 'deposits' || kind === 'withdrawals'
+        ? definition.transferWindowMs
+        : kind === 'trades'
+          ? definition.tradeWindowMs
+          : kind === 'extra'
+            ? definition.extraHistories?.find((h) => h.name === name)?.windowMs
+            : undefined;
+    const until = windowMs ? Math.min(since + windowMs - 1, now) : undefined;
+    const windowed = until !== undefined ? { until } : {};
+    const symbol = kind === 'trades' ? name : undefined;
+
+    let items: NormalizedTransaction[];
+    let count: number;
+    let times: number[];
+    let pendingTimes: number[] = [];
+    if (kind === 'trades' && definition.tradeIdParam) {
+      const fromId = cursor.fromId[stream] ?? '0';
+      const trades: Trade[] = await call(client, () =>
+        client.fetchMyTrades(symbol, undefined, limit, { ...params, [definition.tradeIdParam!]: fromId }),
+      );
+      noteAssets(
+        cursor,
+        trades.flatMap((t) => (t.symbol ?? '').split(/[/:]/)),
+      );
+      items = trades.flatMap((t) => normalizeTrade(definition, t) ?? []);
+      const last = trades.reduce((max, t) => (BigInt(t.id ?? '0') > max ? BigInt(t.id ?? '0') : max), -1n);
+      if (last >= 0n) cursor.fromId[stream] = (last + 1n).toString();
+      return { items, finished: trades.length < limit };
+    }
+    if (kind === 'deposits' || kind === 'withdrawals') {
+      const list: Transaction[] = await call(client, () =>
+        kind === 'deposits'
+          ? client.fetchDeposits(undefined, since, limit, { ...params, ...windowed })
+          : client.fetchWithdrawals(undefined, since, limit, { ...params, ...windowed }),
+      );
+      noteAssets(
+        cursor,
+        list.map((t) => t.currency),
+      );
+      items = list.flatMap((t) => normalizeTransfer(definition, t) ?? []);
+      count = list.length;
+      times = list.flatMap((t) => t.timestamp ?? []);
+      pendingTimes = list.filter((t) => t.status === 'pending').flatMap((t) => t.timestamp ?? []);
+    } else if (kind === 'ledger') {
+      const entries: LedgerEntry[] = await call(client, () => client.fetchLedger(undefined, since, limit, params));
+      noteAssets(
+        cursor,
+        entries.map((e) => e.currency),
+      );
+      items = normalizeLedger(definition, entries);
+      count = entries.length;
+      times = entries.flatMap((e) => e.timestamp ?? []);
+    } else if (kind === 'extra') {
+      const history = definition.extraHistories?.find((h) => h.name === name);
+      items = history ? await call(client, () => history.fetch(client, since, until ?? now)) : [];
+      noteAssets(
+        cursor,
+        items.flatMap((tx) => [...tx.inputs, ...tx.outputs].map((leg) => leg.asset.symbol)),
+      );
+      count = 0; // an extra history answers its whole window at once
+      times = items.map((tx) => tx.timestamp);
+    } else {
+      const trades: Trade[] = await call(client, () =>
+        client.fetchMyTrades(symbol, since, limit, { ...params, ...windowed }),
+      );
+      noteAssets(
+        cursor,
+        trades.flatMap((t) => (t.symbol ?? '').split(/[/:]/)),
+      );
+      items = trades.flatMap((t) => normalizeTrade(definition, t) ?? []);
+      count = trades.length;
+      times = trades.flatMap((t) => t.timestamp ?? []);
+    }
+
+    if (pendingTimes.length) cursor.pending[stream] = Math.min(cursor.pending[stream] ?? Infinity, ...pendingTimes);
+    const latest = times.length ? Math.max(...times) : undefined;
+    if (count >= limit && latest !== undefined) {
+      // A full page: the next one starts at its newest record (upserts absorb the repeat).
+      cursor.since[stream] = latest > since ? latest : since + 1;
+      return { items, finished: false };
+    }
+    if (until !== undefined && until < now) {
+      cursor.since[stream] = until + 1;
+      return { items, finished: false };
+    }
+    const floor = cursor.pending[stream];
+    delete cursor.pending[stream];
+    cursor.since[stream] = Math.min(floor ?? Infinity, Math.max(since, now - OVERLAP_MS));
+    return { items, finished: true };
+  }
+
+  return {
+    balancesFirst: true,
+    async validate() {
+      await exchange();
+    },
+    fetchBalances,
+    async fetchTransactions(text): Promise<TransactionBatch> {
+      const client = await exchange();
+      const cursor = parseCursor(text);
+      if (cursor.queue.length === 0) cursor.queue = streams();
+      const stream = cursor.queue[0]!;
+      if (stream === 'trades' && definition.tradesPerMarket) {
+        if (balanceAssets.size === 0) await fetchBalances();
+        const markets = tradedMarkets(client, new Set([...cursor.assets, ...balanceAssets]));
+        cursor.queue.splice(0, 1, ...markets.map((m) => `trades:${m}`));
+        return { items: [], nextCursor: JSON.stringify(cursor), done: cursor.queue.length === 0 };
+      }
+      const { items, finished } = await step(client, cursor, stream);
+      if (finished) cursor.queue.shift();
+      return { items, nextCursor: JSON.stringify(cursor), done: cursor.queue.length === 0 };
+    },
+  };
+}
+
+function splitStream(stream: string): [string, string | undefined] {
+  const at = stream.indexOf(':');
+  return at < 0 ? [stream, undefined] : [stream.slice(0, at), stream.slice(at + 1)];
+}
+
+function noteAssets(cursor: Cursor, codes: Array<string | undefined>): void {
+  const known = new Set(cursor.assets);
+  for (const code of codes) if (code && !known.has(code)) known.add(code);
+  cursor.assets = [...known];
+}
