@@ -30,6 +30,8 @@ export interface BuiltApp {
 
 export interface BuildOptions extends KernelOptions {
   logger?: FastifyServerOptions['logger'];
+  /** Where log lines go instead of stdout (tests read them), with the usual level and redaction. */
+  logStream?: { write(line: string): void };
 }
 
 /**
@@ -38,7 +40,11 @@ export interface BuildOptions extends KernelOptions {
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
   const app = Fastify({
-    logger: options.logger ?? { level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: options.logger ?? {
+      level: config.LOG_LEVEL,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
     trustProxy: config.TRUST_PROXY,
     // Per-request lines only when debugging: at load they cost more than the requests themselves.
     logController: new LogController({

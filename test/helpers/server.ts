@@ -16,6 +16,8 @@ export interface TestServerOptions {
   dialect?: TestDialect;
   /** Share a database (two nodes on one PostgreSQL); default: a fresh one. */
   databaseUrl?: string;
+  /** Collects the server's log lines (set LOG_LEVEL in `env` to choose how much). */
+  logStream?: { write(line: string): void };
   /** Adds routes (e.g. a protected test resource) before the server listens. */
   extend?: (built: BuiltApp) => Promise<void> | void;
 }
@@ -39,7 +41,11 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   });
   const clock = new TestClock();
   // Every test server checks the group-commit rule (a unit awaits nothing but its statements).
-  const built = await buildApp(config, { clock, checkGroupCommitUnits: true });
+  const built = await buildApp(config, {
+    clock,
+    checkGroupCommitUnits: true,
+    ...(options.logStream ? { logStream: options.logStream } : {}),
+  });
   await options.extend?.(built);
   await built.app.listen({ host: '127.0.0.1', port: config.PORT });
   return {
