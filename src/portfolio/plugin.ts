@@ -8,6 +8,7 @@ import { platformApi } from './api/register-api.ts';
 import { accountPortfolioRoutes } from './connect/account-routes.ts';
 import { linkedProvidersBlock } from './connect/account-section.ts';
 import { connectRoutes } from './connect/connect-routes.ts';
+import { logoRoutes } from './catalog/logos.ts';
 import { portfolioOf } from './portfolio.ts';
 
 export function attach({ kernel, accounts, oauth, csrf }: PlatformDeps): ProductAttachment {
@@ -40,6 +41,7 @@ export function attach({ kernel, accounts, oauth, csrf }: PlatformDeps): Product
       const pageDeps = { oauth, accounts, csrf, portfolio };
       await app.register(async (scope) => connectRoutes(scope, pageDeps));
       await app.register(async (scope) => accountPortfolioRoutes(scope, pageDeps));
+      await app.register(async (scope) => logoRoutes(scope, portfolio.catalog));
     },
   };
 }

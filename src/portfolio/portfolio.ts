@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Kernel } from '../kernel/kernel.ts';
 import { AssetRepository } from './assets/asset-repository.ts';
 import { Catalog } from './catalog/catalog.ts';
+import { ProviderStatus } from './catalog/provider-status.ts';
 import { ConnectionRepository } from './connections/connection-repository.ts';
 import { ConnectionService } from './connections/connection-service.ts';
 import { PositionRepository } from './ledger/position-repository.ts';
@@ -32,6 +33,8 @@ const SYNC_ATTEMPTS = 5;
 export interface Portfolio {
   settings: PortfolioSettings;
   catalog: Catalog;
+  /** Which providers are degraded (recent syncs could not reach them). */
+  providerStatus: ProviderStatus;
   connections: ConnectionService;
   connectionRepo: ConnectionRepository;
   refreshes: RefreshService;
@@ -122,6 +125,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
   const portfolio: Portfolio = {
     settings,
     catalog,
+    providerStatus: new ProviderStatus(connectionRepo, () => ctx.clock.now()),
     connections,
     connectionRepo,
     engine,

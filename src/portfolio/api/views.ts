@@ -15,10 +15,10 @@ export interface ConnectedProviderView {
 }
 
 /** A connection as the API shows it: never its credentials. */
-export function connectedProvider(connection: Connection, catalog: Catalog): ConnectedProviderView {
+export function connectedProvider(connection: Connection, catalog: Catalog, baseUrl = ''): ConnectedProviderView {
   const definition = catalog.find(connection.providerId);
   const provider: ProviderMetadata = definition
-    ? providerMetadata(definition)
+    ? providerMetadata(definition, 'available', baseUrl)
     : {
         provider_id: connection.providerId,
         name: connection.providerId,

@@ -34,16 +34,20 @@ export interface ProviderMetadata {
   status: 'available' | 'degraded';
 }
 
+/** `baseUrl` (the issuer) makes a logo path served here an absolute URL, as apps need it. */
 export function providerMetadata(
   definition: ProviderDefinition,
   status: 'available' | 'degraded' = 'available',
+  baseUrl = '',
 ): ProviderMetadata {
   return {
     provider_id: definition.providerId,
     name: definition.name,
     category: definition.category,
     auth_types: definition.authTypes,
-    ...(definition.logoUrl ? { logo_url: definition.logoUrl } : {}),
+    ...(definition.logoUrl
+      ? { logo_url: definition.logoUrl.startsWith('/') ? baseUrl + definition.logoUrl : definition.logoUrl }
+      : {}),
     ...(definition.chains ? { chains: definition.chains } : {}),
     ...(definition.csvFormats ? { csv_formats: definition.csvFormats } : {}),
     status,

@@ -120,4 +120,23 @@ export class ConnectionRepository {
       await trx.deleteFrom('portfolio_connections').where('user_id', '=', userId).where('id', 'in', ids).execute();
     });
   }
+
+  /** Per provider, the connections synced since `since` and how many of them failed to reach it. */
+  async syncHealth(since: number): Promise<Map<string, { synced: number; unreachable: number }>> {
+    const rows = await this.db
+      .selectFrom('portfolio_connections')
+      .select(['provider_id', 'status', 'last_error'])
+      .where('updated_at', '>=', since)
+      .where('status', 'in', ['connected', 'error'])
+      .execute();
+    const health = new Map<string, { synced: number; unreachable: number }>();
+    for (const row of rows) {
+      const entry = health.get(row.provider_id) ?? { synced: 0, unreachable: 0 };
+      entry.synced++;
+      const cause = row.last_error ? (JSON.parse(row.last_error) as ErrorItem).cause : undefined;
+      if (row.status === 'error' && cause === 'provider_unavailable') entry.unreachable++;
+      health.set(row.provider_id, entry);
+    }
+    return health;
+  }
 }

@@ -20,7 +20,14 @@ export async function catalogRoute(app: FastifyInstance, deps: ApiDeps): Promise
         },
       },
     },
-    async (_request, reply) =>
-      sendEnvelope(reply, 200, { providers: deps.portfolio.catalog.all().map((p) => providerMetadata(p)) }),
+    async (_request, reply) => {
+      const degraded = await deps.portfolio.providerStatus.degraded();
+      const providers = deps.portfolio.catalog
+        .all()
+        .map((p) =>
+          providerMetadata(p, degraded.has(p.providerId) ? 'degraded' : 'available', deps.kernel.config.ISSUER),
+        );
+      return sendEnvelope(reply, 200, { providers });
+    },
   );
 }

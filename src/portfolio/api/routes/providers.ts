@@ -40,7 +40,9 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
     },
     async (request, reply) => {
       const connections = await portfolio.connections.list(personOf(request));
-      return sendEnvelope(reply, 200, { providers: connections.map((c) => connectedProvider(c, portfolio.catalog)) });
+      return sendEnvelope(reply, 200, {
+        providers: connections.map((c) => connectedProvider(c, portfolio.catalog, deps.kernel.config.ISSUER)),
+      });
     },
   );
 

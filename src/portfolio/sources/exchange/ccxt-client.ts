@@ -55,6 +55,8 @@ const MAX_INLINE_WAIT_MS = 120_000;
 const fallbackWaitMs = (n: number) => 1000 * 2 ** n;
 
 export interface CallOptions {
+  /** Body error codes that mean "rate limited" though ccxt raises a plain ExchangeError for them. */
+  rateLimitCodes?: string[];
   /** Waits (real time): a rate limit's Retry-After. */
   sleep(ms: number): Promise<void>;
   /** Called with each wait, for the logs and the benchmark. */
@@ -84,7 +86,11 @@ export async function callExchange<T>(
         if (exchange.has['fetchTime']) await exchange.loadTimeDifference().catch(() => undefined);
         continue;
       }
-      if (error instanceof ccxt.RateLimitExceeded || error instanceof ccxt.DDoSProtection) {
+      if (
+        error instanceof ccxt.RateLimitExceeded ||
+        error instanceof ccxt.DDoSProtection ||
+        isRateLimitCode(exchange, options.rateLimitCodes)
+      ) {
         const wait = retryAfterMs(exchange) ?? fallbackWaitMs(limited);
         limited++;
         if (limited > MAX_RATE_LIMITS || wait > MAX_INLINE_WAIT_MS)
@@ -96,6 +102,12 @@ export async function callExchange<T>(
       throw toSourceError(ccxt, name, error);
     }
   }
+}
+
+function isRateLimitCode(exchange: Exchange, codes: string[] | undefined): boolean {
+  if (!codes?.length) return false;
+  const body = exchange.last_json_response as { code?: unknown } | undefined;
+  return body?.code !== undefined && codes.includes(String(body.code));
 }
 
 /** The last answer's Retry-After (seconds or an HTTP date), in ms. */

@@ -49,6 +49,15 @@ export interface ExchangeDefinition {
   tradeWindowMs?: number;
   /** Longest span one deposits or withdrawals call may cover (ms): Binance allows 90 days. */
   transferWindowMs?: number;
+  /**
+   * The exchange answers history newest first (OKX, KuCoin): a full page is followed by the
+   * same span's older part (`until` = the page's oldest record − 1), not by a later `since`.
+   */
+  newestFirst?: boolean;
+  /** The exchange's first day (Unix ms): no history is asked for before it. */
+  launchedAt?: number;
+  /** Error codes in a response body that mean "rate limited" where ccxt does not classify them (KuCoin's 429000). */
+  rateLimitCodes?: string[];
   /** Records per history call (the exchange's maximum page size). */
   pageLimit: number;
   /** The ledger is read (rewards, interest, conversions the other calls miss). */

@@ -34,6 +34,8 @@ interface Cursor {
   fromId: Record<string, string>;
   /** Per stream, this pass: the earliest record still pending (read again until it settles). */
   pending: Record<string, number>;
+  /** Per newest-first stream: the upper bound of the next (older) page of the current span. */
+  upper?: Record<string, number>;
   queue: string[];
   /** Currency codes seen so far: the markets whose trades are read. */
   assets: string[];
@@ -71,7 +73,12 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
       return client;
     })());
   const call = <T>(client: Exchange, action: () => Promise<T>) =>
-    callExchange(client, definition.name, action, { sleep, ...(options.onWait ? { onWait: options.onWait } : {}) });
+    callExchange(client, definition.name, action, {
+      sleep,
+      ...(options.onWait ? { onWait: options.onWait } : {}),
+      ...(definition.rateLimitCodes ? { rateLimitCodes: definition.rateLimitCodes } : {}),
+    });
+  const historyStart = Math.max(options.historyStart, definition.launchedAt ?? 0);
 
   async function fetchBalances(): Promise<BalanceItem[]> {
     const client = await exchange();
@@ -106,7 +113,7 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
     stream: string,
   ): Promise<{ items: NormalizedTransaction[]; finished: boolean }> {
     const now = options.now();
-    const since = cursor.since[stream] ?? options.historyStart;
+    const since = cursor.since[stream] ?? historyStart;
     const limit = definition.pageLimit;
     const params = definition.historyParams ?? {};
     const [kind, name] = splitStream(stream);
@@ -119,7 +126,10 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
             ? definition.extraHistories?.find((h) => h.name === name)?.windowMs
             : undefined;
     const until = windowMs ? Math.min(since + windowMs - 1, now) : undefined;
-    const windowed = until !== undefined ? { until } : {};
+    // Newest first: after a full page, the same span's older part, up to just below that page.
+    const upper = definition.newestFirst ? cursor.upper?.[stream] : undefined;
+    const bound = upper ?? until;
+    const windowed = bound !== undefined ? { until: bound } : {};
     const symbol = kind === 'trades' ? name : undefined;
 
     let items: NormalizedTransaction[];
@@ -187,7 +197,16 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
 
     if (pendingTimes.length) cursor.pending[stream] = Math.min(cursor.pending[stream] ?? Infinity, ...pendingTimes);
     const latest = times.length ? Math.max(...times) : undefined;
-    if (count >= limit && latest !== undefined) {
+    if (definition.newestFirst) {
+      const oldest = times.length ? Math.min(...times) : undefined;
+      if (count >= limit && oldest !== undefined && oldest > since) {
+        // Inclusive (records sharing that millisecond are read again and absorbed by the upsert),
+        // unless the page was all one millisecond: then below it, or the paging would not move.
+        (cursor.upper ??= {})[stream] = upper !== undefined && oldest >= upper ? oldest - 1 : oldest;
+        return { items, finished: false };
+      }
+      delete cursor.upper?.[stream];
+    } else if (count >= limit && latest !== undefined) {
       // A full page: the next one starts at its newest record (upserts absorb the repeat).
       cursor.since[stream] = latest > since ? latest : since + 1;
       return { items, finished: false };

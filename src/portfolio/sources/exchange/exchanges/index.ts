@@ -1,7 +1,8 @@
 import type { ExchangeDefinition } from '../exchange-definition.ts';
+import { okx } from './okx.ts';
 
 /** Every exchange linked by API key, in catalogue order. A new exchange is its file plus one line here. */
-export const EXCHANGES: ExchangeDefinition[] = [];
+export const EXCHANGES: ExchangeDefinition[] = [okx];
 
 export function exchangeDefinition(providerId: string): ExchangeDefinition | undefined {
   return EXCHANGES.find((e) => e.providerId === providerId);
