@@ -1,9 +1,6 @@
 import type { Exchange, okx as OkxClient } from 'ccxt';
-import type { AssetRef } from '../../../assets/asset-ref.ts';
-import { exchangeAsset } from '../../../assets/known-assets.ts';
-import type { NormalizedTransaction } from '../../../ledger/normalized.ts';
-import { parseUnits } from '../../../money/amounts.ts';
 import type { ExtraHistory } from '../exchange-definition.ts';
+import { conversionTransaction, rewardTransaction } from './normalized-legs.ts';
 
 /** OKX's largest page on every history endpoint read here. */
 const PAGE = 100;
@@ -26,7 +23,13 @@ export const okxStakingRewards: ExtraHistory = {
     return rows.flatMap((row) => {
       const category = REWARD_BILL_TYPES[row.type ?? ''];
       if (!category) return [];
-      return reward(`earn-bills:${row.billId}`, category, row.ccy, stripSign(row.balChg), row.ts);
+      return rewardTransaction('okx', {
+        externalId: `earn-bills:${row.billId}`,
+        category,
+        symbol: row.ccy,
+        amount: row.balChg,
+        timestamp: Number(row.ts),
+      });
     });
   },
 };
@@ -43,7 +46,13 @@ export const okxSavingsInterest: ExtraHistory = {
       (row) => `${row.ccy}:${row.ts}`,
     );
     return rows.flatMap((row) =>
-      reward(`savings-interest:${row.ccy}:${row.ts}`, 'interest', row.ccy, row.earnings, row.ts),
+      rewardTransaction('okx', {
+        externalId: `savings-interest:${row.ccy}:${row.ts}`,
+        category: 'interest',
+        symbol: row.ccy,
+        amount: row.earnings,
+        timestamp: Number(row.ts),
+      }),
     );
   },
 };
@@ -53,25 +62,18 @@ export const okxConversions: ExtraHistory = {
   name: 'convert',
   async fetch(exchange, since, until) {
     const rows = await readNewestFirst(exchange, 'privateGetAssetConvertHistory', since, until, (row) => row.tradeId);
-    return rows.flatMap((row): NormalizedTransaction[] => {
+    return rows.flatMap((row) => {
       if (row.state !== 'fullyFilled') return [];
-      const base = leg(row.baseCcy, row.fillBaseSz);
-      const quote = leg(row.quoteCcy, row.fillQuoteSz);
-      if (!base || !quote) return [];
+      const base = { symbol: row.baseCcy, amount: row.fillBaseSz };
+      const quote = { symbol: row.quoteCcy, amount: row.fillQuoteSz };
       const bought = row.side === 'buy';
-      return [
-        {
-          externalId: `convert:${row.tradeId}`,
-          timestamp: Number(row.ts),
-          status: 'confirmed',
-          category: 'trade',
-          categorizationSource: 'provider',
-          description: `Convert ${row.instId}`,
-          inputs: [bought ? base : quote],
-          outputs: [bought ? quote : base],
-          fees: [],
-        },
-      ];
+      return conversionTransaction('okx', {
+        externalId: `convert:${row.tradeId}`,
+        timestamp: Number(row.ts),
+        description: `Convert ${row.instId}`,
+        received: bought ? base : quote,
+        given: bought ? quote : base,
+      });
     });
   },
 };
@@ -112,47 +114,4 @@ async function readNewestFirst(
     after = Math.min(...page.map((row) => Number(row.ts))) + 1;
   }
   return [...seen.values()];
-}
-
-function reward(
-  externalId: string,
-  category: 'staking_reward' | 'interest',
-  symbol: string | undefined,
-  amount: string | undefined,
-  ts: string | undefined,
-): NormalizedTransaction[] {
-  const input = leg(symbol, amount);
-  if (!input || input.quantity === 0n) return [];
-  return [
-    {
-      externalId,
-      timestamp: Number(ts),
-      status: 'confirmed',
-      category,
-      categorizationSource: 'provider',
-      inputs: [input],
-      outputs: [],
-      fees: [],
-    },
-  ];
-}
-
-function leg(
-  symbol: string | undefined,
-  amount: string | undefined,
-): { asset: AssetRef; quantity: bigint } | undefined {
-  if (!symbol || !amount) return undefined;
-  const asset = exchangeAsset('okx', symbol);
-  const quantity = truncatedUnits(amount, asset.decimals);
-  return quantity === undefined ? undefined : { asset, quantity };
-}
-
-/** Earn payouts carry more digits than an asset's base unit (USDT interest to 1e-10): the dust below it is dropped. */
-function truncatedUnits(text: string, decimals: number): bigint | undefined {
-  const [whole, fraction = ''] = text.trim().split('.');
-  return parseUnits(fraction ? `${whole}.${fraction.slice(0, decimals)}` : `${whole}`, decimals);
-}
-
-function stripSign(amount: string | undefined): string | undefined {
-  return amount?.replace(/^[+-]/, '');
 }
