@@ -6,7 +6,7 @@ import type { TestServer } from '../../helpers/server.ts';
 import { UNIVERSAL_CSV } from '../support/csv-fixtures.ts';
 import { personWithToken, type Json, type PlatformClient } from '../support/platform-client.ts';
 import type { ExchangeStandIn } from './support/exchange-stand-in.ts';
-import { sampleAccount } from './support/sample-account.ts';
+import { sampleAccount, sampleHistoryStart } from './support/sample-account.ts';
 import { STAND_INS } from './support/stand-ins.ts';
 
 const CLOSED_PORT_URL = 'http://127.0.0.1:9';
@@ -32,6 +32,8 @@ describe.each(cases)('exchange %s by API key, end to end (%s)', (providerId, dia
       env: {
         COINGECKO_API_URL: CLOSED_PORT_URL,
         EXCHANGE_API_URLS: JSON.stringify({ [providerId]: standIn.url }),
+        // Shortly before the sample account: earlier windows (KuCoin's 7-day trade windows) would be empty calls.
+        PORTFOLIO_EXCHANGE_HISTORY_START: sampleHistoryStart(),
         LOG_LEVEL: 'debug',
       },
       logStream: { write: (line) => void log.push(line) },
@@ -92,6 +94,7 @@ describe.each(cases)('exchange %s by API key, end to end (%s)', (providerId, dia
     expect(linked.status).toBe(201);
     await server.kernel.jobs.drain();
     const providers = (await api.get('/platform/v2/providers')).body.data.providers;
+    console.log('DEBUG', JSON.stringify(standIn.requests.slice(-4)));
     expect(providers).toMatchObject([{ provider_id: providerId, auth_type: 'api_key', status: 'connected' }]);
 
     const assets = (await api.get(`/platform/v2/assets?crypto_sources=${providerId}`)).body.data.assets as Json[];

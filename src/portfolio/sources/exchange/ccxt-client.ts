@@ -113,7 +113,11 @@ function isRateLimitCode(exchange: Exchange, codes: string[] | undefined): boole
 /** The last answer's Retry-After (seconds or an HTTP date), in ms. */
 function retryAfterMs(exchange: Exchange): number | undefined {
   const headers = (exchange.last_response_headers ?? {}) as Record<string, string | undefined>;
-  const value = Object.entries(headers).find(([header]) => header.toLowerCase() === 'retry-after')?.[1];
+  const header = (name: string) => Object.entries(headers).find(([h]) => h.toLowerCase() === name)?.[1];
+  // Bybit sends no Retry-After but the moment its limit resets, in ms.
+  const reset = Number(header('x-bapi-limit-reset-timestamp'));
+  if (Number.isFinite(reset) && reset > 0 && header('retry-after') === undefined) return Math.max(0, reset - Date.now());
+  const value = header('retry-after');
   if (value === undefined) return undefined;
   const seconds = Number(value);
   if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds * 1000);

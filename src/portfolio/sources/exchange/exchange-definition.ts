@@ -54,6 +54,13 @@ export interface ExchangeDefinition {
    * same span's older part (`until` = the page's oldest record − 1), not by a later `since`.
    */
   newestFirst?: boolean;
+  /**
+   * A short page does not mean the end (Gemini: ccxt asks by the second, then drops records older
+   * than `since` in ms): the stream is read until an empty page.
+   */
+  pageUntilEmpty?: boolean;
+  /** Deposits and withdrawals come from one call (ccxt's fetchDepositsWithdrawals; Gemini). */
+  combinedTransfers?: boolean;
   /** The exchange's first day (Unix ms): no history is asked for before it. */
   launchedAt?: number;
   /** Error codes in a response body that mean "rate limited" where ccxt does not classify them (KuCoin's 429000). */

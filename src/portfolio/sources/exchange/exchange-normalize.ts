@@ -22,9 +22,11 @@ export function units(value: unknown, asset: AssetRef): bigint | undefined {
 
 const FIAT = new Set(['USD', 'EUR', 'GBP', 'CHF', 'JPY', 'CAD', 'AUD', 'TRY', 'BRL', 'SGD']);
 
+/** ccxt's unified statuses, and the raw ones it passes through (`Pending`, `fail`, `Cancelled`, OKX's `11`). */
 function status(value: string | undefined): TransactionStatus {
-  if (value === 'ok' || value === 'closed' || value === undefined) return 'confirmed';
-  if (value === 'pending') return 'pending';
+  const text = value?.toLowerCase();
+  if (text === undefined || ['ok', 'closed', 'complete', 'completed', 'success'].includes(text)) return 'confirmed';
+  if (['pending', 'processing', 'open'].includes(text)) return 'pending';
   return 'failed';
 }
 

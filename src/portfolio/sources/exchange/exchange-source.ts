@@ -99,8 +99,7 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
 
   function streams(): string[] {
     return [
-      'deposits',
-      'withdrawals',
+      ...(definition.combinedTransfers ? ['transfers'] : ['deposits', 'withdrawals']),
       ...(definition.ledger ? ['ledger'] : []),
       ...(definition.extraHistories ?? []).map((h) => `extra:${h.name}`),
       'trades',
@@ -118,7 +117,7 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
     const params = definition.historyParams ?? {};
     const [kind, name] = splitStream(stream);
     const windowMs =
-      kind === 'deposits' || kind === 'withdrawals'
+      kind === 'deposits' || kind === 'withdrawals' || kind === 'transfers'
         ? definition.transferWindowMs
         : kind === 'trades'
           ? definition.tradeWindowMs
@@ -150,11 +149,13 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
       if (last >= 0n) cursor.fromId[stream] = (last + 1n).toString();
       return { items, finished: trades.length < limit };
     }
-    if (kind === 'deposits' || kind === 'withdrawals') {
+    if (kind === 'deposits' || kind === 'withdrawals' || kind === 'transfers') {
       const list: Transaction[] = await call(client, () =>
         kind === 'deposits'
           ? client.fetchDeposits(undefined, since, limit, { ...params, ...windowed })
-          : client.fetchWithdrawals(undefined, since, limit, { ...params, ...windowed }),
+          : kind === 'withdrawals'
+            ? client.fetchWithdrawals(undefined, since, limit, { ...params, ...windowed })
+            : client.fetchDepositsWithdrawals(undefined, since, limit, { ...params, ...windowed }),
       );
       noteAssets(
         cursor,
@@ -163,7 +164,7 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
       items = list.flatMap((t) => normalizeTransfer(definition, t) ?? []);
       count = list.length;
       times = list.flatMap((t) => t.timestamp ?? []);
-      pendingTimes = list.filter((t) => t.status === 'pending').flatMap((t) => t.timestamp ?? []);
+      pendingTimes = list.filter((t) => /^pending$/i.test(t.status ?? '')).flatMap((t) => t.timestamp ?? []);
     } else if (kind === 'ledger') {
       const entries: LedgerEntry[] = await call(client, () => client.fetchLedger(undefined, since, limit, params));
       noteAssets(
@@ -206,6 +207,9 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
         return { items, finished: false };
       }
       delete cursor.upper?.[stream];
+    } else if (definition.pageUntilEmpty && count > 0 && latest !== undefined) {
+      cursor.since[stream] = latest + 1;
+      return { items, finished: false };
     } else if (count >= limit && latest !== undefined) {
       // A full page: the next one starts at its newest record (upserts absorb the repeat).
       cursor.since[stream] = latest > since ? latest : since + 1;

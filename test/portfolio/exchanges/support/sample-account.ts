@@ -1,6 +1,13 @@
 import type { ExchangeFixture } from './exchange-stand-in.ts';
 
-const at = (date: string) => Date.parse(`${date}T12:00:00Z`);
+const DAY = 86_400_000;
+/** Noon UTC `days` days ago: the account is recent, so that exchanges with short history windows need few calls. */
+const daysAgo = (days: number) => Math.floor(Date.now() / DAY) * DAY - days * DAY + DAY / 2;
+
+/** A history start (PORTFOLIO_EXCHANGE_HISTORY_START) a little before the sample account's first record. */
+export function sampleHistoryStart(): string {
+  return new Date(daysAgo(130)).toISOString().slice(0, 10);
+}
 
 /**
  * One person's account in exchange-neutral terms: what every stand-in serves in the shared suite,
@@ -21,7 +28,7 @@ export function sampleAccount(options: { rewards: boolean; conversions: boolean 
         network: 'BTC',
         txid: 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90',
         address: 'bc1qexampleaddress0000000000000000000000',
-        timestamp: at('2023-02-01'),
+        timestamp: daysAgo(120),
         status: 'ok',
       },
       {
@@ -30,7 +37,7 @@ export function sampleAccount(options: { rewards: boolean; conversions: boolean 
         amount: '20000',
         network: 'TRC20',
         txid: 'f00dbabe00000000000000000000000000000000000000000000000000000001',
-        timestamp: at('2023-02-02'),
+        timestamp: daysAgo(119),
         status: 'ok',
       },
     ],
@@ -45,7 +52,7 @@ export function sampleAccount(options: { rewards: boolean; conversions: boolean 
         price: '30000',
         cost: '15000',
         fee: { asset: 'BTC', amount: '0.0005' },
-        timestamp: at('2023-03-01'),
+        timestamp: daysAgo(100),
       },
       {
         id: '1002',
@@ -57,7 +64,7 @@ export function sampleAccount(options: { rewards: boolean; conversions: boolean 
         price: '35000',
         cost: '3500',
         fee: { asset: 'USDT', amount: '3.5' },
-        timestamp: at('2023-03-15'),
+        timestamp: daysAgo(90),
       },
     ],
     withdrawals: [
@@ -69,12 +76,12 @@ export function sampleAccount(options: { rewards: boolean; conversions: boolean 
         network: 'ETH',
         txid: '0x5f5e5d5c5b5a59585756555453525150494847464544434241403938373635',
         address: '0x1111111111111111111111111111111111111111',
-        timestamp: at('2023-04-01'),
+        timestamp: daysAgo(80),
         status: 'ok',
       },
     ],
     rewards: options.rewards
-      ? [{ id: 'rw-1', asset: 'ETH', amount: '0.01', kind: 'staking', timestamp: at('2023-05-01') }]
+      ? [{ id: 'rw-1', asset: 'ETH', amount: '0.01', kind: 'staking', timestamp: daysAgo(60) }]
       : [],
     conversions: options.conversions
       ? [
@@ -82,7 +89,7 @@ export function sampleAccount(options: { rewards: boolean; conversions: boolean 
             id: 'cv-1',
             from: { asset: 'USDT', amount: '100' },
             to: { asset: 'ETH', amount: '0.05' },
-            timestamp: at('2023-06-01'),
+            timestamp: daysAgo(40),
           },
         ]
       : [],

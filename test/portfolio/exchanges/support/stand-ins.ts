@@ -1,4 +1,5 @@
 import type { ExchangeFixture, ExchangeStandIn } from './exchange-stand-in.ts';
+import { startKucoinStandIn } from './kucoin-stand-in.ts';
 import { startOkxStandIn } from './okx-stand-in.ts';
 
 export interface StandInEntry {
@@ -13,4 +14,5 @@ export interface StandInEntry {
 /** Every exchange stand-in, by provider id: the shared end-to-end suite runs against each. */
 export const STAND_INS: Record<string, StandInEntry> = {
   okx: { start: (o) => startOkxStandIn(o), rewards: true, conversions: true, permissions: true },
+  kucoin: { start: (o) => startKucoinStandIn(o), rewards: true, conversions: true, permissions: true },
 };

@@ -32,6 +32,11 @@ export const kucoin: ExchangeDefinition = {
   transferWindowMs: 30 * DAY,
   // HF fills answer at most 100 rows; deposits and ledgers allow 500.
   pageLimit: 100,
+  newestFirst: true,
+  // KuCoin opened in September 2017: earlier windows would all be empty calls.
+  launchedAt: Date.UTC(2017, 8, 15),
+  // ccxt raises a plain ExchangeError for KuCoin's rate-limit answer.
+  rateLimitCodes: ['429000'],
   // ccxt's fetchLedger reads the HF trading account's ledger, where Earn payouts and conversions
   // never land; the streams below read the funding account instead.
   ledger: false,

@@ -25,6 +25,7 @@ export const okx: ExchangeDefinition = {
   extraWallets: [{ type: 'funding' }],
   tradesPerMarket: false,
   pageLimit: 100,
+  newestFirst: true,
   // The unified ledger reads trading-account bills, where rewards and conversions never appear;
   // the funding-account streams below read them instead.
   ledger: false,
