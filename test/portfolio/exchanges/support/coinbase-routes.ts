@@ -1,7 +1,7 @@
 import type { ExchangeFixture } from './exchange-stand-in.ts';
 import { coinbaseUuid, knownCoinbaseCurrencies, v2CurrencyObject } from './coinbase-currencies.ts';
 import { paginateV2 } from './coinbase-v2-pagination.ts';
-import { buildV2Book } from './coinbase-v2-wire.ts';
+import { buildV2Book, withExpansions, type CoinbaseWalletFixture } from './coinbase-v2-wire.ts';
 import {
   COINBASE_PORTFOLIO_UUID,
   decodeV3Cursor,
@@ -184,7 +184,11 @@ export function v2PrivateRoute(path: string, query: URLSearchParams, context: Pr
 }
 
 /** The v2 wallet API over a fixture: shared by the API-key stand-in and the OAuth stand-in. */
-export function v2WalletRoute(path: string, query: URLSearchParams, fixture: ExchangeFixture): Answer | undefined {
+export function v2WalletRoute(
+  path: string,
+  query: URLSearchParams,
+  fixture: CoinbaseWalletFixture,
+): Answer | undefined {
   if (path === '/v2/user')
     return {
       status: 200,
@@ -210,5 +214,6 @@ export function v2WalletRoute(path: string, query: URLSearchParams, fixture: Exc
   if (!account) return v2Error(404, 'not_found', 'Not found');
   if (!match[2]) return { status: 200, body: { data: account } };
   const lists = { transactions: book.transactions, deposits: book.deposits, withdrawals: book.withdrawals };
-  return paginateV2(lists[match[2] as keyof typeof lists].get(match[1]!) ?? [], query, path);
+  const records = (lists[match[2] as keyof typeof lists].get(match[1]!) ?? []).map((r) => withExpansions(r, query));
+  return paginateV2(records, query, path);
 }

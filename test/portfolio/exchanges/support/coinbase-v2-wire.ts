@@ -4,6 +4,20 @@ import { addDecimals, isZeroDecimal, multiplyDecimals, negateDecimal, subtractDe
 
 type Json = Record<string, unknown>;
 
+/** A simple buy or sell in the Coinbase app (not Advanced Trade): crypto against fiat, with Coinbase's fee. */
+export interface CoinbaseSimpleTrade {
+  id: string;
+  side: 'buy' | 'sell';
+  asset: string;
+  amount: string;
+  /** The fiat side before the fee, and the fee, in one fiat currency. */
+  fiat: { asset: string; subtotal: string; fee: string };
+  timestamp: number;
+}
+
+/** The neutral fixture plus what only the v2 wallet shows. */
+export type CoinbaseWalletFixture = ExchangeFixture & { simpleTrades?: CoinbaseSimpleTrade[] };
+
 /** Everything the v2 wallet API serves for one person: accounts, and per account its records newest first. */
 export interface V2Book {
   accounts: Json[];
@@ -21,9 +35,11 @@ const iso = (ms: number): string => new Date(ms).toISOString().replace(/\.\d{3}Z
  * holds `transaction_amount` and `transaction_fee`); fiat ones are `fiat_deposit` /
  * `fiat_withdrawal` plus a /deposits or /withdrawals record; rewards are `staking_reward` or
  * `interest`; a conversion is a `trade` in each account sharing `trade.id`; each Advanced Trade
- * fill is an `advanced_trade_fill` in its base and its quote account.
+ * fill is an `advanced_trade_fill` in its base and its quote account; a simple trade is a `buy` or
+ * `sell` in the crypto account whose `buy`/`sell` object (shown whole with `expand`) holds
+ * `total`, `subtotal` and `fee`.
  */
-export function buildV2Book(fixture: ExchangeFixture): V2Book {
+export function buildV2Book(fixture: CoinbaseWalletFixture): V2Book {
   const book: V2Book = { accounts: [], transactions: new Map(), deposits: new Map(), withdrawals: new Map() };
   const add = (map: Map<string, Json[]>, code: string, record: Json): void => {
     const id = coinbaseAccountId(code);
@@ -168,6 +184,37 @@ export function buildV2Book(fixture: ExchangeFixture): V2Book {
       tx(t.quote, `${t.id}-quote`, 'advanced_trade_fill', quoteMoved, t.timestamp, { advanced_trade_fill: fill }),
     );
   }
+  for (const t of fixture.simpleTrades ?? []) {
+    const total =
+      t.side === 'buy' ? addDecimals(t.fiat.subtotal, t.fiat.fee) : subtractDecimals(t.fiat.subtotal, t.fiat.fee);
+    const money = (amount: string) => ({ amount, currency: t.fiat.asset });
+    const detail = {
+      id: t.id,
+      resource: t.side,
+      resource_path: `/v2/accounts/${coinbaseAccountId(t.asset)}/${t.side}s/${t.id}`,
+      status: 'completed',
+      amount: { amount: t.amount, currency: t.asset },
+      total: money(total),
+      subtotal: money(t.fiat.subtotal),
+      fee: money(t.fiat.fee),
+      committed: true,
+      instant: true,
+      created_at: iso(t.timestamp),
+      updated_at: iso(t.timestamp),
+    };
+    const amount = t.side === 'buy' ? t.amount : negateDecimal(t.amount);
+    add(
+      book.transactions,
+      t.asset,
+      tx(t.asset, `${t.id}-tx`, t.side, amount, t.timestamp, {
+        [t.side]: detail,
+        details: {
+          title: t.side === 'buy' ? `Bought ${t.asset}` : `Sold ${t.asset}`,
+          subtitle: `Using ${t.fiat.asset} Wallet`,
+        },
+      }),
+    );
+  }
   for (const map of [book.transactions, book.deposits, book.withdrawals])
     for (const records of map.values()) records.sort(newestFirst);
   book.accounts = accountsOf(fixture, book);
@@ -224,7 +271,7 @@ function newestFirst(a: Json, b: Json): number {
 }
 
 /** One wallet per currency the fixture names; balance from `balances` (free + used; other wallets ignored). */
-function accountsOf(fixture: ExchangeFixture, book: V2Book): Json[] {
+function accountsOf(fixture: CoinbaseWalletFixture, book: V2Book): Json[] {
   const balances = new Map<string, string>();
   for (const b of fixture.balances) {
     if (b.wallet !== undefined && b.wallet !== 'spot') continue;
@@ -252,4 +299,19 @@ function accountsOf(fixture: ExchangeFixture, book: V2Book): Json[] {
       allow_withdrawals: true,
     };
   });
+}
+
+/**
+ * A v2 record as served: the `buy`/`sell` object of a simple trade stays a bare reference
+ * (`id`, `resource`, `resource_path`) unless the request expands it (`expand=all`, `expand[]=buy`).
+ */
+export function withExpansions(record: Json, query: URLSearchParams): Json {
+  const expand = new Set([...query.getAll('expand'), ...query.getAll('expand[]')]);
+  const out = { ...record };
+  for (const resource of ['buy', 'sell']) {
+    const object = out[resource] as Json | undefined;
+    if (!object || expand.has('all') || expand.has(resource)) continue;
+    out[resource] = { id: object['id'], resource: object['resource'], resource_path: object['resource_path'] };
+  }
+  return out;
 }
