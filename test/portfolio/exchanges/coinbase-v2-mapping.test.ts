@@ -42,6 +42,7 @@ describe('coinbaseV2Transaction', () => {
       timestamp: when,
       status: 'confirmed',
       category: 'deposit',
+      type: 'receive',
       categorizationSource: 'provider',
       description: 'Received Bitcoin — From friend',
       inputs: [{ asset: asset('BTC'), quantity: 1_500_000n, counterparty: 'friend@example.com' }],
@@ -51,7 +52,7 @@ describe('coinbaseV2Transaction', () => {
     expect(deriveType(mapped)).toBe('receive');
   });
 
-  it('maps an on-chain deposit with its hash, network and own address (sender unknown: input_only)', () => {
+  it('maps an on-chain deposit with its hash, network and own address (sender unknown, still a receive)', () => {
     const mapped = coinbaseV2Transaction(
       account('ETH'),
       tx('send', '1.25', 'ETH', {
@@ -68,7 +69,9 @@ describe('coinbaseV2Transaction', () => {
       inputs: [{ quantity: 1_250_000_000_000_000_000n, address: '0xmine' }],
     });
     expect(mapped.inputs[0]).not.toHaveProperty('counterparty');
+    // The legs alone would say input_only; the contract calls a deposit from outside a receive.
     expect(deriveType(mapped)).toBe('input_only');
+    expect(mapped.type).toBe('receive');
   });
 
   it('maps a send out as a withdrawal of what arrived, with the network fee apart', () => {

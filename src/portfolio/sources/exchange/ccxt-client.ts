@@ -34,6 +34,7 @@ export async function openExchange(
     enableRateLimit: true,
     timeout: options.timeoutMs,
     options: { ...definition.options },
+    ...(definition.exceptions ? { exceptions: definition.exceptions } : {}),
   });
   exchange.number = String as unknown as typeof Number;
   if (options.apiUrl) exchange.urls.api = pointAt(exchange.urls.api, options.apiUrl) as typeof exchange.urls.api;
@@ -116,7 +117,8 @@ function retryAfterMs(exchange: Exchange): number | undefined {
   const header = (name: string) => Object.entries(headers).find(([h]) => h.toLowerCase() === name)?.[1];
   // Bybit sends no Retry-After but the moment its limit resets, in ms.
   const reset = Number(header('x-bapi-limit-reset-timestamp'));
-  if (Number.isFinite(reset) && reset > 0 && header('retry-after') === undefined) return Math.max(0, reset - Date.now());
+  if (Number.isFinite(reset) && reset > 0 && header('retry-after') === undefined)
+    return Math.max(0, reset - Date.now());
   const value = header('retry-after');
   if (value === undefined) return undefined;
   const seconds = Number(value);

@@ -59,8 +59,21 @@ export interface ExchangeDefinition {
    * than `since` in ms): the stream is read until an empty page.
    */
   pageUntilEmpty?: boolean;
-  /** Deposits and withdrawals come from one call (ccxt's fetchDepositsWithdrawals; Gemini). */
-  combinedTransfers?: boolean;
+  /**
+   * How deposits and withdrawals are read: `separate` calls (the default), one `combined` call
+   * (ccxt's fetchDepositsWithdrawals; Gemini), `withdrawals` only (Bitstamp: deposits come from
+   * an extra history), or `none` (Coinbase: an extra history reads them all).
+   */
+  transfers?: 'separate' | 'combined' | 'withdrawals' | 'none';
+  /**
+   * The fetchMyTrades param that pages by offset from the newest trade (Kraken's `ofs`,
+   * Bitstamp's `offset`): a pass reads from a fixed `since`, `pageLimit` more at a time.
+   */
+  tradeOffsetParam?: string;
+  /** ccxt `exceptions` merged into the exchange's own (error texts ccxt does not classify). */
+  exceptions?: Record<string, unknown>;
+  /** The currency a balance code stands for (Kraken's staked `DOT.S` is DOT). */
+  balanceCurrency?(code: string): string;
   /** The exchange's first day (Unix ms): no history is asked for before it. */
   launchedAt?: number;
   /** Error codes in a response body that mean "rate limited" where ccxt does not classify them (KuCoin's 429000). */

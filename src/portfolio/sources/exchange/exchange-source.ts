@@ -34,6 +34,8 @@ interface Cursor {
   fromId: Record<string, string>;
   /** Per stream, this pass: the earliest record still pending (read again until it settles). */
   pending: Record<string, number>;
+  /** Per offset-paged stream: how many records this pass has read. */
+  offset?: Record<string, number>;
   /** Per newest-first stream: the upper bound of the next (older) page of the current span. */
   upper?: Record<string, number>;
   queue: string[];
@@ -86,10 +88,10 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
     for (const params of [{}, ...(definition.extraWallets ?? [])]) {
       const balance = await call(client, () => client.fetchBalance(params));
       for (const [code, amount] of Object.entries((balance.total ?? {}) as unknown as Record<string, unknown>)) {
-        const asset = exchangeAsset(definition.providerId, code);
+        const asset = exchangeAsset(definition.providerId, definition.balanceCurrency?.(code) ?? code);
         const quantity = units(amount, asset);
         if (!quantity) continue;
-        balanceAssets.add(code);
+        balanceAssets.add(asset.symbol);
         const id = assetId(asset);
         totals.set(id, { asset, quantity: (totals.get(id)?.quantity ?? 0n) + quantity });
       }
@@ -99,7 +101,9 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
 
   function streams(): string[] {
     return [
-      ...(definition.combinedTransfers ? ['transfers'] : ['deposits', 'withdrawals']),
+      ...{ separate: ['deposits', 'withdrawals'], combined: ['transfers'], withdrawals: ['withdrawals'], none: [] }[
+        definition.transfers ?? 'separate'
+      ],
       ...(definition.ledger ? ['ledger'] : []),
       ...(definition.extraHistories ?? []).map((h) => `extra:${h.name}`),
       'trades',
@@ -135,6 +139,25 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
     let count: number;
     let times: number[];
     let pendingTimes: number[] = [];
+    if (kind === 'trades' && definition.tradeOffsetParam) {
+      // From the newest trade back: offsets move if a trade lands mid-pass, which only repeats rows.
+      const offset = cursor.offset?.[stream] ?? 0;
+      const trades: Trade[] = await call(client, () =>
+        client.fetchMyTrades(symbol, since, limit, { ...params, [definition.tradeOffsetParam!]: offset }),
+      );
+      noteAssets(
+        cursor,
+        trades.flatMap((t) => (t.symbol ?? '').split(/[/:]/)),
+      );
+      items = trades.flatMap((t) => normalizeTrade(definition, t) ?? []);
+      if (trades.length >= limit) {
+        (cursor.offset ??= {})[stream] = offset + trades.length;
+        return { items, finished: false };
+      }
+      delete cursor.offset?.[stream];
+      cursor.since[stream] = Math.max(since, now - OVERLAP_MS);
+      return { items, finished: true };
+    }
     if (kind === 'trades' && definition.tradeIdParam) {
       const fromId = cursor.fromId[stream] ?? '0';
       const trades: Trade[] = await call(client, () =>

@@ -270,11 +270,10 @@ function newestFirst(a: Json, b: Json): number {
   return byTime !== 0 ? byTime : String(b['id']).localeCompare(String(a['id']));
 }
 
-/** One wallet per currency the fixture names; balance from `balances` (free + used; other wallets ignored). */
+/** One wallet per currency the fixture names; balance from `balances` (free + used; Coinbase keeps one wallet per currency, so every fixture wallet is it). */
 function accountsOf(fixture: CoinbaseWalletFixture, book: V2Book): Json[] {
   const balances = new Map<string, string>();
   for (const b of fixture.balances) {
-    if (b.wallet !== undefined && b.wallet !== 'spot') continue;
     balances.set(b.asset, addDecimals(balances.get(b.asset) ?? '0', b.free, b.used ?? '0'));
   }
   const codes = new Set([...balances.keys()]);

@@ -67,7 +67,6 @@ export function v3Accounts(fixture: ExchangeFixture): Json[] {
   const byCode = new Map<string, { free: string; used: string }>();
   for (const code of fixtureCurrencies(fixture)) byCode.set(code, { free: '0', used: '0' });
   for (const b of fixture.balances) {
-    if (b.wallet !== undefined && b.wallet !== 'spot') continue;
     const seen = byCode.get(b.asset)!;
     byCode.set(b.asset, { free: addDecimals(seen.free, b.free), used: addDecimals(seen.used, b.used ?? '0') });
   }

@@ -13,7 +13,11 @@ export function sampleHistoryStart(): string {
  * One person's account in exchange-neutral terms: what every stand-in serves in the shared suite,
  * and what the Platform API must answer back, amount for amount.
  */
-export function sampleAccount(options: { rewards: boolean; conversions: boolean }): ExchangeFixture {
+export function sampleAccount(options: {
+  rewards: boolean;
+  conversions: boolean;
+  buyFee: 'base' | 'quote';
+}): ExchangeFixture {
   return {
     balances: [
       { asset: 'BTC', free: '0.7', used: '0.05' },
@@ -51,7 +55,7 @@ export function sampleAccount(options: { rewards: boolean; conversions: boolean 
         amount: '0.5',
         price: '30000',
         cost: '15000',
-        fee: { asset: 'BTC', amount: '0.0005' },
+        fee: options.buyFee === 'base' ? { asset: 'BTC', amount: '0.0005' } : { asset: 'USDT', amount: '15' },
         timestamp: daysAgo(100),
       },
       {

@@ -3,6 +3,17 @@ import type { ExchangeDefinition } from '../exchange-definition.ts';
 import { bitstampUserTransactions } from './bitstamp-history.ts';
 
 /**
+ * Bitstamp answers these with `status: error`, which ccxt 4.5 turns into a plain ExchangeError;
+ * passed as the constructor's `exceptions`, they become the classes that say what happened.
+ */
+export const bitstampExceptions = {
+  exact: {
+    'X-Auth-Timestamp header is out of boundaries': InvalidNonce,
+    'Request rejected due to exceeded rate limit.': RateLimitExceeded,
+  },
+};
+
+/**
  * Bitstamp (www.bitstamp.net/api/v2). ccxt has no fetchDeposits here and its fetchLedger cannot
  * tell the currency of a row under 1 unit, so deposits and rewards come from user_transactions
  * read directly (bitstamp-history.ts); withdrawals from fetchWithdrawals (withdrawal-requests),
@@ -20,20 +31,12 @@ export const bitstamp: ExchangeDefinition = {
     'Paste the API key and the secret here; Bitstamp shows the secret only once.',
   ],
   tradesPerMarket: false,
+  // Deposits come from user_transactions (the extra history); ccxt has no fetchDeposits here.
+  transfers: 'withdrawals',
+  tradeOffsetParam: 'offset',
   // user_transactions answers at most 1000 rows a call.
   pageLimit: 1000,
   ledger: false,
   extraHistories: [bitstampUserTransactions],
-};
-
-/**
- * Bitstamp answers these with `status: error`, which ccxt 4.5 turns into a plain ExchangeError;
- * passed as the constructor's `exceptions`, they become the classes that say what happened.
- * The definition interface has no field for it yet.
- */
-export const bitstampExceptions = {
-  exact: {
-    'X-Auth-Timestamp header is out of boundaries': InvalidNonce,
-    'Request rejected due to exceeded rate limit.': RateLimitExceeded,
-  },
+  exceptions: bitstampExceptions,
 };

@@ -24,6 +24,9 @@ export const coinbase: ExchangeDefinition = {
   // Balances from the Advanced Trade accounts (available + hold per wallet), not the v2 list.
   options: { fetchBalance: 'v3PrivateGetBrokerageAccounts' },
   tradesPerMarket: false,
+  // Deposits, withdrawals and the rest come from the v2 transactions (the extra history):
+  // ccxt's unified calls need one currency at a time there.
+  transfers: 'none',
   pageLimit: 250,
   // Fills come newest first behind an opaque cursor, so one call with `since` alone returns the
   // newest page: ccxt walks the cursor back to `since` (up to 1000 × 250 fills) and answers oldest first.

@@ -24,6 +24,8 @@ export const gemini: ExchangeDefinition = {
     fetchCurrencies: { webApiEnable: false },
   },
   tradesPerMarket: true,
+  transfers: 'combined',
+  pageUntilEmpty: true,
   // /v1/transfers returns at most 50 a call (/v1/mytrades 500); one limit serves both.
   pageLimit: 50,
   ledger: false,

@@ -1,6 +1,10 @@
 import { AuthenticationError } from 'ccxt';
 import type { ExchangeDefinition } from '../exchange-definition.ts';
 import { krakenLedgerHistory } from './kraken-ledger.ts';
+import { krakenSymbol } from './kraken-ledger-entries.ts';
+
+/** ccxt leaves Kraken's invalid-signature answer unclassified: it is a refused key. */
+export const krakenExceptions = { exact: { 'EAPI:Invalid signature': AuthenticationError } };
 
 /**
  * Kraken (api.kraken.com/0). Its ledger is the authoritative history and is read with Kraken's
@@ -21,6 +25,11 @@ export const kraken: ExchangeDefinition = {
   ],
   // BalanceEx already lists staked and Earn balances (DOT.S, XBT.F, …) beside the spot ones.
   tradesPerMarket: false,
+  tradeOffsetParam: 'ofs',
+  // DepositStatus and WithdrawStatus answer their newest records only: older ones by `until`.
+  newestFirst: true,
+  exceptions: krakenExceptions,
+  balanceCurrency: krakenSymbol,
   // TradesHistory and Ledgers answer 50 records a call, whatever is asked.
   pageLimit: 50,
   ledger: false,
@@ -32,4 +41,3 @@ export const kraken: ExchangeDefinition = {
  * ExchangeError; with this passed as the constructor's `exceptions` it is an AuthenticationError,
  * like `EAPI:Invalid key`. The definition interface has no field for it yet.
  */
-export const krakenExceptions = { exact: { 'EAPI:Invalid signature': AuthenticationError } };

@@ -156,7 +156,8 @@ function mapSend(tx: Json, base: Base, leg: NormalizedLeg, incoming: boolean): N
     const own = readString(readObject(tx, 'to'), 'address');
     const from = party(readObject(tx, 'from'));
     const input = { ...leg, ...optional('address', own), ...optional('counterparty', from) };
-    return { ...base, ...chain, category: 'deposit', inputs: [input], outputs: [], fees: [] };
+    // From outside Coinbase: a receive, even when the sender's address is not known.
+    return { ...base, ...chain, category: 'deposit', type: 'receive', inputs: [input], outputs: [], fees: [] };
   }
   // `amount` is what left the account, fee included; `transaction_amount` what the recipient got.
   const fee = readMoney(network, 'transaction_fee');
@@ -164,7 +165,7 @@ function mapSend(tx: Json, base: Base, leg: NormalizedLeg, incoming: boolean): N
   const fees: NormalizedFee[] = fee && quantityOf(fee) > 0n ? [{ ...money(fee), kind: 'network' }] : [];
   const quantity = sent ? money(sent).quantity : leg.quantity - (fees[0]?.quantity ?? 0n);
   const output = { ...leg, quantity, ...optional('counterparty', party(readObject(tx, 'to'))) };
-  return { ...base, ...chain, category: 'withdrawal', inputs: [], outputs: [output], fees };
+  return { ...base, ...chain, category: 'withdrawal', type: 'send', inputs: [], outputs: [output], fees };
 }
 
 /**
