@@ -100,6 +100,8 @@ export async function callExchange<T>(
         await options.sleep(wait);
         continue;
       }
+      // Not the exchange's answer (a secret that cannot sign, a bug): the caller decides.
+      if (!(error instanceof ccxt.BaseError)) throw error;
       throw toSourceError(ccxt, name, error);
     }
   }

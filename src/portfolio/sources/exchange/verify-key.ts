@@ -26,7 +26,18 @@ export async function verifyExchangeKey(
     const client = await openExchange(definition, key, options);
     const call = <T>(action: () => Promise<T>) => callExchange(client, definition.name, action, { sleep });
     await call(() => loadMarketsCached(client, options.apiUrl, options.now));
-    await call(() => client.fetchBalance());
+    try {
+      await call(() => client.fetchBalance());
+    } catch (error) {
+      if (error instanceof SourceError) throw error;
+      // ccxt could not even sign the request: the secret is not of the form this exchange issues.
+      throw new ApiError(
+        400,
+        'provider_auth_failed',
+        `this ${definition.name} secret key cannot sign requests (${error instanceof Error ? error.message.slice(0, 120) : 'malformed'}); paste the secret exactly as ${definition.name} showed it`,
+        id,
+      );
+    }
     if (options.allowTradingKeys || !definition.permissions) return;
     const permissions = await call(() => definition.permissions!(client));
     if (permissions && (permissions.canTrade || permissions.canWithdraw))

@@ -27,7 +27,8 @@ const KNOWN: Record<string, KrakenAsset> = {
 };
 
 /** Wallet (fixture term) → the suffix Kraken gives that balance's asset. */
-const WALLET_SUFFIX: Record<string, string> = { spot: '', staking: '.S', earn: '.F' };
+// Kraken's funding wallet is Earn (flexible): `.F` too.
+const WALLET_SUFFIX: Record<string, string> = { spot: '', staking: '.S', earn: '.F', funding: '.F' };
 
 export function krakenAsset(symbol: string): KrakenAsset {
   return KNOWN[symbol] ?? { id: symbol, altname: symbol, decimals: 10, displayDecimals: 5 };
@@ -36,7 +37,7 @@ export function krakenAsset(symbol: string): KrakenAsset {
 /** The asset id a balance in `wallet` is listed under (`XXBT`, `DOT.S`, `XBT.F`). */
 export function krakenBalanceAssetId(symbol: string, wallet = 'spot'): string {
   const suffix = WALLET_SUFFIX[wallet];
-  if (suffix === undefined) throw new Error(`Kraken has no ${wallet} wallet (spot, staking, earn)`);
+  if (suffix === undefined) throw new Error(`Kraken has no ${wallet} wallet (spot, staking, earn, funding)`);
   const asset = krakenAsset(symbol);
   return suffix ? asset.altname + suffix : asset.id;
 }

@@ -45,10 +45,15 @@ export async function startKrakenStandIn(options: { fixture?: ExchangeFixture } 
     request.on('end', () => {
       const url = new URL(request.url ?? '/', 'http://127.0.0.1');
       standIn.requests.push({ method: request.method ?? 'GET', path: url.pathname, at: Date.now() });
-      reply(
-        response,
-        url.pathname.startsWith('/0/private/') ? privateCall(request, url.pathname, body) : publicCall(url),
-      );
+      let answer: unknown;
+      try {
+        answer = url.pathname.startsWith('/0/private/') ? privateCall(request, url.pathname, body) : publicCall(url);
+      } catch (error) {
+        // A fixture the stand-in cannot express: said loudly, never left hanging until a timeout.
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+        return;
+      }
+      reply(response, answer);
     });
   });
 

@@ -1,4 +1,4 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { startBitstampStandIn } from './bitstamp-stand-in.ts';
 import { startBybitStandIn } from './bybit-stand-in.ts';
 import { startCoinbaseStandIn } from './coinbase-stand-in.ts';
