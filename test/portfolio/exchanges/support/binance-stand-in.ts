@@ -28,8 +28,8 @@ export interface BinanceStandInOptions {
  * Binance's JSON, behind Binance's real HMAC-SHA256 signature, recvWindow and weight checks.
  */
 export async function startBinanceStandIn(options: BinanceStandInOptions = {}): Promise<ExchangeStandIn> {
-  const apiWeight = new WeightCounter(options.weightLimit ?? 6000, 'x-mbx-used-weight-1m');
-  const sapiWeight = new WeightCounter(SAPI_IP_WEIGHT_LIMIT, 'x-sapi-used-ip-weight-1m');
+  const apiWeight = new WeightCounter(options.weightLimit ?? 6000, ['x-mbx-used-weight', 'x-mbx-used-weight-1m']);
+  const sapiWeight = new WeightCounter(SAPI_IP_WEIGHT_LIMIT, ['x-sapi-used-ip-weight-1m']);
   const trades = new TradeIndex();
   const serverTime = () => Date.now() + (options.clockSkewMs ?? 0);
   const keyCreatedAt = serverTime();

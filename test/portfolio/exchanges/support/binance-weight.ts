@@ -2,7 +2,7 @@ import { errors, type BinanceAnswer } from './binance-errors.ts';
 
 /**
  * Binance's per-minute request-weight limiter. The spot API (`/api/*`) and SAPI (`/sapi/*`) keep
- * separate counters, reported in `X-MBX-USED-WEIGHT-1M` and `X-SAPI-USED-IP-WEIGHT-1M`; a
+ * separate counters, reported in `X-MBX-USED-WEIGHT(-1M)` and `X-SAPI-USED-IP-WEIGHT-1M`; a
  * request past the limit is answered 429 -1003 with `Retry-After` = seconds to the next minute.
  * Weights are charged on arrival, as Binance does (a client that keeps calling keeps paying).
  */
@@ -12,7 +12,7 @@ export class WeightCounter {
 
   constructor(
     readonly limit: number,
-    private readonly header: string,
+    private readonly headerNames: string[],
   ) {}
 
   /** Charges `weight`; answers the 429 when the minute's budget is spent. */
@@ -23,7 +23,7 @@ export class WeightCounter {
       this.used = 0;
     }
     this.used += weight;
-    const headers = { [this.header]: String(this.used) };
+    const headers = Object.fromEntries(this.headerNames.map((name) => [name, String(this.used)]));
     if (this.used <= this.limit) return { headers };
     const retryAfter = Math.max(1, Math.ceil(((minute + 1) * 60_000 - now) / 1000));
     const rejected = errors.tooMuchWeight(this.limit, retryAfter);
