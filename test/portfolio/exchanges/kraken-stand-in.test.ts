@@ -23,7 +23,10 @@ function client(
   const exchange = new ccxt.kraken({
     apiKey: standIn.key.api_key,
     secret,
-    enableRateLimit: false,
+    // Throttled to 2 ms, not Kraken's real second: fast, yet two calls never share the
+    // millisecond that ccxt's nonce is (Kraken refuses a nonce that does not rise).
+    enableRateLimit: true,
+    rateLimit: 2,
     ...config,
     ...(kraken.options ? { options: kraken.options } : {}),
   });

@@ -32,6 +32,9 @@ export async function openExchange(
   const exchange = new ExchangeClass({
     ...(key ? { apiKey: key.apiKey, secret: key.secret, ...(key.password ? { password: key.password } : {}) } : {}),
     enableRateLimit: true,
+    // The last answer's headers (Retry-After) and body (error codes ccxt leaves unclassified).
+    enableLastResponseHeaders: true,
+    enableLastJsonResponse: true,
     timeout: options.timeoutMs,
     options: { ...definition.options },
     ...(definition.exceptions ? { exceptions: definition.exceptions } : {}),
@@ -58,6 +61,8 @@ const fallbackWaitMs = (n: number) => 1000 * 2 ** n;
 export interface CallOptions {
   /** Body error codes that mean "rate limited" though ccxt raises a plain ExchangeError for them. */
   rateLimitCodes?: string[];
+  /** Body error codes that mean the key no longer works, whatever class ccxt raises. */
+  authErrorCodes?: string[];
   /** Waits (real time): a rate limit's Retry-After. */
   sleep(ms: number): Promise<void>;
   /** Called with each wait, for the logs and the benchmark. */
@@ -82,6 +87,8 @@ export async function callExchange<T>(
     try {
       return await action();
     } catch (error) {
+      if (error instanceof ccxt.BaseError && bodyCodeIn(exchange, options.authErrorCodes))
+        throw new SourceError('auth', toSourceError(ccxt, name, new ccxt.AuthenticationError(error.message)).message);
       if (error instanceof ccxt.InvalidNonce && !resynchronized) {
         resynchronized = true;
         if (exchange.has['fetchTime']) await exchange.loadTimeDifference().catch(() => undefined);
@@ -90,7 +97,7 @@ export async function callExchange<T>(
       if (
         error instanceof ccxt.RateLimitExceeded ||
         error instanceof ccxt.DDoSProtection ||
-        isRateLimitCode(exchange, options.rateLimitCodes)
+        (error instanceof ccxt.BaseError && bodyCodeIn(exchange, options.rateLimitCodes))
       ) {
         const wait = retryAfterMs(exchange) ?? fallbackWaitMs(limited);
         limited++;
@@ -107,7 +114,8 @@ export async function callExchange<T>(
   }
 }
 
-function isRateLimitCode(exchange: Exchange, codes: string[] | undefined): boolean {
+/** Whether the last answer's body carries one of `codes` (`{"code": …}`). */
+function bodyCodeIn(exchange: Exchange, codes: string[] | undefined): boolean {
   if (!codes?.length) return false;
   const body = exchange.last_json_response as { code?: unknown } | undefined;
   return body?.code !== undefined && codes.includes(String(body.code));

@@ -53,7 +53,7 @@ export interface ExchangeDefinition {
    * The exchange answers history newest first (OKX, KuCoin): a full page is followed by the
    * same span's older part (`until` = the page's oldest record − 1), not by a later `since`.
    */
-  newestFirst?: boolean;
+  newestFirst?: boolean | Array<'transfers' | 'trades' | 'ledger'>;
   /**
    * A short page does not mean the end (Gemini: ccxt asks by the second, then drops records older
    * than `since` in ms): the stream is read until an empty page.
@@ -78,6 +78,11 @@ export interface ExchangeDefinition {
   launchedAt?: number;
   /** Error codes in a response body that mean "rate limited" where ccxt does not classify them (KuCoin's 429000). */
   rateLimitCodes?: string[];
+  /**
+   * Error codes in a response body that mean "this key no longer works" whatever class ccxt
+   * gives them (Binance's -2015 becomes DDoSProtection once a private call has succeeded).
+   */
+  authErrorCodes?: string[];
   /** Records per history call (the exchange's maximum page size). */
   pageLimit: number;
   /** The ledger is read (rewards, interest, conversions the other calls miss). */

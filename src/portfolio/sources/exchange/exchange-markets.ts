@@ -33,7 +33,14 @@ export async function loadMarketsCached(exchange: Exchange, apiUrl: string | und
     return;
   }
   const before = { ...exchange.options };
-  await exchange.loadMarkets();
+  try {
+    await exchange.loadMarkets();
+  } catch (error) {
+    // ccxt keeps the failed promise and would answer it again: the retry (after a clock
+    // resynchronization, say) must really load.
+    (exchange as unknown as { marketsLoading: unknown }).marketsLoading = undefined;
+    throw error;
+  }
   const learned = Object.fromEntries(
     Object.entries(exchange.options).filter(([name, value]) => before[name] !== value && typeof value !== 'object'),
   );

@@ -79,6 +79,7 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
       sleep,
       ...(options.onWait ? { onWait: options.onWait } : {}),
       ...(definition.rateLimitCodes ? { rateLimitCodes: definition.rateLimitCodes } : {}),
+      ...(definition.authErrorCodes ? { authErrorCodes: definition.authErrorCodes } : {}),
     });
   const historyStart = Math.max(options.historyStart, definition.launchedAt ?? 0);
 
@@ -130,7 +131,11 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
             : undefined;
     const until = windowMs ? Math.min(since + windowMs - 1, now) : undefined;
     // Newest first: after a full page, the same span's older part, up to just below that page.
-    const upper = definition.newestFirst ? cursor.upper?.[stream] : undefined;
+    const family = kind === 'deposits' || kind === 'withdrawals' || kind === 'transfers' ? 'transfers' : kind;
+    const newestFirst =
+      definition.newestFirst === true ||
+      (Array.isArray(definition.newestFirst) && definition.newestFirst.includes(family as 'transfers'));
+    const upper = newestFirst ? cursor.upper?.[stream] : undefined;
     const bound = upper ?? until;
     const windowed = bound !== undefined ? { until: bound } : {};
     const symbol = kind === 'trades' ? name : undefined;
@@ -221,9 +226,11 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
 
     if (pendingTimes.length) cursor.pending[stream] = Math.min(cursor.pending[stream] ?? Infinity, ...pendingTimes);
     const latest = times.length ? Math.max(...times) : undefined;
-    if (definition.newestFirst) {
+    if (newestFirst) {
       const oldest = times.length ? Math.min(...times) : undefined;
-      if (count >= limit && oldest !== undefined && oldest > since) {
+      // No progress (an exchange that ignores `until` answered the same page): the span ends here.
+      const moved = upper === undefined || (oldest !== undefined && oldest < upper);
+      if (count >= limit && oldest !== undefined && oldest > since && moved) {
         // Inclusive (records sharing that millisecond are read again and absorbed by the upsert),
         // unless the page was all one millisecond: then below it, or the paging would not move.
         (cursor.upper ??= {})[stream] = upper !== undefined && oldest >= upper ? oldest - 1 : oldest;

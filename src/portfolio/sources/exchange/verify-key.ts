@@ -24,7 +24,12 @@ export async function verifyExchangeKey(
   };
   try {
     const client = await openExchange(definition, key, options);
-    const call = <T>(action: () => Promise<T>) => callExchange(client, definition.name, action, { sleep });
+    const call = <T>(action: () => Promise<T>) =>
+      callExchange(client, definition.name, action, {
+        sleep,
+        ...(definition.rateLimitCodes ? { rateLimitCodes: definition.rateLimitCodes } : {}),
+        ...(definition.authErrorCodes ? { authErrorCodes: definition.authErrorCodes } : {}),
+      });
     await call(() => loadMarketsCached(client, options.apiUrl, options.now));
     try {
       await call(() => client.fetchBalance());

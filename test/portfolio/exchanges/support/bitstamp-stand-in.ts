@@ -48,7 +48,14 @@ export async function startBitstampStandIn(options: { fixture?: ExchangeFixture 
         return send(response, 200, marketsResult(standIn.fixture.trades.map((t) => [t.base, t.quote])));
       const refusal = authenticate(request, url, body);
       if (refusal) return send(response, refusal.status, refusal.body, refusal.headers);
-      const answer = privateAnswer(url.pathname, new URLSearchParams(body));
+      let answer: ReturnType<typeof privateAnswer>;
+      try {
+        answer = privateAnswer(url.pathname, new URLSearchParams(body));
+      } catch (error) {
+        // A fixture the stand-in cannot express: said loudly, never left hanging until a timeout.
+        response.writeHead(500, { 'content-type': 'text/plain' }).end(String(error));
+        return;
+      }
       const text = JSON.stringify(answer.body);
       const headers: Record<string, string> = { 'content-type': 'application/json' };
       if (answer.status === 200) {

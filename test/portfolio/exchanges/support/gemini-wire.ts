@@ -24,16 +24,15 @@ const add = (a: string, b: string): string => {
   return places === 0 ? total : `${total.slice(0, -places)}.${total.slice(-places)}`.replace(/\.?0+$/, '');
 };
 
+/** Gemini keeps one exchange balance per currency: every fixture wallet is it. */
 export function balances(fixture: ExchangeFixture): object[] {
-  return fixture.balances
-    .filter((b) => (b.wallet ?? 'spot') === 'spot')
-    .map((b) => ({
-      type: 'exchange',
-      currency: b.asset,
-      amount: add(b.free, b.used ?? '0'),
-      available: b.free,
-      availableForWithdrawal: b.free,
-    }));
+  return fixture.balances.map((b) => ({
+    type: 'exchange',
+    currency: b.asset,
+    amount: add(b.free, b.used ?? '0'),
+    available: b.free,
+    availableForWithdrawal: b.free,
+  }));
 }
 
 /** Gemini's ids (`tid`, `eid`) are numbers; a fixture id that is not one stays a string. */

@@ -1,4 +1,5 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { startBinanceStandIn } from './binance-stand-in.ts';
 import { startBitstampStandIn } from './bitstamp-stand-in.ts';
 import { startBybitStandIn } from './bybit-stand-in.ts';
 import { startCoinbaseStandIn } from './coinbase-stand-in.ts';
@@ -17,6 +18,8 @@ export interface StandInEntry {
   permissions: boolean;
   /** The currency of a buy's fee on this exchange (ccxt infers it for Bybit; others charge the quote). */
   buyFee: 'base' | 'quote';
+  /** A withdrawal's network fee comes back (ccxt reads none from Bitstamp's withdrawal requests). */
+  withdrawalFee?: false;
   /** A secret of the right form that the exchange does not hold for the key. */
   wrongSecret?(secret: string): string;
 }
@@ -28,6 +31,14 @@ export function changedLastCharacter(secret: string): string {
 
 /** Every exchange stand-in, by provider id: the shared end-to-end suite runs against each. */
 export const STAND_INS: Record<string, StandInEntry> = {
+  // Binance converts only dust (into BNB): the sample's USDT→ETH conversion has no Binance form.
+  binance: {
+    start: (o) => startBinanceStandIn(o),
+    rewards: true,
+    conversions: false,
+    permissions: true,
+    buyFee: 'base',
+  },
   coinbase: {
     start: (o) => startCoinbaseStandIn(o),
     rewards: true,
@@ -61,5 +72,6 @@ export const STAND_INS: Record<string, StandInEntry> = {
     conversions: false,
     permissions: false,
     buyFee: 'quote',
+    withdrawalFee: false,
   },
 };

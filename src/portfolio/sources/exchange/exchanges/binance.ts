@@ -57,6 +57,12 @@ export const binance: ExchangeDefinition = {
   extraWallets: [{ type: 'funding' }],
   tradesPerMarket: true,
   transferWindowMs: 90 * DAY,
+  // Deposits and withdrawals come newest first within a window; trades oldest first from startTime.
+  newestFirst: ['transfers'],
+  // Binance opened in July 2017.
+  launchedAt: Date.UTC(2017, 6, 14),
+  // -2015 (key, IP or permissions refused) turns into DDoSProtection in ccxt after a successful call.
+  authErrorCodes: ['-2015', '-2014', '-1022'],
   pageLimit: 1000,
   ledger: false,
   extraHistories: [dividendHistory, dustHistory],

@@ -64,7 +64,10 @@ export function bitstampTransactions(rows: BitstampRow[]): NormalizedTransaction
     }
     const fee = units(row['fee'] ?? '0', inputs[0]?.asset.decimals ?? outputs[0]?.asset.decimals ?? 18);
     const feeAsset = inputs[0]?.asset ?? outputs[0]?.asset;
+    // A crypto deposit comes from outside: a receive even without the sender (fiat stays input_only).
+    const receive = category === 'deposit' && inputs.length === 1 && !inputs[0]!.asset.priceKey?.startsWith('fiat:');
     result.push({
+      ...(receive ? { type: 'receive' as const } : {}),
       externalId: `user-transactions:${String(row['id'])}`,
       timestamp: bitstampTime(String(row['datetime'])),
       status: 'confirmed',
