@@ -55,6 +55,8 @@ export const STAND_INS: Record<string, StandInEntry> = {
     conversions: true,
     permissions: false,
     buyFee: 'quote',
+    // Kraken's secret is 64 bytes in base64: another such secret signs, but not for this key.
+    wrongSecret: () => randomBytes(64).toString('base64'),
   },
   okx: { start: (o) => startOkxStandIn(o), rewards: true, conversions: true, permissions: true, buyFee: 'base' },
   bybit: { start: (o) => startBybitStandIn(o), rewards: true, conversions: true, permissions: true, buyFee: 'base' },
