@@ -3,6 +3,7 @@ import type { Kernel } from '../kernel/kernel.ts';
 import { AssetRepository } from './assets/asset-repository.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { ProviderStatus } from './catalog/provider-status.ts';
+import { OAuthLinking } from './connections/oauth-linking.ts';
 import { ConnectionRepository } from './connections/connection-repository.ts';
 import { ConnectionService } from './connections/connection-service.ts';
 import { PositionRepository } from './ledger/position-repository.ts';
@@ -33,6 +34,8 @@ const SYNC_ATTEMPTS = 5;
 export interface Portfolio {
   settings: PortfolioSettings;
   catalog: Catalog;
+  /** Linking exchanges through their own OAuth. */
+  oauthLinks: OAuthLinking;
   /** Which providers are degraded (recent syncs could not reach them). */
   providerStatus: ProviderStatus;
   connections: ConnectionService;
@@ -82,15 +85,31 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
   const enqueueSync = async (connectionId: string) => {
     await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
   };
-  const connections = new ConnectionService({
+  const credentialsBox = ctx.box('portfolio-credentials');
+  const oauthLinks = new OAuthLinking({
+    settings,
+    issuer: ctx.config.ISSUER,
+    repo: connectionRepo,
+    box: credentialsBox,
+    now: () => ctx.clock.now(),
+    syncNow: enqueueSync,
+  });
+  const connections: ConnectionService = new ConnectionService({
     catalog,
     repo: connectionRepo,
-    box: ctx.box('portfolio-credentials'),
+    box: credentialsBox,
+    oauth: oauthLinks,
     clock: ctx.clock,
     syncNow: enqueueSync,
     csvLimits: { maxBytes: settings.csvMaxBytes, maxRows: settings.csvMaxRows },
     verifyCredentials: overrides.verifyCredentials ?? credentialVerifier(settings, { now: () => ctx.clock.now() }),
     aroundUnlink: async (userId, ids, remove) => {
+      // OAuth-linked exchanges are told to forget Consentry's tokens (best effort: unlinking never waits on them).
+      for (const connection of await connectionRepo.listForUser(userId)) {
+        if (!ids.includes(connection.id) || connection.authType !== 'oauth2') continue;
+        const credentials = await connections.credentials(connection.id);
+        if (credentials) await oauthLinks.revokeCredentials(connection.providerId, credentials).catch(() => undefined);
+      }
       const pairs = (await Promise.all(ids.map((id) => transactions.hashesOf(id))))
         .flat()
         .map((p) => ({ chain: p.chain, hash: p.tx_hash }));
@@ -110,7 +129,13 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     refreshes: refreshRepo,
     prices,
     internal,
-    sources: overrides.sources ?? sourceFactory(settings, { now: () => ctx.clock.now() }),
+    sources:
+      overrides.sources ??
+      sourceFactory(settings, {
+        now: () => ctx.clock.now(),
+        saveCredentials: async (id, credentials) =>
+          connectionRepo.updateSealed(id, credentialsBox.seal(JSON.stringify(credentials)), ctx.clock.now()),
+      }),
     clock: ctx.clock,
     log,
     maxAttempts: SYNC_ATTEMPTS,
@@ -126,6 +151,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     settings,
     catalog,
     providerStatus: new ProviderStatus(connectionRepo, () => ctx.clock.now()),
+    oauthLinks,
     connections,
     connectionRepo,
     engine,

@@ -19,6 +19,8 @@ export interface ProviderDefinition {
   chains?: string[];
   /** CSV formats accepted (`universal` first). */
   csvFormats?: string[];
+  /** An exchange linked by API key: whether its keys come with a passphrase, and how to create a read-only one. */
+  apiKey?: { passphrase: boolean; help: string[] };
   source: ProviderSource;
 }
 

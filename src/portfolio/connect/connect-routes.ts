@@ -1,8 +1,9 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { csvInput, walletInput } from './form-input.ts';
-import { linkPage, messagePage } from './link-page.ts';
+import { ApiError } from '../errors.ts';
+import { apiKeyInput, csvInput, walletInput } from './form-input.ts';
+import { linkPage, messagePage, oauthDonePage } from './link-page.ts';
 import {
   acceptMultipart,
   heldCsv,
@@ -17,6 +18,13 @@ export const LINK_STEP = 'portfolio.link';
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const RemoveParams = Type.Object({ id: Type.String({ maxLength: 64 }), connectionId: Type.String({ maxLength: 64 }) });
 const PageQuery = Type.Object({ added: Type.Optional(Type.String({ maxLength: 8 })) });
+const ProviderParams = Type.Object({ id: Type.String({ maxLength: 64 }), provider: Type.String({ maxLength: 64 }) });
+const CallbackQuery = Type.Object({
+  code: Type.Optional(Type.String({ maxLength: 2000 })),
+  state: Type.Optional(Type.String({ maxLength: 2000 })),
+  error: Type.Optional(Type.String({ maxLength: 200 })),
+  error_description: Type.Optional(Type.String({ maxLength: 2000 })),
+});
 
 /** The Connect widget's step pages: /connect/link/:id (GET), its wallet, CSV, remove and continue forms. */
 export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): Promise<void> {
@@ -81,7 +89,7 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
     },
   );
 
-  for (const kind of ['wallet', 'csv'] as const) {
+  for (const kind of ['wallet', 'csv', 'exchange'] as const) {
     app.post(`/connect/link/:id/${kind}`, { schema: { params: Params, hide: true } }, async (request, reply) => {
       const form = verifiedForm(deps, request, reply);
       if (!form) return reply;
@@ -90,7 +98,11 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
       const result = await tryLink(
         deps,
         found.userId,
-        kind === 'wallet' ? walletInput(form) : csvInput(form, heldCsv(request)),
+        kind === 'wallet'
+          ? walletInput(form)
+          : kind === 'exchange'
+            ? apiKeyInput(form)
+            : csvInput(form, heldCsv(request)),
       );
       if (result.errors.length)
         return render(
@@ -105,6 +117,78 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
       return reply.redirect(`${base(found.id)}?added=1`, 303);
     });
   }
+
+  // "Continue with <exchange>": a pending link, then the exchange's own consent page.
+  app.post(
+    '/connect/link/:id/oauth/:provider',
+    { schema: { params: ProviderParams, hide: true } },
+    async (request, reply) => {
+      if (!verifiedForm(deps, request, reply)) return reply;
+      const found = await context(request.params.id, request, reply);
+      if ('sent' in found) return found.sent;
+      try {
+        const { results } = await deps.portfolio.connections.link(found.userId, [
+          {
+            provider_id: request.params.provider,
+            connection: { type: 'oauth2', return_to: `${base(found.id)}?added=1` },
+          },
+        ]);
+        const url = results[0]?.redirect_url;
+        if (url) return reply.redirect(url, 303);
+        return render(request, reply, found.id, found.interaction.request.clientId, found.userId, 400, [
+          'That exchange does not link through its own sign-in here; use an API key.',
+        ]);
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const messages = error.toItems().map((e) => e.message);
+        return render(
+          request,
+          reply,
+          found.id,
+          found.interaction.request.clientId,
+          found.userId,
+          error.status,
+          messages,
+        );
+      }
+    },
+  );
+
+  // Where the exchange sends the person back (the redirect URI Consentry registers there). The
+  // signed-in person must be the one who began the link: a link begun by someone else (a
+  // forged consent URL) is refused, so nobody's exchange account lands in another's portfolio.
+  app.get(
+    '/connect/oauth/callback/:provider',
+    {
+      schema: {
+        params: Type.Object({ provider: Type.String({ maxLength: 64 }) }),
+        querystring: CallbackQuery,
+        hide: true,
+      },
+    },
+    async (request, reply) => {
+      const provider = deps.portfolio.catalog.find(request.params.provider);
+      const name = provider?.name ?? 'The exchange';
+      const session = await deps.accounts.sessions.current(request);
+      if (!session) return reply.redirect(`/signin?return_to=${encodeURIComponent(request.url)}`, 303);
+      const { code, state, error } = request.query;
+      if (error || !code || !state) {
+        const why =
+          error === 'access_denied'
+            ? `You did not allow ${name}; nothing was linked.`
+            : `${name} did not finish the authorization (${error ?? 'no code'}); nothing was linked.`;
+        return sendPage(reply, 400, messagePage(`${name} was not linked`, why));
+      }
+      try {
+        const done = await deps.portfolio.oauthLinks.finish(request.params.provider, state, code, session.userId);
+        if (done.returnTo?.startsWith('/connect/link/')) return reply.redirect(done.returnTo, 303);
+        return sendPage(reply, 200, oauthDonePage(name));
+      } catch (failure) {
+        if (!(failure instanceof ApiError)) throw failure;
+        return sendPage(reply, failure.status, messagePage(`${name} was not linked`, failure.message));
+      }
+    },
+  );
 
   app.post(
     '/connect/link/:id/connections/:connectionId/remove',

@@ -2,7 +2,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Connection } from '../connections/connection.ts';
 import { html } from '../../ui/html.ts';
 import { page } from '../../ui/layout.ts';
-import { csvForm, linkedList, problems, walletForm } from './link-forms.ts';
+import { csvForm, exchangeForms, linkedList, problems, walletForm } from './link-forms.ts';
 
 export interface LinkPageView {
   interactionId: string;
@@ -22,10 +22,12 @@ export function linkPage(view: LinkPageView): string {
     title: 'Link your accounts',
     signedInAs: view.signedInAs,
     body: html`<h1>Link your accounts</h1>
-<p><strong>${view.appName}</strong> would like to see your crypto. Link the wallets and exchange exports it should see, then continue.</p>
+<p><strong>${view.appName}</strong> would like to see your crypto. Link the exchanges and wallets it should see, then continue.</p>
 ${problems(view.errors ?? [])}${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
 <h2>Linked</h2>
 ${linkedList(view.connections, view.catalog, base, view.csrfToken)}
+<h2>Add an exchange</h2>
+${exchangeForms(view.catalog, base, view.csrfToken)}
 <h2>Add a wallet</h2>
 ${walletForm(view.catalog, base, view.csrfToken)}
 <h2>Import a CSV</h2>
@@ -39,4 +41,12 @@ ${csvForm(view.catalog, base, view.csrfToken)}
 
 export function messagePage(title: string, message: string): string {
   return page({ title, body: html`<h1>${title}</h1><p class="error" role="alert">${message}</p>` });
+}
+
+/** After the exchange's consent, when there is no widget to return to. */
+export function oauthDonePage(providerName: string): string {
+  return page({
+    title: `${providerName} is linked`,
+    body: html`<h1>${providerName} is linked</h1><p role="status">It is being read now. You can close this window and go back to the app, or see it under <a href="/account">your account</a>.</p>`,
+  });
 }

@@ -139,4 +139,52 @@ export class ConnectionRepository {
     }
     return health;
   }
+
+  /** A pending OAuth link by the hash of its `state` (and its owner and when it began). */
+  async findPendingOAuth(
+    stateHash: string,
+  ): Promise<{ id: string; userId: string; providerId: string; createdAt: number; sealed: string } | undefined> {
+    const row = await this.db
+      .selectFrom('portfolio_connections')
+      .innerJoin('portfolio_credentials', 'portfolio_credentials.connection_id', 'portfolio_connections.id')
+      .select(['id', 'user_id', 'provider_id', 'created_at', 'portfolio_credentials.sealed'])
+      .where('oauth_state_hash', '=', stateHash)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    return row
+      ? { id: row.id, userId: row.user_id, providerId: row.provider_id, createdAt: row.created_at, sealed: row.sealed }
+      : undefined;
+  }
+
+  /**
+   * Finishes a pending OAuth link: its tokens replace the pending secret, the exchange's account
+   * id becomes its identity, its state is spent. False when another request finished it first.
+   */
+  async completeOAuth(
+    id: string,
+    stateHash: string,
+    sealed: string,
+    identityKey: string,
+    now: number,
+  ): Promise<boolean> {
+    return this.db.transaction().execute(async (trx) => {
+      const result = await trx
+        .updateTable('portfolio_connections')
+        .set({ identity_key: identityKey, oauth_state_hash: null, status: 'syncing', updated_at: now })
+        .where('id', '=', id)
+        .where('oauth_state_hash', '=', stateHash)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) !== 1) return false;
+      await trx.updateTable('portfolio_credentials').set({ sealed }).where('connection_id', '=', id).execute();
+      return true;
+    });
+  }
+
+  /** Replaces a connection's sealed credentials (rotated OAuth tokens). */
+  async updateSealed(id: string, sealed: string, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.updateTable('portfolio_credentials').set({ sealed }).where('connection_id', '=', id).execute();
+      await trx.updateTable('portfolio_connections').set({ updated_at: now }).where('id', '=', id).execute();
+    });
+  }
 }

@@ -9,6 +9,7 @@ import type { ConnectionRepository } from './connection-repository.ts';
 import type { LinkInput, LinkResult } from './link-input.ts';
 import { CsvWorker, type CsvLimits } from '../sources/csv/parse-off-thread.ts';
 import type { CredentialVerifier } from '../sources/create-source.ts';
+import type { OAuthLinking } from './oauth-linking.ts';
 import { prepareLink, type PreparedLink } from './prepare-link.ts';
 
 export interface ConnectionServiceDeps {
@@ -22,6 +23,8 @@ export interface ConnectionServiceDeps {
   csvLimits: CsvLimits;
   /** Checks credentials with the provider before they are stored (a real read call). */
   verifyCredentials: CredentialVerifier;
+  /** Links by the exchange's own OAuth. */
+  oauth: OAuthLinking;
   /** Runs `remove`, then cleans up what depended on the removed connections (internal-transfer marks). */
   aroundUnlink(userId: string, connectionIds: string[], remove: () => Promise<void>): Promise<void>;
 }
@@ -54,8 +57,10 @@ export class ConnectionService {
     } finally {
       await worker?.close();
     }
-    // Once the upload's CSV worker is free (the sync may take it over warm), the syncs start.
-    for (const result of linked.results) if (result.connection_id) await this.deps.syncNow(result.connection_id);
+    // Once the upload's CSV worker is free (the sync may take it over warm), the syncs start;
+    // an OAuth link's starts when the exchange sends the person back.
+    for (const result of linked.results)
+      if (result.connection_id && result.added) await this.deps.syncNow(result.connection_id);
     return linked;
   }
 
@@ -78,7 +83,10 @@ export class ConnectionService {
           provider,
           input,
           { ...this.deps.csvLimits, worker: csvWorker },
-          this.deps.verifyCredentials,
+          {
+            verify: this.deps.verifyCredentials,
+            startOAuth: (p, returnTo) => this.deps.oauth.start(p, returnTo),
+          },
         );
         const key = `${provider.providerId}\u0000${link.identityKey}`;
         if (keys.has(key) || (await this.deps.repo.findByIdentity(userId, provider.providerId, link.identityKey))) {
@@ -114,10 +122,10 @@ export class ConnectionService {
                   display_label: link.displayLabel.slice(0, 200),
                   identity_key: link.identityKey,
                   sealed: this.deps.box.seal(JSON.stringify(link.credentials)),
-                  status: 'syncing' as const,
+                  status: link.oauth ? ('pending' as const) : ('syncing' as const),
                   last_error: null,
                   tx_cursor: null,
-                  oauth_state_hash: null,
+                  oauth_state_hash: link.oauth?.stateHash ?? null,
                   last_refreshed_at: null,
                   last_refresh_requested_at: null,
                   created_at: now,
@@ -145,6 +153,9 @@ export class ConnectionService {
     );
     const results = inputs.map((input, index): LinkResult => {
       const row = rows.get(index);
+      const oauth = (prepared[index] as PreparedLink | undefined)?.oauth;
+      if (row && oauth)
+        return { added: false, provider_id: row.provider_id, connection_id: row.id, redirect_url: oauth.redirectUrl };
       return row
         ? { added: true, provider_id: row.provider_id, connection_id: row.id }
         : { added: false, provider_id: input.provider_id };

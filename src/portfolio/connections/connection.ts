@@ -31,7 +31,15 @@ export type Credentials =
   // reads them (set when the credentials are opened, never stored); `content`: imports stored whole before that.
   | { type: 'csv'; format: string; parts?: number; content?: string; file?: StoredCsvFile }
   | { type: 'api_key'; api_key: string; secret_key: string; passphrase?: string }
-  | { type: 'oauth2'; access_token?: string; refresh_token?: string; expires_at?: number };
+  // Linked: the exchange's tokens. Pending (sent to the exchange's consent): the PKCE verifier
+  // and where the person returns once it is done.
+  | {
+      type: 'oauth2';
+      access_token?: string;
+      refresh_token?: string;
+      expires_at?: number;
+      pending?: { verifier: string; returnTo?: string };
+    };
 
 export function toConnection(row: PortfolioConnectionsTable): Connection {
   return {

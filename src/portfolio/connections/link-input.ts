@@ -7,7 +7,8 @@ export interface LinkInput {
   connection:
     | { type: 'api_key'; api_key: string; secret_key: string; passphrase?: string }
     | { type: 'wallet'; address: string; chain?: string }
-    | { type: 'oauth2' }
+    // `return_to`: set by the Connect widget (where the person comes back to), never by the API.
+    | { type: 'oauth2'; return_to?: string }
     // An upload's CSV text is held by the CSV worker that read the body (HeldCsv).
     | { type: 'csv'; format?: string; content: string | HeldCsv };
 }
@@ -16,5 +17,6 @@ export interface LinkResult {
   added: boolean;
   provider_id: string;
   connection_id?: string;
+  /** An OAuth link: where to send the person (the exchange's consent). */
   redirect_url?: string;
 }

@@ -4,6 +4,7 @@ import type { ProviderDefinition } from '../catalog/provider-definition.ts';
 import { ApiError, badRequest, type ErrorItem } from '../errors.ts';
 import type { CsvLimits, CsvWorker, HeldCsv } from '../sources/csv/parse-off-thread.ts';
 import type { CredentialVerifier } from '../sources/create-source.ts';
+import type { StartedOAuth } from './oauth-linking.ts';
 import type { Credentials } from './connection.ts';
 import type { LinkInput } from './link-input.ts';
 
@@ -14,6 +15,16 @@ export interface PreparedLink {
   displayLabel: string;
   /** A CSV import's file, sealed on its worker in `parts` parts, to be stored with the connection. */
   file?: HeldCsv & { parts: number };
+  /** An OAuth link, pending until the exchange sends the person back: its state's hash and the consent URL. */
+  oauth?: { stateHash: string; redirectUrl: string };
+}
+
+/** What checking a link needs besides CSV handling: the provider's own checks. */
+export interface LinkChecks {
+  /** Checks an API key with the provider (a real read call). */
+  verify: CredentialVerifier;
+  /** Begins an OAuth link (PKCE, state) and answers the exchange's consent URL. */
+  startOAuth(provider: ProviderDefinition, returnTo?: string): StartedOAuth;
 }
 
 const MAX_PROBLEMS = 50;
@@ -34,7 +45,7 @@ export async function prepareLink(
   provider: ProviderDefinition,
   input: LinkInput,
   csv: CsvCheck,
-  verify: CredentialVerifier,
+  checks: LinkChecks,
 ): Promise<PreparedLink> {
   const id = provider.providerId;
   const { connection } = input;
@@ -103,10 +114,19 @@ export async function prepareLink(
         ...(connection.passphrase ? { passphrase: connection.passphrase } : {}),
       };
       // Checked at the exchange before anything is stored: a wrong key is a 400 here, not a failed sync later.
-      await verify(provider, credentials);
+      await checks.verify(provider, credentials);
       return { provider, credentials, identityKey: `api_key:${digest}`, displayLabel: label || provider.name };
     }
-    case 'oauth2':
-      throw new ApiError(501, 'bad_request', `OAuth linking of ${id} is not implemented yet`, id);
+    case 'oauth2': {
+      const started = checks.startOAuth(provider, connection.return_to);
+      return {
+        provider,
+        credentials: started.credentials,
+        // Until the exchange names the account: unique, so pending links never collide.
+        identityKey: `oauth2:pending:${started.stateHash}`,
+        displayLabel: label || provider.name,
+        oauth: { stateHash: started.stateHash, redirectUrl: started.redirectUrl },
+      };
+    }
   }
 }

@@ -5,22 +5,33 @@ import type { PortfolioSettings } from '../settings.ts';
 import type { SourceAdapter } from './source.ts';
 import { sourceKind } from './source-kinds.ts';
 
-export type SourceFactory = (provider: ProviderDefinition, credentials: Credentials) => SourceAdapter;
+export type SourceFactory = (
+  provider: ProviderDefinition,
+  credentials: Credentials,
+  connectionId?: string,
+) => SourceAdapter;
 
 export interface SourceDeps {
   now(): number;
+  /** Stores a connection's new credentials (rotated OAuth tokens). */
+  saveCredentials?(connectionId: string, credentials: Credentials): Promise<void>;
 }
 
 /** The adapter that reads one provider with one connection's credentials, from its source kind. */
 export function sourceFactory(settings: PortfolioSettings, deps: SourceDeps): SourceFactory {
-  return (provider, credentials) => {
+  return (provider, credentials, connectionId) => {
     const kind = sourceKind(provider.source.kind);
     if (!kind)
       throw new SourceError(
         'invalid',
         `provider ${provider.providerId} has no source kind ${provider.source.kind} in this build`,
       );
-    return kind.open(provider, credentials, { settings, now: deps.now });
+    const save = deps.saveCredentials;
+    return kind.open(provider, credentials, {
+      settings,
+      now: deps.now,
+      ...(save && connectionId ? { saveCredentials: (c: Credentials) => save(connectionId, c) } : {}),
+    });
   };
 }
 

@@ -16,6 +16,8 @@ export interface WalletIdentity {
 export interface SourceContext {
   settings: PortfolioSettings;
   now(): number;
+  /** Stores new credentials for the connection being read (rotated OAuth tokens), sealed. */
+  saveCredentials?(credentials: Credentials): Promise<void>;
 }
 
 /**

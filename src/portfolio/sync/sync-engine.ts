@@ -91,7 +91,7 @@ export class SyncEngine {
     const credentials = await this.deps.connectionService.credentials(connection.id);
     if (!provider || !credentials)
       throw new SourceError('invalid', `provider ${connection.providerId} is no longer available`);
-    return this.deps.sources(provider, credentials);
+    return this.deps.sources(provider, credentials, connection.id);
   }
 
   /** Pages through new history; returns the on-chain hashes it stored. */

@@ -67,11 +67,18 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
       async (request, reply) => {
         const body: LinkInput | LinkInput[] = request.body;
         const inputs = withHeldCsv(request, Array.isArray(body) ? body : [body]);
-        const { results, errors } = await portfolio.connections.link(personOf(request), inputs);
+        const linked = await portfolio.connections.link(personOf(request), inputs);
+        const { errors } = linked;
+        // v1 also names an OAuth link's consent URL as Calico's v1 does (consent_url).
+        const results =
+          version === 'v1'
+            ? linked.results.map((r) => (r.redirect_url ? { ...r, consent_url: r.redirect_url } : r))
+            : linked.results;
         // sendEnvelope would make a 200 with errors a 206; partial linking is Calico's 200 with errors.
         return (
           reply
-            .code(errors.length ? 200 : 201)
+            // 201 only when everything was linked: an OAuth link waits for the exchange's consent (200 with redirect_url).
+            .code(errors.length || !results.every((r) => r.added) ? 200 : 201)
             // link() answers one result per input, in order: a single input has exactly one.
             .send({ data: Array.isArray(body) ? results : results[0]!, errors: errors.map(withEndUserCode) })
         );

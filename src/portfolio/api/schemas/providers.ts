@@ -89,6 +89,8 @@ export const AddProvidersDataSchema = Type.Object(
     provider_id: Type.Optional(Type.String()),
     connection_id: Type.Optional(Type.String()),
     redirect_url: Type.Optional(Type.String()),
+    /** v1's name for it (Calico's OpenAPIGetConsentURLForThirdPartyResponse): the exchange's consent URL. */
+    consent_url: Type.Optional(Type.String()),
   },
   { title: 'AddProvidersData' },
 );
