@@ -15,10 +15,15 @@ export interface ConnectedProviderView {
 }
 
 /** A connection as the API shows it: never its credentials. */
-export function connectedProvider(connection: Connection, catalog: Catalog, baseUrl = ''): ConnectedProviderView {
+export function connectedProvider(
+  connection: Connection,
+  catalog: Catalog,
+  baseUrl = '',
+  degraded: ReadonlySet<string> = new Set(),
+): ConnectedProviderView {
   const definition = catalog.find(connection.providerId);
   const provider: ProviderMetadata = definition
-    ? providerMetadata(definition, 'available', baseUrl)
+    ? providerMetadata(definition, degraded.has(definition.providerId) ? 'degraded' : 'available', baseUrl)
     : {
         provider_id: connection.providerId,
         name: connection.providerId,

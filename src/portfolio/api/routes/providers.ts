@@ -40,8 +40,9 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
     },
     async (request, reply) => {
       const connections = await portfolio.connections.list(personOf(request));
+      const degraded = await portfolio.providerStatus.degraded();
       return sendEnvelope(reply, 200, {
-        providers: connections.map((c) => connectedProvider(c, portfolio.catalog, deps.kernel.config.ISSUER)),
+        providers: connections.map((c) => connectedProvider(c, portfolio.catalog, deps.kernel.config.ISSUER, degraded)),
       });
     },
   );
