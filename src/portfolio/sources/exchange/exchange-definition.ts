@@ -40,11 +40,6 @@ export interface ExchangeDefinition {
   extraWallets?: Array<Record<string, unknown>>;
   /** fetchMyTrades needs a symbol: trades are read market by market (markets from balances, transfers and the ledger). */
   tradesPerMarket: boolean;
-  /**
-   * The fetchMyTrades param that pages by trade id (Binance's `fromId`): a market's trades are
-   * then read from id 0 up, `pageLimit` at a time, instead of by time windows.
-   */
-  tradeIdParam?: string;
   /** Longest span one trades call may cover (ms), if the exchange limits it. */
   tradeWindowMs?: number;
   /** Longest span one deposits or withdrawals call may cover (ms): Binance allows 90 days. */

@@ -30,8 +30,6 @@ interface Cursor {
   v: 1;
   /** Per stream: read from here (ms) next time. */
   since: Record<string, number>;
-  /** Per id-paged trade stream: the next trade id. */
-  fromId: Record<string, string>;
   /** Per stream, this pass: the earliest record still pending (read again until it settles). */
   pending: Record<string, number>;
   /** Per offset-paged stream: how many records this pass has read. */
@@ -55,7 +53,7 @@ function parseCursor(text: string | null): Cursor {
       // An unreadable cursor (written by another version): the history is read again; upserts keep it whole.
     }
   }
-  return { v: 1, since: {}, fromId: {}, pending: {}, queue: [], assets: [] };
+  return { v: 1, since: {}, pending: {}, queue: [], assets: [] };
 }
 
 /**
@@ -162,20 +160,6 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
       delete cursor.offset?.[stream];
       cursor.since[stream] = Math.max(since, now - OVERLAP_MS);
       return { items, finished: true };
-    }
-    if (kind === 'trades' && definition.tradeIdParam) {
-      const fromId = cursor.fromId[stream] ?? '0';
-      const trades: Trade[] = await call(client, () =>
-        client.fetchMyTrades(symbol, undefined, limit, { ...params, [definition.tradeIdParam!]: fromId }),
-      );
-      noteAssets(
-        cursor,
-        trades.flatMap((t) => (t.symbol ?? '').split(/[/:]/)),
-      );
-      items = trades.flatMap((t) => normalizeTrade(definition, t) ?? []);
-      const last = trades.reduce((max, t) => (BigInt(t.id ?? '0') > max ? BigInt(t.id ?? '0') : max), -1n);
-      if (last >= 0n) cursor.fromId[stream] = (last + 1n).toString();
-      return { items, finished: trades.length < limit };
     }
     if (kind === 'deposits' || kind === 'withdrawals' || kind === 'transfers') {
       const list: Transaction[] = await call(client, () =>
