@@ -33,6 +33,7 @@ export interface ProviderMetadata {
   logo_url?: string;
   chains?: string[];
   csv_formats?: string[];
+  required_fields?: Array<'api_key' | 'secret_key' | 'passphrase'>;
   status: 'available' | 'degraded';
 }
 
@@ -52,6 +53,15 @@ export function providerMetadata(
       : {}),
     ...(definition.chains ? { chains: definition.chains } : {}),
     ...(definition.csvFormats ? { csv_formats: definition.csvFormats } : {}),
+    ...(definition.apiKey
+      ? {
+          required_fields: [
+            'api_key' as const,
+            'secret_key' as const,
+            ...(definition.apiKey.passphrase ? ['passphrase' as const] : []),
+          ],
+        }
+      : {}),
     status,
   };
 }

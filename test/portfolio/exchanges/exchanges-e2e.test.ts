@@ -63,6 +63,7 @@ describe.each(cases)('exchange %s by API key, end to end (%s)', (providerId, dia
     expect(entry).toMatchObject({
       category: 'exchange',
       auth_types: expect.arrayContaining(['api_key']),
+      required_fields: standIn.key.passphrase ? ['api_key', 'secret_key', 'passphrase'] : ['api_key', 'secret_key'],
       status: 'available',
     });
     const logo = await fetch(entry.logo_url);

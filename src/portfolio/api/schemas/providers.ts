@@ -20,6 +20,10 @@ export const ProviderMetadataSchema = Type.Object(
     logo_url: Type.Optional(Type.String()),
     chains: Type.Optional(Type.Array(Type.String())),
     csv_formats: Type.Optional(Type.Array(Type.String())),
+    /** An API-key exchange: the APIConnection fields it needs. */
+    required_fields: Type.Optional(
+      Type.Array(Type.Union([Type.Literal('api_key'), Type.Literal('secret_key'), Type.Literal('passphrase')])),
+    ),
     status: Type.Union([Type.Literal('available'), Type.Literal('degraded')]),
   },
   { title: 'ProviderMetadata' },
