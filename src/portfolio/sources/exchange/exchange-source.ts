@@ -136,77 +136,30 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
     const upper = newestFirst ? cursor.upper?.[stream] : undefined;
     const bound = upper ?? until;
     const windowed = bound !== undefined ? { until: bound } : {};
-    const symbol = kind === 'trades' ? name : undefined;
 
-    let items: NormalizedTransaction[];
-    let count: number;
-    let times: number[];
-    let pendingTimes: number[] = [];
     if (kind === 'trades' && definition.tradeOffsetParam) {
       // From the newest trade back: offsets move if a trade lands mid-pass, which only repeats rows.
       const offset = cursor.offset?.[stream] ?? 0;
-      const trades: Trade[] = await call(client, () =>
-        client.fetchMyTrades(symbol, since, limit, { ...params, [definition.tradeOffsetParam!]: offset }),
+      const page = await readPage(
+        client,
+        { kind, name, since, limit, params: { ...params, [definition.tradeOffsetParam]: offset } },
+        now,
       );
-      noteAssets(
-        cursor,
-        trades.flatMap((t) => (t.symbol ?? '').split(/[/:]/)),
-      );
-      items = trades.flatMap((t) => normalizeTrade(definition, t) ?? []);
-      if (trades.length >= limit) {
-        (cursor.offset ??= {})[stream] = offset + trades.length;
-        return { items, finished: false };
+      noteAssets(cursor, page.codes);
+      if (page.count >= limit) {
+        (cursor.offset ??= {})[stream] = offset + page.count;
+        return { items: page.items, finished: false };
       }
       delete cursor.offset?.[stream];
       cursor.since[stream] = Math.max(since, now - OVERLAP_MS);
-      return { items, finished: true };
+      return { items: page.items, finished: true };
     }
-    if (kind === 'deposits' || kind === 'withdrawals' || kind === 'transfers') {
-      const list: Transaction[] = await call(client, () =>
-        kind === 'deposits'
-          ? client.fetchDeposits(undefined, since, limit, { ...params, ...windowed })
-          : kind === 'withdrawals'
-            ? client.fetchWithdrawals(undefined, since, limit, { ...params, ...windowed })
-            : client.fetchDepositsWithdrawals(undefined, since, limit, { ...params, ...windowed }),
-      );
-      noteAssets(
-        cursor,
-        list.map((t) => t.currency),
-      );
-      items = list.flatMap((t) => normalizeTransfer(definition, t) ?? []);
-      count = list.length;
-      times = list.flatMap((t) => t.timestamp ?? []);
-      pendingTimes = list.filter((t) => /^pending$/i.test(t.status ?? '')).flatMap((t) => t.timestamp ?? []);
-    } else if (kind === 'ledger') {
-      const entries: LedgerEntry[] = await call(client, () => client.fetchLedger(undefined, since, limit, params));
-      noteAssets(
-        cursor,
-        entries.map((e) => e.currency),
-      );
-      items = normalizeLedger(definition, entries);
-      count = entries.length;
-      times = entries.flatMap((e) => e.timestamp ?? []);
-    } else if (kind === 'extra') {
-      const history = definition.extraHistories?.find((h) => h.name === name);
-      items = history ? await call(client, () => history.fetch(client, since, until ?? now)) : [];
-      noteAssets(
-        cursor,
-        items.flatMap((tx) => [...tx.inputs, ...tx.outputs].map((leg) => leg.asset.symbol)),
-      );
-      count = 0; // an extra history answers its whole window at once
-      times = items.map((tx) => tx.timestamp);
-    } else {
-      const trades: Trade[] = await call(client, () =>
-        client.fetchMyTrades(symbol, since, limit, { ...params, ...windowed }),
-      );
-      noteAssets(
-        cursor,
-        trades.flatMap((t) => (t.symbol ?? '').split(/[/:]/)),
-      );
-      items = trades.flatMap((t) => normalizeTrade(definition, t) ?? []);
-      count = trades.length;
-      times = trades.flatMap((t) => t.timestamp ?? []);
-    }
+    const { items, count, times, pendingTimes, codes } = await readPage(
+      client,
+      { kind, name, since, limit, params: { ...params, ...(kind === 'ledger' ? {} : windowed) }, until },
+      now,
+    );
+    noteAssets(cursor, codes);
 
     if (pendingTimes.length) cursor.pending[stream] = Math.min(cursor.pending[stream] ?? Infinity, ...pendingTimes);
     const latest = times.length ? Math.max(...times) : undefined;
@@ -215,9 +168,8 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
       // No progress (an exchange that ignores `until` answered the same page): the span ends here.
       const moved = upper === undefined || (oldest !== undefined && oldest < upper);
       if (count >= limit && oldest !== undefined && oldest > since && moved) {
-        // Inclusive (records sharing that millisecond are read again and absorbed by the upsert),
-        // unless the page was all one millisecond: then below it, or the paging would not move.
-        (cursor.upper ??= {})[stream] = upper !== undefined && oldest >= upper ? oldest - 1 : oldest;
+        // Inclusive: records sharing that millisecond are read again and absorbed by the upsert.
+        (cursor.upper ??= {})[stream] = oldest;
         return { items, finished: false };
       }
       delete cursor.upper?.[stream];
@@ -237,6 +189,73 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
     delete cursor.pending[stream];
     cursor.since[stream] = Math.min(floor ?? Infinity, Math.max(since, now - OVERLAP_MS));
     return { items, finished: true };
+  }
+
+  /** One call of one stream, normalized; `count` is the raw records the exchange answered. */
+  async function readPage(
+    client: Exchange,
+    request: {
+      kind: string;
+      name: string | undefined;
+      since: number;
+      limit: number;
+      params: Record<string, unknown>;
+      until?: number;
+    },
+    now: number,
+  ): Promise<{
+    items: NormalizedTransaction[];
+    count: number;
+    times: number[];
+    pendingTimes: number[];
+    codes: Array<string | undefined>;
+  }> {
+    const { kind, name, since, limit, params } = request;
+    if (kind === 'deposits' || kind === 'withdrawals' || kind === 'transfers') {
+      const list: Transaction[] = await call(client, () =>
+        kind === 'deposits'
+          ? client.fetchDeposits(undefined, since, limit, params)
+          : kind === 'withdrawals'
+            ? client.fetchWithdrawals(undefined, since, limit, params)
+            : client.fetchDepositsWithdrawals(undefined, since, limit, params),
+      );
+      return {
+        items: list.flatMap((t) => normalizeTransfer(definition, t) ?? []),
+        count: list.length,
+        times: list.flatMap((t) => t.timestamp ?? []),
+        pendingTimes: list.filter((t) => /^pending$/i.test(t.status ?? '')).flatMap((t) => t.timestamp ?? []),
+        codes: list.map((t) => t.currency),
+      };
+    }
+    if (kind === 'ledger') {
+      const entries: LedgerEntry[] = await call(client, () => client.fetchLedger(undefined, since, limit, params));
+      return {
+        items: normalizeLedger(definition, entries),
+        count: entries.length,
+        times: entries.flatMap((e) => e.timestamp ?? []),
+        pendingTimes: [],
+        codes: entries.map((e) => e.currency),
+      };
+    }
+    if (kind === 'extra') {
+      const history = definition.extraHistories?.find((h) => h.name === name);
+      const items = history ? await call(client, () => history.fetch(client, since, request.until ?? now)) : [];
+      return {
+        items,
+        count: 0, // an extra history answers its whole window at once
+        times: items.map((tx) => tx.timestamp),
+        pendingTimes: [],
+        codes: items.flatMap((tx) => [...tx.inputs, ...tx.outputs].map((leg) => leg.asset.symbol)),
+      };
+    }
+    const trades: Trade[] = await call(client, () => client.fetchMyTrades(name, since, limit, params));
+    return {
+      items: trades.flatMap((t) => normalizeTrade(definition, t) ?? []),
+      count: trades.length,
+      times: trades.flatMap((t) => t.timestamp ?? []),
+      pendingTimes: [],
+      codes: trades.flatMap((t) => (t.symbol ?? '').split(/[/:]/)),
+    };
   }
 
   return {
