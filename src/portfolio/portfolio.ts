@@ -8,6 +8,9 @@ import { ConnectionRepository } from './connections/connection-repository.ts';
 import { ConnectionService } from './connections/connection-service.ts';
 import { PositionRepository } from './ledger/position-repository.ts';
 import { TransactionRepository } from './ledger/transaction-repository.ts';
+import { CoinList } from './prices/coin-list.ts';
+import { CoinListRepository } from './prices/coin-list-repository.ts';
+import { coinGeckoCoinList } from './prices/coin-list-source.ts';
 import { coinGeckoSource } from './prices/coingecko.ts';
 import { PriceRepository } from './prices/price-repository.ts';
 import type { PriceSource } from './prices/price-source.ts';
@@ -69,13 +72,12 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
   const assets = new AssetRepository(db);
   const refreshRepo = new RefreshRepository(db);
   const internal = new InternalTransfers(transactions);
-  const priceSource =
-    overrides.priceSource ??
-    coinGeckoSource({
-      baseUrl: settings.coingeckoUrl,
-      apiKey: settings.coingeckoKey,
-      timeoutMs: settings.sourceTimeoutMs,
-    });
+  const coinGecko = {
+    baseUrl: settings.coingeckoUrl,
+    apiKey: settings.coingeckoKey,
+    timeoutMs: settings.sourceTimeoutMs,
+  };
+  const priceSource = overrides.priceSource ?? coinGeckoSource(coinGecko);
   const prices = new PriceService({
     source: priceSource,
     repo: new PriceRepository(db),
@@ -128,6 +130,12 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     assets,
     refreshes: refreshRepo,
     prices,
+    coins: new CoinList({
+      source: coinGeckoCoinList(coinGecko),
+      repo: new CoinListRepository(db),
+      clock: ctx.clock,
+      log,
+    }),
     internal,
     sources:
       overrides.sources ??

@@ -35,6 +35,8 @@ export interface Database {
   portfolio_refresh_connections: PortfolioRefreshConnectionsTable;
   portfolio_prices: PortfolioPricesTable;
   portfolio_current_prices: PortfolioCurrentPricesTable;
+  portfolio_coins: PortfolioCoinsTable;
+  portfolio_coin_list: PortfolioCoinListTable;
 }
 
 export interface UsersTable {
@@ -438,4 +440,27 @@ export interface PortfolioCurrentPricesTable {
   price: string | null;
   source: string;
   fetched_at: number;
+}
+
+// --- portfolio coins list (migration 0006-portfolio-coin-list) ---
+
+/** One coin of the price source's list. */
+export interface PortfolioCoinsTable {
+  /** CoinGecko coin id: the `coin:<id>` price key. */
+  id: string;
+  /** Lowercase ticker; many coins share one. */
+  symbol: string;
+  name: string;
+  /** JSON: contract address by CoinGecko platform id (`{}` for native coins). */
+  platforms: string;
+}
+
+/** The list itself: one row per price source (`coingecko`). */
+export interface PortfolioCoinListTable {
+  source: string;
+  /** When the stored list was fetched; null: never (no list, so no symbol is mapped). */
+  fetched_at: number | null;
+  /** When a node last set out to fetch it (claimed, whether it succeeded or not). */
+  attempted_at: number;
+  coins: number;
 }

@@ -4,7 +4,11 @@ import { assetId, type AssetRef } from './asset-ref.ts';
 
 export type StoredAsset = PortfolioAssetsTable;
 
-/** Assets are shared by everyone and never change once known; inserts are idempotent. */
+/**
+ * Assets are shared by everyone; inserts are idempotent. An asset never changes once known, but
+ * for the one step of gaining a price key it was stored without (an exchange symbol later mapped
+ * to a coin); a key, once set, is never replaced.
+ */
 export class AssetRepository {
   private readonly known = new Set<string>();
 
@@ -48,5 +52,46 @@ export class AssetRepository {
       .where('id', 'in', [...new Set(ids)])
       .execute();
     return new Map(rows.map((r) => [r.id, r]));
+  }
+
+  /** Which of these assets, stored without a price key in their reference, have gained one since. */
+  async keyedSince(assets: AssetRef[]): Promise<Set<string>> {
+    const ids = [...new Set(assets.filter((a) => !a.priceKey).map(assetId))];
+    const keyed = new Set<string>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await this.db
+        .selectFrom('portfolio_assets')
+        .select('id')
+        .where('id', 'in', ids.slice(i, i + 500))
+        .where('price_key', 'is not', null)
+        .execute();
+      for (const r of rows) keyed.add(r.id);
+    }
+    return keyed;
+  }
+
+  /** The assets of a namespace that have no price key yet. */
+  async unkeyedIn(namespace: string): Promise<Array<Pick<StoredAsset, 'id' | 'reference'>>> {
+    return this.db
+      .selectFrom('portfolio_assets')
+      .select(['id', 'reference'])
+      .where('namespace', '=', namespace)
+      .where('price_key', 'is', null)
+      .execute();
+  }
+
+  /** Sets each asset's price key unless it has one (another node may have been first); returns the ids set here. */
+  async setMissingPriceKeys(entries: Array<{ id: string; priceKey: string }>): Promise<string[]> {
+    const set: string[] = [];
+    for (const entry of entries) {
+      const result = await this.db
+        .updateTable('portfolio_assets')
+        .set({ price_key: entry.priceKey })
+        .where('id', '=', entry.id)
+        .where('price_key', 'is', null)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 1) set.push(entry.id);
+    }
+    return set;
   }
 }

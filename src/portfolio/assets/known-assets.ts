@@ -47,8 +47,13 @@ export function exchangeAsset(exchange: string, rawSymbol: string): AssetRef {
   return asset;
 }
 
+/** The namespace of the assets an exchange (or a CSV of one) names by symbol. */
+export function exchangeNamespace(exchange: string): string {
+  return `exchange:${exchange}`;
+}
+
 function describeExchangeAsset(exchange: string, symbol: string): AssetRef {
-  const base = { namespace: `exchange:${exchange}`, reference: symbol, symbol };
+  const base = { namespace: exchangeNamespace(exchange), reference: symbol, symbol };
   if (FIAT.has(symbol))
     return { ...base, name: symbol, decimals: 2, priceKey: `fiat:${symbol}`, groupKey: `fiat:${symbol}` };
   const known = BY_SYMBOL[symbol];

@@ -137,6 +137,23 @@ export class TransactionRepository {
     });
   }
 
+  /**
+   * Marks every transaction (anyone's) with a leg of these assets for pricing again: they just
+   * gained a price key. Matched in the legs' JSON text; a row marked without need is only looked
+   * at once more.
+   */
+  async markForPricing(assetIds: string[]): Promise<void> {
+    for (let i = 0; i < assetIds.length; i += 50) {
+      const patterns = assetIds.slice(i, i + 50).map((id) => `%${likeEscape(`"a":${JSON.stringify(id)}`)}%`);
+      await this.db
+        .updateTable('portfolio_transactions')
+        .set({ needs_pricing: 1 })
+        .where('needs_pricing', '=', 0)
+        .where((eb) => eb.or(patterns.map((p) => sql<boolean>`legs like ${p} escape '\\'`)))
+        .execute();
+    }
+  }
+
   /** Net quantity per asset over a connection's transactions (for sources without balances, e.g. CSV). */
   async listLegs(connectionId: string): Promise<Array<Pick<TransactionRow, 'legs' | 'status'>>> {
     return this.db
@@ -145,4 +162,9 @@ export class TransactionRepository {
       .where('connection_id', '=', connectionId)
       .execute();
   }
+}
+
+/** Text matched literally by LIKE … ESCAPE '\': the wildcards and the escape character escaped. */
+function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

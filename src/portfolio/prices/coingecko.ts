@@ -1,13 +1,6 @@
 import { Decimal } from 'decimal.js';
-import { PriceSourceUnavailable, type PriceSource } from './price-source.ts';
-
-export interface CoinGeckoOptions {
-  baseUrl: string;
-  apiKey?: string | undefined;
-  timeoutMs: number;
-  currency?: string;
-  fetch?: typeof fetch;
-}
+import { coinGeckoGet, type CoinGeckoOptions } from './coingecko-http.ts';
+import type { PriceSource } from './price-source.ts';
 
 /**
  * CoinGecko's REST API: /simple/price and /simple/token_price for current prices,
@@ -17,23 +10,7 @@ export interface CoinGeckoOptions {
  */
 export function coinGeckoSource(options: CoinGeckoOptions): PriceSource {
   const vs = (options.currency ?? 'USD').toLowerCase();
-  const doFetch = options.fetch ?? fetch;
-  const headers: Record<string, string> = { accept: 'application/json' };
-  if (options.apiKey)
-    headers[options.baseUrl.includes('pro-api') ? 'x-cg-pro-api-key' : 'x-cg-demo-api-key'] = options.apiKey;
-
-  async function get(path: string, query: Record<string, string>): Promise<unknown> {
-    const url = `${options.baseUrl}${path}?${new URLSearchParams(query).toString()}`;
-    let response: Response;
-    try {
-      response = await doFetch(url, { headers, signal: AbortSignal.timeout(options.timeoutMs) });
-    } catch (error) {
-      throw new PriceSourceUnavailable(`CoinGecko is unreachable: ${(error as Error).message}`);
-    }
-    if (response.status === 404) return undefined;
-    if (!response.ok) throw new PriceSourceUnavailable(`CoinGecko answered ${response.status}`);
-    return response.json();
-  }
+  const get = coinGeckoGet(options);
 
   return {
     name: 'coingecko',

@@ -1,3 +1,4 @@
+import type { AssetHints } from '../assets/asset-hints.ts';
 import type { BalanceItem, NormalizedTransaction } from '../ledger/normalized.ts';
 
 export interface TransactionBatch {
@@ -20,6 +21,11 @@ export interface SourceAdapter {
   /** Balances now; `undefined` when the source has none and balances follow from the history (CSV). */
   fetchBalances(): Promise<BalanceItem[] | undefined>;
   fetchTransactions(cursor: string | null): Promise<TransactionBatch>;
+  /**
+   * What the provider says about the assets it names by symbol (an exchange's currency names and
+   * contracts), so that they can be mapped to price-source coins; asked after a successful sync.
+   */
+  assetHints?(): Promise<AssetHints>;
   /** Lets go of what the adapter holds (a worker thread); called once the sync is over. */
   close?(): Promise<void>;
 }

@@ -22,11 +22,15 @@ export function newTransactionId(now: number): string {
   return `${lastMs.toString(36).padStart(9, '0')}${sequence.toString(36).padStart(5, '0')}${NODE}`;
 }
 
-/** A normalized transaction as a row: legs as compact JSON, type derived from the legs. */
+/**
+ * A normalized transaction as a row: legs as compact JSON, type derived from the legs. It waits
+ * for pricing if a leg's asset has a price key, in its reference or (`keyed`, by id) as stored.
+ */
 export function toTransactionRow(
   connection: Pick<Connection, 'id' | 'userId' | 'providerId'>,
   tx: NormalizedTransaction,
   now: number,
+  keyed: ReadonlySet<string> = new Set(),
 ): TransactionRow {
   const legs: StoredLegs = {
     i: tx.inputs.map((l) => ({
@@ -63,7 +67,7 @@ export function toTransactionRow(
     description: tx.description ?? null,
     legs: JSON.stringify(legs),
     symbols: symbols.length ? `|${symbols.join('|')}|` : '',
-    needs_pricing: assets.some((a) => a.priceKey) ? 1 : 0,
+    needs_pricing: assets.some((a) => a.priceKey || keyed.has(assetId(a))) ? 1 : 0,
     updated_at: now,
   };
 }

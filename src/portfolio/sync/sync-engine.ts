@@ -12,13 +12,16 @@ import type { ConnectionService } from '../connections/connection-service.ts';
 import { SourceError, type ErrorItem } from '../errors.ts';
 import type { PositionRepository } from '../ledger/position-repository.ts';
 import type { TransactionRepository } from '../ledger/transaction-repository.ts';
+import type { CoinList } from '../prices/coin-list.ts';
 import type { PriceService } from '../prices/price-service.ts';
 import type { SourceFactory } from '../sources/create-source.ts';
 import type { SourceAdapter } from '../sources/source.ts';
+import type { AssetHints } from '../assets/asset-hints.ts';
 import { balancesFromLedger } from './balances-from-ledger.ts';
 import type { ChainHash, InternalTransfers } from './internal-transfers.ts';
 import { priceTransactions } from './price-transactions.ts';
 import type { RefreshRepository } from './refresh-repository.ts';
+import { resolvePriceKeys } from './resolve-price-keys.ts';
 import { toTransactionRow } from './stage-transactions.ts';
 
 export interface SyncEngineDeps {
@@ -33,6 +36,8 @@ export interface SyncEngineDeps {
   assets: AssetRepository;
   refreshes: RefreshRepository;
   prices: PriceService;
+  /** The price source's coins, for mapping exchange symbols to price keys. */
+  coins: CoinList;
   internal: InternalTransfers;
   sources: SourceFactory;
   clock: Clock;
@@ -45,7 +50,7 @@ export interface SyncEngineDeps {
 /**
  * One sync of one connection, run as a durable job: history page by page (each page and its
  * cursor committed together, so a crash resumes where it stopped), then balances, internal
- * transfers and prices; the connection's status says how it went.
+ * transfers, price keys for exchange symbols, and prices; the connection's status says how it went.
  */
 export class SyncEngine {
   private readonly slots: ProviderSlots;
@@ -63,19 +68,20 @@ export class SyncEngine {
     if (connection.status !== 'syncing')
       await deps.connections.setStatus(connectionId, 'syncing', connection.lastError, startedAt);
     try {
-      const touched = await this.slots.use(connection.providerId, async () => {
+      const { touched, hints } = await this.slots.use(connection.providerId, async () => {
         const adapter = await this.adapterFor(connection);
         try {
           await adapter.validate();
           if (adapter.balancesFirst) await this.syncBalances(connection, adapter);
           const hashes = await this.syncHistory(connection, adapter);
           if (!adapter.balancesFirst) await this.syncBalances(connection, adapter);
-          return hashes;
+          return { touched: hashes, hints: await adapter.assetHints?.() };
         } finally {
           await adapter.close?.();
         }
       });
       await deps.internal.rematch(connection.userId, touched);
+      if (hints) await this.resolvePriceKeys(connection, hints);
       await this.price(connection);
       const now = deps.clock.now();
       await deps.connections.setStatus(connectionId, 'connected', null, now, true);
@@ -102,11 +108,10 @@ export class SyncEngine {
     for (;;) {
       const batch = await adapter.fetchTransactions(cursor);
       const now = deps.clock.now();
-      await deps.assets.ensure(
-        batch.items.flatMap((tx) => [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset)),
-        now,
-      );
-      const rows = batch.items.map((tx) => toTransactionRow(connection, tx, now));
+      const assets = batch.items.flatMap((tx) => [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset));
+      await deps.assets.ensure(assets, now);
+      const keyed = await deps.assets.keyedSince(assets);
+      const rows = batch.items.map((tx) => toTransactionRow(connection, tx, now, keyed));
       await deps.db.transaction().execute(async (trx) => {
         await deps.transactions.upsertMany(rows, trx);
         await deps.connections.setCursor(connection.id, batch.nextCursor, now, trx);
@@ -135,6 +140,19 @@ export class SyncEngine {
       positions = balancesFromLedger(await deps.transactions.listLegs(connection.id));
     }
     await deps.positions.replaceForConnection(connection.id, connection.userId, positions, now);
+  }
+
+  /** Best effort, as prices are: an asset left without a key is tried again on the next sync. */
+  private async resolvePriceKeys(connection: Connection, hints: AssetHints): Promise<void> {
+    try {
+      const keyed = await resolvePriceKeys(this.deps, hints);
+      if (keyed) this.deps.log.debug({ connection: connection.id, keyed }, 'exchange assets mapped to price keys');
+    } catch (error) {
+      this.deps.log.warn(
+        { err: error, connection: connection.id },
+        'mapping exchange assets to price keys failed; their values stay null until the next sync',
+      );
+    }
   }
 
   /** Best effort: a price outage leaves values null, never fails the sync. */

@@ -1,9 +1,10 @@
 import type { Exchange, LedgerEntry, Trade, Transaction } from 'ccxt';
-import { exchangeAsset } from '../../assets/known-assets.ts';
+import { exchangeAsset, exchangeNamespace } from '../../assets/known-assets.ts';
 import { assetId } from '../../assets/asset-ref.ts';
 import type { BalanceItem, NormalizedTransaction } from '../../ledger/normalized.ts';
 import type { SourceAdapter, TransactionBatch } from '../source.ts';
 import { callExchange, openExchange, type ExchangeKey } from './ccxt-client.ts';
+import { currencyHints } from './currency-hints.ts';
 import type { ExchangeDefinition } from './exchange-definition.ts';
 import { loadMarketsCached, tradedMarkets } from './exchange-markets.ts';
 import { normalizeLedger, normalizeTrade, normalizeTransfer, units } from './exchange-normalize.ts';
@@ -278,6 +279,11 @@ export function exchangeSource(options: ExchangeSourceOptions): SourceAdapter & 
       const { items, finished } = await step(client, cursor, stream);
       if (finished) cursor.queue.shift();
       return { items, nextCursor: JSON.stringify(cursor), done: cursor.queue.length === 0 };
+    },
+    async assetHints() {
+      // Loaded with the markets (no extra call): names and per-network contracts, where the exchange lists them.
+      const client = await exchange();
+      return { namespace: exchangeNamespace(definition.providerId), currencies: currencyHints(client.currencies) };
     },
   };
 }

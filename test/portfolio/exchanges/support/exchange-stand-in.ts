@@ -49,6 +49,11 @@ export interface ExchangeFixture {
     to: { asset: string; amount: string };
     timestamp: number;
   }>;
+  /**
+   * What the exchange's currency list says about a currency beyond its code, where its API
+   * carries it (absent: the code again, no contract).
+   */
+  currencies?: Record<string, { name?: string; contract?: string }>;
 }
 
 export interface ExchangeStandIn {

@@ -68,7 +68,7 @@ export function currencies(fixture: ExchangeFixture): Row[] {
   return [...chains.entries()].map(([currency, set]) => ({
     currency,
     name: currency,
-    fullName: currency,
+    fullName: fixture.currencies?.[currency]?.name ?? currency,
     precision: 8,
     confirms: null,
     contractAddress: null,
@@ -85,7 +85,7 @@ export function currencies(fixture: ExchangeFixture): Row[] {
       isDepositEnabled: true,
       confirms: 12,
       preConfirms: 12,
-      contractAddress: '',
+      contractAddress: fixture.currencies?.[currency]?.contract ?? '',
       withdrawPrecision: 8,
       maxWithdraw: null,
       maxDeposit: null,
