@@ -1,3 +1,5 @@
+import type { AssetHints, CurrencyHint } from '../../../assets/asset-hints.ts';
+import { exchangeNamespace } from '../../../assets/known-assets.ts';
 import type { BalanceItem, NormalizedTransaction } from '../../../ledger/normalized.ts';
 import { SourceError } from '../../../errors.ts';
 import { coinbaseV2Balances, coinbaseV2Transaction, mergeCoinbaseV2Halves } from './coinbase-v2.ts';
@@ -56,6 +58,9 @@ function coinbaseReader(get: (path: string) => Promise<Json>): OAuthReader {
     return items;
   }
 
+  let accounts: Promise<Json[]> | undefined;
+  const listAccounts = () => (accounts ??= all(`/v2/accounts?limit=${PAGE}`));
+
   return {
     async accountId() {
       const user = (await api('/v2/user'))['data'] as Json | undefined;
@@ -64,13 +69,12 @@ function coinbaseReader(get: (path: string) => Promise<Json>): OAuthReader {
       return id;
     },
     async balances(): Promise<BalanceItem[]> {
-      return coinbaseV2Balances(await all(`/v2/accounts?limit=${PAGE}`));
+      return coinbaseV2Balances(await listAccounts());
     },
     async transactions(text) {
       const cursor: Cursor = text ? (JSON.parse(text) as Cursor) : { v: 1, since: {} };
-      const accounts = await all(`/v2/accounts?limit=${PAGE}`);
       const items: NormalizedTransaction[] = [];
-      for (const account of accounts) {
+      for (const account of await listAccounts()) {
         const id = String(account['id']);
         const since = (cursor.since[id] ?? 0) - OVERLAP_MS;
         // Newest first: read until the pages reach what an earlier pass already has.
@@ -87,6 +91,22 @@ function coinbaseReader(get: (path: string) => Promise<Json>): OAuthReader {
       }
       // A conversion is one transaction in each of its two accounts: one trade.
       return { items: mergeCoinbaseV2Halves(items), nextCursor: JSON.stringify(cursor), done: true };
+    },
+    // Each account names its currency (`{code, name, type}`): the names tell look-alike tickers apart.
+    async assetHints(): Promise<AssetHints> {
+      const currencies = new Map<string, CurrencyHint>();
+      for (const account of await listAccounts()) {
+        const currency = (account['currency'] ?? {}) as Json;
+        const code = typeof currency['code'] === 'string' ? currency['code'].toUpperCase() : undefined;
+        if (!code) continue;
+        const name = typeof currency['name'] === 'string' ? currency['name'].trim() : '';
+        currencies.set(code, {
+          ...(name ? { name } : {}),
+          contracts: [],
+          ...(currency['type'] === 'fiat' ? { fiat: true } : currency['type'] === 'crypto' ? { fiat: false } : {}),
+        });
+      }
+      return { namespace: exchangeNamespace('coinbase'), currencies };
     },
   };
 }

@@ -1,3 +1,4 @@
+import type { AssetHints } from '../../../assets/asset-hints.ts';
 import type { BalanceItem } from '../../../ledger/normalized.ts';
 import type { PortfolioSettings } from '../../../settings.ts';
 import type { TransactionBatch } from '../../source.ts';
@@ -9,6 +10,8 @@ export interface OAuthReader {
   accountId(): Promise<string>;
   balances(): Promise<BalanceItem[]>;
   transactions(cursor: string | null): Promise<TransactionBatch>;
+  /** What the exchange says about its currencies (names, fiat or not), for mapping them to price coins. */
+  assetHints?(): Promise<AssetHints>;
 }
 
 /**

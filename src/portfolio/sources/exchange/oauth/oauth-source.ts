@@ -85,5 +85,6 @@ export function oauthSource(options: OAuthSourceOptions): SourceAdapter & { bala
     },
     fetchBalances: () => reader.balances(),
     fetchTransactions: (cursor) => reader.transactions(cursor),
+    ...(reader.assetHints ? { assetHints: () => reader.assetHints!() } : {}),
   };
 }
