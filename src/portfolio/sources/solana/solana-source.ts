@@ -1,4 +1,4 @@
-import { address, signature as toSignature, type Address } from '@solana/kit';
+import { address, signature as toSignature } from '@solana/kit';
 import { SourceError } from '../../errors.ts';
 import type { BalanceItem } from '../../ledger/normalized.ts';
 import type { SourceAdapter, TransactionBatch } from '../source.ts';
@@ -137,7 +137,7 @@ export function solanaSource(options: SolanaSourceOptions): SourceAdapter & { ba
       const before = cursor.pass?.before;
       const page = await node.call(
         'getSignaturesForAddress',
-        node.rpc.getSignaturesForAddress(address(current) as Address, {
+        node.rpc.getSignaturesForAddress(address(current), {
           limit: options.signaturesPerPage,
           ...(before ? { before: toSignature(before) } : {}),
           ...(bound ? { until: toSignature(bound) } : {}),
