@@ -169,6 +169,16 @@ export const ConfigSchema = Type.Object({
     'Base URL of the Esplora HTTP API used for Bitcoin addresses and xpubs.',
   ),
   BITCOIN_GAP_LIMIT: Int(20, 'Unused addresses in a row that end an xpub scan (BIP44 gap limit).', 1),
+  SOLANA_RPC_URL: Str(
+    'https://api.mainnet-beta.solana.com',
+    'JSON-RPC URL of the Solana mainnet node the portfolio reads Solana wallets from (the public one is heavily rate-limited).',
+  ),
+  SOLANA_SIGNATURES_PER_PAGE: Int(
+    100,
+    'Signatures one Solana history step reads (getSignaturesForAddress limit) before saving its cursor.',
+    1,
+    1000,
+  ),
   COINGECKO_API_URL: Str('https://api.coingecko.com/api/v3', 'Base URL of the CoinGecko API (prices).'),
   COINGECKO_API_KEY: Str(undefined, 'CoinGecko API key (demo or pro); optional.'),
   PRICE_CACHE_SECONDS: Int(300, 'How long a current price is reused before CoinGecko is asked again.', 1),

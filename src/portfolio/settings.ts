@@ -28,6 +28,8 @@ export interface PortfolioSettings {
   evmChains: EvmChain[];
   esploraUrl: string;
   bitcoinGapLimit: number;
+  solanaRpcUrl: string;
+  solanaSignaturesPerPage: number;
   evmBlocksPerSync: number;
   coingeckoUrl: string;
   coingeckoKey: string | undefined;
@@ -75,7 +77,7 @@ export function portfolioSettings(config: Config): PortfolioSettings {
   const chains = [extra.find((c) => c.id === 'ethereum') ?? ethereum, ...extra.filter((c) => c.id !== 'ethereum')];
   const ids = new Set<string>();
   for (const chain of chains) {
-    if (chain.id === 'bitcoin' || chain.id === 'csv' || ids.has(chain.id))
+    if (['bitcoin', 'solana', 'csv'].includes(chain.id) || ids.has(chain.id))
       throw new Error(`EVM_CHAINS names the provider id ${chain.id} twice or reserved`);
     ids.add(chain.id);
   }
@@ -89,6 +91,8 @@ export function portfolioSettings(config: Config): PortfolioSettings {
     })),
     esploraUrl: config.ESPLORA_URL.replace(/\/+$/, ''),
     bitcoinGapLimit: config.BITCOIN_GAP_LIMIT,
+    solanaRpcUrl: config.SOLANA_RPC_URL,
+    solanaSignaturesPerPage: config.SOLANA_SIGNATURES_PER_PAGE,
     evmBlocksPerSync: config.EVM_BLOCKS_PER_SYNC,
     coingeckoUrl: config.COINGECKO_API_URL.replace(/\/+$/, ''),
     coingeckoKey: config.COINGECKO_API_KEY,

@@ -35,7 +35,7 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     expect(catalog.status).toBe(200);
     const ids = catalog.body.data.providers.map((p: { provider_id: string }) => p.provider_id);
     // The exchanges first (each of their own suites checks its entry), then chains and the CSV import.
-    expect(ids.slice(-3)).toEqual(['ethereum', 'bitcoin', 'csv']);
+    expect(ids.slice(-4)).toEqual(['ethereum', 'bitcoin', 'solana', 'csv']);
     expect(catalog.body.data.providers.at(-1)).toMatchObject({
       category: 'exchange',
       auth_types: ['csv'],
