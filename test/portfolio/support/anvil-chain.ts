@@ -100,6 +100,7 @@ export class AnvilChain {
   }
 }
 
+/** EVM_CHAINS with the anvil chain; without an `indexerUrl` in `extra` it is read by the block scan from block 0. */
 export function anvilChainsEnv(rpcUrl: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify([
     {
@@ -110,6 +111,7 @@ export function anvilChainsEnv(rpcUrl: string, extra: Record<string, unknown> = 
       nativeSymbol: 'ETH',
       nativeName: 'Ether',
       confirmations: 0,
+      startBlock: 0,
       ...extra,
     },
   ]);
