@@ -57,7 +57,7 @@ export class AccountApi {
       if (answer.kind === 'records') return answer.records;
       if (attempt >= MAX_ATTEMPTS)
         throw new SourceError('unavailable', `the indexer ${this.host} kept answering "${answer.text}"`);
-      const wait = answer.retryAfterMs ?? (1000 / callsPerSecond) * 2 ** attempt;
+      const wait = answer.retryAfterMs ?? (1100 / callsPerSecond) * 2 ** attempt;
       this.options.onRateLimited?.(wait);
       await this.sleep(wait);
     }

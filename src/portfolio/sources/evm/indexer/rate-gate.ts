@@ -1,9 +1,11 @@
 /**
- * Spaces the calls one node makes to one indexer evenly (5 calls/s → one every 200 ms), shared
+ * Spaces the calls one node makes to one indexer evenly (5 calls/s → one every 220 ms), shared
  * by every sync on the node: Etherscan counts one key's calls across all chains, Blockscout one
- * address's. Even spacing never exceeds a per-second window, so a well-behaved node is never
- * told "Max rate limit reached"; when another node sharing the key is, the client backs off.
+ * address's. Even spacing with a tenth to spare (requests reach the indexer with uneven delays)
+ * keeps within its per-second window; when another node sharing the key is not, the client
+ * backs off on "Max rate limit reached".
  */
+const SPARE = 1.1;
 const nextFreeAt = new Map<string, number>();
 
 export type Sleep = (ms: number) => Promise<void>;
@@ -14,7 +16,7 @@ export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(reso
 export async function takeSlot(gate: string, callsPerSecond: number, sleep: Sleep): Promise<void> {
   const now = Date.now();
   const at = Math.max(now, nextFreeAt.get(gate) ?? 0);
-  nextFreeAt.set(gate, at + 1000 / callsPerSecond);
+  nextFreeAt.set(gate, at + (1000 * SPARE) / callsPerSecond);
   if (nextFreeAt.size > 1000) forgetIdle(now);
   if (at > now) await sleep(at - now);
 }
