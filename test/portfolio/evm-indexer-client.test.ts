@@ -1,6 +1,8 @@
 import { encodeFunctionData, erc20Abi, getAddress, parseAbi, parseUnits, type Address, type Hash } from 'viem';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SourceError } from '../../src/portfolio/errors.ts';
+import type { EvmChain } from '../../src/portfolio/settings.ts';
+import { discoverNetworks } from '../../src/portfolio/sources/evm/discover-networks.ts';
 import { AccountApi, type AccountQuery } from '../../src/portfolio/sources/evm/indexer/account-api.ts';
 import { readHistoryStep } from '../../src/portfolio/sources/evm/indexer/account-history.ts';
 import { AnvilChain } from './support/anvil-chain.ts';
@@ -121,5 +123,58 @@ describe('the account API client against the Etherscan stand-in', () => {
     expect(
       calls.slice(1).every((q) => q.get('startblock') === String(block) && q.get('endblock') === String(block)),
     ).toBe(true);
+  });
+});
+
+describe('finding the networks an address has used (for "all networks")', () => {
+  const chain = new AnvilChain(inject('anvilRpcUrl'));
+  const servers: EtherscanServer[] = [];
+
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+
+  /** A network whose indexer serves anvil's blocks from `fromBlock` on (beyond the head: a network the address never used). */
+  const network = async (id: string, chainId: number, fromBlock: number): Promise<EvmChain> => {
+    const server = new EtherscanServer(chain.rpcUrl, fromBlock, { chainId, apiKey: API_KEY });
+    await server.start();
+    servers.push(server);
+    return {
+      id,
+      name: id,
+      chainId,
+      rpcUrl: chain.rpcUrl,
+      nativeSymbol: 'ETH',
+      nativeName: 'Ether',
+      confirmations: 0,
+      startBlock: 0,
+      indexer: { url: `${server.url}?chainid=${chainId}`, apiKey: API_KEY, callsPerSecond: 1000 },
+    };
+  };
+
+  it('asks each indexer once for an address that sent or received ETH, twice when it only got tokens', async () => {
+    const funder = await chain.newAccount('10');
+    const from = Number(await chain.public.getBlockNumber()) + 1;
+    const [sender, tokenOnly, nobody] = [await chain.newAccount(), await chain.newAccount(), await chain.newAccount()];
+    await chain.sendEth(funder, sender.address, '1');
+    const token = await chain.deployToken(funder, 'Drop', 'DRP', 0, 10n);
+    await chain.callToken(funder, getAddress(token.address), 'transfer', [tokenOnly.address, 1n]);
+    const used = await network('used', 501, from);
+    const unused = await network('unused', 502, from + 1_000_000);
+    const down = await network('down', 503, from);
+    servers[2]!.down = true;
+    const noIndexer = { ...used, id: 'scanned', chainId: 504, indexer: undefined };
+
+    const seen = await discoverNetworks([used, unused, down, noIndexer], sender.address, 5000);
+    expect(seen).toEqual([
+      { chainId: 'used', active: true },
+      { chainId: 'unused', active: false },
+      { chainId: 'down', error: `the indexer ${new URL(servers[2]!.url).host} answered HTTP 503` },
+    ]);
+    expect(servers[0]!.calls.map((q) => q.get('action'))).toEqual(['txlist']);
+    expect(servers[1]!.calls.map((q) => [q.get('action'), q.get('offset')])).toEqual([
+      ['txlist', '1'],
+      ['tokentx', '1'],
+    ]);
+    expect(await discoverNetworks([used], tokenOnly.address, 5000)).toEqual([{ chainId: 'used', active: true }]);
+    expect(await discoverNetworks([used], nobody.address, 5000)).toEqual([{ chainId: 'used', active: false }]);
   });
 });

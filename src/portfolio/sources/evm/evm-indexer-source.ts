@@ -96,7 +96,8 @@ export function evmIndexerSource(
     /** `cursor` (the saved one, when the engine passes it) adds tokens older than the newest page of transfers. */
     async fetchBalances(cursor?: string | null): Promise<BalanceItem[]> {
       learnCursor(parseCursor(cursor, chain.startBlock));
-      for (const record of await readRecentTokenTransfers(api, owner, await head(), pageSize)) learnRecord(record);
+      for (const record of await readRecentTokenTransfers(api, owner, await head(), pageSize))
+        if (!record.nft) learnRecord(record);
       return readBalances(client, owner, native, assets, chain.multicall3);
     },
 

@@ -49,6 +49,7 @@ export function joinActivities(
     activity(record).moves.push({ asset: native, from: record.from, to: record.to, value: record.value });
   }
   for (const record of page.tokens)
-    activity(record).moves.push({ asset: tokenAsset(record), from: record.from, to: record.to, value: record.value });
+    if (!record.nft)
+      activity(record).moves.push({ asset: tokenAsset(record), from: record.from, to: record.to, value: record.value });
   return [...byHash.values()];
 }

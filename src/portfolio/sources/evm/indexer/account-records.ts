@@ -26,6 +26,8 @@ export interface TokenRecord extends IndexedRecord {
   tokenSymbol: string;
   tokenName: string;
   tokenDecimals: number;
+  /** An NFT transfer some indexers (Blockscout) list here too: not an ERC-20 amount, left out. */
+  nft: boolean;
 }
 
 type Raw = Record<string, unknown>;
@@ -92,8 +94,9 @@ export function internalRecord(value: unknown): IndexedRecord {
 }
 
 export function tokenRecord(value: unknown): TokenRecord {
-  const record = base(value);
   const raw = value as Raw;
+  const nft = !!raw && typeof raw === 'object' && text(raw, 'tokenID') !== '';
+  const record = base(nft ? { ...raw, value: '0' } : value);
   const decimals = Number(text(raw, 'tokenDecimal'));
   return {
     ...record,
@@ -102,5 +105,6 @@ export function tokenRecord(value: unknown): TokenRecord {
     tokenName: text(raw, 'tokenName'),
     // A token that publishes no decimals counts whole units.
     tokenDecimals: Number.isInteger(decimals) && decimals >= 0 && decimals <= 77 ? decimals : 0,
+    nft,
   };
 }
