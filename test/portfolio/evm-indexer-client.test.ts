@@ -1,7 +1,9 @@
 import { encodeFunctionData, erc20Abi, getAddress, parseAbi, parseUnits, type Address, type Hash } from 'viem';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { SourceError } from '../../src/portfolio/errors.ts';
+import type { BalanceItem } from '../../src/portfolio/ledger/normalized.ts';
 import type { EvmChain } from '../../src/portfolio/settings.ts';
+import { evmIndexerSource } from '../../src/portfolio/sources/evm/evm-indexer-source.ts';
 import { discoverNetworks } from '../../src/portfolio/sources/evm/discover-networks.ts';
 import { AccountApi, type AccountQuery } from '../../src/portfolio/sources/evm/indexer/account-api.ts';
 import { readHistoryStep } from '../../src/portfolio/sources/evm/indexer/account-history.ts';
@@ -176,5 +178,49 @@ describe('finding the networks an address has used (for "all networks")', () => 
     ]);
     expect(await discoverNetworks([used], tokenOnly.address, 5000)).toEqual([{ chainId: 'used', active: true }]);
     expect(await discoverNetworks([used], nobody.address, 5000)).toEqual([{ chainId: 'used', active: false }]);
+  });
+});
+
+describe('balances of an indexed wallet', () => {
+  const chain = new AnvilChain(inject('anvilRpcUrl'));
+  let etherscan: EtherscanServer;
+  afterAll(() => etherscan.close());
+
+  it('reads the tokens of the newest transfers and, given the saved cursor, the older ones it lists', async () => {
+    const funder = await chain.newAccount('10');
+    const from = Number(await chain.public.getBlockNumber()) + 1;
+    const owner = await chain.newAccount();
+    const old = getAddress((await chain.deployToken(funder, 'Old', 'OLD', 18, parseUnits('5', 18))).address);
+    const recent = getAddress((await chain.deployToken(funder, 'New', 'NEW', 6, parseUnits('7', 6))).address);
+    await chain.callToken(funder, old, 'transfer', [owner.address, parseUnits('5', 18)]);
+    await chain.callToken(funder, recent, 'transfer', [owner.address, parseUnits('7', 6)]);
+    const multicall = await chain.deployMulticall(funder);
+    etherscan = new EtherscanServer(chain.rpcUrl, from, { chainId: 31337, apiKey: API_KEY });
+    await etherscan.start();
+    const source = evmIndexerSource({
+      chain: {
+        id: 'anvil',
+        name: 'Anvil',
+        chainId: 31337,
+        rpcUrl: chain.rpcUrl,
+        nativeSymbol: 'ETH',
+        nativeName: 'Ether',
+        confirmations: 0,
+        startBlock: 0,
+        multicall3: multicall,
+        indexer: { url: `${etherscan.url}?chainid=31337`, apiKey: API_KEY, callsPerSecond: 1000 },
+      },
+      address: owner.address,
+      pageSize: 1, // the newest page holds only the NEW transfer
+      timeoutMs: 5000,
+    });
+    const held = (items: BalanceItem[] | undefined) =>
+      (items ?? []).map((b) => [b.asset.symbol, b.quantity]).sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(held(await source.fetchBalances())).toEqual([['NEW', 7_000_000n]]);
+    const cursor = JSON.stringify({ v: 2, next: 0, tokens: { [old.toLowerCase()]: { symbol: 'OLD', decimals: 18 } } });
+    expect(held(await source.fetchBalances(cursor))).toEqual([
+      ['NEW', 7_000_000n],
+      ['OLD', parseUnits('5', 18)],
+    ]);
   });
 });
