@@ -212,6 +212,8 @@ describe.each(testDialects())('EVM wallets read from an Etherscan-compatible ind
     const starts = txlist.map((q) => Number(q.get('startblock')));
     expect(starts).toEqual([...starts].sort((x, y) => x - y));
     expect(etherscan.calls.every((q) => q.get('apikey') === API_KEY && q.get('chainid') === '31337')).toBe(true);
+    // Alice's one internal transaction fit in the first page: that list was asked once, not once a step.
+    expect(etherscan.callsOf('txlistinternal').filter((q) => q.get('sort') === 'asc')).toHaveLength(1);
 
     // The history agrees with the balances read first.
     const held = await positionsOf(aliceConnection);

@@ -10,7 +10,7 @@ import { normalizeEvmActivity } from './evm-normalize.ts';
 import { rpc, rpcClient } from './evm-rpc.ts';
 import { joinActivities } from './indexer/account-activity.ts';
 import { AccountApi } from './indexer/account-api.ts';
-import { readHistoryStep, readRecentTokenTransfers } from './indexer/account-history.ts';
+import { readHistoryStep, readRecentTokenTransfers, type CarriedRecords } from './indexer/account-history.ts';
 import type { TokenRecord } from './indexer/account-records.ts';
 import type { Sleep } from './indexer/rate-gate.ts';
 
@@ -67,6 +67,7 @@ export function evmIndexerSource(
   const context = { chainId: chain.id, numericChainId: chain.chainId, owner, native };
   const known = new Map<string, TokenMetadata>();
   const assets = new Map<string, AssetRef>();
+  const carried: CarriedRecords = new Map();
 
   const learn = (contract: string, metadata: TokenMetadata): AssetRef => {
     let asset = assets.get(contract);
@@ -107,7 +108,7 @@ export function evmIndexerSource(
       const top = await head();
       const safe = top - chain.confirmations;
       if (state.next > safe) return { items: [], nextCursor: JSON.stringify(state), done: true };
-      const step = await readHistoryStep(api, owner, state.next, safe, top, pageSize);
+      const step = await readHistoryStep(api, owner, state.next, safe, top, pageSize, carried);
       const items = joinActivities(owner, native, learnRecord, step.page).map((a) => normalizeEvmActivity(context, a));
       const next: IndexedCursor = { v: 2, next: step.end + 1, tokens: Object.fromEntries(known) };
       return { items, nextCursor: JSON.stringify(next), done: step.end >= safe };

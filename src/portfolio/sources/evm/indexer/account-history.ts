@@ -9,6 +9,12 @@ export interface HistoryStep {
   end: number;
 }
 
+/**
+ * Records a step read past its end, complete through `through`: the next step of the same sync
+ * takes them instead of asking again (a list that ran out costs one call per sync, not per step).
+ */
+export type CarriedRecords = Map<AccountList, { after: number; through: number; records: IndexedRecord[] }>;
+
 const PARSERS = { txlist: normalRecord, txlistinternal: internalRecord, tokentx: tokenRecord } as const;
 const LISTS = Object.keys(PARSERS) as AccountList[];
 
@@ -17,7 +23,7 @@ const LISTS = Object.keys(PARSERS) as AccountList[];
  * A full page may stop inside its last block, so the step ends before the earliest such block;
  * the next step starts there (moving `startblock` forward keeps every request inside
  * Etherscan's 10,000-record window). A single block with more records than a page is read
- * alone, page by page.
+ * alone, page by page. `carried` is updated for the next step.
  * @throws SourceError('unavailable') when the indexer lists a block past `head`, the chain head
  *   the RPC node reports: nothing of the step is kept.
  */
@@ -28,22 +34,38 @@ export async function readHistoryStep(
   safe: number,
   head: number,
   pageSize: number,
+  carried: CarriedRecords = new Map(),
 ): Promise<HistoryStep> {
-  const lists = new Map<AccountList, IndexedRecord[]>();
-  let end = safe;
+  const lists = new Map<AccountList, { through: number; records: IndexedRecord[] }>();
   for (const action of LISTS) {
-    const records = await readPage(api, action, address, from, safe, 1, pageSize, head);
-    lists.set(action, records);
-    if (records.length >= pageSize) end = Math.min(end, records.at(-1)!.blockNumber - 1);
+    const kept = carried.get(action);
+    if (kept && kept.after === from - 1 && kept.through >= from) {
+      lists.set(action, kept);
+      continue;
+    }
+    // Records outside the range asked for (an indexer that ignores a bound) are read in their own step.
+    const records = (await readPage(api, action, address, from, safe, 1, pageSize, head)).filter(
+      (r) => r.blockNumber >= from && r.blockNumber <= safe,
+    );
+    const full = records.length >= pageSize;
+    lists.set(action, { through: full ? records.at(-1)!.blockNumber - 1 : safe, records });
   }
+  let end = Math.min(...[...lists.values()].map((l) => l.through));
   if (end < from) {
     end = from;
-    for (const action of LISTS)
-      if (lists.get(action)!.length >= pageSize)
-        lists.set(action, await readWholeBlock(api, action, address, from, pageSize, head));
+    for (const [action, list] of lists)
+      if (list.through < from)
+        lists.set(action, { through: from, records: await readWholeBlock(api, action, address, from, pageSize, head) });
   }
-  // Records outside the range asked for (an indexer that ignores a bound) are read in their own step.
-  const upTo = (action: AccountList) => lists.get(action)!.filter((r) => r.blockNumber >= from && r.blockNumber <= end);
+  carried.clear();
+  for (const [action, list] of lists)
+    if (list.through > end)
+      carried.set(action, {
+        after: end,
+        through: list.through,
+        records: list.records.filter((r) => r.blockNumber > end && r.blockNumber <= list.through),
+      });
+  const upTo = (action: AccountList) => lists.get(action)!.records.filter((r) => r.blockNumber <= end);
   return {
     page: {
       normal: upTo('txlist') as IndexedPage['normal'],
