@@ -153,15 +153,31 @@ export const ConfigSchema = Type.Object({
   REDIS_URL: Str(undefined, 'redis://… to announce revocations to every node at once (multi-node deployments).'),
   ETHEREUM_RPC_URL: Str(
     'https://ethereum-rpc.publicnode.com',
-    'JSON-RPC URL of the Ethereum mainnet node the portfolio reads wallets from.',
+    'JSON-RPC URL of the Ethereum mainnet node wallets are read from (EVM_CHAINS may name another).',
   ),
   EVM_CHAINS: Str(
     '[]',
-    'More EVM chains as JSON: [{"id","name","chainId","rpcUrl","nativeSymbol"?,"coingeckoId"?,"coingeckoPlatform"?,"confirmations"?}].',
+    'EVM networks as JSON. Ethereum, Base, Arbitrum One, OP Mainnet, Polygon PoS, BNB Smart Chain and Avalanche C-Chain are served by default (ids ethereum, base, arbitrum, optimism, polygon, bsc, avalanche); an entry with one of those ids overrides the fields it names ({"id":"base","rpcUrl":"…"}; "enabled":false drops it), an entry with a new id adds a chain: [{"id","name","chainId","rpcUrl","indexerUrl"?,"indexerApiKey"?,"indexerCallsPerSecond"?,"multicall3"?,"nativeSymbol"?,"nativeName"?,"coingeckoId"?,"coingeckoPlatform"?,"confirmations"?,"startBlock"?}]. indexerUrl is an Etherscan-compatible account API (Etherscan v2 with ?chainid=N, Blockscout /api); a chain without one is read by scanning blocks from its startBlock (required then).',
+  ),
+  ETHERSCAN_API_KEY: Str(
+    undefined,
+    'Etherscan API key, sent only to indexers on etherscan.io (BNB Smart Chain by default; a paid plan for Base and BNB). Unset: keyless indexers only.',
+  ),
+  EVM_INDEXER_CALLS_PER_SECOND: Int(
+    5,
+    'Calls per second one node makes to an indexer the defaults do not describe (Blockscout keyless: 5, Etherscan free: 3, Routescan keyless: 2).',
+    1,
+    10_000,
+  ),
+  EVM_INDEXER_PAGE_SIZE: Int(
+    1000,
+    'Records one indexer call asks for (offset); one sync step reads one page of each list.',
+    1,
+    10_000,
   ),
   EVM_BLOCKS_PER_SYNC: Int(
     5000,
-    'Blocks one EVM sync step scans before saving its cursor (a long history takes several steps).',
+    'Blocks one sync step scans on a chain without an indexer, before saving its cursor.',
     1,
   ),
   ESPLORA_URL: Str(

@@ -1,27 +1,9 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 import type { Config } from '../config.ts';
+import { evmChainSettings, type EvmChain } from './evm-chain-settings.ts';
 
-const EvmChainSchema = Type.Object({
-  id: Type.String({ pattern: '^[a-z0-9][a-z0-9-]{0,39}$' }),
-  name: Type.String({ minLength: 1 }),
-  chainId: Type.Integer({ minimum: 1 }),
-  rpcUrl: Type.String({ pattern: '^https?://' }),
-  nativeSymbol: Type.Optional(Type.String({ minLength: 1, maxLength: 12 })),
-  nativeName: Type.Optional(Type.String()),
-  coingeckoId: Type.Optional(Type.String()),
-  coingeckoPlatform: Type.Optional(Type.String()),
-  confirmations: Type.Optional(Type.Integer({ minimum: 0 })),
-  startBlock: Type.Optional(Type.Integer({ minimum: 0 })),
-});
-
-export type EvmChain = Required<
-  Pick<
-    Static<typeof EvmChainSchema>,
-    'id' | 'name' | 'chainId' | 'rpcUrl' | 'nativeSymbol' | 'nativeName' | 'confirmations' | 'startBlock'
-  >
-> &
-  Pick<Static<typeof EvmChainSchema>, 'coingeckoId' | 'coingeckoPlatform'>;
+export type { EvmChain, EvmIndexer } from './evm-chain-settings.ts';
 
 /** What the portfolio reads from the configuration, checked once at start-up. */
 export interface PortfolioSettings {
@@ -31,6 +13,8 @@ export interface PortfolioSettings {
   solanaRpcUrl: string;
   solanaSignaturesPerPage: number;
   evmBlocksPerSync: number;
+  /** Records one indexer call asks for (Etherscan's offset; page × offset stays within 10,000). */
+  evmIndexerPageSize: number;
   coingeckoUrl: string;
   coingeckoKey: string | undefined;
   priceCacheMs: number;
@@ -52,48 +36,20 @@ export interface PortfolioSettings {
 
 /** @throws Error naming the problem when EVM_CHAINS is not valid JSON of the documented shape. */
 export function portfolioSettings(config: Config): PortfolioSettings {
-  let extra: unknown;
-  try {
-    extra = JSON.parse(config.EVM_CHAINS);
-  } catch {
-    throw new Error('EVM_CHAINS is not valid JSON');
-  }
-  const listSchema = Type.Array(EvmChainSchema);
-  if (!Value.Check(listSchema, extra)) {
-    const first = [...Value.Errors(listSchema, extra)][0];
-    throw new Error(`EVM_CHAINS is invalid at ${first?.path ?? '/'}: ${first?.message ?? 'bad shape'}`);
-  }
-  const ethereum: Static<typeof EvmChainSchema> = {
-    id: 'ethereum',
-    name: 'Ethereum',
-    chainId: 1,
-    rpcUrl: config.ETHEREUM_RPC_URL,
-    nativeSymbol: 'ETH',
-    nativeName: 'Ether',
-    coingeckoId: 'ethereum',
-    coingeckoPlatform: 'ethereum',
-    confirmations: 12,
-  };
-  const chains = [extra.find((c) => c.id === 'ethereum') ?? ethereum, ...extra.filter((c) => c.id !== 'ethereum')];
-  const ids = new Set<string>();
-  for (const chain of chains) {
-    if (['bitcoin', 'solana', 'csv'].includes(chain.id) || ids.has(chain.id))
-      throw new Error(`EVM_CHAINS names the provider id ${chain.id} twice or reserved`);
-    ids.add(chain.id);
-  }
+  const evmChains = evmChainSettings({
+    chainsJson: config.EVM_CHAINS,
+    ethereumRpcUrl: config.ETHEREUM_RPC_URL,
+    etherscanApiKey: config.ETHERSCAN_API_KEY,
+    indexerCallsPerSecond: config.EVM_INDEXER_CALLS_PER_SECOND,
+  });
   return {
-    evmChains: chains.map((c) => ({
-      ...c,
-      nativeSymbol: c.nativeSymbol ?? 'ETH',
-      nativeName: c.nativeName ?? c.nativeSymbol ?? 'Ether',
-      confirmations: c.confirmations ?? 0,
-      startBlock: c.startBlock ?? 0,
-    })),
+    evmChains,
     esploraUrl: config.ESPLORA_URL.replace(/\/+$/, ''),
     bitcoinGapLimit: config.BITCOIN_GAP_LIMIT,
     solanaRpcUrl: config.SOLANA_RPC_URL,
     solanaSignaturesPerPage: config.SOLANA_SIGNATURES_PER_PAGE,
     evmBlocksPerSync: config.EVM_BLOCKS_PER_SYNC,
+    evmIndexerPageSize: config.EVM_INDEXER_PAGE_SIZE,
     coingeckoUrl: config.COINGECKO_API_URL.replace(/\/+$/, ''),
     coingeckoKey: config.COINGECKO_API_KEY,
     priceCacheMs: config.PRICE_CACHE_SECONDS * 1000,

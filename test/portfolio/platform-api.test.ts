@@ -34,8 +34,20 @@ describe.each(testDialects())('Platform API with CSV sources (%s)', (dialect) =>
     const catalog = await api.get('/platform/v2/providers/catalog');
     expect(catalog.status).toBe(200);
     const ids = catalog.body.data.providers.map((p: { provider_id: string }) => p.provider_id);
-    // The exchanges first (each of their own suites checks its entry), then chains and the CSV import.
-    expect(ids.slice(-4)).toEqual(['ethereum', 'bitcoin', 'solana', 'csv']);
+    // The exchanges first (each of their own suites checks its entry), then the seven default EVM
+    // networks, Bitcoin, Solana and the CSV import.
+    expect(ids.slice(-10)).toEqual([
+      'ethereum',
+      'base',
+      'arbitrum',
+      'optimism',
+      'polygon',
+      'bsc',
+      'avalanche',
+      'bitcoin',
+      'solana',
+      'csv',
+    ]);
     expect(catalog.body.data.providers.at(-1)).toMatchObject({
       category: 'exchange',
       auth_types: ['csv'],

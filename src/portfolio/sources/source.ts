@@ -19,7 +19,11 @@ export interface SourceAdapter {
   /** Balances are read before the history (an exchange: they show within seconds of linking). */
   balancesFirst?: boolean;
   /** Balances now; `undefined` when the source has none and balances follow from the history (CSV). */
-  fetchBalances(): Promise<BalanceItem[] | undefined>;
+  /**
+   * `cursor`: the connection's saved history cursor (an EVM wallet reads the balances of every
+   * token it lists, not only those on the indexer's newest page); sources that need none ignore it.
+   */
+  fetchBalances(cursor?: string | null): Promise<BalanceItem[] | undefined>;
   fetchTransactions(cursor: string | null): Promise<TransactionBatch>;
   /**
    * What the provider says about the assets it names by symbol (an exchange's currency names and

@@ -127,7 +127,9 @@ export class SyncEngine {
 
   private async syncBalances(connection: Connection, adapter: SourceAdapter): Promise<void> {
     const { deps } = this;
-    const balances = await adapter.fetchBalances();
+    // The cursor as stored now: after the history, the one this sync just saved.
+    const cursor = (await deps.connections.findById(connection.id))?.txCursor ?? connection.txCursor;
+    const balances = await adapter.fetchBalances(cursor);
     const now = deps.clock.now();
     let positions: Array<{ assetId: string; quantity: bigint }>;
     if (balances) {

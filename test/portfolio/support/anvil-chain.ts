@@ -14,10 +14,12 @@ import {
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
 
-const artifact = JSON.parse(readFileSync(new URL('../fixtures/evm/test-token.json', import.meta.url), 'utf8')) as {
-  abi: Abi;
-  bytecode: Hex;
-};
+type Artifact = { abi: Abi; bytecode: Hex };
+const loadArtifact = (file: string) =>
+  JSON.parse(readFileSync(new URL(`../fixtures/evm/${file}`, import.meta.url), 'utf8')) as Artifact;
+const artifact = loadArtifact('test-token.json');
+const multicallArtifact = loadArtifact('test-multicall.json');
+const forwarderArtifact = loadArtifact('test-forwarder.json');
 
 /** The anvil node of this run, driven the way a wallet would: real signed transactions, real blocks. */
 export class AnvilChain {
@@ -79,6 +81,35 @@ export class AnvilChain {
     return this.mined(hash);
   }
 
+  /** Deploys the Multicall3-compatible contract (fixtures/evm/TestMulticall.sol); answers its address. */
+  async deployMulticall(from: PrivateKeyAccount): Promise<Address> {
+    return this.deploy(from, multicallArtifact);
+  }
+
+  /** Deploys the contract that passes ETH on (fixtures/evm/TestForwarder.sol); answers its address. */
+  async deployForwarder(from: PrivateKeyAccount): Promise<Address> {
+    return this.deploy(from, forwarderArtifact);
+  }
+
+  /** Sends `eth` through the forwarder to `to`: `to` receives it in an internal transaction. `gas` set: mined even when it reverts. */
+  async forward(from: PrivateKeyAccount, forwarder: Address, to: Address, eth: string, gas?: bigint): Promise<Hash> {
+    const hash = await this.wallet(from).writeContract({
+      address: forwarder,
+      abi: forwarderArtifact.abi,
+      functionName: 'forward',
+      args: [to],
+      value: parseEther(eth),
+      ...(gas ? { gas } : {}),
+    });
+    return this.mined(hash);
+  }
+
+  private async deploy(from: PrivateKeyAccount, contract: Artifact): Promise<Address> {
+    const hash = await this.wallet(from).deployContract({ abi: contract.abi, bytecode: contract.bytecode });
+    const receipt = await this.public.waitForTransactionReceipt({ hash, pollingInterval: 20 });
+    return receipt.contractAddress!;
+  }
+
   async tokenBalance(token: Address, owner: Address): Promise<bigint> {
     return (await this.public.readContract({
       address: token,
@@ -100,6 +131,7 @@ export class AnvilChain {
   }
 }
 
+/** EVM_CHAINS with the anvil chain; without an `indexerUrl` in `extra` it is read by the block scan from block 0. */
 export function anvilChainsEnv(rpcUrl: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify([
     {
@@ -110,6 +142,7 @@ export function anvilChainsEnv(rpcUrl: string, extra: Record<string, unknown> = 
       nativeSymbol: 'ETH',
       nativeName: 'Ether',
       confirmations: 0,
+      startBlock: 0,
       ...extra,
     },
   ]);

@@ -24,6 +24,16 @@ export interface TokenMetadata {
   decimals: number;
 }
 
+/** A token's own words, made safe to show: printable ASCII, at most 40 characters; no symbol reads UNKNOWN. */
+export function tokenMetadata(symbol: string | undefined, name: string | undefined, decimals: number): TokenMetadata {
+  const clean = (text: string | undefined) =>
+    (text ?? '')
+      .replace(/[^\x20-\x7e]/g, '')
+      .trim()
+      .slice(0, 40);
+  return { symbol: clean(symbol) || 'UNKNOWN', ...(clean(name) ? { name: clean(name) } : {}), decimals };
+}
+
 /** An ERC-20 by its contract: well-known contracts consolidate with the same coin elsewhere; others stay apart. */
 export function tokenAsset(chain: EvmChain, contract: string, metadata: TokenMetadata): AssetRef {
   const namespace = `evm:${chain.chainId}`;

@@ -2,7 +2,8 @@ import { isBitcoinAddress, parseExtendedPublicKey } from '../../addresses/bitcoi
 import { checkEvmAddress } from '../../addresses/evm-address.ts';
 import { badRequest, SourceError } from '../../errors.ts';
 import type { SourceKind } from '../source-kind.ts';
-import { evmSource } from './evm-source.ts';
+import { evmBlockScanSource } from './evm-block-scan.ts';
+import { evmIndexerSource } from './evm-indexer-source.ts';
 
 /** Every configured EVM chain, one provider each, read by address. */
 export const evmKind: SourceKind = {
@@ -34,7 +35,14 @@ export const evmKind: SourceKind = {
       throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
     const chain = settings.evmChains.find((c) => c.id === provider.source.chainId);
     if (!chain) throw new SourceError('invalid', `chain ${provider.source.chainId} is no longer configured`);
-    return evmSource({
+    if (chain.indexer)
+      return evmIndexerSource({
+        chain: { ...chain, indexer: chain.indexer },
+        address: credentials.address,
+        pageSize: settings.evmIndexerPageSize,
+        timeoutMs: settings.sourceTimeoutMs,
+      });
+    return evmBlockScanSource({
       chain,
       address: credentials.address,
       blocksPerStep: settings.evmBlocksPerSync,

@@ -4,7 +4,7 @@ import type { Category, NormalizedFee, NormalizedLeg, NormalizedTransaction } fr
 
 export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
 const ZERO = '0x0000000000000000000000000000000000000000';
-const APPROVE_SELECTOR = '0x095ea7b3';
+export const APPROVE_SELECTOR = '0x095ea7b3';
 
 export interface TokenTransfer {
   token: string;
@@ -25,77 +25,111 @@ export function tokenTransfers(logs: Log[]): TokenTransfer[] {
     }));
 }
 
+/** Value that moved in one transaction: the native coin (top level or internal) or an ERC-20. */
+export interface ValueMove {
+  asset: AssetRef;
+  /** Lowercase addresses. */
+  from: string;
+  to: string;
+  value: bigint;
+}
+
+/** One transaction as the owner saw it, whichever way it was read (indexer records or blocks and receipts). */
+export interface EvmActivity {
+  hash: string;
+  /** Unix ms. */
+  timestamp: number;
+  failed: boolean;
+  /** What moved (nothing when the transaction failed). */
+  moves: ValueMove[];
+  /** The gas the owner paid, when the owner sent it (a failed transaction too). */
+  fee?: bigint;
+  /** The owner's call was an ERC-20 `approve`. */
+  approval: boolean;
+}
+
 export interface EvmTxContext {
   chainId: string;
   numericChainId: number;
   owner: string;
   native: AssetRef;
-  tokens: Map<string, AssetRef>;
 }
 
 /**
- * One EVM transaction from the owner's side: native value and ERC-20 transfers in and out
- * (a reverted transaction moved nothing), the gas fee when the owner sent it (failed ones
- * too), and a category from what moved.
+ * One EVM transaction from the owner's side: every move in or out of the owner's address,
+ * the fee when the owner sent it, and a category from what moved.
  */
-export function normalizeEvmTransaction(
-  ctx: EvmTxContext,
-  tx: Transaction,
-  receipt: TransactionReceipt,
-  timestamp: number,
-): NormalizedTransaction {
+export function normalizeEvmActivity(ctx: EvmTxContext, activity: EvmActivity): NormalizedTransaction {
   const owner = ctx.owner.toLowerCase();
   const ownerChecksum = getAddress(owner);
-  const failed = receipt.status === 'reverted';
-  const fromMe = tx.from.toLowerCase() === owner;
   const inputs: NormalizedLeg[] = [];
   const outputs: NormalizedLeg[] = [];
-  const transfers = failed ? [] : tokenTransfers(receipt.logs);
-  if (!failed && tx.value > 0n) {
-    const toMe = tx.to?.toLowerCase() === owner;
-    if (fromMe && !toMe)
-      outputs.push({
-        asset: ctx.native,
-        quantity: tx.value,
-        address: ownerChecksum,
-        ...(tx.to ? { counterparty: getAddress(tx.to) } : {}),
-      });
-    if (toMe && !fromMe)
-      inputs.push({ asset: ctx.native, quantity: tx.value, address: ownerChecksum, counterparty: getAddress(tx.from) });
+  const moves = activity.failed ? [] : activity.moves.filter((m) => m.value > 0n && m.from !== m.to);
+  for (const move of moves) {
+    const leg = (counterparty: string): NormalizedLeg => ({
+      asset: move.asset,
+      quantity: move.value,
+      address: ownerChecksum,
+      ...(counterparty && counterparty !== ZERO ? { counterparty: getAddress(counterparty) } : {}),
+    });
+    if (move.from === owner) outputs.push(leg(move.to));
+    if (move.to === owner) inputs.push(leg(move.from));
   }
-  for (const transfer of transfers) {
-    const asset = ctx.tokens.get(transfer.token);
-    if (!asset || transfer.value === 0n || transfer.from === transfer.to) continue;
-    if (transfer.from === owner)
-      outputs.push({ asset, quantity: transfer.value, address: ownerChecksum, counterparty: getAddress(transfer.to) });
-    if (transfer.to === owner)
-      inputs.push({ asset, quantity: transfer.value, address: ownerChecksum, counterparty: getAddress(transfer.from) });
-  }
-  const fees: NormalizedFee[] = [];
-  if (fromMe) {
-    const l1Fee = (receipt as { l1Fee?: bigint | null }).l1Fee ?? 0n;
-    fees.push({ asset: ctx.native, quantity: receipt.gasUsed * receipt.effectiveGasPrice + l1Fee, kind: 'network' });
-  }
-  const mine = transfers.filter((t) => t.from === owner || t.to === owner);
+  const fees: NormalizedFee[] =
+    activity.fee !== undefined ? [{ asset: ctx.native, quantity: activity.fee, kind: 'network' }] : [];
+  const tokenMoves = moves.filter((m) => m.asset !== ctx.native);
   let category: Category;
-  if (failed) category = 'fee';
-  else if (mine.some((t) => t.from === ZERO && t.to === owner)) category = 'mint';
-  else if (mine.some((t) => t.to === ZERO && t.from === owner)) category = 'burn';
+  if (activity.failed) category = 'fee';
+  else if (tokenMoves.some((m) => m.from === ZERO && m.to === owner)) category = 'mint';
+  else if (tokenMoves.some((m) => m.to === ZERO && m.from === owner)) category = 'burn';
   else if (inputs.length && outputs.length) category = 'trade';
   else if (inputs.length || outputs.length) category = 'transfer';
-  else if (tx.input.startsWith(APPROVE_SELECTOR)) category = 'approval';
+  else if (activity.approval) category = 'approval';
   else category = fees.length ? 'fee' : 'other';
-  for (const leg of [...inputs, ...outputs]) if (leg.counterparty === getAddress(ZERO)) delete leg.counterparty;
   return {
-    externalId: `${ctx.numericChainId}:${tx.hash}`,
-    timestamp,
-    status: failed ? 'failed' : 'confirmed',
+    externalId: `${ctx.numericChainId}:${activity.hash}`,
+    timestamp: activity.timestamp,
+    status: activity.failed ? 'failed' : 'confirmed',
     category,
     categorizationSource: 'heuristic',
-    txHash: tx.hash,
+    txHash: activity.hash,
     chain: ctx.chainId,
     inputs,
     outputs,
     fees,
+  };
+}
+
+/**
+ * A transaction read from a block and its receipt (the block scan): the top-level value and the
+ * ERC-20 Transfer events of known tokens (a reverted transaction moved nothing), the gas
+ * (plus an OP-stack L1 fee) when the owner sent it.
+ */
+export function activityFromReceipt(
+  ctx: EvmTxContext,
+  tokens: Map<string, AssetRef>,
+  tx: Transaction,
+  receipt: TransactionReceipt,
+  timestamp: number,
+): EvmActivity {
+  const failed = receipt.status === 'reverted';
+  const from = tx.from.toLowerCase();
+  const moves: ValueMove[] = [];
+  if (!failed) {
+    const to = (tx.to ?? receipt.contractAddress)?.toLowerCase();
+    if (tx.value > 0n && to) moves.push({ asset: ctx.native, from, to, value: tx.value });
+    for (const transfer of tokenTransfers(receipt.logs)) {
+      const asset = tokens.get(transfer.token);
+      if (asset) moves.push({ asset, from: transfer.from, to: transfer.to, value: transfer.value });
+    }
+  }
+  const l1Fee = (receipt as { l1Fee?: bigint | null }).l1Fee ?? 0n;
+  return {
+    hash: tx.hash,
+    timestamp,
+    failed,
+    moves,
+    ...(from === ctx.owner.toLowerCase() ? { fee: receipt.gasUsed * receipt.effectiveGasPrice + l1Fee } : {}),
+    approval: tx.input.startsWith(APPROVE_SELECTOR),
   };
 }

@@ -10,7 +10,7 @@ import {
   type PublicClient,
 } from 'viem';
 import { SourceError } from '../../errors.ts';
-import type { TokenMetadata } from './evm-assets.ts';
+import { tokenMetadata, type TokenMetadata } from './evm-assets.ts';
 
 export const TRANSFER_EVENT = parseAbiItem('event Transfer(address indexed from, address indexed to, uint256 value)');
 
@@ -48,16 +48,11 @@ export async function readTokenMetadata(client: PublicClient, token: Address): P
     client.readContract({ address: token, abi: erc20Abi, functionName: 'decimals' }),
   ]);
   if (decimals.status !== 'fulfilled' || decimals.value > 77) return undefined;
-  const clean = (text: string) =>
-    text
-      .replace(/[^\x20-\x7e]/g, '')
-      .trim()
-      .slice(0, 40);
-  return {
-    symbol: symbol.status === 'fulfilled' && clean(symbol.value) ? clean(symbol.value) : 'UNKNOWN',
-    ...(name.status === 'fulfilled' && clean(name.value) ? { name: clean(name.value) } : {}),
-    decimals: decimals.value,
-  };
+  return tokenMetadata(
+    symbol.status === 'fulfilled' ? symbol.value : undefined,
+    name.status === 'fulfilled' ? name.value : undefined,
+    decimals.value,
+  );
 }
 
 export type { Address, Hash };

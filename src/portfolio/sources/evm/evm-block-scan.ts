@@ -1,11 +1,12 @@
-import { erc20Abi, getAddress, type Address, type Hash, type Transaction } from 'viem';
+import { getAddress, type Address, type Hash, type Transaction } from 'viem';
 import type { AssetRef } from '../../assets/asset-ref.ts';
 import { SourceError } from '../../errors.ts';
 import type { BalanceItem, NormalizedTransaction } from '../../ledger/normalized.ts';
 import type { EvmChain } from '../../settings.ts';
 import type { SourceAdapter, TransactionBatch } from '../source.ts';
 import { nativeAsset, tokenAsset } from './evm-assets.ts';
-import { normalizeEvmTransaction, tokenTransfers } from './evm-normalize.ts';
+import { readBalances } from './evm-balances.ts';
+import { activityFromReceipt, normalizeEvmActivity, tokenTransfers } from './evm-normalize.ts';
 import { readTokenMetadata, rpc, rpcClient, TRANSFER_EVENT } from './evm-rpc.ts';
 
 interface EvmCursor {
@@ -25,11 +26,12 @@ export interface EvmSourceOptions {
 const BLOCK_CONCURRENCY = 25;
 
 /**
- * An EVM wallet through plain JSON-RPC (viem): blocks are scanned for transactions from or to
+ * An EVM wallet on a chain without an indexer (a development chain), through plain JSON-RPC
+ * (viem), from the chain's configured start block: blocks are scanned for transactions from or to
  * the address, `eth_getLogs` finds ERC-20 Transfer events to or from it, receipts give status
  * and gas. Each step covers `blocksPerStep` blocks up to head minus the chain's confirmations.
  */
-export function evmSource(options: EvmSourceOptions): SourceAdapter {
+export function evmBlockScanSource(options: EvmSourceOptions): SourceAdapter {
   const { chain } = options;
   const client = rpcClient(chain.rpcUrl, options.timeoutMs);
   const owner = getAddress(options.address);
@@ -84,30 +86,18 @@ export function evmSource(options: EvmSourceOptions): SourceAdapter {
           .map((t) => t.token),
       );
       await knowTokens([...new Set(touched)]);
-      const context = { chainId: chain.id, numericChainId: chain.chainId, owner, native, tokens: tokenAssets };
+      const context = { chainId: chain.id, numericChainId: chain.chainId, owner, native };
       const items: NormalizedTransaction[] = receipts.map((receipt) => {
         const tx = hits.get(receipt.transactionHash)!;
-        return normalizeEvmTransaction(context, tx, receipt, times.get(Number(receipt.blockNumber)) ?? 0);
+        const time = times.get(Number(receipt.blockNumber)) ?? 0;
+        return normalizeEvmActivity(context, activityFromReceipt(context, tokenAssets, tx, receipt, time));
       });
       state = { next: to + 1, tokens: [...new Set([...state.tokens, ...tokenAssets.keys()])] };
       return { items, nextCursor: JSON.stringify(state), done: to >= safe };
     },
 
     async fetchBalances(): Promise<BalanceItem[]> {
-      const balance = await rpc(() => client.getBalance({ address: owner }));
-      const items: BalanceItem[] = [{ asset: native, quantity: balance }];
-      for (const [contract, asset] of tokenAssets) {
-        const quantity = await rpc(() =>
-          client.readContract({
-            address: contract as Address,
-            abi: erc20Abi,
-            functionName: 'balanceOf',
-            args: [owner],
-          }),
-        );
-        items.push({ asset, quantity });
-      }
-      return items.filter((b) => b.quantity > 0n);
+      return readBalances(client, owner, native, tokenAssets, chain.multicall3);
     },
   };
 
