@@ -22,7 +22,10 @@
 //   BENCH_EXCHANGE_WEIGHT_LIMIT=6000  the stand-in's /api/* request weight per minute (Binance's own)
 //   BENCH_EXCHANGE_BASELINE=1         0: skip the plain ccxt loop
 //   BENCH_EXCHANGE_TIMEOUT_SECONDS=1800  give up waiting for the sync after this long
+//   BENCH_CPU_PROFILE_DIR=dir         profile Consentry (node --cpu-prof) and print where its CPU went
 import { execFile } from 'node:child_process';
+import { mkdirSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
@@ -32,6 +35,7 @@ import { startConsentry, type ConsentryUnderTest } from './consentry-server.ts';
 import { generateAccount, type GeneratedAccount } from './exchange-account.ts';
 import type { LoopInput, LoopResult } from './exchange-ccxt-loop.ts';
 import { spanUse, weightReport } from './exchange-weight.ts';
+import { summarizeCpuProfile } from './cpu-profile-summary.ts';
 import { sampleCpuUs } from './load.ts';
 
 export interface ExchangeBenchRow {
@@ -270,9 +274,12 @@ export async function runExchangeBench(overrides: Partial<Settings> = {}): Promi
     weightLimit: settings.weightLimit,
     latencyMs: settings.latencyMs,
   });
+  const profileDir = process.env.BENCH_CPU_PROFILE_DIR ? resolve(process.env.BENCH_CPU_PROFILE_DIR) : undefined;
+  if (profileDir) mkdirSync(profileDir, { recursive: true });
   let server: ConsentryUnderTest | undefined;
   try {
     server = await startConsentry({
+      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
       settings: {
         EXCHANGE_API_URLS: JSON.stringify({ binance: standIn.url }),
         PORTFOLIO_EXCHANGE_HISTORY_START: isoDate(account.start),
@@ -387,6 +394,12 @@ export async function runExchangeBench(overrides: Partial<Settings> = {}): Promi
   } finally {
     await server?.close();
     await standIn.close();
+    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: this server's main thread (0).
+    if (profileDir && server)
+      for (const file of readdirSync(profileDir).filter(
+        (f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(server!.pid) && f.split('.')[4] === '0',
+      ))
+        console.error(`\nCPU profile of Consentry (exchange sync):\n${summarizeCpuProfile(join(profileDir, file), 30)}`);
   }
 }
 
