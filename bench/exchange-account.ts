@@ -81,7 +81,9 @@ function tradesPerMarket(markets: number, total: number): number[] {
 
 export function generateAccount(shape: AccountShape): GeneratedAccount {
   if (shape.markets < 1 || shape.trades < shape.markets)
-    throw new Error(`the account needs at least one trade per market (${shape.trades} trades, ${shape.markets} markets)`);
+    throw new Error(
+      `the account needs at least one trade per market (${shape.trades} trades, ${shape.markets} markets)`,
+    );
   const next = random(shape.seed ?? 11);
   const start = Math.floor((shape.end - shape.years * YEAR) / DAY) * DAY + DAY;
   // Records end a minute before `end`, so the sync (which reads up to its own now) sees them all.
@@ -123,7 +125,11 @@ export function generateAccount(shape: AccountShape): GeneratedAccount {
   for (let i = 0; i < shape.transfers; i++) {
     const asset = transferAsset(i);
     const amount = decimal(BigInt(1 + Math.floor(next() * 10_000_000_000)), 8);
-    const txid = Array.from({ length: 4 }, () => Math.floor(next() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+    const txid = Array.from({ length: 4 }, () =>
+      Math.floor(next() * 2 ** 32)
+        .toString(16)
+        .padStart(8, '0'),
+    ).join('');
     // Three deposits for every two withdrawals.
     if (i % 5 < 3) deposits.push({ id: `dep${i}`, asset, amount, txid: `0x${txid}`, timestamp: at(), status: 'ok' });
     else

@@ -3,8 +3,9 @@
 // time is ccxt's alone (the stand-in runs in the parent):
 //   node --import tsx bench/exchange-ccxt-loop.ts '{"url":…,"apiKey":…,"secret":…,"since":…}'
 // It makes the calls the engine makes (markets, both wallets, deposits and withdrawals in 90-day
-// windows, trades market by market from `since`, 1,000 a page) with ccxt's default rate limiter on,
-// and prints one JSON line: {"wallMs","cpuMs","calls","records"}.
+// windows, trades market by market from `since`, 1,000 a page), paced by ccxt's default limiter (its
+// leaky bucket) or by the engine's (a rolling window of 98% of Binance's weight a minute), and prints
+// one JSON line: {"wallMs","cpuMs","calls","records"}.
 import type { Exchange, Trade, Transaction } from 'ccxt';
 
 export interface LoopInput {
@@ -13,6 +14,7 @@ export interface LoopInput {
   secret: string;
   /** Unix ms the history is read from. */
   since: number;
+  limiter: 'ccxt-default' | 'rolling-window';
 }
 
 export interface LoopResult {
@@ -52,7 +54,7 @@ async function transfersIn(
 /** A market's trades from `since`, oldest first; a full page is followed from its newest trade on. */
 async function tradesOf(exchange: Exchange, symbol: string, since: number, count: () => void): Promise<number> {
   const seen = new Set<string>();
-  for (let from = since; ; ) {
+  for (let from = since; ;) {
     count();
     const page: Trade[] = await exchange.fetchMyTrades(symbol, from, PAGE);
     for (const trade of page) seen.add(String(trade.id));
@@ -69,8 +71,17 @@ export async function readHistory(input: LoopInput): Promise<LoopResult> {
     secret: input.secret,
     enableRateLimit: true,
     options: { fetchMarkets: { types: ['spot'] }, fetchMargins: false },
+    ...(input.limiter === 'rolling-window' ? { rateLimiterAlgorithm: 'rollingWindow', rollingWindowSize: 60_000 } : {}),
   });
   exchange.number = String as unknown as typeof Number;
+  if (input.limiter === 'rolling-window') {
+    // As the engine does (src/portfolio/sources/exchange/ccxt-client.ts): 98% of the budget, and
+    // costs as numbers (with `number = String` ccxt passes them as strings, which the window concatenates).
+    const throttler = exchange.throttler;
+    throttler.config.maxWeight *= 0.98;
+    const throttle = throttler.throttle.bind(throttler) as (cost?: number) => Promise<unknown>;
+    throttler.throttle = (cost?: unknown) => throttle(cost === undefined ? undefined : Number(cost));
+  }
   exchange.urls.api = pointAt(exchange.urls.api, input.url) as typeof exchange.urls.api;
 
   const cpu0 = process.cpuUsage();

@@ -1,42 +1,55 @@
 // Exchange sync benchmark (issue #11; npm run bench calls runExchangeBench, BENCH_SCENARIOS=exchange runs
 // it alone; or: node --import tsx bench/exchange-sync.ts).
-//   A Binance account of 50,000 trades over 120 markets and 5,000 deposits/withdrawals over 3 years,
-//   served by the Binance stand-in (real HMAC signatures, Binance's request-weight limit with 429 +
-//   Retry-After) adding 20 ms to every answer. Consentry's production build runs in its own process
-//   with EXCHANGE_API_URLS pointing binance at the stand-in; the bench links the key through
+//   The issue's account: Binance, 50,000 trades over 120 markets and 5,000 deposits/withdrawals over
+//   3 years, served by the Binance stand-in (real HMAC signatures, Binance's request-weight limit with
+//   429 + Retry-After) adding 20 ms to every answer. Consentry's production build runs in its own
+//   process, EXCHANGE_API_URLS pointing binance at the stand-in; the bench links the key through
 //   POST /platform/v2/providers as a person with a real access token and measures:
 //   - how long until GET /platform/v2/assets shows the balances (target < 3 s after the link request);
 //   - wall time until the connection is `connected`, every record stored (counted through the API);
-//   - calls and request weight from the stand-in's own accounting, weight per minute while history
-//     is fetched and its share of the limit (target ≥ 90%: the exchange's limit, nothing else, paces it);
+//   - calls and request weight from the stand-in's own accounting, weight per minute while history is
+//     fetched, and the share of the limit used in each full calendar minute of it (target ≥ 90%: the
+//     exchange's limit, nothing of Consentry's, paces the sync);
 //   - Consentry's CPU time (its process, every thread, from /proc) per 1,000 records (target < 50 ms).
-//   Baselines from the same run: the time the weight budget alone needs (weight ÷ limit), and a plain
-//   ccxt loop (bench/exchange-ccxt-loop.ts, its own process) reading the same history from a second
-//   stand-in with the same account, limit and latency.
+//   The issue's account needs about half a minute's weight, so the limit never binds on it; a second
+//   account with the same records over 900 markets (300 assets) needs several minutes of weight and
+//   shows the sync where it does.
+//   Baselines from the same run: the time the weight alone needs at the limit (weight ÷ limit), and a
+//   plain ccxt loop (bench/exchange-ccxt-loop.ts, its own process, its own stand-in with the same
+//   account, limit and latency) reading the same history, once with ccxt's default limiter and once
+//   with the engine's: the second shows what Consentry adds to ccxt.
 //
 //   BENCH_EXCHANGE_TRADES=50000       trades in the account
 //   BENCH_EXCHANGE_MARKETS=120        spot markets they are spread over (skewed: a few hold most)
 //   BENCH_EXCHANGE_TRANSFERS=5000     deposits + withdrawals (3:2)
 //   BENCH_EXCHANGE_YEARS=3            the history's span, ending now
 //   BENCH_EXCHANGE_LATENCY_MS=20      added by the stand-in to every answer
-//   BENCH_EXCHANGE_WEIGHT_LIMIT=6000  the stand-in's /api/* request weight per minute (Binance's own)
-//   BENCH_EXCHANGE_BASELINE=1         0: skip the plain ccxt loop
-//   BENCH_EXCHANGE_TIMEOUT_SECONDS=1800  give up waiting for the sync after this long
+//   BENCH_EXCHANGE_WEIGHT_LIMIT=6000  the stand-in's /api/* request weight per minute (Binance's; the
+//                                     engine paces for 6,000, so a lower value shows 429s waited out)
+//   BENCH_EXCHANGE_BOUND_MARKETS=900  markets of the limit-bound account (0: skip it)
+//   BENCH_EXCHANGE_BASELINE=1         0: skip the plain ccxt loops
+//   BENCH_EXCHANGE_TIMEOUT_SECONDS=1800  give up waiting for a sync after this long
 //   BENCH_CPU_PROFILE_DIR=dir         profile Consentry (node --cpu-prof) and print where its CPU went
 import { execFile } from 'node:child_process';
 import { mkdirSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import { startBinanceStandIn, type BinanceStandIn } from '../test/portfolio/exchanges/support/binance-stand-in.ts';
+import { promisify } from 'node:util';
+import { startBinanceStandIn } from '../test/portfolio/exchanges/support/binance-stand-in.ts';
 import { startConsentry, type ConsentryUnderTest } from './consentry-server.ts';
+import { summarizeCpuProfile } from './cpu-profile-summary.ts';
 import { generateAccount, type GeneratedAccount } from './exchange-account.ts';
 import type { LoopInput, LoopResult } from './exchange-ccxt-loop.ts';
-import { spanUse, weightReport } from './exchange-weight.ts';
-import { summarizeCpuProfile } from './cpu-profile-summary.ts';
-import { sampleCpuUs } from './load.ts';
+import {
+  ASSETS_POLL,
+  countTransactions,
+  cpuPerRequest,
+  linkAndSync,
+  platformClient,
+  STATUS_POLL,
+} from './exchange-link.ts';
+import { fullMinuteShares, spanUse, weightReport } from './exchange-weight.ts';
 
 export interface ExchangeBenchRow {
   scenario: string;
@@ -46,25 +59,16 @@ export interface ExchangeBenchRow {
   target: string;
 }
 
-interface Settings {
+interface Shape {
   trades: number;
   markets: number;
   transfers: number;
   years: number;
   latencyMs: number;
   weightLimit: number;
-  baseline: boolean;
-  timeoutMs: number;
 }
 
-/** A platform API answer, read loosely: the bench checks the few fields it uses. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type Json = any;
-
 const SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
-const BALANCE_POLL_MS = 25;
-const STATUS_POLL_MS = 250;
-const PROGRESS_EVERY_MS = 15_000;
 
 function envNumber(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -72,168 +76,20 @@ function envNumber(name: string, fallback: number): number {
   return raw !== undefined && raw !== '' && Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-function settingsFromEnv(): Settings {
-  return {
-    trades: envNumber('BENCH_EXCHANGE_TRADES', 50_000),
-    markets: envNumber('BENCH_EXCHANGE_MARKETS', 120),
-    transfers: envNumber('BENCH_EXCHANGE_TRANSFERS', 5_000),
-    years: envNumber('BENCH_EXCHANGE_YEARS', 3),
-    latencyMs: envNumber('BENCH_EXCHANGE_LATENCY_MS', 20),
-    weightLimit: envNumber('BENCH_EXCHANGE_WEIGHT_LIMIT', 6000),
-    baseline: process.env.BENCH_EXCHANGE_BASELINE !== '0',
-    timeoutMs: envNumber('BENCH_EXCHANGE_TIMEOUT_SECONDS', 1800) * 1000,
-  };
-}
-
-/** The platform API as the person's app sees it; a token that expired mid-run is minted again. */
-function platformClient(server: ConsentryUnderTest, firstToken: string) {
-  let token = firstToken;
-  const call = async (method: string, path: string, body?: unknown): Promise<{ status: number; body: Json }> => {
-    for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${server.url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-      const text = await response.text();
-      if (response.status === 401 && attempt === 0) {
-        token = await server.mintPlatformToken();
-        continue;
-      }
-      return { status: response.status, body: text ? JSON.parse(text) : undefined };
-    }
-  };
-  return { get: (path: string) => call('GET', path), post: (path: string, body: unknown) => call('POST', path, body) };
-}
-type PlatformClient = ReturnType<typeof platformClient>;
-
-async function expectStatus(
-  answer: Promise<{ status: number; body: Json }>,
-  status: number,
-  what: string,
-): Promise<{ status: number; body: Json }> {
-  const result = await answer;
-  if (result.status !== status)
-    throw new Error(`${what} answered ${result.status}: ${JSON.stringify(result.body).slice(0, 500)}`);
-  return result;
-}
-
-/** Every transaction of the connection through GET /platform/v2/transactions, 100 a page. */
-async function countTransactions(api: PlatformClient): Promise<number> {
-  let count = 0;
-  let path = '/platform/v2/transactions?crypto_sources=binance&limit=100';
-  for (;;) {
-    const page = await expectStatus(api.get(path), 200, 'GET /platform/v2/transactions');
-    count += page.body.data.transactions.length;
-    const next = page.body.data.page?.next_cursor as string | null | undefined;
-    if (!next) return count;
-    path = `/platform/v2/transactions?cursor=${encodeURIComponent(next)}&limit=100`;
-  }
-}
-
-/** Server CPU (µs) of one request, measured: the share of the run's CPU that was the bench's own polling. */
-async function cpuPerRequest(server: ConsentryUnderTest, api: PlatformClient, path: string): Promise<number> {
-  const n = 200;
-  for (let i = 0; i < 20; i++) await api.get(path);
-  const before = sampleCpuUs(server.pid);
-  for (let i = 0; i < n; i++) await api.get(path);
-  return (sampleCpuUs(server.pid) - before) / n;
-}
-
-interface SyncRun {
-  linkMs: number;
-  balancesMs: number;
-  connectedMs: number;
-  cpuMs: number;
-  balancesCpuMs: number;
-  polls: { balances: number; status: number };
-  errorsSeen: string[];
-  /** Stand-in charges before the link request returned: the key's verification. */
-  linkCharges: number;
-}
-
-/** Links the stand-in's key and waits for balances, then for `connected`. */
-async function linkAndSync(
-  server: ConsentryUnderTest,
-  api: PlatformClient,
-  standIn: BinanceStandIn,
-  account: GeneratedAccount,
-  timeoutMs: number,
-): Promise<SyncRun> {
-  const wantedAssets = Math.min(100, new Set(account.fixture.balances.map((b) => b.asset)).size);
-  const cpu0 = sampleCpuUs(server.pid);
-  const t0 = performance.now();
-  const elapsed = () => performance.now() - t0;
-  const deadline = (what: string) => {
-    if (elapsed() > timeoutMs) throw new Error(`${what} after ${Math.round(timeoutMs / 1000)} s`);
-  };
-  await expectStatus(
-    api.post('/platform/v2/providers', {
-      provider_id: 'binance',
-      connection: { type: 'api_key', ...standIn.key },
-    }),
-    201,
-    'POST /platform/v2/providers',
-  );
-  const linkMs = elapsed();
-  const linkCharges = standIn.charges.length;
-
-  let balancePolls = 0;
-  for (;; balancePolls++) {
-    const assets = await expectStatus(
-      api.get('/platform/v2/assets?crypto_sources=binance&limit=100'),
-      200,
-      'GET /platform/v2/assets',
-    );
-    if (assets.body.data.assets.length >= wantedAssets) break;
-    deadline('the balances were not visible');
-    await sleep(BALANCE_POLL_MS);
-  }
-  const balancesMs = elapsed();
-  const balancesCpuMs = (sampleCpuUs(server.pid) - cpu0) / 1000;
-
-  const errorsSeen: string[] = [];
-  let statusPolls = 0;
-  let progressAt = performance.now();
-  for (;; statusPolls++) {
-    const listed = await expectStatus(api.get('/platform/v2/providers'), 200, 'GET /platform/v2/providers');
-    const connection = listed.body.data.providers[0];
-    if (connection?.status === 'connected') break;
-    if (connection?.status === 'needs_reauth') throw new Error(`the key stopped working: ${JSON.stringify(connection)}`);
-    // `error` while the job retries (a rate limit it gave up waiting out, say): noted, waited on.
-    if (connection?.status === 'error' && !errorsSeen.includes(connection.error?.message))
-      errorsSeen.push(connection.error?.message);
-    deadline('the sync had not finished');
-    if (performance.now() - progressAt > PROGRESS_EVERY_MS) {
-      progressAt = performance.now();
-      const trades = standIn.charges.filter((c) => c.path === '/api/v3/myTrades').length;
-      console.error(
-        `exchange sync: ${Math.round(elapsed() / 1000)} s, ${standIn.charges.length} calls (${trades} trade pages), status ${connection?.status}`,
-      );
-    }
-    await sleep(STATUS_POLL_MS);
-  }
-  return {
-    linkMs,
-    balancesMs,
-    connectedMs: elapsed(),
-    cpuMs: (sampleCpuUs(server.pid) - cpu0) / 1000,
-    balancesCpuMs,
-    polls: { balances: balancePolls + 1, status: statusPolls + 1 },
-    errorsSeen,
-    linkCharges,
-  };
-}
+const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+const isoMinute = (minute: number) => new Date(minute * 60_000).toISOString().slice(11, 16);
+const round = (n: number, places = 0) => Math.round(n * 10 ** places) / 10 ** places;
 
 /** The plain ccxt loop in its own process against its own stand-in (fresh weight counters). */
-async function runCcxtLoop(account: GeneratedAccount, settings: Settings): Promise<LoopResult & { weight: number }> {
+async function runCcxtLoop(
+  account: GeneratedAccount,
+  shape: Shape,
+  limiter: LoopInput['limiter'],
+): Promise<LoopResult & { weight: number; rateLimited: number }> {
   const standIn = await startBinanceStandIn({
     fixture: account.fixture,
-    weightLimit: settings.weightLimit,
-    latencyMs: settings.latencyMs,
+    weightLimit: shape.weightLimit,
+    latencyMs: shape.latencyMs,
   });
   try {
     const input: LoopInput = {
@@ -241,38 +97,40 @@ async function runCcxtLoop(account: GeneratedAccount, settings: Settings): Promi
       apiKey: standIn.key.api_key,
       secret: standIn.key.secret_key,
       since: account.start,
+      limiter,
     };
     const script = fileURLToPath(new URL('./exchange-ccxt-loop.ts', import.meta.url));
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, JSON.stringify(input)], {
-      maxBuffer: 1 << 20,
-    });
+    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', script, JSON.stringify(input)]);
     const result = JSON.parse(stdout.trim().split('\n').at(-1)!) as LoopResult;
-    return { ...result, weight: weightReport(standIn.charges).apiWeight };
+    if (result.records !== account.records)
+      throw new Error(`the ccxt loop read ${result.records} records, the account has ${account.records}`);
+    const weight = weightReport(standIn.charges);
+    return { ...result, weight: weight.apiWeight, rateLimited: weight.rateLimited };
   } finally {
     await standIn.close();
   }
 }
 
-const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
-const round = (n: number, places = 0) => Math.round(n * 10 ** places) / 10 ** places;
+/** Prints the profile of the server's main thread (CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile). */
+function printProfile(dir: string, pid: number, what: string): void {
+  for (const file of readdirSync(dir).filter(
+    (f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(pid) && f.split('.')[4] === '0',
+  ))
+    console.error(`\nCPU profile of Consentry (${what}):\n${summarizeCpuProfile(join(dir, file), 30)}`);
+}
 
-export async function runExchangeBench(overrides: Partial<Settings> = {}): Promise<ExchangeBenchRow[]> {
-  const settings = { ...settingsFromEnv(), ...overrides };
+/** One account synced by a fresh Consentry: its rows, and its baselines when asked for. */
+async function runScenario(name: string, shape: Shape, baselines: boolean): Promise<ExchangeBenchRow[]> {
   const generatedAt = performance.now();
-  const account = generateAccount({
-    trades: settings.trades,
-    markets: settings.markets,
-    transfers: settings.transfers,
-    years: settings.years,
-    end: Date.now(),
-  });
+  const account = generateAccount({ ...shape, end: Date.now() });
+  const assets = new Set(account.fixture.balances.map((b) => b.asset)).size;
   console.error(
-    `exchange: generated ${account.records} records (${settings.trades} trades, ${account.markets.length} markets, ${settings.transfers} transfers) in ${Math.round(performance.now() - generatedAt)} ms`,
+    `exchange ${name}: ${account.records} records (${shape.trades} trades, ${account.markets.length} markets, ${assets} assets, ${shape.transfers} transfers) generated in ${Math.round(performance.now() - generatedAt)} ms`,
   );
   const standIn = await startBinanceStandIn({
     fixture: account.fixture,
-    weightLimit: settings.weightLimit,
-    latencyMs: settings.latencyMs,
+    weightLimit: shape.weightLimit,
+    latencyMs: shape.latencyMs,
   });
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR ? resolve(process.env.BENCH_CPU_PROFILE_DIR) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
@@ -289,121 +147,113 @@ export async function runExchangeBench(overrides: Partial<Settings> = {}): Promi
       platformScopes: SCOPES,
     });
     const api = platformClient(server, await server.mintPlatformToken());
-    const run = await linkAndSync(server, api, standIn, account, settings.timeoutMs);
+    const timeoutMs = envNumber('BENCH_EXCHANGE_TIMEOUT_SECONDS', 1800) * 1000;
+    const run = await linkAndSync(server, api, standIn, assets, timeoutMs);
     const charges = [...standIn.charges];
     const stored = await countTransactions(api);
     if (stored !== account.records)
-      throw new Error(`expected ${account.records} transactions stored, GET /platform/v2/transactions listed ${stored}`);
+      throw new Error(
+        `expected ${account.records} transactions stored, GET /platform/v2/transactions listed ${stored}`,
+      );
+    // The bench's own polling ran on the server too: measured per request, shown apart (not subtracted).
     const pollCpuMs =
-      (run.polls.balances * (await cpuPerRequest(server, api, '/platform/v2/assets?crypto_sources=binance&limit=100')) +
-        run.polls.status * (await cpuPerRequest(server, api, '/platform/v2/providers'))) /
+      (run.polls.assets * (await cpuPerRequest(server, api, ASSETS_POLL)) +
+        run.polls.status * (await cpuPerRequest(server, api, STATUS_POLL))) /
       1000;
-    const loop = settings.baseline ? await runCcxtLoop(account, settings) : undefined;
-    if (loop && loop.records !== account.records)
-      throw new Error(`the ccxt loop read ${loop.records} records, the account has ${account.records}`);
+    const loops = baselines
+      ? {
+          default: await runCcxtLoop(account, shape, 'ccxt-default'),
+          engine: await runCcxtLoop(account, shape, 'rolling-window'),
+        }
+      : undefined;
 
+    const limit = shape.weightLimit;
     const weight = weightReport(charges);
-    const limit = settings.weightLimit;
     const history = weight.history ? spanUse(charges, weight.history, limit) : undefined;
-    const trades = weight.trades ? spanUse(charges, weight.trades, limit) : undefined;
+    const minutes = weight.history ? fullMinuteShares(weight, weight.history, limit) : [];
     const budgetSeconds = (weight.apiWeight / limit) * 60;
     const perThousand = (ms: number) => round((ms / account.records) * 1000, 1);
-    const scenario = `Binance, ${settings.trades.toLocaleString('en')} trades / ${account.markets.length} markets / ${settings.transfers.toLocaleString('en')} transfers / ${settings.years} y, +${settings.latencyMs} ms, ${limit}/min`;
+    const scenario = `${name}: ${shape.trades.toLocaleString('en')} trades / ${account.markets.length} markets / ${shape.transfers.toLocaleString('en')} transfers / ${shape.years} y, +${shape.latencyMs} ms, ${limit} weight/min`;
+    const row = (metric: string, value: number, unit: string, target = ''): ExchangeBenchRow => ({
+      scenario,
+      metric,
+      value,
+      unit,
+      target,
+    });
     const rows: ExchangeBenchRow[] = [
-      { scenario, metric: 'link', value: round(run.linkMs), unit: 'ms', target: '' },
-      { scenario, metric: 'balances visible', value: round(run.balancesMs), unit: 'ms', target: '< 3000 ms' },
-      { scenario, metric: 'wall time', value: round(run.connectedMs / 1000, 1), unit: 's', target: '' },
-      { scenario, metric: 'records stored', value: stored, unit: 'tx', target: '' },
-      { scenario, metric: 'calls', value: weight.calls, unit: 'requests', target: '' },
-      { scenario, metric: 'calls /api', value: weight.apiCalls, unit: 'requests', target: '' },
-      { scenario, metric: 'calls /sapi', value: weight.sapiCalls, unit: 'requests', target: '' },
-      { scenario, metric: 'weight /api', value: weight.apiWeight, unit: 'weight', target: '' },
-      { scenario, metric: 'weight /sapi', value: weight.sapiWeight, unit: 'weight', target: '' },
-      { scenario, metric: '429 answers', value: weight.rateLimited, unit: 'requests', target: '' },
+      row('link (key verified)', round(run.linkMs), 'ms'),
+      row('balances visible', round(run.balancesMs), 'ms', '< 3000 ms'),
+      row('wall time to connected', round(run.connectedMs / 1000, 1), 's'),
+      row('records stored', stored, 'tx'),
+      row('calls (/api + /sapi)', weight.calls, 'requests'),
+      row('weight /api', weight.apiWeight, 'weight'),
+      row('weight /sapi (own budget)', weight.sapiWeight, 'weight'),
+      row('429 answers', weight.rateLimited, 'requests'),
+      row('peak calendar minute', Math.max(...weight.minutes.map((m) => m.weight)), 'weight', `≤ ${limit}`),
     ];
     if (history)
       rows.push(
-        { scenario, metric: 'history fetch', value: round(history.seconds, 1), unit: 's', target: '' },
-        { scenario, metric: 'weight/min, history', value: history.perMinute, unit: 'weight/min', target: '' },
-        {
-          scenario,
-          metric: 'share of limit, history',
-          value: round(history.share * 100, 1),
-          unit: '%',
-          target: '≥ 90%',
-        },
+        row('history fetch', round(history.seconds, 1), 's'),
+        row('weight/min while fetching', history.perMinute, 'weight/min'),
+        row('  as a share of the limit', round(history.share * 100, 1), '%'),
       );
-    if (trades)
+    if (minutes.length)
       rows.push(
-        { scenario, metric: 'trades fetch', value: round(trades.seconds, 1), unit: 's', target: '' },
-        { scenario, metric: 'weight/min, trades', value: trades.perMinute, unit: 'weight/min', target: '' },
-        { scenario, metric: 'share of limit, trades', value: round(trades.share * 100, 1), unit: '%', target: '' },
+        row('full minutes of history', minutes.length, 'minutes'),
+        row('  least used of them', round(Math.min(...minutes) * 100, 1), '% of limit', '≥ 90%'),
       );
+    else rows.push(row('  history ÷ one minute of weight', round((weight.apiWeight / limit) * 100, 1), '%'));
     rows.push(
-      {
-        scenario,
-        metric: 'peak minute',
-        value: Math.max(...weight.minutes.map((m) => m.weight)),
-        unit: 'weight',
-        target: `≤ ${limit}`,
-      },
-      { scenario, metric: 'baseline: weight ÷ limit', value: round(budgetSeconds, 1), unit: 's', target: '' },
-      {
-        scenario,
-        metric: 'history fetch ÷ budget',
-        value: history ? round(history.seconds / budgetSeconds, 2) : 0,
-        unit: '×',
-        target: '',
-      },
-      { scenario, metric: 'Consentry CPU', value: round(run.cpuMs), unit: 'ms', target: '' },
-      {
-        scenario,
-        metric: 'Consentry CPU / 1k records',
-        value: perThousand(run.cpuMs),
-        unit: 'ms',
-        target: '< 50 ms',
-      },
-      { scenario, metric: 'of which the bench polling', value: round(pollCpuMs), unit: 'ms', target: '' },
-      { scenario, metric: 'of which to balances', value: round(run.balancesCpuMs), unit: 'ms', target: '' },
+      row('baseline: weight ÷ limit', round(budgetSeconds, 1), 's'),
+      row('  history fetch ÷ that', history ? round(history.seconds / budgetSeconds, 2) : 0, '×'),
+      row('Consentry CPU, link to connected', round(run.cpuMs), 'ms'),
+      row('  per 1,000 records', perThousand(run.cpuMs), 'ms', '< 50 ms'),
+      row('  after balances, per 1,000', perThousand(run.cpuMs - run.balancesCpuMs), 'ms'),
+      row('  of it the bench polling', round(pollCpuMs), 'ms'),
     );
-    if (loop)
+    if (loops)
+      for (const [label, loop] of [
+        ['ccxt loop, default limiter', loops.default],
+        ['ccxt loop, engine limiter', loops.engine],
+      ] as const)
+        rows.push(
+          row(`baseline ${label}: wall`, round(loop.wallMs / 1000, 1), 's'),
+          row(`  calls / weight /api / 429s`, loop.calls, `/ ${loop.weight} / ${loop.rateLimited}`),
+          row(`  CPU per 1,000 records`, perThousand(loop.cpuMs), 'ms'),
+        );
+    if (loops)
       rows.push(
-        { scenario, metric: 'baseline ccxt loop: wall', value: round(loop.wallMs / 1000, 1), unit: 's', target: '' },
-        { scenario, metric: 'baseline ccxt loop: calls', value: loop.calls, unit: 'requests', target: '' },
-        { scenario, metric: 'baseline ccxt loop: weight /api', value: loop.weight, unit: 'weight', target: '' },
-        {
-          scenario,
-          metric: 'baseline ccxt loop: CPU / 1k records',
-          value: perThousand(loop.cpuMs),
-          unit: 'ms',
-          target: '',
-        },
-        {
-          scenario,
-          metric: 'Consentry wall ÷ ccxt loop wall',
-          value: round(run.connectedMs / loop.wallMs, 2),
-          unit: '×',
-          target: '',
-        },
+        row('Consentry CPU beyond ccxt, per 1,000', perThousand(run.cpuMs - loops.engine.cpuMs), 'ms'),
+        row('Consentry wall ÷ ccxt loop (engine limiter)', round(run.connectedMs / loops.engine.wallMs, 2), '×'),
       );
-    for (const message of run.errorsSeen) console.error(`exchange sync: the connection showed error: ${message}`);
-    const minutes = weight.minutes.map((m) => `${isoTime(m.minute * 60_000)} ${m.weight}`).join(', ');
-    console.error(`exchange sync: /api weight per calendar minute (server clock): ${minutes}`);
-    console.error(`exchange sync: ${run.linkCharges} calls before the link answered (key verification)`);
+    for (const message of run.errorsSeen) console.error(`exchange ${name}: the connection showed error: ${message}`);
+    const perMinute = weight.minutes.map((m) => `${isoMinute(m.minute)} ${m.weight}`).join(', ');
+    console.error(`exchange ${name}: /api weight per calendar minute (server clock, UTC): ${perMinute}`);
     return rows;
   } finally {
     await server?.close();
     await standIn.close();
-    // CPU.<date>.<time>.<pid>.<thread>.<seq>.cpuprofile: this server's main thread (0).
-    if (profileDir && server)
-      for (const file of readdirSync(profileDir).filter(
-        (f) => f.endsWith('.cpuprofile') && f.split('.')[3] === String(server!.pid) && f.split('.')[4] === '0',
-      ))
-        console.error(`\nCPU profile of Consentry (exchange sync):\n${summarizeCpuProfile(join(profileDir, file), 30)}`);
+    if (profileDir && server) printProfile(profileDir, server.pid, name);
   }
 }
 
-const isoTime = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+export async function runExchangeBench(): Promise<ExchangeBenchRow[]> {
+  const shape: Shape = {
+    trades: envNumber('BENCH_EXCHANGE_TRADES', 50_000),
+    markets: envNumber('BENCH_EXCHANGE_MARKETS', 120),
+    transfers: envNumber('BENCH_EXCHANGE_TRANSFERS', 5_000),
+    years: envNumber('BENCH_EXCHANGE_YEARS', 3),
+    latencyMs: envNumber('BENCH_EXCHANGE_LATENCY_MS', 20),
+    weightLimit: envNumber('BENCH_EXCHANGE_WEIGHT_LIMIT', 6000),
+  };
+  const boundMarkets = envNumber('BENCH_EXCHANGE_BOUND_MARKETS', 900);
+  const baselines = process.env.BENCH_EXCHANGE_BASELINE !== '0';
+  const rows = await runScenario('issue #11 account', shape, baselines);
+  if (boundMarkets > 0)
+    rows.push(...(await runScenario('limit-bound account', { ...shape, markets: boundMarkets }, false)));
+  return rows;
+}
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { formatTable } = await import('./load.ts');

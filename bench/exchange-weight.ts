@@ -71,3 +71,17 @@ export function spanUse(charges: readonly WeightCharge[], span: Span, limit: num
   const perMinute = ms > 0 ? (weight * 60_000) / ms : 0;
   return { seconds: ms / 1000, perMinute: Math.round(perMinute), share: limit > 0 ? perMinute / limit : 0 };
 }
+
+/**
+ * The share of `limit` used in each calendar minute (Binance's window) that lies wholly inside the
+ * span: where the limit binds, every one of them is close to full. None when the span is shorter
+ * than a minute or does not cover one from its start to its end.
+ */
+export function fullMinuteShares(report: WeightReport, span: Span, limit: number): number[] {
+  const used = new Map(report.minutes.map((m) => [m.minute, m.weight]));
+  const shares: number[] = [];
+  // A minute with no weight at all counts too (as 0%): an idle minute is exactly what this looks for.
+  for (let minute = Math.ceil(span.from / 60_000); (minute + 1) * 60_000 <= span.to; minute++)
+    shares.push((used.get(minute) ?? 0) / limit);
+  return shares;
+}
