@@ -89,6 +89,11 @@ export interface SyncRun {
   cpuMs: number;
   balancesCpuMs: number;
   polls: { assets: number; status: number };
+  /**
+   * Status-poll intervals in which the stand-in answered no call (the sync waited on the limit, or
+   * stored and priced): their length and the server's CPU in them. The rest is CPU while calls ran.
+   */
+  quiet: { seconds: number; cpuMs: number };
   /** Messages of an `error` status seen while the job retried. */
   errorsSeen: string[];
 }
@@ -123,11 +128,19 @@ export async function linkAndSync(
   const balancesCpuMs = (sampleCpuUs(server.pid) - cpu0) / 1000;
 
   const errorsSeen: string[] = [];
+  const quiet = { seconds: 0, cpuMs: 0 };
+  let last = { at: performance.now(), cpuUs: sampleCpuUs(server.pid), calls: standIn.charges.length };
   let statusPolls = 1;
   let progressAt = performance.now();
   for (; ; statusPolls++) {
     const listed = await expectStatus(api.get(STATUS_POLL), 200, 'GET /platform/v2/providers');
     const connection = listed.body.data.providers[0];
+    const now = { at: performance.now(), cpuUs: sampleCpuUs(server.pid), calls: standIn.charges.length };
+    if (now.calls === last.calls) {
+      quiet.seconds += (now.at - last.at) / 1000;
+      quiet.cpuMs += (now.cpuUs - last.cpuUs) / 1000;
+    }
+    last = now;
     if (connection?.status === 'connected') break;
     if (connection?.status === 'needs_reauth')
       throw new Error(`the key stopped working: ${JSON.stringify(connection)}`);
@@ -151,6 +164,7 @@ export async function linkAndSync(
     cpuMs: (sampleCpuUs(server.pid) - cpu0) / 1000,
     balancesCpuMs,
     polls: { assets: assetPolls, status: statusPolls },
+    quiet,
     errorsSeen,
   };
 }
