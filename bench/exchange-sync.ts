@@ -211,7 +211,7 @@ async function runScenario(name: string, shape: Shape, baselines: boolean): Prom
       row('  per 1,000 records', perThousand(run.cpuMs), 'ms', '< 50 ms'),
       row('  after balances, per 1,000', perThousand(run.cpuMs - run.balancesCpuMs), 'ms'),
       row('  of it the bench polling', round(pollCpuMs), 'ms'),
-      row('  in quiet spells (no call answered)', round(run.quiet.cpuMs), 'ms', `${round(run.quiet.seconds)} s`),
+      row(`  in ${round(run.quiet.seconds)} s without a call answered`, round(run.quiet.cpuMs), 'ms'),
       row('  per call otherwise', round((run.cpuMs - run.quiet.cpuMs) / weight.calls, 2), 'ms'),
     );
     if (loops)
