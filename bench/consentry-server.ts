@@ -29,6 +29,11 @@ export interface ConsentryOptions {
   cpuProfileDir?: string;
   /** Extra settings for the server (and the minting handle), e.g. AUTHORIZATION_CODE_TTL_SECONDS. */
   settings?: Record<string, string>;
+  /**
+   * Scopes of the platform API (`<issuer>/platform`, e.g. the portfolio's `read:assets`) the bench
+   * client may also ask for; the person consents to them and `mintPlatformToken` answers tokens.
+   */
+  platformScopes?: string[];
 }
 
 /** Same shape as OidcProviderBaseline, so the scenarios run unchanged against either server. */
@@ -48,6 +53,8 @@ export interface ConsentryUnderTest {
   mintAuthorizationCodes(n: number): Promise<Array<{ code: string; verifier: string }>>; // PKCE S256
   mintRefreshTokens(n: number): Promise<string[]>; // one code exchange each; rotation is always on
   mintAccessToken(): Promise<string>; // JWT, scope `openid offline_access`: usable at userinfo and introspection
+  /** An access token for `<issuer>/platform` with the `platformScopes` asked for at start (none: throws). */
+  mintPlatformToken(): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -55,9 +62,12 @@ const REDIRECT_URI = 'http://127.0.0.1/cb';
 const SCOPES = ['openid', 'offline_access'];
 const START_TIMEOUT_MS = 30_000;
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+/** One production build per bench run, however many servers it starts. */
+let built = false;
 
 export async function startConsentry(opts: ConsentryOptions = {}): Promise<ConsentryUnderTest> {
-  execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (!built) execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  built = true;
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-'));
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
   const port = await freePort();
@@ -115,7 +125,7 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
       name: 'bench',
       type: 'confidential',
       redirectUris: [REDIRECT_URI],
-      allowedScopes: ['openid', 'offline_access', 'read:bookings'],
+      allowedScopes: ['openid', 'offline_access', 'read:bookings', ...(opts.platformScopes ?? [])],
     });
     if (!secret) throw new Error('a confidential client came back without a secret');
     const accounts = createAccounts({
@@ -127,14 +137,12 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     });
     const user = await accounts.users.create({ email: 'bench@example.com' });
     await accounts.close();
-    const grantId = await new GrantRepository(ctx.database.db).approve(
-      newId(),
-      user.id,
-      client.id,
-      SCOPES,
-      [],
-      ctx.clock.now(),
-    );
+    const grants = new GrantRepository(ctx.database.db);
+    const grantId = await grants.approve(newId(), user.id, client.id, SCOPES, [], ctx.clock.now());
+    const platformResources = [`${url}/platform`];
+    const platformGrantId = opts.platformScopes?.length
+      ? await grants.approve(newId(), user.id, client.id, opts.platformScopes, platformResources, ctx.clock.now())
+      : undefined;
 
     const discovery = (await (await fetch(`${url}/.well-known/openid-configuration`)).json()) as Record<string, string>;
     const endpoints = {
@@ -147,7 +155,7 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     const mintCtx = ctx;
     const authTime = ctx.clock.now(); // when "the person signed in"
 
-    const mintAuthorizationCodes = async (n: number) => {
+    const mintCodes = async (n: number, scopes: string[], resources: string[], grant: string) => {
       const out: Array<{ code: string; verifier: string }> = [];
       for (let i = 0; i < n; i++) {
         const verifier = randomBytes(32).toString('base64url');
@@ -155,13 +163,13 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
           clientId: client.id,
           redirectUri: REDIRECT_URI,
           redirectUriSent: true,
-          scopes: SCOPES,
-          resources: [],
+          scopes,
+          resources,
           prompt: [],
           codeChallenge: createHash('sha256').update(verifier).digest('base64url'),
           codeChallengeMethod: 'S256',
         };
-        const location = await issueCodeRedirect(mintCtx, request, user.id, grantId, authTime);
+        const location = await issueCodeRedirect(mintCtx, request, user.id, grant, authTime);
         const code = new URL(location).searchParams.get('code');
         if (!code) throw new Error(`issueCodeRedirect returned no code: ${location}`);
         out.push({ code, verifier });
@@ -171,6 +179,7 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
       if (mintCtx.database.dialect === 'sqlite') mintCtx.database.sqlite.pragma('wal_checkpoint(TRUNCATE)');
       return out;
     };
+    const mintAuthorizationCodes = (n: number) => mintCodes(n, SCOPES, [], grantId);
     const exchange = async (minted: { code: string; verifier: string }) => {
       const res = await postForm(endpoints.token, basicAuth, {
         grant_type: 'authorization_code',
@@ -203,6 +212,11 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
       },
       async mintAccessToken() {
         const [minted] = await mintAuthorizationCodes(1);
+        return (await exchange(minted!)).access_token;
+      },
+      async mintPlatformToken() {
+        if (!platformGrantId) throw new Error('startConsentry was not given platformScopes');
+        const [minted] = await mintCodes(1, opts.platformScopes!, platformResources, platformGrantId);
         return (await exchange(minted!)).access_token;
       },
       close,

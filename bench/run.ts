@@ -1,12 +1,14 @@
 // npm run bench: Consentry against oidc-provider 8.x measured in the same run, plus a bare Fastify
-// "hello" route as the machine's ceiling. Each server is its own child process; autocannon runs
+// "hello" route as the machine's ceiling; then the products' own benchmarks (bench/scheduling.ts,
+// bench/portfolio.ts, bench/exchange-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
 // here, 32 connections on loopback, BENCH_SECONDS (default 5) per scenario and server.
 //
 //   BENCH_SECONDS=5            seconds per measured run
 //   BENCH_ROUNDS=3             runs per scenario and server, alternating which server goes first;
 //                              the median run of each is reported (a shared host is noisy)
 //   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
-//   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, code, client_credentials, introspection, userinfo)
+//   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, code, client_credentials, introspection, userinfo,
+//                              and the products' own: scheduling, portfolio, exchange); unset: all of them
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
 //
 // Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
@@ -31,6 +33,7 @@ import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
 import { summarizeCpuProfile } from './cpu-profile-summary.ts';
 import { runSchedulingBench } from './scheduling.ts';
 import { runPortfolioBench } from './portfolio.ts';
+import { runExchangeBench } from './exchange-sync.ts';
 
 const SECONDS = benchSeconds();
 const CONNECTIONS = 32;
@@ -43,6 +46,8 @@ const RSS_SAMPLE_MS = 250;
 const FORM = 'application/x-www-form-urlencoded';
 const ALL_SCENARIOS = ['hello', 'refresh', 'code', 'client_credentials', 'introspection', 'userinfo'] as const;
 type ScenarioKey = (typeof ALL_SCENARIOS)[number];
+const PRODUCT_BENCHES = ['scheduling', 'portfolio', 'exchange'] as const;
+type ProductBench = (typeof PRODUCT_BENCHES)[number];
 
 /** What a scenario needs from a server: the baseline's shape, which Consentry's launcher mirrors. */
 type Server = Pick<
@@ -243,17 +248,20 @@ function envNumber(name: string, fallback: number): number {
   return raw !== undefined && raw !== '' && Number.isFinite(n) && n >= 0 ? n : fallback;
 }
 
-function selectedScenarios(): Set<ScenarioKey> {
+function selectedScenarios(): { oauth: Set<ScenarioKey>; products: Set<ProductBench> } {
   const raw = process.env.BENCH_SCENARIOS?.trim();
-  if (!raw) return new Set(ALL_SCENARIOS);
+  if (!raw) return { oauth: new Set(ALL_SCENARIOS), products: new Set(PRODUCT_BENCHES) };
   const keys = raw
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const unknown = keys.filter((k) => !(ALL_SCENARIOS as readonly string[]).includes(k));
-  if (unknown.length)
-    throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${ALL_SCENARIOS.join(', ')})`);
-  return new Set(keys as ScenarioKey[]);
+  const known: readonly string[] = [...ALL_SCENARIOS, ...PRODUCT_BENCHES];
+  const unknown = keys.filter((k) => !known.includes(k));
+  if (unknown.length) throw new Error(`BENCH_SCENARIOS: unknown ${unknown.join(', ')} (known: ${known.join(', ')})`);
+  return {
+    oauth: new Set(ALL_SCENARIOS.filter((k) => keys.includes(k))),
+    products: new Set(PRODUCT_BENCHES.filter((k) => keys.includes(k))),
+  };
 }
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -268,8 +276,8 @@ function oidcProviderVersion(): string {
   return (JSON.parse(readFileSync(file, 'utf8')) as { version: string }).version;
 }
 
-async function main(): Promise<number> {
-  const selected = selectedScenarios();
+/** The OAuth scenarios against both servers; answers the runs that were not clean. */
+async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
   const profileDir = process.env.BENCH_CPU_PROFILE_DIR ? resolve(process.env.BENCH_CPU_PROFILE_DIR) : undefined;
   if (profileDir) mkdirSync(profileDir, { recursive: true });
   const running: Array<{ close(): Promise<void> }> = [];
@@ -453,12 +461,25 @@ async function main(): Promise<number> {
       console.log(`\nCPU profile of Consentry (${[...selected].join(', ')}):\n${summarizeCpuProfile(file)}`);
   }
 
-  // The products' own benchmarks (their issues name their targets), unless only OAuth scenarios were asked for.
-  if (!process.env.BENCH_SCENARIOS) {
+  return failures;
+}
+
+async function main(): Promise<number> {
+  const selected = selectedScenarios();
+  const failures = selected.oauth.size ? await runOAuthBenches(selected.oauth) : [];
+
+  // The products' own benchmarks (their issues name their targets).
+  if (selected.products.has('scheduling')) {
     console.log('\nScheduling (SQLite file):');
     console.log(formatTable(await runSchedulingBench()));
+  }
+  if (selected.products.has('portfolio')) {
     console.log('\nPortfolio (SQLite file):');
     console.log(formatTable(await runPortfolioBench()));
+  }
+  if (selected.products.has('exchange')) {
+    console.log('\nExchange sync (Consentry in its own process, SQLite file; Binance stand-in):');
+    console.log(formatTable(await runExchangeBench()));
   }
 
   if (failures.length) {

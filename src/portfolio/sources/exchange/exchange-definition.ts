@@ -74,6 +74,14 @@ export interface ExchangeDefinition {
   /** Error codes in a response body that mean "rate limited" where ccxt does not classify them (KuCoin's 429000). */
   rateLimitCodes?: string[];
   /**
+   * The exchange's limit is a budget per fixed window (Binance: request weight per minute), not a
+   * steady rate: ccxt's costs are paced with its rolling-window limiter over `windowMs` instead of
+   * its leaky bucket, using `share` of the budget those costs describe (the rest is a margin for
+   * requests whose transit time moves them into the next window), one budget for every client of
+   * the exchange and endpoint in this process (the exchange counts per IP address).
+   */
+  budgetWindow?: { windowMs: number; share: number };
+  /**
    * Error codes in a response body that mean "this key no longer works" whatever class ccxt
    * gives them (Binance's -2015 becomes DDoSProtection once a private call has succeeded).
    */

@@ -22,12 +22,32 @@ export interface BinanceStandInOptions {
   clockSkewMs?: number;
 }
 
+/** One request as Binance's weight limiter counted it (the benchmark's account of the budget). */
+export interface WeightCharge {
+  /** Server time of arrival (ms), which decides the minute the weight counts in. */
+  at: number;
+  path: string;
+  /** Which budget paid: the spot API's (`/api/*`, `weightLimit`) or SAPI's IP budget. */
+  budget: 'api' | 'sapi';
+  weight: number;
+  /** The answer's HTTP status (429: over the limit, charged all the same). */
+  status: number;
+}
+
+/** The Binance stand-in: the shared stand-in interface plus a read-only view of the weight it charged. */
+export interface BinanceStandIn extends ExchangeStandIn {
+  /** Every charged request in arrival order; read it, do not change it. */
+  readonly charges: readonly WeightCharge[];
+  /** Request weight per minute of `/api/*` before 429 -1003. */
+  readonly weightLimit: number;
+}
+
 /**
  * A local Binance (spot REST + SAPI) for ccxt's `binance`: markets, coins, spot and funding
  * balances, key restrictions, deposits, withdrawals, trades, dividends and dust sweeps, each in
  * Binance's JSON, behind Binance's real HMAC-SHA256 signature, recvWindow and weight checks.
  */
-export async function startBinanceStandIn(options: BinanceStandInOptions = {}): Promise<ExchangeStandIn> {
+export async function startBinanceStandIn(options: BinanceStandInOptions = {}): Promise<BinanceStandIn> {
   const apiWeight = new WeightCounter(options.weightLimit ?? 6000, ['x-mbx-used-weight', 'x-mbx-used-weight-1m']);
   const sapiWeight = new WeightCounter(SAPI_IP_WEIGHT_LIMIT, ['x-sapi-used-ip-weight-1m']);
   const trades = new TradeIndex();
@@ -35,8 +55,9 @@ export async function startBinanceStandIn(options: BinanceStandInOptions = {}): 
   const keyCreatedAt = serverTime();
   let revoked = false;
   let rateLimitNext: number | undefined;
+  const charges: WeightCharge[] = [];
 
-  const standIn: ExchangeStandIn = {
+  const standIn: BinanceStandIn = {
     providerId: 'binance',
     url: '',
     key: { api_key: randomToken(), secret_key: randomToken() },
@@ -45,6 +66,8 @@ export async function startBinanceStandIn(options: BinanceStandInOptions = {}): 
     revokeKey: () => void (revoked = true),
     rateLimitOnce: (seconds) => void (rateLimitNext = seconds),
     requests: [],
+    charges,
+    weightLimit: apiWeight.limit,
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -58,8 +81,11 @@ export async function startBinanceStandIn(options: BinanceStandInOptions = {}): 
     const route = ROUTES[`${method} ${path}`];
     if (!route) return errors.notFound();
     const now = serverTime();
-    const counter = path.startsWith('/sapi/') ? sapiWeight : apiWeight;
+    const budget = path.startsWith('/sapi/') ? 'sapi' : 'api';
+    const counter = budget === 'sapi' ? sapiWeight : apiWeight;
     const charged = counter.charge(route.weight, now);
+    // The status is filled in once the answer is known (answer() runs synchronously).
+    charges.push({ at: now, path, budget, weight: route.weight, status: 0 });
     if (charged.rejected) return charged.rejected;
     const withWeight = (reply: BinanceAnswer) => ({ ...reply, headers: { ...charged.headers, ...reply.headers } });
     // Binance reads parameters from the query string and the form body; the query wins.
@@ -91,7 +117,9 @@ export async function startBinanceStandIn(options: BinanceStandInOptions = {}): 
     const rawBody = await readBody(request);
     standIn.requests.push({ method: request.method ?? 'GET', path, at });
     const apiKey = request.headers['x-mbx-apikey'];
+    const charged = charges.length;
     const reply = answer(request.method ?? 'GET', path, rawQuery, rawBody, Array.isArray(apiKey) ? apiKey[0] : apiKey);
+    if (charges.length > charged) charges[charged]!.status = reply.status;
     if (options.latencyMs) await delay(options.latencyMs);
     response.writeHead(reply.status, { 'content-type': 'application/json;charset=UTF-8', ...reply.headers });
     response.end(JSON.stringify(reply.body));

@@ -64,6 +64,9 @@ export const binance: ExchangeDefinition = {
   // -2015 (key, IP or permissions refused) turns into DDoSProtection in ccxt after a successful call.
   authErrorCodes: ['-2015', '-2014', '-1022'],
   pageLimit: 1000,
+  // Binance counts request weight per calendar minute (6,000 on /api/*, as ccxt's costs assume):
+  // spend it as fast as the calls go, keeping 2% for transit-time jitter at the minute's edges.
+  budgetWindow: { windowMs: 60_000, share: 0.98 },
   ledger: false,
   extraHistories: [dividendHistory, dustHistory],
   permissions: readApiRestrictions,
