@@ -33,7 +33,7 @@ function units(text: string, symbol: string): bigint {
   return value;
 }
 
-/** A stable Kraken-looking id (`LXXXXX-XXXXX-XXXXXX`) for an entry the fixture does not name. */
+/** A stable Kraken-looking id (an `L`, then groups of 5, 5 and 6 characters) for an entry the fixture does not name. */
 function krakenId(prefix: string, seed: string): string {
   const hex = createHash('sha256')
     .update(seed)
