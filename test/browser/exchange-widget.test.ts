@@ -12,7 +12,15 @@ import {
 } from '../portfolio/exchanges/support/coinbase-oauth-stand-in.ts';
 import type { ExchangeStandIn } from '../portfolio/exchanges/support/exchange-stand-in.ts';
 import { sampleAccount, sampleHistoryStart } from '../portfolio/exchanges/support/sample-account.ts';
-import { clickAndLoad, hasChromium, launchChromium, SKIP_NOTE, startRedirectSink, textOf } from './support/chromium.ts';
+import {
+  checkLayout,
+  clickAndLoad,
+  hasChromium,
+  launchChromium,
+  SKIP_NOTE,
+  startRedirectSink,
+  textOf,
+} from './support/chromium.ts';
 import { signInWithKeyboard } from './support/sign-in.ts';
 
 const SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
@@ -99,15 +107,18 @@ describe.skipIf(!hasChromium)(`exchanges in the Connect widget, in a real browse
     // A key that can trade: refused, with Binance's own steps for a read-only key, and nothing linked.
     binance.permissions = { trade: true, withdraw: false };
     await page.click('#exchange-binance summary');
+    await checkLayout(page, 'connect-exchange-form');
     await page.fill('#binance-key', binance.key.api_key);
     await page.fill('#binance-secret', binance.key.secret_key);
     await clickAndLoad(page, 'button:has-text("Link Binance")');
+    await checkLayout(page, 'connect-exchange-refused');
     const refused = await textOf(page, 'main');
     expect(refused).toMatch(/can trade; Consentry only reads, so it accepts read-only keys/);
     expect(refused).toContain('Nothing linked yet');
 
     binance.permissions = { trade: false, withdraw: false };
-    await page.click('#exchange-binance summary');
+    // The refused exchange's form is still unfolded beside the error.
+    expect(await page.locator('#exchange-binance').getAttribute('open')).not.toBeNull();
     await page.fill('#binance-key', binance.key.api_key);
     await page.fill('#binance-secret', binance.key.secret_key);
     const linkedAt = Date.now();

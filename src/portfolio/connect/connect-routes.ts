@@ -55,6 +55,7 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
     status: number,
     errors: string[] = [],
     added = false,
+    openExchange?: string,
   ) {
     const [client, user, connections] = await Promise.all([
       deps.oauth.clients.findById(clientId),
@@ -74,6 +75,7 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
         csrfToken: deps.csrf.token(request, reply),
         errors,
         ...(notice && errors.length === 0 ? { notice } : {}),
+        ...(openExchange ? { openExchange } : {}),
       }),
     );
   }
@@ -113,6 +115,8 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
           found.userId,
           result.status,
           result.errors,
+          false,
+          kind === 'exchange' ? form.provider_id : undefined,
         );
       return reply.redirect(`${base(found.id)}?added=1`, 303);
     });
@@ -149,6 +153,8 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
           found.userId,
           error.status,
           messages,
+          false,
+          request.params.provider,
         );
       }
     },

@@ -22,10 +22,10 @@ export function linkedList(connections: Connection[], catalog: Catalog, base: st
 }
 
 /**
- * Every exchange, each in its own disclosure: "Continue with <exchange>" where it links by its
+ * Every exchange, each in its own disclosure (`open`: the one to show unfolded): "Continue with <exchange>" where it links by its
  * own OAuth, and a read-only API key form with the exchange's steps for creating one.
  */
-export function exchangeForms(catalog: Catalog, base: string, csrfToken: string): Html {
+export function exchangeForms(catalog: Catalog, base: string, csrfToken: string, open?: string): Html {
   const exchanges = catalog.all().filter((p) => p.apiKey || p.authTypes.includes('oauth2'));
   return html`<div class="exchanges">${exchanges.map((p) => {
     const id = p.providerId;
@@ -45,7 +45,8 @@ ${p.apiKey.passphrase ? html`<label for="${id}-passphrase">Passphrase</label><in
 <button type="submit">Link ${p.name}</button>
 </form>`
       : '';
-    return html`<details class="exchange" id="exchange-${id}"><summary>${p.logoUrl ? html`<img src="${p.logoUrl}" alt="" width="24" height="24"> ` : ''}${p.name}</summary>
+    // The exchange whose form was just refused stays open, its fields beside the error.
+    return html`<details class="exchange" id="exchange-${id}"${id === open ? html` open` : ''}><summary>${p.logoUrl ? html`<img src="${p.logoUrl}" alt="" width="24" height="24"> ` : ''}${p.name}</summary>
 ${oauth}${key}</details>`;
   })}</div>`;
 }

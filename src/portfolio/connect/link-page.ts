@@ -13,6 +13,8 @@ export interface LinkPageView {
   csrfToken: string;
   errors?: string[];
   notice?: string;
+  /** The exchange whose form the errors are about. */
+  openExchange?: string;
 }
 
 /** The Connect widget's "link your accounts" step, between sign-in and consent. */
@@ -27,7 +29,7 @@ ${problems(view.errors ?? [])}${view.notice ? html`<p class="notice" role="statu
 <h2>Linked</h2>
 ${linkedList(view.connections, view.catalog, base, view.csrfToken)}
 <h2>Add an exchange</h2>
-${exchangeForms(view.catalog, base, view.csrfToken)}
+${exchangeForms(view.catalog, base, view.csrfToken, view.openExchange)}
 <h2>Add a wallet</h2>
 ${walletForm(view.catalog, base, view.csrfToken)}
 <h2>Import a CSV</h2>
