@@ -29,6 +29,7 @@ import { InternalTransfers } from './sync/internal-transfers.ts';
 import { RefreshRepository } from './sync/refresh-repository.ts';
 import { RefreshService } from './sync/refresh-service.ts';
 import { SyncEngine } from './sync/sync-engine.ts';
+import { discoverNetworks } from './sources/evm/discover-networks.ts';
 
 export const SYNC_JOB = 'portfolio.sync';
 const SYNC_ATTEMPTS = 5;
@@ -104,6 +105,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     syncNow: enqueueSync,
     csvLimits: { maxBytes: settings.csvMaxBytes, maxRows: settings.csvMaxRows },
+    discoverNetworks: (address) => discoverNetworks(settings.evmChains, address, settings.sourceTimeoutMs),
     verifyCredentials: overrides.verifyCredentials ?? credentialVerifier(settings, { now: () => ctx.clock.now() }),
     aroundUnlink: async (userId, ids, remove) => {
       // OAuth-linked exchanges are told to forget Consentry's tokens (best effort: unlinking never waits on them).

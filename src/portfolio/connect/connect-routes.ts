@@ -115,7 +115,7 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
           found.userId,
           result.status,
           result.errors,
-          false,
+          result.status === 200,
           kind === 'exchange' ? form.provider_id : undefined,
         );
       return reply.redirect(`${base(found.id)}?added=1`, 303);

@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Connection } from '../connections/connection.ts';
 import { html, type Html } from '../../ui/html.ts';
+import { ALL_EVM_NETWORKS } from '../sources/evm/discover-networks.ts';
 
 const STATUS_WORDS: Record<string, string> = {
   pending: 'waiting',
@@ -53,7 +54,11 @@ ${oauth}${key}</details>`;
 
 /** Add a wallet: a chain from the catalogue and an address (or a Bitcoin xpub/zpub). */
 export function walletForm(catalog: Catalog, base: string, csrfToken: string): Html {
-  const chains = catalog.all().filter((p) => p.authTypes.includes('wallet'));
+  // "All EVM networks" first: the one choice that needs no knowledge of where the coins are.
+  const chains = catalog
+    .all()
+    .filter((p) => p.authTypes.includes('wallet'))
+    .sort((a, b) => Number(b.providerId === ALL_EVM_NETWORKS) - Number(a.providerId === ALL_EVM_NETWORKS));
   return html`<form method="post" action="${base}/wallet">
 <input type="hidden" name="csrf" value="${csrfToken}">
 <label for="wallet-address">Wallet address</label>

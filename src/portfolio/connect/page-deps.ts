@@ -72,8 +72,9 @@ export async function tryLink(
 ): Promise<{ errors: string[]; status: number }> {
   if (typeof input === 'string') return { errors: [input], status: 400 };
   try {
-    await deps.portfolio.connections.link(userId, [input]);
-    return { errors: [], status: 303 };
+    // Linked, perhaps partly ("all networks" with a network that could not be asked): 200 and the reasons.
+    const { errors } = await deps.portfolio.connections.link(userId, [input]);
+    return { errors: errors.map((e) => e.message), status: errors.length ? 200 : 303 };
   } catch (error) {
     if (!(error instanceof ApiError)) throw error;
     return { errors: error.toItems().map((e) => e.message), status: error.status };

@@ -3,7 +3,7 @@ import { newId } from '../../kernel/crypto/tokens.ts';
 import { yieldToEventLoop } from '../../kernel/threads/module-worker.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { Catalog } from '../catalog/catalog.ts';
-import { ApiError, notFound, type ErrorItem } from '../errors.ts';
+import { ApiError, badRequest, notFound, type ErrorItem } from '../errors.ts';
 import type { Connection, Credentials } from './connection.ts';
 import type { ConnectionRepository } from './connection-repository.ts';
 import type { LinkInput, LinkResult } from './link-input.ts';
@@ -11,6 +11,8 @@ import { CsvWorker, type CsvLimits } from '../sources/csv/parse-off-thread.ts';
 import type { CredentialVerifier } from '../sources/create-source.ts';
 import type { OAuthLinking } from './oauth-linking.ts';
 import { prepareLink, type PreparedLink } from './prepare-link.ts';
+import { ALL_EVM_NETWORKS, planAllNetworks } from './all-networks.ts';
+import type { NetworkActivity } from '../sources/evm/discover-networks.ts';
 
 export interface ConnectionServiceDeps {
   catalog: Catalog;
@@ -25,6 +27,8 @@ export interface ConnectionServiceDeps {
   verifyCredentials: CredentialVerifier;
   /** Links by the exchange's own OAuth. */
   oauth: OAuthLinking;
+  /** Which EVM networks an address has used (for "all networks"). */
+  discoverNetworks(address: string): Promise<NetworkActivity[]>;
   /** Runs `remove`, then cleans up what depended on the removed connections (internal-transfer marks). */
   aroundUnlink(userId: string, connectionIds: string[], remove: () => Promise<void>): Promise<void>;
 }
@@ -59,8 +63,11 @@ export class ConnectionService {
     }
     // Once the upload's CSV worker is free (the sync may take it over warm), the syncs start;
     // an OAuth link's starts when the exchange sends the person back.
-    for (const result of linked.results)
-      if (result.connection_id && result.added) await this.deps.syncNow(result.connection_id);
+    for (const result of linked.results) {
+      if (!result.added) continue;
+      for (const id of result.networks?.map((n) => n.connection_id) ?? [result.connection_id])
+        if (id) await this.deps.syncNow(id);
+    }
     return linked;
   }
 
@@ -69,98 +76,153 @@ export class ConnectionService {
     inputs: LinkInput[],
     csvWorker: () => CsvWorker,
   ): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
-    const prepared: Array<PreparedLink | ApiError> = [];
+    const planned: Array<Planned | ApiError> = [];
     const keys = new Set<string>();
+    const taken = async (providerId: string, identityKey: string) =>
+      keys.has(`${providerId}\u0000${identityKey}`) ||
+      !!(await this.deps.repo.findByIdentity(userId, providerId, identityKey));
     for (const input of inputs) {
       try {
-        const provider = this.deps.catalog.find(input.provider_id);
-        if (!provider)
-          throw notFound(
-            `provider ${input.provider_id} is not in the catalogue (GET /platform/v2/providers/catalog)`,
-            input.provider_id,
-          );
-        const link = await prepareLink(
-          provider,
-          input,
-          { ...this.deps.csvLimits, worker: csvWorker },
-          {
-            verify: this.deps.verifyCredentials,
-            startOAuth: (p, returnTo) => this.deps.oauth.start(p, returnTo),
-          },
-        );
-        const key = `${provider.providerId}\u0000${link.identityKey}`;
-        if (keys.has(key) || (await this.deps.repo.findByIdentity(userId, provider.providerId, link.identityKey))) {
-          throw new ApiError(
-            409,
-            'conflict',
-            `this ${provider.name} ${link.credentials.type === 'csv' ? 'file' : 'account'} is already linked`,
-            provider.providerId,
-          );
-        }
-        keys.add(key);
-        prepared.push(link);
+        const plan = await this.plan(input, csvWorker, taken);
+        for (const link of plan.links) keys.add(`${link.provider.providerId}\u0000${link.identityKey}`);
+        planned.push(plan);
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        prepared.push(error);
+        planned.push(error);
       }
     }
-    const failures = prepared.filter((p): p is ApiError => p instanceof ApiError);
+    const failures = planned.filter((p): p is ApiError => p instanceof ApiError);
     if (failures.length === inputs.length) throw combine(failures);
     const now = this.deps.clock.now();
-    const rows = new Map(
-      prepared.flatMap((link, index) =>
-        link instanceof ApiError
-          ? []
-          : [
-              [
-                index,
-                {
-                  id: newId(),
-                  user_id: userId,
-                  provider_id: link.provider.providerId,
-                  auth_type: link.credentials.type,
-                  display_label: link.displayLabel.slice(0, 200),
-                  identity_key: link.identityKey,
-                  sealed: this.deps.box.seal(JSON.stringify(link.credentials)),
-                  status: link.oauth ? ('pending' as const) : ('syncing' as const),
-                  last_error: null,
-                  tx_cursor: null,
-                  oauth_state_hash: link.oauth?.stateHash ?? null,
-                  last_refreshed_at: null,
-                  last_refresh_requested_at: null,
-                  created_at: now,
-                  updated_at: now,
-                },
-              ] as const,
-            ],
-      ),
+    // One row per link; an "all networks" input has one per network.
+    const rows = planned.map((plan) =>
+      plan instanceof ApiError
+        ? []
+        : plan.links.map((link) => ({
+            link,
+            row: {
+              id: newId(),
+              user_id: userId,
+              provider_id: link.provider.providerId,
+              auth_type: link.credentials.type,
+              display_label: link.displayLabel.slice(0, 200),
+              identity_key: link.identityKey,
+              sealed: this.deps.box.seal(JSON.stringify(link.credentials)),
+              status: link.oauth ? ('pending' as const) : ('syncing' as const),
+              last_error: null,
+              tx_cursor: null,
+              oauth_state_hash: link.oauth?.stateHash ?? null,
+              last_refreshed_at: null,
+              last_refresh_requested_at: null,
+              created_at: now,
+              updated_at: now,
+            },
+          })),
     );
+    const all = rows.flat();
     try {
-      await this.deps.repo.insertMany([...rows.values()]);
+      await this.deps.repo.insertMany(all.map((r) => r.row));
     } catch (error) {
       if (isUniqueViolation(error))
         throw new ApiError(
           409,
           'conflict',
           'one of these providers was linked at the same moment',
-          [...rows.values()][0]?.provider_id,
+          all[0]?.row.provider_id,
         );
       throw error;
     }
     await this.storeFiles(
       userId,
-      [...rows].map(([index, row]) => ({ id: row.id, link: prepared[index] as PreparedLink })),
+      all.map(({ row, link }) => ({ id: row.id, link })),
     );
     const results = inputs.map((input, index): LinkResult => {
-      const row = rows.get(index);
-      const oauth = (prepared[index] as PreparedLink | undefined)?.oauth;
-      if (row && oauth)
-        return { added: false, provider_id: row.provider_id, connection_id: row.id, redirect_url: oauth.redirectUrl };
-      return row
-        ? { added: true, provider_id: row.provider_id, connection_id: row.id }
-        : { added: false, provider_id: input.provider_id };
+      const plan = planned[index]!;
+      const made = rows[index]!;
+      if (plan instanceof ApiError) return { added: false, provider_id: input.provider_id };
+      if (plan.networks)
+        return {
+          added: made.length > 0,
+          provider_id: input.provider_id,
+          ...(made[0] ? { connection_id: made[0].row.id } : {}),
+          networks: made.map(({ row }) => ({ provider_id: row.provider_id, connection_id: row.id })),
+        };
+      const { row, link } = made[0]!;
+      if (link.oauth)
+        return {
+          added: false,
+          provider_id: row.provider_id,
+          connection_id: row.id,
+          redirect_url: link.oauth.redirectUrl,
+        };
+      return { added: true, provider_id: row.provider_id, connection_id: row.id };
     });
-    return { results, errors: failures.flatMap((f) => f.toItems()) };
+    const partial = planned.flatMap((p) => (p instanceof ApiError ? [] : p.errors));
+    return { results, errors: [...failures.flatMap((f) => f.toItems()), ...partial] };
+  }
+
+  /**
+   * Checks one input and plans its links: one, or one per network with activity for "all
+   * networks". A duplicate is a 409; so is "all networks" when every active network is linked.
+   */
+  private async plan(
+    input: LinkInput,
+    csvWorker: () => CsvWorker,
+    taken: (providerId: string, identityKey: string) => Promise<boolean>,
+  ): Promise<Planned> {
+    const provider = this.deps.catalog.find(input.provider_id);
+    if (!provider)
+      throw notFound(
+        `provider ${input.provider_id} is not in the catalogue (GET /platform/v2/providers/catalog)`,
+        input.provider_id,
+      );
+    if (provider.providerId === ALL_EVM_NETWORKS && input.connection.type === 'wallet' && input.connection.chain)
+      throw badRequest(
+        `provider ${ALL_EVM_NETWORKS} links every network where the address has activity; to link one network, use its own provider (e.g. ${input.connection.chain})`,
+        provider.providerId,
+      );
+    const link = await prepareLink(
+      provider,
+      input,
+      { ...this.deps.csvLimits, worker: csvWorker },
+      {
+        verify: this.deps.verifyCredentials,
+        startOAuth: (p, returnTo) => this.deps.oauth.start(p, returnTo),
+      },
+    );
+    if (provider.providerId === ALL_EVM_NETWORKS) {
+      const plan = await planAllNetworks(link, {
+        catalog: this.deps.catalog,
+        discover: this.deps.discoverNetworks,
+        isLinked: taken,
+      });
+      if (plan.links.length === 0 && plan.errors.length === 0)
+        throw new ApiError(
+          409,
+          'conflict',
+          `this address is already linked on every network where it has activity (${plan.alreadyLinked.join(', ')})`,
+          provider.providerId,
+        );
+      if (plan.links.length === 0)
+        throw new ApiError(
+          503,
+          'provider_unavailable',
+          plan.errors[0]!.message,
+          provider.providerId,
+          undefined,
+          plan.errors,
+        );
+      return { links: plan.links, errors: plan.errors, networks: true };
+    }
+    if (await taken(provider.providerId, link.identityKey)) {
+      throw new ApiError(
+        409,
+        'conflict',
+        `this ${provider.name} ${link.credentials.type === 'csv' ? 'file' : 'account'} is already linked`,
+        provider.providerId,
+      );
+    }
+    return { links: [link], errors: [] };
   }
 
   /**
@@ -219,6 +281,13 @@ export class ConnectionService {
     }
     return credentials;
   }
+}
+
+/** What one input will link: its links, and the networks that could not be asked (partial "all networks"). */
+interface Planned {
+  links: PreparedLink[];
+  errors: ErrorItem[];
+  networks?: true;
 }
 
 function combine(failures: ApiError[]): ApiError {

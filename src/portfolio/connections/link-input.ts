@@ -19,4 +19,6 @@ export interface LinkResult {
   connection_id?: string;
   /** An OAuth link: where to send the person (the exchange's consent). */
   redirect_url?: string;
+  /** "All networks": the connection made on each network with activity (connection_id is the first). */
+  networks?: Array<{ provider_id: string; connection_id: string }>;
 }

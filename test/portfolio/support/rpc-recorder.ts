@@ -6,30 +6,51 @@ export interface RecordedCall {
   params: unknown[];
 }
 
-/** A JSON-RPC proxy in front of anvil that records every call (batched ones too), to see how a client reads the chain. */
+/**
+ * A JSON-RPC proxy in front of anvil that records every call (batched ones too), to see how a
+ * client reads the chain. Given `chainId`, it presents anvil's state as that chain (eth_chainId
+ * answers it), so one anvil node can stand in for several networks.
+ */
 export class RpcRecorder {
   readonly calls: RecordedCall[] = [];
   url = '';
   private server: Server | undefined;
 
-  constructor(private readonly target: string) {}
+  constructor(
+    private readonly target: string,
+    private readonly chainId?: number,
+  ) {}
 
   async start(): Promise<void> {
     this.server = createServer(async (request, response) => {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks).toString('utf8');
-      for (const call of [JSON.parse(body) as RecordedCall].flat())
-        this.calls.push({ method: call.method, params: call.params });
+      const parsed = JSON.parse(body) as RecordedCall | RecordedCall[];
+      for (const call of [parsed].flat()) this.calls.push({ method: call.method, params: call.params });
       const upstream = await fetch(this.target, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
       });
-      response.writeHead(upstream.status, { 'content-type': 'application/json' }).end(await upstream.text());
+      const text = await upstream.text();
+      response
+        .writeHead(upstream.status, { 'content-type': 'application/json' })
+        .end(this.chainId === undefined ? text : this.asChain(parsed, text));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** The node's answer with eth_chainId's result (batched or not) replaced by this proxy's chain id. */
+  private asChain(request: RecordedCall | RecordedCall[], text: string): string {
+    const asked = new Set(
+      [request].flat().flatMap((c) => (c.method === 'eth_chainId' ? [(c as { id?: unknown }).id] : [])),
+    );
+    if (asked.size === 0) return text;
+    const answer = JSON.parse(text) as Array<{ id?: unknown; result?: unknown }> | { id?: unknown; result?: unknown };
+    for (const item of [answer].flat()) if (asked.has(item.id)) item.result = `0x${this.chainId!.toString(16)}`;
+    return JSON.stringify(answer);
   }
 
   /** The `to` of every eth_call, lowercase. */

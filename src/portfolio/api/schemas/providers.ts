@@ -95,6 +95,8 @@ export const AddProvidersDataSchema = Type.Object(
     redirect_url: Type.Optional(Type.String()),
     /** v1's name for it (Calico's OpenAPIGetConsentURLForThirdPartyResponse): the exchange's consent URL. */
     consent_url: Type.Optional(Type.String()),
+    /** Provider `evm` (all networks): one connection per network where the address has activity. */
+    networks: Type.Optional(Type.Array(Type.Object({ provider_id: Type.String(), connection_id: Type.String() }))),
   },
   { title: 'AddProvidersData' },
 );

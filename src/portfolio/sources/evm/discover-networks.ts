@@ -2,6 +2,9 @@ import { SourceError } from '../../errors.ts';
 import type { EvmChain } from '../../settings.ts';
 import { AccountApi } from './indexer/account-api.ts';
 
+/** The catalogue entry that links one EVM address on every network where it has activity. */
+export const ALL_EVM_NETWORKS = 'evm';
+
 export type NetworkActivity =
   { chainId: string; active: boolean } | { chainId: string; active?: undefined; error: string };
 
