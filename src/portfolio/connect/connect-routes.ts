@@ -2,6 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors.ts';
+import { holdingsOf } from './holdings.ts';
 import { apiKeyInput, csvInput, walletInput } from './form-input.ts';
 import { linkPage, messagePage, oauthDonePage } from './link-page.ts';
 import {
@@ -57,10 +58,11 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
     added = false,
     openExchange?: string,
   ) {
-    const [client, user, connections] = await Promise.all([
+    const [client, user, connections, holdings] = await Promise.all([
       deps.oauth.clients.findById(clientId),
       deps.accounts.users.findById(userId),
       deps.portfolio.connections.list(userId),
+      holdingsOf(deps.portfolio, userId),
     ]);
     const notice = added ? 'Linked. It is being read now; you can add more or continue.' : undefined;
     return sendPage(
@@ -71,6 +73,7 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
         appName: client?.name ?? 'The app',
         signedInAs: user?.email ?? user?.phone ?? '',
         connections,
+        holdings,
         catalog: deps.portfolio.catalog,
         csrfToken: deps.csrf.token(request, reply),
         errors,

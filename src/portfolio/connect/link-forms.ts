@@ -1,6 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Connection } from '../connections/connection.ts';
 import { html, type Html } from '../../ui/html.ts';
+import type { Holdings } from './holdings.ts';
 import { ALL_EVM_NETWORKS } from '../sources/evm/discover-networks.ts';
 
 const STATUS_WORDS: Record<string, string> = {
@@ -11,15 +12,23 @@ const STATUS_WORDS: Record<string, string> = {
   error: 'could not be read',
 };
 
-/** The person's linked providers, each with a Remove button posting to `${base}/connections/:id/remove`. */
-export function linkedList(connections: Connection[], catalog: Catalog, base: string, csrfToken: string): Html {
+/**
+ * The person's linked providers, each with what it holds (once read) and a Remove button posting
+ * to `${base}/connections/:id/remove`.
+ */
+export function linkedList(
+  connections: Connection[],
+  catalog: Catalog,
+  base: string,
+  csrfToken: string,
+  holdings: Holdings = new Map(),
+): Html {
   if (connections.length === 0) return html`<p class="hint">Nothing linked yet.</p>`;
-  return html`<ul class="grants">${connections.map(
-    (
-      c,
-    ) => html`<li class="grant"><strong>${c.displayLabel}</strong> <span class="hint">${catalog.find(c.providerId)?.name ?? c.providerId} · ${STATUS_WORDS[c.status] ?? c.status}</span>
-<form method="post" action="${base}/connections/${c.id}/remove"><input type="hidden" name="csrf" value="${csrfToken}"><button type="submit" class="secondary">Remove ${c.displayLabel}</button></form></li>`,
-  )}</ul>`;
+  return html`<ul class="grants">${connections.map((c) => {
+    const held = holdings.get(c.id);
+    return html`<li class="grant"><strong>${c.displayLabel}</strong> <span class="hint">${catalog.find(c.providerId)?.name ?? c.providerId} · ${STATUS_WORDS[c.status] ?? c.status}</span>
+${held?.length ? html`<p class="holdings">${held.join(' · ')}</p>` : ''}<form method="post" action="${base}/connections/${c.id}/remove"><input type="hidden" name="csrf" value="${csrfToken}"><button type="submit" class="secondary">Remove ${c.displayLabel}</button></form></li>`;
+  })}</ul>`;
 }
 
 /**

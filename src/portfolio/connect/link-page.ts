@@ -2,6 +2,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Connection } from '../connections/connection.ts';
 import { html } from '../../ui/html.ts';
 import { page } from '../../ui/layout.ts';
+import type { Holdings } from './holdings.ts';
 import { csvForm, exchangeForms, linkedList, problems, walletForm } from './link-forms.ts';
 
 export interface LinkPageView {
@@ -9,6 +10,8 @@ export interface LinkPageView {
   appName: string;
   signedInAs: string;
   connections: Connection[];
+  /** What each connection holds, once read. */
+  holdings: Holdings;
   catalog: Catalog;
   csrfToken: string;
   errors?: string[];
@@ -27,7 +30,7 @@ export function linkPage(view: LinkPageView): string {
 <p><strong>${view.appName}</strong> would like to see your crypto. Link the exchanges and wallets it should see, then continue.</p>
 ${problems(view.errors ?? [])}${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
 <h2>Linked</h2>
-${linkedList(view.connections, view.catalog, base, view.csrfToken)}
+${linkedList(view.connections, view.catalog, base, view.csrfToken, view.holdings)}
 <h2>Add an exchange</h2>
 ${exchangeForms(view.catalog, base, view.csrfToken, view.openExchange)}
 <h2>Add a wallet</h2>
