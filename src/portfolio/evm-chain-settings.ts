@@ -20,6 +20,7 @@ const EvmChainEntry = Type.Object({
   coingeckoPlatform: Type.Optional(Type.String()),
   confirmations: Type.Optional(Type.Integer({ minimum: 0 })),
   startBlock: Type.Optional(Type.Integer({ minimum: 0 })),
+  opStack: Type.Optional(Type.Boolean()),
   enabled: Type.Optional(Type.Boolean()),
 });
 type EvmChainEntry = Static<typeof EvmChainEntry>;
@@ -48,6 +49,8 @@ export interface EvmChain {
   indexer?: EvmIndexer;
   /** Multicall3's address; absent: balances are read one call each. */
   multicall3?: string;
+  /** An OP-stack chain: a transaction's fee includes the L1 data fee its receipt reports. */
+  opStack?: boolean;
 }
 
 export interface EvmChainOptions {
@@ -189,6 +192,7 @@ function finish(
     ...(merged.coingeckoPlatform ? { coingeckoPlatform: merged.coingeckoPlatform } : {}),
     ...(indexerUrl ? { indexer: { url: indexerUrl, callsPerSecond, ...(key ? { apiKey: key } : {}) } } : {}),
     ...(merged.multicall3 ? { multicall3: merged.multicall3 } : {}),
+    ...(merged.opStack ? { opStack: true } : {}),
   };
 }
 

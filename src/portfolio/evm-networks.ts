@@ -25,6 +25,8 @@ export interface EvmNetworkDefaults {
   /** Blocks below the head before a block is read (reorg depth seen in practice). */
   confirmations: number;
   multicall3: string;
+  /** OP-stack: fees include each receipt's L1 data fee. */
+  opStack?: boolean;
 }
 
 const network = (n: Omit<EvmNetworkDefaults, 'multicall3'>): EvmNetworkDefaults => ({
@@ -58,6 +60,7 @@ export const DEFAULT_EVM_NETWORKS: EvmNetworkDefaults[] = [
     coingeckoId: 'ethereum',
     coingeckoPlatform: 'base',
     confirmations: 10,
+    opStack: true,
   }),
   network({
     id: 'arbitrum',
@@ -84,6 +87,7 @@ export const DEFAULT_EVM_NETWORKS: EvmNetworkDefaults[] = [
     coingeckoId: 'ethereum',
     coingeckoPlatform: 'optimistic-ethereum',
     confirmations: 10,
+    opStack: true,
   }),
   network({
     id: 'polygon',

@@ -1,4 +1,4 @@
-import { getAddress, type Address, type PrivateKeyAccount } from 'viem';
+import { getAddress, type Address, type Hash, type PrivateKeyAccount } from 'viem';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createTestClient, type TestClient } from '../helpers/clients.ts';
 import { testDialects } from '../helpers/database.ts';
@@ -29,13 +29,18 @@ describe.each(testDialects())('linking an EVM address on all networks (%s)', (di
   let api: PlatformClient;
   let funder: PrivateKeyAccount;
   let alice: Address;
+  let sent: Hash;
+  // Base's node is OP-stack: its receipts carry an L1 data fee, which the fee must include.
+  const l1Fee = (hash: string) => BigInt(`0x${hash.slice(2, 10)}`) * 1000n;
 
   beforeAll(async () => {
     funder = await chain.newAccount('100');
     const startBlock = Number(await chain.public.getBlockNumber()) + 1;
-    alice = (await chain.newAccount()).address;
+    const aliceKey = await chain.newAccount();
+    alice = aliceKey.address;
     const multicall = getAddress(await chain.deployMulticall(funder));
     await chain.sendEth(funder, alice, '2');
+    sent = await chain.sendEth(aliceKey, funder.address, '0.5');
     const afterActivity = Number(await chain.public.getBlockNumber()) + 1;
     const ids = { ethereum: 1, base: 8453, arbitrum: 42161, optimism: 10 } as const;
     for (const [id, chainId] of Object.entries(ids) as Array<[keyof typeof ids, number]>) {
@@ -44,7 +49,7 @@ describe.each(testDialects())('linking an EVM address on all networks (%s)', (di
         apiKey: API_KEY,
       });
       await stand[id].start();
-      nodes[id] = new RpcRecorder(chain.rpcUrl, chainId);
+      nodes[id] = new RpcRecorder(chain.rpcUrl, chainId, id === 'base' ? l1Fee : undefined);
       await nodes[id].start();
     }
     stand.optimism.down = true;
@@ -124,17 +129,25 @@ describe.each(testDialects())('linking an EVM address on all networks (%s)', (di
     // ETH on Base and on Ethereum is one coin: one position, a source per network.
     const assets = (await api.get('/platform/v2/assets')).body.data.assets as Json[];
     const eth = assets.find((a) => a.asset.symbol === 'ETH');
-    expect(eth.quantity).toBe('4.000000000000000000');
+    const held = await chain.public.getBalance({ address: alice });
+    expect(eth.quantity).toBe(formatUnits18(2n * held));
     const byConnection = new Map(mine.map((c) => [c.connection_id, c.provider_id]));
     expect(eth.sources.map((s: Json) => [byConnection.get(s.connection_id), s.quantity]).sort()).toEqual([
-      ['base', '2.000000000000000000'],
-      ['ethereum', '2.000000000000000000'],
+      ['base', formatUnits18(held)],
+      ['ethereum', formatUnits18(held)],
     ]);
-    const received = (await api.get('/platform/v2/transactions?limit=50')).body.data.transactions as Json[];
-    expect(received.map((t) => [t.chain, t.type]).sort()).toEqual([
+    const history = (await api.get('/platform/v2/transactions?limit=50')).body.data.transactions as Json[];
+    expect(history.map((t) => [t.chain, t.type]).sort()).toEqual([
       ['base', 'receive'],
+      ['base', 'send'],
       ['ethereum', 'receive'],
+      ['ethereum', 'send'],
     ]);
+    const feeOn = (network: string) =>
+      history.find((t) => t.chain === network && t.tx_hash === sent).fees.items[0].quantity as string;
+    const l2Gas = await chain.fee(sent);
+    expect(feeOn('ethereum')).toBe(formatUnits18(l2Gas));
+    expect(feeOn('base')).toBe(formatUnits18(l2Gas + l1Fee(sent)));
   });
 
   it('adds a network found later, and refuses a link that adds nothing', async () => {
@@ -177,3 +190,9 @@ describe.each(testDialects())('linking an EVM address on all networks (%s)', (di
     expect((await connections()).length).toBe(before);
   });
 });
+
+/** Wei as the API writes ETH: 18 decimals, always. */
+function formatUnits18(wei: bigint): string {
+  const text = wei.toString().padStart(19, '0');
+  return `${text.slice(0, -18)}.${text.slice(-18)}`;
+}

@@ -19,6 +19,8 @@ export class RpcRecorder {
   constructor(
     private readonly target: string,
     private readonly chainId?: number,
+    /** An OP-stack node: each receipt carries this L1 data fee (wei), with OP's l1 fields beside it. */
+    private readonly l1FeeOf?: (hash: string) => bigint,
   ) {}
 
   async start(): Promise<void> {
@@ -36,20 +38,31 @@ export class RpcRecorder {
       const text = await upstream.text();
       response
         .writeHead(upstream.status, { 'content-type': 'application/json' })
-        .end(this.chainId === undefined ? text : this.asChain(parsed, text));
+        .end(this.chainId === undefined && !this.l1FeeOf ? text : this.rewrite(parsed, text));
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
     this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
   }
 
-  /** The node's answer with eth_chainId's result (batched or not) replaced by this proxy's chain id. */
-  private asChain(request: RecordedCall | RecordedCall[], text: string): string {
-    const asked = new Set(
-      [request].flat().flatMap((c) => (c.method === 'eth_chainId' ? [(c as { id?: unknown }).id] : [])),
-    );
-    if (asked.size === 0) return text;
+  /**
+   * The node's answer as the network it stands for sends it: eth_chainId's result (batched or
+   * not) is this proxy's chain id; receipts of an OP-stack node carry l1Fee, l1GasPrice, l1GasUsed.
+   */
+  private rewrite(request: RecordedCall | RecordedCall[], text: string): string {
+    const methods = new Map([request].flat().map((c) => [(c as { id?: unknown }).id, c.method]));
     const answer = JSON.parse(text) as Array<{ id?: unknown; result?: unknown }> | { id?: unknown; result?: unknown };
-    for (const item of [answer].flat()) if (asked.has(item.id)) item.result = `0x${this.chainId!.toString(16)}`;
+    for (const item of [answer].flat()) {
+      const method = methods.get(item.id);
+      if (method === 'eth_chainId' && this.chainId !== undefined) item.result = `0x${this.chainId.toString(16)}`;
+      if (method === 'eth_getTransactionReceipt' && this.l1FeeOf && item.result) {
+        const receipt = item.result as { transactionHash: string };
+        Object.assign(receipt, {
+          l1Fee: `0x${this.l1FeeOf(receipt.transactionHash).toString(16)}`,
+          l1GasPrice: '0x3b9aca00',
+          l1GasUsed: '0x640',
+        });
+      }
+    }
     return JSON.stringify(answer);
   }
 

@@ -90,7 +90,10 @@ export function evmBlockScanSource(options: EvmSourceOptions): SourceAdapter {
       const items: NormalizedTransaction[] = receipts.map((receipt) => {
         const tx = hits.get(receipt.transactionHash)!;
         const time = times.get(Number(receipt.blockNumber)) ?? 0;
-        return normalizeEvmActivity(context, activityFromReceipt(context, tokenAssets, tx, receipt, time));
+        return normalizeEvmActivity(
+          context,
+          activityFromReceipt(context, tokenAssets, tx, receipt, time, chain.opStack),
+        );
       });
       state = { next: to + 1, tokens: [...new Set([...state.tokens, ...tokenAssets.keys()])] };
       return { items, nextCursor: JSON.stringify(state), done: to >= safe };

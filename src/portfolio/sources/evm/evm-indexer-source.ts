@@ -8,6 +8,7 @@ import { nativeAsset, tokenAsset, tokenMetadata, type TokenMetadata } from './ev
 import { readBalances } from './evm-balances.ts';
 import { normalizeEvmActivity } from './evm-normalize.ts';
 import { rpc, rpcClient } from './evm-rpc.ts';
+import { addL1Fees } from './l1-fees.ts';
 import { joinActivities } from './indexer/account-activity.ts';
 import { AccountApi } from './indexer/account-api.ts';
 import { readHistoryStep, readRecentTokenTransfers, type CarriedRecords } from './indexer/account-history.ts';
@@ -109,7 +110,9 @@ export function evmIndexerSource(
       const safe = top - chain.confirmations;
       if (state.next > safe) return { items: [], nextCursor: JSON.stringify(state), done: true };
       const step = await readHistoryStep(api, owner, state.next, safe, top, pageSize, carried);
-      const items = joinActivities(owner, native, learnRecord, step.page).map((a) => normalizeEvmActivity(context, a));
+      const activities = joinActivities(owner, native, learnRecord, step.page);
+      if (chain.opStack) await addL1Fees(client, activities);
+      const items = activities.map((a) => normalizeEvmActivity(context, a));
       const next: IndexedCursor = { v: 2, next: step.end + 1, tokens: Object.fromEntries(known) };
       return { items, nextCursor: JSON.stringify(next), done: step.end >= safe };
     },

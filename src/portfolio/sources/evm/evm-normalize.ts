@@ -1,5 +1,6 @@
 import { getAddress, type Log, type Transaction, type TransactionReceipt } from 'viem';
 import type { AssetRef } from '../../assets/asset-ref.ts';
+import { l1FeeOf } from './l1-fees.ts';
 import type { Category, NormalizedFee, NormalizedLeg, NormalizedTransaction } from '../../ledger/normalized.ts';
 
 export const TRANSFER_TOPIC = '0xddf252ad1be2c89b69c2b068fc378daa952ba7f163c4a11628f55a4df523b3ef';
@@ -111,6 +112,7 @@ export function activityFromReceipt(
   tx: Transaction,
   receipt: TransactionReceipt,
   timestamp: number,
+  opStack = false,
 ): EvmActivity {
   const failed = receipt.status === 'reverted';
   const from = tx.from.toLowerCase();
@@ -123,13 +125,14 @@ export function activityFromReceipt(
       if (asset) moves.push({ asset, from: transfer.from, to: transfer.to, value: transfer.value });
     }
   }
-  const l1Fee = (receipt as { l1Fee?: bigint | null }).l1Fee ?? 0n;
   return {
     hash: tx.hash,
     timestamp,
     failed,
     moves,
-    ...(from === ctx.owner.toLowerCase() ? { fee: receipt.gasUsed * receipt.effectiveGasPrice + l1Fee } : {}),
+    ...(from === ctx.owner.toLowerCase()
+      ? { fee: receipt.gasUsed * receipt.effectiveGasPrice + (opStack ? l1FeeOf(receipt) : 0n) }
+      : {}),
     approval: tx.input.startsWith(APPROVE_SELECTOR),
   };
 }
