@@ -14,6 +14,7 @@ const EvmChainEntry = Type.Object({
   indexerApiKey: Type.Optional(Type.String({ minLength: 1 })),
   indexerCallsPerSecond: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 10_000 })),
   multicall3: Type.Optional(Type.Union([Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' }), Type.Null()])),
+  ensUniversalResolver: Type.Optional(Type.String({ pattern: '^0x[0-9a-fA-F]{40}$' })),
   nativeSymbol: Type.Optional(Type.String({ minLength: 1, maxLength: 12 })),
   nativeName: Type.Optional(Type.String()),
   coingeckoId: Type.Optional(Type.String()),
@@ -51,6 +52,8 @@ export interface EvmChain {
   multicall3?: string;
   /** An OP-stack chain: a transaction's fee includes the L1 data fee its receipt reports. */
   opStack?: boolean;
+  /** Ethereum only: ENS's Universal Resolver; absent: viem's mainnet default. */
+  ensUniversalResolver?: string;
 }
 
 export interface EvmChainOptions {
@@ -63,6 +66,9 @@ export interface EvmChainOptions {
   /** EVM_INDEXER_CALLS_PER_SECOND: for indexers the defaults do not describe. */
   indexerCallsPerSecond: number;
 }
+
+/** The chain ENS names are resolved on (its RPC node, its Universal Resolver). */
+export const ENS_CHAIN_ID = 'ethereum';
 
 // Other providers' ids: a chain named like one would shadow it in the catalogue.
 const RESERVED_IDS = new Set([
@@ -96,6 +102,9 @@ export function evmChainSettings(options: EvmChainOptions): EvmChain[] {
     chains.push(resolveDefault(defaults, entry ?? { id: defaults.id }, options));
   }
   for (const entry of entries) {
+    // ENS lives on Ethereum: names are resolved there whatever network the address is linked on.
+    if (entry.ensUniversalResolver && entry.id !== ENS_CHAIN_ID)
+      throw new Error(`EVM_CHAINS: ensUniversalResolver is read on the ${ENS_CHAIN_ID} entry only, not on ${entry.id}`);
     if (DEFAULT_EVM_NETWORKS.some((d) => d.id === entry.id) || entry.enabled === false) continue;
     if (RESERVED_IDS.has(entry.id)) throw new Error(`EVM_CHAINS uses the reserved provider id ${entry.id}`);
     chains.push(resolveNew(entry, options));
@@ -193,6 +202,7 @@ function finish(
     ...(indexerUrl ? { indexer: { url: indexerUrl, callsPerSecond, ...(key ? { apiKey: key } : {}) } } : {}),
     ...(merged.multicall3 ? { multicall3: merged.multicall3 } : {}),
     ...(merged.opStack ? { opStack: true } : {}),
+    ...(merged.ensUniversalResolver ? { ensUniversalResolver: merged.ensUniversalResolver } : {}),
   };
 }
 

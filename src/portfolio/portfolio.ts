@@ -22,6 +22,7 @@ import { portfolioSettings, type PortfolioSettings } from './settings.ts';
 import {
   credentialVerifier,
   sourceFactory,
+  walletNameResolver,
   type CredentialVerifier,
   type SourceFactory,
 } from './sources/create-source.ts';
@@ -107,6 +108,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     csvLimits: { maxBytes: settings.csvMaxBytes, maxRows: settings.csvMaxRows },
     discoverNetworks: (address) => discoverNetworks(settings.evmChains, address, settings.sourceTimeoutMs),
     verifyCredentials: overrides.verifyCredentials ?? credentialVerifier(settings, { now: () => ctx.clock.now() }),
+    resolveWalletName: walletNameResolver(settings, { now: () => ctx.clock.now() }),
     aroundUnlink: async (userId, ids, remove) => {
       // OAuth-linked exchanges are told to forget Consentry's tokens (best effort: unlinking never waits on them).
       for (const connection of await connectionRepo.listForUser(userId)) {

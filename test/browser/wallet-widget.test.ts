@@ -68,6 +68,8 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     const aliceKey = await chain.newAccount();
     alice = aliceKey.address;
     const multicall = getAddress(await chain.deployMulticall(funder));
+    const ens = await chain.deployEnsResolver(funder);
+    await chain.setEnsAddress(funder, ens, 'alice.eth', alice);
     await chain.sendEth(funder, alice, '2');
     token = getAddress((await chain.deployToken(aliceKey, 'Test Token', 'TTK', 18, parseUnits('1000', 18))).address);
     const afterActivity = Number(await chain.public.getBlockNumber()) + 1;
@@ -86,6 +88,7 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     await Promise.all([solana.start(), esplora.start(), coingecko.start()]);
     const network = (id: Network) => ({
       id,
+      ...(id === 'ethereum' ? { ensUniversalResolver: ens } : {}),
       rpcUrl: nodes[id].url,
       indexerUrl: `${indexers[id].url}?chainid=${NETWORKS[id]}`,
       indexerApiKey: API_KEY,
@@ -163,18 +166,20 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     // "All EVM networks" is the network chosen unless the person picks one.
     expect(await page.locator('#wallet-provider option:checked').textContent()).toBe('All EVM networks');
 
-    // A Bitcoin address given for Ethereum: refused, naming Bitcoin, nothing linked.
+    // A Bitcoin address given for Ethereum: refused, naming the network to use, nothing linked.
     await addWallet(page, btcAddress, 'Ethereum');
     const refused = await textOf(page, 'main');
-    expect(refused).toMatch(/Bitcoin/);
+    expect(refused).toMatch(/link it on the Bitcoin network/);
     expect(refused).toContain('Nothing linked yet');
     await checkLayout(page, 'connect-wallet-refused');
 
-    await addWallet(page, alice, 'All EVM networks');
+    // Alice's ENS name, on every network where her address has activity.
+    await addWallet(page, 'alice.eth', 'All EVM networks');
     expect(await textOf(page, '[role=status]')).toContain('Linked.');
+    const label = `alice.eth \\(${alice.slice(0, 6)}…${alice.slice(-4)}\\)`;
     const shownIn = await waitForHoldings(page, [
-      /Ethereum 0x.*1\.99\d* ETH \(\$5,99\d\.\d\d\)/s,
-      /Base 0x.*1\.99\d* ETH/s,
+      new RegExp(`${label} Ethereum · .*1\\.99\\d* ETH \\(\\$5,99\\d\\.\\d\\d\\)`, 's'),
+      new RegExp(`${label} Base · .*1\\.99\\d* ETH`, 's'),
       /1,000 TTK/,
     ]);
     const linkedText = await textOf(page, 'ul.grants');

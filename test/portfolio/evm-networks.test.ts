@@ -104,4 +104,17 @@ describe('EVM networks from EVM_CHAINS', () => {
     expect(bad([{ id: 'base', indexerUrl: 'ftp://x' }])).toThrow(/EVM_CHAINS is invalid at \/0\/indexerUrl/);
     expect(() => evmChainSettings(options({ chainsJson: '{' }))).toThrow(/not valid JSON/);
   });
+
+  it('takes an ENS Universal Resolver on the ethereum entry only, where names are resolved', () => {
+    const resolver = '0x5FbDB2315678afecb367f032d93F642f64180aa3';
+    const chains = evmChainSettings(
+      options({ chainsJson: JSON.stringify([{ id: 'ethereum', ensUniversalResolver: resolver }]) }),
+    );
+    expect(chains[0]!.ensUniversalResolver).toBe(resolver);
+    // Unset, viem's mainnet default is used.
+    expect(evmChainSettings(options({}))[0]!.ensUniversalResolver).toBeUndefined();
+    expect(() =>
+      evmChainSettings(options({ chainsJson: JSON.stringify([{ id: 'base', ensUniversalResolver: resolver }]) })),
+    ).toThrow(/ensUniversalResolver is read on the ethereum entry only, not on base/);
+  });
 });

@@ -1,5 +1,6 @@
 import type { ProviderDefinition } from '../catalog/provider-definition.ts';
 import { badRequest } from '../errors.ts';
+import type { WalletNameResolver } from '../sources/create-source.ts';
 import type { WalletIdentity } from '../sources/source-kind.ts';
 import { sourceKind } from '../sources/source-kinds.ts';
 
@@ -8,14 +9,16 @@ export type { WalletIdentity } from '../sources/source-kind.ts';
 /**
  * Checks a wallet address against the provider's chain through its source kind (EVM addresses
  * with their EIP-55 checksum, Bitcoin addresses and xpubs, …). An address of another family is
- * reported as the wrong chain.
- * @throws ApiError 400
+ * reported as the wrong chain. A name where the kind has a naming service (ENS) is resolved
+ * first, and the address it names is checked like a typed one.
+ * @throws ApiError 400, 503 (the naming service could not be reached)
  */
-export function validateWallet(
+export async function validateWallet(
   provider: ProviderDefinition,
   address: string,
   chain: string | undefined,
-): WalletIdentity {
+  resolveName: WalletNameResolver,
+): Promise<WalletIdentity> {
   const id = provider.providerId;
   const chosen = chain ?? provider.chains?.[0];
   if (!chosen || !provider.chains?.includes(chosen)) {
@@ -26,5 +29,8 @@ export function validateWallet(
   }
   const validate = sourceKind(provider.source.kind)?.validateWallet;
   if (!validate) throw badRequest(`provider ${id} does not take wallet addresses`, id);
-  return validate(provider, address.trim(), chosen);
+  const text = address.trim();
+  const named = await resolveName(provider, text, chosen);
+  if (!named) return validate(provider, text, chosen);
+  return { ...validate(provider, named.address, chosen), name: named.name };
 }

@@ -61,7 +61,7 @@ ${oauth}${key}</details>`;
   })}</div>`;
 }
 
-/** Add a wallet: a chain from the catalogue and an address (or a Bitcoin xpub/zpub). */
+/** Add a wallet: a chain from the catalogue and an address (an ENS name on EVM networks, a Bitcoin xpub/zpub). */
 export function walletForm(catalog: Catalog, base: string, csrfToken: string): Html {
   // "All EVM networks" first: the one choice that needs no knowledge of where the coins are.
   const chains = catalog
@@ -70,8 +70,8 @@ export function walletForm(catalog: Catalog, base: string, csrfToken: string): H
     .sort((a, b) => Number(b.providerId === ALL_EVM_NETWORKS) - Number(a.providerId === ALL_EVM_NETWORKS));
   return html`<form method="post" action="${base}/wallet">
 <input type="hidden" name="csrf" value="${csrfToken}">
-<label for="wallet-address">Wallet address</label>
-<input id="wallet-address" name="address" type="text" autocomplete="off" spellcheck="false" placeholder="0x… or bc1… or zpub…" required>
+<label for="wallet-address">Wallet address or ENS name</label>
+<input id="wallet-address" name="address" type="text" autocomplete="off" spellcheck="false" placeholder="0x…, name.eth, bc1… or zpub…" required>
 <label for="wallet-provider">Network</label>
 <select id="wallet-provider" name="provider_id">${chains.map((p) => html`<option value="${p.providerId}">${p.name}</option>`)}</select>
 <label for="wallet-label">Name (optional)</label>

@@ -51,17 +51,20 @@ export async function planAllNetworks(evm: PreparedLink, deps: AllNetworksDeps):
   const links: PreparedLink[] = [];
   const alreadyLinked: string[] = [];
   for (const network of chosen) {
-    const link = onNetwork(evm, network);
+    const link = await onNetwork(evm, network);
     if (await deps.isLinked(network.providerId, link.identityKey)) alreadyLinked.push(network.providerId);
     else links.push(link);
   }
   return { links, errors, alreadyLinked };
 }
 
-/** The same address (and ENS name, label) linked on one network. */
-function onNetwork(evm: PreparedLink, network: ProviderDefinition): PreparedLink {
+/**
+ * The same address (and ENS name, label) linked on one network. A name was resolved once, to its
+ * Ethereum address, which one key controls on every EVM network.
+ */
+async function onNetwork(evm: PreparedLink, network: ProviderDefinition): Promise<PreparedLink> {
   if (evm.credentials.type !== 'wallet') throw new Error('a wallet link was expected');
-  const identity = validateWallet(network, evm.credentials.address, undefined);
+  const identity = await validateWallet(network, evm.credentials.address, undefined, async () => undefined);
   // The default label names the catalogue entry ("All EVM networks 0x12…"); each network names itself.
   const prefix = `${evm.provider.name} `;
   const label = evm.displayLabel.startsWith(prefix)
@@ -69,7 +72,7 @@ function onNetwork(evm: PreparedLink, network: ProviderDefinition): PreparedLink
     : evm.displayLabel;
   return {
     provider: network,
-    credentials: { ...evm.credentials, chain: identity.chain, address: identity.address },
+    credentials: { ...evm.credentials, ...identity },
     identityKey: identity.identityKey,
     displayLabel: label,
   };

@@ -8,7 +8,7 @@ import type { Connection, Credentials } from './connection.ts';
 import type { ConnectionRepository } from './connection-repository.ts';
 import type { LinkInput, LinkResult } from './link-input.ts';
 import { CsvWorker, type CsvLimits } from '../sources/csv/parse-off-thread.ts';
-import type { CredentialVerifier } from '../sources/create-source.ts';
+import type { CredentialVerifier, WalletNameResolver } from '../sources/create-source.ts';
 import type { OAuthLinking } from './oauth-linking.ts';
 import { prepareLink, type PreparedLink } from './prepare-link.ts';
 import { ALL_EVM_NETWORKS, planAllNetworks } from './all-networks.ts';
@@ -25,6 +25,8 @@ export interface ConnectionServiceDeps {
   csvLimits: CsvLimits;
   /** Checks credentials with the provider before they are stored (a real read call). */
   verifyCredentials: CredentialVerifier;
+  /** Resolves a name typed as a wallet address (ENS) to the address it stands for. */
+  resolveWalletName: WalletNameResolver;
   /** Links by the exchange's own OAuth. */
   oauth: OAuthLinking;
   /** Which EVM networks an address has used (for "all networks"). */
@@ -187,6 +189,7 @@ export class ConnectionService {
       { ...this.deps.csvLimits, worker: csvWorker },
       {
         verify: this.deps.verifyCredentials,
+        resolveName: this.deps.resolveWalletName,
         startOAuth: (p, returnTo) => this.deps.oauth.start(p, returnTo),
       },
     );

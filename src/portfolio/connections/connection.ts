@@ -26,7 +26,8 @@ export interface Connection {
 
 /** What a connection holds secret, sealed at rest; never returned by the API nor logged. */
 export type Credentials =
-  | { type: 'wallet'; address: string; chain: string; kind: 'address' | 'xpub' }
+  // `name`: the ENS name it was linked by (resolved to `address` at link time).
+  | { type: 'wallet'; address: string; chain: string; kind: 'address' | 'xpub'; name?: string }
   // `parts`: the file is stored apart, sealed in that many parts (portfolio_csv_parts), and `file`
   // reads them (set when the credentials are opened, never stored); `content`: imports stored whole before that.
   | { type: 'csv'; format: string; parts?: number; content?: string; file?: StoredCsvFile }

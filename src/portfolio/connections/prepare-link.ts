@@ -3,7 +3,7 @@ import { validateWallet } from '../addresses/validate-wallet.ts';
 import type { ProviderDefinition } from '../catalog/provider-definition.ts';
 import { ApiError, badRequest, type ErrorItem } from '../errors.ts';
 import type { CsvLimits, CsvWorker, HeldCsv } from '../sources/csv/parse-off-thread.ts';
-import type { CredentialVerifier } from '../sources/create-source.ts';
+import type { CredentialVerifier, WalletNameResolver } from '../sources/create-source.ts';
 import type { StartedOAuth } from './oauth-linking.ts';
 import type { Credentials } from './connection.ts';
 import type { LinkInput } from './link-input.ts';
@@ -23,6 +23,8 @@ export interface PreparedLink {
 export interface LinkChecks {
   /** Checks an API key with the provider (a real read call). */
   verify: CredentialVerifier;
+  /** Resolves a name typed as a wallet address (ENS). */
+  resolveName: WalletNameResolver;
   /** Begins an OAuth link (PKCE, state) and answers the exchange's consent URL. */
   startOAuth(provider: ProviderDefinition, returnTo?: string): StartedOAuth;
 }
@@ -38,8 +40,9 @@ export interface CsvCheck extends CsvLimits {
  * Checks one link request against its provider and turns it into credentials plus the key
  * that makes a second link of the same thing a duplicate. Nothing is stored here.
  * A CSV file is parsed and sealed on a CSV worker thread, within `csv` limits.
- * An API key is checked with the provider (`verify`: a real read call).
- * @throws ApiError 400 (bad input, line-numbered for CSV; a key the exchange refuses), 413 (CSV too large)
+ * An API key is checked with the provider (`verify`: a real read call); a wallet's name (ENS) is resolved.
+ * @throws ApiError 400 (bad input, line-numbered for CSV; a key the exchange refuses; a name that resolves to
+ * nothing), 413 (CSV too large), 503 (the exchange or the naming service could not be reached)
  */
 export async function prepareLink(
   provider: ProviderDefinition,
@@ -58,14 +61,15 @@ export async function prepareLink(
   const label = input.display_label?.trim();
   switch (connection.type) {
     case 'wallet': {
-      const wallet = validateWallet(provider, connection.address, connection.chain);
+      const wallet = await validateWallet(provider, connection.address, connection.chain, checks.resolveName);
       const short =
         wallet.address.length > 14 ? `${wallet.address.slice(0, 6)}…${wallet.address.slice(-4)}` : wallet.address;
       return {
         provider,
         credentials: { type: 'wallet', ...wallet },
         identityKey: wallet.identityKey,
-        displayLabel: label || `${provider.name} ${short}`,
+        // A name shows with the address it stood for when linked (names can be pointed elsewhere later).
+        displayLabel: label || (wallet.name ? `${wallet.name} (${short})` : `${provider.name} ${short}`),
       };
     }
     case 'csv': {

@@ -2,6 +2,7 @@ import type { ProviderDefinition } from '../catalog/provider-definition.ts';
 import type { Credentials } from '../connections/connection.ts';
 import { SourceError } from '../errors.ts';
 import type { PortfolioSettings } from '../settings.ts';
+import type { NamedAddress } from './source-kind.ts';
 import type { SourceAdapter } from './source.ts';
 import { sourceKind } from './source-kinds.ts';
 
@@ -42,4 +43,16 @@ export function credentialVerifier(settings: PortfolioSettings, deps: SourceDeps
   return async (provider, credentials) => {
     await sourceKind(provider.source.kind)?.verifyCredentials?.(provider, credentials, { settings, now: deps.now });
   };
+}
+
+export type WalletNameResolver = (
+  provider: ProviderDefinition,
+  text: string,
+  chain: string,
+) => Promise<NamedAddress | undefined>;
+
+/** Resolves a name typed where an address goes (ENS on EVM networks) through its source kind. */
+export function walletNameResolver(settings: PortfolioSettings, deps: SourceDeps): WalletNameResolver {
+  return async (provider, text, chain) =>
+    sourceKind(provider.source.kind)?.resolveName?.(provider, text, chain, { settings, now: deps.now });
 }

@@ -9,8 +9,17 @@ export interface WalletIdentity {
   /** Normalized: EIP-55 checksummed EVM address, Bitcoin address or xpub as given. */
   address: string;
   kind: 'address' | 'xpub';
-  /** Duplicate-link key. */
+  /** Duplicate-link key (of the address, so a name and its address are one wallet). */
   identityKey: string;
+  /** The name it was given by (an ENS name), resolved to `address` once, at link time. */
+  name?: string;
+}
+
+/** What a name typed into an address field stands for. */
+export interface NamedAddress {
+  /** The name as resolved (normalized). */
+  name: string;
+  address: string;
 }
 
 export interface SourceContext {
@@ -31,6 +40,17 @@ export interface SourceKind {
   providers(settings: PortfolioSettings): ProviderDefinition[];
   /** Wallet kinds: checks an address (or key) for `chain`; @throws ApiError 400 naming the problem. */
   validateWallet?(provider: ProviderDefinition, address: string, chain: string): WalletIdentity;
+  /**
+   * Wallet kinds with a naming service (ENS on EVM networks): the address `text` names on
+   * `chain`, or undefined when `text` is no name (it is then checked as an address).
+   * @throws ApiError 400 (an invalid or unresolvable name), 503 (the naming service's node unreachable)
+   */
+  resolveName?(
+    provider: ProviderDefinition,
+    text: string,
+    chain: string,
+    context: SourceContext,
+  ): Promise<NamedAddress | undefined>;
   /**
    * Checks credentials with a real read call before anything is stored (an exchange key: it
    * signs, it reads, it cannot trade or withdraw). @throws ApiError naming the problem.

@@ -13,6 +13,7 @@ import {
 } from 'viem';
 import { generatePrivateKey, privateKeyToAccount } from 'viem/accounts';
 import { foundry } from 'viem/chains';
+import { namehash, normalize } from 'viem/ens';
 
 type Artifact = { abi: Abi; bytecode: Hex };
 const loadArtifact = (file: string) =>
@@ -20,6 +21,7 @@ const loadArtifact = (file: string) =>
 const artifact = loadArtifact('test-token.json');
 const multicallArtifact = loadArtifact('test-multicall.json');
 const forwarderArtifact = loadArtifact('test-forwarder.json');
+const ensResolverArtifact = loadArtifact('test-ens-universal-resolver.json');
 
 /** The anvil node of this run, driven the way a wallet would: real signed transactions, real blocks. */
 export class AnvilChain {
@@ -100,6 +102,28 @@ export class AnvilChain {
       args: [to],
       value: parseEther(eth),
       ...(gas ? { gas } : {}),
+    });
+    return this.mined(hash);
+  }
+
+  /** Deploys the ENS Universal Resolver stand-in (fixtures/evm/TestEnsUniversalResolver.sol); answers its address. */
+  async deployEnsResolver(from: PrivateKeyAccount): Promise<Address> {
+    return this.deploy(from, ensResolverArtifact);
+  }
+
+  /** Registers `name` with the stand-in and sets its address for `coinType` (60: ETH; zero address: no record). */
+  async setEnsAddress(
+    from: PrivateKeyAccount,
+    resolver: Address,
+    name: string,
+    address: Address,
+    coinType = 60n,
+  ): Promise<Hash> {
+    const hash = await this.wallet(from).writeContract({
+      address: resolver,
+      abi: ensResolverArtifact.abi,
+      functionName: 'setAddr',
+      args: [namehash(normalize(name)), coinType, address],
     });
     return this.mined(hash);
   }

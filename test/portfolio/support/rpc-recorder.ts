@@ -14,6 +14,8 @@ export interface RecordedCall {
 export class RpcRecorder {
   readonly calls: RecordedCall[] = [];
   url = '';
+  /** While set, the node is gone: every call is answered as a load balancer without a healthy node answers (503). */
+  unavailable = false;
   private server: Server | undefined;
 
   constructor(
@@ -28,6 +30,10 @@ export class RpcRecorder {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks).toString('utf8');
+      if (this.unavailable) {
+        response.writeHead(503, { 'content-type': 'text/plain' }).end('no healthy upstream');
+        return;
+      }
       const parsed = JSON.parse(body) as RecordedCall | RecordedCall[];
       for (const call of [parsed].flat()) this.calls.push({ method: call.method, params: call.params });
       const upstream = await fetch(this.target, {

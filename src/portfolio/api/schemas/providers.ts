@@ -55,7 +55,12 @@ export const APIConnectionSchema = Type.Object(
 export const WalletConnectionSchema = Type.Object(
   {
     type: Type.Literal('wallet'),
-    address: Type.String({ minLength: 1, maxLength: 200, description: 'Address, or an account xpub/zpub for Bitcoin' }),
+    address: Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description:
+        'Address; on EVM networks also an ENS name (name.eth), resolved on Ethereum at link time; for Bitcoin also an account xpub/zpub',
+    }),
     chain: Type.Optional(Type.String({ maxLength: 40 })),
   },
   { title: 'WalletConnection' },

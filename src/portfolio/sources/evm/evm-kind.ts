@@ -1,9 +1,12 @@
+import { isAddress as isSolanaAddress } from '@solana/kit';
 import { isBitcoinAddress, parseExtendedPublicKey } from '../../addresses/bitcoin-keys.ts';
 import { checkEvmAddress } from '../../addresses/evm-address.ts';
+import { ENS_CHAIN_ID } from '../../evm-chain-settings.ts';
 import { badRequest, SourceError } from '../../errors.ts';
 import type { ProviderDefinition } from '../../catalog/provider-definition.ts';
 import type { SourceKind } from '../source-kind.ts';
 import { ALL_EVM_NETWORKS } from './discover-networks.ts';
+import { isEnsName, resolveEnsName } from './ens-names.ts';
 import { evmBlockScanSource } from './evm-block-scan.ts';
 import { evmIndexerSource } from './evm-indexer-source.ts';
 
@@ -33,16 +36,38 @@ export const evmKind: SourceKind = {
   },
   validateWallet(provider, address, chain) {
     const id = provider.providerId;
+    // Another chain's address: name the network to link it on instead.
     if (isBitcoinAddress(address) || parseExtendedPublicKey(address))
-      throw badRequest(`${address} is a Bitcoin address or key, but ${provider.name} is an EVM chain`, id);
+      throw badRequest(
+        `${address} is a Bitcoin address or key, but ${provider.name} is an EVM chain; link it on the Bitcoin network (provider_id "bitcoin")`,
+        id,
+      );
+    if (isSolanaAddress(address))
+      throw badRequest(
+        `${address} is a Solana address, but ${provider.name} is an EVM chain; link it on the Solana network (provider_id "solana")`,
+        id,
+      );
     const checked = checkEvmAddress(address);
-    if (!checked.ok) throw badRequest(`the address ${checked.reason}`, id);
+    if (!checked.ok) {
+      const hex = /^0x[0-9a-fA-F]{40}$/.test(address);
+      throw badRequest(`the address ${checked.reason}${hex ? '' : ' or an ENS name such as name.eth'}`, id);
+    }
     return {
       chain,
       address: checked.address,
       kind: 'address',
       identityKey: `${chain}:${checked.address.toLowerCase()}`,
     };
+  },
+  async resolveName(provider, text, chain, { settings }) {
+    if (!isEnsName(text)) return undefined;
+    const linkedOn = settings.evmChains.find((c) => c.id === chain);
+    if (!linkedOn) throw badRequest(`chain ${chain} is no longer configured`, provider.providerId);
+    return resolveEnsName(text, provider.providerId, {
+      ethereum: settings.evmChains.find((c) => c.id === ENS_CHAIN_ID),
+      linkedOn,
+      timeoutMs: settings.sourceTimeoutMs,
+    });
   },
   open(provider, credentials, { settings }) {
     if (credentials.type !== 'wallet' || provider.providerId === ALL_EVM_NETWORKS)
