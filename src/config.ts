@@ -196,7 +196,14 @@ export const ConfigSchema = Type.Object({
     1000,
   ),
   COINGECKO_API_URL: Str('https://api.coingecko.com/api/v3', 'Base URL of the CoinGecko API (prices).'),
-  COINGECKO_API_KEY: Str(undefined, 'CoinGecko API key (demo or pro); optional.'),
+  COINGECKO_API_KEY: Str(
+    undefined,
+    'CoinGecko API key; optional. A Pro key goes with COINGECKO_API_URL=https://pro-api.coingecko.com/api/v3, a demo key with the default URL.',
+  ),
+  COINGECKO_CALLS_PER_MINUTE: option(
+    Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
+    "Requests a minute each node sends CoinGecko (a rolling window). Unset: the documented limit of the key's plan — 5 without a key, 30 with a demo key, 250 with a Pro key (Basic; raise it for larger plans).",
+  ),
   PRICE_CACHE_SECONDS: Int(300, 'How long a current price is reused before CoinGecko is asked again.', 1),
   PORTFOLIO_PROVIDER_CONCURRENCY: Int(2, 'Syncs of one provider (chain, exchange) a node runs at once.', 1, 64),
   PORTFOLIO_REFRESH_COOLDOWN_SECONDS: Int(

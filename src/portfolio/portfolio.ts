@@ -78,6 +78,10 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     baseUrl: settings.coingeckoUrl,
     apiKey: settings.coingeckoKey,
     timeoutMs: settings.sourceTimeoutMs,
+    ...(settings.coingeckoCallsPerMinute
+      ? { rateLimit: { calls: settings.coingeckoCallsPerMinute, windowMs: 60_000 } }
+      : {}),
+    now: () => ctx.clock.now(),
   };
   const priceSource = overrides.priceSource ?? coinGeckoSource(coinGecko);
   const prices = new PriceService({

@@ -17,6 +17,8 @@ export interface PortfolioSettings {
   evmIndexerPageSize: number;
   coingeckoUrl: string;
   coingeckoKey: string | undefined;
+  /** Requests a minute to CoinGecko (COINGECKO_CALLS_PER_MINUTE); undefined: the plan's documented limit. */
+  coingeckoCallsPerMinute: number | undefined;
   priceCacheMs: number;
   refreshCooldownMs: number;
   sourceTimeoutMs: number;
@@ -52,6 +54,7 @@ export function portfolioSettings(config: Config): PortfolioSettings {
     evmIndexerPageSize: config.EVM_INDEXER_PAGE_SIZE,
     coingeckoUrl: config.COINGECKO_API_URL.replace(/\/+$/, ''),
     coingeckoKey: config.COINGECKO_API_KEY,
+    coingeckoCallsPerMinute: config.COINGECKO_CALLS_PER_MINUTE,
     priceCacheMs: config.PRICE_CACHE_SECONDS * 1000,
     refreshCooldownMs: config.PORTFOLIO_REFRESH_COOLDOWN_SECONDS * 1000,
     sourceTimeoutMs: config.PORTFOLIO_SOURCE_TIMEOUT_MS,

@@ -5,6 +5,14 @@ import { PriceSourceUnavailable, type PriceSource } from './price-source.ts';
 
 /** A history point counts for a moment only this close to it (daily series for long ranges). */
 const MAX_DISTANCE_MS = 36 * 3600_000;
+/**
+ * How far before the oldest instant it lacks a miss fetches (within the source's reach). A
+ * year, up to now, is one daily series (CoinGecko answers every range over 90 days with one
+ * point a day) that also holds the asset's other transactions whatever order they are priced
+ * in — a sync's next batch, Solana's history read newest first a page per step, the next sync —
+ * so an asset costs one request per year of history at most.
+ */
+const LOOKBACK_MS = 365 * 86_400_000;
 
 /**
  * Prices for positions (now) and transactions (at their time), through the database cache.
@@ -12,7 +20,11 @@ const MAX_DISTANCE_MS = 36 * 3600_000;
  * outage only leaves values null.
  */
 export class PriceService {
-  constructor(private readonly deps: { source: PriceSource; repo: PriceRepository; clock: Clock; cacheMs: number }) {}
+  private readonly fetched: FetchedSpans;
+
+  constructor(private readonly deps: { source: PriceSource; repo: PriceRepository; clock: Clock; cacheMs: number }) {
+    this.fetched = new FetchedSpans(deps.cacheMs);
+  }
 
   /** Cached current prices (USD is always 1). */
   async current(keys: string[]): Promise<Map<string, PricePoint>> {
@@ -47,8 +59,10 @@ export class PriceService {
   }
 
   /**
-   * Prices of `key` at each instant, fetching the history once for the whole span when the
-   * cache has no point near them. Unknown: absent from the map.
+   * Prices of `key` at each instant. When the cache lacks a point near one of them, the history
+   * is fetched once, from a year before the oldest such instant up to now, and kept in the
+   * database. Instants before the source's reach are unknown without asking. Unknown: absent
+   * from the map.
    * @throws PriceSourceUnavailable
    */
   async at(key: string, instants: number[]): Promise<Map<number, PricePoint>> {
@@ -60,19 +74,48 @@ export class PriceService {
       return out;
     }
     if (isFixed(key)) return out;
+    const { source, repo, clock } = this.deps;
+    const now = clock.now();
+    const earliest = source.earliestHistory?.(now) ?? -Infinity;
     const from = Math.min(...instants) - MAX_DISTANCE_MS;
     const to = Math.max(...instants) + MAX_DISTANCE_MS;
-    let points = await this.deps.repo.points(key, CURRENCY, from, to);
-    if (instants.some((t) => !nearest(points, t))) {
-      const fetched = await this.deps.source.history(key, from, to);
-      await this.deps.repo.savePoints(key, CURRENCY, this.deps.source.name, fetched, this.deps.clock.now());
-      points = await this.deps.repo.points(key, CURRENCY, from, to);
+    let points = await repo.points(key, CURRENCY, from, to);
+    const missing = instants.filter(
+      (t) => t + MAX_DISTANCE_MS >= earliest && !nearest(points, t) && !this.fetched.covers(key, t, now),
+    );
+    if (missing.length > 0) {
+      const span = { from: Math.max(Math.min(...missing) - LOOKBACK_MS, earliest), to: Math.max(to, now) };
+      const fetched = await source.history(key, span.from, span.to);
+      await repo.savePoints(key, CURRENCY, source.name, fetched, now);
+      this.fetched.add(key, span, now);
+      points = await repo.points(key, CURRENCY, from, to);
     }
     for (const t of instants) {
       const point = nearest(points, t);
       if (point) out.set(t, { price: point.price, at: point.at, source: point.source });
     }
     return out;
+  }
+}
+
+/**
+ * The spans this node asked the source for lately, per key: an instant inside one that still
+ * has no point has none at the source either (a token younger than the transaction, an unknown
+ * contract), so the next batch of the same sync does not ask again. Forgotten after `ttlMs`.
+ */
+class FetchedSpans {
+  private readonly spans = new Map<string, { from: number; to: number; at: number }>();
+
+  constructor(private readonly ttlMs: number) {}
+
+  covers(key: string, t: number, now: number): boolean {
+    const span = this.spans.get(key);
+    return !!span && now - span.at < this.ttlMs && t - MAX_DISTANCE_MS >= span.from && t <= span.to;
+  }
+
+  add(key: string, span: { from: number; to: number }, now: number): void {
+    if (this.spans.size >= 10_000) this.spans.clear();
+    this.spans.set(key, { ...span, at: now });
   }
 }
 

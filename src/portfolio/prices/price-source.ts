@@ -5,6 +5,11 @@ export interface PriceSource {
   current(keys: string[]): Promise<Map<string, string | null>>;
   /** Known prices of one key between two instants (epoch ms), oldest first. */
   history(key: string, from: number, to: number): Promise<Array<{ at: number; price: string }>>;
+  /**
+   * The oldest instant `history` can answer for at `now` (a plan's reach, such as CoinGecko's
+   * 365 days without a paid key); absent: no limit. Earlier instants are unknown, not missing.
+   */
+  earliestHistory?(now: number): number;
 }
 
 export class PriceSourceUnavailable extends Error {}
