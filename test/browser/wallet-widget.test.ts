@@ -111,6 +111,8 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
           SOLANA_RPC_URL: solana.url,
           ESPLORA_URL: esplora.url,
           COINGECKO_API_URL: coingecko.url,
+          // The stand-in has no rate limit of its own; the keyless default (5 a minute) would hold prices back.
+          COINGECKO_CALLS_PER_MINUTE: '1000',
         },
       }),
     ]);
