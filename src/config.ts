@@ -28,6 +28,18 @@ export const ConfigSchema = Type.Object({
   ISSUER: Str(undefined, 'The issuer URL, pinned; never derived from request headers. Default http://localhost:$PORT.'),
   DATABASE_URL: Str('sqlite:./data/consentry.db', 'sqlite:<file> (embedded, one node) or postgres://… (many nodes).'),
   DATABASE_POOL_SIZE: Int(10, 'PostgreSQL connection pool size per node.', 1, 200),
+  DATABASE_CONNECT_TIMEOUT_MS: Int(
+    3000,
+    'PostgreSQL: a query waiting longer than this for a connection fails (the request answers 503 with Retry-After).',
+    100,
+    60_000,
+  ),
+  DATABASE_STATEMENT_TIMEOUT_MS: Int(
+    10_000,
+    'PostgreSQL: statements running longer than this are cancelled (statement_timeout), so an unanswering database never holds requests.',
+    100,
+    600_000,
+  ),
   DATA_DIR: Str('./data', 'Where development files live (SQLite database, generated SECRET_KEY).'),
   SECRET_KEY: Str(
     undefined,

@@ -45,8 +45,14 @@ export interface KernelOptions {
 export async function createKernel(config: Config, options: KernelOptions = {}): Promise<Kernel> {
   const clock = options.clock ?? systemClock;
   const log = options.log ?? pino({ level: 'warn' });
-  const database = openDatabase(config.DATABASE_URL, config.DATABASE_POOL_SIZE, (error) =>
-    log.error({ err: error }, 'SQLite checkpoints fell back to the committing connection'),
+  const database = openDatabase(
+    config.DATABASE_URL,
+    config.DATABASE_POOL_SIZE,
+    (error) =>
+      database.dialect === 'sqlite'
+        ? log.error({ err: error }, 'SQLite checkpoints fell back to the committing connection')
+        : log.warn({ err: error }, 'a PostgreSQL connection was lost; the pool opens a new one when needed'),
+    { connectMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS },
   );
   const closers: Array<() => Promise<void>> = [() => database.close()];
   try {

@@ -29,7 +29,10 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
   const clients = new ClientRepository(database.db, config.CLIENT_CACHE_MS, () => clock.now());
   const families = new TokenFamilyRepository(database.db);
   const notifier: RevocationNotifier = config.REDIS_URL
-    ? await createRedisNotifier(config.REDIS_URL)
+    ? await createRedisNotifier(config.REDIS_URL, {
+        deployment: config.ISSUER,
+        warn: (message, error) => kernel.log.warn({ err: error }, message),
+      })
     : localOnlyNotifier;
   kernel.onClose(() => notifier.close());
   return {

@@ -1,3 +1,4 @@
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html } from './html.ts';
 import { page } from './layout.ts';
@@ -11,6 +12,11 @@ export function useDefaultErrorHandler(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const raw = error.validation ? 400 : (error.statusCode ?? 500);
     const status = raw >= 400 && raw < 600 ? raw : 500;
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error, request_id: request.id }, 'the database is out of reach');
+      reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
+      return render(request, reply, 503, 'Briefly unavailable', 'Please try again in a few seconds.');
+    }
     if (status >= 500) {
       request.log.error({ err: error, request_id: request.id }, 'request failed');
       return render(
@@ -46,9 +52,10 @@ function render(
   reply.code(status).header('cache-control', 'no-store');
   const accept = request.headers.accept ?? '';
   if (/\bapplication\/json\b/.test(accept) && !/\btext\/html\b/.test(accept)) {
-    return reply
-      .type('application/json; charset=utf-8')
-      .send({ error: status >= 500 ? 'server_error' : 'bad_request', message });
+    return reply.type('application/json; charset=utf-8').send({
+      error: status === 503 ? 'temporarily_unavailable' : status >= 500 ? 'server_error' : 'bad_request',
+      message,
+    });
   }
   return reply
     .type('text/html; charset=utf-8')

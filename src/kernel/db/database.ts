@@ -31,19 +31,45 @@ const PG_INT8 = 20;
 const require = createRequire(import.meta.url);
 
 /** Opens the database named by `url`: `sqlite:<file>` (or `:memory:`) or `postgres://…`. */
-export function openDatabase(url: string, poolSize = 10, onBackgroundError?: (error: Error) => void): DatabaseHandle {
+export interface DatabaseTimeouts {
+  /** Waiting for a connection (new or from the pool) longer than this fails the query. */
+  connectMs: number;
+  /** A statement running longer than this is cancelled by the server (and given up by the client a second later). */
+  statementMs: number;
+}
+
+const DEFAULT_TIMEOUTS: DatabaseTimeouts = { connectMs: 3000, statementMs: 10_000 };
+
+export function openDatabase(
+  url: string,
+  poolSize = 10,
+  onBackgroundError?: (error: Error) => void,
+  timeouts: DatabaseTimeouts = DEFAULT_TIMEOUTS,
+): DatabaseHandle {
   if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
     // Loaded only here: a SQLite deployment does not carry the driver (~10 MB resident).
     const { Pool, types } = require('pg') as typeof pg;
     const pool = new Pool({
       connectionString: url,
       max: poolSize,
+      application_name: 'consentry',
+      // A database that stops answering must not hold requests for the whole outage.
+      connectionTimeoutMillis: timeouts.connectMs,
+      statement_timeout: timeouts.statementMs,
+      query_timeout: timeouts.statementMs + 1000,
       // Times are epoch milliseconds in bigint columns: read them back as numbers.
       types: {
         getTypeParser: (oid: number, format?: 'text' | 'binary') =>
           oid === PG_INT8 ? Number : types.getTypeParser(oid, format as 'text'),
       },
     });
+    // A connection the server dropped (restart, pg_terminate_backend, a proxy's reset) reports it
+    // as an 'error' event: the pool's for idle connections, the connection's own while one is in
+    // use. Unheard, either would crash the process. The pool opens new connections when needed
+    // and never hands out a broken one again.
+    const lost = (error: Error) => onBackgroundError?.(error);
+    pool.on('error', lost);
+    pool.on('connect', (client) => client.on('error', lost));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }

@@ -1,3 +1,4 @@
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError } from '../errors.ts';
 import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
@@ -55,6 +56,16 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
       return reply
         .code(400)
         .send({ error: 'invalid_request', error_description: describeClientError(error as FastifyError) });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error }, 'the database is out of reach');
+      return reply
+        .code(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_S))
+        .send({
+          error: 'temporarily_unavailable',
+          error_description: 'the service is briefly unavailable; retry shortly',
+        });
     }
     request.log.error({ err: error }, 'unexpected error in an OAuth endpoint');
     return reply.code(500).send({ error: 'server_error', error_description: `internal error (request ${request.id})` });

@@ -1,3 +1,4 @@
+import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { TokenRejected } from '../../oauth/index.ts';
 import { ApiError, withEndUserCode, type ErrorItem } from '../errors.ts';
@@ -35,6 +36,16 @@ export function usePlatformErrors(app: FastifyInstance): void {
       return reply
         .code(status)
         .send({ data: null, errors: [{ cause: 'bad_request', message: fastifyError.message } satisfies ErrorItem] });
+    }
+    if (isDatabaseUnavailable(error)) {
+      request.log.warn({ err: error, request_id: request.id }, 'the database is out of reach');
+      return reply
+        .code(503)
+        .header('retry-after', String(DATABASE_RETRY_AFTER_S))
+        .send({
+          data: null,
+          errors: [{ cause: 'internal_error', message: 'briefly unavailable; retry shortly' } satisfies ErrorItem],
+        });
     }
     request.log.error({ err: error, request_id: request.id }, 'platform API request failed');
     return reply.code(500).send({
