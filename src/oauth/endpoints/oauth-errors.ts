@@ -59,13 +59,10 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
     }
     if (isDatabaseUnavailable(error)) {
       request.log.warn({ err: error }, 'the database is out of reach');
-      return reply
-        .code(503)
-        .header('retry-after', String(DATABASE_RETRY_AFTER_S))
-        .send({
-          error: 'temporarily_unavailable',
-          error_description: 'the service is briefly unavailable; retry shortly',
-        });
+      return reply.code(503).header('retry-after', String(DATABASE_RETRY_AFTER_S)).send({
+        error: 'temporarily_unavailable',
+        error_description: 'the service is briefly unavailable; retry shortly',
+      });
     }
     request.log.error({ err: error }, 'unexpected error in an OAuth endpoint');
     return reply.code(500).send({ error: 'server_error', error_description: `internal error (request ${request.id})` });
