@@ -22,6 +22,8 @@ export class CoinGeckoServer {
   readonly requests: Array<{ path: string; query: URLSearchParams; apiKey: string | undefined }> = [];
   readonly current: Record<string, number> = { bitcoin: 65000.25, ethereum: 3000.5, 'usd-coin': 1 };
   readonly historyBase: Record<string, number> = { bitcoin: 40000, ethereum: 2000 };
+  /** Current token prices by platform id, then lowercase contract (`/simple/token_price/{platform}`). */
+  readonly tokenPrices: Record<string, Record<string, number>> = {};
   coins: ListedCoin[] = [
     { id: 'bitcoin', symbol: 'btc', name: 'Bitcoin', platforms: {} },
     { id: 'ethereum', symbol: 'eth', name: 'Ethereum', platforms: {} },
@@ -77,6 +79,16 @@ export class CoinGeckoServer {
       return {
         status: 200,
         body: Object.fromEntries(ids.filter((id) => id in this.current).map((id) => [id, { [vs]: this.current[id] }])),
+      };
+    }
+    const tokenPrice = /^\/simple\/token_price\/([^/]+)$/.exec(path);
+    if (tokenPrice) {
+      // Keyed by the contract in lowercase; contracts CoinGecko does not know are left out.
+      const known = this.tokenPrices[tokenPrice[1]!] ?? {};
+      const contracts = (url.searchParams.get('contract_addresses') ?? '').toLowerCase().split(',');
+      return {
+        status: 200,
+        body: Object.fromEntries(contracts.filter((c) => c in known).map((c) => [c, { [vs]: known[c] }])),
       };
     }
     if (path === '/coins/list') {
