@@ -28,8 +28,9 @@ export interface FlagSpamResult {
 
 /**
  * Judges every token the person holds or has moved (spam-verdict.ts), stores the verdicts that
- * changed and re-marks the transactions of those tokens. Run after each sync and each unlink, so
- * a verdict follows the facts: the person sending the token, or it gaining a price, clears it.
+ * changed and, when any did, re-marks the person's transactions. Run after each sync and each
+ * unlink, so a verdict follows the facts: the person sending the token, or it gaining a price,
+ * clears it.
  * @param options.askPrices ask the price source first about tokens whose verdict hangs on their price
  * @param options.written a sync's own transactions (its connection's, written since `since`),
  *   marked with the verdicts of its start (`stagedSpam`): re-marked if another sync changed them meanwhile
