@@ -251,6 +251,10 @@ export const ConfigSchema = Type.Object({
     '2017-01-01',
     'Date (YYYY-MM-DD, UTC) an exchange history is read from on a first sync.',
   ),
+  PORTFOLIO_SPAM_TOKENS_FILE: Str(
+    undefined,
+    'Path of a JSON list of spam tokens read beside the shipped one, in its format (`{"tokens":[{"chain","contract","note"?}]}`).',
+  ),
   WEBHOOK_ALLOW_LOOPBACK: option(
     Type.Optional(Type.Boolean()),
     'Deliver webhooks to loopback addresses, over http too (tests only). Unset: on only when NODE_ENV is test.',

@@ -1,6 +1,8 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Kernel } from '../kernel/kernel.ts';
 import { AssetRepository } from './assets/asset-repository.ts';
+import { SpamList } from './assets/spam-list.ts';
+import { SpamRepository } from './assets/spam-repository.ts';
 import { Catalog } from './catalog/catalog.ts';
 import { ProviderStatus } from './catalog/provider-status.ts';
 import { OAuthLinking } from './connections/oauth-linking.ts';
@@ -26,6 +28,7 @@ import {
   type CredentialVerifier,
   type SourceFactory,
 } from './sources/create-source.ts';
+import { flagSpam } from './sync/flag-spam.ts';
 import { InternalTransfers } from './sync/internal-transfers.ts';
 import { RefreshRepository } from './sync/refresh-repository.ts';
 import { RefreshService } from './sync/refresh-service.ts';
@@ -73,6 +76,8 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
   const positions = new PositionRepository(db);
   const assets = new AssetRepository(db);
   const refreshRepo = new RefreshRepository(db);
+  const spam = new SpamRepository(db);
+  const spamList = SpamList.load(settings.spamTokensFile);
   const internal = new InternalTransfers(transactions);
   const coinGecko = {
     baseUrl: settings.coingeckoUrl,
@@ -125,6 +130,10 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
         .map((p) => ({ chain: p.chain, hash: p.tx_hash }));
       await remove();
       await internal.rematch(userId, pairs);
+      // The facts of the wallets removed went with them: a token they had sent may be spam again.
+      await flagSpam({ spam, spamList, assets, positions, transactions, prices, clock: ctx.clock }, userId, {
+        askPrices: false,
+      });
     },
   });
   const engine = new SyncEngine({
@@ -138,6 +147,8 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     assets,
     refreshes: refreshRepo,
     prices,
+    spam,
+    spamList,
     coins: new CoinList({
       source: coinGeckoCoinList(coinGecko),
       repo: new CoinListRepository(db),

@@ -34,6 +34,8 @@ export interface PortfolioSettings {
   allowTradingKeys: boolean;
   /** Unix ms an exchange history starts from on a first sync. */
   exchangeHistoryStart: number;
+  /** An operator's own list of spam tokens, read beside the shipped one (PORTFOLIO_SPAM_TOKENS_FILE). */
+  spamTokensFile: string | undefined;
 }
 
 /** @throws Error naming the problem when EVM_CHAINS is not valid JSON of the documented shape. */
@@ -67,6 +69,7 @@ export function portfolioSettings(config: Config): PortfolioSettings {
       : {},
     allowTradingKeys: config.PORTFOLIO_ALLOW_TRADING_KEYS,
     exchangeHistoryStart: historyStart(config.PORTFOLIO_EXCHANGE_HISTORY_START),
+    spamTokensFile: config.PORTFOLIO_SPAM_TOKENS_FILE,
   };
 }
 

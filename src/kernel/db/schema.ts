@@ -37,6 +37,8 @@ export interface Database {
   portfolio_current_prices: PortfolioCurrentPricesTable;
   portfolio_coins: PortfolioCoinsTable;
   portfolio_coin_list: PortfolioCoinListTable;
+  portfolio_token_activity: PortfolioTokenActivityTable;
+  portfolio_spam_assets: PortfolioSpamAssetsTable;
 }
 
 export interface UsersTable {
@@ -463,4 +465,26 @@ export interface PortfolioCoinListTable {
   /** When a node last set out to fetch it (claimed, whether it succeeded or not). */
   attempted_at: number;
   coins: number;
+}
+
+// --- portfolio spam tokens (migration 0007-portfolio-spam) ---
+
+/** How one connection came by one token (an on-chain contract or mint): the facts spam verdicts rest on. */
+export interface PortfolioTokenActivityTable {
+  connection_id: string;
+  asset_id: string;
+  user_id: string;
+  /** 1: received in a transaction someone else sent. */
+  unsolicited: number;
+  /** 1: sent by the wallet, or received in a transaction the wallet sent (a swap, a claim). */
+  solicited: number;
+}
+
+/** A token that is spam for one person; absent: not spam. */
+export interface PortfolioSpamAssetsTable {
+  user_id: string;
+  asset_id: string;
+  /** `listed`, `link_in_name` or `unpriced_airdrop`. */
+  reason: string;
+  decided_at: number;
 }

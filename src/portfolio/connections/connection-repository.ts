@@ -115,6 +115,7 @@ export class ConnectionRepository {
       await trx.deleteFrom('portfolio_refresh_connections').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_transactions').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_positions').where('connection_id', 'in', ids).execute();
+      await trx.deleteFrom('portfolio_token_activity').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_csv_parts').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_credentials').where('connection_id', 'in', ids).execute();
       await trx.deleteFrom('portfolio_connections').where('user_id', '=', userId).where('id', 'in', ids).execute();

@@ -42,7 +42,6 @@ export interface NormalizedTransaction {
   status: TransactionStatus;
   category: Category;
   categorizationSource: 'provider' | 'heuristic';
-  isSpam?: boolean;
   isInternalTransfer?: boolean;
   txHash?: string;
   chain?: string;

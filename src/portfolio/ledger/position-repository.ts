@@ -8,7 +8,12 @@ export interface PositionRow {
   updated_at: number;
 }
 
-export type PositionWithAsset = PositionRow & { asset: PortfolioAssetsTable; provider_id: string };
+export type PositionWithAsset = PositionRow & {
+  asset: PortfolioAssetsTable;
+  provider_id: string;
+  /** The asset is spam for the person holding it. */
+  spam: boolean;
+};
 
 /** Balances per connection and asset, replaced whole on every balance sync. */
 export class PositionRepository {
@@ -39,7 +44,7 @@ export class PositionRepository {
     });
   }
 
-  /** The person's positions fetched within the window, with their assets and providers. */
+  /** The person's positions fetched within the window, with their assets, providers and spam verdicts. */
   async listForUser(
     userId: string,
     window: { startTime?: number; endTime?: number },
@@ -49,7 +54,10 @@ export class PositionRepository {
       .selectFrom('portfolio_positions as p')
       .innerJoin('portfolio_assets as a', 'a.id', 'p.asset_id')
       .innerJoin('portfolio_connections as c', 'c.id', 'p.connection_id')
-      .select(['p.connection_id', 'p.asset_id', 'p.quantity', 'p.updated_at', 'c.provider_id'])
+      .leftJoin('portfolio_spam_assets as s', (join) =>
+        join.onRef('s.user_id', '=', 'p.user_id').onRef('s.asset_id', '=', 'p.asset_id'),
+      )
+      .select(['p.connection_id', 'p.asset_id', 'p.quantity', 'p.updated_at', 'c.provider_id', 's.reason as spam'])
       .select([
         'a.id',
         'a.namespace',
@@ -74,6 +82,7 @@ export class PositionRepository {
       quantity: r.quantity,
       updated_at: r.updated_at,
       provider_id: r.provider_id,
+      spam: r.spam !== null,
       asset: {
         id: r.id,
         namespace: r.namespace,

@@ -9,6 +9,8 @@ export interface TransactionFilter {
   endTime?: number;
   symbols?: string[];
   providerIds?: string[];
+  /** Spam transactions are left out unless this is true. */
+  includeSpam?: boolean;
 }
 
 export interface Keyset {
@@ -62,6 +64,7 @@ export class TransactionRepository {
     if (filter.startTime !== undefined) query = query.where('timestamp', '>=', filter.startTime);
     if (filter.endTime !== undefined) query = query.where('timestamp', '<=', filter.endTime);
     if (filter.providerIds?.length) query = query.where('provider_id', 'in', filter.providerIds);
+    if (!filter.includeSpam) query = query.where('is_spam', '=', 0);
     if (filter.symbols?.length) {
       const symbols = filter.symbols;
       query = query.where((eb) => eb.or(symbols.map((s) => eb('symbols', 'like', `%|${s.replace(/[%_]/g, '')}|%`))));
@@ -152,6 +155,48 @@ export class TransactionRepository {
         .where((eb) => eb.or(patterns.map((p) => sql<boolean>`legs like ${p} escape '\\'`)))
         .execute();
     }
+  }
+
+  /** The person's transactions, oldest first, a keyset page at a time: their legs and spam marks. */
+  async legsPage(
+    userId: string,
+    after: Keyset | undefined,
+    limit: number,
+  ): Promise<Array<Pick<TransactionRow, 'id' | 'timestamp' | 'legs' | 'is_spam'>>> {
+    let query = this.db
+      .selectFrom('portfolio_transactions')
+      .select(['id', 'timestamp', 'legs', 'is_spam'])
+      .where('user_id', '=', userId);
+    if (after)
+      query = query.where((eb) => eb(eb.refTuple('timestamp', 'id'), '>', eb.tuple(after.timestamp, after.id)));
+    return query.orderBy('timestamp').orderBy('id').limit(limit).execute();
+  }
+
+  /** A connection's transactions written since `since`, a page at a time (by external id): their legs and spam marks. */
+  async legsWrittenSince(
+    connectionId: string,
+    since: number,
+    afterExternalId: string,
+    limit: number,
+  ): Promise<Array<Pick<TransactionRow, 'id' | 'external_id' | 'legs' | 'is_spam'>>> {
+    return this.db
+      .selectFrom('portfolio_transactions')
+      .select(['id', 'external_id', 'legs', 'is_spam'])
+      .where('connection_id', '=', connectionId)
+      .where('external_id', '>', afterExternalId)
+      .where('updated_at', '>=', since)
+      .orderBy('external_id')
+      .limit(limit)
+      .execute();
+  }
+
+  async setSpam(ids: string[], spam: boolean): Promise<void> {
+    for (let i = 0; i < ids.length; i += 500)
+      await this.db
+        .updateTable('portfolio_transactions')
+        .set({ is_spam: spam ? 1 : 0 })
+        .where('id', 'in', ids.slice(i, i + 500))
+        .execute();
   }
 
   /** Net quantity per asset over a connection's transactions (for sources without balances, e.g. CSV). */

@@ -42,6 +42,24 @@ export class PriceService {
     return out;
   }
 
+  /**
+   * What the source last said about each key: it has a price (true) or it knows none (false).
+   * A key it was never asked about, or could not be asked about, is absent.
+   */
+  async answers(keys: string[]): Promise<Map<string, boolean>> {
+    const out = new Map<string, boolean>();
+    const cached = await this.deps.repo.current(
+      keys.filter((k) => !isFixed(k)),
+      CURRENCY,
+    );
+    for (const key of keys) {
+      if (fixedPrice(key, 0)) out.set(key, true);
+      const hit = cached.get(key);
+      if (hit) out.set(key, hit.price !== null);
+    }
+    return out;
+  }
+
   /** Asks the source for current prices older than the cache lifetime. */
   async refreshCurrent(keys: string[]): Promise<void> {
     const now = this.deps.clock.now();

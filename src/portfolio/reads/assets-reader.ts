@@ -6,7 +6,7 @@ import { assetView, type AssetView } from './asset-view.ts';
 import type { ListFilter } from './list-query.ts';
 
 export interface AssetPosition {
-  asset: AssetView;
+  asset: AssetView & { is_spam: boolean };
   quantity: string;
   value: CurrencyValue | null;
   sources: Array<{
@@ -27,25 +27,32 @@ export interface AssetsPage {
 
 /**
  * Consolidated positions: one per asset group (BTC on an exchange and on chain are one), each
- * listing its sources, valued with cached current prices. Sorted by symbol then group.
+ * listing its sources, valued with cached current prices. Sorted by symbol then group. The
+ * person's spam tokens are left out unless asked for; then each is a position of its own, and
+ * never counts in the total.
  */
 export class AssetsReader {
   constructor(private readonly deps: { positions: PositionRepository; prices: PriceService }) {}
 
   async read(userId: string, filter: ListFilter, after: string | undefined, limit: number): Promise<AssetsPage> {
-    const rows = await this.deps.positions.listForUser(userId, filter, filter.providerIds);
+    const rows = (await this.deps.positions.listForUser(userId, filter, filter.providerIds)).filter(
+      (row) => filter.includeSpam || !row.spam,
+    );
     const groups = new Map<string, PositionWithAsset[]>();
-    for (const row of rows) groups.set(row.asset.group_key, [...(groups.get(row.asset.group_key) ?? []), row]);
+    for (const row of rows) {
+      const group = row.spam ? `spam:${row.asset_id}` : row.asset.group_key;
+      groups.set(group, [...(groups.get(group) ?? []), row]);
+    }
     const prices = await this.deps.prices.current([
       ...new Set(rows.map((r) => r.asset.price_key).filter((k): k is string => !!k)),
     ]);
-    let positions = [...groups.values()].map((members) => {
+    let positions = [...groups].map(([group, members]) => {
       const lead = [...members].sort((a, b) => rank(a) - rank(b))[0]!;
       const decimals = Math.max(...members.map((m) => m.asset.decimals));
       const total = members.reduce((sum, m) => sum + scaleUnits(BigInt(m.quantity), m.asset.decimals, decimals), 0n);
       const price = lead.asset.price_key ? prices.get(lead.asset.price_key) : undefined;
       const position: AssetPosition = {
-        asset: assetView(lead.asset, decimals),
+        asset: { ...assetView(lead.asset, decimals), is_spam: lead.spam },
         quantity: formatUnits(total, decimals),
         value: valueOf(total, decimals, price),
         sources: members.map((m) => ({
@@ -60,12 +67,12 @@ export class AssetsReader {
           updated_at: m.updated_at,
         })),
       };
-      return { key: `${lead.asset.symbol}\u0000${lead.asset.group_key}`, position };
+      return { key: `${lead.asset.symbol}\u0000${group}`, position };
     });
     if (filter.symbols?.length)
       positions = positions.filter((p) => filter.symbols!.includes(p.position.asset.symbol.toUpperCase()));
     positions.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    const total = totalOf(positions.map((p) => p.position.value));
+    const total = totalOf(positions.filter((p) => !p.position.asset.is_spam).map((p) => p.position.value));
     const rest = after === undefined ? positions : positions.filter((p) => p.key > after);
     const page = rest.slice(0, limit);
     return {

@@ -6,6 +6,8 @@ export interface ListFilter {
   endTime?: number;
   symbols?: string[];
   providerIds?: string[];
+  /** Spam assets and transactions are left out unless this is true. */
+  includeSpam?: boolean;
 }
 
 export interface ListQuery {
@@ -17,7 +19,7 @@ export interface ListQuery {
 }
 
 export type RawListQuery = Partial<
-  Record<'start_time' | 'end_time' | 'asset_symbols' | 'crypto_sources' | 'limit' | 'cursor', string>
+  Record<'start_time' | 'end_time' | 'asset_symbols' | 'crypto_sources' | 'include_spam' | 'limit' | 'cursor', string>
 >;
 
 const DEFAULT_LIMIT = 30;
@@ -30,7 +32,8 @@ const SMALLEST_MS = 100_000_000_000;
 
 /**
  * The query rules of GET /assets and /transactions: times in epoch ms with start ≤ end, lists
- * comma-separated, limit 1–100 (default 30), and a cursor that carries its own filters (and limit).
+ * comma-separated, `include_spam` true or false, limit 1–100 (default 30), and a cursor that
+ * carries its own filters (and limit).
  * @throws ApiError 400 with a message naming the parameter
  */
 export function parseListQuery(raw: RawListQuery, catalog: Catalog, allowCursor: boolean): ListQuery {
@@ -38,7 +41,7 @@ export function parseListQuery(raw: RawListQuery, catalog: Catalog, allowCursor:
   if (limit < 1 || limit > MAX_LIMIT) throw badRequest(`limit must be between 1 and ${MAX_LIMIT} (got ${raw.limit})`);
   const cursor = allowCursor ? raw.cursor : undefined;
   if (cursor !== undefined) {
-    const others = (['start_time', 'end_time', 'asset_symbols', 'crypto_sources'] as const).filter(
+    const others = (['start_time', 'end_time', 'asset_symbols', 'crypto_sources', 'include_spam'] as const).filter(
       (k) => raw[k] !== undefined,
     );
     if (others.length)
@@ -61,6 +64,11 @@ export function parseListQuery(raw: RawListQuery, catalog: Catalog, allowCursor:
     if (!catalog.find(id))
       throw badRequest(`crypto_sources: "${id}" is not a provider (see GET /platform/v2/providers/catalog)`, id);
   if (providers.length) filter.providerIds = providers;
+  if (raw.include_spam !== undefined) {
+    if (raw.include_spam !== 'true' && raw.include_spam !== 'false')
+      throw badRequest(`include_spam must be true or false (got "${raw.include_spam}")`);
+    if (raw.include_spam === 'true') filter.includeSpam = true;
+  }
   return { filter, limit, limitGiven: raw.limit !== undefined };
 }
 

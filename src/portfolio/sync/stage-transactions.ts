@@ -4,6 +4,7 @@ import type { Connection } from '../connections/connection.ts';
 import type { TransactionRow } from '../ledger/transaction-repository.ts';
 import { deriveType, type NormalizedTransaction } from '../ledger/normalized.ts';
 import type { StoredLegs } from '../ledger/stored-legs.ts';
+import { movesOnlySpam } from './spam-transactions.ts';
 
 const NODE = randomBytes(5).toString('hex');
 let lastMs = 0;
@@ -24,13 +25,15 @@ export function newTransactionId(now: number): string {
 
 /**
  * A normalized transaction as a row: legs as compact JSON, type derived from the legs. It waits
- * for pricing if a leg's asset has a price key, in its reference or (`keyed`, by id) as stored.
+ * for pricing if a leg's asset has a price key, in its reference or (`keyed`, by id) as stored;
+ * it is spam when it moved only the person's spam tokens (`spam`, by id).
  */
 export function toTransactionRow(
   connection: Pick<Connection, 'id' | 'userId' | 'providerId'>,
   tx: NormalizedTransaction,
   now: number,
   keyed: ReadonlySet<string> = new Set(),
+  spam: ReadonlySet<string> = new Set(),
 ): TransactionRow {
   const legs: StoredLegs = {
     i: tx.inputs.map((l) => ({
@@ -61,7 +64,7 @@ export function toTransactionRow(
     category: tx.category,
     categorization_source: tx.categorizationSource,
     is_internal_transfer: tx.isInternalTransfer ? 1 : 0,
-    is_spam: tx.isSpam ? 1 : 0,
+    is_spam: movesOnlySpam(legs.i.map((l) => l.a).concat(legs.o.map((l) => l.a)), spam) ? 1 : 0,
     tx_hash: tx.txHash ?? null,
     chain: tx.chain ?? null,
     description: tx.description ?? null,

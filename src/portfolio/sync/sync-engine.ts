@@ -17,12 +17,24 @@ import type { PriceService } from '../prices/price-service.ts';
 import type { SourceFactory } from '../sources/create-source.ts';
 import type { SourceAdapter } from '../sources/source.ts';
 import type { AssetHints } from '../assets/asset-hints.ts';
+import type { SpamList } from '../assets/spam-list.ts';
+import type { SpamRepository } from '../assets/spam-repository.ts';
 import { balancesFromLedger } from './balances-from-ledger.ts';
+import { flagSpam } from './flag-spam.ts';
 import type { ChainHash, InternalTransfers } from './internal-transfers.ts';
 import { priceTransactions } from './price-transactions.ts';
 import type { RefreshRepository } from './refresh-repository.ts';
 import { resolvePriceKeys } from './resolve-price-keys.ts';
 import { toTransactionRow } from './stage-transactions.ts';
+import { tokenActivity } from './token-activity.ts';
+
+interface HistoryRead {
+  hashes: ChainHash[];
+  /** When the read began: the rows it wrote are those of the connection updated since. */
+  since: number;
+  /** The person's spam tokens when the read began: what its transactions were marked by. */
+  stagedSpam: ReadonlySet<string>;
+}
 
 export interface SyncEngineDeps {
   /** Syncs of one provider running at once on this node. */
@@ -36,6 +48,10 @@ export interface SyncEngineDeps {
   assets: AssetRepository;
   refreshes: RefreshRepository;
   prices: PriceService;
+  /** Spam verdicts per person and the facts they rest on. */
+  spam: SpamRepository;
+  /** Tokens known to be spam. */
+  spamList: SpamList;
   /** The price source's coins, for mapping exchange symbols to price keys. */
   coins: CoinList;
   internal: InternalTransfers;
@@ -50,7 +66,8 @@ export interface SyncEngineDeps {
 /**
  * One sync of one connection, run as a durable job: history page by page (each page and its
  * cursor committed together, so a crash resumes where it stopped), then balances, internal
- * transfers, price keys for exchange symbols, and prices; the connection's status says how it went.
+ * transfers, price keys for exchange symbols, prices, and the person's spam verdicts; the
+ * connection's status says how it went.
  */
 export class SyncEngine {
   private readonly slots: ProviderSlots;
@@ -68,21 +85,22 @@ export class SyncEngine {
     if (connection.status !== 'syncing')
       await deps.connections.setStatus(connectionId, 'syncing', connection.lastError, startedAt);
     try {
-      const { touched, hints } = await this.slots.use(connection.providerId, async () => {
+      const { history, hints } = await this.slots.use(connection.providerId, async () => {
         const adapter = await this.adapterFor(connection);
         try {
           await adapter.validate();
           if (adapter.balancesFirst) await this.syncBalances(connection, adapter);
-          const hashes = await this.syncHistory(connection, adapter);
+          const read = await this.syncHistory(connection, adapter);
           if (!adapter.balancesFirst) await this.syncBalances(connection, adapter);
-          return { touched: hashes, hints: await adapter.assetHints?.() };
+          return { history: read, hints: await adapter.assetHints?.() };
         } finally {
           await adapter.close?.();
         }
       });
-      await deps.internal.rematch(connection.userId, touched);
+      await deps.internal.rematch(connection.userId, history.hashes);
       if (hints) await this.resolvePriceKeys(connection, hints);
       await this.price(connection);
+      await this.flagSpam(connection, history);
       const now = deps.clock.now();
       await deps.connections.setStatus(connectionId, 'connected', null, now, true);
       await deps.refreshes.finish(connectionId, startedAt, 'completed', null, now);
@@ -100,10 +118,17 @@ export class SyncEngine {
     return this.deps.sources(provider, credentials, connection.id);
   }
 
-  /** Pages through new history; returns the on-chain hashes it stored. */
-  private async syncHistory(connection: Connection, adapter: SourceAdapter): Promise<ChainHash[]> {
+  /**
+   * Pages through new history, noting how the wallet came by each token as it goes; returns the
+   * on-chain hashes it stored and the spam verdicts it marked the transactions with.
+   */
+  private async syncHistory(connection: Connection, adapter: SourceAdapter): Promise<HistoryRead> {
     const { deps } = this;
-    const touched: ChainHash[] = [];
+    const read: HistoryRead = {
+      hashes: [],
+      since: deps.clock.now(),
+      stagedSpam: new Set((await deps.spam.flaggedOf(connection.userId)).keys()),
+    };
     let cursor = connection.txCursor;
     for (;;) {
       const batch = await adapter.fetchTransactions(cursor);
@@ -111,14 +136,16 @@ export class SyncEngine {
       const assets = batch.items.flatMap((tx) => [...tx.inputs, ...tx.outputs, ...tx.fees].map((l) => l.asset));
       await deps.assets.ensure(assets, now);
       const keyed = await deps.assets.keyedSince(assets);
-      const rows = batch.items.map((tx) => toTransactionRow(connection, tx, now, keyed));
+      const rows = batch.items.map((tx) => toTransactionRow(connection, tx, now, keyed, read.stagedSpam));
+      const activity = tokenActivity(batch.items);
       await deps.db.transaction().execute(async (trx) => {
         await deps.transactions.upsertMany(rows, trx);
+        await deps.spam.recordActivity(connection.id, connection.userId, activity, trx);
         await deps.connections.setCursor(connection.id, batch.nextCursor, now, trx);
       });
-      for (const tx of batch.items) if (tx.chain && tx.txHash) touched.push({ chain: tx.chain, hash: tx.txHash });
+      for (const tx of batch.items) if (tx.chain && tx.txHash) read.hashes.push({ chain: tx.chain, hash: tx.txHash });
       cursor = batch.nextCursor;
-      if (batch.done) return touched;
+      if (batch.done) return read;
       // A page whose items were at hand (a CSV import's next rows) must not chain the next one
       // in the same turn: requests waiting for the event loop run between pages.
       await yieldToEventLoop();
@@ -180,6 +207,25 @@ export class SyncEngine {
         'current prices unavailable; values stay null until the next sync',
       );
     }
+  }
+
+  /** Judges the person's tokens again now that this sync added facts (and perhaps prices). */
+  private async flagSpam(connection: Connection, history: HistoryRead): Promise<void> {
+    const { deps } = this;
+    const result = await flagSpam(deps, connection.userId, {
+      askPrices: true,
+      written: { connectionId: connection.id, since: history.since, stagedSpam: history.stagedSpam },
+    });
+    if (result.priceError)
+      deps.log.warn(
+        { err: result.priceError, connection: connection.id },
+        'token prices unavailable; spam verdicts used the last answers',
+      );
+    if (result.flagged.length || result.cleared.length)
+      deps.log.debug(
+        { connection: connection.id, flagged: result.flagged.length, cleared: result.cleared.length },
+        'spam verdicts changed',
+      );
   }
 
   private async fail(connection: Connection, startedAt: number, attempt: number, error: unknown): Promise<void> {

@@ -62,6 +62,12 @@ export const AssetSchema = Type.Object(
     chain: Type.Optional(Type.String()),
     contract_address: Type.Optional(Type.String()),
     decimals: Type.Integer(),
+    is_spam: Type.Optional(
+      Type.Boolean({
+        description:
+          "On positions (GET /assets), always: whether the token is spam for this person (on the known-spam list, a site advertised in its name or symbol, or an unpriced airdrop they never touched). Spam positions are listed only with include_spam=true and never count in total_value. Legs carry the transaction's categorization.is_spam instead.",
+      }),
+    ),
   },
   { title: 'Asset' },
 );
@@ -80,6 +86,13 @@ export function ListQuerySchema(withCursor: boolean) {
     asset_symbols: Type.Optional(Type.String({ description: 'Comma-separated symbols, e.g. BTC,SOL; omitted = all' })),
     crypto_sources: Type.Optional(
       Type.String({ description: 'Comma-separated provider ids; omitted = all connected' }),
+    ),
+    include_spam: Type.Optional(
+      Type.String({
+        description:
+          'true: also list spam (positions with asset.is_spam, transactions with categorization.is_spam); default false. Spam never counts in total_value.',
+        examples: ['true'],
+      }),
     ),
     limit: Type.Optional(Type.String({ description: 'Page size, 1–100, default 30' })),
     ...(withCursor
