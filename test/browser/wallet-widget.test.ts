@@ -57,6 +57,7 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
   let client: TestClient;
   let alice: Address;
   let token: Address;
+  let spam: Address;
   const btcAddress = bitcoin.address(bitcoin.key(0, 0));
 
   beforeAll(async () => {
@@ -72,6 +73,10 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     await chain.setEnsAddress(funder, ens, 'alice.eth', alice);
     await chain.sendEth(funder, alice, '2');
     token = getAddress((await chain.deployToken(aliceKey, 'Test Token', 'TTK', 18, parseUnits('1000', 18))).address);
+    // An airdrop nobody asked for, advertising a site: spam, kept out of the widget and the totals.
+    const bait = await chain.deployToken(funder, 'Visit claim-eth.com to claim', 'CLAIM', 18, parseUnits('1000', 18));
+    spam = getAddress(bait.address);
+    await chain.callToken(funder, spam, 'transfer', [alice, parseUnits('500', 18)]);
     const afterActivity = Number(await chain.public.getBlockNumber()) + 1;
     for (const [id, chainId] of Object.entries(NETWORKS) as Array<[Network, number]>) {
       indexers[id] = new EtherscanServer(chain.rpcUrl, id === 'arbitrum' ? afterActivity : startBlock, {
@@ -186,6 +191,7 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     ]);
     const linkedText = await textOf(page, 'ul.grants');
     expect(linkedText).not.toContain('Arbitrum');
+    expect(linkedText).not.toContain('CLAIM');
     expect(shownIn).toBeLessThan(10_000);
 
     await addWallet(page, world.owner.address, 'Solana');
@@ -229,6 +235,21 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
       expect(bySymbol.get('SOL').value).toMatchObject({ currency: 'USD' });
       expect(bySymbol.get('TTK')).toMatchObject({ asset: { contract_address: token }, value: null });
       expect(assets.body.data.total_value.currency).toBe('USD');
+      expect(bySymbol.has('CLAIM')).toBe(false);
+      // Asked for, the spam token is listed and flagged, and the total stays the same.
+      const withSpam = await api.get(`/platform/${version}/assets?include_spam=true`);
+      // One spam position per network (a spam token never consolidates with anything).
+      const claims = (withSpam.body.data.assets as Json[]).filter((a) => a.asset.symbol === 'CLAIM');
+      expect(claims.map((a) => [a.asset.chain, a.asset.contract_address, a.asset.is_spam, a.quantity]).sort()).toEqual([
+        ['base', spam, true, '500.000000000000000000'],
+        ['ethereum', spam, true, '500.000000000000000000'],
+      ]);
+      expect(withSpam.body.data.total_value).toEqual(assets.body.data.total_value);
+      const all = await api.get(`/platform/${version}/transactions?limit=100&include_spam=true`);
+      const drops = (all.body.data.transactions as Json[]).filter((t) =>
+        t.inputs.some((l: Json) => l.asset.symbol === 'CLAIM'),
+      );
+      expect(drops.map((t) => t.categorization.is_spam)).toEqual([true, true]);
 
       const transactions = await api.get(`/platform/${version}/transactions?limit=100`);
       expect(transactions.status).toBe(200);
