@@ -1,7 +1,13 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Config } from './config.ts';
-import { accountsRoutes, createAccounts, purgeAccounts, type Accounts } from './accounts/index.ts';
+import {
+  accountsRoutes,
+  createAccounts,
+  passkeysAccountSection,
+  purgeAccounts,
+  type Accounts,
+} from './accounts/index.ts';
 import { consoleRoutes, profileSection, sessionsSection } from './console/index.ts';
 import { createKernel, type Kernel, type KernelOptions } from './kernel/kernel.ts';
 import { useDefaultErrorHandler } from './ui/default-error-handler.ts';
@@ -83,6 +89,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     profileSection(),
     oauth.connectedAppsSection(),
     ...attached.flatMap((a) => a.accountSections ?? []),
+    passkeysAccountSection(accounts),
     sessionsSection(accounts),
   ];
   const developerSections = attached.flatMap((a) => a.developerSections ?? []);

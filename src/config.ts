@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import { Value } from '@sinclair/typebox/value';
 
@@ -78,6 +79,11 @@ export const ConfigSchema = Type.Object({
     'Sign-in and resend requests one IP address may make per minute (across nodes with REDIS_URL).',
     1,
   ),
+  WEBAUTHN_RP_ID: Str(
+    undefined,
+    "Passkeys' relying party ID: the ISSUER's host or a parent domain of it (example.com for auth.example.com). Default: the ISSUER's host; an IP address host offers no passkeys.",
+  ),
+  WEBAUTHN_RP_NAME: Str('Consentry', 'The name passkey prompts show for this server.'),
   REGISTRATION_INITIAL_ACCESS_TOKEN: Str(
     undefined,
     'When set, RFC 7591 registration needs it as a Bearer token; unset, registration is open (rate-limited).',
@@ -298,6 +304,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   const config = converted as Static<typeof ConfigSchema>;
   const issuer = (config.ISSUER ?? `http://localhost:${config.PORT}`).replace(/\/+$/, '');
   checkIssuer(issuer);
+  if (config.WEBAUTHN_RP_ID !== undefined) checkRelyingPartyId(config.WEBAUTHN_RP_ID, new URL(issuer).hostname);
   if (config.NODE_ENV === 'production') {
     if (!config.SECRET_KEY) throw new ConfigError('SECRET_KEY is required in production.');
     if (!config.ISSUER) throw new ConfigError('ISSUER is required in production.');
@@ -341,6 +348,21 @@ function checkIssuer(issuer: string): void {
   }
   if (url.search || url.hash) throw new ConfigError('ISSUER must not carry a query or fragment.');
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new ConfigError('ISSUER must be http(s).');
+}
+
+/**
+ * A passkey's relying party ID must be a domain (never an IP address) that is the issuer's host
+ * or a parent of it, or browsers refuse every ceremony (WebAuthn Level 3 §5.1.3 / §5.1.4.1).
+ */
+function checkRelyingPartyId(value: string, issuerHost: string): void {
+  const rpId = value.toLowerCase();
+  const bareHost = issuerHost.replace(/^\[|\]$/g, '');
+  if (isIP(rpId) || isIP(bareHost))
+    throw new ConfigError(`WEBAUTHN_RP_ID must be a domain name, and ISSUER's host too (got ${rpId}, ${issuerHost}).`);
+  if (rpId !== issuerHost && !issuerHost.endsWith(`.${rpId}`))
+    throw new ConfigError(
+      `WEBAUTHN_RP_ID must be ISSUER's host (${issuerHost}) or a parent domain of it (got ${rpId}).`,
+    );
 }
 
 /** Options documented in the README, for the test that keeps the two in step. */

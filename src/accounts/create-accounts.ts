@@ -6,6 +6,7 @@ import type { Csrf } from '../ui/csrf.ts';
 import { createCodeDelivery } from './delivery/create-code-sender.ts';
 import { OtpRepository } from './otp/otp-repository.ts';
 import { OtpService } from './otp/otp-service.ts';
+import { createPasskeys, type PasskeyServices } from './passkeys/create-passkeys.ts';
 import { readSessionToken } from './sessions/session-cookie.ts';
 import { SessionRepository } from './sessions/session-repository.ts';
 import { SessionService, type SessionSummary, type SignedInSession } from './sessions/session-service.ts';
@@ -50,6 +51,8 @@ export interface AccountsInternals {
   users: UserService;
   sessions: SessionService;
   signIn: SignInService;
+  /** Undefined where passkeys cannot work (an issuer on an IP address): codes only. */
+  passkeys: PasskeyServices | undefined;
 }
 
 const internals = new WeakMap<Accounts, AccountsInternals>();
@@ -90,7 +93,13 @@ export function createAccounts(deps: AccountsDeps): Accounts {
     },
     close: () => delivery.close(),
   };
-  internals.set(accounts, { users, sessions, signIn: new SignInService(otp, users, sessions) });
+  const passkeys = createPasskeys(db, config, clock);
+  internals.set(accounts, {
+    users,
+    sessions,
+    signIn: new SignInService(otp, users, sessions, passkeys?.signIn),
+    passkeys,
+  });
   return accounts;
 }
 

@@ -138,3 +138,67 @@ export class ChannelUnavailable extends AccountsError {
     );
   }
 }
+
+/** The challenge a passkey answered is unknown, used, expired, or was issued to another browser or session. */
+export class PasskeyChallengeExpired extends AccountsError {
+  constructor() {
+    super('passkey_expired', 'That passkey request has expired or was already used. Try again.');
+  }
+}
+
+/** What the browser sent is not a WebAuthn answer we can read. */
+export class PasskeyMalformed extends AccountsError {
+  constructor() {
+    super('passkey_malformed', 'Your browser sent a passkey answer we couldn’t read. Try again, or use a code.');
+  }
+}
+
+/** No account here has this passkey (it was removed, or made for another site with this name). */
+export class PasskeyNotRecognised extends AccountsError {
+  constructor() {
+    super(
+      'passkey_unknown',
+      'This passkey isn’t registered here — it may have been removed. Sign in with a code instead.',
+    );
+  }
+}
+
+/** Why a passkey answer was refused, for the log (the person sees one message for all). */
+export type PasskeyRefusal =
+  /** Wrong origin or RP ID, bad attestation or signature, user not present. */
+  | 'registration_invalid'
+  | 'assertion_invalid'
+  /** A valid signature with a counter at or below the stored one: possibly a cloned authenticator. */
+  | 'counter_went_back'
+  /** Another sign-in with this passkey moved its counter first. */
+  | 'counter_raced'
+  /** The authenticator named another account than the passkey belongs to. */
+  | 'user_handle_mismatch';
+
+/** The answer did not verify: wrong origin or RP ID, bad signature, or a counter that went backwards. */
+export class PasskeyNotVerified extends AccountsError {
+  constructor(
+    readonly reason: PasskeyRefusal,
+    readonly context: { passkeyId?: string; userId?: string; cause?: unknown } = {},
+  ) {
+    super('passkey_not_verified', 'We couldn’t verify that passkey. Try again, or sign in with a code.');
+  }
+}
+
+export class PasskeyAlreadyRegistered extends AccountsError {
+  constructor() {
+    super('passkey_registered', 'That passkey is already registered.');
+  }
+}
+
+export class PasskeyLimitReached extends AccountsError {
+  constructor(readonly limit: number) {
+    super('passkey_limit', `You have ${limit} passkeys, the most one account can have. Remove one to add another.`);
+  }
+}
+
+export class InvalidPasskeyName extends AccountsError {
+  constructor(readonly maxLength: number) {
+    super('invalid_passkey_name', `A passkey name must be 1 to ${maxLength} characters long.`);
+  }
+}

@@ -1,6 +1,6 @@
 /**
- * Accounts: people, sign-up / sign-in with a one-time code by email or SMS, and browser
- * sessions. Other features use only what this file exports.
+ * Accounts: people, sign-up / sign-in with a one-time code by email or SMS or with a passkey,
+ * and browser sessions. Other features use only what this file exports.
  */
 import type { FastifyInstance } from 'fastify';
 import type { Accounts, AccountsDeps } from './create-accounts.ts';
@@ -23,6 +23,7 @@ export {
 } from './errors.ts';
 export { displayName } from './users/user.ts';
 export { accountPage, signOutForm } from './pages/account-page.ts';
+export { passkeysAccountSection } from './passkeys/account-section.ts';
 export type { AccountSection } from './routes/route-deps.ts';
 export { SESSION_COOKIE } from './sessions/session-cookie.ts';
 export { safeReturnTo } from './return-to.ts';

@@ -20,6 +20,11 @@ export interface TestServerOptions {
   logStream?: { write(line: string): void };
   /** Adds routes (e.g. a protected test resource) before the server listens. */
   extend?: (built: BuiltApp) => Promise<void> | void;
+  /**
+   * The ISSUER's host (the server listens on 127.0.0.1 either way). `localhost` for passkeys:
+   * a WebAuthn RP ID must be a domain, and Chromium refuses 127.0.0.1.
+   */
+  issuerHost?: '127.0.0.1' | 'localhost';
 }
 
 /** A real Consentry listening on 127.0.0.1 with its own database and an adjustable clock. */
@@ -32,7 +37,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     NODE_ENV: 'test',
     HOST: '127.0.0.1',
     PORT: String(port),
-    ISSUER: `http://127.0.0.1:${port}`,
+    ISSUER: `http://${options.issuerHost ?? '127.0.0.1'}:${port}`,
     DATABASE_URL: database.url,
     SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',

@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { internalsOf, type Accounts, type AccountsDeps } from '../create-accounts.ts';
+import { passkeyRoutes } from '../passkeys/routes/passkey-routes.ts';
 import { accountRoutes } from './account.ts';
 import { resendCodeRoutes } from './resend-code.ts';
 import type { AccountSection, RouteDeps } from './route-deps.ts';
@@ -12,9 +13,9 @@ import { SIGN_IN_LINK, statusPage } from '../../ui/status-page.ts';
 export type AccountsRoutesOptions = AccountsDeps & { accounts: Accounts; accountSections?: AccountSection[] };
 
 /**
- * Registers /signin, /signin/code, /signin/resend, /signout and /account in their own
- * encapsulated context, so the CSRF hooks and the HTML error page never leak to other routes.
- * Paths are absolute: register without a prefix.
+ * Registers /signin, /signin/code, /signin/resend, /signout, /account and the passkey routes in
+ * their own encapsulated context, so the CSRF hooks and the HTML error page never leak to other
+ * routes. Paths are absolute: register without a prefix.
  */
 export async function registerAccountsRoutes(app: FastifyInstance, options: AccountsRoutesOptions): Promise<void> {
   const deps: RouteDeps = {
@@ -29,6 +30,7 @@ export async function registerAccountsRoutes(app: FastifyInstance, options: Acco
     for (const routes of [signinRoutes, signinCodeRoutes, resendCodeRoutes, signoutRoutes, accountRoutes]) {
       await routes(scope, deps);
     }
+    await passkeyRoutes(scope, deps);
   });
 }
 

@@ -76,7 +76,8 @@ export async function renderCodePage(
   const challenge = await services.signIn.describeChallenge(challengeId);
   if (!challenge) {
     const missing = new ChallengeNotFound();
-    return sendPage(reply, 400, signinPage({ csrfToken, returnTo, error: missing.message }));
+    const passkeys = Boolean(services.passkeys);
+    return sendPage(reply, 400, signinPage({ csrfToken, returnTo, error: missing.message, passkeys }));
   }
   // Coming back to a dead challenge without having submitted anything: say so up front.
   const shown =

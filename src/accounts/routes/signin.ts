@@ -29,7 +29,12 @@ export async function signinRoutes(app: FastifyInstance, { csrf, services, confi
     return sendPage(
       reply,
       200,
-      signinPage({ csrfToken: csrf.token(request, reply), returnTo, identifier: request.query.login_hint }),
+      signinPage({
+        csrfToken: csrf.token(request, reply),
+        returnTo,
+        identifier: request.query.login_hint,
+        passkeys: Boolean(services.passkeys),
+      }),
     );
   });
 
@@ -53,6 +58,7 @@ export async function signinRoutes(app: FastifyInstance, { csrf, services, confi
           returnTo,
           identifier: request.body.identifier,
           error: error.message,
+          passkeys: Boolean(services.passkeys),
         });
         return sendPage(reply, status, body);
       }

@@ -1,5 +1,8 @@
+import type { AuthenticationResponseJSON } from '@simplewebauthn/server';
 import { maskDestination, parseIdentifier } from '../destination.ts';
+import { PasskeyNotRecognised } from '../errors.ts';
 import type { ChallengeState, ChallengeView, OtpService } from '../otp/otp-service.ts';
+import type { PasskeySignIn } from '../passkeys/passkey-sign-in.ts';
 import type { ClientInfo, NewSession, SessionService } from '../sessions/session-service.ts';
 import type { User } from '../users/user.ts';
 import type { UserService } from '../users/user-service.ts';
@@ -16,12 +19,18 @@ export interface SignInResult extends NewSession {
   user: User;
 }
 
-/** Sign-up and sign-in with a one-time code, from what the person typed to a new session. */
+export type SignInClient = ClientInfo & { previousToken?: string | undefined };
+
+/**
+ * Sign-up and sign-in with a one-time code, from what the person typed to a new session; and
+ * sign-in with a passkey, which ends in the same kind of session.
+ */
 export class SignInService {
   constructor(
     private readonly otp: OtpService,
     private readonly users: UserService,
     private readonly sessions: SessionService,
+    private readonly passkeys?: PasskeySignIn | undefined,
   ) {}
 
   /** @throws MissingContact, InvalidEmail, InvalidPhone, CodeThrottled, DeliveryFailed, ChannelUnavailable */
@@ -44,13 +53,30 @@ export class SignInService {
    * new session; the browser's previous session, if any, ends.
    * @throws MalformedCode, ChallengeNotFound, CodeExpired, TooManyAttempts, WrongCode
    */
-  async completeSignIn(
-    challengeId: string,
-    code: string,
-    client: ClientInfo & { previousToken?: string | undefined },
-  ): Promise<SignInResult> {
+  async completeSignIn(challengeId: string, code: string, client: SignInClient): Promise<SignInResult> {
     const destination = await this.otp.verify(challengeId, code);
     const user = await this.users.findOrCreateVerified(destination);
+    return this.startSession(user, client);
+  }
+
+  /**
+   * Verifies a passkey's answer to this flow's challenge and starts a new session for its owner,
+   * as a code would; the browser's previous session, if any, ends.
+   * @throws PasskeyChallengeExpired, PasskeyNotRecognised, PasskeyNotVerified
+   */
+  async completePasskeySignIn(
+    flowHash: string,
+    response: AuthenticationResponseJSON,
+    client: SignInClient,
+  ): Promise<SignInResult & { passkeyId: string }> {
+    if (!this.passkeys) throw new PasskeyNotRecognised();
+    const { userId, passkeyId } = await this.passkeys.verify(flowHash, response);
+    const user = await this.users.findById(userId);
+    if (!user) throw new PasskeyNotRecognised();
+    return { ...(await this.startSession(user, client)), passkeyId };
+  }
+
+  private async startSession(user: User, client: SignInClient): Promise<SignInResult> {
     const created = await this.sessions.create(user.id, client);
     if (client.previousToken) await this.sessions.revoke(client.previousToken);
     return { ...created, user };

@@ -1,7 +1,7 @@
 import type { AccountSection, Accounts, SessionSummary } from '../../accounts/index.ts';
 import { formatTime } from '../../ui/format-time.ts';
 import { html } from '../../ui/html.ts';
-import { describeUserAgent } from './describe-user-agent.ts';
+import { describeUserAgent } from '../../ui/describe-user-agent.ts';
 
 /** The /account block listing where the person is signed in, with a sign-out for each. */
 export function sessionsSection(accounts: Accounts): AccountSection {

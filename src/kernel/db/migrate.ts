@@ -11,6 +11,7 @@ import * as securityReview from './migrations/0004-security-review.ts';
 import * as csvParts from './migrations/0005-portfolio-csv-parts.ts';
 import * as coinList from './migrations/0006-portfolio-coin-list.ts';
 import * as spam from './migrations/0007-portfolio-spam.ts';
+import * as passkeys from './migrations/0008-passkeys.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0005-portfolio-csv-parts': csvParts,
   '0006-portfolio-coin-list': coinList,
   '0007-portfolio-spam': spam,
+  '0008-passkeys': passkeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -7,6 +7,8 @@ export interface Database {
   users: UsersTable;
   otp_challenges: OtpChallengesTable;
   sessions: SessionsTable;
+  passkeys: PasskeysTable;
+  passkey_challenges: PasskeyChallengesTable;
   clients: ClientsTable;
   interactions: InteractionsTable;
   grants: GrantsTable;
@@ -74,6 +76,33 @@ export interface SessionsTable {
   expires_at: number;
   user_agent: string | null;
   ip: string | null;
+}
+
+/** A WebAuthn credential: its id and COSE public key base64url, transports as a JSON list. */
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  /** The authenticator's signature counter as last seen (0 for authenticators that keep none). */
+  counter: number;
+  transports: string;
+  device_type: 'singleDevice' | 'multiDevice';
+  backed_up: number;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+/** An unanswered WebAuthn challenge; `session_id` binds a registration, `flow_hash` a sign-in. */
+export interface PasskeyChallengesTable {
+  challenge: string;
+  purpose: 'register' | 'sign-in';
+  user_id: string | null;
+  session_id: string | null;
+  flow_hash: string | null;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface ClientsTable {

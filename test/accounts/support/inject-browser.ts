@@ -37,6 +37,16 @@ export class InjectBrowser {
     });
   }
 
+  /** POSTs a JSON body, as a page script's fetch does. */
+  postJson(url: string, body: unknown): Promise<LightMyRequestResponse> {
+    return this.send({
+      method: 'POST',
+      url,
+      payload: JSON.stringify(body),
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+    });
+  }
+
   /** Submits the page's POST form whose action contains `action`, keeping its hidden fields. */
   submit(html: string, action: string, fields: Record<string, string> = {}): Promise<LightMyRequestResponse> {
     const form = findForm(html, action);
