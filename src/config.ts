@@ -132,6 +132,28 @@ export const ConfigSchema = Type.Object({
     'Pending authorization requests one IP address may have at once (429 past it, until some finish or expire).',
     1,
   ),
+  DEVICE_CODE_TTL_SECONDS: Int(
+    600,
+    'Lifetime of a device authorization (RFC 8628): how long its user code can be entered and its device code polled.',
+    60,
+    3600,
+  ),
+  DEVICE_POLL_INTERVAL_SECONDS: Int(
+    5,
+    'Seconds a device waits between two polls of the token endpoint; a faster poll gets slow_down and 5 s more.',
+    1,
+    60,
+  ),
+  DEVICE_AUTHORIZATION_RATE_LIMIT_PER_MINUTE: Int(
+    30,
+    'Device authorization requests (/oauth/device_authorization) one IP address may make per minute.',
+    1,
+  ),
+  DEVICE_CODE_ENTRY_RATE_LIMIT_PER_MINUTE: Int(
+    10,
+    'User codes one IP address may enter on /device per minute (guards against guessing; across nodes with REDIS_URL).',
+    1,
+  ),
   REVOCATION_CACHE_MS: Int(
     2000,
     'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).',

@@ -20,6 +20,7 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
       'allow-plain-pkce': { type: 'boolean', default: false },
       'access-ttl': { type: 'string' },
       'refresh-ttl': { type: 'string' },
+      'grant-type': { type: 'string', multiple: true },
       json: { type: 'boolean', default: false },
       verified: { type: 'boolean', default: true },
       unverified: { type: 'boolean', default: false },
@@ -42,6 +43,8 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
             allowPlainPkce: values['allow-plain-pkce'],
             accessTokenTtl: seconds(values['access-ttl']) ?? null,
             refreshTokenTtl: seconds(values['refresh-ttl']) ?? null,
+            // Default: the code flow with refresh (and client credentials for a confidential client).
+            ...(values['grant-type'] ? { grantTypes: values['grant-type'] } : {}),
             registeredVia: 'cli',
             // The operator creates it: verified unless --unverified (as a self-service app would be).
             verified: values.verified && !values.unverified,
@@ -51,6 +54,7 @@ export async function runClientsCommand(config: Config, args: string[]): Promise
             client_secret: secret,
             type: client.type,
             redirect_uris: client.redirectUris,
+            grant_types: client.grantTypes,
             scope: client.allowedScopes.join(' '),
             default_scope: client.defaultScopes.join(' '),
             verified: client.verified,

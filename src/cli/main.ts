@@ -6,13 +6,15 @@ const USAGE = `Usage: consentry <command>
   migrate                            bring the database schema up to date
   clients create --name N --redirect-uri U [--redirect-uri U2] [--public]
                  [--scope "a b"] [--default-scope "a b"] [--allow-plain-pkce]
-                 [--access-ttl S] [--refresh-ttl S]
+                 [--access-ttl S] [--refresh-ttl S] [--grant-type G …]
   clients list
   clients delete <client_id>
   users create (--email E | --phone P) [--name N]
   keys rotate                        next key starts signing; the old one stays published
+  login --issuer URL --client-id ID [--scope "a b"] [--resource URI] [--client-secret S]
+        [--output FILE]              sign in to an issuer with the device flow; prints the tokens
 
-Configuration comes from environment variables (see README).`;
+Configuration comes from environment variables (see README); \`login\` needs none.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -20,6 +22,8 @@ async function main(argv: string[]): Promise<number> {
     console.log(USAGE);
     return command ? 0 : 2;
   }
+  // A client of some issuer, not part of this server: it needs no server configuration.
+  if (command === 'login') return (await import('./login-command.ts')).runLoginCommand(rest);
   let config: Config;
   try {
     config = loadConfig();

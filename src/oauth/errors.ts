@@ -81,6 +81,27 @@ export class AccessDenied extends OAuthError {
   }
 }
 
+/** RFC 8628 §3.5: the person has not decided yet; the device polls again after its interval. */
+export class AuthorizationPending extends OAuthError {
+  constructor(description: string) {
+    super('authorization_pending', description);
+  }
+}
+
+/** RFC 8628 §3.5: the device polled too fast; its interval is now 5 seconds longer. */
+export class SlowDown extends OAuthError {
+  constructor(description: string) {
+    super('slow_down', description);
+  }
+}
+
+/** RFC 8628 §3.5: the device code expired; the device starts again. */
+export class ExpiredToken extends OAuthError {
+  constructor(description: string) {
+    super('expired_token', description);
+  }
+}
+
 export class LoginRequired extends OAuthError {
   constructor(description: string) {
     super('login_required', description);

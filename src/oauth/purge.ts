@@ -2,11 +2,17 @@ import type { Db } from '../kernel/db/database.ts';
 import { deleteInBatches, type Purger } from '../kernel/jobs/janitor.ts';
 
 type ExpiringTable =
-  'authorization_codes' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
+  | 'authorization_codes'
+  | 'device_authorizations'
+  | 'interactions'
+  | 'revoked_access_tokens'
+  | 'refresh_tokens'
+  | 'token_families';
 
 /** Tables whose rows die at `expires_at`, with their keys; a family takes its remaining refresh tokens along. */
 const EXPIRING: Record<ExpiringTable, string> = {
   authorization_codes: 'code_hash',
+  device_authorizations: 'id',
   interactions: 'id',
   revoked_access_tokens: 'jti',
   refresh_tokens: 'id',

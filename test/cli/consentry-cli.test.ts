@@ -59,6 +59,28 @@ describe('consentry CLI', () => {
     expect(pub.stdout).toContain('public');
     expect(pub.stdout).not.toContain('client_secret');
 
+    // A device-flow client (RFC 8628) needs no redirect URI; an unknown grant type is refused.
+    const device = await consentry(
+      'clients',
+      'create',
+      '--name',
+      'Agent',
+      '--public',
+      '--grant-type',
+      'urn:ietf:params:oauth:grant-type:device_code',
+      '--grant-type',
+      'refresh_token',
+      '--json',
+    );
+    expect(device.code).toBe(0);
+    expect((JSON.parse(device.stdout) as { grant_types: string[] }).grant_types).toEqual([
+      'urn:ietf:params:oauth:grant-type:device_code',
+      'refresh_token',
+    ]);
+    const password = await consentry('clients', 'create', '--name', 'Old', '--grant-type', 'password');
+    expect(password.code).toBe(2);
+    expect(password.stderr).toContain('unsupported grant type password');
+
     const listed = JSON.parse((await consentry('clients', 'list', '--json')).stdout) as Array<{ client_id: string }>;
     expect(listed.map((c) => c.client_id)).toContain(client.client_id);
 

@@ -12,6 +12,7 @@ import * as csvParts from './migrations/0005-portfolio-csv-parts.ts';
 import * as coinList from './migrations/0006-portfolio-coin-list.ts';
 import * as spam from './migrations/0007-portfolio-spam.ts';
 import * as passkeys from './migrations/0008-passkeys.ts';
+import * as deviceAuthorizations from './migrations/0009-device-authorizations.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0006-portfolio-coin-list': coinList,
   '0007-portfolio-spam': spam,
   '0008-passkeys': passkeys,
+  '0009-device-authorizations': deviceAuthorizations,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -13,6 +13,7 @@ export interface Database {
   interactions: InteractionsTable;
   grants: GrantsTable;
   authorization_codes: AuthorizationCodesTable;
+  device_authorizations: DeviceAuthorizationsTable;
   token_families: TokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   revoked_access_tokens: RevokedAccessTokensTable;
@@ -171,6 +172,26 @@ export interface AuthorizationCodesTable {
   expires_at: number;
   consumed_at: number | null;
   family_id: string | null;
+}
+
+export interface DeviceAuthorizationsTable {
+  id: string;
+  device_code_hash: string;
+  /** A keyed hash (HMAC) of the normalised user code: 34 bits are too few for a plain hash. */
+  user_code_hash: string;
+  client_id: string;
+  scopes: string;
+  resources: string;
+  status: 'pending' | 'approved' | 'denied' | 'consumed';
+  /** Seconds the device must wait between polls; slow_down adds 5. */
+  poll_interval: number;
+  last_polled_at: number | null;
+  user_id: string | null;
+  grant_id: string | null;
+  auth_time: number | null;
+  family_id: string | null;
+  created_at: number;
+  expires_at: number;
 }
 
 export interface TokenFamiliesTable {

@@ -5,6 +5,7 @@ import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { checkRedirectUriRegistration } from '../checks/check-redirect-uri-registration.ts';
 import type { Client, ClientType } from './client.ts';
 import type { ClientRepository } from './client-repository.ts';
+import { DEVICE_CODE_GRANT_TYPE } from '../device/device-code-grant-type.ts';
 import { randomBytes } from 'node:crypto';
 
 export interface NewClient {
@@ -41,7 +42,7 @@ export class InvalidClientMetadata extends Error {
   }
 }
 
-const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials'];
+const GRANT_TYPES = ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE];
 
 export class ClientService {
   constructor(

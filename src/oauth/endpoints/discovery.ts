@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
+import { DEVICE_CODE_GRANT_TYPE } from '../device/device-code-grant-type.ts';
 
 /** The facts both discovery documents publish (RFC 8414, OpenID Connect Discovery 1.0). */
 export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
@@ -13,10 +14,11 @@ export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
     userinfo_endpoint: `${issuer}/oauth/userinfo`,
     jwks_uri: `${issuer}/oauth/jwks`,
     registration_endpoint: `${issuer}/oauth/register`,
+    device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
     scopes_supported: ctx.registry.scopeNames(),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
-    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials'],
+    grant_types_supported: ['authorization_code', 'refresh_token', 'client_credentials', DEVICE_CODE_GRANT_TYPE],
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],
     revocation_endpoint_auth_methods_supported: ['none', 'client_secret_basic', 'client_secret_post'],

@@ -3,6 +3,13 @@ import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError } from '../errors.ts';
 import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A browser-facing route: malformed requests and rate limits answer with a page, not JSON. */
+    htmlErrors?: boolean;
+  }
+}
+
 /**
  * The one error renderer of the OAuth JSON endpoints: RFC 6749 §5.2 bodies with
  * `Cache-Control: no-store`; a body Fastify could not parse is an invalid_request; anything

@@ -31,15 +31,25 @@ export const AuthorizeQuery = object({
 });
 
 export const TokenBody = object({
-  grant_type: text('authorization_code, refresh_token or client_credentials'),
+  grant_type: text(
+    'authorization_code, refresh_token, client_credentials or urn:ietf:params:oauth:grant-type:device_code',
+  ),
   code: text('authorization_code: the code'),
   redirect_uri: text('authorization_code: the redirect URI of the authorization request'),
   code_verifier: text('authorization_code: the PKCE verifier (43–128 characters)'),
   refresh_token: text('refresh_token: the refresh token'),
+  device_code: text('device_code: the device code of the device authorization response'),
   scope: text('refresh_token: a narrower scope; client_credentials: the scopes wanted'),
   resource: repeatable('RFC 8707 resource indicator(s)'),
   client_id: text('client_secret_post or public clients'),
   client_secret: text('client_secret_post'),
+});
+
+export const DeviceAuthorizationBody = object({
+  client_id: text('client_secret_post or public clients'),
+  client_secret: text('client_secret_post'),
+  scope: text("Space-separated scopes; omitted: the client's defaults"),
+  resource: repeatable('RFC 8707 resource indicator(s): absolute URIs of protected resources'),
 });
 
 export const TokenOnlyBody = object({

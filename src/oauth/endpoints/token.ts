@@ -4,13 +4,14 @@ import { authenticateClient } from '../clients/authenticate-client.ts';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
 import { authorizationCodeGrant } from '../grants/authorization-code.ts';
 import { clientCredentialsGrant } from '../grants/client-credentials.ts';
+import { deviceCodeGrant } from '../grants/device-code.ts';
 import type { GrantHandler } from '../grants/grant-handler.ts';
 import { refreshTokenGrant } from '../grants/refresh-token.ts';
 import { readFormParams } from './read-params.ts';
 import { TokenBody } from './schemas.ts';
 
 const GRANTS = new Map<string, GrantHandler>(
-  [authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant].map((g) => [g.name, g]),
+  [authorizationCodeGrant, refreshTokenGrant, clientCredentialsGrant, deviceCodeGrant].map((g) => [g.name, g]),
 );
 
 /**

@@ -54,7 +54,10 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
   if (!AUTH_METHODS.includes(authMethod))
     throw new InvalidClientMetadataError(`token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
   const grantTypes = stringList(metadata, 'grant_types') ?? ['authorization_code'];
-  const responseTypes = stringList(metadata, 'response_types') ?? ['code'];
+  // RFC 7591 §2 defaults response_types to "code"; a client without the code grant (a device
+  // that only uses the device flow) has no use for it, and naming none must not be refused.
+  const responseTypes =
+    stringList(metadata, 'response_types') ?? (grantTypes.includes('authorization_code') ? ['code'] : []);
   if (responseTypes.some((t) => t !== 'code'))
     throw new InvalidClientMetadataError('only the response type "code" is supported');
   if (grantTypes.includes('authorization_code') !== responseTypes.includes('code'))

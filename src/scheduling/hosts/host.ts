@@ -15,6 +15,7 @@ export const RESERVED_SLUGS = new Set([
   'signout',
   'scheduling',
   'developers',
+  'device',
   'booking',
   'bookings',
   'connect',
