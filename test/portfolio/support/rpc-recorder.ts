@@ -1,9 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RecordedCall {
   method: string;
   params: unknown[];
+  /** When it arrived (performance.now(), ms). */
+  at: number;
 }
 
 /**
@@ -13,6 +17,10 @@ export interface RecordedCall {
  */
 export class RpcRecorder {
   readonly calls: RecordedCall[] = [];
+  /** HTTP requests received (a batch of calls is one). */
+  requests = 0;
+  /** Added before every answer, as the round trip to a public RPC node takes. */
+  latencyMs = 0;
   url = '';
   private server: Server | undefined;
 
@@ -26,14 +34,17 @@ export class RpcRecorder {
       const chunks: Buffer[] = [];
       for await (const chunk of request) chunks.push(chunk as Buffer);
       const body = Buffer.concat(chunks).toString('utf8');
-      const parsed = JSON.parse(body) as RecordedCall | RecordedCall[];
-      for (const call of [parsed].flat()) this.calls.push({ method: call.method, params: call.params });
+      const parsed = JSON.parse(body) as Omit<RecordedCall, 'at'> | Array<Omit<RecordedCall, 'at'>>;
+      this.requests++;
+      const at = performance.now();
+      for (const call of [parsed].flat()) this.calls.push({ method: call.method, params: call.params, at });
       const upstream = await fetch(this.target, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
       });
       const text = await upstream.text();
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
       response
         .writeHead(upstream.status, { 'content-type': 'application/json' })
         .end(this.chainId === undefined ? text : this.asChain(parsed, text));
@@ -43,7 +54,7 @@ export class RpcRecorder {
   }
 
   /** The node's answer with eth_chainId's result (batched or not) replaced by this proxy's chain id. */
-  private asChain(request: RecordedCall | RecordedCall[], text: string): string {
+  private asChain(request: Omit<RecordedCall, 'at'> | Array<Omit<RecordedCall, 'at'>>, text: string): string {
     const asked = new Set(
       [request].flat().flatMap((c) => (c.method === 'eth_chainId' ? [(c as { id?: unknown }).id] : [])),
     );
