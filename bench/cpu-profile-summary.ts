@@ -15,7 +15,17 @@ interface CpuProfile {
   startTime: number;
   endTime: number;
   samples: number[];
+  timeDeltas: number[];
 }
+
+/** Part of a profile's run, in the profiled process's monotonic clock (µs, as `monotonicMicros()` reads it). */
+export interface ProfileWindow {
+  from: number;
+  to: number;
+}
+
+/** CLOCK_MONOTONIC in µs: the clock V8 stamps profile samples with, the same in every process of the host. */
+export const monotonicMicros = (): number => Number(process.hrtime.bigint() / 1000n);
 
 const REPO_URL = new URL('..', import.meta.url).href; // file:///…/main/
 const MAX_AREAS = 12;
@@ -40,14 +50,32 @@ function area(node: CpuProfileNode): string {
   return path.split('/')[0] ?? path;
 }
 
-export function summarizeCpuProfile(file: string, top = 15): string {
+/** Samples per node id, of the whole profile or of the samples taken within `window`. */
+function hitsOf(profile: CpuProfile, window: ProfileWindow | undefined): Map<number, number> {
+  const hits = new Map<number, number>();
+  if (!window) {
+    for (const node of profile.nodes) hits.set(node.id, node.hitCount ?? 0);
+    return hits;
+  }
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= window.from && at <= window.to) hits.set(id, (hits.get(id) ?? 0) + 1);
+  });
+  return hits;
+}
+
+/** Where the CPU went; with `window`, only in that part of the run (e.g. one sync, without the start-up). */
+export function summarizeCpuProfile(file: string, top = 15, window?: ProfileWindow): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
-  const total = profile.nodes.reduce((sum, n) => sum + (n.hitCount ?? 0), 0);
+  const hitsById = hitsOf(profile, window);
+  const total = [...hitsById.values()].reduce((sum, n) => sum + n, 0);
   const msPerSample = (profile.endTime - profile.startTime) / 1000 / Math.max(1, profile.samples.length);
+  const span = window ? (window.to - window.from) / 1000 : (profile.endTime - profile.startTime) / 1000;
   const byFunction = new Map<string, { fn: string; at: string; hits: number }>();
   const byArea = new Map<string, number>();
   for (const node of profile.nodes) {
-    const hits = node.hitCount ?? 0;
+    const hits = hitsById.get(node.id) ?? 0;
     if (hits === 0) continue;
     const { functionName, url, lineNumber } = node.callFrame;
     const at = url ? `${where(url)}:${lineNumber + 1}` : '';
@@ -82,7 +110,7 @@ export function summarizeCpuProfile(file: string, top = 15): string {
     '% busy': name === '(idle)' ? null : pct(hits, busy),
   }));
   return [
-    `${file}: ${profile.samples.length} samples over ${Math.round((profile.endTime - profile.startTime) / 1000)} ms, ${pct(idle, Math.max(1, total))}% idle; "% busy" excludes (idle)`,
+    `${file}${window ? ' (one window of the run)' : ''}: ${total} samples over ${Math.round(span)} ms, ${pct(idle, Math.max(1, total))}% idle; "% busy" excludes (idle)`,
     '',
     `Top ${top} by self time:`,
     formatTable(functions),

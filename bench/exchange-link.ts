@@ -21,6 +21,7 @@ const PROGRESS_EVERY_MS = 15_000;
 export interface PlatformClient {
   get(path: string): Promise<Answer>;
   post(path: string, body: unknown): Promise<Answer>;
+  delete(path: string, body: unknown): Promise<Answer>;
 }
 
 /** The platform API as the person's app sees it; a token that expired mid-run (15 min) is minted again. */
@@ -44,7 +45,11 @@ export function platformClient(server: ConsentryUnderTest, firstToken: string): 
       return { status: response.status, body: text ? JSON.parse(text) : undefined };
     }
   };
-  return { get: (path) => call('GET', path), post: (path, body) => call('POST', path, body) };
+  return {
+    get: (path) => call('GET', path),
+    post: (path, body) => call('POST', path, body),
+    delete: (path, body) => call('DELETE', path, body),
+  };
 }
 
 async function expectStatus(answer: Promise<Answer>, status: number, what: string): Promise<Answer> {

@@ -104,7 +104,16 @@ export function sampleRssMb(pid?: number): number {
  * Its resolution is one clock tick (10 ms): ample over a run of thousands of requests.
  */
 export function sampleCpuUs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return cpuUsOf(`/proc/${pid}/stat`);
+}
+
+/** The same for the process's main thread alone (its JavaScript, SQLite calls, parsing), without V8's and libuv's helper threads. */
+export function sampleMainThreadCpuUs(pid: number): number {
+  return cpuUsOf(`/proc/${pid}/task/${pid}/stat`);
+}
+
+function cpuUsOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
   // Fields after the parenthesised command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS_PER_SECOND;

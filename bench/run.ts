@@ -1,6 +1,6 @@
 // npm run bench: Consentry against oidc-provider 8.x measured in the same run, plus a bare Fastify
 // "hello" route as the machine's ceiling; then the products' own benchmarks (bench/scheduling.ts,
-// bench/portfolio.ts, bench/exchange-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
+// bench/portfolio.ts, bench/exchange-sync.ts, bench/wallet-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
 // here, 32 connections on loopback, BENCH_SECONDS (default 5) per scenario and server.
 //
 //   BENCH_SECONDS=5            seconds per measured run
@@ -8,7 +8,7 @@
 //                              the median run of each is reported (a shared host is noisy)
 //   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
 //   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, code, client_credentials, introspection, userinfo,
-//                              and the products' own: scheduling, portfolio, exchange); unset: all of them
+//                              and the products' own: scheduling, portfolio, exchange, wallet); unset: all of them
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
 //
 // Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
@@ -34,6 +34,7 @@ import { summarizeCpuProfile } from './cpu-profile-summary.ts';
 import { runSchedulingBench } from './scheduling.ts';
 import { runPortfolioBench } from './portfolio.ts';
 import { runExchangeBench } from './exchange-sync.ts';
+import { runWalletBench } from './wallet-sync.ts';
 
 const SECONDS = benchSeconds();
 const CONNECTIONS = 32;
@@ -46,7 +47,7 @@ const RSS_SAMPLE_MS = 250;
 const FORM = 'application/x-www-form-urlencoded';
 const ALL_SCENARIOS = ['hello', 'refresh', 'code', 'client_credentials', 'introspection', 'userinfo'] as const;
 type ScenarioKey = (typeof ALL_SCENARIOS)[number];
-const PRODUCT_BENCHES = ['scheduling', 'portfolio', 'exchange'] as const;
+const PRODUCT_BENCHES = ['scheduling', 'portfolio', 'exchange', 'wallet'] as const;
 type ProductBench = (typeof PRODUCT_BENCHES)[number];
 
 /** What a scenario needs from a server: the baseline's shape, which Consentry's launcher mirrors. */
@@ -480,6 +481,12 @@ async function main(): Promise<number> {
   if (selected.products.has('exchange')) {
     console.log('\nExchange sync (Consentry in its own process, SQLite file; Binance stand-in):');
     console.log(formatTable(await runExchangeBench()));
+  }
+  if (selected.products.has('wallet')) {
+    console.log(
+      '\nWallet sync (Consentry in its own process, SQLite file; anvil nodes behind Etherscan-compatible stand-ins):',
+    );
+    console.log(formatTable(await runWalletBench()));
   }
 
   if (failures.length) {

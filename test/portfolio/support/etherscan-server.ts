@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { AnvilIndex, type AnvilIndexLists, type IndexedEntry } from './anvil-index.ts';
 
 type Action = keyof AnvilIndexLists;
@@ -24,6 +26,10 @@ export class EtherscanServer {
   rateLimitNext = 0;
   /** Calls per second allowed (a sliding one-second window); past it, the rate-limit answer. */
   callsPerSecond = Infinity;
+  /** Added before every answer, as the round trip to a real explorer takes. */
+  latencyMs = 0;
+  /** Milliseconds spent choosing and serializing records (the added latency and catching up with the chain left out). */
+  answerMs = 0;
   /** Lists one made-up record this many blocks past the chain head (an indexer ahead of, or lying about, the chain). */
   lieAheadBy = 0;
   /** Lists that answer HTTP 503 while the others work. */
@@ -43,6 +49,16 @@ export class EtherscanServer {
     this.index = new AnvilIndex(rpcUrl, fromBlock);
   }
 
+  /** Indexes the chain up to its head now (otherwise the first call after new blocks does). */
+  async catchUp(): Promise<number> {
+    return this.index.catchUp();
+  }
+
+  /** The records one list holds for `address` (lowercase), as indexed so far. */
+  recordsOf(action: Action, address: string): IndexedEntry[] {
+    return this.index.recordsOf(action, address);
+  }
+
   /** The calls of one list (e.g. to check the paging a client did). */
   callsOf(action: Action): URLSearchParams[] {
     return this.calls.filter((q) => q.get('action') === action);
@@ -50,11 +66,16 @@ export class EtherscanServer {
 
   async start(): Promise<void> {
     this.server = createServer((request, response) => {
-      void this.answer(new URL(request.url ?? '/', 'http://x')).then(
+      const answered = this.answer(new URL(request.url ?? '/', 'http://x'));
+      const late = this.latencyMs > 0 ? answered.then((a) => sleep(this.latencyMs).then(() => a)) : answered;
+      void late.then(
         (answer) => {
+          const started = performance.now();
           const json = typeof answer.body !== 'string';
+          const text = json ? JSON.stringify(answer.body) : (answer.body as string);
+          this.answerMs += performance.now() - started;
           response.writeHead(answer.status, { 'content-type': json ? 'application/json' : 'text/html' });
-          response.end(json ? JSON.stringify(answer.body) : answer.body);
+          response.end(text);
         },
         (error: Error) => response.writeHead(500).end(error.message),
       );
@@ -94,15 +115,15 @@ export class EtherscanServer {
     if (page * offset > WINDOW)
       return notOk('Result window is too large, PageNo x Offset size must be less than or equal to 10000');
     const head = await this.index.catchUp();
+    const started = performance.now();
     const start = Number(q.get('startblock') ?? '0');
     const end = Math.min(Number(q.get('endblock') ?? '99999999'), head);
-    let found = this.index.lists[action].filter(
-      (e) => e.parties.includes(address) && e.block >= start && e.block <= end,
-    );
+    let found = this.index.recordsOf(action, address).filter((e) => e.block >= start && e.block <= end);
     if (this.lieAheadBy > 0) found = [...found, this.madeUp(action, address, head + this.lieAheadBy)];
     found.sort(byPosition);
     if (q.get('sort') === 'desc') found.reverse();
     const records = found.slice((page - 1) * offset, page * offset).map((e) => e.record);
+    this.answerMs += performance.now() - started;
     if (records.length === 0)
       return { status: 200, body: { status: '0', message: 'No transactions found', result: [] } };
     return { status: 200, body: { status: '1', message: 'OK', result: records } };

@@ -1,9 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RecordedCall {
   method: string;
   params: unknown[];
+  /** When it arrived (performance.now(), ms). */
+  at: number;
 }
 
 /**
@@ -13,6 +17,10 @@ export interface RecordedCall {
  */
 export class RpcRecorder {
   readonly calls: RecordedCall[] = [];
+  /** HTTP requests received (a batch of calls is one). */
+  requests = 0;
+  /** Added before every answer, as the round trip to a public RPC node takes. */
+  latencyMs = 0;
   url = '';
   /** While set, the node is gone: every call is answered as a load balancer without a healthy node answers (503). */
   unavailable = false;
@@ -34,14 +42,17 @@ export class RpcRecorder {
         response.writeHead(503, { 'content-type': 'text/plain' }).end('no healthy upstream');
         return;
       }
-      const parsed = JSON.parse(body) as RecordedCall | RecordedCall[];
-      for (const call of [parsed].flat()) this.calls.push({ method: call.method, params: call.params });
+      const parsed = JSON.parse(body) as Omit<RecordedCall, 'at'> | Array<Omit<RecordedCall, 'at'>>;
+      this.requests++;
+      const at = performance.now();
+      for (const call of [parsed].flat()) this.calls.push({ method: call.method, params: call.params, at });
       const upstream = await fetch(this.target, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body,
       });
       const text = await upstream.text();
+      if (this.latencyMs > 0) await sleep(this.latencyMs);
       response
         .writeHead(upstream.status, { 'content-type': 'application/json' })
         .end(this.chainId === undefined && !this.l1FeeOf ? text : this.rewrite(parsed, text));
@@ -54,7 +65,7 @@ export class RpcRecorder {
    * The node's answer as the network it stands for sends it: eth_chainId's result (batched or
    * not) is this proxy's chain id; receipts of an OP-stack node carry l1Fee, l1GasPrice, l1GasUsed.
    */
-  private rewrite(request: RecordedCall | RecordedCall[], text: string): string {
+  private rewrite(request: Omit<RecordedCall, 'at'> | Array<Omit<RecordedCall, 'at'>>, text: string): string {
     const methods = new Map([request].flat().map((c) => [(c as { id?: unknown }).id, c.method]));
     const answer = JSON.parse(text) as Array<{ id?: unknown; result?: unknown }> | { id?: unknown; result?: unknown };
     for (const item of [answer].flat()) {
