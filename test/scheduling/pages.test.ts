@@ -132,9 +132,21 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     const page = await landing.text();
     expect(page).toContain('Coffee chat');
     expect(page).toContain('/scheduling/assets/booking.js');
-    const dayLinks = links(page).filter((l) => l.includes('date='));
+    // The host's own address is a page listing what can be booked.
+    const hostPage = await invitee.get('/pat-host');
+    expect(hostPage.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(await hostPage.text()).toContain('href="/pat-host/coffee"');
+    expect((await invitee.get('/no-such-host')).status).toBe(404);
+    // Days with free times are links in the month's table; the others are plain.
+    const openDays = async (month: string) => {
+      const table = await (await invitee.get(`/pat-host/coffee?tz=America/New_York&duration=60&month=${month}`)).text();
+      return [...table.matchAll(/<td class="day open[^"]*" data-date="([^"]+)"/g)].map((m) => m[1]);
+    };
+    const days = [
+      ...(await openDays(monday.toFormat('yyyy-MM'))),
+      ...(await openDays(monday.plus({ days: 4 }).toFormat('yyyy-MM'))),
+    ];
     // Monday, then Friday: Tuesday is closed by the override, Wednesday and Thursday out of office.
-    const days = dayLinks.map((l) => new URL(l, server.url).searchParams.get('date'));
     expect(days).toContain(monday.toISODate());
     expect(days).toContain(monday.plus({ days: 4 }).toISODate());
     for (const closed of [1, 2, 3]) expect(days).not.toContain(monday.plus({ days: closed }).toISODate());
@@ -152,7 +164,7 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     const managePath = booked.headers.get('location')!;
     expect(managePath).toMatch(/^\/booking\/[\w-]+\?token=/);
     const confirmation = await (await invitee.get(managePath)).text();
-    expect(confirmation).toContain('Booked');
+    expect(confirmation).toContain('You are scheduled');
 
     // The same slot again is taken now.
     const again = await invitee.submit(chosen, { name: 'Late', email: 'late@example.com' }, '/pat-host/coffee');
@@ -171,10 +183,17 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     expect(ics).toMatch(new RegExp(`DTSTART:${monday.set({ hour: 9 }).toUTC().toFormat("yyyyMMdd'T'HHmmss'Z'")}`));
     expect(ics).toContain('ATTENDEE;CN="Nora Invitee"');
 
-    const cancelForm = findForm(confirmation, '/cancel');
+    // Cancelling asks first, on its own page; nothing happens until its form is sent.
+    const cancelPath = managePath.replace('?', '/cancel?');
+    const ask = await (await invitee.get(cancelPath)).text();
+    expect(ask).toContain('Cancel this meeting?');
+    expect(await (await invitee.get(managePath)).text()).toContain('You are scheduled');
+    const cancelForm = findForm(ask, '/cancel');
     const canceled = await invitee.post(cancelForm.action, { ...cancelForm.hidden, reason: 'Conflict at work' });
     expect(canceled.status).toBe(303);
-    expect(await (await invitee.get(managePath)).text()).toContain('Canceled: Conflict at work');
+    const canceledPage = await (await invitee.get(managePath)).text();
+    expect(canceledPage).toContain('This meeting is canceled');
+    expect(canceledPage).toContain('Reason given: Conflict at work');
     await server.kernel.jobs.drain();
     const cancelMail = await smtp.waitForMessage('nora@example.com');
     expect(cancelMail.subject).toMatch(/^Canceled:/);
@@ -195,7 +214,9 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
       '/pat-host/coffee',
     );
     const managePath = booked.headers.get('location')!;
-    const manage = await (await invitee.get(`${managePath}&date=${monday.plus({ days: 4 }).toISODate()}`)).text();
+    const manage = await (
+      await invitee.get(`${managePath.replace('?', '/reschedule?')}&date=${monday.plus({ days: 4 }).toISODate()}`)
+    ).text();
     const later = links(manage)
       .filter((l) => l.includes('start='))
       .at(-1)!;
@@ -204,8 +225,8 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     expect(moved.status).toBe(303);
     const newPath = moved.headers.get('location')!;
     expect(newPath).not.toBe(managePath);
-    expect(await (await invitee.get(newPath)).text()).toContain('Booked');
-    expect(await (await invitee.get(managePath)).text()).toContain('Canceled: Rescheduled.');
+    expect(await (await invitee.get(newPath)).text()).toContain('You are scheduled');
+    expect(await (await invitee.get(managePath)).text()).toContain('This meeting was moved');
   });
 
   it('shows the webhook section with a disabled endpoint’s reason, and refuses forged forms', async () => {

@@ -6,9 +6,12 @@ import { dashboardRoutes } from './host/dashboard.ts';
 import { eventTypeFormRoutes } from './host/event-type-forms.ts';
 import { scheduleFormRoutes } from './host/schedule-forms.ts';
 import { message, sendPage, type PageDeps } from './page-deps.ts';
+import { assetRoutes } from './assets/asset-routes.ts';
 import { bookingPageRoutes } from './public/booking-page.ts';
-import { bookingScriptRoute } from './public/booking-script.ts';
+import { cancelBookingRoutes } from './public/cancel-booking.ts';
+import { hostPageRoutes } from './public/host-page.ts';
 import { manageBookingRoutes } from './public/manage-booking.ts';
+import { rescheduleBookingRoutes } from './public/reschedule-booking.ts';
 import { publicLimits } from './public/public-limits.ts';
 
 /**
@@ -46,8 +49,11 @@ export async function registerSchedulingPages(app: FastifyInstance, deps: PageDe
       bookingActionRoutes,
       webhookFormRoutes,
       manageBookingRoutes,
-      bookingScriptRoute,
+      cancelBookingRoutes,
+      rescheduleBookingRoutes,
+      assetRoutes,
       bookingPageRoutes,
+      hostPageRoutes,
     ]) {
       await routes(scope, limited);
     }

@@ -1,0 +1,75 @@
+import { AxeBuilder } from '@axe-core/playwright';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { checkLayout } from './chromium.ts';
+
+const withoutScripts = new WeakSet<BrowserContext>();
+
+/** A context whose pages run no JavaScript at all (the pages must work without it). */
+export async function contextWithoutScripts(
+  browser: Browser,
+  options: BrowserContextOptions = {},
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ ...options, javaScriptEnabled: false });
+  withoutScripts.add(context);
+  return context;
+}
+
+/**
+ * The page as it stands, at 375 px and 1280 px: a screenshot of each under test-results/screens/,
+ * no sideways scroll, and no axe-core violation (WCAG 2.0–2.2 A and AA rules and best practices).
+ */
+export async function checkPage(page: Page, name: string): Promise<void> {
+  await checkLayout(page, name);
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    const found = await axeViolations(page, width);
+    expect(found, `axe on ${name} at ${width} px`).toEqual([]);
+  }
+}
+
+/**
+ * axe-core runs in the page and waits on timers, which a page without JavaScript never fires; so
+ * such a page is checked as a copy: its DOM served at its own address to a page that may run
+ * scripts but loads none of the site's (script requests are refused), with the same stylesheets.
+ */
+async function axeViolations(page: Page, width: number): Promise<string[]> {
+  let target = page;
+  let copy: BrowserContext | undefined;
+  if (withoutScripts.has(page.context())) {
+    copy = await page.context().browser()!.newContext();
+    target = await copy.newPage();
+    await target.setViewportSize({ width, height: 800 });
+    const [url, body] = [page.url(), await page.content()];
+    await target.route('**/*', (route) => {
+      const request = route.request();
+      if (request.resourceType() === 'document' && request.url() === url)
+        return route.fulfill({ status: 200, contentType: 'text/html; charset=utf-8', body });
+      if (request.resourceType() === 'script') return route.abort();
+      return route.continue();
+    });
+    await target.goto(url);
+  }
+  try {
+    const results = await new AxeBuilder({ page: target }).analyze();
+    return results.violations.map(
+      (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+    );
+  } finally {
+    await copy?.close();
+  }
+}
+
+/** Presses Tab until the focused element matches `selector` (at most `limit` presses), as a keyboard user would. */
+export async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
+  for (let i = 0; i < limit; i++) {
+    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    await page.keyboard.press('Tab');
+  }
+  throw new Error(`Tab never reached ${selector}`);
+}
+
+/** Waits until the focused element matches `selector`. */
+export async function expectFocus(page: Page, selector: string): Promise<void> {
+  await page.waitForFunction((s) => document.activeElement?.matches(s) ?? false, selector, { timeout: 5_000 });
+}
