@@ -60,16 +60,32 @@ async function axeViolations(page: Page, width: number): Promise<string[]> {
   }
 }
 
-/** Presses Tab until the focused element matches `selector` (at most `limit` presses), as a keyboard user would. */
-export async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
+/**
+ * Presses Tab until the focused element matches the CSS `selector` (and has the visible `text`,
+ * when given), at most `limit` times, as a keyboard user would.
+ */
+export async function tabTo(page: Page, selector: string, text?: string, limit = 120): Promise<void> {
   for (let i = 0; i < limit; i++) {
-    if (await page.evaluate((s) => document.activeElement?.matches(s) ?? false, selector)) return;
+    const there = await page.evaluate(
+      ([s, t]) => {
+        const active = document.activeElement;
+        return Boolean(active?.matches(s!)) && (t === undefined || active!.textContent?.trim() === t);
+      },
+      [selector, text] as const,
+    );
+    if (there) return;
     await page.keyboard.press('Tab');
   }
-  throw new Error(`Tab never reached ${selector}`);
+  throw new Error(`Tab never reached ${selector}${text ? ` "${text}"` : ''}`);
 }
 
-/** Waits until the focused element matches `selector`. */
+/**
+ * Waits until the focused element matches `selector`. Polls on a timer: animation frames stop
+ * while a native control (a time field) holds focus in headless Chromium.
+ */
 export async function expectFocus(page: Page, selector: string): Promise<void> {
-  await page.waitForFunction((s) => document.activeElement?.matches(s) ?? false, selector, { timeout: 5_000 });
+  await page.waitForFunction((s) => document.activeElement?.matches(s) ?? false, selector, {
+    timeout: 5_000,
+    polling: 50,
+  });
 }

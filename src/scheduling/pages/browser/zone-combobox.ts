@@ -5,14 +5,14 @@
  */
 export function upgradeZonePicker(input: HTMLInputElement, cycle: 'h12' | 'h23', choose: (zone: string) => void): void {
   const listbox = document.createElement('ul');
-  listbox.id = 'tz-listbox';
+  listbox.id = `${input.id}-listbox`;
   listbox.className = 'zone-options';
   listbox.setAttribute('role', 'listbox');
   listbox.setAttribute('aria-label', 'Time zones');
   listbox.hidden = true;
-  input.closest('.zone-row')?.after(listbox);
+  (input.closest('.zone-row') ?? input).after(listbox);
+  input.list?.remove();
   input.removeAttribute('list');
-  document.getElementById('tz-list')?.remove();
   input.setAttribute('role', 'combobox');
   input.setAttribute('aria-autocomplete', 'list');
   input.setAttribute('aria-expanded', 'false');
@@ -30,7 +30,7 @@ export function upgradeZonePicker(input: HTMLInputElement, cycle: 'h12' | 'h23',
     listbox.replaceChildren(
       ...shown.map((z, i) => {
         const li = document.createElement('li');
-        li.id = `tz-option-${i}`;
+        li.id = `${input.id}-option-${i}`;
         li.setAttribute('role', 'option');
         li.setAttribute('aria-selected', 'false');
         li.dataset.zone = z.zone;
@@ -63,7 +63,7 @@ export function upgradeZonePicker(input: HTMLInputElement, cycle: 'h12' | 'h23',
   const activate = (index: number) => {
     listbox.querySelector('[aria-selected="true"]')?.setAttribute('aria-selected', 'false');
     active = index;
-    const option = index >= 0 ? document.getElementById(`tz-option-${index}`) : null;
+    const option = index >= 0 ? document.getElementById(`${input.id}-option-${index}`) : null;
     if (!option) return void input.removeAttribute('aria-activedescendant');
     option.setAttribute('aria-selected', 'true');
     input.setAttribute('aria-activedescendant', option.id);
@@ -102,7 +102,7 @@ export function upgradeZonePicker(input: HTMLInputElement, cycle: 'h12' | 'h23',
     const option = (event.target as HTMLElement).closest<HTMLElement>('[role="option"]');
     if (!option) return;
     event.preventDefault();
-    pick(Number(option.id.replace('tz-option-', '')));
+    pick(Number(option.id.slice(`${input.id}-option-`.length)));
   });
 }
 

@@ -25,3 +25,6 @@ export function errorSummary(errors: FieldErrors, intro: string, labels: Record<
   if (!ids.length && !errors.form) return '';
   return html`<div class="error error-summary" role="alert"><p>${errors.form ?? intro}</p>${ids.length > 1 ? html`<ul>${ids.map((id) => html`<li><a href="#${id}">${labels[id] ? `${labels[id]}: ` : ''}${errors[id]}</a></li>`)}</ul>` : ''}</div>`;
 }
+
+// Forms that use these errors carry `novalidate`: the browser's own bubbles vanish and speak in
+// the browser's words; the server's answer marks each field and keeps what was typed instead.

@@ -24,7 +24,7 @@ export function detailsForm(
 <h2 id="details-heading">Your details</h2>
 ${pickedTime(state, slot)}
 ${errorSummary(errors, 'Please check the fields marked below.', { name: 'Your name', email: 'Your email' })}
-<form method="post" action="${action}">${csrfField(csrfToken)}
+<form method="post" action="${action}" novalidate>${csrfField(csrfToken)}
 <input type="hidden" name="start" value="${toIsoUtc(slot.start)}"><input type="hidden" name="tz" value="${state.tz}"><input type="hidden" name="duration" value="${state.duration}">${state.cycleChosen ? html`<input type="hidden" name="clock" value="${state.cycle === 'h12' ? '12h' : '24h'}">` : ''}
 <label for="name">Your name</label>
 ${fieldError(errors, 'name')}
