@@ -7,7 +7,7 @@ import type { TestServer } from '../helpers/server.ts';
 import { newHost } from '../scheduling/support/api.ts';
 import { bookingMail } from '../scheduling/support/mime.ts';
 import { mondayAhead } from '../scheduling/support/dates.ts';
-import { checkPage, contextWithoutScripts, expectFocus, tabTo } from './support/axe.ts';
+import { checkPage, contextWithoutScripts, expectFocus, expectVisibleFocus, tabTo } from './support/axe.ts';
 import { clickAndLoad, hasChromium, launchChromium, SKIP_NOTE, textOf } from './support/chromium.ts';
 
 const NEW_YORK = { timezoneId: 'America/New_York', locale: 'en-US' };
@@ -54,6 +54,7 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     expect(await textOf(page, 'h1')).toBe('Book a meeting with Paris Host');
     await checkPage(page, 'booking-host-page');
     await tabTo(page, 'a[href="/paris-host/coffee"]');
+    await expectVisibleFocus(page);
     await Promise.all([page.waitForURL(/\/paris-host\/coffee/), page.keyboard.press('Enter')]);
 
     // The server could only guess (UTC); the script shows the browser's zone and keeps it.
@@ -66,6 +67,7 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     const start = parisNine();
     const target = start.toISODate()!;
     await tabTo(page, 'table.month td[tabindex="0"]');
+    await expectVisibleFocus(page);
     expect(await page.getAttribute('table.month', 'role')).toBe('grid');
     await moveInGrid(page, target);
     await page.keyboard.press('Enter');
@@ -75,11 +77,13 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     expect(await textOf(page, '#slots-heading')).toBe(local.toFormat('cccc, LLLL d'));
     await page.keyboard.press('Tab');
     await expectFocus(page, 'a.slot');
+    await expectVisibleFocus(page);
     expect(await textOf(page, ':focus')).toBe(local.toFormat('h:mm a'));
     await page.keyboard.press('Enter');
 
     // The details step: the time in New York, 12-hour; name and email by keyboard.
     await expectFocus(page, '#name');
+    await expectVisibleFocus(page);
     const when = await textOf(page, '.when');
     expect(when).toContain(local.toFormat('cccc, LLLL d, yyyy'));
     expect(when).toContain(`${local.toFormat('h:mm a')} – ${local.plus({ minutes: 30 }).toFormat('h:mm a')}`);
@@ -128,6 +132,7 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
 
     // Cancel: a dialog asks first; "Yes, cancel" by keyboard.
     await tabTo(page, '#cancel-link');
+    await expectVisibleFocus(page);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#cancel-dialog[open]');
     await expectFocus(page, '#dialog-reason');
@@ -135,6 +140,7 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     await page.keyboard.type('Something came up');
     await page.keyboard.press('Tab');
     await expectFocus(page, 'button.danger');
+    await expectVisibleFocus(page);
     await Promise.all([page.waitForURL(/\/booking\/[^/?]+\?token=/), page.keyboard.press('Enter')]);
     await page.waitForSelector('h1:text-is("This meeting is canceled")');
     expect(await textOf(page, 'main')).toContain('Reason given: Something came up');
@@ -150,6 +156,7 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     await page.goto(`${server.url}/paris-host/coffee?date=${parisNine().toISODate()}`);
     await page.waitForSelector('#booker[data-zone="America/New_York"]');
     await tabTo(page, '#tz');
+    await expectVisibleFocus(page);
     expect(await page.getAttribute('#tz', 'role')).toBe('combobox');
     await page.keyboard.type('tokyo');
     const option = page.locator('#tz-listbox [role="option"]').first();
@@ -163,11 +170,13 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     expect(await textOf(page, 'a.slot')).toBe(tokyo.toFormat('h:mm a'));
 
     await tabTo(page, '.switch a[href*="clock=24h"]');
+    await expectVisibleFocus(page);
     await page.keyboard.press('Enter');
     await page.waitForSelector('#booker[data-clock="h23"]');
     await expectFocus(page, '.switch a[aria-current="true"]');
     expect(await textOf(page, 'a.slot')).toBe(tokyo.toFormat('HH:mm'));
     expect(new URL(page.url()).searchParams.get('clock')).toBe('24h');
+    await checkPage(page, 'booking-24-hour');
 
     // The duration switch changes the times in place too.
     await page.click('.switch a:has-text("60 min")');
@@ -221,6 +230,7 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     expect(await textOf(page, 'h1')).toBe('You are scheduled');
     expect(await textOf(page, 'main')).toContain('Moved to this new time');
     expect(await textOf(page, 'dl.summary')).toContain(later.toFormat('h:mm a'));
+    await checkPage(page, 'booking-nojs-moved-to');
 
     // Cancel: a page that asks first.
     await clickAndLoad(page, '#cancel-link');
@@ -231,6 +241,34 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     await page.goto(first);
     expect(await textOf(page, 'h1')).toBe('This meeting was moved');
     await checkPage(page, 'booking-nojs-moved');
+    await context.close();
+  }, 120_000);
+
+  it('says so when the time was taken meanwhile, and when a booking link is wrong', async () => {
+    const context = await contextWithoutScripts(browser, NEW_YORK);
+    const page = await context.newPage();
+    const start = parisNine().plus({ hours: 4 });
+    await page.goto(`${server.url}/paris-host/coffee?tz=America/New_York&start=${start.toUTC().toISO()}`);
+    await page.fill('#name', 'Slow Sam');
+    await page.fill('#email', 'sam@example.com');
+    const s = schedulingServices(server.kernel, server.oauth, server.accounts, server.app.log);
+    const found = await s.eventTypes.findPublic('paris-host', 'coffee');
+    await s.bookings.create(found!.eventType, {
+      start: start.toUTC().toISO()!,
+      invitee: { name: 'Quick Quinn', email: 'quinn@example.com', timezone: 'Europe/Paris' },
+    });
+    await clickAndLoad(page, 'button:has-text("Confirm booking")');
+    expect(await textOf(page, '[role="alert"]')).toBe('That time was just taken. Please pick another one.');
+    // Back on that day: its other times are listed, the taken one is not.
+    expect(await textOf(page, '#slots-heading')).toBe(inNewYork(start).toFormat('cccc, LLLL d'));
+    expect(await page.locator(`a.slot:text-is("${inNewYork(start).toFormat('h:mm a')}")`).count()).toBe(0);
+    expect(
+      await page.locator(`a.slot:text-is("${inNewYork(start).plus({ hours: 1 }).toFormat('h:mm a')}")`).count(),
+    ).toBe(1);
+    await checkPage(page, 'booking-nojs-taken');
+    const wrong = await page.goto(`${server.url}/booking/nothing?token=forged`);
+    expect(wrong?.status()).toBe(404);
+    await checkPage(page, 'booking-bad-link');
     await context.close();
   }, 120_000);
 });

@@ -4,7 +4,7 @@ import { schedulingServices } from '../../src/scheduling/scheduling-services.ts'
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';
 import { mondayAhead } from '../scheduling/support/dates.ts';
-import { checkPage, contextWithoutScripts, expectFocus, tabTo } from './support/axe.ts';
+import { checkPage, contextWithoutScripts, expectFocus, expectVisibleFocus, tabTo } from './support/axe.ts';
 import { clickAndLoad, hasChromium, launchChromium, SKIP_NOTE, textOf } from './support/chromium.ts';
 import { signInWithKeyboard } from './support/sign-in.ts';
 
@@ -25,6 +25,7 @@ describe.skipIf(!hasChromium)(`a host sets up scheduling in a real browser${SKIP
   /** Presses Enter on a link or button reached by Tab, and waits for the next page. */
   async function enter(page: Page, selector: string, text?: string): Promise<void> {
     await tabTo(page, selector, text);
+    await expectVisibleFocus(page);
     await Promise.all([page.waitForNavigation(), page.keyboard.press('Enter')]);
   }
 
@@ -45,6 +46,7 @@ describe.skipIf(!hasChromium)(`a host sets up scheduling in a real browser${SKIP
     expect(await textOf(page, '#timezone-hint')).toContain('Suggested from your browser: Europe/Paris.');
     await checkPage(page, 'host-setup');
     await tabTo(page, '#sat-on');
+    await expectVisibleFocus(page);
     await page.keyboard.press('Space');
     await page.waitForSelector('#sat-0-start');
     expect(await page.inputValue('#sat-0-end')).toBe('17:00');
@@ -55,6 +57,7 @@ describe.skipIf(!hasChromium)(`a host sets up scheduling in a real browser${SKIP
     await page.keyboard.press('Enter');
     await expectFocus(page, '#mon-1-start');
     await tabTo(page, '#mon-1-end'); // Tab also walks a time field's hour and minute parts
+    await expectVisibleFocus(page);
     await page.keyboard.type('1900');
     expect(await page.inputValue('#mon-1-end')).toBe('19:00');
     // The new range starts where the first ended (17:00): 17:00–19:00 on Mondays.
@@ -88,6 +91,7 @@ describe.skipIf(!hasChromium)(`a host sets up scheduling in a real browser${SKIP
     ).hosts.findBySlug(new URL((await page.getAttribute('#host-link', 'href'))!).pathname.slice(1));
     const link = `${server.url}/${host!.slug}/intro-call`;
     await tabTo(page, `button[data-copy="${link}"]`);
+    await expectVisibleFocus(page);
     await page.keyboard.press('Enter');
     await page.waitForSelector(`[role="status"]:text-is("Copied")`);
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
@@ -116,6 +120,7 @@ describe.skipIf(!hasChromium)(`a host sets up scheduling in a real browser${SKIP
     // A date off: the date typed into a date field.
     const christmas = mondayAhead('Europe/Paris', 3);
     await tabTo(page, '#ov-date');
+    await expectVisibleFocus(page);
     await page.keyboard.type(christmas.toFormat('MMddyyyy')); // the field's order follows Chromium's own locale (US)
     expect(await page.inputValue('#ov-date')).toBe(christmas.toISODate());
     await tabTo(page, 'input[name="closed"]');
@@ -181,6 +186,28 @@ describe.skipIf(!hasChromium)(`a host sets up scheduling in a real browser${SKIP
     await page.fill('#et-durations', '15, 30');
     await clickAndLoad(page, 'button:not([aria-hidden]):text-is("Create event type")');
     expect(await textOf(page, '.rows')).toContain('Quick chat');
+    await clickAndLoad(page, '.rows a:has-text("Edit")');
+    expect(await page.inputValue('#et-durations')).toBe('15, 30');
+    await checkPage(page, 'host-nojs-event-type-edit');
+    await page.fill('#et-durations', '15, 30, 45');
+    await clickAndLoad(page, 'button:not([aria-hidden]):text-is("Save")');
+    expect(await textOf(page, '.notice.saved')).toBe('Event type saved.');
+    expect(await textOf(page, '.rows')).toContain('15 or 30 or 45 min');
+
+    // Webhooks: the secret shown once, then the endpoint and its delivery log.
+    await clickAndLoad(page, '.tabs a[href="/scheduling/webhooks"]');
+    await page.fill('#wh-url', 'https://hooks.example.com/in');
+    await clickAndLoad(page, 'button:text-is("Add webhook")');
+    expect(await textOf(page, '#webhook-secret')).toMatch(/^whsec_/);
+    await checkPage(page, 'host-nojs-webhook-added');
+    await clickAndLoad(page, 'a:text-is("Back")');
+    expect(new URL(page.url()).pathname).toBe('/scheduling/webhooks');
+    await clickAndLoad(page, 'a:text-is("Delivery log")');
+    expect(await textOf(page, 'h1')).toBe('Deliveries to https://hooks.example.com/in');
+    await checkPage(page, 'host-nojs-webhook-log');
+    await clickAndLoad(page, 'a:text-is("Back")');
+    await clickAndLoad(page, 'button:has-text("Remove")');
+    expect(await textOf(page, '.notice.saved')).toBe('Webhook removed.');
     await clickAndLoad(page, '.tabs a[href="/scheduling/availability"]');
     expect(await textOf(page, '.rows')).toContain('America/New_York');
     await clickAndLoad(page, 'a[href^="/scheduling/schedules/"]');

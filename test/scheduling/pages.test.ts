@@ -359,7 +359,7 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     expect(disabled).toContain('disabled: Disabled after 15 consecutive failed deliveries; the last: HTTP 500.');
     const log = await agent.get(`/developers/webhooks/${row.id}`);
     expect(log.status).toBe(200);
-    expect(await log.text()).toContain('Deliveries to https://hooks.example.com/in');
+    expect(await log.text()).toContain('Deliveries to <code>https://hooks.example.com/in</code>');
     const enabled = await agent.submit(disabled, {}, `/developers/webhooks/${row.id}/enable`);
     expect(enabled.status).toBe(303);
     expect(enabled.headers.get('location')).toBe('/scheduling/webhooks?saved=webhook-enabled');

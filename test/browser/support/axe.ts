@@ -89,3 +89,38 @@ export async function expectFocus(page: Page, selector: string): Promise<void> {
     polling: 50,
   });
 }
+
+/**
+ * The contrast between the focused element's focus ring (its outline) and the colour behind it
+ * (the nearest ancestor with a background), by the WCAG formula; 0 when it has no visible ring.
+ */
+export async function focusRingContrast(page: Page): Promise<number> {
+  return page.evaluate(() => {
+    const element = document.activeElement as HTMLElement | null;
+    if (!element) return 0;
+    const style = getComputedStyle(element);
+    if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) < 2) return 0;
+    const rgba = (value: string) => (value.match(/[\d.]+/g) ?? []).map(Number);
+    const luminance = ([r, g, b]: number[]) =>
+      [r!, g!, b!]
+        .map((c) => c / 255)
+        .map((c) => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4))
+        .reduce((sum, c, i) => sum + c * [0.2126, 0.7152, 0.0722][i]!, 0);
+    let behind = [255, 255, 255];
+    for (let node = element.parentElement; node; node = node.parentElement) {
+      const background = rgba(getComputedStyle(node).backgroundColor);
+      if (background.length >= 3 && (background[3] ?? 1) > 0) {
+        behind = background;
+        break;
+      }
+    }
+    const [a, b] = [luminance(rgba(style.outlineColor)), luminance(behind)];
+    return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+  });
+}
+
+/** The focused element shows a ring of at least 3:1 against what is behind it (WCAG 1.4.11). */
+export async function expectVisibleFocus(page: Page): Promise<void> {
+  const what = await page.evaluate(() => document.activeElement?.outerHTML.slice(0, 80));
+  expect(await focusRingContrast(page), `focus ring of ${what}`).toBeGreaterThanOrEqual(3);
+}

@@ -98,7 +98,7 @@ export async function webhookFormRoutes(app: FastifyInstance, deps: PageDeps): P
         page({
           title: 'Webhook deliveries',
           signedInAs: displayName(user),
-          body: html`<h1>Deliveries to ${webhook.url}</h1>
+          body: html`<h1>Deliveries to <code>${webhook.url}</code></h1>
 ${webhook.active ? '' : html`<p class="error">Disabled: ${webhook.disabledReason ?? 'turned off'}</p>`}
 ${deliveries.length ? html`<ul>${deliveries.map((d) => html`<li>${toIsoUtc(d.createdAt)} · ${d.event} · ${d.status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.lastStatusCode ? ` · HTTP ${d.lastStatusCode}` : ''}${d.lastError ? ` · ${d.lastError}` : ''}</li>`)}</ul>` : html`<p class="hint">No deliveries yet.</p>`}
 <p><a href="/scheduling/webhooks">Back</a></p>`,

@@ -4,6 +4,7 @@ import type { SchedulingServices } from '../../scheduling-services.ts';
 import type { Slot } from '../../slots/compute-slots.ts';
 import { isIsoDate, parseInstant } from '../../time.ts';
 import type { HourCycle, VisitorPrefs } from '../visitor/visitor-prefs.ts';
+import { localIsoDate } from '../visitor/format.ts';
 import { resolveZone } from '../visitor/zone-list.ts';
 
 /** The booking widget's state as the address carries it, so every step works without scripts. */
@@ -130,7 +131,7 @@ async function freeDays(
     timezone: tz,
   });
   for (const slot of answer.slots) {
-    const day = DateTime.fromMillis(slot.start, { zone: tz }).toISODate()!;
+    const day = localIsoDate(slot.start, tz);
     const list = days.get(day);
     if (list) list.push(slot);
     else days.set(day, [slot]);

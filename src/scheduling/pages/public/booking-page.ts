@@ -4,11 +4,14 @@ import { page } from '../../../ui/layout.ts';
 import { SchedulingError, type ErrorDetail } from '../../errors.ts';
 import type { EventType } from '../../event-types/event-type.ts';
 import { publicHostName } from '../../hosts/display-name.ts';
+import { parseInstant } from '../../time.ts';
 import { field, message, seeOther, sendPage, type PageDeps } from '../page-deps.ts';
 import { booker } from '../views/booker/booker-view.ts';
 import { detailsForm } from '../views/booker/details-form.ts';
 import type { FieldErrors } from '../views/field-errors.ts';
+import { localIsoDate } from '../visitor/format.ts';
 import { visitorPrefs } from '../visitor/visitor-prefs.ts';
+import { resolveZone } from '../visitor/zone-list.ts';
 import { BOOKER_ASSETS } from '../assets/page-assets.ts';
 import { readBooker, type BookerQuery } from './booker-state.ts';
 
@@ -97,10 +100,17 @@ export async function bookingPageRoutes(app: FastifyInstance, deps: PageDeps): P
         if (!(error instanceof SchedulingError)) throw error;
         if (error.status === 429) return sendPage(reply, 429, message('Too many bookings', error.message));
         if (error.status === 409)
-          return render(request, reply, found, query, {
-            status: 409,
-            alert: html`<p class="error" role="alert">That time was just taken. Please pick another one.</p>`,
-          });
+          // Back to the same day, without the taken time: its other times are the next best.
+          return render(
+            request,
+            reply,
+            found,
+            { ...query, date: dayOf(field(body, 'start'), query.tz) },
+            {
+              status: 409,
+              alert: html`<p class="error" role="alert">That time was just taken. Please pick another one.</p>`,
+            },
+          );
         const errors = inviteeErrors(error.details ?? []);
         return render(
           request,
@@ -116,6 +126,13 @@ export async function bookingPageRoutes(app: FastifyInstance, deps: PageDeps): P
       }
     },
   );
+}
+
+/** The calendar date of a posted start in the posted zone (undefined when either is unreadable). */
+function dayOf(start: string, tz: string | undefined): string | undefined {
+  const ms = parseInstant(start);
+  const zone = resolveZone(tz);
+  return ms === undefined || !zone ? undefined : localIsoDate(ms, zone);
 }
 
 /** The service's field problems in the words of this form. */

@@ -60,3 +60,10 @@ export function utcOffset(ms: number, zone: string): string {
     .find((part) => part.type === 'timeZoneName')?.value;
   return !name || name === 'GMT' ? 'UTC' : name.replace('GMT', 'UTC').replace('\u2212', '-');
 }
+
+/** "2026-12-07": the calendar date of an instant in a zone (luxon's per-instant zone maths, without its cost). */
+export function localIsoDate(ms: number, zone: string): string {
+  const parts = formatter('en-US', zone, { year: 'numeric', month: '2-digit', day: '2-digit' }).formatToParts(ms);
+  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)!.value;
+  return `${part('year')}-${part('month')}-${part('day')}`;
+}

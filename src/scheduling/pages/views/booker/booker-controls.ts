@@ -1,6 +1,6 @@
 import { html, type Html } from '../../../../ui/html.ts';
 import type { BookerState } from '../../public/booker-state.ts';
-import { zoneChoices } from '../../visitor/zone-list.ts';
+import { zoneDatalist } from '../zone-datalist.ts';
 import { utcOffset } from '../../visitor/format.ts';
 import { bookerLink, type BookerPlace } from './booker-link.ts';
 
@@ -34,6 +34,6 @@ ${state.zoneTyped ? html`<p class="error field-error" id="tz-error">We don’t k
 <div class="zone-row"><input id="tz" name="tz" value="${state.zoneTyped ?? state.tz}" list="tz-list" autocomplete="off" spellcheck="false" aria-describedby="${state.zoneTyped ? 'tz-error ' : ''}tz-hint"${state.zoneTyped ? html` aria-invalid="true" autofocus` : ''}>
 <button type="submit" class="secondary small">Change</button></div>
 <p class="hint" id="tz-hint" data-zone="${state.tz}">Times are shown in ${state.tz} (${utcOffset(now, state.tz)}).</p>
-<datalist id="tz-list">${zoneChoices(now, state.cycle).map((z) => html`<option value="${z.zone}" label="${z.city} · ${z.now} · ${z.offset}"></option>`)}</datalist>
+${zoneDatalist('tz-list', now, state.cycle)}
 </form>`;
 }

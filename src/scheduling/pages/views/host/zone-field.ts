@@ -1,5 +1,5 @@
 import { html, type Html } from '../../../../ui/html.ts';
-import { zoneChoices } from '../../visitor/zone-list.ts';
+import { zoneDatalist } from '../zone-datalist.ts';
 import type { HourCycle } from '../../visitor/visitor-prefs.ts';
 import { fieldAttributes, fieldError, type FieldErrors } from '../field-errors.ts';
 
@@ -27,6 +27,6 @@ export function zoneField(o: ZoneFieldOptions): Html {
 ${fieldError(o.errors, o.id)}
 <div class="zone-row"><input id="${o.id}" name="${o.name}" value="${o.value}" list="${o.id}-list" autocomplete="off" spellcheck="false" required data-zone-input${o.suggestFromBrowser ? html` data-suggest="browser"` : ''}${fieldAttributes(o.errors, o.id, `${o.id}-hint`)}></div>
 <p class="hint" id="${o.id}-hint">${o.hint}</p>
-<datalist id="${o.id}-list">${zoneChoices(o.now, o.cycle).map((z) => html`<option value="${z.zone}" label="${z.city} · ${z.now} · ${z.offset}"></option>`)}</datalist>
+${zoneDatalist(`${o.id}-list`, o.now, o.cycle)}
 </div>`;
 }
