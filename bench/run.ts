@@ -1,6 +1,6 @@
 // npm run bench: Consentry against oidc-provider 8.x measured in the same run, plus a bare Fastify
 // "hello" route as the machine's ceiling; then the products' own benchmarks (bench/scheduling.ts,
-// bench/portfolio.ts, bench/exchange-sync.ts, bench/wallet-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
+// bench/scheduling-pages.ts, bench/portfolio.ts, bench/exchange-sync.ts, bench/wallet-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
 // here, 32 connections on loopback, BENCH_SECONDS (default 5) per scenario and server.
 //
 //   BENCH_SECONDS=5            seconds per measured run
@@ -8,7 +8,7 @@
 //                              the median run of each is reported (a shared host is noisy)
 //   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
 //   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, code, client_credentials, introspection, userinfo,
-//                              and the products' own: scheduling, portfolio, exchange, wallet); unset: all of them
+//                              and the products' own: scheduling, scheduling-pages, portfolio, exchange, wallet); unset: all of them
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
 //
 // Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
@@ -32,6 +32,7 @@ import { startConsentry, type ConsentryUnderTest } from './consentry-server.ts';
 import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
 import { summarizeCpuProfile } from './cpu-profile-summary.ts';
 import { runSchedulingBench } from './scheduling.ts';
+import { runSchedulingPagesBench } from './scheduling-pages.ts';
 import { runPortfolioBench } from './portfolio.ts';
 import { runExchangeBench } from './exchange-sync.ts';
 import { runWalletBench } from './wallet-sync.ts';
@@ -47,7 +48,7 @@ const RSS_SAMPLE_MS = 250;
 const FORM = 'application/x-www-form-urlencoded';
 const ALL_SCENARIOS = ['hello', 'refresh', 'code', 'client_credentials', 'introspection', 'userinfo'] as const;
 type ScenarioKey = (typeof ALL_SCENARIOS)[number];
-const PRODUCT_BENCHES = ['scheduling', 'portfolio', 'exchange', 'wallet'] as const;
+const PRODUCT_BENCHES = ['scheduling', 'scheduling-pages', 'portfolio', 'exchange', 'wallet'] as const;
 type ProductBench = (typeof PRODUCT_BENCHES)[number];
 
 /** What a scenario needs from a server: the baseline's shape, which Consentry's launcher mirrors. */
@@ -473,6 +474,10 @@ async function main(): Promise<number> {
   if (selected.products.has('scheduling')) {
     console.log('\nScheduling (SQLite file):');
     console.log(formatTable(await runSchedulingBench()));
+  }
+  if (selected.products.has('scheduling-pages')) {
+    console.log('\nScheduling pages, one request at a time (SQLite file; target: server p95 < 20 ms):');
+    console.log(formatTable(await runSchedulingPagesBench()));
   }
   if (selected.products.has('portfolio')) {
     console.log('\nPortfolio (SQLite file):');

@@ -24,6 +24,7 @@ import { createAuthorizationServer, type AuthorizationServer } from './oauth/ind
 import type { PlatformDeps } from './platform.ts';
 import { servedProducts } from './products.ts';
 import { Csrf } from './ui/csrf.ts';
+import { setProductNavigation } from './ui/layout.ts';
 
 export interface BuiltApp {
   app: FastifyInstance;
@@ -94,6 +95,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   ];
   const developerSections = attached.flatMap((a) => a.developerSections ?? []);
   const apiDocs = attached.flatMap((a) => a.apiDocs ?? []);
+  setProductNavigation(attached.flatMap((a) => (a.nav ? [a.nav] : [])));
 
   await app.register(async (scope) =>
     accountsRoutes(scope, {

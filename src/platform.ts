@@ -10,6 +10,7 @@ import type { ProductDefinition } from './kernel/scope-registry.ts';
 import type { AuthorizationServer } from './oauth/index.ts';
 import type { Csrf } from './ui/csrf.ts';
 import type { Html } from './ui/html.ts';
+import type { NavLink } from './ui/layout.ts';
 
 /** What every product receives. */
 export interface PlatformDeps {
@@ -41,6 +42,8 @@ export interface ProductAttachment {
   purgers?: Purger[];
   /** Its API descriptions, listed and rendered at /docs. */
   apiDocs?: ApiDocument[];
+  /** Its pages' entry in the signed-in header (e.g. Scheduling → /scheduling). */
+  nav?: NavLink;
 }
 
 /**

@@ -19,6 +19,7 @@ export function attach({ kernel, oauth, accounts, csrf }: PlatformDeps): Product
   return {
     // Its forms post to /developers/webhooks/… (registered with the pages) and come back to /developers.
     developerSections: [webhooksSectionFor(s, '/developers')],
+    nav: { entry: 'scheduling', href: '/scheduling', label: 'Scheduling' },
     apiDocs: [
       {
         title: 'Scheduling API v2',

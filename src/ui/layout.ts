@@ -1,27 +1,47 @@
 import { html, type Html } from './html.ts';
 
-export type NavEntry = 'account' | 'developers';
+/** The entry of the signed-in navigation a page marks as current ('account', 'developers', a product's). */
+export type NavEntry = string;
 
 export interface PageOptions {
   title: string;
   body: Html;
   /** Person's name or address shown in the header when signed in. */
   signedInAs?: string | undefined;
-  /** Shows the signed-in navigation (Account, Developers) with this entry marked as current. */
+  /** Shows the signed-in navigation (Account, the products' pages, Developers) with this entry marked as current. */
   nav?: NavEntry | undefined;
   /** A wider card, for pages with long forms and lists (the developer console, /try). */
   wide?: boolean | undefined;
+  /** First-party scripts (deferred) that enhance the page; it works without them. */
+  scripts?: readonly string[] | undefined;
+  /** First-party stylesheets a feature adds after the shared one. */
+  styles?: readonly string[] | undefined;
 }
 
-const NAV: Array<{ entry: NavEntry; href: string; label: string }> = [
-  { entry: 'account', href: '/account', label: 'Account' },
-  { entry: 'developers', href: '/developers', label: 'Developers' },
-];
+export interface NavLink {
+  entry: NavEntry;
+  href: string;
+  label: string;
+}
 
-/** The shell of every page: one small first-party stylesheet, no scripts, no third-party loads. */
-export function page({ title, body, signedInAs, nav, wide }: PageOptions): string {
+const ACCOUNT: NavLink = { entry: 'account', href: '/account', label: 'Account' };
+const DEVELOPERS: NavLink = { entry: 'developers', href: '/developers', label: 'Developers' };
+let productLinks: readonly NavLink[] = [];
+
+/**
+ * The signed-in header links of the products this node serves (e.g. Scheduling), set once by
+ * the composition root while it builds the app. One process serves one deployment, so this is
+ * configuration, not state; a test building several apps in one file sees the last one's.
+ */
+export function setProductNavigation(links: readonly NavLink[]): void {
+  productLinks = links;
+}
+
+/** The shell of every page: one small first-party stylesheet, first-party scripts only, no third-party loads. */
+export function page({ title, body, signedInAs, nav, wide, scripts = [], styles = [] }: PageOptions): string {
+  const entries = [ACCOUNT, ...productLinks, DEVELOPERS];
   const links = nav
-    ? html`<nav aria-label="Settings"><ul class="nav">${NAV.map((item) => html`<li><a href="${item.href}"${item.entry === nav ? html` aria-current="page"` : ''}>${item.label}</a></li>`)}</ul></nav>`
+    ? html`<nav aria-label="Settings"><ul class="nav">${entries.map((item) => html`<li><a href="${item.href}"${item.entry === nav ? html` aria-current="page"` : ''}>${item.label}</a></li>`)}</ul></nav>`
     : '';
   return html`<!doctype html>
 <html lang="en">
@@ -30,7 +50,7 @@ export function page({ title, body, signedInAs, nav, wide }: PageOptions): strin
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · Consentry</title>
-<link rel="stylesheet" href="/assets/style.css">
+<link rel="stylesheet" href="/assets/style.css">${styles.map((href) => html`\n<link rel="stylesheet" href="${href}">`)}${scripts.map((src) => html`\n<script src="${src}" defer></script>`)}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

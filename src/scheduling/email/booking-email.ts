@@ -1,7 +1,7 @@
 import { DateTime } from 'luxon';
 import type { Booking } from '../bookings/booking.ts';
 import type { BookingEmailKind } from '../bookings/booking-events.ts';
-import { buildIcs } from './ics.ts';
+import { bookingIcs } from './booking-ics.ts';
 import type { OutgoingMail } from './mailer.ts';
 
 export interface BookingEmailContext {
@@ -62,19 +62,7 @@ export function bookingEmail(c: BookingEmailContext): OutgoingMail {
         '',
         'The attached invitation adds it to your calendar.',
       ];
-  const ics = buildIcs({
-    uid: `${b.id}@${c.issuerHost}`,
-    method: canceled ? 'CANCEL' : 'REQUEST',
-    sequence: canceled ? 1 : 0,
-    start: b.startAt,
-    end: b.endAt,
-    stamp: c.now,
-    summary: `${b.eventTypeName} with ${c.host.name}`,
-    description: canceled ? 'Canceled.' : `Cancel or reschedule: ${c.manageUrl}`,
-    location,
-    organizer: c.host,
-    attendee: { name: b.invitee.name, email: b.invitee.email },
-  });
+  const ics = bookingIcs({ ...c, method: canceled ? 'CANCEL' : 'REQUEST' });
   return {
     to: b.invitee.email,
     subject,

@@ -1,7 +1,10 @@
-/** An iCalendar (RFC 5545) invitation or cancellation for one booking. */
+/**
+ * An iCalendar (RFC 5545) object for one booking: an invitation or cancellation (RFC 5546
+ * REQUEST / CANCEL, sent by email) or a plain copy to import (PUBLISH, the page's download).
+ */
 export interface CalendarEvent {
   uid: string;
-  method: 'REQUEST' | 'CANCEL';
+  method: 'REQUEST' | 'CANCEL' | 'PUBLISH';
   sequence: number;
   start: number;
   end: number;

@@ -38,13 +38,22 @@ export class HostService {
     return person;
   }
 
-  /** The host profile of a person, made on first use. */
-  async ensure(userId: string): Promise<Host> {
+  /** The host profile of a person, if they have used scheduling before (nothing is made). */
+  async find(userId: string): Promise<Host | undefined> {
+    const row = await this.hosts.findByUserId(userId);
+    return row && hostFromRow(row);
+  }
+
+  /**
+   * The host profile of a person, made on first use in `preferredZone` (the one they chose at
+   * set-up), else their account's zone, else UTC.
+   */
+  async ensure(userId: string, preferredZone?: string): Promise<Host> {
     const existing = await this.hosts.findByUserId(userId);
     if (existing) return hostFromRow(existing);
     const person = await this.person(userId);
     const base = slugify(person.name ?? person.email?.split('@')[0] ?? 'host');
-    const timezone = person.timeZone && isValidTimeZone(person.timeZone) ? person.timeZone : 'UTC';
+    const timezone = [preferredZone, person.timeZone].find((z) => z && isValidTimeZone(z)) ?? 'UTC';
     for (let n = 1; n < 50; n++) {
       const slug = n === 1 && !RESERVED_SLUGS.has(base) ? base : `${base}-${n === 1 ? 2 : n}`;
       try {
@@ -76,6 +85,29 @@ export class HostService {
       throw conflict(`The slug "${input.slug}" is taken.`, [{ path: ['slug'], message: 'already taken' }]);
     }
     return { userId, slug: input.slug, timezone: input.timezone };
+  }
+
+  /**
+   * Moves the host to another time zone, and with them every schedule that was in their old
+   * zone (those followed the host; a schedule kept in another zone on purpose stays). Returns
+   * the schedules moved. @throws 400 unknown zone
+   */
+  async changeTimeZone(userId: string, timezone: string): Promise<{ host: Host; moved: string[] }> {
+    const host = await this.ensure(userId);
+    const problems = new Problems();
+    checkTimeZone(problems, ['timezone'], timezone);
+    problems.throwIfAny();
+    const now = this.clock.now();
+    const moved = await this.db.transaction().execute(async (trx) => {
+      await new HostRepository(trx).update(userId, { slug: host.slug, time_zone: timezone }, now);
+      const schedules = new ScheduleRepository(trx);
+      const following = (await schedules.listByUser(userId)).filter(
+        (s) => s.timezone === host.timezone && s.timezone !== timezone,
+      );
+      for (const schedule of following) await schedules.update(userId, { ...schedule, timezone }, now);
+      return following.map((s) => s.name);
+    });
+    return { host: { ...host, timezone }, moved };
   }
 
   private async create(userId: string, slug: string, timezone: string): Promise<void> {

@@ -1,19 +1,26 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SchedulingError } from '../errors.ts';
 import { webhookFormRoutes } from './developers/webhook-forms.ts';
-import { bookingActionRoutes } from './host/booking-actions.ts';
-import { dashboardRoutes } from './host/dashboard.ts';
+import { availabilityTabRoutes } from './host/availability-tab.ts';
+import { bookingsTabRoutes } from './host/bookings-tab.ts';
 import { eventTypeFormRoutes } from './host/event-type-forms.ts';
+import { eventTypesTabRoutes } from './host/event-types-tab.ts';
 import { scheduleFormRoutes } from './host/schedule-forms.ts';
+import { setupRoutes } from './host/setup.ts';
+import { webhooksTabRoutes } from './host/webhooks-tab.ts';
 import { message, sendPage, type PageDeps } from './page-deps.ts';
+import { assetRoutes } from './assets/asset-routes.ts';
 import { bookingPageRoutes } from './public/booking-page.ts';
-import { bookingScriptRoute } from './public/booking-script.ts';
+import { cancelBookingRoutes } from './public/cancel-booking.ts';
+import { hostPageRoutes } from './public/host-page.ts';
 import { manageBookingRoutes } from './public/manage-booking.ts';
+import { rescheduleBookingRoutes } from './public/reschedule-booking.ts';
 import { publicLimits } from './public/public-limits.ts';
 
 /**
- * The product's pages in their own scope: hosts' /scheduling pages, webhook forms, the public
- * booking pages and the invitee's manage link. Form posts carry a CSRF token.
+ * The product's pages in their own scope: the hosts' /scheduling pages (set-up, then a tab each
+ * for event types, availability, bookings and webhooks), the webhook forms, the public pages
+ * (/{host}, /{host}/{event}) and the invitee's booking pages. Form posts carry a CSRF token.
  */
 export async function registerSchedulingPages(app: FastifyInstance, deps: PageDeps): Promise<void> {
   const { s } = deps;
@@ -40,14 +47,20 @@ export async function registerSchedulingPages(app: FastifyInstance, deps: PageDe
       );
     });
     for (const routes of [
-      dashboardRoutes,
+      setupRoutes,
+      eventTypesTabRoutes,
       eventTypeFormRoutes,
+      availabilityTabRoutes,
       scheduleFormRoutes,
-      bookingActionRoutes,
+      bookingsTabRoutes,
+      webhooksTabRoutes,
       webhookFormRoutes,
       manageBookingRoutes,
-      bookingScriptRoute,
+      cancelBookingRoutes,
+      rescheduleBookingRoutes,
+      assetRoutes,
       bookingPageRoutes,
+      hostPageRoutes,
     ]) {
       await routes(scope, limited);
     }

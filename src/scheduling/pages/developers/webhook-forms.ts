@@ -1,13 +1,33 @@
-import type { FastifyInstance } from 'fastify';
-import { displayName } from '../../../accounts/index.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { displayName, type User } from '../../../accounts/index.ts';
 import { html } from '../../../ui/html.ts';
 import { page } from '../../../ui/layout.ts';
 import { toIsoUtc } from '../../time.ts';
-import { formAction } from '../host/dashboard.ts';
-import { field, sendPage, signedIn, type PageDeps } from '../page-deps.ts';
+import { withNotice, type NoticeKey } from '../host/notices.ts';
+import { field, message, seeOther, sendPage, signedIn, type PageDeps } from '../page-deps.ts';
 import { errorBlock } from '../views/errors-view.ts';
 import { SchedulingError } from '../../errors.ts';
 import { safeBack } from './webhooks-section.ts';
+
+/** Runs a webhook action for the signed-in person, then back where the form came from. */
+async function webhookAction(
+  deps: PageDeps,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  notice: NoticeKey,
+  action: (user: User) => Promise<void>,
+): Promise<FastifyReply> {
+  const user = await signedIn(deps, request, reply);
+  if (!user) return reply;
+  try {
+    await action(user);
+  } catch (error) {
+    if (!(error instanceof SchedulingError)) throw error;
+    return sendPage(reply, error.status, message('That didn’t work', error.message));
+  }
+  const back = safeBack(field(request.body, 'back'));
+  return seeOther(reply, back === '/developers' ? back : withNotice(back, notice));
+}
 
 /** The webhook forms under /developers/webhooks: add (secret shown once), remove, re-enable, delivery log. */
 export async function webhookFormRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
@@ -52,19 +72,15 @@ export async function webhookFormRoutes(app: FastifyInstance, deps: PageDeps): P
     '/developers/webhooks/:id/delete',
     { schema: { hide: true } },
     async (request, reply) =>
-      formAction(deps, request, reply, async (user) => {
-        await s.webhooks.delete(user.id, request.params.id);
-        return safeBack(field(request.body, 'back'));
-      }),
+      webhookAction(deps, request, reply, 'webhook-removed', (user) => s.webhooks.delete(user.id, request.params.id)),
   );
 
   app.post<{ Params: { id: string } }>(
     '/developers/webhooks/:id/enable',
     { schema: { hide: true } },
     async (request, reply) =>
-      formAction(deps, request, reply, async (user) => {
+      webhookAction(deps, request, reply, 'webhook-enabled', async (user) => {
         await s.webhooks.enable(user.id, request.params.id);
-        return safeBack(field(request.body, 'back'));
       }),
   );
 
@@ -82,10 +98,10 @@ export async function webhookFormRoutes(app: FastifyInstance, deps: PageDeps): P
         page({
           title: 'Webhook deliveries',
           signedInAs: displayName(user),
-          body: html`<h1>Deliveries to ${webhook.url}</h1>
+          body: html`<h1>Deliveries to <code>${webhook.url}</code></h1>
 ${webhook.active ? '' : html`<p class="error">Disabled: ${webhook.disabledReason ?? 'turned off'}</p>`}
 ${deliveries.length ? html`<ul>${deliveries.map((d) => html`<li>${toIsoUtc(d.createdAt)} · ${d.event} · ${d.status} after ${d.attempts} attempt${d.attempts === 1 ? '' : 's'}${d.lastStatusCode ? ` · HTTP ${d.lastStatusCode}` : ''}${d.lastError ? ` · ${d.lastError}` : ''}</li>`)}</ul>` : html`<p class="hint">No deliveries yet.</p>`}
-<p><a href="/scheduling">Back</a></p>`,
+<p><a href="/scheduling/webhooks">Back</a></p>`,
         }),
       );
     },

@@ -6,16 +6,18 @@ import { csrfField } from '../views/errors-view.ts';
 
 export type WebhooksSection = (context: { user: User; csrfToken: string }) => Promise<Html>;
 
+export type WebhooksBack = '/scheduling/webhooks' | '/developers';
+
 /** Where the webhook forms send the person back to. */
-export function safeBack(value: string): '/scheduling' | '/developers' {
-  return value === '/developers' ? '/developers' : '/scheduling';
+export function safeBack(value: string): WebhooksBack {
+  return value === '/developers' ? '/developers' : '/scheduling/webhooks';
 }
 
 /**
- * The webhook block of /developers (and /scheduling): endpoints with their state — a disabled
+ * The webhook block of /developers (and /scheduling/webhooks): endpoints with their state — a disabled
  * one says why — a link to each delivery log, and a form to add one.
  */
-export function webhooksSectionFor(s: SchedulingServices, back: '/scheduling' | '/developers'): WebhooksSection {
+export function webhooksSectionFor(s: SchedulingServices, back: WebhooksBack): WebhooksSection {
   return async ({ user, csrfToken }) => {
     const hooks = await s.webhooks.list(user.id);
     return html`<section aria-labelledby="webhooks-heading">

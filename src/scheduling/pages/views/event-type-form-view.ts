@@ -1,29 +1,79 @@
 import { html, type Html } from '../../../ui/html.ts';
-import { LOCATION_KINDS, type EventType } from '../../event-types/event-type.ts';
+import { LOCATION_KINDS } from '../../event-types/event-type.ts';
 import type { Schedule } from '../../schedules/schedule.ts';
+import { fieldAttributes, fieldError, type FieldErrors } from './field-errors.ts';
+import { locationLabel } from './location-label.ts';
 
-const LOCATION_LABELS: Record<string, string> = {
-  google_meet: 'Google Meet',
-  zoom: 'Zoom',
-  phone: 'Phone',
-  in_person: 'In person',
-  link: 'Link',
-};
+/** The event type form's fields as text, as shown and as posted. */
+export interface EventTypeFormValues {
+  name: string;
+  slug: string;
+  durations: string;
+  location_kind: string;
+  location_value: string;
+  description: string;
+  buffer_before: string;
+  buffer_after: string;
+  minimum_notice: string;
+  daily_limit: string;
+  booking_window: string;
+  slot_interval: string;
+  schedule_id: string;
+}
 
-/** The fields of an event type form, filled from `e` when editing. */
-export function eventTypeFields(e: EventType | undefined, schedules: Schedule[]): Html {
-  const num = (v: number | null | undefined) => (v === null || v === undefined ? '' : String(v));
-  return html`<label for="et-name">Name</label><input id="et-name" name="name" value="${e?.name ?? ''}" required>
-<label for="et-slug">Link name (optional)</label><input id="et-slug" name="slug" value="${e?.slug ?? ''}">
-<label for="et-durations">Durations in minutes, default first</label><input id="et-durations" name="durations" value="${e ? e.durations.join(', ') : '30'}">
-<label for="et-location">Location</label><select id="et-location" name="location_kind">${LOCATION_KINDS.map((k) => html`<option value="${k}"${e?.location.kind === k ? html` selected` : ''}>${LOCATION_LABELS[k]}</option>`)}</select>
-<label for="et-location-value">Location details (address, number or link)</label><input id="et-location-value" name="location_value" value="${e?.location.value ?? ''}">
-<label for="et-before">Buffer before (minutes)</label><input id="et-before" name="buffer_before" value="${num(e?.bufferBeforeMin ?? 0)}">
-<label for="et-after">Buffer after (minutes)</label><input id="et-after" name="buffer_after" value="${num(e?.bufferAfterMin ?? 0)}">
-<label for="et-notice">Minimum notice (minutes)</label><input id="et-notice" name="minimum_notice" value="${num(e?.minimumNoticeMin ?? 0)}">
-<label for="et-limit">Daily limit (empty: none)</label><input id="et-limit" name="daily_limit" value="${num(e?.dailyLimit)}">
-<label for="et-window">Booking window in days (empty: none)</label><input id="et-window" name="booking_window" value="${num(e?.bookingWindowDays)}">
-<label for="et-interval">Slot interval in minutes (empty: the duration)</label><input id="et-interval" name="slot_interval" value="${num(e?.slotIntervalMin)}">
-<label for="et-schedule">Availability</label><select id="et-schedule" name="schedule_id"><option value="">Default schedule</option>${schedules.map((s) => html`<option value="${s.id}"${e?.scheduleId === s.id ? html` selected` : ''}>${s.name}</option>`)}</select>
-<label for="et-description">Description</label><input id="et-description" name="description" value="${e?.description ?? ''}">`;
+/** Field ids in the order they appear (the first refused one gets focus). */
+export const EVENT_TYPE_FIELDS = [
+  'et-name',
+  'et-slug',
+  'et-durations',
+  'et-location',
+  'et-location-value',
+  'et-description',
+  'et-before',
+  'et-after',
+  'et-notice',
+  'et-limit',
+  'et-window',
+  'et-interval',
+  'et-schedule',
+] as const;
+
+/** The fields of an event type form; a refused field keeps what was typed and says why above it. */
+export function eventTypeFields(
+  v: EventTypeFormValues,
+  schedules: Schedule[],
+  errors: FieldErrors,
+  pagePrefix: string,
+  /** A new, untouched form: the name field takes focus. */
+  fresh = false,
+): Html {
+  const input = (id: string, name: keyof EventTypeFormValues, label: string, extra: Html, hint?: string) =>
+    html`<label for="${id}">${label}</label>${fieldError(errors, id)}<input id="${id}" name="${name}" value="${v[name]}"${extra}${fieldAttributes(errors, id, hint ? `${id}-hint` : undefined)}>${hint ? html`<p class="hint" id="${id}-hint">${hint}</p>` : ''}`;
+  const minutes = (
+    id: string,
+    name: keyof EventTypeFormValues,
+    label: string,
+    hint: string,
+    min: number,
+    max: number,
+  ) =>
+    html`<div>${input(id, name, label, html` type="number" inputmode="numeric" min="${min}" max="${max}"`, hint)}</div>`;
+  return html`${input('et-name', 'name', 'Name', html` required maxlength="100"${fresh && !Object.keys(errors).length ? html` autofocus` : ''}`, 'What invitees see, e.g. “30-minute call”.')}
+<label for="et-slug">Link</label>${fieldError(errors, 'et-slug')}
+<div class="prefixed"><span aria-hidden="true">${pagePrefix}</span><input id="et-slug" name="slug" value="${v.slug}" maxlength="50" autocapitalize="none" spellcheck="false"${fieldAttributes(errors, 'et-slug', 'et-slug-hint')}></div>
+<p class="hint" id="et-slug-hint">Leave empty to make one from the name.</p>
+${input('et-durations', 'durations', 'Durations (minutes)', html` required inputmode="numeric"`, 'One or more, separated by commas; the first is the default (e.g. 30, 60).')}
+<div class="row"><div><label for="et-location">Location</label>${fieldError(errors, 'et-location')}<select id="et-location" name="location_kind"${fieldAttributes(errors, 'et-location')}>${LOCATION_KINDS.map((k) => html`<option value="${k}"${v.location_kind === k ? html` selected` : ''}>${locationLabel(k)}</option>`)}</select></div>
+<div>${input('et-location-value', 'location_value', 'Location details', html` maxlength="500"`, 'An address, phone number or meeting link; shown once booked.')}</div></div>
+<label for="et-description">Description</label>${fieldError(errors, 'et-description')}<textarea id="et-description" name="description" rows="3" maxlength="5000"${fieldAttributes(errors, 'et-description')}>${v.description}</textarea>
+<fieldset><legend>Rules</legend>
+<div class="row">
+${minutes('et-before', 'buffer_before', 'Buffer before', 'Free minutes kept before each meeting.', 0, 720)}
+${minutes('et-after', 'buffer_after', 'Buffer after', 'Free minutes kept after each meeting.', 0, 720)}
+${minutes('et-notice', 'minimum_notice', 'Minimum notice', 'Minutes between booking and the meeting.', 0, 525600)}
+${minutes('et-limit', 'daily_limit', 'Daily limit', 'Most meetings a day; empty for no limit.', 1, 1000)}
+${minutes('et-window', 'booking_window', 'Booking window (days)', 'How far ahead people can book; empty for no limit.', 1, 3650)}
+${minutes('et-interval', 'slot_interval', 'Start times every (minutes)', 'Empty: every meeting length.', 5, 720)}
+</div></fieldset>
+<label for="et-schedule">Availability</label>${fieldError(errors, 'et-schedule')}<select id="et-schedule" name="schedule_id"${fieldAttributes(errors, 'et-schedule')}><option value="">Default schedule</option>${schedules.map((s) => html`<option value="${s.id}"${v.schedule_id === s.id ? html` selected` : ''}>${s.name} (${s.timezone})</option>`)}</select>`;
 }
