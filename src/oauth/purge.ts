@@ -2,7 +2,12 @@ import type { Db } from '../kernel/db/database.ts';
 import { deleteInBatches, type Purger } from '../kernel/jobs/janitor.ts';
 
 type ExpiringTable =
-  'authorization_codes' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
+  | 'authorization_codes'
+  | 'interactions'
+  | 'revoked_access_tokens'
+  | 'refresh_tokens'
+  | 'token_families'
+  | 'dpop_proofs';
 
 /** Tables whose rows die at `expires_at`, with their keys; a family takes its remaining refresh tokens along. */
 const EXPIRING: Record<ExpiringTable, string> = {
@@ -11,9 +16,10 @@ const EXPIRING: Record<ExpiringTable, string> = {
   revoked_access_tokens: 'jti',
   refresh_tokens: 'id',
   token_families: 'id',
+  dpop_proofs: 'id',
 };
 
-/** For the janitor: the authorization server's expired codes, interactions, revocations and tokens. */
+/** For the janitor: the authorization server's expired codes, interactions, revocations, tokens and DPoP proofs seen. */
 export const purgeOAuthData: Purger = async (db, now, batchSize) => {
   const purged: Record<string, number> = {};
   for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {
