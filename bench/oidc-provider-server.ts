@@ -129,6 +129,9 @@ async function main() {
       revocation: { enabled: true },
       clientCredentials: { enabled: true },
       userinfo: { enabled: true },
+      // DPoP as Consentry runs it by default: proofs verified with jose, replay detection (its
+      // ReplayDetection model, in the Map above) and a server nonce required.
+      dPoP: { enabled: true, nonceSecret: randomBytes(32), requireNonce: () => true },
     },
     jwks: { keys: [signingJwk(alg)] },
     cookies: { keys: [randomBytes(32).toString('base64url')] },

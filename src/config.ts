@@ -190,7 +190,26 @@ export const ConfigSchema = Type.Object({
     undefined,
     'Bearer token /metrics requires. Unset: /metrics is public in development and not served in production.',
   ),
-  REDIS_URL: Str(undefined, 'redis://… to announce revocations to every node at once (multi-node deployments).'),
+  REDIS_URL: Str(
+    undefined,
+    'redis://… to announce revocations to every node at once and share the DPoP proof replay cache (multi-node deployments).',
+  ),
+  DPOP_IAT_WINDOW_SECONDS: Int(
+    60,
+    'A DPoP proof is accepted while its iat is within this many seconds of the server clock, either way.',
+    5,
+    600,
+  ),
+  DPOP_NONCE: option(
+    Type.Union([Type.Literal('token'), Type.Literal('all'), Type.Literal('off')], { default: 'token' }),
+    'Where DPoP proofs must carry a server nonce (DPoP-Nonce, RFC 9449 §8): token (the token endpoint), all (resource servers and UserInfo too) or off.',
+  ),
+  DPOP_NONCE_ROTATION_SECONDS: Int(
+    300,
+    'A DPoP server nonce is current this long and still accepted one period more; derived from SECRET_KEY, so every node agrees without storage.',
+    10,
+    86_400,
+  ),
   ETHEREUM_RPC_URL: Str(
     'https://ethereum-rpc.publicnode.com',
     'JSON-RPC URL of the Ethereum mainnet node wallets are read from (EVM_CHAINS may name another).',

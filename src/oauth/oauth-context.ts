@@ -3,6 +3,8 @@ import type { SecretBox } from '../kernel/crypto/secret-box.ts';
 import { ClientRepository } from './clients/client-repository.ts';
 import { ClientService } from './clients/client-service.ts';
 import { GrantLifecycle } from './consent/grant-lifecycle.ts';
+import { createDpopVerifier } from './dpop/create-dpop-verifier.ts';
+import type { DpopVerifier } from './dpop/dpop-verifier.ts';
 import { PersonalTokens } from './personal-tokens/personal-tokens.ts';
 import { createRedisNotifier } from './tokens/redis-notifier.ts';
 import { localOnlyNotifier, Revocations, type RevocationNotifier } from './tokens/revocation.ts';
@@ -21,6 +23,8 @@ export interface OAuthContext extends Kernel {
   personalTokens: PersonalTokens;
   /** Listeners told when a grant is revoked or a client deleted. */
   grantLifecycle: GrantLifecycle;
+  /** Checks DPoP proofs (RFC 9449) at the token endpoint, UserInfo and the resource guard. */
+  dpop: DpopVerifier;
 }
 
 /** Opens the authorization server's stores and its revocation channel (Redis when configured) on the kernel. */
@@ -35,6 +39,7 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
       })
     : localOnlyNotifier;
   kernel.onClose(() => notifier.close());
+  const dpop = await createDpopVerifier(kernel);
   return {
     ...kernel,
     clients,
@@ -45,5 +50,6 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     sealedResponses: kernel.box('refresh-grace-responses'),
     personalTokens: new PersonalTokens(database.db, registry, clock),
     grantLifecycle: new GrantLifecycle(),
+    dpop,
   };
 }

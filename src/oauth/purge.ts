@@ -7,7 +7,8 @@ type ExpiringTable =
   | 'interactions'
   | 'revoked_access_tokens'
   | 'refresh_tokens'
-  | 'token_families';
+  | 'token_families'
+  | 'dpop_proofs';
 
 /** Tables whose rows die at `expires_at`, with their keys; a family takes its remaining refresh tokens along. */
 const EXPIRING: Record<ExpiringTable, string> = {
@@ -17,9 +18,10 @@ const EXPIRING: Record<ExpiringTable, string> = {
   revoked_access_tokens: 'jti',
   refresh_tokens: 'id',
   token_families: 'id',
+  dpop_proofs: 'id',
 };
 
-/** For the janitor: the authorization server's expired codes, interactions, revocations and tokens. */
+/** For the janitor: the authorization server's expired codes, interactions, revocations, tokens and DPoP proofs seen. */
 export const purgeOAuthData: Purger = async (db, now, batchSize) => {
   const purged: Record<string, number> = {};
   for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {

@@ -60,13 +60,23 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
         access_expires_at: null,
         successor_response: 'sealed',
         successor_response_expires_at: now - 1,
+        dpop_jkt: null,
       })
+      .execute();
+    await db
+      .insertInto('dpop_proofs')
+      .values([
+        { id: 'proof-old', expires_at: now - 1 },
+        { id: 'proof-live', expires_at: now + 60_000 },
+      ])
       .execute();
 
     const purged = await purgeExpired(db, now, 10, server.purgers); // 25 expired rows → three batches of at most 10
     expect(purged.revoked_access_tokens).toBe(25);
     expect(purged.interactions).toBe(1);
     expect(purged.token_families).toBe(1);
+    expect(purged.dpop_proofs).toBe(1);
+    expect(await db.selectFrom('dpop_proofs').select('id').execute()).toEqual([{ id: 'proof-live' }]);
     const left = await db.selectFrom('revoked_access_tokens').select('jti').execute();
     expect(left.map((r) => r.jti).sort()).toEqual(['live-0', 'live-1', 'live-2']);
     expect(await db.selectFrom('refresh_tokens').select('id').where('id', '=', 'r-old').execute()).toEqual([]); // went with its family

@@ -138,6 +138,7 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     expiresAt: NOW + 24 * HOUR,
     accessJti: `jti-${newTimeOrderedId()}`,
     accessExpiresAt: NOW + HOUR,
+    dpopJkt: null,
     ...overrides,
   });
 
@@ -177,6 +178,7 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
       scopes: [],
       accessJti: null,
       accessExpiresAt: null,
+      dpopJkt: 'jkt-of-a-dpop-key',
     });
     await store.transact((tx) => tx.families.insertRefreshToken(child));
 
@@ -193,6 +195,7 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
       accessExpiresAt: NOW + HOUR,
       successorResponse: null,
       successorResponseExpiresAt: null,
+      dpopJkt: null,
       family: {
         id: family.id,
         grantId,
@@ -210,6 +213,7 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
       scopes: [],
       accessJti: null,
       accessExpiresAt: null,
+      dpopJkt: 'jkt-of-a-dpop-key',
     });
     // The rows are the storage's business, but both implementations must write the same ones.
     expect(
@@ -228,6 +232,7 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
       access_expires_at: null,
       successor_response: null,
       successor_response_expires_at: null,
+      dpop_jkt: 'jkt-of-a-dpop-key',
     });
     expect(
       await handle.db.selectFrom('token_families').selectAll().where('id', '=', family.id).executeTakeFirst(),

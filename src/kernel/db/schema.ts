@@ -17,6 +17,7 @@ export interface Database {
   token_families: TokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   revoked_access_tokens: RevokedAccessTokensTable;
+  dpop_proofs: DpopProofsTable;
   signing_keys: SigningKeysTable;
   jobs: JobsTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -222,6 +223,14 @@ export interface RefreshTokensTable {
   access_expires_at: number | null;
   successor_response: string | null;
   successor_response_expires_at: number | null;
+  /** RFC 7638 thumbprint of the DPoP key a public client's refresh token is bound to (RFC 9449 §5). */
+  dpop_jkt: string | null;
+}
+
+/** DPoP proofs already used, by key thumbprint and `jti` (the replay cache on PostgreSQL without Redis). */
+export interface DpopProofsTable {
+  id: string;
+  expires_at: number;
 }
 
 export interface RevokedAccessTokensTable {

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
 import { DEVICE_CODE_GRANT_TYPE } from '../device/device-code-grant-type.ts';
+import { DPOP_SIGNING_ALGS } from '../dpop/dpop-proof.ts';
 
 /** The facts both discovery documents publish (RFC 8414, OpenID Connect Discovery 1.0). */
 export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
@@ -48,6 +49,7 @@ export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
     request_parameter_supported: false,
     request_uri_parameter_supported: false,
     resource_indicators_supported: true,
+    dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
   };
 }
 

@@ -56,9 +56,12 @@ async function introspectAccessToken(
     const claims = await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, undefined, ctx.clock.now());
     if (claims.client_id !== clientId) return INACTIVE;
     if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }, true)) return INACTIVE;
+    // RFC 9449 §6.2: a DPoP-bound token says so, with the key it is bound to.
+    const jkt = claims.cnf?.jkt;
     return {
       active: true,
-      token_type: 'Bearer',
+      token_type: jkt ? 'DPoP' : 'Bearer',
+      ...(jkt ? { cnf: { jkt } } : {}),
       scope: claims.scope,
       client_id: claims.client_id,
       sub: claims.sub,
@@ -92,5 +95,6 @@ async function introspectRefreshToken(
     iss: ctx.config.ISSUER,
     exp: Math.floor(record.expiresAt / 1000),
     iat: Math.floor(record.createdAt / 1000),
+    ...(record.dpopJkt ? { cnf: { jkt: record.dpopJkt } } : {}),
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
 import { authenticateClient } from '../clients/authenticate-client.ts';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
+import { tokenRequestProof } from '../dpop/token-request-proof.ts';
 import { authorizationCodeGrant } from '../grants/authorization-code.ts';
 import { clientCredentialsGrant } from '../grants/client-credentials.ts';
 import { deviceCodeGrant } from '../grants/device-code.ts';
@@ -16,7 +17,8 @@ const GRANTS = new Map<string, GrantHandler>(
 
 /**
  * POST /oauth/token: read parameters, authenticate the client, check the grant type is
- * allowed, run the grant, answer with `Cache-Control: no-store`. No password grant, ever.
+ * allowed, check the DPoP proof when one is sent (or required), run the grant, answer with
+ * `Cache-Control: no-store`. No password grant, ever.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.2
  */
 export async function tokenEndpoint(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
@@ -47,7 +49,10 @@ export async function tokenEndpoint(app: FastifyInstance, ctx: OAuthContext): Pr
       );
       if (!client.grantTypes.includes(grantType))
         throw new UnauthorizedClient(`the client may not use grant_type ${grantType}`);
-      const response = await grant.handle(ctx, params, client);
+      const dpopJkt = await tokenRequestProof(ctx, request, client);
+      const response = await grant.handle(ctx, params, client, dpopJkt);
+      // A client using DPoP always holds a fresh nonce for its next proof (RFC 9449 §8.2).
+      if (dpopJkt && ctx.config.DPOP_NONCE !== 'off') reply.header('dpop-nonce', ctx.dpop.currentNonce());
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);
     },
   );

@@ -1,15 +1,17 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts } from '../../accounts/index.ts';
 import type { OAuthContext } from '../oauth-context.ts';
-import { readBearer } from '../resource-guard/bearer.ts';
+import { readAccessToken, type AuthorizationScheme } from '../resource-guard/bearer.ts';
+import { checkSenderConstraint, DPOP_ALGS_PARAM, SenderConstraintFailure } from '../dpop/resource-proof.ts';
 import type { UserinfoClaim } from '../../kernel/scope-registry.ts';
 import { challenge, TokenRejected } from '../resource-guard/token-rejected.ts';
 import { OIDC_SCOPES } from '../core-scopes.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
 
 /**
- * GET|POST /oauth/userinfo (OIDC Core §5.3): bearer token in the Authorization header only;
- * the token must be meant for this issuer and carry `openid`, or carry a product scope that
+ * GET|POST /oauth/userinfo (OIDC Core §5.3): access token in the Authorization header only
+ * (Bearer, or DPoP with a proof when the token is DPoP-bound: RFC 9449 §7); the token must be
+ * meant for this issuer and carry `openid`, or carry a product scope that
  * declares userinfo claims (its token is meant for the product's API). Each scope releases
  * the claims its registry entry names.
  */
@@ -17,7 +19,7 @@ export async function userinfoEndpoint(app: FastifyInstance, ctx: OAuthContext, 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
     reply.header('cache-control', 'no-store');
     try {
-      return reply.send(await userinfo(request, ctx, accounts));
+      return reply.send(await userinfo(request, reply, ctx, accounts));
     } catch (error) {
       if (!(error instanceof TokenRejected)) throw error;
       return reply
@@ -32,32 +34,49 @@ export async function userinfoEndpoint(app: FastifyInstance, ctx: OAuthContext, 
 
 async function userinfo(
   request: FastifyRequest,
+  reply: FastifyReply,
   ctx: OAuthContext,
   accounts: Accounts,
 ): Promise<Record<string, unknown>> {
-  const bearer = readBearer(request);
-  if ('missing' in bearer)
-    throw new TokenRejected(401, undefined, 'an access token is required', challenge({ scope: 'openid' }));
-  if ('refused' in bearer)
+  const presented = readAccessToken(request);
+  if ('missing' in presented)
+    throw new TokenRejected(
+      401,
+      undefined,
+      'an access token is required',
+      `${challenge({ scope: 'openid' })}, ${challenge({ algs: DPOP_ALGS_PARAM }, 'DPoP')}`,
+    );
+  if ('refused' in presented)
     throw new TokenRejected(
       400,
       'invalid_request',
-      bearer.refused,
-      challenge({ error: 'invalid_request', error_description: bearer.refused }),
+      presented.refused,
+      challenge({ error: 'invalid_request', error_description: presented.refused }),
     );
   const invalid = (description: string) =>
     new TokenRejected(
       401,
       'invalid_token',
       description,
-      challenge({ error: 'invalid_token', error_description: description }),
+      rejection(presented.scheme, { error: 'invalid_token', error_description: description }),
     );
   let claims;
   try {
-    claims = await verifyAccessToken(ctx.keys, bearer.token, ctx.config.ISSUER, undefined, ctx.clock.now());
+    claims = await verifyAccessToken(ctx.keys, presented.token, ctx.config.ISSUER, undefined, ctx.clock.now());
   } catch (error) {
     if (error instanceof InvalidAccessToken) throw invalid(error.message);
     throw error;
+  }
+  try {
+    await checkSenderConstraint(ctx, request, reply, presented, claims.cnf?.jkt);
+  } catch (error) {
+    if (!(error instanceof SenderConstraintFailure)) throw error;
+    throw new TokenRejected(
+      401,
+      error.code,
+      error.message,
+      rejection('DPoP', { error: error.code, error_description: error.message }),
+    );
   }
   if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }))
     throw invalid('the access token was revoked');
@@ -73,7 +92,7 @@ async function userinfo(
         403,
         'insufficient_scope',
         'userinfo needs the openid scope',
-        challenge({ error: 'insufficient_scope', scope: 'openid' }),
+        rejection(presented.scheme, { error: 'insufficient_scope', scope: 'openid' }),
       );
     throw invalid('the access token is meant for another resource');
   }
@@ -91,4 +110,9 @@ async function userinfo(
   const body: Record<string, unknown> = { sub: user.id };
   for (const claim of released) if (values[claim] !== undefined) body[claim] = values[claim];
   return body;
+}
+
+/** The challenge of a refusal, in the scheme the token came with (a DPoP one names the accepted algs). */
+function rejection(scheme: AuthorizationScheme, params: Record<string, string>): string {
+  return challenge(scheme === 'DPoP' ? { ...params, algs: DPOP_ALGS_PARAM } : params, scheme);
 }

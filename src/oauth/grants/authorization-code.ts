@@ -6,6 +6,7 @@ import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
+import { refreshTokenBinding } from '../dpop/refresh-token-binding.ts';
 
 /**
  * authorization_code: single use, short-lived, bound to client, redirect URI, PKCE challenge,
@@ -17,7 +18,7 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const authorizationCodeGrant: GrantHandler = {
   name: 'authorization_code',
-  async handle(ctx, { single, resource }, client) {
+  async handle(ctx, { single, resource }, client, dpopJkt) {
     const code = single.code;
     if (!code) throw new InvalidRequest('code is required');
     const codeHash = sha256(code);
@@ -46,9 +47,11 @@ export const authorizationCodeGrant: GrantHandler = {
         withRefreshToken: client.grantTypes.includes('refresh_token'),
         nonce: record.nonce,
         authTime: record.authTime,
+        dpopJkt,
       });
+      const refreshJkt = refreshTokenBinding(client, dpopJkt);
       outcome = await ctx.tokenStore.transact((tx) =>
-        commitRedemption(tx, { record, familyId, resourceUris, issued, now }),
+        commitRedemption(tx, { record, familyId, resourceUris, issued, refreshJkt, now }),
       );
     }
 
@@ -70,8 +73,16 @@ async function commitRedemption(
     familyId,
     resourceUris,
     issued,
+    refreshJkt,
     now,
-  }: { record: AuthorizationCode; familyId: string; resourceUris: string[]; issued: IssuedTokens; now: number },
+  }: {
+    record: AuthorizationCode;
+    familyId: string;
+    resourceUris: string[];
+    issued: IssuedTokens;
+    refreshJkt: string | null;
+    now: number;
+  },
 ): Promise<Redemption> {
   if (!(await tx.codes.consume(record.codeHash, familyId, now))) {
     // Another redemption consumed it since we read it (revoke what that one issued), or its
@@ -103,6 +114,7 @@ async function commitRedemption(
       expiresAt: issued.refresh.expiresAt,
       accessJti: issued.access.jti,
       accessExpiresAt: issued.access.expiresAt,
+      dpopJkt: refreshJkt,
     });
   }
   return { kind: 'issued', response: issued.response };

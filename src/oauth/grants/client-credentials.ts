@@ -12,7 +12,7 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const clientCredentialsGrant: GrantHandler = {
   name: 'client_credentials',
-  async handle(ctx, { single, resource }, client) {
+  async handle(ctx, { single, resource }, client, dpopJkt) {
     if (client.type !== 'confidential') throw new UnauthorizedClient('client_credentials needs a confidential client');
     const scopes = checkRequestedScopes(single.scope, client, ctx.registry);
     const personal = scopes.find((s) => OIDC_SCOPES.has(s));
@@ -24,6 +24,7 @@ export const clientCredentialsGrant: GrantHandler = {
       scopes,
       resources,
       withRefreshToken: false,
+      dpopJkt,
     });
     return issued.response;
   },

@@ -7,6 +7,7 @@ import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, Invalid
 import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import { TokenFamilyRepository } from '../tokens/token-family-repository.ts';
 import type { GrantHandler } from './grant-handler.ts';
+import { refreshTokenBinding } from '../dpop/refresh-token-binding.ts';
 
 /**
  * urn:ietf:params:oauth:grant-type:device_code: the device polls until the person decided on
@@ -21,7 +22,7 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const deviceCodeGrant: GrantHandler = {
   name: DEVICE_CODE_GRANT_TYPE,
-  async handle(ctx, { single, resource }, client) {
+  async handle(ctx, { single, resource }, client, dpopJkt) {
     const deviceCode = single.device_code;
     if (!deviceCode) throw new InvalidRequest('device_code is required');
     const repo = new DeviceAuthorizationRepository(ctx.database.db);
@@ -44,8 +45,10 @@ export const deviceCodeGrant: GrantHandler = {
       familyId,
       withRefreshToken: client.grantTypes.includes('refresh_token'),
       authTime: record.authTime,
+      dpopJkt,
     });
-    return collect(ctx, { record, familyId, resourceUris, issued, now });
+    const refreshJkt = refreshTokenBinding(client, dpopJkt);
+    return collect(ctx, { record, familyId, resourceUris, issued, refreshJkt, now });
   },
 };
 
@@ -71,8 +74,16 @@ async function collect(
     familyId,
     resourceUris,
     issued,
+    refreshJkt,
     now,
-  }: { record: DeviceAuthorization; familyId: string; resourceUris: string[]; issued: IssuedTokens; now: number },
+  }: {
+    record: DeviceAuthorization;
+    familyId: string;
+    resourceUris: string[];
+    issued: IssuedTokens;
+    refreshJkt: string | null;
+    now: number;
+  },
 ): Promise<TokenResponse> {
   return ctx.database.db.transaction().execute(async (trx) => {
     const repo = new DeviceAuthorizationRepository(trx);
@@ -106,6 +117,7 @@ async function collect(
         expiresAt: issued.refresh.expiresAt,
         accessJti: issued.access.jti,
         accessExpiresAt: issued.access.expiresAt,
+        dpopJkt: refreshJkt,
       });
     }
     return issued.response;

@@ -10,5 +10,6 @@ export interface TokenParams {
 
 export interface GrantHandler {
   name: string;
-  handle(ctx: OAuthContext, params: TokenParams, client: Client): Promise<TokenResponse>;
+  /** `dpopJkt`: the thumbprint of the request's verified DPoP key (RFC 9449), when it sent a proof. */
+  handle(ctx: OAuthContext, params: TokenParams, client: Client, dpopJkt?: string): Promise<TokenResponse>;
 }

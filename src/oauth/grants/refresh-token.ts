@@ -8,6 +8,7 @@ import type { RefreshTokenRecord } from '../tokens/token-family-repository.ts';
 import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
+import { checkRefreshTokenBinding, refreshTokenBinding } from '../dpop/refresh-token-binding.ts';
 
 /**
  * refresh_token: always rotates. One compare-and-set decides the single successor; a replay
@@ -20,7 +21,7 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const refreshTokenGrant: GrantHandler = {
   name: 'refresh_token',
-  async handle(ctx, { single, resource }, client) {
+  async handle(ctx, { single, resource }, client, dpopJkt) {
     const token = single.refresh_token;
     if (!token) throw new InvalidRequest('refresh_token is required');
     const hash = sha256(token);
@@ -29,9 +30,11 @@ export const refreshTokenGrant: GrantHandler = {
     if (record?.grantRevoked && record.family.clientId === client.id)
       await revokeFamilyOfRevokedGrant(ctx, record.familyId, now);
     checkUsable(record, client, now);
+    checkRefreshTokenBinding(record.dpopJkt, dpopJkt);
     const scopes = checkNarrowedScopes(single.scope, record.family.scopes);
     const resourceUris = narrowResources(resource, record.family.resources);
-    const fingerprint = sha256(JSON.stringify([scopes, resourceUris]));
+    // A replay inside the grace window gets the parked response only with the same DPoP key.
+    const fingerprint = sha256(JSON.stringify([scopes, resourceUris, dpopJkt ?? null]));
 
     let outcome: Rotation;
     if (record.status === 'rotated') {
@@ -48,11 +51,18 @@ export const refreshTokenGrant: GrantHandler = {
         familyId: record.familyId,
         withRefreshToken: true,
         authTime: record.family.authTime,
+        dpopJkt,
       });
       const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
       const parked =
         graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
-      const successor: Successor = { issued, scopes, parked, parkedUntil: parked ? now + graceMs : null };
+      const successor: Successor = {
+        issued,
+        scopes,
+        dpopJkt: refreshTokenBinding(client, dpopJkt),
+        parked,
+        parkedUntil: parked ? now + graceMs : null,
+      };
       outcome = await ctx.tokenStore.transact((tx) =>
         commitRotation(ctx, tx, { hash, record, successor, fingerprint, now }),
       );
@@ -74,6 +84,8 @@ type Rotation =
 interface Successor {
   issued: IssuedTokens;
   scopes: string[];
+  /** The DPoP key the new refresh token is bound to, or null. */
+  dpopJkt: string | null;
   /** The sealed response a replay inside the grace window gets back. */
   parked: string | null;
   parkedUntil: number | null;
@@ -128,6 +140,7 @@ async function commitRotation(
     expiresAt: issued.refresh!.expiresAt,
     accessJti: issued.access.jti,
     accessExpiresAt: issued.access.expiresAt,
+    dpopJkt: successor.dpopJkt,
   });
   // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
   if (issued.refresh!.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS)

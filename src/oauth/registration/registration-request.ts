@@ -25,6 +25,7 @@ export const REGISTERED_METADATA = [
   'contacts',
   'software_id',
   'software_version',
+  'dpop_bound_access_tokens',
 ] as const;
 
 /** The registered subset of some metadata. */
@@ -76,6 +77,8 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
   const name = optionalString(metadata, 'client_name') ?? 'Unnamed app';
   if (name.length > 200) throw new InvalidClientMetadataError('client_name is too long');
   stringList(metadata, 'contacts');
+  if (metadata.dpop_bound_access_tokens !== undefined && typeof metadata.dpop_bound_access_tokens !== 'boolean')
+    throw new InvalidClientMetadataError('dpop_bound_access_tokens must be a boolean');
   for (const field of ['software_id', 'software_version']) {
     if ((optionalString(metadata, field)?.length ?? 0) > 200)
       throw new InvalidClientMetadataError(`${field} is too long`);

@@ -1,7 +1,8 @@
-import type { FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
+import { checkSenderConstraint, DPOP_ALGS_PARAM, SenderConstraintFailure } from '../dpop/resource-proof.ts';
 import { InvalidAccessToken, verifyAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
-import { readBearer } from './bearer.ts';
+import { readAccessToken, type AuthorizationScheme } from './bearer.ts';
 import type { RegisteredResource } from '../../kernel/scope-registry.ts';
 import type { PersonalToken } from '../personal-tokens/personal-tokens.ts';
 import { challenge, TokenRejected } from './token-rejected.ts';
@@ -28,8 +29,9 @@ export function resourceMetadataUrl(ctx: OAuthContext, resource: RegisteredResou
 
 /**
  * The resource servers' only gate: verifies the JWT (signature, `typ`, `iss`, `aud` = this
- * resource, `exp`), checks revocation through the cache, then the scope. Failures throw
- * TokenRejected with the RFC 6750 / RFC 9728 challenge.
+ * resource, `exp`), its DPoP binding when it has one (RFC 9449 §7), checks revocation through
+ * the cache, then the scope. Failures throw TokenRejected with the RFC 6750 / RFC 9728 /
+ * RFC 9449 challenge: `DPoP …` for a token presented with the DPoP scheme or bound to a key.
  */
 export function requireToken(
   ctx: OAuthContext,
@@ -41,33 +43,41 @@ export function requireToken(
   const metadata = resourceMetadataUrl(ctx, resource);
   const needed = [...(requirement.allOf ?? []), ...(requirement.anyOf ?? [])].join(' ') || undefined;
 
-  return async function guard(request: FastifyRequest) {
-    const bearer = readBearer(request);
-    if ('missing' in bearer) {
+  return async function guard(request: FastifyRequest, reply: FastifyReply) {
+    const presented = readAccessToken(request);
+    if ('missing' in presented) {
+      // Both schemes are accepted: Bearer first (MCP clients read the first challenge), then DPoP's algs.
       throw new TokenRejected(
         401,
         undefined,
         'an access token is required',
-        challenge({ resource_metadata: metadata, scope: needed }),
+        `${challenge({ resource_metadata: metadata, scope: needed })}, ${challenge({ algs: DPOP_ALGS_PARAM }, 'DPoP')}`,
       );
     }
-    if ('refused' in bearer) {
+    if ('refused' in presented) {
       throw new TokenRejected(
         400,
         'invalid_request',
-        bearer.refused,
-        challenge({ error: 'invalid_request', error_description: bearer.refused, resource_metadata: metadata }),
+        presented.refused,
+        challenge({ error: 'invalid_request', error_description: presented.refused, resource_metadata: metadata }),
       );
     }
-    const claims = bearer.token.startsWith('pat_')
-      ? await verifyPersonalToken(ctx, bearer.token, resource.uri, requirement, metadata, needed)
-      : await verifyJwt(ctx, bearer.token, resource.uri, metadata, needed);
+    const { scheme } = presented;
+    const claims = presented.token.startsWith('pat_')
+      ? await verifyPersonalToken(ctx, presented.token, resource.uri, requirement, metadata, needed, scheme)
+      : await verifyJwt(ctx, presented.token, resource.uri, metadata, needed, scheme);
+    try {
+      await checkSenderConstraint(ctx, request, reply, presented, claims.cnf?.jkt);
+    } catch (error) {
+      if (!(error instanceof SenderConstraintFailure)) throw error;
+      throw invalidToken(error.message, metadata, needed, 'DPoP', error.code);
+    }
     if (claims.client_id !== PAT_CLIENT) {
       if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }))
-        throw invalidToken('the access token was revoked', metadata, needed);
+        throw invalidToken('the access token was revoked', metadata, needed, scheme);
       // A deleted app's tokens die with it, client_credentials ones included (they have no family).
       if (!(await ctx.clients.findById(claims.client_id)))
-        throw invalidToken('the app this token was issued to no longer exists', metadata, needed);
+        throw invalidToken('the app this token was issued to no longer exists', metadata, needed, scheme);
     }
     const held = new Set(claims.scope.split(' '));
     const missingAll = (requirement.allOf ?? []).some((s) => !held.has(s));
@@ -78,7 +88,7 @@ export function requireToken(
         403,
         'insufficient_scope',
         `this request needs scope ${needed}`,
-        challenge({ error: 'insufficient_scope', scope: needed, resource_metadata: metadata }),
+        challenge({ error: 'insufficient_scope', scope: needed, resource_metadata: metadata }, scheme),
       );
     }
     request.accessToken = claims;
@@ -93,12 +103,13 @@ async function verifyJwt(
   audience: string,
   metadata: string,
   needed: string | undefined,
+  scheme: AuthorizationScheme,
 ): Promise<AccessTokenClaims> {
   try {
     return await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, audience, ctx.clock.now());
   } catch (error) {
     if (!(error instanceof InvalidAccessToken)) throw error;
-    throw invalidToken(error.message, metadata, needed);
+    throw invalidToken(error.message, metadata, needed, scheme);
   }
 }
 
@@ -109,11 +120,12 @@ async function verifyPersonalToken(
   requirement: GuardRequirement,
   metadata: string,
   needed: string | undefined,
+  scheme: AuthorizationScheme,
 ): Promise<AccessTokenClaims> {
   if (!requirement.allowPersonalAccessTokens)
-    throw invalidToken('personal access tokens are not accepted here', metadata, needed);
+    throw invalidToken('personal access tokens are not accepted here', metadata, needed, scheme);
   const personal = await ctx.personalTokens.verify(token);
-  if (!personal) throw invalidToken('the personal access token is invalid or revoked', metadata, needed);
+  if (!personal) throw invalidToken('the personal access token is invalid or revoked', metadata, needed, scheme);
   return personalTokenClaims(ctx, personal, audience);
 }
 
@@ -132,11 +144,18 @@ function personalTokenClaims(ctx: OAuthContext, token: PersonalToken, audience: 
   };
 }
 
-function invalidToken(description: string, metadata: string, scope: string | undefined): TokenRejected {
+function invalidToken(
+  description: string,
+  metadata: string,
+  scope: string | undefined,
+  scheme: AuthorizationScheme,
+  code: 'invalid_token' | 'invalid_dpop_proof' | 'use_dpop_nonce' = 'invalid_token',
+): TokenRejected {
+  const params = { error: code, error_description: description, resource_metadata: metadata, scope };
   return new TokenRejected(
     401,
-    'invalid_token',
+    code,
     description,
-    challenge({ error: 'invalid_token', error_description: description, resource_metadata: metadata, scope }),
+    challenge(scheme === 'DPoP' ? { ...params, algs: DPOP_ALGS_PARAM } : params, scheme),
   );
 }

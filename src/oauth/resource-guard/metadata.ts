@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
+import { DPOP_SIGNING_ALGS } from '../dpop/dpop-proof.ts';
 
 /**
  * RFC 9728 protected-resource metadata, one document per registered resource at
@@ -18,6 +19,9 @@ export async function protectedResourceMetadataRoutes(app: FastifyInstance, ctx:
           scopes_supported: resource.scopes,
           bearer_methods_supported: ['header'],
           resource_signing_alg_values_supported: ['ES256'],
+          // RFC 9728 §2: Bearer and DPoP-bound tokens are both accepted.
+          dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
+          dpop_bound_access_tokens_required: false,
         });
       },
     );

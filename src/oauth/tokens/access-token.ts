@@ -14,6 +14,8 @@ export interface AccessTokenClaims extends JWTPayload {
   /** The token family (absent for client_credentials tokens, which have none). */
   fam?: string;
   auth_time?: number;
+  /** RFC 9449 §6.1: the thumbprint of the DPoP key the token is bound to. */
+  cnf?: { jkt?: string };
 }
 
 export interface AccessTokenInput {
@@ -26,6 +28,8 @@ export interface AccessTokenInput {
   nowMs: number;
   familyId?: string;
   authTime?: number | null;
+  /** Binds the token to this DPoP key thumbprint (`cnf.jkt`). */
+  dpopJkt?: string;
 }
 
 /** Signs an RFC 9068 JWT access token (`typ: at+jwt`) with the ring's active key. */
@@ -48,6 +52,7 @@ export async function signAccessToken(
   };
   if (input.familyId) claims.fam = input.familyId;
   if (input.authTime) claims.auth_time = Math.floor(input.authTime / 1000);
+  if (input.dpopJkt) claims.cnf = { jkt: input.dpopJkt };
   const token = await signEs256({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
   return { token, jti, expiresAt: (iat + input.ttlSeconds) * 1000 };
 }

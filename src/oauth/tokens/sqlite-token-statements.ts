@@ -26,7 +26,7 @@ export class SqliteTokenStatements {
   constructor(sqlite: BetterSqlite3.Database) {
     const findRefreshToken = sqlite.prepare<[string], RefreshTokenRow>(`
       SELECT r.id, r.family_id, r.status, r.scopes, r.created_at, r.expires_at, r.rotated_at, r.access_jti, r.access_expires_at,
-             r.successor_response, r.successor_response_expires_at,
+             r.successor_response, r.successor_response_expires_at, r.dpop_jkt,
              f.grant_id, f.client_id, f.user_id, f.scopes AS family_scopes, f.resources, f.auth_time, f.expires_at AS family_expires_at, f.revoked_at,
              g.id AS live_grant_id
       FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
@@ -41,11 +41,11 @@ export class SqliteTokenStatements {
       INSERT INTO token_families (id, grant_id, client_id, user_id, scopes, resources, auth_time, created_at, expires_at, revoked_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
     const insertRefreshToken = sqlite.prepare<
-      [string, string, string, string | null, string, number, number, string | null, number | null]
+      [string, string, string, string | null, string, number, number, string | null, number | null, string | null]
     >(`
       INSERT INTO refresh_tokens (id, token_hash, family_id, parent_id, status, scopes, created_at, expires_at, rotated_at, access_jti, access_expires_at,
-                                  successor_response, successor_response_expires_at)
-      VALUES (?, ?, ?, ?, 'active', ?, ?, ?, NULL, ?, ?, NULL, NULL)`);
+                                  successor_response, successor_response_expires_at, dpop_jkt)
+      VALUES (?, ?, ?, ?, 'active', ?, ?, ?, NULL, ?, ?, NULL, NULL, ?)`);
     const extendFamily = sqlite.prepare<[number, string]>('UPDATE token_families SET expires_at = ? WHERE id = ?');
     const revokeFamily = sqlite.prepare<[number, string]>(
       'UPDATE token_families SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL',
@@ -93,6 +93,7 @@ export class SqliteTokenStatements {
           t.expiresAt,
           t.accessJti,
           t.accessExpiresAt,
+          t.dpopJkt,
         ),
       extendFamily: async (familyId, expiresAt) => void extendFamily.run(expiresAt, familyId),
       revokeFamily: async (familyId, now) => {

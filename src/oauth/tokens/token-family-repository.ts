@@ -41,6 +41,8 @@ export interface NewRefreshToken {
   /** The access token issued with it, revoked when it rotates where the profile says so. */
   accessJti: string | null;
   accessExpiresAt: number | null;
+  /** The DPoP key a public client's refresh token is bound to (RFC 9449 §5), else null. */
+  dpopJkt: string | null;
 }
 
 export interface RefreshTokenRecord {
@@ -57,6 +59,8 @@ export interface RefreshTokenRecord {
   accessExpiresAt: number | null;
   successorResponse: string | null;
   successorResponseExpiresAt: number | null;
+  /** Only a proof made with this DPoP key may refresh it (RFC 9449 §5); null: unbound. */
+  dpopJkt: string | null;
   family: TokenFamily;
 }
 
@@ -95,6 +99,7 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
         'r.access_expires_at',
         'r.successor_response',
         'r.successor_response_expires_at',
+        'r.dpop_jkt',
         'f.grant_id',
         'f.client_id',
         'f.user_id',
@@ -251,6 +256,7 @@ export function refreshTokenRow(token: NewRefreshToken): RefreshTokensTable {
     access_expires_at: token.accessExpiresAt,
     successor_response: null,
     successor_response_expires_at: null,
+    dpop_jkt: token.dpopJkt,
   };
 }
 
@@ -277,6 +283,7 @@ export function refreshTokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
     accessExpiresAt: row.access_expires_at,
     successorResponse: row.successor_response,
     successorResponseExpiresAt: row.successor_response_expires_at,
+    dpopJkt: row.dpop_jkt ?? null,
     family: {
       id: row.family_id,
       grantId: row.grant_id,

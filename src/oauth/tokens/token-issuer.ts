@@ -11,7 +11,8 @@ import { signIdToken } from './id-token.ts';
 /** The JSON body of a successful token response (RFC 6749 §5.1). */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when the access token is bound to a DPoP key (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
   refresh_token?: string;
@@ -27,6 +28,8 @@ export interface IssueInput {
   withRefreshToken: boolean;
   nonce?: string | null;
   authTime?: number | null;
+  /** The verified DPoP key thumbprint of the request: the access token is bound to it. */
+  dpopJkt?: string | undefined;
 }
 
 export interface IssuedTokens {
@@ -64,10 +67,11 @@ export async function issueTokens(
     nowMs: now,
     ...(input.familyId ? { familyId: input.familyId } : {}),
     authTime: input.authTime ?? null,
+    ...(input.dpopJkt ? { dpopJkt: input.dpopJkt } : {}),
   });
   const response: TokenResponse = {
     access_token: access.token,
-    token_type: 'Bearer',
+    token_type: input.dpopJkt ? 'DPoP' : 'Bearer',
     expires_in: life.accessTtl,
     scope: input.scopes.join(' '),
   };
