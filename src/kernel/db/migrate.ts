@@ -13,6 +13,7 @@ import * as coinList from './migrations/0006-portfolio-coin-list.ts';
 import * as spam from './migrations/0007-portfolio-spam.ts';
 import * as passkeys from './migrations/0008-passkeys.ts';
 import * as deviceAuthorizations from './migrations/0009-device-authorizations.ts';
+import * as logout from './migrations/0010-logout.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0007-portfolio-spam': spam,
   '0008-passkeys': passkeys,
   '0009-device-authorizations': deviceAuthorizations,
+  '0010-logout': logout,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

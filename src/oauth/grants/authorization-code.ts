@@ -46,6 +46,7 @@ export const authorizationCodeGrant: GrantHandler = {
         withRefreshToken: client.grantTypes.includes('refresh_token'),
         nonce: record.nonce,
         authTime: record.authTime,
+        sessionId: record.sessionId,
       });
       outcome = await ctx.tokenStore.transact((tx) =>
         commitRedemption(tx, { record, familyId, resourceUris, issued, now }),

@@ -27,6 +27,8 @@ export interface IssueInput {
   withRefreshToken: boolean;
   nonce?: string | null;
   authTime?: number | null;
+  /** The sign-in session behind the tokens: the ID token's `sid` (Back-Channel Logout §2.1). */
+  sessionId?: string | null;
 }
 
 export interface IssuedTokens {
@@ -86,6 +88,7 @@ export async function issueTokens(
       clientId: input.client.id,
       nonce: input.nonce ?? null,
       authTime: input.authTime ?? null,
+      sessionId: input.sessionId ?? null,
       accessToken: access.token,
       nowMs: now,
       ttlSeconds: life.accessTtl,
