@@ -71,6 +71,14 @@ export async function isSignedIn(agent: PageAgent): Promise<boolean> {
   return response.status === 200;
 }
 
+/** Presses "Sign out" on /account (the page's CSRF token, posted to /signout). */
+export async function signOutOnAccountPage(agent: PageAgent): Promise<Response> {
+  const html = await (await agent.get('/account')).text();
+  const csrf = /name="csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!csrf) throw new Error('the account page has no form');
+  return agent.post('/signout', { csrf });
+}
+
 export interface ReceivedLogout {
   path: string;
   contentType: string | undefined;

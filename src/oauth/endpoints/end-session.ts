@@ -84,7 +84,7 @@ export async function endSessionEndpoints(
       try {
         // Checked again: the hidden fields came back through the browser. The hint was checked
         // before the page was shown; without it the app is named by client_id.
-        const { csrf: _token, ...params } = readParams(request.body, []).single;
+        const params = readParams(request.body, []).single;
         return await finish(request, reply, await readEndSessionRequest(ctx, params));
       } catch (error) {
         return refuse(error, reply);

@@ -132,7 +132,7 @@ export function codeFromRow(row: AuthorizationCodeRow): AuthorizationCode {
     resources: fromJsonList(row.resources),
     nonce: row.nonce,
     authTime: row.auth_time,
-    sessionId: row.session_id ?? null,
+    ...(row.session_id ? { sessionId: row.session_id } : {}),
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
     familyId: row.family_id,
