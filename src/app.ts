@@ -65,7 +65,14 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   app.addHook('onClose', async () => kernel.close());
   const oauth = await createAuthorizationServer(kernel, { products: products.map((p) => p.definition) });
   const csrf = new Csrf(kernel.secretKey, config.ISSUER.startsWith('https:'));
-  const accounts = createAccounts({ db: kernel.database.db, config, clock: kernel.clock, log: app.log, csrf });
+  const accounts = createAccounts({
+    db: kernel.database.db,
+    config,
+    clock: kernel.clock,
+    log: app.log,
+    csrf,
+    onSessionsEnded: oauth.sessionsEnded,
+  });
   kernel.onClose(() => accounts.close());
 
   app.addHook('onRequest', (request, reply, done) => {

@@ -117,6 +117,22 @@ export const ConfigSchema = Type.Object({
     false,
     'Fetch client logos (served at /logos/<client_id>) from loopback addresses, over http too (development and tests only).',
   ),
+  BACKCHANNEL_LOGOUT_ALLOW_LOOPBACK: option(
+    Type.Optional(Type.Boolean()),
+    'Accept and deliver to back-channel logout URIs on loopback addresses, over http too (tests only). Unset: on only when NODE_ENV is test.',
+  ),
+  BACKCHANNEL_LOGOUT_TIMEOUT_MS: Int(
+    5000,
+    'Deadline of one back-channel logout token delivery (connect to status line).',
+    100,
+    60_000,
+  ),
+  BACKCHANNEL_LOGOUT_MAX_ATTEMPTS: Int(
+    6,
+    'Deliveries of one logout token at most (a failure is retried after 2 s, doubling: 6 attempts span about a minute).',
+    1,
+    20,
+  ),
   TRY_APP: option(
     Type.Optional(Type.Boolean()),
     'Serve the built-in "Try it out" app at /try. Unset: on unless NODE_ENV is production.',

@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyReply, FastifyRequest } from 'fastify';
 import type { Config } from '../config.ts';
 import type { Db } from '../kernel/db/database.ts';
 import type { Clock } from '../kernel/clock.ts';
@@ -7,9 +7,15 @@ import { createCodeDelivery } from './delivery/create-code-sender.ts';
 import { OtpRepository } from './otp/otp-repository.ts';
 import { OtpService } from './otp/otp-service.ts';
 import { createPasskeys, type PasskeyServices } from './passkeys/create-passkeys.ts';
-import { readSessionToken } from './sessions/session-cookie.ts';
+import { clearSessionCookie, readSessionToken } from './sessions/session-cookie.ts';
 import { SessionRepository } from './sessions/session-repository.ts';
-import { SessionService, type SessionSummary, type SignedInSession } from './sessions/session-service.ts';
+import {
+  SessionService,
+  type EndedSession,
+  type SessionsEndedListener,
+  type SessionSummary,
+  type SignedInSession,
+} from './sessions/session-service.ts';
 import { SignInService } from './sign-in/sign-in-service.ts';
 import type { User } from './users/user.ts';
 import { UserRepository } from './users/user-repository.ts';
@@ -21,6 +27,8 @@ export interface AccountsDeps {
   clock: Clock;
   log: FastifyBaseLogger;
   csrf: Csrf;
+  /** Told after sessions end by a sign-out (the authorization server's back-channel logout). */
+  onSessionsEnded?: SessionsEndedListener;
 }
 
 /** What the rest of Consentry may use of the accounts feature. */
@@ -41,6 +49,8 @@ export interface Accounts {
     signOut(userId: string, sessionId: string): Promise<boolean>;
     /** Ends every session of the person except `keepSessionId`. */
     signOutOthers(userId: string, keepSessionId: string): Promise<number>;
+    /** Signs this browser out as /signout does: its session ends and the cookie is cleared. */
+    signOutBrowser(request: FastifyRequest, reply: FastifyReply): Promise<EndedSession | undefined>;
   };
   /** Closes the SMTP connection pool. */
   close(): Promise<void>;
@@ -61,7 +71,12 @@ export function createAccounts(deps: AccountsDeps): Accounts {
   const { db, config, clock, log } = deps;
   const delivery = createCodeDelivery(config, log);
   const users = new UserService(new UserRepository(db), clock);
-  const sessions = new SessionService(new SessionRepository(db), clock, config.SESSION_TTL_SECONDS);
+  const sessions = new SessionService(
+    new SessionRepository(db),
+    clock,
+    config.SESSION_TTL_SECONDS,
+    deps.onSessionsEnded,
+  );
   const otp = new OtpService({
     repo: new OtpRepository(db),
     sender: delivery.sender,
@@ -90,6 +105,13 @@ export function createAccounts(deps: AccountsDeps): Accounts {
       list: (userId) => sessions.listForUser(userId),
       signOut: (userId, sessionId) => sessions.revokeById(userId, sessionId),
       signOutOthers: (userId, keepSessionId) => sessions.revokeAllExcept(userId, keepSessionId),
+      async signOutBrowser(request, reply) {
+        const token = readSessionToken(request);
+        const ended = token ? await sessions.revoke(token) : undefined;
+        lookups.set(request, Promise.resolve(undefined));
+        clearSessionCookie(reply, config);
+        return ended;
+      },
     },
     close: () => delivery.close(),
   };

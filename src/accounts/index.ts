@@ -8,7 +8,12 @@ import { registerAccountsRoutes, type AccountsRoutesOptions } from './routes/reg
 
 export { createAccounts, type Accounts, type AccountsDeps } from './create-accounts.ts';
 export type { User } from './users/user.ts';
-export type { SessionSummary, SignedInSession } from './sessions/session-service.ts';
+export type {
+  EndedSession,
+  SessionsEndedListener,
+  SessionSummary,
+  SignedInSession,
+} from './sessions/session-service.ts';
 export type { ProfileChanges } from './users/user-service.ts';
 export { supportedTimeZones } from './users/time-zone.ts';
 export {

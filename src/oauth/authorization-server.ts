@@ -1,5 +1,5 @@
 import type { FastifyInstance, preHandlerAsyncHookHandler } from 'fastify';
-import type { AccountSection, Accounts } from '../accounts/index.ts';
+import type { AccountSection, Accounts, SessionsEndedListener } from '../accounts/index.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import type { Purger } from '../kernel/jobs/janitor.ts';
 import type { ProductDefinition } from '../kernel/scope-registry.ts';
@@ -22,6 +22,8 @@ import { requireToken, type GuardRequirement } from './resource-guard/guard.ts';
 import { protectedResourceMetadataRoutes } from './resource-guard/metadata.ts';
 import { whoamiResource, whoamiRoutes } from './resource-guard/whoami/whoami.ts';
 import { oauthRoutes } from './routes.ts';
+import { BackchannelLogout } from './logout/backchannel-logout.ts';
+import { purgeLogoutData } from './logout/purge-logout.ts';
 
 /** Finds a registered client (cached briefly; a deleted client is gone at once on this node). */
 export interface ClientLookup {
@@ -55,6 +57,11 @@ export interface AuthorizationServer extends ResourceGuard {
     /** Marks a product's step done; answers where the browser goes next. */
     completeStep(interactionId: string, step: string): Promise<string>;
   };
+  /**
+   * Give this to the accounts feature (`onSessionsEnded`): a session ended by a sign-out reaches
+   * the clients that authenticated the person in it (Back-Channel Logout).
+   */
+  sessionsEnded: SessionsEndedListener;
   /** The "Connected apps" block of /account. */
   connectedAppsSection(): AccountSection;
   purger: Purger;
@@ -84,6 +91,8 @@ export async function createAuthorizationServer(
   }
   const ctx = await createOAuthContext(kernel);
   const { clients } = ctx;
+  const backchannel = new BackchannelLogout(ctx);
+  backchannel.register();
   return {
     clients,
     clientService: ctx.clientService,
@@ -99,8 +108,12 @@ export async function createAuthorizationServer(
       get: (interactionId) => getInteraction(ctx, interactionId),
       completeStep: (interactionId, step) => completeInteractionStep(ctx, interactionId, step),
     },
+    sessionsEnded: (ended) => backchannel.sessionsEnded(ended),
     connectedAppsSection: () => connectedAppsSection(ctx),
-    purger: purgeOAuthData,
+    purger: async (db, now, batchSize) => ({
+      ...(await purgeOAuthData(db, now, batchSize)),
+      ...(await purgeLogoutData(db, now, batchSize)),
+    }),
     routes: async (app, deps) => {
       await app.register(async (scope) => oauthRoutes(scope, { ctx, ...deps }));
       await app.register(async (scope) => protectedResourceMetadataRoutes(scope, ctx));

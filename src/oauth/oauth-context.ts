@@ -27,6 +27,11 @@ export interface OAuthContext extends Kernel {
   dpop: DpopVerifier;
 }
 
+/** Back-channel logout to http://127.0.0.1 receivers: tests only (like webhooks). */
+export function allowLoopbackBackchannel(config: Kernel['config']): boolean {
+  return config.BACKCHANNEL_LOGOUT_ALLOW_LOOPBACK ?? config.NODE_ENV === 'test';
+}
+
 /** Opens the authorization server's stores and its revocation channel (Redis when configured) on the kernel. */
 export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> {
   const { config, clock, database, registry } = kernel;
@@ -43,7 +48,7 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
   return {
     ...kernel,
     clients,
-    clientService: new ClientService(clients, registry, clock),
+    clientService: new ClientService(clients, registry, clock, allowLoopbackBackchannel(config)),
     families,
     tokenStore: createTokenStore(database, { checkUnits: kernel.checkGroupCommitUnits }),
     revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),

@@ -8,6 +8,7 @@ import { deviceAuthorizationEndpoint } from './endpoints/device-authorization.ts
 import { deviceVerificationEndpoints } from './endpoints/device-verification.ts';
 import { DeviceFlow } from './device/device-flow.ts';
 import { discoveryEndpoints } from './endpoints/discovery.ts';
+import { endSessionEndpoints } from './endpoints/end-session.ts';
 import { interactionEndpoints } from './endpoints/interaction.ts';
 import { introspectEndpoint } from './endpoints/introspect.ts';
 import { jwksEndpoint } from './endpoints/jwks.ts';
@@ -37,4 +38,5 @@ export async function oauthRoutes(
   await userinfoEndpoint(app, ctx, accounts);
   await accountAppsEndpoint(app, ctx, accounts, csrf);
   await registerEndpoints(app, ctx);
+  await endSessionEndpoints(app, ctx, accounts, csrf);
 }

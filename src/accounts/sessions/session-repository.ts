@@ -43,17 +43,24 @@ export class SessionRepository {
     return Number(result.numDeletedRows) > 0;
   }
 
-  /** Deletes every session of the person except `keepId`; returns how many ended. */
-  async deleteOthersForUser(userId: string, keepId: string): Promise<number> {
-    const result = await this.db
+  /** Deletes every session of the person except `keepId`; returns the ids of those that ended. */
+  async deleteOthersForUser(userId: string, keepId: string): Promise<string[]> {
+    const rows = await this.db
       .deleteFrom('sessions')
       .where('user_id', '=', userId)
       .where('id', '!=', keepId)
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+      .returning('id')
+      .execute();
+    return rows.map((row) => row.id);
   }
 
-  async deleteByTokenHash(tokenHash: string): Promise<void> {
-    await this.db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+  /** Deletes the session the cookie names; answers which one it was (undefined when none). */
+  async deleteByTokenHash(tokenHash: string): Promise<{ id: string; userId: string } | undefined> {
+    const row = await this.db
+      .deleteFrom('sessions')
+      .where('token_hash', '=', tokenHash)
+      .returning(['id', 'user_id'])
+      .executeTakeFirst();
+    return row && { id: row.id, userId: row.user_id };
   }
 }

@@ -30,6 +30,18 @@ export interface ClientInfo {
   ip?: string | undefined;
 }
 
+/** A session that just ended by a sign-out (not by expiring). */
+export interface EndedSession {
+  sessionId: string;
+  userId: string;
+}
+
+/**
+ * Told after sessions end by a sign-out, revocation from /account or "sign out everywhere else"
+ * (the authorization server's back-channel logout). It must not throw: the sign-out stands.
+ */
+export type SessionsEndedListener = (ended: EndedSession[]) => Promise<void>;
+
 /** `last_seen_at` is written at most this often, so browsing does not turn every read into a write. */
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -38,6 +50,7 @@ export class SessionService {
     private readonly repo: SessionRepository,
     private readonly clock: Clock,
     private readonly ttlSeconds: number,
+    private readonly onEnded: SessionsEndedListener = async () => {},
   ) {}
 
   /** Always a new session with a new auth_time: this is how `prompt=login` re-authenticates. */
@@ -80,16 +93,25 @@ export class SessionService {
   }
 
   /** Ends one of the person's sessions by id; another person's id changes nothing. */
-  revokeById(userId: string, sessionId: string): Promise<boolean> {
-    return this.repo.deleteForUser(sessionId, userId);
+  async revokeById(userId: string, sessionId: string): Promise<boolean> {
+    const ended = await this.repo.deleteForUser(sessionId, userId);
+    if (ended) await this.onEnded([{ sessionId, userId }]);
+    return ended;
   }
 
   /** "Sign out everywhere else": every session of the person but `keepSessionId` ends. */
-  revokeAllExcept(userId: string, keepSessionId: string): Promise<number> {
-    return this.repo.deleteOthersForUser(userId, keepSessionId);
+  async revokeAllExcept(userId: string, keepSessionId: string): Promise<number> {
+    const ended = await this.repo.deleteOthersForUser(userId, keepSessionId);
+    if (ended.length > 0) await this.onEnded(ended.map((sessionId) => ({ sessionId, userId })));
+    return ended.length;
   }
 
-  async revoke(token: string): Promise<void> {
-    await this.repo.deleteByTokenHash(sha256(token));
+  /** Ends the session the cookie names (sign-out); answers which one it was. */
+  async revoke(token: string): Promise<EndedSession | undefined> {
+    const row = await this.repo.deleteByTokenHash(sha256(token));
+    if (!row) return undefined;
+    const ended = { sessionId: row.id, userId: row.userId };
+    await this.onEnded([ended]);
+    return ended;
   }
 }

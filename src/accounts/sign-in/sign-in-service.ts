@@ -82,8 +82,8 @@ export class SignInService {
     return { ...created, user };
   }
 
-  signOut(token: string): Promise<void> {
-    return this.sessions.revoke(token);
+  async signOut(token: string): Promise<void> {
+    await this.sessions.revoke(token);
   }
 }
 

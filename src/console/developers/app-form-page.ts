@@ -63,6 +63,14 @@ ${err('defaultScopes')}
 ${err('logoUri')}
 <input id="logo_uri" name="logo_uri" type="url" maxlength="2000" spellcheck="false" autocapitalize="none" value="${form.logoUri}"${aria('logoUri', 'logo-hint')}>
 <p class="hint" id="logo-hint">https; PNG, JPEG, GIF or WebP up to 100 KB. Consentry fetches it and serves it itself, so people’s browsers never contact your server.</p>
+<label for="post_logout_redirect_uris">Sign-out redirect URIs <span class="hint">(optional)</span></label>
+${err('postLogoutRedirectUris')}
+<textarea id="post_logout_redirect_uris" name="post_logout_redirect_uris" rows="2" spellcheck="false" autocapitalize="none"${aria('postLogoutRedirectUris', 'post-logout-hint')}>${form.postLogoutRedirectUris}</textarea>
+<p class="hint" id="post-logout-hint">One per line. Where Consentry may send people back after your app signs them out (<code>post_logout_redirect_uri</code> at <code>/oauth/end_session</code>); matched exactly.</p>
+<label for="backchannel_logout_uri">Back-channel logout URL <span class="hint">(optional)</span></label>
+${err('backchannelLogoutUri')}
+<input id="backchannel_logout_uri" name="backchannel_logout_uri" type="url" maxlength="2000" spellcheck="false" autocapitalize="none" value="${form.backchannelLogoutUri}"${aria('backchannelLogoutUri', 'backchannel-hint')}>
+<p class="hint" id="backchannel-hint">https. When a person signs out of Consentry, your server receives a signed logout token here (OpenID Connect Back-Channel Logout), naming the session (<code>sid</code>) of the ID token you got.</p>
 <div class="row">
 <div><label for="access_token_ttl">Access token lifetime <span class="hint">(seconds, optional)</span></label>
 ${err('accessTokenTtl')}

@@ -11,6 +11,9 @@ export interface AppForm {
   logoUri: string;
   accessTokenTtl: string;
   refreshTokenTtl: string;
+  /** RP-Initiated Logout: one per line. */
+  postLogoutRedirectUris: string;
+  backchannelLogoutUri: string;
 }
 
 export type AppField = keyof AppForm;
@@ -25,6 +28,8 @@ export interface AppFormBody {
   logo_uri?: string | undefined;
   access_token_ttl?: string | undefined;
   refresh_token_ttl?: string | undefined;
+  post_logout_redirect_uris?: string | undefined;
+  backchannel_logout_uri?: string | undefined;
 }
 
 const MAX_REDIRECT_URIS = 20;
@@ -41,6 +46,8 @@ export function readAppForm(body: AppFormBody): AppForm {
     logoUri: body.logo_uri ?? '',
     accessTokenTtl: body.access_token_ttl ?? '',
     refreshTokenTtl: body.refresh_token_ttl ?? '',
+    postLogoutRedirectUris: body.post_logout_redirect_uris ?? '',
+    backchannelLogoutUri: body.backchannel_logout_uri ?? '',
   };
 }
 
@@ -58,6 +65,8 @@ export function blankAppForm(scopeNames: string[]): AppForm {
     logoUri: '',
     accessTokenTtl: '',
     refreshTokenTtl: '',
+    postLogoutRedirectUris: '',
+    backchannelLogoutUri: '',
   };
 }
 
@@ -71,6 +80,8 @@ export function formOfClient(client: Client): AppForm {
     logoUri: client.logoUri ?? '',
     accessTokenTtl: client.accessTokenTtl === null ? '' : String(client.accessTokenTtl),
     refreshTokenTtl: client.refreshTokenTtl === null ? '' : String(client.refreshTokenTtl),
+    postLogoutRedirectUris: client.postLogoutRedirectUris.join('\n'),
+    backchannelLogoutUri: client.backchannelLogoutUri ?? '',
   };
 }
 
@@ -104,17 +115,18 @@ export function checkAppForm(
   const name = form.name.trim();
   if (!name) errors.name = 'Give the app a name.';
   else if (name.length > 100) errors.name = 'A name can be at most 100 characters long.';
-  const redirectUris = [
-    ...new Set(
-      form.redirectUris
-        .split(/\r?\n/)
-        .map((line) => line.trim())
-        .filter(Boolean),
-    ),
-  ];
+  const redirectUris = lines(form.redirectUris);
   if (redirectUris.length > MAX_REDIRECT_URIS) errors.redirectUris = `At most ${MAX_REDIRECT_URIS} redirect URIs.`;
   else if (redirectUris.some((uri) => uri.length > 2000))
     errors.redirectUris = 'A redirect URI can be at most 2000 characters long.';
+  const postLogoutRedirectUris = lines(form.postLogoutRedirectUris);
+  if (postLogoutRedirectUris.length > MAX_REDIRECT_URIS)
+    errors.postLogoutRedirectUris = `At most ${MAX_REDIRECT_URIS} sign-out redirect URIs.`;
+  else if (postLogoutRedirectUris.some((uri) => uri.length > 2000))
+    errors.postLogoutRedirectUris = 'A sign-out redirect URI can be at most 2000 characters long.';
+  const backchannelLogoutUri = form.backchannelLogoutUri.trim();
+  if (backchannelLogoutUri.length > 2000)
+    errors.backchannelLogoutUri = 'A back-channel logout URL can be at most 2000 characters long.';
   const logoProblem = checkLogoUri(form.logoUri.trim(), allowLoopbackLogo);
   if (logoProblem) errors.logoUri = logoProblem;
   const access = readSeconds(form.accessTokenTtl, limits.accessMin, limits.accessMax);
@@ -133,6 +145,8 @@ export function checkAppForm(
       logoUri: form.logoUri.trim() || null,
       accessTokenTtl: access as number | null,
       refreshTokenTtl: refresh as number | null,
+      postLogoutRedirectUris,
+      backchannelLogoutUri: backchannelLogoutUri || null,
       registeredVia: 'console',
     },
   };
@@ -154,6 +168,10 @@ export function formFieldOf(serviceField: string): AppField | 'form' {
       return 'defaultScopes';
     case 'token_lifetimes':
       return 'accessTokenTtl';
+    case 'post_logout_redirect_uris':
+      return 'postLogoutRedirectUris';
+    case 'backchannel_logout_uri':
+      return 'backchannelLogoutUri';
     default:
       return 'form';
   }
@@ -163,6 +181,18 @@ export function formFieldOf(serviceField: string): AppField | 'form' {
 export function asSentence(message: string): string {
   const text = message.charAt(0).toUpperCase() + message.slice(1);
   return /[.!?]$/.test(text) ? text : `${text}.`;
+}
+
+/** A textarea's non-empty lines, trimmed, each once. */
+function lines(text: string): string[] {
+  return [
+    ...new Set(
+      text
+        .split(/\r?\n/)
+        .map((line) => line.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 function readSeconds(text: string, min: number, max: number): number | null | string {

@@ -32,6 +32,8 @@ const AppBody = Type.Object({
   logo_uri: Type.Optional(Type.String({ maxLength: 5000 })),
   access_token_ttl: Type.Optional(Type.String({ maxLength: 30 })),
   refresh_token_ttl: Type.Optional(Type.String({ maxLength: 30 })),
+  post_logout_redirect_uris: Type.Optional(Type.String({ maxLength: 50_000 })),
+  backchannel_logout_uri: Type.Optional(Type.String({ maxLength: 5000 })),
 });
 const AppParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
 const CsrfBody = Type.Object({ csrf: Type.Optional(Type.String()) });
@@ -171,6 +173,7 @@ export async function appRoutes(
         type: client.type,
         grantTypes: client.grantTypes,
         allowPlainPkce: client.allowPlainPkce,
+        backchannelLogoutSessionRequired: client.backchannelLogoutSessionRequired,
         ownerUserId: who.user.id,
       };
       const updated = await attempt(() => oauth.clientService.update(client.id, changes));

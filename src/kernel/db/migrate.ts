@@ -14,6 +14,7 @@ import * as spam from './migrations/0007-portfolio-spam.ts';
 import * as passkeys from './migrations/0008-passkeys.ts';
 import * as deviceAuthorizations from './migrations/0009-device-authorizations.ts';
 import * as dpop from './migrations/0010-dpop.ts';
+import * as logout from './migrations/0011-logout.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const migrations: Record<string, Migration> = {
   '0008-passkeys': passkeys,
   '0009-device-authorizations': deviceAuthorizations,
   '0010-dpop': dpop,
+  '0011-logout': logout,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -14,6 +14,7 @@ export interface Database {
   grants: GrantsTable;
   authorization_codes: AuthorizationCodesTable;
   device_authorizations: DeviceAuthorizationsTable;
+  session_clients: SessionClientsTable;
   token_families: TokenFamiliesTable;
   refresh_tokens: RefreshTokensTable;
   revoked_access_tokens: RevokedAccessTokensTable;
@@ -134,6 +135,11 @@ export interface ClientsTable {
   metadata_expires_at?: number | null;
   /** 1 when an operator vouches for the app (CLI-created, or `clients verify`): no "unverified" notice. */
   verified?: number;
+  /** JSON list: where RP-initiated logout may send the browser back to (exact match). */
+  post_logout_redirect_uris?: string;
+  /** OIDC Back-Channel Logout: where logout tokens are POSTed. */
+  backchannel_logout_uri?: string | null;
+  backchannel_logout_session_required?: number;
 }
 
 export interface InteractionsTable {
@@ -173,6 +179,8 @@ export interface AuthorizationCodesTable {
   expires_at: number;
   consumed_at: number | null;
   family_id: string | null;
+  /** The sign-in session the code was issued in: its ID token's `sid` (absent for older codes). */
+  session_id?: string | null;
 }
 
 export interface DeviceAuthorizationsTable {
@@ -546,4 +554,12 @@ export interface PortfolioSpamAssetsTable {
   /** `listed`, `link_in_name` or `unpriced_airdrop`. */
   reason: string;
   decided_at: number;
+}
+
+/** A client that authenticated the person in a sign-in session (back-channel logout's audience). */
+export interface SessionClientsTable {
+  session_id: string;
+  client_id: string;
+  user_id: string;
+  created_at: number;
 }

@@ -47,7 +47,7 @@ export async function continueAuthorization(
   if (covered && !request.prompt.includes('consent')) {
     if (!(await new InteractionRepository(ctx.database.db).take(interaction.id)))
       return interactionPath(interaction.id);
-    return issueCodeRedirect(ctx, request, session.userId, grant.id, session.authTime);
+    return issueCodeRedirect(ctx, request, session.userId, grant.id, session.authTime, session.sessionId);
   }
   if (request.prompt.includes('none'))
     return fail(ctx, interaction, new ConsentRequired("the app needs the person's consent"));
@@ -82,7 +82,7 @@ export async function approveAuthorization(
     request.resources,
     ctx.clock.now(),
   );
-  return issueCodeRedirect(ctx, request, session.userId, grantId, session.authTime);
+  return issueCodeRedirect(ctx, request, session.userId, grantId, session.authTime, session.sessionId);
 }
 
 export function interactionPath(id: string): string {

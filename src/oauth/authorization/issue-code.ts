@@ -3,10 +3,13 @@ import { newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
 import { AuthorizationCodeRepository } from '../tokens/authorization-code-repository.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
 import { redirectBack } from './redirect.ts';
+import { SessionClientRepository } from '../logout/session-client-repository.ts';
 
 /**
  * Stores a single-use authorization code bound to the request (client, redirect URI, PKCE,
- * scopes, resources, nonce) and returns the redirect that delivers it.
+ * scopes, resources, nonce) and the sign-in session, and returns the redirect that delivers it.
+ * An OpenID request also records that the client authenticated the person in this session, so
+ * signing out of it reaches the client (Back-Channel Logout).
  */
 export async function issueCodeRedirect(
   ctx: OAuthContext,
@@ -14,9 +17,13 @@ export async function issueCodeRedirect(
   userId: string,
   grantId: string,
   authTime: number,
+  /** The sign-in session (absent for codes minted outside a browser, e.g. benchmarks). */
+  sessionId?: string,
 ): Promise<string> {
   const code = newOpaqueToken('ac_');
   const now = ctx.clock.now();
+  if (sessionId && request.scopes.includes('openid'))
+    await new SessionClientRepository(ctx.database.db).record(sessionId, request.clientId, userId, now);
   await new AuthorizationCodeRepository(ctx.database.db).insert({
     codeHash: sha256(code),
     clientId: request.clientId,
@@ -30,6 +37,7 @@ export async function issueCodeRedirect(
     resources: request.resources,
     nonce: request.nonce ?? null,
     authTime,
+    sessionId: sessionId ?? null,
     expiresAt: now + ctx.config.AUTHORIZATION_CODE_TTL_SECONDS * 1000,
   });
   return redirectBack(request.redirectUri, ctx.config.ISSUER, request.state, { code });

@@ -7,6 +7,7 @@ import type { Client, ClientType } from './client.ts';
 import type { ClientRepository } from './client-repository.ts';
 import { DEVICE_CODE_GRANT_TYPE } from '../device/device-code-grant-type.ts';
 import { randomBytes } from 'node:crypto';
+import { checkBackchannelLogoutUri } from '../checks/check-backchannel-logout-uri.ts';
 
 export interface NewClient {
   name: string;
@@ -30,6 +31,11 @@ export interface NewClient {
   metadataExpiresAt?: number | null;
   /** An operator vouches for the app (CLI, built-in apps); default false. */
   verified?: boolean;
+  /** RP-Initiated Logout: where the browser may return after signing out; default none. */
+  postLogoutRedirectUris?: string[];
+  /** Back-Channel Logout: where logout tokens go; default none. */
+  backchannelLogoutUri?: string | null;
+  backchannelLogoutSessionRequired?: boolean;
 }
 
 /** A client-side mistake in a registration; the caller renders it for its own surface. */
@@ -49,6 +55,8 @@ export class ClientService {
     private readonly repo: ClientRepository,
     private readonly registry: ScopeRegistry,
     private readonly clock: Clock,
+    /** Tests: back-channel logout URIs may be plain http to a loopback address. */
+    private readonly allowLoopbackBackchannel = false,
   ) {}
 
   /** Registers a client; the plain secret (confidential clients) is returned once, never stored. */
@@ -155,6 +163,18 @@ export class ClientService {
       if (!allowed.includes(scope))
         throw new InvalidClientMetadata('default_scopes', `default scope ${scope} is not allowed for the client`);
     }
+    const postLogoutRedirectUris = [...new Set(input.postLogoutRedirectUris ?? [])];
+    if (postLogoutRedirectUris.length > 20)
+      throw new InvalidClientMetadata('post_logout_redirect_uris', 'at most 20 post-logout redirect URIs');
+    for (const uri of postLogoutRedirectUris) {
+      const problem = checkRedirectUriRegistration(uri, input.type, input.applicationType);
+      if (problem) throw new InvalidClientMetadata('post_logout_redirect_uris', problem);
+    }
+    const backchannelLogoutUri = input.backchannelLogoutUri || null;
+    if (backchannelLogoutUri) {
+      const problem = checkBackchannelLogoutUri(backchannelLogoutUri, this.allowLoopbackBackchannel);
+      if (problem) throw new InvalidClientMetadata('backchannel_logout_uri', problem);
+    }
     for (const ttl of [input.accessTokenTtl, input.refreshTokenTtl]) {
       if (ttl != null && (!Number.isInteger(ttl) || ttl <= 0))
         throw new InvalidClientMetadata('token_lifetimes', 'lifetimes are positive whole seconds');
@@ -173,6 +193,9 @@ export class ClientService {
       application_type: input.applicationType ?? 'web',
       token_endpoint_auth_method: input.type === 'public' ? 'none' : 'client_secret_basic',
       metadata: input.metadata ? JSON.stringify(input.metadata) : null,
+      post_logout_redirect_uris: toJsonList(postLogoutRedirectUris),
+      backchannel_logout_uri: backchannelLogoutUri,
+      backchannel_logout_session_required: backchannelLogoutUri && input.backchannelLogoutSessionRequired ? 1 : 0,
     };
   }
 }

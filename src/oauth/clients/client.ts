@@ -26,6 +26,11 @@ export interface Client {
   metadataExpiresAt: number | null;
   /** An operator vouches for it; otherwise the consent page says the app is unverified. */
   verified: boolean;
+  /** RP-Initiated Logout: where the browser may be sent after signing out (exact match). */
+  postLogoutRedirectUris: string[];
+  /** Back-Channel Logout: where logout tokens are POSTed; null when the app wants none. */
+  backchannelLogoutUri: string | null;
+  backchannelLogoutSessionRequired: boolean;
 }
 
 export function clientFromRow(row: ClientsTable): Client {
@@ -51,5 +56,8 @@ export function clientFromRow(row: ClientsTable): Client {
     metadata: row.metadata ? (JSON.parse(row.metadata) as Record<string, unknown>) : null,
     metadataExpiresAt: row.metadata_expires_at ?? null,
     verified: row.verified === 1,
+    postLogoutRedirectUris: fromJsonList(row.post_logout_redirect_uris ?? '[]'),
+    backchannelLogoutUri: row.backchannel_logout_uri ?? null,
+    backchannelLogoutSessionRequired: row.backchannel_logout_session_required === 1,
   };
 }

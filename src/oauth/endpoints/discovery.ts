@@ -16,6 +16,7 @@ export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
     jwks_uri: `${issuer}/oauth/jwks`,
     registration_endpoint: `${issuer}/oauth/register`,
     device_authorization_endpoint: `${issuer}/oauth/device_authorization`,
+    end_session_endpoint: `${issuer}/oauth/end_session`,
     scopes_supported: ctx.registry.scopeNames(),
     response_types_supported: ['code'],
     response_modes_supported: ['query'],
@@ -37,6 +38,7 @@ export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
       'auth_time',
       'nonce',
       'at_hash',
+      'sid',
       'name',
       'zoneinfo',
       'updated_at',
@@ -50,6 +52,8 @@ export function serverMetadata(ctx: OAuthContext): Record<string, unknown> {
     request_uri_parameter_supported: false,
     resource_indicators_supported: true,
     dpop_signing_alg_values_supported: DPOP_SIGNING_ALGS,
+    backchannel_logout_supported: true,
+    backchannel_logout_session_supported: true,
   };
 }
 

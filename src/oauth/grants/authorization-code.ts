@@ -48,6 +48,7 @@ export const authorizationCodeGrant: GrantHandler = {
         nonce: record.nonce,
         authTime: record.authTime,
         dpopJkt,
+        sessionId: record.sessionId,
       });
       const refreshJkt = refreshTokenBinding(client, dpopJkt);
       outcome = await ctx.tokenStore.transact((tx) =>

@@ -26,6 +26,9 @@ export const REGISTERED_METADATA = [
   'software_id',
   'software_version',
   'dpop_bound_access_tokens',
+  'post_logout_redirect_uris',
+  'backchannel_logout_uri',
+  'backchannel_logout_session_required',
 ] as const;
 
 /** The registered subset of some metadata. */
@@ -83,6 +86,10 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
     if ((optionalString(metadata, field)?.length ?? 0) > 200)
       throw new InvalidClientMetadataError(`${field} is too long`);
   }
+  const sessionRequired = metadata.backchannel_logout_session_required;
+  if (sessionRequired !== undefined && sessionRequired !== null && typeof sessionRequired !== 'boolean')
+    throw new InvalidClientMetadataError('backchannel_logout_session_required must be a boolean');
+  const backchannelLogoutUri = optionalString(metadata, 'backchannel_logout_uri');
   return {
     metadata: registeredMetadata(metadata),
     client: {
@@ -94,6 +101,9 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
       logoUri: optionalString(metadata, 'logo_uri') ?? null,
       ...(scope !== undefined ? { allowedScopes: parseScope(scope) } : {}),
       registeredVia: 'dcr',
+      postLogoutRedirectUris: stringList(metadata, 'post_logout_redirect_uris') ?? [],
+      backchannelLogoutUri: backchannelLogoutUri ?? null,
+      backchannelLogoutSessionRequired: sessionRequired === true,
     },
   };
 }

@@ -25,6 +25,14 @@ export function registrationResponse(
     registration_client_uri: `${ctx.config.ISSUER}/oauth/register/${encodeURIComponent(client.id)}`,
   };
   if (client.logoUri) body.logo_uri = client.logoUri;
+  delete body.post_logout_redirect_uris;
+  delete body.backchannel_logout_uri;
+  delete body.backchannel_logout_session_required;
+  if (client.postLogoutRedirectUris.length > 0) body.post_logout_redirect_uris = client.postLogoutRedirectUris;
+  if (client.backchannelLogoutUri) {
+    body.backchannel_logout_uri = client.backchannelLogoutUri;
+    body.backchannel_logout_session_required = client.backchannelLogoutSessionRequired;
+  }
   if (client.type === 'confidential')
     body.client_secret_expires_at = client.secretExpiresAt ? Math.floor(client.secretExpiresAt / 1000) : 0;
   if (secrets.clientSecret) body.client_secret = secrets.clientSecret;

@@ -25,6 +25,8 @@ export interface NewAuthorizationCode {
   resources: string[];
   nonce: string | null;
   authTime: number;
+  /** The sign-in session it was issued in (the ID token's `sid`); null for codes from before logout support. */
+  sessionId?: string | null;
   expiresAt: number;
 }
 
@@ -112,6 +114,7 @@ export function codeRow(code: NewAuthorizationCode): AuthorizationCodesTable {
     expires_at: code.expiresAt,
     consumed_at: null,
     family_id: null,
+    session_id: code.sessionId ?? null,
   };
 }
 
@@ -129,6 +132,7 @@ export function codeFromRow(row: AuthorizationCodeRow): AuthorizationCode {
     resources: fromJsonList(row.resources),
     nonce: row.nonce,
     authTime: row.auth_time,
+    ...(row.session_id ? { sessionId: row.session_id } : {}),
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
     familyId: row.family_id,

@@ -9,6 +9,8 @@ export interface IdTokenInput {
   clientId: string;
   nonce?: string | null;
   authTime?: number | null;
+  /** The sign-in session's id (never its cookie secret): lets a logout token name the session. */
+  sessionId?: string | null;
   accessToken: string;
   nowMs: number;
   ttlSeconds: number;
@@ -27,6 +29,7 @@ export function signIdToken(key: LoadedKey, input: IdTokenInput): Promise<string
   };
   if (input.nonce) claims.nonce = input.nonce;
   if (input.authTime) claims.auth_time = Math.floor(input.authTime / 1000);
+  if (input.sessionId) claims.sid = input.sessionId;
   return signEs256({ alg: SIGNING_ALG, typ: 'JWT', kid: key.kid }, claims, key.privateKey);
 }
 

@@ -30,6 +30,8 @@ export interface IssueInput {
   authTime?: number | null;
   /** The verified DPoP key thumbprint of the request: the access token is bound to it. */
   dpopJkt?: string | undefined;
+  /** The sign-in session behind the tokens: the ID token's `sid` (Back-Channel Logout §2.1). */
+  sessionId?: string | null;
 }
 
 export interface IssuedTokens {
@@ -90,6 +92,7 @@ export async function issueTokens(
       clientId: input.client.id,
       nonce: input.nonce ?? null,
       authTime: input.authTime ?? null,
+      sessionId: input.sessionId ?? null,
       accessToken: access.token,
       nowMs: now,
       ttlSeconds: life.accessTtl,
