@@ -1,9 +1,12 @@
 import type { Kernel } from '../kernel/kernel.ts';
 import type { SecretBox } from '../kernel/crypto/secret-box.ts';
+import { ClientKeys } from './clients/client-keys.ts';
 import { ClientRepository } from './clients/client-repository.ts';
 import { ClientService } from './clients/client-service.ts';
+import type { AssertionDeps } from './clients/verify-client-assertion.ts';
 import { GrantLifecycle } from './consent/grant-lifecycle.ts';
 import { PersonalTokens } from './personal-tokens/personal-tokens.ts';
+import { SeenJtis } from './replay/seen-jtis.ts';
 import { createRedisNotifier } from './tokens/redis-notifier.ts';
 import { localOnlyNotifier, Revocations, type RevocationNotifier } from './tokens/revocation.ts';
 import { TokenFamilyRepository } from './tokens/token-family-repository.ts';
@@ -21,6 +24,8 @@ export interface OAuthContext extends Kernel {
   personalTokens: PersonalTokens;
   /** Listeners told when a grant is revoked or a client deleted. */
   grantLifecycle: GrantLifecycle;
+  /** What client authentication by JWT needs: client keys (jwks_uri cache), seen jtis, sealed secrets. */
+  clientAuth: AssertionDeps;
 }
 
 /** Opens the authorization server's stores and its revocation channel (Redis when configured) on the kernel. */
@@ -32,15 +37,34 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     ? await createRedisNotifier(config.REDIS_URL)
     : localOnlyNotifier;
   kernel.onClose(() => notifier.close());
+  const clientSecrets = kernel.box('client-secrets');
+  const clientKeys = new ClientKeys({
+    clock,
+    cacheMs: config.CLIENT_JWKS_CACHE_SECONDS * 1000,
+    refetchMs: config.CLIENT_JWKS_REFETCH_SECONDS * 1000,
+    timeoutMs: config.CLIENT_METADATA_TIMEOUT_MS,
+    allowLoopback: config.CLIENT_JWKS_ALLOW_LOOPBACK,
+  });
   return {
     ...kernel,
     clients,
-    clientService: new ClientService(clients, registry, clock),
+    clientService: new ClientService(clients, registry, clock, {
+      secrets: clientSecrets,
+      allowLoopbackJwksUri: config.CLIENT_JWKS_ALLOW_LOOPBACK,
+    }),
     families,
     tokenStore: createTokenStore(database, { checkUnits: kernel.checkGroupCommitUnits }),
     revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
     sealedResponses: kernel.box('refresh-grace-responses'),
     personalTokens: new PersonalTokens(database.db, registry, clock),
     grantLifecycle: new GrantLifecycle(),
+    clientAuth: {
+      issuer: config.ISSUER,
+      clients,
+      clock,
+      clientKeys,
+      seenJtis: new SeenJtis(database.db),
+      clientSecrets,
+    },
   };
 }

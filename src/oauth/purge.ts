@@ -2,7 +2,13 @@ import type { Db } from '../kernel/db/database.ts';
 import { deleteInBatches, type Purger } from '../kernel/jobs/janitor.ts';
 
 type ExpiringTable =
-  'authorization_codes' | 'interactions' | 'revoked_access_tokens' | 'refresh_tokens' | 'token_families';
+  | 'authorization_codes'
+  | 'interactions'
+  | 'revoked_access_tokens'
+  | 'refresh_tokens'
+  | 'token_families'
+  | 'pushed_authorization_requests'
+  | 'seen_jtis';
 
 /** Tables whose rows die at `expires_at`, with their keys; a family takes its remaining refresh tokens along. */
 const EXPIRING: Record<ExpiringTable, string> = {
@@ -11,9 +17,11 @@ const EXPIRING: Record<ExpiringTable, string> = {
   revoked_access_tokens: 'jti',
   refresh_tokens: 'id',
   token_families: 'id',
+  pushed_authorization_requests: 'request_uri_hash',
+  seen_jtis: 'key_hash',
 };
 
-/** For the janitor: the authorization server's expired codes, interactions, revocations and tokens. */
+/** For the janitor: the authorization server's expired codes, interactions, pushed requests, seen jtis, revocations and tokens. */
 export const purgeOAuthData: Purger = async (db, now, batchSize) => {
   const purged: Record<string, number> = {};
   for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {

@@ -32,6 +32,10 @@ const AppBody = Type.Object({
   logo_uri: Type.Optional(Type.String({ maxLength: 5000 })),
   access_token_ttl: Type.Optional(Type.String({ maxLength: 30 })),
   refresh_token_ttl: Type.Optional(Type.String({ maxLength: 30 })),
+  token_endpoint_auth_method: Type.Optional(Type.String({ maxLength: 40 })),
+  jwks: Type.Optional(Type.String({ maxLength: 60_000 })),
+  jwks_uri: Type.Optional(Type.String({ maxLength: 5000 })),
+  require_pushed_authorization_requests: Type.Optional(Type.String({ maxLength: 5 })),
 });
 const AppParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
 const CsrfBody = Type.Object({ csrf: Type.Optional(Type.String()) });

@@ -10,6 +10,7 @@ import * as webhookConsent from './migrations/0004-scheduling-webhook-consent.ts
 import * as securityReview from './migrations/0004-security-review.ts';
 import * as csvParts from './migrations/0005-portfolio-csv-parts.ts';
 import * as coinList from './migrations/0006-portfolio-coin-list.ts';
+import * as clientKeys from './migrations/0007-client-keys-and-pushed-requests.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const migrations: Record<string, Migration> = {
   '0004-security-review': securityReview,
   '0005-portfolio-csv-parts': csvParts,
   '0006-portfolio-coin-list': coinList,
+  '0007-client-keys-and-pushed-requests': clientKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
