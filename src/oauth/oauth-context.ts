@@ -63,7 +63,7 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
       clients,
       clock,
       clientKeys,
-      seenJtis: new SeenJtis(database.db),
+      seenJtis: new SeenJtis(database),
       clientSecrets,
     },
   };

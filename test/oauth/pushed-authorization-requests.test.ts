@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oauth from 'oauth4webapi';
 import * as openid from 'openid-client';
+import { purgeExpired } from '../../src/kernel/jobs/janitor.ts';
 import { PageAgent } from '../helpers/browser.ts';
 import { postForm } from '../helpers/clients.ts';
 import { clientKeyPair, signAssertion, type ClientKeyPair } from '../helpers/client-keys.ts';
@@ -257,6 +258,25 @@ describe.each(testDialects())('pushed authorization requests (%s)', (dialect) =>
     const res = await new PageAgent(server.url).get(authorizeUrl(keyed, 'https://rp.example/request.jwt'));
     expect(res.status).toBe(400);
     expect(await res.text()).toContain('request objects are not fetched from URLs');
+  });
+
+  it('the janitor removes pushed requests and seen client-assertion jtis once they expire', async () => {
+    expect((await push(codeRequest().params)).status).toBe(201);
+    const db = server.kernel.database.db;
+    const count = async (table: 'pushed_authorization_requests' | 'seen_jtis') =>
+      Number(
+        (await db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<string>().as('n'))
+          .executeTakeFirst())!.n,
+      );
+    expect(await count('pushed_authorization_requests')).toBeGreaterThan(0);
+    expect(await count('seen_jtis')).toBeGreaterThan(0);
+    const purged = await purgeExpired(db, server.clock.now() + 10 * 60_000, 1000, server.purgers);
+    expect(purged.pushed_authorization_requests).toBeGreaterThan(0);
+    expect(purged.seen_jtis).toBeGreaterThan(0);
+    expect(await count('pushed_authorization_requests')).toBe(0);
+    expect(await count('seen_jtis')).toBe(0);
   });
 });
 

@@ -76,7 +76,14 @@ export async function readRequestObject(ctx: OAuthContext, client: Client, jwt: 
   if (claims.jti !== undefined) {
     if (typeof claims.jti !== 'string' || claims.jti.length > 256)
       throw new InvalidRequestObject('jti must be a string of at most 256 characters');
-    if (!(await ctx.clientAuth.seenJtis.firstUse('request-object', client.id, claims.jti, claims.exp! * 1000)))
+    if (
+      !(await ctx.clientAuth.seenJtis.firstUse(
+        'request-object',
+        client.id,
+        claims.jti,
+        (claims.exp! + CLOCK_SKEW_SECONDS) * 1000,
+      ))
+    )
       throw new InvalidRequestObject('the request object was already used (jti seen before)');
   }
   const params = parametersOf(claims);

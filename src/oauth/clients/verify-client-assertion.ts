@@ -95,7 +95,14 @@ export async function verifyClientAssertion(
     throw new InvalidClient('the client assertion was issued too long ago');
   if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256)
     throw new InvalidClient('the client assertion needs a jti of at most 256 characters');
-  if (!(await deps.seenJtis.firstUse('client-assertion', client.id, payload.jti, payload.exp! * 1000)))
+  if (
+    !(await deps.seenJtis.firstUse(
+      'client-assertion',
+      client.id,
+      payload.jti,
+      (payload.exp! + CLOCK_SKEW_SECONDS) * 1000,
+    ))
+  )
     throw new InvalidClient('the client assertion was already used (jti seen before)');
   return client;
 }
