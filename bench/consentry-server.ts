@@ -4,7 +4,7 @@
 // the client, the person and the consent, and to mint authorization codes exactly as /oauth/authorize
 // does. Refresh and access tokens come from real code exchanges over HTTP.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +23,7 @@ import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import type { AuthorizationRequest } from '../src/oauth/authorization/authorization-request.ts';
 import { newId } from '../src/kernel/crypto/tokens.ts';
 import { freePort, onParentExit, stopChild } from './child-process.ts';
+import { signClientAssertion, type KeyClient } from './client-assertions.ts';
 
 export interface ConsentryOptions {
   /** Write a V8 CPU profile of the server (node --cpu-prof) into this directory when it stops. */
@@ -46,6 +47,8 @@ export interface ConsentryUnderTest {
   basicAuth: string;
   /** From the discovery document. */
   endpoints: { token: string; userinfo: string; introspection: string; revocation: string };
+  /** A second client, for client credentials with private_key_jwt (ES256, its key registered as jwks). */
+  keyClient: KeyClient;
   /** Server process id, e.g. for sampleRssMb(pid). */
   pid: number;
   /** Lifetime of minted codes: AUTHORIZATION_CODE_TTL_SECONDS of this server. */
@@ -128,6 +131,19 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
       allowedScopes: ['openid', 'offline_access', 'read:bookings', ...(opts.platformScopes ?? [])],
     });
     if (!secret) throw new Error('a confidential client came back without a secret');
+    const keyPair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const kid = 'bench-key-client';
+    const { client: keyed } = await ctx.clientService.create({
+      name: 'bench private_key_jwt',
+      type: 'confidential',
+      redirectUris: [],
+      grantTypes: ['client_credentials'],
+      allowedScopes: ['read:bookings'],
+      defaultScopes: ['read:bookings'],
+      tokenEndpointAuthMethod: 'private_key_jwt',
+      jwks: { keys: [{ ...keyPair.publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' }] },
+    });
+    const keyClient: KeyClient = { clientId: keyed.id, privateKey: keyPair.privateKey, kid, audience: url };
     const accounts = createAccounts({
       db: ctx.database.db,
       config,
@@ -198,6 +214,7 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
       redirectUri: REDIRECT_URI,
       basicAuth,
       endpoints,
+      keyClient,
       pid: child.pid!,
       codeTtlSeconds: config.AUTHORIZATION_CODE_TTL_SECONDS,
       mintAuthorizationCodes,
@@ -249,12 +266,12 @@ async function waitUntilReady(url: string, child: ChildProcess): Promise<void> {
 
 async function postForm(
   url: string,
-  auth: string,
+  auth: string | undefined,
   params: Record<string, string>,
 ): Promise<{ status: number; text: string }> {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded', authorization: auth },
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(auth ? { authorization: auth } : {}) },
     body: new URLSearchParams(params),
   });
   return { status: res.status, text: await res.text() };
@@ -306,4 +323,15 @@ export async function verifyConsentry(s: ConsentryUnderTest): Promise<void> {
     'client_credentials',
     cc,
   );
+
+  // private_key_jwt: one assertion works, and its replay is refused (the jti check is on).
+  const body = {
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: signClientAssertion(s.keyClient),
+  };
+  const keyed = await postForm(s.endpoints.token, undefined, body);
+  expect(keyed.status === 200, 'private_key_jwt client_credentials', keyed);
+  const replayedAssertion = await postForm(s.endpoints.token, undefined, body);
+  expect(replayedAssertion.status === 401, 'a replayed client assertion must fail', replayedAssertion);
 }

@@ -3,6 +3,8 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { generateKeyPairSync } from 'node:crypto';
+import { signClientAssertion, type KeyClient } from './client-assertions.ts';
 import type { IdTokenAlg, ServerMessage, ServerRequest } from './oidc-provider-server.ts';
 
 export type { IdTokenAlg };
@@ -21,6 +23,8 @@ export interface OidcProviderBaseline {
   basicAuth: string;
   /** From the discovery document. */
   endpoints: { token: string; userinfo: string; introspection: string; revocation: string };
+  /** A second client, for client credentials with private_key_jwt (ES256). */
+  keyClient: KeyClient;
   /** Server process id, e.g. for sampleRssMb(pid). */
   pid: number;
   mintAuthorizationCodes(n: number): Promise<Array<{ code: string; verifier: string }>>; // PKCE S256, live 60 s
@@ -36,10 +40,13 @@ const START_TIMEOUT_MS = 30_000;
 const CALL_TIMEOUT_MS = 120_000;
 
 export async function startOidcProviderBaseline(opts: BaselineOptions = {}): Promise<OidcProviderBaseline> {
+  const keyPair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const kid = 'bench-key-client';
+  const publicJwk = { ...keyPair.publicKey.export({ format: 'jwk' }), kid, alg: 'ES256', use: 'sig' };
   const child = fork(fileURLToPath(new URL('./oidc-provider-server.ts', import.meta.url)), [], {
     cwd: fileURLToPath(new URL('..', import.meta.url)), // so `--import tsx` resolves from this repo
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_ID_TOKEN_ALG: opts.idTokenAlg ?? 'RS256' },
+    env: { ...process.env, BENCH_ID_TOKEN_ALG: opts.idTokenAlg ?? 'RS256', BENCH_PKJWT_JWK: JSON.stringify(publicJwk) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const killChild = () => child.kill('SIGKILL');
@@ -117,6 +124,7 @@ export async function startOidcProviderBaseline(opts: BaselineOptions = {}): Pro
       introspection: discovery.introspection_endpoint!,
       revocation: discovery.revocation_endpoint!,
     },
+    keyClient: { clientId: ready.keyClientId, privateKey: keyPair.privateKey, kid, audience: ready.url },
     pid: child.pid!,
     mintAuthorizationCodes: (n) => call({ op: 'codes', n }),
     mintRefreshTokens: (n) => call({ op: 'refreshTokens', n }),
@@ -193,4 +201,16 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
 
   const cc = await form(b.endpoints.token, { grant_type: 'client_credentials' }, b.basicAuth);
   expect(cc.status === 200 && typeof cc.json.access_token === 'string', 'client_credentials', cc);
+
+  // private_key_jwt: one assertion works, and its replay is refused (the jti check is on).
+  const assertion = signClientAssertion(b.keyClient);
+  const body = {
+    grant_type: 'client_credentials',
+    client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+    client_assertion: assertion,
+  };
+  const keyed = await form(b.endpoints.token, body);
+  expect(keyed.status === 200 && typeof keyed.json.access_token === 'string', 'private_key_jwt', keyed);
+  const replayedAssertion = await form(b.endpoints.token, body);
+  expect(replayedAssertion.status === 401, 'a replayed client assertion must fail', replayedAssertion);
 }

@@ -12,11 +12,20 @@ export type ServerRequest =
   | { id: number; op: 'refreshTokens'; n: number }
   | { id: number; op: 'accessToken' };
 export type ServerMessage =
-  | { type: 'ready'; url: string; clientId: string; clientSecret: string; redirectUri: string }
+  | {
+      type: 'ready';
+      url: string;
+      clientId: string;
+      clientSecret: string;
+      redirectUri: string;
+      /** The client that authenticates with private_key_jwt (the parent's key, BENCH_PKJWT_JWK). */
+      keyClientId: string;
+    }
   | { type: 'reply'; id: number; result?: unknown; error?: string };
 
 const CLIENT_ID = 'bench-client';
 const CLIENT_SECRET = randomBytes(32).toString('base64url');
+const KEY_CLIENT_ID = 'bench-private-key-jwt';
 const REDIRECT_URI = 'http://127.0.0.1/cb';
 const SUB = 'bench-user-1';
 const SCOPE = 'openid offline_access';
@@ -104,8 +113,19 @@ async function main() {
         token_endpoint_auth_method: 'client_secret_basic',
         id_token_signed_response_alg: alg,
       },
+      // Client credentials authenticated by an ES256 assertion, with the public key the parent signs with.
+      {
+        client_id: KEY_CLIENT_ID,
+        redirect_uris: [],
+        response_types: [],
+        grant_types: ['client_credentials'],
+        token_endpoint_auth_method: 'private_key_jwt',
+        token_endpoint_auth_signing_alg: 'ES256',
+        id_token_signed_response_alg: alg,
+        jwks: { keys: [JSON.parse(process.env.BENCH_PKJWT_JWK ?? 'null') as Record<string, unknown>] },
+      },
     ],
-    clientAuthMethods: ['client_secret_basic', 'client_secret_post'],
+    clientAuthMethods: ['client_secret_basic', 'client_secret_post', 'private_key_jwt'],
     pkce: { methods: ['S256'], required: () => true },
     scopes: ['openid', 'offline_access'],
     // Map the two demo claims onto `openid` so userinfo returns more than `sub` with only these scopes
@@ -207,6 +227,7 @@ async function main() {
     clientId: CLIENT_ID,
     clientSecret: CLIENT_SECRET,
     redirectUri: REDIRECT_URI,
+    keyClientId: KEY_CLIENT_ID,
   } satisfies ServerMessage);
 }
 

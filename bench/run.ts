@@ -7,8 +7,9 @@
 //   BENCH_ROUNDS=3             runs per scenario and server, alternating which server goes first;
 //                              the median run of each is reported (a shared host is noisy)
 //   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
-//   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, refresh_dpop, code, client_credentials, introspection,
-//                              userinfo, and the products' own: scheduling, scheduling-pages, portfolio, exchange, wallet); unset: all of them
+//   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, refresh_dpop, code, client_credentials, private_key_jwt,
+//                              introspection, userinfo, and the products' own: scheduling, scheduling-pages, portfolio,
+//                              exchange, wallet); unset: all of them
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
 //
 // Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
@@ -37,6 +38,7 @@ import { runPortfolioBench } from './portfolio.ts';
 import { runExchangeBench } from './exchange-sync.ts';
 import { runWalletBench } from './wallet-sync.ts';
 import { dpopProof, fetchDpopNonce, newDpopKey } from './dpop-proofs.ts';
+import { clientCredentialsBodies } from './client-assertions.ts';
 
 const SECONDS = benchSeconds();
 const CONNECTIONS = 32;
@@ -54,9 +56,12 @@ const ALL_SCENARIOS = [
   'refresh_dpop',
   'code',
   'client_credentials',
+  'private_key_jwt',
   'introspection',
   'userinfo',
 ] as const;
+/** Issue #16's target for private_key_jwt client credentials. */
+const KEY_AUTH_RATIO_TARGET = 2;
 type ScenarioKey = (typeof ALL_SCENARIOS)[number];
 const PRODUCT_BENCHES = ['scheduling', 'scheduling-pages', 'portfolio', 'exchange', 'wallet'] as const;
 type ProductBench = (typeof PRODUCT_BENCHES)[number];
@@ -64,7 +69,14 @@ type ProductBench = (typeof PRODUCT_BENCHES)[number];
 /** What a scenario needs from a server: the baseline's shape, which Consentry's launcher mirrors. */
 type Server = Pick<
   OidcProviderBaseline,
-  'basicAuth' | 'redirectUri' | 'endpoints' | 'pid' | 'mintAuthorizationCodes' | 'mintRefreshTokens' | 'mintAccessToken'
+  | 'basicAuth'
+  | 'redirectUri'
+  | 'endpoints'
+  | 'keyClient'
+  | 'pid'
+  | 'mintAuthorizationCodes'
+  | 'mintRefreshTokens'
+  | 'mintAccessToken'
 >;
 type Side = 'consentry' | 'oidc-provider';
 
@@ -110,6 +122,7 @@ function refreshChain(first: string): ConnectionScript {
 }
 
 const refreshRps: Partial<Record<Side, number>> = {};
+const clientCredentialsRps: Partial<Record<Side, number>> = {};
 const notes: string[] = [];
 
 const SCENARIOS: Scenario[] = [
@@ -222,6 +235,32 @@ const SCENARIOS: Scenario[] = [
         method: 'POST',
         headers: tokenHeaders(s),
         script: () => fixed('grant_type=client_credentials'),
+      };
+    },
+  },
+  {
+    key: 'private_key_jwt',
+    name: 'client_credentials (private_key_jwt)',
+    async prepare(s, side) {
+      // Each assertion's jti is good once on both servers: sign a fresh one per request ahead of the
+      // run (the signing is not measured), sized from the plain client_credentials rate with a margin.
+      const rate = Math.max(clientCredentialsRps[side] ?? 4_000, 2_000);
+      const need = Math.ceil(rate * (SECONDS + 1) * 2);
+      const started = performance.now();
+      const bodies = clientCredentialsBodies(s.keyClient, need);
+      notes.push(
+        `${side} private_key_jwt: signed ${need} ES256 assertions in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      );
+      let next = 0;
+      return {
+        url: s.endpoints.token,
+        method: 'POST',
+        headers: { 'content-type': FORM },
+        script: () => ({ next: () => ({ body: bodies[Math.min(next++, bodies.length - 1)]! }) }),
+        check: () =>
+          next > bodies.length
+            ? `ran out of assertions: ${next} requests for ${bodies.length} (a bench sizing problem, not a server bug)`
+            : undefined,
       };
     },
   },
@@ -421,6 +460,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
           const r = await runLoad(`${side} ${scenario.name}`, server.pid, load, SECONDS);
           runs[side].push(r);
           if (scenario.key === 'refresh') refreshRps[side] = r.rps;
+          if (scenario.key === 'client_credentials') clientCredentialsRps[side] = r.rps;
           console.error(
             `${side} ${scenario.name} (round ${round + 1}/${ROUNDS}): ${r.rps} rps, ${r.cpuUsPerRequest} µs CPU/req${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`,
           );
@@ -498,6 +538,11 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
       `${verdict(r.ratio >= target)}  ${label} >= ${target}x oidc-provider: ${r.ratio}x (${r.c} vs ${r.op} rps)`,
     );
   }
+  const keyAuth = ratios.private_key_jwt;
+  if (keyAuth)
+    console.log(
+      `${verdict(keyAuth.ratio >= KEY_AUTH_RATIO_TARGET)}  private_key_jwt client_credentials >= ${KEY_AUTH_RATIO_TARGET}x oidc-provider: ${keyAuth.ratio}x (${keyAuth.c} vs ${keyAuth.op} rps)`,
+    );
   const loaded = consentryPeaks.filter((p) => p.scenario === 'refresh' || p.scenario === 'code');
   if (loaded.length) {
     const peakLoaded = Math.max(...loaded.map((p) => p.mb));

@@ -1,5 +1,6 @@
 /**
- * Cost of the refresh and code-exchange grant handlers without HTTP, on a durable SQLite file,
+ * Cost of the refresh and code-exchange grant handlers, and of client credentials with
+ * private_key_jwt (client authentication included), without HTTP, on a durable SQLite file,
  * CONCURRENCY (default 16) requests at a time as under load, so group commits form — for
  * profiling (`node --cpu-prof --import tsx bench/token-handlers.ts`). N requests of each kind.
  */
@@ -10,7 +11,10 @@ import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
 import { refreshTokenGrant } from '../src/oauth/grants/refresh-token.ts';
 import { authorizationCodeGrant } from '../src/oauth/grants/authorization-code.ts';
-import { createHash, randomBytes } from 'node:crypto';
+import { clientCredentialsGrant } from '../src/oauth/grants/client-credentials.ts';
+import { authenticateClient, credentialsOf } from '../src/oauth/clients/authenticate-client.ts';
+import { clientCredentialsBodies } from './client-assertions.ts';
+import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -121,5 +125,34 @@ console.log(
   cpuPerOp(),
   '|',
   groupLine(),
+);
+// private_key_jwt: verify the assertion (ES256), record its jti, then the client_credentials grant.
+const keyPair = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+const { client: keyed } = await ctx.clientService.create({
+  name: 'k',
+  type: 'confidential',
+  redirectUris: [],
+  grantTypes: ['client_credentials'],
+  allowedScopes: ['read:bookings'],
+  tokenEndpointAuthMethod: 'private_key_jwt',
+  jwks: { keys: [{ ...keyPair.publicKey.export({ format: 'jwk' }), kid: 'k1', alg: 'ES256' }] },
+});
+const bodies = clientCredentialsBodies(
+  { clientId: keyed.id, privateKey: keyPair.privateKey, kid: 'k1', audience: config.ISSUER },
+  n,
+  'read:bookings',
+).map((body) => Object.fromEntries(new URLSearchParams(body)));
+const keyedGrant = async (form: Record<string, string>) => {
+  const authenticated = await authenticateClient(credentialsOf(undefined, form), ctx.clientAuth);
+  return clientCredentialsGrant.handle(ctx, { single: form, resource: [] }, authenticated);
+};
+t = process.hrtime.bigint();
+cpu = process.cpuUsage();
+for (let i = 0; i < n; i += concurrency) await Promise.all(bodies.slice(i, i + concurrency).map(keyedGrant));
+console.log(
+  `private_key_jwt client_credentials handler, ${concurrency} at a time: us/op`,
+  (Number(process.hrtime.bigint() - t) / n / 1000).toFixed(1),
+  'CPU us/op',
+  cpuPerOp(),
 );
 await app.close();

@@ -106,12 +106,43 @@ export const ConfigSchema = Type.Object({
     undefined,
     'Extra PEM certificate authority trusted when fetching metadata documents (development and tests).',
   ),
-  CLIENT_METADATA_TIMEOUT_MS: Int(5000, 'Deadline for fetching a client metadata document.', 100, 30_000),
+  CLIENT_METADATA_TIMEOUT_MS: Int(
+    5000,
+    "Deadline for fetching a client metadata document or a client's jwks_uri.",
+    100,
+    30_000,
+  ),
   CLIENT_METADATA_CACHE_SECONDS: Int(
     3600,
     'How long a fetched metadata document is trusted (Cache-Control max-age may shorten it, never below 60 s).',
     60,
     86_400,
+  ),
+  CLIENT_JWKS_ALLOW_LOOPBACK: Bool(
+    false,
+    "Allow a client's jwks_uri on loopback addresses, over http too (development and tests only).",
+  ),
+  CLIENT_JWKS_CACHE_SECONDS: Int(
+    300,
+    "How long a node uses a client's keys fetched from its jwks_uri before fetching them again.",
+    1,
+    86_400,
+  ),
+  CLIENT_JWKS_REFETCH_SECONDS: Int(
+    10,
+    'Minimum seconds between two fetches of one jwks_uri when a JWT names a key the cached set lacks (a key rotation).',
+    0,
+    3600,
+  ),
+  PAR_REQUEST_URI_TTL_SECONDS: Int(
+    60,
+    'Lifetime of a request_uri from /oauth/par (RFC 9126); each is good for one authorization request.',
+    5,
+    600,
+  ),
+  REQUIRE_PUSHED_AUTHORIZATION_REQUESTS: Bool(
+    false,
+    'Refuse authorization requests that do not come through /oauth/par (a client can also require it for itself).',
   ),
   CLIENT_LOGO_ALLOW_LOOPBACK: Bool(
     false,

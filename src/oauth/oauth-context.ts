@@ -1,11 +1,14 @@
 import type { Kernel } from '../kernel/kernel.ts';
 import type { SecretBox } from '../kernel/crypto/secret-box.ts';
+import { ClientKeys } from './clients/client-keys.ts';
 import { ClientRepository } from './clients/client-repository.ts';
 import { ClientService } from './clients/client-service.ts';
+import type { AssertionDeps } from './clients/verify-client-assertion.ts';
 import { GrantLifecycle } from './consent/grant-lifecycle.ts';
 import { createDpopVerifier } from './dpop/create-dpop-verifier.ts';
 import type { DpopVerifier } from './dpop/dpop-verifier.ts';
 import { PersonalTokens } from './personal-tokens/personal-tokens.ts';
+import { SeenJtis } from './replay/seen-jtis.ts';
 import { createRedisNotifier } from './tokens/redis-notifier.ts';
 import { localOnlyNotifier, Revocations, type RevocationNotifier } from './tokens/revocation.ts';
 import { TokenFamilyRepository } from './tokens/token-family-repository.ts';
@@ -25,6 +28,8 @@ export interface OAuthContext extends Kernel {
   grantLifecycle: GrantLifecycle;
   /** Checks DPoP proofs (RFC 9449) at the token endpoint, UserInfo and the resource guard. */
   dpop: DpopVerifier;
+  /** What client authentication by JWT needs: client keys (jwks_uri cache), seen jtis, sealed secrets. */
+  clientAuth: AssertionDeps;
 }
 
 /** Back-channel logout to http://127.0.0.1 receivers: tests only (like webhooks). */
@@ -45,10 +50,22 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     : localOnlyNotifier;
   kernel.onClose(() => notifier.close());
   const dpop = await createDpopVerifier(kernel);
+  const clientSecrets = kernel.box('client-secrets');
+  const clientKeys = new ClientKeys({
+    clock,
+    cacheMs: config.CLIENT_JWKS_CACHE_SECONDS * 1000,
+    refetchMs: config.CLIENT_JWKS_REFETCH_SECONDS * 1000,
+    timeoutMs: config.CLIENT_METADATA_TIMEOUT_MS,
+    allowLoopback: config.CLIENT_JWKS_ALLOW_LOOPBACK,
+  });
   return {
     ...kernel,
     clients,
-    clientService: new ClientService(clients, registry, clock, allowLoopbackBackchannel(config)),
+    clientService: new ClientService(clients, registry, clock, {
+      secrets: clientSecrets,
+      allowLoopbackJwksUri: config.CLIENT_JWKS_ALLOW_LOOPBACK,
+      allowLoopbackBackchannel: allowLoopbackBackchannel(config),
+    }),
     families,
     tokenStore: createTokenStore(database, { checkUnits: kernel.checkGroupCommitUnits }),
     revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
@@ -56,5 +73,13 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     personalTokens: new PersonalTokens(database.db, registry, clock),
     grantLifecycle: new GrantLifecycle(),
     dpop,
+    clientAuth: {
+      issuer: config.ISSUER,
+      clients,
+      clock,
+      clientKeys,
+      seenJtis: new SeenJtis(database),
+      clientSecrets,
+    },
   };
 }

@@ -8,7 +8,9 @@ type ExpiringTable =
   | 'revoked_access_tokens'
   | 'refresh_tokens'
   | 'token_families'
-  | 'dpop_proofs';
+  | 'dpop_proofs'
+  | 'pushed_authorization_requests'
+  | 'seen_jtis';
 
 /** Tables whose rows die at `expires_at`, with their keys; a family takes its remaining refresh tokens along. */
 const EXPIRING: Record<ExpiringTable, string> = {
@@ -19,9 +21,11 @@ const EXPIRING: Record<ExpiringTable, string> = {
   refresh_tokens: 'id',
   token_families: 'id',
   dpop_proofs: 'id',
+  pushed_authorization_requests: 'request_uri_hash',
+  seen_jtis: 'key_hash',
 };
 
-/** For the janitor: the authorization server's expired codes, interactions, revocations, tokens and DPoP proofs seen. */
+/** For the janitor: the authorization server's expired codes, interactions, pushed requests, seen jtis, revocations, tokens and DPoP proofs seen. */
 export const purgeOAuthData: Purger = async (db, now, batchSize) => {
   const purged: Record<string, number> = {};
   for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {

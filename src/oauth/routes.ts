@@ -12,6 +12,7 @@ import { endSessionEndpoints } from './endpoints/end-session.ts';
 import { interactionEndpoints } from './endpoints/interaction.ts';
 import { introspectEndpoint } from './endpoints/introspect.ts';
 import { jwksEndpoint } from './endpoints/jwks.ts';
+import { parEndpoint } from './endpoints/par.ts';
 import { useOAuthErrorRenderer } from './endpoints/oauth-errors.ts';
 import { registerEndpoints } from './endpoints/register.ts';
 import { revokeEndpoint } from './endpoints/revoke.ts';
@@ -29,6 +30,7 @@ export async function oauthRoutes(
   await jwksEndpoint(app, ctx);
   await authorizeEndpoint(app, ctx, accounts);
   await interactionEndpoints(app, ctx, accounts, csrf);
+  await parEndpoint(app, ctx);
   await tokenEndpoint(app, ctx);
   const deviceFlow = new DeviceFlow(ctx);
   await deviceAuthorizationEndpoint(app, ctx, deviceFlow);

@@ -79,3 +79,30 @@ export async function authorizeThroughPages(
   }
   return { redirect: location, verifier };
 }
+
+/**
+ * Opens an authorization URL as the person's browser would and goes through sign-in (when
+ * needed) and consent (when shown), approving; returns where the browser is sent back to.
+ */
+export async function approveInBrowser(
+  server: TestServer,
+  agent: PageAgent,
+  smtp: SmtpCapture,
+  authorizationUrl: string,
+  email = 'person@example.com',
+): Promise<URL> {
+  let response = await agent.get(authorizationUrl);
+  expect(response.status).toBe(303);
+  let location = new URL(response.headers.get('location')!, server.url);
+  if (location.pathname === '/signin') {
+    response = await signInThroughPages(agent, smtp, email, response);
+    location = new URL(response.headers.get('location')!, server.url);
+  }
+  if (!location.pathname.startsWith('/oauth/interaction/')) return location;
+  const consent = await agent.get(location.pathname);
+  if (consent.status === 303) return new URL(consent.headers.get('location')!, server.url);
+  expect(consent.status).toBe(200);
+  const decided = await agent.submit(await consent.text(), { decision: 'approve' }, '/oauth/interaction/');
+  expect(decided.status).toBe(303);
+  return new URL(decided.headers.get('location')!, server.url);
+}

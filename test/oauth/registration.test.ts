@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateKeyPairSync } from 'node:crypto';
 import { basicAuth, postForm } from '../helpers/clients.ts';
+import { clientKeyPair } from '../helpers/client-keys.ts';
 import { testDialects } from '../helpers/database.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 
@@ -100,7 +102,11 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
         { redirect_uris: ['https://app.example/cb'], token_endpoint_auth_method: 'private_key_jwt' },
         'invalid_client_metadata',
       ],
-      [{ redirect_uris: ['https://app.example/cb'], jwks_uri: 'https://app.example/jwks' }, 'invalid_client_metadata'],
+      [{ redirect_uris: ['https://app.example/cb'], jwks_uri: 'http://app.example/jwks' }, 'invalid_client_metadata'],
+      [
+        { redirect_uris: ['https://app.example/cb'], request_uris: ['https://app.example/r'] },
+        'invalid_client_metadata',
+      ],
       [{ redirect_uris: ['https://app.example/cb'], logo_uri: 'javascript:alert(1)' }, 'invalid_client_metadata'],
       [{ redirect_uris: ['https://app.example/cb'], software_statement: 'eyJ...' }, 'invalid_software_statement'],
       [[1, 2], 'invalid_client_metadata'],
@@ -153,6 +159,78 @@ describe.each(testDialects())('dynamic client registration, RFC 7591 and 7592 (%
     expect(badUpdate.status).toBe(400);
     expect((await fetch(uri, { method: 'DELETE', headers: auth })).status).toBe(204);
     expect((await fetch(uri, { headers: auth })).status).toBe(401);
+  });
+
+  it('registers clients that authenticate by key (private_key_jwt) with jwks or jwks_uri, and no secret', async () => {
+    const { publicJwk } = await clientKeyPair('ES256');
+    const res = await register({
+      client_name: 'Keyed',
+      redirect_uris: ['https://keyed.example/cb'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      request_object_signing_alg: 'ES256',
+      require_pushed_authorization_requests: true,
+      jwks: { keys: [publicJwk] },
+    });
+    expect(res.status).toBe(201);
+    expect(res.json).toMatchObject({
+      token_endpoint_auth_method: 'private_key_jwt',
+      token_endpoint_auth_signing_alg: 'ES256',
+      request_object_signing_alg: 'ES256',
+      require_pushed_authorization_requests: true,
+      jwks: { keys: [publicJwk] },
+    });
+    expect(res.json.client_secret).toBeUndefined();
+    expect(res.json.client_secret_expires_at).toBeUndefined();
+    const read = await fetch(`${server.url}/oauth/register/${res.json.client_id as string}`, {
+      headers: { authorization: `Bearer ${res.json.registration_access_token as string}` },
+    });
+    expect(await read.json()).toMatchObject({
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: { keys: [publicJwk] },
+    });
+
+    const byUri = await register({
+      redirect_uris: ['https://keyed.example/cb'],
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks_uri: 'https://keyed.example/jwks.json',
+    });
+    expect(byUri.status).toBe(201);
+    expect(byUri.json.jwks_uri).toBe('https://keyed.example/jwks.json');
+  });
+
+  it('refuses key metadata it cannot use, with invalid_client_metadata', async () => {
+    const { publicJwk } = await clientKeyPair('ES256');
+    const jwkOf = (key: import('node:crypto').KeyObject) => key.export({ format: 'jwk' });
+    const p384 = jwkOf(generateKeyPairSync('ec', { namedCurve: 'P-384' }).publicKey);
+    const rsa1024 = jwkOf(generateKeyPairSync('rsa', { modulusLength: 1024 }).publicKey);
+    const privateEc = jwkOf(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+    const base = { redirect_uris: ['https://keyed.example/cb'], token_endpoint_auth_method: 'private_key_jwt' };
+    const cases: Array<[Record<string, unknown>, RegExp]> = [
+      [{ ...base, jwks: { keys: [publicJwk] }, jwks_uri: 'https://keyed.example/jwks' }, /mutually exclusive/],
+      [base, /needs the client’s public keys/],
+      [{ ...base, jwks: [publicJwk] }, /must be a JWK Set/],
+      [{ ...base, jwks: { keys: [] } }, /non-empty "keys"/],
+      [{ ...base, jwks: { keys: [privateEc] } }, /private or symmetric key material/],
+      [{ ...base, jwks: { keys: [{ kty: 'oct', k: 'c2VjcmV0' }] } }, /private or symmetric/],
+      [{ ...base, jwks: { keys: [p384] } }, /P-256/],
+      [{ ...base, jwks: { keys: [rsa1024] } }, /at least 2048 bits/],
+      [{ ...base, jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'bm90', y: 'YXBvaW50' }] } }, /not a valid public key/],
+      [{ ...base, jwks: { keys: [publicJwk, publicJwk] } }, /used twice/],
+      [{ ...base, jwks_uri: 'https://10.0.0.7/jwks' }, /may not be fetched/],
+      [{ ...base, jwks_uri: 'https://keyed.example/jwks#k' }, /fragment/],
+      [{ ...base, jwks: { keys: [publicJwk] }, token_endpoint_auth_signing_alg: 'HS256' }, /must be one of ES256/],
+      [{ ...base, jwks: { keys: [publicJwk] }, request_object_signing_alg: 'none' }, /unsigned request objects/],
+      [{ ...base, jwks: { keys: [publicJwk] }, require_pushed_authorization_requests: 'yes' }, /must be a boolean/],
+      [{ redirect_uris: ['https://keyed.example/cb'], request_object_signing_alg: 'ES256' }, /need jwks or jwks_uri/],
+      [{ ...base, token_endpoint_auth_method: 'tls_client_auth' }, /must be one of none/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await register(body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(res.json.error, JSON.stringify(body)).toBe('invalid_client_metadata');
+      expect(res.json.error_description, JSON.stringify(body)).toMatch(message);
+    }
   });
 });
 

@@ -1,6 +1,43 @@
 import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { html, type Html } from '../../ui/html.ts';
 import type { AppField, AppForm, AppFormErrors, LifetimeLimits } from './app-form.ts';
+
+type FieldError = (field: AppField) => Html | string;
+type FieldAria = (field: AppField, hint?: string) => Html;
+
+const METHOD_LABELS: Array<[string, string]> = [
+  ['client_secret_basic', 'A client secret (client_secret_basic or client_secret_post), shown once'],
+  [
+    'private_key_jwt',
+    'A key pair (private_key_jwt): the app signs a JWT with its private key; give its public keys below',
+  ],
+  ['client_secret_jwt', 'A client secret used to sign a JWT (client_secret_jwt, HS256)'],
+];
+
+/**
+ * How a confidential app proves itself at the token endpoint, the public keys it signs with
+ * (private_key_jwt, request objects), and whether it must push its authorization requests.
+ */
+function authenticationFields(view: AppFormView, err: FieldError, aria: FieldAria): Html {
+  const { form } = view;
+  return html`<fieldset${aria('authMethod', 'auth-hint')}><legend>How a confidential app authenticates</legend>
+${err('authMethod')}
+<p class="hint" id="auth-hint">Public apps use PKCE and no credential; this choice is ignored for them.</p>
+${METHOD_LABELS.map(
+  ([value, label]) =>
+    html`<label class="check"><input type="radio" name="token_endpoint_auth_method" value="${value}"${form.authMethod === value ? html` checked` : ''}> ${label}</label>`,
+)}
+</fieldset>
+<label for="jwks">Public keys (JWK Set) <span class="hint">(optional)</span></label>
+${err('jwks')}
+<textarea id="jwks" name="jwks" rows="4" spellcheck="false" autocapitalize="none"${aria('jwks', 'jwks-hint')}>${form.jwks}</textarea>
+<p class="hint" id="jwks-hint">Paste the app’s public signing keys as a JWK Set ({"keys":[…]}; EC P-256, RSA of 2048 bits or more, or Ed25519), or give the URL below — not both. Used for private_key_jwt and signed request objects.</p>
+<label for="jwks_uri">Public keys URL (jwks_uri) <span class="hint">(optional)</span></label>
+${err('jwksUri')}
+<input id="jwks_uri" name="jwks_uri" type="url" maxlength="2000" spellcheck="false" autocapitalize="none" value="${form.jwksUri}"${aria('jwksUri', 'jwks-uri-hint')}>
+<p class="hint" id="jwks-uri-hint">https. Consentry fetches it when needed, keeps it for a few minutes, and fetches it again when the app signs with a new key.</p>
+<label class="check"><input type="checkbox" name="require_pushed_authorization_requests" value="on"${form.requirePar ? html` checked` : ''}> Accept authorization requests only through /oauth/par (pushed authorization requests)</label>`;
+}
 import { scopeGroups } from './scope-groups.ts';
 
 export interface AppFormView {
@@ -46,6 +83,7 @@ ${err('type')}
 <label class="check"><input type="radio" name="type" value="public"${form.type === 'public' ? html` checked` : ''}> Public — a browser, mobile or desktop app, or an AI agent (PKCE, no secret)</label>
 </fieldset>`
 }
+${authenticationFields(view, err, aria)}
 <label for="redirect_uris">Redirect URIs</label>
 ${err('redirectUris')}
 <textarea id="redirect_uris" name="redirect_uris" rows="3" spellcheck="false" autocapitalize="none"${aria('redirectUris', 'redirect-hint')}>${form.redirectUris}</textarea>

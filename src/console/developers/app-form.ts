@@ -14,6 +14,12 @@ export interface AppForm {
   /** RP-Initiated Logout: one per line. */
   postLogoutRedirectUris: string;
   backchannelLogoutUri: string;
+  /** Confidential apps: client_secret_basic (a secret), private_key_jwt or client_secret_jwt. */
+  authMethod: string;
+  /** The app's public keys: a JWK Set pasted as JSON, or the URL it is published at. */
+  jwks: string;
+  jwksUri: string;
+  requirePar: boolean;
 }
 
 export type AppField = keyof AppForm;
@@ -30,7 +36,14 @@ export interface AppFormBody {
   refresh_token_ttl?: string | undefined;
   post_logout_redirect_uris?: string | undefined;
   backchannel_logout_uri?: string | undefined;
+  token_endpoint_auth_method?: string | undefined;
+  jwks?: string | undefined;
+  jwks_uri?: string | undefined;
+  require_pushed_authorization_requests?: string | undefined;
 }
+
+/** The ways a confidential app may authenticate, as the form offers them. */
+export const CONFIDENTIAL_AUTH_METHODS = ['client_secret_basic', 'private_key_jwt', 'client_secret_jwt'] as const;
 
 const MAX_REDIRECT_URIS = 20;
 /** The floor lifetimes.ts clamps per-client refresh lifetimes to. */
@@ -48,6 +61,10 @@ export function readAppForm(body: AppFormBody): AppForm {
     refreshTokenTtl: body.refresh_token_ttl ?? '',
     postLogoutRedirectUris: body.post_logout_redirect_uris ?? '',
     backchannelLogoutUri: body.backchannel_logout_uri ?? '',
+    authMethod: body.token_endpoint_auth_method ?? 'client_secret_basic',
+    jwks: body.jwks ?? '',
+    jwksUri: body.jwks_uri ?? '',
+    requirePar: body.require_pushed_authorization_requests === 'on',
   };
 }
 
@@ -67,6 +84,10 @@ export function blankAppForm(scopeNames: string[]): AppForm {
     refreshTokenTtl: '',
     postLogoutRedirectUris: '',
     backchannelLogoutUri: '',
+    authMethod: 'client_secret_basic',
+    jwks: '',
+    jwksUri: '',
+    requirePar: false,
   };
 }
 
@@ -82,6 +103,10 @@ export function formOfClient(client: Client): AppForm {
     refreshTokenTtl: client.refreshTokenTtl === null ? '' : String(client.refreshTokenTtl),
     postLogoutRedirectUris: client.postLogoutRedirectUris.join('\n'),
     backchannelLogoutUri: client.backchannelLogoutUri ?? '',
+    authMethod: client.type === 'public' ? 'client_secret_basic' : client.tokenEndpointAuthMethod,
+    jwks: client.jwks ? JSON.stringify(client.jwks, null, 2) : '',
+    jwksUri: client.jwksUri ?? '',
+    requirePar: client.requirePushedAuthorizationRequests,
   };
 }
 
@@ -133,7 +158,9 @@ export function checkAppForm(
   if (typeof access === 'string') errors.accessTokenTtl = access;
   const refresh = readSeconds(form.refreshTokenTtl, limits.refreshMin, limits.refreshMax);
   if (typeof refresh === 'string') errors.refreshTokenTtl = refresh;
-  if (Object.keys(errors).length > 0) return { errors };
+  const keys = readKeys(form);
+  if ('field' in keys) errors[keys.field] = keys.message;
+  if (Object.keys(errors).length > 0 || 'field' in keys) return { errors };
   return {
     errors,
     fields: {
@@ -148,7 +175,42 @@ export function checkAppForm(
       postLogoutRedirectUris,
       backchannelLogoutUri: backchannelLogoutUri || null,
       registeredVia: 'console',
+      ...keys,
     },
+  };
+}
+
+/**
+ * How the app authenticates and its keys, as NewClient wants them. A public app uses none; a
+ * confidential one the chosen method. The JWK Set must at least be JSON here; ClientService
+ * checks the keys themselves (and that private_key_jwt has some).
+ */
+function readKeys(
+  form: AppForm,
+):
+  | { field: AppField; message: string }
+  | Pick<NewClient, 'tokenEndpointAuthMethod' | 'jwks' | 'jwksUri' | 'requirePushedAuthorizationRequests'> {
+  const method = form.type === 'public' ? 'none' : form.authMethod;
+  if (method !== 'none' && !(CONFIDENTIAL_AUTH_METHODS as readonly string[]).includes(method))
+    return { field: 'authMethod', message: 'Choose how the app authenticates.' };
+  const jwksText = form.jwks.trim();
+  const jwksUri = form.jwksUri.trim();
+  if (jwksText && jwksUri)
+    return { field: 'jwks', message: 'Give the keys or the URL they are published at, not both.' };
+  if (jwksText.length > 50_000) return { field: 'jwks', message: 'A JWK Set can be at most 50 000 characters long.' };
+  let jwks: unknown = null;
+  if (jwksText) {
+    try {
+      jwks = JSON.parse(jwksText) as unknown;
+    } catch {
+      return { field: 'jwks', message: 'Paste the JWK Set as JSON, like {"keys":[{"kty":"EC",…}]}.' };
+    }
+  }
+  return {
+    tokenEndpointAuthMethod: method as NewClient['tokenEndpointAuthMethod'],
+    jwks,
+    jwksUri: jwksUri || null,
+    requirePushedAuthorizationRequests: form.requirePar,
   };
 }
 
@@ -172,6 +234,14 @@ export function formFieldOf(serviceField: string): AppField | 'form' {
       return 'postLogoutRedirectUris';
     case 'backchannel_logout_uri':
       return 'backchannelLogoutUri';
+    case 'token_endpoint_auth_method':
+    case 'token_endpoint_auth_signing_alg':
+      return 'authMethod';
+    case 'jwks':
+    case 'request_object_signing_alg':
+      return 'jwks';
+    case 'jwks_uri':
+      return 'jwksUri';
     default:
       return 'form';
   }

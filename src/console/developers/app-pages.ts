@@ -25,9 +25,18 @@ export interface AppPageView {
   saved?: boolean | undefined;
 }
 
+const AUTH_DESCRIPTIONS: Record<string, string> = {
+  client_secret_basic: 'client_secret_basic or client_secret_post',
+  client_secret_post: 'client_secret_basic or client_secret_post',
+  private_key_jwt: 'private_key_jwt: signs with its own key, no secret',
+  client_secret_jwt: 'client_secret_jwt: signs with its secret',
+};
+
 /** /developers/apps/:id — the credentials, the settings form, rotate and delete. */
 export function appPage({ user, client, form, secret, saved }: AppPageView): string {
   const confidential = client.type === 'confidential';
+  const method = client.tokenEndpointAuthMethod;
+  const withSecret = confidential && method !== 'private_key_jwt';
   return consolePage(
     user,
     client.name,
@@ -38,12 +47,12 @@ ${saved ? html`<p class="notice" role="status">Your changes were saved.</p>` : '
 <h2 id="credentials-heading">Credentials</h2>
 <dl class="contacts">
 <dt>Client ID</dt><dd><code>${client.id}</code></dd>
-<dt>Type</dt><dd>${confidential ? 'Confidential (client_secret_basic or client_secret_post)' : 'Public (PKCE, no secret)'}</dd>
+<dt>Type</dt><dd>${confidential ? html`Confidential (${AUTH_DESCRIPTIONS[method] ?? method})` : 'Public (PKCE, no secret)'}</dd>
 <dt>Registered</dt><dd>${formatTime(client.createdAt, user.timeZone)}</dd>
 </dl>
-${secret ? shownOnce('Client secret', 'client-secret', secret, 'It is shown only this once; Consentry keeps only a hash of it. If you lose it, rotate it.') : ''}
+${secret ? shownOnce('Client secret', 'client-secret', secret, method === 'client_secret_jwt' ? 'It is shown only this once; Consentry keeps it encrypted, to check the JWTs signed with it. If you lose it, rotate it.' : 'It is shown only this once; Consentry keeps only a hash of it. If you lose it, rotate it.') : ''}
 ${
-  confidential
+  withSecret
     ? html`<form method="post" action="/developers/apps/${client.id}/rotate-secret">
 <input type="hidden" name="csrf" value="${form.csrfToken}">
 <p class="hint">Rotating makes a new secret; the old one stops working at once.</p>

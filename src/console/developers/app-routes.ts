@@ -34,6 +34,10 @@ const AppBody = Type.Object({
   refresh_token_ttl: Type.Optional(Type.String({ maxLength: 30 })),
   post_logout_redirect_uris: Type.Optional(Type.String({ maxLength: 50_000 })),
   backchannel_logout_uri: Type.Optional(Type.String({ maxLength: 5000 })),
+  token_endpoint_auth_method: Type.Optional(Type.String({ maxLength: 40 })),
+  jwks: Type.Optional(Type.String({ maxLength: 60_000 })),
+  jwks_uri: Type.Optional(Type.String({ maxLength: 5000 })),
+  require_pushed_authorization_requests: Type.Optional(Type.String({ maxLength: 5 })),
 });
 const AppParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
 const CsrfBody = Type.Object({ csrf: Type.Optional(Type.String()) });

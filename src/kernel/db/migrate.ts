@@ -15,6 +15,7 @@ import * as passkeys from './migrations/0008-passkeys.ts';
 import * as deviceAuthorizations from './migrations/0009-device-authorizations.ts';
 import * as dpop from './migrations/0010-dpop.ts';
 import * as logout from './migrations/0011-logout.ts';
+import * as clientKeys from './migrations/0012-client-keys-and-pushed-requests.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0009-device-authorizations': deviceAuthorizations,
   '0010-dpop': dpop,
   '0011-logout': logout,
+  '0012-client-keys-and-pushed-requests': clientKeys,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

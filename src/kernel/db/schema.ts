@@ -22,6 +22,8 @@ export interface Database {
   signing_keys: SigningKeysTable;
   jobs: JobsTable;
   personal_access_tokens: PersonalAccessTokensTable;
+  pushed_authorization_requests: PushedAuthorizationRequestsTable;
+  seen_jtis: SeenJtisTable;
   // --- scheduling product (src/scheduling) ---
   scheduling_hosts: SchedulingHostsTable;
   scheduling_schedules: SchedulingSchedulesTable;
@@ -140,6 +142,31 @@ export interface ClientsTable {
   /** OIDC Back-Channel Logout: where logout tokens are POSTed. */
   backchannel_logout_uri?: string | null;
   backchannel_logout_session_required?: number;
+  /** The client's public keys (a JWK Set as JSON), for private_key_jwt and request objects. */
+  jwks?: string | null;
+  jwks_uri?: string | null;
+  /** client_secret_jwt: the secret itself, sealed (HMAC verification needs it, not a hash). */
+  secret_sealed?: string | null;
+  request_object_signing_alg?: string | null;
+  token_endpoint_auth_signing_alg?: string | null;
+  require_pushed_authorization_requests?: number;
+}
+
+/** RFC 9126: a pushed authorization request, redeemed once at /authorize by its request_uri. */
+export interface PushedAuthorizationRequestsTable {
+  request_uri_hash: string;
+  client_id: string;
+  /** The validated request's parameters as JSON ({single, resource}). */
+  params: string;
+  created_at: number;
+  expires_at: number;
+  consumed_at: number | null;
+}
+
+/** JWT ids already used (client assertions, request objects), kept until the JWT expires. */
+export interface SeenJtisTable {
+  key_hash: string;
+  expires_at: number;
 }
 
 export interface InteractionsTable {

@@ -51,12 +51,13 @@ const FREE_TEXT_PARAMS = ['state', 'nonce', 'login_hint'] as const;
  * Validates an authorization request in the order RFC 6749 §4.1.2.1 demands: first the client
  * and redirect URI (failures become a page, never a redirect), then everything else (failures
  * go back to the client with `state` and `iss`). `entry.defaultScopes` are the entry point's
- * scopes for a request that names none (else the client's defaults apply).
+ * scopes for a request that names none (else the client's defaults apply); `entry.pushed` says
+ * the request came through /oauth/par (RFC 9126), which a client or the server may require.
  */
 export async function validateAuthorizationRequest(
   ctx: OAuthContext,
   { single, resource }: ReadParams,
-  entry: { defaultScopes?: string[] } = {},
+  entry: { defaultScopes?: string[]; pushed?: boolean } = {},
 ): Promise<{ client: Client; request: AuthorizationRequest }> {
   if (!single.client_id) throw new UnsafeAuthorizationRequest('invalid_request', 'client_id is missing');
   const client = await resolveClient(ctx, single.client_id);
@@ -75,8 +76,14 @@ export async function validateAuthorizationRequest(
       throw new OAuthError('unauthorized_client', 'the client may not use the authorization code flow');
     if (single.response_mode !== undefined && single.response_mode !== 'query')
       throw new InvalidRequest('only response_mode=query is supported');
+    // Unwrapped before validation (resolve-request-parameters.ts); still here, they were nested.
     if (single.request !== undefined || single.request_uri !== undefined)
-      throw new OAuthError('request_not_supported', 'request objects are not supported');
+      throw new InvalidRequest('request and request_uri cannot appear inside a request');
+    if (
+      !entry.pushed &&
+      (ctx.config.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS || client.requirePushedAuthorizationRequests)
+    )
+      throw new InvalidRequest('authorization requests must be pushed to /oauth/par first (RFC 9126)');
     const prompt = parsePrompt(single.prompt);
     const maxAge = parseMaxAge(single.max_age);
     const scopes = checkRequestedScopes(single.scope, client, ctx.registry, entry.defaultScopes);

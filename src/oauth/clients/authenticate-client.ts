@@ -1,45 +1,65 @@
 import { hashMatches } from '../../kernel/crypto/tokens.ts';
-import type { Clock } from '../../kernel/clock.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
+import { usesPlainSecret } from './auth-methods.ts';
 import type { Client } from './client.ts';
-import type { ClientRepository } from './client-repository.ts';
+import { verifyClientAssertion, type AssertionDeps } from './verify-client-assertion.ts';
 
 export interface ClientCredentials {
   authorization?: string | undefined;
   clientId?: string | undefined;
   clientSecret?: string | undefined;
+  clientAssertion?: string | undefined;
+  clientAssertionType?: string | undefined;
+}
+
+/** Reads the credentials a request carries: the Authorization header and the form's client fields. */
+export function credentialsOf(
+  authorization: string | undefined,
+  form: Record<string, string | undefined>,
+): ClientCredentials {
+  return {
+    authorization,
+    clientId: form.client_id,
+    clientSecret: form.client_secret,
+    clientAssertion: form.client_assertion,
+    clientAssertionType: form.client_assertion_type,
+  };
 }
 
 /**
- * Client authentication at the token, revocation and introspection endpoints:
- * client_secret_basic, client_secret_post, or none for public clients. One method per request.
+ * Client authentication at the token, PAR, revocation and introspection endpoints:
+ * client_secret_basic, client_secret_post, private_key_jwt and client_secret_jwt (RFC 7523), or
+ * none for public clients. One method per request, and the one the client registered (a
+ * secret-based client may use Basic or the form alike).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
-export async function authenticateClient(
-  credentials: ClientCredentials,
-  clients: ClientRepository,
-  clock: Clock,
-): Promise<Client> {
+export async function authenticateClient(credentials: ClientCredentials, deps: AssertionDeps): Promise<Client> {
   const basic = parseBasic(credentials.authorization);
-  if (
-    basic &&
-    (credentials.clientSecret !== undefined ||
-      (credentials.clientId !== undefined && credentials.clientId !== basic.id))
-  ) {
+  const assertion = credentials.clientAssertion !== undefined || credentials.clientAssertionType !== undefined;
+  const methods = [basic !== undefined, credentials.clientSecret !== undefined, assertion].filter(Boolean).length;
+  if (methods > 1 || (basic && credentials.clientId !== undefined && credentials.clientId !== basic.id)) {
     throw new InvalidRequest('use exactly one client authentication method');
   }
+  if (assertion)
+    return verifyClientAssertion(deps, {
+      type: credentials.clientAssertionType,
+      jwt: credentials.clientAssertion,
+      clientId: credentials.clientId,
+    });
   const id = basic?.id ?? credentials.clientId;
   const secret = basic?.secret ?? credentials.clientSecret;
   if (!id) throw new InvalidClient('client authentication is required', false);
-  const client = await clients.findById(id);
+  const client = await deps.clients.findById(id);
   if (!client) throw new InvalidClient('unknown client', Boolean(basic));
   if (client.type === 'public') {
     if (secret !== undefined && secret !== '') throw new InvalidClient('public clients have no secret', Boolean(basic));
     return client;
   }
+  if (!usesPlainSecret(client.tokenEndpointAuthMethod))
+    throw new InvalidClient(`the client authenticates with ${client.tokenEndpointAuthMethod}`, Boolean(basic));
   if (secret === undefined || !client.secretHash) throw new InvalidClient('client secret is required', Boolean(basic));
   if (!hashMatches(secret, client.secretHash)) throw new InvalidClient('client authentication failed', Boolean(basic));
-  if (client.secretExpiresAt !== null && client.secretExpiresAt <= clock.now())
+  if (client.secretExpiresAt !== null && client.secretExpiresAt <= deps.clock.now())
     throw new InvalidClient('client secret has expired', Boolean(basic));
   return client;
 }

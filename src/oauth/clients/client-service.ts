@@ -1,8 +1,11 @@
 import type { Clock } from '../../kernel/clock.ts';
+import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
 import { newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
 import { toJsonList } from '../../kernel/json-list.ts';
 import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { checkRedirectUriRegistration } from '../checks/check-redirect-uri-registration.ts';
+import { hasSecret, isTokenEndpointAuthMethod, type TokenEndpointAuthMethod } from './auth-methods.ts';
+import { checkClientKeys } from './check-client-keys.ts';
 import type { Client, ClientType } from './client.ts';
 import type { ClientRepository } from './client-repository.ts';
 import { DEVICE_CODE_GRANT_TYPE } from '../device/device-code-grant-type.ts';
@@ -36,6 +39,23 @@ export interface NewClient {
   /** Back-Channel Logout: where logout tokens go; default none. */
   backchannelLogoutUri?: string | null;
   backchannelLogoutSessionRequired?: boolean;
+  /** Default: none for public clients, client_secret_basic for confidential ones. */
+  tokenEndpointAuthMethod?: TokenEndpointAuthMethod;
+  /** Public keys by value (a JWK Set) or by URL, for private_key_jwt and request objects. */
+  jwks?: unknown;
+  jwksUri?: string | null;
+  requestObjectSigningAlg?: string | null;
+  tokenEndpointAuthSigningAlg?: string | null;
+  requirePushedAuthorizationRequests?: boolean;
+}
+
+export interface ClientServiceOptions {
+  /** Seals the secrets of client_secret_jwt clients (the server needs them to check HMACs). */
+  secrets?: SecretBox;
+  /** Development and tests: a jwks_uri may be plain http on a loopback address. */
+  allowLoopbackJwksUri?: boolean;
+  /** Tests: back-channel logout URIs may be plain http to a loopback address. */
+  allowLoopbackBackchannel?: boolean;
 }
 
 /** A client-side mistake in a registration; the caller renders it for its own surface. */
@@ -55,8 +75,7 @@ export class ClientService {
     private readonly repo: ClientRepository,
     private readonly registry: ScopeRegistry,
     private readonly clock: Clock,
-    /** Tests: back-channel logout URIs may be plain http to a loopback address. */
-    private readonly allowLoopbackBackchannel = false,
+    private readonly options: ClientServiceOptions = {},
   ) {}
 
   /** Registers a client; the plain secret (confidential clients) is returned once, never stored. */
@@ -64,11 +83,13 @@ export class ClientService {
     const fields = this.validate(input);
     const now = this.clock.now();
     const id = input.id ?? 'cl_' + randomBytes(12).toString('base64url');
-    const secret = input.type === 'confidential' ? newOpaqueToken('cs_') : undefined;
+    const method = fields.token_endpoint_auth_method;
+    const secret = hasSecret(method) ? newOpaqueToken('cs_') : undefined;
     await this.repo.insert({
       id,
       ...fields,
       secret_hash: secret ? sha256(secret) : null,
+      secret_sealed: secret && method === 'client_secret_jwt' ? this.seal(secret) : null,
       secret_expires_at: secret && input.secretTtlSeconds ? now + input.secretTtlSeconds * 1000 : null,
       owner_user_id: input.ownerUserId ?? null,
       created_at: now,
@@ -90,8 +111,18 @@ export class ClientService {
     if (input.type !== existing.type)
       throw new InvalidClientMetadata('type', 'a client cannot change between public and confidential');
     const fields = this.validate(input);
+    const method = fields.token_endpoint_auth_method;
+    // HMAC verification needs the secret itself; an existing one is known only by its hash.
+    if (method === 'client_secret_jwt' && !existing.secretSealed)
+      throw new InvalidClientMetadata(
+        'token_endpoint_auth_method',
+        'an app registered with another method cannot switch to client_secret_jwt (its secret is kept only as a hash); register a new app',
+      );
     await this.repo.update(id, {
       ...fields,
+      // A method without a secret drops the old one; only client_secret_jwt keeps it sealed.
+      ...(hasSecret(method) ? {} : { secret_hash: null, secret_expires_at: null }),
+      ...(method === 'client_secret_jwt' ? {} : { secret_sealed: null }),
       metadata_expires_at: input.metadataExpiresAt ?? null,
       updated_at: this.clock.now(),
     });
@@ -108,12 +139,13 @@ export class ClientService {
   /** Replaces the secret of a confidential client; the old one stops working at once. */
   async rotateSecret(id: string, secretTtlSeconds?: number | null): Promise<string> {
     const client = await this.repo.findById(id);
-    if (!client || client.type !== 'confidential')
-      throw new InvalidClientMetadata('client_id', 'no confidential client with that id');
+    if (!client || !hasSecret(client.tokenEndpointAuthMethod))
+      throw new InvalidClientMetadata('client_id', 'no client with a secret has that id');
     const secret = newOpaqueToken('cs_');
     const now = this.clock.now();
     await this.repo.update(id, {
       secret_hash: sha256(secret),
+      secret_sealed: client.tokenEndpointAuthMethod === 'client_secret_jwt' ? this.seal(secret) : null,
       secret_expires_at: secretTtlSeconds ? now + secretTtlSeconds * 1000 : null,
       updated_at: now,
     });
@@ -172,13 +204,14 @@ export class ClientService {
     }
     const backchannelLogoutUri = input.backchannelLogoutUri || null;
     if (backchannelLogoutUri) {
-      const problem = checkBackchannelLogoutUri(backchannelLogoutUri, this.allowLoopbackBackchannel);
+      const problem = checkBackchannelLogoutUri(backchannelLogoutUri, this.options.allowLoopbackBackchannel ?? false);
       if (problem) throw new InvalidClientMetadata('backchannel_logout_uri', problem);
     }
     for (const ttl of [input.accessTokenTtl, input.refreshTokenTtl]) {
       if (ttl != null && (!Number.isInteger(ttl) || ttl <= 0))
         throw new InvalidClientMetadata('token_lifetimes', 'lifetimes are positive whole seconds');
     }
+    const keys = this.validateKeys(input);
     return {
       name: input.name.trim(),
       type: input.type,
@@ -191,11 +224,49 @@ export class ClientService {
       access_token_ttl: input.accessTokenTtl ?? null,
       refresh_token_ttl: input.refreshTokenTtl ?? null,
       application_type: input.applicationType ?? 'web',
-      token_endpoint_auth_method: input.type === 'public' ? 'none' : 'client_secret_basic',
       metadata: input.metadata ? JSON.stringify(input.metadata) : null,
       post_logout_redirect_uris: toJsonList(postLogoutRedirectUris),
       backchannel_logout_uri: backchannelLogoutUri,
       backchannel_logout_session_required: backchannelLogoutUri && input.backchannelLogoutSessionRequired ? 1 : 0,
+      ...keys,
     };
+  }
+
+  /** The authentication method and keys: public clients use none, confidential ones anything else. */
+  private validateKeys(input: NewClient) {
+    const method = input.tokenEndpointAuthMethod ?? (input.type === 'public' ? 'none' : 'client_secret_basic');
+    if (!isTokenEndpointAuthMethod(method))
+      throw new InvalidClientMetadata('token_endpoint_auth_method', `unsupported method ${String(method)}`);
+    if ((method === 'none') !== (input.type === 'public'))
+      throw new InvalidClientMetadata(
+        'token_endpoint_auth_method',
+        input.type === 'public'
+          ? 'a public client authenticates with "none"'
+          : 'a confidential client must authenticate (a secret or a key)',
+      );
+    const checked = checkClientKeys(
+      {
+        tokenEndpointAuthMethod: method,
+        jwks: input.jwks,
+        jwksUri: input.jwksUri,
+        requestObjectSigningAlg: input.requestObjectSigningAlg,
+        tokenEndpointAuthSigningAlg: input.tokenEndpointAuthSigningAlg,
+      },
+      this.options.allowLoopbackJwksUri ?? false,
+    );
+    if ('problem' in checked) throw new InvalidClientMetadata(checked.problem.field, checked.problem.message);
+    return {
+      token_endpoint_auth_method: method,
+      jwks: checked.jwks ? JSON.stringify(checked.jwks) : null,
+      jwks_uri: input.jwksUri ?? null,
+      request_object_signing_alg: input.requestObjectSigningAlg ?? null,
+      token_endpoint_auth_signing_alg: input.tokenEndpointAuthSigningAlg ?? null,
+      require_pushed_authorization_requests: input.requirePushedAuthorizationRequests ? 1 : 0,
+    };
+  }
+
+  private seal(secret: string): string {
+    if (!this.options.secrets) throw new Error('ClientService was built without a box for client secrets');
+    return this.options.secrets.seal(secret);
   }
 }

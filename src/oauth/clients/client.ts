@@ -1,5 +1,7 @@
+import type { JSONWebKeySet } from 'jose';
 import type { ClientsTable } from '../../kernel/db/schema.ts';
 import { fromJsonList } from '../../kernel/json-list.ts';
+import { isTokenEndpointAuthMethod, type TokenEndpointAuthMethod } from './auth-methods.ts';
 
 export type ClientType = 'public' | 'confidential';
 
@@ -31,6 +33,18 @@ export interface Client {
   /** Back-Channel Logout: where logout tokens are POSTed; null when the app wants none. */
   backchannelLogoutUri: string | null;
   backchannelLogoutSessionRequired: boolean;
+  /** How it authenticates at the token, PAR, revocation and introspection endpoints. */
+  tokenEndpointAuthMethod: TokenEndpointAuthMethod;
+  /** Its public keys by value, or where to fetch them (never both). */
+  jwks: JSONWebKeySet | null;
+  jwksUri: string | null;
+  /** client_secret_jwt only: the secret, sealed with the `client-secrets` box. */
+  secretSealed: string | null;
+  /** The one JWS alg its request objects / client assertions must use, when it registered one. */
+  requestObjectSigningAlg: string | null;
+  tokenEndpointAuthSigningAlg: string | null;
+  /** RFC 9126 §6: authorization requests only through /oauth/par. */
+  requirePushedAuthorizationRequests: boolean;
 }
 
 export function clientFromRow(row: ClientsTable): Client {
@@ -59,5 +73,19 @@ export function clientFromRow(row: ClientsTable): Client {
     postLogoutRedirectUris: fromJsonList(row.post_logout_redirect_uris ?? '[]'),
     backchannelLogoutUri: row.backchannel_logout_uri ?? null,
     backchannelLogoutSessionRequired: row.backchannel_logout_session_required === 1,
+    tokenEndpointAuthMethod: authMethodOf(row),
+    jwks: row.jwks ? (JSON.parse(row.jwks) as JSONWebKeySet) : null,
+    jwksUri: row.jwks_uri ?? null,
+    secretSealed: row.secret_sealed ?? null,
+    requestObjectSigningAlg: row.request_object_signing_alg ?? null,
+    tokenEndpointAuthSigningAlg: row.token_endpoint_auth_signing_alg ?? null,
+    requirePushedAuthorizationRequests: row.require_pushed_authorization_requests === 1,
   };
+}
+
+/** Rows from before the method was stored: public clients use none, confidential ones a secret. */
+function authMethodOf(row: ClientsTable): TokenEndpointAuthMethod {
+  const stored = row.token_endpoint_auth_method;
+  if (stored && isTokenEndpointAuthMethod(stored)) return stored;
+  return row.type === 'public' ? 'none' : 'client_secret_basic';
 }

@@ -7,13 +7,15 @@ import { RedirectableError, validateAuthorizationRequest } from '../authorizatio
 import { continueAuthorization } from '../authorization/continue-authorization.ts';
 import { InteractionRepository } from '../authorization/interaction-repository.ts';
 import { redirectBack } from '../authorization/redirect.ts';
+import { resolveRequestParameters } from '../authorization/resolve-request-parameters.ts';
 import { OAuthError, TooManyPendingRequests } from '../errors.ts';
 import { BACK_TO_APP_HINT, statusPage } from '../../ui/status-page.ts';
 import { readParams } from './read-params.ts';
 import { AuthorizeQuery } from './schemas.ts';
 
 /**
- * GET /oauth/authorize (and each product's alias, e.g. /connect): validate, remember the request as an interaction, then let the person
+ * GET /oauth/authorize (and each product's alias, e.g. /connect): unwrap a pushed request or a
+ * request object, validate, remember the request as an interaction, then let the person
  * sign in and consent (or answer at once when a session and a covering grant exist).
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.1
  */
@@ -30,11 +32,12 @@ export async function authorizeEndpoint(app: FastifyInstance, ctx: OAuthContext,
       },
       async (request, reply) => {
         try {
-          const params = readParams(request.query);
+          const { params, pushed } = await resolveRequestParameters(ctx, readParams(request.query));
           // A product's widget URL (Calico's /connect) carries no response_type; code is the only one.
           if (steps.length && params.single.response_type === undefined) params.single.response_type = 'code';
           const { request: authorization } = await validateAuthorizationRequest(ctx, params, {
             defaultScopes: ctx.registry.entryDefaultScopes(path),
+            pushed,
           });
           if (steps.length) authorization.steps = [...steps];
           const now = ctx.clock.now();

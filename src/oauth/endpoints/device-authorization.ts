@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
 import { perIpLimit } from '../../kernel/http/rate-limit.ts';
-import { authenticateClient } from '../clients/authenticate-client.ts';
+import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import type { DeviceFlow } from '../device/device-flow.ts';
 import { readFormParams } from './read-params.ts';
 import { DeviceAuthorizationBody } from './schemas.ts';
@@ -31,13 +31,8 @@ export async function deviceAuthorizationEndpoint(
     async (request, reply) => {
       const params = readFormParams(request);
       const client = await authenticateClient(
-        {
-          authorization: request.headers.authorization,
-          clientId: params.single.client_id,
-          clientSecret: params.single.client_secret,
-        },
-        ctx.clients,
-        ctx.clock,
+        credentialsOf(request.headers.authorization, params.single),
+        ctx.clientAuth,
       );
       const response = await flow.start(client, params);
       return reply.header('cache-control', 'no-store').header('pragma', 'no-cache').send(response);

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
 import { sha256 } from '../../kernel/crypto/tokens.ts';
-import { authenticateClient } from '../clients/authenticate-client.ts';
+import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
 import { readFormParams } from './read-params.ts';
@@ -27,15 +27,7 @@ export async function introspectEndpoint(app: FastifyInstance, ctx: OAuthContext
     },
     async (request, reply) => {
       const { single } = readFormParams(request);
-      const client = await authenticateClient(
-        {
-          authorization: request.headers.authorization,
-          clientId: single.client_id,
-          clientSecret: single.client_secret,
-        },
-        ctx.clients,
-        ctx.clock,
-      );
+      const client = await authenticateClient(credentialsOf(request.headers.authorization, single), ctx.clientAuth);
       if (client.type === 'public') throw new InvalidClient('introspection needs a client that can authenticate');
       const token = single.token;
       if (!token) throw new InvalidRequest('token is required');

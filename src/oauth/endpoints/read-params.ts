@@ -2,6 +2,9 @@ import type { FastifyRequest } from 'fastify';
 import { InvalidRequest } from '../errors.ts';
 
 const MAX_VALUE_LENGTH = 4096;
+/** JWTs carrying a whole request (RFC 9101) or signed with RSA keys run longer than other values. */
+export const MAX_JWT_PARAM_LENGTH = 16_384;
+const JWT_PARAMS = new Set(['request', 'client_assertion']);
 
 export interface ReadParams {
   single: Record<string, string | undefined>;
@@ -21,7 +24,8 @@ export function readParams(source: unknown, repeatable: readonly string[] = ['re
     const values = Array.isArray(raw) ? raw : [raw];
     for (const value of values) {
       if (typeof value !== 'string') throw new InvalidRequest(`${name} must be a string`);
-      if (value.length > MAX_VALUE_LENGTH) throw new InvalidRequest(`${name} is too long`);
+      if (value.length > (JWT_PARAMS.has(name) ? MAX_JWT_PARAM_LENGTH : MAX_VALUE_LENGTH))
+        throw new InvalidRequest(`${name} is too long`);
     }
     const present = (values as string[]).filter((v) => v !== '');
     if (repeatable.includes(name)) {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
 import { sha256 } from '../../kernel/crypto/tokens.ts';
-import { authenticateClient } from '../clients/authenticate-client.ts';
+import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
 import { readFormParams } from './read-params.ts';
@@ -26,15 +26,7 @@ export async function revokeEndpoint(app: FastifyInstance, ctx: OAuthContext): P
     },
     async (request, reply) => {
       const { single } = readFormParams(request);
-      const client = await authenticateClient(
-        {
-          authorization: request.headers.authorization,
-          clientId: single.client_id,
-          clientSecret: single.client_secret,
-        },
-        ctx.clients,
-        ctx.clock,
-      );
+      const client = await authenticateClient(credentialsOf(request.headers.authorization, single), ctx.clientAuth);
       const token = single.token;
       if (!token) throw new InvalidRequest('token is required');
       const lookups = [() => revokeRefreshToken(ctx, token, client.id), () => revokeAccessToken(ctx, token, client.id)];

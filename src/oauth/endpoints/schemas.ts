@@ -28,6 +28,35 @@ export const AuthorizeQuery = object({
   max_age: text('OIDC: seconds; a sign-in older than this is asked again'),
   login_hint: text('Email or phone number to prefill (at most 512 characters)'),
   resource: repeatable('RFC 8707 resource indicator(s): absolute URIs of protected resources'),
+  request: text('RFC 9101: the whole request as a signed JWT (request object); its parameters replace these', 16_384),
+  request_uri: text('RFC 9126: a urn:ietf:params:oauth:request_uri:… from /oauth/par (single use)'),
+});
+
+/** RFC 7523 client authentication by a signed JWT. */
+const assertionFields = {
+  client_assertion_type: text(
+    'urn:ietf:params:oauth:client-assertion-type:jwt-bearer (private_key_jwt, client_secret_jwt)',
+  ),
+  client_assertion: text('private_key_jwt or client_secret_jwt: the signed JWT (aud = the issuer)', 16_384),
+};
+
+/** RFC 9126: the authorization request's parameters (or a request object), plus client authentication. */
+export const ParBody = object({
+  response_type: text('Always "code"'),
+  client_id: text('The client id'),
+  redirect_uri: text('One of the registered redirect URIs'),
+  scope: text("Space-separated scopes; omitted: the client's defaults"),
+  state: text('Echoed back on the redirect'),
+  code_challenge: text('PKCE S256 challenge'),
+  code_challenge_method: text('S256'),
+  nonce: text('Copied into the ID token'),
+  prompt: text('none, login or consent'),
+  max_age: text('OIDC: seconds'),
+  login_hint: text('Email or phone number to prefill'),
+  resource: repeatable('RFC 8707 resource indicator(s)'),
+  request: text('RFC 9101: the request as a signed JWT; other authorization parameters are then ignored', 16_384),
+  client_secret: text('client_secret_post'),
+  ...assertionFields,
 });
 
 export const TokenBody = object({
@@ -43,6 +72,7 @@ export const TokenBody = object({
   resource: repeatable('RFC 8707 resource indicator(s)'),
   client_id: text('client_secret_post or public clients'),
   client_secret: text('client_secret_post'),
+  ...assertionFields,
 });
 
 export const DeviceAuthorizationBody = object({
@@ -57,4 +87,5 @@ export const TokenOnlyBody = object({
   token_type_hint: text('access_token or refresh_token (a hint only)'),
   client_id: text('client_secret_post or public clients'),
   client_secret: text('client_secret_post'),
+  ...assertionFields,
 });

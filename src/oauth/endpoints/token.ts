@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
-import { authenticateClient } from '../clients/authenticate-client.ts';
+import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidRequest, UnauthorizedClient, UnsupportedGrantType } from '../errors.ts';
 import { tokenRequestProof } from '../dpop/token-request-proof.ts';
 import { authorizationCodeGrant } from '../grants/authorization-code.ts';
@@ -39,13 +39,8 @@ export async function tokenEndpoint(app: FastifyInstance, ctx: OAuthContext): Pr
       const grant = GRANTS.get(grantType);
       if (!grant) throw new UnsupportedGrantType(`grant_type ${grantType} is not supported`);
       const client = await authenticateClient(
-        {
-          authorization: request.headers.authorization,
-          clientId: params.single.client_id,
-          clientSecret: params.single.client_secret,
-        },
-        ctx.clients,
-        ctx.clock,
+        credentialsOf(request.headers.authorization, params.single),
+        ctx.clientAuth,
       );
       if (!client.grantTypes.includes(grantType))
         throw new UnauthorizedClient(`the client may not use grant_type ${grantType}`);

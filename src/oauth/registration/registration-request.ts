@@ -1,9 +1,10 @@
 import type { NewClient } from '../clients/client-service.ts';
+import { isTokenEndpointAuthMethod, TOKEN_ENDPOINT_AUTH_METHODS } from '../clients/auth-methods.ts';
 import { parseScope } from '../checks/check-scope.ts';
 import { InvalidClientMetadataError, InvalidSoftwareStatement } from './registration-errors.ts';
 
-const AUTH_METHODS = ['none', 'client_secret_basic', 'client_secret_post'];
-const UNSUPPORTED = ['jwks', 'jwks_uri', 'request_uris', 'sector_identifier_uri'];
+// request_uris: request objects are taken by value or through /oauth/par, never fetched from a URL.
+const UNSUPPORTED = ['request_uris', 'sector_identifier_uri'];
 
 /**
  * The client metadata this server registers (RFC 7591 §2, OIDC Registration's application_type).
@@ -29,6 +30,11 @@ export const REGISTERED_METADATA = [
   'post_logout_redirect_uris',
   'backchannel_logout_uri',
   'backchannel_logout_session_required',
+  'jwks',
+  'jwks_uri',
+  'token_endpoint_auth_signing_alg',
+  'request_object_signing_alg',
+  'require_pushed_authorization_requests',
 ] as const;
 
 /** The registered subset of some metadata. */
@@ -55,8 +61,16 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
     if (metadata[name] !== undefined) throw new InvalidClientMetadataError(`${name} is not supported`);
   }
   const authMethod = optionalString(metadata, 'token_endpoint_auth_method') ?? 'client_secret_basic';
-  if (!AUTH_METHODS.includes(authMethod))
-    throw new InvalidClientMetadataError(`token_endpoint_auth_method must be one of ${AUTH_METHODS.join(', ')}`);
+  if (!isTokenEndpointAuthMethod(authMethod))
+    throw new InvalidClientMetadataError(
+      `token_endpoint_auth_method must be one of ${TOKEN_ENDPOINT_AUTH_METHODS.join(', ')}`,
+    );
+  // RFC 7591 §2: the two MUST NOT both be present. (The keys themselves are checked with every client's.)
+  if (metadata.jwks != null && metadata.jwks_uri != null)
+    throw new InvalidClientMetadataError('jwks and jwks_uri are mutually exclusive');
+  const requirePar = metadata.require_pushed_authorization_requests ?? false;
+  if (typeof requirePar !== 'boolean')
+    throw new InvalidClientMetadataError('require_pushed_authorization_requests must be a boolean');
   const grantTypes = stringList(metadata, 'grant_types') ?? ['authorization_code'];
   // RFC 7591 §2 defaults response_types to "code"; a client without the code grant (a device
   // that only uses the device flow) has no use for it, and naming none must not be refused.
@@ -104,6 +118,12 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
       postLogoutRedirectUris: stringList(metadata, 'post_logout_redirect_uris') ?? [],
       backchannelLogoutUri: backchannelLogoutUri ?? null,
       backchannelLogoutSessionRequired: sessionRequired === true,
+      tokenEndpointAuthMethod: authMethod,
+      jwks: metadata.jwks ?? null,
+      jwksUri: optionalString(metadata, 'jwks_uri') ?? null,
+      requestObjectSigningAlg: optionalString(metadata, 'request_object_signing_alg') ?? null,
+      tokenEndpointAuthSigningAlg: optionalString(metadata, 'token_endpoint_auth_signing_alg') ?? null,
+      requirePushedAuthorizationRequests: requirePar,
     },
   };
 }

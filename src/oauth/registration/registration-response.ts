@@ -1,4 +1,5 @@
 import type { OAuthContext } from '../oauth-context.ts';
+import { hasSecret } from '../clients/auth-methods.ts';
 import type { Client } from '../clients/client.ts';
 import { registeredMetadata } from './registration-request.ts';
 
@@ -16,10 +17,8 @@ export function registrationResponse(
     redirect_uris: client.redirectUris,
     grant_types: client.grantTypes,
     response_types: client.grantTypes.includes('authorization_code') ? ['code'] : [],
-    token_endpoint_auth_method:
-      client.type === 'public'
-        ? 'none'
-        : ((client.metadata?.token_endpoint_auth_method as string | undefined) ?? 'client_secret_basic'),
+    token_endpoint_auth_method: client.tokenEndpointAuthMethod,
+    require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
     application_type: client.applicationType,
     scope: client.allowedScopes.join(' '),
     registration_client_uri: `${ctx.config.ISSUER}/oauth/register/${encodeURIComponent(client.id)}`,
@@ -33,7 +32,9 @@ export function registrationResponse(
     body.backchannel_logout_uri = client.backchannelLogoutUri;
     body.backchannel_logout_session_required = client.backchannelLogoutSessionRequired;
   }
-  if (client.type === 'confidential')
+  if (client.jwks) body.jwks = client.jwks;
+  if (client.jwksUri) body.jwks_uri = client.jwksUri;
+  if (hasSecret(client.tokenEndpointAuthMethod))
     body.client_secret_expires_at = client.secretExpiresAt ? Math.floor(client.secretExpiresAt / 1000) : 0;
   if (secrets.clientSecret) body.client_secret = secrets.clientSecret;
   if (secrets.registrationToken) body.registration_access_token = secrets.registrationToken;

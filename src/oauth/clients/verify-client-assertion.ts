@@ -1,0 +1,132 @@
+import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import type { Clock } from '../../kernel/clock.ts';
+import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
+import { InvalidClient } from '../errors.ts';
+import type { SeenJtis } from '../replay/seen-jtis.ts';
+import { assertionAlgorithms, JWT_BEARER_ASSERTION } from './auth-methods.ts';
+import type { Client } from './client.ts';
+import type { ClientRepository } from './client-repository.ts';
+import { ClientKeysUnavailable, type ClientKeys } from './client-keys.ts';
+
+export interface AssertionDeps {
+  issuer: string;
+  clients: Pick<ClientRepository, 'findById'>;
+  clock: Clock;
+  clientKeys: ClientKeys;
+  seenJtis: SeenJtis;
+  /** Opens client_secret_jwt secrets. */
+  clientSecrets: SecretBox;
+}
+
+/** An assertion may live at most this long from now (`exp`), and its `iat` may be at most this old. */
+export const MAX_ASSERTION_LIFETIME_SECONDS = 300;
+/** Tolerated difference between the client's clock and ours, for `exp`, `nbf` and `iat`. */
+const CLOCK_SKEW_SECONDS = 30;
+/** Explicit types a client authentication JWT may carry (draft-ietf-oauth-rfc7523bis §4); none at all is fine too. */
+const ACCEPTED_TYPES = new Set(['jwt', 'client-authentication+jwt']);
+
+/**
+ * private_key_jwt and client_secret_jwt (RFC 7523 §2.2 and §3, OIDC Core §9), with the audience
+ * rule of draft-ietf-oauth-rfc7523bis: `aud` is this server's issuer identifier and nothing
+ * else — a JSON string, not the token endpoint URL, not an array — so an assertion made for one
+ * server cannot be replayed at another that shares an endpoint URL. `iss` and `sub` are the
+ * client, `exp` is required and at most five minutes ahead, `jti` is required and single use
+ * across nodes, and the algorithm is one the client's method allows (never `none`, never HS256
+ * with a public key).
+ */
+export async function verifyClientAssertion(
+  deps: AssertionDeps,
+  assertion: { type: string | undefined; jwt: string | undefined; clientId: string | undefined },
+): Promise<Client> {
+  if (assertion.type !== JWT_BEARER_ASSERTION)
+    throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
+  if (!assertion.jwt) throw new InvalidClient('client_assertion is required with client_assertion_type');
+  const { header, claims } = decodeUnverified(assertion.jwt);
+  const clientId = typeof claims.sub === 'string' ? claims.sub : undefined;
+  if (!clientId || claims.iss !== clientId)
+    throw new InvalidClient('the client assertion must have iss and sub both equal to the client_id');
+  if (assertion.clientId !== undefined && assertion.clientId !== clientId)
+    throw new InvalidClient('client_id does not match the client assertion');
+  const client = await deps.clients.findById(clientId);
+  if (!client) throw new InvalidClient('unknown client');
+  const method = client.tokenEndpointAuthMethod;
+  if (method !== 'private_key_jwt' && method !== 'client_secret_jwt')
+    throw new InvalidClient(`the client is registered for ${method}, not a client assertion`);
+  const algorithms = assertionAlgorithms(method, client.tokenEndpointAuthSigningAlg);
+  if (typeof header.alg !== 'string' || !algorithms.includes(header.alg))
+    throw new InvalidClient(`the client assertion must be signed with ${algorithms.join(' or ')} for ${method}`);
+  if (
+    header.typ !== undefined &&
+    !ACCEPTED_TYPES.has(
+      String(header.typ)
+        .toLowerCase()
+        .replace(/^application\//, ''),
+    )
+  )
+    throw new InvalidClient(`a client assertion cannot have typ ${String(header.typ)}`);
+  if (claims.aud !== deps.issuer)
+    throw new InvalidClient(`the client assertion's aud must be the issuer identifier ${deps.issuer}, as a string`);
+
+  const now = deps.clock.now();
+  const verify = {
+    algorithms,
+    currentDate: new Date(now),
+    clockTolerance: CLOCK_SKEW_SECONDS,
+    requiredClaims: ['exp', 'jti'],
+  };
+  let payload: JWTPayload;
+  try {
+    if (method === 'private_key_jwt') {
+      payload = (await deps.clientKeys.verify(client, assertion.jwt, verify)).payload;
+    } else {
+      if (!client.secretSealed) throw new InvalidClient('the client has no secret to check the assertion with');
+      if (client.secretExpiresAt !== null && client.secretExpiresAt <= now)
+        throw new InvalidClient('client secret has expired');
+      const secret = new TextEncoder().encode(deps.clientSecrets.open(client.secretSealed));
+      payload = (await jwtVerify(assertion.jwt, secret, verify)).payload;
+    }
+  } catch (error) {
+    throw asInvalidClient(error);
+  }
+  const nowSeconds = Math.floor(now / 1000);
+  if (payload.exp! > nowSeconds + MAX_ASSERTION_LIFETIME_SECONDS + CLOCK_SKEW_SECONDS)
+    throw new InvalidClient(`the client assertion may expire at most ${MAX_ASSERTION_LIFETIME_SECONDS} s from now`);
+  if (payload.iat !== undefined && payload.iat < nowSeconds - MAX_ASSERTION_LIFETIME_SECONDS - CLOCK_SKEW_SECONDS)
+    throw new InvalidClient('the client assertion was issued too long ago');
+  if (typeof payload.jti !== 'string' || payload.jti.length === 0 || payload.jti.length > 256)
+    throw new InvalidClient('the client assertion needs a jti of at most 256 characters');
+  if (
+    !(await deps.seenJtis.firstUse(
+      'client-assertion',
+      client.id,
+      payload.jti,
+      (payload.exp! + CLOCK_SKEW_SECONDS) * 1000,
+    ))
+  )
+    throw new InvalidClient('the client assertion was already used (jti seen before)');
+  return client;
+}
+
+function decodeUnverified(jwt: string): { header: Record<string, unknown>; claims: JWTPayload } {
+  try {
+    return { header: decodeProtectedHeader(jwt) as Record<string, unknown>, claims: decodeJwt(jwt) };
+  } catch {
+    throw new InvalidClient('client_assertion is not a JWT');
+  }
+}
+
+/** jose's verdicts, in words for the client (never a 500 for what a client sent). */
+function asInvalidClient(error: unknown): InvalidClient {
+  if (error instanceof InvalidClient) return error;
+  if (error instanceof ClientKeysUnavailable)
+    return new InvalidClient(`the client's keys are unavailable: ${error.message}`);
+  if (error instanceof errors.JWTExpired) return new InvalidClient('the client assertion has expired');
+  if (error instanceof errors.JWTClaimValidationFailed)
+    return new InvalidClient(`the client assertion's ${error.claim} claim is not acceptable (${error.reason})`);
+  if (error instanceof errors.JWKSNoMatchingKey)
+    return new InvalidClient('no registered key of the client matches the assertion');
+  if (error instanceof errors.JWSSignatureVerificationFailed)
+    return new InvalidClient('the client assertion signature is invalid');
+  if (error instanceof errors.JOSEError) return new InvalidClient('the client assertion is invalid');
+  throw error;
+}
