@@ -76,8 +76,9 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     // An airdrop nobody asked for, advertising a site: spam, kept out of the widget and the totals.
     const bait = await chain.deployToken(funder, 'Visit claim-eth.com to claim', 'CLAIM', 18, parseUnits('1000', 18));
     spam = getAddress(bait.address);
-    await chain.callToken(funder, spam, 'transfer', [alice, parseUnits('500', 18)]);
-    const afterActivity = Number(await chain.public.getBlockNumber()) + 1;
+    const lastHash = await chain.callToken(funder, spam, 'transfer', [alice, parseUnits('500', 18)]);
+    // From the last transaction's own block: getBlockNumber may answer from viem's short cache.
+    const afterActivity = Number((await chain.public.getTransactionReceipt({ hash: lastHash })).blockNumber) + 1;
     for (const [id, chainId] of Object.entries(NETWORKS) as Array<[Network, number]>) {
       indexers[id] = new EtherscanServer(chain.rpcUrl, id === 'arbitrum' ? afterActivity : startBlock, {
         chainId,

@@ -41,7 +41,8 @@ describe.each(testDialects())('linking an EVM address on all networks (%s)', (di
     const multicall = getAddress(await chain.deployMulticall(funder));
     await chain.sendEth(funder, alice, '2');
     sent = await chain.sendEth(aliceKey, funder.address, '0.5');
-    const afterActivity = Number(await chain.public.getBlockNumber()) + 1;
+    // From the last transaction's own block: getBlockNumber may answer from viem's short cache.
+    const afterActivity = Number((await chain.public.getTransactionReceipt({ hash: sent })).blockNumber) + 1;
     const ids = { ethereum: 1, base: 8453, arbitrum: 42161, optimism: 10 } as const;
     for (const [id, chainId] of Object.entries(ids) as Array<[keyof typeof ids, number]>) {
       stand[id] = new EtherscanServer(chain.rpcUrl, id === 'arbitrum' ? afterActivity : startBlock, {
