@@ -47,6 +47,31 @@ interface CompiledUpsert {
   sql: string;
   /** Where each parameter comes from, in order. */
   slots: Array<{ row: number; column: keyof TransactionRow }>;
+  /** The parameters are each row's COLUMNS in turn: `putRow` fills them without a lookup per value. */
+  rowByRow: boolean;
+}
+
+/** A row's values in COLUMNS order, from `at` on. */
+function putRow(parameters: unknown[], at: number, row: TransactionRow): void {
+  parameters[at] = row.id;
+  parameters[at + 1] = row.user_id;
+  parameters[at + 2] = row.connection_id;
+  parameters[at + 3] = row.provider_id;
+  parameters[at + 4] = row.external_id;
+  parameters[at + 5] = row.timestamp;
+  parameters[at + 6] = row.status;
+  parameters[at + 7] = row.type;
+  parameters[at + 8] = row.category;
+  parameters[at + 9] = row.categorization_source;
+  parameters[at + 10] = row.is_internal_transfer;
+  parameters[at + 11] = row.is_spam;
+  parameters[at + 12] = row.tx_hash;
+  parameters[at + 13] = row.chain;
+  parameters[at + 14] = row.description;
+  parameters[at + 15] = row.legs;
+  parameters[at + 16] = row.symbols;
+  parameters[at + 17] = row.needs_pricing;
+  parameters[at + 18] = row.updated_at;
 }
 
 /** Normalized transactions: idempotent upserts keyed by (connection, external id), keyset reads. */
@@ -68,10 +93,13 @@ export class TransactionRepository {
       while (size > rows.length - at) size >>= 1;
       const upsert = this.upsertOf(size);
       const parameters = new Array<unknown>(upsert.slots.length);
-      for (let i = 0; i < upsert.slots.length; i++) {
-        const slot = upsert.slots[i]!;
-        parameters[i] = rows[at + slot.row]![slot.column];
-      }
+      if (upsert.rowByRow)
+        for (let row = 0; row < size; row++) putRow(parameters, row * COLUMNS.length, rows[at + row]!);
+      else
+        for (let i = 0; i < upsert.slots.length; i++) {
+          const slot = upsert.slots[i]!;
+          parameters[i] = rows[at + slot.row]![slot.column];
+        }
       await db.executeQuery(CompiledQuery.raw(upsert.sql, parameters));
       at += size;
     }
@@ -106,7 +134,10 @@ export class TransactionRepository {
         throw new Error(`the transactions upsert has a parameter that is not a row's value: ${String(marker)}`);
       return slot;
     });
-    upsert = { sql: compiled.sql, slots };
+    const rowByRow = slots.every(
+      (slot, i) => slot.row === Math.floor(i / COLUMNS.length) && slot.column === COLUMNS[i % COLUMNS.length],
+    );
+    upsert = { sql: compiled.sql, slots, rowByRow };
     this.upserts.set(size, upsert);
     return upsert;
   }
