@@ -1,4 +1,4 @@
-import { sql } from 'kysely';
+import { CompiledQuery, sql } from 'kysely';
 import type { Db } from '../../kernel/db/database.ts';
 import type { PortfolioTransactionsTable } from '../../kernel/db/schema.ts';
 
@@ -35,22 +35,111 @@ const UPDATABLE = [
   'updated_at',
 ] as const;
 
+const COLUMNS = ['id', 'user_id', 'connection_id', 'provider_id', 'external_id', ...UPDATABLE] as const;
+// A column added to the table and not to COLUMNS would be left out of every upsert: a type error instead.
+const EVERY_COLUMN: [Exclude<keyof TransactionRow, (typeof COLUMNS)[number]>] extends [never] ? true : never = true;
+void EVERY_COLUMN;
+
+/** Rows per upsert statement: at 19 parameters a row, within SQLite's (32,766) and PostgreSQL's (65,535) limits. */
+const UPSERT_CHUNK = 512;
+
+interface CompiledUpsert {
+  sql: string;
+  /** Where each parameter comes from, in order. */
+  slots: Array<{ row: number; column: keyof TransactionRow }>;
+  /** The parameters are each row's COLUMNS in turn: `putRow` fills them without a lookup per value. */
+  rowByRow: boolean;
+}
+
+/** A row's values in COLUMNS order, from `at` on. */
+function putRow(parameters: unknown[], at: number, row: TransactionRow): void {
+  parameters[at] = row.id;
+  parameters[at + 1] = row.user_id;
+  parameters[at + 2] = row.connection_id;
+  parameters[at + 3] = row.provider_id;
+  parameters[at + 4] = row.external_id;
+  parameters[at + 5] = row.timestamp;
+  parameters[at + 6] = row.status;
+  parameters[at + 7] = row.type;
+  parameters[at + 8] = row.category;
+  parameters[at + 9] = row.categorization_source;
+  parameters[at + 10] = row.is_internal_transfer;
+  parameters[at + 11] = row.is_spam;
+  parameters[at + 12] = row.tx_hash;
+  parameters[at + 13] = row.chain;
+  parameters[at + 14] = row.description;
+  parameters[at + 15] = row.legs;
+  parameters[at + 16] = row.symbols;
+  parameters[at + 17] = row.needs_pricing;
+  parameters[at + 18] = row.updated_at;
+}
+
 /** Normalized transactions: idempotent upserts keyed by (connection, external id), keyset reads. */
 export class TransactionRepository {
+  /** The upsert of each chunk size, compiled once. */
+  private readonly upserts = new Map<number, CompiledUpsert>();
+
   constructor(private readonly db: Db) {}
 
+  /**
+   * Inserts or updates rows, in chunks of a power-of-two size: each size's SQL is built once (by
+   * Kysely, for this dialect) and only its parameters change, so a 10,000-row history is not ten
+   * thousand rows of query building, and SQLite's statement cache sees at most a dozen texts.
+   */
   async upsertMany(rows: TransactionRow[], db: Db = this.db): Promise<void> {
-    for (let i = 0; i < rows.length; i += 400) {
-      await db
-        .insertInto('portfolio_transactions')
-        .values(rows.slice(i, i + 400))
-        .onConflict((oc) =>
-          oc
-            .columns(['connection_id', 'external_id'])
-            .doUpdateSet((eb) => Object.fromEntries(UPDATABLE.map((c) => [c, eb.ref(`excluded.${c}`)])) as never),
-        )
-        .execute();
+    let at = 0;
+    while (at < rows.length) {
+      let size = UPSERT_CHUNK;
+      while (size > rows.length - at) size >>= 1;
+      const upsert = this.upsertOf(size);
+      const parameters = new Array<unknown>(upsert.slots.length);
+      if (upsert.rowByRow)
+        for (let row = 0; row < size; row++) putRow(parameters, row * COLUMNS.length, rows[at + row]!);
+      else
+        for (let i = 0; i < upsert.slots.length; i++) {
+          const slot = upsert.slots[i]!;
+          parameters[i] = rows[at + slot.row]![slot.column];
+        }
+      await db.executeQuery(CompiledQuery.raw(upsert.sql, parameters));
+      at += size;
     }
+  }
+
+  private upsertOf(size: number): CompiledUpsert {
+    let upsert = this.upserts.get(size);
+    if (upsert) return upsert;
+    // Each value a marker naming its row and column, to learn where Kysely put every parameter.
+    const markers = new Map<string, { row: number; column: keyof TransactionRow }>();
+    const rows = Array.from({ length: size }, (_, row) =>
+      Object.fromEntries(
+        COLUMNS.map((column) => {
+          const marker = `${row}:${column}`;
+          markers.set(marker, { row, column });
+          return [column, marker];
+        }),
+      ),
+    ) as unknown as TransactionRow[];
+    const compiled = this.db
+      .insertInto('portfolio_transactions')
+      .values(rows)
+      .onConflict((oc) =>
+        oc
+          .columns(['connection_id', 'external_id'])
+          .doUpdateSet((eb) => Object.fromEntries(UPDATABLE.map((c) => [c, eb.ref(`excluded.${c}`)])) as never),
+      )
+      .compile();
+    const slots = compiled.parameters.map((marker) => {
+      const slot = markers.get(marker as string);
+      if (!slot)
+        throw new Error(`the transactions upsert has a parameter that is not a row's value: ${String(marker)}`);
+      return slot;
+    });
+    const rowByRow = slots.every(
+      (slot, i) => slot.row === Math.floor(i / COLUMNS.length) && slot.column === COLUMNS[i % COLUMNS.length],
+    );
+    upsert = { sql: compiled.sql, slots, rowByRow };
+    this.upserts.set(size, upsert);
+    return upsert;
   }
 
   /** Newest first; `after` continues below the last row of the previous page. */

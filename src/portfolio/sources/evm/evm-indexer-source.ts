@@ -79,7 +79,9 @@ export function evmIndexerSource(
     }
     return asset;
   };
+  // Cleaned only for a contract not seen yet: a wallet's thousands of transfers name a few tokens.
   const learnRecord = (record: TokenRecord) =>
+    assets.get(record.contract) ??
     learn(record.contract, tokenMetadata(record.tokenSymbol, record.tokenName, record.tokenDecimals));
   const learnCursor = (cursor: IndexedCursor) => {
     for (const [contract, metadata] of Object.entries(cursor.tokens)) learn(contract, metadata);

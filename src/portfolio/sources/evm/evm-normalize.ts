@@ -26,6 +26,21 @@ export function tokenTransfers(logs: Log[]): TokenTransfer[] {
     }));
 }
 
+/** Checksummed addresses already computed: a wallet meets the same few again and again. */
+const checksums = new Map<string, string>();
+const MAX_CHECKSUMS = 10_000;
+
+/** EIP-55 form of a lowercase address, computed once (viem's own cache renews an entry on every read). */
+function checksum(address: string): string {
+  let known = checksums.get(address);
+  if (known === undefined) {
+    if (checksums.size >= MAX_CHECKSUMS) checksums.clear();
+    known = getAddress(address);
+    checksums.set(address, known);
+  }
+  return known;
+}
+
 /** Value that moved in one transaction: the native coin (top level or internal) or an ERC-20. */
 export interface ValueMove {
   asset: AssetRef;
@@ -62,17 +77,16 @@ export interface EvmTxContext {
  */
 export function normalizeEvmActivity(ctx: EvmTxContext, activity: EvmActivity): NormalizedTransaction {
   const owner = ctx.owner.toLowerCase();
-  const ownerChecksum = getAddress(owner);
+  const ownerChecksum = checksum(owner);
   const inputs: NormalizedLeg[] = [];
   const outputs: NormalizedLeg[] = [];
   const moves = activity.failed ? [] : activity.moves.filter((m) => m.value > 0n && m.from !== m.to);
   for (const move of moves) {
-    const leg = (counterparty: string): NormalizedLeg => ({
-      asset: move.asset,
-      quantity: move.value,
-      address: ownerChecksum,
-      ...(counterparty && counterparty !== ZERO ? { counterparty: getAddress(counterparty) } : {}),
-    });
+    const leg = (counterparty: string): NormalizedLeg => {
+      const made: NormalizedLeg = { asset: move.asset, quantity: move.value, address: ownerChecksum };
+      if (counterparty && counterparty !== ZERO) made.counterparty = checksum(counterparty);
+      return made;
+    };
     if (move.from === owner) outputs.push(leg(move.to));
     if (move.to === owner) inputs.push(leg(move.from));
   }

@@ -32,9 +32,12 @@ export interface TokenRecord extends IndexedRecord {
 
 type Raw = Record<string, unknown>;
 
-const HASH = /^0x[0-9a-fA-F]{64}$/;
-const ADDRESS = /^0x[0-9a-fA-F]{40}$/;
-const UINT = /^\d{1,78}$/;
+// Records arrive a thousand to a page: the checks below walk the characters once (no regular
+// expressions, no lowercase copy of text that is already lowercase) and build each record in one go.
+
+const UINT_DIGITS = 78;
+/** Up to this many digits a decimal string converts to a Number exactly. */
+const SAFE_DIGITS = 15;
 
 function malformed(what: string): never {
   throw new SourceError('unavailable', `the indexer answered a malformed record (${what})`);
@@ -45,43 +48,79 @@ function text(raw: Raw, field: string): string {
   return typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value);
 }
 
+/** `value` when it is 1 to 78 decimal digits, else undefined. */
+function digits(value: string): string | undefined {
+  if (value.length === 0 || value.length > UINT_DIGITS) return undefined;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+  }
+  return value;
+}
+
 function uint(raw: Raw, field: string): bigint {
   const value = text(raw, field);
-  if (!UINT.test(value)) malformed(`${field} ${JSON.stringify(value).slice(0, 40)}`);
+  if (digits(value) === undefined) malformed(`${field} ${JSON.stringify(value).slice(0, 40)}`);
   return BigInt(value);
+}
+
+/** A block number or a time in seconds. */
+function count(raw: Raw, field: string): number {
+  const value = text(raw, field);
+  if (digits(value) === undefined) malformed(`${field} ${JSON.stringify(value).slice(0, 40)}`);
+  return value.length <= SAFE_DIGITS ? Number(value) : Number(BigInt(value));
+}
+
+/** `0x` and `length` hex digits, lowercased; undefined when it is not. */
+function lowerHex(value: string, length: number): string | undefined {
+  if (value.length !== length + 2 || value.charCodeAt(0) !== 48 || value.charCodeAt(1) !== 120) return undefined;
+  let upper = false;
+  for (let i = 2; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    if ((c >= 48 && c <= 57) || (c >= 97 && c <= 102)) continue;
+    if (c >= 65 && c <= 70) upper = true;
+    else return undefined;
+  }
+  return upper ? value.toLowerCase() : value;
 }
 
 function address(raw: Raw, field: string, optional = false): string {
   const value = text(raw, field);
   if (optional && value === '') return '';
-  if (!ADDRESS.test(value)) malformed(`${field} ${JSON.stringify(value).slice(0, 50)}`);
-  return value.toLowerCase();
+  return lowerHex(value, 40) ?? malformed(`${field} ${JSON.stringify(value).slice(0, 50)}`);
 }
 
-function base(value: unknown): IndexedRecord {
+function hashOf(raw: Raw): string {
+  const value = text(raw, 'hash');
+  return lowerHex(value, 64) ?? malformed(`hash ${JSON.stringify(value).slice(0, 70)}`);
+}
+
+function object(value: unknown): Raw {
   if (!value || typeof value !== 'object') malformed('not an object');
-  const raw = value as Raw;
-  const hash = text(raw, 'hash');
-  if (!HASH.test(hash)) malformed(`hash ${JSON.stringify(hash).slice(0, 70)}`);
-  return {
-    blockNumber: Number(uint(raw, 'blockNumber')),
-    timestamp: Number(uint(raw, 'timeStamp')) * 1000,
-    hash: hash.toLowerCase(),
-    from: address(raw, 'from'),
-    to: address(raw, 'to', true),
-    value: uint(raw, 'value'),
-    // txreceipt_status is empty before Byzantium; isError is always there.
-    failed: text(raw, 'isError') === '1' || text(raw, 'txreceipt_status') === '0',
-  };
+  return value as Raw;
+}
+
+// txreceipt_status is empty before Byzantium; isError is always there.
+function failedOf(raw: Raw): boolean {
+  return text(raw, 'isError') === '1' || text(raw, 'txreceipt_status') === '0';
 }
 
 /** A normal transaction (txlist); a contract creation's `to` is its new contract. */
 export function normalRecord(value: unknown): NormalRecord {
-  const record = base(value);
-  const raw = value as Raw;
+  const raw = object(value);
+  const hash = hashOf(raw);
+  const blockNumber = count(raw, 'blockNumber');
+  const timestamp = count(raw, 'timeStamp') * 1000;
+  const from = address(raw, 'from');
+  const to = address(raw, 'to', true);
   return {
-    ...record,
-    to: record.to || address(raw, 'contractAddress', true),
+    blockNumber,
+    timestamp,
+    hash,
+    from,
+    to: to || address(raw, 'contractAddress', true),
+    value: uint(raw, 'value'),
+    failed: failedOf(raw),
     input: text(raw, 'input'),
     fee: uint(raw, 'gasUsed') * uint(raw, 'gasPrice'),
   };
@@ -89,17 +128,41 @@ export function normalRecord(value: unknown): NormalRecord {
 
 /** An internal transaction (txlistinternal); a creation's `to` is its new contract. */
 export function internalRecord(value: unknown): IndexedRecord {
-  const record = base(value);
-  return record.to ? record : { ...record, to: address(value as Raw, 'contractAddress', true) };
+  const raw = object(value);
+  const hash = hashOf(raw);
+  const blockNumber = count(raw, 'blockNumber');
+  const timestamp = count(raw, 'timeStamp') * 1000;
+  const from = address(raw, 'from');
+  const to = address(raw, 'to', true);
+  return {
+    blockNumber,
+    timestamp,
+    hash,
+    from,
+    to: to || address(raw, 'contractAddress', true),
+    value: uint(raw, 'value'),
+    failed: failedOf(raw),
+  };
 }
 
 export function tokenRecord(value: unknown): TokenRecord {
-  const raw = value as Raw;
-  const nft = !!raw && typeof raw === 'object' && text(raw, 'tokenID') !== '';
-  const record = base(nft ? { ...raw, value: '0' } : value);
+  const raw = object(value);
+  const nft = text(raw, 'tokenID') !== '';
+  const hash = hashOf(raw);
+  const blockNumber = count(raw, 'blockNumber');
+  const timestamp = count(raw, 'timeStamp') * 1000;
+  const from = address(raw, 'from');
+  const to = address(raw, 'to', true);
   const decimals = Number(text(raw, 'tokenDecimal'));
   return {
-    ...record,
+    blockNumber,
+    timestamp,
+    hash,
+    from,
+    to,
+    // An NFT's value is its token id, not an amount.
+    value: nft ? 0n : uint(raw, 'value'),
+    failed: failedOf(raw),
     contract: address(raw, 'contractAddress'),
     tokenSymbol: text(raw, 'tokenSymbol'),
     tokenName: text(raw, 'tokenName'),
