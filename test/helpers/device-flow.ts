@@ -5,7 +5,7 @@ import { signInThroughPages } from './oauth-flow.ts';
 import type { TestServer } from './server.ts';
 
 export const DEVICE_GRANT = 'urn:ietf:params:oauth:grant-type:device_code';
-/** XXXX-XXXX from the letters the server uses. */
+/** Four letters, a dash, four letters (e.g. BCDF-GHJK), from the letters the server uses. */
 export const USER_CODE_FORMAT = /^[BCDFGHJKLMNPQRSTVWXZ]{4}-[BCDFGHJKLMNPQRSTVWXZ]{4}$/;
 
 /**
