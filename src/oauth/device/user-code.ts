@@ -2,8 +2,8 @@ import { createHmac, hkdfSync, randomInt } from 'node:crypto';
 
 /**
  * User codes (RFC 8628 §6.1): 8 letters from an alphabet without vowels (no words spelt by
- * chance) and without letters people confuse (no I, O, U or Y), shown in two groups of four (BCDF-GHJK). 20⁸ codes
- * are about 34 bits: enough for a ten-minute code behind a rate limit, far too few for a plain
+ * chance) and without letters people confuse (no I, O, U or Y), shown in two groups of four
+ * (BCDF-GHJK). 20⁸ codes are about 34 bits: enough for a ten-minute code behind a rate limit, far too few for a plain
  * hash to hide them, so they are stored as a keyed hash.
  */
 export const USER_CODE_ALPHABET = 'BCDFGHJKLMNPQRSTVWXZ';
