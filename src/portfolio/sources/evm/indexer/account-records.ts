@@ -105,30 +105,22 @@ function failedOf(raw: Raw): boolean {
   return text(raw, 'isError') === '1' || text(raw, 'txreceipt_status') === '0';
 }
 
-/** A normal transaction (txlist); a contract creation's `to` is its new contract. */
+/** A normal transaction (txlist): what moved, plus its input and the fee its sender paid. */
 export function normalRecord(value: unknown): NormalRecord {
   const raw = object(value);
-  const hash = hashOf(raw);
-  const blockNumber = count(raw, 'blockNumber');
-  const timestamp = count(raw, 'timeStamp') * 1000;
-  const from = address(raw, 'from');
-  const to = address(raw, 'to', true);
-  return {
-    blockNumber,
-    timestamp,
-    hash,
-    from,
-    to: to || address(raw, 'contractAddress', true),
-    value: uint(raw, 'value'),
-    failed: failedOf(raw),
-    input: text(raw, 'input'),
-    fee: uint(raw, 'gasUsed') * uint(raw, 'gasPrice'),
-  };
+  const record = movedValue(raw) as NormalRecord;
+  record.input = text(raw, 'input');
+  record.fee = uint(raw, 'gasUsed') * uint(raw, 'gasPrice');
+  return record;
 }
 
-/** An internal transaction (txlistinternal); a creation's `to` is its new contract. */
+/** An internal transaction (txlistinternal). */
 export function internalRecord(value: unknown): IndexedRecord {
-  const raw = object(value);
+  return movedValue(object(value));
+}
+
+/** The fields normal and internal records share; a contract creation's `to` is its new contract. */
+function movedValue(raw: Raw): IndexedRecord {
   const hash = hashOf(raw);
   const blockNumber = count(raw, 'blockNumber');
   const timestamp = count(raw, 'timeStamp') * 1000;
