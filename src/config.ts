@@ -201,6 +201,12 @@ export const ConfigSchema = Type.Object({
     'User codes one IP address may enter on /device per minute (guards against guessing; across nodes with REDIS_URL).',
     1,
   ),
+  ACCESS_TOKEN_CACHE_SIZE: Int(
+    4096,
+    'Verified access tokens a node remembers until they expire, so a token presented again skips the signature check (0 = none).',
+    0,
+    1_000_000,
+  ),
   REVOCATION_CACHE_MS: Int(
     2000,
     'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).',

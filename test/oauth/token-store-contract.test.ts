@@ -308,6 +308,21 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     ]);
   });
 
+  it('answers in one read whether an access token is revoked: by its family (gone counts), or by its jti', async () => {
+    const { family } = await issueFamily();
+    const jti = `jti-${newTimeOrderedId()}`;
+    const revoked = (fam: string | undefined) => store.read((tx) => tx.families.isTokenRevoked(fam, jti));
+    expect(await revoked(family.id)).toBe(false);
+    expect(await revoked(undefined)).toBe(false);
+    expect(await revoked('no-such-family')).toBe(true);
+    await store.transact((tx) => tx.families.revokeAccessToken(jti, NOW + HOUR));
+    expect(await revoked(undefined)).toBe(true);
+    const other = await issueFamily();
+    const fresh = `jti-${newTimeOrderedId()}`;
+    await store.transact((tx) => tx.families.revokeFamily(other.family.id, NOW));
+    expect(await store.read((tx) => tx.families.isTokenRevoked(other.family.id, fresh))).toBe(true);
+  });
+
   it('finds an issued code and consumes it once: a second consume fails', async () => {
     const grantId = await newGrant();
     const code = newCode(grantId);

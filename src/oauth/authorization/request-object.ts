@@ -1,4 +1,5 @@
-import { decodeProtectedHeader, errors, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, type JWTPayload } from 'jose';
+import { JwtRejected } from '../../kernel/crypto/jwt-verify.ts';
 import type { OAuthContext } from '../oauth-context.ts';
 import { ASYMMETRIC_ALGS } from '../clients/auth-methods.ts';
 import type { Client } from '../clients/client.ts';
@@ -56,11 +57,11 @@ export async function readRequestObject(ctx: OAuthContext, client: Client, jwt: 
         algorithms,
         issuer: client.id,
         audience: ctx.config.ISSUER,
-        currentDate: new Date(now),
-        clockTolerance: CLOCK_SKEW_SECONDS,
+        nowMs: now,
+        clockToleranceSeconds: CLOCK_SKEW_SECONDS,
         requiredClaims: ['exp'],
       })
-    ).payload;
+    ).payload as JWTPayload;
   } catch (error) {
     throw asInvalidRequestObject(error);
   }
@@ -112,18 +113,18 @@ function parametersOf(claims: JWTPayload): ReadParams {
 function asInvalidRequestObject(error: unknown): InvalidRequestObject {
   if (error instanceof ClientKeysUnavailable)
     return new InvalidRequestObject(`the client's keys are unavailable: ${error.message}`);
-  if (error instanceof errors.JWTExpired) return new InvalidRequestObject('the request object has expired');
-  if (error instanceof errors.JWTClaimValidationFailed) {
+  if (!(error instanceof JwtRejected)) throw error;
+  if (error.code === 'expired') return new InvalidRequestObject('the request object has expired');
+  if (error.code === 'claim') {
     const expected =
       error.claim === 'iss' ? ': it must be the client_id' : error.claim === 'aud' ? ': it must name the issuer' : '';
     return new InvalidRequestObject(
       `the request object's ${error.claim} claim is not acceptable (${error.reason})${expected}`,
     );
   }
-  if (error instanceof errors.JWKSNoMatchingKey)
+  if (error.code === 'no_key')
     return new InvalidRequestObject('no registered key of the client matches the request object');
-  if (error instanceof errors.JWSSignatureVerificationFailed)
-    return new InvalidRequestObject('the request object signature is invalid');
-  if (error instanceof errors.JOSEError) return new InvalidRequestObject('the request object is invalid');
+  if (error.code === 'signature') return new InvalidRequestObject('the request object signature is invalid');
+  return new InvalidRequestObject('the request object is invalid');
   throw error;
 }

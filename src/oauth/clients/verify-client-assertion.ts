@@ -1,4 +1,6 @@
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createSecretKey } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { JwtRejected, verifyJwt, type JwtChecks } from '../../kernel/crypto/jwt-verify.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
 import { InvalidClient } from '../errors.ts';
@@ -68,22 +70,22 @@ export async function verifyClientAssertion(
     throw new InvalidClient(`the client assertion's aud must be the issuer identifier ${deps.issuer}, as a string`);
 
   const now = deps.clock.now();
-  const verify = {
+  const verify: JwtChecks = {
     algorithms,
-    currentDate: new Date(now),
-    clockTolerance: CLOCK_SKEW_SECONDS,
+    nowMs: now,
+    clockToleranceSeconds: CLOCK_SKEW_SECONDS,
     requiredClaims: ['exp', 'jti'],
   };
   let payload: JWTPayload;
   try {
     if (method === 'private_key_jwt') {
-      payload = (await deps.clientKeys.verify(client, assertion.jwt, verify)).payload;
+      payload = (await deps.clientKeys.verify(client, assertion.jwt, verify)).payload as JWTPayload;
     } else {
       if (!client.secretSealed) throw new InvalidClient('the client has no secret to check the assertion with');
       if (client.secretExpiresAt !== null && client.secretExpiresAt <= now)
         throw new InvalidClient('client secret has expired');
-      const secret = new TextEncoder().encode(deps.clientSecrets.open(client.secretSealed));
-      payload = (await jwtVerify(assertion.jwt, secret, verify)).payload;
+      const secret = createSecretKey(Buffer.from(deps.clientSecrets.open(client.secretSealed), 'utf8'));
+      payload = (await verifyJwt(assertion.jwt, () => secret, verify)).payload as JWTPayload;
     }
   } catch (error) {
     throw asInvalidClient(error);
@@ -115,18 +117,17 @@ function decodeUnverified(jwt: string): { header: Record<string, unknown>; claim
   }
 }
 
-/** jose's verdicts, in words for the client (never a 500 for what a client sent). */
+/** The verifier's verdicts, in words for the client (never a 500 for what a client sent). */
 function asInvalidClient(error: unknown): InvalidClient {
   if (error instanceof InvalidClient) return error;
   if (error instanceof ClientKeysUnavailable)
     return new InvalidClient(`the client's keys are unavailable: ${error.message}`);
-  if (error instanceof errors.JWTExpired) return new InvalidClient('the client assertion has expired');
-  if (error instanceof errors.JWTClaimValidationFailed)
+  if (!(error instanceof JwtRejected)) throw error;
+  if (error.code === 'expired') return new InvalidClient('the client assertion has expired');
+  if (error.code === 'claim')
     return new InvalidClient(`the client assertion's ${error.claim} claim is not acceptable (${error.reason})`);
-  if (error instanceof errors.JWKSNoMatchingKey)
-    return new InvalidClient('no registered key of the client matches the assertion');
-  if (error instanceof errors.JWSSignatureVerificationFailed)
-    return new InvalidClient('the client assertion signature is invalid');
-  if (error instanceof errors.JOSEError) return new InvalidClient('the client assertion is invalid');
+  if (error.code === 'no_key') return new InvalidClient('no registered key of the client matches the assertion');
+  if (error.code === 'signature') return new InvalidClient('the client assertion signature is invalid');
+  return new InvalidClient('the client assertion is invalid');
   throw error;
 }

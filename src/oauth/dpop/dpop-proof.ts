@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { decodeProtectedHeader, errors, jwtVerify, type JWK, type JWSHeaderParameters } from 'jose';
+import { decodeProtectedHeader, type JWK, type JWSHeaderParameters } from 'jose';
+import { JwtRejected, verifyJwt } from '../../kernel/crypto/jwt-verify.ts';
 import { proofKey } from './proof-keys.ts';
 
 /**
@@ -47,21 +48,25 @@ export async function verifyDpopProof(
   options: { nowMs: number; iatWindowSeconds: number },
 ): Promise<VerifiedProof> {
   const header = checkHeader(proof);
-  let payload: Record<string, unknown>;
-  let jkt: string;
+  let key;
   try {
-    const key = await proofKey(proof.slice(0, proof.indexOf('.')), header);
-    jkt = key.jkt;
-    ({ payload } = await jwtVerify(proof, key.key, {
+    key = await proofKey(proof.slice(0, proof.indexOf('.')), header);
+  } catch {
+    throw new InvalidDpopProofError("the DPoP proof's jwk is not a usable public key");
+  }
+  const jkt = key.jkt;
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await verifyJwt(proof, () => key.key, {
       typ: 'dpop+jwt',
       algorithms: DPOP_SIGNING_ALGS,
       requiredClaims: ['jti', 'htm', 'htu', 'iat'],
-      currentDate: new Date(options.nowMs),
+      nowMs: options.nowMs,
     }));
   } catch (error) {
-    if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing')
+    if (error instanceof JwtRejected && error.reason === 'missing')
       throw new InvalidDpopProofError(`the DPoP proof lacks the ${error.claim} claim`);
-    if (error instanceof errors.JOSEError)
+    if (error instanceof JwtRejected)
       throw new InvalidDpopProofError('the DPoP proof is malformed or its signature does not verify with its jwk');
     throw error;
   }

@@ -190,6 +190,11 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
     return !row || row.revoked_at !== null;
   }
 
+  async isTokenRevoked(familyId: string | undefined, jti: string): Promise<boolean> {
+    if (familyId !== undefined && (await this.isFamilyRevoked(familyId))) return true;
+    return this.isAccessTokenRevoked(jti);
+  }
+
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('revoked_access_tokens')
@@ -222,6 +227,8 @@ export interface TokenFamilyStatements {
   revokeFamily(familyId: string, now: number): Promise<boolean>;
   /** Records an access token as revoked until it expires (idempotent). */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
+  /** Whether an access token's family (gone counts as revoked) or the token itself is revoked: one read. */
+  isTokenRevoked(familyId: string | undefined, jti: string): Promise<boolean>;
 }
 
 /** The row of a new family (columns in the order of `token_families`). */
