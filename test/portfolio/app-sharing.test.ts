@@ -318,6 +318,7 @@ describe.each(testDialects())('which linked accounts an app sees (%s)', (dialect
       '/csv',
     );
     expect(added.status).toBe(303);
+    await server.kernel.jobs.drain();
     const chooseHtml = await (await agent.get(`${stepPath}/choose`)).text();
     const ticked = [...chooseHtml.matchAll(/name="connection" value="([^"]+)" checked/g)].map((m) => m[1]);
     // Budget Buddy shares nothing since the last test; only the CSV linked in its widget just now is ticked.
@@ -326,7 +327,52 @@ describe.each(testDialects())('which linked accounts an app sees (%s)', (dialect
     await agent.submit(chooseHtml, { share: 'selected', connection: ticked as string[] }, '/choose');
     const tokens = await consentAndToken(budget, interactionPath, verifier);
     expect((await seen(new PlatformClient(server, tokens.access_token))).providers).toEqual(ticked);
+  });
+
+  it('refreshes a linked account from /account within the cooldown, says why a read failed, and asks before removing', async () => {
+    let account = await (await agent.get('/account')).text();
+    expect(account).toMatch(/<strong>Savings<\/strong>[\s\S]*?0\.5 BTC[\s\S]*?Last read <time datetime=/);
+    // Savings was refreshed by the app's token moments ago: the same cooldown applies here, said in words.
+    const wait = await agent.submit(account, {}, `/account/portfolio/connections/${id.savings}/refresh`);
+    expect(wait.headers.get('location')).toMatch(
+      new RegExp(`^/account\\?portfolio=refresh_wait&in=\\d+&connection=${id.savings}#providers-heading$`),
+    );
+    expect(await (await agent.get(wait.headers.get('location')!)).text()).toMatch(
+      /Savings was read moments ago\. You can refresh it again in (\d+ seconds|about \d+ minutes|a moment)\./,
+    );
+
+    // Spending is refreshed while the Bitcoin node is down: the reason shows in plain words.
+    esplora.down = true;
+    const refreshed = await agent.submit(account, {}, `/account/portfolio/connections/${id.spending}/refresh`);
+    expect(refreshed.headers.get('location')).toBe(
+      `/account?portfolio=refreshed&connection=${id.spending}#providers-heading`,
+    );
+    expect(await (await agent.get(refreshed.headers.get('location')!)).text()).toContain(
+      'Spending is being read again now.',
+    );
     await server.kernel.jobs.drain();
+    esplora.down = false;
+    account = await (await agent.get('/account')).text();
+    expect(account).toMatch(
+      /<strong>Spending<\/strong> <span class="hint">Bitcoin · could not be read<\/span>[\s\S]*?<p class="error">Consentry could not reach Bitcoin: it may be down or slow right now\. Try again later\./,
+    );
+    expect((await agent.post(`/account/portfolio/connections/${id.spending}/refresh`, {})).status).toBe(403);
+    const csrf = /name="csrf" value="([^"]+)"/.exec(account)![1]!;
+    expect((await agent.post('/account/portfolio/connections/not-mine/refresh', { csrf })).status).toBe(404);
+
+    // Remove asks first, on its own page; "Keep it" goes back.
+    expect(account).toContain(`href="/account/portfolio/connections/${id.spending}/remove"`);
+    const confirm = await agent.get(`/account/portfolio/connections/${id.spending}/remove`);
+    expect(confirm.status).toBe(200);
+    const confirmHtml = await confirm.text();
+    expect(confirmHtml).toContain('Remove Spending?');
+    expect(confirmHtml).toContain('href="/account#providers-heading">Keep it</a>');
+    expect((await agent.get('/account/portfolio/connections/not-mine/remove')).status).toBe(404);
+    const removed = await agent.submit(confirmHtml, {}, `/connections/${id.spending}/remove`);
+    expect(removed.headers.get('location')).toBe('/account?portfolio=removed#providers-heading');
+    account = await (await agent.get(removed.headers.get('location')!)).text();
+    expect(account).toContain('The account was removed, with its balances and history; no app sees it any more.');
+    expect(account).not.toContain('<strong>Spending</strong>');
   });
 
   it('keeps the access log 90 days: the janitor deletes older entries', async () => {
