@@ -117,7 +117,7 @@ ${connectionCheckboxes(
   return html`<div class="app-share">
 ${heading}
 ${options.saved ? html`<p class="notice" role="status">Saved. ${app} now sees ${seenWords(share, checked)}.</p>` : ''}
-${options.error ? html`<div class="error" role="alert"><p>${options.error}</p></div>` : ''}
+${options.error ? html`<p class="error" role="alert">Nothing was saved: check the list of accounts below.</p>` : ''}
 ${
   everything
     ? html`<p class="hint">${app} was connected before you could choose: it sees all your linked accounts, including any you link later. Saving limits it to the ones you tick.</p>`

@@ -65,7 +65,7 @@ export function choosePage(view: ChoosePageView): string {
     title: `Choose what ${app} can see`,
     signedInAs: view.signedInAs,
     body: html`<div class="app">${logoImage(view.client, 48)}<h1>Choose what ${app} can see</h1></div>
-${choice.error ? html`<div class="error" role="alert"><p>${choice.error}</p></div>` : ''}
+${choice.error ? html`<p class="error" role="alert">Nothing was shared: check the list of accounts below.</p>` : ''}
 <p>${app} will see the balances and history of the accounts you tick, and nothing of the others. You can change this at any time under <a href="/account">your account</a>.</p>
 <form method="post" action="${base}/choose">
 <input type="hidden" name="csrf" value="${view.csrfToken}">
