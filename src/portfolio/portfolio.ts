@@ -34,6 +34,10 @@ import { RefreshRepository } from './sync/refresh-repository.ts';
 import { RefreshService } from './sync/refresh-service.ts';
 import { SyncEngine } from './sync/sync-engine.ts';
 import { discoverNetworks } from './sources/evm/discover-networks.ts';
+import { AccessLog } from './sharing/access-log.ts';
+import { AccessLogRepository } from './sharing/access-log-repository.ts';
+import { AppChoiceRepository } from './sharing/app-choice-repository.ts';
+import { AppSharing } from './sharing/app-sharing.ts';
 
 export const SYNC_JOB = 'portfolio.sync';
 const SYNC_ATTEMPTS = 5;
@@ -54,6 +58,10 @@ export interface Portfolio {
   engine: SyncEngine;
   prices: PriceService;
   cursors: CursorCodec;
+  /** Which linked accounts each app may see. */
+  sharing: AppSharing;
+  /** What each app read, per person (kept 90 days). */
+  accessLog: AccessLog;
 }
 
 export interface PortfolioOverrides {
@@ -174,6 +182,9 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     backoffMs: 2000,
     maxAttempts: SYNC_ATTEMPTS,
   });
+  const accessLog = new AccessLog({ repo: new AccessLogRepository(db), clock: ctx.clock, log });
+  // Runs before the database closes (the kernel closes last in, first out): no entry is lost on shutdown.
+  ctx.onClose(() => accessLog.flush());
   const portfolio: Portfolio = {
     settings,
     catalog,
@@ -193,6 +204,8 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     assetsReader: new AssetsReader({ positions, prices }),
     transactionsReader: new TransactionsReader({ transactions, assets }),
     cursors: new CursorCodec(ctx.secretKey, 'list'),
+    sharing: new AppSharing({ choices: new AppChoiceRepository(db), connections: connectionRepo, clock: ctx.clock }),
+    accessLog,
   };
   built.set(ctx, portfolio);
   return portfolio;

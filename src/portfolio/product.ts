@@ -1,6 +1,8 @@
 import type { ProductDefinition, TokenProfile } from '../kernel/scope-registry.ts';
 
-const scopes = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
+/** The Platform API's scopes: an app holding any of them sees (part of) the person's portfolio. */
+export const PORTFOLIO_SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
+const scopes = PORTFOLIO_SCOPES;
 
 /** The contract's `calico` profile: short access tokens, refresh tokens for a year. */
 export const calicoProfile: TokenProfile = {

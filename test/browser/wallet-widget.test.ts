@@ -202,6 +202,8 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     await checkLayout(page, 'connect-wallets-linked');
 
     await clickAndLoad(page, 'button:text-is("Continue")');
+    // The choose step: every linked account ticked; sharing them all.
+    await clickAndLoad(page, 'button:has-text("Share with")');
     await clickAndLoad(page, 'button:has-text("Allow")');
     const back = new URL(page.url());
     expect(back.origin + back.pathname).toBe(sink.url);

@@ -140,7 +140,12 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     page = await (await agent.get(stepPath)).text();
     expect(page).toContain('Hot wallet');
     expect(page).toContain('CSV import (kraken)');
-    const continued = await agent.submit(page, {}, '/continue');
+    // Continue opens the choose step, every linked account ticked; sharing them all finishes the step.
+    expect(page).toContain(`action="${stepPath}/choose"`);
+    const choosePage = await (await agent.get(`${stepPath}/choose`)).text();
+    const ticked = [...choosePage.matchAll(/name="connection" value="([^"]+)" checked/g)].map((m) => m[1]!);
+    expect(ticked).toHaveLength(4);
+    const continued = await agent.submit(choosePage, { share: 'selected', connection: ticked }, '/choose');
     expect(continued.status).toBe(303);
     expect(continued.headers.get('location')).toBe(interactionPath);
     const consent = await agent.get(interactionPath);
@@ -206,7 +211,9 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     const account = await (await agent.get('/account')).text();
     expect(account).toContain('Linked providers');
     expect(account).toContain('Hot wallet');
-    const removed = await agent.submit(account, {}, `/connections/${providers[0].connection_id}/remove`);
+    const confirm = await agent.get(`/account/portfolio/connections/${providers[0].connection_id}/remove`);
+    expect(account).toContain(`href="/account/portfolio/connections/${providers[0].connection_id}/remove"`);
+    const removed = await agent.submit(await confirm.text(), {}, `/connections/${providers[0].connection_id}/remove`);
     expect(removed.status).toBe(303);
     expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(3);
     const fromAccount = await agent.submit(
@@ -215,7 +222,8 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
       '/account/portfolio/wallet',
     );
     expect(fromAccount.status).toBe(303);
-    expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(4);
+    // Linked on /account, not through this app: not shared with it until the person ticks it there.
+    expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(3);
   });
 
   it('sends an expired or unknown step to an error page, and a signed-out person to sign in', async () => {

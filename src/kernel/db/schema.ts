@@ -46,6 +46,9 @@ export interface Database {
   portfolio_coin_list: PortfolioCoinListTable;
   portfolio_token_activity: PortfolioTokenActivityTable;
   portfolio_spam_assets: PortfolioSpamAssetsTable;
+  portfolio_app_choices: PortfolioAppChoicesTable;
+  portfolio_app_connections: PortfolioAppConnectionsTable;
+  portfolio_access_log: PortfolioAccessLogTable;
 }
 
 export interface UsersTable {
@@ -581,6 +584,34 @@ export interface PortfolioSpamAssetsTable {
   /** `listed`, `link_in_name` or `unpriced_airdrop`. */
   reason: string;
   decided_at: number;
+}
+
+// --- which accounts each app sees, what it read (migration 0014-grant-connections-and-access-log) ---
+
+/** The person chose which connections this app may see; no row: it sees them all (let in before choices). */
+export interface PortfolioAppChoicesTable {
+  user_id: string;
+  client_id: string;
+  chosen_at: number;
+}
+
+/** One connection the person shares with one app (under its choice). */
+export interface PortfolioAppConnectionsTable {
+  user_id: string;
+  client_id: string;
+  connection_id: string;
+}
+
+/** One Platform API request an app made for a person: kept 90 days. */
+export interface PortfolioAccessLogTable {
+  id: string;
+  user_id: string;
+  client_id: string;
+  /** Method and route, e.g. `GET /platform/v2/assets`. */
+  endpoint: string;
+  /** How many things the answer held (providers, positions, transactions, connections). */
+  items: number;
+  at: number;
 }
 
 /** A client that authenticated the person in a sign-in session (back-channel logout's audience). */

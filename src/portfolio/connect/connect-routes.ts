@@ -14,8 +14,8 @@ import {
   verifiedForm,
   type PageDeps,
 } from './page-deps.ts';
+import { LINK_STEP } from './step-context.ts';
 
-export const LINK_STEP = 'portfolio.link';
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const RemoveParams = Type.Object({ id: Type.String({ maxLength: 64 }), connectionId: Type.String({ maxLength: 64 }) });
 const PageQuery = Type.Object({ added: Type.Optional(Type.String({ maxLength: 8 })) });
@@ -27,7 +27,7 @@ const CallbackQuery = Type.Object({
   error_description: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
-/** The Connect widget's step pages: /connect/link/:id (GET), its wallet, CSV, remove and continue forms. */
+/** The Connect widget's step pages: /connect/link/:id (GET), its wallet, CSV and remove forms (choose-routes.ts finishes the step). */
 export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): Promise<void> {
   acceptMultipart(fastify, deps);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
@@ -210,11 +210,4 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
       return reply.redirect(base(found.id), 303);
     },
   );
-
-  app.post('/connect/link/:id/continue', { schema: { params: Params, hide: true } }, async (request, reply) => {
-    if (!verifiedForm(deps, request, reply)) return reply;
-    const found = await context(request.params.id, request, reply);
-    if ('sent' in found) return found.sent;
-    return reply.redirect(await deps.oauth.interactions.completeStep(found.id, LINK_STEP), 303);
-  });
 }

@@ -27,7 +27,7 @@ export function linkPage(view: LinkPageView): string {
     title: 'Link your accounts',
     signedInAs: view.signedInAs,
     body: html`<h1>Link your accounts</h1>
-<p><strong>${view.appName}</strong> would like to see your crypto. Link the exchanges and wallets it should see, then continue.</p>
+<p><strong>${view.appName}</strong> would like to see your crypto. Link your exchanges and wallets, then choose which of them it may see.</p>
 ${problems(view.errors ?? [])}${view.notice ? html`<p class="notice" role="status">${view.notice}</p>` : ''}
 <h2>Linked</h2>
 ${linkedList(view.connections, view.catalog, base, view.csrfToken, view.holdings)}
@@ -37,8 +37,7 @@ ${exchangeForms(view.catalog, base, view.csrfToken, view.openExchange)}
 ${walletForm(view.catalog, base, view.csrfToken)}
 <h2>Import a CSV</h2>
 ${csvForm(view.catalog, base, view.csrfToken)}
-<form method="post" action="${base}/continue">
-<input type="hidden" name="csrf" value="${view.csrfToken}">
+<form method="get" action="${base}/choose">
 <button type="submit">Continue</button>
 </form>`,
   });

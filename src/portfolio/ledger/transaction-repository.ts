@@ -11,6 +11,8 @@ export interface TransactionFilter {
   providerIds?: string[];
   /** Spam transactions are left out unless this is true. */
   includeSpam?: boolean;
+  /** Only these connections (an app's share of the person's accounts); none: nothing. */
+  connectionIds?: string[];
 }
 
 export interface Keyset {
@@ -149,7 +151,10 @@ export class TransactionRepository {
     after: Keyset | undefined,
     limit: number,
   ): Promise<TransactionRow[]> {
+    // An app the person shared nothing with reads nothing (and `in ()` is not SQL).
+    if (filter.connectionIds?.length === 0) return [];
     let query = this.db.selectFrom('portfolio_transactions').selectAll().where('user_id', '=', userId);
+    if (filter.connectionIds) query = query.where('connection_id', 'in', filter.connectionIds);
     if (filter.startTime !== undefined) query = query.where('timestamp', '>=', filter.startTime);
     if (filter.endTime !== undefined) query = query.where('timestamp', '<=', filter.endTime);
     if (filter.providerIds?.length) query = query.where('provider_id', 'in', filter.providerIds);

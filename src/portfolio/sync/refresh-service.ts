@@ -27,10 +27,17 @@ export class RefreshService {
     },
   ) {}
 
-  async request(userId: string, kind: 'assets' | 'transactions'): Promise<{ view: RefreshView; skipped: ErrorItem[] }> {
+  /** Refreshes the person's connections (`only`: those of them, e.g. the ones the asking app may see). */
+  async request(
+    userId: string,
+    kind: 'assets' | 'transactions',
+    only?: ReadonlySet<string>,
+  ): Promise<{ view: RefreshView; skipped: ErrorItem[] }> {
     const { deps } = this;
     const now = deps.clock.now();
-    const linked = (await deps.connections.listForUser(userId)).filter((c) => c.status !== 'pending');
+    const linked = (await deps.connections.listForUser(userId)).filter(
+      (c) => c.status !== 'pending' && (!only || only.has(c.id)),
+    );
     if (linked.length === 0) throw notFound('no provider is linked; link one first (POST /providers)');
     const claimed: typeof linked = [];
     const skipped: ErrorItem[] = [];
@@ -70,10 +77,12 @@ export class RefreshService {
     return { view: toView((await deps.refreshes.find(id, userId))!), skipped };
   }
 
-  async status(userId: string, refreshId: string): Promise<RefreshView> {
+  /** A refresh's state; `only`: the connections the asking app may see (the others are left out). */
+  async status(userId: string, refreshId: string, only?: ReadonlySet<string>): Promise<RefreshView> {
     const refresh = await this.deps.refreshes.find(refreshId, userId);
     if (!refresh) throw notFound(`refresh ${refreshId} does not exist`);
-    return toView(refresh);
+    const view = toView(refresh);
+    return only ? { ...view, connections: view.connections.filter((c) => only.has(c.connection_id)) } : view;
   }
 }
 
