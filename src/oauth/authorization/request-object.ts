@@ -18,10 +18,11 @@ const JWT_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub']);
 
 /**
  * A signed request object (RFC 9101, by value): verified with the client's own keys and an
- * algorithm it may use (never `none`; ES256 or PS256 for a FAPI 2.0 client); `iss` is the client, `aud` includes this server's issuer,
- * `exp` is required and at most an hour ahead, `nbf` (when present) at most an hour back, a
- * `jti` (when present) is used once. Its claims become the request's parameters — only its,
- * per §5: whatever else the request carried is ignored, except `client_id`, which must match.
+ * algorithm it may use (never `none`; ES256 or PS256 for a FAPI 2.0 client); `iss` is the
+ * client, `aud` includes this server's issuer, `exp` is required and at most an hour ahead,
+ * `nbf` (when present) at most an hour back, a `jti` (when present) is used once. Its claims
+ * become the request's parameters — only its, per §5: whatever else the request carried is
+ * ignored, except `client_id`, which must match.
  */
 export async function readRequestObject(ctx: OAuthContext, client: Client, jwt: string): Promise<ReadParams> {
   let header: Record<string, unknown>;

@@ -30,9 +30,11 @@ export function checkFapi2Registration(client: Fapi2Registration): KeyMetadataPr
       field: 'token_endpoint_auth_method',
       message: 'a FAPI 2.0 client is confidential and authenticates with private_key_jwt',
     };
-  for (const field of ['token_endpoint_auth_signing_alg', 'request_object_signing_alg'] as const) {
-    const alg =
-      field === 'token_endpoint_auth_signing_alg' ? client.tokenEndpointAuthSigningAlg : client.requestObjectSigningAlg;
+  const registeredAlgs = {
+    token_endpoint_auth_signing_alg: client.tokenEndpointAuthSigningAlg,
+    request_object_signing_alg: client.requestObjectSigningAlg,
+  };
+  for (const [field, alg] of Object.entries(registeredAlgs)) {
     if (alg != null && !FAPI2_SIGNING_ALGS.includes(alg))
       return { field, message: `${field} of a FAPI 2.0 client must be ${algs}` };
   }

@@ -3,6 +3,7 @@ import type { OAuthContext } from '../oauth-context.ts';
 import type { Client } from '../clients/client.ts';
 import { FAPI2_SIGNING_ALGS } from '../clients/fapi2.ts';
 import { OAuthError } from '../errors.ts';
+import type { VerifiedProof } from './dpop-proof.ts';
 import { DpopRejection } from './dpop-verifier.ts';
 
 /** RFC 9449 §5: a token request whose DPoP proof is missing where required, or invalid. */
@@ -65,7 +66,7 @@ async function authorizationServerProof(
       );
     return undefined;
   }
-  let proof;
+  let proof: VerifiedProof;
   try {
     proof = await ctx.dpop.verify(
       header,
