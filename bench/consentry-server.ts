@@ -143,7 +143,9 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     kernel = await createKernel(config);
     // Registers the scopes (the served products' definitions) on this handle's registry; the
     // bench then mints codes through the authorization server's own internals.
-    await createAuthorizationServer(kernel, { products: (await servedProducts(config)).map((p) => p.definition) });
+    await createAuthorizationServer(kernel, {
+      products: (await servedProducts(config)).map((p) => p.definition(config)),
+    });
     const ctx = await createOAuthContext(kernel);
     const { client, secret } = await ctx.clientService.create({
       name: 'bench',

@@ -63,7 +63,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   const products = await servedProducts(config);
   const kernel = await createKernel(config, { ...options, log: app.log });
   app.addHook('onClose', async () => kernel.close());
-  const oauth = await createAuthorizationServer(kernel, { products: products.map((p) => p.definition) });
+  const oauth = await createAuthorizationServer(kernel, { products: products.map((p) => p.definition(config)) });
   const csrf = new Csrf(kernel.secretKey, config.ISSUER.startsWith('https:'));
   const accounts = createAccounts({
     db: kernel.database.db,

@@ -255,7 +255,7 @@ export const ConfigSchema = Type.Object({
   ),
   DPOP_NONCE: option(
     Type.Union([Type.Literal('token'), Type.Literal('all'), Type.Literal('off')], { default: 'token' }),
-    'Where DPoP proofs must carry a server nonce (DPoP-Nonce, RFC 9449 §8): token (the token endpoint), all (resource servers and UserInfo too) or off.',
+    'Where DPoP proofs must carry a server nonce (DPoP-Nonce, RFC 9449 §8): token (the token and PAR endpoints), all (resource servers and UserInfo too) or off.',
   ),
   DPOP_NONCE_ROTATION_SECONDS: Int(
     300,
@@ -346,6 +346,10 @@ export const ConfigSchema = Type.Object({
   PORTFOLIO_ALLOW_TRADING_KEYS: Bool(
     false,
     'Accept exchange API keys that can trade or withdraw (by default such a key is refused with guidance).',
+  ),
+  PORTFOLIO_REQUIRE_FAPI2: Bool(
+    false,
+    'Only FAPI 2.0 clients (registered with fapi2) may register for, request or refresh the portfolio scopes; others get invalid_scope.',
   ),
   PORTFOLIO_EXCHANGE_HISTORY_START: Str(
     '2017-01-01',

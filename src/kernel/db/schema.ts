@@ -153,6 +153,10 @@ export interface ClientsTable {
   request_object_signing_alg?: string | null;
   token_endpoint_auth_signing_alg?: string | null;
   require_pushed_authorization_requests?: number;
+  /** 1: the FAPI 2.0 Security Profile applies to every request of this client. */
+  fapi2?: number;
+  /** RFC 9449 §5.2: 1 when every token request of the client must carry a DPoP proof. */
+  dpop_bound_access_tokens?: number;
 }
 
 /** RFC 9126: a pushed authorization request, redeemed once at /authorize by its request_uri. */
@@ -211,6 +215,8 @@ export interface AuthorizationCodesTable {
   family_id: string | null;
   /** The sign-in session the code was issued in: its ID token's `sid` (absent for older codes). */
   session_id?: string | null;
+  /** RFC 9449 §10: the DPoP key the code's token request must prove (from `dpop_jkt` or a proof at PAR). */
+  dpop_jkt?: string | null;
 }
 
 export interface DeviceAuthorizationsTable {
@@ -244,6 +250,8 @@ export interface TokenFamiliesTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The sign-in session the family's code was issued in: `sid` of ID tokens issued at refresh. */
+  session_id?: string | null;
 }
 
 export interface RefreshTokensTable {

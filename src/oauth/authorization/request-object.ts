@@ -4,6 +4,7 @@ import type { OAuthContext } from '../oauth-context.ts';
 import { ASYMMETRIC_ALGS } from '../clients/auth-methods.ts';
 import type { Client } from '../clients/client.ts';
 import { ClientKeysUnavailable } from '../clients/client-keys.ts';
+import { algorithmsFor } from '../clients/fapi2.ts';
 import { OAuthError } from '../errors.ts';
 import { readParams, type ReadParams } from '../endpoints/read-params.ts';
 import { InvalidRequestObject } from './request-errors.ts';
@@ -18,10 +19,11 @@ const JWT_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub']);
 
 /**
  * A signed request object (RFC 9101, by value): verified with the client's own keys and an
- * algorithm it may use (never `none`); `iss` is the client, `aud` includes this server's issuer,
- * `exp` is required and at most an hour ahead, `nbf` (when present) at most an hour back, a
- * `jti` (when present) is used once. Its claims become the request's parameters — only its,
- * per §5: whatever else the request carried is ignored, except `client_id`, which must match.
+ * algorithm it may use (never `none`; ES256 or PS256 for a FAPI 2.0 client); `iss` is the
+ * client, `aud` includes this server's issuer, `exp` is required and at most an hour ahead,
+ * `nbf` (when present) at most an hour back, a `jti` (when present) is used once. Its claims
+ * become the request's parameters — only its, per §5: whatever else the request carried is
+ * ignored, except `client_id`, which must match.
  */
 export async function readRequestObject(ctx: OAuthContext, client: Client, jwt: string): Promise<ReadParams> {
   let header: Record<string, unknown>;
@@ -41,7 +43,10 @@ export async function readRequestObject(ctx: OAuthContext, client: Client, jwt: 
     )
   )
     throw new InvalidRequestObject(`a request object cannot have typ ${String(header.typ)}`);
-  const algorithms = client.requestObjectSigningAlg ? [client.requestObjectSigningAlg] : [...ASYMMETRIC_ALGS];
+  const algorithms = algorithmsFor(
+    client,
+    client.requestObjectSigningAlg ? [client.requestObjectSigningAlg] : ASYMMETRIC_ALGS,
+  );
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg))
     throw new InvalidRequestObject(`the request object must be signed with ${algorithms.join(' or ')}`);
   if (!client.jwks && !client.jwksUri)

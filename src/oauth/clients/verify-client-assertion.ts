@@ -7,6 +7,7 @@ import { InvalidClient } from '../errors.ts';
 import type { SeenJtis } from '../replay/seen-jtis.ts';
 import { assertionAlgorithms, JWT_BEARER_ASSERTION } from './auth-methods.ts';
 import type { Client } from './client.ts';
+import { algorithmsFor } from './fapi2.ts';
 import type { ClientRepository } from './client-repository.ts';
 import { ClientKeysUnavailable, type ClientKeys } from './client-keys.ts';
 
@@ -34,7 +35,7 @@ const ACCEPTED_TYPES = new Set(['jwt', 'client-authentication+jwt']);
  * server cannot be replayed at another that shares an endpoint URL. `iss` and `sub` are the
  * client, `exp` is required and at most five minutes ahead, `jti` is required and single use
  * across nodes, and the algorithm is one the client's method allows (never `none`, never HS256
- * with a public key).
+ * with a public key; ES256 or PS256 for a FAPI 2.0 client).
  */
 export async function verifyClientAssertion(
   deps: AssertionDeps,
@@ -54,7 +55,7 @@ export async function verifyClientAssertion(
   const method = client.tokenEndpointAuthMethod;
   if (method !== 'private_key_jwt' && method !== 'client_secret_jwt')
     throw new InvalidClient(`the client is registered for ${method}, not a client assertion`);
-  const algorithms = assertionAlgorithms(method, client.tokenEndpointAuthSigningAlg);
+  const algorithms = algorithmsFor(client, assertionAlgorithms(method, client.tokenEndpointAuthSigningAlg));
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg))
     throw new InvalidClient(`the client assertion must be signed with ${algorithms.join(' or ')} for ${method}`);
   if (

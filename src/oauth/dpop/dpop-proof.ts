@@ -27,6 +27,8 @@ export interface ProofExpectation {
 export interface VerifiedProof {
   /** RFC 7638 SHA-256 thumbprint of the proof's key: what tokens are bound to (`cnf.jkt`). */
   jkt: string;
+  /** The JWS algorithm it is signed with (a FAPI 2.0 client may use only some). */
+  alg: string;
   jti: string;
   iat: number;
   nonce: string | undefined;
@@ -85,7 +87,7 @@ export async function verifyDpopProof(
     throw new InvalidDpopProofError("the DPoP proof's nonce must be a string");
   if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken))
     throw new InvalidDpopProofError("the DPoP proof's ath is not the hash of the access token sent with it");
-  return { jkt, jti, iat, nonce };
+  return { jkt, alg: header.alg!, jti, iat, nonce };
 }
 
 /** `ath`: base64url of the SHA-256 of the access token's ASCII (RFC 9449 §4.2). */
