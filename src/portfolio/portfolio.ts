@@ -54,6 +54,8 @@ export interface Portfolio {
   engine: SyncEngine;
   prices: PriceService;
   cursors: CursorCodec;
+  /** How many transactions each connection's syncs have read so far (the widget's progress). */
+  itemsRead(connectionIds: string[]): Promise<Map<string, number>>;
 }
 
 export interface PortfolioOverrides {
@@ -95,8 +97,8 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     cacheMs: settings.priceCacheMs,
   });
-  const enqueueSync = async (connectionId: string) => {
-    await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
+  const enqueueSync = async (connectionId: string, hurry = false) => {
+    await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS, hurry });
   };
   const credentialsBox = ctx.box('portfolio-credentials');
   const oauthLinks = new OAuthLinking({
@@ -193,6 +195,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     assetsReader: new AssetsReader({ positions, prices }),
     transactionsReader: new TransactionsReader({ transactions, assets }),
     cursors: new CursorCodec(ctx.secretKey, 'list'),
+    itemsRead: (connectionIds) => transactions.countByConnection(connectionIds),
   };
   built.set(ctx, portfolio);
   return portfolio;
