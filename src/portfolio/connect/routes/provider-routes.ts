@@ -16,6 +16,9 @@ import { chooseWalletNetwork } from '../wallet-network.ts';
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ProviderParams = Type.Object({ id: Type.String({ maxLength: 64 }), provider: Type.String({ maxLength: 64 }) });
 
+const notFound = (reply: FastifyReply, found: LinkContext) =>
+  sendPage(reply, 404, statusPage({ ...NOT_FOUND, link: { href: linkBase(found.id), text: 'See every provider' } }));
+
 /** What a link attempt came to: the connections made, or the problems to show beside the form. */
 type Attempt = { linked: string[]; partial: boolean } | { problems: string[]; status: number };
 
@@ -37,12 +40,7 @@ export function providerRoutes(fastify: FastifyInstance, deps: PageDeps): void {
     form?: ProviderForm,
   ) {
     const kind = providerPageKind(entryId, catalog.find(entryId));
-    if (!kind)
-      return sendPage(
-        reply,
-        404,
-        statusPage({ ...NOT_FOUND, link: { href: linkBase(found.id), text: 'See every provider' } }),
-      );
+    if (!kind) return notFound(reply, found);
     const frame = await widgetFrame(deps, found, request, reply);
     return sendPage(reply, status, providerPage(frame, catalog, entryId, kind, form));
   }
@@ -116,7 +114,7 @@ export function providerRoutes(fastify: FastifyInstance, deps: PageDeps): void {
     const found = await linkContext(deps, request.params.id, request, reply);
     if ('sent' in found) return found.sent;
     const provider = form.provider_id ? catalog.find(form.provider_id) : undefined;
-    if (!provider?.apiKey) return render(request, reply, found, form.provider_id ?? '', 404);
+    if (!provider?.apiKey) return notFound(reply, found);
     const [apiKey, secret, passphrase] = [form.api_key?.trim(), form.secret_key?.trim(), form.passphrase?.trim()];
     const errors: FieldErrors = {};
     if (!apiKey) errors['api-key'] = `Enter the API key from ${provider.name}.`;
