@@ -78,7 +78,9 @@ describe('the progress page as rendered', () => {
     expect(progressSummary([account('error', unreachable), account('connected')])).toBe(
       '1 account couldn’t be read. Try again, or continue without it.',
     );
-    expect(progressSummary([account('connected'), account('connected')])).toBe('All set: all 2 accounts are read.');
+    expect(progressSummary([account('connected'), account('connected')])).toBe(
+      'All set: both accounts are up to date.',
+    );
   });
 });
 

@@ -107,7 +107,7 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
       const added = await agent.submit(form, fields, action);
       expect(added.status, JSON.stringify(fields)).toBe(303);
       const progress = await (await agent.get(added.headers.get('location')!)).text();
-      expect(progress).toContain('We’re reading it now.');
+      expect(progress).toContain('<p class="notice" id="progress-notice"');
     }
 
     const badCsv = await agent.submit(

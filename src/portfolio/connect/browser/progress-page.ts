@@ -51,7 +51,12 @@ function follow(list: HTMLElement, summary: HTMLElement, url: string): void {
   source.addEventListener('progress', (message) => {
     const event = JSON.parse((message as MessageEvent<string>).data) as ProgressEvent;
     apply(list, summary, event);
-    if (!event.active) source.close();
+    if (event.active) return;
+    source.close();
+    // "We're reading it now" was true while the sync ran; the cards say how it ended.
+    const notice = document.getElementById('progress-notice');
+    notice?.querySelector('[data-while-syncing]')?.remove();
+    if (notice && !notice.textContent?.trim()) notice.remove();
   });
   // Refused for good (signed out, the request expired): say so rather than show a stale page.
   source.addEventListener('error', () => {

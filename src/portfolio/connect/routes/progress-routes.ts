@@ -6,7 +6,7 @@ import { linkBase, linkContext, widgetFrame } from '../link-context.ts';
 import { sendPage, verifiedForm, type PageDeps } from '../page-deps.ts';
 import { readProgress, type ConnectionProgress } from '../progress-snapshot.ts';
 import { accountName } from '../views/connection-card.ts';
-import { progressPage } from '../views/progress-view.ts';
+import { progressPage, type Notice } from '../views/progress-view.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ConnectionParams = Type.Object({
@@ -83,16 +83,21 @@ export function progressRoutes(fastify: FastifyInstance, deps: PageDeps): void {
   );
 }
 
-/** The line about what just happened, from the address the last action sent the person to. */
-function noticeOf(query: typeof Query.static, progress: ConnectionProgress[]): string | undefined {
+/**
+ * The line about what just happened, from the address the last action sent the person to, as it
+ * stands now: "reading it now" only while that sync runs (the page may be reloaded long after).
+ */
+function noticeOf(query: typeof Query.static, progress: ConnectionProgress[]): Notice | undefined {
   const byId = new Map(progress.map((p) => [p.connection.id, p]));
-  const name = (id: string | undefined) => {
-    const p = id ? byId.get(id) : undefined;
-    return p ? p.connection.displayLabel : undefined;
-  };
-  if (query.wait !== undefined && name(query.c))
-    return `${name(query.c)} was tried moments ago. You can try again in ${query.wait} second${query.wait === 1 ? '' : 's'}.`;
-  if (query.retried && name(query.retried)) return `Trying ${name(query.retried)} again.`;
+  const find = (id: string | undefined) => (id ? byId.get(id) : undefined);
+  const waited = find(query.c);
+  if (query.wait !== undefined && waited)
+    return {
+      text: `${waited.connection.displayLabel} was tried moments ago. You can try again in ${query.wait} second${query.wait === 1 ? '' : 's'}.`,
+    };
+  const retried = find(query.retried);
+  if (retried?.connection.status === 'syncing')
+    return { text: '', whileSyncing: `Trying ${retried.connection.displayLabel} again.` };
   if (!query.linked) return undefined;
   const linked = query.linked.split(',').flatMap((id) => byId.get(id) ?? []);
   if (linked.length === 0) return undefined;
@@ -105,10 +110,14 @@ function noticeOf(query: typeof Query.static, progress: ConnectionProgress[]): s
   const what = [...networks].map(([label, on]) =>
     on.length === 1 && on[0] === label ? label : `${label} on ${joinWords(on)}`,
   );
+  const reading = linked.some((p) => p.connection.status === 'syncing');
   const partial = query.partial
     ? ' Some networks couldn’t be checked for activity; link the address again later to add them.'
     : '';
-  return `Linked ${joinWords(what)}. We’re reading ${linked.length === 1 ? 'it' : 'them'} now.${partial}`;
+  return {
+    text: `Linked ${joinWords(what)}.${partial}`,
+    ...(reading ? { whileSyncing: `We’re reading ${linked.length === 1 ? 'it' : 'them'} now.` } : {}),
+  };
 }
 
 function joinWords(words: string[]): string {

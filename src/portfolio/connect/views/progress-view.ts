@@ -3,6 +3,12 @@ import { stillSyncing, type ConnectionProgress } from '../progress-snapshot.ts';
 import { connectionCard, type CardContext } from './connection-card.ts';
 import { widgetPage, type WidgetFrame } from './widget-shell.ts';
 
+/** A line about the last action; `whileSyncing`: words true only until the syncs end (the page's script then drops them). */
+export interface Notice {
+  text: string;
+  whileSyncing?: string;
+}
+
 /** Seconds between reloads of the progress page in a browser without scripts. */
 export const RELOAD_SECONDS = 3;
 
@@ -10,7 +16,7 @@ export interface ProgressView {
   progress: ConnectionProgress[];
   timeZone: string | null;
   /** A line about what just happened (linked, tried again, wait a little). */
-  notice?: string | undefined;
+  notice?: Notice | undefined;
   /** The person asked this page to stop reloading itself (no scripts). */
   still?: boolean;
 }
@@ -28,7 +34,7 @@ export function progressPage(frame: WidgetFrame, view: ProgressView): string {
   const reloading = stillSyncing(progress) && !view.still;
   const body = html`<h1>Your linked accounts</h1>
 <p class="lede" id="progress-summary" role="status">${progressSummary(progress)}</p>
-${view.notice ? html`<p class="notice" id="progress-notice">${view.notice}</p>` : ''}
+${view.notice ? html`<p class="notice" id="progress-notice">${view.notice.text}${view.notice.whileSyncing ? html`<span data-while-syncing>${view.notice.text ? ' ' : ''}${view.notice.whileSyncing}</span>` : ''}</p>` : ''}
 ${reloading ? html`<noscript><p class="hint">This page reloads every ${RELOAD_SECONDS} seconds while accounts are being read. <a href="${base}/progress?still=1">Stop reloading</a></p></noscript>` : ''}
 <ul class="conns" id="conns" data-events="${base}/progress/events">${progress.map((p) => connectionCard(p, ctx))}</ul>
 ${progress.length === 0 ? html`<p>Link an exchange, a wallet or a file to share it with ${frame.app.name}.</p>` : ''}
@@ -61,5 +67,5 @@ export function progressSummary(progress: ConnectionProgress[]): string {
   if (failed > 0)
     return `${accounts(failed)} couldn’t be read. Try again, or continue without ${failed === 1 ? 'it' : 'them'}.`;
   if (waiting > 0) return `${accounts(waiting)} waiting for you to finish signing in.`;
-  return `All set: ${n === 1 ? 'your account is' : `all ${n} accounts are`} read.`;
+  return `All set: ${n === 1 ? 'your account is' : n === 2 ? 'both accounts are' : `all ${n} accounts are`} up to date.`;
 }
