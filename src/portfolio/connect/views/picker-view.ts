@@ -30,7 +30,7 @@ ${
 <label for="picker-q">Search exchanges, wallets and files</label>
 <div class="search-row"><input type="search" id="picker-q" name="q" value="${view.query}" autocomplete="off" spellcheck="false" aria-describedby="picker-count"><button type="submit" class="secondary">Search</button></div>
 </form>
-<p id="picker-count" class="hint picker-count" role="status">${countText(view.query, shown.size)}${view.query ? html` <a href="${base}" data-clear-search>Show all</a>` : ''}</p>
+<p class="hint picker-count"><span id="picker-count" role="status">${countText(view.query, shown.size)}</span> <a href="${base}" data-clear-search${view.query ? '' : html` hidden`}>Show all</a></p>
 ${PICKER_GROUPS.map(({ id, title }) => {
   const entries = view.entries.filter((e) => e.group === id);
   if (entries.length === 0) return '';
