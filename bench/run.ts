@@ -1,6 +1,6 @@
 // npm run bench: Consentry against oidc-provider 8.x measured in the same run, plus a bare Fastify
 // "hello" route as the machine's ceiling; then the products' own benchmarks (bench/scheduling.ts,
-// bench/scheduling-pages.ts, bench/portfolio.ts, bench/exchange-sync.ts, bench/wallet-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
+// bench/scheduling-pages.ts, bench/connect-pages.ts, bench/portfolio.ts, bench/exchange-sync.ts, bench/wallet-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
 // here, 32 connections on loopback, BENCH_SECONDS (default 5) per scenario and server.
 //
 //   BENCH_SECONDS=5            seconds per measured run
@@ -8,7 +8,7 @@
 //                              the median run of each is reported (a shared host is noisy)
 //   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
 //   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, refresh_dpop, code, client_credentials, private_key_jwt,
-//                              introspection, userinfo, and the products' own: scheduling, scheduling-pages, portfolio,
+//                              introspection, userinfo, and the products' own: scheduling, scheduling-pages, connect-pages, portfolio,
 //                              exchange, wallet); unset: all of them
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
 //   BENCH_DATABASE_URL=postgres://…  run Consentry on PostgreSQL (a database of its own, dropped after)
@@ -38,6 +38,7 @@ import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
 import { summarizeCpuProfile } from './cpu-profile-summary.ts';
 import { runSchedulingBench } from './scheduling.ts';
 import { runSchedulingPagesBench } from './scheduling-pages.ts';
+import { runConnectPagesBench } from './connect-pages.ts';
 import { runPortfolioBench } from './portfolio.ts';
 import { runExchangeBench } from './exchange-sync.ts';
 import { runWalletBench } from './wallet-sync.ts';
@@ -71,7 +72,7 @@ const ALL_SCENARIOS = [
 /** Issue #16's target for private_key_jwt client credentials. */
 const KEY_AUTH_RATIO_TARGET = 2;
 type ScenarioKey = (typeof ALL_SCENARIOS)[number];
-const PRODUCT_BENCHES = ['scheduling', 'scheduling-pages', 'portfolio', 'exchange', 'wallet'] as const;
+const PRODUCT_BENCHES = ['scheduling', 'scheduling-pages', 'connect-pages', 'portfolio', 'exchange', 'wallet'] as const;
 type ProductBench = (typeof PRODUCT_BENCHES)[number];
 
 /** What a scenario needs from a server: the baseline's shape, which Consentry's launcher mirrors. */
@@ -621,6 +622,10 @@ async function main(): Promise<number> {
   if (selected.products.has('scheduling-pages')) {
     console.log('\nScheduling pages, one request at a time (SQLite file; target: server p95 < 20 ms):');
     console.log(formatTable(await runSchedulingPagesBench()));
+  }
+  if (selected.products.has('connect-pages')) {
+    console.log('\nConnect widget pages, one request at a time (SQLite file; target: server p95 < 20 ms):');
+    console.log(formatTable(await runConnectPagesBench()));
   }
   if (selected.products.has('portfolio')) {
     console.log('\nPortfolio (SQLite file):');

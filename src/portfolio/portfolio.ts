@@ -62,6 +62,8 @@ export interface Portfolio {
   sharing: AppSharing;
   /** What each app read, per person (kept 90 days). */
   accessLog: AccessLog;
+  /** How many transactions each connection's syncs have read so far (the widget's progress). */
+  itemsRead(connectionIds: string[]): Promise<Map<string, number>>;
 }
 
 export interface PortfolioOverrides {
@@ -103,8 +105,8 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     cacheMs: settings.priceCacheMs,
   });
-  const enqueueSync = async (connectionId: string) => {
-    await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
+  const enqueueSync = async (connectionId: string, hurry = false) => {
+    await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS, hurry });
   };
   const credentialsBox = ctx.box('portfolio-credentials');
   const oauthLinks = new OAuthLinking({
@@ -206,6 +208,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     cursors: new CursorCodec(ctx.secretKey, 'list'),
     sharing: new AppSharing({ choices: new AppChoiceRepository(db), connections: connectionRepo, clock: ctx.clock }),
     accessLog,
+    itemsRead: (connectionIds) => transactions.countByConnection(connectionIds),
   };
   built.set(ctx, portfolio);
   return portfolio;

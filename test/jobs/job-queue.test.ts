@@ -66,6 +66,31 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
     expect(row).toMatchObject({ status: 'done', attempts: 3 });
   });
 
+  it('brings a waiting retry forward when the same key is enqueued with hurry, and only then', async () => {
+    const { queue, clock } = await setup();
+    const attempts: number[] = [];
+    queue.handle(
+      'retried',
+      async (_payload, job) => {
+        attempts.push(job.attempt);
+        if (job.attempt === 1) throw new Error('first time');
+      },
+      { backoffMs: 60_000, maxAttempts: 3 },
+    );
+    await queue.enqueue('retried', {}, { key: 'c1' });
+    await queue.drain();
+    expect(attempts).toEqual([1]); // now waiting a minute
+    expect(await queue.enqueue('retried', {}, { key: 'c1' })).toBeUndefined();
+    await queue.drain();
+    expect(attempts).toEqual([1]); // a plain enqueue leaves the backoff as it is
+    expect(await queue.enqueue('retried', {}, { key: 'c1', hurry: true })).toBeUndefined();
+    await queue.drain();
+    expect(attempts).toEqual([1, 2]); // the same job, its second attempt, without the clock moving
+    clock.advance(120_000);
+    await queue.drain();
+    expect(attempts).toEqual([1, 2]);
+  });
+
   it('marks a job failed when its attempts run out, keeping the last error', async () => {
     const { queue, clock, database } = await setup();
     queue.handle(

@@ -11,6 +11,11 @@ export interface EnqueueOptions {
   /** While a job with this name and key waits or runs, enqueueing another is a no-op. */
   key?: string;
   maxAttempts?: number;
+  /**
+   * With `key`: when a job with that key is already waiting (a retry's backoff), it becomes due at
+   * `runAt` instead of later. For a person asking again now; a running job is left alone.
+   */
+  hurry?: boolean;
 }
 
 export interface HandlerOptions {

@@ -20,6 +20,19 @@ export class JobRepository {
     }
   }
 
+  /** Brings a waiting job of this name and key forward to `runAt`; false when none was waiting later than that. */
+  async hurry(name: string, key: string, runAt: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ run_at: runAt, updated_at: now })
+      .where('name', '=', name)
+      .where('dedupe_key', '=', key)
+      .where('status', '=', 'pending')
+      .where('run_at', '>', runAt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
   /** Takes the next due job (or one whose lease ran out: its node died) and leases it. */
   async claim(names: string[], now: number, leaseMs: number): Promise<JobsTable | undefined> {
     if (names.length === 0) return undefined;

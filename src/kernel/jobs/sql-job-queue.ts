@@ -52,7 +52,11 @@ export class SqlJobQueue implements JobQueue {
       created_at: now,
       updated_at: now,
     });
-    if (inserted && !this.stopped) this.kick();
+    const hurried =
+      !inserted && options.hurry && options.key !== undefined
+        ? await this.options.repo.hurry(name, options.key, options.runAt ?? now, now)
+        : false;
+    if ((inserted || hurried) && !this.stopped) this.kick();
     return inserted ? id : undefined;
   }
 

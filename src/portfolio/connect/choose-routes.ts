@@ -7,7 +7,7 @@ import type { Connection } from '../connections/connection.ts';
 import { choosePage } from './choose-page.ts';
 import { holdingsOf } from './holdings.ts';
 import { sendPage, type PageDeps } from './page-deps.ts';
-import { LINK_STEP, linkStepContext, type StepContext } from './step-context.ts';
+import { LINK_STEP, linkContext, type LinkContext } from './link-context.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ConnectionIds = Type.Union([
@@ -44,7 +44,7 @@ export async function chooseRoutes(fastify: FastifyInstance, deps: PageDeps): Pr
   async function render(
     request: FastifyRequest,
     reply: FastifyReply,
-    found: StepContext,
+    found: LinkContext,
     status: number,
     checked: (connections: Connection[]) => Promise<ReadonlySet<string>>,
     error?: string,
@@ -74,7 +74,7 @@ export async function chooseRoutes(fastify: FastifyInstance, deps: PageDeps): Pr
 
   app.get('/connect/link/:id/choose', { schema: { params: Params, hide: true } }, async (request, reply) => {
     const id = request.params.id;
-    const found = await linkStepContext(deps, id, request, reply, `${base(id)}/choose`);
+    const found = await linkContext(deps, id, request, reply, `${base(id)}/choose`);
     if ('sent' in found) return found.sent;
     return render(request, reply, found, 200, (connections) => preselected(deps, found, connections));
   });
@@ -84,7 +84,7 @@ export async function chooseRoutes(fastify: FastifyInstance, deps: PageDeps): Pr
     { ...guarded, schema: { params: Params, body: ChooseBody, hide: true } },
     async (request, reply) => {
       const id = request.params.id;
-      const found = await linkStepContext(deps, id, request, reply, `${base(id)}/choose`);
+      const found = await linkContext(deps, id, request, reply, `${base(id)}/choose`);
       if ('sent' in found) return found.sent;
       const ticked = request.body.share === 'none' ? [] : tickedIds(request.body.connection);
       const mine = new Set((await deps.portfolio.connections.list(found.userId)).map((c) => c.id));
@@ -101,7 +101,7 @@ export async function chooseRoutes(fastify: FastifyInstance, deps: PageDeps): Pr
     { ...guarded, schema: { params: Params, body: CsrfBody, hide: true } },
     async (request, reply) => {
       const id = request.params.id;
-      const found = await linkStepContext(deps, id, request, reply, base(id));
+      const found = await linkContext(deps, id, request, reply, base(id));
       if ('sent' in found) return found.sent;
       const all = (await deps.portfolio.connections.list(found.userId)).map((c) => c.id);
       await deps.portfolio.sharing.choose(found.userId, found.interaction.request.clientId, all);
@@ -117,7 +117,7 @@ export async function chooseRoutes(fastify: FastifyInstance, deps: PageDeps): Pr
  */
 async function preselected(
   deps: PageDeps,
-  found: StepContext,
+  found: LinkContext,
   connections: Connection[],
 ): Promise<ReadonlySet<string>> {
   const prior = await deps.portfolio.sharing.chosen(found.userId, found.interaction.request.clientId);

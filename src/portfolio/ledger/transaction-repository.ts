@@ -186,6 +186,18 @@ export class TransactionRepository {
       .execute();
   }
 
+  /** How many transactions each connection has stored so far (its sync's "items read"); absent ones have none. */
+  async countByConnection(connectionIds: string[]): Promise<Map<string, number>> {
+    if (connectionIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('portfolio_transactions')
+      .select((eb) => ['connection_id', eb.fn.countAll<string | number>().as('n')])
+      .where('connection_id', 'in', connectionIds)
+      .groupBy('connection_id')
+      .execute();
+    return new Map(rows.map((r) => [r.connection_id, Number(r.n)]));
+  }
+
   async hashesOf(connectionId: string): Promise<Array<{ chain: string; tx_hash: string }>> {
     const rows = await this.db
       .selectFrom('portfolio_transactions')

@@ -23,7 +23,8 @@ export class RefreshService {
       refreshes: RefreshRepository;
       clock: Clock;
       cooldownMs: number;
-      enqueueSync(connectionId: string): Promise<void>;
+      /** `hurry`: a waiting automatic retry of the connection runs now instead of after its backoff. */
+      enqueueSync(connectionId: string, hurry?: boolean): Promise<void>;
     },
   ) {}
 
@@ -75,6 +76,42 @@ export class RefreshService {
     );
     for (const connection of claimed) await deps.enqueueSync(connection.id);
     return { view: toView((await deps.refreshes.find(id, userId))!), skipped };
+  }
+
+  /**
+   * "Try again" on one connection: its sync is queued now (bringing forward an automatic retry
+   * that waits out its backoff), as a refresh of that connection, within the same cooldown as
+   * refreshes. Its status reads `syncing` at once, keeping the last error until the sync ends.
+   * @throws ApiError 404 (not this person's), 400 (an OAuth link never finished), 429 (inside the cooldown)
+   */
+  async retryConnection(userId: string, connectionId: string): Promise<void> {
+    const { deps } = this;
+    const connection = await deps.connections.findById(connectionId);
+    if (!connection || connection.userId !== userId) throw notFound(`connection ${connectionId} is not linked`);
+    if (connection.status === 'pending')
+      throw new ApiError(400, 'bad_request', 'this link was never finished; link the provider again');
+    const now = deps.clock.now();
+    if (!(await deps.connections.claimRefresh(connection.id, now, deps.cooldownMs))) {
+      const fresh = await deps.connections.findById(connection.id);
+      const seconds = Math.max(1, Math.ceil(((fresh?.lastRefreshRequestedAt ?? now) + deps.cooldownMs - now) / 1000));
+      throw new ApiError(
+        429,
+        'rate_limited',
+        `connection ${connection.id} was refreshed less than ${Math.round(deps.cooldownMs / 1000)} s ago; retry in ${seconds} s`,
+        connection.providerId,
+        seconds,
+      );
+    }
+    await deps.refreshes.create(
+      newId(),
+      userId,
+      'transactions',
+      [{ connectionId: connection.id, providerId: connection.providerId }],
+      now,
+    );
+    if (connection.status !== 'syncing')
+      await deps.connections.setStatus(connection.id, 'syncing', connection.lastError, now);
+    await deps.enqueueSync(connection.id, true);
   }
 
   /** A refresh's state; `only`: the connections the asking app may see (the others are left out). */
