@@ -109,7 +109,8 @@ describe.skipIf(!hasChromium)(`choosing what an app sees, in a real browser${SKI
     });
     await page.goto(`${server.url}/connect?${query}`);
     expect(new URL(page.url()).pathname).toMatch(/^\/connect\/link\//);
-    await clickAndLoad(page, 'button:text-is("Continue")');
+    await clickAndLoad(page, 'a:has-text("Review and continue")');
+    await clickAndLoad(page, 'a:text-is("Continue")');
     expect(new URL(page.url()).pathname).toMatch(/^\/connect\/link\/[^/]+\/choose$/);
     expect(await textOf(page, 'h1')).toBe('Choose what Budget Buddy can see');
     const boxes = page.locator('input[name=connection]');

@@ -141,20 +141,22 @@ describe.each(testDialects())('which linked accounts an app sees (%s)', (dialect
   it('links two wallets and a CSV, shares one, and the token sees exactly that one', async () => {
     agent = new PageAgent(server.url);
     const { stepPath, interactionPath, verifier } = await openWidget(budget, true);
-    let page = await (await agent.get(stepPath)).text();
-    for (const [fields, action] of [
-      [{ provider_id: 'bitcoin', address: savings, display_label: 'Savings' }, '/wallet'],
-      [{ provider_id: 'bitcoin', address: spending, display_label: 'Spending' }, '/wallet'],
-      [{ content: UNIVERSAL_CSV, format: 'universal' }, '/csv'],
+    const walletForm = await (await agent.get(`${stepPath}/provider/bitcoin`)).text();
+    const csvForm = await (await agent.get(`${stepPath}/provider/csv`)).text();
+    let page = '';
+    for (const [form, fields, action] of [
+      [walletForm, { provider_id: 'bitcoin', address: savings, display_label: 'Savings' }, '/wallet'],
+      [walletForm, { provider_id: 'bitcoin', address: spending, display_label: 'Spending' }, '/wallet'],
+      [csvForm, { content: UNIVERSAL_CSV, format: 'universal' }, '/csv'],
     ] as const) {
-      const added = await agent.submit(page, fields, action);
+      const added = await agent.submit(form, fields, action);
       expect(added.status, JSON.stringify(fields)).toBe(303);
       page = await (await agent.get(added.headers.get('location')!)).text();
     }
     await server.kernel.jobs.drain();
 
-    // The link page's Continue is a GET to the choose step: every account ticked, with its provider and balance.
-    expect(page).toMatch(new RegExp(`<form method="get" action="${stepPath}/choose">`));
+    // The progress page's Continue is a GET to the choose step: every account ticked, with its provider and balance.
+    expect(page).toContain(`href="${stepPath}/choose">Continue</a>`);
     const choose = await agent.get(`${stepPath}/choose`);
     expect(choose.status).toBe(200);
     const chooseHtml = await choose.text();
@@ -311,7 +313,7 @@ describe.each(testDialects())('which linked accounts an app sees (%s)', (dialect
 
   it('asks the widget again with the earlier choice ticked, plus what was linked through it', async () => {
     const { stepPath, interactionPath, verifier } = await openWidget(budget, false);
-    const page = await (await agent.get(stepPath)).text();
+    const page = await (await agent.get(`${stepPath}/provider/csv`)).text();
     const added = await agent.submit(
       page,
       { content: UNIVERSAL_CSV.replace('0.5,BTC', '0.7,BTC'), format: 'universal' },

@@ -1,8 +1,7 @@
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Connection } from '../connections/connection.ts';
 import { html, type Html } from '../../ui/html.ts';
-import { page } from '../../ui/layout.ts';
-import { logoImage } from '../../ui/logo-image.ts';
+import { widgetPage, type WidgetFrame } from './views/widget-shell.ts';
 import { providerName, statusWords } from './connection-words.ts';
 import type { Holdings } from './holdings.ts';
 
@@ -44,11 +43,8 @@ ${boxes}
 }
 
 export interface ChoosePageView {
-  interactionId: string;
-  client: { id: string; name: string };
-  signedInAs: string;
+  frame: WidgetFrame;
   choice: Omit<ConnectionChoice, 'idPrefix'>;
-  csrfToken: string;
 }
 
 /**
@@ -57,18 +53,19 @@ export interface ChoosePageView {
  * accident; ticking none and pressing Share asks again.
  */
 export function choosePage(view: ChoosePageView): string {
-  const base = `/connect/link/${view.interactionId}`;
-  const app = view.client.name;
+  const { frame } = view;
+  const base = `/connect/link/${frame.interactionId}`;
+  const app = frame.app.name;
   const choice = { ...view.choice, idPrefix: 'share' };
   const none = choice.connections.length === 0;
-  return page({
+  return widgetPage(frame, {
+    step: 'share',
     title: `Choose what ${app} can see`,
-    signedInAs: view.signedInAs,
-    body: html`<div class="app">${logoImage(view.client, 48)}<h1>Choose what ${app} can see</h1></div>
+    body: html`<h1>Choose what ${app} can see</h1>
 ${choice.error ? html`<p class="error" role="alert">Nothing was shared: check the list of accounts below.</p>` : ''}
 <p>${app} will see the balances and history of the accounts you tick, and nothing of the others. You can change this at any time under <a href="/account">your account</a>.</p>
 <form method="post" action="${base}/choose">
-<input type="hidden" name="csrf" value="${view.csrfToken}">
+<input type="hidden" name="csrf" value="${frame.csrfToken}">
 ${
   none
     ? html`<p>You have not linked any account yet. <a href="${base}">Link one</a>, or continue without sharing any.</p>`
@@ -79,6 +76,6 @@ ${none ? '' : html`<button type="submit" name="share" value="selected">Share wit
 <button type="submit" name="share" value="none" class="secondary">${none ? 'Continue without sharing' : 'Share nothing'}</button>
 </div>
 </form>
-<p><a href="${base}">Back to linking accounts</a></p>`,
+<p><a href="${base}/progress">Back to your linked accounts</a></p>`,
   });
 }

@@ -7,7 +7,7 @@ import type { Connection } from '../connections/connection.ts';
 import { choosePage } from './choose-page.ts';
 import { holdingsOf } from './holdings.ts';
 import { sendPage, type PageDeps } from './page-deps.ts';
-import { LINK_STEP, linkContext, type LinkContext } from './link-context.ts';
+import { LINK_STEP, linkContext, widgetFrame, type LinkContext } from './link-context.ts';
 
 const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const ConnectionIds = Type.Union([
@@ -49,18 +49,13 @@ export async function chooseRoutes(fastify: FastifyInstance, deps: PageDeps): Pr
     checked: (connections: Connection[]) => Promise<ReadonlySet<string>>,
     error?: string,
   ) {
-    const clientId = found.interaction.request.clientId;
-    const [client, user, connections, holdings] = await Promise.all([
-      deps.oauth.clients.findById(clientId),
-      deps.accounts.users.findById(found.userId),
+    const [frame, connections, holdings] = await Promise.all([
+      widgetFrame(deps, found, request, reply),
       deps.portfolio.connections.list(found.userId),
       holdingsOf(deps.portfolio, found.userId),
     ]);
     const view = {
-      interactionId: found.id,
-      client: { id: clientId, name: client?.name ?? 'The app' },
-      signedInAs: user?.email ?? user?.phone ?? '',
-      csrfToken: deps.csrf.token(request, reply),
+      frame,
       choice: {
         connections,
         checked: await checked(connections),
