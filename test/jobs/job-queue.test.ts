@@ -14,6 +14,7 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
 
   async function setup(
     url?: string,
+    leaseMs = 60_000,
   ): Promise<{ database: DatabaseHandle; queue: JobQueue; clock: TestClock; url: string }> {
     let databaseUrl = url;
     if (!databaseUrl) {
@@ -30,7 +31,7 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
     const queue = createJobQueue(database, clock, pino({ level: 'silent' }), {
       pollMs: 50,
       concurrency: 2,
-      leaseMs: 60_000,
+      leaseMs,
     });
     cleanups.push(async () => {
       await queue.stop();
@@ -109,5 +110,39 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
     }
     expect(ran).toEqual([2]);
     release();
+  });
+
+  it('keeps the lease of a job that runs longer than it: no other node runs the job at the same time', async () => {
+    const first = await setup(undefined, 300);
+    let release: () => void = () => {};
+    first.queue.handle('long', () => new Promise<void>((resolve) => (release = resolve)));
+    await first.queue.enqueue('long', {});
+    first.queue.start();
+    // Each read first lets timers run (SQLite's reads settle in microtasks alone).
+    const row = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return first.database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    };
+    let claimed = await row();
+    while (claimed.status !== 'running') claimed = await row();
+    // The job has now run longer than its 300 ms lease; its node renews it while it runs.
+    first.clock.advance(1000);
+    let renewed = await row();
+    while (renewed.locked_until! <= claimed.locked_until!) renewed = await row();
+    expect(renewed).toMatchObject({ status: 'running', attempts: 1 });
+
+    const second = await setup(first.url, 300);
+    const ran: number[] = [];
+    second.queue.handle('long', async (_payload, job) => {
+      ran.push(job.attempt);
+    });
+    // Past the first lease, inside the renewed one: another node finds nothing to take over.
+    second.clock.advance(claimed.locked_until! + 1 - second.clock.now());
+    await second.queue.drain();
+    expect(ran).toEqual([]);
+    release();
+    let finished = await row();
+    while (finished.status !== 'done') finished = await row();
+    expect(finished.attempts).toBe(1);
   });
 });

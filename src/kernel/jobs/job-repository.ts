@@ -1,6 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Db, Dialect } from '../db/database.ts';
-import type { JobsTable } from '../db/schema.ts';
+import type { Database, JobsTable } from '../db/schema.ts';
+
+/** One claim of a job: the job and the attempt the claim made it. */
+export interface JobClaim {
+  id: string;
+  attempt: number;
+}
 
 /** SQL of the job queue; one statement claims a job so two nodes never run the same one. */
 export class JobRepository {
@@ -54,28 +60,44 @@ export class JobRepository {
     await this.db.updateTable('jobs').set({ locked_until: now }).where('status', '=', 'running').execute();
   }
 
-  async complete(id: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'done', locked_until: null, last_error: null, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+  /**
+   * Extends the lease of a job this node still holds; false when it no longer does (its lease
+   * ran out and another node claimed it). A claim is known by its attempt: each claim adds one.
+   */
+  async renewLease(claim: JobClaim, lockedUntil: number): Promise<boolean> {
+    const result = await this.held(
+      this.db.updateTable('jobs').set({ locked_until: lockedUntil }),
+      claim,
+    ).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  async retryLater(id: string, runAt: number, error: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+  async complete(claim: JobClaim, now: number): Promise<void> {
+    await this.held(
+      this.db.updateTable('jobs').set({ status: 'done', locked_until: null, last_error: null, updated_at: now }),
+      claim,
+    ).execute();
   }
 
-  async fail(id: string, error: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'failed', locked_until: null, last_error: error, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+  async retryLater(claim: JobClaim, runAt: number, error: string, now: number): Promise<void> {
+    await this.held(
+      this.db
+        .updateTable('jobs')
+        .set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now }),
+      claim,
+    ).execute();
+  }
+
+  async fail(claim: JobClaim, error: string, now: number): Promise<void> {
+    await this.held(
+      this.db.updateTable('jobs').set({ status: 'failed', locked_until: null, last_error: error, updated_at: now }),
+      claim,
+    ).execute();
+  }
+
+  /** Only the claim that holds the job may change it: a node that lost its lease changes nothing. */
+  private held<T extends UpdateQueryBuilder<Database, 'jobs', 'jobs', UpdateResult>>(update: T, claim: JobClaim): T {
+    return update.where('id', '=', claim.id).where('status', '=', 'running').where('attempts', '=', claim.attempt) as T;
   }
 
   async nextRunAt(names: string[]): Promise<number | undefined> {
