@@ -166,9 +166,8 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     log,
     maxAttempts: SYNC_ATTEMPTS,
-    requeue: async (connectionId) => {
-      await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { maxAttempts: SYNC_ATTEMPTS });
-    },
+    // Keyed like every sync: it waits for the current run to end, and two never run at once.
+    requeue: enqueueSync,
   });
   ctx.jobs.handle<{ connectionId: string }>(SYNC_JOB, (payload, job) => engine.run(payload.connectionId, job.attempt), {
     backoffMs: 2000,

@@ -145,4 +145,62 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
     while (finished.status !== 'done') finished = await row();
     expect(finished.attempts).toBe(1);
   });
+
+  it('runs a job enqueued with the key of a running one after that run, never beside it', async () => {
+    const { queue, database, url } = await setup();
+    const other = await setup(url); // another node
+    const runs: string[] = [];
+    let release: () => void = () => {};
+    const handler = async (payload: { n: number }) => {
+      runs.push(`start ${payload.n}`);
+      if (payload.n === 1) await new Promise<void>((resolve) => (release = resolve));
+      runs.push(`end ${payload.n}`);
+    };
+    queue.handle('keyed', handler);
+    other.queue.handle('keyed', handler);
+    await queue.enqueue('keyed', { n: 1 }, { key: 'k' });
+    queue.start();
+    while (runs.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Asked for while the first runs: it waits (one waiting job per key), and does not start beside it.
+    expect(await queue.enqueue('keyed', { n: 2 }, { key: 'k' })).toBeTypeOf('string');
+    expect(await queue.enqueue('keyed', { n: 3 }, { key: 'k' })).toBeUndefined();
+    await other.queue.drain();
+    expect(runs).toEqual(['start 1']);
+    release();
+    while (runs.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(runs).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+    const rows = await database.db.selectFrom('jobs').select(['status']).execute();
+    expect(rows.map((r) => r.status)).toEqual(['done', 'done']);
+  });
+
+  it('a failed run whose key was enqueued again meanwhile waits for its retry as the one job of its key', async () => {
+    const { queue, clock, database } = await setup();
+    const attempts: number[] = [];
+    let release: () => void = () => {};
+    queue.handle(
+      'flaky-keyed',
+      async (_payload, job) => {
+        attempts.push(job.attempt);
+        if (job.attempt === 1) {
+          await new Promise<void>((resolve) => (release = resolve));
+          throw new Error('first run fails');
+        }
+      },
+      { backoffMs: 1000 },
+    );
+    await queue.enqueue('flaky-keyed', {}, { key: 'k' });
+    queue.start();
+    while (attempts.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await queue.enqueue('flaky-keyed', {}, { key: 'k' });
+    release();
+    let rows = await database.db.selectFrom('jobs').selectAll().execute();
+    while (rows.some((r) => r.status === 'running')) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      rows = await database.db.selectFrom('jobs').selectAll().execute();
+    }
+    expect(rows).toEqual([expect.objectContaining({ status: 'pending', attempts: 1, last_error: 'first run fails' })]);
+    clock.advance(1000);
+    await queue.drain();
+    expect(attempts).toEqual([1, 2]);
+  });
 });

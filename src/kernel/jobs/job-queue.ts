@@ -8,7 +8,10 @@ export interface JobInfo {
 export interface EnqueueOptions {
   /** Epoch ms; default now. */
   runAt?: number;
-  /** While a job with this name and key waits or runs, enqueueing another is a no-op. */
+  /**
+   * The same work: while a job with this name and key waits, enqueueing another is a no-op; one
+   * enqueued while it runs waits for that run to end (two never run at once).
+   */
   key?: string;
   maxAttempts?: number;
 }

@@ -15,7 +15,7 @@ export class JobRepository {
     private readonly dialect: Dialect,
   ) {}
 
-  /** False when a job with the same name and key is already waiting or running (the partial unique index). */
+  /** False when a job with the same name and key is already waiting (the partial unique index). */
   async insert(row: JobsTable): Promise<boolean> {
     try {
       await this.db.insertInto('jobs').values(row).execute();
@@ -26,7 +26,10 @@ export class JobRepository {
     }
   }
 
-  /** Takes the next due job (or one whose lease ran out: its node died) and leases it. */
+  /**
+   * Takes the next due job (or one whose lease ran out: its node died) and leases it; never a
+   * waiting job whose key a running job has (it runs when that one has ended).
+   */
   async claim(names: string[], now: number, leaseMs: number): Promise<JobsTable | undefined> {
     if (names.length === 0) return undefined;
     let next = this.db
@@ -35,7 +38,23 @@ export class JobRepository {
       .where('name', 'in', names)
       .where((eb) =>
         eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+          eb.and([
+            eb('status', '=', 'pending'),
+            eb('run_at', '<=', now),
+            eb.or([
+              eb('dedupe_key', 'is', null),
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('jobs as r')
+                    .select('r.id')
+                    .whereRef('r.name', '=', 'jobs.name')
+                    .whereRef('r.dedupe_key', '=', 'jobs.dedupe_key')
+                    .where('r.status', '=', 'running'),
+                ),
+              ),
+            ]),
+          ]),
           eb.and([eb('status', '=', 'running'), eb('locked_until', '<=', now)]),
         ]),
       )
@@ -79,13 +98,31 @@ export class JobRepository {
     ).execute();
   }
 
+  /**
+   * Puts the job back to wait for its retry. A job enqueued with its key while it ran is the same
+   * work: the retry takes its place (one waiting job per key).
+   */
   async retryLater(claim: JobClaim, runAt: number, error: string, now: number): Promise<void> {
-    await this.held(
-      this.db
-        .updateTable('jobs')
-        .set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now }),
-      claim,
-    ).execute();
+    await this.db.transaction().execute(async (trx) => {
+      const job = await trx
+        .selectFrom('jobs')
+        .select(['name', 'dedupe_key'])
+        .where('id', '=', claim.id)
+        .executeTakeFirst();
+      if (job?.dedupe_key != null)
+        await trx
+          .deleteFrom('jobs')
+          .where('name', '=', job.name)
+          .where('dedupe_key', '=', job.dedupe_key)
+          .where('status', '=', 'pending')
+          .execute();
+      await this.held(
+        trx
+          .updateTable('jobs')
+          .set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now }),
+        claim,
+      ).execute();
+    });
   }
 
   async fail(claim: JobClaim, error: string, now: number): Promise<void> {
