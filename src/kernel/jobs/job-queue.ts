@@ -1,3 +1,5 @@
+import type { Db } from '../db/database.ts';
+
 /** What a handler learns about the job it runs. */
 export interface JobInfo {
   id: string;
@@ -14,6 +16,11 @@ export interface EnqueueOptions {
    */
   key?: string;
   maxAttempts?: number;
+  /**
+   * The transaction to insert the job in: it exists exactly when the caller's work commits (a
+   * crash or a lost database between the two loses nothing). Call `wake()` after the commit.
+   */
+  within?: Db;
 }
 
 export interface HandlerOptions {
@@ -34,6 +41,8 @@ export interface JobQueue {
   enqueue<T>(name: string, payload: T, options?: EnqueueOptions): Promise<string | undefined>;
   handle<T>(name: string, handler: JobHandler<T>, options?: HandlerOptions): void;
   start(): void;
+  /** Looks for due jobs now rather than at the next poll (after committing jobs enqueued `within`). */
+  wake(): void;
   stop(): Promise<void>;
   /** Runs every job that is due (by the injected clock) until none is; for tests and the CLI. */
   drain(): Promise<void>;

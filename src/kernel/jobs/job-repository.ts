@@ -15,15 +15,17 @@ export class JobRepository {
     private readonly dialect: Dialect,
   ) {}
 
-  /** False when a job with the same name and key is already waiting (the partial unique index). */
-  async insert(row: JobsTable): Promise<boolean> {
-    try {
-      await this.db.insertInto('jobs').values(row).execute();
-      return true;
-    } catch (error) {
-      if (row.dedupe_key !== null && isUniqueViolation(error)) return false;
-      throw error;
-    }
+  /**
+   * False when a job with the same name and key is already waiting (the partial unique index).
+   * `within`: the caller's transaction (a conflict must not abort it, so none is raised).
+   */
+  async insert(row: JobsTable, within: Db = this.db): Promise<boolean> {
+    const result = await within
+      .insertInto('jobs')
+      .values(row)
+      .onConflict((conflict) => conflict.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
   /**
@@ -147,11 +149,6 @@ export class JobRepository {
       .executeTakeFirst();
     return row?.next == null ? undefined : Number(row.next);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Finished jobs are kept a while for inspection, then purged in batches (by the janitor). */

@@ -38,21 +38,25 @@ export class SqlJobQueue implements JobQueue {
   async enqueue<T>(name: string, payload: T, options: EnqueueOptions = {}): Promise<string | undefined> {
     const now = this.options.clock.now();
     const id = newId();
-    const inserted = await this.options.repo.insert({
-      id,
-      name,
-      payload: JSON.stringify(payload ?? null),
-      dedupe_key: options.key ?? null,
-      status: 'pending',
-      attempts: 0,
-      max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5,
-      run_at: options.runAt ?? now,
-      locked_until: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-    });
-    if (inserted && !this.stopped) this.kick();
+    const inserted = await this.options.repo.insert(
+      {
+        id,
+        name,
+        payload: JSON.stringify(payload ?? null),
+        dedupe_key: options.key ?? null,
+        status: 'pending',
+        attempts: 0,
+        max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5,
+        run_at: options.runAt ?? now,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      },
+      options.within,
+    );
+    // A job inserted in a transaction is not there yet: its caller wakes the queue after the commit.
+    if (inserted && !options.within) this.wake();
     return inserted ? id : undefined;
   }
 
@@ -89,8 +93,8 @@ export class SqlJobQueue implements JobQueue {
     }
   }
 
-  private kick(): void {
-    this.schedule(0);
+  wake(): void {
+    if (!this.stopped) this.schedule(0);
   }
 
   private schedule(delayMs: number): void {
