@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../kernel/db/database.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { AssetRepository } from './assets/asset-repository.ts';
 import { SpamList } from './assets/spam-list.ts';
@@ -95,8 +96,12 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     cacheMs: settings.priceCacheMs,
   });
-  const enqueueSync = async (connectionId: string) => {
-    await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
+  const enqueueSync = async (connectionId: string, within?: Db) => {
+    await ctx.jobs.enqueue(
+      SYNC_JOB,
+      { connectionId },
+      { key: connectionId, maxAttempts: SYNC_ATTEMPTS, ...(within ? { within } : {}) },
+    );
   };
   const credentialsBox = ctx.box('portfolio-credentials');
   const oauthLinks = new OAuthLinking({
@@ -188,6 +193,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
       clock: ctx.clock,
       cooldownMs: settings.refreshCooldownMs,
       enqueueSync,
+      wakeSyncs: () => ctx.jobs.wake(),
     }),
     assetsReader: new AssetsReader({ positions, prices }),
     transactionsReader: new TransactionsReader({ transactions, assets }),

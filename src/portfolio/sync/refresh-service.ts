@@ -1,5 +1,6 @@
 import { newId } from '../../kernel/crypto/tokens.ts';
 import type { Clock } from '../../kernel/clock.ts';
+import type { Db } from '../../kernel/db/database.ts';
 import type { ConnectionRepository } from '../connections/connection-repository.ts';
 import { ApiError, notFound, withEndUserCode, type ErrorItem } from '../errors.ts';
 import type { Refresh, RefreshRepository } from './refresh-repository.ts';
@@ -23,7 +24,10 @@ export class RefreshService {
       refreshes: RefreshRepository;
       clock: Clock;
       cooldownMs: number;
-      enqueueSync(connectionId: string): Promise<void>;
+      /** Queues a sync of the connection, inside `within` (a transaction) when given. */
+      enqueueSync(connectionId: string, within?: Db): Promise<void>;
+      /** Starts the syncs queued within a committed transaction now. */
+      wakeSyncs(): void;
     },
   ) {}
 
@@ -59,14 +63,19 @@ export class RefreshService {
       );
     }
     const id = newId();
+    // The refresh and its syncs commit together: a refresh is never left waiting for a sync
+    // that was not queued (a crash or a lost database between the two).
     await deps.refreshes.create(
       id,
       userId,
       kind,
       claimed.map((c) => ({ connectionId: c.id, providerId: c.providerId })),
       now,
+      async (trx) => {
+        for (const connection of claimed) await deps.enqueueSync(connection.id, trx);
+      },
     );
-    for (const connection of claimed) await deps.enqueueSync(connection.id);
+    deps.wakeSyncs();
     return { view: toView((await deps.refreshes.find(id, userId))!), skipped };
   }
 
