@@ -30,8 +30,11 @@ export interface DeploymentOptions {
   esploraDelayMs: number;
 }
 
-// Tuned for the faults: a dead node's jobs are taken over after 5 s, revocations cached 5 s.
+// Tuned for the faults: a dead node's jobs are taken over after 5 s, revocations cached 5 s, and
+// a refresh retried within 30 s of a rotation whose answer was lost gets its successor (a lone
+// SQLite node takes up to ~10 s to serve again on a busy 2-core machine).
 export const REVOCATION_CACHE_MS = 5000;
+export const ROTATION_GRACE_MS = 30_000;
 
 /**
  * Everything one scenario runs on, all on 127.0.0.1: its own PostgreSQL cluster (or a SQLite
@@ -52,6 +55,8 @@ export class Deployment {
   databaseUrl = '';
   issuer = '';
   private sqlite: Sqlite.Database | undefined;
+  /** Set when a check failed: the nodes' logs and the database stay for a look. */
+  keep = false;
 
   constructor(readonly options: DeploymentOptions) {}
 
@@ -103,6 +108,7 @@ export class Deployment {
       JOBS_LEASE_SECONDS: '5',
       JOBS_POLL_MS: '200',
       REVOCATION_CACHE_MS: String(REVOCATION_CACHE_MS),
+      REFRESH_REUSE_GRACE_SECONDS: String(ROTATION_GRACE_MS / 1000),
       DATABASE_CONNECT_TIMEOUT_MS: '1000',
       DATABASE_STATEMENT_TIMEOUT_MS: '3000',
       AUTHORIZE_RATE_LIMIT_PER_MINUTE: '100000',
@@ -155,6 +161,7 @@ export class Deployment {
     await Promise.all([this.sink.close(), this.gate?.close(), this.esplora.close(), this.smtp?.close()]);
     await this.redis?.kill();
     await this.postgres?.destroy();
-    if (!process.env.FAULTS_KEEP) rmSync(this.dir, { recursive: true, force: true });
+    if (this.keep) console.log(`fault suite: the nodes' logs and data are kept in ${this.dir}`);
+    else rmSync(this.dir, { recursive: true, force: true });
   }
 }

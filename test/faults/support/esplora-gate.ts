@@ -21,8 +21,8 @@ export class EsploraGate {
   readonly concurrentRuns: string[] = [];
   /** Requests per node name, for the record. */
   readonly requestsBy: Record<string, number> = {};
-  /** Addresses each node read, in order. */
-  readonly readsBy: Record<string, string[]> = {};
+  /** Every wallet read: which node, which address, when. */
+  readonly reads: Array<{ node: string; address: string; at: number }> = [];
 
   constructor(
     private readonly upstream: string,
@@ -38,7 +38,7 @@ export class EsploraGate {
       if (address) {
         const other = [...this.inFlight].find((f) => f.address === address && f.node !== node);
         if (other) this.concurrentRuns.push(`${address} read by ${other.node} and ${node} at once`);
-        (this.readsBy[node] ??= []).push(address);
+        this.reads.push({ node, address, at: Date.now() });
       }
       this.requestsBy[node] = (this.requestsBy[node] ?? 0) + 1;
       this.inFlight.add(entry);
@@ -62,9 +62,9 @@ export class EsploraGate {
     return `${this.url}/${node}`;
   }
 
-  /** Whether `node` is waiting on a wallet read now (is in the middle of a sync). */
-  isSyncing(node: string): boolean {
-    return [...this.inFlight].some((f) => f.node === node && f.address !== '');
+  /** The wallet `node` is waiting on now (it is in the middle of that wallet's sync), if any. */
+  syncing(node: string): string | undefined {
+    return [...this.inFlight].find((f) => f.node === node && f.address !== '')?.address;
   }
 
   close(): Promise<void> {

@@ -13,8 +13,12 @@ export interface Tally {
   tokensVerified: number;
   duplicates: number;
   lostWrites: number;
+  /** Refreshes whose answer was lost and whose retry came after the rotation's grace window. */
+  lateRetries: number;
   /** Answers the suite does not accept (a 500, a 503 without Retry-After, …), described. */
   unexpected: string[];
+  /** When the scenario began (epoch ms): the table's columns follow the order they ran in. */
+  startedAt: number;
   seconds: number;
 }
 
@@ -27,7 +31,9 @@ export function newTally(scenario: string): Tally {
     tokensVerified: 0,
     duplicates: 0,
     lostWrites: 0,
+    lateRetries: 0,
     unexpected: [],
+    startedAt: Date.now(),
     seconds: 0,
   };
 }
@@ -51,7 +57,9 @@ export function loadTallies(): Tally[] {
   } catch {
     return [];
   }
-  return files.map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as Tally);
+  return files
+    .map((f) => JSON.parse(readFileSync(join(RESULTS_DIR, f), 'utf8')) as Tally)
+    .sort((a, b) => a.startedAt - b.startedAt);
 }
 
 /** The table the suite ends with: one column per scenario and the total. */
@@ -68,6 +76,7 @@ export function summaryTable(tallies: Tally[]): string {
     ['tokens verified', sum((t) => t.tokensVerified)],
     ['duplicates found', sum((t) => t.duplicates)],
     ['lost writes', sum((t) => t.lostWrites)],
+    ['refreshes retried after the grace window', sum((t) => t.lateRetries)],
     ['seconds', sum((t) => Math.round(t.seconds))],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -27,6 +27,8 @@ const HANG_MS = 8000;
  */
 export class Traffic {
   private turn = 0;
+  /** Requests sent and not yet answered. */
+  inFlight = 0;
 
   constructor(
     public tally: Tally,
@@ -52,6 +54,7 @@ export class Traffic {
     const started = Date.now();
     let response: Response;
     let text: string;
+    this.inFlight++;
     try {
       response = await fetch(`${node.url}${path}`, {
         method,
@@ -65,6 +68,8 @@ export class Traffic {
       if ((error as Error).name === 'TimeoutError')
         this.tally.unexpected.push(`${method} ${path} at ${node.name} hung for ${Date.now() - started} ms`);
       return undefined;
+    } finally {
+      this.inFlight--;
     }
     countAnswer(this.tally, response.status);
     this.judge(node, method, path, response, text);
