@@ -78,6 +78,7 @@ async function checkBookings(deployment: Deployment, load: Load): Promise<void> 
   await waitFor('a booking_created webhook for every booking', 30_000, () =>
     load.bookings.every((b) => sink.of(b.id).length > 0),
   ).catch(() => undefined);
+  let repeats = 0;
   for (const booking of load.bookings) {
     const arrivals = sink.of(booking.id);
     if (arrivals.length === 0) {
@@ -85,11 +86,15 @@ async function checkBookings(deployment: Deployment, load: Load): Promise<void> 
       tally.unexpected.push(`booking ${booking.id}: its booking_created webhook never arrived`);
     }
     const ids = new Set(arrivals.map((a) => a.deliveryId));
+    repeats += arrivals.length - ids.size;
     if (ids.size > 1 || ids.has('')) {
       tally.duplicates++;
       tally.unexpected.push(`booking ${booking.id}: booking_created arrived under delivery ids ${[...ids].join(', ')}`);
     }
   }
+  // The bookings of earlier scenarios are checked again: count only the repeats new since.
+  tally.webhookRepeats = repeats - load.webhookRepeatsSeen;
+  load.webhookRepeatsSeen = repeats;
   for (const id of sink.overlapping) {
     tally.duplicates++;
     tally.unexpected.push(`delivery ${id} was being sent twice at the same time`);

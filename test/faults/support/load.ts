@@ -29,6 +29,8 @@ export class Load {
   readonly chains: Chain[] = [];
   readonly bookings: Booked[] = [];
   readonly syncs: Array<{ refreshId: string; chain: Chain }> = [];
+  /** Webhook repeats the checks already counted (in an earlier scenario). */
+  webhookRepeatsSeen = 0;
   private running: Promise<void>[] = [];
   private stopping = false;
   private readonly operations: Array<[number, Operation]>;

@@ -116,14 +116,15 @@ export async function authorize(
   return { code, verifier };
 }
 
-/** Weekday hours four weeks out, 09:00–16:00 UTC, for 30-minute bookings. */
+/** Every half hour of the default schedule (weekdays 09:00–17:00 UTC) for eight weeks, from two weeks out. */
 export function slotStarts(): string[] {
   const monday = DateTime.utc().plus({ weeks: 2 }).startOf('week');
   const starts: string[] = [];
-  for (let day = 0; day < 26; day++) {
+  for (let day = 0; day < 56; day++) {
     const date = monday.plus({ days: day });
     if (date.weekday > 5) continue;
-    for (let hour = 9; hour < 17; hour++) starts.push(date.set({ hour }).toISO({ suppressMilliseconds: true })!);
+    for (let minutes = 9 * 60; minutes < 17 * 60; minutes += 30)
+      starts.push(date.plus({ minutes }).toISO({ suppressMilliseconds: true })!);
   }
   return starts;
 }

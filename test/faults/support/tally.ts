@@ -15,6 +15,8 @@ export interface Tally {
   lostWrites: number;
   /** Refreshes whose answer was lost and whose retry came after the rotation's grace window. */
   lateRetries: number;
+  /** Webhook arrivals beyond a delivery's first (a node died before it recorded the answer). */
+  webhookRepeats: number;
   /** Answers the suite does not accept (a 500, a 503 without Retry-After, …), described. */
   unexpected: string[];
   /** When the scenario began (epoch ms): the table's columns follow the order they ran in. */
@@ -32,6 +34,7 @@ export function newTally(scenario: string): Tally {
     duplicates: 0,
     lostWrites: 0,
     lateRetries: 0,
+    webhookRepeats: 0,
     unexpected: [],
     startedAt: Date.now(),
     seconds: 0,
@@ -74,6 +77,7 @@ export function summaryTable(tallies: Tally[]): string {
     ['errors (5xx or no answer)', sum((t) => errorsOf(t))],
     ['unexpected answers', sum((t) => t.unexpected.length)],
     ['tokens verified', sum((t) => t.tokensVerified)],
+    ['webhook repeats (same delivery id)', sum((t) => t.webhookRepeats)],
     ['duplicates found', sum((t) => t.duplicates)],
     ['lost writes', sum((t) => t.lostWrites)],
     ['refreshes retried after the grace window', sum((t) => t.lateRetries)],
