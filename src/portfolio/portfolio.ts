@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../kernel/db/database.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { AssetRepository } from './assets/asset-repository.ts';
 import { SpamList } from './assets/spam-list.ts';
@@ -105,8 +106,17 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     cacheMs: settings.priceCacheMs,
   });
-  const enqueueSync = async (connectionId: string, hurry = false) => {
-    await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS, hurry });
+  const enqueueSync = async (connectionId: string, options: { hurry?: boolean; within?: Db } = {}) => {
+    await ctx.jobs.enqueue(
+      SYNC_JOB,
+      { connectionId },
+      {
+        key: connectionId,
+        maxAttempts: SYNC_ATTEMPTS,
+        ...(options.hurry ? { hurry: true } : {}),
+        ...(options.within ? { within: options.within } : {}),
+      },
+    );
   };
   const credentialsBox = ctx.box('portfolio-credentials');
   const oauthLinks = new OAuthLinking({
@@ -176,9 +186,8 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     log,
     maxAttempts: SYNC_ATTEMPTS,
-    requeue: async (connectionId) => {
-      await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { maxAttempts: SYNC_ATTEMPTS });
-    },
+    // Keyed like every sync: it waits for the current run to end, and two never run at once.
+    requeue: enqueueSync,
   });
   ctx.jobs.handle<{ connectionId: string }>(SYNC_JOB, (payload, job) => engine.run(payload.connectionId, job.attempt), {
     backoffMs: 2000,
@@ -202,6 +211,7 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
       clock: ctx.clock,
       cooldownMs: settings.refreshCooldownMs,
       enqueueSync,
+      wakeSyncs: () => ctx.jobs.wake(),
     }),
     assetsReader: new AssetsReader({ positions, prices }),
     transactionsReader: new TransactionsReader({ transactions, assets }),

@@ -18,6 +18,7 @@ import * as logout from './migrations/0011-logout.ts';
 import * as clientKeys from './migrations/0012-client-keys-and-pushed-requests.ts';
 import * as fapi2Clients from './migrations/0013-fapi2-clients.ts';
 import * as grantConnections from './migrations/0014-grant-connections-and-access-log.ts';
+import * as jobsOneRunningPerKey from './migrations/0016-jobs-one-running-per-key.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0012-client-keys-and-pushed-requests': clientKeys,
   '0013-fapi2-clients': fapi2Clients,
   '0014-grant-connections-and-access-log': grantConnections,
+  '0016-jobs-one-running-per-key': jobsOneRunningPerKey,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { newId } from '../crypto/tokens.ts';
 import type { Clock } from '../clock.ts';
-import type { JobRepository } from './job-repository.ts';
+import type { JobClaim, JobRepository } from './job-repository.ts';
 import type { EnqueueOptions, HandlerOptions, JobHandler, JobQueue } from './job-queue.ts';
 
 interface Registered {
@@ -38,25 +38,30 @@ export class SqlJobQueue implements JobQueue {
   async enqueue<T>(name: string, payload: T, options: EnqueueOptions = {}): Promise<string | undefined> {
     const now = this.options.clock.now();
     const id = newId();
-    const inserted = await this.options.repo.insert({
-      id,
-      name,
-      payload: JSON.stringify(payload ?? null),
-      dedupe_key: options.key ?? null,
-      status: 'pending',
-      attempts: 0,
-      max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5,
-      run_at: options.runAt ?? now,
-      locked_until: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-    });
+    const inserted = await this.options.repo.insert(
+      {
+        id,
+        name,
+        payload: JSON.stringify(payload ?? null),
+        dedupe_key: options.key ?? null,
+        status: 'pending',
+        attempts: 0,
+        max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5,
+        run_at: options.runAt ?? now,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      },
+      options.within,
+    );
+    // A waiting retry of the same work is brought forward when the person asks again now.
     const hurried =
       !inserted && options.hurry && options.key !== undefined
         ? await this.options.repo.hurry(name, options.key, options.runAt ?? now, now)
         : false;
-    if ((inserted || hurried) && !this.stopped) this.kick();
+    // A job inserted in a transaction is not there yet: its caller wakes the queue after the commit.
+    if ((inserted || hurried) && !options.within) this.wake();
     return inserted ? id : undefined;
   }
 
@@ -93,8 +98,8 @@ export class SqlJobQueue implements JobQueue {
     }
   }
 
-  private kick(): void {
-    this.schedule(0);
+  wake(): void {
+    if (!this.stopped) this.schedule(0);
   }
 
   private schedule(delayMs: number): void {
@@ -136,21 +141,45 @@ export class SqlJobQueue implements JobQueue {
     maxAttempts: number,
   ): Promise<void> {
     const registered = this.handlers.get(name)!;
+    const claim = { id, attempt };
     this.running++;
+    const stopRenewing = this.keepLease(claim, name);
     try {
       await registered.handler(JSON.parse(payload) as unknown, { id, attempt });
-      await this.options.repo.complete(id, this.options.clock.now());
+      stopRenewing();
+      await this.options.repo.complete(claim, this.options.clock.now());
     } catch (error) {
+      stopRenewing();
       const message = error instanceof Error ? error.message : String(error);
       const now = this.options.clock.now();
       if (attempt >= maxAttempts) {
         this.options.log.warn({ job: id, name, attempt, err: error }, 'job failed for good');
-        await this.options.repo.fail(id, message, now);
+        await this.options.repo.fail(claim, message, now);
       } else {
-        await this.options.repo.retryLater(id, now + registered.backoffMs * 2 ** (attempt - 1), message, now);
+        await this.options.repo.retryLater(claim, now + registered.backoffMs * 2 ** (attempt - 1), message, now);
       }
     } finally {
       this.running--;
     }
+  }
+
+  /**
+   * Renews a running job's lease every third of it, so a job that runs longer than the lease
+   * (a large wallet's first sync) is not claimed by another node while this one still runs it:
+   * only a node that stopped answering loses its jobs. Returns the function that stops renewing.
+   */
+  private keepLease(claim: JobClaim, name: string): () => void {
+    const { repo, clock, leaseMs, log } = this.options;
+    const timer = setInterval(() => {
+      repo.renewLease(claim, clock.now() + leaseMs).then(
+        (held) => {
+          if (!held)
+            log.warn({ job: claim.id, name }, 'job lost its lease to another node; its outcome is not recorded');
+        },
+        (error: unknown) => log.warn({ err: error, job: claim.id, name }, 'job lease could not be renewed'),
+      );
+    }, leaseMs / 3);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }

@@ -1,5 +1,6 @@
 import { newId } from '../../kernel/crypto/tokens.ts';
 import type { Clock } from '../../kernel/clock.ts';
+import type { Db } from '../../kernel/db/database.ts';
 import type { ConnectionRepository } from '../connections/connection-repository.ts';
 import { ApiError, notFound, withEndUserCode, type ErrorItem } from '../errors.ts';
 import type { Refresh, RefreshRepository } from './refresh-repository.ts';
@@ -23,8 +24,13 @@ export class RefreshService {
       refreshes: RefreshRepository;
       clock: Clock;
       cooldownMs: number;
-      /** `hurry`: a waiting automatic retry of the connection runs now instead of after its backoff. */
-      enqueueSync(connectionId: string, hurry?: boolean): Promise<void>;
+      /**
+       * Queues a sync of the connection, inside `within` (a transaction) when given; `hurry`: a
+       * waiting automatic retry of the connection runs now instead of after its backoff.
+       */
+      enqueueSync(connectionId: string, options?: { hurry?: boolean; within?: Db }): Promise<void>;
+      /** Starts the syncs queued within a committed transaction now. */
+      wakeSyncs(): void;
     },
   ) {}
 
@@ -67,14 +73,19 @@ export class RefreshService {
       );
     }
     const id = newId();
+    // The refresh and its syncs commit together: a refresh is never left waiting for a sync
+    // that was not queued (a crash or a lost database between the two).
     await deps.refreshes.create(
       id,
       userId,
       kind,
       claimed.map((c) => ({ connectionId: c.id, providerId: c.providerId })),
       now,
+      async (trx) => {
+        for (const connection of claimed) await deps.enqueueSync(connection.id, { within: trx });
+      },
     );
-    for (const connection of claimed) await deps.enqueueSync(connection.id);
+    deps.wakeSyncs();
     return { view: toView((await deps.refreshes.find(id, userId))!), skipped };
   }
 
@@ -111,7 +122,7 @@ export class RefreshService {
     );
     if (connection.status !== 'syncing')
       await deps.connections.setStatus(connection.id, 'syncing', connection.lastError, now);
-    await deps.enqueueSync(connection.id, true);
+    await deps.enqueueSync(connection.id, { hurry: true });
   }
 
   /** A refresh's state; `only`: the connections the asking app may see (the others are left out). */
