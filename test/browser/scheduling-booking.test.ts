@@ -128,7 +128,9 @@ describe.skipIf(!hasChromium)(`booking a host in Paris from New York${SKIP_NOTE}
     await server.kernel.jobs.drain();
     const mail = await smtp.waitForMessage('bea@example.com');
     expect(mail.subject).toBe('Confirmed: Coffee chat with Paris Host');
-    expect(bookingMail(mail.raw).text).toContain(`${local.toFormat('HH:mm')} (America/New_York)`);
+    expect(bookingMail(mail.raw).text).toContain(
+      `${local.toFormat('h:mm a')} (${local.toFormat('HH:mm')}), America/New_York time`,
+    );
 
     // Cancel: a dialog asks first; "Yes, cancel" by keyboard.
     await tabTo(page, '#cancel-link');

@@ -68,6 +68,7 @@ describe.each(testDialects())('Solana wallets through @solana/kit (%s)', (dialec
       auth_types: ['wallet'],
       chains: ['solana'],
       status: 'available',
+      logo_url: `${server.url}/portfolio/logos/solana.svg`,
     });
     const evm = await link('0x52908400098527886E0F7030069857D2E4169EE7');
     expect(evm.status).toBe(400);
