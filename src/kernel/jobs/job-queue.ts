@@ -31,7 +31,8 @@ export interface JobQueue {
   enqueue<T>(name: string, payload: T, options?: EnqueueOptions): Promise<string | undefined>;
   handle<T>(name: string, handler: JobHandler<T>, options?: HandlerOptions): void;
   start(): void;
-  stop(): Promise<void>;
+  /** Claims no more jobs; waits up to `graceMs` for running ones, then gives them back to the queue. */
+  stop(graceMs?: number): Promise<void>;
   /** Runs every job that is due (by the injected clock) until none is; for tests and the CLI. */
   drain(): Promise<void>;
 }

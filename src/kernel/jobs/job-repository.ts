@@ -54,6 +54,23 @@ export class JobRepository {
     await this.db.updateTable('jobs').set({ locked_until: now }).where('status', '=', 'running').execute();
   }
 
+  /** Shutdown: jobs this node was running are due again now, the interrupted run not counted as an attempt. */
+  async giveBack(ids: string[], now: number): Promise<void> {
+    if (ids.length === 0) return;
+    await this.db
+      .updateTable('jobs')
+      .set((eb) => ({
+        status: 'pending',
+        run_at: now,
+        locked_until: null,
+        attempts: eb('attempts', '-', 1),
+        updated_at: now,
+      }))
+      .where('id', 'in', ids)
+      .where('status', '=', 'running')
+      .execute();
+  }
+
   async complete(id: string, now: number): Promise<void> {
     await this.db
       .updateTable('jobs')

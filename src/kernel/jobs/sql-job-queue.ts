@@ -19,6 +19,8 @@ export interface SqlJobQueueOptions {
   pollMs: number;
   concurrency: number;
   leaseMs: number;
+  /** How long stop() waits for running jobs before giving them back (SHUTDOWN_GRACE_MS). */
+  stopGraceMs?: number;
 }
 
 /**
@@ -32,6 +34,10 @@ export class SqlJobQueue implements JobQueue {
   private running = 0;
   private stopped = true;
   private pumping: Promise<void> | undefined;
+  /** Jobs this node runs now, and those it gave back at shutdown (their handlers' outcome is not written). */
+  private readonly inFlight = new Set<string>();
+  private readonly givenBack = new Set<string>();
+  private stopping: Promise<void> | undefined;
 
   constructor(private readonly options: SqlJobQueueOptions) {}
 
@@ -75,10 +81,30 @@ export class SqlJobQueue implements JobQueue {
     );
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Claims nothing more and waits up to `graceMs` for the jobs running here to finish; those
+   * still running then go back to the queue at once (pending, their attempt not counted), for
+   * this node after a restart or another node to run, rather than waiting out their lease.
+   */
+  stop(graceMs = this.options.stopGraceMs ?? 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.pumping;
+    this.stopping ??= this.finishOrGiveBack(graceMs);
+    return this.stopping;
+  }
+
+  private async finishOrGiveBack(graceMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    const outcome = await Promise.race([this.pumping ?? Promise.resolve(), graceOver]);
+    clearTimeout(timer);
+    if (outcome !== 'late' || this.inFlight.size === 0) return;
+    const ids = [...this.inFlight];
+    for (const id of ids) this.givenBack.add(id);
+    await this.options.repo.giveBack(ids, this.options.clock.now());
+    this.options.log.warn({ jobs: ids }, 'shutdown: jobs still running after the grace period went back to the queue');
   }
 
   async drain(): Promise<void> {
@@ -133,10 +159,13 @@ export class SqlJobQueue implements JobQueue {
   ): Promise<void> {
     const registered = this.handlers.get(name)!;
     this.running++;
+    this.inFlight.add(id);
     try {
       await registered.handler(JSON.parse(payload) as unknown, { id, attempt });
+      if (this.givenBack.has(id)) return; // another run owns it now
       await this.options.repo.complete(id, this.options.clock.now());
     } catch (error) {
+      if (this.givenBack.has(id)) return;
       const message = error instanceof Error ? error.message : String(error);
       const now = this.options.clock.now();
       if (attempt >= maxAttempts) {
@@ -147,6 +176,7 @@ export class SqlJobQueue implements JobQueue {
       }
     } finally {
       this.running--;
+      this.inFlight.delete(id);
     }
   }
 }
