@@ -39,6 +39,9 @@ const REDIRECT_URI = 'http://127.0.0.1/cb';
 const SCOPES = ['openid', 'offline_access'];
 const API_SCOPES = ['read:profile', 'read:bookings', 'write:bookings', 'read:event-types'];
 const ACCESS_TTL = 60;
+/** Codes live 300 s on the nodes; one older than this is thrown away unused rather than risked. */
+const CODE_TTL = 300;
+const CODE_USE_WITHIN_MS = (CODE_TTL - 60) * 1000;
 const REFRESH_TTL = 120;
 const JANITOR_SECONDS = 60;
 /** Share of each kind of request in the mix. */
@@ -76,7 +79,7 @@ const settings: Record<string, string> = {
   SECRET_KEY: randomBytes(32).toString('base64url'),
   LOG_LEVEL: 'warn',
   LOG_FORMAT: 'json',
-  AUTHORIZATION_CODE_TTL_SECONDS: '300',
+  AUTHORIZATION_CODE_TTL_SECONDS: String(CODE_TTL),
   JANITOR_INTERVAL_SECONDS: String(JANITOR_SECONDS),
   ...(redisUrl ? { REDIS_URL: redisUrl } : {}),
 };
@@ -120,8 +123,14 @@ const apiTokens = await Promise.all(
 const firstSlot = Math.ceil((Date.now() + 86_400_000) / 86_400_000) * 86_400_000;
 let nextSlot = 0;
 
-async function mintCodes(n: number): Promise<Array<{ code: string; verifier: string }>> {
-  const out: Array<{ code: string; verifier: string }> = [];
+interface MintedCode {
+  code: string;
+  verifier: string;
+  at: number;
+}
+
+async function mintCodes(n: number): Promise<MintedCode[]> {
+  const out: MintedCode[] = [];
   for (let i = 0; i < n; i++) {
     const verifier = randomBytes(32).toString('base64url');
     const request: AuthorizationRequest = {
@@ -135,7 +144,7 @@ async function mintCodes(n: number): Promise<Array<{ code: string; verifier: str
       codeChallengeMethod: 'S256',
     };
     const location = await issueCodeRedirect(ctx, request, person.id, grantId, Date.now());
-    out.push({ code: new URL(location).searchParams.get('code')!, verifier });
+    out.push({ code: new URL(location).searchParams.get('code')!, verifier, at: Date.now() });
   }
   return out;
 }
@@ -152,6 +161,14 @@ for (const port of ports) {
   nodes.push({ url: `http://127.0.0.1:${port}`, child, agent: new Agent({ keepAlive: true, maxSockets: 64 }) });
 }
 for (const node of nodes) await waitReady(node.url);
+// Interrupted: stop the nodes and drop the database before leaving.
+for (const signal of ['SIGINT', 'SIGTERM'] as const)
+  process.once(signal, () => {
+    console.error(`${signal}: stopping the nodes and dropping ${dbName}`);
+    void Promise.allSettled(nodes.map((n) => stopChild(n.child, 2000)))
+      .then(() => admin.query(`drop database if exists ${dbName} with (force)`))
+      .finally(() => process.exit(130));
+  });
 
 interface Answer {
   status: number;
@@ -187,7 +204,7 @@ async function waitReady(url: string): Promise<void> {
 
 // What the traffic needs: codes to exchange, refresh chains (renewed before they expire), recent access tokens.
 const form = { 'content-type': 'application/x-www-form-urlencoded', authorization: basic };
-const codes: Array<{ code: string; verifier: string }> = [];
+const codes: MintedCode[] = [];
 const chains: Array<{ token: string; since: number; busy: boolean }> = [];
 const accessTokens: Array<{ token: string; at: number }> = [];
 let minting: Promise<void> | undefined;
@@ -216,6 +233,7 @@ async function operate(kind: Kind): Promise<number> {
   const node = turn++ % NODES;
   switch (kind) {
     case 'code': {
+      while (codes[0] && Date.now() - codes[0].at > CODE_USE_WITHIN_MS) codes.shift();
       const minted = codes.shift();
       if (!minted) return -1;
       const answer = await send(
@@ -352,6 +370,8 @@ interface Minute {
   errors: Record<string, number>;
   rssMb: number[];
   dbMb: number;
+  /** Rows of the tables the janitor purges (codes, refresh tokens, families, revocations). */
+  expiringRows: number;
   overdueRows: number;
   load: number;
 }
@@ -367,7 +387,7 @@ const rssTimer = setInterval(
   () => rssSamples.push({ at: Date.now(), mb: nodes.map((n) => sampleRssMb(n.child.pid!)) }),
   5000,
 );
-console.log('minute  requests  p50 ms  p99 ms  errors  RSS MiB (node 1, 2, 3)  DB MB  expired rows overdue  load');
+console.log('minute  requests  p50 ms  p99 ms  errors  RSS MiB (node 1, 2, 3)  DB MB  token rows  overdue  load');
 let minuteEnd = soakStart + 60_000;
 while (Date.now() < soakStart + SECONDS * 1000) {
   keepCodesStocked(rate * (MIX.code / 100) * 2);
@@ -405,7 +425,7 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
     errors: Object.fromEntries(w.errors),
     rssMb: nodes.map((n) => sampleRssMb(n.child.pid!)),
     dbMb: Number(size.rows[0]!.bytes) / 1e6,
-    overdueRows: await overdueRows(),
+    ...(await expiringRows()),
     load: loadavg()[0]!,
   };
   const errorCount = Object.values(row.errors).reduce((a, b) => a + b, 0);
@@ -415,30 +435,35 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
       .join(', ')
       .padStart(
         22,
-      )}  ${row.dbMb.toFixed(1).padStart(5)}  ${String(row.overdueRows).padStart(20)}  ${row.load.toFixed(1)}`,
+      )}  ${row.dbMb.toFixed(1).padStart(5)}  ${String(row.expiringRows).padStart(10)}  ${String(row.overdueRows).padStart(7)}  ${row.load.toFixed(1)}`,
   );
   if (errorCount) console.log('        errors:', row.errors);
   return row;
 }
 
-/** Rows the janitor should have purged by now: expired more than two of its intervals (and a margin) ago. */
-async function overdueRows(): Promise<number> {
+/**
+ * Rows of the tables the janitor purges, and of them those it should have purged by now: expired
+ * more than two of its intervals (and a margin) ago.
+ */
+async function expiringRows(): Promise<{ expiringRows: number; overdueRows: number }> {
   const before = Date.now() - (2 * JANITOR_SECONDS + 30) * 1000;
   const tables = ['authorization_codes', 'refresh_tokens', 'token_families', 'revoked_access_tokens'];
-  let total = 0;
+  const counts = { expiringRows: 0, overdueRows: 0 };
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
   try {
     for (const table of tables) {
-      const { rows } = await db.query<{ n: number }>(`select count(*)::int as n from ${table} where expires_at <= $1`, [
-        before,
-      ]);
-      total += rows[0]!.n;
+      const { rows } = await db.query<{ rows: number; overdue: number }>(
+        `select count(*)::int as rows, count(*) filter (where expires_at <= $1)::int as overdue from ${table}`,
+        [before],
+      );
+      counts.expiringRows += rows[0]!.rows;
+      counts.overdueRows += rows[0]!.overdue;
     }
   } finally {
     await db.end();
   }
-  return total;
+  return counts;
 }
 
 // 3. Checks.
@@ -469,7 +494,7 @@ if (minutes.length >= 4 && afterWarm.length && lastSamples.length) {
 } else checks.push([undefined, 'RSS growth needs 4 minutes or more (SOAK_SECONDS >= 240)']);
 checks.push([
   last.overdueRows === 0,
-  `expired rows left past two janitor intervals: ${last.overdueRows} (database ${minutes[0]!.dbMb.toFixed(1)} MB after minute 1, ${last.dbMb.toFixed(1)} MB at the end)`,
+  `expired rows left past two janitor intervals: ${last.overdueRows} (token rows ${minutes[0]!.expiringRows} after minute 1, ${last.expiringRows} at the end; database ${minutes[0]!.dbMb.toFixed(1)} MB, then ${last.dbMb.toFixed(1)} MB: bookings, finished jobs kept a week, dead tuples until autovacuum)`,
 ]);
 console.log(
   `\n${minutes.reduce((s, m) => s + m.requests, 0)} requests at ${rate.toFixed(0)}/s (capacity ${capacity.toFixed(0)}/s); at most ${maxInFlight} in flight; ${nextSlot} bookings`,

@@ -38,6 +38,8 @@ export class SqlJobQueue implements JobQueue {
   private readonly inFlight = new Set<string>();
   private readonly givenBack = new Set<string>();
   private stopping: Promise<void> | undefined;
+  /** drain() runs jobs on a stopped queue too (tests, the CLI). */
+  private draining = false;
 
   constructor(private readonly options: SqlJobQueueOptions) {}
 
@@ -72,6 +74,7 @@ export class SqlJobQueue implements JobQueue {
 
   start(): void {
     this.stopped = false;
+    this.stopping = undefined;
     const recovered = this.options.singleNode
       ? this.options.repo.releaseLeases(this.options.clock.now())
       : Promise.resolve();
@@ -108,10 +111,15 @@ export class SqlJobQueue implements JobQueue {
   }
 
   async drain(): Promise<void> {
-    for (;;) {
-      await this.pumping;
-      const ran = await this.runDue();
-      if (ran === 0 && this.running === 0) return;
+    this.draining = true;
+    try {
+      for (;;) {
+        await this.pumping;
+        const ran = await this.runDue();
+        if (ran === 0 && this.running === 0) return;
+      }
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -140,6 +148,8 @@ export class SqlJobQueue implements JobQueue {
     const names = [...this.handlers.keys()];
     const workers = Array.from({ length: this.options.concurrency }, async () => {
       for (;;) {
+        // A stopping node claims nothing more: its pump ends with the jobs it has.
+        if (this.stopped && !this.draining) return;
         const job = await this.options.repo.claim(names, this.options.clock.now(), this.options.leaseMs);
         if (!job) return;
         ran++;
