@@ -35,6 +35,13 @@ export interface ConsentryOptions {
    * client may also ask for; the person consents to them and `mintPlatformToken` answers tokens.
    */
   platformScopes?: string[];
+  /**
+   * PostgreSQL server to run on instead of a SQLite file (`postgres://…`): a database of its own
+   * is created for the run and dropped after.
+   */
+  postgresUrl?: string;
+  /** Consentry processes sharing the database (one issuer, one SECRET_KEY), each on its own port. */
+  nodes?: number;
 }
 
 /** Same shape as OidcProviderBaseline, so the scenarios run unchanged against either server. */
@@ -49,8 +56,10 @@ export interface ConsentryUnderTest {
   endpoints: { token: string; userinfo: string; introspection: string; revocation: string };
   /** A second client, for client credentials with private_key_jwt (ES256, its key registered as jwks). */
   keyClient: KeyClient;
-  /** Server process id, e.g. for sampleRssMb(pid). */
+  /** Server process id, e.g. for sampleRssMb(pid) (the first node's when there are several). */
   pid: number;
+  /** Every node's process id and origin (the first is `url`, the issuer). */
+  nodes: Array<{ pid: number; origin: string }>;
   /** Lifetime of minted codes: AUTHORIZATION_CODE_TTL_SECONDS of this server. */
   codeTtlSeconds: number;
   mintAuthorizationCodes(n: number): Promise<Array<{ code: string; verifier: string }>>; // PKCE S256
@@ -72,18 +81,19 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
   if (!built) execFileSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: REPO_ROOT, stdio: 'inherit' });
   built = true;
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-'));
+  const postgres = opts.postgresUrl ? await createBenchDatabase(opts.postgresUrl) : undefined;
   const removeDir = () => rmSync(dir, { recursive: true, force: true });
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
+  const ports = await Promise.all(Array.from({ length: Math.max(1, opts.nodes ?? 1) }, () => freePort()));
+  const url = `http://127.0.0.1:${ports[0]}`;
   const settings: Record<string, string> = {
     // Production insists on an https issuer; the bench serves plain http on loopback. The token
     // endpoints run the same code in both modes (development adds /try, switched off here).
     NODE_ENV: 'development',
     TRY_APP: 'false',
     HOST: '127.0.0.1',
-    PORT: String(port),
+    PORT: String(ports[0]),
     ISSUER: url,
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
+    DATABASE_URL: postgres?.url ?? `sqlite:${join(dir, 'bench.db')}`,
     DATA_DIR: dir,
     SECRET_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'warn',
@@ -94,38 +104,48 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
   // The server sees exactly these settings: none of Consentry's variables leak in from this shell.
   const configNames = new Set(describeConfig().map((o) => o.name));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configNames.has(name)));
-  const nodeFlags = [
-    ...(opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : []),
-    ...(process.env.OPS_FLAGS ? process.env.OPS_FLAGS.split(' ') : []),
-  ];
+  const nodeFlags = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
   // The default start (`npm start`): bin/consentry.js runs the fresh build, compiled JavaScript, no tsx.
-  const child = spawn(process.execPath, [...nodeFlags, 'bin/consentry.js', 'start'], {
-    cwd: REPO_ROOT,
-    env: { ...inherited, ...settings },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const guard = onParentExit(child, removeDir);
+  // Every node answers for the one issuer (as behind a load balancer); the first migrates alone.
+  const startNode = (port: number) =>
+    spawn(process.execPath, [...nodeFlags, 'bin/consentry.js', 'start'], {
+      cwd: REPO_ROOT,
+      env: { ...inherited, ...settings, PORT: String(port) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+  const children: ChildProcess[] = [startNode(ports[0]!)];
+  const child = children[0]!;
+  const guards = [onParentExit(child, removeDir)];
   let kernel: Kernel | undefined;
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    const results = await Promise.allSettled([kernel?.close(), stopChild(child)]);
-    guard.release();
+    const results = await Promise.allSettled([kernel?.close(), ...children.map((c) => stopChild(c))]);
+    for (const guard of guards) guard.release();
     removeDir();
+    results.push(...(await Promise.allSettled([postgres?.drop()])));
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
   };
 
   try {
     await waitUntilReady(url, child);
+    for (const port of ports.slice(1)) {
+      const node = startNode(port);
+      children.push(node);
+      guards.push(onParentExit(node));
+      await waitUntilReady(`http://127.0.0.1:${port}`, node);
+    }
     // Second handle on the same file: migrations are already applied and the keys exist (the
     // server made them), so this only opens the database and loads what is there.
     const config = loadConfig(settings);
     kernel = await createKernel(config);
     // Registers the scopes (the served products' definitions) on this handle's registry; the
     // bench then mints codes through the authorization server's own internals.
-    await createAuthorizationServer(kernel, { products: (await servedProducts(config)).map((p) => p.definition) });
+    await createAuthorizationServer(kernel, {
+      products: (await servedProducts(config)).map((p) => p.definition(config)),
+    });
     const ctx = await createOAuthContext(kernel);
     const { client, secret } = await ctx.clientService.create({
       name: 'bench',
@@ -219,6 +239,7 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
       endpoints,
       keyClient,
       pid: child.pid!,
+      nodes: children.map((c, i) => ({ pid: c.pid!, origin: `http://127.0.0.1:${ports[i]}` })),
       codeTtlSeconds: config.AUTHORIZATION_CODE_TTL_SECONDS,
       mintAuthorizationCodes,
       async mintRefreshTokens(n) {
@@ -247,6 +268,33 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
     await close();
     throw err;
   }
+}
+
+/** A fresh database on the PostgreSQL server at `serverUrl`, and how to drop it. */
+async function createBenchDatabase(serverUrl: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const { default: pg } = await import('pg');
+  const name = `consentry_bench_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: serverUrl });
+      await client.connect();
+      try {
+        await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
 }
 
 /** Polls /readyz (database reachable) until it answers 200; fails at once if the server exits. */

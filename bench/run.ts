@@ -1,6 +1,6 @@
 // npm run bench: Consentry against oidc-provider 8.x measured in the same run, plus a bare Fastify
 // "hello" route as the machine's ceiling; then the products' own benchmarks (bench/scheduling.ts,
-// bench/scheduling-pages.ts, bench/portfolio.ts, bench/exchange-sync.ts, bench/wallet-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
+// bench/scheduling-pages.ts, bench/connect-pages.ts, bench/portfolio.ts, bench/exchange-sync.ts, bench/wallet-sync.ts, each with its settings at its top). Each server is its own child process; autocannon runs
 // here, 32 connections on loopback, BENCH_SECONDS (default 5) per scenario and server.
 //
 //   BENCH_SECONDS=5            seconds per measured run
@@ -8,9 +8,13 @@
 //                              the median run of each is reported (a shared host is noisy)
 //   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
 //   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, refresh_dpop, code, client_credentials, private_key_jwt,
-//                              introspection, userinfo, and the products' own: scheduling, scheduling-pages, portfolio,
+//                              introspection, userinfo, and the products' own: scheduling, scheduling-pages, connect-pages, portfolio,
 //                              exchange, wallet); unset: all of them
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
+//   BENCH_DATABASE_URL=postgres://…  run Consentry on PostgreSQL (a database of its own, dropped after)
+//                              instead of a SQLite file
+//   BENCH_NODES=1              Consentry processes sharing that database; the load is spread over them
+//                              (connections split evenly), their rates summed and their CPU added up
 //
 // Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
 // run had non-2xx responses or socket errors, which is a bug to fix, not a number to report.
@@ -34,6 +38,7 @@ import { startHelloCeiling, type HelloCeiling } from './hello-ceiling.ts';
 import { summarizeCpuProfile } from './cpu-profile-summary.ts';
 import { runSchedulingBench } from './scheduling.ts';
 import { runSchedulingPagesBench } from './scheduling-pages.ts';
+import { runConnectPagesBench } from './connect-pages.ts';
 import { runPortfolioBench } from './portfolio.ts';
 import { runExchangeBench } from './exchange-sync.ts';
 import { runWalletBench } from './wallet-sync.ts';
@@ -49,6 +54,10 @@ const DPOP_RATIO_TARGET = 2; // issue #16's target for the token endpoint with D
 const RSS_TARGET_MB = 250; // decimal megabytes, as the issue says; RSS is measured in MiB
 const MIB_TO_MB = 2 ** 20 / 1e6;
 const RSS_SAMPLE_MS = 250;
+const POSTGRES_URL = process.env.BENCH_DATABASE_URL?.startsWith('postgres')
+  ? process.env.BENCH_DATABASE_URL
+  : undefined;
+const NODES = Math.max(1, Math.round(envNumber('BENCH_NODES', 1)));
 const FORM = 'application/x-www-form-urlencoded';
 const ALL_SCENARIOS = [
   'hello',
@@ -63,7 +72,7 @@ const ALL_SCENARIOS = [
 /** Issue #16's target for private_key_jwt client credentials. */
 const KEY_AUTH_RATIO_TARGET = 2;
 type ScenarioKey = (typeof ALL_SCENARIOS)[number];
-const PRODUCT_BENCHES = ['scheduling', 'scheduling-pages', 'portfolio', 'exchange', 'wallet'] as const;
+const PRODUCT_BENCHES = ['scheduling', 'scheduling-pages', 'connect-pages', 'portfolio', 'exchange', 'wallet'] as const;
 type ProductBench = (typeof PRODUCT_BENCHES)[number];
 
 /** What a scenario needs from a server: the baseline's shape, which Consentry's launcher mirrors. */
@@ -77,7 +86,7 @@ type Server = Pick<
   | 'mintAuthorizationCodes'
   | 'mintRefreshTokens'
   | 'mintAccessToken'
->;
+> & { nodes?: Array<{ pid: number; origin: string }> };
 type Side = 'consentry' | 'oidc-provider';
 
 /** One prepared load: the target, a script per connection, and a check for the bench's own mistakes. */
@@ -292,16 +301,27 @@ const SCENARIOS: Scenario[] = [
   },
 ];
 
-/** One autocannon run against `pid`'s server, sampling its RSS every 250 ms for the peak. */
-async function runLoad(name: string, pid: number, load: Load, duration: number): Promise<Run> {
-  let peak = sampleRssMb(pid);
-  const cpuBefore = sampleCpuUs(pid);
+/** The processes a load runs against: one server, or every node of a Consentry cluster. */
+type Target = Pick<Server, 'pid' | 'nodes'>;
+
+/**
+ * One autocannon run against a server, sampling its RSS every 250 ms for the peak. Against several
+ * nodes the connections are split evenly, each share aimed at its node (same path, that node's
+ * origin), and the results combined: rates and counts added, the worst node's latencies, the
+ * highest peak RSS of any node, and CPU of all nodes per request.
+ */
+async function runLoad(name: string, target: Target, load: Load, duration: number): Promise<Run> {
+  const nodes = target.nodes && target.nodes.length > 1 ? target.nodes : [{ pid: target.pid, origin: '' }];
+  const pids = nodes.map((n) => n.pid);
+  let peak = Math.max(...pids.map((pid) => sampleRssMb(pid)));
+  const cpuBefore = pids.reduce((sum, pid) => sum + sampleCpuUs(pid), 0);
   const sample = () => {
-    try {
-      peak = Math.max(peak, sampleRssMb(pid));
-    } catch {
-      // the server is gone; the run reports the errors
-    }
+    for (const pid of pids)
+      try {
+        peak = Math.max(peak, sampleRssMb(pid));
+      } catch {
+        // the server is gone; the run reports the errors
+      }
   };
   let firstFailure: Run['firstFailure'];
   const watched = (script: ConnectionScript): ConnectionScript => ({
@@ -313,16 +333,37 @@ async function runLoad(name: string, pid: number, load: Load, duration: number):
   });
   const timer = setInterval(sample, RSS_SAMPLE_MS);
   try {
-    const result = await measure(name, {
-      url: load.url,
-      method: load.method,
-      headers: load.headers,
-      duration,
-      connections: CONNECTIONS,
-      perConnection: (i) => watched(load.script(i)),
-    });
+    // CONNECTIONS in all, the remainder going to the first nodes; connection numbers stay unique.
+    const shares = nodes.map(
+      (_, n) => Math.floor(CONNECTIONS / nodes.length) + (n < CONNECTIONS % nodes.length ? 1 : 0),
+    );
+    const firsts = shares.map((_, n) => shares.slice(0, n).reduce((a, b) => a + b, 0));
+    const results = await Promise.all(
+      nodes.map((node, n) => {
+        const url = node.origin ? `${node.origin}${new URL(load.url).pathname}` : load.url;
+        return measure(nodes.length > 1 ? `${name} (node ${n + 1})` : name, {
+          url,
+          method: load.method,
+          headers: load.headers,
+          duration,
+          connections: shares[n]!,
+          // Each connection owns its own refresh chain, so numbers must not repeat across nodes.
+          perConnection: (i) => watched(load.script(firsts[n]! + i)),
+        });
+      }),
+    );
     sample();
-    const cpuUsPerRequest = Math.round((sampleCpuUs(pid) - cpuBefore) / Math.max(1, result.requests));
+    const result = results.reduce((sum, r) => ({
+      ...sum,
+      requests: sum.requests + r.requests,
+      rps: sum.rps + r.rps,
+      p50: Math.max(sum.p50, r.p50),
+      p99: Math.max(sum.p99, r.p99),
+      errors: sum.errors + r.errors,
+      non2xx: sum.non2xx + r.non2xx,
+    }));
+    const cpuAfter = pids.reduce((sum, pid) => sum + sampleCpuUs(pid), 0);
+    const cpuUsPerRequest = Math.round((cpuAfter - cpuBefore) / Math.max(1, result.requests));
     const problem = load.check?.();
     return {
       ...result,
@@ -391,7 +432,11 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
   try {
     const hello: HelloCeiling | undefined = selected.has('hello') ? await startHelloCeiling() : undefined;
     if (hello) running.push(hello);
-    const consentry = await startConsentry(profileDir ? { cpuProfileDir: profileDir } : {});
+    const consentry = await startConsentry({
+      ...(profileDir ? { cpuProfileDir: profileDir } : {}),
+      ...(POSTGRES_URL ? { postgresUrl: POSTGRES_URL } : {}),
+      nodes: NODES,
+    });
     running.push(consentry);
     consentryUrl = consentry.url;
     consentryPid = consentry.pid;
@@ -408,14 +453,14 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
     if (WARMUP_SECONDS > 0) {
       const refresh = SCENARIOS.find((s) => s.key === 'refresh')!;
       for (const [side, server] of sides) {
-        const warm = await runLoad(`warm-up ${side}`, server.pid, await refresh.prepare(server, side), WARMUP_SECONDS);
+        const warm = await runLoad(`warm-up ${side}`, server, await refresh.prepare(server, side), WARMUP_SECONDS);
         refreshRps[side] = warm.rps; // until the measured refresh run replaces it
         console.error(`warm-up ${side}: ${warm.rps} rps of refresh_token for ${WARMUP_SECONDS} s (not reported)`);
       }
       if (hello)
         await runLoad(
           'warm-up hello',
-          hello.pid,
+          hello,
           { url: hello.url, method: 'GET', headers: {}, script: () => fixed() },
           WARMUP_SECONDS,
         );
@@ -424,7 +469,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
     if (hello) {
       const r = await runLoad(
         'hello',
-        hello.pid,
+        hello,
         { url: hello.url, method: 'GET', headers: {}, script: () => fixed() },
         SECONDS,
       );
@@ -457,7 +502,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
         // Alternate which server goes first, so a slow spell of the host falls on both alike.
         for (const [side, server] of round % 2 === 0 ? sides : [...sides].reverse()) {
           const load = await scenario.prepare(server, side);
-          const r = await runLoad(`${side} ${scenario.name}`, server.pid, load, SECONDS);
+          const r = await runLoad(`${side} ${scenario.name}`, server, load, SECONDS);
           runs[side].push(r);
           if (scenario.key === 'refresh') refreshRps[side] = r.rps;
           if (scenario.key === 'client_credentials') clientCredentialsRps[side] = r.rps;
@@ -512,7 +557,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
 
   console.log('');
   console.log(
-    `Consentry ${consentryUrl} (durable SQLite file, WAL) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both`,
+    `Consentry ${consentryUrl} (${POSTGRES_URL ? 'PostgreSQL' : 'durable SQLite file, WAL'}${NODES > 1 ? `, ${NODES} nodes, load split evenly; CPU of all nodes together, RSS of the largest` : ''}) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both`,
   );
   console.log(
     `${SECONDS} s per run, ${ROUNDS} run(s) per scenario and server (median reported), ${CONNECTIONS} connections, loopback; each server in its own process; node ${process.version}, ${cpus().length} CPUs`,
@@ -577,6 +622,10 @@ async function main(): Promise<number> {
   if (selected.products.has('scheduling-pages')) {
     console.log('\nScheduling pages, one request at a time (SQLite file; target: server p95 < 20 ms):');
     console.log(formatTable(await runSchedulingPagesBench()));
+  }
+  if (selected.products.has('connect-pages')) {
+    console.log('\nConnect widget pages, one request at a time (SQLite file; target: server p95 < 20 ms):');
+    console.log(formatTable(await runConnectPagesBench()));
   }
   if (selected.products.has('portfolio')) {
     console.log('\nPortfolio (SQLite file):');

@@ -15,19 +15,23 @@ import { fileURLToPath } from 'node:url';
 import { buildIsFresh, sourceState, STAMP } from './build-state.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-/** Sources tsc leaves out (tsconfig.json's exclude): browser scripts, bundled from .ts at run time. */
-const COPIED_AS_IS = ['src/scheduling/pages/browser/'];
-
 if (process.argv.includes('--if-stale') && buildIsFresh(root)) process.exit(0);
 
+const require = createRequire(import.meta.url);
 let tsc;
 try {
-  tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+  tsc = require.resolve('typescript/bin/tsc');
 } catch {
   // An install without dev dependencies (npm ci --omit=dev) has no compiler: the sources run through tsx.
   console.warn('consentry build: typescript is not installed; `consentry` will run the sources through tsx');
   process.exit(0);
 }
+
+// Sources tsc leaves out (tsconfig.json's exclude: the browser scripts, bundled from .ts at run time).
+const ts = require('typescript');
+/** @type {string[]} */
+const excluded = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile).config.exclude ?? [];
+const COPIED_AS_IS = excluded.map((path) => `${path.replace(/\/+$/, '')}/`);
 
 // Taken before compiling: a file saved during the build makes the build stale rather than fresh.
 const state = sourceState(root);

@@ -76,7 +76,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
     await draining.workStopped();
     await kernel.close();
   });
-  const oauth = await createAuthorizationServer(kernel, { products: products.map((p) => p.definition) });
+  const oauth = await createAuthorizationServer(kernel, { products: products.map((p) => p.definition(config)) });
   const csrf = new Csrf(kernel.secretKey, config.ISSUER.startsWith('https:'));
   const accounts = createAccounts({
     db: kernel.database.db,

@@ -211,6 +211,12 @@ export const ConfigSchema = Type.Object({
     'User codes one IP address may enter on /device per minute (guards against guessing; across nodes with REDIS_URL).',
     1,
   ),
+  ACCESS_TOKEN_CACHE_SIZE: Int(
+    4096,
+    'Verified access tokens a node remembers until they expire, so a token presented again skips the signature check (0 = none).',
+    0,
+    1_000_000,
+  ),
   REVOCATION_CACHE_MS: Int(
     2000,
     'Resource servers cache "not revoked" this long (bounded staleness across nodes without Redis).',
@@ -259,7 +265,7 @@ export const ConfigSchema = Type.Object({
   ),
   DPOP_NONCE: option(
     Type.Union([Type.Literal('token'), Type.Literal('all'), Type.Literal('off')], { default: 'token' }),
-    'Where DPoP proofs must carry a server nonce (DPoP-Nonce, RFC 9449 §8): token (the token endpoint), all (resource servers and UserInfo too) or off.',
+    'Where DPoP proofs must carry a server nonce (DPoP-Nonce, RFC 9449 §8): token (the token and PAR endpoints), all (resource servers and UserInfo too) or off.',
   ),
   DPOP_NONCE_ROTATION_SECONDS: Int(
     300,
@@ -350,6 +356,10 @@ export const ConfigSchema = Type.Object({
   PORTFOLIO_ALLOW_TRADING_KEYS: Bool(
     false,
     'Accept exchange API keys that can trade or withdraw (by default such a key is refused with guidance).',
+  ),
+  PORTFOLIO_REQUIRE_FAPI2: Bool(
+    false,
+    'Only FAPI 2.0 clients (registered with fapi2) may register for, request or refresh the portfolio scopes; others get invalid_scope.',
   ),
   PORTFOLIO_EXCHANGE_HISTORY_START: Str(
     '2017-01-01',

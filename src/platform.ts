@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { AccountSection, Accounts, User } from './accounts/index.ts';
+import type { Config } from './config.ts';
 import type { Kernel } from './kernel/kernel.ts';
 import type { Purger } from './kernel/jobs/janitor.ts';
 import type { ProductDefinition } from './kernel/scope-registry.ts';
@@ -48,9 +49,10 @@ export interface ProductAttachment {
 
 /**
  * A product: its definition (resources, scopes, token lifetime profile, default scopes, entry
- * points) is known up front; its code is imported by `load()` only on a node that serves it.
+ * points) is known up front, from the configuration alone; its code is imported by `load()`
+ * only on a node that serves it.
  */
 export interface Product {
-  definition: ProductDefinition;
+  definition(config: Config): ProductDefinition;
   load(): Promise<{ attach(deps: PlatformDeps): ProductAttachment }>;
 }

@@ -18,7 +18,7 @@ export async function withContext<T>(config: Config, work: (ctx: CliContext) => 
   // Warnings go to stderr: stdout carries the command's answer (--json).
   const kernel = await createKernel(config, { log: pino({ level: 'warn' }, pino.destination(2)) });
   try {
-    const oauth = await createAuthorizationServer(kernel, { products: products.map((p) => p.definition) });
+    const oauth = await createAuthorizationServer(kernel, { products: products.map((p) => p.definition(config)) });
     return await work({ kernel, oauth });
   } finally {
     await kernel.close();

@@ -23,6 +23,11 @@ export interface ScopeDefinition {
    * some (Caledee's `read:profile`) makes its tokens acceptable there even without `openid`.
    */
   userinfoClaims?: readonly UserinfoClaim[];
+  /**
+   * Only FAPI 2.0 clients may register for, request or refresh this scope (a product sets it
+   * where its data calls for that profile, e.g. the portfolio under PORTFOLIO_REQUIRE_FAPI2).
+   */
+  requiresFapi2?: boolean;
 }
 
 export interface ProtectedResourceDefinition {

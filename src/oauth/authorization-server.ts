@@ -5,6 +5,7 @@ import type { Purger } from '../kernel/jobs/janitor.ts';
 import type { ProductDefinition } from '../kernel/scope-registry.ts';
 import type { Csrf } from '../ui/csrf.ts';
 import type { Client } from './clients/client.ts';
+import { GrantRepository, type Grant } from './consent/grant-repository.ts';
 import type { ClientRepository } from './clients/client-repository.ts';
 import type { ClientService } from './clients/client-service.ts';
 import type { PersonalTokens } from './personal-tokens/personal-tokens.ts';
@@ -44,6 +45,8 @@ export interface AuthorizationServer extends ResourceGuard {
   /** Registration rules shared by the console, DCR and the CLI. */
   clientService: ClientService;
   personalTokens: PersonalTokens;
+  /** The person's standing consents, one per app, oldest first (products show their part of each on /account). */
+  activeGrants(userId: string): Promise<Grant[]>;
   /** A person withdraws an app's access; false when the grant was not theirs or already revoked. */
   revokeGrant(userId: string, grantId: string): Promise<boolean>;
   /** Whether the consent behind a token family still stands. */
@@ -99,6 +102,7 @@ export async function createAuthorizationServer(
     personalTokens: ctx.personalTokens,
     requireToken: (resourceUri, requirement) => requireToken(ctx, resourceUri, requirement),
     resourceMetadataUrl: (resourcePath) => `${config.ISSUER}/.well-known/oauth-protected-resource${resourcePath}`,
+    activeGrants: (userId) => new GrantRepository(kernel.database.db).listActiveForUser(userId),
     revokeGrant: (userId, grantId) => revokeGrant(ctx, userId, grantId),
     deleteClient: (clientId) => deleteClient(ctx, clientId),
     grantStatus: createGrantStatus(kernel.database.db),

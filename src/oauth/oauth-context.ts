@@ -9,6 +9,7 @@ import { createDpopVerifier } from './dpop/create-dpop-verifier.ts';
 import type { DpopVerifier } from './dpop/dpop-verifier.ts';
 import { PersonalTokens } from './personal-tokens/personal-tokens.ts';
 import { SeenJtis } from './replay/seen-jtis.ts';
+import { AccessTokenVerifier } from './tokens/access-token.ts';
 import { createRedisNotifier } from './tokens/redis-notifier.ts';
 import { localOnlyNotifier, Revocations, type RevocationNotifier } from './tokens/revocation.ts';
 import { TokenFamilyRepository } from './tokens/token-family-repository.ts';
@@ -22,6 +23,8 @@ export interface OAuthContext extends Kernel {
   /** The atomic units of the code and refresh grants (group commits on SQLite). */
   tokenStore: TokenStore;
   revocations: Revocations;
+  /** Checks access tokens presented at UserInfo, introspection and every protected API. */
+  accessTokens: AccessTokenVerifier;
   sealedResponses: SecretBox;
   personalTokens: PersonalTokens;
   /** Listeners told when a grant is revoked or a client deleted. */
@@ -58,6 +61,7 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     timeoutMs: config.CLIENT_METADATA_TIMEOUT_MS,
     allowLoopback: config.CLIENT_JWKS_ALLOW_LOOPBACK,
   });
+  const tokenStore = createTokenStore(database, { checkUnits: kernel.checkGroupCommitUnits });
   return {
     ...kernel,
     clients,
@@ -67,8 +71,11 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
       allowLoopbackBackchannel: allowLoopbackBackchannel(config),
     }),
     families,
-    tokenStore: createTokenStore(database, { checkUnits: kernel.checkGroupCommitUnits }),
-    revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier),
+    tokenStore,
+    revocations: new Revocations(families, clock, config.REVOCATION_CACHE_MS, notifier, (familyId, jti) =>
+      tokenStore.read((tx) => tx.families.isTokenRevoked(familyId, jti)),
+    ),
+    accessTokens: new AccessTokenVerifier(kernel.keys, config.ISSUER, config.ACCESS_TOKEN_CACHE_SIZE),
     sealedResponses: kernel.box('refresh-grace-responses'),
     personalTokens: new PersonalTokens(database.db, registry, clock),
     grantLifecycle: new GrantLifecycle(),

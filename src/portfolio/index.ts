@@ -6,6 +6,6 @@ import type { Product } from '../platform.ts';
 import { portfolioDefinition } from './product.ts';
 
 export const portfolioProduct: Product = {
-  definition: portfolioDefinition,
+  definition: (config) => portfolioDefinition({ requireFapi2: config.PORTFOLIO_REQUIRE_FAPI2 }),
   load: () => import('./plugin.ts'),
 };

@@ -6,15 +6,22 @@
 import type { PlatformDeps, ProductAttachment } from '../platform.ts';
 import { platformApi } from './api/register-api.ts';
 import { accountPortfolioRoutes } from './connect/account-routes.ts';
+import { appSharingBlock } from './connect/account-apps-section.ts';
 import { linkedProvidersBlock } from './connect/account-section.ts';
+import { accountSharingRoutes } from './connect/account-sharing-routes.ts';
+import { chooseRoutes } from './connect/choose-routes.ts';
 import { connectRoutes } from './connect/connect-routes.ts';
 import { logoRoutes } from './catalog/logos.ts';
 import { portfolioOf } from './portfolio.ts';
+import { purgeAccessLog } from './sharing/access-log.ts';
 
 export function attach({ kernel, accounts, oauth, csrf }: PlatformDeps): ProductAttachment {
   const portfolio = portfolioOf(kernel, kernel.log);
+  // A deleted app's log goes with it (its choices go by foreign key).
+  oauth.onClientDeleted((clientId) => portfolio.accessLog.forgetClient(clientId));
   return {
-    accountSections: [linkedProvidersBlock(() => portfolio)],
+    accountSections: [linkedProvidersBlock(() => portfolio), appSharingBlock(() => portfolio, oauth)],
+    purgers: [purgeAccessLog],
     apiDocs: [
       {
         title: 'Platform API v1',
@@ -40,7 +47,9 @@ export function attach({ kernel, accounts, oauth, csrf }: PlatformDeps): Product
       );
       const pageDeps = { oauth, accounts, csrf, portfolio };
       await app.register(async (scope) => connectRoutes(scope, pageDeps));
+      await app.register(async (scope) => chooseRoutes(scope, pageDeps));
       await app.register(async (scope) => accountPortfolioRoutes(scope, pageDeps));
+      await app.register(async (scope) => accountSharingRoutes(scope, pageDeps));
       await app.register(async (scope) => logoRoutes(scope, portfolio.catalog));
     },
   };

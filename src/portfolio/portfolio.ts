@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import type { Db } from '../kernel/db/database.ts';
 import type { Kernel } from '../kernel/kernel.ts';
 import { AssetRepository } from './assets/asset-repository.ts';
 import { SpamList } from './assets/spam-list.ts';
@@ -34,6 +35,10 @@ import { RefreshRepository } from './sync/refresh-repository.ts';
 import { RefreshService } from './sync/refresh-service.ts';
 import { SyncEngine } from './sync/sync-engine.ts';
 import { discoverNetworks } from './sources/evm/discover-networks.ts';
+import { AccessLog } from './sharing/access-log.ts';
+import { AccessLogRepository } from './sharing/access-log-repository.ts';
+import { AppChoiceRepository } from './sharing/app-choice-repository.ts';
+import { AppSharing } from './sharing/app-sharing.ts';
 
 export const SYNC_JOB = 'portfolio.sync';
 const SYNC_ATTEMPTS = 5;
@@ -54,6 +59,12 @@ export interface Portfolio {
   engine: SyncEngine;
   prices: PriceService;
   cursors: CursorCodec;
+  /** Which linked accounts each app may see. */
+  sharing: AppSharing;
+  /** What each app read, per person (kept 90 days). */
+  accessLog: AccessLog;
+  /** How many transactions each connection's syncs have read so far (the widget's progress). */
+  itemsRead(connectionIds: string[]): Promise<Map<string, number>>;
 }
 
 export interface PortfolioOverrides {
@@ -95,8 +106,17 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     cacheMs: settings.priceCacheMs,
   });
-  const enqueueSync = async (connectionId: string) => {
-    await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { key: connectionId, maxAttempts: SYNC_ATTEMPTS });
+  const enqueueSync = async (connectionId: string, options: { hurry?: boolean; within?: Db } = {}) => {
+    await ctx.jobs.enqueue(
+      SYNC_JOB,
+      { connectionId },
+      {
+        key: connectionId,
+        maxAttempts: SYNC_ATTEMPTS,
+        ...(options.hurry ? { hurry: true } : {}),
+        ...(options.within ? { within: options.within } : {}),
+      },
+    );
   };
   const credentialsBox = ctx.box('portfolio-credentials');
   const oauthLinks = new OAuthLinking({
@@ -166,14 +186,16 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
     clock: ctx.clock,
     log,
     maxAttempts: SYNC_ATTEMPTS,
-    requeue: async (connectionId) => {
-      await ctx.jobs.enqueue(SYNC_JOB, { connectionId }, { maxAttempts: SYNC_ATTEMPTS });
-    },
+    // Keyed like every sync: it waits for the current run to end, and two never run at once.
+    requeue: enqueueSync,
   });
   ctx.jobs.handle<{ connectionId: string }>(SYNC_JOB, (payload, job) => engine.run(payload.connectionId, job.attempt), {
     backoffMs: 2000,
     maxAttempts: SYNC_ATTEMPTS,
   });
+  const accessLog = new AccessLog({ repo: new AccessLogRepository(db), clock: ctx.clock, log });
+  // Runs before the database closes (the kernel closes last in, first out): no entry is lost on shutdown.
+  ctx.onClose(() => accessLog.flush());
   const portfolio: Portfolio = {
     settings,
     catalog,
@@ -189,10 +211,14 @@ export function portfolioOf(ctx: Kernel, log: FastifyBaseLogger, overrides: Port
       clock: ctx.clock,
       cooldownMs: settings.refreshCooldownMs,
       enqueueSync,
+      wakeSyncs: () => ctx.jobs.wake(),
     }),
     assetsReader: new AssetsReader({ positions, prices }),
     transactionsReader: new TransactionsReader({ transactions, assets }),
     cursors: new CursorCodec(ctx.secretKey, 'list'),
+    sharing: new AppSharing({ choices: new AppChoiceRepository(db), connections: connectionRepo, clock: ctx.clock }),
+    accessLog,
+    itemsRead: (connectionIds) => transactions.countByConnection(connectionIds),
   };
   built.set(ctx, portfolio);
   return portfolio;

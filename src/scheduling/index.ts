@@ -6,6 +6,6 @@ import type { Product } from '../platform.ts';
 import { schedulingDefinition } from './product.ts';
 
 export const schedulingProduct: Product = {
-  definition: schedulingDefinition,
+  definition: () => schedulingDefinition,
   load: () => import('./plugin.ts'),
 };

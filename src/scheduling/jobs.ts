@@ -48,7 +48,10 @@ export function registerSchedulingJobs(s: SchedulingServices): void {
   );
 }
 
-/** After a crash between a booking's commit and its enqueue, pending deliveries are queued again (no-op when queued). */
+/**
+ * Pending deliveries without a waiting job are queued again at start (a no-op for those queued).
+ * Their jobs now commit with the booking; this catches deliveries recorded before that was so.
+ */
 export async function requeuePendingDeliveries(s: SchedulingServices): Promise<void> {
   for (const id of await s.webhookRepo.pendingDeliveryIds(10_000))
     await s.kernel.jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id });

@@ -16,6 +16,8 @@ export interface PageOptions {
   scripts?: readonly string[] | undefined;
   /** First-party stylesheets a feature adds after the shared one. */
   styles?: readonly string[] | undefined;
+  /** More of the head, after the scripts (e.g. a `<noscript>` refresh for pages a script keeps live). */
+  head?: Html | undefined;
 }
 
 export interface NavLink {
@@ -38,7 +40,7 @@ export function setProductNavigation(links: readonly NavLink[]): void {
 }
 
 /** The shell of every page: one small first-party stylesheet, first-party scripts only, no third-party loads. */
-export function page({ title, body, signedInAs, nav, wide, scripts = [], styles = [] }: PageOptions): string {
+export function page({ title, body, signedInAs, nav, wide, scripts = [], styles = [], head }: PageOptions): string {
   const entries = [ACCOUNT, ...productLinks, DEVELOPERS];
   const links = nav
     ? html`<nav aria-label="Settings"><ul class="nav">${entries.map((item) => html`<li><a href="${item.href}"${item.entry === nav ? html` aria-current="page"` : ''}>${item.label}</a></li>`)}</ul></nav>`
@@ -50,7 +52,7 @@ export function page({ title, body, signedInAs, nav, wide, scripts = [], styles 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · Consentry</title>
-<link rel="stylesheet" href="/assets/style.css">${styles.map((href) => html`\n<link rel="stylesheet" href="${href}">`)}${scripts.map((src) => html`\n<script src="${src}" defer></script>`)}
+<link rel="stylesheet" href="/assets/style.css">${styles.map((href) => html`\n<link rel="stylesheet" href="${href}">`)}${scripts.map((src) => html`\n<script src="${src}" defer></script>`)}${head ? html`\n${head}` : ''}
 </head>
 <body>
 <a class="skip" href="#main">Skip to content</a>

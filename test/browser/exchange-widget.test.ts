@@ -21,6 +21,7 @@ import {
   startRedirectSink,
   textOf,
 } from './support/chromium.ts';
+import { finishLinkStep } from './support/connect.ts';
 import { signInWithKeyboard } from './support/sign-in.ts';
 
 const SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
@@ -102,41 +103,42 @@ describe.skipIf(!hasChromium)(`exchanges in the Connect widget, in a real browse
     await page.goto(`${server.url}/connect?${widget}`);
     await signInWithKeyboard(page, 'exchanges@example.com', () => smtp.waitForCode('exchanges@example.com'));
     await page.waitForURL(/\/connect\/link\//);
-    expect(await textOf(page, 'main')).toContain('Add an exchange');
+    expect(await textOf(page, 'main')).toContain('Exchanges');
 
     // A key that can trade: refused, with Binance's own steps for a read-only key, and nothing linked.
     binance.permissions = { trade: true, withdraw: false };
-    await page.click('#exchange-binance summary');
+    await clickAndLoad(page, 'a.tile[href$="/provider/binance"]');
     await checkLayout(page, 'connect-exchange-form');
-    await page.fill('#binance-key', binance.key.api_key);
-    await page.fill('#binance-secret', binance.key.secret_key);
+    await page.fill('#api-key', binance.key.api_key);
+    await page.fill('#secret-key', binance.key.secret_key);
     await clickAndLoad(page, 'button:has-text("Link Binance")');
     await checkLayout(page, 'connect-exchange-refused');
-    const refused = await textOf(page, 'main');
-    expect(refused).toMatch(/can trade; Consentry only reads, so it accepts read-only keys/);
-    expect(refused).toContain('Nothing linked yet');
+    expect(await textOf(page, '#api-key-error')).toMatch(
+      /can trade; Consentry only reads, so it accepts read-only keys/,
+    );
+    expect(await page.getAttribute('#api-key', 'aria-invalid')).toBe('true');
+    expect(await textOf(page, 'ol.howto')).toContain('Enable Reading');
 
+    // The key and secret are still in the form: the read-only key is linked with one more press.
     binance.permissions = { trade: false, withdraw: false };
-    // The refused exchange's form is still unfolded beside the error.
-    expect(await page.locator('#exchange-binance').getAttribute('open')).not.toBeNull();
-    await page.fill('#binance-key', binance.key.api_key);
-    await page.fill('#binance-secret', binance.key.secret_key);
+    expect(await page.inputValue('#api-key')).toBe(binance.key.api_key);
     const linkedAt = Date.now();
     await clickAndLoad(page, 'button:has-text("Link Binance")');
-    expect(await textOf(page, '[role=status]')).toContain('Linked.');
+    expect(await textOf(page, 'main')).toMatch(/Linked Binance\./);
 
     // Coinbase: its own consent page, then back in the widget with the account linked.
-    await page.click('#exchange-coinbase summary');
+    await clickAndLoad(page, 'a.button:text-is("Link another account")');
+    await clickAndLoad(page, 'a.tile[href$="/provider/coinbase"]');
     await clickAndLoad(page, 'button:has-text("Continue with Coinbase")');
     expect(page.url().startsWith(coinbase.url)).toBe(true);
     await clickAndLoad(page, 'button:has-text("Authorize")');
-    await page.waitForURL(/\/connect\/link\/.*added=1/);
-    const linked = await textOf(page, 'ul.grants');
+    await page.waitForURL(/\/connect\/link\/[^/]+\/progress$/);
+    const linked = await textOf(page, '#conns');
     expect(linked).toContain('Binance');
     expect(linked).toContain('Coinbase');
 
     // The app's own consent, then its code.
-    await clickAndLoad(page, 'button:text-is("Continue")');
+    await finishLinkStep(page);
     await clickAndLoad(page, 'button:has-text("Allow")');
     const back = new URL(page.url());
     expect(back.origin + back.pathname).toBe(sink.url);

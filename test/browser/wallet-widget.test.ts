@@ -24,6 +24,7 @@ import {
   startRedirectSink,
   textOf,
 } from './support/chromium.ts';
+import { finishLinkStep } from './support/connect.ts';
 import { signInWithKeyboard } from './support/sign-in.ts';
 
 const SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
@@ -140,21 +141,27 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     await sink?.close();
   });
 
-  /** Adds a wallet through the widget's form (the network chosen by its visible name). */
-  const addWallet = async (page: Page, address: string, network: string) => {
+  /** Adds a wallet through the widget's wallet page (the network chosen by its visible name), landing on the progress page. */
+  const addWallet = async (page: Page, base: string, address: string, network: string) => {
+    await page.goto(`${base}/provider/wallet`);
     await page.fill('#wallet-address', address);
-    await page.selectOption('#wallet-provider', { label: network });
-    await clickAndLoad(page, 'button:has-text("Add wallet")');
+    await page.selectOption('#wallet-network', { label: network });
+    await clickAndLoad(page, 'button:text-is("Link wallet")');
   };
-  /** Reloads the widget (as the person would) until the linked list shows all of `texts`, within 10 s. */
+  /** Waits until the progress page (kept up to date by its event stream) shows all of `texts`, within 10 s. */
   const waitForHoldings = async (page: Page, texts: RegExp[]) => {
     const since = Date.now();
-    for (;;) {
-      const linked = await textOf(page, 'ul.grants');
-      if (texts.every((t) => t.test(linked))) return Date.now() - since;
-      expect(Date.now() - since, `still showing: ${linked}`).toBeLessThan(10_000);
-      await page.reload();
-    }
+    await page
+      .waitForFunction(
+        (sources) => {
+          const shown = (document.getElementById('conns')?.textContent ?? '').replace(/\s+/g, ' ').trim();
+          return sources.every((source) => new RegExp(source, 's').test(shown));
+        },
+        texts.map((t) => t.source),
+        { timeout: 10_000, polling: 100 },
+      )
+      .catch(async () => expect.fail(`still showing: ${await textOf(page, '#conns')}`));
+    return Date.now() - since;
   };
 
   it('links an EVM address on every active network, a Solana and a Bitcoin wallet; the app reads them all', async () => {
@@ -170,38 +177,43 @@ describe.skipIf(!hasChromium)(`wallets in the Connect widget, in a real browser$
     await page.goto(`${server.url}/connect?${widget}`);
     await signInWithKeyboard(page, 'wallets@example.com', () => smtp.waitForCode('wallets@example.com'));
     await page.waitForURL(/\/connect\/link\//);
+    const base = page.url().replace(/[?#].*$/, '');
 
-    // "All EVM networks" is the network chosen unless the person picks one.
-    expect(await page.locator('#wallet-provider option:checked').textContent()).toBe('All EVM networks');
+    // Left to the page, an EVM address goes to every EVM network at once.
+    await page.goto(`${base}/provider/wallet`);
+    await page.fill('#wallet-address', alice);
+    expect(await textOf(page, '#wallet-detected')).toContain('it will be linked on All EVM networks');
 
     // A Bitcoin address given for Ethereum: refused, naming the network to use, nothing linked.
-    await addWallet(page, btcAddress, 'Ethereum');
+    await addWallet(page, base, btcAddress, 'Ethereum');
     const refused = await textOf(page, 'main');
-    expect(refused).toMatch(/link it on the Bitcoin network/);
-    expect(refused).toContain('Nothing linked yet');
+    expect(refused).toMatch(/This is a Bitcoin address, not an Ethereum one\. We chose Bitcoin for you/);
+    expect(await page.inputValue('#wallet-network')).toBe('bitcoin');
     await checkLayout(page, 'connect-wallet-refused');
+    await page.goto(`${base}/progress`);
+    expect(await textOf(page, '#progress-summary')).toBe('Nothing linked yet.');
 
     // Alice's ENS name, on every network where her address has activity.
-    await addWallet(page, 'alice.eth', 'All EVM networks');
-    expect(await textOf(page, '[role=status]')).toContain('Linked.');
+    await addWallet(page, base, 'alice.eth', 'All EVM networks');
     const label = `alice.eth \\(${alice.slice(0, 6)}…${alice.slice(-4)}\\)`;
+    expect(await textOf(page, '#progress-notice')).toMatch(new RegExp(`^Linked ${label} on Ethereum and Base\\.`));
     const shownIn = await waitForHoldings(page, [
-      new RegExp(`${label} Ethereum · .*1\\.99\\d* ETH \\(\\$5,99\\d\\.\\d\\d\\)`, 's'),
-      new RegExp(`${label} Base · .*1\\.99\\d* ETH`, 's'),
+      new RegExp(`${label} ?Ethereum.*1\\.99\\d* ETH \\(\\$5,99\\d\\.\\d\\d\\)`, 's'),
+      new RegExp(`${label} ?Base.*1\\.99\\d* ETH`, 's'),
       /1,000 TTK/,
     ]);
-    const linkedText = await textOf(page, 'ul.grants');
+    const linkedText = await textOf(page, '#conns');
     expect(linkedText).not.toContain('Arbitrum');
     expect(linkedText).not.toContain('CLAIM');
     expect(shownIn).toBeLessThan(10_000);
 
-    await addWallet(page, world.owner.address, 'Solana');
-    await waitForHoldings(page, [/Solana .*SOL \(\$/s, /USDC/]);
-    await addWallet(page, btcAddress, 'Bitcoin');
+    await addWallet(page, base, world.owner.address, 'Solana');
+    await waitForHoldings(page, [/Solana.*SOL \(\$/s, /USDC/]);
+    await addWallet(page, base, btcAddress, 'Bitcoin');
     await waitForHoldings(page, [/0\.5 BTC \(\$32,500\.12\)/]);
     await checkLayout(page, 'connect-wallets-linked');
 
-    await clickAndLoad(page, 'button:text-is("Continue")');
+    await finishLinkStep(page);
     await clickAndLoad(page, 'button:has-text("Allow")');
     const back = new URL(page.url());
     expect(back.origin + back.pathname).toBe(sink.url);

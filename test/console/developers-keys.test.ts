@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as oauth from 'oauth4webapi';
 import { PageAgent } from '../helpers/browser.ts';
+import { basicAuth } from '../helpers/clients.ts';
 import { clientKeyPair, type ClientKeyPair } from '../helpers/client-keys.ts';
 import { testDialects } from '../helpers/database.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
@@ -75,6 +76,49 @@ describe.each(testDialects())('the developer console: keys and pushed requests (
       ),
     );
     expect(tokens.access_token).toBeTruthy();
+  });
+
+  it('registers a FAPI 2.0 app (PAR and DPoP implied) and one requiring DPoP only; refuses FAPI 2.0 with a secret', async () => {
+    const fapi = await submitNew({
+      token_endpoint_auth_method: 'private_key_jwt',
+      jwks: JSON.stringify({ keys: [key.publicJwk] }),
+      fapi2: 'on',
+    });
+    expect(fapi.status, await fapi.clone().text()).toBe(303);
+    const fapiPath = fapi.headers.get('location')!;
+    const fapiPage = await (await owner.get(fapiPath)).text();
+    expect(visibleText(fapiPage)).toContain('FAPI 2.0 (pushed requests, PKCE, DPoP-bound tokens)');
+    expect(fapiPage).toMatch(/name="fapi2" value="on"[^>]* checked/);
+    expect(await server.oauth.clients.findById(decodeURIComponent(fapiPath.split('/').pop()!))).toMatchObject({
+      fapi2: true,
+      requirePushedAuthorizationRequests: true,
+      dpopBoundAccessTokens: true,
+    });
+
+    const withSecret = await submitNew({ name: 'Typed name', fapi2: 'on' });
+    expect(withSecret.status).toBe(400);
+    expect(visibleText(await withSecret.text())).toContain(
+      'A FAPI 2.0 client is confidential and authenticates with private_key_jwt.',
+    );
+
+    const dpopOnly = await submitNew({ dpop_bound_access_tokens: 'on' });
+    expect(dpopOnly.status).toBe(303);
+    const dpopPath = dpopOnly.headers.get('location')!;
+    const dpopPage = await (await owner.get(dpopPath)).text();
+    const secret = /id="client-secret"[^>]*value="(cs_[^"]+)"/.exec(dpopPage)![1]!;
+    expect(dpopPage).toMatch(/name="dpop_bound_access_tokens" value="on" checked/);
+    const clientId = decodeURIComponent(dpopPath.split('/').pop()!);
+    expect(await server.oauth.clients.findById(clientId)).toMatchObject({ fapi2: false, dpopBoundAccessTokens: true });
+    const bearer = await fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: basicAuth(clientId, secret),
+      },
+      body: new URLSearchParams({ grant_type: 'client_credentials', scope: 'read:bookings' }),
+    });
+    expect(bearer.status).toBe(400);
+    expect(await bearer.json()).toMatchObject({ error: 'invalid_dpop_proof' });
   });
 
   it('says what is wrong with the keys next to the field (400), keeping what was typed', async () => {

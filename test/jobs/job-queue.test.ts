@@ -14,6 +14,7 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
 
   async function setup(
     url?: string,
+    leaseMs = 60_000,
   ): Promise<{ database: DatabaseHandle; queue: JobQueue; clock: TestClock; url: string }> {
     let databaseUrl = url;
     if (!databaseUrl) {
@@ -30,7 +31,7 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
     const queue = createJobQueue(database, clock, pino({ level: 'silent' }), {
       pollMs: 50,
       concurrency: 2,
-      leaseMs: 60_000,
+      leaseMs,
     });
     cleanups.push(async () => {
       await queue.stop();
@@ -64,6 +65,31 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
     expect(seen.map((s) => s.attempt)).toEqual([1, 2, 3]);
     const row = await database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'done', attempts: 3 });
+  });
+
+  it('brings a waiting retry forward when the same key is enqueued with hurry, and only then', async () => {
+    const { queue, clock } = await setup();
+    const attempts: number[] = [];
+    queue.handle(
+      'retried',
+      async (_payload, job) => {
+        attempts.push(job.attempt);
+        if (job.attempt === 1) throw new Error('first time');
+      },
+      { backoffMs: 60_000, maxAttempts: 3 },
+    );
+    await queue.enqueue('retried', {}, { key: 'c1' });
+    await queue.drain();
+    expect(attempts).toEqual([1]); // now waiting a minute
+    expect(await queue.enqueue('retried', {}, { key: 'c1' })).toBeUndefined();
+    await queue.drain();
+    expect(attempts).toEqual([1]); // a plain enqueue leaves the backoff as it is
+    expect(await queue.enqueue('retried', {}, { key: 'c1', hurry: true })).toBeUndefined();
+    await queue.drain();
+    expect(attempts).toEqual([1, 2]); // the same job, its second attempt, without the clock moving
+    clock.advance(120_000);
+    await queue.drain();
+    expect(attempts).toEqual([1, 2]);
   });
 
   it('marks a job failed when its attempts run out, keeping the last error', async () => {
@@ -109,5 +135,97 @@ describe.each(testDialects())('durable job queue (%s)', (dialect) => {
     }
     expect(ran).toEqual([2]);
     release();
+  });
+
+  it('keeps the lease of a job that runs longer than it: no other node runs the job at the same time', async () => {
+    const first = await setup(undefined, 300);
+    let release: () => void = () => {};
+    first.queue.handle('long', () => new Promise<void>((resolve) => (release = resolve)));
+    await first.queue.enqueue('long', {});
+    first.queue.start();
+    // Each read first lets timers run (SQLite's reads settle in microtasks alone).
+    const row = async () => {
+      await new Promise((resolve) => setImmediate(resolve));
+      return first.database.db.selectFrom('jobs').selectAll().executeTakeFirstOrThrow();
+    };
+    let claimed = await row();
+    while (claimed.status !== 'running') claimed = await row();
+    // The job has now run longer than its 300 ms lease; its node renews it while it runs.
+    first.clock.advance(1000);
+    let renewed = await row();
+    while (renewed.locked_until! <= claimed.locked_until!) renewed = await row();
+    expect(renewed).toMatchObject({ status: 'running', attempts: 1 });
+
+    const second = await setup(first.url, 300);
+    const ran: number[] = [];
+    second.queue.handle('long', async (_payload, job) => {
+      ran.push(job.attempt);
+    });
+    // Past the first lease, inside the renewed one: another node finds nothing to take over.
+    second.clock.advance(claimed.locked_until! + 1 - second.clock.now());
+    await second.queue.drain();
+    expect(ran).toEqual([]);
+    release();
+    let finished = await row();
+    while (finished.status !== 'done') finished = await row();
+    expect(finished.attempts).toBe(1);
+  });
+
+  it('runs a job enqueued with the key of a running one after that run, never beside it', async () => {
+    const { queue, database, url } = await setup();
+    const other = await setup(url); // another node
+    const runs: string[] = [];
+    let release: () => void = () => {};
+    const handler = async (payload: { n: number }) => {
+      runs.push(`start ${payload.n}`);
+      if (payload.n === 1) await new Promise<void>((resolve) => (release = resolve));
+      runs.push(`end ${payload.n}`);
+    };
+    queue.handle('keyed', handler);
+    other.queue.handle('keyed', handler);
+    await queue.enqueue('keyed', { n: 1 }, { key: 'k' });
+    queue.start();
+    while (runs.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    // Asked for while the first runs: it waits (one waiting job per key), and does not start beside it.
+    expect(await queue.enqueue('keyed', { n: 2 }, { key: 'k' })).toBeTypeOf('string');
+    expect(await queue.enqueue('keyed', { n: 3 }, { key: 'k' })).toBeUndefined();
+    await other.queue.drain();
+    expect(runs).toEqual(['start 1']);
+    release();
+    while (runs.length < 4) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(runs).toEqual(['start 1', 'end 1', 'start 2', 'end 2']);
+    const rows = await database.db.selectFrom('jobs').select(['status']).execute();
+    expect(rows.map((r) => r.status)).toEqual(['done', 'done']);
+  });
+
+  it('a failed run whose key was enqueued again meanwhile waits for its retry as the one job of its key', async () => {
+    const { queue, clock, database } = await setup();
+    const attempts: number[] = [];
+    let release: () => void = () => {};
+    queue.handle(
+      'flaky-keyed',
+      async (_payload, job) => {
+        attempts.push(job.attempt);
+        if (job.attempt === 1) {
+          await new Promise<void>((resolve) => (release = resolve));
+          throw new Error('first run fails');
+        }
+      },
+      { backoffMs: 1000 },
+    );
+    await queue.enqueue('flaky-keyed', {}, { key: 'k' });
+    queue.start();
+    while (attempts.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await queue.enqueue('flaky-keyed', {}, { key: 'k' });
+    release();
+    let rows = await database.db.selectFrom('jobs').selectAll().execute();
+    while (rows.some((r) => r.status === 'running')) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      rows = await database.db.selectFrom('jobs').selectAll().execute();
+    }
+    expect(rows).toEqual([expect.objectContaining({ status: 'pending', attempts: 1, last_error: 'first run fails' })]);
+    clock.advance(1000);
+    await queue.drain();
+    expect(attempts).toEqual([1, 2]);
   });
 });

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
+import { constants, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { BatchSigner, startSigningWorker } from '../../src/kernel/keys/batch-signer.ts';
@@ -55,13 +55,43 @@ describe('batch signer', () => {
     });
 
     // Later turns are new batches on the same worker; more keys than it keeps are sent again.
-    const many = Array.from({ length: 12 }, ecKey);
+    const many = Array.from({ length: 300 }, ecKey); // the worker keeps 256
     for (const round of ['later', 'again']) {
       const out = await Promise.all(many.map((k, i) => signer.sign(`${round}-${i}`, k.privateKey)));
       out.forEach((signature, i) => expect(valid(`${round}-${i}`, signature, many[i]!.publicKey)).toBe(true));
     }
     expect(workers.batches()).toBe(3);
     expect(workers.started).toHaveLength(1);
+  });
+
+  it('checks signatures in the same batches as it signs: ES256, PS256 and Ed25519, valid or not', async () => {
+    const workers = watchedWorkers();
+    const signer = new BatchSigner(workers.start);
+    const ec = ecKey();
+    const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
+    const ed = generateKeyPairSync('ed25519');
+    const pss = (input: string) =>
+      sign('sha256', Buffer.from(input), {
+        key: rsa.privateKey,
+        padding: constants.RSA_PKCS1_PSS_PADDING,
+        saltLength: 32,
+      });
+    const esSignature = await signer.sign('h.p', ec.privateKey);
+    const answers = await Promise.all([
+      signer.verify('ES256', 'h.p', esSignature, ec.publicKey),
+      signer.verify('ES256', 'h.q', esSignature, ec.publicKey),
+      signer.verify('ES256', 'h.p', esSignature.slice(0, 10), ec.publicKey),
+      signer.verify('PS256', 'h.p', pss('h.p').toString('base64url'), rsa.publicKey),
+      signer.verify('PS256', 'h.p', pss('h.x').toString('base64url'), rsa.publicKey),
+      signer.verify('EdDSA', 'h.p', sign(null, Buffer.from('h.p'), ed.privateKey).toString('base64url'), ed.publicKey),
+      signer.sign('h.r', ec.privateKey).then((signature) => valid('h.r', signature, ec.publicKey)),
+    ]);
+    expect(answers).toEqual([true, false, false, true, false, true, true]);
+    expect(workers.batches()).toBe(2);
+    // Without a worker the same checks run on this thread.
+    const here = new BatchSigner(() => new Worker('process.exit(1)', { eval: true }));
+    expect(await here.verify('ES256', 'h.p', esSignature, ec.publicKey)).toBe(true);
+    expect(await here.verify('ES256', 'h.q', esSignature, ec.publicKey)).toBe(false);
   });
 
   it('a key that cannot sign ES256 fails its own signature only', async () => {

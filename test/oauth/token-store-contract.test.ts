@@ -123,6 +123,7 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     scopes: ['openid', 'offline_access'],
     resources: ['https://api.example/'],
     authTime: NOW - HOUR,
+    sessionId: 'session-of-the-code',
     createdAt: NOW,
     expiresAt: NOW + 24 * HOUR,
     ...overrides,
@@ -204,6 +205,7 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
         scopes: ['openid', 'offline_access'],
         resources: ['https://api.example/'],
         authTime: NOW - HOUR,
+        sessionId: 'session-of-the-code',
         expiresAt: NOW + 24 * HOUR,
         revokedAt: null,
       },
@@ -247,6 +249,7 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
       created_at: NOW,
       expires_at: NOW + 24 * HOUR,
       revoked_at: null,
+      session_id: 'session-of-the-code',
     });
   });
 
@@ -308,9 +311,24 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     ]);
   });
 
+  it('answers in one read whether an access token is revoked: by its family (gone counts), or by its jti', async () => {
+    const { family } = await issueFamily();
+    const jti = `jti-${newTimeOrderedId()}`;
+    const revoked = (fam: string | undefined) => store.read((tx) => tx.families.isTokenRevoked(fam, jti));
+    expect(await revoked(family.id)).toBe(false);
+    expect(await revoked(undefined)).toBe(false);
+    expect(await revoked('no-such-family')).toBe(true);
+    await store.transact((tx) => tx.families.revokeAccessToken(jti, NOW + HOUR));
+    expect(await revoked(undefined)).toBe(true);
+    const other = await issueFamily();
+    const fresh = `jti-${newTimeOrderedId()}`;
+    await store.transact((tx) => tx.families.revokeFamily(other.family.id, NOW));
+    expect(await store.read((tx) => tx.families.isTokenRevoked(other.family.id, fresh))).toBe(true);
+  });
+
   it('finds an issued code and consumes it once: a second consume fails', async () => {
     const grantId = await newGrant();
-    const code = newCode(grantId);
+    const code = newCode(grantId, { dpopJkt: 'jkt-the-code-is-bound-to' });
     await codes.insert(code);
     expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toEqual({
       ...code,

@@ -89,28 +89,29 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     const stepPath = toStep.headers.get('location')!;
     expect(stepPath).toMatch(/^\/connect\/link\//);
 
-    let page = await (await agent.get(stepPath)).text();
-    expect(page).toContain('Link your accounts');
-    expect(page).toContain('Budget Buddy');
-    expect(page).toContain('Nothing linked yet');
+    const picker = await (await agent.get(stepPath)).text();
+    expect(picker).toContain('Where is your crypto?');
+    expect(picker).toContain('Budget Buddy');
 
-    const badWallet = await agent.submit(page, { provider_id: 'anvil', address: wallet.slice(0, 41) }, '/wallet');
+    const walletForm = await (await agent.get(`${stepPath}/provider/anvil`)).text();
+    const badWallet = await agent.submit(walletForm, { provider_id: 'anvil', address: wallet.slice(0, 41) }, '/wallet');
     expect(badWallet.status).toBe(400);
     expect(await badWallet.text()).toContain('not an EVM address');
 
-    for (const [fields, action] of [
-      [{ provider_id: 'anvil', address: wallet, display_label: 'Hot wallet' }, '/wallet'],
-      [{ provider_id: 'bitcoin', address: bitcoinAddress }, '/wallet'],
-      [{ content: UNIVERSAL_CSV, format: 'universal' }, '/csv'],
+    const csvForm = await (await agent.get(`${stepPath}/provider/csv`)).text();
+    for (const [form, fields, action] of [
+      [walletForm, { provider_id: 'anvil', address: wallet, display_label: 'Hot wallet' }, '/wallet'],
+      [walletForm, { provider_id: 'bitcoin', address: bitcoinAddress }, '/wallet'],
+      [csvForm, { content: UNIVERSAL_CSV, format: 'universal' }, '/csv'],
     ] as const) {
-      const added = await agent.submit(page, fields, action);
+      const added = await agent.submit(form, fields, action);
       expect(added.status, JSON.stringify(fields)).toBe(303);
-      page = await (await agent.get(added.headers.get('location')!)).text();
-      expect(page).toContain('Linked.');
+      const progress = await (await agent.get(added.headers.get('location')!)).text();
+      expect(progress).toContain('<p class="notice" id="progress-notice"');
     }
 
     const badCsv = await agent.submit(
-      page,
+      csvForm,
       {
         content:
           'Date,Received Quantity,Received Currency,Sent Quantity,Sent Currency,Fee Amount,Fee Currency,Tag\nnot-a-date,1,BTC,,,,,',
@@ -118,11 +119,11 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
       '/csv',
     );
     expect(badCsv.status).toBe(400);
-    expect(await badCsv.text()).toContain('line 2: Date');
+    expect(await badCsv.text()).toContain('Line 2: Date');
 
     // The file input: a real multipart/form-data upload, as a browser sends it.
     const upload = new FormData();
-    const csrf = /name="csrf" value="([^"]+)"/.exec(page)![1]!;
+    const csrf = /name="csrf" value="([^"]+)"/.exec(csvForm)![1]!;
     upload.set('csrf', csrf);
     upload.set('format', 'kraken');
     upload.set('file', new Blob([KRAKEN_LEDGER_CSV], { type: 'text/csv' }), 'ledgers.csv');
@@ -137,10 +138,15 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     });
     expect(uploaded.status).toBe(303);
 
-    page = await (await agent.get(stepPath)).text();
-    expect(page).toContain('Hot wallet');
-    expect(page).toContain('CSV import (kraken)');
-    const continued = await agent.submit(page, {}, '/continue');
+    const progress = await (await agent.get(`${stepPath}/progress`)).text();
+    expect(progress).toContain('Hot wallet');
+    expect(progress).toContain('CSV import (kraken)');
+    // Continue opens the choose step, every linked account ticked; sharing them all finishes the step.
+    expect(progress).toContain(`href="${stepPath}/choose">Continue</a>`);
+    const choosePage = await (await agent.get(`${stepPath}/choose`)).text();
+    const ticked = [...choosePage.matchAll(/name="connection" value="([^"]+)" checked/g)].map((m) => m[1]!);
+    expect(ticked).toHaveLength(4);
+    const continued = await agent.submit(choosePage, { share: 'selected', connection: ticked }, '/choose');
     expect(continued.status).toBe(303);
     expect(continued.headers.get('location')).toBe(interactionPath);
     const consent = await agent.get(interactionPath);
@@ -206,7 +212,9 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
     const account = await (await agent.get('/account')).text();
     expect(account).toContain('Linked providers');
     expect(account).toContain('Hot wallet');
-    const removed = await agent.submit(account, {}, `/connections/${providers[0].connection_id}/remove`);
+    const confirm = await agent.get(`/account/portfolio/connections/${providers[0].connection_id}/remove`);
+    expect(account).toContain(`href="/account/portfolio/connections/${providers[0].connection_id}/remove"`);
+    const removed = await agent.submit(await confirm.text(), {}, `/connections/${providers[0].connection_id}/remove`);
     expect(removed.status).toBe(303);
     expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(3);
     const fromAccount = await agent.submit(
@@ -215,7 +223,8 @@ describe.each(testDialects())('the Connect widget, end to end (%s)', (dialect) =
       '/account/portfolio/wallet',
     );
     expect(fromAccount.status).toBe(303);
-    expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(4);
+    // Linked on /account, not through this app: not shared with it until the person ticks it there.
+    expect((await api.get('/platform/v2/providers')).body.data.providers).toHaveLength(3);
   });
 
   it('sends an expired or unknown step to an error page, and a signed-out person to sign in', async () => {

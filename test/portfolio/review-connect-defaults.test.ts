@@ -31,7 +31,11 @@ async function bareWidgetFlow(
   const toStep = await agent.get(interactionPath);
   const stepPath = toStep.headers.get('location')!;
   expect(stepPath).toMatch(/^\/connect\/link\//);
-  const continued = await agent.submit(await (await agent.get(stepPath)).text(), {}, '/continue');
+  const continued = await agent.submit(
+    await (await agent.get(`${stepPath}/choose`)).text(),
+    { share: 'none' },
+    '/choose',
+  );
   expect(continued.headers.get('location')).toBe(interactionPath);
   const approved = await agent.submit(
     await (await agent.get(interactionPath)).text(),

@@ -281,6 +281,10 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     expect(mail.subject).toMatch(/^Confirmed: Coffee chat/);
     const { text, ics } = bookingMail(mail.raw);
     expect(text).toContain('Café de Flore');
+    // Monday 09:00 in Paris, in the invitee's New York time, in both clock styles.
+    expect(text).toContain(
+      `${monday.set({ hour: 9 }).setZone('America/New_York').toFormat('cccc d LLLL yyyy')} at 3:00 AM (03:00), America/New_York time`,
+    );
     const link = /https?:\/\/\S+\/booking\/\S+/.exec(text)![0];
     expect(link).toBe(`${server.url}${managePath}`);
     expect(ics).toContain('BEGIN:VCALENDAR');
@@ -367,5 +371,42 @@ describe.each(testDialects())('scheduling pages (%s)', (dialect) => {
     const forged = await agent.post('/scheduling/event-types', { csrf: 'forged', name: 'x' });
     expect(forged.status).toBe(403);
     expect((await new PageAgent(server.url).get('/nobody/nothing')).status).toBe(404);
+  });
+  it('asks before deleting an event type or a schedule, on a page of its own', async () => {
+    const newForm = await (await agent.get('/scheduling/event-types/new')).text();
+    const created = await agent.submit(
+      newForm,
+      { name: 'Short call', slug: 'short', durations: '15' },
+      '/scheduling/event-types',
+    );
+    expect(created.status).toBe(303);
+    const list = await (await agent.get('/scheduling')).text();
+    const deleteLink = links(list).find(
+      (l) =>
+        /^\/scheduling\/event-types\/[^/]+\/delete$/.test(l) &&
+        list.includes(`href="${l}">Delete<span class="visually-hidden"> Short call`),
+    );
+    expect(deleteLink).toBeDefined();
+    const ask = await (await agent.get(deleteLink!)).text();
+    expect(ask).toContain('Delete Short call?');
+    expect(ask).toContain('Keep it');
+    expect((await new PageAgent(server.url).get('/pat-host/short')).status).toBe(200); // nothing deleted yet
+    const deleted = await agent.submit(ask, {}, '/delete');
+    expect(deleted.status).toBe(303);
+    expect(deleted.headers.get('location')).toBe('/scheduling?saved=event-deleted');
+    expect((await new PageAgent(server.url).get('/pat-host/short')).status).toBe(404);
+
+    const availability = await (await agent.get('/scheduling/availability')).text();
+    const added = await agent.submit(availability, { name: 'Evenings' }, '/scheduling/schedules');
+    expect(added.status).toBe(303);
+    const schedulePath = added.headers.get('location')!.split('?')[0]!;
+    const schedulePage = await (await agent.get(schedulePath)).text();
+    expect(schedulePage).toContain(`href="${schedulePath}/delete"`);
+    const askSchedule = await (await agent.get(`${schedulePath}/delete`)).text();
+    expect(askSchedule).toContain('Delete Evenings?');
+    expect((await agent.get(schedulePath)).status).toBe(200);
+    const gone = await agent.submit(askSchedule, {}, '/delete');
+    expect(gone.headers.get('location')).toBe('/scheduling/availability?saved=schedule-deleted');
+    expect((await agent.get(`${schedulePath}/delete`)).status).toBe(404);
   });
 });

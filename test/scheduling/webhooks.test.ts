@@ -68,6 +68,7 @@ describe.each(testDialects())('signed webhooks (%s)', (dialect) => {
     expect(delivery!.status).toBe(200);
     expect(delivery!.headers['x-caledee-event']).toBe('booking_created');
     expect(delivery!.headers['x-caledee-delivery-attempt']).toBe('1');
+    expect(delivery!.headers['x-caledee-delivery-id']).toMatch(/^[0-9a-f-]{36}$/);
     expect(delivery!.headers['content-type']).toBe('application/json');
     expect(delivery!.body).toMatchObject({
       event: 'booking_created',
@@ -103,10 +104,15 @@ describe.each(testDialects())('signed webhooks (%s)', (dialect) => {
       [500, '2', 2],
       [200, '3', 3],
     ]);
-    const log = await api.get<{ deliveries: Array<{ status: string; attempts: number; lastStatusCode: number }> }>(
-      `/webhooks/${hook.id}/deliveries`,
-    );
+    const log = await api.get<{
+      deliveries: Array<{ id: string; status: string; attempts: number; lastStatusCode: number }>;
+    }>(`/webhooks/${hook.id}/deliveries`);
     expect(log.body.deliveries[0]).toMatchObject({ status: 'succeeded', attempts: 3, lastStatusCode: 200 });
+    // Every attempt carries the delivery's id, the one the log shows: receivers deduplicate by it.
+    expect(all.slice(1).map((d) => d.headers['x-caledee-delivery-id'])).toEqual(
+      Array(3).fill(log.body.deliveries[0]!.id),
+    );
+    expect(all[0]!.headers['x-caledee-delivery-id']).not.toBe(log.body.deliveries[0]!.id);
     expect(log.body.deliveries[1]).toMatchObject({ status: 'succeeded', attempts: 1 });
   });
 

@@ -24,6 +24,8 @@ export function profilePage({ user, csrfToken, values, errors = {} }: ProfilePag
     title: 'Edit profile',
     signedInAs: displayName(user),
     nav: 'account',
+    // Suggests the browser's time zone; the form works without it.
+    scripts: ['/assets/account-profile.js'],
     body: html`<h1>Edit profile</h1>
 ${Object.keys(errors).length ? html`<p class="error" role="alert">Check the fields marked below.</p>` : ''}
 <form method="post" action="/account/profile">
@@ -34,8 +36,9 @@ ${problem('name', 'name-error')}
 <p class="hint">Shown to apps you allow to see your profile. Leave empty to show your email or phone instead.</p>
 <label for="time_zone">Time zone</label>
 ${problem('timeZone', 'tz-error')}
-<select id="time_zone" name="time_zone"${invalid('timeZone', 'tz-error')}>${timeZoneOptions(values.timeZone)}</select>
-<p class="hint">Used to show times to you and to apps that can see your profile.</p>
+<select id="time_zone" name="time_zone"${errors.timeZone ? html` aria-invalid="true"` : ''} aria-describedby="${errors.timeZone ? 'tz-error ' : ''}tz-suggestion tz-hint">${timeZoneOptions(values.timeZone)}</select>
+<p class="hint" id="tz-suggestion" role="status" hidden></p>
+<p class="hint" id="tz-hint">Used to show times to you and to apps that can see your profile.</p>
 <div class="actions"><button type="submit">Save profile</button><a class="button secondary" href="/account">Cancel</a></div>
 </form>`,
   });

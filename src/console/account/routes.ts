@@ -8,6 +8,7 @@ import { signedIn, toSignIn } from '../signed-in.ts';
 import { NOT_FOUND, statusPage } from '../../ui/status-page.ts';
 import type { WebDeps } from '../web-deps.ts';
 import { profilePage, type ProfileForm } from './profile-page.ts';
+import { profileScriptRoute } from './profile-script.ts';
 
 const ProfileBody = Type.Object({
   csrf: Type.Optional(Type.String()),
@@ -18,12 +19,14 @@ const SessionParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 const CsrfBody = Type.Object({ csrf: Type.Optional(Type.String()) });
 
 /**
- * /account/profile (edit name and time zone) and the sign-out buttons of the sessions list.
+ * /account/profile (edit name and time zone, the zone suggested from the browser by its script)
+ * and the sign-out buttons of the sessions list.
  * Saving answers 303 back to /account; a refused value re-renders the form with 400.
  */
 export async function accountRoutes(app: FastifyInstance, { accounts, csrf }: WebDeps): Promise<void> {
   const route = app.withTypeProvider<TypeBoxTypeProvider>();
   const guarded = { preValidation: requireCsrf(csrf) };
+  await profileScriptRoute(app);
 
   route.get('/account/profile', { schema: { hide: true } }, async (request, reply) => {
     const who = await signedIn(accounts, request);

@@ -16,7 +16,8 @@ const METHOD_LABELS: Array<[string, string]> = [
 
 /**
  * How a confidential app proves itself at the token endpoint, the public keys it signs with
- * (private_key_jwt, request objects), and whether it must push its authorization requests.
+ * (private_key_jwt, request objects), whether it must push its authorization requests and use
+ * DPoP, and whether FAPI 2.0 holds it to all of these.
  */
 function authenticationFields(view: AppFormView, err: FieldError, aria: FieldAria): Html {
   const { form } = view;
@@ -36,7 +37,10 @@ ${err('jwks')}
 ${err('jwksUri')}
 <input id="jwks_uri" name="jwks_uri" type="url" maxlength="2000" spellcheck="false" autocapitalize="none" value="${form.jwksUri}"${aria('jwksUri', 'jwks-uri-hint')}>
 <p class="hint" id="jwks-uri-hint">https. Consentry fetches it when needed, keeps it for a few minutes, and fetches it again when the app signs with a new key.</p>
-<label class="check"><input type="checkbox" name="require_pushed_authorization_requests" value="on"${form.requirePar ? html` checked` : ''}> Accept authorization requests only through /oauth/par (pushed authorization requests)</label>`;
+<label class="check"><input type="checkbox" name="require_pushed_authorization_requests" value="on"${form.requirePar ? html` checked` : ''}> Accept authorization requests only through /oauth/par (pushed authorization requests)</label>
+<label class="check"><input type="checkbox" name="dpop_bound_access_tokens" value="on"${form.dpopBound ? html` checked` : ''}> Accept token requests only with a DPoP proof (dpop_bound_access_tokens): every token is bound to the app’s key</label>
+<label class="check"><input type="checkbox" name="fapi2" value="on" aria-describedby="fapi2-hint"${form.fapi2 ? html` checked` : ''}> FAPI 2.0: hold the app to the FAPI 2.0 Security Profile</label>
+<p class="hint" id="fapi2-hint">For financial data. Needs a confidential app with a key pair (private_key_jwt) signing with ES256 or PS256. Consentry then accepts only pushed authorization requests with PKCE (S256), binds every token to a DPoP key, and keeps codes valid for 60 seconds at most.</p>`;
 }
 import { scopeGroups } from './scope-groups.ts';
 
@@ -90,7 +94,7 @@ ${err('redirectUris')}
 <p class="hint" id="redirect-hint">One per line. https, or http://127.0.0.1 (any port) for apps on the person’s own machine; native apps may use a reverse-domain scheme like com.example.app:/callback.</p>
 <fieldset${aria('allowedScopes')}><legend>Scopes the app may ask for</legend>
 ${err('allowedScopes')}
-${groups.map((group) => html`<p class="group">${group.label}</p><div class="checks">${group.scopes.map((s) => checkbox('allowed_scopes', s.name, form.allowedScopes.includes(s.name), html`<code>${s.name}</code> <span class="hint">${s.description}</span>`))}</div>`)}
+${groups.map((group) => html`<p class="group">${group.label}</p><div class="checks">${group.scopes.map((s) => checkbox('allowed_scopes', s.name, form.allowedScopes.includes(s.name), html`<code>${s.name}</code> <span class="hint">${s.description}${s.fapi2Only ? ' (FAPI 2.0 apps only)' : ''}</span>`))}</div>`)}
 </fieldset>
 <fieldset${aria('defaultScopes', 'default-hint')}><legend>Scopes asked for when the app names none</legend>
 ${err('defaultScopes')}

@@ -20,6 +20,10 @@ export interface AppForm {
   jwks: string;
   jwksUri: string;
   requirePar: boolean;
+  /** RFC 9449 §5.2: token requests only with a DPoP proof. */
+  dpopBound: boolean;
+  /** The FAPI 2.0 Security Profile (implies PAR and DPoP). */
+  fapi2: boolean;
 }
 
 export type AppField = keyof AppForm;
@@ -40,6 +44,8 @@ export interface AppFormBody {
   jwks?: string | undefined;
   jwks_uri?: string | undefined;
   require_pushed_authorization_requests?: string | undefined;
+  dpop_bound_access_tokens?: string | undefined;
+  fapi2?: string | undefined;
 }
 
 /** The ways a confidential app may authenticate, as the form offers them. */
@@ -65,12 +71,15 @@ export function readAppForm(body: AppFormBody): AppForm {
     jwks: body.jwks ?? '',
     jwksUri: body.jwks_uri ?? '',
     requirePar: body.require_pushed_authorization_requests === 'on',
+    dpopBound: body.dpop_bound_access_tokens === 'on',
+    fapi2: body.fapi2 === 'on',
   };
 }
 
 /**
  * What a new app's form starts with: every scope of the deployment allowed (so a product's own
- * entry point, e.g. /connect, works with it), and only sign-in scopes asked for by default.
+ * entry point, e.g. /connect, works with it) — the caller leaves out those kept to FAPI 2.0
+ * apps — and only sign-in scopes asked for by default.
  */
 export function blankAppForm(scopeNames: string[]): AppForm {
   return {
@@ -88,6 +97,8 @@ export function blankAppForm(scopeNames: string[]): AppForm {
     jwks: '',
     jwksUri: '',
     requirePar: false,
+    dpopBound: false,
+    fapi2: false,
   };
 }
 
@@ -107,6 +118,8 @@ export function formOfClient(client: Client): AppForm {
     jwks: client.jwks ? JSON.stringify(client.jwks, null, 2) : '',
     jwksUri: client.jwksUri ?? '',
     requirePar: client.requirePushedAuthorizationRequests,
+    dpopBound: client.dpopBoundAccessTokens,
+    fapi2: client.fapi2,
   };
 }
 
@@ -189,7 +202,15 @@ function readKeys(
   form: AppForm,
 ):
   | { field: AppField; message: string }
-  | Pick<NewClient, 'tokenEndpointAuthMethod' | 'jwks' | 'jwksUri' | 'requirePushedAuthorizationRequests'> {
+  | Pick<
+      NewClient,
+      | 'tokenEndpointAuthMethod'
+      | 'jwks'
+      | 'jwksUri'
+      | 'requirePushedAuthorizationRequests'
+      | 'dpopBoundAccessTokens'
+      | 'fapi2'
+    > {
   const method = form.type === 'public' ? 'none' : form.authMethod;
   if (method !== 'none' && !(CONFIDENTIAL_AUTH_METHODS as readonly string[]).includes(method))
     return { field: 'authMethod', message: 'Choose how the app authenticates.' };
@@ -211,6 +232,8 @@ function readKeys(
     jwks,
     jwksUri: jwksUri || null,
     requirePushedAuthorizationRequests: form.requirePar,
+    dpopBoundAccessTokens: form.dpopBound,
+    fapi2: form.fapi2,
   };
 }
 

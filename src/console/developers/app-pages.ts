@@ -48,6 +48,7 @@ ${saved ? html`<p class="notice" role="status">Your changes were saved.</p>` : '
 <dl class="contacts">
 <dt>Client ID</dt><dd><code>${client.id}</code></dd>
 <dt>Type</dt><dd>${confidential ? html`Confidential (${AUTH_DESCRIPTIONS[method] ?? method})` : 'Public (PKCE, no secret)'}</dd>
+${client.fapi2 ? html`<dt>Security profile</dt><dd>FAPI 2.0 (pushed requests, PKCE, DPoP-bound tokens)</dd>` : ''}
 <dt>Registered</dt><dd>${formatTime(client.createdAt, user.timeZone)}</dd>
 </dl>
 ${secret ? shownOnce('Client secret', 'client-secret', secret, method === 'client_secret_jwt' ? 'It is shown only this once; Consentry keeps it encrypted, to check the JWTs signed with it. If you lose it, rotate it.' : 'It is shown only this once; Consentry keeps only a hash of it. If you lose it, rotate it.') : ''}

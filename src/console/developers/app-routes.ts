@@ -38,6 +38,8 @@ const AppBody = Type.Object({
   jwks: Type.Optional(Type.String({ maxLength: 60_000 })),
   jwks_uri: Type.Optional(Type.String({ maxLength: 5000 })),
   require_pushed_authorization_requests: Type.Optional(Type.String({ maxLength: 5 })),
+  dpop_bound_access_tokens: Type.Optional(Type.String({ maxLength: 5 })),
+  fapi2: Type.Optional(Type.String({ maxLength: 5 })),
 });
 const AppParams = Type.Object({ id: Type.String({ maxLength: 200 }) });
 const CsrfBody = Type.Object({ csrf: Type.Optional(Type.String()) });
@@ -104,7 +106,14 @@ export async function appRoutes(
       200,
       newAppPage(
         who.user,
-        formView(request, reply, blankAppForm(kernel.registry.scopeNames()), {}, '/developers/apps', false),
+        formView(
+          request,
+          reply,
+          blankAppForm(kernel.registry.scopeNames().filter((s) => !kernel.registry.scope(s)?.requiresFapi2)),
+          {},
+          '/developers/apps',
+          false,
+        ),
       ),
     );
   });

@@ -3,6 +3,8 @@ import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 export interface ScopeChoice {
   name: string;
   description: string;
+  /** Only FAPI 2.0 apps may have it on this server. */
+  fapi2Only: boolean;
 }
 
 export interface ScopeGroup {
@@ -16,7 +18,9 @@ export function scopeGroups(registry: ScopeRegistry, only?: (scope: string) => b
   for (const name of registry.scopeNames()) {
     if (only && !only(name)) continue;
     const label = registry.ownerOf(name)?.name ?? 'Sign-in and profile (OpenID Connect)';
-    groups.set(label, [...(groups.get(label) ?? []), { name, description: registry.scope(name)?.description ?? name }]);
+    const scope = registry.scope(name);
+    const choice = { name, description: scope?.description ?? name, fapi2Only: scope?.requiresFapi2 === true };
+    groups.set(label, [...(groups.get(label) ?? []), choice]);
   }
   return [...groups].map(([label, scopes]) => ({ label, scopes }));
 }

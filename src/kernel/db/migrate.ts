@@ -16,6 +16,9 @@ import * as deviceAuthorizations from './migrations/0009-device-authorizations.t
 import * as dpop from './migrations/0010-dpop.ts';
 import * as logout from './migrations/0011-logout.ts';
 import * as clientKeys from './migrations/0012-client-keys-and-pushed-requests.ts';
+import * as fapi2Clients from './migrations/0013-fapi2-clients.ts';
+import * as grantConnections from './migrations/0014-grant-connections-and-access-log.ts';
+import * as jobsOneRunningPerKey from './migrations/0016-jobs-one-running-per-key.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +38,9 @@ const migrations: Record<string, Migration> = {
   '0010-dpop': dpop,
   '0011-logout': logout,
   '0012-client-keys-and-pushed-requests': clientKeys,
+  '0013-fapi2-clients': fapi2Clients,
+  '0014-grant-connections-and-access-log': grantConnections,
+  '0016-jobs-one-running-per-key': jobsOneRunningPerKey,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

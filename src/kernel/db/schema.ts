@@ -46,6 +46,9 @@ export interface Database {
   portfolio_coin_list: PortfolioCoinListTable;
   portfolio_token_activity: PortfolioTokenActivityTable;
   portfolio_spam_assets: PortfolioSpamAssetsTable;
+  portfolio_app_choices: PortfolioAppChoicesTable;
+  portfolio_app_connections: PortfolioAppConnectionsTable;
+  portfolio_access_log: PortfolioAccessLogTable;
 }
 
 export interface UsersTable {
@@ -150,6 +153,10 @@ export interface ClientsTable {
   request_object_signing_alg?: string | null;
   token_endpoint_auth_signing_alg?: string | null;
   require_pushed_authorization_requests?: number;
+  /** 1: the FAPI 2.0 Security Profile applies to every request of this client. */
+  fapi2?: number;
+  /** RFC 9449 §5.2: 1 when every token request of the client must carry a DPoP proof. */
+  dpop_bound_access_tokens?: number;
 }
 
 /** RFC 9126: a pushed authorization request, redeemed once at /authorize by its request_uri. */
@@ -208,6 +215,8 @@ export interface AuthorizationCodesTable {
   family_id: string | null;
   /** The sign-in session the code was issued in: its ID token's `sid` (absent for older codes). */
   session_id?: string | null;
+  /** RFC 9449 §10: the DPoP key the code's token request must prove (from `dpop_jkt` or a proof at PAR). */
+  dpop_jkt?: string | null;
 }
 
 export interface DeviceAuthorizationsTable {
@@ -241,6 +250,8 @@ export interface TokenFamiliesTable {
   created_at: number;
   expires_at: number;
   revoked_at: number | null;
+  /** The sign-in session the family's code was issued in: `sid` of ID tokens issued at refresh. */
+  session_id?: string | null;
 }
 
 export interface RefreshTokensTable {
@@ -581,6 +592,34 @@ export interface PortfolioSpamAssetsTable {
   /** `listed`, `link_in_name` or `unpriced_airdrop`. */
   reason: string;
   decided_at: number;
+}
+
+// --- which accounts each app sees, what it read (migration 0014-grant-connections-and-access-log) ---
+
+/** The person chose which connections this app may see; no row: it sees them all (let in before choices). */
+export interface PortfolioAppChoicesTable {
+  user_id: string;
+  client_id: string;
+  chosen_at: number;
+}
+
+/** One connection the person shares with one app (under its choice). */
+export interface PortfolioAppConnectionsTable {
+  user_id: string;
+  client_id: string;
+  connection_id: string;
+}
+
+/** One Platform API request an app made for a person: kept 90 days. */
+export interface PortfolioAccessLogTable {
+  id: string;
+  user_id: string;
+  client_id: string;
+  /** Method and route, e.g. `GET /platform/v2/assets`. */
+  endpoint: string;
+  /** How many things the answer held (providers, positions, transactions, connections). */
+  items: number;
+  at: number;
 }
 
 /** A client that authenticated the person in a sign-in session (back-channel logout's audience). */

@@ -1,3 +1,5 @@
+import type { Db } from '../db/database.ts';
+
 /** What a handler learns about the job it runs. */
 export interface JobInfo {
   id: string;
@@ -8,9 +10,22 @@ export interface JobInfo {
 export interface EnqueueOptions {
   /** Epoch ms; default now. */
   runAt?: number;
-  /** While a job with this name and key waits or runs, enqueueing another is a no-op. */
+  /**
+   * The same work: while a job with this name and key waits, enqueueing another is a no-op; one
+   * enqueued while it runs waits for that run to end (two never run at once).
+   */
   key?: string;
   maxAttempts?: number;
+  /**
+   * With `key`: when a job with that key is already waiting (a retry's backoff), it becomes due at
+   * `runAt` instead of later. For a person asking again now; a running job is left alone.
+   */
+  hurry?: boolean;
+  /**
+   * The transaction to insert the job in: it exists exactly when the caller's work commits (a
+   * crash or a lost database between the two loses nothing). Call `wake()` after the commit.
+   */
+  within?: Db;
 }
 
 export interface HandlerOptions {
@@ -31,6 +46,8 @@ export interface JobQueue {
   enqueue<T>(name: string, payload: T, options?: EnqueueOptions): Promise<string | undefined>;
   handle<T>(name: string, handler: JobHandler<T>, options?: HandlerOptions): void;
   start(): void;
+  /** Looks for due jobs now rather than at the next poll (after committing jobs enqueued `within`). */
+  wake(): void;
   /** Claims no more jobs; waits up to `graceMs` for running ones, then gives them back to the queue. */
   stop(graceMs?: number): Promise<void>;
   /** Runs every job that is due (by the injected clock) until none is; for tests and the CLI. */

@@ -1,6 +1,12 @@
-import { sql } from 'kysely';
+import { sql, type UpdateQueryBuilder, type UpdateResult } from 'kysely';
 import type { Db, Dialect } from '../db/database.ts';
-import type { JobsTable } from '../db/schema.ts';
+import type { Database, JobsTable } from '../db/schema.ts';
+
+/** One claim of a job: the job and the attempt the claim made it. */
+export interface JobClaim {
+  id: string;
+  attempt: number;
+}
 
 /** SQL of the job queue; one statement claims a job so two nodes never run the same one. */
 export class JobRepository {
@@ -9,18 +15,36 @@ export class JobRepository {
     private readonly dialect: Dialect,
   ) {}
 
-  /** False when a job with the same name and key is already waiting or running (the partial unique index). */
-  async insert(row: JobsTable): Promise<boolean> {
-    try {
-      await this.db.insertInto('jobs').values(row).execute();
-      return true;
-    } catch (error) {
-      if (row.dedupe_key !== null && isUniqueViolation(error)) return false;
-      throw error;
-    }
+  /**
+   * False when a job with the same name and key is already waiting (the partial unique index).
+   * `within`: the caller's transaction (a conflict must not abort it, so none is raised).
+   */
+  async insert(row: JobsTable, within: Db = this.db): Promise<boolean> {
+    const result = await within
+      .insertInto('jobs')
+      .values(row)
+      .onConflict((conflict) => conflict.doNothing())
+      .executeTakeFirst();
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
-  /** Takes the next due job (or one whose lease ran out: its node died) and leases it. */
+  /** Brings a waiting job of this name and key forward to `runAt`; false when none was waiting later than that. */
+  async hurry(name: string, key: string, runAt: number, now: number): Promise<boolean> {
+    const result = await this.db
+      .updateTable('jobs')
+      .set({ run_at: runAt, updated_at: now })
+      .where('name', '=', name)
+      .where('dedupe_key', '=', key)
+      .where('status', '=', 'pending')
+      .where('run_at', '>', runAt)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /**
+   * Takes the next due job (or one whose lease ran out: its node died) and leases it; never a
+   * waiting job whose key a running job has (it runs when that one has ended).
+   */
   async claim(names: string[], now: number, leaseMs: number): Promise<JobsTable | undefined> {
     if (names.length === 0) return undefined;
     let next = this.db
@@ -29,7 +53,23 @@ export class JobRepository {
       .where('name', 'in', names)
       .where((eb) =>
         eb.or([
-          eb.and([eb('status', '=', 'pending'), eb('run_at', '<=', now)]),
+          eb.and([
+            eb('status', '=', 'pending'),
+            eb('run_at', '<=', now),
+            eb.or([
+              eb('dedupe_key', 'is', null),
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('jobs as r')
+                    .select('r.id')
+                    .whereRef('r.name', '=', 'jobs.name')
+                    .whereRef('r.dedupe_key', '=', 'jobs.dedupe_key')
+                    .where('r.status', '=', 'running'),
+                ),
+              ),
+            ]),
+          ]),
           eb.and([eb('status', '=', 'running'), eb('locked_until', '<=', now)]),
         ]),
       )
@@ -54,45 +94,90 @@ export class JobRepository {
     await this.db.updateTable('jobs').set({ locked_until: now }).where('status', '=', 'running').execute();
   }
 
-  /** Shutdown: jobs this node was running are due again now, the interrupted run not counted as an attempt. */
-  async giveBack(ids: string[], now: number): Promise<void> {
-    if (ids.length === 0) return;
-    await this.db
-      .updateTable('jobs')
-      .set((eb) => ({
-        status: 'pending',
-        run_at: now,
-        locked_until: null,
-        attempts: eb('attempts', '-', 1),
-        updated_at: now,
-      }))
-      .where('id', 'in', ids)
-      .where('status', '=', 'running')
-      .execute();
+  /**
+   * Extends the lease of a job this node still holds; false when it no longer does (its lease
+   * ran out and another node claimed it). A claim is known by its attempt: each claim adds one.
+   */
+  async renewLease(claim: JobClaim, lockedUntil: number): Promise<boolean> {
+    const result = await this.held(
+      this.db.updateTable('jobs').set({ locked_until: lockedUntil }),
+      claim,
+    ).executeTakeFirst();
+    return Number(result.numUpdatedRows) > 0;
   }
 
-  async complete(id: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'done', locked_until: null, last_error: null, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+  /**
+   * Shutdown: a job this node still holds is due again now, for another node (or this one after
+   * its restart) to run. A job enqueued with its key meanwhile is the same work and gives way.
+   */
+  async giveBack(claim: JobClaim, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const job = await trx
+        .selectFrom('jobs')
+        .select(['name', 'dedupe_key'])
+        .where('id', '=', claim.id)
+        .where('status', '=', 'running')
+        .where('attempts', '=', claim.attempt)
+        .executeTakeFirst();
+      if (!job) return; // no longer ours
+      if (job.dedupe_key != null)
+        await trx
+          .deleteFrom('jobs')
+          .where('name', '=', job.name)
+          .where('dedupe_key', '=', job.dedupe_key)
+          .where('status', '=', 'pending')
+          .execute();
+      await this.held(
+        trx.updateTable('jobs').set({ status: 'pending', run_at: now, locked_until: null, updated_at: now }),
+        claim,
+      ).execute();
+    });
   }
 
-  async retryLater(id: string, runAt: number, error: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+  async complete(claim: JobClaim, now: number): Promise<void> {
+    await this.held(
+      this.db.updateTable('jobs').set({ status: 'done', locked_until: null, last_error: null, updated_at: now }),
+      claim,
+    ).execute();
   }
 
-  async fail(id: string, error: string, now: number): Promise<void> {
-    await this.db
-      .updateTable('jobs')
-      .set({ status: 'failed', locked_until: null, last_error: error, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+  /**
+   * Puts the job back to wait for its retry. A job enqueued with its key while it ran is the same
+   * work: the retry takes its place (one waiting job per key).
+   */
+  async retryLater(claim: JobClaim, runAt: number, error: string, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const job = await trx
+        .selectFrom('jobs')
+        .select(['name', 'dedupe_key'])
+        .where('id', '=', claim.id)
+        .executeTakeFirst();
+      if (job?.dedupe_key != null)
+        await trx
+          .deleteFrom('jobs')
+          .where('name', '=', job.name)
+          .where('dedupe_key', '=', job.dedupe_key)
+          .where('status', '=', 'pending')
+          .execute();
+      await this.held(
+        trx
+          .updateTable('jobs')
+          .set({ status: 'pending', run_at: runAt, locked_until: null, last_error: error, updated_at: now }),
+        claim,
+      ).execute();
+    });
+  }
+
+  async fail(claim: JobClaim, error: string, now: number): Promise<void> {
+    await this.held(
+      this.db.updateTable('jobs').set({ status: 'failed', locked_until: null, last_error: error, updated_at: now }),
+      claim,
+    ).execute();
+  }
+
+  /** Only the claim that holds the job may change it: a node that lost its lease changes nothing. */
+  private held<T extends UpdateQueryBuilder<Database, 'jobs', 'jobs', UpdateResult>>(update: T, claim: JobClaim): T {
+    return update.where('id', '=', claim.id).where('status', '=', 'running').where('attempts', '=', claim.attempt) as T;
   }
 
   async nextRunAt(names: string[]): Promise<number | undefined> {
@@ -105,11 +190,6 @@ export class JobRepository {
       .executeTakeFirst();
     return row?.next == null ? undefined : Number(row.next);
   }
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string }).code;
-  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 }
 
 /** Finished jobs are kept a while for inspection, then purged in batches (by the janitor). */

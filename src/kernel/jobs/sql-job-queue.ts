@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { newId } from '../crypto/tokens.ts';
 import type { Clock } from '../clock.ts';
-import type { JobRepository } from './job-repository.ts';
+import type { JobClaim, JobRepository } from './job-repository.ts';
 import type { EnqueueOptions, HandlerOptions, JobHandler, JobQueue } from './job-queue.ts';
 
 interface Registered {
@@ -34,8 +34,8 @@ export class SqlJobQueue implements JobQueue {
   private running = 0;
   private stopped = true;
   private pumping: Promise<void> | undefined;
-  /** Jobs this node runs now, and those it gave back at shutdown (their handlers' outcome is not written). */
-  private readonly inFlight = new Set<string>();
+  /** Jobs this node runs now (with what stops their lease renewal), and those it gave back at shutdown. */
+  private readonly inFlight = new Map<string, { claim: JobClaim; stopRenewing: () => void }>();
   private readonly givenBack = new Set<string>();
   private stopping: Promise<void> | undefined;
   /** drain() runs jobs on a stopped queue too (tests, the CLI). */
@@ -46,21 +46,30 @@ export class SqlJobQueue implements JobQueue {
   async enqueue<T>(name: string, payload: T, options: EnqueueOptions = {}): Promise<string | undefined> {
     const now = this.options.clock.now();
     const id = newId();
-    const inserted = await this.options.repo.insert({
-      id,
-      name,
-      payload: JSON.stringify(payload ?? null),
-      dedupe_key: options.key ?? null,
-      status: 'pending',
-      attempts: 0,
-      max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5,
-      run_at: options.runAt ?? now,
-      locked_until: null,
-      last_error: null,
-      created_at: now,
-      updated_at: now,
-    });
-    if (inserted && !this.stopped) this.kick();
+    const inserted = await this.options.repo.insert(
+      {
+        id,
+        name,
+        payload: JSON.stringify(payload ?? null),
+        dedupe_key: options.key ?? null,
+        status: 'pending',
+        attempts: 0,
+        max_attempts: options.maxAttempts ?? this.handlers.get(name)?.maxAttempts ?? 5,
+        run_at: options.runAt ?? now,
+        locked_until: null,
+        last_error: null,
+        created_at: now,
+        updated_at: now,
+      },
+      options.within,
+    );
+    // A waiting retry of the same work is brought forward when the person asks again now.
+    const hurried =
+      !inserted && options.hurry && options.key !== undefined
+        ? await this.options.repo.hurry(name, options.key, options.runAt ?? now, now)
+        : false;
+    // A job inserted in a transaction is not there yet: its caller wakes the queue after the commit.
+    if ((inserted || hurried) && !options.within) this.wake();
     return inserted ? id : undefined;
   }
 
@@ -86,8 +95,8 @@ export class SqlJobQueue implements JobQueue {
 
   /**
    * Claims nothing more and waits up to `graceMs` for the jobs running here to finish; those
-   * still running then go back to the queue at once (pending, their attempt not counted), for
-   * this node after a restart or another node to run, rather than waiting out their lease.
+   * still running then go back to the queue at once (due now), for another node or this one
+   * after its restart, rather than waiting out their lease.
    */
   stop(graceMs = this.options.stopGraceMs ?? 10_000): Promise<void> {
     this.stopped = true;
@@ -104,10 +113,17 @@ export class SqlJobQueue implements JobQueue {
     const outcome = await Promise.race([this.pumping ?? Promise.resolve(), graceOver]);
     clearTimeout(timer);
     if (outcome !== 'late' || this.inFlight.size === 0) return;
-    const ids = [...this.inFlight];
-    for (const id of ids) this.givenBack.add(id);
-    await this.options.repo.giveBack(ids, this.options.clock.now());
-    this.options.log.warn({ jobs: ids }, 'shutdown: jobs still running after the grace period went back to the queue');
+    const running = [...this.inFlight.values()];
+    for (const { claim, stopRenewing } of running) {
+      this.givenBack.add(claim.id);
+      stopRenewing();
+    }
+    const now = this.options.clock.now();
+    await Promise.all(running.map(({ claim }) => this.options.repo.giveBack(claim, now)));
+    this.options.log.warn(
+      { jobs: running.map(({ claim }) => claim.id) },
+      'shutdown: jobs still running after the grace period went back to the queue',
+    );
   }
 
   async drain(): Promise<void> {
@@ -123,8 +139,8 @@ export class SqlJobQueue implements JobQueue {
     }
   }
 
-  private kick(): void {
-    this.schedule(0);
+  wake(): void {
+    if (!this.stopped) this.schedule(0);
   }
 
   private schedule(delayMs: number): void {
@@ -168,25 +184,49 @@ export class SqlJobQueue implements JobQueue {
     maxAttempts: number,
   ): Promise<void> {
     const registered = this.handlers.get(name)!;
+    const claim = { id, attempt };
     this.running++;
-    this.inFlight.add(id);
+    const stopRenewing = this.keepLease(claim, name);
+    this.inFlight.set(id, { claim, stopRenewing });
     try {
       await registered.handler(JSON.parse(payload) as unknown, { id, attempt });
-      if (this.givenBack.has(id)) return; // another run owns it now
-      await this.options.repo.complete(id, this.options.clock.now());
+      stopRenewing();
+      if (this.givenBack.has(id)) return; // given back at shutdown: its next run records the outcome
+      await this.options.repo.complete(claim, this.options.clock.now());
     } catch (error) {
+      stopRenewing();
       if (this.givenBack.has(id)) return;
       const message = error instanceof Error ? error.message : String(error);
       const now = this.options.clock.now();
       if (attempt >= maxAttempts) {
         this.options.log.warn({ job: id, name, attempt, err: error }, 'job failed for good');
-        await this.options.repo.fail(id, message, now);
+        await this.options.repo.fail(claim, message, now);
       } else {
-        await this.options.repo.retryLater(id, now + registered.backoffMs * 2 ** (attempt - 1), message, now);
+        await this.options.repo.retryLater(claim, now + registered.backoffMs * 2 ** (attempt - 1), message, now);
       }
     } finally {
       this.running--;
       this.inFlight.delete(id);
     }
+  }
+
+  /**
+   * Renews a running job's lease every third of it, so a job that runs longer than the lease
+   * (a large wallet's first sync) is not claimed by another node while this one still runs it:
+   * only a node that stopped answering loses its jobs. Returns the function that stops renewing.
+   */
+  private keepLease(claim: JobClaim, name: string): () => void {
+    const { repo, clock, leaseMs, log } = this.options;
+    const timer = setInterval(() => {
+      repo.renewLease(claim, clock.now() + leaseMs).then(
+        (held) => {
+          if (!held)
+            log.warn({ job: claim.id, name }, 'job lost its lease to another node; its outcome is not recorded');
+        },
+        (error: unknown) => log.warn({ err: error, job: claim.id, name }, 'job lease could not be renewed'),
+      );
+    }, leaseMs / 3);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 }

@@ -1,4 +1,4 @@
-import { createPrivateKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import type { Clock } from '../clock.ts';
 import type { SecretBox } from '../crypto/secret-box.ts';
@@ -12,6 +12,8 @@ export interface LoadedKey {
   publicJwk: JWK;
   /** For jose's verification. */
   publicKey: CryptoKey | KeyObject;
+  /** The same key for node:crypto (access tokens are checked through it: see jwt-verify.ts). */
+  verifyKey: KeyObject;
   /** A node:crypto key for signing (see sign-jws.ts). */
   privateKey: KeyObject;
 }
@@ -69,6 +71,7 @@ export class KeyRing {
       status: row.status,
       publicJwk,
       publicKey: (await importJWK(publicJwk, row.alg)) as CryptoKey,
+      verifyKey: createPublicKey({ key: publicJwk as JsonWebKey, format: 'jwk' }),
       privateKey: createPrivateKey({ key: privateJwk as JsonWebKey, format: 'jwk' }),
     };
   }
@@ -94,6 +97,17 @@ export class KeyRing {
       key = this.keys.find((k) => k.kid === kid);
     }
     return key?.publicKey;
+  }
+
+  /** Like verificationKey, as a node:crypto key. */
+  async verifyingKey(kid: string | undefined): Promise<KeyObject | undefined> {
+    if (!(await this.verificationKey(kid))) return undefined;
+    return this.keys.find((k) => k.kid === kid)?.verifyKey;
+  }
+
+  /** Whether `kid` is still published (without reloading): a cached verdict is kept only while it is. */
+  publishes(kid: string): boolean {
+    return this.keys.some((k) => k.kid === kid);
   }
 
   async jwks(): Promise<{ keys: JWK[] }> {

@@ -21,3 +21,16 @@ export async function signEs256(
 function encode(value: Record<string, unknown>): string {
   return Buffer.from(JSON.stringify(value)).toString('base64url');
 }
+
+/**
+ * Whether a JWS signature (base64url) of `signingInput` verifies with `key` under `alg`,
+ * checked on the signing worker with its batch (see BatchSigner.verify).
+ */
+export function checkJwsSignature(
+  alg: string,
+  signingInput: string,
+  signature: string,
+  key: KeyObject,
+): Promise<boolean> {
+  return signer.verify(alg, signingInput, signature, key);
+}

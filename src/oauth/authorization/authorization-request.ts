@@ -7,6 +7,7 @@ import { resolveResources } from '../checks/check-resource.ts';
 import { checkRequestedScopes } from '../checks/check-scope.ts';
 import { InvalidRequest, OAuthError, UnsafeAuthorizationRequest, UnsupportedResponseType } from '../errors.ts';
 import type { ReadParams } from '../endpoints/read-params.ts';
+import { readDpopJkt } from '../dpop/authorization-code-binding.ts';
 
 /** A validated authorization request, as kept while the person signs in and consents. */
 export interface AuthorizationRequest {
@@ -25,6 +26,10 @@ export interface AuthorizationRequest {
   loginHint?: string;
   /** Product pages still to visit before consent (see InteractionStep). */
   steps?: string[];
+  /** RFC 9449 §10: the DPoP key the code is bound to (`dpop_jkt`, or the key of a proof sent to PAR). */
+  dpopJkt?: string;
+  /** The client is held to FAPI 2.0: its code lives at most 60 s. */
+  fapi2?: boolean;
 }
 
 /** An error that goes back to the client's redirect URI with `state` and `iss`. */
@@ -81,14 +86,18 @@ export async function validateAuthorizationRequest(
       throw new InvalidRequest('request and request_uri cannot appear inside a request');
     if (
       !entry.pushed &&
-      (ctx.config.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS || client.requirePushedAuthorizationRequests)
+      (ctx.config.REQUIRE_PUSHED_AUTHORIZATION_REQUESTS || client.requirePushedAuthorizationRequests || client.fapi2)
     )
       throw new InvalidRequest('authorization requests must be pushed to /oauth/par first (RFC 9126)');
+    // FAPI 2.0: the pushed request names its redirect_uri, even when only one is registered.
+    if (client.fapi2 && single.redirect_uri === undefined)
+      throw new InvalidRequest('redirect_uri is required of a FAPI 2.0 client');
     const prompt = parsePrompt(single.prompt);
     const maxAge = parseMaxAge(single.max_age);
     const scopes = checkRequestedScopes(single.scope, client, ctx.registry, entry.defaultScopes);
     const resources = resolveResources(resource, scopes, ctx.registry).map((r) => r.uri);
     const pkce = checkCodeChallenge(client, single.code_challenge, single.code_challenge_method);
+    const dpopJkt = readDpopJkt(single.dpop_jkt);
     const request: AuthorizationRequest = {
       clientId: client.id,
       redirectUri,
@@ -102,6 +111,8 @@ export async function validateAuthorizationRequest(
     if (pkce) Object.assign(request, { codeChallenge: pkce.challenge, codeChallengeMethod: pkce.method });
     if (single.login_hint !== undefined) request.loginHint = single.login_hint;
     if (maxAge !== undefined) request.maxAge = maxAge;
+    if (dpopJkt !== undefined) request.dpopJkt = dpopJkt;
+    if (client.fapi2) request.fapi2 = true;
     return { client, request };
   } catch (error) {
     if (error instanceof OAuthError) throw new RedirectableError(error, redirectUri, state);

@@ -4,6 +4,7 @@ import { AuthorizationCodeRepository } from '../tokens/authorization-code-reposi
 import type { AuthorizationRequest } from './authorization-request.ts';
 import { redirectBack } from './redirect.ts';
 import { SessionClientRepository } from '../logout/session-client-repository.ts';
+import { FAPI2_MAX_CODE_LIFETIME_SECONDS } from '../clients/fapi2.ts';
 
 /**
  * Stores a single-use authorization code bound to the request (client, redirect URI, PKCE,
@@ -38,7 +39,14 @@ export async function issueCodeRedirect(
     nonce: request.nonce ?? null,
     authTime,
     sessionId: sessionId ?? null,
-    expiresAt: now + ctx.config.AUTHORIZATION_CODE_TTL_SECONDS * 1000,
+    dpopJkt: request.dpopJkt ?? null,
+    expiresAt: now + codeLifetimeSeconds(ctx, request) * 1000,
   });
   return redirectBack(request.redirectUri, ctx.config.ISSUER, request.state, { code });
+}
+
+/** AUTHORIZATION_CODE_TTL_SECONDS, capped at 60 s for a FAPI 2.0 client. */
+function codeLifetimeSeconds(ctx: OAuthContext, request: AuthorizationRequest): number {
+  const configured = ctx.config.AUTHORIZATION_CODE_TTL_SECONDS;
+  return request.fapi2 ? Math.min(configured, FAPI2_MAX_CODE_LIFETIME_SECONDS) : configured;
 }

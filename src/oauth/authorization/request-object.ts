@@ -1,8 +1,10 @@
-import { decodeProtectedHeader, errors, type JWTPayload } from 'jose';
+import { decodeProtectedHeader, type JWTPayload } from 'jose';
+import { JwtRejected } from '../../kernel/crypto/jwt-verify.ts';
 import type { OAuthContext } from '../oauth-context.ts';
 import { ASYMMETRIC_ALGS } from '../clients/auth-methods.ts';
 import type { Client } from '../clients/client.ts';
 import { ClientKeysUnavailable } from '../clients/client-keys.ts';
+import { algorithmsFor } from '../clients/fapi2.ts';
 import { OAuthError } from '../errors.ts';
 import { readParams, type ReadParams } from '../endpoints/read-params.ts';
 import { InvalidRequestObject } from './request-errors.ts';
@@ -17,10 +19,11 @@ const JWT_CLAIMS = new Set(['iss', 'aud', 'exp', 'nbf', 'iat', 'jti', 'sub']);
 
 /**
  * A signed request object (RFC 9101, by value): verified with the client's own keys and an
- * algorithm it may use (never `none`); `iss` is the client, `aud` includes this server's issuer,
- * `exp` is required and at most an hour ahead, `nbf` (when present) at most an hour back, a
- * `jti` (when present) is used once. Its claims become the request's parameters — only its,
- * per §5: whatever else the request carried is ignored, except `client_id`, which must match.
+ * algorithm it may use (never `none`; ES256 or PS256 for a FAPI 2.0 client); `iss` is the
+ * client, `aud` includes this server's issuer, `exp` is required and at most an hour ahead,
+ * `nbf` (when present) at most an hour back, a `jti` (when present) is used once. Its claims
+ * become the request's parameters — only its, per §5: whatever else the request carried is
+ * ignored, except `client_id`, which must match.
  */
 export async function readRequestObject(ctx: OAuthContext, client: Client, jwt: string): Promise<ReadParams> {
   let header: Record<string, unknown>;
@@ -40,7 +43,10 @@ export async function readRequestObject(ctx: OAuthContext, client: Client, jwt: 
     )
   )
     throw new InvalidRequestObject(`a request object cannot have typ ${String(header.typ)}`);
-  const algorithms = client.requestObjectSigningAlg ? [client.requestObjectSigningAlg] : [...ASYMMETRIC_ALGS];
+  const algorithms = algorithmsFor(
+    client,
+    client.requestObjectSigningAlg ? [client.requestObjectSigningAlg] : ASYMMETRIC_ALGS,
+  );
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg))
     throw new InvalidRequestObject(`the request object must be signed with ${algorithms.join(' or ')}`);
   if (!client.jwks && !client.jwksUri)
@@ -56,11 +62,11 @@ export async function readRequestObject(ctx: OAuthContext, client: Client, jwt: 
         algorithms,
         issuer: client.id,
         audience: ctx.config.ISSUER,
-        currentDate: new Date(now),
-        clockTolerance: CLOCK_SKEW_SECONDS,
+        nowMs: now,
+        clockToleranceSeconds: CLOCK_SKEW_SECONDS,
         requiredClaims: ['exp'],
       })
-    ).payload;
+    ).payload as JWTPayload;
   } catch (error) {
     throw asInvalidRequestObject(error);
   }
@@ -112,18 +118,18 @@ function parametersOf(claims: JWTPayload): ReadParams {
 function asInvalidRequestObject(error: unknown): InvalidRequestObject {
   if (error instanceof ClientKeysUnavailable)
     return new InvalidRequestObject(`the client's keys are unavailable: ${error.message}`);
-  if (error instanceof errors.JWTExpired) return new InvalidRequestObject('the request object has expired');
-  if (error instanceof errors.JWTClaimValidationFailed) {
+  if (!(error instanceof JwtRejected)) throw error;
+  if (error.code === 'expired') return new InvalidRequestObject('the request object has expired');
+  if (error.code === 'claim') {
     const expected =
       error.claim === 'iss' ? ': it must be the client_id' : error.claim === 'aud' ? ': it must name the issuer' : '';
     return new InvalidRequestObject(
       `the request object's ${error.claim} claim is not acceptable (${error.reason})${expected}`,
     );
   }
-  if (error instanceof errors.JWKSNoMatchingKey)
+  if (error.code === 'no_key')
     return new InvalidRequestObject('no registered key of the client matches the request object');
-  if (error instanceof errors.JWSSignatureVerificationFailed)
-    return new InvalidRequestObject('the request object signature is invalid');
-  if (error instanceof errors.JOSEError) return new InvalidRequestObject('the request object is invalid');
+  if (error.code === 'signature') return new InvalidRequestObject('the request object signature is invalid');
+  return new InvalidRequestObject('the request object is invalid');
   throw error;
 }

@@ -6,8 +6,9 @@ import { InvalidGrant, InvalidRequest } from '../errors.ts';
 const VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
 
 /**
- * Authorization-time PKCE rules: S256 is required of public clients and accepted from all;
- * `plain` only for clients registered with allow_plain_pkce (never advertised).
+ * Authorization-time PKCE rules: S256 is required of public and FAPI 2.0 clients and accepted
+ * from all; `plain` only for clients registered with allow_plain_pkce (never advertised, never
+ * for FAPI 2.0 clients).
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-2.1.1
  */
 export function checkCodeChallenge(
@@ -17,7 +18,7 @@ export function checkCodeChallenge(
 ): { challenge: string; method: 'S256' | 'plain' } | undefined {
   if (challenge === undefined) {
     if (method !== undefined) throw new InvalidRequest('code_challenge_method without code_challenge');
-    if (client.type === 'public')
+    if (client.type === 'public' || client.fapi2)
       throw new InvalidRequest('PKCE is required: send code_challenge with code_challenge_method=S256');
     return undefined;
   }
@@ -28,7 +29,7 @@ export function checkCodeChallenge(
     return { challenge, method: 'S256' };
   }
   if (chosen === 'plain') {
-    if (!client.allowPlainPkce) throw new InvalidRequest('code_challenge_method must be S256');
+    if (!client.allowPlainPkce || client.fapi2) throw new InvalidRequest('code_challenge_method must be S256');
     if (!VERIFIER.test(challenge)) throw new InvalidRequest('code_challenge is malformed');
     return { challenge, method: 'plain' };
   }

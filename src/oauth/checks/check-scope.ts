@@ -16,7 +16,8 @@ export function parseScope(value: string): string[] {
 
 /**
  * The scopes a request gets: when none are asked for, the entry point's defaults if it has any,
- * else the client's; every scope must be known and allowed for the client.
+ * else the client's; every scope must be known and allowed for the client, and a scope kept to
+ * FAPI 2.0 clients is refused to others even when their registration predates the rule.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
  */
 export function checkRequestedScopes(
@@ -31,7 +32,15 @@ export function checkRequestedScopes(
     if (!registry.scope(scope)) throw new InvalidScope(`unknown scope: ${scope}`);
     if (!client.allowedScopes.includes(scope)) throw new InvalidScope(`the client may not request scope ${scope}`);
   }
+  checkFapi2Scopes(scopes, client, registry);
   return scopes;
+}
+
+/** Scopes a product keeps to FAPI 2.0 clients (`requiresFapi2`): `invalid_scope` for any other client. */
+export function checkFapi2Scopes(scopes: string[], client: Pick<Client, 'fapi2'>, registry: ScopeRegistry): void {
+  if (client.fapi2) return;
+  const kept = scopes.find((scope) => registry.scope(scope)?.requiresFapi2);
+  if (kept) throw new InvalidScope(`scope ${kept} is only for FAPI 2.0 clients on this server`);
 }
 
 /** A refresh may narrow the scope, never widen it (RFC 6749 §6). */

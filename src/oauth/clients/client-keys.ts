@@ -1,4 +1,12 @@
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyResult } from 'jose';
+import { createPublicKey, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { JSONWebKeySet, JWK } from 'jose';
+import {
+  JwtRejected,
+  verifyJwt,
+  type JwtChecks,
+  type JwtHeader,
+  type JwtPayload,
+} from '../../kernel/crypto/jwt-verify.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import { checkJwks } from './check-client-keys.ts';
 import type { Client } from './client.ts';
@@ -20,7 +28,7 @@ export interface ClientKeysOptions {
 }
 
 interface FetchedSet {
-  keys: ReturnType<typeof createLocalJWKSet>;
+  keys: KeySet;
   fetchedAt: number;
 }
 
@@ -40,30 +48,30 @@ export class ClientKeys {
   /** The last failure per URL: another fetch waits `refetchMs`, so a dead host is not asked per request. */
   private readonly failed = new Map<string, { at: number; error: ClientKeysUnavailable }>();
   /** Registered sets, keyed by the (briefly cached) client object's own JWK Set. */
-  private readonly registered = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+  private readonly registered = new WeakMap<JSONWebKeySet, KeySet>();
 
   constructor(private readonly options: ClientKeysOptions) {}
 
-  /** Verifies `jwt`'s signature with one of the client's keys, then jose's claim checks in `verify`. */
-  async verify(client: Client, jwt: string, verify: Parameters<typeof jwtVerify>[2]): Promise<JWTVerifyResult> {
-    if (client.jwks) return jwtVerify(jwt, this.registeredSet(client.jwks), verify);
+  /** Verifies `jwt`'s signature with one of the client's keys, then the claim checks in `checks`. */
+  async verify(client: Client, jwt: string, checks: JwtChecks): Promise<{ header: JwtHeader; payload: JwtPayload }> {
+    if (client.jwks) return verifyJwt(jwt, this.registeredSet(client.jwks).select, checks);
     if (!client.jwksUri) throw new ClientKeysUnavailable('the client has registered no keys');
     const uri = client.jwksUri;
     const now = this.options.clock.now();
     let set = this.fetched.get(uri);
     if (!set || now - set.fetchedAt >= this.options.cacheMs) set = await this.fetch(uri);
     try {
-      return await jwtVerify(jwt, set.keys, verify);
+      return await verifyJwt(jwt, set.keys.select, checks);
     } catch (error) {
-      const unknownKey = error instanceof errors.JWKSNoMatchingKey;
+      const unknownKey = error instanceof JwtRejected && error.code === 'no_key';
       if (!unknownKey || this.options.clock.now() - set.fetchedAt < this.options.refetchMs) throw error;
-      return jwtVerify(jwt, (await this.fetch(uri)).keys, verify);
+      return verifyJwt(jwt, (await this.fetch(uri)).keys.select, checks);
     }
   }
 
-  private registeredSet(jwks: JSONWebKeySet) {
+  private registeredSet(jwks: JSONWebKeySet): KeySet {
     let set = this.registered.get(jwks);
-    if (!set) this.registered.set(jwks, (set = createLocalJWKSet(jwks)));
+    if (!set) this.registered.set(jwks, (set = keySet(jwks)));
     return set;
   }
 
@@ -98,10 +106,47 @@ export class ClientKeys {
     }
     const jwks = checkJwks(body);
     if (typeof jwks === 'string') throw new ClientKeysUnavailable(`its jwks_uri holds no usable JWK Set: ${jwks}`);
-    const set = { keys: createLocalJWKSet(jwks), fetchedAt: this.options.clock.now() };
+    const set = { keys: keySet(jwks), fetchedAt: this.options.clock.now() };
     if (this.fetched.size >= MAX_CACHED_URIS) this.fetched.clear();
     this.fetched.set(uri, set);
     this.failed.delete(uri);
     return set;
   }
+}
+
+/** A JWK Set loaded once into node:crypto keys, with the rule for which of them may check a JWT. */
+interface KeySet {
+  select: (header: JwtHeader) => KeyObject[];
+}
+
+/** Which `kty` each algorithm family's keys have (RFC 7518 §6.1, RFC 8037 §2). */
+const KEY_TYPE: Record<string, string> = { ES: 'EC', RS: 'RSA', PS: 'RSA', Ed: 'OKP' };
+
+/**
+ * Candidates for a header, as RFC 7515 §6 and jose's local sets choose them: the `kid` when the
+ * JWT names one, a key type that fits the algorithm, and a JWK whose own `alg` and `use` (when
+ * present) allow it. Keys Node cannot load were refused at registration (check-client-keys.ts);
+ * one that still fails here is skipped rather than failing every key of the set.
+ */
+function keySet(jwks: JSONWebKeySet): KeySet {
+  const loaded: { jwk: JWK; key: KeyObject }[] = [];
+  for (const jwk of jwks.keys) {
+    try {
+      loaded.push({ jwk, key: createPublicKey({ key: jwk as JsonWebKey, format: 'jwk' }) });
+    } catch {
+      continue;
+    }
+  }
+  return {
+    select: (header) =>
+      loaded
+        .filter(
+          ({ jwk }) =>
+            (header.kid === undefined || jwk.kid === header.kid) &&
+            jwk.kty === KEY_TYPE[header.alg.slice(0, 2)] &&
+            (jwk.alg === undefined || jwk.alg === header.alg) &&
+            (jwk.use === undefined || jwk.use === 'sig'),
+        )
+        .map(({ key }) => key),
+  };
 }

@@ -6,6 +6,7 @@ import type { ScopeRegistry } from '../../kernel/scope-registry.ts';
 import { checkRedirectUriRegistration } from '../checks/check-redirect-uri-registration.ts';
 import { hasSecret, isTokenEndpointAuthMethod, type TokenEndpointAuthMethod } from './auth-methods.ts';
 import { checkClientKeys } from './check-client-keys.ts';
+import { checkFapi2Registration } from './check-fapi2-registration.ts';
 import type { Client, ClientType } from './client.ts';
 import type { ClientRepository } from './client-repository.ts';
 import { DEVICE_CODE_GRANT_TYPE } from '../device/device-code-grant-type.ts';
@@ -47,6 +48,10 @@ export interface NewClient {
   requestObjectSigningAlg?: string | null;
   tokenEndpointAuthSigningAlg?: string | null;
   requirePushedAuthorizationRequests?: boolean;
+  /** RFC 9449 §5.2: its token requests must carry a DPoP proof. */
+  dpopBoundAccessTokens?: boolean;
+  /** The FAPI 2.0 Security Profile (fapi2.ts); it implies PAR and DPoP. Default false. */
+  fapi2?: boolean;
 }
 
 export interface ClientServiceOptions {
@@ -186,9 +191,17 @@ export class ClientService {
       const problem = checkRedirectUriRegistration(uri, input.type, input.applicationType);
       if (problem) throw new InvalidClientMetadata('redirect_uris', problem);
     }
-    const allowed = input.allowedScopes ?? this.registry.scopeNames();
+    const fapi2 = input.fapi2 === true;
+    // A product may keep scopes to FAPI 2.0 clients: others are not given them unasked, nor when asking.
+    const fapi2Only = (scope: string) => this.registry.scope(scope)?.requiresFapi2 === true;
+    const allowed = input.allowedScopes ?? this.registry.scopeNames().filter((scope) => fapi2 || !fapi2Only(scope));
     for (const scope of allowed) {
       if (!this.registry.scope(scope)) throw new InvalidClientMetadata('scope', `unknown scope ${scope}`);
+      if (!fapi2 && fapi2Only(scope))
+        throw new InvalidClientMetadata(
+          'scope',
+          `scope ${scope} is only for FAPI 2.0 clients on this server: register the client with fapi2`,
+        );
     }
     const defaults = input.defaultScopes ?? this.defaultScopesFor(input).filter((s) => allowed.includes(s));
     for (const scope of defaults) {
@@ -211,7 +224,7 @@ export class ClientService {
       if (ttl != null && (!Number.isInteger(ttl) || ttl <= 0))
         throw new InvalidClientMetadata('token_lifetimes', 'lifetimes are positive whole seconds');
     }
-    const keys = this.validateKeys(input);
+    const keys = this.validateKeys(input, grantTypes);
     return {
       name: input.name.trim(),
       type: input.type,
@@ -220,7 +233,7 @@ export class ClientService {
       default_scopes: toJsonList(defaults),
       grant_types: toJsonList(grantTypes),
       logo_uri: input.logoUri ?? null,
-      allow_plain_pkce: input.allowPlainPkce ? 1 : 0,
+      allow_plain_pkce: input.allowPlainPkce && !fapi2 ? 1 : 0,
       access_token_ttl: input.accessTokenTtl ?? null,
       refresh_token_ttl: input.refreshTokenTtl ?? null,
       application_type: input.applicationType ?? 'web',
@@ -232,8 +245,11 @@ export class ClientService {
     };
   }
 
-  /** The authentication method and keys: public clients use none, confidential ones anything else. */
-  private validateKeys(input: NewClient) {
+  /**
+   * The authentication method and keys: public clients use none, confidential ones anything
+   * else; a FAPI 2.0 client private_key_jwt with ES256 or PS256, and PAR and DPoP always.
+   */
+  private validateKeys(input: NewClient, grantTypes: string[]) {
     const method = input.tokenEndpointAuthMethod ?? (input.type === 'public' ? 'none' : 'client_secret_basic');
     if (!isTokenEndpointAuthMethod(method))
       throw new InvalidClientMetadata('token_endpoint_auth_method', `unsupported method ${String(method)}`);
@@ -255,13 +271,27 @@ export class ClientService {
       this.options.allowLoopbackJwksUri ?? false,
     );
     if ('problem' in checked) throw new InvalidClientMetadata(checked.problem.field, checked.problem.message);
+    const fapi2 = input.fapi2 === true;
+    const fapi2Problem =
+      fapi2 &&
+      checkFapi2Registration({
+        type: input.type,
+        tokenEndpointAuthMethod: method,
+        grantTypes,
+        tokenEndpointAuthSigningAlg: input.tokenEndpointAuthSigningAlg,
+        requestObjectSigningAlg: input.requestObjectSigningAlg,
+        jwks: checked.jwks,
+      });
+    if (fapi2Problem) throw new InvalidClientMetadata(fapi2Problem.field, fapi2Problem.message);
     return {
       token_endpoint_auth_method: method,
       jwks: checked.jwks ? JSON.stringify(checked.jwks) : null,
       jwks_uri: input.jwksUri ?? null,
       request_object_signing_alg: input.requestObjectSigningAlg ?? null,
       token_endpoint_auth_signing_alg: input.tokenEndpointAuthSigningAlg ?? null,
-      require_pushed_authorization_requests: input.requirePushedAuthorizationRequests ? 1 : 0,
+      require_pushed_authorization_requests: input.requirePushedAuthorizationRequests || fapi2 ? 1 : 0,
+      dpop_bound_access_tokens: input.dpopBoundAccessTokens || fapi2 ? 1 : 0,
+      fapi2: fapi2 ? 1 : 0,
     };
   }
 

@@ -43,8 +43,12 @@ export interface Client {
   /** The one JWS alg its request objects / client assertions must use, when it registered one. */
   requestObjectSigningAlg: string | null;
   tokenEndpointAuthSigningAlg: string | null;
-  /** RFC 9126 §6: authorization requests only through /oauth/par. */
+  /** RFC 9126 §6: authorization requests only through /oauth/par (always so under FAPI 2.0). */
   requirePushedAuthorizationRequests: boolean;
+  /** RFC 9449 §5.2: every token request carries a DPoP proof (always so under FAPI 2.0). */
+  dpopBoundAccessTokens: boolean;
+  /** The FAPI 2.0 Security Profile applies to all it does (see fapi2.ts); no request can turn it off. */
+  fapi2: boolean;
 }
 
 export function clientFromRow(row: ClientsTable): Client {
@@ -79,7 +83,10 @@ export function clientFromRow(row: ClientsTable): Client {
     secretSealed: row.secret_sealed ?? null,
     requestObjectSigningAlg: row.request_object_signing_alg ?? null,
     tokenEndpointAuthSigningAlg: row.token_endpoint_auth_signing_alg ?? null,
-    requirePushedAuthorizationRequests: row.require_pushed_authorization_requests === 1,
+    // What FAPI 2.0 implies holds whatever the other columns say: the flag alone decides.
+    requirePushedAuthorizationRequests: row.require_pushed_authorization_requests === 1 || row.fapi2 === 1,
+    dpopBoundAccessTokens: row.dpop_bound_access_tokens === 1 || row.fapi2 === 1,
+    fapi2: row.fapi2 === 1,
   };
 }
 

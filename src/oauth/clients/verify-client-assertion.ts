@@ -1,10 +1,13 @@
-import { decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload } from 'jose';
+import { createSecretKey } from 'node:crypto';
+import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
+import { JwtRejected, verifyJwt, type JwtChecks } from '../../kernel/crypto/jwt-verify.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
 import { InvalidClient } from '../errors.ts';
 import type { SeenJtis } from '../replay/seen-jtis.ts';
 import { assertionAlgorithms, JWT_BEARER_ASSERTION } from './auth-methods.ts';
 import type { Client } from './client.ts';
+import { algorithmsFor } from './fapi2.ts';
 import type { ClientRepository } from './client-repository.ts';
 import { ClientKeysUnavailable, type ClientKeys } from './client-keys.ts';
 
@@ -32,7 +35,7 @@ const ACCEPTED_TYPES = new Set(['jwt', 'client-authentication+jwt']);
  * server cannot be replayed at another that shares an endpoint URL. `iss` and `sub` are the
  * client, `exp` is required and at most five minutes ahead, `jti` is required and single use
  * across nodes, and the algorithm is one the client's method allows (never `none`, never HS256
- * with a public key).
+ * with a public key; ES256 or PS256 for a FAPI 2.0 client).
  */
 export async function verifyClientAssertion(
   deps: AssertionDeps,
@@ -52,7 +55,7 @@ export async function verifyClientAssertion(
   const method = client.tokenEndpointAuthMethod;
   if (method !== 'private_key_jwt' && method !== 'client_secret_jwt')
     throw new InvalidClient(`the client is registered for ${method}, not a client assertion`);
-  const algorithms = assertionAlgorithms(method, client.tokenEndpointAuthSigningAlg);
+  const algorithms = algorithmsFor(client, assertionAlgorithms(method, client.tokenEndpointAuthSigningAlg));
   if (typeof header.alg !== 'string' || !algorithms.includes(header.alg))
     throw new InvalidClient(`the client assertion must be signed with ${algorithms.join(' or ')} for ${method}`);
   if (
@@ -68,22 +71,22 @@ export async function verifyClientAssertion(
     throw new InvalidClient(`the client assertion's aud must be the issuer identifier ${deps.issuer}, as a string`);
 
   const now = deps.clock.now();
-  const verify = {
+  const verify: JwtChecks = {
     algorithms,
-    currentDate: new Date(now),
-    clockTolerance: CLOCK_SKEW_SECONDS,
+    nowMs: now,
+    clockToleranceSeconds: CLOCK_SKEW_SECONDS,
     requiredClaims: ['exp', 'jti'],
   };
   let payload: JWTPayload;
   try {
     if (method === 'private_key_jwt') {
-      payload = (await deps.clientKeys.verify(client, assertion.jwt, verify)).payload;
+      payload = (await deps.clientKeys.verify(client, assertion.jwt, verify)).payload as JWTPayload;
     } else {
       if (!client.secretSealed) throw new InvalidClient('the client has no secret to check the assertion with');
       if (client.secretExpiresAt !== null && client.secretExpiresAt <= now)
         throw new InvalidClient('client secret has expired');
-      const secret = new TextEncoder().encode(deps.clientSecrets.open(client.secretSealed));
-      payload = (await jwtVerify(assertion.jwt, secret, verify)).payload;
+      const secret = createSecretKey(Buffer.from(deps.clientSecrets.open(client.secretSealed), 'utf8'));
+      payload = (await verifyJwt(assertion.jwt, () => secret, verify)).payload as JWTPayload;
     }
   } catch (error) {
     throw asInvalidClient(error);
@@ -115,18 +118,17 @@ function decodeUnverified(jwt: string): { header: Record<string, unknown>; claim
   }
 }
 
-/** jose's verdicts, in words for the client (never a 500 for what a client sent). */
+/** The verifier's verdicts, in words for the client (never a 500 for what a client sent). */
 function asInvalidClient(error: unknown): InvalidClient {
   if (error instanceof InvalidClient) return error;
   if (error instanceof ClientKeysUnavailable)
     return new InvalidClient(`the client's keys are unavailable: ${error.message}`);
-  if (error instanceof errors.JWTExpired) return new InvalidClient('the client assertion has expired');
-  if (error instanceof errors.JWTClaimValidationFailed)
+  if (!(error instanceof JwtRejected)) throw error;
+  if (error.code === 'expired') return new InvalidClient('the client assertion has expired');
+  if (error.code === 'claim')
     return new InvalidClient(`the client assertion's ${error.claim} claim is not acceptable (${error.reason})`);
-  if (error instanceof errors.JWKSNoMatchingKey)
-    return new InvalidClient('no registered key of the client matches the assertion');
-  if (error instanceof errors.JWSSignatureVerificationFailed)
-    return new InvalidClient('the client assertion signature is invalid');
-  if (error instanceof errors.JOSEError) return new InvalidClient('the client assertion is invalid');
+  if (error.code === 'no_key') return new InvalidClient('no registered key of the client matches the assertion');
+  if (error.code === 'signature') return new InvalidClient('the client assertion signature is invalid');
+  return new InvalidClient('the client assertion is invalid');
   throw error;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { decodeProtectedHeader, errors, jwtVerify, type JWK, type JWSHeaderParameters } from 'jose';
+import { decodeProtectedHeader, type JWK, type JWSHeaderParameters } from 'jose';
+import { JwtRejected, verifyJwt } from '../../kernel/crypto/jwt-verify.ts';
 import { proofKey } from './proof-keys.ts';
 
 /**
@@ -26,6 +27,8 @@ export interface ProofExpectation {
 export interface VerifiedProof {
   /** RFC 7638 SHA-256 thumbprint of the proof's key: what tokens are bound to (`cnf.jkt`). */
   jkt: string;
+  /** The JWS algorithm it is signed with (a FAPI 2.0 client may use only some). */
+  alg: string;
   jti: string;
   iat: number;
   nonce: string | undefined;
@@ -47,21 +50,25 @@ export async function verifyDpopProof(
   options: { nowMs: number; iatWindowSeconds: number },
 ): Promise<VerifiedProof> {
   const header = checkHeader(proof);
-  let payload: Record<string, unknown>;
-  let jkt: string;
+  let key;
   try {
-    const key = await proofKey(proof.slice(0, proof.indexOf('.')), header);
-    jkt = key.jkt;
-    ({ payload } = await jwtVerify(proof, key.key, {
+    key = await proofKey(proof.slice(0, proof.indexOf('.')), header);
+  } catch {
+    throw new InvalidDpopProofError("the DPoP proof's jwk is not a usable public key");
+  }
+  const jkt = key.jkt;
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await verifyJwt(proof, () => key.key, {
       typ: 'dpop+jwt',
       algorithms: DPOP_SIGNING_ALGS,
       requiredClaims: ['jti', 'htm', 'htu', 'iat'],
-      currentDate: new Date(options.nowMs),
+      nowMs: options.nowMs,
     }));
   } catch (error) {
-    if (error instanceof errors.JWTClaimValidationFailed && error.reason === 'missing')
+    if (error instanceof JwtRejected && error.reason === 'missing')
       throw new InvalidDpopProofError(`the DPoP proof lacks the ${error.claim} claim`);
-    if (error instanceof errors.JOSEError)
+    if (error instanceof JwtRejected)
       throw new InvalidDpopProofError('the DPoP proof is malformed or its signature does not verify with its jwk');
     throw error;
   }
@@ -80,7 +87,7 @@ export async function verifyDpopProof(
     throw new InvalidDpopProofError("the DPoP proof's nonce must be a string");
   if (expected.accessToken !== undefined && ath !== accessTokenHash(expected.accessToken))
     throw new InvalidDpopProofError("the DPoP proof's ath is not the hash of the access token sent with it");
-  return { jkt, jti, iat, nonce };
+  return { jkt, alg: header.alg!, jti, iat, nonce };
 }
 
 /** `ath`: base64url of the SHA-256 of the access token's ASCII (RFC 9449 §4.2). */

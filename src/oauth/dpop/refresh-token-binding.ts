@@ -4,11 +4,13 @@ import { InvalidGrant } from '../errors.ts';
 /**
  * RFC 9449 §5: a refresh token issued to a public client that presented a DPoP proof is bound
  * to the proof's key. A confidential client's refresh tokens stay unbound: its client
- * authentication already constrains who may use them, and the RFC leaves them so.
+ * authentication already constrains who may use them, and the RFC leaves them so — except a
+ * FAPI 2.0 client's, which are bound as well (issue #16: sender-constrained refresh tokens; its
+ * token requests always carry a proof, so they always are).
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-5
  */
 export function refreshTokenBinding(client: Client, dpopJkt: string | undefined): string | null {
-  return client.type === 'public' && dpopJkt ? dpopJkt : null;
+  return (client.type === 'public' || client.fapi2) && dpopJkt ? dpopJkt : null;
 }
 
 /**

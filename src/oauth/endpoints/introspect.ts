@@ -3,7 +3,7 @@ import type { OAuthContext } from '../oauth-context.ts';
 import { sha256 } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
-import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
+import { InvalidAccessToken } from '../tokens/access-token.ts';
 import { readFormParams } from './read-params.ts';
 import { TokenOnlyBody } from './schemas.ts';
 
@@ -45,7 +45,7 @@ async function introspectAccessToken(
   clientId: string,
 ): Promise<Record<string, unknown>> {
   try {
-    const claims = await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, undefined, ctx.clock.now());
+    const claims = await ctx.accessTokens.verify(token, undefined, ctx.clock.now());
     if (claims.client_id !== clientId) return INACTIVE;
     if (await ctx.revocations.isRevoked({ fam: claims.fam, jti: claims.jti }, true)) return INACTIVE;
     // RFC 9449 §6.2: a DPoP-bound token says so, with the key it is bound to.

@@ -8,6 +8,7 @@ import { readRequestObject } from '../authorization/request-object.ts';
 import { PAR_REQUEST_URI_PREFIX } from '../authorization/resolve-request-parameters.ts';
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidRequest } from '../errors.ts';
+import { InvalidDpopProof, pushedRequestProof } from '../dpop/token-request-proof.ts';
 import { readFormParams, type ReadParams } from './read-params.ts';
 import { ParBody } from './schemas.ts';
 
@@ -21,7 +22,8 @@ const BODY_LIMIT = 64 * 1024;
  * client names itself), pushes its authorization request — as parameters or a signed request
  * object — and gets a single-use `request_uri` for /oauth/authorize, valid
  * PAR_REQUEST_URI_TTL_SECONDS. The request is validated exactly as /oauth/authorize would,
- * so every error is told to the client here, as JSON, before a browser is involved.
+ * so every error is told to the client here, as JSON, before a browser is involved. A DPoP
+ * proof sent along binds the code to its key, as `dpop_jkt` would (RFC 9449 §10.1).
  */
 export async function parEndpoint(app: FastifyInstance, ctx: OAuthContext): Promise<void> {
   const pushedRequests = new PushedRequestRepository(ctx.database.db);
@@ -48,6 +50,13 @@ export async function parEndpoint(app: FastifyInstance, ctx: OAuthContext): Prom
         form.single.request !== undefined
           ? await readRequestObject(ctx, client, form.single.request)
           : withoutClientAuthentication(form, client.id);
+      const proofJkt = await pushedRequestProof(ctx, request, client);
+      if (proofJkt !== undefined) {
+        if (params.single.dpop_jkt !== undefined && params.single.dpop_jkt !== proofJkt)
+          throw new InvalidDpopProof('dpop_jkt is not the thumbprint of the DPoP proof’s key');
+        params.single.dpop_jkt = proofJkt;
+        if (ctx.config.DPOP_NONCE !== 'off') reply.header('dpop-nonce', ctx.dpop.currentNonce());
+      }
       try {
         await validateAuthorizationRequest(ctx, params, { pushed: true });
       } catch (error) {

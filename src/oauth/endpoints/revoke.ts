@@ -3,7 +3,7 @@ import type { OAuthContext } from '../oauth-context.ts';
 import { sha256 } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidRequest } from '../errors.ts';
-import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
+import { InvalidAccessToken } from '../tokens/access-token.ts';
 import { readFormParams } from './read-params.ts';
 import { TokenOnlyBody } from './schemas.ts';
 
@@ -49,7 +49,7 @@ async function revokeRefreshToken(ctx: OAuthContext, token: string, clientId: st
 
 async function revokeAccessToken(ctx: OAuthContext, token: string, clientId: string): Promise<boolean> {
   try {
-    const claims = await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, undefined, ctx.clock.now());
+    const claims = await ctx.accessTokens.verify(token, undefined, ctx.clock.now());
     if (claims.client_id !== clientId) return false;
     await ctx.revocations.revokeAccessToken(claims.jti, claims.exp * 1000);
     return true;

@@ -6,7 +6,7 @@ import { checkSenderConstraint, DPOP_ALGS_PARAM, SenderConstraintFailure } from 
 import type { UserinfoClaim } from '../../kernel/scope-registry.ts';
 import { challenge, TokenRejected } from '../resource-guard/token-rejected.ts';
 import { OIDC_SCOPES } from '../core-scopes.ts';
-import { InvalidAccessToken, verifyAccessToken } from '../tokens/access-token.ts';
+import { InvalidAccessToken } from '../tokens/access-token.ts';
 
 /**
  * GET|POST /oauth/userinfo (OIDC Core §5.3): access token in the Authorization header only
@@ -62,7 +62,7 @@ async function userinfo(
     );
   let claims;
   try {
-    claims = await verifyAccessToken(ctx.keys, presented.token, ctx.config.ISSUER, undefined, ctx.clock.now());
+    claims = await ctx.accessTokens.verify(presented.token, undefined, ctx.clock.now());
   } catch (error) {
     if (error instanceof InvalidAccessToken) throw invalid(error.message);
     throw error;

@@ -7,10 +7,12 @@ import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/to
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
 import { refreshTokenBinding } from '../dpop/refresh-token-binding.ts';
+import { checkCodeBinding } from '../dpop/authorization-code-binding.ts';
 
 /**
  * authorization_code: single use, short-lived, bound to client, redirect URI, PKCE challenge,
- * resources and nonce. A second redemption revokes what the first one issued.
+ * resources, nonce and, when the request named one, a DPoP key. A second redemption revokes
+ * what the first one issued.
  *
  * Three steps: read and check the code, sign the tokens (off the event loop), then consume the
  * code and store the token family in one unit; only one redemption's consume can succeed.
@@ -35,6 +37,7 @@ export const authorizationCodeGrant: GrantHandler = {
       if (record.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
       checkRedirectBinding(single.redirect_uri, record.redirectUri, record.redirectUriSent);
       checkCodeVerifier(single.code_verifier, record.codeChallenge, record.codeChallengeMethod);
+      checkCodeBinding(record.dpopJkt ?? null, dpopJkt);
       const resourceUris = narrowResources(resource, record.resources);
       const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
       const familyId = newTimeOrderedId();
@@ -101,6 +104,7 @@ async function commitRedemption(
     scopes: record.scopes,
     resources: resourceUris,
     authTime: record.authTime,
+    sessionId: record.sessionId ?? null,
     createdAt: now,
     expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
   });

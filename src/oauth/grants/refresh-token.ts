@@ -1,7 +1,7 @@
 import { newTimeOrderedId, sha256 } from '../../kernel/crypto/tokens.ts';
 import type { OAuthContext } from '../oauth-context.ts';
 import type { Client } from '../clients/client.ts';
-import { checkNarrowedScopes } from '../checks/check-scope.ts';
+import { checkFapi2Scopes, checkNarrowedScopes } from '../checks/check-scope.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import type { RefreshTokenRecord } from '../tokens/token-family-repository.ts';
@@ -32,6 +32,8 @@ export const refreshTokenGrant: GrantHandler = {
     checkUsable(record, client, now);
     checkRefreshTokenBinding(record.dpopJkt, dpopJkt);
     const scopes = checkNarrowedScopes(single.scope, record.family.scopes);
+    // A scope kept to FAPI 2.0 clients after this token was issued is not renewed for others.
+    checkFapi2Scopes(scopes, client, ctx.registry);
     const resourceUris = narrowResources(resource, record.family.resources);
     // A replay inside the grace window gets the parked response only with the same DPoP key.
     const fingerprint = sha256(JSON.stringify([scopes, resourceUris, dpopJkt ?? null]));
@@ -51,6 +53,7 @@ export const refreshTokenGrant: GrantHandler = {
         familyId: record.familyId,
         withRefreshToken: true,
         authTime: record.family.authTime,
+        sessionId: record.family.sessionId,
         dpopJkt,
       });
       const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;

@@ -35,6 +35,7 @@ export const REGISTERED_METADATA = [
   'token_endpoint_auth_signing_alg',
   'request_object_signing_alg',
   'require_pushed_authorization_requests',
+  'fapi2',
 ] as const;
 
 /** The registered subset of some metadata. */
@@ -68,9 +69,14 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
   // RFC 7591 §2: the two MUST NOT both be present. (The keys themselves are checked with every client's.)
   if (metadata.jwks != null && metadata.jwks_uri != null)
     throw new InvalidClientMetadataError('jwks and jwks_uri are mutually exclusive');
-  const requirePar = metadata.require_pushed_authorization_requests ?? false;
-  if (typeof requirePar !== 'boolean')
-    throw new InvalidClientMetadataError('require_pushed_authorization_requests must be a boolean');
+  const requirePar = optionalBoolean(metadata, 'require_pushed_authorization_requests');
+  const dpopBound = optionalBoolean(metadata, 'dpop_bound_access_tokens');
+  const fapi2 = optionalBoolean(metadata, 'fapi2') ?? false;
+  // FAPI 2.0 implies both; a registration saying otherwise contradicts itself.
+  if (fapi2 && (requirePar === false || dpopBound === false))
+    throw new InvalidClientMetadataError(
+      'a FAPI 2.0 client (fapi2) always uses pushed authorization requests and DPoP-bound tokens: drop require_pushed_authorization_requests and dpop_bound_access_tokens, or set them true',
+    );
   const grantTypes = stringList(metadata, 'grant_types') ?? ['authorization_code'];
   // RFC 7591 §2 defaults response_types to "code"; a client without the code grant (a device
   // that only uses the device flow) has no use for it, and naming none must not be refused.
@@ -94,8 +100,6 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
   const name = optionalString(metadata, 'client_name') ?? 'Unnamed app';
   if (name.length > 200) throw new InvalidClientMetadataError('client_name is too long');
   stringList(metadata, 'contacts');
-  if (metadata.dpop_bound_access_tokens !== undefined && typeof metadata.dpop_bound_access_tokens !== 'boolean')
-    throw new InvalidClientMetadataError('dpop_bound_access_tokens must be a boolean');
   for (const field of ['software_id', 'software_version']) {
     if ((optionalString(metadata, field)?.length ?? 0) > 200)
       throw new InvalidClientMetadataError(`${field} is too long`);
@@ -123,7 +127,9 @@ export function readRegistrationRequest(body: unknown): { client: NewClient; met
       jwksUri: optionalString(metadata, 'jwks_uri') ?? null,
       requestObjectSigningAlg: optionalString(metadata, 'request_object_signing_alg') ?? null,
       tokenEndpointAuthSigningAlg: optionalString(metadata, 'token_endpoint_auth_signing_alg') ?? null,
-      requirePushedAuthorizationRequests: requirePar,
+      requirePushedAuthorizationRequests: requirePar ?? false,
+      dpopBoundAccessTokens: dpopBound ?? false,
+      fapi2,
     },
   };
 }
@@ -132,6 +138,13 @@ function optionalString(metadata: Record<string, unknown>, field: string): strin
   const value = metadata[field];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'string') throw new InvalidClientMetadataError(`${field} must be a string`);
+  return value;
+}
+
+function optionalBoolean(metadata: Record<string, unknown>, field: string): boolean | undefined {
+  const value = metadata[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'boolean') throw new InvalidClientMetadataError(`${field} must be a boolean`);
   return value;
 }
 

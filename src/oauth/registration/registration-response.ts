@@ -19,6 +19,8 @@ export function registrationResponse(
     response_types: client.grantTypes.includes('authorization_code') ? ['code'] : [],
     token_endpoint_auth_method: client.tokenEndpointAuthMethod,
     require_pushed_authorization_requests: client.requirePushedAuthorizationRequests,
+    dpop_bound_access_tokens: client.dpopBoundAccessTokens,
+    fapi2: client.fapi2,
     application_type: client.applicationType,
     scope: client.allowedScopes.join(' '),
     registration_client_uri: `${ctx.config.ISSUER}/oauth/register/${encodeURIComponent(client.id)}`,

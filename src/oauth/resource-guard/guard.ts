@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
 import { checkSenderConstraint, DPOP_ALGS_PARAM, SenderConstraintFailure } from '../dpop/resource-proof.ts';
-import { InvalidAccessToken, verifyAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
+import { InvalidAccessToken, type AccessTokenClaims } from '../tokens/access-token.ts';
 import { readAccessToken, type AuthorizationScheme } from './bearer.ts';
 import type { RegisteredResource } from '../../kernel/scope-registry.ts';
 import type { PersonalToken } from '../personal-tokens/personal-tokens.ts';
@@ -106,7 +106,7 @@ async function verifyJwt(
   scheme: AuthorizationScheme,
 ): Promise<AccessTokenClaims> {
   try {
-    return await verifyAccessToken(ctx.keys, token, ctx.config.ISSUER, audience, ctx.clock.now());
+    return await ctx.accessTokens.verify(token, audience, ctx.clock.now());
   } catch (error) {
     if (!(error instanceof InvalidAccessToken)) throw error;
     throw invalidToken(error.message, metadata, needed, scheme);

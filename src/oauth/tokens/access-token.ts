@@ -1,4 +1,5 @@
-import { errors, jwtVerify, type JWTPayload } from 'jose';
+import type { JWTPayload } from 'jose';
+import { decodeJwt, JwtRejected, verifyJwt } from '../../kernel/crypto/jwt-verify.ts';
 import { signEs256 } from '../../kernel/keys/sign-jws.ts';
 import { newTimeOrderedId } from '../../kernel/crypto/tokens.ts';
 import type { KeyRing, LoadedKey } from '../../kernel/keys/key-ring.ts';
@@ -60,43 +61,81 @@ export async function signAccessToken(
 /** Why a presented access token was refused; carried to the 401's `error_description`. */
 export class InvalidAccessToken extends Error {}
 
+interface Verified {
+  claims: AccessTokenClaims;
+  kid: string;
+}
+
 /**
- * Verifies signature, `typ`, `iss`, `exp` and (when given) that `audience` is among `aud`.
- * Revocation is checked by the caller.
+ * Verifies access tokens: signature, `typ`, `iss`, `exp` and (when given) that the audience is
+ * among `aud`. Revocation is checked by the caller.
+ *
+ * A token is presented many times in its life (every API call), so a verified token's claims
+ * are remembered, keyed by the whole token text, until it expires: a hit costs a map lookup
+ * instead of an ECDSA verification. What a hit still checks: expiry against the clock, the
+ * audience of this request, and that the signing key is still published (a key withdrawn by an
+ * operator takes its tokens with it). The map is bounded (oldest entry out first).
  */
-export async function verifyAccessToken(
-  keys: KeyRing,
-  token: string,
-  issuer: string,
-  audience: string | undefined,
-  nowMs: number,
-): Promise<AccessTokenClaims> {
-  try {
-    const { payload } = await jwtVerify(
-      token,
-      async (header) => {
-        const key = await keys.verificationKey(header.kid);
-        if (!key) throw new InvalidAccessToken('unknown signing key');
-        return key;
-      },
-      {
-        issuer,
+export class AccessTokenVerifier {
+  private readonly verified = new Map<string, Verified>();
+
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly issuer: string,
+    private readonly maxCached: number,
+  ) {}
+
+  async verify(token: string, audience: string | undefined, nowMs: number): Promise<AccessTokenClaims> {
+    const hit = this.verified.get(token);
+    if (hit && this.keys.publishes(hit.kid)) return checkTimeAndAudience(hit.claims, audience, nowMs);
+    const { claims, kid } = await this.verifySignature(token, nowMs);
+    this.remember(token, { claims, kid });
+    return checkTimeAndAudience(claims, audience, nowMs);
+  }
+
+  private async verifySignature(token: string, nowMs: number): Promise<Verified> {
+    let decoded;
+    try {
+      decoded = decodeJwt(token);
+    } catch {
+      throw new InvalidAccessToken('the access token is invalid');
+    }
+    const kid = decoded.header.kid;
+    const key = typeof kid === 'string' ? await this.keys.verifyingKey(kid) : undefined;
+    if (!key) throw new InvalidAccessToken('unknown signing key');
+    try {
+      const { payload } = await verifyJwt(token, () => key, {
         algorithms: [SIGNING_ALG],
         typ: 'at+jwt',
-        currentDate: new Date(nowMs),
+        issuer: this.issuer,
+        nowMs,
         requiredClaims: ['sub', 'exp', 'iat', 'jti', 'client_id', 'aud'],
-        ...(audience ? { audience } : {}),
-      },
-    );
-    if (typeof payload.scope !== 'string' || typeof payload.client_id !== 'string')
-      throw new InvalidAccessToken('malformed claims');
-    return payload as AccessTokenClaims;
-  } catch (error) {
-    if (error instanceof InvalidAccessToken) throw error;
-    if (error instanceof errors.JWTExpired) throw new InvalidAccessToken('the access token has expired');
-    if (error instanceof errors.JWTClaimValidationFailed && error.claim === 'aud')
-      throw new InvalidAccessToken('the access token is meant for another resource');
-    if (error instanceof errors.JOSEError) throw new InvalidAccessToken('the access token is invalid');
-    throw error;
+      });
+      if (typeof payload.scope !== 'string' || typeof payload.client_id !== 'string')
+        throw new InvalidAccessToken('malformed claims');
+      return { claims: payload as AccessTokenClaims, kid: kid! };
+    } catch (error) {
+      if (error instanceof JwtRejected && error.code === 'expired')
+        throw new InvalidAccessToken('the access token has expired');
+      if (error instanceof JwtRejected) throw new InvalidAccessToken('the access token is invalid');
+      throw error;
+    }
   }
+
+  private remember(token: string, verified: Verified): void {
+    if (this.maxCached <= 0) return;
+    if (this.verified.size >= this.maxCached) this.verified.delete(this.verified.keys().next().value!);
+    this.verified.set(token, verified);
+  }
+}
+
+function checkTimeAndAudience(claims: AccessTokenClaims, audience: string | undefined, nowMs: number) {
+  if (claims.exp <= Math.floor(nowMs / 1000)) throw new InvalidAccessToken('the access token has expired');
+  if (
+    audience !== undefined &&
+    claims.aud !== audience &&
+    !(Array.isArray(claims.aud) && claims.aud.includes(audience))
+  )
+    throw new InvalidAccessToken('the access token is meant for another resource');
+  return claims;
 }

@@ -27,6 +27,8 @@ export interface NewAuthorizationCode {
   authTime: number;
   /** The sign-in session it was issued in (the ID token's `sid`); null for codes from before logout support. */
   sessionId?: string | null;
+  /** RFC 9449 §10: only a DPoP proof by this key redeems the code; null when unbound. */
+  dpopJkt?: string | null;
   expiresAt: number;
 }
 
@@ -115,6 +117,7 @@ export function codeRow(code: NewAuthorizationCode): AuthorizationCodesTable {
     consumed_at: null,
     family_id: null,
     session_id: code.sessionId ?? null,
+    dpop_jkt: code.dpopJkt ?? null,
   };
 }
 
@@ -133,6 +136,7 @@ export function codeFromRow(row: AuthorizationCodeRow): AuthorizationCode {
     nonce: row.nonce,
     authTime: row.auth_time,
     ...(row.session_id ? { sessionId: row.session_id } : {}),
+    ...(row.dpop_jkt ? { dpopJkt: row.dpop_jkt } : {}),
     expiresAt: row.expires_at,
     consumedAt: row.consumed_at,
     familyId: row.family_id,

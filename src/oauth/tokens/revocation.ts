@@ -28,12 +28,21 @@ export class Revocations {
     private readonly clock: Clock,
     private readonly cacheMs: number,
     private readonly notifier: RevocationNotifier,
+    /** The one-read check introspection makes (the token store's prepared statement on SQLite). */
+    private readonly readFresh: (familyId: string | undefined, jti: string) => Promise<boolean> = (familyId, jti) =>
+      repo.isTokenRevoked(familyId, jti),
   ) {
     notifier.subscribe((key) => this.remember(key, true));
   }
 
   /** Whether the token (by family and jti) is revoked; `fresh` skips the cache (introspection). */
   async isRevoked(token: { fam?: string | undefined; jti: string }, fresh = false): Promise<boolean> {
+    if (fresh) {
+      // What this node already knows to be revoked stays revoked; anything else is read now.
+      if (this.cache.get(`j:${token.jti}`)?.revoked || (token.fam && this.cache.get(`f:${token.fam}`)?.revoked))
+        return true;
+      return this.readFresh(token.fam, token.jti);
+    }
     if (token.fam && (await this.check(`f:${token.fam}`, fresh, () => this.repo.isFamilyRevoked(token.fam!))))
       return true;
     return this.check(`j:${token.jti}`, fresh, () => this.repo.isAccessTokenRevoked(token.jti));

@@ -27,7 +27,7 @@ export class SqliteTokenStatements {
     const findRefreshToken = sqlite.prepare<[string], RefreshTokenRow>(`
       SELECT r.id, r.family_id, r.status, r.scopes, r.created_at, r.expires_at, r.rotated_at, r.access_jti, r.access_expires_at,
              r.successor_response, r.successor_response_expires_at, r.dpop_jkt,
-             f.grant_id, f.client_id, f.user_id, f.scopes AS family_scopes, f.resources, f.auth_time, f.expires_at AS family_expires_at, f.revoked_at,
+             f.grant_id, f.client_id, f.user_id, f.scopes AS family_scopes, f.resources, f.auth_time, f.session_id, f.expires_at AS family_expires_at, f.revoked_at,
              g.id AS live_grant_id
       FROM refresh_tokens r JOIN token_families f ON f.id = r.family_id
       LEFT JOIN grants g ON g.id = f.grant_id AND g.revoked_at IS NULL
@@ -36,10 +36,10 @@ export class SqliteTokenStatements {
       `UPDATE refresh_tokens SET status = 'rotated', rotated_at = ?, successor_response = ?, successor_response_expires_at = ? WHERE id = ? AND status = 'active'`,
     );
     const insertFamily = sqlite.prepare<
-      [string, string | null, string, string | null, string, string, number | null, number, number]
+      [string, string | null, string, string | null, string, string, number | null, number, number, string | null]
     >(`
-      INSERT INTO token_families (id, grant_id, client_id, user_id, scopes, resources, auth_time, created_at, expires_at, revoked_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)`);
+      INSERT INTO token_families (id, grant_id, client_id, user_id, scopes, resources, auth_time, created_at, expires_at, revoked_at, session_id)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)`);
     const insertRefreshToken = sqlite.prepare<
       [string, string, string, string | null, string, number, number, string | null, number | null, string | null]
     >(`
@@ -56,6 +56,9 @@ export class SqliteTokenStatements {
     const revokeAccessToken = sqlite.prepare<[string, number]>(
       'INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING',
     );
+    const isTokenRevoked = sqlite.prepare<[string | null, string | null, string], { revoked: number }>(`
+      SELECT (? IS NOT NULL AND NOT EXISTS (SELECT 1 FROM token_families WHERE id = ? AND revoked_at IS NULL))
+          OR EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?) AS revoked`);
     const findCode = sqlite.prepare<[string], AuthorizationCodeRow>(
       'SELECT c.*, g.id AS live_grant_id FROM authorization_codes c LEFT JOIN grants g ON g.id = c.grant_id AND g.revoked_at IS NULL WHERE c.code_hash = ?',
     );
@@ -81,6 +84,7 @@ export class SqliteTokenStatements {
           f.authTime,
           f.createdAt,
           f.expiresAt,
+          f.sessionId ?? null,
         ),
       insertRefreshToken: async (t) =>
         void insertRefreshToken.run(
@@ -102,6 +106,8 @@ export class SqliteTokenStatements {
         return changed;
       },
       revokeAccessToken: async (jti, expiresAt) => void revokeAccessToken.run(jti, expiresAt),
+      isTokenRevoked: async (familyId, jti) =>
+        isTokenRevoked.get(familyId ?? null, familyId ?? null, jti)!.revoked === 1,
     };
     this.codes = {
       findByHash: async (codeHash): Promise<AuthorizationCode | undefined> => {

@@ -11,6 +11,8 @@ export interface TokenFamily {
   scopes: string[];
   resources: string[];
   authTime: number | null;
+  /** The sign-in session the family's code was issued in: `sid` of ID tokens issued at refresh. */
+  sessionId: string | null;
   expiresAt: number;
   revokedAt: number | null;
 }
@@ -24,6 +26,8 @@ export interface NewTokenFamily {
   scopes: string[];
   resources: string[];
   authTime: number | null;
+  /** The sign-in session behind it, when a browser session issued its code; else null. */
+  sessionId?: string | null;
   createdAt: number;
   expiresAt: number;
 }
@@ -106,6 +110,7 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
         'f.scopes as family_scopes',
         'f.resources',
         'f.auth_time',
+        'f.session_id',
         'f.expires_at as family_expires_at',
         'f.revoked_at',
         'g.id as live_grant_id',
@@ -190,6 +195,11 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
     return !row || row.revoked_at !== null;
   }
 
+  async isTokenRevoked(familyId: string | undefined, jti: string): Promise<boolean> {
+    if (familyId !== undefined && (await this.isFamilyRevoked(familyId))) return true;
+    return this.isAccessTokenRevoked(jti);
+  }
+
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('revoked_access_tokens')
@@ -222,6 +232,8 @@ export interface TokenFamilyStatements {
   revokeFamily(familyId: string, now: number): Promise<boolean>;
   /** Records an access token as revoked until it expires (idempotent). */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
+  /** Whether an access token's family (gone counts as revoked) or the token itself is revoked: one read. */
+  isTokenRevoked(familyId: string | undefined, jti: string): Promise<boolean>;
 }
 
 /** The row of a new family (columns in the order of `token_families`). */
@@ -237,6 +249,7 @@ export function familyRow(family: NewTokenFamily): TokenFamiliesTable {
     created_at: family.createdAt,
     expires_at: family.expiresAt,
     revoked_at: null,
+    session_id: family.sessionId ?? null,
   };
 }
 
@@ -262,7 +275,10 @@ export function refreshTokenRow(token: NewRefreshToken): RefreshTokensTable {
 
 /** A refresh token joined with its family, as `findRefreshToken` selects it. */
 export type RefreshTokenRow = Omit<RefreshTokensTable, 'token_hash' | 'parent_id'> &
-  Pick<TokenFamiliesTable, 'grant_id' | 'client_id' | 'user_id' | 'resources' | 'auth_time' | 'revoked_at'> & {
+  Pick<
+    TokenFamiliesTable,
+    'grant_id' | 'client_id' | 'user_id' | 'resources' | 'auth_time' | 'revoked_at' | 'session_id'
+  > & {
     family_scopes: TokenFamiliesTable['scopes'];
     family_expires_at: TokenFamiliesTable['expires_at'];
     /** The family's grant id when that grant is still active, else null. */
@@ -292,6 +308,7 @@ export function refreshTokenFromRow(row: RefreshTokenRow): RefreshTokenRecord {
       scopes: fromJsonList(row.family_scopes),
       resources: fromJsonList(row.resources),
       authTime: row.auth_time,
+      sessionId: row.session_id ?? null,
       expiresAt: row.family_expires_at,
       revokedAt: row.revoked_at,
     },
@@ -307,6 +324,7 @@ function familyFromRow(row: TokenFamiliesTable): TokenFamily {
     scopes: fromJsonList(row.scopes),
     resources: fromJsonList(row.resources),
     authTime: row.auth_time,
+    sessionId: row.session_id ?? null,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
   };

@@ -3,6 +3,8 @@ import type { Kernel } from '../../kernel/kernel.ts';
 import type { GuardRequirement, ResourceGuard } from '../../oauth/index.ts';
 import { ApiError, withEndUserCode, type ErrorItem } from '../errors.ts';
 import type { Portfolio } from '../portfolio.ts';
+import type { ListFilter } from '../reads/list-query.ts';
+import type { AppView } from '../sharing/app-sharing.ts';
 
 export type ApiVersion = 'v1' | 'v2';
 
@@ -11,6 +13,8 @@ export interface ApiDeps {
   portfolio: Portfolio;
   /** The token guard plus, unless `person: false`, the check that the token acts for a person who exists. */
   guard(requirement: GuardRequirement, options?: { person?: boolean }): preHandlerAsyncHookHandler;
+  /** The token's person's connections as the token's app may see them (the person's choice for that app). */
+  viewOf(request: FastifyRequest): Promise<AppView>;
 }
 
 /** Whether a person exists (the accounts feature answers). */
@@ -26,6 +30,10 @@ export function apiDeps(
   return {
     kernel,
     portfolio,
+    viewOf(request) {
+      const claims = request.accessToken!;
+      return portfolio.sharing.viewOf(claims.sub, claims.client_id);
+    },
     guard(requirement, options = {}) {
       const token = oauth.requireToken(resource, requirement);
       if (options.person === false) return token;
@@ -68,4 +76,24 @@ export function sendEnvelope(
   errors: ErrorItem[] = [],
 ): FastifyReply {
   return reply.code(status === 200 && errors.length ? 206 : status).send({ data, errors: errors.map(withEndUserCode) });
+}
+
+/** The filter narrowed to what the app may see (a copy: the caller's filter may go into a cursor). */
+export function withinView(filter: ListFilter, view: AppView): ListFilter {
+  const narrowed: ListFilter = { ...filter };
+  delete narrowed.connectionIds;
+  if (view.ids) narrowed.connectionIds = view.ids;
+  return narrowed;
+}
+
+const itemsRead = new WeakMap<FastifyRequest, number>();
+
+/** Marks the request for the app's access log, with how many things its answer holds. */
+export function noteItems(request: FastifyRequest, items: number): void {
+  itemsRead.set(request, items);
+}
+
+/** The items noted for the request, or undefined when it is not one the access log keeps. */
+export function notedItems(request: FastifyRequest): number | undefined {
+  return itemsRead.get(request);
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Kernel } from '../../kernel/kernel.ts';
 import type { ResourceGuard } from '../../oauth/index.ts';
 import type { Portfolio } from '../portfolio.ts';
-import { apiDeps, type ApiVersion, type PersonLookup } from './api-deps.ts';
+import { apiDeps, notedItems, type ApiVersion, type PersonLookup } from './api-deps.ts';
 import { usePlatformErrors } from './error-handler.ts';
 import { assetsRoute } from './routes/assets.ts';
 import { catalogRoute } from './routes/catalog.ts';
@@ -25,6 +25,18 @@ export async function platformApi(
     await app.register(
       async (scope) => {
         usePlatformErrors(scope);
+        // The person's log of what each app read: one entry per answered request that noted its items.
+        scope.addHook('onResponse', async (request, reply) => {
+          const items = notedItems(request);
+          const claims = request.accessToken;
+          if (items === undefined || !claims || reply.statusCode >= 400) return;
+          portfolio.accessLog.record({
+            userId: claims.sub,
+            clientId: claims.client_id,
+            endpoint: `${request.method} ${request.routeOptions.url ?? request.url}`,
+            items,
+          });
+        });
         await providersRoutes(scope, deps, version);
         if (version === 'v2') await catalogRoute(scope, deps);
         await oauthCallbackRoute(scope, deps, version);

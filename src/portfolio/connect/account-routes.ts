@@ -18,7 +18,7 @@ import {
 
 const RemoveParams = Type.Object({ id: Type.String({ maxLength: 64 }) });
 
-/** The /account block's forms: add a wallet or CSV, remove a linked provider. */
+/** The /account block's forms: add a wallet or CSV, remove a linked provider (asked first: account-sharing-routes.ts). */
 export async function accountPortfolioRoutes(app: FastifyInstance, deps: PageDeps): Promise<void> {
   acceptMultipart(app, deps);
   for (const kind of ['wallet', 'csv'] as const) {
@@ -54,7 +54,7 @@ export async function accountPortfolioRoutes(app: FastifyInstance, deps: PageDep
         const session = await deps.accounts.sessions.current(request);
         if (!session) return reply.redirect('/signin?return_to=/account', 303);
         await removeConnection(deps, session.userId, request.params.id);
-        return reply.redirect('/account', 303);
+        return reply.redirect('/account?portfolio=removed#providers-heading', 303);
       },
     );
 }

@@ -2,24 +2,17 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { ApiError } from '../errors.ts';
-import { holdingsOf } from './holdings.ts';
-import { apiKeyInput, csvInput, walletInput } from './form-input.ts';
-import { linkPage, messagePage, oauthDonePage } from './link-page.ts';
-import {
-  acceptMultipart,
-  heldCsv,
-  removeConnection,
-  sendPage,
-  tryLink,
-  verifiedForm,
-  type PageDeps,
-} from './page-deps.ts';
+import { connectAssetRoutes } from './assets/connect-assets.ts';
+import { linkBase, linkContext } from './link-context.ts';
+import { messagePage, oauthDonePage } from './link-page.ts';
+import { acceptMultipart, removeConnection, sendPage, verifiedForm, type PageDeps } from './page-deps.ts';
+import { pickerRoute } from './routes/picker-route.ts';
+import { progressEventsRoute } from './routes/progress-events.ts';
+import { progressRoutes } from './routes/progress-routes.ts';
+import { providerRoutes } from './routes/provider-routes.ts';
 
-export const LINK_STEP = 'portfolio.link';
-const Params = Type.Object({ id: Type.String({ maxLength: 64 }) });
+export { LINK_STEP } from './link-context.ts';
 const RemoveParams = Type.Object({ id: Type.String({ maxLength: 64 }), connectionId: Type.String({ maxLength: 64 }) });
-const PageQuery = Type.Object({ added: Type.Optional(Type.String({ maxLength: 8 })) });
-const ProviderParams = Type.Object({ id: Type.String({ maxLength: 64 }), provider: Type.String({ maxLength: 64 }) });
 const CallbackQuery = Type.Object({
   code: Type.Optional(Type.String({ maxLength: 2000 })),
   state: Type.Optional(Type.String({ maxLength: 2000 })),
@@ -27,141 +20,23 @@ const CallbackQuery = Type.Object({
   error_description: Type.Optional(Type.String({ maxLength: 2000 })),
 });
 
-/** The Connect widget's step pages: /connect/link/:id (GET), its wallet, CSV, remove and continue forms. */
+/**
+ * The Connect widget's step: choose a provider (routes/picker-route.ts), link it
+ * (routes/provider-routes.ts), watch it sync (routes/progress-routes.ts and its event stream),
+ * then share; here the exchanges' OAuth callback, remove and continue.
+ */
 export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): Promise<void> {
   acceptMultipart(fastify, deps);
   const app = fastify.withTypeProvider<TypeBoxTypeProvider>();
-  const base = (id: string) => `/connect/link/${id}`;
+  const base = linkBase;
+  await connectAssetRoutes(fastify);
+  pickerRoute(fastify, deps);
+  providerRoutes(fastify, deps);
+  progressRoutes(fastify, deps);
+  progressEventsRoute(fastify, deps);
 
   /** The pending authorization and the signed-in person, or the reply that was sent instead. */
-  async function context(id: string, request: FastifyRequest, reply: FastifyReply) {
-    const interaction = await deps.oauth.interactions.get(id);
-    if (!interaction)
-      return {
-        sent: sendPage(reply, 400, messagePage('This request has expired', 'Go back to the app and start again.')),
-      };
-    const session = await deps.accounts.sessions.current(request);
-    if (!session) return { sent: reply.redirect(`/signin?return_to=${encodeURIComponent(base(id))}`, 303) };
-    if (!interaction.request.steps?.includes(LINK_STEP))
-      return { sent: reply.redirect(`/oauth/interaction/${id}`, 303) };
-    return { id, interaction, userId: session.userId };
-  }
-
-  async function render(
-    request: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    clientId: string,
-    userId: string,
-    status: number,
-    errors: string[] = [],
-    added = false,
-    openExchange?: string,
-  ) {
-    const [client, user, connections, holdings] = await Promise.all([
-      deps.oauth.clients.findById(clientId),
-      deps.accounts.users.findById(userId),
-      deps.portfolio.connections.list(userId),
-      holdingsOf(deps.portfolio, userId),
-    ]);
-    const notice = added ? 'Linked. It is being read now; you can add more or continue.' : undefined;
-    return sendPage(
-      reply,
-      status,
-      linkPage({
-        interactionId: id,
-        appName: client?.name ?? 'The app',
-        signedInAs: user?.email ?? user?.phone ?? '',
-        connections,
-        holdings,
-        catalog: deps.portfolio.catalog,
-        csrfToken: deps.csrf.token(request, reply),
-        errors,
-        ...(notice && errors.length === 0 ? { notice } : {}),
-        ...(openExchange ? { openExchange } : {}),
-      }),
-    );
-  }
-
-  app.get(
-    '/connect/link/:id',
-    { schema: { params: Params, querystring: PageQuery, hide: true } },
-    async (request, reply) => {
-      const found = await context(request.params.id, request, reply);
-      if ('sent' in found) return found.sent;
-      const added = request.query.added !== undefined;
-      return render(request, reply, found.id, found.interaction.request.clientId, found.userId, 200, [], added);
-    },
-  );
-
-  for (const kind of ['wallet', 'csv', 'exchange'] as const) {
-    app.post(`/connect/link/:id/${kind}`, { schema: { params: Params, hide: true } }, async (request, reply) => {
-      const form = verifiedForm(deps, request, reply);
-      if (!form) return reply;
-      const found = await context(request.params.id, request, reply);
-      if ('sent' in found) return found.sent;
-      const result = await tryLink(
-        deps,
-        found.userId,
-        kind === 'wallet'
-          ? walletInput(form)
-          : kind === 'exchange'
-            ? apiKeyInput(form)
-            : csvInput(form, heldCsv(request)),
-      );
-      if (result.errors.length)
-        return render(
-          request,
-          reply,
-          found.id,
-          found.interaction.request.clientId,
-          found.userId,
-          result.status,
-          result.errors,
-          result.status === 200,
-          kind === 'exchange' ? form.provider_id : undefined,
-        );
-      return reply.redirect(`${base(found.id)}?added=1`, 303);
-    });
-  }
-
-  // "Continue with <exchange>": a pending link, then the exchange's own consent page.
-  app.post(
-    '/connect/link/:id/oauth/:provider',
-    { schema: { params: ProviderParams, hide: true } },
-    async (request, reply) => {
-      if (!verifiedForm(deps, request, reply)) return reply;
-      const found = await context(request.params.id, request, reply);
-      if ('sent' in found) return found.sent;
-      try {
-        const { results } = await deps.portfolio.connections.link(found.userId, [
-          {
-            provider_id: request.params.provider,
-            connection: { type: 'oauth2', return_to: `${base(found.id)}?added=1` },
-          },
-        ]);
-        const url = results[0]?.redirect_url;
-        if (url) return reply.redirect(url, 303);
-        return render(request, reply, found.id, found.interaction.request.clientId, found.userId, 400, [
-          'That exchange does not link through its own sign-in here; use an API key.',
-        ]);
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        const messages = error.toItems().map((e) => e.message);
-        return render(
-          request,
-          reply,
-          found.id,
-          found.interaction.request.clientId,
-          found.userId,
-          error.status,
-          messages,
-          false,
-          request.params.provider,
-        );
-      }
-    },
-  );
+  const context = (id: string, request: FastifyRequest, reply: FastifyReply) => linkContext(deps, id, request, reply);
 
   // Where the exchange sends the person back (the redirect URI Consentry registers there). The
   // signed-in person must be the one who began the link: a link begun by someone else (a
@@ -207,14 +82,7 @@ export async function connectRoutes(fastify: FastifyInstance, deps: PageDeps): P
       const found = await context(request.params.id, request, reply);
       if ('sent' in found) return found.sent;
       await removeConnection(deps, found.userId, request.params.connectionId);
-      return reply.redirect(base(found.id), 303);
+      return reply.redirect(`${base(found.id)}/progress`, 303);
     },
   );
-
-  app.post('/connect/link/:id/continue', { schema: { params: Params, hide: true } }, async (request, reply) => {
-    if (!verifiedForm(deps, request, reply)) return reply;
-    const found = await context(request.params.id, request, reply);
-    if ('sent' in found) return found.sent;
-    return reply.redirect(await deps.oauth.interactions.completeStep(found.id, LINK_STEP), 303);
-  });
 }

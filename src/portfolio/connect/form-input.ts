@@ -26,21 +26,3 @@ export function csvInput(form: FormFields, held?: HeldCsv): LinkInput | string {
     connection: { type: 'csv', content, ...(form.format ? { format: form.format } : {}) },
   };
 }
-
-/** An exchange's API key form. */
-export function apiKeyInput(form: FormFields): LinkInput | string {
-  const apiKey = form.api_key?.trim();
-  const secret = form.secret_key?.trim();
-  if (!form.provider_id) return 'Choose an exchange.';
-  if (!apiKey || !secret) return 'Enter the API key and its secret.';
-  return {
-    provider_id: form.provider_id,
-    ...(form.display_label?.trim() ? { display_label: form.display_label.trim() } : {}),
-    connection: {
-      type: 'api_key',
-      api_key: apiKey,
-      secret_key: secret,
-      ...(form.passphrase?.trim() ? { passphrase: form.passphrase.trim() } : {}),
-    },
-  };
-}

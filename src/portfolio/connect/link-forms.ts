@@ -31,36 +31,6 @@ ${held?.length ? html`<p class="holdings">${held.join(' · ')}</p>` : ''}<form m
   })}</ul>`;
 }
 
-/**
- * Every exchange, each in its own disclosure (`open`: the one to show unfolded): "Continue with <exchange>" where it links by its
- * own OAuth, and a read-only API key form with the exchange's steps for creating one.
- */
-export function exchangeForms(catalog: Catalog, base: string, csrfToken: string, open?: string): Html {
-  const exchanges = catalog.all().filter((p) => p.apiKey || p.authTypes.includes('oauth2'));
-  return html`<div class="exchanges">${exchanges.map((p) => {
-    const id = p.providerId;
-    const oauth = p.authTypes.includes('oauth2')
-      ? html`<form method="post" action="${base}/oauth/${id}"><input type="hidden" name="csrf" value="${csrfToken}"><button type="submit">Continue with ${p.name}</button></form>
-<p class="hint">You sign in at ${p.name} and allow read-only access; Consentry never sees your ${p.name} password.</p>`
-      : '';
-    const key = p.apiKey
-      ? html`${oauth ? html`<p class="hint">Or use a read-only API key:</p>` : ''}<ol class="steps">${p.apiKey.help.map((step) => html`<li>${step}</li>`)}</ol>
-<form method="post" action="${base}/exchange">
-<input type="hidden" name="csrf" value="${csrfToken}"><input type="hidden" name="provider_id" value="${id}">
-<label for="${id}-key">API key</label>
-<input id="${id}-key" name="api_key" type="text" autocomplete="off" spellcheck="false" required>
-<label for="${id}-secret">Secret key</label>
-<textarea id="${id}-secret" name="secret_key" rows="2" autocomplete="off" spellcheck="false" required></textarea>
-${p.apiKey.passphrase ? html`<label for="${id}-passphrase">Passphrase</label><input id="${id}-passphrase" name="passphrase" type="password" autocomplete="off" required>` : ''}
-<button type="submit">Link ${p.name}</button>
-</form>`
-      : '';
-    // The exchange whose form was just refused stays open, its fields beside the error.
-    return html`<details class="exchange" id="exchange-${id}"${id === open ? html` open` : ''}><summary>${p.logoUrl ? html`<img src="${p.logoUrl}" alt="" width="24" height="24"> ` : ''}${p.name}</summary>
-${oauth}${key}</details>`;
-  })}</div>`;
-}
-
 /** Add a wallet: a chain from the catalogue and an address (an ENS name on EVM networks, a Bitcoin xpub/zpub). */
 export function walletForm(catalog: Catalog, base: string, csrfToken: string): Html {
   // "All EVM networks" first: the one choice that needs no knowledge of where the coins are.

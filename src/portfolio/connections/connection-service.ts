@@ -250,9 +250,16 @@ export class ConnectionService {
     }
   }
 
-  /** Unlinks by connection ids or provider ids; unknown ones make it a 404 and nothing is removed. */
-  async unlink(userId: string, target: { connectionIds?: string[]; providerIds?: string[] }): Promise<string[]> {
-    const mine = await this.deps.repo.listForUser(userId);
+  /**
+   * Unlinks by connection ids or provider ids; unknown ones make it a 404 and nothing is removed.
+   * `visible`: the connections the asking app may see; the others count as unknown to it.
+   */
+  async unlink(
+    userId: string,
+    target: { connectionIds?: string[]; providerIds?: string[] },
+    visible?: ReadonlySet<string>,
+  ): Promise<string[]> {
+    const mine = (await this.deps.repo.listForUser(userId)).filter((c) => !visible || visible.has(c.id));
     const doomed = new Set<string>();
     const missing: ErrorItem[] = [];
     for (const id of target.connectionIds ?? []) {

@@ -44,12 +44,17 @@ export class PositionRepository {
     });
   }
 
-  /** The person's positions fetched within the window, with their assets, providers and spam verdicts. */
+  /**
+   * The person's positions fetched within the window, with their assets, providers and spam
+   * verdicts; only those of `connectionIds` when given (an app's share of the person's accounts).
+   */
   async listForUser(
     userId: string,
     window: { startTime?: number; endTime?: number },
     providerIds?: string[],
+    connectionIds?: string[],
   ): Promise<PositionWithAsset[]> {
+    if (connectionIds?.length === 0) return [];
     let query = this.db
       .selectFrom('portfolio_positions as p')
       .innerJoin('portfolio_assets as a', 'a.id', 'p.asset_id')
@@ -75,6 +80,7 @@ export class PositionRepository {
     if (window.startTime !== undefined) query = query.where('p.updated_at', '>=', window.startTime);
     if (window.endTime !== undefined) query = query.where('p.updated_at', '<=', window.endTime);
     if (providerIds?.length) query = query.where('c.provider_id', 'in', providerIds);
+    if (connectionIds) query = query.where('p.connection_id', 'in', connectionIds);
     const rows = await query.execute();
     return rows.map((r) => ({
       connection_id: r.connection_id,

@@ -11,6 +11,8 @@ export interface TransactionFilter {
   providerIds?: string[];
   /** Spam transactions are left out unless this is true. */
   includeSpam?: boolean;
+  /** Only these connections (an app's share of the person's accounts); none: nothing. */
+  connectionIds?: string[];
 }
 
 export interface Keyset {
@@ -149,7 +151,10 @@ export class TransactionRepository {
     after: Keyset | undefined,
     limit: number,
   ): Promise<TransactionRow[]> {
+    // An app the person shared nothing with reads nothing (and `in ()` is not SQL).
+    if (filter.connectionIds?.length === 0) return [];
     let query = this.db.selectFrom('portfolio_transactions').selectAll().where('user_id', '=', userId);
+    if (filter.connectionIds) query = query.where('connection_id', 'in', filter.connectionIds);
     if (filter.startTime !== undefined) query = query.where('timestamp', '>=', filter.startTime);
     if (filter.endTime !== undefined) query = query.where('timestamp', '<=', filter.endTime);
     if (filter.providerIds?.length) query = query.where('provider_id', 'in', filter.providerIds);
@@ -179,6 +184,18 @@ export class TransactionRepository {
       .where('chain', '=', chain)
       .where('tx_hash', 'in', hashes)
       .execute();
+  }
+
+  /** How many transactions each connection has stored so far (its sync's "items read"); absent ones have none. */
+  async countByConnection(connectionIds: string[]): Promise<Map<string, number>> {
+    if (connectionIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('portfolio_transactions')
+      .select((eb) => ['connection_id', eb.fn.countAll<string | number>().as('n')])
+      .where('connection_id', 'in', connectionIds)
+      .groupBy('connection_id')
+      .execute();
+    return new Map(rows.map((r) => [r.connection_id, Number(r.n)]));
   }
 
   async hashesOf(connectionId: string): Promise<Array<{ chain: string; tx_hash: string }>> {

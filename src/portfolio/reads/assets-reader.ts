@@ -35,9 +35,9 @@ export class AssetsReader {
   constructor(private readonly deps: { positions: PositionRepository; prices: PriceService }) {}
 
   async read(userId: string, filter: ListFilter, after: string | undefined, limit: number): Promise<AssetsPage> {
-    const rows = (await this.deps.positions.listForUser(userId, filter, filter.providerIds)).filter(
-      (row) => filter.includeSpam || !row.spam,
-    );
+    const rows = (
+      await this.deps.positions.listForUser(userId, filter, filter.providerIds, filter.connectionIds)
+    ).filter((row) => filter.includeSpam || !row.spam);
     const groups = new Map<string, PositionWithAsset[]>();
     for (const row of rows) {
       const group = row.spam ? `spam:${row.asset_id}` : row.asset.group_key;

@@ -8,6 +8,11 @@ export interface ListFilter {
   providerIds?: string[];
   /** Spam assets and transactions are left out unless this is true. */
   includeSpam?: boolean;
+  /**
+   * Only these connections: the ones the person shares with the token's app. Set per request from
+   * the app's current share, never from the query nor kept in a cursor (an edit applies at once).
+   */
+  connectionIds?: string[];
 }
 
 export interface ListQuery {

@@ -19,14 +19,17 @@ export interface Refresh {
 export class RefreshRepository {
   constructor(private readonly db: Db) {}
 
+  /** Records a refresh; `alongside` runs in the same transaction (queueing its syncs). */
   async create(
     id: string,
     userId: string,
     kind: string,
     connections: Array<{ connectionId: string; providerId: string }>,
     now: number,
+    alongside: (trx: Db) => Promise<void> = async () => {},
   ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
+      await alongside(trx);
       await trx.insertInto('portfolio_refreshes').values({ id, user_id: userId, kind, created_at: now }).execute();
       if (connections.length === 0) return;
       await trx

@@ -243,5 +243,7 @@ export class SyncEngine {
     const retry = kind === 'unavailable' && attempt < deps.maxAttempts;
     if (retry) throw error instanceof Error ? error : new Error(String(error));
     await deps.refreshes.finish(connection.id, startedAt, 'failed', item, now);
+    // A "Try again" that arrived while this sync ran was not answered by it: it gets its own.
+    if (await deps.refreshes.hasQueued(connection.id)) await deps.requeue(connection.id);
   }
 }

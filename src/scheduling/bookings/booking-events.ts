@@ -12,15 +12,19 @@ export interface BookingHappening {
   booking: Booking;
 }
 
+/** The invitee's email about a change, sent as a job. */
+export interface BookingEmail {
+  bookingId: string;
+  kind: BookingEmailKind;
+  reason?: string | undefined;
+}
+
 /**
- * How the booking service tells the world: webhook deliveries are recorded inside the booking's
- * transaction (so none is lost with a committed booking), then started after the commit along
- * with the invitee's email.
+ * How the booking service tells the world: webhook deliveries and the invitee's email are
+ * recorded as jobs inside the booking's transaction (so none is lost with a committed booking,
+ * whatever happens to the node or the database next), then started once it has committed.
  */
 export interface BookingNotifier {
-  record(trx: Db, hostId: string, happenings: BookingHappening[]): Promise<string[]>;
-  afterCommit(
-    deliveryIds: string[],
-    email: { bookingId: string; kind: BookingEmailKind; reason?: string | undefined } | undefined,
-  ): Promise<void>;
+  record(trx: Db, hostId: string, happenings: BookingHappening[], email: BookingEmail): Promise<void>;
+  afterCommit(): void;
 }

@@ -10,7 +10,7 @@ import type { HostService } from '../hosts/host-service.ts';
 import { ScheduleRepository } from '../schedules/schedule-repository.ts';
 import { DAY, MINUTE } from '../time.ts';
 import { RESCHEDULED_REASON, type Booking, type BookingStatusFilter } from './booking.ts';
-import type { BookingHappening, BookingNotifier } from './booking-events.ts';
+import type { BookingEmail, BookingHappening, BookingNotifier } from './booking-events.ts';
 import { readBookingInput, type NewBookingInput } from './booking-input.ts';
 import { BookingRepository } from './booking-repository.ts';
 import { decodeCursor, encodeCursor } from './cursor.ts';
@@ -91,7 +91,7 @@ export class BookingService {
     if (!eventType.active) throw conflict('This event type is not taking bookings.');
     const { start, durationMin, invitee } = readBookingInput(eventType, input);
     const id = newId();
-    const deliveries = await this.inHostTransaction(eventType.userId, async (trx, now) => {
+    await this.inHostTransaction(eventType.userId, async (trx, now) => {
       const cap = limits.perInviteePerDay ?? 0;
       if (
         cap > 0 &&
@@ -105,9 +105,12 @@ export class BookingService {
       }
       await this.checkSlot(trx, eventType, start, durationMin, now);
       await new BookingRepository(trx).insert(newRow(id, eventType, start, durationMin, invitee, now, null));
-      return this.record(trx, eventType.userId, [{ event: 'booking_created', id }]);
+      await this.record(trx, eventType.userId, [{ event: 'booking_created', id }], {
+        bookingId: id,
+        kind: 'confirmed',
+      });
     });
-    await this.deps.notifier.afterCommit(deliveries, { bookingId: id, kind: 'confirmed' });
+    this.deps.notifier.afterCommit();
     return (await this.repo.findById(id))!;
   }
 
@@ -122,18 +125,17 @@ export class BookingService {
     if (!booking) throw notFound('The booking');
     if (booking.status === 'canceled') return booking;
     const trimmed = reason?.trim().slice(0, 1000) || null;
-    const deliveries = await this.inHostTransaction(booking.hostId, async (trx, now) => {
+    await this.inHostTransaction(booking.hostId, async (trx, now) => {
       const current = await new BookingRepository(trx).findById(id);
-      if (current?.status !== 'active') return undefined;
+      if (current?.status !== 'active') return;
       await new BookingRepository(trx).cancel(id, trimmed, now);
-      return this.record(trx, booking.hostId, [{ event: 'booking_canceled', id }]);
-    });
-    if (deliveries)
-      await this.deps.notifier.afterCommit(deliveries, {
+      await this.record(trx, booking.hostId, [{ event: 'booking_canceled', id }], {
         bookingId: id,
         kind: 'canceled',
         reason: trimmed ?? undefined,
       });
+    });
+    this.deps.notifier.afterCommit();
     return (await this.repo.findById(id))!;
   }
 
@@ -151,7 +153,7 @@ export class BookingService {
     const old = await this.repo.findById(id);
     if (!old) throw notFound('The booking');
     const newId_ = newId();
-    const deliveries = await this.inHostTransaction(old.hostId, async (trx, now) => {
+    await this.inHostTransaction(old.hostId, async (trx, now) => {
       const bookings = new BookingRepository(trx);
       const current = await bookings.findById(id);
       if (current?.status !== 'active')
@@ -170,12 +172,17 @@ export class BookingService {
         location_value: current.location.value ?? null,
       });
       await bookings.cancel(id, RESCHEDULED_REASON, now, newId_);
-      return this.record(trx, old.hostId, [
-        { event: 'booking_rescheduled', id: newId_ },
-        { event: 'booking_canceled', id },
-      ]);
+      await this.record(
+        trx,
+        old.hostId,
+        [
+          { event: 'booking_rescheduled', id: newId_ },
+          { event: 'booking_canceled', id },
+        ],
+        { bookingId: newId_, kind: 'rescheduled', reason: input.reason },
+      );
     });
-    await this.deps.notifier.afterCommit(deliveries, { bookingId: newId_, kind: 'rescheduled', reason: input.reason });
+    this.deps.notifier.afterCommit();
     return (await this.repo.findById(newId_))!;
   }
 
@@ -205,12 +212,13 @@ export class BookingService {
     trx: Db,
     hostId: string,
     events: Array<{ event: BookingHappening['event']; id: string }>,
-  ): Promise<string[]> {
+    email: BookingEmail,
+  ): Promise<void> {
     const repo = new BookingRepository(trx);
     const happenings = await Promise.all(
       events.map(async ({ event, id }) => ({ event, booking: (await repo.findById(id))! })),
     );
-    return this.deps.notifier.record(trx, hostId, happenings);
+    await this.deps.notifier.record(trx, hostId, happenings, email);
   }
 
   private async inHostTransaction<T>(hostId: string, work: (trx: Db, now: number) => Promise<T>): Promise<T> {

@@ -31,9 +31,10 @@ export function quoted(value: string, cap: number): string {
 /** The invitee's email: confirmation (with an .ics invitation and the manage link) or cancellation. */
 export function bookingEmail(c: BookingEmailContext): OutgoingMail {
   const { booking: b } = c;
-  const when =
-    DateTime.fromMillis(b.startAt, { zone: b.invitee.timezone }).toFormat('cccc d LLLL yyyy, HH:mm') +
-    ` (${b.invitee.timezone})`;
+  // The page let the invitee pick 12- or 24-hour times, but the booking does not keep which:
+  // the email gives both, so "3:00 PM (15:00)" reads right to everyone.
+  const start = DateTime.fromMillis(b.startAt, { zone: b.invitee.timezone });
+  const when = `${start.toFormat('cccc d LLLL yyyy')} at ${start.toFormat('h:mm a')} (${start.toFormat('HH:mm')}), ${b.invitee.timezone} time`;
   const location = b.location.value ? `${b.location.kind}: ${b.location.value}` : b.location.kind;
   const canceled = c.kind === 'canceled';
   // Whoever books chooses the name and reason: they stay out of the greeting and appear only

@@ -3,24 +3,22 @@ import { newId } from '../../kernel/crypto/tokens.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { JobQueue } from '../../kernel/jobs/index.ts';
 import { bookingToJson } from '../bookings/booking-json.ts';
-import type { BookingEmailKind, BookingHappening, BookingNotifier } from '../bookings/booking-events.ts';
+import type { BookingEmail, BookingHappening, BookingNotifier } from '../bookings/booking-events.ts';
 import { DELIVERY_JOB } from './deliver-webhook.ts';
 import { WebhookRepository } from './webhook-repository.ts';
 
 export const EMAIL_JOB = 'scheduling.booking-email';
 
-export interface BookingEmailJob {
-  bookingId: string;
-  kind: BookingEmailKind;
-  reason?: string | undefined;
-}
+export type BookingEmailJob = BookingEmail;
 
-/** Records one delivery per subscribed endpoint in the booking's transaction; queues them after. */
+/**
+ * Records one delivery per subscribed endpoint, their jobs and the invitee's email job, all in
+ * the booking's transaction; wakes the job queue after the commit.
+ */
 export function createBookingNotifier(jobs: JobQueue, clock: Clock): BookingNotifier {
   return {
-    async record(trx: Db, hostId: string, happenings: BookingHappening[]): Promise<string[]> {
+    async record(trx: Db, hostId: string, happenings: BookingHappening[], email: BookingEmail): Promise<void> {
       const repo = new WebhookRepository(trx);
-      const ids: string[] = [];
       const now = clock.now();
       for (const { event, booking } of happenings) {
         for (const webhook of await repo.subscribers(hostId, event)) {
@@ -37,14 +35,13 @@ export function createBookingNotifier(jobs: JobQueue, clock: Clock): BookingNoti
             created_at: now,
             updated_at: now,
           });
-          ids.push(id);
+          await jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id, within: trx });
         }
       }
-      return ids;
+      await jobs.enqueue<BookingEmailJob>(EMAIL_JOB, email, { key: `${email.bookingId}:${email.kind}`, within: trx });
     },
-    async afterCommit(deliveryIds, email) {
-      for (const id of deliveryIds) await jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id });
-      if (email) await jobs.enqueue<BookingEmailJob>(EMAIL_JOB, email, { key: `${email.bookingId}:${email.kind}` });
+    afterCommit() {
+      jobs.wake();
     },
   };
 }

@@ -61,6 +61,9 @@ export async function deliverWebhook(deps: DeliveryDeps, deliveryId: string): Pr
     'content-type': 'application/json',
     'user-agent': 'Consentry-Webhooks/1',
     'x-caledee-event': delivery.event,
+    // The same on every attempt of one delivery: a delivery that arrives twice (its node died
+    // before recording the answer) is recognised by it.
+    'x-caledee-delivery-id': delivery.id,
     'x-caledee-delivery-attempt': String(attempt),
     'x-caledee-signature': signatureHeader(deps.secrets.open(webhook.secret_sealed), Math.floor(now / 1000), body),
   });

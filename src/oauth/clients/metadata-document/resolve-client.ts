@@ -88,10 +88,11 @@ async function loadFromDocument(ctx: OAuthContext, url: URL, known: Client | und
     logoUri:
       typeof document.logo_uri === 'string' && document.logo_uri.startsWith('https://') ? document.logo_uri : null,
     registeredVia: 'metadata' as const,
+    // RFC 9449 §5.2: a client that says it always uses DPoP is held to it.
+    dpopBoundAccessTokens: document.dpop_bound_access_tokens === true,
     metadata: {
       client_uri: document.client_uri,
       client_name: document.client_name,
-      // RFC 9449 §5.2: a client that says it always uses DPoP is held to it.
       ...(document.dpop_bound_access_tokens === true ? { dpop_bound_access_tokens: true } : {}),
     },
     metadataExpiresAt: ctx.clock.now() + cacheSeconds * 1000,

@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { pageLimit, parseListQuery } from '../../reads/list-query.ts';
 import { providerErrors } from '../../reads/provider-errors.ts';
-import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
+import { noteItems, personOf, sendEnvelope, withinView, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses, ListQuerySchema } from '../schemas/common.ts';
 import { GetAssetsDataSchema } from '../schemas/ledger.ts';
 
@@ -27,8 +27,9 @@ export async function assetsRoute(app: FastifyInstance, deps: ApiDeps, version: 
       const state = query.cursor ? portfolio.cursors.decode(query.cursor) : undefined;
       const filter = state?.filter ?? query.filter;
       const limit = pageLimit(query, state);
-      const page = await portfolio.assetsReader.read(userId, filter, state?.after.id, limit);
-      const errors = providerErrors(await portfolio.connections.list(userId), filter.providerIds);
+      const view = await deps.viewOf(request);
+      const page = await portfolio.assetsReader.read(userId, withinView(filter, view), state?.after.id, limit);
+      const errors = providerErrors(view.connections, filter.providerIds);
       const next =
         page.nextAfter !== undefined
           ? portfolio.cursors.encode({ after: { id: page.nextAfter }, filter, limit })
@@ -38,6 +39,7 @@ export async function assetsRoute(app: FastifyInstance, deps: ApiDeps, version: 
         total_value: page.total_value,
         page: { next_cursor: next, has_more: next !== null, limit },
       };
+      noteItems(request, page.assets.length);
       return sendEnvelope(reply, 200, data, errors);
     },
   );

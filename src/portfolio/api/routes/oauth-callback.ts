@@ -2,7 +2,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import { badRequest, notFound } from '../../errors.ts';
-import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
+import { noteItems, personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses } from '../schemas/common.ts';
 import { AddProvidersDataSchema, OAuthCallbackBody } from '../schemas/providers.ts';
 
@@ -41,6 +41,7 @@ export async function oauthCallbackRoute(app: FastifyInstance, deps: ApiDeps, ve
       async (request, reply) => {
         const { code, state } = request.query;
         const data = await finish(request.params.crypto_provider, code, state, personOf(request));
+        noteItems(request, 1);
         return sendEnvelope(reply, 200, data);
       },
     );
@@ -60,6 +61,7 @@ export async function oauthCallbackRoute(app: FastifyInstance, deps: ApiDeps, ve
       async (request, reply) => {
         const { code, state } = request.body;
         const data = await finish(request.params.provider_id, code, state, personOf(request));
+        noteItems(request, 1);
         return sendEnvelope(reply, 200, data);
       },
     );

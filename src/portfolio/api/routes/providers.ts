@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
 import type { LinkInput } from '../../connections/link-input.ts';
 import { badRequest, withEndUserCode } from '../../errors.ts';
-import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
+import { noteItems, personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses } from '../schemas/common.ts';
 import {
   AddProvidersBody,
@@ -39,8 +39,9 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
       },
     },
     async (request, reply) => {
-      const connections = await portfolio.connections.list(personOf(request));
+      const { connections } = await deps.viewOf(request);
       const degraded = await portfolio.providerStatus.degraded();
+      noteItems(request, connections.length);
       return sendEnvelope(reply, 200, {
         providers: connections.map((c) => connectedProvider(c, portfolio.catalog, deps.kernel.config.ISSUER, degraded)),
       });
@@ -68,8 +69,15 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
       async (request, reply) => {
         const body: LinkInput | LinkInput[] = request.body;
         const inputs = withHeldCsv(request, Array.isArray(body) ? body : [body]);
-        const linked = await portfolio.connections.link(personOf(request), inputs);
+        const claims = request.accessToken!;
+        const linked = await portfolio.connections.link(claims.sub, inputs);
         const { errors } = linked;
+        // What an app links, it sees: added to its share when the person chose one for it.
+        const made = linked.results.flatMap((r) =>
+          r.networks ? r.networks.map((n) => n.connection_id) : r.connection_id ? [r.connection_id] : [],
+        );
+        await portfolio.sharing.shareLinkedByApp(claims.sub, claims.client_id, made);
+        noteItems(request, made.length);
         // v1 also names an OAuth link's consent URL as Calico's v1 does (consent_url).
         const results =
           version === 'v1'
@@ -101,10 +109,14 @@ export async function providersRoutes(app: FastifyInstance, deps: ApiDeps, versi
     async (request, reply) => {
       const body = request.body;
       if (!body.provider_ids && !body.connection_ids) throw badRequest('send provider_ids or connection_ids');
-      const removed = await portfolio.connections.unlink(personOf(request), {
-        providerIds: body.provider_ids,
-        connectionIds: body.connection_ids,
-      });
+      // Only what the app sees can it unlink: another connection is "not linked" (404) to it.
+      const view = await deps.viewOf(request);
+      const removed = await portfolio.connections.unlink(
+        personOf(request),
+        { providerIds: body.provider_ids, connectionIds: body.connection_ids },
+        view.ids && new Set(view.ids),
+      );
+      noteItems(request, removed.length);
       return sendEnvelope(reply, 200, { deleted: removed.length > 0, connection_ids: removed });
     },
   );

@@ -1,7 +1,7 @@
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import type { FastifyInstance } from 'fastify';
 import { Type } from '@sinclair/typebox';
-import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
+import { noteItems, personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses } from '../schemas/common.ts';
 import { RefreshResponseDataSchema } from '../schemas/ledger.ts';
 
@@ -20,7 +20,9 @@ export async function refreshRoutes(app: FastifyInstance, deps: ApiDeps, version
         schema: { summary: `Refresh ${kind} now (asynchronous)`, tags, response: { 202: body, ...errorResponses } },
       },
       async (request, reply) => {
-        const { view, skipped } = await portfolio.refreshes.request(personOf(request), kind);
+        const { ids } = await deps.viewOf(request);
+        const { view, skipped } = await portfolio.refreshes.request(personOf(request), kind, ids && new Set(ids));
+        noteItems(request, view.connections.length);
         return sendEnvelope(reply, 202, view, skipped);
       },
     );
@@ -37,8 +39,16 @@ export async function refreshRoutes(app: FastifyInstance, deps: ApiDeps, version
           response: { 200: body, ...errorResponses },
         },
       },
-      async (request, reply) =>
-        sendEnvelope(reply, 200, await portfolio.refreshes.status(personOf(request), request.params.refresh_id)),
+      async (request, reply) => {
+        const { ids } = await deps.viewOf(request);
+        const view = await portfolio.refreshes.status(
+          personOf(request),
+          request.params.refresh_id,
+          ids && new Set(ids),
+        );
+        noteItems(request, view.connections.length);
+        return sendEnvelope(reply, 200, view);
+      },
     );
   }
 }

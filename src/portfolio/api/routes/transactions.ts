@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { badRequest } from '../../errors.ts';
 import { pageLimit, parseListQuery } from '../../reads/list-query.ts';
 import { providerErrors } from '../../reads/provider-errors.ts';
-import { personOf, sendEnvelope, type ApiDeps, type ApiVersion } from '../api-deps.ts';
+import { noteItems, personOf, sendEnvelope, withinView, type ApiDeps, type ApiVersion } from '../api-deps.ts';
 import { Envelope, errorResponses, ListQuerySchema } from '../schemas/common.ts';
 import { GetTransactionsDataSchema } from '../schemas/ledger.ts';
 
@@ -30,12 +30,14 @@ export async function transactionsRoute(app: FastifyInstance, deps: ApiDeps, ver
       const filter = state?.filter ?? query.filter;
       const after = state ? { timestamp: state.after.t!, id: state.after.id } : undefined;
       const limit = pageLimit(query, state);
-      const page = await portfolio.transactionsReader.read(userId, filter, after, limit);
-      const errors = providerErrors(await portfolio.connections.list(userId), filter.providerIds);
+      const view = await deps.viewOf(request);
+      const page = await portfolio.transactionsReader.read(userId, withinView(filter, view), after, limit);
+      const errors = providerErrors(view.connections, filter.providerIds);
       const next = page.nextAfter
         ? portfolio.cursors.encode({ after: { t: page.nextAfter.timestamp, id: page.nextAfter.id }, filter, limit })
         : null;
       const data = { transactions: page.transactions, page: { next_cursor: next, has_more: next !== null, limit } };
+      noteItems(request, page.transactions.length);
       return sendEnvelope(reply, 200, data, errors);
     },
   );

@@ -4,6 +4,7 @@ import type { EventType, EventTypeInput, LocationKind } from '../../event-types/
 import { sendPage, type PageDeps } from '../page-deps.ts';
 import type { EventTypeFormValues } from '../views/event-type-form-view.ts';
 import type { FieldErrors } from '../views/field-errors.ts';
+import { deleteConfirmationPage } from '../views/host/delete-confirmation.ts';
 import { eventTypeFormPage } from '../views/host/event-type-page.ts';
 import { hostAction, hostContext, type HostContext } from './host-context.ts';
 import { withNotice } from './notices.ts';
@@ -100,6 +101,21 @@ export async function eventTypeFormRoutes(app: FastifyInstance, deps: PageDeps):
       return withNotice('/scheduling', current.active ? 'event-off' : 'event-on');
     }),
   );
+
+  app.get<Params>('/scheduling/event-types/:id/delete', { schema: { hide: true } }, async (request, reply) => {
+    const c = await hostContext(deps, request, reply);
+    if (!c) return reply;
+    const eventType = await s.eventTypes.get(c.user.id, request.params.id);
+    const page = deleteConfirmationPage(c, {
+      tab: 'event-types',
+      name: eventType.name,
+      consequence:
+        'Its booking page stops taking bookings at once. Bookings already made stay on your calendar and can still be managed.',
+      action: `/scheduling/event-types/${eventType.id}/delete`,
+      back: '/scheduling',
+    });
+    return sendPage(reply, 200, page);
+  });
 
   app.post<Params>('/scheduling/event-types/:id/delete', { schema: { hide: true } }, async (request, reply) =>
     hostAction(deps, request, reply, async (c) => {

@@ -4,6 +4,7 @@ import type { Schedule } from '../../schedules/schedule.ts';
 import { isIsoDate, parseClock } from '../../time.ts';
 import { field, seeOther, sendPage, type PageDeps } from '../page-deps.ts';
 import type { FieldErrors } from '../views/field-errors.ts';
+import { deleteConfirmationPage } from '../views/host/delete-confirmation.ts';
 import { schedulePage } from '../views/schedule-view.ts';
 import { resolveZone } from '../visitor/zone-list.ts';
 import { hostAction, hostContext, type HostContext } from './host-context.ts';
@@ -168,6 +169,21 @@ export async function scheduleFormRoutes(app: FastifyInstance, deps: PageDeps): 
       return { notice: 'ooo-removed' };
     }),
   );
+
+  app.get<Params>('/scheduling/schedules/:id/delete', { schema: { hide: true } }, async (request, reply) => {
+    const c = await hostContext(deps, request, reply);
+    if (!c) return reply;
+    const schedule = await s.schedules.get(c.user.id, request.params.id);
+    const page = deleteConfirmationPage(c, {
+      tab: 'availability',
+      name: schedule.name,
+      consequence:
+        'Its hours, date overrides and time off are deleted. Event types using it fall back to your default schedule.',
+      action: `/scheduling/schedules/${schedule.id}/delete`,
+      back: `/scheduling/schedules/${schedule.id}`,
+    });
+    return sendPage(reply, 200, page);
+  });
 
   app.post<Params>('/scheduling/schedules/:id/delete', { schema: { hide: true } }, async (request, reply) =>
     hostAction(deps, request, reply, async (c) => {

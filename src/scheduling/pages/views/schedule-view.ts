@@ -97,15 +97,15 @@ ${
 <button type="submit" class="secondary">Block these dates</button>
 </form>
 </section>
-${deleteSection(s, base, c.csrfToken)}`,
+${deleteSection(s, base)}`,
   });
 }
 
-function deleteSection(s: Schedule, base: string, csrfToken: string): Html | '' {
+function deleteSection(s: Schedule, base: string): Html | '' {
   if (s.isDefault) return '';
   return html`<section aria-labelledby="delete-heading"><h2 id="delete-heading">Delete this schedule</h2>
 <p class="hint">Event types using it fall back to your default schedule.</p>
-<form method="post" action="${base}/delete">${csrfField(csrfToken)}<button type="submit" class="danger">Delete ${s.name}</button></form></section>`;
+<p><a href="${base}/delete" class="button danger">Delete ${s.name}…</a></p></section>`;
 }
 
 function longDay(date: string): string {

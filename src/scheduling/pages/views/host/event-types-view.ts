@@ -56,5 +56,5 @@ ${e.active ? html`<p>${copyableLink(url, `link-${e.id}`)}</p>` : ''}
 </div>
 <div class="actions"><a href="/scheduling/event-types/${e.id}">Edit<span class="visually-hidden"> ${e.name}</span></a>
 <form method="post" action="/scheduling/event-types/${e.id}/toggle">${csrfField(token)}<button type="submit" class="link">${e.active ? 'Turn off' : 'Turn on'}<span class="visually-hidden"> ${e.name}</span></button></form>
-<form method="post" action="/scheduling/event-types/${e.id}/delete">${csrfField(token)}<button type="submit" class="link">Delete<span class="visually-hidden"> ${e.name}</span></button></form></div></li>`;
+<a href="/scheduling/event-types/${e.id}/delete">Delete<span class="visually-hidden"> ${e.name}</span></a></div></li>`;
 }
