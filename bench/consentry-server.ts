@@ -1,4 +1,4 @@
-// Consentry under load: its production build (`npm run build`, then `node dist/src/cli/main.js start`) in a child process (its own core and event
+// Consentry under load, started as `npm start` starts it (the compiled build, renewed when src/ changed) in a child process (its own core and event
 // loop; autocannon stays in the parent) on a fresh durable SQLite file in a temp dir. The parent opens
 // the same database file through Consentry's own code (SQLite WAL allows a second process) to register
 // the client, the person and the consent, and to mint authorization codes exactly as /oauth/authorize
@@ -78,7 +78,7 @@ const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 let built = false;
 
 export async function startConsentry(opts: ConsentryOptions = {}): Promise<ConsentryUnderTest> {
-  if (!built) execFileSync('npm', ['run', '--silent', 'build'], { cwd: REPO_ROOT, stdio: 'inherit' });
+  if (!built) execFileSync(process.execPath, ['scripts/build.js', '--if-stale'], { cwd: REPO_ROOT, stdio: 'inherit' });
   built = true;
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-'));
   const postgres = opts.postgresUrl ? await createBenchDatabase(opts.postgresUrl) : undefined;
@@ -105,10 +105,10 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
   const configNames = new Set(describeConfig().map((o) => o.name));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configNames.has(name)));
   const nodeFlags = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
-  // The production build (as `npm run start:prod` runs it): compiled JavaScript, no tsx in the process.
+  // The default start (`npm start`): bin/consentry.js runs the fresh build, compiled JavaScript, no tsx.
   // Every node answers for the one issuer (as behind a load balancer); the first migrates alone.
   const startNode = (port: number) =>
-    spawn(process.execPath, [...nodeFlags, 'dist/src/cli/main.js', 'start'], {
+    spawn(process.execPath, [...nodeFlags, 'bin/consentry.js', 'start'], {
       cwd: REPO_ROOT,
       env: { ...inherited, ...settings, PORT: String(port) },
       stdio: ['ignore', 'inherit', 'inherit'],

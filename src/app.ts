@@ -12,7 +12,10 @@ import { consoleRoutes, profileSection, sessionsSection } from './console/index.
 import { createKernel, type Kernel, type KernelOptions } from './kernel/kernel.ts';
 import { useDefaultErrorHandler } from './ui/default-error-handler.ts';
 import { registerFormBody } from './kernel/http/form-body.ts';
+import { gracefulClose } from './kernel/http/graceful-close.ts';
 import { healthRoutes } from './kernel/http/health.ts';
+import { chooseLogFormat } from './kernel/log/log-format.ts';
+import { prettyLines } from './kernel/log/pretty-lines.ts';
 import { registerStrictJsonBody } from './kernel/http/json-body.ts';
 import { metricsRoutes } from './kernel/http/metrics.ts';
 import { registerOpenApi } from './kernel/http/openapi.ts';
@@ -46,11 +49,16 @@ export interface BuildOptions extends KernelOptions {
  * the products PRODUCTS names, in one visible order. `server.ts` listens and shuts down.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
+  const logStream =
+    options.logStream ??
+    (chooseLogFormat(config, process.stdout.isTTY === true) === 'pretty'
+      ? prettyLines(process.stdout, { colors: process.stdout.isTTY === true })
+      : undefined);
   const app = Fastify({
     logger: options.logger ?? {
       level: config.LOG_LEVEL,
       redact: ['req.headers.authorization', 'req.headers.cookie'],
-      ...(options.logStream ? { stream: options.logStream } : {}),
+      ...(logStream ? { stream: logStream } : {}),
     },
     trustProxy: config.TRUST_PROXY,
     // Per-request lines only when debugging: at load they cost more than the requests themselves.
@@ -62,7 +70,12 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   });
   const products = await servedProducts(config);
   const kernel = await createKernel(config, { ...options, log: app.log });
-  app.addHook('onClose', async () => kernel.close());
+  // Closing drains requests and jobs together, within SHUTDOWN_GRACE_MS, before the database closes.
+  const draining = gracefulClose(app, config.SHUTDOWN_GRACE_MS, () => kernel.jobs.stop());
+  app.addHook('onClose', async () => {
+    await draining.workStopped();
+    await kernel.close();
+  });
   const oauth = await createAuthorizationServer(kernel, { products: products.map((p) => p.definition(config)) });
   const csrf = new Csrf(kernel.secretKey, config.ISSUER.startsWith('https:'));
   const accounts = createAccounts({
@@ -124,7 +137,6 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
 
   // Products register their job handlers while their plugins load; work starts once all are in.
   app.addHook('onReady', async () => kernel.jobs.start());
-  app.addHook('preClose', async () => kernel.jobs.stop());
   const purgers = [purgeKernelData, oauth.purger, purgeAccounts, ...attached.flatMap((a) => a.purgers ?? [])];
   const stopJanitor = startJanitor(kernel.database.db, kernel.clock, app.log, {
     intervalSeconds: config.JANITOR_INTERVAL_SECONDS,

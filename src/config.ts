@@ -47,6 +47,16 @@ export const ConfigSchema = Type.Object({
     '32 random bytes, base64url. Encrypts signing keys and credentials. Generated into DATA_DIR in development.',
   ),
   LOG_LEVEL: Str('info', 'pino log level: fatal, error, warn, info, debug, trace, silent.'),
+  LOG_FORMAT: option(
+    Type.Union([Type.Literal('auto'), Type.Literal('json'), Type.Literal('pretty')], { default: 'auto' }),
+    'json (one JSON object a line, for log collectors) or pretty (one readable line per entry); auto: pretty when stdout is a terminal and NODE_ENV is not production, else json.',
+  ),
+  SHUTDOWN_GRACE_MS: Int(
+    10_000,
+    'On SIGTERM or SIGINT a node stops accepting connections and waits this long for requests and background jobs in progress; then it closes what is left (unfinished jobs go back to the queue).',
+    0,
+    600_000,
+  ),
   TRUST_PROXY: Bool(false, 'Trust X-Forwarded-For from a reverse proxy for client IPs (never for the issuer).'),
   PRODUCTS: Str('portfolio,scheduling', 'Comma-separated products this deployment serves.'),
   SMTP_URL: Str(

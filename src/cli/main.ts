@@ -4,6 +4,7 @@ const USAGE = `Usage: consentry <command>
 
   start                              run the server (migrates first)
   migrate                            bring the database schema up to date
+  backup <file>                      copy the SQLite database while the server runs (PostgreSQL: pg_dump)
   clients create --name N --redirect-uri U [--redirect-uri U2] [--public]
                  [--scope "a b"] [--default-scope "a b"] [--allow-plain-pkce]
                  [--access-ttl S] [--refresh-ttl S] [--grant-type G …]
@@ -43,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
     // Each command imports only what it needs: `migrate` loads the migrations and no feature.
     case 'migrate':
       return (await import('./migrate-command.ts')).runMigrateCommand(config);
+    case 'backup':
+      return (await import('./backup-command.ts')).runBackupCommand(config, rest);
     case 'clients':
       return (await import('./clients-command.ts')).runClientsCommand(config, rest);
     case 'users':

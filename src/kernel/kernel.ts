@@ -79,6 +79,7 @@ export async function createKernel(config: Config, options: KernelOptions = {}):
         pollMs: config.JOBS_POLL_MS,
         concurrency: config.JOBS_CONCURRENCY,
         leaseMs: config.JOBS_LEASE_SECONDS * 1000,
+        stopGraceMs: config.SHUTDOWN_GRACE_MS,
       }),
       checkGroupCommitUnits: options.checkGroupCommitUnits ?? false,
       box: (purpose) => new SecretBox(secret.key, purpose),

@@ -11,6 +11,11 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** The source files (relative to the repo) a fresh process imported while running `args`. */
 function modulesLoadedBy(name: string, args: string[], env: Record<string, string>): string[] {
+  return filesLoadedBy(name, args, env).filter((path) => path.startsWith('src/'));
+}
+
+/** Every file (relative to the repo: src/…, node_modules/…) a fresh process imported while running `args`. */
+function filesLoadedBy(name: string, args: string[], env: Record<string, string>): string[] {
   const file = join(dir, `${name}.txt`);
   execFileSync(process.execPath, ['--import', 'tsx', '--import', './test/architecture/record-modules.mjs', ...args], {
     cwd: ROOT,
@@ -25,9 +30,23 @@ function modulesLoadedBy(name: string, args: string[], env: Record<string, strin
   });
   const urls = readFileSync(file, 'utf8').split('\n').filter(Boolean);
   return [
-    ...new Set(urls.map((url) => fileURLToPath(url).slice(ROOT.length)).filter((path) => path.startsWith('src/'))),
+    ...new Set(urls.map((url) => fileURLToPath(url)).map((path) => path.replace(/^.*?(?=node_modules\/|src\/)/, ''))),
   ];
 }
+
+/** Packages a node needs only on some routes or jobs; each costs memory from start to exit once loaded. */
+const LOADED_ON_FIRST_USE = [
+  'ccxt', // ~80 MB: the first exchange call
+  'viem', // an EVM address checked or read
+  '@solana/kit',
+  'bitcoinjs-lib',
+  'bip32',
+  '@node-rs/argon2', // the first one-time code
+  '@modelcontextprotocol/sdk', // the first MCP request
+  '@simplewebauthn/server', // the first passkey ceremony
+  'esbuild', // the first page script asked for
+  'ioredis', // only with REDIS_URL
+];
 
 /** Products load lazily: a node imports only what PRODUCTS names; CLI commands import no product. */
 describe('what a process loads', () => {
@@ -39,6 +58,14 @@ describe('what a process loads', () => {
     const portfolio = modulesLoadedBy('portfolio', ['test/architecture/build-app.ts'], { PRODUCTS: 'portfolio' });
     expect(portfolio.filter((path) => path.startsWith('src/portfolio/')).length).toBeGreaterThan(20);
     expect(portfolio.filter((path) => path.startsWith('src/scheduling/'))).toEqual([]);
+  });
+
+  it('starts a node serving every product without the packages only some routes and jobs need', () => {
+    const files = filesLoadedBy('everything', ['test/architecture/build-app.ts'], { PRODUCTS: 'portfolio,scheduling' });
+    expect(files.filter((path) => path.startsWith('src/portfolio/')).length).toBeGreaterThan(20);
+    const packages = new Set(files.flatMap((path) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(path)?.[1] ?? []));
+    expect(packages.has('fastify')).toBe(true);
+    expect(LOADED_ON_FIRST_USE.filter((name) => packages.has(name))).toEqual([]);
   });
 
   it('runs `consentry migrate` without loading any feature', () => {

@@ -73,9 +73,7 @@ export function openDatabase(
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, dialect: 'postgres', close: () => db.destroy() };
   }
-  if (!url.startsWith('sqlite:'))
-    throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${url.split(':')[0]}:`);
-  const file = url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
+  const file = sqliteFile(url)!; // a PostgreSQL URL returned above
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });
   const sqlite = new SqliteDatabase(file === ':memory:' ? ':memory:' : resolve(file));
   // WAL lets readers run beside the writer; NORMAL sync keeps every commit atomic across a
@@ -100,4 +98,12 @@ export function openDatabase(
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/** The file a `sqlite:` URL names (`:memory:` for an in-memory database); undefined for PostgreSQL. */
+export function sqliteFile(url: string): string | undefined {
+  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) return undefined;
+  if (!url.startsWith('sqlite:'))
+    throw new Error(`DATABASE_URL must start with sqlite: or postgres://, got ${url.split(':')[0]}:`);
+  return url.slice('sqlite:'.length).replace(/^\/\/(?=\/)/, '');
 }

@@ -11,7 +11,7 @@ export function createJobQueue(
   database: DatabaseHandle,
   clock: Clock,
   log: FastifyBaseLogger,
-  options: { pollMs: number; concurrency: number; leaseMs: number },
+  options: { pollMs: number; concurrency: number; leaseMs: number; stopGraceMs?: number },
 ) {
   return new SqlJobQueue({
     repo: new JobRepository(database.db, database.dialect),

@@ -48,7 +48,8 @@ export interface JobQueue {
   start(): void;
   /** Looks for due jobs now rather than at the next poll (after committing jobs enqueued `within`). */
   wake(): void;
-  stop(): Promise<void>;
+  /** Claims no more jobs; waits up to `graceMs` for running ones, then gives them back to the queue. */
+  stop(graceMs?: number): Promise<void>;
   /** Runs every job that is due (by the injected clock) until none is; for tests and the CLI. */
   drain(): Promise<void>;
 }

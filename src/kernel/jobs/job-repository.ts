@@ -106,6 +106,34 @@ export class JobRepository {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  /**
+   * Shutdown: a job this node still holds is due again now, for another node (or this one after
+   * its restart) to run. A job enqueued with its key meanwhile is the same work and gives way.
+   */
+  async giveBack(claim: JobClaim, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      const job = await trx
+        .selectFrom('jobs')
+        .select(['name', 'dedupe_key'])
+        .where('id', '=', claim.id)
+        .where('status', '=', 'running')
+        .where('attempts', '=', claim.attempt)
+        .executeTakeFirst();
+      if (!job) return; // no longer ours
+      if (job.dedupe_key != null)
+        await trx
+          .deleteFrom('jobs')
+          .where('name', '=', job.name)
+          .where('dedupe_key', '=', job.dedupe_key)
+          .where('status', '=', 'pending')
+          .execute();
+      await this.held(
+        trx.updateTable('jobs').set({ status: 'pending', run_at: now, locked_until: null, updated_at: now }),
+        claim,
+      ).execute();
+    });
+  }
+
   async complete(claim: JobClaim, now: number): Promise<void> {
     await this.held(
       this.db.updateTable('jobs').set({ status: 'done', locked_until: null, last_error: null, updated_at: now }),

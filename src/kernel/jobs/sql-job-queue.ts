@@ -19,6 +19,8 @@ export interface SqlJobQueueOptions {
   pollMs: number;
   concurrency: number;
   leaseMs: number;
+  /** How long stop() waits for running jobs before giving them back (SHUTDOWN_GRACE_MS). */
+  stopGraceMs?: number;
 }
 
 /**
@@ -32,6 +34,12 @@ export class SqlJobQueue implements JobQueue {
   private running = 0;
   private stopped = true;
   private pumping: Promise<void> | undefined;
+  /** Jobs this node runs now (with what stops their lease renewal), and those it gave back at shutdown. */
+  private readonly inFlight = new Map<string, { claim: JobClaim; stopRenewing: () => void }>();
+  private readonly givenBack = new Set<string>();
+  private stopping: Promise<void> | undefined;
+  /** drain() runs jobs on a stopped queue too (tests, the CLI). */
+  private draining = false;
 
   constructor(private readonly options: SqlJobQueueOptions) {}
 
@@ -75,6 +83,7 @@ export class SqlJobQueue implements JobQueue {
 
   start(): void {
     this.stopped = false;
+    this.stopping = undefined;
     const recovered = this.options.singleNode
       ? this.options.repo.releaseLeases(this.options.clock.now())
       : Promise.resolve();
@@ -84,17 +93,49 @@ export class SqlJobQueue implements JobQueue {
     );
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Claims nothing more and waits up to `graceMs` for the jobs running here to finish; those
+   * still running then go back to the queue at once (due now), for another node or this one
+   * after its restart, rather than waiting out their lease.
+   */
+  stop(graceMs = this.options.stopGraceMs ?? 10_000): Promise<void> {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
-    await this.pumping;
+    this.stopping ??= this.finishOrGiveBack(graceMs);
+    return this.stopping;
+  }
+
+  private async finishOrGiveBack(graceMs: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const graceOver = new Promise<'late'>((resolve) => {
+      timer = setTimeout(() => resolve('late'), graceMs);
+    });
+    const outcome = await Promise.race([this.pumping ?? Promise.resolve(), graceOver]);
+    clearTimeout(timer);
+    if (outcome !== 'late' || this.inFlight.size === 0) return;
+    const running = [...this.inFlight.values()];
+    for (const { claim, stopRenewing } of running) {
+      this.givenBack.add(claim.id);
+      stopRenewing();
+    }
+    const now = this.options.clock.now();
+    await Promise.all(running.map(({ claim }) => this.options.repo.giveBack(claim, now)));
+    this.options.log.warn(
+      { jobs: running.map(({ claim }) => claim.id) },
+      'shutdown: jobs still running after the grace period went back to the queue',
+    );
   }
 
   async drain(): Promise<void> {
-    for (;;) {
-      await this.pumping;
-      const ran = await this.runDue();
-      if (ran === 0 && this.running === 0) return;
+    this.draining = true;
+    try {
+      for (;;) {
+        await this.pumping;
+        const ran = await this.runDue();
+        if (ran === 0 && this.running === 0) return;
+      }
+    } finally {
+      this.draining = false;
     }
   }
 
@@ -123,6 +164,8 @@ export class SqlJobQueue implements JobQueue {
     const names = [...this.handlers.keys()];
     const workers = Array.from({ length: this.options.concurrency }, async () => {
       for (;;) {
+        // A stopping node claims nothing more: its pump ends with the jobs it has.
+        if (this.stopped && !this.draining) return;
         const job = await this.options.repo.claim(names, this.options.clock.now(), this.options.leaseMs);
         if (!job) return;
         ran++;
@@ -144,12 +187,15 @@ export class SqlJobQueue implements JobQueue {
     const claim = { id, attempt };
     this.running++;
     const stopRenewing = this.keepLease(claim, name);
+    this.inFlight.set(id, { claim, stopRenewing });
     try {
       await registered.handler(JSON.parse(payload) as unknown, { id, attempt });
       stopRenewing();
+      if (this.givenBack.has(id)) return; // given back at shutdown: its next run records the outcome
       await this.options.repo.complete(claim, this.options.clock.now());
     } catch (error) {
       stopRenewing();
+      if (this.givenBack.has(id)) return;
       const message = error instanceof Error ? error.message : String(error);
       const now = this.options.clock.now();
       if (attempt >= maxAttempts) {
@@ -160,6 +206,7 @@ export class SqlJobQueue implements JobQueue {
       }
     } finally {
       this.running--;
+      this.inFlight.delete(id);
     }
   }
 

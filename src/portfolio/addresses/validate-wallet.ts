@@ -32,5 +32,5 @@ export async function validateWallet(
   const text = address.trim();
   const named = await resolveName(provider, text, chosen);
   if (!named) return validate(provider, text, chosen);
-  return { ...validate(provider, named.address, chosen), name: named.name };
+  return { ...(await validate(provider, named.address, chosen)), name: named.name };
 }

@@ -10,7 +10,7 @@ export type SourceFactory = (
   provider: ProviderDefinition,
   credentials: Credentials,
   connectionId?: string,
-) => SourceAdapter;
+) => Promise<SourceAdapter>;
 
 export interface SourceDeps {
   now(): number;
@@ -20,7 +20,7 @@ export interface SourceDeps {
 
 /** The adapter that reads one provider with one connection's credentials, from its source kind. */
 export function sourceFactory(settings: PortfolioSettings, deps: SourceDeps): SourceFactory {
-  return (provider, credentials, connectionId) => {
+  return async (provider, credentials, connectionId) => {
     const kind = sourceKind(provider.source.kind);
     if (!kind)
       throw new SourceError(

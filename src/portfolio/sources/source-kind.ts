@@ -39,7 +39,7 @@ export interface SourceKind {
   /** The providers of this kind under this deployment's settings. */
   providers(settings: PortfolioSettings): ProviderDefinition[];
   /** Wallet kinds: checks an address (or key) for `chain`; @throws ApiError 400 naming the problem. */
-  validateWallet?(provider: ProviderDefinition, address: string, chain: string): WalletIdentity;
+  validateWallet?(provider: ProviderDefinition, address: string, chain: string): Promise<WalletIdentity>;
   /**
    * Wallet kinds with a naming service (ENS on EVM networks): the address `text` names on
    * `chain`, or undefined when `text` is no name (it is then checked as an address).
@@ -56,6 +56,9 @@ export interface SourceKind {
    * signs, it reads, it cannot trade or withdraw). @throws ApiError naming the problem.
    */
   verifyCredentials?(provider: ProviderDefinition, credentials: Credentials, context: SourceContext): Promise<void>;
-  /** The adapter for one connection's credentials; @throws SourceError('invalid') when they do not fit. */
-  open(provider: ProviderDefinition, credentials: Credentials, context: SourceContext): SourceAdapter;
+  /**
+   * The adapter for one connection's credentials (its reading code, and the libraries it needs,
+   * are loaded on first use); @throws SourceError('invalid') when they do not fit.
+   */
+  open(provider: ProviderDefinition, credentials: Credentials, context: SourceContext): Promise<SourceAdapter>;
 }

@@ -2,6 +2,7 @@ import { createHmac } from 'node:crypto';
 import ccxt, { type Exchange } from 'ccxt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bitstamp, bitstampExceptions } from '../../../src/portfolio/sources/exchange/exchanges/bitstamp.ts';
+import { ccxtExceptions } from '../../../src/portfolio/sources/exchange/ccxt-client.ts';
 import { bitstampUserTransactions } from '../../../src/portfolio/sources/exchange/exchanges/bitstamp-history.ts';
 import { bitstampFixture } from './support/bitstamp-fixture.ts';
 import { startBitstampStandIn, type BitstampStandIn } from './support/bitstamp-stand-in.ts';
@@ -161,7 +162,7 @@ describe('Bitstamp stand-in faults, as ccxt surfaces them', () => {
     const error = await late.fetchBalance().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ccxt.ExchangeError);
     expect(String(error)).toContain('X-Auth-Timestamp header is out of boundaries');
-    const mapped = client(standIn, { exceptions: bitstampExceptions });
+    const mapped = client(standIn, { exceptions: ccxtExceptions(ccxt, bitstampExceptions) });
     mapped.milliseconds = () => Date.now() - 200_000;
     await expect(mapped.fetchBalance()).rejects.toBeInstanceOf(ccxt.InvalidNonce);
   });
@@ -184,7 +185,7 @@ describe('Bitstamp stand-in faults, as ccxt surfaces them', () => {
     expect(error).toBeInstanceOf(ccxt.ExchangeError);
     expect(String(error)).toContain('400.002');
     expect(Object.keys(exchange.last_response_headers ?? {}).map((h) => h.toLowerCase())).not.toContain('retry-after');
-    const mapped = client(standIn, { exceptions: bitstampExceptions });
+    const mapped = client(standIn, { exceptions: ccxtExceptions(ccxt, bitstampExceptions) });
     standIn.rateLimitOnce(10);
     await expect(mapped.fetchBalance()).rejects.toBeInstanceOf(ccxt.RateLimitExceeded);
     await expect(mapped.fetchBalance()).resolves.toBeDefined();

@@ -1,6 +1,7 @@
 import ccxt, { type Exchange, type Trade } from 'ccxt';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { kraken, krakenExceptions } from '../../../src/portfolio/sources/exchange/exchanges/kraken.ts';
+import { ccxtExceptions } from '../../../src/portfolio/sources/exchange/ccxt-client.ts';
 import { krakenLedgerHistory } from '../../../src/portfolio/sources/exchange/exchanges/kraken-ledger.ts';
 import { decimal } from './support/decimals.ts';
 import { krakenFixture } from './support/kraken-fixture.ts';
@@ -177,7 +178,9 @@ describe('Kraken stand-in faults, as ccxt surfaces them', () => {
     expect(error).not.toBeInstanceOf(ccxt.AuthenticationError);
     expect(String(error)).toContain('EAPI:Invalid signature');
     // With the mapping kraken.ts proposes, it is an AuthenticationError.
-    const mapped = client(standIn, Buffer.alloc(64, 7).toString('base64'), { exceptions: krakenExceptions });
+    const mapped = client(standIn, Buffer.alloc(64, 7).toString('base64'), {
+      exceptions: ccxtExceptions(ccxt, krakenExceptions),
+    });
     await expect(mapped.fetchBalance()).rejects.toBeInstanceOf(ccxt.AuthenticationError);
   });
 

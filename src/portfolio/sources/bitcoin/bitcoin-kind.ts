@@ -1,7 +1,6 @@
-import { isBitcoinAddress, parseExtendedPublicKey } from '../../addresses/bitcoin-keys.ts';
+import { loadBitcoinKeys } from '../../addresses/address-libraries.ts';
 import { badRequest, SourceError } from '../../errors.ts';
 import type { SourceKind } from '../source-kind.ts';
-import { bitcoinSource } from './bitcoin-source.ts';
 
 /** Bitcoin mainnet through Esplora, by address or account xpub/zpub. */
 export const bitcoinKind: SourceKind = {
@@ -16,8 +15,9 @@ export const bitcoinKind: SourceKind = {
       source: { kind: 'bitcoin' },
     },
   ],
-  validateWallet(provider, address, chain) {
+  async validateWallet(provider, address, chain) {
     const id = provider.providerId;
+    const { isBitcoinAddress, parseExtendedPublicKey } = await loadBitcoinKeys();
     if (/^0x[0-9a-fA-F]{40}$/.test(address))
       throw badRequest(`${address} is an EVM address, but this provider is Bitcoin`, id);
     if (/^[a-z]prv/i.test(address))
@@ -32,9 +32,10 @@ export const bitcoinKind: SourceKind = {
       id,
     );
   },
-  open(provider, credentials, { settings, now }) {
+  async open(provider, credentials, { settings, now }) {
     if (credentials.type !== 'wallet')
       throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
+    const { bitcoinSource } = await import('./bitcoin-source.ts');
     return bitcoinSource({
       baseUrl: settings.esploraUrl,
       address: credentials.address,

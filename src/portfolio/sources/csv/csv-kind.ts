@@ -1,6 +1,5 @@
 import { SourceError } from '../../errors.ts';
 import type { SourceKind } from '../source-kind.ts';
-import { csvSource } from './csv-source.ts';
 import { CSV_FORMATS } from './formats.ts';
 
 /** Transactions imported from a CSV export (the universal template or an exchange's own format). */
@@ -16,9 +15,10 @@ export const csvKind: SourceKind = {
       source: { kind: 'csv' },
     },
   ],
-  open(provider, credentials, { settings }) {
+  async open(provider, credentials, { settings }) {
     if (credentials.type !== 'csv')
       throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
+    const { csvSource } = await import('./csv-source.ts');
     return csvSource(credentials, { maxRows: settings.csvMaxRows });
   },
 };

@@ -14,11 +14,6 @@ import { ApiError, badRequest } from '../../errors.ts';
 import type { EvmChain } from '../../settings.ts';
 import type { NamedAddress } from '../source-kind.ts';
 
-/** A name as typed: dotted labels (`name.eth`). Addresses, xpubs and keys never hold a dot. */
-export function isEnsName(text: string): boolean {
-  return text.includes('.');
-}
-
 export interface EnsLookup {
   /** The Ethereum entry of the settings: ENS lives there, whatever network the address is linked on. */
   ethereum: EvmChain | undefined;

@@ -1,14 +1,10 @@
-import { isAddress as isSolanaAddress } from '@solana/kit';
-import { isBitcoinAddress, parseExtendedPublicKey } from '../../addresses/bitcoin-keys.ts';
-import { checkEvmAddress } from '../../addresses/evm-address.ts';
+import { loadBitcoinKeys, loadEvmAddress, loadSolanaKit } from '../../addresses/address-libraries.ts';
 import { ENS_CHAIN_ID } from '../../evm-chain-settings.ts';
 import { badRequest, SourceError } from '../../errors.ts';
 import type { ProviderDefinition } from '../../catalog/provider-definition.ts';
 import type { SourceKind } from '../source-kind.ts';
 import { ALL_EVM_NETWORKS } from './discover-networks.ts';
-import { isEnsName, resolveEnsName } from './ens-names.ts';
-import { evmBlockScanSource } from './evm-block-scan.ts';
-import { evmIndexerSource } from './evm-indexer-source.ts';
+import { isEnsName } from './ens-name-syntax.ts';
 
 /** Every configured EVM chain, one provider each, read by address. */
 export const evmKind: SourceKind = {
@@ -34,8 +30,10 @@ export const evmKind: SourceKind = {
     };
     return indexed.length > 1 ? [all, ...each] : each;
   },
-  validateWallet(provider, address, chain) {
+  async validateWallet(provider, address, chain) {
     const id = provider.providerId;
+    const [{ isBitcoinAddress, parseExtendedPublicKey }, { isAddress: isSolanaAddress }, { checkEvmAddress }] =
+      await Promise.all([loadBitcoinKeys(), loadSolanaKit(), loadEvmAddress()]);
     // Another chain's address: name the network to link it on instead.
     if (isBitcoinAddress(address) || parseExtendedPublicKey(address))
       throw badRequest(
@@ -63,24 +61,28 @@ export const evmKind: SourceKind = {
     if (!isEnsName(text)) return undefined;
     const linkedOn = settings.evmChains.find((c) => c.id === chain);
     if (!linkedOn) throw badRequest(`chain ${chain} is no longer configured`, provider.providerId);
+    const { resolveEnsName } = await import('./ens-names.ts');
     return resolveEnsName(text, provider.providerId, {
       ethereum: settings.evmChains.find((c) => c.id === ENS_CHAIN_ID),
       linkedOn,
       timeoutMs: settings.sourceTimeoutMs,
     });
   },
-  open(provider, credentials, { settings }) {
+  async open(provider, credentials, { settings }) {
     if (credentials.type !== 'wallet' || provider.providerId === ALL_EVM_NETWORKS)
       throw new SourceError('invalid', `provider ${provider.providerId} cannot read ${credentials.type} connections`);
     const chain = settings.evmChains.find((c) => c.id === provider.source.chainId);
     if (!chain) throw new SourceError('invalid', `chain ${provider.source.chainId} is no longer configured`);
-    if (chain.indexer)
+    if (chain.indexer) {
+      const { evmIndexerSource } = await import('./evm-indexer-source.ts');
       return evmIndexerSource({
         chain: { ...chain, indexer: chain.indexer },
         address: credentials.address,
         pageSize: settings.evmIndexerPageSize,
         timeoutMs: settings.sourceTimeoutMs,
       });
+    }
+    const { evmBlockScanSource } = await import('./evm-block-scan.ts');
     return evmBlockScanSource({
       chain,
       address: credentials.address,

@@ -1,6 +1,6 @@
 import type { Exchange } from 'ccxt';
 import { SourceError } from '../../errors.ts';
-import type { ExchangeDefinition } from './exchange-definition.ts';
+import type { CcxtExceptions, ExchangeDefinition } from './exchange-definition.ts';
 
 type Ccxt = typeof import('ccxt');
 
@@ -37,7 +37,7 @@ export async function openExchange(
     enableLastJsonResponse: true,
     timeout: options.timeoutMs,
     options: { ...definition.options },
-    ...(definition.exceptions ? { exceptions: definition.exceptions } : {}),
+    ...(definition.exceptions ? { exceptions: ccxtExceptions(ccxt, definition.exceptions) } : {}),
     ...(definition.budgetWindow
       ? { rateLimiterAlgorithm: 'rollingWindow', rollingWindowSize: definition.budgetWindow.windowMs }
       : {}),
@@ -46,6 +46,15 @@ export async function openExchange(
   if (options.apiUrl) exchange.urls.api = pointAt(exchange.urls.api, options.apiUrl) as typeof exchange.urls.api;
   if (definition.budgetWindow) shareBudget(exchange, definition, options.apiUrl);
   return exchange;
+}
+
+/** A definition's error names (see CcxtExceptions) as the ccxt classes its constructor takes. */
+export function ccxtExceptions(ccxt: object, exceptions: CcxtExceptions) {
+  const classes = (names: Record<string, string> = {}) =>
+    Object.fromEntries(
+      Object.entries(names).map(([text, name]) => [text, (ccxt as unknown as Record<string, unknown>)[name]]),
+    );
+  return { exact: classes(exceptions.exact), broad: classes(exceptions.broad) };
 }
 
 /** The rolling-window limiter of each exchange and endpoint, shared by all its clients in this process. */

@@ -66,7 +66,7 @@ export interface ExchangeDefinition {
    */
   tradeOffsetParam?: string;
   /** ccxt `exceptions` merged into the exchange's own (error texts ccxt does not classify). */
-  exceptions?: Record<string, unknown>;
+  exceptions?: CcxtExceptions;
   /** The currency a balance code stands for (Kraken's staked `DOT.S` is DOT). */
   balanceCurrency?(code: string): string;
   /** The exchange's first day (Unix ms): no history is asked for before it. */
@@ -105,3 +105,14 @@ export interface ExchangeDefinition {
   /** The key's permissions, where the exchange reports them; undefined when it cannot tell. */
   permissions?(exchange: Exchange): Promise<KeyPermissions | undefined>;
 }
+
+/**
+ * Error texts mapped to the name of the ccxt error class they mean (`AuthenticationError`, …),
+ * by exact text or by a part of it, as ccxt's own `exceptions`. Names rather than the classes:
+ * importing ccxt's classes here would load all of ccxt (about 80 MB) when the catalogue loads.
+ */
+export interface CcxtExceptions {
+  exact?: Record<string, CcxtErrorName>;
+  broad?: Record<string, CcxtErrorName>;
+}
+export type CcxtErrorName = (keyof typeof import('ccxt') & `${string}Error`) | 'InvalidNonce' | 'RateLimitExceeded';

@@ -42,7 +42,7 @@ export const exchangeKind: SourceKind = {
       },
     );
   },
-  open(provider, credentials, { settings, now, saveCredentials }) {
+  async open(provider, credentials, { settings, now, saveCredentials }) {
     if (credentials.type === 'oauth2')
       return openOAuth(provider.providerId, credentials, settings, now, saveCredentials);
     const definition = exchangeDefinition(provider.providerId);

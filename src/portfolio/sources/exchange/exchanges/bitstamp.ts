@@ -1,15 +1,14 @@
-import { InvalidNonce, RateLimitExceeded } from 'ccxt';
-import type { ExchangeDefinition } from '../exchange-definition.ts';
+import type { CcxtExceptions, ExchangeDefinition } from '../exchange-definition.ts';
 import { bitstampUserTransactions } from './bitstamp-history.ts';
 
 /**
  * Bitstamp answers these with `status: error`, which ccxt 4.5 turns into a plain ExchangeError;
  * passed as the constructor's `exceptions`, they become the classes that say what happened.
  */
-export const bitstampExceptions = {
+export const bitstampExceptions: CcxtExceptions = {
   exact: {
-    'X-Auth-Timestamp header is out of boundaries': InvalidNonce,
-    'Request rejected due to exceeded rate limit.': RateLimitExceeded,
+    'X-Auth-Timestamp header is out of boundaries': 'InvalidNonce',
+    'Request rejected due to exceeded rate limit.': 'RateLimitExceeded',
   },
 };
 

@@ -1,10 +1,9 @@
-import { AuthenticationError } from 'ccxt';
-import type { ExchangeDefinition } from '../exchange-definition.ts';
+import type { CcxtExceptions, ExchangeDefinition } from '../exchange-definition.ts';
 import { krakenLedgerHistory } from './kraken-ledger.ts';
 import { krakenSymbol } from './kraken-ledger-entries.ts';
 
 /** ccxt leaves Kraken's invalid-signature answer unclassified: it is a refused key. */
-export const krakenExceptions = { exact: { 'EAPI:Invalid signature': AuthenticationError } };
+export const krakenExceptions: CcxtExceptions = { exact: { 'EAPI:Invalid signature': 'AuthenticationError' } };
 
 /**
  * Kraken (api.kraken.com/0). Its ledger is the authoritative history and is read with Kraken's
