@@ -43,9 +43,8 @@ export class Revocations {
         return true;
       return this.readFresh(token.fam, token.jti);
     }
-    if (token.fam && (await this.check(`f:${token.fam}`, fresh, () => this.repo.isFamilyRevoked(token.fam!))))
-      return true;
-    return this.check(`j:${token.jti}`, fresh, () => this.repo.isAccessTokenRevoked(token.jti));
+    if (token.fam && (await this.check(`f:${token.fam}`, () => this.repo.isFamilyRevoked(token.fam!)))) return true;
+    return this.check(`j:${token.jti}`, () => this.repo.isAccessTokenRevoked(token.jti));
   }
 
   async revokeFamily(familyId: string): Promise<void> {
@@ -78,11 +77,11 @@ export class Revocations {
     await this.notifier.publish(key);
   }
 
-  private async check(key: string, fresh: boolean, load: () => Promise<boolean>): Promise<boolean> {
+  private async check(key: string, load: () => Promise<boolean>): Promise<boolean> {
     const now = this.clock.now();
     const hit = this.cache.get(key);
     if (hit?.revoked) return true;
-    if (!fresh && hit && now - hit.at < this.cacheMs) return false;
+    if (hit && now - hit.at < this.cacheMs) return false;
     const revoked = await load();
     this.remember(key, revoked);
     return revoked;
