@@ -8,15 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app.ts';
 import { internalsOf } from '../src/accounts/create-accounts.ts';
 import { loadConfig } from '../src/config.ts';
 import { portfolioOf } from '../src/portfolio/portfolio.ts';
 import { freePort } from './child-process.ts';
-import type { PagesBenchRow } from './scheduling-pages.ts';
+import { pageTimer, type PagesBenchRow, type TimedPage } from './page-timing.ts';
 
-const WARMUP = 30;
 const SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
 const CSV_HEADER = 'Date,Received Quantity,Received Currency,Sent Quantity,Sent Currency,Fee Amount,Fee Currency,Tag';
 
@@ -38,11 +36,7 @@ export async function runConnectPagesBench(options: { requests?: number } = {}):
   });
   const built = await buildApp(config);
   const { app, kernel, oauth, accounts } = built;
-  const serverTimes = new Map<string, number[]>();
-  app.addHook('onResponse', async (request, reply) => {
-    const key = request.headers['x-bench-page'];
-    if (typeof key === 'string') serverTimes.get(key)?.push(reply.elapsedTime);
-  });
+  const timer = pageTimer(app);
   await app.listen({ host: '127.0.0.1', port });
   try {
     const user = await accounts.users.create({ email: `connect-${Date.now()}@example.com`, name: 'Bench Person' });
@@ -74,7 +68,7 @@ export async function runConnectPagesBench(options: { requests?: number } = {}):
     }
     await kernel.jobs.drain();
 
-    const pages: Array<{ page: string; path: string }> = [
+    const pages: Omit<TimedPage, 'headers'>[] = [
       { page: 'GET /connect/link/{id} (picker)', path: base },
       { page: 'GET /connect/link/{id}?q=eth (search)', path: `${base}?q=eth` },
       { page: 'GET .../provider/binance', path: `${base}/provider/binance` },
@@ -82,28 +76,11 @@ export async function runConnectPagesBench(options: { requests?: number } = {}):
       { page: 'GET .../provider/csv', path: `${base}/provider/csv` },
       { page: 'GET .../progress (4 accounts, 1,000 transactions)', path: `${base}/progress` },
     ];
-    const rows: PagesBenchRow[] = [];
-    for (const { page, path } of pages) {
-      const url = `${config.ISSUER}${path}`;
-      let size = 0;
-      for (let i = 0; i < WARMUP; i++) size = (await get(url, signedIn)).length;
-      serverTimes.set(page, []);
-      const client: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        const t0 = performance.now();
-        await get(url, { ...signedIn, 'x-bench-page': page });
-        client.push(performance.now() - t0);
-      }
-      const server = serverTimes.get(page)!;
-      rows.push({
-        page,
-        'server p50 ms': percentile(server, 50),
-        'server p95 ms': percentile(server, 95),
-        'client p95 ms': percentile(client, 95),
-        'html KB': Number((size / 1024).toFixed(1)),
-      });
-    }
-    return rows;
+    return await timer.measure(
+      config.ISSUER,
+      pages.map((p) => ({ ...p, headers: signedIn })),
+      requests,
+    );
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
@@ -128,18 +105,6 @@ async function widgetStep(issuer: string, clientId: string, headers: Record<stri
     location = next;
   }
   throw new Error(`never reached the widget (last: ${location})`);
-}
-
-async function get(url: string, headers: Record<string, string>): Promise<string> {
-  const response = await fetch(url, { headers, redirect: 'manual' });
-  const body = await response.text();
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${body.slice(0, 300)}`);
-  return body;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

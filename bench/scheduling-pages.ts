@@ -8,23 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
 import { DateTime } from 'luxon';
 import { buildApp } from '../src/app.ts';
 import { internalsOf } from '../src/accounts/create-accounts.ts';
 import { loadConfig } from '../src/config.ts';
 import { schedulingServices } from '../src/scheduling/scheduling-services.ts';
 import { freePort } from './child-process.ts';
-
-export interface PagesBenchRow {
-  page: string;
-  'server p50 ms': number;
-  'server p95 ms': number;
-  'client p95 ms': number;
-  'html KB': number;
-}
-
-const PAGES_WARMUP = 30;
+import { pageTimer, type PagesBenchRow, type TimedPage } from './page-timing.ts';
 
 export async function runSchedulingPagesBench(options: { requests?: number } = {}): Promise<PagesBenchRow[]> {
   const requests = options.requests ?? Number(process.env.BENCH_PAGES_REQUESTS ?? 300);
@@ -42,11 +32,7 @@ export async function runSchedulingPagesBench(options: { requests?: number } = {
   });
   const built = await buildApp(config);
   const { app, kernel, oauth, accounts } = built;
-  const serverTimes = new Map<string, number[]>();
-  app.addHook('onResponse', async (request, reply) => {
-    const key = request.headers['x-bench-page'];
-    if (typeof key === 'string') serverTimes.get(key)?.push(reply.elapsedTime);
-  });
+  const timer = pageTimer(app);
   await app.listen({ host: '127.0.0.1', port });
   try {
     const s = schedulingServices(kernel, oauth, accounts, app.log);
@@ -82,7 +68,7 @@ export async function runSchedulingPagesBench(options: { requests?: number } = {
     const manage = `/booking/${booking.id}?token=${s.manageLinks.token(booking.id)}`;
     const ny = { 'accept-language': 'en-US,en;q=0.9' };
 
-    const pages: Array<{ page: string; path: string; headers: Record<string, string> }> = [
+    const pages: TimedPage[] = [
       { page: 'GET /{host}', path: '/paris-host', headers: ny },
       { page: 'GET /{host}/{event} (calendar)', path: '/paris-host/coffee?tz=America/New_York', headers: ny },
       {
@@ -98,44 +84,11 @@ export async function runSchedulingPagesBench(options: { requests?: number } = {
       { page: 'GET /scheduling/bookings', path: '/scheduling/bookings', headers: signedIn },
       { page: 'GET /scheduling/webhooks', path: '/scheduling/webhooks', headers: signedIn },
     ];
-    const rows: PagesBenchRow[] = [];
-    for (const { page, path, headers } of pages) {
-      const url = `${config.ISSUER}${path}`;
-      let size = 0;
-      for (let i = 0; i < PAGES_WARMUP; i++) size = (await get(url, headers)).length;
-      serverTimes.set(page, []);
-      const client: number[] = [];
-      for (let i = 0; i < requests; i++) {
-        const t0 = performance.now();
-        await get(url, { ...headers, 'x-bench-page': page });
-        client.push(performance.now() - t0);
-      }
-      const server = serverTimes.get(page)!;
-      rows.push({
-        page,
-        'server p50 ms': percentile(server, 50),
-        'server p95 ms': percentile(server, 95),
-        'client p95 ms': percentile(client, 95),
-        'html KB': Number((size / 1024).toFixed(1)),
-      });
-    }
-    return rows;
+    return await timer.measure(config.ISSUER, pages, requests);
   } finally {
     await app.close();
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-async function get(url: string, headers: Record<string, string>): Promise<string> {
-  const response = await fetch(url, { headers, redirect: 'manual' });
-  const body = await response.text();
-  if (response.status !== 200) throw new Error(`${url} answered ${response.status}: ${body.slice(0, 300)}`);
-  return body;
-}
-
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return Number(sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!.toFixed(2));
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
