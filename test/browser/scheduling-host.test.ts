@@ -193,6 +193,12 @@ describe.skipIf(!hasChromium)(`a host sets up scheduling in a real browser${SKIP
     await clickAndLoad(page, 'button:not([aria-hidden]):text-is("Save")');
     expect(await textOf(page, '.notice.saved')).toBe('Event type saved.');
     expect(await textOf(page, '.rows')).toContain('15 or 30 or 45 min');
+    // Delete asks first, on a page of its own; "Keep it" leaves the event type alone.
+    await clickAndLoad(page, '.rows a:has-text("Delete")');
+    expect(await textOf(page, 'h1')).toBe('Delete Quick chat?');
+    await checkPage(page, 'host-nojs-event-type-delete');
+    await clickAndLoad(page, 'a:text-is("Keep it")');
+    expect(await textOf(page, '.rows')).toContain('Quick chat');
 
     // Webhooks: the secret shown once, then the endpoint and its delivery log.
     await clickAndLoad(page, '.tabs a[href="/scheduling/webhooks"]');

@@ -29,7 +29,7 @@ export function deleteConfirmationPage(c: HostContext, d: DeleteConfirmation): s
 <p>${d.consequence}</p>
 <form method="post" action="${d.action}" class="actions">${csrfField(c.csrfToken)}
 <button type="submit" class="danger">Delete ${d.name}</button>
-<a href="${d.back}">Keep it</a>
+<a href="${d.back}" class="button secondary">Keep it</a>
 </form>
 </section>`,
   });
