@@ -29,7 +29,9 @@ export class AnvilChain {
   private readonly test;
 
   constructor(readonly rpcUrl: string) {
-    this.public = createPublicClient({ chain: foundry, transport: http(rpcUrl), pollingInterval: 20 });
+    // No cached block number: viem keeps one for `cacheTime` (the polling interval by default), and
+    // under other files' traffic a test could read a head older than the receipt it just waited for.
+    this.public = createPublicClient({ chain: foundry, transport: http(rpcUrl), pollingInterval: 20, cacheTime: 0 });
     this.test = createTestClient({ chain: foundry, mode: 'anvil', transport: http(rpcUrl) });
   }
 
