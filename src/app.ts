@@ -13,6 +13,7 @@ import { createKernel, type Kernel, type KernelOptions } from './kernel/kernel.t
 import { useDefaultErrorHandler } from './ui/default-error-handler.ts';
 import { registerFormBody } from './kernel/http/form-body.ts';
 import { gracefulClose } from './kernel/http/graceful-close.ts';
+import { lazySerializers } from './kernel/http/lazy-serializers.ts';
 import { healthRoutes } from './kernel/http/health.ts';
 import { chooseLogFormat } from './kernel/log/log-format.ts';
 import { prettyLines } from './kernel/log/pretty-lines.ts';
@@ -67,6 +68,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace',
     }),
     routerOptions: { maxParamLength: 200 },
+    schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   });
   const products = await servedProducts(config);
   const kernel = await createKernel(config, { ...options, log: app.log });

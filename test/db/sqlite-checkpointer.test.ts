@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openDatabase, type DatabaseHandle } from '../../src/kernel/db/database.ts';
 
-describe('SQLite WAL checkpoints in a worker thread', () => {
+describe('SQLite WAL checkpoints off the committing connection', () => {
   let dir: string;
   let handle: DatabaseHandle | undefined;
   afterEach(async () => {
@@ -12,7 +12,15 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it('copies committed pages into the database file without any commit doing it', async () => {
+  /** Waits (bounded) until the database file has grown past `size`: a checkpoint copied pages in. */
+  const fileGrowsPast = async (file: string, size: number) => {
+    const deadline = Date.now() + 10_000;
+    while (statSync(file).size <= size && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    return statSync(file).size > size;
+  };
+
+  it('copies a few committed pages into the database file on a timer, with no commit doing it and no thread', async () => {
     dir = mkdtempSync(join(tmpdir(), 'consentry-ckpt-'));
     const file = join(dir, 'test.db');
     handle = openDatabase(`sqlite:${file}`);
@@ -23,13 +31,34 @@ describe('SQLite WAL checkpoints in a worker thread', () => {
     const before = statSync(file).size;
     const insert = sqlite.prepare('INSERT INTO t (v) VALUES (?)');
     sqlite.transaction(() => {
-      for (let i = 0; i < 200; i++) insert.run('x'.repeat(1000));
+      for (let i = 0; i < 100; i++) insert.run('x'.repeat(1000));
     })();
-    // The pages sit in the WAL until the worker's checkpoint moves them into the file.
+    expect(await fileGrowsPast(file, before + 50_000)).toBe(true);
+    expect(handle.checkpointer?.onWorker).toBe(false);
+  });
+
+  it('hands checkpoints to a worker thread once an interval writes a busy WAL, and they go on there', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'consentry-ckpt-'));
+    const file = join(dir, 'test.db');
+    handle = openDatabase(`sqlite:${file}`);
+    if (handle.dialect !== 'sqlite') throw new Error('expected SQLite');
+    const { sqlite, checkpointer } = handle;
+    sqlite.exec('CREATE TABLE t (v TEXT)');
+    const insert = sqlite.prepare('INSERT INTO t (v) VALUES (?)');
+    const write = (rows: number) =>
+      sqlite.transaction(() => {
+        for (let i = 0; i < rows; i++) insert.run('x'.repeat(1000));
+      })();
+    // Past start-up's first interval (whose writes never count), ~2 MB of pages land in one interval.
     const deadline = Date.now() + 10_000;
-    while (statSync(file).size <= before + 100_000 && Date.now() < deadline)
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(statSync(file).size).toBeGreaterThan(before + 100_000);
+    while (!checkpointer?.onWorker && Date.now() < deadline) {
+      write(2000);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(checkpointer?.onWorker).toBe(true);
+    const before = statSync(file).size;
+    write(200);
+    expect(await fileGrowsPast(file, before + 100_000)).toBe(true);
   });
 
   it('close stops the worker and closes the connection, even one that never ran a query', async () => {

@@ -5,7 +5,7 @@ import SqliteDatabase from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
 import type pg from 'pg';
 import type { Database } from './schema.ts';
-import { startCheckpointer } from './sqlite-checkpointer.ts';
+import { startCheckpointer, type Checkpointer } from './sqlite-checkpointer.ts';
 import { withStatementCache } from './statement-cache.ts';
 
 export type Db = Kysely<Database>;
@@ -24,6 +24,8 @@ interface SqliteHandle {
   dialect: 'sqlite';
   /** The connection under `db`, for hot paths that run synchronously (see group-commit.ts). */
   sqlite: SqliteDatabase.Database;
+  /** Who copies the WAL into the database file (undefined in memory). */
+  checkpointer?: Checkpointer;
   close(): Promise<void>;
 }
 
@@ -83,16 +85,15 @@ export function openDatabase(
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('foreign_keys = ON');
   const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-  const stopCheckpointer =
-    file === ':memory:'
-      ? async () => {}
-      : startCheckpointer(sqlite, resolve(file), (error) => onBackgroundError?.(error));
+  const checkpointer =
+    file === ':memory:' ? undefined : startCheckpointer(sqlite, resolve(file), (error) => onBackgroundError?.(error));
   return {
     db,
     dialect: 'sqlite',
     sqlite,
+    checkpointer,
     close: async () => {
-      await stopCheckpointer();
+      await checkpointer?.stop();
       await db.destroy();
       // Kysely opens its driver lazily: a handle that never ran a query would stay open.
       if (sqlite.open) sqlite.close();

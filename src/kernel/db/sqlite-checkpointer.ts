@@ -1,43 +1,87 @@
+import type { Worker } from 'node:worker_threads';
 import { startPlainWorker } from '../threads/plain-worker.ts';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { CheckpointWorkerData } from './checkpoint-worker.js';
 
 const CHECKPOINT_INTERVAL_MS = 500;
 const AUTOCHECKPOINT_PAGES = 1000; // SQLite's default, restored if the worker fails
+/** WAL pages written in one interval (1 MiB at 4 KiB pages) that make checkpoints worth a thread. */
+const BUSY_WAL_PAGES = 256;
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits
  * past 1000 WAL pages copies them into the database file and fsyncs, inside that commit; under
  * the token endpoint's load that was about a fifth of a refresh's cost (bench/token-handlers.ts).
- * Here a worker thread (checkpoint-worker.js) checkpoints every 500 ms with its own connection
- * (PASSIVE: it never blocks a writer); should it fail, the connection checkpoints by itself again.
+ *
+ * While writes are few, the committing connection checkpoints every 500 ms on a timer (PASSIVE:
+ * it never blocks a writer; a handful of pages, and nothing at all when nothing was written).
+ * The first interval that wrote BUSY_WAL_PAGES or more starts a worker thread
+ * (checkpoint-worker.js) with its own connection to do it from then on: a thread costs ~11 MB,
+ * which an idle server need not pay. Should the worker fail, the connection checkpoints by
+ * itself again as SQLite does by default.
  */
+export interface Checkpointer {
+  /** Whether the worker thread has taken checkpoints over (after the first busy interval). */
+  readonly onWorker: boolean;
+  stop(): Promise<void>;
+}
+
 export function startCheckpointer(
   sqlite: BetterSqlite3.Database,
   file: string,
   onError: (error: Error) => void,
-): () => Promise<void> {
+): Checkpointer {
   sqlite.pragma('wal_autocheckpoint = 0');
   // Once a checkpoint has caught up, the WAL restarts; this bounds the file it leaves behind.
   sqlite.pragma(`journal_size_limit = ${64 * 1024 * 1024}`);
-  const workerData: CheckpointWorkerData = { file, intervalMs: CHECKPOINT_INTERVAL_MS };
-  const worker = startPlainWorker(new URL('./checkpoint-worker.js', import.meta.url), { workerData });
-  worker.unref();
+  const checkpointHere = sqlite.prepare('PRAGMA wal_checkpoint(PASSIVE)');
+  let worker: Worker | undefined;
   let stopping = false;
+  let firstTick = true;
+
   const fallBack = (error: Error) => {
     if (stopping || !sqlite.open) return;
     sqlite.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
     onError(error);
   };
-  worker.on('error', fallBack);
-  worker.on('exit', (code) => fallBack(new Error(`the WAL checkpoint worker exited with code ${code}`)));
-  return async () => {
-    if (stopping) return;
-    stopping = true;
-    const exited = new Promise((resolve) => worker.once('exit', resolve));
-    // Referenced again: an unreferenced worker would let the process end before it has exited.
-    worker.ref();
-    worker.postMessage('stop');
-    await exited;
+  const handOver = () => {
+    clearInterval(timer);
+    const workerData: CheckpointWorkerData = { file, intervalMs: CHECKPOINT_INTERVAL_MS };
+    worker = startPlainWorker(new URL('./checkpoint-worker.js', import.meta.url), { workerData });
+    worker.unref();
+    worker.on('error', fallBack);
+    worker.on('exit', (code) => fallBack(new Error(`the WAL checkpoint worker exited with code ${code}`)));
+  };
+  const timer = setInterval(() => {
+    // A transaction of this connection is open across an await: its commit comes first.
+    if (!sqlite.open || sqlite.inTransaction) return;
+    try {
+      // `log`: pages in the WAL, i.e. written since the last checkpoint caught up (500 ms ago).
+      const { log } = checkpointHere.get() as { busy: number; log: number; checkpointed: number };
+      // The first interval holds start-up's writes (migrations on a new database), not traffic.
+      if (log >= BUSY_WAL_PAGES && !firstTick) handOver();
+      firstTick = false;
+    } catch (error) {
+      clearInterval(timer);
+      fallBack(error instanceof Error ? error : new Error(String(error)));
+    }
+  }, CHECKPOINT_INTERVAL_MS);
+  timer.unref();
+
+  return {
+    get onWorker() {
+      return worker !== undefined;
+    },
+    async stop() {
+      if (stopping) return;
+      stopping = true;
+      clearInterval(timer);
+      if (!worker) return;
+      const exited = new Promise((resolve) => worker!.once('exit', resolve));
+      // Referenced again: an unreferenced worker would let the process end before it has exited.
+      worker.ref();
+      worker.postMessage('stop');
+      await exited;
+    },
   };
 }
