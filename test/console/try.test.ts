@@ -80,7 +80,7 @@ describe('"Try it out" (/try)', () => {
     expect(page).not.toContain(code);
     expect(text).toMatch(/"access_token": "eyJ[\w-]{7}…[\w-]{4}"/);
     expect(page).not.toMatch(/eyJ[\w-]+\.eyJ[\w-]+\.[\w-]+/);
-    expect(page).not.toMatch(/rt_[\w-]{20,}/);
+    expect(page).not.toMatch(/rt_[\w.-]{20,}/);
 
     // The code came back once: the flow cookie is gone.
     const replay = await agent.get(callback);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hashMatches, newTimeOrderedId, sha256 } from '../../src/kernel/crypto/tokens.ts';
+import { hashMatches, newOrderedToken, newTimeOrderedId, sha256, tokenKey } from '../../src/kernel/crypto/tokens.ts';
 import { pooledRandomBytes } from '../../src/kernel/crypto/random-pool.ts';
 
 describe('ids, hashes and random bytes', () => {
@@ -29,5 +29,21 @@ describe('ids, hashes and random bytes', () => {
     expect(hashMatches('cs_secreT', stored)).toBe(false);
     expect(hashMatches('cs_secret', stored.slice(0, 20))).toBe(false);
     expect(hashMatches('cs_secret', '')).toBe(false);
+  });
+
+  it('ordered tokens are stored under keys that sort by issue time, and older tokens keep their bare hash', () => {
+    const tokens = [1_700_000_000_000, 1_700_000_000_001, 1_800_000_000_000].map((ms) => newOrderedToken('rt_', ms));
+    expect(tokens[0]).toMatch(/^rt_018bcfe56800\.[\w-]{43}$/);
+    const keys = tokens.map(tokenKey);
+    expect([...keys].reverse().sort()).toEqual(keys);
+    expect(keys[0]).toBe(`rt_018bcfe56800.${sha256(tokens[0]!)}`);
+    // The key holds the hash, never the random part.
+    expect(keys[0]).not.toContain(tokens[0]!.split('.')[1]);
+    expect(newOrderedToken('rt_', 1)).not.toBe(newOrderedToken('rt_', 1));
+    const opaque = 'rt_' + 'A'.repeat(43);
+    expect(tokenKey(opaque)).toBe(sha256(opaque));
+    // A dot far into a presented value is not a time part: the bare hash, which matches nothing issued.
+    const far = `${'x'.repeat(30)}.y`;
+    expect(tokenKey(far)).toBe(sha256(far));
   });
 });

@@ -52,11 +52,11 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
       ...extra,
     });
   const familySize = async (token: string) => {
-    const { sha256 } = await import('../../src/kernel/crypto/tokens.ts');
+    const { tokenKey } = await import('../../src/kernel/crypto/tokens.ts');
     const row = await server.kernel.database.db
       .selectFrom('refresh_tokens')
       .select('family_id')
-      .where('token_hash', '=', sha256(token))
+      .where('token_hash', '=', tokenKey(token))
       .executeTakeFirstOrThrow();
     return (
       await server.kernel.database.db

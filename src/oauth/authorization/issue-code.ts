@@ -1,5 +1,5 @@
 import type { OAuthContext } from '../oauth-context.ts';
-import { newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
+import { newOrderedToken, tokenKey } from '../../kernel/crypto/tokens.ts';
 import { AuthorizationCodeRepository } from '../tokens/authorization-code-repository.ts';
 import type { AuthorizationRequest } from './authorization-request.ts';
 import { redirectBack } from './redirect.ts';
@@ -21,12 +21,12 @@ export async function issueCodeRedirect(
   /** The sign-in session (absent for codes minted outside a browser, e.g. benchmarks). */
   sessionId?: string,
 ): Promise<string> {
-  const code = newOpaqueToken('ac_');
   const now = ctx.clock.now();
+  const code = newOrderedToken('ac_', now);
   if (sessionId && request.scopes.includes('openid'))
     await new SessionClientRepository(ctx.database.db).record(sessionId, request.clientId, userId, now);
   await new AuthorizationCodeRepository(ctx.database.db).insert({
-    codeHash: sha256(code),
+    codeHash: tokenKey(code),
     clientId: request.clientId,
     userId,
     grantId,

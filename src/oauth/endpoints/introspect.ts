@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
-import { sha256 } from '../../kernel/crypto/tokens.ts';
+import { tokenKey } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken } from '../tokens/access-token.ts';
@@ -74,7 +74,7 @@ async function introspectRefreshToken(
   token: string,
   clientId: string,
 ): Promise<Record<string, unknown>> {
-  const record = await ctx.families.findRefreshToken(sha256(token));
+  const record = await ctx.families.findRefreshToken(tokenKey(token));
   const now = ctx.clock.now();
   if (!record || record.family.clientId !== clientId) return INACTIVE;
   if (record.status !== 'active' || record.family.revokedAt !== null || record.expiresAt <= now) return INACTIVE;

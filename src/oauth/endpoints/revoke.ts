@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { OAuthContext } from '../oauth-context.ts';
-import { sha256 } from '../../kernel/crypto/tokens.ts';
+import { tokenKey } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken } from '../tokens/access-token.ts';
@@ -41,7 +41,7 @@ export async function revokeEndpoint(app: FastifyInstance, ctx: OAuthContext): P
 
 async function revokeRefreshToken(ctx: OAuthContext, token: string, clientId: string): Promise<boolean> {
   if (!token.startsWith('rt_')) return false;
-  const record = await ctx.families.findRefreshToken(sha256(token));
+  const record = await ctx.families.findRefreshToken(tokenKey(token));
   if (!record || record.family.clientId !== clientId) return false;
   await ctx.revocations.revokeFamily(record.familyId);
   return true;

@@ -1,4 +1,4 @@
-import { newTimeOrderedId, sha256 } from '../../kernel/crypto/tokens.ts';
+import { newTimeOrderedId, tokenKey } from '../../kernel/crypto/tokens.ts';
 import type { AuthorizationCode } from '../tokens/authorization-code-repository.ts';
 import { checkCodeVerifier } from '../checks/check-pkce.ts';
 import { narrowResources } from '../checks/check-resource.ts';
@@ -23,7 +23,7 @@ export const authorizationCodeGrant: GrantHandler = {
   async handle(ctx, { single, resource }, client, dpopJkt) {
     const code = single.code;
     if (!code) throw new InvalidRequest('code is required');
-    const codeHash = sha256(code);
+    const codeHash = tokenKey(code);
     const record = await ctx.tokenStore.read((tx) => tx.codes.findByHash(codeHash));
     const now = ctx.clock.now();
     if (!record || record.clientId !== client.id) throw new InvalidGrant('the authorization code is invalid');

@@ -1,4 +1,4 @@
-import { newTimeOrderedId, sha256 } from '../../kernel/crypto/tokens.ts';
+import { newTimeOrderedId, sha256, tokenKey } from '../../kernel/crypto/tokens.ts';
 import type { OAuthContext } from '../oauth-context.ts';
 import type { Client } from '../clients/client.ts';
 import { checkFapi2Scopes, checkNarrowedScopes } from '../checks/check-scope.ts';
@@ -24,7 +24,7 @@ export const refreshTokenGrant: GrantHandler = {
   async handle(ctx, { single, resource }, client, dpopJkt) {
     const token = single.refresh_token;
     if (!token) throw new InvalidRequest('refresh_token is required');
-    const hash = sha256(token);
+    const hash = tokenKey(token);
     const record = await ctx.tokenStore.read((tx) => tx.families.findRefreshToken(hash));
     const now = ctx.clock.now();
     if (record?.grantRevoked && record.family.clientId === client.id)

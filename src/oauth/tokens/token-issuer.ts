@@ -1,5 +1,5 @@
 import type { OAuthContext } from '../oauth-context.ts';
-import { newOpaqueToken, sha256 } from '../../kernel/crypto/tokens.ts';
+import { newOrderedToken, tokenKey } from '../../kernel/crypto/tokens.ts';
 import type { LoadedKey } from '../../kernel/keys/key-ring.ts';
 import type { RegisteredResource } from '../../kernel/scope-registry.ts';
 import type { Client } from '../clients/client.ts';
@@ -79,9 +79,9 @@ export async function issueTokens(
   };
   let refresh: IssuedTokens['refresh'];
   if (input.withRefreshToken) {
-    const token = newOpaqueToken('rt_');
+    const token = newOrderedToken('rt_', now);
     response.refresh_token = token;
-    refresh = { hash: sha256(token), expiresAt: now + life.refreshTtl * 1000 };
+    refresh = { hash: tokenKey(token), expiresAt: now + life.refreshTtl * 1000 };
   }
   // Every response whose scopes include `openid` carries an ID token, a refresh's too (the
   // contract's token response; OIDC Core §12.2 gives its rules: same iss, sub, aud and auth_time).

@@ -1,5 +1,5 @@
 import { setTimeout as pause } from 'node:timers/promises';
-import { sha256 } from '../../../src/kernel/crypto/tokens.ts';
+import { tokenKey } from '../../../src/kernel/crypto/tokens.ts';
 import type { Deployment } from './deployment.ts';
 import type { Load } from './load.ts';
 import type { FaultClient } from './people.ts';
@@ -52,7 +52,7 @@ async function checkRefreshFamilies(deployment: Deployment, load: Load): Promise
   const stored = new Set(
     (await deployment.query<{ token_hash: string }>('select token_hash from refresh_tokens')).map((r) => r.token_hash),
   );
-  const missing = load.chains.flatMap((c) => c.refreshes).filter((token) => !stored.has(sha256(token)));
+  const missing = load.chains.flatMap((c) => c.refreshes).filter((token) => !stored.has(tokenKey(token)));
   tally.lostWrites += missing.length;
   if (missing.length) tally.unexpected.push(`${missing.length} answered refresh tokens are not in the database`);
 }
