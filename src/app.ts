@@ -1,4 +1,10 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyInstance,
+  type FastifyServerFactory,
+  type FastifyServerOptions,
+} from 'fastify';
 import cookie from '@fastify/cookie';
 import type { Config } from './config.ts';
 import {
@@ -15,8 +21,7 @@ import { registerFormBody } from './kernel/http/form-body.ts';
 import { gracefulClose } from './kernel/http/graceful-close.ts';
 import { lazySerializers } from './kernel/http/lazy-serializers.ts';
 import { healthRoutes } from './kernel/http/health.ts';
-import { chooseLogFormat } from './kernel/log/log-format.ts';
-import { prettyLines } from './kernel/log/pretty-lines.ts';
+import { createLogger } from './kernel/log/create-logger.ts';
 import { registerStrictJsonBody } from './kernel/http/json-body.ts';
 import { metricsRoutes } from './kernel/http/metrics.ts';
 import { registerOpenApi } from './kernel/http/openapi.ts';
@@ -43,6 +48,10 @@ export interface BuildOptions extends KernelOptions {
   logger?: FastifyServerOptions['logger'];
   /** Where log lines go instead of stdout (tests read them), with the usual level and redaction. */
   logStream?: { write(line: string): void };
+  /** The process's logger, made before the app (`consentry start`); else one is made here. */
+  loggerInstance?: FastifyBaseLogger;
+  /** A server already listening for the app to take over (`consentry start`, see src/server.ts). */
+  serverFactory?: FastifyServerFactory;
 }
 
 /**
@@ -50,17 +59,11 @@ export interface BuildOptions extends KernelOptions {
  * the products PRODUCTS names, in one visible order. `server.ts` listens and shuts down.
  */
 export async function buildApp(config: Config, options: BuildOptions = {}): Promise<BuiltApp> {
-  const logStream =
-    options.logStream ??
-    (chooseLogFormat(config, process.stdout.isTTY === true) === 'pretty'
-      ? prettyLines(process.stdout, { colors: process.stdout.isTTY === true })
-      : undefined);
   const app = Fastify({
-    logger: options.logger ?? {
-      level: config.LOG_LEVEL,
-      redact: ['req.headers.authorization', 'req.headers.cookie'],
-      ...(logStream ? { stream: logStream } : {}),
-    },
+    ...(options.logger === undefined
+      ? { loggerInstance: options.loggerInstance ?? createLogger(config, options.logStream) }
+      : { logger: options.logger }),
+    ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     trustProxy: config.TRUST_PROXY,
     // Per-request lines only when debugging: at load they cost more than the requests themselves.
     logController: new LogController({

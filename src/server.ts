@@ -1,6 +1,8 @@
-import { buildApp } from './app.ts';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
-import { tryAppEnabled } from './console/index.ts';
+import { listenEarly } from './kernel/http/early-listener.ts';
+import { answerWhileStarting } from './kernel/http/starting-answers.ts';
+import { createLogger } from './kernel/log/create-logger.ts';
 
 /** How long past the grace period a shutdown may take (closing the database, Redis) before the process just exits. */
 const CLOSE_MARGIN_MS = 5000;
@@ -9,39 +11,75 @@ const CLOSE_MARGIN_MS = 5000;
  * Starts the platform and stops it cleanly on SIGINT/SIGTERM: no new connections, requests and
  * jobs in progress get SHUTDOWN_GRACE_MS to finish (jobs still running then go back to the
  * queue), then the database and Redis close. A second signal exits at once.
+ *
+ * The port is bound first, before the app's modules load: a node started while PostgreSQL cannot
+ * be reached waits for it (wait-for-database.ts) and meanwhile answers as a starting node does
+ * (starting-answers.ts: alive, not ready, 503 with Retry-After), then the app takes over the same
+ * sockets. A signal before then exits 0 at once: no request has reached the app.
  */
 export async function startServer(config: Config): Promise<void> {
-  const { app } = await buildApp(config);
-  await app.listen({ host: config.HOST, port: config.PORT });
+  const log = createLogger(config);
+  const listener = await listenEarly(config.HOST, config.PORT, answerWhileStarting);
+  const nowServing = stopOnSignals(config, log);
+
+  const [{ buildApp }, { tryAppEnabled }] = await Promise.all([import('./app.ts'), import('./console/index.ts')]);
+  let app: FastifyInstance;
+  try {
+    ({ app } = await buildApp(config, {
+      loggerInstance: log,
+      serverFactory: listener.serverFactory,
+      waitForDatabase: true,
+    }));
+    listener.closeWith(app, config.SHUTDOWN_GRACE_MS);
+    await app.ready();
+  } catch (error) {
+    await listener.close(0);
+    throw new Error(`Consentry cannot start: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
+  }
+  listener.serve(app.routing);
+  nowServing(app);
   app.log.info(
     { issuer: config.ISSUER },
     `Consentry is serving ${config.ISSUER} (discovery: ${config.ISSUER}/.well-known/openid-configuration)`,
   );
   if (tryAppEnabled(config))
     app.log.info(`Try it out: ${config.ISSUER}/try walks you through an app connecting to your account`);
+}
+
+/** Handles SIGINT/SIGTERM from the start; the returned function tells it the app serves (and must be drained). */
+function stopOnSignals(config: Config, log: FastifyBaseLogger): (app: FastifyInstance) => void {
+  let serving: FastifyInstance | undefined;
   let stopping = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.on(signal, () => {
       if (stopping) {
-        app.log.warn({ signal }, 'second signal: exiting without waiting');
+        log.warn({ signal }, 'second signal: exiting without waiting');
         process.exit(1);
       }
       stopping = true;
-      app.log.info(
+      const app = serving;
+      if (!app) {
+        log.info({ signal }, 'shutting down before serving: nothing to finish');
+        process.exit(0);
+      }
+      log.info(
         { signal, graceMs: config.SHUTDOWN_GRACE_MS },
         'shutting down: finishing the requests and jobs in progress',
       );
       setTimeout(() => {
-        app.log.error('shutdown did not finish in time; exiting');
+        log.error('shutdown did not finish in time; exiting');
         process.exit(1);
       }, config.SHUTDOWN_GRACE_MS + CLOSE_MARGIN_MS).unref();
       app.close().then(
         () => process.exit(0),
         (error: unknown) => {
-          app.log.error({ err: error }, 'shutdown failed');
+          log.error({ err: error }, 'shutdown failed');
           process.exit(1);
         },
       );
     });
   }
+  return (app) => void (serving = app);
 }

@@ -4,8 +4,9 @@ import type { Config } from '../config.ts';
 import { systemClock, type Clock } from './clock.ts';
 import { resolveSecretKey } from './crypto/secret-key.ts';
 import { SecretBox } from './crypto/secret-box.ts';
-import { openDatabase, type DatabaseHandle } from './db/database.ts';
+import { openDatabase, sqliteFile, type DatabaseHandle } from './db/database.ts';
 import { migrateToLatest } from './db/migrate.ts';
+import { databaseLabel, untilDatabaseAnswers } from './db/wait-for-database.ts';
 import { createJobQueue, type JobQueue } from './jobs/index.ts';
 import { KeyRing } from './keys/key-ring.ts';
 import { SigningKeyRepository } from './keys/signing-key-repository.ts';
@@ -39,12 +40,24 @@ export interface KernelOptions {
   log?: FastifyBaseLogger;
   /** Fail a SQLite group-commit unit that awaits anything but its statements (the tests' servers set this). */
   checkGroupCommitUnits?: boolean;
+  /**
+   * `consentry start`: while PostgreSQL cannot be reached, retry (see wait-for-database.ts) rather
+   * than fail. A SQLite file opens or fails at once: there is nothing to wait for.
+   */
+  waitForDatabase?: boolean;
 }
 
 /** Opens and migrates the database and loads the signing keys. */
 export async function createKernel(config: Config, options: KernelOptions = {}): Promise<Kernel> {
-  const clock = options.clock ?? systemClock;
   const log = options.log ?? pino({ level: 'warn' });
+  if (options.waitForDatabase && sqliteFile(config.DATABASE_URL) === undefined)
+    return untilDatabaseAnswers(() => openKernel(config, options, log), log, databaseLabel(config.DATABASE_URL));
+  return openKernel(config, options, log);
+}
+
+/** One attempt: a failure closes what it opened. */
+async function openKernel(config: Config, options: KernelOptions, log: FastifyBaseLogger): Promise<Kernel> {
+  const clock = options.clock ?? systemClock;
   const database = openDatabase(
     config.DATABASE_URL,
     config.DATABASE_POOL_SIZE,

@@ -18,7 +18,8 @@ export class TcpProxy {
     private readonly targetPort: number,
   ) {}
 
-  async start(): Promise<void> {
+  /** Listens on `port` (default: a free one); the mode set before (`freeze`, `cut`) holds from the first connection. */
+  async start(port = 0): Promise<void> {
     this.server = createServer((client) => {
       client.on('error', () => {});
       if (this.mode === 'cut') return void client.resetAndDestroy();
@@ -38,7 +39,7 @@ export class TcpProxy {
         if (this.mode === 'open') client.write(chunk);
       });
     });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    await new Promise<void>((resolve) => this.server!.listen(port, '127.0.0.1', resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
 

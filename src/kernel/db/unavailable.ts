@@ -4,7 +4,15 @@ export const DATABASE_RETRY_AFTER_S = 5;
 // PostgreSQL: admin shutdown, crash shutdown, cannot connect now, too many connections; class 08
 // is "connection exception". Node's socket errors and pg's own words for a lost or slow connection.
 const PG_CODES = new Set(['57P01', '57P02', '57P03', '53300', '57014']);
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENOTFOUND']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN', // a DNS server that did not answer
+]);
 const PG_MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',

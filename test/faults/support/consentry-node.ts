@@ -36,8 +36,11 @@ export class ConsentryNode {
     return this.process !== undefined && this.process.exitCode === null && this.process.signalCode === null;
   }
 
-  /** Starts the process and waits until it answers /healthz (not /readyz: the database may be away). */
-  async start(): Promise<void> {
+  /**
+   * Starts the process and waits until it serves (/readyz 200), or with `alive` only until it
+   * answers /healthz: a node whose database is away answers that while it waits for it.
+   */
+  async start(until: 'ready' | 'alive' = 'ready'): Promise<void> {
     const child = spawn(process.execPath, [BIN, 'start'], {
       env: { PATH: process.env.PATH ?? '', ...this.env, PORT: String(this.port) },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -53,9 +56,10 @@ export class ConsentryNode {
       if (this.endedOnPurpose.has(child)) return;
       this.crashes.push(`${this.name} exited (code ${code}, signal ${signal}):\n${this.recent.join('\n')}`);
     });
-    await waitFor(`${this.name} to answer /healthz`, 30_000, async () => {
+    const path = until === 'ready' ? '/readyz' : '/healthz';
+    await waitFor(`${this.name} to answer ${path}`, 30_000, async () => {
       if (!this.running) throw new Error(`${this.name} exited while starting:\n${this.recent.join('\n')}`);
-      return (await fetch(`${this.url}/healthz`).catch(() => undefined))?.status === 200;
+      return (await fetch(`${this.url}${path}`).catch(() => undefined))?.status === 200;
     });
   }
 
@@ -64,17 +68,19 @@ export class ConsentryNode {
     await this.end('SIGKILL');
   }
 
-  /** SIGTERM, the graceful stop (the suite's cleanup). */
-  async stop(): Promise<void> {
-    await this.end('SIGTERM');
+  /** SIGTERM, the graceful stop (the suite's cleanup); the exit code (null when it was not running). */
+  async stop(): Promise<number | null> {
+    const code = await this.end('SIGTERM');
     await new Promise<void>((resolve) => this.log.end(resolve));
+    return code;
   }
 
-  private async end(signal: NodeJS.Signals): Promise<void> {
+  private async end(signal: NodeJS.Signals): Promise<number | null> {
     const child = this.process;
-    if (!child || !this.running) return;
+    if (!child || !this.running) return null;
     this.endedOnPurpose.add(child);
     child.kill(signal);
-    await once(child, 'exit');
+    const [code] = (await once(child, 'exit')) as [number | null];
+    return code;
   }
 }
