@@ -15,6 +15,7 @@
 //                              instead of a SQLite file
 //   BENCH_NODES=1              Consentry processes sharing that database; the load is spread over them
 //                              (connections split evenly), their rates summed and their CPU added up
+//   BENCH_SETTINGS=MEMORY_MODE=fast,…  Consentry settings for its nodes (the shell's own never reach them)
 //
 // Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
 // run had non-2xx responses or socket errors, which is a bug to fix, not a number to report.
@@ -436,6 +437,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
       ...(profileDir ? { cpuProfileDir: profileDir } : {}),
       ...(POSTGRES_URL ? { postgresUrl: POSTGRES_URL } : {}),
       nodes: NODES,
+      settings: benchSettings(),
     });
     running.push(consentry);
     consentryUrl = consentry.url;
@@ -666,3 +668,15 @@ main().then(
     process.exit(1);
   },
 );
+
+/** BENCH_SETTINGS: `NAME=value` pairs, comma-separated, handed to every Consentry node. */
+function benchSettings(): Record<string, string> {
+  const pairs = (process.env.BENCH_SETTINGS ?? '').split(',').filter((pair) => pair.trim() !== '');
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const at = pair.indexOf('=');
+      if (at < 1) throw new Error(`BENCH_SETTINGS: expected NAME=value, got ${pair}`);
+      return [pair.slice(0, at).trim(), pair.slice(at + 1)];
+    }),
+  );
+}

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { buildIsFresh } from '../scripts/build-state.js';
 
-// MEMORY_MODE (src/config.ts validates it): V8's flags are set before the server's modules load,
-// so the heap they build already follows them. Flags are process-wide, worker threads included.
-// eslint-disable-next-line no-restricted-properties -- read before src/config.ts can load; it validates the value
-if (process.argv[2] === 'start' && process.env.MEMORY_MODE !== 'fast') setFlagsFromString('--optimize-for-size');
+// The server loads with V8 favouring memory over speed, so the heap its modules build stays small;
+// src/server.ts turns V8's defaults back on once it serves unless MEMORY_MODE=smallest.
+// Flags are process-wide, worker threads included.
+if (process.argv[2] === 'start') setFlagsFromString('--optimize-for-size');
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 if (buildIsFresh(root)) {

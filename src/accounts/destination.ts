@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import { domainToASCII } from 'node:url';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import type { parsePhoneNumberFromString as ParsePhoneNumber } from 'libphonenumber-js/max';
 import { InvalidEmail, InvalidPhone, MissingContact } from './errors.ts';
 
 export type { Channel } from './errors.ts';
@@ -16,6 +17,13 @@ export interface Destination {
 const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]([a-z0-9-]{0,61}[a-z0-9])?$/;
 const PHONE_CHARACTERS = /^\+[0-9\s().-]{4,30}$/;
+
+const require = createRequire(import.meta.url);
+let parsePhoneLoaded: typeof ParsePhoneNumber | undefined;
+/** libphonenumber's metadata (~2.4 MB of heap) loads with the first phone number, not at start. */
+const parsePhoneNumberFromString: typeof ParsePhoneNumber = (...args) =>
+  (parsePhoneLoaded ??= (require('libphonenumber-js/max') as typeof import('libphonenumber-js/max'))
+    .parsePhoneNumberFromString)(...args);
 
 /** Reads what a person typed in "Email or phone number": an email when it contains "@". */
 export function parseIdentifier(input: string): Destination {

@@ -46,6 +46,7 @@ const LOADED_ON_FIRST_USE = [
   '@simplewebauthn/server', // the first passkey ceremony
   'esbuild', // the first page script asked for
   'ioredis', // only with REDIS_URL
+  'libphonenumber-js', // the first phone number
 ];
 
 /** Products load lazily: a node imports only what PRODUCTS names; CLI commands import no product. */
