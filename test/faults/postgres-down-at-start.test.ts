@@ -1,17 +1,13 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { clientCredentialsToken, createClientWithCli } from '../helpers/cli-client.ts';
 import { freePort } from '../helpers/server.ts';
 import { ConsentryNode } from './support/consentry-node.ts';
 import { PostgresCluster } from './support/postgres-cluster.ts';
 import { countAnswer, newTally, saveTally } from './support/tally.ts';
 import { waitFor } from './support/wait-for.ts';
-
-const BIN = fileURLToPath(new URL('../../bin/consentry.js', import.meta.url));
 
 /**
  * Issue #15: a node started while its PostgreSQL is stopped starts anyway. It answers /healthz,
@@ -107,31 +103,12 @@ describe('a node started while its PostgreSQL is stopped', () => {
     await asked;
 
     // Migrated by the node itself: a client made now gets a token from it.
-    const { stdout } = await promisify(execFile)(
-      process.execPath,
-      [
-        BIN,
-        'clients',
-        'create',
-        '--name',
-        'Late',
-        '--scope',
-        'read:bookings',
-        '--grant-type',
-        'client_credentials',
-        '--json',
-      ],
-      { env: { PATH: process.env.PATH ?? '', ...env(node.url), LOG_LEVEL: 'error' } },
-    );
-    const client = JSON.parse(stdout) as { client_id: string; client_secret: string };
-    const token = await fetch(`${node.url}/oauth/token`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/x-www-form-urlencoded',
-        authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
-      },
-      body: 'grant_type=client_credentials&scope=read%3Abookings',
+    const client = await createClientWithCli('Late', {
+      PATH: process.env.PATH ?? '',
+      ...env(node.url),
+      LOG_LEVEL: 'error',
     });
+    const token = await clientCredentialsToken(node.url, client);
     countAnswer(tally, token.status);
     expect(token.status).toBe(200);
     expect(((await token.json()) as { access_token?: string }).access_token).toMatch(/^eyJ/);

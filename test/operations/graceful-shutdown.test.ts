@@ -1,13 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl, testDialects } from '../helpers/database.ts';
+import { createClientWithCli } from '../helpers/cli-client.ts';
 import { freePort, startTestServer } from '../helpers/server.ts';
 
 const BIN = fileURLToPath(new URL('../../bin/consentry.js', import.meta.url));
@@ -139,23 +139,7 @@ describe('a node receiving SIGTERM', () => {
       LOG_FORMAT: 'json',
       JANITOR_INTERVAL_SECONDS: '0',
     };
-    const created = await promisify(execFile)(
-      process.execPath,
-      [
-        BIN,
-        'clients',
-        'create',
-        '--name',
-        'Drain',
-        '--scope',
-        'read:bookings',
-        '--grant-type',
-        'client_credentials',
-        '--json',
-      ],
-      { env },
-    );
-    const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
+    const client = await createClientWithCli('Drain', env);
 
     const child = spawn(process.execPath, [BIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';

@@ -1,10 +1,10 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { get } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { freshDatabaseUrl } from '../helpers/database.ts';
+import { clientCredentialsToken, createClientWithCli } from '../helpers/cli-client.ts';
 import { freePort } from '../helpers/server.ts';
 import { TcpProxy } from '../helpers/tcp-proxy.ts';
 
@@ -206,39 +206,14 @@ describe('a node started while PostgreSQL cannot be reached', () => {
       expect(node.output).toContain('Consentry is serving');
 
       // Migrated and serving: a client made now gets a real token from this node.
-      const created = await promisify(execFile)(
-        process.execPath,
-        [
-          BIN,
-          'clients',
-          'create',
-          '--name',
-          'Late',
-          '--scope',
-          'read:bookings',
-          '--grant-type',
-          'client_credentials',
-          '--json',
-        ],
-        {
-          env: {
-            PATH: process.env.PATH ?? '',
-            NODE_ENV: 'test',
-            DATABASE_URL: database.url,
-            SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ',
-            LOG_LEVEL: 'error',
-          },
-        },
-      );
-      const client = JSON.parse(created.stdout) as { client_id: string; client_secret: string };
-      const token = await fetch(`${node.url}/oauth/token`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          authorization: `Basic ${Buffer.from(`${client.client_id}:${client.client_secret}`).toString('base64')}`,
-        },
-        body: 'grant_type=client_credentials&scope=read%3Abookings',
+      const client = await createClientWithCli('Late', {
+        PATH: process.env.PATH ?? '',
+        NODE_ENV: 'test',
+        DATABASE_URL: database.url,
+        SECRET_KEY: 'dGVzdC1zZWNyZXQta2V5LXRoYXQtaXMtMzItYnl0ZXMhIQ',
+        LOG_LEVEL: 'error',
       });
+      const token = await clientCredentialsToken(node.url, client);
       expect(token.status).toBe(200);
       expect((await token.json()) as { access_token?: string }).toHaveProperty('access_token');
       expect(await node.stop()).toBe(0);
