@@ -10,9 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../src/app.ts';
 import { internalsOf } from '../src/accounts/create-accounts.ts';
-import { loadConfig } from '../src/config.ts';
 import { portfolioOf } from '../src/portfolio/portfolio.ts';
 import { freePort } from './child-process.ts';
+import { inProcessBenchConfig } from './in-process-config.ts';
 import { pageTimer, type PagesBenchRow, type TimedPage } from './page-timing.ts';
 
 const SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
@@ -22,15 +22,7 @@ export async function runConnectPagesBench(options: { requests?: number } = {}):
   const requests = options.requests ?? Number(process.env.BENCH_PAGES_REQUESTS ?? 300);
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-connect-'));
   const port = await freePort();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ISSUER: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: 'silent',
-    JANITOR_INTERVAL_SECONDS: '0',
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
-    SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ',
+  const config = inProcessBenchConfig(dir, port, {
     // Nothing leaves the machine: prices are best effort and stay empty.
     COINGECKO_API_URL: 'http://127.0.0.1:9',
   });

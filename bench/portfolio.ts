@@ -1,4 +1,5 @@
 import { freePort } from './child-process.ts';
+import { inProcessBenchConfig } from './in-process-config.ts';
 // Portfolio benchmarks (npm run bench calls runPortfolioBench; or: node --import tsx bench/portfolio.ts).
 //   One person, 1,000,000 transactions across 20 CSV connections on a SQLite file:
 //   - ingest: the sync engine's durable jobs (parse, normalize, upsert, cursor, balances) — transactions/s;
@@ -11,7 +12,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { newId } from '../src/kernel/crypto/tokens.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import { GrantRepository } from '../src/oauth/index.ts';
@@ -39,17 +39,7 @@ export async function runPortfolioBench(
   const perConnection = Math.ceil(total / connectionCount);
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-portfolio-'));
   const port = await freePort();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ISSUER: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: 'silent',
-    JANITOR_INTERVAL_SECONDS: '0',
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
-    SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ',
-    COINGECKO_API_URL: 'http://127.0.0.1:9',
-  });
+  const config = inProcessBenchConfig(dir, port, { COINGECKO_API_URL: 'http://127.0.0.1:9' });
   const { app, kernel, accounts } = await buildApp(config);
   const ctx = await createOAuthContext(kernel);
   try {

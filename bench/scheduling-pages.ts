@@ -11,25 +11,16 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import { buildApp } from '../src/app.ts';
 import { internalsOf } from '../src/accounts/create-accounts.ts';
-import { loadConfig } from '../src/config.ts';
 import { schedulingServices } from '../src/scheduling/scheduling-services.ts';
 import { freePort } from './child-process.ts';
+import { inProcessBenchConfig } from './in-process-config.ts';
 import { pageTimer, type PagesBenchRow, type TimedPage } from './page-timing.ts';
 
 export async function runSchedulingPagesBench(options: { requests?: number } = {}): Promise<PagesBenchRow[]> {
   const requests = options.requests ?? Number(process.env.BENCH_PAGES_REQUESTS ?? 300);
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-pages-'));
   const port = await freePort();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ISSUER: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: 'silent',
-    JANITOR_INTERVAL_SECONDS: '0',
-    DATABASE_URL: `sqlite:${join(dir, 'bench.db')}`,
-    SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ',
-  });
+  const config = inProcessBenchConfig(dir, port);
   const built = await buildApp(config);
   const { app, kernel, oauth, accounts } = built;
   const timer = pageTimer(app);

@@ -1,4 +1,5 @@
 import { freePort } from './child-process.ts';
+import { inProcessBenchConfig } from './in-process-config.ts';
 // Scheduling benchmarks (npm run bench calls runSchedulingBench; or: node --import tsx bench/scheduling.ts).
 //   GET /api/v2/availability over a 31-day window for an event type whose host has 500 bookings in it:
 //   p50/p99 latency over real HTTP (target p50 < 10 ms), plus the slot engine alone.
@@ -10,7 +11,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { buildApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
 import { schedulingServices } from '../src/scheduling/scheduling-services.ts';
 import { BookingRepository } from '../src/scheduling/bookings/booking-repository.ts';
 import { computeSlots } from '../src/scheduling/slots/compute-slots.ts';
@@ -41,16 +41,8 @@ export async function runSchedulingBench(
 ): Promise<SchedulingBenchRow[]> {
   const dir = mkdtempSync(join(tmpdir(), 'consentry-bench-scheduling-'));
   const port = await freePort();
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    HOST: '127.0.0.1',
-    PORT: String(port),
-    ISSUER: `http://127.0.0.1:${port}`,
-    LOG_LEVEL: 'silent',
-    JANITOR_INTERVAL_SECONDS: '0',
-    DATABASE_URL: options.databaseUrl ?? process.env.BENCH_SCHEDULING_DATABASE_URL ?? `sqlite:${join(dir, 'bench.db')}`,
-    SECRET_KEY: 'YmVuY2gtc2VjcmV0LWtleS10aGF0LWlzLTMyLWJ5dGVzIQ',
-  });
+  const databaseUrl = options.databaseUrl ?? process.env.BENCH_SCHEDULING_DATABASE_URL;
+  const config = inProcessBenchConfig(dir, port, databaseUrl ? { DATABASE_URL: databaseUrl } : {});
   const { app, kernel, oauth, accounts } = await buildApp(config);
   await app.listen({ host: '127.0.0.1', port });
   const base = `${config.ISSUER}/api/v2`;
