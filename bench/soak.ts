@@ -2,7 +2,7 @@
 // for SOAK_SECONDS (default 600). First a short closed-loop run measures what the three nodes answer
 // at most; then requests go out on a fixed schedule at SOAK_LOAD (default 0.6) of that, spread over
 // the nodes: code exchanges, rotating refreshes, introspection, scheduling API reads and bookings.
-// Each minute prints p50/p99, errors, every node's RSS and the database's size. At the end it checks:
+// Each minute prints p50/p99, errors, every node's RSS and V8 heap (in use, committed), and the database's size. At the end it checks:
 // no errors, p99 of the last minute within 1.5x of the second minute's, RSS after warm-up (the first
 // two minutes) grown less than 5%, and no expired row left past two janitor intervals (so the
 // database stays bounded: tokens here live 60 s, refresh tokens 120 s).
@@ -374,6 +374,8 @@ interface Minute {
   p99: number;
   errors: Record<string, number>;
   rssMb: number[];
+  /** Each node's V8 heap, from its /metrics: what of its RSS is JavaScript's, in use and committed. */
+  heapMb: Array<{ used: number; committed: number }>;
   dbMb: number;
   /** Rows of the tables the janitor purges (codes, refresh tokens, families, revocations). */
   expiringRows: number;
@@ -392,7 +394,9 @@ const rssTimer = setInterval(
   () => rssSamples.push({ at: Date.now(), mb: nodes.map((n) => sampleRssMb(n.child.pid!)) }),
   5000,
 );
-console.log('minute  requests  p50 ms  p99 ms  errors  RSS MiB (node 1, 2, 3)  DB MB  token rows  overdue  load');
+console.log(
+  'minute  requests  p50 ms  p99 ms  errors  RSS MiB (node 1, 2, 3)  heap used/committed MiB  DB MB  token rows  overdue  load',
+);
 let minuteEnd = soakStart + 60_000;
 while (Date.now() < soakStart + SECONDS * 1000) {
   keepCodesStocked(rate * (MIX.code / 100) * 2);
@@ -418,6 +422,17 @@ await Promise.all(pending);
 if (window.sent > 0) minutes.push(await closeMinute(minutes.length + 1, window));
 clearInterval(rssTimer);
 
+/** V8's heap in use and committed (MiB), as the node's Prometheus metrics report them; NaN when unread. */
+async function heapMb(url: string): Promise<{ used: number; committed: number }> {
+  try {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
+    return { used: read('nodejs_heap_size_used_bytes'), committed: read('nodejs_heap_size_total_bytes') };
+  } catch {
+    return { used: NaN, committed: NaN };
+  }
+}
+
 async function closeMinute(minute: number, w: Window): Promise<Minute> {
   if (!autovacuum) await vacuum();
   const sorted = [...w.latencies].sort((a, b) => a - b);
@@ -430,6 +445,7 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
     p99: at(99),
     errors: Object.fromEntries(w.errors),
     rssMb: nodes.map((n) => sampleRssMb(n.child.pid!)),
+    heapMb: await Promise.all(nodes.map((n) => heapMb(n.url))),
     dbMb: Number(size.rows[0]!.bytes) / 1e6,
     ...(await expiringRows()),
     load: loadavg()[0]!,
@@ -439,8 +455,11 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
     `${String(minute).padStart(6)}  ${String(row.requests).padStart(8)}  ${row.p50.toFixed(1).padStart(6)}  ${row.p99.toFixed(1).padStart(6)}  ${String(errorCount).padStart(6)}  ${row.rssMb
       .map((m) => m.toFixed(0))
       .join(', ')
+      .padStart(22)}  ${row.heapMb
+      .map((m) => `${m.used.toFixed(0)}/${m.committed.toFixed(0)}`)
+      .join(', ')
       .padStart(
-        22,
+        23,
       )}  ${row.dbMb.toFixed(1).padStart(5)}  ${String(row.expiringRows).padStart(10)}  ${String(row.overdueRows).padStart(7)}  ${row.load.toFixed(1)}`,
   );
   if (errorCount) console.log('        errors:', row.errors);

@@ -11,6 +11,7 @@ import { PersonalTokens } from './personal-tokens/personal-tokens.ts';
 import { SeenJtis } from './replay/seen-jtis.ts';
 import { AccessTokenVerifier } from './tokens/access-token.ts';
 import { createRedisNotifier } from './tokens/redis-notifier.ts';
+import { RefreshSuccessors } from './tokens/refresh-successor.ts';
 import { localOnlyNotifier, Revocations, type RevocationNotifier } from './tokens/revocation.ts';
 import { TokenFamilyRepository } from './tokens/token-family-repository.ts';
 import { createTokenStore, type TokenStore } from './tokens/token-store.ts';
@@ -25,7 +26,9 @@ export interface OAuthContext extends Kernel {
   revocations: Revocations;
   /** Checks access tokens presented at UserInfo, introspection and every protected API. */
   accessTokens: AccessTokenVerifier;
+  /** Opens the sealed refresh responses that rows rotated before derived successors still hold. */
   sealedResponses: SecretBox;
+  refreshSuccessors: RefreshSuccessors;
   personalTokens: PersonalTokens;
   /** Listeners told when a grant is revoked or a client deleted. */
   grantLifecycle: GrantLifecycle;
@@ -77,6 +80,7 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     ),
     accessTokens: new AccessTokenVerifier(kernel.keys, config.ISSUER, config.ACCESS_TOKEN_CACHE_SIZE),
     sealedResponses: kernel.box('refresh-grace-responses'),
+    refreshSuccessors: new RefreshSuccessors(kernel.secretKey),
     personalTokens: new PersonalTokens(database.db, registry, clock),
     grantLifecycle: new GrantLifecycle(),
     dpop,

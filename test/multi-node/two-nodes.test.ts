@@ -1,3 +1,4 @@
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageAgent } from '../helpers/browser.ts';
 import { startChildNode, type ChildNode } from '../helpers/child-node.ts';
@@ -77,8 +78,11 @@ describe.runIf(Boolean(process.env.TEST_DATABASE_URL))('two nodes on one Postgre
       Array.from({ length: 20 }, (_, i) => refreshAt(i % 2 ? nodeB.url : nodeA.url, tokens.refresh_token)),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    expect(new Set(answers.map((a) => a.body)).size).toBe(1);
-    const successor = (JSON.parse(answers[0]!.body) as { refresh_token: string }).refresh_token;
+    const bodies = answers.map((a) => JSON.parse(a.body) as { refresh_token: string; access_token: string });
+    // One successor, whichever node answered: the same refresh token, and its access token's jti.
+    expect(new Set(bodies.map((b) => b.refresh_token)).size).toBe(1);
+    expect(new Set(bodies.map((b) => decodeJwt(b.access_token).jti)).size).toBe(1);
+    const successor = bodies[0]!.refresh_token;
     expect((await refreshAt(nodeB.url, successor)).status).toBe(200);
   });
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageAgent } from '../helpers/browser.ts';
 import { createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
@@ -7,6 +7,10 @@ import { testDialects } from '../helpers/database.ts';
 import { authorizeThroughPages } from '../helpers/oauth-flow.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';
+
+/** OIDC Core §3.1.3.6: the left half of the access token's SHA-256. */
+const atHash = (accessToken: string) =>
+  createHash('sha256').update(accessToken).digest().subarray(0, 16).toString('base64url');
 
 /** Rotation, reuse detection and the single-successor grace window (contract: Token endpoint). */
 describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
@@ -67,16 +71,48 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
     ).length;
   };
 
-  it('20 parallel refreshes with one token produce one successor and identical answers', async () => {
+  it('20 parallel refreshes with one token produce one successor, and one access token minted again', async () => {
     const tokens = await freshTokens();
     const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(tokens.refresh_token)));
     expect(answers.map((a) => a.status)).toEqual(Array(20).fill(200));
-    const bodies = new Set(answers.map((a) => JSON.stringify(a.json)));
-    expect(bodies.size).toBe(1);
+    expect(new Set(answers.map((a) => a.json.refresh_token)).size).toBe(1);
     expect(await familySize(tokens.refresh_token)).toBe(2);
+    // Each answer's access token is the successor's one access token (one jti), signed again.
+    const accessTokens = answers.map((a) => a.json.access_token as string);
+    expect(new Set(accessTokens.map((t) => decodeJwt(t).jti)).size).toBe(1);
+    for (const answer of answers) {
+      expect(decodeJwt(answer.json.id_token as string).at_hash).toBe(atHash(answer.json.access_token as string));
+      expect(answer.json.expires_in).toBeGreaterThan(3590);
+    }
+    const userinfo = (token: string) =>
+      fetch(`${server.url}/oauth/userinfo`, { headers: { authorization: `Bearer ${token}` } });
+    expect((await Promise.all(accessTokens.map(userinfo))).map((r) => r.status)).toEqual(Array(20).fill(200));
     const successor = answers[0]!.json.refresh_token as string;
     expect(successor).not.toBe(tokens.refresh_token);
     expect((await refresh(successor)).status).toBe(200);
+    // Under this profile the rotation revokes the successor's access token: every copy of it.
+    expect((await Promise.all(accessTokens.map(userinfo))).map((r) => r.status)).toEqual(Array(20).fill(401));
+  });
+
+  it('a token rotated before successors were derived still gets its sealed response back', async () => {
+    const tokens = await freshTokens();
+    const { tokenKey } = await import('../../src/kernel/crypto/tokens.ts');
+    expect((await refresh(tokens.refresh_token)).status).toBe(200);
+    const db = server.kernel.database.db;
+    const row = await db
+      .selectFrom('refresh_tokens')
+      .select(['id', 'successor_response'])
+      .where('token_hash', '=', tokenKey(tokens.refresh_token))
+      .executeTakeFirstOrThrow();
+    const fingerprint = row.successor_response!.replace(/^replayable:/, '');
+    expect(fingerprint).not.toBe(row.successor_response);
+    // What an earlier version wrote: the whole response, sealed.
+    const response = { access_token: 'parked-access', token_type: 'Bearer', expires_in: 60, scope: 'openid' };
+    const sealed = server.kernel.box('refresh-grace-responses').seal(JSON.stringify({ fingerprint, response }));
+    await db.updateTable('refresh_tokens').set({ successor_response: sealed }).where('id', '=', row.id).execute();
+    const replay = await refresh(tokens.refresh_token);
+    expect(replay.status).toBe(200);
+    expect(replay.json).toEqual(response);
   });
 
   it('a replay inside the window with other parameters is refused without revoking', async () => {
@@ -136,10 +172,7 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
     expect(renewed.auth_time).toBe(original.auth_time);
     expect(original.nonce).toBe('n-refresh-1');
     expect(renewed.nonce).toBeUndefined(); // OIDC Core §12.2: the nonce belongs to the authentication request
-    const accessHash = createHash('sha256')
-      .update(rotated.json.access_token as string)
-      .digest();
-    expect(renewed.at_hash).toBe(accessHash.subarray(0, 16).toString('base64url'));
+    expect(renewed.at_hash).toBe(atHash(rotated.json.access_token as string));
 
     // Without `openid` in the (narrowed) scopes there is no ID token.
     const narrowed = await refresh(rotated.json.refresh_token as string, { scope: 'offline_access read:bookings' });

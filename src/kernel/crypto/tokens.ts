@@ -15,7 +15,12 @@ export function newOpaqueToken(prefix: string): string {
  * than the token's `iat` would.
  */
 export function newOrderedToken(prefix: string, nowMs: number): string {
-  return `${prefix}${nowMs.toString(16).padStart(12, '0')}.${pooledRandomBytes(32).toString('base64url')}`;
+  return orderedToken(prefix, nowMs, pooledRandomBytes(32).toString('base64url'));
+}
+
+/** The ordered form around a secret part made elsewhere (a derived refresh successor's MAC). */
+export function orderedToken(prefix: string, nowMs: number, secretPart: string): string {
+  return `${prefix}${nowMs.toString(16).padStart(12, '0')}.${secretPart}`;
 }
 
 /** Where the time part of an ordered token ends, at most this far in; an opaque token has no dot. */

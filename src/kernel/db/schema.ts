@@ -267,6 +267,11 @@ export interface RefreshTokensTable {
   /** The access token issued with this refresh token, revoked on rotation under `caledee`. */
   access_jti: string | null;
   access_expires_at: number | null;
+  /**
+   * Once rotated, what a replay inside the grace window is checked against until
+   * `successor_response_expires_at`: `replayable:` and the rotating request's fingerprint (rows
+   * rotated by earlier versions hold the successor's whole response, sealed).
+   */
   successor_response: string | null;
   successor_response_expires_at: number | null;
   /** RFC 7638 thumbprint of the DPoP key a public client's refresh token is bound to (RFC 9449 §5). */

@@ -12,11 +12,12 @@ import { checkRefreshTokenBinding, refreshTokenBinding } from '../dpop/refresh-t
 
 /**
  * refresh_token: always rotates. One compare-and-set decides the single successor; a replay
- * inside the grace window (same client, same parameters) gets that successor's response back,
- * and any later replay revokes the whole family.
+ * inside the grace window (same client, same parameters) gets that same successor back, with its
+ * access token minted again under the same `jti`, and any later replay revokes the whole family.
  *
  * Three steps: read the token, sign its successor (off the event loop), then commit the rotation
- * in one unit that rechecks the token is still unrotated.
+ * in one unit that rechecks the token is still unrotated. The successor refresh token is derived
+ * from the rotated one (refresh-successor.ts), so a replay finds it again without a stored answer.
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
 export const refreshTokenGrant: GrantHandler = {
@@ -38,14 +39,9 @@ export const refreshTokenGrant: GrantHandler = {
     // A replay inside the grace window gets the parked response only with the same DPoP key.
     const fingerprint = sha256(JSON.stringify([scopes, resourceUris, dpopJkt ?? null]));
 
-    let outcome: Rotation;
-    if (record.status === 'rotated') {
-      outcome = await ctx.tokenStore.transact(async (tx) =>
-        replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now),
-      );
-    } else {
-      const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
-      const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
+    const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
+    const tokensFor = async (refreshToken: string, accessAgain?: { jti: string; expiresAt: number }) =>
+      issueTokens(ctx, await ctx.keys.signingKey(), {
         client,
         subject: record.family.userId ?? client.id,
         scopes,
@@ -55,19 +51,27 @@ export const refreshTokenGrant: GrantHandler = {
         authTime: record.family.authTime,
         sessionId: record.family.sessionId,
         dpopJkt,
+        refreshToken,
+        ...(accessAgain ? { accessAgain } : {}),
       });
+
+    let outcome: Rotation;
+    if (record.status === 'rotated') {
+      outcome = await ctx.tokenStore.transact(async (tx) =>
+        replayOrRevoke(ctx, tx, token, await tx.families.findRefreshToken(hash), fingerprint, now),
+      );
+    } else {
+      const issued = await tokensFor(ctx.refreshSuccessors.derive(token, record.id, now));
       const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
-      const parked =
-        graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
       const successor: Successor = {
         issued,
         scopes,
         dpopJkt: refreshTokenBinding(client, dpopJkt),
-        parked,
-        parkedUntil: parked ? now + graceMs : null,
+        replayable: graceMs > 0 ? REPLAYABLE + fingerprint : null,
+        replayableUntil: graceMs > 0 ? now + graceMs : null,
       };
       outcome = await ctx.tokenStore.transact((tx) =>
-        commitRotation(ctx, tx, { hash, record, successor, fingerprint, now }),
+        commitRotation(ctx, tx, { hash, token, record, successor, fingerprint, now }),
       );
     }
 
@@ -75,23 +79,39 @@ export const refreshTokenGrant: GrantHandler = {
       await ctx.revocations.announceFamilyRevoked(outcome.familyId);
       throw new InvalidGrant('the refresh token was already used; every token of its family is revoked');
     }
+    if (outcome.kind === 'replayed') {
+      const { successorToken, accessJti, accessExpiresAt } = outcome;
+      const again = accessJti && accessExpiresAt ? { jti: accessJti, expiresAt: accessExpiresAt } : undefined;
+      return (await tokensFor(successorToken, again)).response;
+    }
     if (outcome.revokedAccessJti) await ctx.revocations.announceAccessTokenRevoked(outcome.revokedAccessJti);
     return outcome.response;
   },
 };
 
-/** A revoked family is an outcome, not an exception: its revocation must be committed. */
+/**
+ * What a rotation records for a replay inside the grace window: this prefix, then the fingerprint
+ * of the rotating request. Rows rotated before hold a sealed response instead (`v1.…`).
+ */
+const REPLAYABLE = 'replayable:';
+
+/**
+ * A revoked family is an outcome, not an exception: its revocation must be committed. A replay
+ * inside the grace window is answered after its unit, since signing waits on the thread pool.
+ */
 type Rotation =
-  { kind: 'issued'; response: TokenResponse; revokedAccessJti?: string } | { kind: 'family-revoked'; familyId: string };
+  | { kind: 'issued'; response: TokenResponse; revokedAccessJti?: string }
+  | { kind: 'replayed'; successorToken: string; accessJti: string | null; accessExpiresAt: number | null }
+  | { kind: 'family-revoked'; familyId: string };
 
 interface Successor {
   issued: IssuedTokens;
   scopes: string[];
   /** The DPoP key the new refresh token is bound to, or null. */
   dpopJkt: string | null;
-  /** The sealed response a replay inside the grace window gets back. */
-  parked: string | null;
-  parkedUntil: number | null;
+  /** What a replay inside the grace window is checked against (`REPLAYABLE` + fingerprint). */
+  replayable: string | null;
+  replayableUntil: number | null;
 }
 
 const FAMILY_EXTENSION_STEP_MS = 86_400_000;
@@ -122,16 +142,24 @@ async function commitRotation(
   tx: TokenTransaction,
   {
     hash,
+    token,
     record,
     successor,
     fingerprint,
     now,
-  }: { hash: string; record: RefreshTokenRecord; successor: Successor; fingerprint: string; now: number },
+  }: {
+    hash: string;
+    token: string;
+    record: RefreshTokenRecord;
+    successor: Successor;
+    fingerprint: string;
+    now: number;
+  },
 ): Promise<Rotation> {
   const { issued } = successor;
-  if (!(await tx.families.markRotated(record.id, now, successor.parked, successor.parkedUntil))) {
+  if (!(await tx.families.markRotated(record.id, now, successor.replayable, successor.replayableUntil))) {
     // Another request rotated it (or its family was revoked) since we read it.
-    return replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now);
+    return replayOrRevoke(ctx, tx, token, await tx.families.findRefreshToken(hash), fingerprint, now);
   }
   await tx.families.insertRefreshToken({
     id: newTimeOrderedId(),
@@ -159,6 +187,7 @@ async function commitRotation(
 async function replayOrRevoke(
   ctx: OAuthContext,
   tx: TokenTransaction,
+  presented: string,
   record: RefreshTokenRecord | undefined,
   fingerprint: string,
   now: number,
@@ -170,14 +199,28 @@ async function replayOrRevoke(
     record.status === 'rotated' &&
     record.rotatedAt !== null &&
     now - record.rotatedAt <= ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
-  if (inGrace && record.successorResponse && (record.successorResponseExpiresAt ?? 0) > now) {
-    const parked = JSON.parse(ctx.sealedResponses.open(record.successorResponse)) as {
-      fingerprint: string;
-      response: TokenResponse;
+  const recorded = record.successorResponse;
+  if (inGrace && recorded && (record.successorResponseExpiresAt ?? 0) > now) {
+    if (!recorded.startsWith(REPLAYABLE)) return parkedResponse(ctx, recorded, fingerprint);
+    if (recorded !== REPLAYABLE + fingerprint)
+      throw new InvalidGrant('the refresh token was just rotated by a request with other parameters');
+    const successorToken = ctx.refreshSuccessors.derive(presented, record.id, record.rotatedAt!);
+    const successor = await tx.families.findRefreshToken(tokenKey(successorToken));
+    if (!successor) throw new InvalidGrant('the refresh token is invalid');
+    return {
+      kind: 'replayed',
+      successorToken,
+      accessJti: successor.accessJti,
+      accessExpiresAt: successor.accessExpiresAt,
     };
-    if (parked.fingerprint === fingerprint) return { kind: 'issued', response: parked.response };
-    throw new InvalidGrant('the refresh token was just rotated by a request with other parameters');
   }
   await tx.families.revokeFamily(record.familyId, now);
   return { kind: 'family-revoked', familyId: record.familyId };
+}
+
+/** A row rotated before successors were derived holds its successor's whole response, sealed. */
+function parkedResponse(ctx: OAuthContext, sealed: string, fingerprint: string): Rotation {
+  const parked = JSON.parse(ctx.sealedResponses.open(sealed)) as { fingerprint: string; response: TokenResponse };
+  if (parked.fingerprint === fingerprint) return { kind: 'issued', response: parked.response };
+  throw new InvalidGrant('the refresh token was just rotated by a request with other parameters');
 }

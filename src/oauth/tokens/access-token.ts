@@ -31,6 +31,11 @@ export interface AccessTokenInput {
   authTime?: number | null;
   /** Binds the token to this DPoP key thumbprint (`cnf.jkt`). */
   dpopJkt?: string;
+  /**
+   * Mint again an access token already recorded (a refresh replayed inside the grace window):
+   * the same `jti`, so revoking one revokes both, and its expiry, never later.
+   */
+  again?: { jti: string; expiresAt: number };
 }
 
 /** Signs an RFC 9068 JWT access token (`typ: at+jwt`) with the ring's active key. */
@@ -40,7 +45,8 @@ export async function signAccessToken(
 ): Promise<{ token: string; jti: string; expiresAt: number }> {
   const iat = Math.floor(input.nowMs / 1000);
   // Time-ordered: a revoked jti lands at the end of revoked_access_tokens' index.
-  const jti = newTimeOrderedId();
+  const jti = input.again?.jti ?? newTimeOrderedId();
+  const exp = input.again ? Math.floor(input.again.expiresAt / 1000) : iat + input.ttlSeconds;
   const claims: Record<string, unknown> = {
     iss: input.issuer,
     sub: input.subject,
@@ -48,14 +54,14 @@ export async function signAccessToken(
     client_id: input.clientId,
     scope: input.scopes.join(' '),
     iat,
-    exp: iat + input.ttlSeconds,
+    exp,
     jti,
   };
   if (input.familyId) claims.fam = input.familyId;
   if (input.authTime) claims.auth_time = Math.floor(input.authTime / 1000);
   if (input.dpopJkt) claims.cnf = { jkt: input.dpopJkt };
   const token = await signEs256({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
-  return { token, jti, expiresAt: (iat + input.ttlSeconds) * 1000 };
+  return { token, jti, expiresAt: exp * 1000 };
 }
 
 /** Why a presented access token was refused; carried to the 401's `error_description`. */

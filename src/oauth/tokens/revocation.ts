@@ -20,8 +20,7 @@ export const localOnlyNotifier: RevocationNotifier = {
  * (or announced by another node through the notifier) takes effect at once.
  */
 export class Revocations {
-  private readonly cache = new Map<string, { revoked: boolean; at: number }>();
-  private static readonly MAX_ENTRIES = 100_000;
+  private readonly cache: RecentAnswers;
 
   constructor(
     private readonly repo: TokenFamilyRepository,
@@ -32,6 +31,7 @@ export class Revocations {
     private readonly readFresh: (familyId: string | undefined, jti: string) => Promise<boolean> = (familyId, jti) =>
       repo.isTokenRevoked(familyId, jti),
   ) {
+    this.cache = new RecentAnswers(cacheMs);
     notifier.subscribe((key) => this.remember(key, true));
   }
 
@@ -39,7 +39,11 @@ export class Revocations {
   async isRevoked(token: { fam?: string | undefined; jti: string }, fresh = false): Promise<boolean> {
     if (fresh) {
       // What this node already knows to be revoked stays revoked; anything else is read now.
-      if (this.cache.get(`j:${token.jti}`)?.revoked || (token.fam && this.cache.get(`f:${token.fam}`)?.revoked))
+      const now = this.clock.now();
+      if (
+        this.cache.get(`j:${token.jti}`, now)?.revoked ||
+        (token.fam && this.cache.get(`f:${token.fam}`, now)?.revoked)
+      )
         return true;
       return this.readFresh(token.fam, token.jti);
     }
@@ -79,7 +83,7 @@ export class Revocations {
 
   private async check(key: string, load: () => Promise<boolean>): Promise<boolean> {
     const now = this.clock.now();
-    const hit = this.cache.get(key);
+    const hit = this.cache.get(key, now);
     if (hit?.revoked) return true;
     if (hit && now - hit.at < this.cacheMs) return false;
     const revoked = await load();
@@ -88,7 +92,49 @@ export class Revocations {
   }
 
   private remember(key: string, revoked: boolean): void {
-    if (this.cache.size >= Revocations.MAX_ENTRIES) this.cache.clear();
-    this.cache.set(key, { revoked, at: this.clock.now() });
+    const at = this.clock.now();
+    // A read that started before a revocation was announced must not undo it when it lands.
+    if (!revoked && this.cache.get(key, at)?.revoked) return;
+    this.cache.set(key, { revoked, at });
   }
+}
+
+/**
+ * The answers of the last one to two `cacheMs` windows, in two maps: each window's answers go to
+ * a fresh map, and the map before last is dropped whole. A node that checks many different
+ * tokens so keeps only what it may still use, and its memory stays flat under steady traffic
+ * (one map cleared at 100,000 keys grew for as long as the traffic lasted). A revocation
+ * forgotten this way is read again from the database, which stays the truth.
+ */
+class RecentAnswers {
+  private current = new Map<string, Answer>();
+  private previous = new Map<string, Answer>();
+  private windowStart = 0;
+  private static readonly MAX_ENTRIES = 100_000;
+
+  constructor(private readonly windowMs: number) {}
+
+  get(key: string, now: number): Answer | undefined {
+    this.turn(now);
+    return this.current.get(key) ?? this.previous.get(key);
+  }
+
+  set(key: string, answer: Answer): void {
+    this.turn(answer.at);
+    if (this.current.size >= RecentAnswers.MAX_ENTRIES) this.current.clear();
+    this.current.set(key, answer);
+  }
+
+  private turn(now: number): void {
+    if (now - this.windowStart < Math.max(this.windowMs, 1)) return;
+    // A window that passed with nothing new leaves nothing worth keeping from the one before.
+    this.previous = now - this.windowStart < 2 * this.windowMs ? this.current : new Map();
+    this.current = new Map();
+    this.windowStart = now;
+  }
+}
+
+interface Answer {
+  revoked: boolean;
+  at: number;
 }

@@ -61,6 +61,7 @@ export interface RefreshTokenRecord {
   rotatedAt: number | null;
   accessJti: string | null;
   accessExpiresAt: number | null;
+  /** What a replay inside the grace window is checked against (see `refresh_tokens.successor_response`). */
   successorResponse: string | null;
   successorResponseExpiresAt: number | null;
   /** Only a proof made with this DPoP key may refresh it (RFC 9449 §5); null: unbound. */
@@ -216,14 +217,10 @@ export interface TokenFamilyStatements {
   findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined>;
   /**
    * The compare-and-set at the heart of rotation: only the request that flips the token from
-   * active to rotated wins; it also parks its (sealed) response for the grace window.
+   * active to rotated wins; it also records what a replay inside the grace window is checked
+   * against, until `replayableUntil`.
    */
-  markRotated(
-    id: string,
-    now: number,
-    sealedResponse: string | null,
-    responseExpiresAt: number | null,
-  ): Promise<boolean>;
+  markRotated(id: string, now: number, replayable: string | null, replayableUntil: number | null): Promise<boolean>;
   insertFamily(family: NewTokenFamily): Promise<void>;
   insertRefreshToken(token: NewRefreshToken): Promise<void>;
   /** Refresh tokens slide: the family lives as long as its newest refresh token. */

@@ -32,6 +32,10 @@ export interface IssueInput {
   dpopJkt?: string | undefined;
   /** The sign-in session behind the tokens: the ID token's `sid` (Back-Channel Logout §2.1). */
   sessionId?: string | null;
+  /** The refresh token to answer with, when the grant decides it (a rotation's successor). */
+  refreshToken?: string;
+  /** Mint again the recorded access token of a successor replayed inside the grace window. */
+  accessAgain?: { jti: string; expiresAt: number };
 }
 
 export interface IssuedTokens {
@@ -70,16 +74,17 @@ export async function issueTokens(
     ...(input.familyId ? { familyId: input.familyId } : {}),
     authTime: input.authTime ?? null,
     ...(input.dpopJkt ? { dpopJkt: input.dpopJkt } : {}),
+    ...(input.accessAgain ? { again: input.accessAgain } : {}),
   });
   const response: TokenResponse = {
     access_token: access.token,
     token_type: input.dpopJkt ? 'DPoP' : 'Bearer',
-    expires_in: life.accessTtl,
+    expires_in: input.accessAgain ? Math.max(0, Math.floor((access.expiresAt - now) / 1000)) : life.accessTtl,
     scope: input.scopes.join(' '),
   };
   let refresh: IssuedTokens['refresh'];
   if (input.withRefreshToken) {
-    const token = newOrderedToken('rt_', now);
+    const token = input.refreshToken ?? newOrderedToken('rt_', now);
     response.refresh_token = token;
     refresh = { hash: tokenKey(token), expiresAt: now + life.refreshTtl * 1000 };
   }
