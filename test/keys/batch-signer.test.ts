@@ -1,4 +1,5 @@
 import { constants, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { BatchSigner, startSigningWorker } from '../../src/kernel/keys/batch-signer.ts';
@@ -133,4 +134,23 @@ describe('batch signer', () => {
     expect(valid('c', await dies.sign('c', key.privateKey), key.publicKey)).toBe(true);
     expect(workers.started).toHaveLength(1);
   });
+
+  it.runIf(process.platform === 'linux')(
+    'the signing worker runs behind the event loop: its thread is 10 nice steps lower',
+    async () => {
+      /** This process's threads' nice values, from /proc (field 19 of each thread's stat). */
+      const niceOf = (tid: string) =>
+        Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      const threads = () => new Map(readdirSync('/proc/self/task').map((tid) => [tid, niceOf(tid)]));
+      const mine = niceOf(readlinkSync('/proc/thread-self').split('/').pop()!);
+      const before = threads();
+      const signer = new BatchSigner();
+      const key = ecKey();
+      expect(valid('a', await signer.sign('a', key.privateKey), key.publicKey)).toBe(true);
+      const started = [...threads()].filter(([tid]) => !before.has(tid));
+      // The worker's own thread, and Node's threads for it (which keep the process's priority).
+      expect(started.map(([, nice]) => nice)).toContain(Math.min(19, mine + 10));
+      expect(started.filter(([, nice]) => nice !== mine)).toHaveLength(1);
+    },
+  );
 });

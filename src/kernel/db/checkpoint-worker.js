@@ -9,6 +9,7 @@
 import SqliteDatabase from 'better-sqlite3';
 import { clearInterval, setInterval } from 'node:timers';
 import { parentPort, workerData } from 'node:worker_threads';
+import { runBehindEventLoop } from '../threads/background-priority.js';
 
 /**
  * @typedef {object} CheckpointWorkerData
@@ -21,6 +22,7 @@ import { parentPort, workerData } from 'node:worker_threads';
  * @param {CheckpointWorkerData} data
  */
 function run(port, { file, intervalMs }) {
+  runBehindEventLoop();
   const db = new SqliteDatabase(file);
   db.pragma('busy_timeout = 1000');
   const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');

@@ -11,6 +11,7 @@
  */
 import { constants, sign, verify } from 'node:crypto';
 import { parentPort } from 'node:worker_threads';
+import { runBehindEventLoop } from '../threads/background-priority.js';
 
 /**
  * One batch: keys travel once (by id) and are kept until the signer says to forget them.
@@ -98,4 +99,5 @@ export function verifyJws(alg, input, signature, key) {
 
 // Imported anywhere but in a worker thread, this module does nothing.
 const port = parentPort;
+if (port) runBehindEventLoop();
 port?.on('message', (/** @type {SigningBatch} */ batch) => port.postMessage(signBatch(batch)));
