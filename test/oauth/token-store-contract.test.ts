@@ -12,7 +12,12 @@ import {
   type NewRefreshToken,
   type NewTokenFamily,
 } from '../../src/oauth/tokens/token-family-repository.ts';
-import { createKyselyTokenStore, createSqliteTokenStore, type TokenStore } from '../../src/oauth/tokens/token-store.ts';
+import {
+  createKyselyTokenStore,
+  createPostgresTokenStore,
+  createSqliteTokenStore,
+  type TokenStore,
+} from '../../src/oauth/tokens/token-store.ts';
 import { freshDatabaseUrl, testDialects, type TestDialect } from '../helpers/database.ts';
 
 interface Implementation {
@@ -38,6 +43,14 @@ const implementations: Implementation[] = [
           name: 'Kysely on PostgreSQL',
           dialect: 'postgres' as const,
           create: (handle: DatabaseHandle) => createKyselyTokenStore(handle.db),
+        },
+        {
+          name: 'prepared PostgreSQL statements',
+          dialect: 'postgres' as const,
+          create: (handle: DatabaseHandle) => {
+            if (handle.dialect !== 'postgres') throw new Error('expected PostgreSQL');
+            return createPostgresTokenStore(handle);
+          },
         },
       ]
     : []),

@@ -1,6 +1,8 @@
 import type { DatabaseHandle, Db } from '../../kernel/db/database.ts';
 import { SqliteGroupCommit, type CommittedGroup } from '../../kernel/db/group-commit.ts';
+import { inPostgresTransaction } from '../../kernel/db/postgres-transaction.ts';
 import { AuthorizationCodeRepository, type AuthorizationCodeStatements } from './authorization-code-repository.ts';
+import { PostgresTokenStatements } from './postgres-token-statements.ts';
 import { SqliteTokenStatements } from './sqlite-token-statements.ts';
 import { TokenFamilyRepository, type TokenFamilyStatements } from './token-family-repository.ts';
 
@@ -33,13 +35,11 @@ export interface TokenStoreOptions {
 
 /**
  * SQLite: prepared statements run synchronously, units grouped into shared commits.
- * PostgreSQL: a Kysely transaction per unit; rows are claimed by compare-and-set UPDATEs, so
- * concurrent units on any number of nodes still produce one winner.
+ * PostgreSQL: named prepared statements, a transaction per unit; rows are claimed by
+ * compare-and-set UPDATEs, so concurrent units on any number of nodes still produce one winner.
  */
 export function createTokenStore(database: DatabaseHandle, options: TokenStoreOptions = {}): TokenStore {
-  return database.dialect === 'sqlite'
-    ? createSqliteTokenStore(database, options)
-    : createKyselyTokenStore(database.db);
+  return database.dialect === 'sqlite' ? createSqliteTokenStore(database, options) : createPostgresTokenStore(database);
 }
 
 /** Prepared better-sqlite3 statements in group commits (the SQLite deployment's store). */
@@ -59,7 +59,18 @@ export function createSqliteTokenStore(
   };
 }
 
-/** Kysely repositories, a transaction per unit (PostgreSQL's store; on SQLite it runs in the contract tests). */
+/** Named prepared statements on pg: reads on the pool, each unit on one connection between BEGIN and COMMIT. */
+export function createPostgresTokenStore(database: Extract<DatabaseHandle, { dialect: 'postgres' }>): TokenStore {
+  const { pool } = database;
+  const outsideTransaction = new PostgresTokenStatements((query) => pool.query(query));
+  return {
+    read: (work) => work(outsideTransaction),
+    transact: (work) =>
+      inPostgresTransaction(pool, (client) => work(new PostgresTokenStatements((query) => client.query(query)))),
+  };
+}
+
+/** Kysely repositories, a transaction per unit (the contract tests run it beside the prepared statements). */
 export function createKyselyTokenStore(db: Db): TokenStore {
   const outsideTransaction: TokenTransaction = {
     families: new TokenFamilyRepository(db),
