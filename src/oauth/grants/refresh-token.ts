@@ -4,7 +4,7 @@ import type { Client } from '../clients/client.ts';
 import { checkFapi2Scopes, checkNarrowedScopes } from '../checks/check-scope.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
-import type { RefreshTokenRecord } from '../tokens/token-family-repository.ts';
+import type { RefreshTokenRecord, RefreshTokenRotation } from '../tokens/token-family-repository.ts';
 import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
@@ -16,7 +16,8 @@ import { checkRefreshTokenBinding, refreshTokenBinding } from '../dpop/refresh-t
  * and any later replay revokes the whole family.
  *
  * Three steps: read the token, sign its successor (off the event loop), then commit the rotation
- * in one unit that rechecks the token is still unrotated.
+ * in one statement that rechecks the token is still unrotated. A token found rotated (before or
+ * by that statement) is settled in a unit that reads it again: a replay, or a revoked family.
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
 export const refreshTokenGrant: GrantHandler = {
@@ -38,12 +39,8 @@ export const refreshTokenGrant: GrantHandler = {
     // A replay inside the grace window gets the parked response only with the same DPoP key.
     const fingerprint = sha256(JSON.stringify([scopes, resourceUris, dpopJkt ?? null]));
 
-    let outcome: Rotation;
-    if (record.status === 'rotated') {
-      outcome = await ctx.tokenStore.transact(async (tx) =>
-        replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now),
-      );
-    } else {
+    let outcome: Rotation | undefined;
+    if (record.status !== 'rotated') {
       const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
       const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
         client,
@@ -56,20 +53,19 @@ export const refreshTokenGrant: GrantHandler = {
         sessionId: record.family.sessionId,
         dpopJkt,
       });
-      const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
-      const parked =
-        graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
-      const successor: Successor = {
+      outcome = await commitRotation(ctx, {
+        record,
         issued,
         scopes,
         dpopJkt: refreshTokenBinding(client, dpopJkt),
-        parked,
-        parkedUntil: parked ? now + graceMs : null,
-      };
-      outcome = await ctx.tokenStore.transact((tx) =>
-        commitRotation(ctx, tx, { hash, record, successor, fingerprint, now }),
-      );
+        fingerprint,
+        now,
+      });
     }
+    // Rotated already, or by another request since we read it (or its family was revoked meanwhile).
+    outcome ??= await ctx.tokenStore.transact(async (tx) =>
+      replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now),
+    );
 
     if (outcome.kind === 'family-revoked') {
       await ctx.revocations.announceFamilyRevoked(outcome.familyId);
@@ -84,16 +80,6 @@ export const refreshTokenGrant: GrantHandler = {
 type Rotation =
   { kind: 'issued'; response: TokenResponse; revokedAccessJti?: string } | { kind: 'family-revoked'; familyId: string };
 
-interface Successor {
-  issued: IssuedTokens;
-  scopes: string[];
-  /** The DPoP key the new refresh token is bound to, or null. */
-  dpopJkt: string | null;
-  /** The sealed response a replay inside the grace window gets back. */
-  parked: string | null;
-  parkedUntil: number | null;
-}
-
 const FAMILY_EXTENSION_STEP_MS = 86_400_000;
 
 /**
@@ -101,7 +87,7 @@ const FAMILY_EXTENSION_STEP_MS = 86_400_000;
  * (a code redeemed concurrently on another node); it is revoked now, once.
  */
 async function revokeFamilyOfRevokedGrant(ctx: OAuthContext, familyId: string, now: number): Promise<never> {
-  if (await ctx.tokenStore.transact((tx) => tx.families.revokeFamily(familyId, now)))
+  if (await ctx.tokenStore.transactOne((tx) => tx.families.revokeFamily(familyId, now)))
     await ctx.revocations.announceFamilyRevoked(familyId);
   throw new InvalidGrant('the refresh token was revoked: the person withdrew the consent it was issued under');
 }
@@ -117,42 +103,61 @@ function checkUsable(
   if (record.expiresAt <= now) throw new InvalidGrant('the refresh token has expired');
 }
 
+/**
+ * The rotation's one statement: the old token flips to rotated (only while still active), its
+ * successor is stored, and its response parked for replays inside the grace window. Undefined
+ * when another request won.
+ */
 async function commitRotation(
   ctx: OAuthContext,
-  tx: TokenTransaction,
   {
-    hash,
     record,
-    successor,
+    issued,
+    scopes,
+    dpopJkt,
     fingerprint,
     now,
-  }: { hash: string; record: RefreshTokenRecord; successor: Successor; fingerprint: string; now: number },
-): Promise<Rotation> {
-  const { issued } = successor;
-  if (!(await tx.families.markRotated(record.id, now, successor.parked, successor.parkedUntil))) {
-    // Another request rotated it (or its family was revoked) since we read it.
-    return replayOrRevoke(ctx, tx, await tx.families.findRefreshToken(hash), fingerprint, now);
-  }
-  await tx.families.insertRefreshToken({
-    id: newTimeOrderedId(),
-    tokenHash: issued.refresh!.hash,
-    familyId: record.familyId,
-    parentId: record.id,
-    scopes: successor.scopes,
-    createdAt: now,
-    expiresAt: issued.refresh!.expiresAt,
-    accessJti: issued.access.jti,
-    accessExpiresAt: issued.access.expiresAt,
-    dpopJkt: successor.dpopJkt,
-  });
-  // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
-  if (issued.refresh!.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS)
-    await tx.families.extendFamily(record.familyId, issued.refresh!.expiresAt);
-  if (issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt) {
-    await tx.families.revokeAccessToken(record.accessJti, record.accessExpiresAt);
-    return { kind: 'issued', response: issued.response, revokedAccessJti: record.accessJti };
-  }
-  return { kind: 'issued', response: issued.response };
+  }: {
+    record: RefreshTokenRecord;
+    issued: IssuedTokens;
+    scopes: string[];
+    /** The DPoP key the new refresh token is bound to, or null. */
+    dpopJkt: string | null;
+    fingerprint: string;
+    now: number;
+  },
+): Promise<Rotation | undefined> {
+  const refresh = issued.refresh!;
+  const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
+  const parked =
+    graceMs > 0 ? ctx.sealedResponses.seal(JSON.stringify({ fingerprint, response: issued.response })) : null;
+  const revokedAccessJti =
+    issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt ? record.accessJti : undefined;
+  const rotation: RefreshTokenRotation = {
+    rotatedId: record.id,
+    rotatedAt: now,
+    parkedResponse: parked,
+    parkedUntil: parked ? now + graceMs : null,
+    successor: {
+      id: newTimeOrderedId(),
+      tokenHash: refresh.hash,
+      familyId: record.familyId,
+      parentId: record.id,
+      scopes,
+      createdAt: now,
+      expiresAt: refresh.expiresAt,
+      accessJti: issued.access.jti,
+      accessExpiresAt: issued.access.expiresAt,
+      dpopJkt,
+    },
+    // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
+    familyExpiresAt: refresh.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS ? refresh.expiresAt : null,
+    revokedAccessToken: revokedAccessJti ? { jti: revokedAccessJti, expiresAt: record.accessExpiresAt! } : null,
+  };
+  if (!(await ctx.tokenStore.transactOne((tx) => tx.families.rotate(rotation)))) return undefined;
+  return revokedAccessJti
+    ? { kind: 'issued', response: issued.response, revokedAccessJti }
+    : { kind: 'issued', response: issued.response };
 }
 
 /** For a token already rotated, read again inside the unit that may revoke its family. */

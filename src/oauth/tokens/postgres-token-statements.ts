@@ -7,6 +7,8 @@ import {
 } from './authorization-code-repository.ts';
 import {
   refreshTokenFromRow,
+  type NewRefreshToken,
+  type NewTokenFamily,
   type RefreshTokenRecord,
   type RefreshTokenRow,
   type TokenFamilyStatements,
@@ -50,6 +52,49 @@ const insertRefreshToken = prepared(
    VALUES ($1, $2, $3, $4, 'active', $5, $6, $7, NULL, $8, $9, NULL, NULL, $10)`,
 );
 const extendFamily = prepared('extend_family', 'UPDATE token_families SET expires_at = $1 WHERE id = $2');
+// The hot units' writes, each one statement: data-modifying CTEs that write only when the
+// compare-and-set UPDATE they start with wins. A statement is atomic by itself, so such a unit
+// runs with no BEGIN and COMMIT around it (bench/: a refresh's unit fell from four round trips to
+// one). Under READ COMMITTED the UPDATE still waits for a concurrent writer of its row and then
+// rechecks its condition, so exactly one rotation or redemption wins across nodes.
+const rotate = prepared(
+  'rotate',
+  `WITH rotated AS (
+     UPDATE refresh_tokens SET status = 'rotated', rotated_at = $1, successor_response = $2, successor_response_expires_at = $3
+     WHERE id = $4 AND status = 'active'
+     RETURNING id
+   ), successor AS (
+     INSERT INTO refresh_tokens (id, token_hash, family_id, parent_id, status, scopes, created_at, expires_at, rotated_at, access_jti, access_expires_at,
+                                 successor_response, successor_response_expires_at, dpop_jkt)
+     SELECT $5::text, $6::text, $7::text, $8::text, 'active', $9::text, $10::bigint, $11::bigint, NULL, $12::text, $13::bigint, NULL, NULL, $14::text
+     FROM rotated
+   ), extended AS (
+     UPDATE token_families SET expires_at = $15 WHERE id = $7 AND $15::bigint IS NOT NULL AND EXISTS (SELECT 1 FROM rotated)
+   ), revoked AS (
+     INSERT INTO revoked_access_tokens (jti, expires_at) SELECT $16::text, $17::bigint FROM rotated WHERE $16::text IS NOT NULL
+     ON CONFLICT (jti) DO NOTHING
+   )
+   SELECT count(*)::int AS rotated FROM rotated`,
+);
+const redeem = prepared(
+  'redeem',
+  `WITH consumed AS (
+     UPDATE authorization_codes SET consumed_at = $1, family_id = $3 WHERE code_hash = $2 AND consumed_at IS NULL
+       AND EXISTS (SELECT 1 FROM grants g WHERE g.id = authorization_codes.grant_id AND g.revoked_at IS NULL)
+     RETURNING code_hash
+   ), family AS (
+     INSERT INTO token_families (id, grant_id, client_id, user_id, scopes, resources, auth_time, created_at, expires_at, revoked_at, session_id)
+     SELECT $3::text, $4::text, $5::text, $6::text, $7::text, $8::text, $9::bigint, $10::bigint, $11::bigint, NULL, $12::text
+     FROM consumed
+     RETURNING id
+   ), first_token AS (
+     INSERT INTO refresh_tokens (id, token_hash, family_id, parent_id, status, scopes, created_at, expires_at, rotated_at, access_jti, access_expires_at,
+                                 successor_response, successor_response_expires_at, dpop_jkt)
+     SELECT $13::text, $14::text, $15::text, $16::text, 'active', $17::text, $18::bigint, $19::bigint, NULL, $20::text, $21::bigint, NULL, NULL, $22::text
+     FROM family WHERE $13::text IS NOT NULL
+   )
+   SELECT count(*)::int AS redeemed FROM consumed`,
+);
 // The family and its refresh tokens in one statement: atomic by itself, one round trip.
 const revokeFamily = prepared(
   'revoke_family',
@@ -83,6 +128,43 @@ const consumeCode = prepared(
      AND EXISTS (SELECT 1 FROM grants g WHERE g.id = authorization_codes.grant_id AND g.revoked_at IS NULL)`,
 );
 
+/** A new family's parameters, in the order of `insert_family`'s columns. */
+function familyValues(f: NewTokenFamily): unknown[] {
+  const scopes = JSON.stringify(f.scopes);
+  const resources = JSON.stringify(f.resources);
+  return [
+    f.id,
+    f.grantId,
+    f.clientId,
+    f.userId,
+    scopes,
+    resources,
+    f.authTime,
+    f.createdAt,
+    f.expiresAt,
+    f.sessionId ?? null,
+  ];
+}
+
+/** A new refresh token's parameters, in the order of `insert_refresh_token`'s columns. */
+function refreshTokenValues(t: NewRefreshToken): unknown[] {
+  const scopes = JSON.stringify(t.scopes);
+  return [
+    t.id,
+    t.tokenHash,
+    t.familyId,
+    t.parentId,
+    scopes,
+    t.createdAt,
+    t.expiresAt,
+    t.accessJti,
+    t.accessExpiresAt,
+    t.dpopJkt,
+  ];
+}
+
+const NO_REFRESH_TOKEN: unknown[] = Array.from({ length: 10 }, () => null);
+
 /**
  * The statements of `TokenTransaction` on PostgreSQL, as raw pg named prepared statements: the
  * same SQL as SQLite's (test/oauth/token-store-contract.test.ts runs both), without Kysely
@@ -102,37 +184,14 @@ export class PostgresTokenStatements {
       },
       markRotated: async (id, now, sealedResponse, responseExpiresAt) =>
         (await run(markRotated([now, sealedResponse, responseExpiresAt, id]))).rowCount === 1,
-      insertFamily: async (f) =>
-        void (await run(
-          insertFamily([
-            f.id,
-            f.grantId,
-            f.clientId,
-            f.userId,
-            JSON.stringify(f.scopes),
-            JSON.stringify(f.resources),
-            f.authTime,
-            f.createdAt,
-            f.expiresAt,
-            f.sessionId ?? null,
-          ]),
-        )),
-      insertRefreshToken: async (t) =>
-        void (await run(
-          insertRefreshToken([
-            t.id,
-            t.tokenHash,
-            t.familyId,
-            t.parentId,
-            JSON.stringify(t.scopes),
-            t.createdAt,
-            t.expiresAt,
-            t.accessJti,
-            t.accessExpiresAt,
-            t.dpopJkt,
-          ]),
-        )),
+      insertFamily: async (f) => void (await run(insertFamily(familyValues(f)))),
+      insertRefreshToken: async (t) => void (await run(insertRefreshToken(refreshTokenValues(t)))),
       extendFamily: async (familyId, expiresAt) => void (await run(extendFamily([expiresAt, familyId]))),
+      rotate: async (r) => {
+        const values = [r.rotatedAt, r.parkedResponse, r.parkedUntil, r.rotatedId, ...refreshTokenValues(r.successor)];
+        values.push(r.familyExpiresAt, r.revokedAccessToken?.jti ?? null, r.revokedAccessToken?.expiresAt ?? null);
+        return (await run<{ rotated: number }>(rotate(values))).rows[0]!.rotated === 1;
+      },
       revokeFamily: async (familyId, now) =>
         (await run<{ changed: number }>(revokeFamily([familyId, now]))).rows[0]!.changed > 0,
       revokeAccessToken: async (jti, expiresAt) => void (await run(revokeAccessToken([jti, expiresAt]))),
@@ -145,6 +204,11 @@ export class PostgresTokenStatements {
         return rows[0] && codeFromRow(rows[0]);
       },
       consume: async (codeHash, familyId, now) => (await run(consumeCode([now, familyId, codeHash]))).rowCount === 1,
+      redeem: async ({ codeHash, now, family, refreshToken }) => {
+        const token = refreshToken ? refreshTokenValues(refreshToken) : NO_REFRESH_TOKEN;
+        const values = [now, codeHash, ...familyValues(family), ...token];
+        return (await run<{ redeemed: number }>(redeem(values))).rows[0]!.redeemed === 1;
+      },
     };
   }
 }

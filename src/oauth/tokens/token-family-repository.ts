@@ -68,8 +68,11 @@ export interface RefreshTokenRecord {
   family: TokenFamily;
 }
 
-/** The Kysely implementation of `TokenTransaction['families']`, plus the reads and revocations beside the hot path. */
-export class TokenFamilyRepository implements TokenFamilyStatements {
+/**
+ * Families through Kysely, beside the token endpoint's hot path (its units run on the token
+ * store's prepared statements: token-store.ts): revocations, the device grant, the janitor's reads.
+ */
+export class TokenFamilyRepository {
   constructor(private readonly db: Db) {}
 
   async insertFamily(family: NewTokenFamily): Promise<void> {
@@ -118,35 +121,6 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
       .where('r.token_hash', '=', tokenHash)
       .executeTakeFirst();
     return row && refreshTokenFromRow(row);
-  }
-
-  /**
-   * The compare-and-set at the heart of rotation: only the request that flips the token from
-   * active to rotated wins; it also parks its (sealed) response for the grace window.
-   */
-  async markRotated(
-    id: string,
-    now: number,
-    sealedResponse: string | null,
-    responseExpiresAt: number | null,
-  ): Promise<boolean> {
-    const result = await this.db
-      .updateTable('refresh_tokens')
-      .set({
-        status: 'rotated',
-        rotated_at: now,
-        successor_response: sealedResponse,
-        successor_response_expires_at: responseExpiresAt,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
-  /** Refresh tokens slide: the family lives as long as its newest refresh token. */
-  async extendFamily(familyId: string, expiresAt: number): Promise<void> {
-    await this.db.updateTable('token_families').set({ expires_at: expiresAt }).where('id', '=', familyId).execute();
   }
 
   /** Revokes a family and every refresh token in it; returns whether anything changed. */
@@ -228,12 +202,33 @@ export interface TokenFamilyStatements {
   insertRefreshToken(token: NewRefreshToken): Promise<void>;
   /** Refresh tokens slide: the family lives as long as its newest refresh token. */
   extendFamily(familyId: string, expiresAt: number): Promise<void>;
+  /**
+   * The refresh grant's write: `markRotated` and, only when it wins, the successor, the family's
+   * new expiry and the old access token's revocation — all of it or nothing (one statement on
+   * PostgreSQL, so the unit needs no transaction around it: `TokenStore.transactOne`).
+   */
+  rotate(rotation: RefreshTokenRotation): Promise<boolean>;
   /** Revokes a family and every refresh token in it; returns whether anything changed. */
   revokeFamily(familyId: string, now: number): Promise<boolean>;
   /** Records an access token as revoked until it expires (idempotent). */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
   /** Whether an access token's family (gone counts as revoked) or the token itself is revoked: one read. */
   isTokenRevoked(familyId: string | undefined, jti: string): Promise<boolean>;
+}
+
+/** A rotation as the refresh grant commits it: the old token's compare-and-set, and what comes with winning it. */
+export interface RefreshTokenRotation {
+  /** The token rotated away: the rotation wins only while it is still active. */
+  rotatedId: string;
+  rotatedAt: number;
+  /** The sealed response a replay inside the grace window gets back, and until when (null: none). */
+  parkedResponse: string | null;
+  parkedUntil: number | null;
+  successor: NewRefreshToken;
+  /** The family's new expiry when it slides with the successor; null leaves it as it is. */
+  familyExpiresAt: number | null;
+  /** The rotated token's access token, revoked with it where the profile says so; else null. */
+  revokedAccessToken: { jti: string; expiresAt: number } | null;
 }
 
 /** The row of a new family (columns in the order of `token_families`). */

@@ -1,10 +1,10 @@
-import type { DatabaseHandle, Db } from '../../kernel/db/database.ts';
+import type { DatabaseHandle } from '../../kernel/db/database.ts';
 import { SqliteGroupCommit, type CommittedGroup } from '../../kernel/db/group-commit.ts';
 import { inPostgresTransaction } from '../../kernel/db/postgres-transaction.ts';
-import { AuthorizationCodeRepository, type AuthorizationCodeStatements } from './authorization-code-repository.ts';
+import type { AuthorizationCodeStatements } from './authorization-code-repository.ts';
 import { PostgresTokenStatements } from './postgres-token-statements.ts';
 import { SqliteTokenStatements } from './sqlite-token-statements.ts';
-import { TokenFamilyRepository, type TokenFamilyStatements } from './token-family-repository.ts';
+import type { TokenFamilyStatements } from './token-family-repository.ts';
 
 /**
  * What the code and refresh grants read and write, all inside one atomic unit. It speaks in
@@ -24,6 +24,12 @@ export interface TokenTransaction {
 export interface TokenStore {
   read<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
   transact<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
+  /**
+   * `transact` for a unit of exactly one statement, such as `rotate` or `redeem`. PostgreSQL runs
+   * it alone, atomic by itself, without the round trips of BEGIN and COMMIT (a second statement
+   * fails the unit); SQLite runs it as `transact` does.
+   */
+  transactOne<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
   /** SQLite only: statistics of each group commit (see `SqliteGroupCommit.onGroupCommitted`). */
   onGroupCommitted?(listener: (group: CommittedGroup) => void): () => void;
 }
@@ -35,8 +41,9 @@ export interface TokenStoreOptions {
 
 /**
  * SQLite: prepared statements run synchronously, units grouped into shared commits.
- * PostgreSQL: named prepared statements, a transaction per unit; rows are claimed by
- * compare-and-set UPDATEs, so concurrent units on any number of nodes still produce one winner.
+ * PostgreSQL: named prepared statements, a transaction per unit (or none, for a unit of one
+ * statement); rows are claimed by compare-and-set UPDATEs, so concurrent units on any number of
+ * nodes still produce one winner.
  */
 export function createTokenStore(database: DatabaseHandle, options: TokenStoreOptions = {}): TokenStore {
   return database.dialect === 'sqlite' ? createSqliteTokenStore(database, options) : createPostgresTokenStore(database);
@@ -55,11 +62,12 @@ export function createSqliteTokenStore(
     // transaction is open it waits for the next group instead of seeing that transaction's rows.
     read: (work) => (sqlite.inTransaction ? group.run(() => work(tx)) : work(tx)),
     transact: (work) => group.run(() => work(tx)),
+    transactOne: (work) => group.run(() => work(tx)),
     onGroupCommitted: (listener) => group.onGroupCommitted(listener),
   };
 }
 
-/** Named prepared statements on pg: reads on the pool, each unit on one connection between BEGIN and COMMIT. */
+/** Named prepared statements on pg: reads and one-statement units on the pool, other units on one connection between BEGIN and COMMIT. */
 export function createPostgresTokenStore(database: Extract<DatabaseHandle, { dialect: 'postgres' }>): TokenStore {
   const { pool } = database;
   const outsideTransaction = new PostgresTokenStatements((query) => pool.query(query));
@@ -67,22 +75,15 @@ export function createPostgresTokenStore(database: Extract<DatabaseHandle, { dia
     read: (work) => work(outsideTransaction),
     transact: (work) =>
       inPostgresTransaction(pool, (client) => work(new PostgresTokenStatements((query) => client.query(query)))),
-  };
-}
-
-/** Kysely repositories, a transaction per unit (the contract tests run it beside the prepared statements). */
-export function createKyselyTokenStore(db: Db): TokenStore {
-  const outsideTransaction: TokenTransaction = {
-    families: new TokenFamilyRepository(db),
-    codes: new AuthorizationCodeRepository(db),
-  };
-  return {
-    read: (work) => work(outsideTransaction),
-    transact: (work) =>
-      db
-        .transaction()
-        .execute((trx) =>
-          work({ families: new TokenFamilyRepository(trx), codes: new AuthorizationCodeRepository(trx) }),
-        ),
+    transactOne: (work) => {
+      let statements = 0;
+      return work(
+        new PostgresTokenStatements((query) => {
+          // A second statement would commit apart from the first: that unit needs `transact`.
+          if (++statements > 1) return Promise.reject(new Error('transactOne ran a unit of more than one statement'));
+          return pool.query(query);
+        }),
+      );
+    },
   };
 }
