@@ -69,8 +69,8 @@ export interface RefreshTokenRecord {
 }
 
 /**
- * Families through Kysely, beside the token endpoint's hot path (its units run on the token
- * store's prepared statements: token-store.ts): revocations, the device grant, the janitor's reads.
+ * Families through Kysely, beside the token endpoint's hot path (whose units run on the token
+ * store's prepared statements: token-store.ts): revocations and their cached checks, the device grant.
  */
 export class TokenFamilyRepository {
   constructor(private readonly db: Db) {}
@@ -86,41 +86,6 @@ export class TokenFamilyRepository {
   async findFamily(id: string): Promise<TokenFamily | undefined> {
     const row = await this.db.selectFrom('token_families').selectAll().where('id', '=', id).executeTakeFirst();
     return row && familyFromRow(row);
-  }
-
-  /** The refresh token with its family, in one query (the hot path of the refresh grant). */
-  async findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    const row = await this.db
-      .selectFrom('refresh_tokens as r')
-      .innerJoin('token_families as f', 'f.id', 'r.family_id')
-      .leftJoin('grants as g', (join) => join.onRef('g.id', '=', 'f.grant_id').on('g.revoked_at', 'is', null))
-      .select([
-        'r.id',
-        'r.family_id',
-        'r.status',
-        'r.scopes',
-        'r.created_at',
-        'r.expires_at',
-        'r.rotated_at',
-        'r.access_jti',
-        'r.access_expires_at',
-        'r.successor_response',
-        'r.successor_response_expires_at',
-        'r.dpop_jkt',
-        'f.grant_id',
-        'f.client_id',
-        'f.user_id',
-        'f.scopes as family_scopes',
-        'f.resources',
-        'f.auth_time',
-        'f.session_id',
-        'f.expires_at as family_expires_at',
-        'f.revoked_at',
-        'g.id as live_grant_id',
-      ])
-      .where('r.token_hash', '=', tokenHash)
-      .executeTakeFirst();
-    return row && refreshTokenFromRow(row);
   }
 
   /** Revokes a family and every refresh token in it; returns whether anything changed. */
@@ -167,11 +132,6 @@ export class TokenFamilyRepository {
       .where('id', '=', familyId)
       .executeTakeFirst();
     return !row || row.revoked_at !== null;
-  }
-
-  async isTokenRevoked(familyId: string | undefined, jti: string): Promise<boolean> {
-    if (familyId !== undefined && (await this.isFamilyRevoked(familyId))) return true;
-    return this.isAccessTokenRevoked(jti);
   }
 
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
