@@ -54,9 +54,12 @@ const insertRefreshToken = prepared(
 const extendFamily = prepared('extend_family', 'UPDATE token_families SET expires_at = $1 WHERE id = $2');
 // The hot units' writes, each one statement: data-modifying CTEs that write only when the
 // compare-and-set UPDATE they start with wins. A statement is atomic by itself, so such a unit
-// runs with no BEGIN and COMMIT around it (bench/: a refresh's unit fell from four round trips to
-// one). Under READ COMMITTED the UPDATE still waits for a concurrent writer of its row and then
-// rechecks its condition, so exactly one rotation or redemption wins across nodes.
+// runs with no BEGIN and COMMIT around it: one round trip instead of four. Measured on a unit
+// rotating one token, 16 at a time, node CPU per unit: Kysely's transaction ~270 µs, the same
+// four statements prepared ~166 µs, this CTE alone ~90 µs (pg's pipeline mode saved waiting,
+// not CPU: each query is still its own write and read). Under READ COMMITTED the UPDATE still
+// waits for a concurrent writer of its row and rechecks its condition, so exactly one rotation
+// or redemption wins across nodes.
 const rotate = prepared(
   'rotate',
   `WITH rotated AS (
