@@ -31,7 +31,8 @@ export const purgeOAuthData: Purger = async (db, now, batchSize) => {
   for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {
     purged[table] = await deleteInBatches(batchSize, () => deleteBatch(db, table, key, now, batchSize));
   }
-  // Parked grace-window responses hold live tokens (sealed): drop them once the window closed.
+  // What rotations recorded for their grace window (from earlier versions: whole responses, sealed,
+  // holding live tokens) is dropped once the window closed.
   const parked = await db
     .updateTable('refresh_tokens')
     .set({ successor_response: null, successor_response_expires_at: null })

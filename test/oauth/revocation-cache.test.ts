@@ -3,6 +3,7 @@ import { openDatabase, type DatabaseHandle } from '../../src/kernel/db/database.
 import { migrateToLatest } from '../../src/kernel/db/migrate.ts';
 import { localOnlyNotifier, Revocations, type RevocationNotifier } from '../../src/oauth/tokens/revocation.ts';
 import { TokenFamilyRepository } from '../../src/oauth/tokens/token-family-repository.ts';
+import { createTokenStore } from '../../src/oauth/tokens/token-store.ts';
 import { freshDatabaseUrl } from '../helpers/database.ts';
 
 const CACHE_MS = 2_000;
@@ -23,6 +24,8 @@ describe('issue 15: the revocation cache keeps only answers it may still use', (
   let handle: DatabaseHandle;
   let drop: () => Promise<void>;
   let repo: CountingRepository;
+  /** Introspection's one-read check, as the authorization server wires it. */
+  let readFresh: (familyId: string | undefined, jti: string) => Promise<boolean>;
   const clock = { ms: 1_800_000_000_000, now: () => clock.ms };
 
   beforeAll(async () => {
@@ -31,6 +34,8 @@ describe('issue 15: the revocation cache keeps only answers it may still use', (
     handle = openDatabase(database.url);
     await migrateToLatest(handle.db);
     repo = new CountingRepository(handle.db);
+    const store = createTokenStore(handle);
+    readFresh = (familyId, jti) => store.read((tx) => tx.families.isTokenRevoked(familyId, jti));
   });
 
   afterAll(async () => {
@@ -39,7 +44,7 @@ describe('issue 15: the revocation cache keeps only answers it may still use', (
   });
 
   it('answers "not revoked" from memory within REVOCATION_CACHE_MS and reads again after it', async () => {
-    const revocations = new Revocations(repo, clock, CACHE_MS, localOnlyNotifier);
+    const revocations = new Revocations(repo, clock, CACHE_MS, localOnlyNotifier, readFresh);
     const before = repo.reads;
     expect(await revocations.isRevoked({ jti: 'jti-a' })).toBe(false);
     clock.ms += CACHE_MS - 1;
@@ -51,7 +56,7 @@ describe('issue 15: the revocation cache keeps only answers it may still use', (
   });
 
   it('forgets the answers of windows long past, so many tokens checked once do not stay in memory', async () => {
-    const revocations = new Revocations(repo, clock, CACHE_MS, localOnlyNotifier);
+    const revocations = new Revocations(repo, clock, CACHE_MS, localOnlyNotifier, readFresh);
     await revocations.revokeAccessToken('jti-revoked-here', clock.ms + 3_600_000);
     for (let i = 0; i < 500; i++) await revocations.isRevoked({ jti: `jti-once-${i}` });
     const before = repo.reads;
@@ -73,7 +78,7 @@ describe('issue 15: the revocation cache keeps only answers it may still use', (
       subscribe: (onRevoked) => void (announce = onRevoked),
       close: async () => {},
     };
-    const revocations = new Revocations(repo, clock, CACHE_MS, notifier);
+    const revocations = new Revocations(repo, clock, CACHE_MS, notifier, readFresh);
     let release = () => {};
     const before = repo.reads;
     repo.gate = new Promise<void>((resolve) => (release = resolve));

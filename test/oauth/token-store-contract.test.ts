@@ -5,14 +5,20 @@ import { newTimeOrderedId } from '../../src/kernel/crypto/tokens.ts';
 import { GrantRepository } from '../../src/oauth/consent/grant-repository.ts';
 import {
   AuthorizationCodeRepository,
+  type CodeRedemption,
   type NewAuthorizationCode,
 } from '../../src/oauth/tokens/authorization-code-repository.ts';
 import {
   TokenFamilyRepository,
   type NewRefreshToken,
   type NewTokenFamily,
+  type RefreshTokenRotation,
 } from '../../src/oauth/tokens/token-family-repository.ts';
-import { createKyselyTokenStore, createSqliteTokenStore, type TokenStore } from '../../src/oauth/tokens/token-store.ts';
+import {
+  createPostgresTokenStore,
+  createSqliteTokenStore,
+  type TokenStore,
+} from '../../src/oauth/tokens/token-store.ts';
 import { freshDatabaseUrl, testDialects, type TestDialect } from '../helpers/database.ts';
 
 interface Implementation {
@@ -21,7 +27,7 @@ interface Implementation {
   create(handle: DatabaseHandle): TokenStore;
 }
 
-/** Every implementation of `TokenStore`: both run on SQLite in every run, Kysely on PostgreSQL too in CI. */
+/** Every implementation of `TokenStore`: SQLite's in every run, PostgreSQL's too in CI. */
 const implementations: Implementation[] = [
   {
     name: 'prepared SQLite statements in group commits',
@@ -31,13 +37,15 @@ const implementations: Implementation[] = [
       return createSqliteTokenStore(handle, { checkUnits: true });
     },
   },
-  { name: 'Kysely on SQLite', dialect: 'sqlite', create: (handle) => createKyselyTokenStore(handle.db) },
   ...(testDialects().includes('postgres')
     ? [
         {
-          name: 'Kysely on PostgreSQL',
+          name: 'prepared PostgreSQL statements',
           dialect: 'postgres' as const,
-          create: (handle: DatabaseHandle) => createKyselyTokenStore(handle.db),
+          create: (handle: DatabaseHandle) => {
+            if (handle.dialect !== 'postgres') throw new Error('expected PostgreSQL');
+            return createPostgresTokenStore(handle);
+          },
         },
       ]
     : []),
@@ -276,6 +284,104 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     expect(await store.transact((tx) => tx.families.markRotated(token.id, NOW + 3, null, null))).toBe(false);
   });
 
+  it('rotates in one unit: only the first rotation of a token writes its successor, expiry and revocation', async () => {
+    const { family, token } = await issueFamily();
+    const rotation = (n: number): RefreshTokenRotation => ({
+      rotatedId: token.id,
+      rotatedAt: NOW + n,
+      replayable: `parked-${n}`,
+      replayableUntil: NOW + 10_000 + n,
+      successor: newRefreshToken(family.id, { parentId: token.id, createdAt: NOW + n, dpopJkt: `jkt-${n}` }),
+      familyExpiresAt: NOW + 48 * HOUR + n,
+      revokedAccessToken: { jti: `${token.accessJti}-${n}`, expiresAt: NOW + HOUR + n },
+    });
+    const rotations = [1, 2].map(rotation);
+    const outcomes = await Promise.all(rotations.map((r) => store.transactOne((tx) => tx.families.rotate(r))));
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const n = outcomes.indexOf(true) + 1;
+    const [won, lost] = n === 1 ? rotations : [rotations[1]!, rotations[0]!];
+    expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toMatchObject({
+      status: 'rotated',
+      rotatedAt: NOW + n,
+      successorResponse: `parked-${n}`,
+      successorResponseExpiresAt: NOW + 10_000 + n,
+      family: { expiresAt: NOW + 48 * HOUR + n },
+    });
+    expect(
+      await handle.db.selectFrom('refresh_tokens').selectAll().where('id', '=', won!.successor.id).executeTakeFirst(),
+    ).toEqual({
+      id: won!.successor.id,
+      token_hash: won!.successor.tokenHash,
+      family_id: family.id,
+      parent_id: token.id,
+      status: 'active',
+      scopes: '["openid"]',
+      created_at: NOW + n,
+      expires_at: NOW + 24 * HOUR,
+      rotated_at: null,
+      access_jti: won!.successor.accessJti,
+      access_expires_at: NOW + HOUR,
+      successor_response: null,
+      successor_response_expires_at: null,
+      dpop_jkt: `jkt-${n}`,
+    });
+    expect(await families.isAccessTokenRevoked(won!.revokedAccessToken!.jti)).toBe(true);
+    // The losing rotation wrote nothing at all.
+    expect(await store.read((tx) => tx.families.findRefreshToken(lost!.successor.tokenHash))).toBeUndefined();
+    expect(await families.isAccessTokenRevoked(lost!.revokedAccessToken!.jti)).toBe(false);
+    expect(await store.transactOne((tx) => tx.families.rotate(rotation(3)))).toBe(false);
+    expect((await families.findFamily(family.id))?.expiresAt).toBe(NOW + 48 * HOUR + n);
+  });
+
+  it('rotates without touching the family or any access token when the rotation asks for neither', async () => {
+    const { family, token } = await issueFamily();
+    const successor = newRefreshToken(family.id, { parentId: token.id });
+    const rotated = await store.transactOne((tx) =>
+      tx.families.rotate({
+        rotatedId: token.id,
+        rotatedAt: NOW,
+        replayable: null,
+        replayableUntil: null,
+        successor,
+        familyExpiresAt: null,
+        revokedAccessToken: null,
+      }),
+    );
+    expect(rotated).toBe(true);
+    expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toMatchObject({
+      status: 'rotated',
+      successorResponse: null,
+      successorResponseExpiresAt: null,
+      family: { expiresAt: NOW + 24 * HOUR },
+    });
+    expect(await store.read((tx) => tx.families.findRefreshToken(successor.tokenHash))).toMatchObject({
+      id: successor.id,
+      status: 'active',
+    });
+    expect(await families.isAccessTokenRevoked(token.accessJti!)).toBe(false);
+  });
+
+  it('does not rotate a token of a revoked family', async () => {
+    const { family, token } = await issueFamily();
+    await store.transactOne((tx) => tx.families.revokeFamily(family.id, NOW));
+    const successor = newRefreshToken(family.id, { parentId: token.id });
+    const rotated = await store.transactOne((tx) =>
+      tx.families.rotate({
+        rotatedId: token.id,
+        rotatedAt: NOW,
+        replayable: 'parked',
+        replayableUntil: NOW + 10_000,
+        successor,
+        familyExpiresAt: NOW + 48 * HOUR,
+        revokedAccessToken: { jti: token.accessJti!, expiresAt: NOW + HOUR },
+      }),
+    );
+    expect(rotated).toBe(false);
+    expect(await store.read((tx) => tx.families.findRefreshToken(successor.tokenHash))).toBeUndefined();
+    expect((await families.findFamily(family.id))?.expiresAt).toBe(NOW + 24 * HOUR);
+    expect(await families.isAccessTokenRevoked(token.accessJti!)).toBe(false);
+  });
+
   it('extends a family', async () => {
     const { family, token } = await issueFamily();
     await store.transact((tx) => tx.families.extendFamily(family.id, NOW + 48 * HOUR));
@@ -349,6 +455,81 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     expect(await store.read((tx) => tx.codes.findByHash('no-such-code'))).toBeUndefined();
   });
 
+  it('redeems a code once: only the winning redemption stores its family and first refresh token', async () => {
+    const grantId = await newGrant();
+    const code = newCode(grantId, { sessionId: 'session-of-the-code' });
+    await codes.insert(code);
+    const redemption = (n: number): CodeRedemption => {
+      const family = newFamily(grantId, { createdAt: NOW + n, sessionId: 'session-of-the-code' });
+      return { codeHash: code.codeHash, now: NOW + n, family, refreshToken: newRefreshToken(family.id) };
+    };
+    const redemptions = [1, 2].map(redemption);
+    const outcomes = await Promise.all(redemptions.map((r) => store.transactOne((tx) => tx.codes.redeem(r))));
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    const n = outcomes.indexOf(true) + 1;
+    const [won, lost] = n === 1 ? redemptions : [redemptions[1]!, redemptions[0]!];
+    expect(await store.read((tx) => tx.codes.findByHash(code.codeHash))).toMatchObject({
+      consumedAt: NOW + n,
+      familyId: won!.family.id,
+    });
+    expect(
+      await handle.db.selectFrom('token_families').selectAll().where('id', '=', won!.family.id).executeTakeFirst(),
+    ).toEqual({
+      id: won!.family.id,
+      grant_id: grantId,
+      client_id: clientId,
+      user_id: userId,
+      scopes: '["openid","offline_access"]',
+      resources: '["https://api.example/"]',
+      auth_time: NOW - HOUR,
+      created_at: NOW + n,
+      expires_at: NOW + 24 * HOUR,
+      revoked_at: null,
+      session_id: 'session-of-the-code',
+    });
+    expect(await store.read((tx) => tx.families.findRefreshToken(won!.refreshToken!.tokenHash))).toMatchObject({
+      id: won!.refreshToken!.id,
+      familyId: won!.family.id,
+      status: 'active',
+      family: { grantId, revokedAt: null },
+    });
+    expect(await families.findFamily(lost!.family.id)).toBeUndefined();
+    expect(await store.read((tx) => tx.families.findRefreshToken(lost!.refreshToken!.tokenHash))).toBeUndefined();
+    expect(await store.transactOne((tx) => tx.codes.redeem(redemption(3)))).toBe(false);
+  });
+
+  it('redeems a code into a family without a refresh token, and refuses a code whose grant was revoked', async () => {
+    const grantId = await newGrant();
+    const code = newCode(grantId);
+    await codes.insert(code);
+    const family = newFamily(grantId);
+    expect(
+      await store.transactOne((tx) =>
+        tx.codes.redeem({ codeHash: code.codeHash, now: NOW, family, refreshToken: null }),
+      ),
+    ).toBe(true);
+    expect(await families.findFamily(family.id)).toMatchObject({ id: family.id, revokedAt: null });
+    expect(
+      await handle.db.selectFrom('refresh_tokens').select('id').where('family_id', '=', family.id).execute(),
+    ).toEqual([]);
+
+    const revoked = newCode(grantId);
+    await codes.insert(revoked);
+    await grants.revoke(grantId, userId, NOW + 1);
+    const refused = newFamily(grantId);
+    const refreshToken = newRefreshToken(refused.id);
+    expect(
+      await store.transactOne((tx) =>
+        tx.codes.redeem({ codeHash: revoked.codeHash, now: NOW + 2, family: refused, refreshToken }),
+      ),
+    ).toBe(false);
+    expect(await families.findFamily(refused.id)).toBeUndefined();
+    expect(await store.read((tx) => tx.codes.findByHash(revoked.codeHash))).toMatchObject({
+      consumedAt: null,
+      grantRevoked: true,
+    });
+  });
+
   it('reports a revoked grant on its codes and refresh tokens, and refuses to consume its code', async () => {
     const grantId = await newGrant();
     const code = newCode(grantId, {
@@ -386,5 +567,35 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     ).rejects.toThrow('changed its mind');
     expect(await store.read((tx) => tx.families.findRefreshToken(token.tokenHash))).toBeUndefined();
     expect(await families.findFamily(family.id)).toBeUndefined();
+  });
+});
+
+describe.skipIf(!testDialects().includes('postgres'))('the PostgreSQL store runs a one-statement unit alone', () => {
+  let handle: DatabaseHandle;
+  let drop: () => Promise<void>;
+
+  beforeAll(async () => {
+    const database = await freshDatabaseUrl('postgres');
+    drop = database.drop;
+    handle = openDatabase(database.url);
+    await migrateToLatest(handle.db);
+  });
+
+  afterAll(async () => {
+    await handle.close();
+    await drop();
+  });
+
+  it('fails a transactOne unit that runs a second statement, which would have committed apart from the first', async () => {
+    if (handle.dialect !== 'postgres') throw new Error('expected PostgreSQL');
+    const store = createPostgresTokenStore(handle);
+    const jti = `jti-${newTimeOrderedId()}`;
+    await expect(
+      store.transactOne(async (tx) => {
+        await tx.families.revokeAccessToken(jti, NOW + HOUR);
+        await tx.families.revokeAccessToken(`${jti}-2`, NOW + HOUR);
+      }),
+    ).rejects.toThrow('transactOne ran a unit of more than one statement');
+    expect(await store.read((tx) => tx.families.isTokenRevoked(undefined, `${jti}-2`))).toBe(false);
   });
 });

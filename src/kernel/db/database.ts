@@ -16,6 +16,8 @@ export type DatabaseHandle = PostgresHandle | SqliteHandle;
 interface PostgresHandle {
   db: Db;
   dialect: 'postgres';
+  /** The pool under `db`, for hot paths that run named prepared statements (see postgres-transaction.ts). */
+  pool: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -73,7 +75,12 @@ export function openDatabase(
     pool.on('error', lost);
     pool.on('connect', (client) => client.on('error', lost));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, dialect: 'postgres', close: () => db.destroy() };
+    const close = async () => {
+      await db.destroy();
+      // Kysely ends the pool only if it ever queried it; the prepared statements may have alone.
+      if (!pool.ending) await pool.end();
+    };
+    return { db, dialect: 'postgres', pool, close };
   }
   const file = sqliteFile(url)!; // a PostgreSQL URL returned above
   if (file !== ':memory:') mkdirSync(dirname(resolve(file)), { recursive: true });

@@ -74,7 +74,8 @@ async function introspectRefreshToken(
   token: string,
   clientId: string,
 ): Promise<Record<string, unknown>> {
-  const record = await ctx.families.findRefreshToken(tokenKey(token));
+  const hash = tokenKey(token);
+  const record = await ctx.tokenStore.read((tx) => tx.families.findRefreshToken(hash));
   const now = ctx.clock.now();
   if (!record || record.family.clientId !== clientId) return INACTIVE;
   if (record.status !== 'active' || record.family.revokedAt !== null || record.expiresAt <= now) return INACTIVE;

@@ -41,7 +41,8 @@ export async function revokeEndpoint(app: FastifyInstance, ctx: OAuthContext): P
 
 async function revokeRefreshToken(ctx: OAuthContext, token: string, clientId: string): Promise<boolean> {
   if (!token.startsWith('rt_')) return false;
-  const record = await ctx.families.findRefreshToken(tokenKey(token));
+  const hash = tokenKey(token);
+  const record = await ctx.tokenStore.read((tx) => tx.families.findRefreshToken(hash));
   if (!record || record.family.clientId !== clientId) return false;
   await ctx.revocations.revokeFamily(record.familyId);
   return true;

@@ -1,5 +1,6 @@
 import { newTimeOrderedId, tokenKey } from '../../kernel/crypto/tokens.ts';
-import type { AuthorizationCode } from '../tokens/authorization-code-repository.ts';
+import type { AuthorizationCode, CodeRedemption } from '../tokens/authorization-code-repository.ts';
+import type { OAuthContext } from '../oauth-context.ts';
 import { checkCodeVerifier } from '../checks/check-pkce.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
@@ -15,7 +16,7 @@ import { checkCodeBinding } from '../dpop/authorization-code-binding.ts';
  * what the first one issued.
  *
  * Three steps: read and check the code, sign the tokens (off the event loop), then consume the
- * code and store the token family in one unit; only one redemption's consume can succeed.
+ * code and store the token family in one statement; only one redemption's consume can succeed.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  */
 export const authorizationCodeGrant: GrantHandler = {
@@ -32,7 +33,7 @@ export const authorizationCodeGrant: GrantHandler = {
 
     let outcome: Redemption;
     if (record.consumedAt !== null) {
-      outcome = await ctx.tokenStore.transact((tx) => revokeReused(tx, record.familyId, now));
+      outcome = await ctx.tokenStore.transactOne((tx) => revokeReused(tx, record.familyId, now));
     } else {
       if (record.expiresAt <= now) throw new InvalidGrant('the authorization code has expired');
       checkRedirectBinding(single.redirect_uri, record.redirectUri, record.redirectUriSent);
@@ -54,9 +55,9 @@ export const authorizationCodeGrant: GrantHandler = {
         sessionId: record.sessionId,
       });
       const refreshJkt = refreshTokenBinding(client, dpopJkt);
-      outcome = await ctx.tokenStore.transact((tx) =>
-        commitRedemption(tx, { record, familyId, resourceUris, issued, refreshJkt, now }),
-      );
+      outcome =
+        (await commitRedemption(ctx, { record, familyId, resourceUris, issued, refreshJkt, now })) ??
+        (await ctx.tokenStore.transact((tx) => settleLostRedemption(tx, codeHash, now)));
     }
 
     if (outcome.kind === 'reused') {
@@ -70,8 +71,9 @@ export const authorizationCodeGrant: GrantHandler = {
 /** A reused code is an outcome, not an exception: the revocation of its tokens must be committed. */
 type Redemption = { kind: 'issued'; response: TokenResponse } | { kind: 'reused'; familyId: string | null };
 
+/** The redemption's one statement: the code is consumed and its family stored. Undefined when it could not be consumed. */
 async function commitRedemption(
-  tx: TokenTransaction,
+  ctx: OAuthContext,
   {
     record,
     familyId,
@@ -87,42 +89,50 @@ async function commitRedemption(
     refreshJkt: string | null;
     now: number;
   },
-): Promise<Redemption> {
-  if (!(await tx.codes.consume(record.codeHash, familyId, now))) {
-    // Another redemption consumed it since we read it (revoke what that one issued), or its
-    // grant was revoked meanwhile (nothing was issued; the unit writes nothing).
-    const current = await tx.codes.findByHash(record.codeHash);
-    if (current?.grantRevoked)
-      throw new InvalidGrant('the authorization code was revoked: the person withdrew the consent it was issued under');
-    return revokeReused(tx, current?.familyId ?? null, now);
-  }
-  await tx.families.insertFamily({
-    id: familyId,
-    grantId: record.grantId,
-    clientId: record.clientId,
-    userId: record.userId,
-    scopes: record.scopes,
-    resources: resourceUris,
-    authTime: record.authTime,
-    sessionId: record.sessionId ?? null,
-    createdAt: now,
-    expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
-  });
-  if (issued.refresh) {
-    await tx.families.insertRefreshToken({
-      id: newTimeOrderedId(),
-      tokenHash: issued.refresh.hash,
-      familyId,
-      parentId: null,
+): Promise<Redemption | undefined> {
+  const redemption: CodeRedemption = {
+    codeHash: record.codeHash,
+    now,
+    family: {
+      id: familyId,
+      grantId: record.grantId,
+      clientId: record.clientId,
+      userId: record.userId,
       scopes: record.scopes,
+      resources: resourceUris,
+      authTime: record.authTime,
+      sessionId: record.sessionId ?? null,
       createdAt: now,
-      expiresAt: issued.refresh.expiresAt,
-      accessJti: issued.access.jti,
-      accessExpiresAt: issued.access.expiresAt,
-      dpopJkt: refreshJkt,
-    });
-  }
+      expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
+    },
+    refreshToken: issued.refresh
+      ? {
+          id: newTimeOrderedId(),
+          tokenHash: issued.refresh.hash,
+          familyId,
+          parentId: null,
+          scopes: record.scopes,
+          createdAt: now,
+          expiresAt: issued.refresh.expiresAt,
+          accessJti: issued.access.jti,
+          accessExpiresAt: issued.access.expiresAt,
+          dpopJkt: refreshJkt,
+        }
+      : null,
+  };
+  if (!(await ctx.tokenStore.transactOne((tx) => tx.codes.redeem(redemption)))) return undefined;
   return { kind: 'issued', response: issued.response };
+}
+
+/**
+ * Another redemption consumed the code since we read it (revoke what that one issued), or its
+ * grant was revoked meanwhile (nothing was issued; the unit writes nothing).
+ */
+async function settleLostRedemption(tx: TokenTransaction, codeHash: string, now: number): Promise<Redemption> {
+  const current = await tx.codes.findByHash(codeHash);
+  if (current?.grantRevoked)
+    throw new InvalidGrant('the authorization code was revoked: the person withdrew the consent it was issued under');
+  return revokeReused(tx, current?.familyId ?? null, now);
 }
 
 async function revokeReused(tx: TokenTransaction, familyId: string | null, now: number): Promise<Redemption> {

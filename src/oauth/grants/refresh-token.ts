@@ -4,7 +4,7 @@ import type { Client } from '../clients/client.ts';
 import { checkFapi2Scopes, checkNarrowedScopes } from '../checks/check-scope.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
-import type { RefreshTokenRecord } from '../tokens/token-family-repository.ts';
+import type { RefreshTokenRecord, RefreshTokenRotation } from '../tokens/token-family-repository.ts';
 import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
@@ -16,8 +16,10 @@ import { checkRefreshTokenBinding, refreshTokenBinding } from '../dpop/refresh-t
  * access token minted again under the same `jti`, and any later replay revokes the whole family.
  *
  * Three steps: read the token, sign its successor (off the event loop), then commit the rotation
- * in one unit that rechecks the token is still unrotated. The successor refresh token is derived
- * from the rotated one (refresh-successor.ts), so a replay finds it again without a stored answer.
+ * in one statement that rechecks the token is still unrotated. A token found rotated (before or
+ * by that statement) is settled in a unit that reads it again: a replay, or a revoked family.
+ * The successor refresh token is derived from the rotated one (refresh-successor.ts), so a replay
+ * finds it again without a stored answer.
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
  */
 export const refreshTokenGrant: GrantHandler = {
@@ -36,9 +38,8 @@ export const refreshTokenGrant: GrantHandler = {
     // A scope kept to FAPI 2.0 clients after this token was issued is not renewed for others.
     checkFapi2Scopes(scopes, client, ctx.registry);
     const resourceUris = narrowResources(resource, record.family.resources);
-    // A replay inside the grace window gets the parked response only with the same DPoP key.
+    // A replay inside the grace window gets the successor back only with the same DPoP key.
     const fingerprint = sha256(JSON.stringify([scopes, resourceUris, dpopJkt ?? null]));
-
     const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
     const tokensFor = async (refreshToken: string, accessAgain?: { jti: string; expiresAt: number }) =>
       issueTokens(ctx, await ctx.keys.signingKey(), {
@@ -55,25 +56,22 @@ export const refreshTokenGrant: GrantHandler = {
         ...(accessAgain ? { accessAgain } : {}),
       });
 
-    let outcome: Rotation;
-    if (record.status === 'rotated') {
-      outcome = await ctx.tokenStore.transact(async (tx) =>
-        replayOrRevoke(ctx, tx, token, await tx.families.findRefreshToken(hash), fingerprint, now),
-      );
-    } else {
+    let outcome: Rotation | undefined;
+    if (record.status !== 'rotated') {
       const issued = await tokensFor(ctx.refreshSuccessors.derive(token, record.id, now));
-      const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
-      const successor: Successor = {
+      outcome = await commitRotation(ctx, {
+        record,
         issued,
         scopes,
         dpopJkt: refreshTokenBinding(client, dpopJkt),
-        replayable: graceMs > 0 ? REPLAYABLE + fingerprint : null,
-        replayableUntil: graceMs > 0 ? now + graceMs : null,
-      };
-      outcome = await ctx.tokenStore.transact((tx) =>
-        commitRotation(ctx, tx, { hash, token, record, successor, fingerprint, now }),
-      );
+        fingerprint,
+        now,
+      });
     }
+    // Rotated already, or by another request since we read it (or its family was revoked meanwhile).
+    outcome ??= await ctx.tokenStore.transact(async (tx) =>
+      replayOrRevoke(ctx, tx, token, await tx.families.findRefreshToken(hash), fingerprint, now),
+    );
 
     if (outcome.kind === 'family-revoked') {
       await ctx.revocations.announceFamilyRevoked(outcome.familyId);
@@ -104,16 +102,6 @@ type Rotation =
   | { kind: 'replayed'; successorToken: string; accessJti: string | null; accessExpiresAt: number | null }
   | { kind: 'family-revoked'; familyId: string };
 
-interface Successor {
-  issued: IssuedTokens;
-  scopes: string[];
-  /** The DPoP key the new refresh token is bound to, or null. */
-  dpopJkt: string | null;
-  /** What a replay inside the grace window is checked against (`REPLAYABLE` + fingerprint). */
-  replayable: string | null;
-  replayableUntil: number | null;
-}
-
 const FAMILY_EXTENSION_STEP_MS = 86_400_000;
 
 /**
@@ -121,7 +109,7 @@ const FAMILY_EXTENSION_STEP_MS = 86_400_000;
  * (a code redeemed concurrently on another node); it is revoked now, once.
  */
 async function revokeFamilyOfRevokedGrant(ctx: OAuthContext, familyId: string, now: number): Promise<never> {
-  if (await ctx.tokenStore.transact((tx) => tx.families.revokeFamily(familyId, now)))
+  if (await ctx.tokenStore.transactOne((tx) => tx.families.revokeFamily(familyId, now)))
     await ctx.revocations.announceFamilyRevoked(familyId);
   throw new InvalidGrant('the refresh token was revoked: the person withdrew the consent it was issued under');
 }
@@ -137,50 +125,60 @@ function checkUsable(
   if (record.expiresAt <= now) throw new InvalidGrant('the refresh token has expired');
 }
 
+/**
+ * The rotation's one statement: the old token flips to rotated (only while still active), its
+ * successor is stored, and what a replay inside the grace window is checked against is recorded.
+ * Undefined when another request won.
+ */
 async function commitRotation(
   ctx: OAuthContext,
-  tx: TokenTransaction,
   {
-    hash,
-    token,
     record,
-    successor,
+    issued,
+    scopes,
+    dpopJkt,
     fingerprint,
     now,
   }: {
-    hash: string;
-    token: string;
     record: RefreshTokenRecord;
-    successor: Successor;
+    issued: IssuedTokens;
+    scopes: string[];
+    /** The DPoP key the new refresh token is bound to, or null. */
+    dpopJkt: string | null;
     fingerprint: string;
     now: number;
   },
-): Promise<Rotation> {
-  const { issued } = successor;
-  if (!(await tx.families.markRotated(record.id, now, successor.replayable, successor.replayableUntil))) {
-    // Another request rotated it (or its family was revoked) since we read it.
-    return replayOrRevoke(ctx, tx, token, await tx.families.findRefreshToken(hash), fingerprint, now);
-  }
-  await tx.families.insertRefreshToken({
-    id: newTimeOrderedId(),
-    tokenHash: issued.refresh!.hash,
-    familyId: record.familyId,
-    parentId: record.id,
-    scopes: successor.scopes,
-    createdAt: now,
-    expiresAt: issued.refresh!.expiresAt,
-    accessJti: issued.access.jti,
-    accessExpiresAt: issued.access.expiresAt,
-    dpopJkt: successor.dpopJkt,
-  });
-  // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
-  if (issued.refresh!.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS)
-    await tx.families.extendFamily(record.familyId, issued.refresh!.expiresAt);
-  if (issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt) {
-    await tx.families.revokeAccessToken(record.accessJti, record.accessExpiresAt);
-    return { kind: 'issued', response: issued.response, revokedAccessJti: record.accessJti };
-  }
-  return { kind: 'issued', response: issued.response };
+): Promise<Rotation | undefined> {
+  const refresh = issued.refresh!;
+  const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
+  const replayable = graceMs > 0 ? REPLAYABLE + fingerprint : null;
+  const revokedAccessJti =
+    issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt ? record.accessJti : undefined;
+  const rotation: RefreshTokenRotation = {
+    rotatedId: record.id,
+    rotatedAt: now,
+    replayable,
+    replayableUntil: replayable ? now + graceMs : null,
+    successor: {
+      id: newTimeOrderedId(),
+      tokenHash: refresh.hash,
+      familyId: record.familyId,
+      parentId: record.id,
+      scopes,
+      createdAt: now,
+      expiresAt: refresh.expiresAt,
+      accessJti: issued.access.jti,
+      accessExpiresAt: issued.access.expiresAt,
+      dpopJkt,
+    },
+    // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
+    familyExpiresAt: refresh.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS ? refresh.expiresAt : null,
+    revokedAccessToken: revokedAccessJti ? { jti: revokedAccessJti, expiresAt: record.accessExpiresAt! } : null,
+  };
+  if (!(await ctx.tokenStore.transactOne((tx) => tx.families.rotate(rotation)))) return undefined;
+  return revokedAccessJti
+    ? { kind: 'issued', response: issued.response, revokedAccessJti }
+    : { kind: 'issued', response: issued.response };
 }
 
 /** For a token already rotated, read again inside the unit that may revoke its family. */

@@ -1,6 +1,7 @@
 import type { Db } from '../../kernel/db/database.ts';
 import type { AuthorizationCodesTable } from '../../kernel/db/schema.ts';
 import { fromJsonList } from '../../kernel/json-list.ts';
+import type { NewRefreshToken, NewTokenFamily } from './token-family-repository.ts';
 
 /** A stored code: what was issued, and what became of it. */
 export interface AuthorizationCode extends NewAuthorizationCode {
@@ -35,46 +36,12 @@ export interface NewAuthorizationCode {
 /** A code row as `findByHash` selects it: with the id of its grant when that grant is still active. */
 export type AuthorizationCodeRow = AuthorizationCodesTable & { live_grant_id: string | null };
 
-/** The Kysely implementation of `TokenTransaction['codes']`, plus what the grant's revocation needs. */
-export class AuthorizationCodeRepository implements AuthorizationCodeStatements {
+/** Codes through Kysely, beside the token endpoint's hot path (see token-store.ts): issuing them, and the grant's revocation. */
+export class AuthorizationCodeRepository {
   constructor(private readonly db: Db) {}
 
   async insert(code: NewAuthorizationCode): Promise<void> {
     await this.db.insertInto('authorization_codes').values(codeRow(code)).execute();
-  }
-
-  async findByHash(codeHash: string): Promise<AuthorizationCode | undefined> {
-    const row = await this.db
-      .selectFrom('authorization_codes as c')
-      .leftJoin('grants as g', (join) => join.onRef('g.id', '=', 'c.grant_id').on('g.revoked_at', 'is', null))
-      .selectAll('c')
-      .select('g.id as live_grant_id')
-      .where('c.code_hash', '=', codeHash)
-      .executeTakeFirst();
-    return row && codeFromRow(row);
-  }
-
-  /**
-   * Marks the code used and names the token family it will produce, atomically: only one
-   * redemption can win, and a later one finds the family to revoke. It wins only while its
-   * grant is still active (a primary-key probe), so a revocation racing the redemption holds.
-   */
-  async consume(codeHash: string, familyId: string, now: number): Promise<boolean> {
-    const result = await this.db
-      .updateTable('authorization_codes')
-      .set({ consumed_at: now, family_id: familyId })
-      .where('code_hash', '=', codeHash)
-      .where('consumed_at', 'is', null)
-      .where(({ exists, selectFrom }) =>
-        exists(
-          selectFrom('grants')
-            .select('grants.id')
-            .whereRef('grants.id', '=', 'authorization_codes.grant_id')
-            .where('grants.revoked_at', 'is', null),
-        ),
-      )
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
   }
 
   /** Invalidates the outstanding codes of a revoked grant (marked used, with no family). */
@@ -96,6 +63,22 @@ export interface AuthorizationCodeStatements {
    * redemption wins, and only while the code's grant is still active.
    */
   consume(codeHash: string, familyId: string, now: number): Promise<boolean>;
+  /**
+   * The code grant's write: `consume` and, only when it wins, the family the code starts and its
+   * first refresh token — all of it or nothing (one statement on PostgreSQL, so the unit needs no
+   * transaction around it: `TokenStore.transactOne`).
+   */
+  redeem(redemption: CodeRedemption): Promise<boolean>;
+}
+
+/** A redemption as the code grant commits it. */
+export interface CodeRedemption {
+  codeHash: string;
+  now: number;
+  /** The family the code starts; its id is recorded on the code. */
+  family: NewTokenFamily;
+  /** The family's first refresh token, when the client may refresh; else null. */
+  refreshToken: NewRefreshToken | null;
 }
 
 /** The row of a new code (columns in the order of `authorization_codes`). */

@@ -27,9 +27,8 @@ export class Revocations {
     private readonly clock: Clock,
     private readonly cacheMs: number,
     private readonly notifier: RevocationNotifier,
-    /** The one-read check introspection makes (the token store's prepared statement on SQLite). */
-    private readonly readFresh: (familyId: string | undefined, jti: string) => Promise<boolean> = (familyId, jti) =>
-      repo.isTokenRevoked(familyId, jti),
+    /** The one-read check introspection makes (the token store's prepared statement). */
+    private readonly readFresh: (familyId: string | undefined, jti: string) => Promise<boolean>,
   ) {
     this.cache = new RecentAnswers(cacheMs);
     notifier.subscribe((key) => this.remember(key, true));

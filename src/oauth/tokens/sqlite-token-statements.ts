@@ -7,6 +7,8 @@ import {
 } from './authorization-code-repository.ts';
 import {
   refreshTokenFromRow,
+  type NewRefreshToken,
+  type NewTokenFamily,
   type RefreshTokenRecord,
   type RefreshTokenRow,
   type TokenFamilyStatements,
@@ -66,40 +68,51 @@ export class SqliteTokenStatements {
       UPDATE authorization_codes SET consumed_at = ?, family_id = ? WHERE code_hash = ? AND consumed_at IS NULL
         AND EXISTS (SELECT 1 FROM grants g WHERE g.id = authorization_codes.grant_id AND g.revoked_at IS NULL)`);
 
+    const addFamily = (f: NewTokenFamily) =>
+      insertFamily.run(
+        f.id,
+        f.grantId,
+        f.clientId,
+        f.userId,
+        JSON.stringify(f.scopes),
+        JSON.stringify(f.resources),
+        f.authTime,
+        f.createdAt,
+        f.expiresAt,
+        f.sessionId ?? null,
+      );
+    const addRefreshToken = (t: NewRefreshToken) =>
+      insertRefreshToken.run(
+        t.id,
+        t.tokenHash,
+        t.familyId,
+        t.parentId,
+        JSON.stringify(t.scopes),
+        t.createdAt,
+        t.expiresAt,
+        t.accessJti,
+        t.accessExpiresAt,
+        t.dpopJkt,
+      );
+
     this.families = {
       findRefreshToken: async (tokenHash): Promise<RefreshTokenRecord | undefined> => {
         const row = findRefreshToken.get(tokenHash);
         return row && refreshTokenFromRow(row);
       },
-      markRotated: async (id, now, sealedResponse, responseExpiresAt) =>
-        markRotated.run(now, sealedResponse, responseExpiresAt, id).changes === 1,
-      insertFamily: async (f) =>
-        void insertFamily.run(
-          f.id,
-          f.grantId,
-          f.clientId,
-          f.userId,
-          JSON.stringify(f.scopes),
-          JSON.stringify(f.resources),
-          f.authTime,
-          f.createdAt,
-          f.expiresAt,
-          f.sessionId ?? null,
-        ),
-      insertRefreshToken: async (t) =>
-        void insertRefreshToken.run(
-          t.id,
-          t.tokenHash,
-          t.familyId,
-          t.parentId,
-          JSON.stringify(t.scopes),
-          t.createdAt,
-          t.expiresAt,
-          t.accessJti,
-          t.accessExpiresAt,
-          t.dpopJkt,
-        ),
+      markRotated: async (id, now, replayable, replayableUntil) =>
+        markRotated.run(now, replayable, replayableUntil, id).changes === 1,
+      insertFamily: async (f) => void addFamily(f),
+      insertRefreshToken: async (t) => void addRefreshToken(t),
       extendFamily: async (familyId, expiresAt) => void extendFamily.run(expiresAt, familyId),
+      // Statement by statement: the group commit's savepoint makes the unit all or nothing.
+      rotate: async (r) => {
+        if (markRotated.run(r.rotatedAt, r.replayable, r.replayableUntil, r.rotatedId).changes !== 1) return false;
+        addRefreshToken(r.successor);
+        if (r.familyExpiresAt !== null) extendFamily.run(r.familyExpiresAt, r.successor.familyId);
+        if (r.revokedAccessToken) revokeAccessToken.run(r.revokedAccessToken.jti, r.revokedAccessToken.expiresAt);
+        return true;
+      },
       revokeFamily: async (familyId, now) => {
         const changed = revokeFamily.run(now, familyId).changes > 0;
         revokeFamilyTokens.run(familyId);
@@ -115,6 +128,12 @@ export class SqliteTokenStatements {
         return row && codeFromRow(row);
       },
       consume: async (codeHash, familyId, now) => consumeCode.run(now, familyId, codeHash).changes === 1,
+      redeem: async ({ codeHash, now, family, refreshToken }) => {
+        if (consumeCode.run(now, family.id, codeHash).changes !== 1) return false;
+        addFamily(family);
+        if (refreshToken) addRefreshToken(refreshToken);
+        return true;
+      },
     };
   }
 }

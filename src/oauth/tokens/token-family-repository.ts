@@ -32,7 +32,7 @@ export interface NewTokenFamily {
   expiresAt: number;
 }
 
-/** A refresh token as it is issued: active, not rotated, with no parked successor response. */
+/** A refresh token as it is issued: active, not rotated, with nothing recorded for a replay. */
 export interface NewRefreshToken {
   id: string;
   tokenHash: string;
@@ -69,8 +69,11 @@ export interface RefreshTokenRecord {
   family: TokenFamily;
 }
 
-/** The Kysely implementation of `TokenTransaction['families']`, plus the reads and revocations beside the hot path. */
-export class TokenFamilyRepository implements TokenFamilyStatements {
+/**
+ * Families through Kysely, beside the token endpoint's hot path (whose units run on the token
+ * store's prepared statements: token-store.ts): revocations and their cached checks, the device grant.
+ */
+export class TokenFamilyRepository {
   constructor(private readonly db: Db) {}
 
   async insertFamily(family: NewTokenFamily): Promise<void> {
@@ -84,70 +87,6 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
   async findFamily(id: string): Promise<TokenFamily | undefined> {
     const row = await this.db.selectFrom('token_families').selectAll().where('id', '=', id).executeTakeFirst();
     return row && familyFromRow(row);
-  }
-
-  /** The refresh token with its family, in one query (the hot path of the refresh grant). */
-  async findRefreshToken(tokenHash: string): Promise<RefreshTokenRecord | undefined> {
-    const row = await this.db
-      .selectFrom('refresh_tokens as r')
-      .innerJoin('token_families as f', 'f.id', 'r.family_id')
-      .leftJoin('grants as g', (join) => join.onRef('g.id', '=', 'f.grant_id').on('g.revoked_at', 'is', null))
-      .select([
-        'r.id',
-        'r.family_id',
-        'r.status',
-        'r.scopes',
-        'r.created_at',
-        'r.expires_at',
-        'r.rotated_at',
-        'r.access_jti',
-        'r.access_expires_at',
-        'r.successor_response',
-        'r.successor_response_expires_at',
-        'r.dpop_jkt',
-        'f.grant_id',
-        'f.client_id',
-        'f.user_id',
-        'f.scopes as family_scopes',
-        'f.resources',
-        'f.auth_time',
-        'f.session_id',
-        'f.expires_at as family_expires_at',
-        'f.revoked_at',
-        'g.id as live_grant_id',
-      ])
-      .where('r.token_hash', '=', tokenHash)
-      .executeTakeFirst();
-    return row && refreshTokenFromRow(row);
-  }
-
-  /**
-   * The compare-and-set at the heart of rotation: only the request that flips the token from
-   * active to rotated wins; it also parks its (sealed) response for the grace window.
-   */
-  async markRotated(
-    id: string,
-    now: number,
-    sealedResponse: string | null,
-    responseExpiresAt: number | null,
-  ): Promise<boolean> {
-    const result = await this.db
-      .updateTable('refresh_tokens')
-      .set({
-        status: 'rotated',
-        rotated_at: now,
-        successor_response: sealedResponse,
-        successor_response_expires_at: responseExpiresAt,
-      })
-      .where('id', '=', id)
-      .where('status', '=', 'active')
-      .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
-  }
-
-  /** Refresh tokens slide: the family lives as long as its newest refresh token. */
-  async extendFamily(familyId: string, expiresAt: number): Promise<void> {
-    await this.db.updateTable('token_families').set({ expires_at: expiresAt }).where('id', '=', familyId).execute();
   }
 
   /** Revokes a family and every refresh token in it; returns whether anything changed. */
@@ -196,11 +135,6 @@ export class TokenFamilyRepository implements TokenFamilyStatements {
     return !row || row.revoked_at !== null;
   }
 
-  async isTokenRevoked(familyId: string | undefined, jti: string): Promise<boolean> {
-    if (familyId !== undefined && (await this.isFamilyRevoked(familyId))) return true;
-    return this.isAccessTokenRevoked(jti);
-  }
-
   async isAccessTokenRevoked(jti: string): Promise<boolean> {
     const row = await this.db
       .selectFrom('revoked_access_tokens')
@@ -225,12 +159,33 @@ export interface TokenFamilyStatements {
   insertRefreshToken(token: NewRefreshToken): Promise<void>;
   /** Refresh tokens slide: the family lives as long as its newest refresh token. */
   extendFamily(familyId: string, expiresAt: number): Promise<void>;
+  /**
+   * The refresh grant's write: `markRotated` and, only when it wins, the successor, the family's
+   * new expiry and the old access token's revocation — all of it or nothing (one statement on
+   * PostgreSQL, so the unit needs no transaction around it: `TokenStore.transactOne`).
+   */
+  rotate(rotation: RefreshTokenRotation): Promise<boolean>;
   /** Revokes a family and every refresh token in it; returns whether anything changed. */
   revokeFamily(familyId: string, now: number): Promise<boolean>;
   /** Records an access token as revoked until it expires (idempotent). */
   revokeAccessToken(jti: string, expiresAt: number): Promise<void>;
   /** Whether an access token's family (gone counts as revoked) or the token itself is revoked: one read. */
   isTokenRevoked(familyId: string | undefined, jti: string): Promise<boolean>;
+}
+
+/** A rotation as the refresh grant commits it: the old token's compare-and-set, and what comes with winning it. */
+export interface RefreshTokenRotation {
+  /** The token rotated away: the rotation wins only while it is still active. */
+  rotatedId: string;
+  rotatedAt: number;
+  /** What a replay inside the grace window is checked against, and until when (null: no window). */
+  replayable: string | null;
+  replayableUntil: number | null;
+  successor: NewRefreshToken;
+  /** The family's new expiry when it slides with the successor; null leaves it as it is. */
+  familyExpiresAt: number | null;
+  /** The rotated token's access token, revoked with it where the profile says so; else null. */
+  revokedAccessToken: { jti: string; expiresAt: number } | null;
 }
 
 /** The row of a new family (columns in the order of `token_families`). */

@@ -1,8 +1,10 @@
-import type { DatabaseHandle, Db } from '../../kernel/db/database.ts';
+import type { DatabaseHandle } from '../../kernel/db/database.ts';
 import { SqliteGroupCommit, type CommittedGroup } from '../../kernel/db/group-commit.ts';
-import { AuthorizationCodeRepository, type AuthorizationCodeStatements } from './authorization-code-repository.ts';
+import { inPostgresTransaction } from '../../kernel/db/postgres-transaction.ts';
+import type { AuthorizationCodeStatements } from './authorization-code-repository.ts';
+import { PostgresTokenStatements } from './postgres-token-statements.ts';
 import { SqliteTokenStatements } from './sqlite-token-statements.ts';
-import { TokenFamilyRepository, type TokenFamilyStatements } from './token-family-repository.ts';
+import type { TokenFamilyStatements } from './token-family-repository.ts';
 
 /**
  * What the code and refresh grants read and write, all inside one atomic unit. It speaks in
@@ -22,6 +24,12 @@ export interface TokenTransaction {
 export interface TokenStore {
   read<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
   transact<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
+  /**
+   * `transact` for a unit of exactly one statement, such as `rotate` or `redeem`. PostgreSQL runs
+   * it alone, atomic by itself, without the round trips of BEGIN and COMMIT (a second statement
+   * fails the unit); SQLite runs it as `transact` does.
+   */
+  transactOne<T>(work: (tx: TokenTransaction) => Promise<T>): Promise<T>;
   /** SQLite only: statistics of each group commit (see `SqliteGroupCommit.onGroupCommitted`). */
   onGroupCommitted?(listener: (group: CommittedGroup) => void): () => void;
 }
@@ -33,13 +41,12 @@ export interface TokenStoreOptions {
 
 /**
  * SQLite: prepared statements run synchronously, units grouped into shared commits.
- * PostgreSQL: a Kysely transaction per unit; rows are claimed by compare-and-set UPDATEs, so
- * concurrent units on any number of nodes still produce one winner.
+ * PostgreSQL: named prepared statements, a transaction per unit (or none, for a unit of one
+ * statement); rows are claimed by compare-and-set UPDATEs, so concurrent units on any number of
+ * nodes still produce one winner.
  */
 export function createTokenStore(database: DatabaseHandle, options: TokenStoreOptions = {}): TokenStore {
-  return database.dialect === 'sqlite'
-    ? createSqliteTokenStore(database, options)
-    : createKyselyTokenStore(database.db);
+  return database.dialect === 'sqlite' ? createSqliteTokenStore(database, options) : createPostgresTokenStore(database);
 }
 
 /** Prepared better-sqlite3 statements in group commits (the SQLite deployment's store). */
@@ -55,23 +62,28 @@ export function createSqliteTokenStore(
     // transaction is open it waits for the next group instead of seeing that transaction's rows.
     read: (work) => (sqlite.inTransaction ? group.run(() => work(tx)) : work(tx)),
     transact: (work) => group.run(() => work(tx)),
+    transactOne: (work) => group.run(() => work(tx)),
     onGroupCommitted: (listener) => group.onGroupCommitted(listener),
   };
 }
 
-/** Kysely repositories, a transaction per unit (PostgreSQL's store; on SQLite it runs in the contract tests). */
-export function createKyselyTokenStore(db: Db): TokenStore {
-  const outsideTransaction: TokenTransaction = {
-    families: new TokenFamilyRepository(db),
-    codes: new AuthorizationCodeRepository(db),
-  };
+/** Named prepared statements on pg: reads and one-statement units on the pool, other units on one connection between BEGIN and COMMIT. */
+export function createPostgresTokenStore(database: Extract<DatabaseHandle, { dialect: 'postgres' }>): TokenStore {
+  const { pool } = database;
+  const outsideTransaction = new PostgresTokenStatements((query) => pool.query(query));
   return {
     read: (work) => work(outsideTransaction),
     transact: (work) =>
-      db
-        .transaction()
-        .execute((trx) =>
-          work({ families: new TokenFamilyRepository(trx), codes: new AuthorizationCodeRepository(trx) }),
-        ),
+      inPostgresTransaction(pool, (client) => work(new PostgresTokenStatements((query) => client.query(query)))),
+    transactOne: (work) => {
+      let statements = 0;
+      return work(
+        new PostgresTokenStatements((query) => {
+          // A second statement would commit apart from the first: that unit needs `transact`.
+          if (++statements > 1) return Promise.reject(new Error('transactOne ran a unit of more than one statement'));
+          return pool.query(query);
+        }),
+      );
+    },
   };
 }
