@@ -4,7 +4,7 @@ import type { OAuthContext } from '../oauth-context.ts';
 import { checkCodeVerifier } from '../checks/check-pkce.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
-import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
+import { firstRefreshToken, issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
 import { refreshTokenBinding } from '../dpop/refresh-token-binding.ts';
@@ -105,20 +105,7 @@ async function commitRedemption(
       createdAt: now,
       expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
     },
-    refreshToken: issued.refresh
-      ? {
-          id: newTimeOrderedId(),
-          tokenHash: issued.refresh.hash,
-          familyId,
-          parentId: null,
-          scopes: record.scopes,
-          createdAt: now,
-          expiresAt: issued.refresh.expiresAt,
-          accessJti: issued.access.jti,
-          accessExpiresAt: issued.access.expiresAt,
-          dpopJkt: refreshJkt,
-        }
-      : null,
+    refreshToken: firstRefreshToken(issued, { familyId, scopes: record.scopes, dpopJkt: refreshJkt, now }),
   };
   if (!(await ctx.tokenStore.transactOne((tx) => tx.codes.redeem(redemption)))) return undefined;
   return { kind: 'issued', response: issued.response };

@@ -4,7 +4,7 @@ import { narrowResources } from '../checks/check-resource.ts';
 import { DEVICE_CODE_GRANT_TYPE } from '../device/device-code-grant-type.ts';
 import { DeviceAuthorizationRepository, type DeviceAuthorization } from '../device/device-authorization-repository.ts';
 import { AccessDenied, AuthorizationPending, ExpiredToken, InvalidGrant, InvalidRequest, SlowDown } from '../errors.ts';
-import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
+import { firstRefreshToken, issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import { TokenFamilyRepository } from '../tokens/token-family-repository.ts';
 import type { GrantHandler } from './grant-handler.ts';
 import { refreshTokenBinding } from '../dpop/refresh-token-binding.ts';
@@ -106,20 +106,8 @@ async function collect(
       createdAt: now,
       expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
     });
-    if (issued.refresh) {
-      await families.insertRefreshToken({
-        id: newTimeOrderedId(),
-        tokenHash: issued.refresh.hash,
-        familyId,
-        parentId: null,
-        scopes: record.scopes,
-        createdAt: now,
-        expiresAt: issued.refresh.expiresAt,
-        accessJti: issued.access.jti,
-        accessExpiresAt: issued.access.expiresAt,
-        dpopJkt: refreshJkt,
-      });
-    }
+    const refreshToken = firstRefreshToken(issued, { familyId, scopes: record.scopes, dpopJkt: refreshJkt, now });
+    if (refreshToken) await families.insertRefreshToken(refreshToken);
     return issued.response;
   });
 }

@@ -1,5 +1,5 @@
 import type { OAuthContext } from '../oauth-context.ts';
-import { newOrderedToken, tokenKey } from '../../kernel/crypto/tokens.ts';
+import { newOrderedToken, newTimeOrderedId, tokenKey } from '../../kernel/crypto/tokens.ts';
 import type { LoadedKey } from '../../kernel/keys/key-ring.ts';
 import type { RegisteredResource } from '../../kernel/scope-registry.ts';
 import type { Client } from '../clients/client.ts';
@@ -7,6 +7,7 @@ import { audienceFor } from '../checks/check-resource.ts';
 import { lifetimesFor } from '../lifetimes.ts';
 import { signAccessToken } from './access-token.ts';
 import { signIdToken } from './id-token.ts';
+import type { NewRefreshToken } from './token-family-repository.ts';
 
 /** The JSON body of a successful token response (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -108,5 +109,28 @@ export async function issueTokens(
     access: { jti: access.jti, expiresAt: access.expiresAt },
     ...(refresh ? { refresh } : {}),
     revokeOldAccessOnRotation: life.revokeOldAccessOnRotation,
+  };
+}
+
+/**
+ * The row of a new family's first refresh token, from the tokens just issued (the code and
+ * device grants): null when the response carries none.
+ */
+export function firstRefreshToken(
+  issued: IssuedTokens,
+  { familyId, scopes, dpopJkt, now }: { familyId: string; scopes: string[]; dpopJkt: string | null; now: number },
+): NewRefreshToken | null {
+  if (!issued.refresh) return null;
+  return {
+    id: newTimeOrderedId(),
+    tokenHash: issued.refresh.hash,
+    familyId,
+    parentId: null,
+    scopes,
+    createdAt: now,
+    expiresAt: issued.refresh.expiresAt,
+    accessJti: issued.access.jti,
+    accessExpiresAt: issued.access.expiresAt,
+    dpopJkt,
   };
 }
