@@ -7,7 +7,7 @@
 //   BENCH_ROUNDS=3             runs per scenario and server, alternating which server goes first;
 //                              the median run of each is reported (a shared host is noisy)
 //   BENCH_WARMUP_SECONDS=1     unmeasured refresh load on each server first (0: none)
-//   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, refresh_dpop, code, client_credentials, private_key_jwt,
+//   BENCH_SCENARIOS=refresh,code   only these (hello, refresh, refresh_plain, refresh_dpop, code, client_credentials, private_key_jwt,
 //                              introspection, userinfo, and the products' own: scheduling, scheduling-pages, connect-pages, portfolio,
 //                              exchange, wallet); unset: all of them
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
@@ -63,6 +63,7 @@ const FORM = 'application/x-www-form-urlencoded';
 const ALL_SCENARIOS = [
   'hello',
   'refresh',
+  'refresh_plain',
   'refresh_dpop',
   'code',
   'client_credentials',
@@ -120,11 +121,14 @@ const fixed = (body?: string, headers?: Record<string, string>): ConnectionScrip
 });
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
-/** Refresh tokens rotate, so each connection owns one chain and sends the refresh_token of each response next. */
-function refreshChain(first: string): ConnectionScript {
+/**
+ * Refresh tokens rotate, so each connection owns one chain and sends the refresh_token of each
+ * response next. `extra` joins every request's form (a narrowed `scope`).
+ */
+function refreshChain(first: string, extra: Record<string, string> = {}): ConnectionScript {
   let token = first;
   return {
-    next: () => ({ body: form({ grant_type: 'refresh_token', refresh_token: token }) }),
+    next: () => ({ body: form({ grant_type: 'refresh_token', refresh_token: token, ...extra }) }),
     onResponse: (status, body) => {
       if (status === 200) token = (JSON.parse(body) as { refresh_token: string }).refresh_token;
     },
@@ -146,6 +150,33 @@ const SCENARIOS: Scenario[] = [
         method: 'POST',
         headers: tokenHeaders(s),
         script: (i) => refreshChain(tokens[i]!),
+      };
+    },
+  },
+  {
+    key: 'refresh_plain',
+    name: 'refresh_token without openid (rotating)',
+    async prepare(s) {
+      // The same chains, each refresh narrowed to offline_access (RFC 6749 §6): no ID token is
+      // signed on either side, so Consentry signs one JWT (the access token) and oidc-provider none.
+      const tokens = await s.mintRefreshTokens(CONNECTIONS);
+      let withIdToken = 0;
+      return {
+        url: s.endpoints.token,
+        method: 'POST',
+        headers: tokenHeaders(s),
+        script: (i) => {
+          const chain = refreshChain(tokens[i]!, { scope: 'offline_access' });
+          return {
+            next: () => chain.next(),
+            onResponse: (status, body) => {
+              if (status === 200 && (JSON.parse(body) as { id_token?: string }).id_token) withIdToken++;
+              chain.onResponse?.(status, body);
+            },
+          };
+        },
+        check: () =>
+          withIdToken > 0 ? `${withIdToken} answers to a refresh without openid carried an ID token` : undefined,
       };
     },
   },
