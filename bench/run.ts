@@ -121,16 +121,30 @@ const fixed = (body?: string, headers?: Record<string, string>): ConnectionScrip
 });
 const form = (params: Record<string, string>) => new URLSearchParams(params).toString();
 
+/** A successful refresh's answer, as far as the scenarios look at it. */
+interface RefreshAnswer {
+  refresh_token: string;
+  token_type?: string;
+  id_token?: string;
+}
+
 /**
  * Refresh tokens rotate, so each connection owns one chain and sends the refresh_token of each
- * response next. `extra` joins every request's form (a narrowed `scope`).
+ * response next. `extra` joins every request's form (a narrowed `scope`); `onAnswer` sees each
+ * successful answer (a scenario's own check).
  */
-function refreshChain(first: string, extra: Record<string, string> = {}): ConnectionScript {
+function refreshChain(
+  first: string,
+  { extra = {}, onAnswer }: { extra?: Record<string, string>; onAnswer?: (answer: RefreshAnswer) => void } = {},
+): ConnectionScript {
   let token = first;
   return {
     next: () => ({ body: form({ grant_type: 'refresh_token', refresh_token: token, ...extra }) }),
     onResponse: (status, body) => {
-      if (status === 200) token = (JSON.parse(body) as { refresh_token: string }).refresh_token;
+      if (status !== 200) return;
+      const answer = JSON.parse(body) as RefreshAnswer;
+      token = answer.refresh_token;
+      onAnswer?.(answer);
     },
   };
 }
@@ -165,16 +179,11 @@ const SCENARIOS: Scenario[] = [
         url: s.endpoints.token,
         method: 'POST',
         headers: tokenHeaders(s),
-        script: (i) => {
-          const chain = refreshChain(tokens[i]!, { scope: 'offline_access' });
-          return {
-            next: () => chain.next(),
-            onResponse: (status, body) => {
-              if (status === 200 && (JSON.parse(body) as { id_token?: string }).id_token) withIdToken++;
-              chain.onResponse?.(status, body);
-            },
-          };
-        },
+        script: (i) =>
+          refreshChain(tokens[i]!, {
+            extra: { scope: 'offline_access' },
+            onAnswer: (answer) => void (answer.id_token && withIdToken++),
+          }),
         check: () =>
           withIdToken > 0 ? `${withIdToken} answers to a refresh without openid carried an ID token` : undefined,
       };
@@ -204,14 +213,13 @@ const SCENARIOS: Scenario[] = [
         method: 'POST',
         headers: tokenHeaders(s),
         script: (i) => {
-          const chain = refreshChain(tokens[i]!);
+          const chain = refreshChain(tokens[i]!, {
+            onAnswer: (answer) => void (answer.token_type !== 'DPoP' && unbound++),
+          });
           return {
             // Past the end the last proof is resent on purpose: it is a replay and shows as non-2xx.
             next: () => ({ ...chain.next(), headers: { dpop: proofs[Math.min(next++, proofs.length - 1)]! } }),
-            onResponse: (status, body) => {
-              if (status === 200 && (JSON.parse(body) as { token_type?: string }).token_type !== 'DPoP') unbound++;
-              chain.onResponse?.(status, body);
-            },
+            onResponse: chain.onResponse!,
           };
         },
         check: () =>

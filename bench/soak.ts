@@ -423,7 +423,7 @@ if (window.sent > 0) minutes.push(await closeMinute(minutes.length + 1, window))
 clearInterval(rssTimer);
 
 /** V8's heap in use and committed (MiB), as the node's Prometheus metrics report them; NaN when unread. */
-async function heapMb(url: string): Promise<{ used: number; committed: number }> {
+async function readHeapMb(url: string): Promise<{ used: number; committed: number }> {
   try {
     const text = await (await fetch(`${url}/metrics`)).text();
     const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
@@ -445,7 +445,7 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
     p99: at(99),
     errors: Object.fromEntries(w.errors),
     rssMb: nodes.map((n) => sampleRssMb(n.child.pid!)),
-    heapMb: await Promise.all(nodes.map((n) => heapMb(n.url))),
+    heapMb: await Promise.all(nodes.map((n) => readHeapMb(n.url))),
     dbMb: Number(size.rows[0]!.bytes) / 1e6,
     ...(await expiringRows()),
     load: loadavg()[0]!,
