@@ -22,6 +22,7 @@ import { gracefulClose } from './kernel/http/graceful-close.ts';
 import { lazySerializers } from './kernel/http/lazy-serializers.ts';
 import { healthRoutes } from './kernel/http/health.ts';
 import { createLogger } from './kernel/log/create-logger.ts';
+import { lazyRequestLogger } from './kernel/log/lazy-request-logger.ts';
 import { registerStrictJsonBody } from './kernel/http/json-body.ts';
 import { metricsRoutes } from './kernel/http/metrics.ts';
 import { registerOpenApi } from './kernel/http/openapi.ts';
@@ -70,6 +71,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
       requestIdLogLabel: 'request_id',
       disableRequestLogging: config.LOG_LEVEL !== 'debug' && config.LOG_LEVEL !== 'trace',
     }),
+    childLoggerFactory: lazyRequestLogger,
     routerOptions: { maxParamLength: 200 },
     schemaController: { compilersFactory: { buildSerializer: lazySerializers() } },
   });

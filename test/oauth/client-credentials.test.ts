@@ -65,6 +65,16 @@ describe.each(testDialects())('client_credentials and token endpoint basics (%s)
     expect(res.headers.get('www-authenticate')).toMatch(/^Basic /);
   });
 
+  it('reads Basic credentials form-urlencoded as RFC 6749 §2.3.1 says, under any case of the scheme', async () => {
+    // Every character percent-encoded, even those that need not be: a client may do so.
+    const percentEncoded = (value: string) =>
+      [...Buffer.from(value)].map((byte) => `%${byte.toString(16).padStart(2, '0')}`).join('');
+    const send = (authorization: string) =>
+      postForm(server, '/oauth/token', { grant_type: 'client_credentials' }, { authorization });
+    const encoded = Buffer.from(`${percentEncoded(client.id)}:${percentEncoded(client.secret!)}`).toString('base64');
+    expect((await send(`bAsIc ${encoded}`)).status).toBe(200);
+  });
+
   it('refuses public clients', async () => {
     const res = await postForm(server, '/oauth/token', {
       grant_type: 'client_credentials',

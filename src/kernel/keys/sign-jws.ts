@@ -9,13 +9,31 @@ const signer = new BatchSigner();
  * against ~26 µs for `crypto.sign`. ECDSA is the largest single cost of the token endpoint.
  * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
  */
-export async function signEs256(
-  header: Record<string, unknown>,
-  payload: Record<string, unknown>,
-  key: KeyObject,
-): Promise<string> {
-  const input = `${encode(header)}.${encode(payload)}`;
+export async function signEs256(header: JwsHeader, payload: Record<string, unknown>, key: KeyObject): Promise<string> {
+  const input = `${encodedHeader(header)}.${encode(payload)}`;
   return `${input}.${await signer.sign(input, key)}`;
+}
+
+/** The protected header of the tokens signed here: the same few per key and token type. */
+export interface JwsHeader {
+  alg: 'ES256';
+  typ: string;
+  kid: string;
+}
+
+/** Encoded headers by type and key: a header is the same for every token of a kind. */
+const headers = new Map<string, string>();
+const MAX_HEADERS = 64;
+
+function encodedHeader({ alg, typ, kid }: JwsHeader): string {
+  const cacheKey = `${typ} ${kid}`;
+  let encoded = headers.get(cacheKey);
+  if (encoded === undefined) {
+    encoded = encode({ alg, typ, kid });
+    if (headers.size >= MAX_HEADERS) headers.clear(); // keys rotate; old ones stop signing
+    headers.set(cacheKey, encoded);
+  }
+  return encoded;
 }
 
 function encode(value: Record<string, unknown>): string {

@@ -65,17 +65,18 @@ export async function authenticateClient(credentials: ClientCredentials, deps: A
 }
 
 function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
-  if (!header || !/^basic /i.test(header)) return undefined;
+  if (!header || header.length < 6 || header.slice(0, 6).toLowerCase() !== 'basic ') return undefined;
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new InvalidClient('malformed Basic credentials', true);
   try {
-    // RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding.
-    return {
-      id: decodeURIComponent(decoded.slice(0, colon).replace(/\+/g, ' ')),
-      secret: decodeURIComponent(decoded.slice(colon + 1).replace(/\+/g, ' ')),
-    };
+    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
     throw new InvalidClient('malformed Basic credentials', true);
   }
+}
+
+/** RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding; most have nothing to decode. */
+function formDecode(value: string): string {
+  return value.includes('%') || value.includes('+') ? decodeURIComponent(value.replace(/\+/g, ' ')) : value;
 }
