@@ -1,3 +1,4 @@
+import { databaseLabel, untilDatabaseAnswers } from '../kernel/db/wait-for-database.ts';
 import { displayHostName } from './hosts/display-name.ts';
 import { bookingEmail } from './email/booking-email.ts';
 import type { SchedulingServices } from './scheduling-services.ts';
@@ -51,8 +52,15 @@ export function registerSchedulingJobs(s: SchedulingServices): void {
 /**
  * Pending deliveries without a waiting job are queued again at start (a no-op for those queued).
  * Their jobs now commit with the booking; this catches deliveries recorded before that was so.
+ * A database that stops answering between the kernel opening and this is waited for as the
+ * kernel waits (the node is still "starting": 503, not ready), rather than failing the start.
  */
 export async function requeuePendingDeliveries(s: SchedulingServices): Promise<void> {
-  for (const id of await s.webhookRepo.pendingDeliveryIds(10_000))
-    await s.kernel.jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id });
+  const { database, config, log } = s.kernel;
+  const requeue = async () => {
+    for (const id of await s.webhookRepo.pendingDeliveryIds(10_000))
+      await s.kernel.jobs.enqueue(DELIVERY_JOB, { deliveryId: id }, { key: id });
+  };
+  if (database.dialect === 'sqlite') return requeue();
+  await untilDatabaseAnswers(requeue, log, databaseLabel(config.DATABASE_URL));
 }

@@ -7,13 +7,20 @@ import { toConnection, type Connection, type ConnectionStatus } from './connecti
 export class ConnectionRepository {
   constructor(private readonly db: Db) {}
 
-  /** Inserts connections with their sealed credentials, all or none. */
-  async insertMany(rows: Array<PortfolioConnectionsTable & { sealed: string }>): Promise<void> {
+  /**
+   * Inserts connections with their sealed credentials, all or none, and with them what
+   * `alsoWithin` writes in the same transaction (their first syncs' jobs).
+   */
+  async insertMany(
+    rows: Array<PortfolioConnectionsTable & { sealed: string }>,
+    alsoWithin: (trx: Db) => Promise<void> = async () => undefined,
+  ): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
       for (const { sealed, ...row } of rows) {
         await trx.insertInto('portfolio_connections').values(row).execute();
         await trx.insertInto('portfolio_credentials').values({ connection_id: row.id, sealed }).execute();
       }
+      await alsoWithin(trx);
     });
   }
 

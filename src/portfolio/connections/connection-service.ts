@@ -5,6 +5,7 @@ import type { Clock } from '../../kernel/clock.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import { ApiError, badRequest, notFound, type ErrorItem } from '../errors.ts';
 import type { Connection, Credentials } from './connection.ts';
+import type { Db } from '../../kernel/db/database.ts';
 import type { ConnectionRepository } from './connection-repository.ts';
 import type { LinkInput, LinkResult } from './link-input.ts';
 import { CsvWorker, type CsvLimits } from '../sources/csv/parse-off-thread.ts';
@@ -14,13 +15,25 @@ import { prepareLink, type PreparedLink } from './prepare-link.ts';
 import { ALL_EVM_NETWORKS, planAllNetworks } from './all-networks.ts';
 import type { NetworkActivity } from '../sources/evm/discover-networks.ts';
 
+/** What linking stored: the answer, and the uploads whose syncs are still to be queued. */
+interface Linked {
+  results: LinkResult[];
+  errors: ErrorItem[];
+  uploads: string[];
+}
+
 export interface ConnectionServiceDeps {
   catalog: Catalog;
   repo: ConnectionRepository;
   box: SecretBox;
   clock: Clock;
-  /** Starts the first sync of a new connection (a durable job). */
-  syncNow(connectionId: string): Promise<void>;
+  /**
+   * Queues the first sync of a new connection (a durable job), `within` the transaction that
+   * stores it where it can: a crash between the two would leave it "syncing" with nothing to sync it.
+   */
+  queueSync(connectionId: string, within?: Db): Promise<void>;
+  /** Looks for the queued syncs now, after their transaction committed. */
+  wakeSyncs(): void;
   /** Size and row limits of a CSV import. */
   csvLimits: CsvLimits;
   /** Checks credentials with the provider before they are stored (a real read call). */
@@ -57,27 +70,21 @@ export class ConnectionService {
    */
   async link(userId: string, inputs: LinkInput[]): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
     let worker: CsvWorker | undefined;
-    let linked: { results: LinkResult[]; errors: ErrorItem[] };
+    let linked: Linked;
     try {
       linked = await this.linkWith(userId, inputs, () => (worker ??= this.csvWorker()));
     } finally {
       await worker?.close();
     }
     // Once the upload's CSV worker is free (the sync may take it over warm), the syncs start;
-    // an OAuth link's starts when the exchange sends the person back.
-    for (const result of linked.results) {
-      if (!result.added) continue;
-      for (const id of result.networks?.map((n) => n.connection_id) ?? [result.connection_id])
-        if (id) await this.deps.syncNow(id);
-    }
-    return linked;
+    // an OAuth link's starts when the exchange sends the person back. An upload's is queued now:
+    // its file was stored after its row, part by part.
+    for (const id of linked.uploads) await this.deps.queueSync(id);
+    if (linked.results.some((result) => result.added)) this.deps.wakeSyncs();
+    return { results: linked.results, errors: linked.errors };
   }
 
-  private async linkWith(
-    userId: string,
-    inputs: LinkInput[],
-    csvWorker: () => CsvWorker,
-  ): Promise<{ results: LinkResult[]; errors: ErrorItem[] }> {
+  private async linkWith(userId: string, inputs: LinkInput[], csvWorker: () => CsvWorker): Promise<Linked> {
     const planned: Array<Planned | ApiError> = [];
     const keys = new Set<string>();
     const taken = async (providerId: string, identityKey: string) =>
@@ -123,7 +130,13 @@ export class ConnectionService {
     );
     const all = rows.flat();
     try {
-      await this.deps.repo.insertMany(all.map((r) => r.row));
+      await this.deps.repo.insertMany(
+        all.map((r) => r.row),
+        async (trx) => {
+          // An upload's file is stored after this commits, part by part: its sync is queued after that (link).
+          for (const { link, row } of all) if (!link.oauth && !link.file) await this.deps.queueSync(row.id, trx);
+        },
+      );
     } catch (error) {
       if (isUniqueViolation(error))
         throw new ApiError(
@@ -160,7 +173,11 @@ export class ConnectionService {
       return { added: true, provider_id: row.provider_id, connection_id: row.id };
     });
     const partial = planned.flatMap((p) => (p instanceof ApiError ? [] : p.errors));
-    return { results, errors: [...failures.flatMap((f) => f.toItems()), ...partial] };
+    return {
+      results,
+      errors: [...failures.flatMap((f) => f.toItems()), ...partial],
+      uploads: all.filter(({ link }) => !link.oauth && link.file).map(({ row }) => row.id),
+    };
   }
 
   /**
