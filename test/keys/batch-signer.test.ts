@@ -1,4 +1,4 @@
-import { constants, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import { constants, createHash, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
@@ -93,6 +93,34 @@ describe('batch signer', () => {
     const here = new BatchSigner(() => new Worker('process.exit(1)', { eval: true }));
     expect(await here.verify('ES256', 'h.p', esSignature, ec.publicKey)).toBe(true);
     expect(await here.verify('ES256', 'h.q', esSignature, ec.publicKey)).toBe(false);
+  });
+
+  it('signs an access token and its ID token in one item, at_hash from the signed access token', async () => {
+    const ec = ecKey();
+    const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const input = `${b64({ alg: 'ES256', typ: 'at+jwt' })}.${b64({ jti: 'a' })}`;
+    const idHeader = b64({ alg: 'ES256', typ: 'JWT' });
+    const workers = watchedWorkers();
+    const here = new BatchSigner(() => new Worker('process.exit(1)', { eval: true }));
+    for (const signer of [new BatchSigner(workers.start), here]) {
+      const [[signature, idToken], other] = await Promise.all([
+        signer.signWithIdToken(input, idHeader, '{"sub":"p","aud":"c","at_hash":"', ec.privateKey),
+        signer.sign('h.p', ec.privateKey),
+      ]);
+      expect(valid(input, signature, ec.publicKey)).toBe(true);
+      expect(valid('h.p', other, ec.publicKey)).toBe(true);
+      const [header, payload, idSignature] = idToken.split('.') as [string, string, string];
+      expect(header).toBe(idHeader);
+      expect(valid(`${header}.${payload}`, idSignature, ec.publicKey)).toBe(true);
+      // OIDC Core §3.1.3.6: the left half of the SHA-256 of the access token's ASCII, base64url.
+      const atHash = createHash('sha256').update(`${input}.${signature}`).digest().subarray(0, 16);
+      expect(JSON.parse(Buffer.from(payload, 'base64url').toString())).toEqual({
+        sub: 'p',
+        aud: 'c',
+        at_hash: atHash.toString('base64url'),
+      });
+    }
+    expect(workers.batches()).toBe(1);
   });
 
   it('a key that cannot sign ES256 fails its own signature only', async () => {

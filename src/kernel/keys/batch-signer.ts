@@ -1,7 +1,9 @@
-import { sign, type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { startPlainWorker } from '../threads/plain-worker.ts';
 import {
+  signEs256Input,
+  signWithIdToken,
   verifyJws,
   type SigningAnswer,
   type SigningBatch,
@@ -25,7 +27,9 @@ interface Pending {
   key: KeyObject;
   /** A check rather than a signature: the base64url signature and its JWS algorithm. */
   check?: { signature: string; alg: string };
-  resolve(answer: string | boolean): void;
+  /** An access token's signature and the ID token that goes with it (signing-worker.js's signWithIdToken). */
+  idToken?: { header: string; payloadOpen: string };
+  resolve(answer: string | boolean | [string, string]): void;
   reject(error: Error): void;
 }
 
@@ -66,6 +70,16 @@ export class BatchSigner {
   }
 
   /**
+   * The signature of an access token's input and its ID token, in one item of a batch: the ID
+   * token's `at_hash` needs the access token signed first (see signing-worker.js).
+   */
+  signWithIdToken(input: string, idHeader: string, idPayloadOpen: string, key: KeyObject): Promise<[string, string]> {
+    return this.#enqueue(input, key, undefined, { header: idHeader, payloadOpen: idPayloadOpen }) as Promise<
+      [string, string]
+    >;
+  }
+
+  /**
    * Whether `signature` of the JWS signing input verifies with `key` under `alg`, checked on the
    * worker with the batch: an ECDSA check costs ~70 µs of CPU here, more than twice a signature,
    * and it is on every DPoP proof and client assertion.
@@ -74,9 +88,17 @@ export class BatchSigner {
     return this.#enqueue(input, key, { signature, alg }) as Promise<boolean>;
   }
 
-  #enqueue(input: string, key: KeyObject, check?: Pending['check']): Promise<string | boolean> {
+  #enqueue(
+    input: string,
+    key: KeyObject,
+    check?: Pending['check'],
+    idToken?: Pending['idToken'],
+  ): Promise<string | boolean | [string, string]> {
     return new Promise((resolve, reject) => {
-      this.#queue.push(check ? { input, key, check, resolve, reject } : { input, key, resolve, reject });
+      const pending: Pending = { input, key, resolve, reject };
+      if (check) pending.check = check;
+      if (idToken) pending.idToken = idToken;
+      this.#queue.push(pending);
       if (this.#scheduled) return;
       this.#scheduled = true;
       // setImmediate runs after this turn's I/O callbacks: every request read in it joins.
@@ -94,9 +116,10 @@ export class BatchSigner {
     const items = batch.map((pending): SigningItem => {
       const keyId = this.#keyId(pending.key);
       batchKeys.set(keyId, pending.key);
-      return pending.check
-        ? [keyId, pending.input, pending.check.signature, pending.check.alg]
-        : [keyId, pending.input];
+      if (pending.check) return [keyId, pending.input, pending.check.signature, pending.check.alg];
+      if (pending.idToken)
+        return [keyId, pending.input, pending.idToken.header, pending.idToken.payloadOpen, 'id_token'];
+      return [keyId, pending.input];
     });
     let newKeys = [...batchKeys].filter(([keyId]) => !this.#workerKeys.has(keyId));
     const forgetKeys = this.#workerKeys.size + newKeys.length > MAX_KEYS;
@@ -145,7 +168,7 @@ export class BatchSigner {
     if (this.#inFlight.size === 0) worker.unref();
     batch?.forEach((pending, i) => {
       const answer = out[i];
-      if (typeof answer === 'string' || typeof answer === 'boolean') pending.resolve(answer);
+      if (typeof answer === 'string' || typeof answer === 'boolean' || Array.isArray(answer)) pending.resolve(answer);
       else pending.reject(new Error(`ES256 signing failed: ${answer?.error ?? 'no answer'}`));
     });
   }
@@ -169,11 +192,12 @@ function signHere(batch: Pending[]): void {
         pending.resolve(verifyJws(pending.check.alg, pending.input, pending.check.signature, pending.key));
         continue;
       }
-      pending.resolve(
-        sign('sha256', Buffer.from(pending.input), { key: pending.key, dsaEncoding: 'ieee-p1363' }).toString(
-          'base64url',
-        ),
-      );
+      if (pending.idToken) {
+        const { header, payloadOpen } = pending.idToken;
+        pending.resolve(signWithIdToken(pending.input, header, payloadOpen, pending.key));
+        continue;
+      }
+      pending.resolve(signEs256Input(pending.input, pending.key));
     } catch (error) {
       pending.reject(error instanceof Error ? error : new Error(String(error)));
     }

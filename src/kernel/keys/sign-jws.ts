@@ -14,6 +14,26 @@ export async function signEs256(header: JwsHeader, payload: Record<string, unkno
   return `${input}.${await signer.sign(input, key)}`;
 }
 
+/**
+ * An access token and the ID token that travels with it, signed in one trip to the worker: the
+ * ID token's `at_hash` is of the signed access token, so apart they took two trips one after the
+ * other (each a message both ways and an event-loop turn, on every code exchange and refresh).
+ * The worker adds `at_hash` to `idPayload` (see signing-worker.js's signWithIdToken).
+ */
+export async function signEs256WithIdToken(
+  accessHeader: JwsHeader,
+  accessPayload: Record<string, unknown>,
+  idHeader: JwsHeader,
+  idPayload: Record<string, unknown>,
+  key: KeyObject,
+): Promise<{ accessToken: string; idToken: string }> {
+  const input = `${encodedHeader(accessHeader)}.${encode(accessPayload)}`;
+  // The claims' JSON always ends in "}" (an object with at least `iss`): opened again for at_hash.
+  const idPayloadOpen = `${JSON.stringify(idPayload).slice(0, -1)},"at_hash":"`;
+  const [signature, idToken] = await signer.signWithIdToken(input, encodedHeader(idHeader), idPayloadOpen, key);
+  return { accessToken: `${input}.${signature}`, idToken };
+}
+
 /** The protected header of the tokens signed here: the same few per key and token type. */
 export interface JwsHeader {
   alg: 'ES256';

@@ -1,6 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { decodeJwt, JwtRejected, verifyJwt } from '../../kernel/crypto/jwt-verify.ts';
-import { signEs256 } from '../../kernel/keys/sign-jws.ts';
+import { signEs256, type JwsHeader } from '../../kernel/keys/sign-jws.ts';
 import { newTimeOrderedId } from '../../kernel/crypto/tokens.ts';
 import type { KeyRing, LoadedKey } from '../../kernel/keys/key-ring.ts';
 import { SIGNING_ALG } from '../../kernel/keys/key-ring.ts';
@@ -43,6 +43,15 @@ export async function signAccessToken(
   key: LoadedKey,
   input: AccessTokenInput,
 ): Promise<{ token: string; jti: string; expiresAt: number }> {
+  const { header, claims, jti, expiresAt } = accessTokenContents(key, input);
+  return { token: await signEs256(header, claims, key.privateKey), jti, expiresAt };
+}
+
+/** What an access token says, before it is signed (alone, or with its ID token: id-token.ts). */
+export function accessTokenContents(
+  key: LoadedKey,
+  input: AccessTokenInput,
+): { header: JwsHeader; claims: Record<string, unknown>; jti: string; expiresAt: number } {
   const iat = Math.floor(input.nowMs / 1000);
   // Time-ordered: a revoked jti lands at the end of revoked_access_tokens' index.
   const jti = input.again?.jti ?? newTimeOrderedId();
@@ -60,8 +69,7 @@ export async function signAccessToken(
   if (input.familyId) claims.fam = input.familyId;
   if (input.authTime) claims.auth_time = Math.floor(input.authTime / 1000);
   if (input.dpopJkt) claims.cnf = { jkt: input.dpopJkt };
-  const token = await signEs256({ alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid }, claims, key.privateKey);
-  return { token, jti, expiresAt: exp * 1000 };
+  return { header: { alg: SIGNING_ALG, typ: 'at+jwt', kid: key.kid }, claims, jti, expiresAt: exp * 1000 };
 }
 
 /** Why a presented access token was refused; carried to the 401's `error_description`. */

@@ -5,8 +5,8 @@ import type { RegisteredResource } from '../../kernel/scope-registry.ts';
 import type { Client } from '../clients/client.ts';
 import { audienceFor } from '../checks/check-resource.ts';
 import { lifetimesFor } from '../lifetimes.ts';
-import { signAccessToken } from './access-token.ts';
-import { signIdToken } from './id-token.ts';
+import { signAccessToken, type AccessTokenInput } from './access-token.ts';
+import { signAccessAndIdToken } from './id-token.ts';
 import type { NewRefreshToken } from './token-family-repository.ts';
 
 /** The JSON body of a successful token response (RFC 6749 §5.1). */
@@ -60,7 +60,7 @@ export async function issueTokens(
   const { config, clock } = ctx;
   const now = clock.now();
   const life = lifetimesFor(input.resources, input.client, config, ctx.registry);
-  const access = await signAccessToken(key, {
+  const accessInput: AccessTokenInput = {
     issuer: config.ISSUER,
     subject: input.subject,
     clientId: input.client.id,
@@ -76,7 +76,22 @@ export async function issueTokens(
     authTime: input.authTime ?? null,
     ...(input.dpopJkt ? { dpopJkt: input.dpopJkt } : {}),
     ...(input.accessAgain ? { again: input.accessAgain } : {}),
-  });
+  };
+  // Every response whose scopes include `openid` carries an ID token, a refresh's too (the
+  // contract's token response; OIDC Core §12.2 gives its rules: same iss, sub, aud and auth_time).
+  const signed = input.scopes.includes('openid')
+    ? await signAccessAndIdToken(key, accessInput, {
+        issuer: config.ISSUER,
+        subject: input.subject,
+        clientId: input.client.id,
+        nonce: input.nonce ?? null,
+        authTime: input.authTime ?? null,
+        sessionId: input.sessionId ?? null,
+        nowMs: now,
+        ttlSeconds: life.accessTtl,
+      })
+    : { access: await signAccessToken(key, accessInput), idToken: undefined };
+  const { access } = signed;
   const response: TokenResponse = {
     access_token: access.token,
     token_type: input.dpopJkt ? 'DPoP' : 'Bearer',
@@ -89,21 +104,7 @@ export async function issueTokens(
     response.refresh_token = token;
     refresh = { hash: tokenKey(token), expiresAt: now + life.refreshTtl * 1000 };
   }
-  // Every response whose scopes include `openid` carries an ID token, a refresh's too (the
-  // contract's token response; OIDC Core §12.2 gives its rules: same iss, sub, aud and auth_time).
-  if (input.scopes.includes('openid')) {
-    response.id_token = await signIdToken(key, {
-      issuer: config.ISSUER,
-      subject: input.subject,
-      clientId: input.client.id,
-      nonce: input.nonce ?? null,
-      authTime: input.authTime ?? null,
-      sessionId: input.sessionId ?? null,
-      accessToken: access.token,
-      nowMs: now,
-      ttlSeconds: life.accessTtl,
-    });
-  }
+  if (signed.idToken) response.id_token = signed.idToken;
   return {
     response,
     access: { jti: access.jti, expiresAt: access.expiresAt },
