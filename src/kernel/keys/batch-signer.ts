@@ -2,13 +2,12 @@ import type { KeyObject } from 'node:crypto';
 import type { Worker } from 'node:worker_threads';
 import { startPlainWorker } from '../threads/plain-worker.ts';
 import {
-  signEs256Input,
-  signWithIdToken,
-  verifyJws,
+  doWork,
   type SigningAnswer,
   type SigningBatch,
   type SigningItem,
   type SigningReply,
+  type SigningWork,
 } from './signing-worker.js';
 
 /**
@@ -23,12 +22,9 @@ export function startSigningWorker(): Worker {
 }
 
 interface Pending {
-  input: string;
+  /** A signature, a check, or an access token's signature with its ID token (signing-worker.js). */
+  work: SigningWork;
   key: KeyObject;
-  /** A check rather than a signature: the base64url signature and its JWS algorithm. */
-  check?: { signature: string; alg: string };
-  /** An access token's signature and the ID token that goes with it (signing-worker.js's signWithIdToken). */
-  idToken?: { header: string; payloadOpen: string };
   resolve(answer: string | boolean | [string, string]): void;
   reject(error: Error): void;
 }
@@ -66,7 +62,7 @@ export class BatchSigner {
   }
 
   sign(input: string, key: KeyObject): Promise<string> {
-    return this.#enqueue(input, key) as Promise<string>;
+    return this.#enqueue([input], key) as Promise<string>;
   }
 
   /**
@@ -74,9 +70,7 @@ export class BatchSigner {
    * token's `at_hash` needs the access token signed first (see signing-worker.js).
    */
   signWithIdToken(input: string, idHeader: string, idPayloadOpen: string, key: KeyObject): Promise<[string, string]> {
-    return this.#enqueue(input, key, undefined, { header: idHeader, payloadOpen: idPayloadOpen }) as Promise<
-      [string, string]
-    >;
+    return this.#enqueue([input, idHeader, idPayloadOpen, 'id_token'], key) as Promise<[string, string]>;
   }
 
   /**
@@ -85,19 +79,12 @@ export class BatchSigner {
    * and it is on every DPoP proof and client assertion.
    */
   verify(alg: string, input: string, signature: string, key: KeyObject): Promise<boolean> {
-    return this.#enqueue(input, key, { signature, alg }) as Promise<boolean>;
+    return this.#enqueue([input, signature, alg], key) as Promise<boolean>;
   }
 
-  #enqueue(
-    input: string,
-    key: KeyObject,
-    check?: Pending['check'],
-    idToken?: Pending['idToken'],
-  ): Promise<string | boolean | [string, string]> {
+  #enqueue(work: SigningWork, key: KeyObject): Promise<string | boolean | [string, string]> {
     return new Promise((resolve, reject) => {
-      const pending: Pending = { input, key, resolve, reject };
-      if (check) pending.check = check;
-      if (idToken) pending.idToken = idToken;
+      const pending: Pending = { work, key, resolve, reject };
       this.#queue.push(pending);
       if (this.#scheduled) return;
       this.#scheduled = true;
@@ -116,10 +103,7 @@ export class BatchSigner {
     const items = batch.map((pending): SigningItem => {
       const keyId = this.#keyId(pending.key);
       batchKeys.set(keyId, pending.key);
-      if (pending.check) return [keyId, pending.input, pending.check.signature, pending.check.alg];
-      if (pending.idToken)
-        return [keyId, pending.input, pending.idToken.header, pending.idToken.payloadOpen, 'id_token'];
-      return [keyId, pending.input];
+      return [keyId, pending.work];
     });
     let newKeys = [...batchKeys].filter(([keyId]) => !this.#workerKeys.has(keyId));
     const forgetKeys = this.#workerKeys.size + newKeys.length > MAX_KEYS;
@@ -188,16 +172,7 @@ export class BatchSigner {
 function signHere(batch: Pending[]): void {
   for (const pending of batch) {
     try {
-      if (pending.check) {
-        pending.resolve(verifyJws(pending.check.alg, pending.input, pending.check.signature, pending.key));
-        continue;
-      }
-      if (pending.idToken) {
-        const { header, payloadOpen } = pending.idToken;
-        pending.resolve(signWithIdToken(pending.input, header, payloadOpen, pending.key));
-        continue;
-      }
-      pending.resolve(signEs256Input(pending.input, pending.key));
+      pending.resolve(doWork(pending.work, pending.key));
     } catch (error) {
       pending.reject(error instanceof Error ? error : new Error(String(error)));
     }

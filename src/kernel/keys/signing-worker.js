@@ -23,13 +23,18 @@ import { runBehindEventLoop } from '../threads/background-priority.js';
  */
 
 /**
- * `[keyId, input]` asks for an ES256 signature of input; `[keyId, input, signature, alg]` asks
- * whether the base64url `signature` of input verifies with the key under the JWS `alg`;
- * `[keyId, input, idHeader, idPayloadOpen, 'id_token']` asks for the signature of an access
- * token's input and for the ID token that goes with it (see `signWithIdToken`).
- * @typedef {[keyId: number, input: string]
- *   | [keyId: number, input: string, signature: string, alg: string]
- *   | [keyId: number, input: string, idHeader: string, idPayloadOpen: string, kind: 'id_token']} SigningItem
+ * `[input]` asks for an ES256 signature of input; `[input, signature, alg]` asks whether the
+ * base64url `signature` of input verifies with the key under the JWS `alg`;
+ * `[input, idHeader, idPayloadOpen, 'id_token']` asks for the signature of an access token's
+ * input and for the ID token that goes with it (see `signWithIdToken`).
+ * @typedef {[input: string]
+ *   | [input: string, signature: string, alg: string]
+ *   | [input: string, idHeader: string, idPayloadOpen: string, kind: 'id_token']} SigningWork
+ */
+
+/**
+ * One piece of work of a batch, with the id of the key it needs.
+ * @typedef {[keyId: number, work: SigningWork]} SigningItem
  */
 
 /**
@@ -54,13 +59,11 @@ const keys = new Map();
 function signBatch({ id, forgetKeys, newKeys, items }) {
   if (forgetKeys) keys.clear();
   for (const [keyId, key] of newKeys) keys.set(keyId, key);
-  const out = items.map(([keyId, input, second, third, kind]) => {
+  const out = items.map(([keyId, work]) => {
     try {
       const key = keys.get(keyId);
       if (!key) throw new Error(`the worker holds no key ${keyId}`);
-      if (second === undefined || third === undefined) return signEs256Input(input, key);
-      if (kind === 'id_token') return signWithIdToken(input, second, third, key);
-      return verifyJws(third, input, second, key);
+      return doWork(work, key);
     } catch (error) {
       return { error: error instanceof Error ? error.message : String(error) };
     }
@@ -69,12 +72,26 @@ function signBatch({ id, forgetKeys, newKeys, items }) {
 }
 
 /**
+ * Does one piece of work with its key: here for a batch, or on the event loop when no worker can
+ * run (batch-signer.ts). Throws what signing throws.
+ * @param {SigningWork} work
+ * @param {import('node:crypto').KeyObject} key
+ * @returns {string | boolean | [accessSignature: string, idToken: string]}
+ */
+export function doWork(work, key) {
+  const [input, second, third, kind] = work;
+  if (second === undefined || third === undefined) return signEs256Input(input, key);
+  if (kind === 'id_token') return signWithIdToken(input, second, third, key);
+  return verifyJws(third, input, second, key);
+}
+
+/**
  * The base64url ES256 signature (SHA-256, IEEE P1363) of a JWS signing input.
  * @param {string} input
  * @param {import('node:crypto').KeyObject} key
  * @returns {string}
  */
-export function signEs256Input(input, key) {
+function signEs256Input(input, key) {
   return sign('sha256', Buffer.from(input), { key, dsaEncoding: 'ieee-p1363' }).toString('base64url');
 }
 
@@ -89,7 +106,7 @@ export function signEs256Input(input, key) {
  * @param {import('node:crypto').KeyObject} key
  * @returns {[accessSignature: string, idToken: string]}
  */
-export function signWithIdToken(input, idHeader, idPayloadOpen, key) {
+function signWithIdToken(input, idHeader, idPayloadOpen, key) {
   const accessSignature = signEs256Input(input, key);
   const atHash = createHash('sha256')
     .update(`${input}.${accessSignature}`)
@@ -110,7 +127,7 @@ export function signWithIdToken(input, idHeader, idPayloadOpen, key) {
  * @param {import('node:crypto').KeyObject} key
  * @returns {boolean}
  */
-export function verifyJws(alg, input, signature, key) {
+function verifyJws(alg, input, signature, key) {
   const data = Buffer.from(input, 'ascii');
   const sig = Buffer.from(signature, 'base64url');
   const hash = `sha${alg.slice(2)}`;
