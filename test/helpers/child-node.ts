@@ -43,7 +43,6 @@ export async function startChildNode(env: Record<string, string>, port: number):
     url: `http://127.0.0.1:${port}`,
     process: child,
     stop: async () => {
-      (await import('node:fs')).writeFileSync('/tmp/child.log', output);
       if (child.exitCode !== null) return;
       child.kill('SIGTERM');
       await once(child, 'exit');

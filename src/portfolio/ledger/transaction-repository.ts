@@ -44,6 +44,8 @@ void EVERY_COLUMN;
 
 /** Rows per upsert statement: at 19 parameters a row, within SQLite's (32,766) and PostgreSQL's (65,535) limits. */
 const UPSERT_CHUNK = 512;
+/** Rows per re-pricing update (3 parameters each). */
+const LEGS_CHUNK = 128;
 
 interface CompiledUpsert {
   sql: string;
@@ -80,6 +82,8 @@ function putRow(parameters: unknown[], at: number, row: TransactionRow): void {
 export class TransactionRepository {
   /** The upsert of each chunk size, compiled once. */
   private readonly upserts = new Map<number, CompiledUpsert>();
+  /** The legs update of each chunk size, compiled once. */
+  private readonly legsUpdates = new Map<number, string>();
 
   constructor(private readonly db: Db) {}
 
@@ -233,17 +237,34 @@ export class TransactionRepository {
       .execute();
   }
 
-  /** Writes re-priced legs (and whether a price is still awaited), all in one transaction. */
+  /**
+   * Writes re-priced legs (and whether a price is still awaited), all in one transaction: one
+   * UPDATE … FROM (VALUES …) per chunk of a power-of-two size, its SQL built once, as upsertMany's.
+   */
   async updateLegs(updates: Array<{ id: string; legs: string; needsPricing: boolean }>): Promise<void> {
     if (updates.length === 0) return;
-    await this.db.transaction().execute(async (trx) => {
-      for (const u of updates)
-        await trx
-          .updateTable('portfolio_transactions')
-          .set({ legs: u.legs, needs_pricing: u.needsPricing ? 1 : 0 })
-          .where('id', '=', u.id)
-          .execute();
-    });
+    const write = async (db: Db) => {
+      for (let at = 0; at < updates.length;) {
+        let size = LEGS_CHUNK;
+        while (size > updates.length - at) size >>= 1;
+        const parameters = updates.slice(at, at + size).flatMap((u) => [u.id, u.legs, u.needsPricing ? 1 : 0]);
+        await db.executeQuery(CompiledQuery.raw(this.legsUpdateOf(size), parameters));
+        at += size;
+      }
+    };
+    if (updates.length <= LEGS_CHUNK) await write(this.db);
+    else await this.db.transaction().execute(write);
+  }
+
+  private legsUpdateOf(size: number): string {
+    let text = this.legsUpdates.get(size);
+    if (text) return text;
+    // VALUES names its columns column1, column2… in SQLite and PostgreSQL alike.
+    const rows = Array.from({ length: size }, () => sql`(${''}, ${''}, cast(${0} as integer))`);
+    text = sql`update portfolio_transactions set legs = v.column2, needs_pricing = v.column3
+      from (values ${sql.join(rows)}) as v where portfolio_transactions.id = v.column1`.compile(this.db).sql;
+    this.legsUpdates.set(size, text);
+    return text;
   }
 
   /**

@@ -5,7 +5,8 @@ import { allLegs, parseLegs } from '../ledger/stored-legs.ts';
 import type { PricePoint } from '../money/value.ts';
 import { PriceSourceUnavailable, type PriceService } from '../prices/price-service.ts';
 
-const BATCH = 500;
+/** Rows priced per turn of the event loop: on SQLite each batch's reads and writes hold it (~5 ms). */
+const BATCH = 128;
 
 /**
  * Values the legs and fees of a connection's unpriced transactions at their own time. A key the

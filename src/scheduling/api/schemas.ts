@@ -1,9 +1,9 @@
-import { Type, type TSchema } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
+import { OrNull, StringEnum } from '../../kernel/http/plain-schemas.ts';
 import { LOCATION_KINDS } from '../event-types/event-type.ts';
 import { WEEKDAYS } from '../schedules/schedule.ts';
 import { WEBHOOK_EVENTS } from '../bookings/booking-events.ts';
 
-const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 const Id = Type.String({ minLength: 1, maxLength: 100 });
 const Clock = Type.String({ description: 'local time HH:MM (end may be 24:00)', examples: ['09:00'] });
 
@@ -16,7 +16,7 @@ export const ErrorBody = Type.Object(
     details: Type.Optional(
       Type.Array(
         Type.Object(
-          { path: Type.Array(Type.Union([Type.String(), Type.Integer()])), message: Type.String() },
+          { path: Type.Array(Type.Unsafe<string | number>({ type: ['string', 'integer'] })), message: Type.String() },
           { title: 'ErrorDetail' },
         ),
       ),
@@ -28,8 +28,8 @@ export const ErrorBody = Type.Object(
 export const UserJson = Type.Object(
   {
     id: Type.String(),
-    email: Nullable(Type.String()),
-    name: Nullable(Type.String()),
+    email: OrNull(Type.String()),
+    name: OrNull(Type.String()),
     slug: Type.String(),
     timezone: Type.String(),
   },
@@ -38,7 +38,7 @@ export const UserJson = Type.Object(
 
 export const LocationJson = Type.Object(
   {
-    kind: Type.Union(LOCATION_KINDS.map((k) => Type.Literal(k))),
+    kind: StringEnum(LOCATION_KINDS),
     value: Type.Optional(Type.String({ maxLength: 500 })),
   },
   { title: 'Location' },
@@ -69,16 +69,16 @@ export const EventTypeJson = Type.Object(
 const eventTypeFields = {
   name: Type.String({ maxLength: 100 }),
   slug: Type.String({ maxLength: 50 }),
-  description: Nullable(Type.String({ maxLength: 5000 })),
+  description: OrNull(Type.String({ maxLength: 5000 })),
   durations: Type.Array(Type.Integer(), { maxItems: 10 }),
   location: LocationJson,
   bufferBeforeMin: Type.Integer(),
   bufferAfterMin: Type.Integer(),
   minimumNoticeMin: Type.Integer(),
-  dailyLimit: Nullable(Type.Integer()),
-  bookingWindowDays: Nullable(Type.Integer()),
-  slotIntervalMin: Nullable(Type.Integer()),
-  scheduleId: Nullable(Id),
+  dailyLimit: OrNull(Type.Integer()),
+  bookingWindowDays: OrNull(Type.Integer()),
+  slotIntervalMin: OrNull(Type.Integer()),
+  scheduleId: OrNull(Id),
   active: Type.Boolean(),
 };
 export const EventTypeCreate = Type.Object(
@@ -92,7 +92,7 @@ export const EventTypePatch = Type.Partial(Type.Object(eventTypeFields), {
 
 const Interval = Type.Object({ start: Clock, end: Clock }, { title: 'TimeInterval', additionalProperties: false });
 const Weekly = Type.Object(
-  { day: Type.Union(WEEKDAYS.map((d) => Type.Literal(d))), start: Clock, end: Clock },
+  { day: StringEnum(WEEKDAYS), start: Clock, end: Clock },
   { title: 'WeeklyInterval', additionalProperties: false },
 );
 const Override = Type.Object(
@@ -176,7 +176,7 @@ export const BookingJsonSchema = Type.Object(
     startAt: Type.String(),
     endAt: Type.String(),
     durationMin: Type.Integer(),
-    status: Type.Union([Type.Literal('active'), Type.Literal('canceled')]),
+    status: StringEnum(['active', 'canceled']),
     location: Type.Object({ kind: Type.String(), value: Type.Optional(Type.String()) }),
     invitee: Type.Object({ name: Type.String(), email: Type.String(), timezone: Type.String() }, { title: 'Invitee' }),
     cancelReason: Type.Optional(Type.String()),
@@ -187,7 +187,7 @@ export const BookingJsonSchema = Type.Object(
   { title: 'Booking' },
 );
 export const BookingListQuery = Type.Object({
-  status: Type.Optional(Type.Union([Type.Literal('active'), Type.Literal('canceled'), Type.Literal('past')])),
+  status: Type.Optional(StringEnum(['active', 'canceled', 'past'])),
   from: Type.Optional(Type.String({ description: 'start at or after (ISO 8601 instant or date, UTC)' })),
   to: Type.Optional(Type.String({ description: 'start before (ISO 8601 instant or date, UTC)' })),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
@@ -230,7 +230,7 @@ export const WebhookJson = Type.Object(
 export const WebhookCreate = Type.Object(
   {
     url: Type.String({ maxLength: 2000 }),
-    events: Type.Optional(Type.Array(Type.Union(WEBHOOK_EVENTS.map((e) => Type.Literal(e))), { maxItems: 3 })),
+    events: Type.Optional(Type.Array(StringEnum(WEBHOOK_EVENTS), { maxItems: 3 })),
   },
   { title: 'WebhookCreate', additionalProperties: false },
 );
@@ -240,8 +240,8 @@ export const DeliveryJson = Type.Object(
     event: Type.String(),
     status: Type.String(),
     attempts: Type.Integer(),
-    lastStatusCode: Nullable(Type.Integer()),
-    lastError: Nullable(Type.String()),
+    lastStatusCode: OrNull(Type.Integer()),
+    lastError: OrNull(Type.String()),
     createdAt: Type.String(),
     updatedAt: Type.String(),
   },
@@ -252,7 +252,7 @@ export const DeliveryJson = Type.Object(
 export const EventTypeList = Type.Object({ eventTypes: Type.Array(EventTypeJson) }, { title: 'EventTypeList' });
 export const ScheduleList = Type.Object({ schedules: Type.Array(ScheduleJson) }, { title: 'ScheduleList' });
 export const BookingPage = Type.Object(
-  { bookings: Type.Array(BookingJsonSchema), nextCursor: Type.Union([Type.String(), Type.Null()]) },
+  { bookings: Type.Array(BookingJsonSchema), nextCursor: OrNull(Type.String()) },
   { title: 'BookingPage' },
 );
 export const WebhookList = Type.Object({ webhooks: Type.Array(WebhookJson) }, { title: 'WebhookList' });

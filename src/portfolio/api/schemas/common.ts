@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { IntegerEnum, OrNull, StringEnum } from '../../../kernel/http/plain-schemas.ts';
 
 const CAUSES = [
   'bad_request',
@@ -18,10 +19,10 @@ export const ProviderIdSchema = Type.String({ title: 'ProviderId', examples: ['c
 export const ErrorItemSchema = Type.Object(
   {
     provider_id: Type.Optional(Type.String()),
-    cause: Type.Union(CAUSES.map((c) => Type.Literal(c))),
+    cause: StringEnum(CAUSES),
     message: Type.String(),
     code: Type.Optional(
-      Type.Union([Type.Literal(601), Type.Literal(602), Type.Literal(603)], {
+      IntegerEnum([601, 602, 603], {
         description:
           "Calico's end-user code: 601 customer not found (404), 602 customer not authorized (403), 603 authentication failed (401)",
       }),
@@ -48,10 +49,11 @@ export const CurrencyValueSchema = Type.Object(
   { title: 'CurrencyValue' },
 );
 
+/** An anyOf, not OrNull: v1's description names the value's component (OpenAPICurrencyValue). */
 export const NullableValue = Type.Union([CurrencyValueSchema, Type.Null()]);
 
 export const PageDataSchema = Type.Object(
-  { next_cursor: Type.Union([Type.String(), Type.Null()]), has_more: Type.Boolean(), limit: Type.Integer() },
+  { next_cursor: OrNull(Type.String()), has_more: Type.Boolean(), limit: Type.Integer() },
   { title: 'PageData' },
 );
 

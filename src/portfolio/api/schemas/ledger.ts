@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
-import { AssetSchema, CurrencyValueSchema, ErrorItemSchema, NullableValue, PageDataSchema } from './common.ts';
+import { StringEnum } from '../../../kernel/http/plain-schemas.ts';
+import { AssetSchema, ErrorItemSchema, NullableValue, PageDataSchema } from './common.ts';
 
 export const AssetPositionSchema = Type.Object(
   {
@@ -40,13 +41,13 @@ export const FeeItemSchema = Type.Object(
     asset: AssetSchema,
     quantity: Type.String(),
     value: NullableValue,
-    kind: Type.Union([Type.Literal('network'), Type.Literal('exchange')]),
+    kind: StringEnum(['network', 'exchange']),
   },
   { title: 'FeeItem' },
 );
 
 export const FeeObjectSchema = Type.Object(
-  { total: Type.Union([CurrencyValueSchema, Type.Null()]), items: Type.Array(FeeItemSchema) },
+  { total: NullableValue, items: Type.Array(FeeItemSchema) },
   { title: 'FeeObject' },
 );
 
@@ -67,16 +68,16 @@ const CATEGORIES = [
 
 export const TransactionCategorizationSchema = Type.Object(
   {
-    category: Type.Union(CATEGORIES.map((c) => Type.Literal(c))),
+    category: StringEnum(CATEGORIES),
     is_internal_transfer: Type.Boolean(),
     is_spam: Type.Boolean(),
-    source: Type.Union([Type.Literal('provider'), Type.Literal('heuristic')]),
+    source: StringEnum(['provider', 'heuristic']),
   },
   { title: 'TransactionCategorization' },
 );
 
-export const TransactionTypeSchema = Type.Union(
-  ['send', 'receive', 'input_only', 'output_only', 'input_output', 'uncategorized'].map((t) => Type.Literal(t)),
+export const TransactionTypeSchema = StringEnum(
+  ['send', 'receive', 'input_only', 'output_only', 'input_output', 'uncategorized'],
   {
     title: 'TransactionType',
     description: "Derived from the legs: inputs flow into the person's account, outputs flow out",
@@ -89,7 +90,7 @@ export const TransactionSchema = Type.Object(
     provider_id: Type.String(),
     connection_id: Type.String(),
     timestamp: Type.Number({ description: 'Epoch ms' }),
-    status: Type.Union([Type.Literal('pending'), Type.Literal('confirmed'), Type.Literal('failed')]),
+    status: StringEnum(['pending', 'confirmed', 'failed']),
     type: TransactionTypeSchema,
     categorization: TransactionCategorizationSchema,
     inputs: Type.Array(LegSchema),
@@ -111,7 +112,7 @@ export const GetTransactionsDataSchema = Type.Object(
 export const RefreshResponseDataSchema = Type.Object(
   {
     refresh_id: Type.String(),
-    status: Type.Union(['queued', 'running', 'completed', 'partial', 'failed'].map((s) => Type.Literal(s))),
+    status: StringEnum(['queued', 'running', 'completed', 'partial', 'failed']),
     connections: Type.Array(
       Type.Object({
         connection_id: Type.String(),

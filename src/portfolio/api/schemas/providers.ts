@@ -1,30 +1,21 @@
 import { Type } from '@sinclair/typebox';
+import { StringEnum } from '../../../kernel/http/plain-schemas.ts';
 import { ErrorItemSchema, ProviderIdSchema } from './common.ts';
 
-const AUTH_TYPES = Type.Union(
-  [Type.Literal('api_key'), Type.Literal('wallet'), Type.Literal('oauth2'), Type.Literal('csv')],
-  { title: 'CryptoSourceCredentialAuthType' },
-);
+const AUTH_TYPES = StringEnum(['api_key', 'wallet', 'oauth2', 'csv'], { title: 'CryptoSourceCredentialAuthType' });
 
 export const ProviderMetadataSchema = Type.Object(
   {
     provider_id: ProviderIdSchema,
     name: Type.String(),
-    category: Type.Union([
-      Type.Literal('exchange'),
-      Type.Literal('wallet'),
-      Type.Literal('blockchain'),
-      Type.Literal('custodian'),
-    ]),
+    category: StringEnum(['exchange', 'wallet', 'blockchain', 'custodian']),
     auth_types: Type.Array(AUTH_TYPES),
     logo_url: Type.Optional(Type.String()),
     chains: Type.Optional(Type.Array(Type.String())),
     csv_formats: Type.Optional(Type.Array(Type.String())),
     /** An API-key exchange: the APIConnection fields it needs. */
-    required_fields: Type.Optional(
-      Type.Array(Type.Union([Type.Literal('api_key'), Type.Literal('secret_key'), Type.Literal('passphrase')])),
-    ),
-    status: Type.Union([Type.Literal('available'), Type.Literal('degraded')]),
+    required_fields: Type.Optional(Type.Array(StringEnum(['api_key', 'secret_key', 'passphrase']))),
+    status: StringEnum(['available', 'degraded']),
   },
   { title: 'ProviderMetadata' },
 );
@@ -35,7 +26,7 @@ export const ConnectedProviderSchema = Type.Object(
     provider_id: ProviderIdSchema,
     display_label: Type.String(),
     auth_type: AUTH_TYPES,
-    status: Type.Union(['pending', 'syncing', 'connected', 'needs_reauth', 'error'].map((s) => Type.Literal(s))),
+    status: StringEnum(['pending', 'syncing', 'connected', 'needs_reauth', 'error']),
     last_refreshed_at: Type.Optional(Type.Number()),
     error: Type.Optional(ErrorItemSchema),
     provider: ProviderMetadataSchema,

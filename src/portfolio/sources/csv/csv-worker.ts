@@ -16,7 +16,14 @@ import { parseMultipart } from '../../connect/multipart.ts';
 import { sumBalances } from '../../ledger/sum-balances.ts';
 import type { NormalizedTransaction } from '../../ledger/normalized.ts';
 import { CSV_FORMATS } from './formats.ts';
-import { HELD, SEALED_PART_CHARS, type CsvAnswer, type CsvRequest, type CsvWorkerData } from './parse-off-thread.ts';
+import {
+  HELD,
+  SEALED_PART_CHARS,
+  type BodyPart,
+  type CsvAnswer,
+  type CsvRequest,
+  type CsvWorkerData,
+} from './parse-off-thread.ts';
 
 yieldCpuToEventLoop();
 const box = SecretBox.withDerivedKey((workerData as CsvWorkerData).key);
@@ -28,6 +35,8 @@ interface Held {
   parts?: string[];
 }
 const slots: Held[] = [];
+/** An upload body's parts so far, as the event loop received them (see CsvWorker.addBodyPart). */
+const bodyParts: Uint8Array[] = [];
 
 function hold(text: string): number {
   return slots.push({ text }) - 1;
@@ -42,7 +51,7 @@ function slot(index: number): Held {
 async function answer(request: CsvRequest): Promise<unknown> {
   switch (request.op) {
     case 'holdJson': {
-      const body = parseStrictJson(request.body);
+      const body = parseStrictJson(request.body ?? Buffer.concat(bodyParts.splice(0)));
       const held: Array<[number, number]> = [];
       const items = Array.isArray(body) ? body : [body];
       items.forEach((item, index) => {
@@ -122,11 +131,14 @@ async function answer(request: CsvRequest): Promise<unknown> {
     case 'reset':
       // Kept warm for the next request or sync: nothing of this one's files stays.
       slots.length = 0;
+      bodyParts.length = 0;
       return null;
   }
 }
 
-parentPort!.on('message', (request: CsvRequest) => {
+parentPort!.on('message', (request: CsvRequest | BodyPart) => {
+  // Unanswered: a failure shows in the holdJson that follows (a body that is not JSON).
+  if (request.op === 'bodyPart') return void bodyParts.push(request.part);
   answer(request).then(
     (value) => parentPort!.postMessage({ id: request.id, ok: true, value } satisfies CsvAnswer),
     (error: unknown) => {

@@ -24,7 +24,7 @@ export interface CsvWorkerData {
 }
 
 type Ask =
-  | { op: 'holdJson'; body: Uint8Array }
+  | { op: 'holdJson'; body?: Uint8Array }
   | { op: 'holdForm'; body: Uint8Array; contentType: string }
   | { op: 'holdText'; text: string }
   | { op: 'check'; slot: number; format: string; maxRows: number; maxBytes: number }
@@ -35,6 +35,11 @@ type Ask =
   | { op: 'batch'; slot: number; from: number; count: number }
   | { op: 'reset' };
 export type CsvRequest = Ask & { id: number };
+/** A part of an upload body, sent ahead of its holdJson; not answered. */
+export interface BodyPart {
+  op: 'bodyPart';
+  part: Uint8Array;
+}
 export type CsvAnswer =
   { id: number; ok: true; value: unknown } | { id: number; ok: false; message: string; status?: number };
 
@@ -122,6 +127,11 @@ class CsvThread {
     });
   }
 
+  /** Sends a message that has no answer (moving `part`'s buffer, which must be its own). */
+  tell(message: BodyPart): void {
+    if (!this.#failure) this.#worker.postMessage(message, [message.part.buffer as ArrayBuffer]);
+  }
+
   /** Empties the thread and keeps it as the spare (ending the previous spare), or ends it. */
   async release(): Promise<void> {
     if (this.#failure || this.#pending.size > 0) return this.end();
@@ -168,12 +178,22 @@ export class CsvWorker {
     this.#thread = CsvThread.take(key);
   }
 
-  /** Parses a JSON upload body; each csv connection's content stays in the worker (`held`: [item index, slot]). */
-  holdJson(body: Buffer): Promise<{ body: unknown; held: Array<[number, number]> }> {
-    return this.#ask({ op: 'holdJson', body: transferable(body) }, true) as Promise<{
-      body: unknown;
-      held: Array<[number, number]>;
-    }>;
+  /**
+   * Hands over the next part of a JSON upload body as it arrives (a copy, so that a socket's read
+   * buffer is never moved): many small copies instead of one of the whole body.
+   */
+  addBodyPart(part: Uint8Array): void {
+    if (this.#closed) throw new Error('the CSV worker was closed');
+    this.#thread.tell({ op: 'bodyPart', part: new Uint8Array(part) });
+  }
+
+  /**
+   * Parses a JSON upload body (the parts handed over, when `body` is not given); each csv
+   * connection's content stays in the worker (`held`: [item index, slot]).
+   */
+  holdJson(body?: Buffer): Promise<{ body: unknown; held: Array<[number, number]> }> {
+    const ask = body ? { op: 'holdJson' as const, body: transferable(body) } : { op: 'holdJson' as const };
+    return this.#ask(ask, true) as Promise<{ body: unknown; held: Array<[number, number]> }>;
   }
 
   /** Parses the CSV upload form (multipart); its file (or pasted text) stays in the worker. */
