@@ -1,7 +1,7 @@
 import type { JWTPayload } from 'jose';
 import { decodeJwt, JwtRejected, verifyJwt } from '../../kernel/crypto/jwt-verify.ts';
 import { signEs256, type JwsHeader } from '../../kernel/keys/sign-jws.ts';
-import { newTimeOrderedId } from '../../kernel/crypto/tokens.ts';
+import { newTimeOrderedId, sha256 } from '../../kernel/crypto/tokens.ts';
 import type { KeyRing, LoadedKey } from '../../kernel/keys/key-ring.ts';
 import { SIGNING_ALG } from '../../kernel/keys/key-ring.ts';
 
@@ -85,8 +85,10 @@ interface Verified {
  * among `aud`. Revocation is checked by the caller.
  *
  * A token is presented many times in its life (every API call), so a verified token's claims
- * are remembered, keyed by the whole token text, until it expires: a hit costs a map lookup
- * instead of an ECDSA verification. What a hit still checks: expiry against the clock, the
+ * are remembered until it expires, keyed by the token's SHA-256: a hit costs a hash and a map
+ * lookup instead of an ECDSA verification, and the cache keeps 43 characters per token rather
+ * than its ~900 (4,096 tokens: ~3.5 MB less, which a node otherwise grew by for minutes while the
+ * cache filled). What a hit still checks: expiry against the clock, the
  * audience of this request, and that the signing key is still published (a key withdrawn by an
  * operator takes its tokens with it). The map is bounded (oldest entry out first).
  */
@@ -100,10 +102,11 @@ export class AccessTokenVerifier {
   ) {}
 
   async verify(token: string, audience: string | undefined, nowMs: number): Promise<AccessTokenClaims> {
-    const hit = this.verified.get(token);
+    const digest = this.maxCached > 0 ? sha256(token) : '';
+    const hit = this.verified.get(digest);
     if (hit && this.keys.publishes(hit.kid)) return checkTimeAndAudience(hit.claims, audience, nowMs);
     const { claims, kid } = await this.verifySignature(token, nowMs);
-    this.remember(token, { claims, kid });
+    this.remember(digest, { claims, kid });
     return checkTimeAndAudience(claims, audience, nowMs);
   }
 
@@ -136,10 +139,10 @@ export class AccessTokenVerifier {
     }
   }
 
-  private remember(token: string, verified: Verified): void {
+  private remember(digest: string, verified: Verified): void {
     if (this.maxCached <= 0) return;
     if (this.verified.size >= this.maxCached) this.verified.delete(this.verified.keys().next().value!);
-    this.verified.set(token, verified);
+    this.verified.set(digest, verified);
   }
 }
 
