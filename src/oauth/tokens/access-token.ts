@@ -87,10 +87,10 @@ interface Verified {
  * A token is presented many times in its life (every API call), so a verified token's claims
  * are remembered until it expires, keyed by the token's SHA-256: a hit costs a hash and a map
  * lookup instead of an ECDSA verification, and the cache keeps 43 characters per token rather
- * than its ~900 (4,096 tokens: ~3.5 MB less, which a node otherwise grew by for minutes while the
- * cache filled). What a hit still checks: expiry against the clock, the
- * audience of this request, and that the signing key is still published (a key withdrawn by an
- * operator takes its tokens with it). The map is bounded (oldest entry out first).
+ * than its ~900 (for 4,096 tokens, ~3.5 MB less to grow by while the cache fills). What a hit
+ * still checks: expiry against the clock, the audience of this request, and that the signing
+ * key is still published (a key withdrawn by an operator takes its tokens with it). The map is
+ * bounded (oldest entry out first).
  */
 export class AccessTokenVerifier {
   private readonly verified = new Map<string, Verified>();

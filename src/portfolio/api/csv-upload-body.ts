@@ -31,18 +31,25 @@ export function acceptJsonWithCsv(
       let received = 0;
       let early: Buffer[] = [];
       let upload: { worker: CsvWorker; held: Map<number, number> } | undefined;
-      for await (const chunk of payload as AsyncIterable<Buffer | string>) {
-        const part = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-        received += part.length;
-        if (received > options.bodyLimit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
-        if (upload) upload.worker.addBodyPart(part);
-        else if (received <= INLINE_JSON_BYTES) early.push(part);
-        else {
-          upload = { worker: options.startWorker(), held: new Map<number, number>() };
-          uploads.set(request, upload);
-          upload.worker.addBodyPart(Buffer.concat([...early, part]));
-          early = [];
+      try {
+        for await (const chunk of payload as AsyncIterable<Buffer | string>) {
+          const part = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+          received += part.length;
+          if (received > options.bodyLimit) throw new errorCodes.FST_ERR_CTP_BODY_TOO_LARGE();
+          if (upload) upload.worker.addBodyPart(part);
+          else if (received <= INLINE_JSON_BYTES) early.push(part);
+          else {
+            upload = { worker: options.startWorker(), held: new Map<number, number>() };
+            uploads.set(request, upload);
+            upload.worker.addBodyPart(Buffer.concat([...early, part]));
+            early = [];
+          }
         }
+      } catch (error) {
+        // The body broke off (the client went away, say): a 400, as Fastify answers it.
+        const failure = error as Error & { statusCode?: number };
+        if (!(typeof failure.statusCode === 'number' && failure.statusCode >= 400)) failure.statusCode = 400;
+        throw failure;
       }
       if (!Number.isNaN(declared) && received !== declared) throw new errorCodes.FST_ERR_CTP_INVALID_CONTENT_LENGTH();
       if (!upload) return parseStrictJson(Buffer.concat(early, received));

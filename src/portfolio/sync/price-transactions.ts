@@ -5,7 +5,7 @@ import { allLegs, parseLegs } from '../ledger/stored-legs.ts';
 import type { PricePoint } from '../money/value.ts';
 import { PriceSourceUnavailable, type PriceService } from '../prices/price-service.ts';
 
-/** Rows priced per turn of the event loop: on SQLite each batch's reads and writes hold it (~5 ms). */
+/** Rows priced per turn of the event loop: on SQLite a batch's reads and writes hold it (~1 ms at 128). */
 const BATCH = 128;
 
 /**
