@@ -6,11 +6,10 @@ import type { CheckpointWorkerData } from './checkpoint-worker.js';
 
 const CHECKPOINT_INTERVAL_MS = 500;
 const AUTOCHECKPOINT_PAGES = 1000; // SQLite's default, restored if the worker fails
-/** WAL pages written in one interval (1 MiB at 4 KiB pages) that make checkpoints worth a thread. */
-const BUSY_WAL_PAGES = 256;
+/** WAL file growth in one interval that makes checkpoints worth a thread. */
+const BUSY_WAL_BYTES = 1024 * 1024;
 /** Rows this connection changed in one interval that make checkpoints worth a thread. */
 const BUSY_ROWS = 256;
-const PAGE_BYTES = 4096;
 
 /**
  * Moves SQLite's WAL checkpoints off the event loop. By default the connection that commits
@@ -23,7 +22,7 @@ const PAGE_BYTES = 4096;
  * to do it from then on: a thread costs ~11 MB, which an idle server need not pay. Busy is told
  * before checkpointing, so that the event loop never copies a busy interval's pages itself (a
  * 10 MB upload's took 35 ms): BUSY_ROWS rows changed on this connection, or the WAL file grown
- * by BUSY_WAL_PAGES (a few large rows). Should the worker fail, the connection checkpoints by
+ * by BUSY_WAL_BYTES (a few large rows). Should the worker fail, the connection checkpoints by
  * itself again as SQLite does by default.
  */
 export interface Checkpointer {
@@ -69,8 +68,7 @@ export function startCheckpointer(
       const changed = changes.get() as number;
       const bytes = walBytes();
       // The first interval holds start-up's writes (migrations on a new database), not traffic.
-      const busy =
-        !firstTick && (changed - changesBefore >= BUSY_ROWS || bytes - walBytesBefore >= BUSY_WAL_PAGES * PAGE_BYTES);
+      const busy = !firstTick && (changed - changesBefore >= BUSY_ROWS || bytes - walBytesBefore >= BUSY_WAL_BYTES);
       firstTick = false;
       changesBefore = changed;
       walBytesBefore = bytes;

@@ -23,16 +23,8 @@ export function IntegerEnum<const T extends readonly number[]>(
   return Type.Unsafe<T[number]>({ ...options, type: 'integer', enum: [...values] });
 }
 
-/**
- * The schema, or null. It must have one `type`. A titled schema (an OpenAPI component) becomes
- * `<title>OrNull`, so that the component named `<title>` keeps meaning the schema itself.
- */
+/** The schema, or null. It must have one `type`. */
 export function OrNull<T extends TSchema>(schema: T): TUnsafe<Static<T> | null> {
   if (typeof schema.type !== 'string') throw new Error('OrNull needs a schema with one type');
-  const { title, ...rest } = schema;
-  return Type.Unsafe<Static<T> | null>({
-    ...rest,
-    ...(typeof title === 'string' ? { title: `${title}OrNull` } : {}),
-    type: [schema.type, 'null'],
-  });
+  return Type.Unsafe<Static<T> | null>({ ...schema, type: [schema.type, 'null'] });
 }

@@ -243,17 +243,15 @@ export class TransactionRepository {
    */
   async updateLegs(updates: Array<{ id: string; legs: string; needsPricing: boolean }>): Promise<void> {
     if (updates.length === 0) return;
-    const write = async (db: Db) => {
+    await this.db.transaction().execute(async (trx) => {
       for (let at = 0; at < updates.length;) {
         let size = LEGS_CHUNK;
         while (size > updates.length - at) size >>= 1;
         const parameters = updates.slice(at, at + size).flatMap((u) => [u.id, u.legs, u.needsPricing ? 1 : 0]);
-        await db.executeQuery(CompiledQuery.raw(this.legsUpdateOf(size), parameters));
+        await trx.executeQuery(CompiledQuery.raw(this.legsUpdateOf(size), parameters));
         at += size;
       }
-    };
-    if (updates.length <= LEGS_CHUNK) await write(this.db);
-    else await this.db.transaction().execute(write);
+    });
   }
 
   private legsUpdateOf(size: number): string {
