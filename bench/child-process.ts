@@ -1,5 +1,6 @@
 // Lifecycle helpers for the benchmark's server processes: free ports, bounded stops, no orphans.
 import type { ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 
@@ -41,4 +42,19 @@ export function onParentExit(child: ChildProcess, cleanup: () => void = () => {}
   };
   process.once('exit', handler);
   return { release: () => process.removeListener('exit', handler) };
+}
+
+/**
+ * The Node flags `npm start` gives `bin/consentry.js start` (package.json's start script), so a
+ * bench's server runs exactly as a self-hoster's does.
+ */
+export function npmStartNodeFlags(): string[] {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
+  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+    scripts: { start: string };
+  };
+  const command = pkg.scripts.start.split('&&').find((part) => part.includes('bin/consentry.js start'));
+  const words = command?.trim().split(/\s+/) ?? [];
+  if (words[0] !== 'node') throw new Error(`package.json's start script does not run node bin/consentry.js start`);
+  return words.slice(1, words.indexOf('bin/consentry.js'));
 }

@@ -22,7 +22,7 @@ import { GrantRepository } from '../src/oauth/consent/grant-repository.ts';
 import { issueCodeRedirect } from '../src/oauth/authorization/issue-code.ts';
 import type { AuthorizationRequest } from '../src/oauth/authorization/authorization-request.ts';
 import { newId } from '../src/kernel/crypto/tokens.ts';
-import { freePort, onParentExit, stopChild } from './child-process.ts';
+import { freePort, npmStartNodeFlags, onParentExit, stopChild } from './child-process.ts';
 import { signClientAssertion, type KeyClient } from './client-assertions.ts';
 
 export interface ConsentryOptions {
@@ -106,7 +106,10 @@ export async function startConsentry(opts: ConsentryOptions = {}): Promise<Conse
   // The server sees exactly these settings: none of Consentry's variables leak in from this shell.
   const configNames = new Set(describeConfig().map((o) => o.name));
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !configNames.has(name)));
-  const nodeFlags = opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : [];
+  const nodeFlags = [
+    ...npmStartNodeFlags(),
+    ...(opts.cpuProfileDir ? ['--cpu-prof', `--cpu-prof-dir=${opts.cpuProfileDir}`] : []),
+  ];
   // The default start (`npm start`): bin/consentry.js runs the fresh build, compiled JavaScript, no tsx.
   // Every node answers for the one issuer (as behind a load balancer); the first migrates alone.
   const startNode = (port: number) =>

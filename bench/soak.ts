@@ -27,7 +27,7 @@ import { createOAuthContext } from '../src/oauth/oauth-context.ts';
 import { newId } from '../src/kernel/crypto/tokens.ts';
 import { WEEKDAYS } from '../src/scheduling/schedules/schedule.ts';
 import { schedulingServices } from '../src/scheduling/scheduling-services.ts';
-import { freePort, onParentExit, stopChild } from './child-process.ts';
+import { freePort, npmStartNodeFlags, onParentExit, stopChild } from './child-process.ts';
 import { sampleRssMb } from './load.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -156,7 +156,7 @@ async function mintCodes(n: number): Promise<MintedCode[]> {
 // The three nodes, as `npm start` starts them (the compiled build).
 const nodes: Array<{ url: string; child: ChildProcess; agent: Agent }> = [];
 for (const port of ports) {
-  const child = spawn(process.execPath, ['bin/consentry.js', 'start'], {
+  const child = spawn(process.execPath, [...npmStartNodeFlags(), 'bin/consentry.js', 'start'], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...settings, PORT: String(port) },
     stdio: ['ignore', 'ignore', 'inherit'],

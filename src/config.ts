@@ -41,6 +41,12 @@ export const ConfigSchema = Type.Object({
     100,
     600_000,
   ),
+  SQLITE_CACHE_MIB: Int(
+    4,
+    "SQLite: the page cache of the server's database connection, MiB (better-sqlite3's own default is 16 MB). A page it misses is read from the operating system's file cache; raise it if the database outgrows that.",
+    1,
+    4096,
+  ),
   DATA_DIR: Str('./data', 'Where development files live (SQLite database, generated SECRET_KEY).'),
   SECRET_KEY: Str(
     undefined,

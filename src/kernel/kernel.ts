@@ -65,7 +65,11 @@ async function openKernel(config: Config, options: KernelOptions, log: FastifyBa
       database.dialect === 'sqlite'
         ? log.error({ err: error }, 'SQLite checkpoints fell back to the committing connection')
         : log.warn({ err: error }, 'a PostgreSQL connection was lost; the pool opens a new one when needed'),
-    { connectMs: config.DATABASE_CONNECT_TIMEOUT_MS, statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS },
+    {
+      connectMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+      statementMs: config.DATABASE_STATEMENT_TIMEOUT_MS,
+      sqliteCacheMib: config.SQLITE_CACHE_MIB,
+    },
   );
   const closers: Array<() => Promise<void>> = [() => database.close()];
   try {
