@@ -648,7 +648,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
     const peakAll = Math.max(...consentryPeaks.map((p) => p.mb));
     const idle = idleRssMb * MIB_TO_MB;
     console.log(
-      `${verdict(peakAll < PEAK_RSS_TARGET_MB && idle < IDLE_RSS_TARGET_MB)}  Consentry RSS < ${PEAK_RSS_TARGET_MB} MB at its peak over every scenario run, < ${IDLE_RSS_TARGET_MB} MB idle: peak ${peakAll.toFixed(1)} MB (${(peakAll / MIB_TO_MB).toFixed(1)} MiB), idle ${idle.toFixed(1)} MB (${idleRssMb} MiB)`,
+      `${verdict(peakAll < PEAK_RSS_TARGET_MB && idle < IDLE_RSS_TARGET_MB)}  Consentry RSS < ${PEAK_RSS_TARGET_MB} MB at its peak over every scenario run, < ${IDLE_RSS_TARGET_MB} MB idle: peak ${peakAll.toFixed(1)} MB (${(peakAll / MIB_TO_MB).toFixed(1)} MiB), idle ${idle.toFixed(1)} MB (${idleRssMb} MiB)${POSTGRES_URL ? ' (the targets are for the default start: one node on SQLite)' : ''}`,
     );
   }
 
