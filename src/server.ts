@@ -7,7 +7,7 @@ import { createLogger } from './kernel/log/create-logger.ts';
 
 /** How long past the grace period a shutdown may take (closing the database, Redis) before the process just exits. */
 const CLOSE_MARGIN_MS = 5000;
-/** The old generation may grow to 1.2x what survived a full collection (see `serve`). */
+/** The old generation may grow to 1.2x what survived a full collection (see `startServer`). */
 const HEAP_GROWING_PERCENT = 20;
 
 /**
