@@ -79,6 +79,19 @@ function putRow(parameters: unknown[], at: number, row: TransactionRow): void {
 }
 
 /** Normalized transactions: idempotent upserts keyed by (connection, external id), keyset reads. */
+/**
+ * [start, size] of consecutive chunks covering `length` items, each a power of two no larger than
+ * `max`: a statement's SQL can then be built once per size.
+ */
+function* powerOfTwoChunks(length: number, max: number): Generator<[number, number]> {
+  for (let at = 0; at < length;) {
+    let size = max;
+    while (size > length - at) size >>= 1;
+    yield [at, size];
+    at += size;
+  }
+}
+
 export class TransactionRepository {
   /** The upsert of each chunk size, compiled once. */
   private readonly upserts = new Map<number, CompiledUpsert>();
@@ -93,10 +106,7 @@ export class TransactionRepository {
    * thousand rows of query building, and SQLite's statement cache sees at most a dozen texts.
    */
   async upsertMany(rows: TransactionRow[], db: Db = this.db): Promise<void> {
-    let at = 0;
-    while (at < rows.length) {
-      let size = UPSERT_CHUNK;
-      while (size > rows.length - at) size >>= 1;
+    for (const [at, size] of powerOfTwoChunks(rows.length, UPSERT_CHUNK)) {
       const upsert = this.upsertOf(size);
       const parameters = new Array<unknown>(upsert.slots.length);
       if (upsert.rowByRow)
@@ -107,7 +117,6 @@ export class TransactionRepository {
           parameters[i] = rows[at + slot.row]![slot.column];
         }
       await db.executeQuery(CompiledQuery.raw(upsert.sql, parameters));
-      at += size;
     }
   }
 
@@ -244,12 +253,9 @@ export class TransactionRepository {
   async updateLegs(updates: Array<{ id: string; legs: string; needsPricing: boolean }>): Promise<void> {
     if (updates.length === 0) return;
     await this.db.transaction().execute(async (trx) => {
-      for (let at = 0; at < updates.length;) {
-        let size = LEGS_CHUNK;
-        while (size > updates.length - at) size >>= 1;
+      for (const [at, size] of powerOfTwoChunks(updates.length, LEGS_CHUNK)) {
         const parameters = updates.slice(at, at + size).flatMap((u) => [u.id, u.legs, u.needsPricing ? 1 : 0]);
         await trx.executeQuery(CompiledQuery.raw(this.legsUpdateOf(size), parameters));
-        at += size;
       }
     });
   }

@@ -51,7 +51,7 @@ function slot(index: number): Held {
 async function answer(request: CsvRequest): Promise<unknown> {
   switch (request.op) {
     case 'holdJson': {
-      const body = parseStrictJson(request.body ?? Buffer.concat(bodyParts.splice(0)));
+      const body = parseStrictJson(Buffer.concat(bodyParts.splice(0)));
       const held: Array<[number, number]> = [];
       const items = Array.isArray(body) ? body : [body];
       items.forEach((item, index) => {

@@ -24,7 +24,7 @@ export interface CsvWorkerData {
 }
 
 type Ask =
-  | { op: 'holdJson'; body?: Uint8Array }
+  | { op: 'holdJson' }
   | { op: 'holdForm'; body: Uint8Array; contentType: string }
   | { op: 'holdText'; text: string }
   | { op: 'check'; slot: number; format: string; maxRows: number; maxBytes: number }
@@ -188,12 +188,11 @@ export class CsvWorker {
   }
 
   /**
-   * Parses a JSON upload body (the parts handed over, when `body` is not given); each csv
-   * connection's content stays in the worker (`held`: [item index, slot]).
+   * Parses the JSON upload body whose parts were handed over (addBodyPart); each csv connection's
+   * content stays in the worker (`held`: [item index, slot]).
    */
-  holdJson(body?: Buffer): Promise<{ body: unknown; held: Array<[number, number]> }> {
-    const ask = body ? { op: 'holdJson' as const, body: transferable(body) } : { op: 'holdJson' as const };
-    return this.#ask(ask, true) as Promise<{ body: unknown; held: Array<[number, number]> }>;
+  holdJson(): Promise<{ body: unknown; held: Array<[number, number]> }> {
+    return this.#ask({ op: 'holdJson' }, true) as Promise<{ body: unknown; held: Array<[number, number]> }>;
   }
 
   /** Parses the CSV upload form (multipart); its file (or pasted text) stays in the worker. */
