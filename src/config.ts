@@ -239,6 +239,12 @@ export const ConfigSchema = Type.Object({
     0,
     60_000,
   ),
+  USER_CACHE_MS: Int(
+    1000,
+    "A node trusts a person's profile it looked up (UserInfo claims, page headers) this long; changes made elsewhere show within it (0 = no cache).",
+    0,
+    60_000,
+  ),
   KEY_RELOAD_SECONDS: Int(60, 'How often a node reloads signing keys from the database (rotation without restart).', 1),
   KEY_RETIRE_GRACE_SECONDS: Int(
     86_400,

@@ -70,7 +70,7 @@ const internals = new WeakMap<Accounts, AccountsInternals>();
 export function createAccounts(deps: AccountsDeps): Accounts {
   const { db, config, clock, log } = deps;
   const delivery = createCodeDelivery(config, log);
-  const users = new UserService(new UserRepository(db), clock);
+  const users = new UserService(new UserRepository(db, config.USER_CACHE_MS, () => clock.now()), clock);
   const sessions = new SessionService(
     new SessionRepository(db),
     clock,

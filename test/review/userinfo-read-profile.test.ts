@@ -13,7 +13,9 @@ describe('review #16: /oauth/userinfo ignores read:profile', () => {
   let agent: PageAgent;
 
   beforeAll(async () => {
-    ({ server, smtp, close } = await startServerWithMail());
+    // The profile is written straight into the database below, as another node would write it:
+    // without a cache of people there is no USER_CACHE_MS to wait out.
+    ({ server, smtp, close } = await startServerWithMail({ env: { USER_CACHE_MS: '0' } }));
     client = await createTestClient(server, {
       type: 'public',
       redirectUris: ['http://127.0.0.1/cb'],

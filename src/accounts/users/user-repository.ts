@@ -2,11 +2,30 @@ import type { Db } from '../../kernel/db/database.ts';
 import type { UsersTable } from '../../kernel/db/schema.ts';
 import type { Destination } from '../destination.ts';
 
+/**
+ * People, with lookups by id cached for `cacheMs`: UserInfo and every signed-in page start with
+ * one. A change made on this node clears the entry (before and after its write); other nodes see
+ * it within `cacheMs`, as they see a changed client (ClientRepository).
+ */
 export class UserRepository {
-  constructor(private readonly db: Db) {}
+  private readonly cache = new Map<string, { row: UsersTable | undefined; at: number }>();
+
+  constructor(
+    private readonly db: Db,
+    private readonly cacheMs = 0,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async findById(id: string): Promise<UsersTable | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    const hit = this.cache.get(id);
+    if (hit && this.now() - hit.at < this.cacheMs) return hit.row;
+    const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    if (this.cacheMs > 0) {
+      // Bounded without bookkeeping: a node that meets many people starts over now and then.
+      if (this.cache.size >= 10_000) this.cache.clear();
+      this.cache.set(id, { row, at: this.now() });
+    }
+    return row;
   }
 
   async findByContact({ channel, address }: Destination): Promise<UsersTable | undefined> {
@@ -19,6 +38,7 @@ export class UserRepository {
 
   /** Inserts unless the email or phone is taken; tells which happened (no exception on a race). */
   async insertIfAbsent(row: UsersTable): Promise<boolean> {
+    this.cache.delete(row.id);
     const result = await this.db
       .insertInto('users')
       .values(row)
@@ -33,21 +53,35 @@ export class UserRepository {
     profile: { name: string | null; time_zone: string | null },
     now: number,
   ): Promise<void> {
-    await this.db
-      .updateTable('users')
-      .set({ ...profile, updated_at: now })
-      .where('id', '=', id)
-      .execute();
+    await this.changing(id, () =>
+      this.db
+        .updateTable('users')
+        .set({ ...profile, updated_at: now })
+        .where('id', '=', id)
+        .execute(),
+    );
   }
 
   /** Records the first time the person proved they receive codes at this contact. */
   async markVerified(id: string, channel: Destination['channel'], now: number): Promise<void> {
     const column = channel === 'email' ? 'email_verified_at' : 'phone_verified_at';
-    await this.db
-      .updateTable('users')
-      .set({ [column]: now, updated_at: now })
-      .where('id', '=', id)
-      .where(column, 'is', null)
-      .execute();
+    await this.changing(id, () =>
+      this.db
+        .updateTable('users')
+        .set({ [column]: now, updated_at: now })
+        .where('id', '=', id)
+        .where(column, 'is', null)
+        .execute(),
+    );
+  }
+
+  /** A lookup that ran while the write did must not keep the old row: the entry goes on both sides. */
+  private async changing(id: string, write: () => Promise<unknown>): Promise<void> {
+    this.cache.delete(id);
+    try {
+      await write();
+    } finally {
+      this.cache.delete(id);
+    }
   }
 }

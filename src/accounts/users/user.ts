@@ -10,6 +10,8 @@ export interface User {
   name: string | null;
   timeZone: string | null;
   createdAt: number;
+  /** When the profile or a contact's verification last changed (OIDC's `updated_at`). */
+  updatedAt: number;
 }
 
 export function userFromRow(row: UsersTable): User {
@@ -22,6 +24,7 @@ export function userFromRow(row: UsersTable): User {
     name: row.name,
     timeZone: row.time_zone,
     createdAt: row.created_at,
+    updatedAt: row.updated_at,
   };
 }
 

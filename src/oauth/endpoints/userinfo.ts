@@ -101,7 +101,7 @@ async function userinfo(
   const values: Record<UserinfoClaim, unknown> = {
     name: user.name ?? undefined,
     zoneinfo: user.timeZone ?? undefined,
-    updated_at: Math.floor(user.createdAt / 1000),
+    updated_at: Math.floor(user.updatedAt / 1000),
     email: user.email ?? undefined,
     email_verified: user.email ? user.emailVerified : undefined,
     phone_number: user.phone ?? undefined,

@@ -58,9 +58,13 @@ export class SqliteTokenStatements {
     const revokeAccessToken = sqlite.prepare<[string, number]>(
       'INSERT INTO revoked_access_tokens (jti, expires_at) VALUES (?, ?) ON CONFLICT (jti) DO NOTHING',
     );
-    const isTokenRevoked = sqlite.prepare<[string | null, string | null, string], { revoked: number }>(`
-      SELECT (? IS NOT NULL AND NOT EXISTS (SELECT 1 FROM token_families WHERE id = ? AND revoked_at IS NULL))
-          OR EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?) AS revoked`);
+    // The one value, not a row object around it: introspection reads this for every token.
+    const isTokenRevoked = sqlite
+      .prepare<[string | null, string | null, string], number>(
+        `SELECT (? IS NOT NULL AND NOT EXISTS (SELECT 1 FROM token_families WHERE id = ? AND revoked_at IS NULL))
+             OR EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = ?)`,
+      )
+      .pluck();
     const findCode = sqlite.prepare<[string], AuthorizationCodeRow>(
       'SELECT c.*, g.id AS live_grant_id FROM authorization_codes c LEFT JOIN grants g ON g.id = c.grant_id AND g.revoked_at IS NULL WHERE c.code_hash = ?',
     );
@@ -119,8 +123,7 @@ export class SqliteTokenStatements {
         return changed;
       },
       revokeAccessToken: async (jti, expiresAt) => void revokeAccessToken.run(jti, expiresAt),
-      isTokenRevoked: async (familyId, jti) =>
-        isTokenRevoked.get(familyId ?? null, familyId ?? null, jti)!.revoked === 1,
+      isTokenRevoked: async (familyId, jti) => isTokenRevoked.get(familyId ?? null, familyId ?? null, jti) === 1,
     };
     this.codes = {
       findByHash: async (codeHash): Promise<AuthorizationCode | undefined> => {
