@@ -241,7 +241,7 @@ export const ConfigSchema = Type.Object({
   ),
   USER_CACHE_MS: Int(
     1000,
-    "A node trusts a person's profile it looked up (UserInfo claims, page headers) this long; changes made elsewhere show within it (0 = no cache).",
+    "A node trusts a person's profile it looked up (UserInfo's claims) this long; changes made elsewhere show within it (0 = no cache).",
     0,
     60_000,
   ),

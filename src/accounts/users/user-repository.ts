@@ -3,12 +3,15 @@ import type { UsersTable } from '../../kernel/db/schema.ts';
 import type { Destination } from '../destination.ts';
 
 /**
- * People, with lookups by id cached for `cacheMs`: UserInfo and every signed-in page start with
- * one. A change made on this node clears the entry (before and after its write); other nodes see
- * it within `cacheMs`, as they see a changed client (ClientRepository).
+ * People, with lookups by id cached for `cacheMs`: UserInfo asks for the person behind a token on
+ * every call. A change made on this node clears the entry, and a lookup that overlapped a write
+ * keeps nothing; other nodes see a change within `cacheMs`, as they see a changed client
+ * (ClientRepository).
  */
 export class UserRepository {
   private readonly cache = new Map<string, { row: UsersTable | undefined; at: number }>();
+  /** Counts writes begun and ended, so a lookup can tell that one overlapped it. */
+  private writes = 0;
 
   constructor(
     private readonly db: Db,
@@ -19,8 +22,9 @@ export class UserRepository {
   async findById(id: string): Promise<UsersTable | undefined> {
     const hit = this.cache.get(id);
     if (hit && this.now() - hit.at < this.cacheMs) return hit.row;
+    const writesBefore = this.writes;
     const row = await this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-    if (this.cacheMs > 0) {
+    if (this.cacheMs > 0 && this.writes === writesBefore) {
       // Bounded without bookkeeping: a node that meets many people starts over now and then.
       if (this.cache.size >= 10_000) this.cache.clear();
       this.cache.set(id, { row, at: this.now() });
@@ -75,12 +79,14 @@ export class UserRepository {
     );
   }
 
-  /** A lookup that ran while the write did must not keep the old row: the entry goes on both sides. */
+  /** The entry goes before the write; `writes` moves on both sides, so no overlapping lookup caches the old row. */
   private async changing(id: string, write: () => Promise<unknown>): Promise<void> {
+    this.writes++;
     this.cache.delete(id);
     try {
       await write();
     } finally {
+      this.writes++;
       this.cache.delete(id);
     }
   }
