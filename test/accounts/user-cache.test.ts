@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findForm, PageAgent } from '../helpers/browser.ts';
-import { createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
-import { authorizeThroughPages } from '../helpers/oauth-flow.ts';
+import { createTestClient, type TestClient } from '../helpers/clients.ts';
+import { authorizeThroughPages, exchangeCode } from '../helpers/oauth-flow.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -25,18 +25,11 @@ describe('people cached for USER_CACHE_MS', () => {
       allowedScopes: ['openid', 'profile'],
     });
     agent = new PageAgent(server.url);
-    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, {
+    const authorized = await authorizeThroughPages(server, agent, smtp, client, {
       email: 'noor@example.com',
       params: { scope: 'openid profile' },
     });
-    const tokens = await postForm(server, '/oauth/token', {
-      grant_type: 'authorization_code',
-      code: redirect.searchParams.get('code')!,
-      redirect_uri: client.redirectUri,
-      code_verifier: verifier,
-      client_id: client.id,
-    });
-    accessToken = tokens.json.access_token as string;
+    accessToken = (await exchangeCode(server, client, authorized)).access_token as string;
   });
   afterAll(() => close());
 

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { expect } from 'vitest';
 import { PageAgent } from './browser.ts';
 import type { SmtpCapture } from './oauth-server.ts';
-import type { TestClient } from './clients.ts';
+import { postForm, type TestClient } from './clients.ts';
 import type { TestServer } from './server.ts';
 
 export function pkcePair(): { verifier: string; challenge: string } {
@@ -78,6 +78,23 @@ export async function authorizeThroughPages(
     location = new URL(decided.headers.get('location')!, server.url);
   }
   return { redirect: location, verifier };
+}
+
+/** Redeems the code of an `authorizeThroughPages` redirect at the token endpoint, as a public client. */
+export async function exchangeCode(
+  server: TestServer,
+  client: TestClient,
+  { redirect, verifier }: AuthorizeResult,
+): Promise<Record<string, unknown>> {
+  const response = await postForm(server, '/oauth/token', {
+    grant_type: 'authorization_code',
+    code: redirect.searchParams.get('code')!,
+    redirect_uri: client.redirectUri,
+    code_verifier: verifier,
+    client_id: client.id,
+  });
+  expect(response.status).toBe(200);
+  return response.json;
 }
 
 /**
