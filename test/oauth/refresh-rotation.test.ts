@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PageAgent } from '../helpers/browser.ts';
 import { createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
 import { testDialects } from '../helpers/database.ts';
-import { authorizeThroughPages } from '../helpers/oauth-flow.ts';
+import { authorizeThroughPages, exchangeCode } from '../helpers/oauth-flow.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';
 
@@ -35,18 +35,12 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
     scope = 'openid offline_access read:bookings read:event-types',
     extra: Record<string, string> = {},
   ) => {
-    const { redirect, verifier } = await authorizeThroughPages(server, agent, smtp, client, {
-      params: { scope, ...extra },
-    });
-    const res = await postForm(server, '/oauth/token', {
-      grant_type: 'authorization_code',
-      code: redirect.searchParams.get('code')!,
-      redirect_uri: client.redirectUri,
-      code_verifier: verifier,
-      client_id: client.id,
-    });
-    expect(res.status).toBe(200);
-    return res.json as { access_token: string; refresh_token: string; id_token?: string };
+    const authorized = await authorizeThroughPages(server, agent, smtp, client, { params: { scope, ...extra } });
+    return (await exchangeCode(server, client, authorized)) as {
+      access_token: string;
+      refresh_token: string;
+      id_token?: string;
+    };
   };
   const refresh = (token: string, extra: Record<string, string> = {}) =>
     postForm(server, '/oauth/token', {
