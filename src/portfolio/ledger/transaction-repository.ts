@@ -78,7 +78,6 @@ function putRow(parameters: unknown[], at: number, row: TransactionRow): void {
   parameters[at + 18] = row.updated_at;
 }
 
-/** Normalized transactions: idempotent upserts keyed by (connection, external id), keyset reads. */
 /**
  * [start, size] of consecutive chunks covering `length` items, each a power of two no larger than
  * `max`: a statement's SQL can then be built once per size.
@@ -92,6 +91,7 @@ function* powerOfTwoChunks(length: number, max: number): Generator<[number, numb
   }
 }
 
+/** Normalized transactions: idempotent upserts keyed by (connection, external id), keyset reads. */
 export class TransactionRepository {
   /** The upsert of each chunk size, compiled once. */
   private readonly upserts = new Map<number, CompiledUpsert>();
