@@ -65,7 +65,7 @@ export const ConfigSchema = Type.Object({
   ),
   MEMORY_MODE: option(
     Type.Union([Type.Literal('lean'), Type.Literal('smallest')], { default: 'lean' }),
-    "lean: `consentry start` loads with V8 favouring memory over speed (--optimize-for-size), then serves with V8's defaults, so the heap is built small and grows only under load (idle ~110 MiB instead of ~142); smallest: favour memory while serving too (peak a little lower, 13–40% more CPU per token request in the bench).",
+    "lean: `consentry start` loads with V8 favouring memory over speed (--optimize-for-size), then serves with V8's defaults, so the heap is built small and grows only under load (idle ~105 MiB instead of ~142); smallest: favour memory while serving too (peak a little lower, 13–40% more CPU per token request in the bench).",
   ),
   TRUST_PROXY: Bool(false, 'Trust X-Forwarded-For from a reverse proxy for client IPs (never for the issuer).'),
   PRODUCTS: Str('portfolio,scheduling', 'Comma-separated products this deployment serves.'),
