@@ -24,6 +24,7 @@ import { healthRoutes } from './kernel/http/health.ts';
 import { createLogger } from './kernel/log/create-logger.ts';
 import { lazyRequestLogger } from './kernel/log/lazy-request-logger.ts';
 import { registerStrictJsonBody } from './kernel/http/json-body.ts';
+import { batchResponseWrites } from './kernel/http/batched-writes.ts';
 import { metricsRoutes } from './kernel/http/metrics.ts';
 import { registerOpenApi } from './kernel/http/openapi.ts';
 import { registerRateLimit } from './kernel/http/rate-limit.ts';
@@ -108,6 +109,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   await registerRateLimit(app, config);
   await registerOpenApi(app, config);
   await metricsRoutes(app, config);
+  batchResponseWrites(app);
   await healthRoutes(app, kernel);
   await staticAssets(app);
 
