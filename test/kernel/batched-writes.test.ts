@@ -1,5 +1,4 @@
-import { connect, type Socket } from 'node:net';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { batchResponseWrites } from '../../src/kernel/http/batched-writes.ts';
@@ -44,8 +43,12 @@ let running: FastifyInstance | undefined;
 afterEach(async () => running?.close());
 
 describe('batchResponseWrites', () => {
-  for (const batched of [true, false])
-    it(`${batched ? 'writes the responses of one turn after every request of it is handled' : 'without it, each response goes out before the next request is handled'}`, async () => {
+  const cases = [
+    { batched: true, title: 'writes the responses of one turn after every request of it is handled' },
+    { batched: false, title: 'without it, each response goes out before the next request is handled' },
+  ];
+  for (const { batched, title } of cases)
+    it(title, async () => {
       const { app, port, events } = await server(batched);
       running = app;
       const sockets = await Promise.all([open(port), open(port), open(port)]);

@@ -9,8 +9,8 @@ import type { FastifyInstance } from 'fastify';
  * single cost of a cheap endpoint: perf put a third of the main thread's time per introspection
  * in `writev`, mostly waking the reader. Written back to back, only the first response of a turn
  * wakes a peer that serves many connections (a load balancer, a proxy, a resource server's pool);
- * the rest find it awake. Introspection went from ~9,800 to ~12,000–13,800 requests/s on the
- * bench, from 101 to 72–81 µs of CPU each.
+ * the rest find it awake. Introspection went from ~9,800 to ~16,000–17,000 requests/s on the
+ * bench, from ~100 to 56–60 µs of CPU each.
  *
  * A response waits at most for the rest of its turn (the requests read together with it), never
  * for a timer: `setImmediate` runs as soon as the turn's reads are handled. With one request in
