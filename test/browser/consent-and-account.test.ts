@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
-import { pkcePair } from '../helpers/oauth-flow.ts';
+import { createTestClient, type TestClient } from '../helpers/clients.ts';
+import { exchangeCode, pkcePair } from '../helpers/oauth-flow.ts';
 import { startServerWithMail, type SmtpCapture } from '../helpers/oauth-server.ts';
 import type { TestServer } from '../helpers/server.ts';
 import {
@@ -88,17 +88,11 @@ describe.skipIf(!hasChromium)(`consent, deny, revoke and profile in a real brows
     expect(back.searchParams.get('state')).toBe(state);
     expect(back.searchParams.get('iss')).toBe(server.url);
 
-    const tokens = await postForm(server, '/oauth/token', {
-      grant_type: 'authorization_code',
-      code: back.searchParams.get('code')!,
-      redirect_uri: sink.url,
-      code_verifier: verifier,
-      client_id: client.id,
-    });
-    expect(tokens.status).toBe(200);
+    // exchangeCode expects the 200 (the client's redirect URI is the sink's).
+    const tokens = await exchangeCode(server, client, { redirect: back, verifier });
     const userinfo = () =>
       fetch(`${server.url}/oauth/userinfo`, {
-        headers: { authorization: `Bearer ${tokens.json.access_token as string}` },
+        headers: { authorization: `Bearer ${tokens.access_token as string}` },
       });
     expect((await userinfo()).status).toBe(200);
 
