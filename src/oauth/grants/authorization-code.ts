@@ -4,7 +4,7 @@ import type { OAuthContext } from '../oauth-context.ts';
 import { checkCodeVerifier } from '../checks/check-pkce.ts';
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
-import { firstRefreshToken, issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
+import { firstRefreshToken, mintTokens, type MintedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
 import { refreshTokenBinding } from '../dpop/refresh-token-binding.ts';
@@ -42,7 +42,8 @@ export const authorizationCodeGrant: GrantHandler = {
       const resourceUris = narrowResources(resource, record.resources);
       const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
       const familyId = newTimeOrderedId();
-      const issued = await issueTokens(ctx, await ctx.keys.signingKey(), {
+      // Committed while the tokens are being signed (see mintTokens).
+      const minted = mintTokens(ctx, await ctx.keys.signingKey(), {
         client,
         subject: record.userId,
         scopes: record.scopes,
@@ -56,7 +57,7 @@ export const authorizationCodeGrant: GrantHandler = {
       });
       const refreshJkt = refreshTokenBinding(client, dpopJkt);
       outcome =
-        (await commitRedemption(ctx, { record, familyId, resourceUris, issued, refreshJkt, now })) ??
+        (await commitRedemption(ctx, { record, familyId, resourceUris, minted, refreshJkt, now })) ??
         (await ctx.tokenStore.transact((tx) => settleLostRedemption(tx, codeHash, now)));
     }
 
@@ -78,14 +79,14 @@ async function commitRedemption(
     record,
     familyId,
     resourceUris,
-    issued,
+    minted,
     refreshJkt,
     now,
   }: {
     record: AuthorizationCode;
     familyId: string;
     resourceUris: string[];
-    issued: IssuedTokens;
+    minted: MintedTokens;
     refreshJkt: string | null;
     now: number;
   },
@@ -103,12 +104,12 @@ async function commitRedemption(
       authTime: record.authTime,
       sessionId: record.sessionId ?? null,
       createdAt: now,
-      expiresAt: issued.refresh?.expiresAt ?? issued.access.expiresAt,
+      expiresAt: minted.refresh?.expiresAt ?? minted.access.expiresAt,
     },
-    refreshToken: firstRefreshToken(issued, { familyId, scopes: record.scopes, dpopJkt: refreshJkt, now }),
+    refreshToken: firstRefreshToken(minted, { familyId, scopes: record.scopes, dpopJkt: refreshJkt, now }),
   };
   if (!(await ctx.tokenStore.transactOne((tx) => tx.codes.redeem(redemption)))) return undefined;
-  return { kind: 'issued', response: issued.response };
+  return { kind: 'issued', response: await minted.response };
 }
 
 /**

@@ -5,7 +5,7 @@ import { checkFapi2Scopes, checkNarrowedScopes } from '../checks/check-scope.ts'
 import { narrowResources } from '../checks/check-resource.ts';
 import { InvalidGrant, InvalidRequest } from '../errors.ts';
 import type { RefreshTokenRecord, RefreshTokenRotation } from '../tokens/token-family-repository.ts';
-import { issueTokens, type IssuedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
+import { mintTokens, type MintedTokens, type TokenResponse } from '../tokens/token-issuer.ts';
 import type { TokenTransaction } from '../tokens/token-store.ts';
 import type { GrantHandler } from './grant-handler.ts';
 import { checkRefreshTokenBinding, refreshTokenBinding } from '../dpop/refresh-token-binding.ts';
@@ -15,8 +15,9 @@ import { checkRefreshTokenBinding, refreshTokenBinding } from '../dpop/refresh-t
  * inside the grace window (same client, same parameters) gets that same successor back, with its
  * access token minted again under the same `jti`, and any later replay revokes the whole family.
  *
- * Three steps: read the token, sign its successor (off the event loop), then commit the rotation
- * in one statement that rechecks the token is still unrotated. A token found rotated (before or
+ * Two steps: read the token, then sign its successor (off the event loop) while committing the
+ * rotation in one statement that rechecks the token is still unrotated; a commit that loses
+ * drops what was signed. A token found rotated (before or
  * by that statement) is settled in a unit that reads it again: a replay, or a revoked family.
  * The successor refresh token is derived from the rotated one (refresh-successor.ts), so a replay
  * finds it again without a stored answer.
@@ -42,7 +43,7 @@ export const refreshTokenGrant: GrantHandler = {
     const fingerprint = sha256(JSON.stringify([scopes, resourceUris, dpopJkt ?? null]));
     const resources = resourceUris.map((uri) => ctx.registry.resource(uri)).filter((r) => r !== undefined);
     const tokensFor = async (refreshToken: string, accessAgain?: { jti: string; expiresAt: number }) =>
-      issueTokens(ctx, await ctx.keys.signingKey(), {
+      mintTokens(ctx, await ctx.keys.signingKey(), {
         client,
         subject: record.family.userId ?? client.id,
         scopes,
@@ -58,10 +59,11 @@ export const refreshTokenGrant: GrantHandler = {
 
     let outcome: Rotation | undefined;
     if (record.status !== 'rotated') {
-      const issued = await tokensFor(ctx.refreshSuccessors.derive(token, record.id, now));
+      // Committed while the successor's tokens are being signed (see mintTokens).
+      const minted = await tokensFor(ctx.refreshSuccessors.derive(token, record.id, now));
       outcome = await commitRotation(ctx, {
         record,
-        issued,
+        minted,
         scopes,
         dpopJkt: refreshTokenBinding(client, dpopJkt),
         fingerprint,
@@ -134,14 +136,14 @@ async function commitRotation(
   ctx: OAuthContext,
   {
     record,
-    issued,
+    minted,
     scopes,
     dpopJkt,
     fingerprint,
     now,
   }: {
     record: RefreshTokenRecord;
-    issued: IssuedTokens;
+    minted: MintedTokens;
     scopes: string[];
     /** The DPoP key the new refresh token is bound to, or null. */
     dpopJkt: string | null;
@@ -149,11 +151,11 @@ async function commitRotation(
     now: number;
   },
 ): Promise<Rotation | undefined> {
-  const refresh = issued.refresh!;
+  const refresh = minted.refresh!;
   const graceMs = ctx.config.REFRESH_REUSE_GRACE_SECONDS * 1000;
   const replayable = graceMs > 0 ? REPLAYABLE + fingerprint : null;
   const revokedAccessJti =
-    issued.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt ? record.accessJti : undefined;
+    minted.revokeOldAccessOnRotation && record.accessJti && record.accessExpiresAt ? record.accessJti : undefined;
   const rotation: RefreshTokenRotation = {
     rotatedId: record.id,
     rotatedAt: now,
@@ -167,8 +169,8 @@ async function commitRotation(
       scopes,
       createdAt: now,
       expiresAt: refresh.expiresAt,
-      accessJti: issued.access.jti,
-      accessExpiresAt: issued.access.expiresAt,
+      accessJti: minted.access.jti,
+      accessExpiresAt: minted.access.expiresAt,
       dpopJkt,
     },
     // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
@@ -176,9 +178,8 @@ async function commitRotation(
     revokedAccessToken: revokedAccessJti ? { jti: revokedAccessJti, expiresAt: record.accessExpiresAt! } : null,
   };
   if (!(await ctx.tokenStore.transactOne((tx) => tx.families.rotate(rotation)))) return undefined;
-  return revokedAccessJti
-    ? { kind: 'issued', response: issued.response, revokedAccessJti }
-    : { kind: 'issued', response: issued.response };
+  const response = await minted.response;
+  return revokedAccessJti ? { kind: 'issued', response, revokedAccessJti } : { kind: 'issued', response };
 }
 
 /** For a token already rotated, read again inside the unit that may revoke its family. */

@@ -38,20 +38,21 @@ export interface AccessTokenInput {
   again?: { jti: string; expiresAt: number };
 }
 
-/** Signs an RFC 9068 JWT access token (`typ: at+jwt`) with the ring's active key. */
-export async function signAccessToken(
-  key: LoadedKey,
-  input: AccessTokenInput,
-): Promise<{ token: string; jti: string; expiresAt: number }> {
-  const { header, claims, jti, expiresAt } = accessTokenContents(key, input);
-  return { token: await signEs256(header, claims, key.privateKey), jti, expiresAt };
+/** Signs an RFC 9068 JWT access token (`typ: at+jwt`) whose contents `accessTokenContents` decided. */
+export function signAccessToken(key: LoadedKey, contents: AccessTokenContents): Promise<string> {
+  return signEs256(contents.header, contents.claims, key.privateKey);
+}
+
+/** An access token's header and claims, with its `jti` and expiry (epoch ms) for storage. */
+export interface AccessTokenContents {
+  header: JwsHeader;
+  claims: Record<string, unknown>;
+  jti: string;
+  expiresAt: number;
 }
 
 /** What an access token says, before it is signed (alone, or with its ID token: id-token.ts). */
-export function accessTokenContents(
-  key: LoadedKey,
-  input: AccessTokenInput,
-): { header: JwsHeader; claims: Record<string, unknown>; jti: string; expiresAt: number } {
+export function accessTokenContents(key: LoadedKey, input: AccessTokenInput): AccessTokenContents {
   const iat = Math.floor(input.nowMs / 1000);
   // Time-ordered: a revoked jti lands at the end of revoked_access_tokens' index.
   const jti = input.again?.jti ?? newTimeOrderedId();

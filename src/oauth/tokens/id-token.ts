@@ -1,7 +1,7 @@
 import { signEs256WithIdToken } from '../../kernel/keys/sign-jws.ts';
 import type { LoadedKey } from '../../kernel/keys/key-ring.ts';
 import { SIGNING_ALG } from '../../kernel/keys/key-ring.ts';
-import { accessTokenContents, type AccessTokenInput } from './access-token.ts';
+import type { AccessTokenContents } from './access-token.ts';
 
 export interface IdTokenInput {
   issuer: string;
@@ -22,10 +22,9 @@ export interface IdTokenInput {
  */
 export async function signAccessAndIdToken(
   key: LoadedKey,
-  access: AccessTokenInput,
+  { header, claims }: AccessTokenContents,
   id: IdTokenInput,
-): Promise<{ access: { token: string; jti: string; expiresAt: number }; idToken: string }> {
-  const { header, claims, jti, expiresAt } = accessTokenContents(key, access);
+): Promise<{ accessToken: string; idToken: string }> {
   const iat = Math.floor(id.nowMs / 1000);
   const idClaims: Record<string, unknown> = {
     iss: id.issuer,
@@ -44,5 +43,5 @@ export async function signAccessAndIdToken(
     idClaims,
     key.privateKey,
   );
-  return { access: { token: signed.accessToken, jti, expiresAt }, idToken: signed.idToken };
+  return { accessToken: signed.accessToken, idToken: signed.idToken };
 }

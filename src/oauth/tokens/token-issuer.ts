@@ -5,7 +5,7 @@ import type { RegisteredResource } from '../../kernel/scope-registry.ts';
 import type { Client } from '../clients/client.ts';
 import { audienceFor } from '../checks/check-resource.ts';
 import { lifetimesFor } from '../lifetimes.ts';
-import { signAccessToken, type AccessTokenInput } from './access-token.ts';
+import { accessTokenContents, signAccessToken } from './access-token.ts';
 import { signAccessAndIdToken } from './id-token.ts';
 import type { NewRefreshToken } from './token-family-repository.ts';
 
@@ -48,6 +48,15 @@ export interface IssuedTokens {
 }
 
 /**
+ * Tokens as minted: what storage records of them is decided at once; the response follows when
+ * the signatures come back. `response` never rejects unheard: a grant may commit beside the
+ * signing and drop the response when its commit lost.
+ */
+export interface MintedTokens extends Omit<IssuedTokens, 'response'> {
+  response: Promise<TokenResponse>;
+}
+
+/**
  * Mints the tokens of one response: the JWT access token, an opaque refresh token and, when
  * `openid` is granted, the ID token. Storing them is the grant's business. Signing waits on the
  * thread pool, so a grant mints between its storage units, never inside one (token-store.ts).
@@ -57,10 +66,24 @@ export async function issueTokens(
   key: LoadedKey,
   input: IssueInput,
 ): Promise<IssuedTokens> {
+  const minted = mintTokens(ctx, key, input);
+  return { ...minted, response: await minted.response };
+}
+
+/**
+ * `issueTokens` in two steps: its ids, hashes and expiries now, the signed response later. The
+ * code and refresh grants commit while their tokens are being signed, instead of after: a
+ * request then waits for the longer of the two hand-offs to other threads, not for both.
+ */
+export function mintTokens(
+  ctx: Pick<OAuthContext, 'config' | 'clock' | 'registry'>,
+  key: LoadedKey,
+  input: IssueInput,
+): MintedTokens {
   const { config, clock } = ctx;
   const now = clock.now();
   const life = lifetimesFor(input.resources, input.client, config, ctx.registry);
-  const accessInput: AccessTokenInput = {
+  const access = accessTokenContents(key, {
     issuer: config.ISSUER,
     subject: input.subject,
     clientId: input.client.id,
@@ -76,24 +99,9 @@ export async function issueTokens(
     authTime: input.authTime ?? null,
     ...(input.dpopJkt ? { dpopJkt: input.dpopJkt } : {}),
     ...(input.accessAgain ? { again: input.accessAgain } : {}),
-  };
-  // Every response whose scopes include `openid` carries an ID token, a refresh's too (the
-  // contract's token response; OIDC Core §12.2 gives its rules: same iss, sub, aud and auth_time).
-  const signed = input.scopes.includes('openid')
-    ? await signAccessAndIdToken(key, accessInput, {
-        issuer: config.ISSUER,
-        subject: input.subject,
-        clientId: input.client.id,
-        nonce: input.nonce ?? null,
-        authTime: input.authTime ?? null,
-        sessionId: input.sessionId ?? null,
-        nowMs: now,
-        ttlSeconds: life.accessTtl,
-      })
-    : { access: await signAccessToken(key, accessInput), idToken: undefined };
-  const { access } = signed;
+  });
   const response: TokenResponse = {
-    access_token: access.token,
+    access_token: '',
     token_type: input.dpopJkt ? 'DPoP' : 'Bearer',
     expires_in: input.accessAgain ? Math.max(0, Math.floor((access.expiresAt - now) / 1000)) : life.accessTtl,
     scope: input.scopes.join(' '),
@@ -104,9 +112,28 @@ export async function issueTokens(
     response.refresh_token = token;
     refresh = { hash: tokenKey(token), expiresAt: now + life.refreshTtl * 1000 };
   }
-  if (signed.idToken) response.id_token = signed.idToken;
+  // Every response whose scopes include `openid` carries an ID token, a refresh's too (the
+  // contract's token response; OIDC Core §12.2 gives its rules: same iss, sub, aud and auth_time).
+  const signed = input.scopes.includes('openid')
+    ? signAccessAndIdToken(key, access, {
+        issuer: config.ISSUER,
+        subject: input.subject,
+        clientId: input.client.id,
+        nonce: input.nonce ?? null,
+        authTime: input.authTime ?? null,
+        sessionId: input.sessionId ?? null,
+        nowMs: now,
+        ttlSeconds: life.accessTtl,
+      })
+    : signAccessToken(key, access).then((token) => ({ accessToken: token, idToken: undefined }));
+  const signedResponse = signed.then(({ accessToken, idToken }): TokenResponse => {
+    response.access_token = accessToken;
+    if (idToken) response.id_token = idToken;
+    return response;
+  });
+  signedResponse.catch(() => {}); // heard by whoever awaits it; not fatal to one who dropped it
   return {
-    response,
+    response: signedResponse,
     access: { jti: access.jti, expiresAt: access.expiresAt },
     ...(refresh ? { refresh } : {}),
     revokeOldAccessOnRotation: life.revokeOldAccessOnRotation,
@@ -118,7 +145,7 @@ export async function issueTokens(
  * device grants): null when the response carries none.
  */
 export function firstRefreshToken(
-  issued: IssuedTokens,
+  issued: Pick<IssuedTokens, 'access' | 'refresh'>,
   { familyId, scopes, dpopJkt, now }: { familyId: string; scopes: string[]; dpopJkt: string | null; now: number },
 ): NewRefreshToken | null {
   if (!issued.refresh) return null;
