@@ -15,8 +15,9 @@ import { checkCodeBinding } from '../dpop/authorization-code-binding.ts';
  * resources, nonce and, when the request named one, a DPoP key. A second redemption revokes
  * what the first one issued.
  *
- * Three steps: read and check the code, sign the tokens (off the event loop), then consume the
- * code and store the token family in one statement; only one redemption's consume can succeed.
+ * Two steps: read and check the code, then sign the tokens (off the event loop) while consuming
+ * the code and storing the token family in one statement; only one redemption's consume can
+ * succeed, and one that fails drops what was signed.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.3
  */
 export const authorizationCodeGrant: GrantHandler = {

@@ -58,8 +58,8 @@ export interface MintedTokens extends Omit<IssuedTokens, 'response'> {
 
 /**
  * Mints the tokens of one response: the JWT access token, an opaque refresh token and, when
- * `openid` is granted, the ID token. Storing them is the grant's business. Signing waits on the
- * thread pool, so a grant mints between its storage units, never inside one (token-store.ts).
+ * `openid` is granted, the ID token. Storing them is the grant's business. Signing waits on
+ * another thread, so a grant mints outside its storage units, never inside one (token-store.ts).
  */
 export async function issueTokens(
   ctx: Pick<OAuthContext, 'config' | 'clock' | 'registry'>,
