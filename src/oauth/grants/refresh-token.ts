@@ -17,8 +17,8 @@ import { checkRefreshTokenBinding, refreshTokenBinding } from '../dpop/refresh-t
  *
  * Two steps: read the token, then sign its successor (off the event loop) while committing the
  * rotation in one statement that rechecks the token is still unrotated; a commit that loses
- * drops what was signed. A token found rotated (before or
- * by that statement) is settled in a unit that reads it again: a replay, or a revoked family.
+ * drops what was signed. A token found rotated (before or by that statement) is settled in a
+ * unit that reads it again: a replay, or a revoked family.
  * The successor refresh token is derived from the rotated one (refresh-successor.ts), so a replay
  * finds it again without a stored answer.
  * @see https://www.rfc-editor.org/rfc/rfc9700#section-4.14.2
