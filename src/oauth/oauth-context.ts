@@ -1,5 +1,6 @@
 import type { Kernel } from '../kernel/kernel.ts';
 import type { SecretBox } from '../kernel/crypto/secret-box.ts';
+import { SqliteGroupCommit } from '../kernel/db/group-commit.ts';
 import { ClientKeys } from './clients/client-keys.ts';
 import { ClientRepository } from './clients/client-repository.ts';
 import { ClientService } from './clients/client-service.ts';
@@ -64,7 +65,12 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
     timeoutMs: config.CLIENT_METADATA_TIMEOUT_MS,
     allowLoopback: config.CLIENT_JWKS_ALLOW_LOOPBACK,
   });
-  const tokenStore = createTokenStore(database, { checkUnits: kernel.checkGroupCommitUnits });
+  // SQLite: rotations, redemptions and seen jtis of one turn share a commit.
+  const group =
+    database.dialect === 'sqlite'
+      ? new SqliteGroupCommit(database.db, database.sqlite, { checkUnits: kernel.checkGroupCommitUnits })
+      : undefined;
+  const tokenStore = createTokenStore(database, group ? { group } : {});
   return {
     ...kernel,
     clients,
@@ -89,7 +95,7 @@ export async function createOAuthContext(kernel: Kernel): Promise<OAuthContext> 
       clients,
       clock,
       clientKeys,
-      seenJtis: new SeenJtis(database),
+      seenJtis: new SeenJtis(database, group),
       clientSecrets,
     },
   };

@@ -127,6 +127,31 @@ describe.each(testDialects())('private_key_jwt and client_secret_jwt (%s)', (dia
     expect(replay.json.error_description).toMatch(/already used/);
   });
 
+  it('gives one token for an assertion sent many times at once: the rest are replays', async () => {
+    const assertion = await signAssertion(key, clientId, server.url);
+    const answers = await Promise.all(Array.from({ length: 8 }, () => withAssertion(assertion)));
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 401, 401, 401, 401, 401, 401, 401]);
+    for (const refused of answers.filter((a) => a.status === 401)) {
+      expect(refused.json).toMatchObject({ error: 'invalid_client' });
+      expect(refused.json.error_description).toMatch(/already used/);
+    }
+  });
+
+  it('answers invalid_client for a bad signature before anything the grant decided, and no token leaves', async () => {
+    const other = await clientKeyPair('ES256');
+    const forged = await signAssertion({ ...other, kid: key.kid }, clientId, server.url);
+    // client_credentials is prepared while the signature is checked: its answer must not win.
+    const granted = await withAssertion(forged);
+    expect(granted.status).toBe(401);
+    expect(granted.json).toEqual({ error: 'invalid_client', error_description: expect.stringMatching(/signature/) });
+    const refusedScope = await withAssertion(forged, { scope: 'no-such-scope' });
+    expect(refusedScope.status).toBe(401);
+    expect(refusedScope.json.error).toBe('invalid_client');
+    // The forged assertion's jti was not recorded: the client's own use of it still counts once.
+    const genuine = await signAssertion(key, clientId, server.url, { claims: { jti: decodeJwt(forged).jti } });
+    expect((await withAssertion(genuine)).status).toBe(200);
+  });
+
   it('takes only the issuer identifier, as a string, for aud (draft-ietf-oauth-rfc7523bis)', async () => {
     for (const audience of [
       `${server.url}/oauth/token`,

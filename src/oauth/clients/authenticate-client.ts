@@ -2,7 +2,7 @@ import { hashMatches } from '../../kernel/crypto/tokens.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { usesPlainSecret } from './auth-methods.ts';
 import type { Client } from './client.ts';
-import { verifyClientAssertion, type AssertionDeps } from './verify-client-assertion.ts';
+import { startClientAssertionCheck, type AssertionDeps, type ClientToProve } from './verify-client-assertion.ts';
 
 export interface ClientCredentials {
   authorization?: string | undefined;
@@ -34,6 +34,20 @@ export function credentialsOf(
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  */
 export async function authenticateClient(credentials: ClientCredentials, deps: AssertionDeps): Promise<Client> {
+  const { client, proven } = await startClientAuthentication(credentials, deps);
+  await proven;
+  return client;
+}
+
+/**
+ * `authenticateClient` in two steps, for a caller that can prepare its answer while a client
+ * assertion's signature is being checked: the client, then `proven`. Secrets and public clients
+ * are settled at once.
+ */
+export async function startClientAuthentication(
+  credentials: ClientCredentials,
+  deps: AssertionDeps,
+): Promise<ClientToProve> {
   const basic = parseBasic(credentials.authorization);
   const assertion = credentials.clientAssertion !== undefined || credentials.clientAssertionType !== undefined;
   const methods = [basic !== undefined, credentials.clientSecret !== undefined, assertion].filter(Boolean).length;
@@ -41,7 +55,7 @@ export async function authenticateClient(credentials: ClientCredentials, deps: A
     throw new InvalidRequest('use exactly one client authentication method');
   }
   if (assertion)
-    return verifyClientAssertion(deps, {
+    return startClientAssertionCheck(deps, {
       type: credentials.clientAssertionType,
       jwt: credentials.clientAssertion,
       clientId: credentials.clientId,
@@ -53,7 +67,7 @@ export async function authenticateClient(credentials: ClientCredentials, deps: A
   if (!client) throw new InvalidClient('unknown client', Boolean(basic));
   if (client.type === 'public') {
     if (secret !== undefined && secret !== '') throw new InvalidClient('public clients have no secret', Boolean(basic));
-    return client;
+    return { client, proven: SETTLED };
   }
   if (!usesPlainSecret(client.tokenEndpointAuthMethod))
     throw new InvalidClient(`the client authenticates with ${client.tokenEndpointAuthMethod}`, Boolean(basic));
@@ -61,8 +75,10 @@ export async function authenticateClient(credentials: ClientCredentials, deps: A
   if (!hashMatches(secret, client.secretHash)) throw new InvalidClient('client authentication failed', Boolean(basic));
   if (client.secretExpiresAt !== null && client.secretExpiresAt <= deps.clock.now())
     throw new InvalidClient('client secret has expired', Boolean(basic));
-  return client;
+  return { client, proven: SETTLED };
 }
+
+const SETTLED = Promise.resolve();
 
 function parseBasic(header: string | undefined): { id: string; secret: string } | undefined {
   if (!header || header.length < 6 || header.slice(0, 6).toLowerCase() !== 'basic ') return undefined;

@@ -37,10 +37,39 @@ const ACCEPTED_TYPES = new Set(['jwt', 'client-authentication+jwt']);
  * across nodes, and the algorithm is one the client's method allows (never `none`, never HS256
  * with a public key; ES256 or PS256 for a FAPI 2.0 client).
  */
-export async function verifyClientAssertion(
+export async function verifyClientAssertion(deps: AssertionDeps, assertion: ClientAssertion): Promise<Client> {
+  const { client, proven } = await startClientAssertionCheck(deps, assertion);
+  await proven;
+  return client;
+}
+
+export interface ClientAssertion {
+  type: string | undefined;
+  jwt: string | undefined;
+  clientId: string | undefined;
+}
+
+/** A client named by credentials whose proof may still be being checked. */
+export interface ClientToProve {
+  client: Client;
+  /**
+   * Settles when the proof is checked: rejects with `InvalidClient` if it does not hold. Nothing
+   * may reach the client, nor change on its behalf, before it fulfils. Never rejects unheard.
+   */
+  proven: Promise<void>;
+}
+
+/**
+ * `verifyClientAssertion` in two steps: the client the assertion names, once everything that
+ * needs no signature check holds (form, claims, algorithm, audience); then the signature, the
+ * times and the single use of its `jti`, as `proven`. A caller may prepare its answer meanwhile:
+ * the signature is checked on the signing thread, and work queued in the same turn travels with
+ * it (see BatchSigner).
+ */
+export async function startClientAssertionCheck(
   deps: AssertionDeps,
-  assertion: { type: string | undefined; jwt: string | undefined; clientId: string | undefined },
-): Promise<Client> {
+  assertion: ClientAssertion,
+): Promise<ClientToProve> {
   if (assertion.type !== JWT_BEARER_ASSERTION)
     throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
   if (!assertion.jwt) throw new InvalidClient('client_assertion is required with client_assertion_type');
@@ -69,7 +98,14 @@ export async function verifyClientAssertion(
     throw new InvalidClient(`a client assertion cannot have typ ${String(header.typ)}`);
   if (claims.aud !== deps.issuer)
     throw new InvalidClient(`the client assertion's aud must be the issuer identifier ${deps.issuer}, as a string`);
+  const proven = proveAssertion(deps, client, assertion.jwt, algorithms);
+  proven.catch(() => {}); // heard by whoever awaits it; a caller that failed first drops it
+  return { client, proven };
+}
 
+/** The checks of a client assertion that need its signature verified, then its `jti` recorded. */
+async function proveAssertion(deps: AssertionDeps, client: Client, jwt: string, algorithms: string[]): Promise<void> {
+  const method = client.tokenEndpointAuthMethod;
   const now = deps.clock.now();
   const verify: JwtChecks = {
     algorithms,
@@ -80,13 +116,13 @@ export async function verifyClientAssertion(
   let payload: JWTPayload;
   try {
     if (method === 'private_key_jwt') {
-      payload = (await deps.clientKeys.verify(client, assertion.jwt, verify)).payload as JWTPayload;
+      payload = (await deps.clientKeys.verify(client, jwt, verify)).payload as JWTPayload;
     } else {
       if (!client.secretSealed) throw new InvalidClient('the client has no secret to check the assertion with');
       if (client.secretExpiresAt !== null && client.secretExpiresAt <= now)
         throw new InvalidClient('client secret has expired');
       const secret = createSecretKey(Buffer.from(deps.clientSecrets.open(client.secretSealed), 'utf8'));
-      payload = (await verifyJwt(assertion.jwt, () => secret, verify)).payload as JWTPayload;
+      payload = (await verifyJwt(jwt, () => secret, verify)).payload as JWTPayload;
     }
   } catch (error) {
     throw asInvalidClient(error);
@@ -107,7 +143,6 @@ export async function verifyClientAssertion(
     ))
   )
     throw new InvalidClient('the client assertion was already used (jti seen before)');
-  return client;
 }
 
 function decodeUnverified(jwt: string): { header: Record<string, unknown>; claims: JWTPayload } {

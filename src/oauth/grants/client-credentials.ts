@@ -12,6 +12,7 @@ import type { GrantHandler } from './grant-handler.ts';
  */
 export const clientCredentialsGrant: GrantHandler = {
   name: 'client_credentials',
+  changesNothing: true,
   async handle(ctx, { single, resource }, client, dpopJkt) {
     if (client.type !== 'confidential') throw new UnauthorizedClient('client_credentials needs a confidential client');
     const scopes = checkRequestedScopes(single.scope, client, ctx.registry);

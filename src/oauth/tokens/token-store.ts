@@ -37,6 +37,11 @@ export interface TokenStore {
 export interface TokenStoreOptions {
   /** Fail a SQLite group-commit unit that awaits anything but its statements (tests set this). */
   checkUnits?: boolean;
+  /**
+   * SQLite: the group commit to run units in, shared with the token endpoint's other writers
+   * (seen jtis) so that a turn's writes share one commit; `checkUnits` is then the group's own.
+   */
+  group?: SqliteGroupCommit;
 }
 
 /**
@@ -55,7 +60,7 @@ export function createSqliteTokenStore(
   options: TokenStoreOptions = {},
 ): TokenStore {
   const { sqlite } = database;
-  const group = new SqliteGroupCommit(database.db, sqlite, { checkUnits: options.checkUnits });
+  const group = options.group ?? new SqliteGroupCommit(database.db, sqlite, { checkUnits: options.checkUnits });
   const tx = new SqliteTokenStatements(sqlite);
   return {
     // Outside any transaction a read runs at once (it sees only committed rows); while some
