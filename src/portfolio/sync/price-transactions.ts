@@ -5,8 +5,14 @@ import { allLegs, parseLegs } from '../ledger/stored-legs.ts';
 import type { PricePoint } from '../money/value.ts';
 import { PriceSourceUnavailable, type PriceService } from '../prices/price-service.ts';
 
-/** Rows priced per turn of the event loop: on SQLite a batch's reads and writes hold it (~1 ms at 128). */
-const BATCH = 128;
+/**
+ * Rows priced per turn of the event loop: a batch's reads, JSON and writes hold it. 128 held it
+ * ~1 ms on a fast machine, but on a slow 2-core VM the longest hold during a 10 MB import was
+ * 24–59 ms, past the 50 ms bound whenever V8 grew its string table inside a batch (JSON.parse
+ * interns each leg's short quantity; the table's resizes took 4, 9, then 19 ms there). With 32
+ * the longest hold was 25–40 ms in six runs (test/portfolio/review-csv-import.test.ts).
+ */
+const BATCH = 32;
 
 /**
  * Values the legs and fees of a connection's unpriced transactions at their own time. A key the
