@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,21 +58,13 @@ async function slowestHealthCheck(
   work: () => Promise<unknown>,
 ): Promise<{ max: number; count: number }> {
   const checker = new Worker(HEALTH_CHECKER, { eval: true, workerData: `${server.url}/healthz` });
-  const answers: Array<(message: unknown) => void> = [];
-  const next = <T>() =>
-    new Promise<T>((resolve, reject) => {
-      answers.push(resolve as (message: unknown) => void);
-      checker.once('error', reject);
-      checker.once('exit', (code) => reject(new Error(`the health checker exited (${code}) before answering`)));
-    });
-  checker.on('message', (message) => answers.shift()?.(message));
-  const ready = next<'ready'>();
-  const result = next<{ max: number; count: number }>();
-  await ready;
-  await work().catch(() => {});
-  checker.postMessage('stop');
   try {
-    return await result;
+    // once() rejects on the worker's 'error' event (a failed check, an error answer).
+    await once(checker, 'message'); // ready
+    await work().catch(() => {});
+    checker.postMessage('stop');
+    const [result] = (await once(checker, 'message')) as [{ max: number; count: number }];
+    return result;
   } finally {
     await checker.terminate();
   }

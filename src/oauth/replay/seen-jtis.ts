@@ -1,7 +1,7 @@
 import type { Statement } from 'better-sqlite3';
 import type { DatabaseHandle } from '../../kernel/db/database.ts';
 import { sha256 } from '../../kernel/crypto/tokens.ts';
-import { SqliteGroupCommit } from '../../kernel/db/group-commit.ts';
+import type { SqliteGroupCommit } from '../../kernel/db/group-commit.ts';
 
 const INSERT_POSTGRES = {
   name: 'consentry_seen_jtis_insert',
@@ -25,16 +25,17 @@ const INSERT_POSTGRES = {
 export class SeenJtis {
   private readonly sqlite: { insert: Statement<[string, number]>; group: Pick<SqliteGroupCommit, 'run'> } | undefined;
 
-  /** `group`: the group commit to join on SQLite (the token store's); one of its own otherwise. */
+  /** `group`: on SQLite, the group commit to join (the token store's); unused on PostgreSQL. */
   constructor(
     private readonly database: DatabaseHandle,
-    group?: Pick<SqliteGroupCommit, 'run'>,
+    group: Pick<SqliteGroupCommit, 'run'> | undefined,
   ) {
+    if (database.dialect === 'sqlite' && !group) throw new Error('SeenJtis on SQLite joins a group commit');
     this.sqlite =
       database.dialect === 'sqlite'
         ? {
             insert: database.sqlite.prepare('insert or ignore into seen_jtis (key_hash, expires_at) values (?, ?)'),
-            group: group ?? new SqliteGroupCommit(database.db, database.sqlite),
+            group: group!,
           }
         : undefined;
   }
