@@ -74,6 +74,25 @@ describe('review #8: 500s from bad forms', () => {
     });
   });
 
+  it('the OAuth endpoints check their forms themselves, in the OAuth error format', async () => {
+    const post = (path: string, body: string, type = 'application/x-www-form-urlencoded') =>
+      fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    const cases: Array<[Response, string]> = [
+      [
+        await post('/oauth/token', `grant_type=client_credentials${'&resource=https://a.example'.repeat(11)}`),
+        'at most 10 resource values',
+      ],
+      [await post('/oauth/token', `grant_type=client_credentials&scope=${'a'.repeat(4097)}`), 'scope is too long'],
+      [await post('/oauth/introspect', 'token=a&token=b'), 'token must not be repeated'],
+      [await post('/oauth/revoke', '{"token":"a"}', 'application/json'), 'requests must be application/x-www-form-urlencoded'],
+      [await post('/oauth/par', `client_id=x&state=${'s'.repeat(4097)}`), 'state is too long'],
+    ];
+    for (const [response, description] of cases) {
+      expect(response.status).toBe(400);
+      expect(await response.json()).toEqual({ error: 'invalid_request', error_description: description });
+    }
+  });
+
   it('an unexpected failure is logged with its request id and shows no internal message', async () => {
     const lines: string[] = [];
     const stream = new Writable({

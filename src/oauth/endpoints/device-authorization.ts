@@ -3,7 +3,7 @@ import type { OAuthContext } from '../oauth-context.ts';
 import { perIpLimit } from '../../kernel/http/rate-limit.ts';
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import type { DeviceFlow } from '../device/device-flow.ts';
-import { readFormParams } from './read-params.ts';
+import { formReadInHandler, readFormParams } from './read-params.ts';
 import { DeviceAuthorizationBody } from './schemas.ts';
 
 /**
@@ -20,6 +20,7 @@ export async function deviceAuthorizationEndpoint(
   app.post(
     '/oauth/device_authorization',
     {
+      ...formReadInHandler,
       schema: {
         summary: 'Device authorization endpoint (RFC 8628)',
         tags: ['oauth'],

@@ -4,7 +4,7 @@ import { tokenKey } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidClient, InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken } from '../tokens/access-token.ts';
-import { readFormParams } from './read-params.ts';
+import { formReadInHandler, readFormParams } from './read-params.ts';
 import { TokenOnlyBody } from './schemas.ts';
 
 const INACTIVE = { active: false } as const;
@@ -18,6 +18,7 @@ export async function introspectEndpoint(app: FastifyInstance, ctx: OAuthContext
   app.post(
     '/oauth/introspect',
     {
+      ...formReadInHandler,
       schema: {
         summary: 'Token introspection (RFC 7662)',
         tags: ['oauth'],

@@ -9,7 +9,7 @@ import { PAR_REQUEST_URI_PREFIX } from '../authorization/resolve-request-paramet
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidRequest } from '../errors.ts';
 import { InvalidDpopProof, pushedRequestProof } from '../dpop/token-request-proof.ts';
-import { readFormParams, type ReadParams } from './read-params.ts';
+import { formReadInHandler, readFormParams, type ReadParams } from './read-params.ts';
 import { ParBody } from './schemas.ts';
 
 /** Client authentication travels with the pushed request but is no part of it. */
@@ -30,6 +30,7 @@ export async function parEndpoint(app: FastifyInstance, ctx: OAuthContext): Prom
   app.post(
     '/oauth/par',
     {
+      ...formReadInHandler,
       bodyLimit: BODY_LIMIT,
       schema: {
         summary: 'Pushed authorization request (RFC 9126)',

@@ -4,7 +4,7 @@ import { tokenKey } from '../../kernel/crypto/tokens.ts';
 import { authenticateClient, credentialsOf } from '../clients/authenticate-client.ts';
 import { InvalidRequest } from '../errors.ts';
 import { InvalidAccessToken } from '../tokens/access-token.ts';
-import { readFormParams } from './read-params.ts';
+import { formReadInHandler, readFormParams } from './read-params.ts';
 import { TokenOnlyBody } from './schemas.ts';
 
 /**
@@ -17,6 +17,7 @@ export async function revokeEndpoint(app: FastifyInstance, ctx: OAuthContext): P
   app.post(
     '/oauth/revoke',
     {
+      ...formReadInHandler,
       schema: {
         summary: 'Token revocation (RFC 7009)',
         tags: ['oauth'],

@@ -8,7 +8,7 @@ import { clientCredentialsGrant } from '../grants/client-credentials.ts';
 import { deviceCodeGrant } from '../grants/device-code.ts';
 import type { GrantHandler } from '../grants/grant-handler.ts';
 import { refreshTokenGrant } from '../grants/refresh-token.ts';
-import { readFormParams } from './read-params.ts';
+import { formReadInHandler, readFormParams } from './read-params.ts';
 import { TokenBody } from './schemas.ts';
 
 const GRANTS = new Map<string, GrantHandler>(
@@ -25,6 +25,7 @@ export async function tokenEndpoint(app: FastifyInstance, ctx: OAuthContext): Pr
   app.post(
     '/oauth/token',
     {
+      ...formReadInHandler,
       schema: {
         summary: 'Token endpoint',
         tags: ['oauth'],
