@@ -1,3 +1,4 @@
+import type { OutgoingHttpHeaders } from 'node:http';
 import Fastify from 'fastify';
 import { afterAll, describe, expect, it } from 'vitest';
 import { securityHeaders } from '../../src/kernel/http/security-headers.ts';
@@ -16,7 +17,7 @@ describe('security headers', () => {
     app.get('/problem', async (_request, reply) => reply.type('application/problem+json').send('{"title":"x"}'));
     app.get('/stream', async (_request, reply) => {
       reply.hijack();
-      reply.raw.writeHead(200, { ...reply.getHeaders(), 'content-type': 'text/event-stream' });
+      reply.raw.writeHead(200, { ...(reply.getHeaders() as OutgoingHttpHeaders), 'content-type': 'text/event-stream' });
       reply.raw.end('data: 1\n\n');
     });
     app.get('/fails', async () => {

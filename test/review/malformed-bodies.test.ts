@@ -84,7 +84,10 @@ describe('review #8: 500s from bad forms', () => {
       ],
       [await post('/oauth/token', `grant_type=client_credentials&scope=${'a'.repeat(4097)}`), 'scope is too long'],
       [await post('/oauth/introspect', 'token=a&token=b'), 'token must not be repeated'],
-      [await post('/oauth/revoke', '{"token":"a"}', 'application/json'), 'requests must be application/x-www-form-urlencoded'],
+      [
+        await post('/oauth/revoke', '{"token":"a"}', 'application/json'),
+        'requests must be application/x-www-form-urlencoded',
+      ],
       [await post('/oauth/par', `client_id=x&state=${'s'.repeat(4097)}`), 'state is too long'],
     ];
     for (const [response, description] of cases) {

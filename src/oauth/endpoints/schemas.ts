@@ -1,9 +1,11 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 
 /**
- * Request shapes of the OAuth endpoints, for /openapi.json and Fastify's first-line validation.
+ * Request shapes of the OAuth endpoints, for /openapi.json. Fastify validates the authorization
+ * query with them; the form endpoints (token, PAR, revocation, introspection, device
+ * authorization) check their bodies in readParams alone, by the same rules (read-params.ts).
  * Values are strings; `resource` may repeat (RFC 8707). Anything else a request carries twice
- * arrives as an array, fails here, and becomes an invalid_request (RFC 6749 §3.1).
+ * is an invalid_request (RFC 6749 §3.1).
  */
 const text = (description: string, maxLength = 4096) => Type.Optional(Type.String({ description, maxLength }));
 const repeatable = (description: string) =>
