@@ -1,6 +1,6 @@
 import type { OutgoingHttpHeaders } from 'node:http';
 import Fastify from 'fastify';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { securityHeaders } from '../../src/kernel/http/security-headers.ts';
 
 describe('security headers', () => {
@@ -60,6 +60,7 @@ describe('security headers', () => {
 
   it('sends HSTS with every response when the issuer is https', async () => {
     const https = Fastify();
+    onTestFinished(() => https.close());
     await securityHeaders(https, { hsts: true });
     https.get('/page', async (_request, reply) => reply.type('text/html').send('<p>ok</p>'));
     https.get('/data', async () => ({ ok: true }));
@@ -67,6 +68,5 @@ describe('security headers', () => {
       const response = await https.inject({ url });
       expect(response.headers['strict-transport-security']).toBe('max-age=31536000');
     }
-    await https.close();
   });
 });
