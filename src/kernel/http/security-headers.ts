@@ -48,24 +48,26 @@ export async function securityHeaders(app: FastifyInstance, options: { hsts?: bo
     'x-frame-options': 'DENY',
     ...(options.hsts ? { 'strict-transport-security': documentHeaders['strict-transport-security']! } : {}),
   };
-  const byType: Record<'document' | 'data', Record<string, string>> = {
-    document: withoutKeys(documentHeaders, everyResponse),
-    data: { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" },
-  };
+  const documentOnly = withoutKeys(documentHeaders, everyResponse);
+  const dataOnly: Record<string, string> = { 'content-security-policy': "default-src 'none'; frame-ancestors 'none'" };
   app.addHook('onRequest', (_request, reply, done) => {
     reply.headers(everyResponse);
     done();
   });
   app.addHook('onSend', (_request, reply, payload, done) => {
-    const headers = isJson(reply.getHeader('content-type')) ? byType.data : byType.document;
+    const headers = isJson(reply.getHeader('content-type')) ? dataOnly : documentOnly;
     // A route may have chosen one of these itself (an image's own policy, say): it stands.
     for (const name in headers) if (!reply.hasHeader(name)) reply.header(name, headers[name]);
     done(null, payload);
   });
 }
 
+/** What Fastify sets for every object it serializes: known without parsing. */
+const FASTIFY_JSON = 'application/json; charset=utf-8';
+
 /** application/json and the `+json` types (problem details, JWK sets, ...). */
 function isJson(type: unknown): boolean {
+  if (type === FASTIFY_JSON) return true;
   if (typeof type !== 'string') return false;
   const essence = type.split(';', 1)[0]!.trim().toLowerCase();
   return essence === 'application/json' || (essence.startsWith('application/') && essence.endsWith('+json'));

@@ -30,14 +30,13 @@ export class SeenJtis {
     private readonly database: DatabaseHandle,
     group: Pick<SqliteGroupCommit, 'run'> | undefined,
   ) {
-    if (database.dialect === 'sqlite' && !group) throw new Error('SeenJtis on SQLite joins a group commit');
-    this.sqlite =
-      database.dialect === 'sqlite'
-        ? {
-            insert: database.sqlite.prepare('insert or ignore into seen_jtis (key_hash, expires_at) values (?, ?)'),
-            group: group!,
-          }
-        : undefined;
+    if (database.dialect !== 'sqlite') {
+      this.sqlite = undefined;
+      return;
+    }
+    if (!group) throw new Error('SeenJtis on SQLite joins a group commit');
+    const insert = database.sqlite.prepare('insert or ignore into seen_jtis (key_hash, expires_at) values (?, ?)');
+    this.sqlite = { insert, group };
   }
 
   /** Records `jti` of `issuer` for `purpose`; false when it was recorded before (a replay). */
