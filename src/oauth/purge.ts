@@ -48,9 +48,11 @@ async function deleteBatch(db: Db, table: ExpiringTable, key: string, now: numbe
     .select(key as never)
     .where('expires_at' as never, '<=', now as never)
     .limit(batchSize);
+  // Expired again in the delete: seen_jtis's key_hash alone is not unique (its key starts with expires_at).
   const result = await db
     .deleteFrom(table)
     .where(key as never, 'in', doomed as never)
+    .where('expires_at' as never, '<=', now as never)
     .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -127,6 +127,16 @@ describe.each(testDialects())('private_key_jwt and client_secret_jwt (%s)', (dia
     expect(replay.json.error_description).toMatch(/already used/);
   });
 
+  it('takes an exp with a fraction of a millisecond (any JSON number), and refuses its replay', async () => {
+    const assertion = await signAssertion(key, clientId, server.url, {
+      claims: { exp: Math.floor(Date.now() / 1000) + 60.0005 },
+    });
+    expect((await withAssertion(assertion)).status).toBe(200);
+    const replay = await withAssertion(assertion);
+    expect(replay.status).toBe(401);
+    expect(replay.json.error_description).toMatch(/already used/);
+  });
+
   it('gives one token for an assertion sent many times at once: the rest are replays', async () => {
     const assertion = await signAssertion(key, clientId, server.url);
     const answers = await Promise.all(Array.from({ length: 8 }, () => withAssertion(assertion)));

@@ -19,6 +19,7 @@ import * as clientKeys from './migrations/0012-client-keys-and-pushed-requests.t
 import * as fapi2Clients from './migrations/0013-fapi2-clients.ts';
 import * as grantConnections from './migrations/0014-grant-connections-and-access-log.ts';
 import * as jobsOneRunningPerKey from './migrations/0016-jobs-one-running-per-key.ts';
+import * as seenJtisByExpiry from './migrations/0017-seen-jtis-by-expiry.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const migrations: Record<string, Migration> = {
   '0013-fapi2-clients': fapi2Clients,
   '0014-grant-connections-and-access-log': grantConnections,
   '0016-jobs-one-running-per-key': jobsOneRunningPerKey,
+  '0017-seen-jtis-by-expiry': seenJtisByExpiry,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -57,9 +57,10 @@ export class DpopVerifier {
           ? 'this server requires a nonce in DPoP proofs: use the DPoP-Nonce it sent'
           : 'the DPoP proof carries an expired nonce: use the DPoP-Nonce it sent',
       );
-    // Keyed by key and jti: one client cannot block another's jti; the entry outlives the window.
+    // Keyed by key and jti: one client cannot block another's jti; the entry outlives the window,
+    // in whole milliseconds (`iat` may be any JSON number; the database column is an integer).
     const key = createHash('sha256').update(`${verified.jkt}.${verified.jti}`).digest('base64url');
-    const expiresAt = (verified.iat + this.options.iatWindowSeconds + 1) * 1000;
+    const expiresAt = Math.ceil((verified.iat + this.options.iatWindowSeconds + 1) * 1000);
     if (!(await this.options.replays.firstUse(key, expiresAt)))
       throw new DpopRejection('invalid_dpop_proof', 'the DPoP proof was already used (its jti was seen before)');
     return verified;

@@ -5,7 +5,7 @@ import type { SqliteGroupCommit } from '../../kernel/db/group-commit.ts';
 
 const INSERT_POSTGRES = {
   name: 'consentry_seen_jtis_insert',
-  text: 'INSERT INTO seen_jtis (key_hash, expires_at) VALUES ($1, $2) ON CONFLICT (key_hash) DO NOTHING',
+  text: 'INSERT INTO seen_jtis (key_hash, expires_at) VALUES ($1, $2) ON CONFLICT (expires_at, key_hash) DO NOTHING',
 };
 
 /**
@@ -13,7 +13,9 @@ const INSERT_POSTGRES = {
  * §10.8): a client assertion or request object is accepted once. A row lives until the JWT it
  * names is refused for its `exp` anyway (callers add their clock-skew allowance) and the janitor
  * removes it.
- * Keys are hashed: a `jti` is chosen by the client and may be long.
+ * Keys are hashed: a `jti` is chosen by the client and may be long. Rows are keyed by expiry, then
+ * hash (migration 0017): the inserts of a commit share the index's last pages. A JWT's identity is
+ * thus its issuer, `jti` and `exp`; a replay carries the same signed `exp` and is caught.
  *
  * The insert is on every private_key_jwt request, and Kysely's compile-and-queue path cost more
  * than the write itself (bench/token-handlers.ts), so it runs outside Kysely. On SQLite it is a
@@ -42,9 +44,11 @@ export class SeenJtis {
   /** Records `jti` of `issuer` for `purpose`; false when it was recorded before (a replay). */
   async firstUse(purpose: string, issuer: string, jti: string, expiresAt: number): Promise<boolean> {
     const keyHash = sha256(`${purpose}\n${issuer}\n${jti}`);
+    // `exp` may be any JSON number, 1.5 too; the column holds whole milliseconds.
+    const until = Math.ceil(expiresAt);
     if (this.database.dialect === 'postgres')
-      return (await this.database.pool.query({ ...INSERT_POSTGRES, values: [keyHash, expiresAt] })).rowCount === 1;
+      return (await this.database.pool.query({ ...INSERT_POSTGRES, values: [keyHash, until] })).rowCount === 1;
     const { insert, group } = this.sqlite!;
-    return group.run(async () => insert.run(keyHash, expiresAt).changes === 1);
+    return group.run(async () => insert.run(keyHash, until).changes === 1);
   }
 }

@@ -143,6 +143,14 @@ describe.each(testDialects())('DPoP at the token endpoint (%s)', (dialect) => {
     });
   });
 
+  it('takes an iat with a fraction of a millisecond (any JSON number), and refuses its replay', async () => {
+    const once = await proof({ iat: Math.floor(server.clock.now() / 1000) + 0.0005 });
+    expect((await clientCredentials(once)).status).toBe(200);
+    const replayed = await clientCredentials(once);
+    expect(replayed.status).toBe(400);
+    expect(replayed.json.error_description).toBe('the DPoP proof was already used (its jti was seen before)');
+  });
+
   it('refuses a replayed proof (same jti)', async () => {
     const once = await proof();
     expect((await clientCredentials(once)).status).toBe(200);
