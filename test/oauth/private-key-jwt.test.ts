@@ -223,6 +223,27 @@ describe.each(testDialects())('private_key_jwt and client_secret_jwt (%s)', (dia
     expect(explicit.status).toBe(200);
   });
 
+  it('says what is wrong with an assertion that is no JWT it takes', async () => {
+    const signed = await signAssertion(key, clientId, server.url);
+    const [, payload] = signed.split('.');
+    const header = (h: object) => Buffer.from(JSON.stringify(h)).toString('base64url');
+    for (const [assertion, reason] of [
+      ['not-a-jwt', 'a JWT has three dot-separated parts'],
+      [`${signed}.extra`, 'a JWT has three dot-separated parts'],
+      [`${header({ alg: 'ES256' })}.${payload}.s*g`, 'a JWT part is not base64url'],
+      [`${header({ alg: 'ES256' })}.bm90IGpzb24.sig`, 'a JWT part is not JSON'],
+      [`${header({ typ: 'JWT' })}.${payload}.sig`, 'the JWT header has no alg'],
+      [`${header({ alg: 'ES256', crit: ['exp'] })}.${payload}.sig`, 'the JWT header uses an unsupported extension'],
+    ]) {
+      const refused = await withAssertion(assertion!);
+      expect(refused.status, assertion).toBe(401);
+      expect(refused.json).toEqual({
+        error: 'invalid_client',
+        error_description: `client_assertion is not a JWT this server takes: ${reason}`,
+      });
+    }
+  });
+
   it('holds a client to its registered method and alg, one method per request', async () => {
     const assertion = () => signAssertion(key, clientId, server.url);
     const wrongType = await withAssertion(await assertion(), { client_assertion_type: 'urn:example:saml' });

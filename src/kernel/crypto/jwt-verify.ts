@@ -47,13 +47,16 @@ export type KeyLookup = (header: JwtHeader) => KeyObject | readonly KeyObject[] 
 const BASE64URL = /^[A-Za-z0-9_-]*$/;
 const MAX_TOKEN_LENGTH = 16 * 1024;
 
-/** Splits and decodes a compact JWS without checking anything but its shape. */
-export function decodeJwt(token: string): {
+/** A compact JWS split and decoded, nothing checked but its shape. */
+export interface DecodedJwt {
   header: JwtHeader;
   payload: JwtPayload;
   signingInput: string;
   signature: string;
-} {
+}
+
+/** Splits and decodes a compact JWS without checking anything but its shape. */
+export function decodeJwt(token: string): DecodedJwt {
   if (token.length > MAX_TOKEN_LENGTH) throw new JwtRejected('malformed', 'the JWT is too long');
   const first = token.indexOf('.');
   const second = token.indexOf('.', first + 1);
@@ -75,13 +78,16 @@ export function decodeJwt(token: string): {
   };
 }
 
-/** Verifies signature and claims; resolves to the decoded header and payload. */
+/**
+ * Verifies signature and claims; resolves to the decoded header and payload. A caller that
+ * decoded the token already (to find its issuer, say) hands in what `decodeJwt` returned.
+ */
 export async function verifyJwt(
-  token: string,
+  token: string | DecodedJwt,
   keys: KeyLookup,
   checks: JwtChecks,
 ): Promise<{ header: JwtHeader; payload: JwtPayload }> {
-  const { header, payload, signingInput, signature } = decodeJwt(token);
+  const { header, payload, signingInput, signature } = typeof token === 'string' ? decodeJwt(token) : token;
   if (!checks.algorithms.includes(header.alg))
     throw new JwtRejected('algorithm', `the JWT must be signed with ${checks.algorithms.join(', ')}`);
   if (checks.typ !== undefined && (typeof header.typ !== 'string' || mediaType(header.typ) !== mediaType(checks.typ)))

@@ -3,6 +3,7 @@ import type { JSONWebKeySet, JWK } from 'jose';
 import {
   JwtRejected,
   verifyJwt,
+  type DecodedJwt,
   type JwtChecks,
   type JwtHeader,
   type JwtPayload,
@@ -53,7 +54,11 @@ export class ClientKeys {
   constructor(private readonly options: ClientKeysOptions) {}
 
   /** Verifies `jwt`'s signature with one of the client's keys, then the claim checks in `checks`. */
-  async verify(client: Client, jwt: string, checks: JwtChecks): Promise<{ header: JwtHeader; payload: JwtPayload }> {
+  async verify(
+    client: Client,
+    jwt: string | DecodedJwt,
+    checks: JwtChecks,
+  ): Promise<{ header: JwtHeader; payload: JwtPayload }> {
     if (client.jwks) return verifyJwt(jwt, this.registeredSet(client.jwks).select, checks);
     if (!client.jwksUri) throw new ClientKeysUnavailable('the client has registered no keys');
     const uri = client.jwksUri;

@@ -1,6 +1,6 @@
 import { createSecretKey } from 'node:crypto';
-import { decodeJwt, decodeProtectedHeader, type JWTPayload } from 'jose';
-import { JwtRejected, verifyJwt, type JwtChecks } from '../../kernel/crypto/jwt-verify.ts';
+import type { JWTPayload } from 'jose';
+import { decodeJwt, JwtRejected, verifyJwt, type DecodedJwt, type JwtChecks } from '../../kernel/crypto/jwt-verify.ts';
 import type { Clock } from '../../kernel/clock.ts';
 import type { SecretBox } from '../../kernel/crypto/secret-box.ts';
 import { InvalidClient } from '../errors.ts';
@@ -73,7 +73,8 @@ export async function startClientAssertionCheck(
   if (assertion.type !== JWT_BEARER_ASSERTION)
     throw new InvalidClient(`client_assertion_type must be ${JWT_BEARER_ASSERTION}`);
   if (!assertion.jwt) throw new InvalidClient('client_assertion is required with client_assertion_type');
-  const { header, claims } = decodeUnverified(assertion.jwt);
+  const decoded = decodeUnverified(assertion.jwt);
+  const { header, payload: claims } = decoded;
   const clientId = typeof claims.sub === 'string' ? claims.sub : undefined;
   if (!clientId || claims.iss !== clientId)
     throw new InvalidClient('the client assertion must have iss and sub both equal to the client_id');
@@ -98,13 +99,18 @@ export async function startClientAssertionCheck(
     throw new InvalidClient(`a client assertion cannot have typ ${String(header.typ)}`);
   if (claims.aud !== deps.issuer)
     throw new InvalidClient(`the client assertion's aud must be the issuer identifier ${deps.issuer}, as a string`);
-  const proven = proveAssertion(deps, client, assertion.jwt, algorithms);
+  const proven = proveAssertion(deps, client, decoded, algorithms);
   proven.catch(() => {}); // heard by whoever awaits it; a caller that failed first drops it
   return { client, proven };
 }
 
 /** The checks of a client assertion that need its signature verified, then its `jti` recorded. */
-async function proveAssertion(deps: AssertionDeps, client: Client, jwt: string, algorithms: string[]): Promise<void> {
+async function proveAssertion(
+  deps: AssertionDeps,
+  client: Client,
+  jwt: DecodedJwt,
+  algorithms: string[],
+): Promise<void> {
   const method = client.tokenEndpointAuthMethod;
   const now = deps.clock.now();
   const verify: JwtChecks = {
@@ -145,11 +151,13 @@ async function proveAssertion(deps: AssertionDeps, client: Client, jwt: string, 
     throw new InvalidClient('the client assertion was already used (jti seen before)');
 }
 
-function decodeUnverified(jwt: string): { header: Record<string, unknown>; claims: JWTPayload } {
+/** Decoded once: the claims name the client, and the signature check reuses the decoding. */
+function decodeUnverified(jwt: string): DecodedJwt {
   try {
-    return { header: decodeProtectedHeader(jwt) as Record<string, unknown>, claims: decodeJwt(jwt) };
-  } catch {
-    throw new InvalidClient('client_assertion is not a JWT');
+    return decodeJwt(jwt);
+  } catch (error) {
+    if (!(error instanceof JwtRejected)) throw error;
+    throw new InvalidClient(`client_assertion is not a JWT this server takes: ${error.message}`);
   }
 }
 
