@@ -12,6 +12,11 @@ export type { IdTokenAlg };
 export interface BaselineOptions {
   /** ID token signing alg (signed on every code and refresh grant). Default RS256, oidc-provider's default. */
   idTokenAlg?: IdTokenAlg;
+  /**
+   * Client credentials get JWT access tokens (RFC 9068, ES256) instead of oidc-provider's default
+   * opaque ones, as Consentry's contract has it: a comparison in which both servers sign. Default off.
+   */
+  jwtAccessTokens?: boolean;
 }
 
 export interface OidcProviderBaseline {
@@ -27,6 +32,8 @@ export interface OidcProviderBaseline {
   keyClient: KeyClient;
   /** Server process id, e.g. for sampleRssMb(pid). */
   pid: number;
+  /** Client credentials get ES256 JWT access tokens (BaselineOptions.jwtAccessTokens). */
+  jwtAccessTokens: boolean;
   mintAuthorizationCodes(n: number): Promise<Array<{ code: string; verifier: string }>>; // PKCE S256, live 60 s
   mintRefreshTokens(n: number): Promise<string[]>; // rotation is on: each is good for exactly one refresh
   mintAccessToken(): Promise<string>; // opaque, scope openid: usable at userinfo and introspection
@@ -46,7 +53,12 @@ export async function startOidcProviderBaseline(opts: BaselineOptions = {}): Pro
   const child = fork(fileURLToPath(new URL('./oidc-provider-server.ts', import.meta.url)), [], {
     cwd: fileURLToPath(new URL('..', import.meta.url)), // so `--import tsx` resolves from this repo
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_ID_TOKEN_ALG: opts.idTokenAlg ?? 'RS256', BENCH_PKJWT_JWK: JSON.stringify(publicJwk) },
+    env: {
+      ...process.env,
+      BENCH_ID_TOKEN_ALG: opts.idTokenAlg ?? 'RS256',
+      BENCH_PKJWT_JWK: JSON.stringify(publicJwk),
+      BENCH_OP_JWT_ACCESS_TOKENS: opts.jwtAccessTokens ? '1' : '',
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const killChild = () => child.kill('SIGKILL');
@@ -126,6 +138,7 @@ export async function startOidcProviderBaseline(opts: BaselineOptions = {}): Pro
     },
     keyClient: { clientId: ready.keyClientId, privateKey: keyPair.privateKey, kid, audience: ready.url },
     pid: child.pid!,
+    jwtAccessTokens: opts.jwtAccessTokens ?? false,
     mintAuthorizationCodes: (n) => call({ op: 'codes', n }),
     mintRefreshTokens: (n) => call({ op: 'refreshTokens', n }),
     mintAccessToken: () => call({ op: 'accessToken' }),
@@ -201,6 +214,19 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
 
   const cc = await form(b.endpoints.token, { grant_type: 'client_credentials' }, b.basicAuth);
   expect(cc.status === 200 && typeof cc.json.access_token === 'string', 'client_credentials', cc);
+  const jwtHeader = (token: unknown) => {
+    try {
+      return JSON.parse(Buffer.from(String(token).split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  };
+  const ccHeader = jwtHeader(cc.json.access_token);
+  expect(
+    b.jwtAccessTokens ? ccHeader?.alg === 'ES256' && ccHeader.typ === 'at+jwt' : ccHeader === undefined,
+    b.jwtAccessTokens ? 'client_credentials access tokens must be ES256 JWTs' : 'access tokens must be opaque',
+    cc,
+  );
 
   // private_key_jwt: one assertion works, and its replay is refused (the jti check is on).
   const assertion = signClientAssertion(b.keyClient);
@@ -211,6 +237,11 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
   };
   const keyed = await form(b.endpoints.token, body);
   expect(keyed.status === 200 && typeof keyed.json.access_token === 'string', 'private_key_jwt', keyed);
+  expect(
+    b.jwtAccessTokens === (jwtHeader(keyed.json.access_token)?.alg === 'ES256'),
+    'private_key_jwt access tokens in the configured format',
+    keyed,
+  );
   const replayedAssertion = await form(b.endpoints.token, body);
   expect(replayedAssertion.status === 401, 'a replayed client assertion must fail', replayedAssertion);
 }

@@ -30,6 +30,7 @@ const REDIRECT_URI = 'http://127.0.0.1/cb';
 const SUB = 'bench-user-1';
 const SCOPE = 'openid offline_access';
 const DAY = 24 * 60 * 60;
+const BENCH_RESOURCE = 'https://api.bench.example';
 
 // Unbounded in-memory adapter (Map), same semantics as oidc-provider's default one. Why not the
 // default: it is a QuickLRU capped at 1000 entries, so under load it evicts codes and refresh tokens
@@ -93,6 +94,7 @@ function signingJwk(alg: IdTokenAlg) {
 
 async function main() {
   const alg = (process.env.BENCH_ID_TOKEN_ALG ?? 'RS256') as IdTokenAlg;
+  const jwtAccessTokens = process.env.BENCH_OP_JWT_ACCESS_TOKENS === '1';
   const server = createServer();
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -142,8 +144,24 @@ async function main() {
     ) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     rotateRefreshToken: true,
     // Access tokens stay oidc-provider's default opaque format (resourceIndicators off), so userinfo
-    // and introspection look them up in the adapter.
+    // and introspection look them up in the adapter. With BENCH_OP_JWT_ACCESS_TOKENS=1, client
+    // credentials are for a resource server whose tokens are JWTs signed ES256 (the other grants
+    // name no resource and keep opaque tokens).
     features: {
+      resourceIndicators: jwtAccessTokens
+        ? {
+            enabled: true,
+            defaultResource: (ctx: { oidc: { params?: { grant_type?: unknown } } }) =>
+              ctx.oidc.params?.grant_type === 'client_credentials' ? BENCH_RESOURCE : undefined,
+            getResourceServerInfo: () => ({
+              scope: '',
+              audience: BENCH_RESOURCE,
+              accessTokenFormat: 'jwt',
+              jwt: { sign: { alg: 'ES256' } },
+            }),
+            useGrantedResource: () => false,
+          }
+        : { enabled: false },
       devInteractions: { enabled: false },
       introspection: { enabled: true, allowedPolicy: async () => true },
       revocation: { enabled: true },

@@ -20,6 +20,8 @@
 //   BENCH_SETTINGS=MEMORY_MODE=fast,…  Consentry settings for its nodes (the shell's own never reach them)
 //   BENCH_NODE_FLAGS="--max-semi-space-size=4"  Node flags for Consentry's nodes instead of those
 //                              package.json's start script gives (an experiment: `npm start` is the default)
+//   BENCH_BASELINE_JWT_ACCESS_TOKENS=1  oidc-provider issues client credentials' access tokens as ES256
+//                              JWTs (RFC 9068), as Consentry must, instead of its default opaque ones
 //
 // Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
 // run had non-2xx responses or socket errors, which is a bug to fix, not a number to report.
@@ -65,6 +67,7 @@ const POSTGRES_URL = process.env.BENCH_DATABASE_URL?.startsWith('postgres')
   ? process.env.BENCH_DATABASE_URL
   : undefined;
 const NODES = Math.max(1, Math.round(envNumber('BENCH_NODES', 1)));
+const BASELINE_JWT_ACCESS_TOKENS = process.env.BENCH_BASELINE_JWT_ACCESS_TOKENS === '1';
 const FORM = 'application/x-www-form-urlencoded';
 const ALL_SCENARIOS = [
   'hello',
@@ -497,7 +500,8 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
     running.push(consentry);
     consentryUrl = consentry.url;
     consentryPid = consentry.pid;
-    const startBaseline = () => startOidcProviderBaseline({ idTokenAlg: 'ES256' }); // Consentry signs ES256
+    const startBaseline = () =>
+      startOidcProviderBaseline({ idTokenAlg: 'ES256', jwtAccessTokens: BASELINE_JWT_ACCESS_TOKENS }); // Consentry signs ES256
     let baseline = await startBaseline();
     running.push({ close: () => baseline.close() });
     const sides: Array<[Side, Server]> = [
@@ -629,7 +633,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
 
   console.log('');
   console.log(
-    `Consentry ${consentryUrl} (${POSTGRES_URL ? 'PostgreSQL' : 'durable SQLite file, WAL'}${NODES > 1 ? `, ${NODES} nodes, load split evenly; CPU of all nodes together, RSS of the largest` : ''}) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both`,
+    `Consentry ${consentryUrl} (${POSTGRES_URL ? 'PostgreSQL' : 'durable SQLite file, WAL'}${NODES > 1 ? `, ${NODES} nodes, load split evenly; CPU of all nodes together, RSS of the largest` : ''}) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both${BASELINE_JWT_ACCESS_TOKENS ? '; client credentials access tokens ES256 JWTs on both' : ''}`,
   );
   console.log(
     `${SECONDS} s per run, ${ROUNDS} run(s) per scenario and server (median reported), ${CONNECTIONS} connections, loopback; each server in its own process, oidc-provider a fresh one per scenario; node ${process.version}, ${cpus().length} CPUs`,
