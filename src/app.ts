@@ -18,6 +18,8 @@ import { consoleRoutes, profileSection, sessionsSection } from './console/index.
 import { createKernel, type Kernel, type KernelOptions } from './kernel/kernel.ts';
 import { useDefaultErrorHandler } from './ui/default-error-handler.ts';
 import { registerFormBody } from './kernel/http/form-body.ts';
+import { MalformedBody } from './kernel/http/malformed-body.ts';
+import { addressHoldsNul, NUL_REFUSED } from './kernel/http/nul-characters.ts';
 import { gracefulClose } from './kernel/http/graceful-close.ts';
 import { lazySerializers } from './kernel/http/lazy-serializers.ts';
 import { healthRoutes } from './kernel/http/health.ts';
@@ -106,6 +108,10 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   registerStrictJsonBody(app);
   useDefaultErrorHandler(app);
   await securityHeaders(app, { hsts: config.ISSUER.startsWith('https:') });
+  app.addHook('onRequest', (request, _reply, done) => {
+    // Before any route reads a path parameter or the query (see nul-characters.ts).
+    done(addressHoldsNul(request.url) ? new MalformedBody(`the address holds %00: ${NUL_REFUSED}`) : undefined);
+  });
   await registerRateLimit(app, config);
   await registerOpenApi(app, config);
   await metricsRoutes(app, config);

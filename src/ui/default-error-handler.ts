@@ -1,3 +1,4 @@
+import { refusedTextAsMalformed } from '../kernel/http/nul-characters.ts';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { html } from './html.ts';
@@ -9,7 +10,8 @@ import { page } from './layout.ts';
  * generic 500, logged with the request id. JSON when the client asks only for JSON, else a page.
  */
 export function useDefaultErrorHandler(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError, request, reply) => {
+    const error = refusedTextAsMalformed(thrown) as FastifyError;
     const raw = error.validation ? 400 : (error.statusCode ?? 500);
     const status = raw >= 400 && raw < 600 ? raw : 500;
     if (isDatabaseUnavailable(error)) {

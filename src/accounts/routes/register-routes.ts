@@ -67,7 +67,10 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
     status,
     statusPage({
       title: 'That request didn’t work',
-      message: 'Something in the form was missing or not valid. Go back and try again.',
+      message:
+        error.code === 'CONSENTRY_MALFORMED_BODY'
+          ? `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`
+          : 'Something in the form was missing or not valid. Go back and try again.',
       link: SIGN_IN_LINK,
     }),
   );

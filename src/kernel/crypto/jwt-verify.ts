@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
+import { holdsNul, jsonMayHoldNul } from '../http/nul-characters.ts';
 import { checkJwsSignature } from '../keys/sign-jws.ts';
 
 /**
@@ -104,14 +105,18 @@ export async function verifyJwt(
 }
 
 function parseObject(part: string): Record<string, unknown> {
+  const text = Buffer.from(part, 'base64url').toString('utf8');
   let value: unknown;
   try {
-    value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    value = JSON.parse(text);
   } catch {
     throw new JwtRejected('malformed', 'a JWT part is not JSON');
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new JwtRejected('malformed', 'a JWT part is not a JSON object');
+  // Its claims name clients, users and sessions that are looked up (nul-characters.ts).
+  if (jsonMayHoldNul(text) && holdsNul(value))
+    throw new JwtRejected('malformed', 'a JWT part holds a NUL character (U+0000)');
   return value as Record<string, unknown>;
 }
 

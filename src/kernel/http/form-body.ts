@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { MalformedBody } from './malformed-body.ts';
+import { NUL_REFUSED } from './nul-characters.ts';
 
 /** The body limit of urlencoded forms (Fastify's default, as @fastify/formbody had it). */
 const FORM_BODY_LIMIT = 1024 * 1024;
@@ -30,7 +31,9 @@ export function registerFormBody(app: FastifyInstance): void {
 /** The fields of a form body; repeated ones as lists, where `repeatable` allows. */
 export function parseForm(body: string, repeatable: (name: string) => boolean): Record<string, string | string[]> {
   const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>;
+  const mayHoldNul = body.includes('%00') || body.includes('\0');
   for (const [name, value] of new URLSearchParams(body)) {
+    if (mayHoldNul && (name.includes('\0') || value.includes('\0'))) throw new MalformedBody(NUL_REFUSED);
     const seen = fields[name];
     if (seen === undefined) fields[name] = repeatable(name) ? [value] : value;
     else if (Array.isArray(seen)) seen.push(value);

@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { MalformedBody } from './malformed-body.ts';
+import { holdsNul, jsonMayHoldNul, NUL_REFUSED } from './nul-characters.ts';
 
 /**
  * application/json bodies must be valid UTF-8 (RFC 8259 §8.1): Fastify's own parser decodes
  * leniently and would store U+FFFD for every bad byte. Bytes are decoded strictly, then handed
- * to Fastify's parser (which keeps its prototype-poisoning checks and empty-body error).
+ * to Fastify's parser (which keeps its prototype-poisoning checks and empty-body error). A
+ * string holding U+0000 is refused too (nul-characters.ts).
  */
 export function registerStrictJsonBody(app: FastifyInstance): void {
   const parseJson = app.getDefaultJsonParser('error', 'error');
@@ -18,6 +20,11 @@ export function registerStrictJsonBody(app: FastifyInstance): void {
       done(new MalformedBody('the JSON body is not valid UTF-8'), undefined);
       return;
     }
-    parseJson(request, text, done);
+    if (!jsonMayHoldNul(text)) return parseJson(request, text, done);
+    parseJson(request, text, (error, value) => {
+      if (error) done(error, undefined);
+      else if (holdsNul(value)) done(new MalformedBody(NUL_REFUSED), undefined);
+      else done(null, value);
+    });
   });
 }

@@ -1,10 +1,12 @@
 import { MalformedBody } from './malformed-body.ts';
+import { holdsNul, jsonMayHoldNul, NUL_REFUSED } from './nul-characters.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
 /**
  * JSON.parse of a request body's bytes, with Fastify's default protections: invalid UTF-8, a
- * `__proto__` key and a `constructor.prototype` are refused (MalformedBody) instead of accepted.
+ * `__proto__` key and a `constructor.prototype` are refused (MalformedBody) instead of accepted,
+ * and so is a string holding U+0000 (nul-characters.ts).
  */
 export function parseStrictJson(bytes: Uint8Array): unknown {
   let text: string;
@@ -14,12 +16,15 @@ export function parseStrictJson(bytes: Uint8Array): unknown {
     throw new MalformedBody('the body is not valid UTF-8');
   }
   if (text.trim() === '') throw new MalformedBody('the JSON body is empty');
+  let value: unknown;
   try {
-    return JSON.parse(text, refusePoison);
+    value = JSON.parse(text, refusePoison);
   } catch (error) {
     if (error instanceof MalformedBody) throw error;
     throw new MalformedBody(`the body is not valid JSON (${(error as Error).message})`);
   }
+  if (jsonMayHoldNul(text) && holdsNul(value)) throw new MalformedBody(NUL_REFUSED);
+  return value;
 }
 
 function refusePoison(key: string, value: unknown): unknown {

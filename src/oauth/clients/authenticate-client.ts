@@ -85,11 +85,16 @@ function parseBasic(header: string | undefined): { id: string; secret: string } 
   const decoded = Buffer.from(header.slice(6).trim(), 'base64').toString('utf8');
   const colon = decoded.indexOf(':');
   if (colon < 0) throw new InvalidClient('malformed Basic credentials', true);
+  let credentials: { id: string; secret: string };
   try {
-    return { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
+    credentials = { id: formDecode(decoded.slice(0, colon)), secret: formDecode(decoded.slice(colon + 1)) };
   } catch {
     throw new InvalidClient('malformed Basic credentials', true);
   }
+  // Decoded from inside the header, so the address and body checks never saw it (nul-characters.ts).
+  if (decoded.includes('\0') || credentials.id.includes('\0') || credentials.secret.includes('\0'))
+    throw new InvalidClient('malformed Basic credentials', true);
+  return credentials;
 }
 
 /** RFC 6749 §2.3.1: id and secret are form-urlencoded before Basic encoding; most have nothing to decode. */

@@ -1,3 +1,4 @@
+import { refusedTextAsMalformed } from '../../kernel/http/nul-characters.ts';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { OAuthError } from '../errors.ts';
@@ -16,7 +17,8 @@ declare module 'fastify' {
  * unexpected is a generic 500 logged with the request id.
  */
 export function useOAuthErrorRenderer(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | OAuthError, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError | OAuthError, request, reply) => {
+    const error = refusedTextAsMalformed(thrown);
     reply.header('cache-control', 'no-store').header('pragma', 'no-cache');
     if (error instanceof OAuthError) {
       return reply.code(error.status).headers(error.headers).send(error.toJSON());

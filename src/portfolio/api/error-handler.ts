@@ -1,3 +1,4 @@
+import { refusedTextAsMalformed } from '../../kernel/http/nul-characters.ts';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { TokenRejected } from '../../oauth/index.ts';
@@ -11,7 +12,8 @@ const CONNECTION_SHAPES =
  * WWW-Authenticate kept), request validation (400) and anything else (500, logged, generic).
  */
 export function usePlatformErrors(app: FastifyInstance): void {
-  app.setErrorHandler((error: FastifyError | Error, request, reply) => {
+  app.setErrorHandler((thrown: FastifyError | Error, request, reply) => {
+    const error = refusedTextAsMalformed(thrown);
     if (error instanceof ApiError) {
       if (error.retryAfter !== undefined) reply.header('retry-after', String(error.retryAfter));
       return reply.code(error.status).send({ data: null, errors: error.toItems() });

@@ -1,4 +1,5 @@
 import { MalformedBody } from '../../kernel/http/malformed-body.ts';
+import { NUL_REFUSED } from '../../kernel/http/nul-characters.ts';
 
 /**
  * A small multipart/form-data reader for the CSV upload form (one file and a few text
@@ -18,7 +19,10 @@ export function parseMultipart(body: Buffer, contentType: string): Record<string
     if (split >= 0) {
       const head = part.subarray(0, split).toString('utf8');
       const name = /content-disposition:[^\r\n]*\bname="([^"]*)"/i.exec(head)?.[1];
-      if (name !== undefined) fields[name] = part.subarray(split + 4).toString('utf8');
+      const value = part.subarray(split + 4).toString('utf8');
+      // A file's content is the CSV reader's to judge; a text field with U+0000 is refused here.
+      if (!/\bfilename=/i.test(head) && value.includes('\0')) throw new MalformedBody(NUL_REFUSED);
+      if (name !== undefined) fields[name] = value;
     }
     start = next;
   }

@@ -10,7 +10,8 @@ export function decodeCursor(cursor: string): { startAt: number; id: string } | 
       typeof parsed.s === 'number' &&
       Number.isSafeInteger(parsed.s) &&
       typeof parsed.i === 'string' &&
-      parsed.i.length <= 100
+      parsed.i.length <= 100 &&
+      !parsed.i.includes('\0') // no id holds one, and PostgreSQL cannot even compare with one
     )
       return { startAt: parsed.s, id: parsed.i };
   } catch {

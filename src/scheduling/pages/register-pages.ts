@@ -83,9 +83,11 @@ function renderError(
       message('Something went wrong', 'We couldn’t complete that. Please try again in a moment.'),
     );
   }
-  return sendPage(
-    reply,
-    status,
-    message('That request didn’t work', 'Something in the form was missing or not valid. Go back and try again.'),
-  );
+  return sendPage(reply, status, message('That request didn’t work', clientMessage(error as FastifyError)));
+}
+
+/** Our own parsers' messages are written to be shown (kernel/http/malformed-body.ts); others are described. */
+function clientMessage(error: FastifyError): string {
+  if (error.code === 'CONSENTRY_MALFORMED_BODY') return `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`;
+  return 'Something in the form was missing or not valid. Go back and try again.';
 }

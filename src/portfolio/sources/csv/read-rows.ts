@@ -26,6 +26,12 @@ export async function readRows(
   required: string[],
   maxRows: number,
 ): Promise<{ rows: CsvRow[]; problems: CsvProblem[] }> {
+  // No export of ours holds U+0000, and PostgreSQL's text cannot store it; UTF-16 files are full of it.
+  if (content.includes('\0'))
+    return {
+      rows: [],
+      problems: [{ line: 1, message: 'the file holds NUL characters (U+0000): save it as UTF-8 CSV' }],
+    };
   const parser = Readable.from(chunks(content)).pipe(parse(OPTIONS));
   const records: Array<{ record: string[]; info: { lines: number } }> = [];
   try {
