@@ -1,3 +1,4 @@
+import { asSentence } from '../../kernel/http/malformed-body.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { internalsOf, type Accounts, type AccountsDeps } from '../create-accounts.ts';
 import { passkeyRoutes } from '../passkeys/routes/passkey-routes.ts';
@@ -69,7 +70,7 @@ function renderError(error: FastifyError, request: FastifyRequest, reply: Fastif
       title: 'That request didn’t work',
       message:
         error.code === 'CONSENTRY_MALFORMED_BODY'
-          ? `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`
+          ? asSentence(error.message)
           : 'Something in the form was missing or not valid. Go back and try again.',
       link: SIGN_IN_LINK,
     }),

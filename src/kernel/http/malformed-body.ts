@@ -6,3 +6,8 @@ export class MalformedBody extends Error {
   readonly statusCode = 400;
   readonly code = 'CONSENTRY_MALFORMED_BODY';
 }
+
+/** A parser's message (written as a clause) as a sentence of its own, for pages and sentence-style APIs. */
+export function asSentence(message: string): string {
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}.`;
+}

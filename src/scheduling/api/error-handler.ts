@@ -1,3 +1,4 @@
+import { asSentence } from '../../kernel/http/malformed-body.ts';
 import { refusedTextAsMalformed } from '../../kernel/http/nul-characters.ts';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -87,7 +88,7 @@ function messageFor(error: TokenRejected): string {
 }
 
 function clientMessage(error: FastifyError): string {
-  if (error.code === 'CONSENTRY_MALFORMED_BODY') return `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`;
+  if (error.code === 'CONSENTRY_MALFORMED_BODY') return asSentence(error.message);
   if (error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return 'Send JSON (Content-Type: application/json).';
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return 'The request body is too large.';
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'The JSON body is empty.';

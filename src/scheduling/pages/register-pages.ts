@@ -1,3 +1,4 @@
+import { asSentence } from '../../kernel/http/malformed-body.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SchedulingError } from '../errors.ts';
 import { webhookFormRoutes } from './developers/webhook-forms.ts';
@@ -88,6 +89,6 @@ function renderError(
 
 /** Our own parsers' messages are written to be shown (kernel/http/malformed-body.ts); others are described. */
 function clientMessage(error: FastifyError): string {
-  if (error.code === 'CONSENTRY_MALFORMED_BODY') return `${error.message[0]!.toUpperCase()}${error.message.slice(1)}.`;
+  if (error.code === 'CONSENTRY_MALFORMED_BODY') return asSentence(error.message);
   return 'Something in the form was missing or not valid. Go back and try again.';
 }
