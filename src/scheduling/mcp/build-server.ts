@@ -1,4 +1,6 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { FastifyBaseLogger } from 'fastify';
+import { isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
 import { SchedulingError } from '../errors.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';
 import type { SchedulingTool } from './tool.ts';
@@ -8,8 +10,19 @@ import { eventTypeTools } from './tools/event-type-tools.ts';
 
 export const MCP_TOOLS: SchedulingTool[] = [...bookingTools, ...eventTypeTools, ...availabilityTools];
 
+/** The request an MCP server answers: its log and id, for tool failures that are ours. */
+export interface McpRequest {
+  log: FastifyBaseLogger;
+  id: string;
+}
+
 /** An MCP server for one request, offering only the tools the token's scopes unlock. */
-export function buildMcpServer(s: SchedulingServices, userId: string, scopes: Set<string>): McpServer {
+export function buildMcpServer(
+  s: SchedulingServices,
+  userId: string,
+  scopes: Set<string>,
+  request: McpRequest,
+): McpServer {
   const server = new McpServer(
     { name: 'consentry-scheduling', version: '1.0.0' },
     {
@@ -34,7 +47,9 @@ export function buildMcpServer(s: SchedulingServices, userId: string, scopes: Se
             structuredContent: result as Record<string, unknown>,
           };
         } catch (error) {
-          if (!(error instanceof SchedulingError)) throw error;
+          // The SDK would answer a thrown error with its message: internals (a driver's words, a
+          // stack's cause) to an agent. Ours are logged, and the agent told only that they happened.
+          if (!(error instanceof SchedulingError)) return toolFailed(request, tool.name, error);
           const details = error.details?.map((d) => `${d.path.join('.')}: ${d.message}`).join('; ');
           return {
             isError: true,
@@ -47,4 +62,14 @@ export function buildMcpServer(s: SchedulingServices, userId: string, scopes: Se
     );
   }
   return server;
+}
+
+function toolFailed(request: McpRequest, tool: string, error: unknown) {
+  const unavailable = isDatabaseUnavailable(error);
+  if (unavailable) request.log.warn({ err: error, tool }, 'the database is out of reach');
+  else request.log.error({ err: error, tool, request_id: request.id }, 'MCP tool failed');
+  const text = unavailable
+    ? 'Service Unavailable: briefly unavailable; retry in a few seconds.'
+    : `Internal Server Error: something went wrong on our side (request ${request.id}).`;
+  return { isError: true, content: [{ type: 'text' as const, text }] };
 }

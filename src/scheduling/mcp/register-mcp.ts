@@ -103,7 +103,7 @@ async function serve(
   userId: string,
   scopes: Set<string>,
 ): Promise<void> {
-  const server = mcp.buildMcpServer(s, userId, scopes);
+  const server = mcp.buildMcpServer(s, userId, scopes, request);
   const transport = new mcp.StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   reply.raw.on('close', () => {
     void transport.close();
