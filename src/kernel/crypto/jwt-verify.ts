@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { holdsNul, jsonMayHoldNul } from '../http/nul-characters.ts';
+import { parsedJsonHoldsNul } from '../http/nul-characters.ts';
 import { checkJwsSignature } from '../keys/sign-jws.ts';
 
 /**
@@ -115,8 +115,7 @@ function parseObject(part: string): Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value))
     throw new JwtRejected('malformed', 'a JWT part is not a JSON object');
   // Its claims name clients, users and sessions that are looked up (nul-characters.ts).
-  if (jsonMayHoldNul(text) && holdsNul(value))
-    throw new JwtRejected('malformed', 'a JWT part holds a NUL character (U+0000)');
+  if (parsedJsonHoldsNul(text, value)) throw new JwtRejected('malformed', 'a JWT part holds a NUL character (U+0000)');
   return value as Record<string, unknown>;
 }
 

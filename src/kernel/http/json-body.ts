@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { MalformedBody } from './malformed-body.ts';
-import { holdsNul, jsonMayHoldNul, NUL_REFUSED } from './nul-characters.ts';
+import { NUL_REFUSED, parsedJsonHoldsNul } from './nul-characters.ts';
 
 /**
  * application/json bodies must be valid UTF-8 (RFC 8259 §8.1): Fastify's own parser decodes
@@ -20,10 +20,9 @@ export function registerStrictJsonBody(app: FastifyInstance): void {
       done(new MalformedBody('the JSON body is not valid UTF-8'), undefined);
       return;
     }
-    if (!jsonMayHoldNul(text)) return parseJson(request, text, done);
     parseJson(request, text, (error, value) => {
       if (error) done(error, undefined);
-      else if (holdsNul(value)) done(new MalformedBody(NUL_REFUSED), undefined);
+      else if (parsedJsonHoldsNul(text, value)) done(new MalformedBody(NUL_REFUSED), undefined);
       else done(null, value);
     });
   });

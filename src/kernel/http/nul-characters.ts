@@ -9,7 +9,7 @@ import { MalformedBody } from './malformed-body.ts';
 export const NUL_REFUSED = 'no field may hold a NUL character (U+0000)';
 
 /** Whether a string, or any string or key inside an array or object, holds U+0000. */
-export function holdsNul(value: unknown): boolean {
+function holdsNul(value: unknown): boolean {
   if (typeof value === 'string') return value.includes('\0');
   if (Array.isArray(value)) return value.some(holdsNul);
   if (value === null || typeof value !== 'object') return false;
@@ -18,12 +18,12 @@ export function holdsNul(value: unknown): boolean {
 }
 
 /**
- * Whether JSON text may decode to a string holding U+0000. JSON writes it only as the escape
- * `\u0000` (a raw control character is not JSON), so text without that escape cannot; text with
- * it may (`"\\u0000"` is six plain characters), and the parsed value tells.
+ * Whether `value`, parsed from the JSON `text`, holds U+0000. JSON writes it only as the escape
+ * `\u0000` (a raw control character is not JSON), so text without that escape cannot, and only
+ * text with it is walked (`"\\u0000"` is six plain characters: the parsed value tells).
  */
-export function jsonMayHoldNul(text: string): boolean {
-  return text.includes('\\u0000');
+export function parsedJsonHoldsNul(text: string, value: unknown): boolean {
+  return text.includes('\\u0000') && holdsNul(value);
 }
 
 /** Whether a request target holds a percent-encoded NUL (`%00`); a raw one never gets past Node's parser. */

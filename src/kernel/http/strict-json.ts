@@ -1,5 +1,5 @@
 import { MalformedBody } from './malformed-body.ts';
-import { holdsNul, jsonMayHoldNul, NUL_REFUSED } from './nul-characters.ts';
+import { NUL_REFUSED, parsedJsonHoldsNul } from './nul-characters.ts';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
 
@@ -23,7 +23,7 @@ export function parseStrictJson(bytes: Uint8Array): unknown {
     if (error instanceof MalformedBody) throw error;
     throw new MalformedBody(`the body is not valid JSON (${(error as Error).message})`);
   }
-  if (jsonMayHoldNul(text) && holdsNul(value)) throw new MalformedBody(NUL_REFUSED);
+  if (parsedJsonHoldsNul(text, value)) throw new MalformedBody(NUL_REFUSED);
   return value;
 }
 

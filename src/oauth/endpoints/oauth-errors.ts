@@ -1,3 +1,4 @@
+import { asSentence } from '../../kernel/http/malformed-body.ts';
 import { refusedTextAsMalformed } from '../../kernel/http/nul-characters.ts';
 import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance } from 'fastify';
@@ -48,7 +49,7 @@ export function useOAuthErrorRenderer(app: FastifyInstance): void {
         .send(
           statusPage({
             title: 'This request cannot continue',
-            message: describeClientError(error as FastifyError),
+            message: asSentence(describeClientError(error as FastifyError)),
             link: null,
             hint: BACK_TO_APP_HINT,
           }),
