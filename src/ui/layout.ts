@@ -52,6 +52,7 @@ export function page({ title, body, signedInAs, nav, wide, scripts = [], styles 
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="referrer" content="no-referrer">
 <title>${title} · Consentry</title>
+<link rel="icon" href="/assets/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/style.css">${styles.map((href) => html`\n<link rel="stylesheet" href="${href}">`)}${scripts.map((src) => html`\n<script src="${src}" defer></script>`)}${head ? html`\n${head}` : ''}
 </head>
 <body>

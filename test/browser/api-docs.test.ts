@@ -38,24 +38,12 @@ function watch(page: Page) {
   const messages: string[] = [];
   const refused: string[] = [];
   page.on('request', (request) => requested.push(request.url()));
-  // Chromium asks every site for /favicon.ico, which this server does not have.
   page.on(
     'response',
-    (response) =>
-      void (
-        response.status() >= 400 &&
-        !response.url().endsWith('/favicon.ico') &&
-        refused.push(`${response.status()} ${response.url()}`)
-      ),
+    (response) => void (response.status() >= 400 && refused.push(`${response.status()} ${response.url()}`)),
   );
   page.on('requestfailed', (request) => failed.push(`${request.url()} ${request.failure()?.errorText ?? ''}`));
-  page.on(
-    'console',
-    (message) =>
-      void (
-        !message.text().startsWith('Failed to load resource') && messages.push(`${message.type()}: ${message.text()}`)
-      ),
-  );
+  page.on('console', (message) => void messages.push(`${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => messages.push(`pageerror: ${error.message}`));
   return { requested, failed, messages, refused };
 }

@@ -73,6 +73,7 @@ describe('the compiled build', () => {
       expect((await fetch(`${url}/readyz`)).status).toBe(200);
       for (const [path, type] of [
         ['/assets/style.css', 'text/css'],
+        ['/assets/icon.svg', 'image/svg+xml'],
         ['/scheduling/assets/scheduling.css', 'text/css'],
         ['/scheduling/assets/booking.js', 'text/javascript'],
         ['/scheduling/assets/host.js', 'text/javascript'],
