@@ -35,13 +35,12 @@ export function parseForm(body: string, repeatable: (name: string) => boolean): 
   for (const [name, value] of new URLSearchParams(body)) {
     if (mayHoldNul && (name.includes('\0') || value.includes('\0'))) throw new MalformedBody(NUL_REFUSED);
     const seen = fields[name];
-    if (seen === undefined) fields[name] = repeatable(name) ? [value] : value;
+    // A field seen once stays a plain string, repeatable or not: the route is asked only on a repeat.
+    if (seen === undefined) fields[name] = value;
     else if (Array.isArray(seen)) seen.push(value);
+    else if (repeatable(name)) fields[name] = [seen, value];
     else throw new MalformedBody(`${name} must not be repeated`);
   }
-  // A single value of a repeatable field stays a plain string, as before, for readers that expect one.
-  for (const [name, value] of Object.entries(fields))
-    if (Array.isArray(value) && value.length === 1) fields[name] = value[0]!;
   return fields;
 }
 
