@@ -34,6 +34,7 @@ import {
   formatTable,
   measure,
   sampleCpuUs,
+  sampleMainThreadCpuUs,
   sampleRssMb,
   type ConnectionScript,
   type LoadResult,
@@ -114,6 +115,8 @@ interface Run extends LoadResult {
   peakRssMb: number;
   /** The server's CPU time (all its threads) per answered request: the cost a busy host cannot hide. */
   cpuUsPerRequest: number;
+  /** Of that, the main threads' (the event loop: JavaScript, parsing, SQLite calls), without the workers and V8's helpers. */
+  loopUsPerRequest: number;
   /** This process's CPU (autocannon's) per request: on a 2-core host it is taken from the server's share. */
   loadCpuUsPerRequest: number;
   firstFailure?: { status: number; body: string };
@@ -368,6 +371,7 @@ async function runLoad(name: string, target: Target, load: Load, duration: numbe
   const pids = nodes.map((n) => n.pid);
   let peak = Math.max(...pids.map((pid) => sampleRssMb(pid)));
   const cpuBefore = pids.reduce((sum, pid) => sum + sampleCpuUs(pid), 0);
+  const loopBefore = pids.reduce((sum, pid) => sum + sampleMainThreadCpuUs(pid), 0);
   const loadCpuBefore = process.cpuUsage();
   const sample = () => {
     for (const pid of pids)
@@ -419,6 +423,8 @@ async function runLoad(name: string, target: Target, load: Load, duration: numbe
     }));
     const cpuAfter = pids.reduce((sum, pid) => sum + sampleCpuUs(pid), 0);
     const cpuUsPerRequest = Math.round((cpuAfter - cpuBefore) / Math.max(1, result.requests));
+    const loopAfter = pids.reduce((sum, pid) => sum + sampleMainThreadCpuUs(pid), 0);
+    const loopUsPerRequest = Math.round((loopAfter - loopBefore) / Math.max(1, result.requests));
     const loadCpu = process.cpuUsage(loadCpuBefore);
     const loadCpuUsPerRequest = Math.round((loadCpu.user + loadCpu.system) / Math.max(1, result.requests));
     const problem = load.check?.();
@@ -426,6 +432,7 @@ async function runLoad(name: string, target: Target, load: Load, duration: numbe
       ...result,
       peakRssMb: peak,
       cpuUsPerRequest,
+      loopUsPerRequest,
       loadCpuUsPerRequest,
       ...(firstFailure ? { firstFailure } : {}),
       ...(problem ? { problem } : {}),
@@ -557,6 +564,8 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
         'op peak RSS MiB': null,
         'CPU µs/req': r.cpuUsPerRequest,
         'op CPU µs/req': null,
+        'loop µs/req': r.loopUsPerRequest,
+        'op loop µs/req': null,
       });
     }
 
@@ -583,7 +592,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
           if (scenario.key === 'refresh') refreshRps[side] = Math.max(refreshRps[side] ?? 0, r.rps);
           if (scenario.key === 'client_credentials') clientCredentialsRps[side] = r.rps;
           console.error(
-            `${side} ${scenario.name} (round ${round + 1}/${ROUNDS}): ${r.rps} rps, ${r.cpuUsPerRequest} µs CPU/req (load generator ${r.loadCpuUsPerRequest})${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`,
+            `${side} ${scenario.name} (round ${round + 1}/${ROUNDS}): ${r.rps} rps, ${r.cpuUsPerRequest} µs CPU/req, ${r.loopUsPerRequest} of it the event loop's (load generator ${r.loadCpuUsPerRequest})${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`,
           );
           report(side, scenario.name, r);
         }
@@ -622,6 +631,8 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
         'op peak RSS MiB': op.peakRssMb,
         'CPU µs/req': c.cpuUsPerRequest,
         'op CPU µs/req': op.cpuUsPerRequest,
+        'loop µs/req': c.loopUsPerRequest,
+        'op loop µs/req': op.loopUsPerRequest,
       });
     }
   } finally {
@@ -641,7 +652,10 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
   console.log(
     'ratio = consentry rps / oidc-provider rps; "op" columns = oidc-provider; RSS = peak of the server process during the run;',
   );
-  console.log('CPU µs/req = server process CPU time (user + system, every thread) over the run / requests answered');
+  console.log('CPU µs/req = server process CPU time (user + system, every thread) over the run / requests answered;');
+  console.log(
+    "loop µs/req = the same for the main thread alone (the event loop), which bounds a server's rate when it is busy all the time",
+  );
   console.log('');
   console.log(formatTable(rows));
   if (notes.length) console.log(['', ...notes].join('\n'));
