@@ -32,15 +32,25 @@ export const purgeOAuthData: Purger = async (db, now, batchSize) => {
     purged[table] = await deleteInBatches(batchSize, () => deleteBatch(db, table, key, now, batchSize));
   }
   // What rotations recorded for their grace window (from earlier versions: whole responses, sealed,
-  // holding live tokens) is dropped once the window closed.
-  const parked = await db
-    .updateTable('refresh_tokens')
-    .set({ successor_response: null, successor_response_expires_at: null })
-    .where('successor_response_expires_at', '<=', now)
-    .executeTakeFirst();
-  purged.parked_responses = Number(parked.numUpdatedRows);
+  // holding live tokens) is dropped once the window closed; found by its partial index (0018).
+  purged.parked_responses = await deleteInBatches(batchSize, () => clearParkedBatch(db, now, batchSize));
   return purged;
 };
+
+async function clearParkedBatch(db: Db, now: number, batchSize: number): Promise<number> {
+  const closed = db
+    .selectFrom('refresh_tokens')
+    .select('id')
+    .where('successor_response_expires_at', '<=', now)
+    .limit(batchSize);
+  const result = await db
+    .updateTable('refresh_tokens')
+    .set({ successor_response: null, successor_response_expires_at: null })
+    .where('id', 'in', closed)
+    .where('successor_response_expires_at', '<=', now)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
 
 async function deleteBatch(db: Db, table: ExpiringTable, key: string, now: number, batchSize: number): Promise<number> {
   const doomed = db

@@ -71,6 +71,44 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
       ])
       .execute();
 
+    // A live family whose rotations recorded a grace window: 11 closed, one still open.
+    await db
+      .insertInto('token_families')
+      .values({
+        id: 'f-live',
+        grant_id: null,
+        client_id: client.id,
+        user_id: null,
+        scopes: '[]',
+        resources: '[]',
+        auth_time: null,
+        created_at: now - 10,
+        expires_at: now + 60_000,
+        revoked_at: null,
+      })
+      .execute();
+    await db
+      .insertInto('refresh_tokens')
+      .values(
+        Array.from({ length: 12 }, (_, i) => ({
+          id: `r-rotated-${i}`,
+          token_hash: `h-rotated-${i}`,
+          family_id: 'f-live',
+          parent_id: null,
+          status: 'rotated' as const,
+          scopes: '[]',
+          created_at: now - 10,
+          expires_at: now + 60_000,
+          rotated_at: now - 10,
+          access_jti: null,
+          access_expires_at: null,
+          successor_response: `replayable:${i}`,
+          successor_response_expires_at: i === 11 ? now + 5_000 : now - 1,
+          dpop_jkt: null,
+        })),
+      )
+      .execute();
+
     const purged = await purgeExpired(db, now, 10, server.purgers); // 25 expired rows → three batches of at most 10
     expect(purged.revoked_access_tokens).toBe(25);
     expect(purged.interactions).toBe(1);
@@ -80,5 +118,14 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
     const left = await db.selectFrom('revoked_access_tokens').select('jti').execute();
     expect(left.map((r) => r.jti).sort()).toEqual(['live-0', 'live-1', 'live-2']);
     expect(await db.selectFrom('refresh_tokens').select('id').where('id', '=', 'r-old').execute()).toEqual([]); // went with its family
+    // Closed windows are cleared in batches too (10 + 1); the open one keeps what it recorded.
+    expect(purged.parked_responses).toBe(11);
+    const recorded = await db
+      .selectFrom('refresh_tokens')
+      .select(['id', 'successor_response'])
+      .where('family_id', '=', 'f-live')
+      .where('successor_response', 'is not', null)
+      .execute();
+    expect(recorded).toEqual([{ id: 'r-rotated-11', successor_response: 'replayable:11' }]);
   });
 });

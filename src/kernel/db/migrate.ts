@@ -20,6 +20,7 @@ import * as fapi2Clients from './migrations/0013-fapi2-clients.ts';
 import * as grantConnections from './migrations/0014-grant-connections-and-access-log.ts';
 import * as jobsOneRunningPerKey from './migrations/0016-jobs-one-running-per-key.ts';
 import * as seenJtisByExpiry from './migrations/0017-seen-jtis-by-expiry.ts';
+import * as janitorIndexes from './migrations/0018-janitor-indexes.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -43,6 +44,7 @@ const migrations: Record<string, Migration> = {
   '0014-grant-connections-and-access-log': grantConnections,
   '0016-jobs-one-running-per-key': jobsOneRunningPerKey,
   '0017-seen-jtis-by-expiry': seenJtisByExpiry,
+  '0018-janitor-indexes': janitorIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
