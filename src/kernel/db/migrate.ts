@@ -21,6 +21,7 @@ import * as grantConnections from './migrations/0014-grant-connections-and-acces
 import * as jobsOneRunningPerKey from './migrations/0016-jobs-one-running-per-key.ts';
 import * as seenJtisByExpiry from './migrations/0017-seen-jtis-by-expiry.ts';
 import * as janitorIndexes from './migrations/0018-janitor-indexes.ts';
+import * as lookupIndexes from './migrations/0019-lookup-indexes.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -45,6 +46,7 @@ const migrations: Record<string, Migration> = {
   '0016-jobs-one-running-per-key': jobsOneRunningPerKey,
   '0017-seen-jtis-by-expiry': seenJtisByExpiry,
   '0018-janitor-indexes': janitorIndexes,
+  '0019-lookup-indexes': lookupIndexes,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
