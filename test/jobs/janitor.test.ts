@@ -15,6 +15,18 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
     const db = server.kernel.database.db;
     const client = await createTestClient(server);
     const now = server.clock.now();
+    const family = (id: string, expiresAt: number) => ({
+      id,
+      grant_id: null,
+      client_id: client.id,
+      user_id: null,
+      scopes: '[]',
+      resources: '[]',
+      auth_time: null,
+      created_at: now - 10,
+      expires_at: expiresAt,
+      revoked_at: null,
+    });
     const rows = (count: number, expiresAt: number, prefix: string) =>
       Array.from({ length: count }, (_, i) => ({ jti: `${prefix}-${i}`, expires_at: expiresAt }));
     await db
@@ -31,18 +43,7 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
       .execute();
     await db
       .insertInto('token_families')
-      .values({
-        id: 'f-old',
-        grant_id: null,
-        client_id: client.id,
-        user_id: null,
-        scopes: '[]',
-        resources: '[]',
-        auth_time: null,
-        created_at: now - 10,
-        expires_at: now - 1,
-        revoked_at: null,
-      })
+      .values(family('f-old', now - 1))
       .execute();
     await db
       .insertInto('refresh_tokens')
@@ -74,18 +75,7 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
     // A live family whose rotations recorded a grace window: 11 closed, one still open.
     await db
       .insertInto('token_families')
-      .values({
-        id: 'f-live',
-        grant_id: null,
-        client_id: client.id,
-        user_id: null,
-        scopes: '[]',
-        resources: '[]',
-        auth_time: null,
-        created_at: now - 10,
-        expires_at: now + 60_000,
-        revoked_at: null,
-      })
+      .values(family('f-live', now + 60_000))
       .execute();
     await db
       .insertInto('refresh_tokens')
