@@ -1,9 +1,10 @@
 import { asSentence } from '../../kernel/http/malformed-body.ts';
 import { refusedTextAsMalformed } from '../../kernel/http/nul-characters.ts';
-import { DATABASE_RETRY_AFTER_S, isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
+import { DATABASE_RETRY_AFTER_S } from '../../kernel/db/unavailable.ts';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { TokenRejected } from '../../oauth/index.ts';
 import { SchedulingError, type ErrorDetail } from '../errors.ts';
+import { serverFailure } from '../server-failure.ts';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',
@@ -52,13 +53,9 @@ export function useSchedulingErrors(app: FastifyInstance): void {
         );
       if (status >= 400 && status < 500)
         return send(reply, status, TITLES[status] ?? 'Bad Request', clientMessage(fastifyError));
-      if (isDatabaseUnavailable(error)) {
-        request.log.warn({ err: error }, 'the database is out of reach');
-        reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
-        return send(reply, 503, 'Service Unavailable', 'Briefly unavailable; retry in a few seconds.');
-      }
-      request.log.error({ err: error }, 'scheduling API failed');
-      return send(reply, 500, 'Internal Server Error', `Something went wrong on our side (request ${request.id}).`);
+      const failure = serverFailure(error, request, 'scheduling API failed');
+      if (failure.status === 503) reply.header('retry-after', String(DATABASE_RETRY_AFTER_S));
+      return send(reply, failure.status, failure.title, asSentence(failure.message));
     },
   );
   app.setNotFoundHandler((request, reply) =>

@@ -1,7 +1,7 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { FastifyBaseLogger } from 'fastify';
-import { isDatabaseUnavailable } from '../../kernel/db/unavailable.ts';
 import { SchedulingError } from '../errors.ts';
+import { serverFailure } from '../server-failure.ts';
 import type { SchedulingServices } from '../scheduling-services.ts';
 import type { SchedulingTool } from './tool.ts';
 import { availabilityTools } from './tools/availability-tools.ts';
@@ -65,11 +65,6 @@ export function buildMcpServer(
 }
 
 function toolFailed(request: McpRequest, tool: string, error: unknown) {
-  const unavailable = isDatabaseUnavailable(error);
-  if (unavailable) request.log.warn({ err: error, tool }, 'the database is out of reach');
-  else request.log.error({ err: error, tool, request_id: request.id }, 'MCP tool failed');
-  const text = unavailable
-    ? 'Service Unavailable: briefly unavailable; retry in a few seconds.'
-    : `Internal Server Error: something went wrong on our side (request ${request.id}).`;
-  return { isError: true, content: [{ type: 'text' as const, text }] };
+  const { title, message } = serverFailure(error, request, 'MCP tool failed', { tool });
+  return { isError: true, content: [{ type: 'text' as const, text: `${title}: ${message}.` }] };
 }
