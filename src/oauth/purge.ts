@@ -1,5 +1,5 @@
 import type { Db } from '../kernel/db/database.ts';
-import { deleteInBatches, type Purger } from '../kernel/jobs/janitor.ts';
+import { inBatches, type Purger } from '../kernel/jobs/janitor.ts';
 
 type ExpiringTable =
   | 'authorization_codes'
@@ -29,11 +29,11 @@ const EXPIRING: Record<ExpiringTable, string> = {
 export const purgeOAuthData: Purger = async (db, now, batchSize) => {
   const purged: Record<string, number> = {};
   for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {
-    purged[table] = await deleteInBatches(batchSize, () => deleteBatch(db, table, key, now, batchSize));
+    purged[table] = await inBatches(batchSize, () => deleteBatch(db, table, key, now, batchSize));
   }
   // What rotations recorded for their grace window (from earlier versions: whole responses, sealed,
   // holding live tokens) is dropped once the window closed; found by its partial index (0018).
-  purged.parked_responses = await deleteInBatches(batchSize, () => clearParkedBatch(db, now, batchSize));
+  purged.parked_responses = await inBatches(batchSize, () => clearParkedBatch(db, now, batchSize));
   return purged;
 };
 

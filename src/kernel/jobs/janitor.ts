@@ -9,19 +9,22 @@ import { purgeFinishedJobs } from './job-repository.ts';
  */
 export type Purger = (db: Db, now: number, batchSize: number) => Promise<Record<string, number>>;
 
-/** Repeats `deleteBatch` until a batch comes back short; answers the rows deleted. */
-export async function deleteInBatches(batchSize: number, deleteBatch: () => Promise<number>): Promise<number> {
+/**
+ * Repeats `batch` (one statement deleting or clearing at most `batchSize` rows) until a batch comes
+ * back short; answers the rows it changed.
+ */
+export async function inBatches(batchSize: number, batch: () => Promise<number>): Promise<number> {
   let total = 0;
   for (;;) {
-    const deleted = await deleteBatch();
-    total += deleted;
-    if (deleted < batchSize) return total;
+    const changed = await batch();
+    total += changed;
+    if (changed < batchSize) return total;
   }
 }
 
 /** The kernel's own clean-up: finished background jobs (kept a week for inspection) and retired signing keys. */
 export const purgeKernelData: Purger = async (db, now, batchSize) => {
-  const jobs = await deleteInBatches(batchSize, () => purgeFinishedJobs(db, now - 7 * 86_400_000, batchSize));
+  const jobs = await inBatches(batchSize, () => purgeFinishedJobs(db, now - 7 * 86_400_000, batchSize));
   const keys = await db
     .deleteFrom('signing_keys')
     .where('status', '=', 'retired')

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../../kernel/clock.ts';
 import { newId } from '../../kernel/crypto/tokens.ts';
-import { deleteInBatches, type Purger } from '../../kernel/jobs/janitor.ts';
+import { inBatches, type Purger } from '../../kernel/jobs/janitor.ts';
 import { AccessLogRepository, type AccessCursor, type AccessEntry } from './access-log-repository.ts';
 
 /** How long an app's reads stay in its log (then the janitor deletes them). */
@@ -76,5 +76,5 @@ export class AccessLog {
 export const purgeAccessLog: Purger = async (db, now, batchSize) => {
   const repo = new AccessLogRepository(db);
   const cutoff = now - ACCESS_LOG_DAYS * DAY_MS;
-  return { portfolio_access_log: await deleteInBatches(batchSize, () => repo.deleteOlderThan(cutoff, batchSize)) };
+  return { portfolio_access_log: await inBatches(batchSize, () => repo.deleteOlderThan(cutoff, batchSize)) };
 };
