@@ -13,8 +13,9 @@ export interface BaselineOptions {
   /** ID token signing alg (signed on every code and refresh grant). Default RS256, oidc-provider's default. */
   idTokenAlg?: IdTokenAlg;
   /**
-   * Client credentials get JWT access tokens (RFC 9068, ES256) instead of oidc-provider's default
-   * opaque ones, as Consentry's contract has it: a comparison in which both servers sign. Default off.
+   * Every grant (code, refresh, client credentials) issues JWT access tokens (RFC 9068, ES256)
+   * instead of oidc-provider's default opaque ones, as Consentry's contract has it: a comparison in
+   * which both servers sign the same tokens. Default off.
    */
   jwtAccessTokens?: boolean;
 }
@@ -32,7 +33,7 @@ export interface OidcProviderBaseline {
   keyClient: KeyClient;
   /** Server process id, e.g. for sampleRssMb(pid). */
   pid: number;
-  /** Client credentials get ES256 JWT access tokens (BaselineOptions.jwtAccessTokens). */
+  /** Every grant issues ES256 JWT access tokens (BaselineOptions.jwtAccessTokens). */
   jwtAccessTokens: boolean;
   mintAuthorizationCodes(n: number): Promise<Array<{ code: string; verifier: string }>>; // PKCE S256, live 60 s
   mintRefreshTokens(n: number): Promise<string[]>; // rotation is on: each is good for exactly one refresh
@@ -177,6 +178,22 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
     if (!ok) throw new Error(`baseline self-check failed: ${what}: ${JSON.stringify(got)}`);
   };
 
+  const jwtHeader = (token: unknown) => {
+    try {
+      return JSON.parse(Buffer.from(String(token).split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
+    } catch {
+      return undefined;
+    }
+  };
+  // Each grant's access token in the configured format: an ES256 JWT (RFC 9068), or opaque.
+  const inFormat = (what: string, answer: { json: Record<string, unknown> }) => {
+    const header = jwtHeader(answer.json.access_token);
+    expect(
+      b.jwtAccessTokens ? header?.alg === 'ES256' && header.typ === 'at+jwt' : header === undefined,
+      `${what}: access tokens must be ${b.jwtAccessTokens ? 'ES256 JWTs' : 'opaque'}`,
+      answer,
+    );
+  };
   const [minted] = await b.mintAuthorizationCodes(1);
   const codeParams = {
     grant_type: 'authorization_code',
@@ -190,6 +207,7 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
     'code exchange',
     exchanged,
   );
+  inFormat('code exchange', exchanged);
   const replayed = await form(b.endpoints.token, codeParams, b.basicAuth);
   expect(replayed.status === 400, 'code replay must fail', replayed);
 
@@ -202,6 +220,7 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
     'refresh with rotation',
     refreshed,
   );
+  inFormat('refresh', refreshed);
   const reused = await form(b.endpoints.token, { grant_type: 'refresh_token', refresh_token: rt!, ...post });
   expect(reused.status === 400, 'reusing a rotated refresh token must fail', reused);
 
@@ -214,19 +233,7 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
 
   const cc = await form(b.endpoints.token, { grant_type: 'client_credentials' }, b.basicAuth);
   expect(cc.status === 200 && typeof cc.json.access_token === 'string', 'client_credentials', cc);
-  const jwtHeader = (token: unknown) => {
-    try {
-      return JSON.parse(Buffer.from(String(token).split('.')[0]!, 'base64url').toString()) as Record<string, unknown>;
-    } catch {
-      return undefined;
-    }
-  };
-  const ccHeader = jwtHeader(cc.json.access_token);
-  expect(
-    b.jwtAccessTokens ? ccHeader?.alg === 'ES256' && ccHeader.typ === 'at+jwt' : ccHeader === undefined,
-    b.jwtAccessTokens ? 'client_credentials access tokens must be ES256 JWTs' : 'access tokens must be opaque',
-    cc,
-  );
+  inFormat('client_credentials', cc);
 
   // private_key_jwt: one assertion works, and its replay is refused (the jti check is on).
   const assertion = signClientAssertion(b.keyClient);
@@ -237,11 +244,7 @@ export async function verifyBaseline(b: OidcProviderBaseline): Promise<void> {
   };
   const keyed = await form(b.endpoints.token, body);
   expect(keyed.status === 200 && typeof keyed.json.access_token === 'string', 'private_key_jwt', keyed);
-  expect(
-    b.jwtAccessTokens === (jwtHeader(keyed.json.access_token)?.alg === 'ES256'),
-    'private_key_jwt access tokens in the configured format',
-    keyed,
-  );
+  inFormat('private_key_jwt', keyed);
   const replayedAssertion = await form(b.endpoints.token, body);
   expect(replayedAssertion.status === 401, 'a replayed client assertion must fail', replayedAssertion);
 }

@@ -144,9 +144,10 @@ async function main() {
     ) => client.grantTypeAllowed('refresh_token') && code.scopes.has('offline_access'),
     rotateRefreshToken: true,
     // Access tokens stay oidc-provider's default opaque format (resourceIndicators off), so userinfo
-    // and introspection look them up in the adapter. With BENCH_OP_JWT_ACCESS_TOKENS=1, client
-    // credentials are for a resource server whose tokens are JWTs signed ES256 (the other grants
-    // name no resource and keep opaque tokens).
+    // and introspection look them up in the adapter. With BENCH_OP_JWT_ACCESS_TOKENS=1 the codes and
+    // refresh tokens minted below name a resource server, and client credentials default to it: every
+    // grant then issues ES256 JWT access tokens (RFC 9068), as Consentry does. The access tokens
+    // minted for userinfo and introspection name none and stay opaque.
     features: {
       resourceIndicators: jwtAccessTokens
         ? {
@@ -159,7 +160,8 @@ async function main() {
               accessTokenFormat: 'jwt',
               jwt: { sign: { alg: 'ES256' } },
             }),
-            useGrantedResource: () => false,
+            // A code or refresh token's access token is for the resource it was granted for.
+            useGrantedResource: () => true,
           }
         : { enabled: false },
       devInteractions: { enabled: false },
@@ -192,6 +194,7 @@ async function main() {
     return grant.save();
   };
   const base = () => ({
+    ...(jwtAccessTokens ? { resource: BENCH_RESOURCE } : {}),
     accountId: SUB,
     client,
     gty: 'authorization_code',
@@ -223,7 +226,10 @@ async function main() {
       return out;
     },
     async accessToken() {
-      return new provider.AccessToken({ ...base(), grantId: await newGrant(), scope: 'openid' }).save();
+      // For userinfo and introspection: opaque, naming no resource server.
+      const opaque: Record<string, unknown> = base();
+      delete opaque.resource;
+      return new provider.AccessToken({ ...opaque, grantId: await newGrant(), scope: 'openid' }).save();
     },
   };
 

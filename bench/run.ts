@@ -20,8 +20,8 @@
 //   BENCH_SETTINGS=MEMORY_MODE=fast,…  Consentry settings for its nodes (the shell's own never reach them)
 //   BENCH_NODE_FLAGS="--max-semi-space-size=4"  Node flags for Consentry's nodes instead of those
 //                              package.json's start script gives (an experiment: `npm start` is the default)
-//   BENCH_BASELINE_JWT_ACCESS_TOKENS=1  oidc-provider issues client credentials' access tokens as ES256
-//                              JWTs (RFC 9068), as Consentry must, instead of its default opaque ones
+//   BENCH_BASELINE_JWT_ACCESS_TOKENS=1  oidc-provider issues every grant's access tokens as ES256 JWTs
+//                              (RFC 9068), as Consentry must, instead of its default opaque ones
 //
 // Exit code 0 when every run is clean even if a target is missed (this is a measurement); 1 when any
 // run had non-2xx responses or socket errors, which is a bug to fix, not a number to report.
@@ -84,6 +84,16 @@ const ALL_SCENARIOS = [
 /** Issue #16's target for private_key_jwt client credentials. */
 const KEY_AUTH_RATIO_TARGET = 2;
 type ScenarioKey = (typeof ALL_SCENARIOS)[number];
+/** Issue #15's target, and the scenarios it names: rotating refresh with and without `openid`, code exchange, client credentials, introspection, UserInfo. */
+const EVERY_ENDPOINT_RATIO_TARGET = 2;
+const EVERY_TOKEN_ENDPOINT: readonly ScenarioKey[] = [
+  'refresh',
+  'refresh_plain',
+  'code',
+  'client_credentials',
+  'introspection',
+  'userinfo',
+];
 const PRODUCT_BENCHES = ['scheduling', 'scheduling-pages', 'connect-pages', 'portfolio', 'exchange', 'wallet'] as const;
 type ProductBench = (typeof PRODUCT_BENCHES)[number];
 
@@ -188,7 +198,8 @@ const SCENARIOS: Scenario[] = [
     name: 'refresh_token without openid (rotating)',
     async prepare(s) {
       // The same chains, each refresh narrowed to offline_access (RFC 6749 §6): no ID token is
-      // signed on either side, so Consentry signs one JWT (the access token) and oidc-provider none.
+      // signed on either side, so Consentry signs one JWT (the access token) and oidc-provider none
+      // (one too with BENCH_BASELINE_JWT_ACCESS_TOKENS=1).
       const tokens = await s.mintRefreshTokens(CONNECTIONS);
       let withIdToken = 0;
       return {
@@ -644,7 +655,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
 
   console.log('');
   console.log(
-    `Consentry ${consentryUrl} (${POSTGRES_URL ? 'PostgreSQL' : 'durable SQLite file, WAL'}${NODES > 1 ? `, ${NODES} nodes, load split evenly; CPU of all nodes together, RSS of the largest` : ''}) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both${BASELINE_JWT_ACCESS_TOKENS ? '; client credentials access tokens ES256 JWTs on both' : ''}`,
+    `Consentry ${consentryUrl} (${POSTGRES_URL ? 'PostgreSQL' : 'durable SQLite file, WAL'}${NODES > 1 ? `, ${NODES} nodes, load split evenly; CPU of all nodes together, RSS of the largest` : ''}) vs oidc-provider ${oidcProviderVersion()} (in-memory adapter), ID tokens ES256 on both${BASELINE_JWT_ACCESS_TOKENS ? '; access tokens ES256 JWTs on both' : ''}`,
   );
   console.log(
     `${SECONDS} s per run, ${ROUNDS} run(s) per scenario and server (median reported), ${CONNECTIONS} connections, loopback; each server in its own process, oidc-provider a fresh one per scenario; node ${process.version}, ${cpus().length} CPUs`,
@@ -678,6 +689,17 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
     console.log(
       `${verdict(keyAuth.ratio >= KEY_AUTH_RATIO_TARGET)}  private_key_jwt client_credentials >= ${KEY_AUTH_RATIO_TARGET}x oidc-provider: ${keyAuth.ratio}x (${keyAuth.c} vs ${keyAuth.op} rps)`,
     );
+  // Issue #15: every endpoint a client or resource server calls for tokens, 2x or better.
+  const measured = EVERY_TOKEN_ENDPOINT.filter((key) => ratios[key]);
+  const notRun = EVERY_TOKEN_ENDPOINT.filter((key) => !ratios[key]);
+  if (measured.length) {
+    const short = measured.some((key) => ratios[key]!.ratio < EVERY_ENDPOINT_RATIO_TARGET);
+    const label = short ? verdict(false) : notRun.length ? 'PARTIAL' : verdict(true);
+    const each = measured.map((key) => `${key} ${ratios[key]!.ratio}x`).join(', ');
+    console.log(
+      `${label}  every token endpoint >= ${EVERY_ENDPOINT_RATIO_TARGET}x oidc-provider: ${each}${notRun.length ? ` (not run: ${notRun.join(', ')})` : ''}`,
+    );
+  }
   const loaded = consentryPeaks.filter((p) => p.scenario === 'refresh' || p.scenario === 'code');
   const peakAll = Math.max(...consentryPeaks.map((p) => p.mb));
   if (loaded.length) {
