@@ -91,10 +91,12 @@ interface Verified {
  * than its ~900 (for 4,096 tokens, ~3.5 MB less to grow by while the cache fills). What a hit
  * still checks: expiry against the clock, the audience of this request, and that the signing
  * key is still published (a key withdrawn by an operator takes its tokens with it). The map is
- * bounded (oldest entry out first).
+ * bounded (oldest entry out first), and the claim values tokens share (issuer, audience, client,
+ * scope, subject) are kept once, not once per token: ~350 bytes an entry instead of ~660.
  */
 export class AccessTokenVerifier {
   private readonly verified = new Map<string, Verified>();
+  private readonly shared = new SharedStrings();
 
   constructor(
     private readonly keys: KeyRing,
@@ -143,7 +145,33 @@ export class AccessTokenVerifier {
   private remember(digest: string, verified: Verified): void {
     if (this.maxCached <= 0) return;
     if (this.verified.size >= this.maxCached) this.verified.delete(this.verified.keys().next().value!);
+    const { claims } = verified;
+    for (const name of SHARED_CLAIMS) {
+      const value = claims[name];
+      if (typeof value === 'string') claims[name] = this.shared.of(value);
+    }
     this.verified.set(digest, verified);
+  }
+}
+
+/** Claims whose values repeat across many tokens; `jti`, `fam` and the times are each token's own. */
+const SHARED_CLAIMS = ['iss', 'aud', 'client_id', 'scope', 'sub'] as const;
+
+/**
+ * One copy of each string seen, so that many cached tokens point at the same one. Bounded: past
+ * `max` distinct values it starts afresh (the cached tokens keep the copies they hold).
+ */
+class SharedStrings {
+  private readonly strings = new Map<string, string>();
+
+  constructor(private readonly max = 10_000) {}
+
+  of(value: string): string {
+    const known = this.strings.get(value);
+    if (known !== undefined) return known;
+    if (this.strings.size >= this.max) this.strings.clear();
+    this.strings.set(value, value);
+    return value;
   }
 }
 
