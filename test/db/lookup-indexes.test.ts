@@ -30,12 +30,6 @@ describe.each(testDialects())('lookups served by indexes (%s)', (dialect) => {
   // the child-side statement is asked about as well.
   it('deleting a client finds its token families by index (codes, interactions and requests live minutes)', async () => {
     const db = server.kernel.database.db;
-    const shortLived = [
-      'authorization_codes',
-      'interactions',
-      'pushed_authorization_requests',
-      'device_authorizations',
-    ];
     const parent = await readWhole(db.deleteFrom('clients').where('id', '=', 'c').compile());
     expect(parent.filter((table) => !shortLived.includes(table))).toEqual([]);
     expect(await readWhole(db.deleteFrom('token_families').where('client_id', '=', 'c').compile())).toEqual([]);
