@@ -19,7 +19,7 @@ describe('access tokens remembered as verified', () => {
   });
   afterAll(() => server.close());
 
-  const mint = async (subject: string, clientId: string, scopes: string[]) => {
+  const mint = async (subject: string, clientId: string, scopes: string[], ttlSeconds = 600) => {
     const key = await server.kernel.keys.signingKey();
     return signAccessToken(
       key,
@@ -29,7 +29,7 @@ describe('access tokens remembered as verified', () => {
         clientId,
         audience: [api()],
         scopes,
-        ttlSeconds: 600,
+        ttlSeconds,
         nowMs: server.clock.now(),
         familyId: `fam-${subject}`,
       }),
@@ -63,5 +63,28 @@ describe('access tokens remembered as verified', () => {
     await expect(verifier.verify(token, api(), server.clock.now() + 601_000)).rejects.toThrow(
       'the access token has expired',
     );
+  });
+
+  it('lets expired tokens go as new ones come, rather than filling up with them', async () => {
+    const verifier = new AccessTokenVerifier(server.kernel.keys, server.config.ISSUER, 100);
+    const start = server.clock.now();
+    const shortLived = await Promise.all(
+      ['a', 'b', 'c', 'd', 'e', 'f'].map((s) => mint(s, 'client-a', ['read:bookings'], 60)),
+    );
+    for (const token of shortLived) await verifier.verify(token, api(), start);
+    expect(verifier.size).toBe(6);
+
+    // A minute on, every one of them has expired: each new token takes up to four of them out.
+    const later = start + 61_000;
+    await verifier.verify(await mint('g', 'client-a', ['read:bookings']), api(), later);
+    expect(verifier.size).toBe(3); // e, f and g
+
+    // One still cached is refused when it is presented after its expiry, and dropped.
+    await expect(verifier.verify(shortLived[5]!, api(), later)).rejects.toThrow('the access token has expired');
+    expect(verifier.size).toBe(2); // e and g
+
+    // The oldest left (e) goes; g is alive, so the sweep stops there.
+    await verifier.verify(await mint('h', 'client-a', ['read:bookings']), api(), later);
+    expect(verifier.size).toBe(2); // g and h
   });
 });

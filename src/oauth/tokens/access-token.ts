@@ -91,8 +91,9 @@ interface Verified {
  * than its ~900 (for 4,096 tokens, ~3.5 MB less to grow by while the cache fills). What a hit
  * still checks: expiry against the clock, the audience of this request, and that the signing
  * key is still published (a key withdrawn by an operator takes its tokens with it). The map is
- * bounded (oldest entry out first), and the claim values tokens share (issuer, audience, client,
- * scope, subject) are kept once, not once per token: ~420 bytes an entry instead of ~670.
+ * bounded (oldest entry out first), expired entries leave as new ones come, and the claim values
+ * tokens share (issuer, audience, client, scope, subject) are kept once, not once per token: ~420
+ * bytes an entry instead of ~670.
  */
 export class AccessTokenVerifier {
   private readonly verified = new Map<string, Verified>();
@@ -107,10 +108,18 @@ export class AccessTokenVerifier {
   async verify(token: string, audience: string | undefined, nowMs: number): Promise<AccessTokenClaims> {
     const digest = this.maxCached > 0 ? sha256(token) : '';
     const hit = this.verified.get(digest);
-    if (hit && this.keys.publishes(hit.kid)) return checkTimeAndAudience(hit.claims, audience, nowMs);
+    if (hit && this.keys.publishes(hit.kid)) {
+      if (isExpired(hit.claims, nowMs)) this.verified.delete(digest);
+      return checkTimeAndAudience(hit.claims, audience, nowMs);
+    }
     const { claims, kid } = await this.verifySignature(token, nowMs);
-    this.remember(digest, { claims, kid });
+    this.remember(digest, { claims, kid }, nowMs);
     return checkTimeAndAudience(claims, audience, nowMs);
+  }
+
+  /** How many verified tokens are remembered now. */
+  get size(): number {
+    return this.verified.size;
   }
 
   private async verifySignature(token: string, nowMs: number): Promise<Verified> {
@@ -142,8 +151,9 @@ export class AccessTokenVerifier {
     }
   }
 
-  private remember(digest: string, verified: Verified): void {
+  private remember(digest: string, verified: Verified, nowMs: number): void {
     if (this.maxCached <= 0) return;
+    this.dropExpired(nowMs);
     if (this.verified.size >= this.maxCached) this.verified.delete(this.verified.keys().next().value!);
     const { claims } = verified;
     for (const name of SHARED_CLAIMS) {
@@ -151,6 +161,20 @@ export class AccessTokenVerifier {
       if (typeof value === 'string') claims[name] = this.shared.of(value);
     }
     this.verified.set(digest, verified);
+  }
+
+  /**
+   * Entries go in about in the order their tokens expire, so the oldest few are looked at each
+   * time one is added: the cache holds the tokens still alive, rather than filling up to its bound
+   * with dead ones and staying there. A few at a time keeps an addition's cost bounded.
+   */
+  private dropExpired(nowMs: number): void {
+    let dropped = 0;
+    for (const [digest, entry] of this.verified) {
+      if (dropped === 4 || !isExpired(entry.claims, nowMs)) return;
+      this.verified.delete(digest);
+      dropped++;
+    }
   }
 }
 
@@ -175,8 +199,12 @@ class SharedStrings {
   }
 }
 
+function isExpired(claims: AccessTokenClaims, nowMs: number): boolean {
+  return claims.exp <= Math.floor(nowMs / 1000);
+}
+
 function checkTimeAndAudience(claims: AccessTokenClaims, audience: string | undefined, nowMs: number) {
-  if (claims.exp <= Math.floor(nowMs / 1000)) throw new InvalidAccessToken('the access token has expired');
+  if (isExpired(claims, nowMs)) throw new InvalidAccessToken('the access token has expired');
   if (
     audience !== undefined &&
     claims.aud !== audience &&
