@@ -2,7 +2,8 @@
 // for SOAK_SECONDS (default 600). First a short closed-loop run measures what the three nodes answer
 // at most; then requests go out on a fixed schedule at SOAK_LOAD (default 0.6) of that, spread over
 // the nodes: code exchanges, rotating refreshes, introspection, scheduling API reads and bookings.
-// Each minute prints p50/p99, errors, every node's RSS and V8 heap (in use, committed), and the database's size. At the end it checks:
+// Each minute prints p50/p99 (and p99 by kind of request), errors, every node's RSS and V8 heap (in use,
+// committed), and the database's size. At the end it checks:
 // no errors, p99 of the last minute within 1.5x of the second minute's, RSS after warm-up (the first
 // two minutes) grown less than 5%, and no expired row left past two janitor intervals (so the
 // database stays bounded: tokens here live 60 s, refresh tokens 120 s).
@@ -316,10 +317,12 @@ const nextKind = (n: number) => kinds[(n * 37) % kinds.length]!; // spread, not 
 
 interface Window {
   latencies: number[];
+  /** The same, by kind of request: which kind the minute's slowest were. */
+  byKind: Map<Kind, number[]>;
   errors: Map<string, number>;
   sent: number;
 }
-const newWindow = (): Window => ({ latencies: [], errors: new Map(), sent: 0 });
+const newWindow = (): Window => ({ latencies: [], byKind: new Map(), errors: new Map(), sent: 0 });
 
 async function timed(kind: Kind, window: Window): Promise<void> {
   const started = performance.now();
@@ -334,7 +337,11 @@ async function timed(kind: Kind, window: Window): Promise<void> {
   }
   if (status === -1) return; // no code at hand yet: not a request
   window.sent++;
-  window.latencies.push(performance.now() - started);
+  const latency = performance.now() - started;
+  window.latencies.push(latency);
+  const ofKind = window.byKind.get(kind) ?? [];
+  ofKind.push(latency);
+  window.byKind.set(kind, ofKind);
   if (!expected(kind, status))
     window.errors.set(`${kind} ${status}`, (window.errors.get(`${kind} ${status}`) ?? 0) + 1);
 }
@@ -383,6 +390,7 @@ interface Minute {
   load: number;
 }
 const minutes: Minute[] = [];
+const closing: Array<Promise<Minute>> = [];
 const rssSamples: Array<{ at: number; mb: number[] }> = [];
 const soakStart = Date.now();
 let window = newWindow();
@@ -412,14 +420,18 @@ while (Date.now() < soakStart + SECONDS * 1000) {
     pending.add(job);
   }
   if (Date.now() >= minuteEnd || Date.now() >= soakStart + SECONDS * 1000) {
-    minutes.push(await closeMinute(minutes.length + 1, window));
+    // Reported (and vacuumed) beside the schedule, not in its way: awaited here, a slow VACUUM
+    // held requests back, then sent them in one burst that the next minute's p99 measured.
+    closing.push(closeMinute(closing.length + 1, window));
     window = newWindow();
     minuteEnd += 60_000;
   }
   await new Promise((resolve) => setTimeout(resolve, 5));
 }
 await Promise.all(pending);
-if (window.sent > 0) minutes.push(await closeMinute(minutes.length + 1, window));
+await minting; // codes being minted still use the soak's own connection, closed below
+if (window.sent > 0) closing.push(closeMinute(closing.length + 1, window));
+minutes.push(...(await Promise.all(closing)));
 clearInterval(rssTimer);
 
 /** V8's heap in use and committed (MiB), as the node's Prometheus metrics report them; NaN when unread. */
@@ -436,7 +448,7 @@ async function readHeapMb(url: string): Promise<{ used: number; committed: numbe
 async function closeMinute(minute: number, w: Window): Promise<Minute> {
   if (!autovacuum) await vacuum();
   const sorted = [...w.latencies].sort((a, b) => a - b);
-  const at = (p: number) => sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
+  const at = (p: number) => percentile(sorted, p);
   const size = await admin.query<{ bytes: string }>('select pg_database_size($1) as bytes', [dbName]);
   const row: Minute = {
     minute,
@@ -462,8 +474,21 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
         23,
       )}  ${row.dbMb.toFixed(1).padStart(5)}  ${String(row.expiringRows).padStart(10)}  ${String(row.overdueRows).padStart(7)}  ${row.load.toFixed(1)}`,
   );
+  const kindP99 = [...w.byKind].map(
+    ([kind, all]) =>
+      `${kind} ${percentile(
+        [...all].sort((a, b) => a - b),
+        99,
+      ).toFixed(1)}`,
+  );
+  console.log(`        p99 ms by kind: ${kindP99.join(', ')}`);
   if (errorCount) console.log('        errors:', row.errors);
   return row;
+}
+
+/** The `p`th percentile of latencies sorted ascending; 0 when there are none. */
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length * p) / 100))] ?? 0;
 }
 
 async function vacuum(): Promise<void> {
