@@ -223,7 +223,7 @@ export const ConfigSchema = Type.Object({
   ),
   ACCESS_TOKEN_CACHE_SIZE: Int(
     4096,
-    'Verified access tokens a node remembers until they expire (~420 bytes each), so a token presented again skips the signature check (0 = none).',
+    'Verified access tokens a node remembers until they expire (~420 bytes each; expired ones leave as new ones come), so a token presented again skips the signature check (0 = none).',
     0,
     1_000_000,
   ),
