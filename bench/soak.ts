@@ -447,7 +447,7 @@ async function readHeapMb(url: string): Promise<{ used: number; committed: numbe
 
 async function closeMinute(minute: number, w: Window): Promise<Minute> {
   if (!autovacuum) await vacuum();
-  const sorted = [...w.latencies].sort((a, b) => a - b);
+  const sorted = ascending(w.latencies);
   const at = (p: number) => percentile(sorted, p);
   const size = await admin.query<{ bytes: string }>('select pg_database_size($1) as bytes', [dbName]);
   const row: Minute = {
@@ -474,16 +474,15 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
         23,
       )}  ${row.dbMb.toFixed(1).padStart(5)}  ${String(row.expiringRows).padStart(10)}  ${String(row.overdueRows).padStart(7)}  ${row.load.toFixed(1)}`,
   );
-  const kindP99 = [...w.byKind].map(
-    ([kind, all]) =>
-      `${kind} ${percentile(
-        [...all].sort((a, b) => a - b),
-        99,
-      ).toFixed(1)}`,
-  );
+  const kindP99 = [...w.byKind].map(([kind, all]) => `${kind} ${percentile(ascending(all), 99).toFixed(1)}`);
   console.log(`        p99 ms by kind: ${kindP99.join(', ')}`);
   if (errorCount) console.log('        errors:', row.errors);
   return row;
+}
+
+/** A sorted copy: requests still answering may add to a minute's latencies meanwhile. */
+function ascending(latencies: number[]): number[] {
+  return [...latencies].sort((a, b) => a - b);
 }
 
 /** The `p`th percentile of latencies sorted ascending; 0 when there are none. */
