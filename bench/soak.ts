@@ -2,8 +2,8 @@
 // for SOAK_SECONDS (default 600). First a short closed-loop run measures what the three nodes answer
 // at most; then requests go out on a fixed schedule at SOAK_LOAD (default 0.6) of that, spread over
 // the nodes: code exchanges, rotating refreshes, introspection, scheduling API reads and bookings.
-// Each minute prints p50/p99 (and p99 by kind of request), errors, every node's RSS and V8 heap (in use,
-// committed), and the database's size. At the end it checks:
+// Each minute prints p50/p99 (and p99 by kind of request), errors, every node's RSS, V8 heap (in use,
+// committed) and event-loop delay (p99), and the database's size. At the end it checks:
 // no errors, p99 of the last minute within 1.5x of the second minute's, RSS after warm-up (the first
 // two minutes) grown less than 5%, and no expired row left past two janitor intervals (so the
 // database stays bounded: tokens here live 60 s, refresh tokens 120 s).
@@ -374,6 +374,11 @@ console.log(
 );
 
 // 2. The soak: requests leave on a fixed schedule (open loop), whatever the answers' pace.
+interface NodeMetrics {
+  used: number;
+  committed: number;
+  loopP99Ms: number;
+}
 interface Minute {
   minute: number;
   requests: number;
@@ -382,7 +387,7 @@ interface Minute {
   errors: Record<string, number>;
   rssMb: number[];
   /** Each node's V8 heap, from its /metrics: what of its RSS is JavaScript's, in use and committed. */
-  heapMb: Array<{ used: number; committed: number }>;
+  heapMb: NodeMetrics[];
   dbMb: number;
   /** Rows of the tables the janitor purges (codes, refresh tokens, families, revocations). */
   expiringRows: number;
@@ -434,14 +439,21 @@ if (window.sent > 0) closing.push(closeMinute(closing.length + 1, window));
 minutes.push(...(await Promise.all(closing)));
 clearInterval(rssTimer);
 
-/** V8's heap in use and committed (MiB), as the node's Prometheus metrics report them; NaN when unread. */
-async function readHeapMb(url: string): Promise<{ used: number; committed: number }> {
+/**
+ * From the node's Prometheus metrics: V8's heap in use and committed (MiB), and its event loop's
+ * p99 delay (ms) since the last reading, a minute ago; NaN when unread.
+ */
+async function readNodeMetrics(url: string): Promise<NodeMetrics> {
   try {
     const text = await (await fetch(`${url}/metrics`)).text();
-    const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN) / 2 ** 20;
-    return { used: read('nodejs_heap_size_used_bytes'), committed: read('nodejs_heap_size_total_bytes') };
+    const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    return {
+      used: read('nodejs_heap_size_used_bytes') / 2 ** 20,
+      committed: read('nodejs_heap_size_total_bytes') / 2 ** 20,
+      loopP99Ms: read('nodejs_eventloop_lag_p99_seconds') * 1000,
+    };
   } catch {
-    return { used: NaN, committed: NaN };
+    return { used: NaN, committed: NaN, loopP99Ms: NaN };
   }
 }
 
@@ -457,7 +469,7 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
     p99: at(99),
     errors: Object.fromEntries(w.errors),
     rssMb: nodes.map((n) => sampleRssMb(n.child.pid!)),
-    heapMb: await Promise.all(nodes.map((n) => readHeapMb(n.url))),
+    heapMb: await Promise.all(nodes.map((n) => readNodeMetrics(n.url))),
     dbMb: Number(size.rows[0]!.bytes) / 1e6,
     ...(await expiringRows()),
     load: loadavg()[0]!,
@@ -475,7 +487,8 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
       )}  ${row.dbMb.toFixed(1).padStart(5)}  ${String(row.expiringRows).padStart(10)}  ${String(row.overdueRows).padStart(7)}  ${row.load.toFixed(1)}`,
   );
   const kindP99 = [...w.byKind].map(([kind, all]) => `${kind} ${percentile(ascending(all), 99).toFixed(1)}`);
-  console.log(`        p99 ms by kind: ${kindP99.join(', ')}`);
+  const loops = row.heapMb.map((m) => m.loopP99Ms.toFixed(1)).join(', ');
+  console.log(`        p99 ms by kind: ${kindP99.join(', ')}; event loop delay p99 ms (node 1, 2, 3): ${loops}`);
   if (errorCount) console.log('        errors:', row.errors);
   return row;
 }
