@@ -153,7 +153,7 @@ export async function buildApp(config: Config, options: BuildOptions = {}): Prom
   // Products register their job handlers while their plugins load; work starts once all are in.
   app.addHook('onReady', async () => kernel.jobs.start());
   const purgers = [purgeKernelData, oauth.purger, purgeAccounts, ...attached.flatMap((a) => a.purgers ?? [])];
-  const stopJanitor = startJanitor(kernel.database.db, kernel.clock, app.log, {
+  const stopJanitor = startJanitor(kernel.database, kernel.clock, app.log, {
     intervalSeconds: config.JANITOR_INTERVAL_SECONDS,
     batchSize: config.JANITOR_BATCH_SIZE,
     purgers,

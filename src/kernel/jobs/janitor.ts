@@ -1,11 +1,12 @@
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../db/database.ts';
+import type { DatabaseHandle, Db } from '../db/database.ts';
 import type { Clock } from '../clock.ts';
 import { purgeFinishedJobs } from './job-repository.ts';
 
 /**
  * One feature's clean-up: deletes what expired by `now` in batches of at most `batchSize` rows
- * (never one huge statement) and says how many rows went, by table. Safe on every node at once.
+ * (never one huge statement) and says how many rows went, by table. The janitor runs one node's
+ * purgers at a time (`unlessPurgingElsewhere`).
  */
 export type Purger = (db: Db, now: number, batchSize: number) => Promise<Record<string, number>>;
 
@@ -53,23 +54,62 @@ export async function purgeExpired(
   return purged;
 }
 
+/** PostgreSQL advisory lock key of the janitor (the signing keys' is 727001). */
+const JANITOR_LOCK = 727002;
+
+/**
+ * Runs `purge` unless another node's janitor is purging now; answers whether it ran. Nodes
+ * purging at once deleted the same expired rows from both ends (refresh tokens directly, and
+ * through their families' cascade) and deadlocked: in the soak, every minute one node's purge
+ * waited out PostgreSQL's `deadlock_timeout` (1 s) and failed. The lock is a session lock on a
+ * connection of its own, held while the pool's other connections purge; if anything goes wrong
+ * that connection is closed, and the lock goes with it. SQLite takes one writer at a time anyway.
+ */
+export async function unlessPurgingElsewhere(database: DatabaseHandle, purge: () => Promise<void>): Promise<boolean> {
+  if (database.dialect === 'sqlite') {
+    await purge();
+    return true;
+  }
+  const client = await database.pool.connect();
+  let failure: Error | undefined;
+  try {
+    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
+      JANITOR_LOCK,
+    ]);
+    if (rows[0]?.locked !== true) return false;
+    try {
+      await purge();
+    } finally {
+      await client.query('select pg_advisory_unlock($1)', [JANITOR_LOCK]);
+    }
+    return true;
+  } catch (error) {
+    failure = error instanceof Error ? error : new Error(String(error));
+    throw error;
+  } finally {
+    client.release(failure); // an error closes the connection, and ends its lock
+  }
+}
+
 /** Runs the purgers every `intervalSeconds`; the timer never keeps the process alive. */
 export function startJanitor(
-  db: Db,
+  database: DatabaseHandle,
   clock: Clock,
   log: FastifyBaseLogger,
   options: { intervalSeconds: number; batchSize: number; purgers: Purger[] },
 ): () => void {
   if (options.intervalSeconds <= 0) return () => {};
   let running = false;
+  const purge = async () => {
+    const purged = await purgeExpired(database.db, clock.now(), options.batchSize, options.purgers, log);
+    const total = Object.values(purged).reduce((a, b) => a + b, 0);
+    if (total > 0) log.info({ purged }, 'janitor purged expired rows');
+  };
   const timer = setInterval(() => {
     if (running) return;
     running = true;
-    purgeExpired(db, clock.now(), options.batchSize, options.purgers, log)
-      .then((purged) => {
-        const total = Object.values(purged).reduce((a, b) => a + b, 0);
-        if (total > 0) log.info({ purged }, 'janitor purged expired rows');
-      })
+    unlessPurgingElsewhere(database, purge)
+      .catch((error: unknown) => log.warn({ err: error }, 'janitor: the database did not answer; next round later'))
       .finally(() => (running = false));
   }, options.intervalSeconds * 1000);
   timer.unref();
