@@ -1,4 +1,5 @@
 import type { FastifyBaseLogger } from 'fastify';
+import { sql } from 'kysely';
 import type { DatabaseHandle, Db } from '../db/database.ts';
 import type { Clock } from '../clock.ts';
 import { purgeFinishedJobs } from './job-repository.ts';
@@ -61,34 +62,32 @@ const JANITOR_LOCK = 727002;
  * Runs `purge` unless another node's janitor is purging now; answers whether it ran. Nodes
  * purging at once deleted the same expired rows from both ends (refresh tokens directly, and
  * through their families' cascade) and deadlocked: in the soak, every minute one node's purge
- * waited out PostgreSQL's `deadlock_timeout` (1 s) and failed. The lock is a session lock on a
- * connection of its own, held while the pool's other connections purge; if anything goes wrong
- * that connection is closed, and the lock goes with it. SQLite takes one writer at a time anyway.
+ * waited out PostgreSQL's `deadlock_timeout` (1 s) and failed. The lock is a session lock, taken
+ * and let go on the one connection the purge runs on: the janitor holds one connection of the
+ * pool, as before, and a purge stays many short transactions (a transaction-scoped lock would
+ * make it one long one). SQLite takes one writer at a time anyway.
  */
-export async function unlessPurgingElsewhere(database: DatabaseHandle, purge: () => Promise<void>): Promise<boolean> {
+export async function unlessPurgingElsewhere(
+  database: DatabaseHandle,
+  purge: (db: Db) => Promise<void>,
+): Promise<boolean> {
   if (database.dialect === 'sqlite') {
-    await purge();
+    await purge(database.db);
     return true;
   }
-  const client = await database.pool.connect();
-  let failure: Error | undefined;
-  try {
-    const { rows } = await client.query<{ locked: boolean }>('select pg_try_advisory_lock($1) as locked', [
-      JANITOR_LOCK,
-    ]);
-    if (rows[0]?.locked !== true) return false;
+  return database.db.connection().execute(async (connection) => {
+    const taken = await sql<{ locked: boolean }>`select pg_try_advisory_lock(${JANITOR_LOCK}) as locked`.execute(
+      connection,
+    );
+    if (taken.rows[0]?.locked !== true) return false;
     try {
-      await purge();
+      await purge(connection);
     } finally {
-      await client.query('select pg_advisory_unlock($1)', [JANITOR_LOCK]);
+      // A connection lost meanwhile took the lock with it; the pool never hands it out again.
+      await sql`select pg_advisory_unlock(${JANITOR_LOCK})`.execute(connection);
     }
     return true;
-  } catch (error) {
-    failure = error instanceof Error ? error : new Error(String(error));
-    throw error;
-  } finally {
-    client.release(failure); // an error closes the connection, and ends its lock
-  }
+  });
 }
 
 /** Runs the purgers every `intervalSeconds`; the timer never keeps the process alive. */
@@ -100,8 +99,8 @@ export function startJanitor(
 ): () => void {
   if (options.intervalSeconds <= 0) return () => {};
   let running = false;
-  const purge = async () => {
-    const purged = await purgeExpired(database.db, clock.now(), options.batchSize, options.purgers, log);
+  const purge = async (db: Db) => {
+    const purged = await purgeExpired(db, clock.now(), options.batchSize, options.purgers, log);
     const total = Object.values(purged).reduce((a, b) => a + b, 0);
     if (total > 0) log.info({ purged }, 'janitor purged expired rows');
   };
