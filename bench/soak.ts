@@ -394,7 +394,6 @@ interface Minute {
   overdueRows: number;
   load: number;
 }
-const minutes: Minute[] = [];
 const closing: Array<Promise<Minute>> = [];
 const rssSamples: Array<{ at: number; mb: number[] }> = [];
 const soakStart = Date.now();
@@ -436,7 +435,7 @@ while (Date.now() < soakStart + SECONDS * 1000) {
 await Promise.all(pending);
 await minting; // codes being minted still use the soak's own connection, closed below
 if (window.sent > 0) closing.push(closeMinute(closing.length + 1, window));
-minutes.push(...(await Promise.all(closing)));
+const minutes: Minute[] = await Promise.all(closing);
 clearInterval(rssTimer);
 
 /**

@@ -109,7 +109,7 @@ export class AccessTokenVerifier {
     const digest = this.maxCached > 0 ? sha256(token) : '';
     const hit = this.verified.get(digest);
     if (hit && this.keys.publishes(hit.kid)) {
-      if (isExpired(hit.claims, nowMs)) this.verified.delete(digest);
+      if (isExpired(hit.claims, nowMs)) this.verified.delete(digest); // and refused just below
       return checkTimeAndAudience(hit.claims, audience, nowMs);
     }
     const { claims, kid } = await this.verifySignature(token, nowMs);
