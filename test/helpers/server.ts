@@ -65,15 +65,33 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   };
 }
 
+/**
+ * A port for a server the caller starts a moment later. Not one the kernel hands out: it takes
+ * listen(0) ports and every outgoing connection's local port from ip_local_port_range
+ * (32768–60999), so a port found free there can be taken by another test's connection before
+ * the caller listens on it (CI saw EADDRINUSE). Each test process takes its ports from a block
+ * of its own below that range, in turn, skipping any found in use.
+ */
 export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+  for (let tries = 0; tries < PORT_BLOCK_SIZE; tries += 1) {
+    const port = PORT_BLOCK_START + (nextPortInBlock++ % PORT_BLOCK_SIZE);
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`no free port in ${PORT_BLOCK_START}–${PORT_BLOCK_START + PORT_BLOCK_SIZE - 1}`);
+}
+
+const PORT_BLOCK_SIZE = 1_000;
+// Blocks 0–10 (ports 10000–20999) for Vitest's workers, which it numbers from 1; blocks 11–21
+// (21000–31999, still below the kernel's range) for anything else, such as the global setup
+// that starts anvil, by pid.
+const workerId = Number(process.env.VITEST_POOL_ID);
+const PORT_BLOCK_START = 10_000 + (workerId ? workerId % 11 : 11 + (process.pid % 11)) * PORT_BLOCK_SIZE;
+let nextPortInBlock = Math.floor(Math.random() * PORT_BLOCK_SIZE);
+
+function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
   });
 }
