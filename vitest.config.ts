@@ -26,7 +26,16 @@ export default defineConfig({
       },
       {
         extends: true,
-        test: { name: 'timing', include: TIMING_TESTS, fileParallelism: false, sequence: { groupOrder: 1 } },
+        test: {
+          name: 'timing',
+          include: TIMING_TESTS,
+          fileParallelism: false,
+          sequence: { groupOrder: 1 },
+          // Measured once more when the first measure fails: on a shared 2-core machine the time the
+          // OS keeps the server's thread from running counts as its event loop's delay (an idle
+          // server here showed holds of up to 31 ms). A server that holds its loop too long fails both.
+          retry: 1,
+        },
       },
     ],
   },

@@ -159,6 +159,11 @@ describe('review #7: CSV import blocks the server', () => {
   // strings, its HTTP client and the test runner would otherwise share the server's heap and
   // garbage-collection pauses, and be measured as the server's.
   it('holds the event loop under 50 ms at a time, /healthz answering, while a 10 MB CSV is parsed, linked and synced', async () => {
+    // A second attempt (the timing project retries once) starts, as the first, with nothing linked.
+    const left = await api.get<{ providers: Array<{ connection_id: string }> }>('/platform/v2/providers');
+    const leftIds = left.body.data.providers.map((p) => p.connection_id);
+    if (leftIds.length > 0)
+      expect((await api.delete('/platform/v2/providers', { connection_ids: leftIds })).status).toBe(200);
     const { body, rows } = bigCsvRequest(10_000_000);
     // The same issuer, keys and data, served by `consentry start` in a process of its own.
     const port = Number(new URL(server.url).port);
