@@ -22,6 +22,7 @@ import * as jobsOneRunningPerKey from './migrations/0016-jobs-one-running-per-ke
 import * as seenJtisByExpiry from './migrations/0017-seen-jtis-by-expiry.ts';
 import * as janitorIndexes from './migrations/0018-janitor-indexes.ts';
 import * as lookupIndexes from './migrations/0019-lookup-indexes.ts';
+import * as bookingsByCreation from './migrations/0020-bookings-by-creation.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -47,6 +48,7 @@ const migrations: Record<string, Migration> = {
   '0017-seen-jtis-by-expiry': seenJtisByExpiry,
   '0018-janitor-indexes': janitorIndexes,
   '0019-lookup-indexes': lookupIndexes,
+  '0020-bookings-by-creation': bookingsByCreation,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -1,6 +1,6 @@
 import type { Db } from '../../kernel/db/database.ts';
 import type { SchedulingBookingsTable } from '../../kernel/db/schema.ts';
-import type { LocationKind } from '../event-types/event-type.ts';
+import { MAX_BUSY_MS, type LocationKind } from '../event-types/event-type.ts';
 import type { BusyBooking } from '../slots/compute-slots.ts';
 import type { Booking, BookingStatusFilter } from './booking.ts';
 
@@ -42,21 +42,31 @@ export class BookingRepository {
 
   /** Active bookings of a host whose busy range meets [from, to). */
   async listBusy(userId: string, from: number, to: number, exceptId?: string): Promise<BusyBooking[]> {
-    let query = this.db
-      .selectFrom('scheduling_bookings')
-      .select(['busy_from', 'busy_to', 'start_at', 'event_type_id'])
-      .where('user_id', '=', userId)
-      .where('status', '=', 'active')
-      .where('busy_from', '<', to)
-      .where('busy_to', '>', from);
-    if (exceptId) query = query.where('id', '!=', exceptId);
-    const rows = await query.execute();
+    const rows = await this.busyQuery(userId, from, to, exceptId).execute();
     return rows.map((r) => ({
       busyFrom: r.busy_from,
       busyTo: r.busy_to,
       startAt: r.start_at,
       eventTypeId: r.event_type_id,
     }));
+  }
+
+  /**
+   * listBusy's statement. A booking is busy for at most MAX_BUSY_MS, so one that meets the range
+   * starts after `from - MAX_BUSY_MS`: with that bound the (user_id, status, busy_from) index is
+   * read for this range only. Without it every booking the host ever had before `to` was read to
+   * test its end, a scan that grew with each booking.
+   */
+  busyQuery(userId: string, from: number, to: number, exceptId?: string) {
+    const query = this.db
+      .selectFrom('scheduling_bookings')
+      .select(['busy_from', 'busy_to', 'start_at', 'event_type_id'])
+      .where('user_id', '=', userId)
+      .where('status', '=', 'active')
+      .where('busy_from', '<', to)
+      .where('busy_from', '>', from - MAX_BUSY_MS)
+      .where('busy_to', '>', from);
+    return exceptId ? query.where('id', '!=', exceptId) : query;
   }
 
   /** Newest first by start, then id; `limit` rows. */

@@ -7,7 +7,7 @@ import { isValidSlug, slugify } from '../hosts/host.ts';
 import { ScheduleRepository } from '../schedules/schedule-repository.ts';
 import { isUniqueViolation } from '../unique-violation.ts';
 import { EventTypeRepository } from './event-type-repository.ts';
-import { LOCATION_KINDS, type EventType, type EventTypeInput } from './event-type.ts';
+import { LOCATION_KINDS, MAX_BUFFER_MIN, MAX_DURATION_MIN, type EventType, type EventTypeInput } from './event-type.ts';
 
 /** Hosts' event types: create, read, edit, delete; the public page finds them by slugs. */
 export class EventTypeService {
@@ -103,16 +103,16 @@ export class EventTypeService {
     if (e.durations.length === 0 || e.durations.length > 10)
       problems.add(['durations'], 'give 1 to 10 durations, the default first');
     e.durations.forEach((d, i) => {
-      if (!Number.isInteger(d) || d < 5 || d > 720)
-        problems.add(['durations', i], 'a duration is a whole number of minutes from 5 to 720');
+      if (!Number.isInteger(d) || d < 5 || d > MAX_DURATION_MIN)
+        problems.add(['durations', i], `a duration is a whole number of minutes from 5 to ${MAX_DURATION_MIN}`);
     });
     if (new Set(e.durations).size !== e.durations.length) problems.add(['durations'], 'durations must not repeat');
     if (!LOCATION_KINDS.includes(e.location.kind))
       problems.add(['location', 'kind'], `kind must be one of ${LOCATION_KINDS.join(', ')}`);
     if (e.location.value !== undefined && e.location.value.length > 500)
       problems.add(['location', 'value'], 'value must be at most 500 characters');
-    range(problems, 'bufferBeforeMin', e.bufferBeforeMin, 0, 720);
-    range(problems, 'bufferAfterMin', e.bufferAfterMin, 0, 720);
+    range(problems, 'bufferBeforeMin', e.bufferBeforeMin, 0, MAX_BUFFER_MIN);
+    range(problems, 'bufferAfterMin', e.bufferAfterMin, 0, MAX_BUFFER_MIN);
     range(problems, 'minimumNoticeMin', e.minimumNoticeMin, 0, 525_600);
     if (e.dailyLimit !== null) range(problems, 'dailyLimit', e.dailyLimit, 1, 1000);
     if (e.bookingWindowDays !== null) range(problems, 'bookingWindowDays', e.bookingWindowDays, 1, 3650);

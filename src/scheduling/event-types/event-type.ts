@@ -25,4 +25,13 @@ export interface EventType {
   active: boolean;
 }
 
+/** The longest duration an event type may offer, and the longest buffer on either side (minutes). */
+export const MAX_DURATION_MIN = 720;
+export const MAX_BUFFER_MIN = 720;
+/**
+ * The longest time one booking can keep its host busy (ms): duration and both buffers. Overlap
+ * queries rely on it to bound their index scan from below (see BookingRepository.listBusy).
+ */
+export const MAX_BUSY_MS = (MAX_DURATION_MIN + 2 * MAX_BUFFER_MIN) * 60_000;
+
 export type EventTypeInput = Partial<Omit<EventType, 'id' | 'userId'>>;
