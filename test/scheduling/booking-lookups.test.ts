@@ -9,8 +9,8 @@ import { mondayAhead, utc } from './support/dates.ts';
 
 // A booking's overlap check reads the host's bookings whose busy range meets the slot's. It once
 // read every booking the host had before the slot to test each one's end: a scan that grew with
-// every booking, run while the host's bookings are locked (found by the soak, whose bookings' p99
-// grew minute after minute).
+// every booking, run while the host's bookings are locked (found asking why the soak's bookings,
+// thousands for one host, had the longest tail).
 describe.each(testDialects())("a host's busy bookings near a slot (%s)", (dialect) => {
   let server: TestServer;
   let plans: PlanReader;
