@@ -386,8 +386,8 @@ interface Minute {
   p99: number;
   errors: Record<string, number>;
   rssMb: number[];
-  /** Each node's V8 heap, from its /metrics: what of its RSS is JavaScript's, in use and committed. */
-  heapMb: NodeMetrics[];
+  /** Each node's /metrics: its V8 heap (what of its RSS is JavaScript's) and event-loop delay. */
+  nodeMetrics: NodeMetrics[];
   dbMb: number;
   /** Rows of the tables the janitor purges (codes, refresh tokens, families, revocations). */
   expiringRows: number;
@@ -468,7 +468,7 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
     p99: at(99),
     errors: Object.fromEntries(w.errors),
     rssMb: nodes.map((n) => sampleRssMb(n.child.pid!)),
-    heapMb: await Promise.all(nodes.map((n) => readNodeMetrics(n.url))),
+    nodeMetrics: await Promise.all(nodes.map((n) => readNodeMetrics(n.url))),
     dbMb: Number(size.rows[0]!.bytes) / 1e6,
     ...(await expiringRows()),
     load: loadavg()[0]!,
@@ -478,7 +478,7 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
     `${String(minute).padStart(6)}  ${String(row.requests).padStart(8)}  ${row.p50.toFixed(1).padStart(6)}  ${row.p99.toFixed(1).padStart(6)}  ${String(errorCount).padStart(6)}  ${row.rssMb
       .map((m) => m.toFixed(0))
       .join(', ')
-      .padStart(22)}  ${row.heapMb
+      .padStart(22)}  ${row.nodeMetrics
       .map((m) => `${m.used.toFixed(0)}/${m.committed.toFixed(0)}`)
       .join(', ')
       .padStart(
@@ -486,7 +486,7 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
       )}  ${row.dbMb.toFixed(1).padStart(5)}  ${String(row.expiringRows).padStart(10)}  ${String(row.overdueRows).padStart(7)}  ${row.load.toFixed(1)}`,
   );
   const kindP99 = [...w.byKind].map(([kind, all]) => `${kind} ${percentile(ascending(all), 99).toFixed(1)}`);
-  const loops = row.heapMb.map((m) => m.loopP99Ms.toFixed(1)).join(', ');
+  const loops = row.nodeMetrics.map((m) => m.loopP99Ms.toFixed(1)).join(', ');
   console.log(`        p99 ms by kind: ${kindP99.join(', ')}; event loop delay p99 ms (node 1, 2, 3): ${loops}`);
   if (errorCount) console.log('        errors:', row.errors);
   return row;

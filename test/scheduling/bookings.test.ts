@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BookingRepository } from '../../src/scheduling/bookings/booking-repository.ts';
+import { MAX_BUFFER_MIN, MAX_BUSY_MS, MAX_DURATION_MIN } from '../../src/scheduling/event-types/event-type.ts';
 import { testDialects } from '../helpers/database.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { newHost, type ApiClient } from './support/api.ts';
@@ -183,5 +185,34 @@ describe.each(testDialects())('bookings through the API (%s)', (dialect) => {
       [9, 11, 13].map((h) => api.post('/bookings', { eventTypeId: limited, start: slot(4, h), invitee })),
     );
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409]);
+  });
+
+  // The overlap check reads only bookings that start after `from - MAX_BUSY_MS` (its index scan's
+  // lower bound): the longest booking there can be must still be found to its last busy millisecond.
+  it('finds a booking of the longest duration and buffers busy up to its last millisecond, and not after', async () => {
+    expect(MAX_BUSY_MS).toBe((MAX_DURATION_MIN + 2 * MAX_BUFFER_MIN) * 60_000);
+    const host = await newHost(server);
+    const schedules = await host.api.get<{ schedules: Array<{ id: string }> }>('/schedules');
+    const allWeek = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((day) => ({
+      day,
+      start: '00:00',
+      end: '24:00',
+    }));
+    const scheduleId = schedules.body.schedules[0]!.id;
+    expect((await host.api.patch(`/schedules/${scheduleId}`, { weekly: allWeek })).status).toBe(200);
+    const longest = await host.api.post<{ id: string }>('/event-types', {
+      name: 'Longest',
+      durations: [MAX_DURATION_MIN],
+      bufferBeforeMin: MAX_BUFFER_MIN,
+      bufferAfterMin: MAX_BUFFER_MIN,
+    });
+    expect(longest.status).toBe(201);
+    const start = monday.set({ hour: 12 });
+    const booked = await host.api.post('/bookings', { eventTypeId: longest.body.id, start: utc(start), invitee });
+    expect(booked.status).toBe(201);
+    const lastBusy = start.toMillis() - MAX_BUFFER_MIN * 60_000 + MAX_BUSY_MS - 1;
+    const repository = new BookingRepository(server.kernel.database.db);
+    expect(await repository.listBusy(host.userId, lastBusy, lastBusy + 60_000)).toHaveLength(1);
+    expect(await repository.listBusy(host.userId, lastBusy + 1, lastBusy + 60_000)).toHaveLength(0);
   });
 });
