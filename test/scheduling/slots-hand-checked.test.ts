@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { computeSlots, type BusyBooking, type SlotSettings } from '../../src/scheduling/slots/compute-slots.ts';
 import { DEFAULT_WEEKLY, type AvailabilityRules } from '../../src/scheduling/schedules/schedule.ts';
-import { toIsoLocal } from '../../src/scheduling/time.ts';
+import { isValidTimeZone, toIsoLocal, toIsoUtc, wallClockFormatter } from '../../src/scheduling/time.ts';
 import { localIsoFormatter } from '../../src/scheduling/slots/local-iso.ts';
 
 const paris: AvailabilityRules = { timezone: 'Europe/Paris', weekly: DEFAULT_WEEKLY, overrides: [], outOfOffice: [] };
@@ -199,6 +199,50 @@ describe('local ISO formatting of many slots', () => {
         const format = localIsoFormatter(zone, start, end);
         for (let t = start; t <= end; t += 15 * 60_000) expect(format(t)).toBe(toIsoLocal(t, zone));
       }
+    }
+  });
+});
+
+describe('ISO formatting of instants in UTC', () => {
+  const byDate = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+  it('matches Date#toISOString without milliseconds, day after day and across the edges of days', () => {
+    const format = wallClockFormatter();
+    const instants = [
+      0,
+      -1,
+      -86_400_000,
+      -86_400_001,
+      at('1969-12-31T23:59:59.999Z'),
+      at('2026-12-31T23:59:59.999Z'),
+      at('2027-01-01T00:00:00Z'),
+      at('2028-02-29T12:34:56.789Z'),
+      at('9999-12-31T23:59:59Z'),
+      8.64e15, // the last instant a Date holds: +275760-09-13
+      -8.64e15,
+    ];
+    // A month of slot edges, in order, then the same instants backwards: the day it remembers changes each way.
+    for (let t = at('2026-03-01T00:00:00Z'); t <= at('2026-04-01T00:00:00Z'); t += 7 * 60_000 + 13_001)
+      instants.push(t);
+    for (const ms of [...instants, ...instants.reverse()]) {
+      expect(toIsoUtc(ms)).toBe(byDate(ms));
+      expect(`${format(ms)}Z`).toBe(byDate(ms));
+    }
+  });
+
+  it('refuses an instant a Date cannot hold, as Date#toISOString does', () => {
+    for (const ms of [Number.NaN, Infinity, 8.64e15 + 1]) expect(() => toIsoUtc(ms)).toThrow(RangeError);
+  });
+});
+
+describe('time zone names', () => {
+  it('are valid in any letter case, and stay so when asked again; unknown ones never are', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(isValidTimeZone('Europe/Paris')).toBe(true);
+      expect(isValidTimeZone('europe/PARIS')).toBe(true);
+      expect(isValidTimeZone('UTC')).toBe(true);
+      expect(isValidTimeZone('Europe/Atlantis')).toBe(false);
+      expect(isValidTimeZone('')).toBe(false);
     }
   });
 });

@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { wallClockFormatter } from '../time.ts';
 
 const WEEK = 7 * 24 * 3600_000;
 
@@ -11,7 +12,9 @@ export function localIsoFormatter(zone: string, from: number, to: number): (ms: 
   const z = DateTime.fromMillis(from, { zone }).zone;
   // Like luxon: a fixed zone at offset 0 (UTC) is written "Z".
   const utcSuffix = z.isUniversal ? 'Z' : '+00:00';
-  const changes: Array<{ at: number; offset: number }> = [{ at: -Infinity, offset: z.offset(from) }];
+  const suffixOf = (offset: number) => (offset === 0 ? utcSuffix : formatOffset(offset));
+  const stretch = (at: number, offset: number) => ({ at, offset, suffix: suffixOf(offset) });
+  const changes = [stretch(-Infinity, z.offset(from))];
   for (let a = from; a < to; a += WEEK) {
     const b = Math.min(a + WEEK, to);
     let lo = a;
@@ -24,15 +27,17 @@ export function localIsoFormatter(zone: string, from: number, to: number): (ms: 
       if (z.offset(mid) === before) lo = mid;
       else hi = mid;
     }
-    changes.push({ at: hi, offset: after });
+    changes.push(stretch(hi, after));
   }
+  const wallClock = wallClockFormatter();
   return (ms) => {
-    let offset = changes[0]!.offset;
-    for (const change of changes) if (ms >= change.at) offset = change.offset;
-    if (ms < from || ms > to) offset = z.offset(ms);
-    return (
-      new Date(ms + offset * 60_000).toISOString().slice(0, 19) + (offset === 0 ? utcSuffix : formatOffset(offset))
-    );
+    if (ms < from || ms > to) {
+      const offset = z.offset(ms);
+      return wallClock(ms + offset * 60_000) + suffixOf(offset);
+    }
+    let current = changes[0]!;
+    for (const change of changes) if (ms >= change.at) current = change;
+    return wallClock(ms + current.offset * 60_000) + current.suffix;
   };
 }
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { scheduleToJson } from '../../api/to-json.ts';
 import { Problems } from '../../errors.ts';
 import { readQueryTime } from '../../api/query-time.ts';
-import { DAY, toIsoLocal, toIsoUtc } from '../../time.ts';
+import { localIsoFormatter } from '../../slots/local-iso.ts';
+import { DAY, toIsoUtc } from '../../time.ts';
 import { args, type SchedulingTool } from '../tool.ts';
 
 const clock = z.string().regex(/^\d\d:\d\d$/);
@@ -84,13 +85,11 @@ export const availabilityTools: SchedulingTool[] = [
         durationMin: q.duration,
         timezone: q.tz,
       });
+      const local = localIsoFormatter(answer.timezone, from, to + 12 * 3600_000);
       return {
         durationMin: answer.durationMin,
         timezone: answer.timezone,
-        slots: answer.slots.map((x) => ({
-          start: toIsoUtc(x.start),
-          localStart: toIsoLocal(x.start, answer.timezone),
-        })),
+        slots: answer.slots.map((x) => ({ start: toIsoUtc(x.start), localStart: local(x.start) })),
       };
     },
   },
