@@ -34,9 +34,13 @@ export class HostRepository {
     }
   }
 
-  /** Serialises bookings of one host: PostgreSQL row lock; SQLite transactions are serial already. */
-  async lock(userId: string, dialect: 'sqlite' | 'postgres'): Promise<void> {
-    if (dialect !== 'postgres') return;
-    await this.db.selectFrom('scheduling_hosts').select('user_id').where('user_id', '=', userId).forUpdate().execute();
+  /**
+   * Serialises bookings of one host: PostgreSQL row lock; SQLite transactions are serial already.
+   * Answers the host's slug (undefined when there is no such host), read under the lock.
+   */
+  async lock(userId: string, dialect: 'sqlite' | 'postgres'): Promise<string | undefined> {
+    const query = this.db.selectFrom('scheduling_hosts').select('slug').where('user_id', '=', userId);
+    const row = await (dialect === 'postgres' ? query.forUpdate() : query).executeTakeFirst();
+    return row?.slug;
   }
 }
