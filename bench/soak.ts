@@ -3,7 +3,8 @@
 // at most; then requests go out on a fixed schedule at SOAK_LOAD (default 0.6) of that, spread over
 // the nodes: code exchanges, rotating refreshes, introspection, scheduling API reads and bookings.
 // Each minute prints p50/p99 (and p99 by kind of request), errors, every node's RSS, V8 heap (in use,
-// committed) and event-loop delay (p99), and the database's size. At the end it checks:
+// committed) and event-loop delay (p99), and the database's size; and when in the minute its
+// slowest 1% were sent, with this process's own event-loop delay. At the end it checks:
 // no errors, p99 of the last minute within 1.5x of the second minute's, RSS after warm-up (the first
 // two minutes) grown less than 5%, and no expired row left past two janitor intervals (so the
 // database stays bounded: tokens here live 60 s, refresh tokens 120 s).
@@ -17,6 +18,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { request as httpRequest, Agent } from 'node:http';
 import { loadavg } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { buildApp } from '../src/app.ts';
@@ -316,16 +318,28 @@ const kinds: Kind[] = (Object.entries(MIX) as Array<[Kind, number]>).flatMap(([k
 const nextKind = (n: number) => kinds[(n * 37) % kinds.length]!; // spread, not in blocks
 
 interface Window {
+  /** When the minute began (Date.now()), to tell when in it the slowest requests were sent. */
+  startedAt: number;
   latencies: number[];
+  /** When each request of `latencies` was sent, in the same order (ms into the minute). */
+  sentAt: number[];
   /** The same, by kind of request: which kind the minute's slowest were. */
   byKind: Map<Kind, number[]>;
   errors: Map<string, number>;
   sent: number;
 }
-const newWindow = (): Window => ({ latencies: [], byKind: new Map(), errors: new Map(), sent: 0 });
+const newWindow = (startedAt = Date.now()): Window => ({
+  startedAt,
+  latencies: [],
+  sentAt: [],
+  byKind: new Map(),
+  errors: new Map(),
+  sent: 0,
+});
 
 async function timed(kind: Kind, window: Window): Promise<void> {
   const started = performance.now();
+  const sentAt = Date.now() - window.startedAt;
   let status: number;
   try {
     status = await operate(kind);
@@ -339,6 +353,7 @@ async function timed(kind: Kind, window: Window): Promise<void> {
   window.sent++;
   const latency = performance.now() - started;
   window.latencies.push(latency);
+  window.sentAt.push(sentAt);
   const ofKind = window.byKind.get(kind) ?? [];
   ofKind.push(latency);
   window.byKind.set(kind, ofKind);
@@ -397,7 +412,10 @@ interface Minute {
 const closing: Array<Promise<Minute>> = [];
 const rssSamples: Array<{ at: number; mb: number[] }> = [];
 const soakStart = Date.now();
-let window = newWindow();
+let window = newWindow(soakStart);
+// This process's own event loop: a request it was slow to send or to hear back from counts as slow.
+const soakLoop = monitorEventLoopDelay({ resolution: 10 });
+soakLoop.enable();
 sentTotal = 0;
 let inFlight = 0;
 let maxInFlight = 0;
@@ -426,15 +444,16 @@ while (Date.now() < soakStart + SECONDS * 1000) {
   if (Date.now() >= minuteEnd || Date.now() >= soakStart + SECONDS * 1000) {
     // Reported (and vacuumed) beside the schedule, not in its way: awaited here, a slow VACUUM
     // held requests back, then sent them in one burst that the next minute's p99 measured.
-    closing.push(closeMinute(closing.length + 1, window));
-    window = newWindow();
+    closing.push(closeMinute(closing.length + 1, window, soakLoopP99()));
+    window = newWindow(minuteEnd);
     minuteEnd += 60_000;
   }
   await new Promise((resolve) => setTimeout(resolve, 5));
 }
 await Promise.all(pending);
 await minting; // codes being minted still use the soak's own connection, closed below
-if (window.sent > 0) closing.push(closeMinute(closing.length + 1, window));
+if (window.sent > 0) closing.push(closeMinute(closing.length + 1, window, soakLoopP99()));
+soakLoop.disable();
 const minutes: Minute[] = await Promise.all(closing);
 clearInterval(rssTimer);
 
@@ -456,7 +475,39 @@ async function readNodeMetrics(url: string): Promise<NodeMetrics> {
   }
 }
 
-async function closeMinute(minute: number, w: Window): Promise<Minute> {
+/** This process's event-loop delay p99 (ms) since the last reading. */
+function soakLoopP99(): number {
+  const p99 = soakLoop.percentile(99) / 1e6;
+  soakLoop.reset();
+  return p99;
+}
+
+/**
+ * When in the minute its slowest 1% were sent: "12-14 s (61), 40 s (8)". Bunched in a few
+ * seconds they point at a stall (of a node, the database, Redis or this process); spread over
+ * the minute, at load.
+ */
+function slowestSeconds(w: Window, p99: number): string {
+  const perSecond = new Map<number, number>();
+  w.latencies.forEach((latency, i) => {
+    if (latency < p99) return;
+    const second = Math.floor(w.sentAt[i]! / 1000);
+    perSecond.set(second, (perSecond.get(second) ?? 0) + 1);
+  });
+  const runs: Array<{ from: number; to: number; n: number }> = [];
+  for (const [second, n] of [...perSecond].sort((a, b) => a[0] - b[0])) {
+    const last = runs[runs.length - 1];
+    if (last && second === last.to + 1) Object.assign(last, { to: second, n: last.n + n });
+    else runs.push({ from: second, to: second, n });
+  }
+  return runs
+    .sort((a, b) => b.n - a.n)
+    .slice(0, 4)
+    .map((r) => `${r.from === r.to ? r.from : `${r.from}-${r.to}`} s (${r.n})`)
+    .join(', ');
+}
+
+async function closeMinute(minute: number, w: Window, soakLoopP99Ms: number): Promise<Minute> {
   if (!autovacuum) await vacuum();
   const sorted = ascending(w.latencies);
   const at = (p: number) => percentile(sorted, p);
@@ -488,6 +539,9 @@ async function closeMinute(minute: number, w: Window): Promise<Minute> {
   const kindP99 = [...w.byKind].map(([kind, all]) => `${kind} ${percentile(ascending(all), 99).toFixed(1)}`);
   const loops = row.nodeMetrics.map((m) => m.loopP99Ms.toFixed(1)).join(', ');
   console.log(`        p99 ms by kind: ${kindP99.join(', ')}; event loop delay p99 ms (node 1, 2, 3): ${loops}`);
+  console.log(
+    `        slowest 1% sent at: ${slowestSeconds(w, row.p99)}; this process's event loop delay p99 ${soakLoopP99Ms.toFixed(1)} ms`,
+  );
   if (errorCount) console.log('        errors:', row.errors);
   return row;
 }
@@ -506,7 +560,13 @@ async function vacuum(): Promise<void> {
   const db = new pg.Client({ connectionString: dbUrl });
   await db.connect();
   try {
-    await db.query('vacuum');
+    // As autovacuum runs: throttled (its default cost delay and limit), and without cutting empty
+    // pages off a table's end, which locks the table against every reader and writer (autovacuum
+    // gives that lock up when anyone waits; a VACUUM does not). Requests sent in the second after
+    // it are still often a minute's slowest (the "slowest 1% sent at" lines).
+    await db.query(`set vacuum_cost_delay = '2ms'`);
+    await db.query('set vacuum_cost_limit = 200');
+    await db.query('vacuum (truncate false)');
   } finally {
     await db.end();
   }
