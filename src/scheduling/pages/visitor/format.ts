@@ -1,18 +1,5 @@
+import { dateTimeFormat as formatter } from '../../../ui/date-time-format.ts';
 import type { HourCycle, VisitorPrefs } from './visitor-prefs.ts';
-
-// Building an Intl.DateTimeFormat costs tens of microseconds; a page formats hundreds of times.
-const formatters = new Map<string, Intl.DateTimeFormat>();
-
-function formatter(locale: string, zone: string, options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
-  const key = `${locale}|${zone}|${JSON.stringify(options)}`;
-  let found = formatters.get(key);
-  if (!found) {
-    if (formatters.size > 5000) formatters.clear();
-    found = new Intl.DateTimeFormat(locale, { ...options, timeZone: zone });
-    formatters.set(key, found);
-  }
-  return found;
-}
 
 /** "9:00 AM" or "09:00". */
 export function timeOfDay(ms: number, zone: string, cycle: HourCycle): string {
