@@ -12,6 +12,11 @@ import { checkPage, expectFocus } from './support/axe.ts';
 import { clickAndLoad, hasChromium, launchChromium, SKIP_NOTE, startRedirectSink, textOf } from './support/chromium.ts';
 import { signInWithKeyboard } from './support/sign-in.ts';
 
+/**
+ * Each test drives Chromium through dozens of page loads and axe checks: the first takes 12 s
+ * alone here, and went past the suite's 30 s default once in a full run with every core busy.
+ */
+const TEST_TIMEOUT_MS = 120_000;
 const SCOPES = ['read:providers', 'write:providers', 'read:assets', 'read:transactions'];
 
 /**
@@ -179,7 +184,7 @@ describe.skipIf(!hasChromium)(`choosing what an app sees, in a real browser${SKI
     );
     expect(await labels()).toEqual(['Savings']);
     await context.close();
-  });
+  }, TEST_TIMEOUT_MS);
 
   it('suggests the browser’s time zone on the profile page, and offers it when another is saved', async () => {
     const email = 'zoned@example.com';
@@ -206,5 +211,5 @@ describe.skipIf(!hasChromium)(`choosing what an app sees, in a real browser${SKI
     await expectFocus(other, '#time_zone');
     await checkPage(other, 'account-profile-zone-offer');
     await newYork.close();
-  });
+  }, TEST_TIMEOUT_MS);
 });
