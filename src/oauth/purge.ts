@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Db } from '../kernel/db/database.ts';
 import { inBatches, type Purger } from '../kernel/jobs/janitor.ts';
 
@@ -31,17 +32,22 @@ export const purgeOAuthData: Purger = async (db, now, batchSize) => {
   for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {
     purged[table] = await inBatches(batchSize, () => deleteBatch(db, table, key, now, batchSize));
   }
-  // What rotations recorded for their grace window (from earlier versions: whole responses, sealed,
-  // holding live tokens) is dropped once the window closed; found by its partial index (0018).
-  purged.parked_responses = await inBatches(batchSize, () => clearParkedBatch(db, now, batchSize));
+  // Successor responses that rotations of earlier versions recorded for their grace window hold
+  // live tokens, sealed: each is dropped once its window closed. What rotations record now (a
+  // fingerprint of the request) is not secret and goes with its row (0021).
+  purged.sealed_responses = await inBatches(batchSize, () => clearSealedBatch(db, now, batchSize));
   return purged;
 };
 
-async function clearParkedBatch(db: Db, now: number, batchSize: number): Promise<number> {
+/** The partial index's own predicate (0021), word for word, so that both databases use it. */
+const SEALED = sql<boolean>`successor_response not like 'replayable:%'`;
+
+async function clearSealedBatch(db: Db, now: number, batchSize: number): Promise<number> {
   const closed = db
     .selectFrom('refresh_tokens')
     .select('id')
     .where('successor_response_expires_at', '<=', now)
+    .where(SEALED)
     .limit(batchSize);
   const result = await db
     .updateTable('refresh_tokens')

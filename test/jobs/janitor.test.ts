@@ -72,31 +72,34 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
       ])
       .execute();
 
-    // A live family whose rotations recorded a grace window: 11 closed, one still open.
+    // A live family. Rotations of earlier versions recorded sealed responses (live tokens): 11 of
+    // their windows closed, one still open. Rotations now record a request's fingerprint: 3 closed.
+    const rotated = (i: number, recorded: string, windowEnd: number) => ({
+      id: `r-rotated-${i}`,
+      token_hash: `h-rotated-${i}`,
+      family_id: 'f-live',
+      parent_id: null,
+      status: 'rotated' as const,
+      scopes: '[]',
+      created_at: now - 10,
+      expires_at: now + 60_000,
+      rotated_at: now - 10,
+      access_jti: null,
+      access_expires_at: null,
+      successor_response: recorded,
+      successor_response_expires_at: windowEnd,
+      dpop_jkt: null,
+    });
     await db
       .insertInto('token_families')
       .values(family('f-live', now + 60_000))
       .execute();
     await db
       .insertInto('refresh_tokens')
-      .values(
-        Array.from({ length: 12 }, (_, i) => ({
-          id: `r-rotated-${i}`,
-          token_hash: `h-rotated-${i}`,
-          family_id: 'f-live',
-          parent_id: null,
-          status: 'rotated' as const,
-          scopes: '[]',
-          created_at: now - 10,
-          expires_at: now + 60_000,
-          rotated_at: now - 10,
-          access_jti: null,
-          access_expires_at: null,
-          successor_response: `replayable:${i}`,
-          successor_response_expires_at: i === 11 ? now + 5_000 : now - 1,
-          dpop_jkt: null,
-        })),
-      )
+      .values([
+        ...Array.from({ length: 12 }, (_, i) => rotated(i, `v1.sealed-${i}`, i === 11 ? now + 5_000 : now - 1)),
+        ...Array.from({ length: 3 }, (_, i) => rotated(12 + i, `replayable:${i}`, now - 1)),
+      ])
       .execute();
 
     const purged = await purgeExpired(db, now, 10, server.purgers); // 25 expired rows → three batches of at most 10
@@ -108,14 +111,21 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
     const left = await db.selectFrom('revoked_access_tokens').select('jti').execute();
     expect(left.map((r) => r.jti).sort()).toEqual(['live-0', 'live-1', 'live-2']);
     expect(await db.selectFrom('refresh_tokens').select('id').where('id', '=', 'r-old').execute()).toEqual([]); // went with its family
-    // Closed windows are cleared in batches too (10 + 1); the open one keeps what it recorded.
-    expect(purged.parked_responses).toBe(11);
+    // Sealed responses whose window closed are cleared in batches too (10 + 1); the open one
+    // keeps its own, and fingerprints stay with their rows.
+    expect(purged.sealed_responses).toBe(11);
     const recorded = await db
       .selectFrom('refresh_tokens')
       .select(['id', 'successor_response'])
       .where('family_id', '=', 'f-live')
       .where('successor_response', 'is not', null)
+      .orderBy('id')
       .execute();
-    expect(recorded).toEqual([{ id: 'r-rotated-11', successor_response: 'replayable:11' }]);
+    expect(recorded).toEqual([
+      { id: 'r-rotated-11', successor_response: 'v1.sealed-11' },
+      { id: 'r-rotated-12', successor_response: 'replayable:0' },
+      { id: 'r-rotated-13', successor_response: 'replayable:1' },
+      { id: 'r-rotated-14', successor_response: 'replayable:2' },
+    ]);
   });
 });

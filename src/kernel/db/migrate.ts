@@ -23,6 +23,7 @@ import * as seenJtisByExpiry from './migrations/0017-seen-jtis-by-expiry.ts';
 import * as janitorIndexes from './migrations/0018-janitor-indexes.ts';
 import * as lookupIndexes from './migrations/0019-lookup-indexes.ts';
 import * as bookingsByCreation from './migrations/0020-bookings-by-creation.ts';
+import * as sealedResponsesIndex from './migrations/0021-sealed-responses-index.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -49,6 +50,7 @@ const migrations: Record<string, Migration> = {
   '0018-janitor-indexes': janitorIndexes,
   '0019-lookup-indexes': lookupIndexes,
   '0020-bookings-by-creation': bookingsByCreation,
+  '0021-sealed-responses-index': sealedResponsesIndex,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -269,8 +269,9 @@ export interface RefreshTokensTable {
   access_expires_at: number | null;
   /**
    * Once rotated, what a replay inside the grace window is checked against until
-   * `successor_response_expires_at`: `replayable:` and the rotating request's fingerprint (rows
-   * rotated by earlier versions hold the successor's whole response, sealed).
+   * `successor_response_expires_at`: `replayable:` and the rotating request's fingerprint, kept
+   * with the row. Rows rotated by earlier versions hold the successor's whole response, sealed,
+   * which the janitor clears once the window closed.
    */
   successor_response: string | null;
   successor_response_expires_at: number | null;

@@ -91,7 +91,9 @@ export const refreshTokenGrant: GrantHandler = {
 
 /**
  * What a rotation records for a replay inside the grace window: this prefix, then the fingerprint
- * of the rotating request. Rows rotated before hold a sealed response instead (`v1.…`).
+ * of the rotating request. Nothing secret, so it stays until the row expires (the janitor clears
+ * only sealed responses, and finds them by this prefix: see migration 0021). Rows rotated before
+ * hold a sealed response instead (`v1.…`).
  */
 const REPLAYABLE = 'replayable:';
 
