@@ -85,131 +85,139 @@ describe.skipIf(!hasChromium)(`choosing what an app sees, in a real browser${SKI
     await clickAndLoad(page, `button:has-text("${kind === 'wallet' ? 'Add wallet' : 'Import CSV'}")`);
   }
 
-  it('chooses one of three accounts in the widget, then edits the choice on /account', async () => {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    const email = 'chooser@example.com';
-    await page.goto(`${server.url}/account`);
-    await signInWithKeyboard(page, email, () => smtp.waitForCode(email));
-    await addOnAccount(page, 'wallet', {
-      '#wallet-address': savings,
-      '#wallet-provider': 'bitcoin',
-      '#wallet-label': 'Savings',
-    });
-    await addOnAccount(page, 'wallet', {
-      '#wallet-address': spending,
-      '#wallet-provider': 'bitcoin',
-      '#wallet-label': 'Spending',
-    });
-    await addOnAccount(page, 'csv', { '#csv-content': UNIVERSAL_CSV });
-    await server.kernel.jobs.drain();
+  it(
+    'chooses one of three accounts in the widget, then edits the choice on /account',
+    async () => {
+      const context = await browser.newContext();
+      const page = await context.newPage();
+      const email = 'chooser@example.com';
+      await page.goto(`${server.url}/account`);
+      await signInWithKeyboard(page, email, () => smtp.waitForCode(email));
+      await addOnAccount(page, 'wallet', {
+        '#wallet-address': savings,
+        '#wallet-provider': 'bitcoin',
+        '#wallet-label': 'Savings',
+      });
+      await addOnAccount(page, 'wallet', {
+        '#wallet-address': spending,
+        '#wallet-provider': 'bitcoin',
+        '#wallet-label': 'Spending',
+      });
+      await addOnAccount(page, 'csv', { '#csv-content': UNIVERSAL_CSV });
+      await server.kernel.jobs.drain();
 
-    const { verifier, challenge } = pkcePair();
-    const query = new URLSearchParams({
-      response_type: 'code',
-      client_id: client.id,
-      code_challenge: challenge,
-      code_challenge_method: 'S256',
-      state: 'st-choose',
-    });
-    await page.goto(`${server.url}/connect?${query}`);
-    expect(new URL(page.url()).pathname).toMatch(/^\/connect\/link\//);
-    await clickAndLoad(page, 'a:has-text("Review and continue")');
-    await clickAndLoad(page, 'a:text-is("Continue")');
-    expect(new URL(page.url()).pathname).toMatch(/^\/connect\/link\/[^/]+\/choose$/);
-    expect(await textOf(page, 'h1')).toBe('Choose what Budget Buddy can see');
-    const boxes = page.locator('input[name=connection]');
-    expect(await boxes.count()).toBe(3);
-    for (let i = 0; i < 3; i++) expect(await boxes.nth(i).isChecked()).toBe(true);
-    expect(await textOf(page, 'fieldset')).toMatch(/Savings Bitcoin · up to date ?0\.4 BTC/);
-    await checkPage(page, 'connect-choose');
+      const { verifier, challenge } = pkcePair();
+      const query = new URLSearchParams({
+        response_type: 'code',
+        client_id: client.id,
+        code_challenge: challenge,
+        code_challenge_method: 'S256',
+        state: 'st-choose',
+      });
+      await page.goto(`${server.url}/connect?${query}`);
+      expect(new URL(page.url()).pathname).toMatch(/^\/connect\/link\//);
+      await clickAndLoad(page, 'a:has-text("Review and continue")');
+      await clickAndLoad(page, 'a:text-is("Continue")');
+      expect(new URL(page.url()).pathname).toMatch(/^\/connect\/link\/[^/]+\/choose$/);
+      expect(await textOf(page, 'h1')).toBe('Choose what Budget Buddy can see');
+      const boxes = page.locator('input[name=connection]');
+      expect(await boxes.count()).toBe(3);
+      for (let i = 0; i < 3; i++) expect(await boxes.nth(i).isChecked()).toBe(true);
+      expect(await textOf(page, 'fieldset')).toMatch(/Savings Bitcoin · up to date ?0\.4 BTC/);
+      await checkPage(page, 'connect-choose');
 
-    // Nothing ticked and "Share": asked again, the boxes marked invalid and the first one focused.
-    for (let i = 0; i < 3; i++) await boxes.nth(i).uncheck();
-    await clickAndLoad(page, 'button:has-text("Share with Budget Buddy")');
-    expect(await textOf(page, '[role=alert]')).toBe('Nothing was shared: check the list of accounts below.');
-    expect(await textOf(page, '#share-error')).toContain('Tick at least one account to share');
-    await expectFocus(page, 'input[name=connection]');
-    expect(await boxes.first().getAttribute('aria-invalid')).toBe('true');
-    await checkPage(page, 'connect-choose-error');
+      // Nothing ticked and "Share": asked again, the boxes marked invalid and the first one focused.
+      for (let i = 0; i < 3; i++) await boxes.nth(i).uncheck();
+      await clickAndLoad(page, 'button:has-text("Share with Budget Buddy")');
+      expect(await textOf(page, '[role=alert]')).toBe('Nothing was shared: check the list of accounts below.');
+      expect(await textOf(page, '#share-error')).toContain('Tick at least one account to share');
+      await expectFocus(page, 'input[name=connection]');
+      expect(await boxes.first().getAttribute('aria-invalid')).toBe('true');
+      await checkPage(page, 'connect-choose-error');
 
-    await page.check('label:has-text("Savings") input');
-    await clickAndLoad(page, 'button:has-text("Share with Budget Buddy")');
-    expect(new URL(page.url()).pathname).toMatch(/^\/oauth\/interaction\//);
-    await Promise.all([
-      page.waitForURL((url) => url.href.startsWith(sink.url)),
-      page.click('button:has-text("Allow")'),
-    ]);
-    const code = new URL(page.url()).searchParams.get('code')!;
-    const tokens = await postForm(server, '/oauth/token', {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: sink.url,
-      code_verifier: verifier,
-      client_id: client.id,
-    });
-    const api = new PlatformClient(server, tokens.json.access_token as string);
-    const labels = async () =>
-      ((await api.get('/platform/v2/providers')).body.data.providers as Json[]).map((p) => p.display_label);
-    expect(await labels()).toEqual(['Savings']);
+      await page.check('label:has-text("Savings") input');
+      await clickAndLoad(page, 'button:has-text("Share with Budget Buddy")');
+      expect(new URL(page.url()).pathname).toMatch(/^\/oauth\/interaction\//);
+      await Promise.all([
+        page.waitForURL((url) => url.href.startsWith(sink.url)),
+        page.click('button:has-text("Allow")'),
+      ]);
+      const code = new URL(page.url()).searchParams.get('code')!;
+      const tokens = await postForm(server, '/oauth/token', {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: sink.url,
+        code_verifier: verifier,
+        client_id: client.id,
+      });
+      const api = new PlatformClient(server, tokens.json.access_token as string);
+      const labels = async () =>
+        ((await api.get('/platform/v2/providers')).body.data.providers as Json[]).map((p) => p.display_label);
+      expect(await labels()).toEqual(['Savings']);
 
-    // /account: linked providers with balance and last read, and what Budget Buddy may see and read.
-    await page.goto(`${server.url}/account`);
-    const providers = await textOf(page, '[aria-labelledby=providers-heading]');
-    expect(providers).toMatch(/Savings Bitcoin · up to date 0\.4 BTC Last read/);
-    const sharing = await textOf(page, '[aria-labelledby=sharing-heading]');
-    expect(sharing).toContain('Budget Buddy');
-    expect(sharing).toMatch(/What Budget Buddy read \(1 request in the last 90 days\)/);
-    await page.click('summary:has-text("What Budget Buddy read")');
-    expect(await textOf(page, '[aria-labelledby=sharing-heading] details')).toMatch(
-      /Listed your linked accounts 1 account · GET \/platform\/v2\/providers/,
-    );
-    await checkPage(page, 'account-portfolio');
+      // /account: linked providers with balance and last read, and what Budget Buddy may see and read.
+      await page.goto(`${server.url}/account`);
+      const providers = await textOf(page, '[aria-labelledby=providers-heading]');
+      expect(providers).toMatch(/Savings Bitcoin · up to date 0\.4 BTC Last read/);
+      const sharing = await textOf(page, '[aria-labelledby=sharing-heading]');
+      expect(sharing).toContain('Budget Buddy');
+      expect(sharing).toMatch(/What Budget Buddy read \(1 request in the last 90 days\)/);
+      await page.click('summary:has-text("What Budget Buddy read")');
+      expect(await textOf(page, '[aria-labelledby=sharing-heading] details')).toMatch(
+        /Listed your linked accounts 1 account · GET \/platform\/v2\/providers/,
+      );
+      await checkPage(page, 'account-portfolio');
 
-    await page.check('[aria-labelledby=sharing-heading] label:has-text("Spending") input');
-    await clickAndLoad(page, 'button:has-text("Save")');
-    expect(new URL(page.url()).hash).toMatch(/^#app-/);
-    expect(await textOf(page, '[aria-labelledby=sharing-heading] [role=status]')).toBe(
-      'Saved. Budget Buddy now sees Savings, Spending.',
-    );
-    expect(await labels()).toEqual(['Savings', 'Spending']);
-    await checkPage(page, 'account-portfolio-saved');
+      await page.check('[aria-labelledby=sharing-heading] label:has-text("Spending") input');
+      await clickAndLoad(page, 'button:has-text("Save")');
+      expect(new URL(page.url()).hash).toMatch(/^#app-/);
+      expect(await textOf(page, '[aria-labelledby=sharing-heading] [role=status]')).toBe(
+        'Saved. Budget Buddy now sees Savings, Spending.',
+      );
+      expect(await labels()).toEqual(['Savings', 'Spending']);
+      await checkPage(page, 'account-portfolio-saved');
 
-    await clickAndLoad(page, 'a:has-text("Remove Spending")');
-    expect(await textOf(page, 'h1')).toBe('Remove Spending?');
-    await checkPage(page, 'account-remove-confirm');
-    await clickAndLoad(page, 'button:has-text("Remove Spending")');
-    expect(await textOf(page, '[aria-labelledby=providers-heading] [role=status]')).toContain(
-      'The account was removed',
-    );
-    expect(await labels()).toEqual(['Savings']);
-    await context.close();
-  }, TEST_TIMEOUT_MS);
+      await clickAndLoad(page, 'a:has-text("Remove Spending")');
+      expect(await textOf(page, 'h1')).toBe('Remove Spending?');
+      await checkPage(page, 'account-remove-confirm');
+      await clickAndLoad(page, 'button:has-text("Remove Spending")');
+      expect(await textOf(page, '[aria-labelledby=providers-heading] [role=status]')).toContain(
+        'The account was removed',
+      );
+      expect(await labels()).toEqual(['Savings']);
+      await context.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
 
-  it('suggests the browser’s time zone on the profile page, and offers it when another is saved', async () => {
-    const email = 'zoned@example.com';
-    const paris = await browser.newContext({ timezoneId: 'Europe/Paris' });
-    const page = await paris.newPage();
-    await page.goto(`${server.url}/account/profile`);
-    await signInWithKeyboard(page, email, () => smtp.waitForCode(email));
-    await page.waitForSelector('#tz-suggestion:not([hidden])');
-    expect(await page.inputValue('#time_zone')).toBe('Europe/Paris');
-    expect(await textOf(page, '#tz-suggestion')).toBe('Suggested from this browser: Europe/Paris. Save to keep it.');
-    await checkPage(page, 'account-profile-zone');
-    await clickAndLoad(page, 'button:has-text("Save profile")');
-    expect(await textOf(page, '[aria-labelledby=profile-heading]')).toContain('Europe/Paris');
-    await paris.close();
+  it(
+    'suggests the browser’s time zone on the profile page, and offers it when another is saved',
+    async () => {
+      const email = 'zoned@example.com';
+      const paris = await browser.newContext({ timezoneId: 'Europe/Paris' });
+      const page = await paris.newPage();
+      await page.goto(`${server.url}/account/profile`);
+      await signInWithKeyboard(page, email, () => smtp.waitForCode(email));
+      await page.waitForSelector('#tz-suggestion:not([hidden])');
+      expect(await page.inputValue('#time_zone')).toBe('Europe/Paris');
+      expect(await textOf(page, '#tz-suggestion')).toBe('Suggested from this browser: Europe/Paris. Save to keep it.');
+      await checkPage(page, 'account-profile-zone');
+      await clickAndLoad(page, 'button:has-text("Save profile")');
+      expect(await textOf(page, '[aria-labelledby=profile-heading]')).toContain('Europe/Paris');
+      await paris.close();
 
-    const newYork = await browser.newContext({ timezoneId: 'America/New_York' });
-    const other = await newYork.newPage();
-    await other.goto(`${server.url}/account/profile`);
-    await signInWithKeyboard(other, email, () => smtp.waitForCode(email));
-    await other.waitForSelector('#tz-suggestion:not([hidden])');
-    expect(await other.inputValue('#time_zone')).toBe('Europe/Paris');
-    await other.click('button:has-text("Use America/New_York")');
-    expect(await other.inputValue('#time_zone')).toBe('America/New_York');
-    await expectFocus(other, '#time_zone');
-    await checkPage(other, 'account-profile-zone-offer');
-    await newYork.close();
-  }, TEST_TIMEOUT_MS);
+      const newYork = await browser.newContext({ timezoneId: 'America/New_York' });
+      const other = await newYork.newPage();
+      await other.goto(`${server.url}/account/profile`);
+      await signInWithKeyboard(other, email, () => smtp.waitForCode(email));
+      await other.waitForSelector('#tz-suggestion:not([hidden])');
+      expect(await other.inputValue('#time_zone')).toBe('Europe/Paris');
+      await other.click('button:has-text("Use America/New_York")');
+      expect(await other.inputValue('#time_zone')).toBe('America/New_York');
+      await expectFocus(other, '#time_zone');
+      await checkPage(other, 'account-profile-zone-offer');
+      await newYork.close();
+    },
+    TEST_TIMEOUT_MS,
+  );
 });
