@@ -554,6 +554,107 @@ describe.each(implementations)('issue 10, item 3: the token-store contract — $
     });
   });
 
+  // PostgreSQL answers the lookups of one turn with one query each, and runs its rotations and
+  // redemptions in one statement (lookup-batch.ts, statement-batch.ts): each caller still gets
+  // its own answer, and an input that fails the shared statement fails alone.
+  it('answers many lookups asked in one turn, each with its own answer', async () => {
+    const issued = await Promise.all([1, 2, 3].map(() => issueFamily()));
+    const grantId = await newGrant();
+    const code = newCode(grantId);
+    await codes.insert(code);
+    const revokedJti = `jti-${newTimeOrderedId()}`;
+    await store.transact((tx) => tx.families.revokeAccessToken(revokedJti, NOW + HOUR));
+    const [tokens, foundCodes, revoked] = await Promise.all([
+      Promise.all(
+        [...issued.map((i) => i.token.tokenHash), 'no-such-hash', issued[0]!.token.tokenHash].map((hash) =>
+          store.read((tx) => tx.families.findRefreshToken(hash)),
+        ),
+      ),
+      Promise.all([code.codeHash, 'no-such-code'].map((hash) => store.read((tx) => tx.codes.findByHash(hash)))),
+      Promise.all(
+        [
+          [issued[1]!.family.id, `jti-${newTimeOrderedId()}`],
+          [undefined, revokedJti],
+          ['no-such-family', `jti-${newTimeOrderedId()}`],
+          [undefined, `jti-${newTimeOrderedId()}`],
+        ].map(([familyId, jti]) => store.read((tx) => tx.families.isTokenRevoked(familyId, jti!))),
+      ),
+    ]);
+    expect(tokens.map((t) => t?.id)).toEqual([...issued.map((i) => i.token.id), undefined, issued[0]!.token.id]);
+    expect(tokens[1]?.family.id).toBe(issued[1]!.family.id);
+    expect(foundCodes.map((c) => c?.codeHash)).toEqual([code.codeHash, undefined]);
+    expect(revoked).toEqual([false, true, true, false]);
+  });
+
+  it('rotates many tokens in one turn: each wins or loses alone, and one that breaks a constraint fails alone', async () => {
+    const issued = await Promise.all([1, 2, 3, 4].map(() => issueFamily()));
+    const taken = issued[3]!.token.tokenHash;
+    const rotation = ({ family, token }: (typeof issued)[number], tokenHash?: string): RefreshTokenRotation => ({
+      rotatedId: token.id,
+      rotatedAt: NOW + 1,
+      replayable: 'replayable:fingerprint',
+      replayableUntil: NOW + 10_000,
+      successor: newRefreshToken(family.id, { parentId: token.id, ...(tokenHash ? { tokenHash } : {}) }),
+      familyExpiresAt: null,
+      revokedAccessToken: null,
+    });
+    // Two rotations of the first token, one whose successor reuses another token's hash.
+    const rotations = [rotation(issued[0]!), rotation(issued[0]!), rotation(issued[1]!), rotation(issued[2]!, taken)];
+    const outcomes = await Promise.allSettled(rotations.map((r) => store.transactOne((tx) => tx.families.rotate(r))));
+    const values = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'failed'));
+    expect(values.slice(0, 2).sort()).toEqual([false, true]);
+    expect(values.slice(2)).toEqual([true, 'failed']);
+    const winner = rotations[values.indexOf(true)]!;
+    for (const r of [winner, rotations[2]!])
+      expect(await store.read((tx) => tx.families.findRefreshToken(r.successor.tokenHash))).toMatchObject({
+        id: r.successor.id,
+        status: 'active',
+      });
+    expect(await store.read((tx) => tx.families.findRefreshToken(issued[1]!.token.tokenHash))).toMatchObject({
+      status: 'rotated',
+    });
+    // The failed rotation left its token as it was, and the token whose hash it reused too.
+    expect(await store.read((tx) => tx.families.findRefreshToken(issued[2]!.token.tokenHash))).toMatchObject({
+      status: 'active',
+      rotatedAt: null,
+    });
+    expect(await store.read((tx) => tx.families.findRefreshToken(taken))).toMatchObject({ id: issued[3]!.token.id });
+  });
+
+  it('redeems many codes in one turn: each wins or loses alone, and one that breaks a constraint fails alone', async () => {
+    const grantId = await newGrant();
+    const issued = [1, 2, 3].map(() => newCode(grantId));
+    for (const code of issued) await codes.insert(code);
+    const { token: existing } = await issueFamily();
+    const redemption = (code: NewAuthorizationCode, tokenHash?: string): CodeRedemption => {
+      const family = newFamily(grantId);
+      const refreshToken = newRefreshToken(family.id, tokenHash ? { tokenHash } : {});
+      return { codeHash: code.codeHash, now: NOW + 1, family, refreshToken };
+    };
+    const redemptions = [
+      redemption(issued[0]!),
+      redemption(issued[0]!),
+      redemption(issued[1]!),
+      redemption(issued[2]!, existing.tokenHash),
+      { ...redemption(issued[1]!), codeHash: 'no-such-code' },
+    ];
+    const outcomes = await Promise.allSettled(redemptions.map((r) => store.transactOne((tx) => tx.codes.redeem(r))));
+    const values = outcomes.map((o) => (o.status === 'fulfilled' ? o.value : 'failed'));
+    expect(values.slice(0, 2).sort()).toEqual([false, true]);
+    expect(values.slice(2)).toEqual([true, 'failed', false]);
+    const winner = redemptions[values.indexOf(true)]!;
+    for (const r of [winner, redemptions[2]!]) {
+      expect(await store.read((tx) => tx.codes.findByHash(r.codeHash))).toMatchObject({ familyId: r.family.id });
+      expect(await store.read((tx) => tx.families.findRefreshToken(r.refreshToken!.tokenHash))).toMatchObject({
+        familyId: r.family.id,
+      });
+    }
+    // The failed redemption left its code unconsumed and started no family.
+    expect(await store.read((tx) => tx.codes.findByHash(issued[2]!.codeHash))).toMatchObject({ consumedAt: null });
+    expect(await families.findFamily(redemptions[3]!.family.id)).toBeUndefined();
+    expect(await families.findFamily(redemptions[4]!.family.id)).toBeUndefined();
+  });
+
   it('keeps nothing of a unit that throws, and what a unit wrote is seen by its later statements', async () => {
     const family = newFamily(null);
     const token = newRefreshToken(family.id);

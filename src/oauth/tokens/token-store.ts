@@ -75,20 +75,23 @@ export function createSqliteTokenStore(
 /** Named prepared statements on pg: reads and one-statement units on the pool, other units on one connection between BEGIN and COMMIT. */
 export function createPostgresTokenStore(database: Extract<DatabaseHandle, { dialect: 'postgres' }>): TokenStore {
   const { pool } = database;
-  const outsideTransaction = new PostgresTokenStatements((query) => pool.query(query));
+  const outsideTransaction = PostgresTokenStatements.withBatchedLookups((query) => pool.query(query));
+  // The hot one-statement units of a turn share a statement (statement-batch.ts).
+  const rotations = PostgresTokenStatements.rotationBatch((query) => pool.query(query));
+  const redemptions = PostgresTokenStatements.redemptionBatch((query) => pool.query(query));
   return {
     read: (work) => work(outsideTransaction),
     transact: (work) =>
       inPostgresTransaction(pool, (client) => work(new PostgresTokenStatements((query) => client.query(query)))),
     transactOne: (work) => {
       let statements = 0;
-      return work(
-        new PostgresTokenStatements((query) => {
-          // A second statement would commit apart from the first: that unit needs `transact`.
-          if (++statements > 1) return Promise.reject(new Error('transactOne ran a unit of more than one statement'));
-          return pool.query(query);
-        }),
-      );
+      // A second statement would commit apart from the first: that unit needs `transact`.
+      const once = <T>(statement: () => Promise<T>): Promise<T> =>
+        ++statements > 1 ? Promise.reject(new Error('transactOne ran a unit of more than one statement')) : statement();
+      const tx = new PostgresTokenStatements((query) => once(() => pool.query(query)));
+      tx.families.rotate = (rotation) => once(() => rotations.run(rotation));
+      tx.codes.redeem = (redemption) => once(() => redemptions.run(redemption));
+      return work(tx);
     },
   };
 }
