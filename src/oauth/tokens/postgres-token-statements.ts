@@ -27,12 +27,22 @@ function prepared(name: string, text: string): (values: unknown[]) => pg.QueryCo
   return (values) => ({ name: tagged, text, values });
 }
 
+/**
+ * An unnamed statement, planned anew for its parameters at every run: for statements over
+ * arrays of keys. A named one keeps the generic plan it chose on its connection, and one chosen
+ * while a table was nearly empty scans the whole table once it has grown (seen: a batch of code
+ * redemptions took 150-950 ms once 72,000 codes were stored). A plan made at the run sees the
+ * table's current size and the array's length. Its parsing is paid once per batch, not per key.
+ */
+function planned(text: string): (values: unknown[]) => pg.QueryConfig {
+  return (values) => ({ text, values });
+}
+
 // Columns are named, never `*`: a column added later must not change the result of a statement
 // that a running node keeps prepared ("cached plan must not change result type").
 // Lookups by any number of keys, so that those of one turn share a query (lookup-batch.ts); each
 // row says which key it answers.
-const findRefreshTokens = prepared(
-  'find_refresh_tokens',
+const findRefreshTokens = planned(
   `SELECT r.token_hash, r.id, r.family_id, r.status, r.scopes, r.created_at, r.expires_at, r.rotated_at, r.access_jti, r.access_expires_at,
           r.successor_response, r.successor_response_expires_at, r.dpop_jkt,
           f.grant_id, f.client_id, f.user_id, f.scopes AS family_scopes, f.resources, f.auth_time, f.session_id, f.expires_at AS family_expires_at, f.revoked_at,
@@ -89,8 +99,7 @@ const rotate = prepared(
 // rotation. Each rotation still wins only while its token is active; the successors, family
 // extensions and revoked access tokens follow only the rotations that won. A batch never holds
 // one token twice.
-const rotateMany = prepared(
-  'rotate_many',
+const rotateMany = planned(
   `WITH input AS (
      SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::bigint[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
                           $10::bigint[], $11::bigint[], $12::text[], $13::bigint[], $14::text[], $15::bigint[], $16::text[], $17::bigint[])
@@ -138,8 +147,7 @@ const redeem = prepared(
 // `redeem` for the redemptions of one turn (statement-batch.ts), as `rotate_many` is for rotations:
 // each code is consumed only while unconsumed and its grant live, and only the redemptions that
 // won start their family and its first refresh token. A batch never holds one code twice.
-const redeemMany = prepared(
-  'redeem_many',
+const redeemMany = planned(
   `WITH input AS (
      SELECT * FROM unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bigint[],
                           $10::bigint[], $11::bigint[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::text[],
@@ -182,15 +190,13 @@ const revokeAccessToken = prepared(
   'INSERT INTO revoked_access_tokens (jti, expires_at) VALUES ($1, $2) ON CONFLICT (jti) DO NOTHING',
 );
 // Whether each access token is revoked: its family revoked or gone, or its jti listed.
-const areTokensRevoked = prepared(
-  'are_tokens_revoked',
+const areTokensRevoked = planned(
   `SELECT i.family_id, i.jti,
           (i.family_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM token_families WHERE id = i.family_id AND revoked_at IS NULL))
           OR EXISTS (SELECT 1 FROM revoked_access_tokens WHERE jti = i.jti) AS revoked
    FROM unnest($1::text[], $2::text[]) AS i(family_id, jti)`,
 );
-const findCodes = prepared(
-  'find_codes',
+const findCodes = planned(
   `SELECT c.code_hash, c.client_id, c.user_id, c.grant_id, c.redirect_uri, c.redirect_uri_sent, c.code_challenge, c.code_challenge_method,
           c.scopes, c.resources, c.nonce, c.auth_time, c.expires_at, c.consumed_at, c.family_id, c.session_id, c.dpop_jkt,
           g.id AS live_grant_id
@@ -269,10 +275,11 @@ function columnsOf(rows: unknown[][], order: number[]): unknown[][] {
 }
 
 /**
- * The statements of `TokenTransaction` on PostgreSQL, as raw pg named prepared statements: they
- * keep SQLite's contract (test/oauth/token-store-contract.test.ts runs both), without Kysely
- * building and compiling it anew for every request. Parameters bind by position, straight from
- * the domain objects; rows become domain objects through the repositories' row functions.
+ * The statements of `TokenTransaction` on PostgreSQL as raw pg statements (named and prepared,
+ * except those over arrays of keys): they keep SQLite's contract (token-store-contract.test.ts
+ * runs both), without Kysely building and compiling them anew for every request. Parameters bind
+ * by position, straight from the domain objects; rows become domain objects through the
+ * repositories' row functions.
  * `run` says where they go: the pool, or the connection a unit holds (see token-store.ts).
  */
 export class PostgresTokenStatements {
