@@ -72,7 +72,10 @@ export function createSqliteTokenStore(
   };
 }
 
-/** Named prepared statements on pg: reads and one-statement units on the pool, other units on one connection between BEGIN and COMMIT. */
+/**
+ * Raw statements on pg: reads and one-statement units on the pool, other units on one connection
+ * between BEGIN and COMMIT. The reads, rotations and redemptions of one turn share a statement.
+ */
 export function createPostgresTokenStore(database: Extract<DatabaseHandle, { dialect: 'postgres' }>): TokenStore {
   const { pool } = database;
   const outsideTransaction = PostgresTokenStatements.withBatchedLookups((query) => pool.query(query));
