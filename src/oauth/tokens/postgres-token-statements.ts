@@ -123,7 +123,7 @@ const rotateMany = planned(
      INSERT INTO revoked_access_tokens (jti, expires_at) SELECT revoked_jti, revoked_expires_at FROM won WHERE revoked_jti IS NOT NULL
      ON CONFLICT (jti) DO NOTHING
    )
-   SELECT id FROM rotated`,
+   SELECT id AS won FROM rotated`,
 );
 const redeem = prepared(
   'redeem',
@@ -173,7 +173,7 @@ const redeemMany = planned(
             access_expires_at, NULL, NULL, dpop_jkt
      FROM won WHERE token_id IS NOT NULL
    )
-   SELECT code_hash FROM consumed`,
+   SELECT code_hash AS won FROM consumed`,
 );
 // The family and its refresh tokens in one statement: atomic by itself, one round trip.
 const revokeFamily = prepared(
@@ -317,32 +317,20 @@ export class PostgresTokenStatements {
    */
   static rotationBatch(run: RunStatement): StatementBatch<RefreshTokenRotation, boolean> {
     const alone = new PostgresTokenStatements(run);
-    return new StatementBatch({
+    return compareAndSetBatch(run, {
       keyOf: (rotation) => rotation.rotatedId,
-      runMany: async (rotations) => {
-        const { rows } = await run<{ id: string }>(
-          rotateMany(columnsOf(rotations.map(rotationValues), ROTATE_MANY_ORDER)),
-        );
-        const won = new Set(rows.map((row) => row.id));
-        return rotations.map((rotation) => won.has(rotation.rotatedId));
-      },
-      runOne: (rotation) => alone.families.rotate(rotation),
+      statement: (rotations) => rotateMany(columnsOf(rotations.map(rotationValues), ROTATE_MANY_ORDER)),
+      alone: (rotation) => alone.families.rotate(rotation),
     });
   }
 
   /** Redemptions from any number of units, in batches (`redeem_many`), as `rotationBatch` runs rotations. */
   static redemptionBatch(run: RunStatement): StatementBatch<CodeRedemption, boolean> {
     const alone = new PostgresTokenStatements(run);
-    return new StatementBatch({
+    return compareAndSetBatch(run, {
       keyOf: (redemption) => redemption.codeHash,
-      runMany: async (redemptions) => {
-        const { rows } = await run<{ code_hash: string }>(
-          redeemMany(columnsOf(redemptions.map(redemptionValues), REDEEM_MANY_ORDER)),
-        );
-        const won = new Set(rows.map((row) => row.code_hash));
-        return redemptions.map((redemption) => won.has(redemption.codeHash));
-      },
-      runOne: (redemption) => alone.codes.redeem(redemption),
+      statement: (redemptions) => redeemMany(columnsOf(redemptions.map(redemptionValues), REDEEM_MANY_ORDER)),
+      alone: (redemption) => alone.codes.redeem(redemption),
     });
   }
 
@@ -369,6 +357,29 @@ export class PostgresTokenStatements {
         (await run<{ redeemed: number }>(redeem(redemptionValues(redemption)))).rows[0]!.redeemed === 1,
     };
   }
+}
+
+/**
+ * Compare-and-set writes in batches: `statement` writes every input that wins and returns its key
+ * as `won`; `alone` is the same write for one input.
+ */
+function compareAndSetBatch<I>(
+  run: RunStatement,
+  options: {
+    keyOf: (input: I) => string;
+    statement: (inputs: I[]) => pg.QueryConfig;
+    alone: (input: I) => Promise<boolean>;
+  },
+): StatementBatch<I, boolean> {
+  return new StatementBatch({
+    keyOf: options.keyOf,
+    runMany: async (inputs) => {
+      const { rows } = await run<{ won: string }>(options.statement(inputs));
+      const won = new Set(rows.map((row) => row.won));
+      return inputs.map((input) => won.has(options.keyOf(input)));
+    },
+    runOne: options.alone,
+  });
 }
 
 /** Refresh tokens with their families, by hash (those found). */
