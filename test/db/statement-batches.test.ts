@@ -88,6 +88,14 @@ describe('StatementBatch: the writes of one turn share one statement', () => {
     expect(calls).toEqual([{ many: ['a', 'b:bad', 'c'] }, { one: 'a' }, { one: 'b:bad' }, { one: 'c' }]);
   });
 
+  it('runs a batch of one again alone when it failed for something else, such as a deadlock with another node', async () => {
+    const deadlock = Object.assign(new Error('deadlock detected'), { code: '40P01' });
+    let first = true;
+    const { batch, calls } = recorder(() => (first ? ((first = false), deadlock) : undefined));
+    expect(await batch.run('a')).toBe('one a');
+    expect(calls).toEqual([{ many: ['a'] }, { one: 'a' }]);
+  });
+
   it('fails every input at once when the database is out of reach, without trying each again', async () => {
     const { batch, calls } = recorder(() => unavailable());
     const outcomes = await Promise.allSettled(['a', 'b'].map((input) => batch.run(input)));

@@ -69,7 +69,8 @@ export class StatementBatch<I, O> {
     try {
       outputs = await this.options.runMany(batch.map((e) => e.input));
     } catch (error) {
-      if (isDatabaseUnavailable(error) || batch.length === 1) {
+      // Even a batch of one runs again alone: a deadlock with another node's batch may have chosen it.
+      if (isDatabaseUnavailable(error)) {
         for (const entry of batch) entry.reject(error);
         return;
       }
