@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { purgeExpired } from '../../src/kernel/jobs/janitor.ts';
 import { PageAgent } from '../helpers/browser.ts';
 import { createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
 import { testDialects } from '../helpers/database.ts';
@@ -172,6 +173,30 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
     const narrowed = await refresh(rotated.json.refresh_token as string, { scope: 'offline_access read:bookings' });
     expect(narrowed.status).toBe(200);
     expect(narrowed.json.id_token).toBeUndefined();
+  });
+
+  it('a refresh token kept unused until just before its expiry outlives the janitor: its family lives as long', async () => {
+    const tokens = await freshTokens(); // caledee: refresh tokens live 30 days
+    const day = 86_400_000;
+    let advanced = 0;
+    const advance = (ms: number) => {
+      server.clock.advance(ms);
+      advanced += ms;
+    };
+    try {
+      // Rotated half a day in: the successor lives until day 30.5, past its family's first expiry.
+      advance(day / 2);
+      const rotated = await refresh(tokens.refresh_token);
+      expect(rotated.status).toBe(200);
+      // Day 30 and 11 hours: the successor has an hour left when the janitor runs.
+      advance(30 * day - 60 * 60_000);
+      await purgeExpired(server.kernel.database.db, server.clock.now(), 100, server.purgers);
+      const last = await refresh(rotated.json.refresh_token as string);
+      expect(last.json.error).toBeUndefined();
+      expect(last.status).toBe(200);
+    } finally {
+      server.clock.advance(-advanced);
+    }
   });
 
   it('an expired refresh token is refused', async () => {

@@ -24,6 +24,7 @@ import * as janitorIndexes from './migrations/0018-janitor-indexes.ts';
 import * as lookupIndexes from './migrations/0019-lookup-indexes.ts';
 import * as bookingsByCreation from './migrations/0020-bookings-by-creation.ts';
 import * as sealedResponsesIndex from './migrations/0021-sealed-responses-index.ts';
+import * as familiesOutliveTokens from './migrations/0022-families-outlive-their-tokens.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -51,6 +52,7 @@ const migrations: Record<string, Migration> = {
   '0019-lookup-indexes': lookupIndexes,
   '0020-bookings-by-creation': bookingsByCreation,
   '0021-sealed-responses-index': sealedResponsesIndex,
+  '0022-families-outlive-their-tokens': familiesOutliveTokens,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -175,8 +175,10 @@ async function commitRotation(
       accessExpiresAt: minted.access.expiresAt,
       dpopJkt,
     },
-    // Refresh tokens slide; the family's expiry (for the janitor) follows, a day at a time.
-    familyExpiresAt: refresh.expiresAt - record.family.expiresAt > FAMILY_EXTENSION_STEP_MS ? refresh.expiresAt : null,
+    // Refresh tokens slide; the family's expiry (for the janitor, which deletes a family with its
+    // tokens) follows, a day ahead: it never ends before a token of its own, and is written at
+    // most once a day for a family that rotates all the time.
+    familyExpiresAt: refresh.expiresAt > record.family.expiresAt ? refresh.expiresAt + FAMILY_EXTENSION_STEP_MS : null,
     revokedAccessToken: revokedAccessJti ? { jti: revokedAccessJti, expiresAt: record.accessExpiresAt! } : null,
   };
   if (!(await ctx.tokenStore.transactOne((tx) => tx.families.rotate(rotation)))) return undefined;

@@ -1,0 +1,23 @@
+import { sql, type Kysely } from 'kysely';
+
+/**
+ * A token family's `expires_at` tells the janitor when to delete it, and with it every refresh
+ * token it holds (on delete cascade). Rotations used to move it only once a successor outlived
+ * it by more than a day, so a successor could outlive its family by up to a day: a client that
+ * kept it unused until its last day found it deleted, as if it had expired early. Rotations now
+ * keep the family a day ahead of its newest token (refresh-token.ts); this brings the families
+ * stored before up to the same rule. Revoked families are left as they are: their tokens no
+ * longer work in any case. Reads each family's tokens once, through refresh_tokens_family.
+ */
+export async function up(db: Kysely<unknown>): Promise<void> {
+  await sql`
+    update token_families
+    set expires_at = (select max(r.expires_at) from refresh_tokens r where r.family_id = token_families.id) + 86400000
+    where revoked_at is null
+      and expires_at < (select max(r.expires_at) from refresh_tokens r where r.family_id = token_families.id)`.execute(
+    db,
+  );
+}
+
+/** Later expiries are harmless to the schema before: nothing to undo. */
+export async function down(): Promise<void> {}
