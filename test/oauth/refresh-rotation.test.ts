@@ -66,6 +66,18 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
     ).length;
   };
 
+  /** A refresh token's expiry and its family's (epoch ms). */
+  const familyOf = async (token: string) => {
+    const { tokenKey } = await import('../../src/kernel/crypto/tokens.ts');
+    const row = await server.kernel.database.db
+      .selectFrom('refresh_tokens')
+      .innerJoin('token_families', 'token_families.id', 'refresh_tokens.family_id')
+      .select(['refresh_tokens.expires_at as tokenExpiresAt', 'token_families.expires_at as familyExpiresAt'])
+      .where('refresh_tokens.token_hash', '=', tokenKey(token))
+      .executeTakeFirstOrThrow();
+    return { tokenExpiresAt: Number(row.tokenExpiresAt), familyExpiresAt: Number(row.familyExpiresAt) };
+  };
+
   it('20 parallel refreshes with one token produce one successor, and one access token minted again', async () => {
     const tokens = await freshTokens();
     const answers = await Promise.all(Array.from({ length: 20 }, () => refresh(tokens.refresh_token)));
@@ -188,6 +200,9 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
       advance(day / 2);
       const rotated = await refresh(tokens.refresh_token);
       expect(rotated.status).toBe(200);
+      // The family moved to a day past its newest token: written once, not at every rotation.
+      const successor = await familyOf(rotated.json.refresh_token as string);
+      expect(successor.familyExpiresAt).toBe(successor.tokenExpiresAt + day);
       // Day 30 and 11 hours: the successor has an hour left when the janitor runs.
       advance(30 * day - 60 * 60_000);
       await purgeExpired(server.kernel.database.db, server.clock.now(), 100, server.purgers);
@@ -196,6 +211,33 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
       expect(last.status).toBe(200);
     } finally {
       server.clock.advance(-advanced);
+    }
+  });
+
+  it('a family of tokens that live less than a day is kept one lifetime past its newest token, not a day', async () => {
+    const brief = await createTestClient(server, {
+      type: 'public',
+      redirectUris: ['http://127.0.0.1/cb'],
+      allowedScopes: ['openid', 'offline_access'],
+      refreshTokenTtl: 600,
+    });
+    const authorized = await authorizeThroughPages(server, agent, smtp, brief, {
+      params: { scope: 'openid offline_access' },
+    });
+    const tokens = (await exchangeCode(server, brief, authorized)) as { refresh_token: string };
+    server.clock.advance(60_000);
+    try {
+      const rotated = await postForm(server, '/oauth/token', {
+        grant_type: 'refresh_token',
+        refresh_token: tokens.refresh_token,
+        client_id: brief.id,
+      });
+      expect(rotated.status).toBe(200);
+      const successor = await familyOf(rotated.json.refresh_token as string);
+      expect(successor.tokenExpiresAt - server.clock.now()).toBeGreaterThan(590_000); // its 10 minutes
+      expect(successor.familyExpiresAt).toBe(successor.tokenExpiresAt + 600_000);
+    } finally {
+      server.clock.advance(-60_000);
     }
   });
 

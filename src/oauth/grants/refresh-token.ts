@@ -176,9 +176,13 @@ async function commitRotation(
       dpopJkt,
     },
     // Refresh tokens slide; the family's expiry (for the janitor, which deletes a family with its
-    // tokens) follows, a day ahead: it never ends before a token of its own, and is written at
-    // most once a day for a family that rotates all the time.
-    familyExpiresAt: refresh.expiresAt > record.family.expiresAt ? refresh.expiresAt + FAMILY_EXTENSION_STEP_MS : null,
+    // tokens) follows, ahead of the newest token: it never ends before a token of its own, and a
+    // family that rotates all the time is written at most once a day (or once a lifetime, for
+    // tokens that live less than a day, whose families need not linger a day).
+    familyExpiresAt:
+      refresh.expiresAt > record.family.expiresAt
+        ? refresh.expiresAt + Math.min(FAMILY_EXTENSION_STEP_MS, refresh.expiresAt - now)
+        : null,
     revokedAccessToken: revokedAccessJti ? { jti: revokedAccessJti, expiresAt: record.accessExpiresAt! } : null,
   };
   if (!(await ctx.tokenStore.transactOne((tx) => tx.families.rotate(rotation)))) return undefined;
