@@ -3,6 +3,7 @@ import { purgeExpired } from '../../src/kernel/jobs/janitor.ts';
 import { testDialects } from '../helpers/database.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { createTestClient } from '../helpers/clients.ts';
+import { familyRow, refreshTokenRow } from '../helpers/token-rows.ts';
 
 describe.each(testDialects())('janitor (%s)', (dialect) => {
   let server: TestServer;
@@ -15,18 +16,7 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
     const db = server.kernel.database.db;
     const client = await createTestClient(server);
     const now = server.clock.now();
-    const family = (id: string, expiresAt: number) => ({
-      id,
-      grant_id: null,
-      client_id: client.id,
-      user_id: null,
-      scopes: '[]',
-      resources: '[]',
-      auth_time: null,
-      created_at: now - 10,
-      expires_at: expiresAt,
-      revoked_at: null,
-    });
+    const family = (id: string, expiresAt: number) => familyRow(client.id, id, expiresAt, { created_at: now - 10 });
     const rows = (count: number, expiresAt: number, prefix: string) =>
       Array.from({ length: count }, (_, i) => ({ jti: `${prefix}-${i}`, expires_at: expiresAt }));
     await db
@@ -47,22 +37,14 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
       .execute();
     await db
       .insertInto('refresh_tokens')
-      .values({
-        id: 'r-old',
-        token_hash: 'h-old',
-        family_id: 'f-old',
-        parent_id: null,
-        status: 'active',
-        scopes: '[]',
-        created_at: now - 10,
-        expires_at: now + 1000,
-        rotated_at: null,
-        access_jti: null,
-        access_expires_at: null,
-        successor_response: 'sealed',
-        successor_response_expires_at: now - 1,
-        dpop_jkt: null,
-      })
+      .values(
+        refreshTokenRow('r-old', 'f-old', now + 1000, {
+          token_hash: 'h-old',
+          created_at: now - 10,
+          successor_response: 'sealed',
+          successor_response_expires_at: now - 1,
+        }),
+      )
       .execute();
     await db
       .insertInto('dpop_proofs')
@@ -74,22 +56,15 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
 
     // A live family. Rotations of earlier versions recorded sealed responses (live tokens): 11 of
     // their windows closed, one still open. Rotations now record a request's fingerprint: 3 closed.
-    const rotated = (i: number, recorded: string, windowEnd: number) => ({
-      id: `r-rotated-${i}`,
-      token_hash: `h-rotated-${i}`,
-      family_id: 'f-live',
-      parent_id: null,
-      status: 'rotated' as const,
-      scopes: '[]',
-      created_at: now - 10,
-      expires_at: now + 60_000,
-      rotated_at: now - 10,
-      access_jti: null,
-      access_expires_at: null,
-      successor_response: recorded,
-      successor_response_expires_at: windowEnd,
-      dpop_jkt: null,
-    });
+    const rotated = (i: number, recorded: string, windowEnd: number) =>
+      refreshTokenRow(`r-rotated-${i}`, 'f-live', now + 60_000, {
+        token_hash: `h-rotated-${i}`,
+        status: 'rotated',
+        created_at: now - 10,
+        rotated_at: now - 10,
+        successor_response: recorded,
+        successor_response_expires_at: windowEnd,
+      });
     await db
       .insertInto('token_families')
       .values(family('f-live', now + 60_000))

@@ -4,6 +4,7 @@ import * as familiesOutliveTokens from '../../src/kernel/db/migrations/0022-fami
 import { testDialects } from '../helpers/database.ts';
 import { startTestServer, type TestServer } from '../helpers/server.ts';
 import { createTestClient } from '../helpers/clients.ts';
+import { familyRow, refreshTokenRow } from '../helpers/token-rows.ts';
 
 const DAY = 86_400_000;
 
@@ -17,34 +18,10 @@ describe.each(testDialects())('migration 0022: token families outlive their toke
   it('moves a family ending before its newest token to a day after it, and leaves every other alone', async () => {
     const db = server.kernel.database.db;
     const client = await createTestClient(server);
-    const family = (id: string, expiresAt: number, revokedAt: number | null = null) => ({
-      id,
-      grant_id: null,
-      client_id: client.id,
-      user_id: null,
-      scopes: '[]',
-      resources: '[]',
-      auth_time: null,
-      created_at: 1,
-      expires_at: expiresAt,
-      revoked_at: revokedAt,
-    });
-    const token = (id: string, familyId: string, expiresAt: number) => ({
-      id: `m22-${id}`,
-      token_hash: `m22-hash-${id}`,
-      family_id: familyId,
-      parent_id: null,
-      status: 'active' as const,
-      scopes: '[]',
-      created_at: 1,
-      expires_at: expiresAt,
-      rotated_at: null,
-      access_jti: null,
-      access_expires_at: null,
-      successor_response: null,
-      successor_response_expires_at: null,
-      dpop_jkt: null,
-    });
+    const family = (id: string, expiresAt: number, revokedAt: number | null = null) =>
+      familyRow(client.id, id, expiresAt, { revoked_at: revokedAt });
+    const token = (id: string, familyId: string, expiresAt: number) =>
+      refreshTokenRow(`m22-${id}`, familyId, expiresAt);
     await db
       .insertInto('token_families')
       .values([
