@@ -5,8 +5,9 @@ import { sql, type Kysely } from 'kysely';
  * token it holds (on delete cascade). Rotations used to move it only once a successor outlived
  * it by more than a day, so a successor could outlive its family by up to a day: a client that
  * kept it unused until its last day found it deleted, as if it had expired early. Rotations now
- * keep the family a day ahead of its newest token (refresh-token.ts); this brings the families
- * stored before up to the same rule. Revoked families are left as they are: their tokens no
+ * keep the family a day ahead of its newest token, or one lifetime ahead for tokens that live
+ * less than a day (refresh-token.ts); this gives the families stored before a day, since their
+ * tokens' lifetime is not known here. Revoked families are left as they are: their tokens no
  * longer work in any case. Reads each family's tokens once, through refresh_tokens_family.
  */
 export async function up(db: Kysely<unknown>): Promise<void> {
