@@ -181,7 +181,7 @@ async function commitRotation(
     // tokens that live less than a day, whose families need not linger a day).
     familyExpiresAt:
       refresh.expiresAt > record.family.expiresAt
-        ? refresh.expiresAt + Math.min(FAMILY_EXTENSION_STEP_MS, refresh.expiresAt - now)
+        ? refresh.expiresAt + Math.min(FAMILY_EXTENSION_STEP_MS, refresh.lifetimeMs)
         : null,
     revokedAccessToken: revokedAccessJti ? { jti: revokedAccessJti, expiresAt: record.accessExpiresAt! } : null,
   };

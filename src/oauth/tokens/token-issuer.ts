@@ -42,7 +42,8 @@ export interface IssueInput {
 export interface IssuedTokens {
   response: TokenResponse;
   access: { jti: string; expiresAt: number };
-  refresh?: { hash: string; expiresAt: number };
+  /** The refresh token's lookup key, its expiry (epoch ms) and its lifetime (ms). */
+  refresh?: { hash: string; expiresAt: number; lifetimeMs: number };
   /** Under `caledee` a rotation revokes the previous access token as well. */
   revokeOldAccessOnRotation: boolean;
 }
@@ -110,7 +111,7 @@ export function mintTokens(
   if (input.withRefreshToken) {
     const token = input.refreshToken ?? newOrderedToken('rt_', now);
     response.refresh_token = token;
-    refresh = { hash: tokenKey(token), expiresAt: now + life.refreshTtl * 1000 };
+    refresh = { hash: tokenKey(token), expiresAt: now + life.refreshTtl * 1000, lifetimeMs: life.refreshTtl * 1000 };
   }
   // Every response whose scopes include `openid` carries an ID token, a refresh's too (the
   // contract's token response; OIDC Core §12.2 gives its rules: same iss, sub, aud and auth_time).
