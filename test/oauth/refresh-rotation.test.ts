@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tokenKey } from '../../src/kernel/crypto/tokens.ts';
 import { purgeExpired } from '../../src/kernel/jobs/janitor.ts';
 import { PageAgent } from '../helpers/browser.ts';
 import { createTestClient, postForm, type TestClient } from '../helpers/clients.ts';
@@ -51,7 +52,6 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
       ...extra,
     });
   const familySize = async (token: string) => {
-    const { tokenKey } = await import('../../src/kernel/crypto/tokens.ts');
     const row = await server.kernel.database.db
       .selectFrom('refresh_tokens')
       .select('family_id')
@@ -68,7 +68,6 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
 
   /** A refresh token's expiry and its family's (epoch ms). */
   const familyOf = async (token: string) => {
-    const { tokenKey } = await import('../../src/kernel/crypto/tokens.ts');
     const row = await server.kernel.database.db
       .selectFrom('refresh_tokens')
       .innerJoin('token_families', 'token_families.id', 'refresh_tokens.family_id')
@@ -103,7 +102,6 @@ describe.each(testDialects())('refresh token rotation (%s)', (dialect) => {
 
   it('a token rotated before successors were derived still gets its sealed response back', async () => {
     const tokens = await freshTokens();
-    const { tokenKey } = await import('../../src/kernel/crypto/tokens.ts');
     expect((await refresh(tokens.refresh_token)).status).toBe(200);
     const db = server.kernel.database.db;
     const row = await db
