@@ -1,5 +1,5 @@
 // Thin wrapper over autocannon: one bounded run -> one LoadResult row.
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 
 export interface LoadResult {
@@ -131,8 +131,43 @@ export function sampleMainThreadCpuUs(pid: number): number {
   return cpuUsOf(`/proc/${pid}/task/${pid}/stat`);
 }
 
+/**
+ * CPU time each PostgreSQL process on this machine has used so far (its backends, WAL writer,
+ * checkpointer, autovacuum), in µs by process id; empty when none runs here (a database on another
+ * host). On a shared host the database's CPU comes out of the servers' share, so a bench reports it.
+ */
+export function samplePostgresCpuUs(): Map<number, number> {
+  const byPid = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // the process ended meanwhile
+    }
+    // The command name stays `postgres` whatever title a backend gives itself.
+    if (stat.startsWith(`${entry} (postgres) `)) byPid.set(Number(entry), cpuUsOfStat(stat));
+  }
+  return byPid;
+}
+
+/**
+ * The CPU the processes of two `samplePostgresCpuUs` readings used between them: a process that
+ * started in between counts whole, one that ended counts nothing (its last share is lost, where a
+ * plain difference of sums would go negative).
+ */
+export function postgresCpuUsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let used = 0;
+  for (const [pid, cpuUs] of after) used += cpuUs - (before.get(pid) ?? 0);
+  return used;
+}
+
 function cpuUsOf(statFile: string): number {
-  const stat = readFileSync(statFile, 'utf8');
+  return cpuUsOfStat(readFileSync(statFile, 'utf8'));
+}
+
+function cpuUsOfStat(stat: string): number {
   // Fields after the parenthesised command name (which may hold spaces): utime and stime are the 12th and 13th.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1_000_000) / CLOCK_TICKS_PER_SECOND;

@@ -14,7 +14,8 @@
 //                              exchange, wallet); unset: all of them
 //   BENCH_CPU_PROFILE_DIR=dir  start Consentry with node --cpu-prof; the profile lands in dir when it stops
 //   BENCH_DATABASE_URL=postgres://…  run Consentry on PostgreSQL (a database of its own, dropped after)
-//                              instead of a SQLite file
+//                              instead of a SQLite file; the table then adds the database's CPU per
+//                              request (its processes on this host) and the WAL it wrote per request
 //   BENCH_NODES=1              Consentry processes sharing that database; the load is spread over them
 //                              (connections split evenly), their rates summed and their CPU added up
 //   BENCH_SETTINGS=MEMORY_MODE=fast,…  Consentry settings for its nodes (the shell's own never reach them)
@@ -29,12 +30,15 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type pg from 'pg';
 import {
   benchSeconds,
   formatTable,
   measure,
   sampleCpuUs,
   sampleMainThreadCpuUs,
+  postgresCpuUsBetween,
+  samplePostgresCpuUs,
   sampleRssMb,
   type ConnectionScript,
   type LoadResult,
@@ -129,6 +133,12 @@ interface Run extends LoadResult {
   loopUsPerRequest: number;
   /** This process's CPU (autocannon's) per request: on a 2-core host it is taken from the server's share. */
   loadCpuUsPerRequest: number;
+  /**
+   * On PostgreSQL (BENCH_DATABASE_URL): its processes' CPU per request, when it runs on this host,
+   * and the WAL it wrote per request. Both are the whole database server's, whoever asked.
+   */
+  dbCpuUsPerRequest?: number;
+  walBytesPerRequest?: number;
   firstFailure?: { status: number; body: string };
   problem?: string;
 }
@@ -384,6 +394,7 @@ async function runLoad(name: string, target: Target, load: Load, duration: numbe
   const cpuBefore = pids.reduce((sum, pid) => sum + sampleCpuUs(pid), 0);
   const loopBefore = pids.reduce((sum, pid) => sum + sampleMainThreadCpuUs(pid), 0);
   const loadCpuBefore = process.cpuUsage();
+  const dbBefore = POSTGRES_URL ? await readDatabase(POSTGRES_URL) : undefined;
   const sample = () => {
     for (const pid of pids)
       try {
@@ -439,18 +450,62 @@ async function runLoad(name: string, target: Target, load: Load, duration: numbe
     const loadCpu = process.cpuUsage(loadCpuBefore);
     const loadCpuUsPerRequest = Math.round((loadCpu.user + loadCpu.system) / Math.max(1, result.requests));
     const problem = load.check?.();
+    const dbAfter = POSTGRES_URL ? await readDatabase(POSTGRES_URL) : undefined;
+    const perRequest = (amount: number) => Math.round(amount / Math.max(1, result.requests));
+    const dbCpuUsPerRequest =
+      dbBefore && dbAfter && dbAfter.cpuUs.size > 0
+        ? perRequest(postgresCpuUsBetween(dbBefore.cpuUs, dbAfter.cpuUs))
+        : undefined;
+    const walBytesPerRequest = dbBefore && dbAfter ? perRequest(dbAfter.walBytes - dbBefore.walBytes) : undefined;
     return {
       ...result,
       peakRssMb: peak,
       cpuUsPerRequest,
       loopUsPerRequest,
       loadCpuUsPerRequest,
+      ...(dbCpuUsPerRequest !== undefined ? { dbCpuUsPerRequest } : {}),
+      ...(walBytesPerRequest !== undefined ? { walBytesPerRequest } : {}),
       ...(firstFailure ? { firstFailure } : {}),
       ...(problem ? { problem } : {}),
     };
   } finally {
     clearInterval(timer);
   }
+}
+
+/** How much the PostgreSQL server has done so far: its processes' CPU here (µs), and the WAL it wrote (bytes). */
+interface DatabaseReading {
+  /** By process id; empty when the database runs on another host. */
+  cpuUs: Map<number, number>;
+  walBytes: number;
+}
+
+/** One connection for the readings, opened at the first and ended by `endDatabaseReadings`. */
+let readingClient: Promise<pg.Client> | undefined;
+
+async function readDatabase(url: string): Promise<DatabaseReading> {
+  readingClient ??= (async () => {
+    const { default: pgModule } = await import('pg');
+    const client = new pgModule.Client({ connectionString: url, application_name: 'consentry-bench-readings' });
+    await client.connect();
+    return client;
+  })();
+  const { rows } = await (
+    await readingClient
+  ).query<{ wal: string }>(`SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::text AS wal`);
+  return { cpuUs: samplePostgresCpuUs(), walBytes: Number(rows[0]!.wal) };
+}
+
+async function endDatabaseReadings(): Promise<void> {
+  const client = readingClient;
+  readingClient = undefined;
+  if (client) await (await client).end();
+}
+
+/** The database's columns of a table row: only when the bench runs on PostgreSQL. */
+function databaseColumns(r: Run | undefined): Record<string, number | null> {
+  if (!POSTGRES_URL) return {};
+  return { 'db CPU µs/req': r?.dbCpuUsPerRequest ?? null, 'WAL bytes/req': r?.walBytesPerRequest ?? null };
 }
 
 function envNumber(name: string, fallback: number): number {
@@ -577,6 +632,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
         'op CPU µs/req': null,
         'loop µs/req': r.loopUsPerRequest,
         'op loop µs/req': null,
+        ...databaseColumns(undefined),
       });
     }
 
@@ -603,7 +659,7 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
           if (scenario.key === 'refresh') refreshRps[side] = Math.max(refreshRps[side] ?? 0, r.rps);
           if (scenario.key === 'client_credentials') clientCredentialsRps[side] = r.rps;
           console.error(
-            `${side} ${scenario.name} (round ${round + 1}/${ROUNDS}): ${r.rps} rps, ${r.cpuUsPerRequest} µs CPU/req, ${r.loopUsPerRequest} of it the event loop's (load generator ${r.loadCpuUsPerRequest})${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`,
+            `${side} ${scenario.name} (round ${round + 1}/${ROUNDS}): ${r.rps} rps, ${r.cpuUsPerRequest} µs CPU/req, ${r.loopUsPerRequest} of it the event loop's (load generator ${r.loadCpuUsPerRequest})${r.dbCpuUsPerRequest !== undefined ? `; PostgreSQL ${r.dbCpuUsPerRequest} µs CPU/req` : ''}${r.walBytesPerRequest !== undefined ? `, ${r.walBytesPerRequest} bytes of WAL/req` : ''}${isClean(r) ? '' : `, ${r.non2xx} non-2xx, ${r.errors} errors`}`,
           );
           report(side, scenario.name, r);
         }
@@ -644,10 +700,11 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
         'op CPU µs/req': op.cpuUsPerRequest,
         'loop µs/req': c.loopUsPerRequest,
         'op loop µs/req': op.loopUsPerRequest,
+        ...databaseColumns(c),
       });
     }
   } finally {
-    const closed = await Promise.allSettled(running.reverse().map((s) => s.close()));
+    const closed = await Promise.allSettled([...running.reverse().map((s) => s.close()), endDatabaseReadings()]);
     for (const c of closed)
       if (c.status === 'rejected')
         console.error(`cleanup: ${c.reason instanceof Error ? c.reason.message : String(c.reason)}`);
@@ -667,6 +724,10 @@ async function runOAuthBenches(selected: Set<ScenarioKey>): Promise<string[]> {
   console.log(
     "loop µs/req = the same for the main thread alone (the event loop), which bounds a server's rate when it is busy all the time",
   );
+  if (POSTGRES_URL)
+    console.log(
+      "db CPU µs/req = CPU of this host's PostgreSQL processes over Consentry's run / its requests (the whole server's, on the same cores); WAL bytes/req = the WAL it wrote over the run / requests",
+    );
   console.log('');
   console.log(formatTable(rows));
   if (notes.length) console.log(['', ...notes].join('\n'));
