@@ -256,7 +256,7 @@ export const ConfigSchema = Type.Object({
     'How often expired codes, tokens, sessions and challenges are purged (0 = never).',
     0,
   ),
-  JANITOR_BATCH_SIZE: Int(1000, 'Rows deleted (or cleared) per statement by the janitor.', 1, 100_000),
+  JANITOR_BATCH_SIZE: Int(1000, 'Rows deleted per statement by the janitor.', 1, 100_000),
   JOBS_POLL_MS: Int(
     1000,
     'How often a node looks for due background jobs (its own enqueues wake it at once).',

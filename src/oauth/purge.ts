@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Db } from '../kernel/db/database.ts';
 import { inBatches, type Purger } from '../kernel/jobs/janitor.ts';
 
@@ -32,31 +31,12 @@ export const purgeOAuthData: Purger = async (db, now, batchSize) => {
   for (const [table, key] of Object.entries(EXPIRING) as Array<[ExpiringTable, string]>) {
     purged[table] = await inBatches(batchSize, () => deleteBatch(db, table, key, now, batchSize));
   }
-  // Successor responses that rotations of earlier versions recorded for their grace window hold
-  // live tokens, sealed: each is dropped once its window closed. What rotations record now (a
-  // fingerprint of the request) is not secret and goes with its row (0021).
-  purged.sealed_responses = await inBatches(batchSize, () => clearSealedBatch(db, now, batchSize));
+  // Rotated rows keep what their rotation recorded until they expire. Finding the sealed responses
+  // of versions before derived successors needs an index on columns every rotation writes, which
+  // made each rotation's update add an entry to every index of the table: 0023 cleared those whose
+  // window had closed and dropped it; one sealed later (an old node during the rollout) goes with its row.
   return purged;
 };
-
-/** The partial index's own predicate (0021), word for word, so that both databases use it. */
-const SEALED = sql<boolean>`successor_response not like 'replayable:%'`;
-
-async function clearSealedBatch(db: Db, now: number, batchSize: number): Promise<number> {
-  const closed = db
-    .selectFrom('refresh_tokens')
-    .select('id')
-    .where('successor_response_expires_at', '<=', now)
-    .where(SEALED)
-    .limit(batchSize);
-  const result = await db
-    .updateTable('refresh_tokens')
-    .set({ successor_response: null, successor_response_expires_at: null })
-    .where('id', 'in', closed)
-    .where('successor_response_expires_at', '<=', now)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows);
-}
 
 async function deleteBatch(db: Db, table: ExpiringTable, key: string, now: number, batchSize: number): Promise<number> {
   const doomed = db

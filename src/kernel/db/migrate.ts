@@ -25,6 +25,7 @@ import * as lookupIndexes from './migrations/0019-lookup-indexes.ts';
 import * as bookingsByCreation from './migrations/0020-bookings-by-creation.ts';
 import * as sealedResponsesIndex from './migrations/0021-sealed-responses-index.ts';
 import * as familiesOutliveTokens from './migrations/0022-families-outlive-their-tokens.ts';
+import * as rotationsInPlace from './migrations/0023-rotations-rewrite-rows-in-place.ts';
 
 /** Migrations are listed here, in order, so they work the same from sources and from a bundle. */
 const migrations: Record<string, Migration> = {
@@ -53,6 +54,7 @@ const migrations: Record<string, Migration> = {
   '0020-bookings-by-creation': bookingsByCreation,
   '0021-sealed-responses-index': sealedResponsesIndex,
   '0022-families-outlive-their-tokens': familiesOutliveTokens,
+  '0023-rotations-rewrite-rows-in-place': rotationsInPlace,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -91,9 +91,9 @@ export const refreshTokenGrant: GrantHandler = {
 
 /**
  * What a rotation records for a replay inside the grace window: this prefix, then the fingerprint
- * of the rotating request. Nothing secret, so it stays until the row expires (the janitor clears
- * only sealed responses, and finds them by this prefix: see migration 0021). Rows rotated before
- * hold a sealed response instead (`v1.…`).
+ * of the rotating request. Nothing secret, so it stays until the row expires; no index reads it,
+ * so on PostgreSQL the rotation's update stays in the row's page (migration 0023). Rows rotated
+ * before derived successors hold a sealed response instead (`v1.…`).
  */
 const REPLAYABLE = 'replayable:';
 
