@@ -6,8 +6,9 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  * in any index, no index bloat for vacuum to clear) only when no indexed column changes and the
  * row's page has room. Neither held: 0021's partial index reads `successor_response` and
  * `successor_response_expires_at`, which every rotation sets, and rows are inserted into full
- * pages. So each rotation added an entry to each of the table's four other indexes on top of the
- * successor's own four (the bench: 1 update in 12,000 was HOT; 1,575 bytes of WAL per rotation).
+ * pages. So a rotation's update added an entry to four indexes (id, hash, family, expiry), as
+ * many as the successor's insert (the bench: 1 update in 12,188 was HOT; 1,575 bytes of WAL per
+ * rotation).
  *
  * The index served only the janitor's clearing of sealed successor responses, which versions
  * before derived successors wrote (0021). This clears the sealed responses whose grace window
