@@ -54,9 +54,9 @@ describe.each(testDialects())('janitor (%s)', (dialect) => {
       ])
       .execute();
 
-    // A live family's rotated tokens. Rotations of earlier versions recorded sealed responses: 11
-    // of their windows closed, one still open (migration 0023 cleared the closed ones it found).
-    // Rotations now record a request's fingerprint: 3 closed. All stay until their rows expire.
+    // A live family's rotated tokens. Nodes of versions before derived successors recorded sealed
+    // responses (during a rollout, after 0023 cleared the closed ones it found): 11 of their
+    // windows closed, one still open. Rotations now record a request's fingerprint: 3 closed.
     const rotated = (i: number, recorded: string, windowEnd: number) =>
       refreshTokenRow(`r-rotated-${i}`, 'f-live', now + 60_000, {
         token_hash: `h-rotated-${i}`,

@@ -76,7 +76,7 @@ describe.each(testDialects())('migration 0023: rotations rewrite their rows in p
   });
 
   it.runIf(dialect === 'postgres')(
-    'on PostgreSQL a batch of rotations updates the rotated rows without an index entry (HOT)',
+    'on PostgreSQL most rotations of a batch update their row without an index entry (HOT)',
     async () => {
       const database = server.kernel.database;
       if (database.dialect !== 'postgres') throw new Error('PostgreSQL only');
