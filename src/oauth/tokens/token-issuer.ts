@@ -111,7 +111,8 @@ export function mintTokens(
   if (input.withRefreshToken) {
     const token = input.refreshToken ?? newOrderedToken('rt_', now);
     response.refresh_token = token;
-    refresh = { hash: tokenKey(token), expiresAt: now + life.refreshTtl * 1000, lifetimeMs: life.refreshTtl * 1000 };
+    const lifetimeMs = life.refreshTtl * 1000;
+    refresh = { hash: tokenKey(token), expiresAt: now + lifetimeMs, lifetimeMs };
   }
   // Every response whose scopes include `openid` carries an ID token, a refresh's too (the
   // contract's token response; OIDC Core §12.2 gives its rules: same iss, sub, aud and auth_time).
